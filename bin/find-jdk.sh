@@ -1,0 +1,22 @@
+# Sourced by the project's scripts: sets JAVA_HOME to a JDK >= 21 (Cairn's minimum), preferring the newest found.
+# Order: $JAVA_HOME if new enough, then `java` on PATH, then the JDKs under /usr/lib/jvm (newest first).
+cairn_java_major() { # prints the major version of the java binary $1
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+cairn_find_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
+      $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
+    candidate=${candidate%/}
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(cairn_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME=$candidate
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "Cairn needs a JDK 21 or newer; none found (set JAVA_HOME)." >&2
+  return 1
+}
+cairn_find_jdk

@@ -1,0 +1,224 @@
+package dev.cairn.api.command;
+
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A command's arguments as the client sent them: {@code get(0)} is the command name. Binary safe; the parse helpers
+ * throw Redis's errors for malformed numbers. The connection reuses one instance, so a handler must not keep it after
+ * returning (keeping the byte arrays it holds is fine: each belongs to this call alone).
+ */
+public final class Args {
+  private byte[][] argv;
+  private int argc;
+
+  public Args(byte[][] argv, int argc) {
+    this.argv = argv;
+    this.argc = argc;
+  }
+
+  /** Arguments from strings, for tests and internal calls. */
+  public static Args of(String... args) {
+    byte[][] v = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      v[i] = args[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return new Args(v, v.length);
+  }
+
+  /** Arguments from byte arrays. */
+  public static Args ofBytes(byte[]... args) {
+    return new Args(args, args.length);
+  }
+
+  /** Points this instance at new arguments (the connection's decoder reuses it). */
+  public void reset(byte[][] newArgv, int newArgc) {
+    this.argv = newArgv;
+    this.argc = newArgc;
+  }
+
+  public int size() {
+    return argc;
+  }
+
+  public byte[] get(int i) {
+    if (i >= argc) {
+      throw new IndexOutOfBoundsException(i);
+    }
+    return argv[i];
+  }
+
+  /** The raw array (its length may exceed {@link #size()}). */
+  public byte[][] array() {
+    return argv;
+  }
+
+  /** A copy of the arguments as exactly-sized array. */
+  public byte[][] toArray() {
+    byte[][] copy = new byte[argc][];
+    System.arraycopy(argv, 0, copy, 0, argc);
+    return copy;
+  }
+
+  /** Argument {@code i} decoded as UTF-8 (for option words, names, config values; not for keys on hot paths). */
+  public String string(int i) {
+    return new String(get(i), StandardCharsets.UTF_8);
+  }
+
+  /** True if argument {@code i} equals {@code word}, ignoring ASCII case ({@code word} must be lower case ASCII). */
+  public boolean is(int i, String word) {
+    return i < argc && equalsIgnoreCase(argv[i], word);
+  }
+
+  /** Parses argument {@code i} as a signed 64-bit integer, or throws "value is not an integer or out of range". */
+  public long longArg(int i) {
+    return parseLong(get(i), Errors.NOT_INTEGER);
+  }
+
+  /** Parses argument {@code i} as a 64-bit integer, or throws {@code error}. */
+  public long longArg(int i, RedisException error) {
+    return parseLong(get(i), error);
+  }
+
+  /** Parses argument {@code i} as an int (range checked), or throws "value is not an integer or out of range". */
+  public int intArg(int i) {
+    long v = longArg(i);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw Errors.NOT_INTEGER;
+    }
+    return (int) v;
+  }
+
+  /** Parses argument {@code i} as a double as Redis does (inf, -inf accepted; nan rejected). */
+  public double doubleArg(int i) {
+    return parseDouble(get(i), Errors.NOT_FLOAT);
+  }
+
+  /** Parses argument {@code i} as a double, or throws {@code error}. */
+  public double doubleArg(int i, RedisException error) {
+    return parseDouble(get(i), error);
+  }
+
+  /** ASCII case-insensitive comparison of bytes against a lower-case word. */
+  public static boolean equalsIgnoreCase(byte[] b, String lowerWord) {
+    int n = lowerWord.length();
+    if (b.length != n) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      int c = b[k];
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != lowerWord.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Parses a strict decimal long as Redis's string2ll: optional minus, no plus, no spaces, no leading zeros (except
+   * "0"), within range.
+   */
+  public static long parseLong(byte[] b, RedisException error) {
+    long v = parseLongOrMin(b, 0, b.length);
+    if (v == Long.MIN_VALUE && !isMinLong(b)) {
+      throw error;
+    }
+    return v;
+  }
+
+  /** True if the bytes are exactly a canonical long (what Redis's string2ll accepts). */
+  public static boolean isLong(byte[] b) {
+    return parseLongOrMin(b, 0, b.length) != Long.MIN_VALUE || isMinLong(b);
+  }
+
+  private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean isMinLong(byte[] b) {
+    return java.util.Arrays.equals(b, MIN_LONG);
+  }
+
+  /** Returns the parsed value, or Long.MIN_VALUE when the bytes are not a canonical long. */
+  public static long parseLongOrMin(byte[] b, int off, int len) {
+    if (len == 0 || len > 20) {
+      return Long.MIN_VALUE;
+    }
+    int p = off;
+    int end = off + len;
+    boolean negative = false;
+    if (len == 1 && b[p] == '0') {
+      return 0;
+    }
+    if (b[p] == '-') {
+      negative = true;
+      p++;
+      if (p == end) {
+        return Long.MIN_VALUE;
+      }
+    }
+    if (b[p] < '1' || b[p] > '9') {
+      return Long.MIN_VALUE;
+    }
+    long v = 0;
+    for (; p < end; p++) {
+      int d = b[p] - '0';
+      if (d < 0 || d > 9) {
+        return Long.MIN_VALUE;
+      }
+      // accumulate negatively so that Long.MIN_VALUE fits
+      if (v < (Long.MIN_VALUE + d) / 10) {
+        return Long.MIN_VALUE;
+      }
+      v = v * 10 - d;
+    }
+    if (negative) {
+      return v;
+    }
+    if (v == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    return -v;
+  }
+
+  /** Parses a double as Redis's string2d/strtold: accepts "inf"/"-inf"/"+inf", rejects NaN, spaces and empty input. */
+  public static double parseDouble(byte[] b, RedisException error) {
+    if (b.length == 0 || b.length > 5000) {
+      throw error;
+    }
+    if (isSpace(b[0]) || isSpace(b[b.length - 1])) {
+      throw error;
+    }
+    String s = new String(b, StandardCharsets.ISO_8859_1);
+    double d;
+    switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "inf", "+inf", "infinity", "+infinity" -> {
+        return Double.POSITIVE_INFINITY;
+      }
+      case "-inf", "-infinity" -> {
+        return Double.NEGATIVE_INFINITY;
+      }
+      default -> { }
+    }
+    char last = s.charAt(s.length() - 1);
+    // Java accepts trailing 'd'/'f' type suffixes and hex floats with 'p'; C's strtod accepts hex but not suffixes
+    if (last == 'd' || last == 'D' || last == 'f' || last == 'F') {
+      throw error;
+    }
+    try {
+      d = Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw error;
+    }
+    if (Double.isNaN(d)) {
+      throw error;
+    }
+    return d;
+  }
+
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == 0x0c;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.cairn.api.command;
+
+import dev.cairn.api.keyspace.Database;
+import dev.cairn.api.reply.Reply;
+
+/**
+ * What a running command sees: the client's selected database, its reply writer, the command's clock, and the hooks
+ * through which effects leave the command (keyspace events, modified-key signals, propagation).
+ *
+ * <p>Commands run one at a time on the engine thread, so a handler sees and leaves the keyspace consistent without
+ * locking.
+ */
+public interface CommandContext {
+  /** The database the client has selected. */
+  Database db();
+
+  /** Database {@code index} (0-based); throws "DB index is out of range" when there is none. */
+  Database db(int index);
+
+  /** How many databases there are ({@code databases} config). */
+  int databases();
+
+  Reply reply();
+
+  /** The client running the command. */
+  ClientHandle client();
+
+  /**
+   * The command's time in milliseconds since the epoch, fixed for the whole command (and a whole MULTI or script), so
+   * that a key cannot expire half-way through it.
+   */
+  long now();
+
+  /**
+   * Publishes a keyspace event: {@code type} is one of {@link KeyspaceEvents}' class bits, {@code event} the event name
+   * ({@code "set"}, {@code "expire"}, ...).
+   */
+  void notifyKeyspaceEvent(int type, String event, byte[] key, int dbIndex);
+
+  /** Tells WATCH and client tracking that {@code key} in database {@code dbIndex} changed. */
+  void signalModifiedKey(int dbIndex, byte[] key);
+
+  /** Counts changes to the dataset (INFO's rdb_changes_since_last_save; a write that changed nothing adds 0). */
+  void addDirty(long changes);
+
+  /**
+   * Replaces the command's verbatim propagation (to the AOF and replicas) with these commands, in order; e.g. EXPIRE
+   * propagates as PEXPIREAT so that replicas agree on the instant. Call once per replacement command.
+   */
+  void propagate(byte[]... command);
+
+  /** Stops the command from being propagated at all (e.g. a write that changed nothing). */
+  void preventPropagation();
+}

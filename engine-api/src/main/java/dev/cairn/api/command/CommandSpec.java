@@ -1,0 +1,309 @@
+package dev.cairn.api.command;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Everything known about a command before it runs: name, arity, flags, ACL categories, key specs and docs. Declared once
+ * per command; dispatch checks, COMMAND INFO/DOCS/GETKEYS and (later) ACL and cluster routing all read it.
+ *
+ * <p>Arity follows Redis: positive is exact, negative is a minimum, both counting the command name (and, for a
+ * subcommand, the subcommand name).
+ */
+public final class CommandSpec {
+  private final String name;
+  private final String container;
+  private final int arity;
+  private final Set<Flag> flags;
+  private final Set<AclCategory> acl;
+  private final List<KeySpec> keySpecs;
+  private final Group group;
+  private final String since;
+  private final String summary;
+  private final String complexity;
+  private final List<Arg> arguments;
+  private final List<String[]> history;
+  private final String docFlagsDeprecatedSince;
+  private final String replacedBy;
+  private final String module;
+
+  private CommandSpec(Builder b) {
+    this.name = b.name;
+    this.container = b.container;
+    this.arity = b.arity;
+    this.flags = Collections.unmodifiableSet(b.flags);
+    this.acl = Collections.unmodifiableSet(effectiveAcl(b.acl, b.flags));
+    this.keySpecs = List.copyOf(b.keySpecs);
+    this.group = b.group;
+    this.since = b.since;
+    this.summary = b.summary;
+    this.complexity = b.complexity;
+    this.arguments = List.copyOf(b.arguments);
+    this.history = List.copyOf(b.history);
+    this.docFlagsDeprecatedSince = b.deprecatedSince;
+    this.replacedBy = b.replacedBy;
+    this.module = b.module;
+  }
+
+  /** A top-level command. */
+  public static Builder command(String name, int arity) {
+    return new Builder(name.toLowerCase(Locale.ROOT), null, arity);
+  }
+
+  /** A subcommand of a container such as CONFIG: its full name is {@code container|name}. */
+  public static Builder subcommand(String container, String name, int arity) {
+    return new Builder(name.toLowerCase(Locale.ROOT), container.toLowerCase(Locale.ROOT), arity);
+  }
+
+  /** Lower-case name; for a subcommand, just the subcommand's part. */
+  public String name() {
+    return name;
+  }
+
+  /** The container's name for a subcommand, else null. */
+  public String container() {
+    return container;
+  }
+
+  /** {@code get}, or {@code config|get} for a subcommand: the name errors and COMMAND show. */
+  public String fullName() {
+    return container == null ? name : container + "|" + name;
+  }
+
+  public int arity() {
+    return arity;
+  }
+
+  public Set<Flag> flags() {
+    return flags;
+  }
+
+  public boolean has(Flag f) {
+    return flags.contains(f);
+  }
+
+  public Set<AclCategory> aclCategories() {
+    return acl;
+  }
+
+  public List<KeySpec> keySpecs() {
+    return keySpecs;
+  }
+
+  public Group group() {
+    return group;
+  }
+
+  public String since() {
+    return since;
+  }
+
+  public String summary() {
+    return summary;
+  }
+
+  public String complexity() {
+    return complexity;
+  }
+
+  public List<Arg> arguments() {
+    return arguments;
+  }
+
+  /** Pairs of {version, change}. */
+  public List<String[]> history() {
+    return history;
+  }
+
+  public String deprecatedSince() {
+    return docFlagsDeprecatedSince;
+  }
+
+  public String replacedBy() {
+    return replacedBy;
+  }
+
+  /** The module that registered the command, or null for the core. */
+  public String module() {
+    return module;
+  }
+
+  /** A copy of this spec marked as a module's (COMMAND DOCS reports the module name). */
+  public CommandSpec forModule(String moduleName) {
+    Builder b = toBuilder();
+    b.module = moduleName;
+    b.flags.add(Flag.MODULE);
+    return b.build();
+  }
+
+  private Builder toBuilder() {
+    Builder b = new Builder(name, container, arity);
+    b.flags.addAll(flags);
+    b.acl.addAll(acl);
+    b.keySpecs.addAll(keySpecs);
+    b.group = group;
+    b.since = since;
+    b.summary = summary;
+    b.complexity = complexity;
+    b.arguments.addAll(arguments);
+    b.history.addAll(history);
+    b.deprecatedSince = docFlagsDeprecatedSince;
+    b.replacedBy = replacedBy;
+    b.module = module;
+    return b;
+  }
+
+  /** Redis adds categories implied by flags: write/read, admin+dangerous, pubsub, fast or slow, blocking. */
+  private static Set<AclCategory> effectiveAcl(Set<AclCategory> declared, Set<Flag> flags) {
+    EnumSet<AclCategory> s = declared.isEmpty() ? EnumSet.noneOf(AclCategory.class) : EnumSet.copyOf(declared);
+    if (flags.contains(Flag.WRITE)) {
+      s.add(AclCategory.WRITE);
+    }
+    if (flags.contains(Flag.READONLY) && !s.contains(AclCategory.SCRIPTING)) {
+      s.add(AclCategory.READ);
+    }
+    if (flags.contains(Flag.ADMIN)) {
+      s.add(AclCategory.ADMIN);
+      s.add(AclCategory.DANGEROUS);
+    }
+    if (flags.contains(Flag.PUBSUB)) {
+      s.add(AclCategory.PUBSUB);
+    }
+    if (flags.contains(Flag.FAST)) {
+      s.add(AclCategory.FAST);
+    }
+    if (flags.contains(Flag.BLOCKING)) {
+      s.add(AclCategory.BLOCKING);
+    }
+    if (!s.contains(AclCategory.FAST)) {
+      s.add(AclCategory.SLOW);
+    }
+    return s;
+  }
+
+  /** Legacy COMMAND INFO (first key, last key, step), derived from the key specs as Redis does. */
+  public int[] legacyKeyRange() {
+    int first = 0;
+    int last = 0;
+    int step = 0;
+    boolean movable = false;
+    for (KeySpec ks : keySpecs) {
+      if (ks.beginSearch != KeySpec.BeginSearch.INDEX || ks.findKeys != KeySpec.FindKeys.RANGE) {
+        movable = true;
+        continue;
+      }
+      if (ks.flags.contains(KeyFlag.INCOMPLETE)) {
+        movable = true;
+      }
+      int f = ks.beginIndex;
+      int l = ks.lastKeyOrKeyNumIndex >= 0 ? f + ks.lastKeyOrKeyNumIndex : ks.lastKeyOrKeyNumIndex;
+      int st = ks.stepOrFirstKey;
+      if (ks.limitOrStep > 1) {
+        movable = true;
+        continue;
+      }
+      if (first == 0) {
+        first = f;
+        last = l;
+        step = st;
+      } else if (l < 0 || (last >= 0 && f == last + st && st == step)) {
+        // adjacent ranges with the same step merge, as for MSET-like specs
+        last = l;
+      } else {
+        movable = true;
+      }
+    }
+    return new int[] {first, last, step, movable ? 1 : 0};
+  }
+
+  /** Builds a spec; see {@link CommandSpec#command}. */
+  public static final class Builder {
+    private final String name;
+    private final String container;
+    private final int arity;
+    private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+    private final EnumSet<AclCategory> acl = EnumSet.noneOf(AclCategory.class);
+    private final List<KeySpec> keySpecs = new ArrayList<>();
+    private Group group = Group.GENERIC;
+    private String since = "1.0.0";
+    private String summary = "";
+    private String complexity;
+    private final List<Arg> arguments = new ArrayList<>();
+    private final List<String[]> history = new ArrayList<>();
+    private String deprecatedSince;
+    private String replacedBy;
+    private String module;
+
+    private Builder(String name, String container, int arity) {
+      this.name = name;
+      this.container = container;
+      this.arity = arity;
+    }
+
+    public Builder flags(Flag... f) {
+      Collections.addAll(flags, f);
+      return this;
+    }
+
+    public Builder acl(AclCategory... c) {
+      Collections.addAll(acl, c);
+      return this;
+    }
+
+    public Builder key(KeySpec spec) {
+      keySpecs.add(spec);
+      return this;
+    }
+
+    public Builder group(Group g) {
+      group = g;
+      return this;
+    }
+
+    public Builder since(String v) {
+      since = v;
+      return this;
+    }
+
+    public Builder summary(String s) {
+      summary = s;
+      return this;
+    }
+
+    public Builder complexity(String c) {
+      complexity = c;
+      return this;
+    }
+
+    public Builder args(Arg... a) {
+      Collections.addAll(arguments, a);
+      return this;
+    }
+
+    public Builder history(String version, String change) {
+      history.add(new String[] {version, change});
+      return this;
+    }
+
+    /** Marks the command deprecated in favour of another, as COMMAND DOCS reports. */
+    public Builder deprecated(String sinceVersion, String replacement) {
+      deprecatedSince = sinceVersion;
+      replacedBy = replacement;
+      return this;
+    }
+
+    public CommandSpec build() {
+      for (KeySpec ks : keySpecs) {
+        if (ks.beginSearch != KeySpec.BeginSearch.INDEX || ks.findKeys != KeySpec.FindKeys.RANGE
+            || ks.limitOrStep > 1) {
+          flags.add(Flag.MOVABLE_KEYS);
+        }
+      }
+      return new CommandSpec(this);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.cairn.api.keyspace;
+
+/**
+ * One numbered database of the keyspace. Keys and strings are bytes. A value is a {@code byte[]} (a string) or a
+ * {@link RedisValue}.
+ *
+ * <p>Read lookups expire a key whose time has passed (as Redis's lookupKeyRead does) and count as an access; write
+ * lookups ({@code ...ForWrite}) must be used before changing a value in place: they are where point-in-time snapshots
+ * and other observers of change hook in.
+ */
+public interface Database {
+  /** This database's index. */
+  int id();
+
+  /** The number of keys, including keys whose time has passed but that have not yet been removed. */
+  long size();
+
+  /** The value at {@code key}, or null. */
+  Object get(byte[] key);
+
+  /** The value at {@code key} if of {@code type}, null if absent; throws WRONGTYPE if another type. */
+  <T> T get(byte[] key, Class<T> type);
+
+  /** The value at {@code key} for changing it in place, or null. */
+  Object getForWrite(byte[] key);
+
+  /** Like {@link #get(byte[], Class)}, for changing the value in place. */
+  <T> T getForWrite(byte[] key, Class<T> type);
+
+  /** Stores {@code value} at {@code key}, replacing any value and removing any time to live (as SET does). */
+  void set(byte[] key, Object value);
+
+  /** Stores {@code value} at {@code key}, replacing any value; keeps the time to live if {@code keepTtl}. */
+  void set(byte[] key, Object value, boolean keepTtl);
+
+  /** Deletes {@code key}; returns whether it existed. */
+  boolean delete(byte[] key);
+
+  /** Whether {@code key} exists (a read lookup: an expired key is removed and does not exist). */
+  boolean exists(byte[] key);
+
+  /** The key's expiry as milliseconds since the epoch; -1 if it has none, -2 if the key does not exist. */
+  long expireAt(byte[] key);
+
+  /** Sets the key's expiry (milliseconds since the epoch); the key must exist. */
+  void setExpireAt(byte[] key, long atMillis);
+
+  /** Removes the key's expiry; returns whether it had one. */
+  boolean persist(byte[] key);
+}

@@ -1,0 +1,12 @@
+package dev.cairn.api.keyspace;
+
+/**
+ * A value stored under a key, other than a plain string (those are {@code byte[]}): TYPE and OBJECT ENCODING read it.
+ */
+public interface RedisValue {
+  /** The TYPE reply: {@code list}, {@code hash}, or a module type's name. */
+  String typeName();
+
+  /** The OBJECT ENCODING reply: {@code listpack}, {@code quicklist}, {@code hashtable}, ... */
+  String encoding();
+}

@@ -1,0 +1,27 @@
+package dev.cairn.core;
+
+import dev.cairn.api.command.Args;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Formats a MONITOR line: {@code +1339518083.107412 [0 127.0.0.1:60866] "keys" "*"}, arguments quoted as Redis does. */
+final class MonitorLine {
+  private MonitorLine() {}
+
+  static byte[] format(long micros, int db, String peer, Args a) {
+    StringBuilder sb = new StringBuilder(64);
+    sb.append('+').append(micros / 1_000_000).append('.');
+    String frac = Long.toString(micros % 1_000_000);
+    sb.append("0".repeat(6 - frac.length())).append(frac);
+    sb.append(" [").append(db).append(' ').append(peer).append(']');
+    ByteArrayOutputStream out = new ByteArrayOutputStream(sb.length() + 32);
+    out.writeBytes(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < a.size(); i++) {
+      out.write(' ');
+      Quoting.appendQuoted(out, a.get(i));
+    }
+    out.write('\r');
+    out.write('\n');
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.cairn.core.command;
+
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Handler;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every command the server knows, by name. Lookup takes the name's bytes in any case and allocates nothing: an
+ * open-addressing table keyed by the case-folded bytes.
+ */
+public final class CommandTable implements CommandRegistry {
+  private final Map<String, Command> byName = new LinkedHashMap<>();
+  private Command[] slots = new Command[512];
+  private byte[][] slotNames = new byte[512][];
+
+  /** Registers every family's commands. */
+  public CommandTable registerAll(CommandFamily... families) {
+    for (CommandFamily f : families) {
+      f.register(this);
+    }
+    return this;
+  }
+
+  @Override
+  public void add(CommandSpec spec, Handler handler) {
+    if (handler == null) {
+      throw new IllegalArgumentException("no handler for " + spec.fullName());
+    }
+    put(spec, handler);
+  }
+
+  @Override
+  public void addContainer(CommandSpec spec) {
+    put(spec, null);
+  }
+
+  private void put(CommandSpec spec, Handler handler) {
+    if (spec.container() != null) {
+      Command parent = byName.get(spec.container());
+      if (parent == null || !parent.isContainer()) {
+        throw new IllegalStateException("subcommand " + spec.fullName() + " registered before its container");
+      }
+      if (parent.subcommands.containsKey(spec.name())) {
+        throw new IllegalStateException("command already registered: " + spec.fullName());
+      }
+      parent.subcommands.put(spec.name(), new Command(spec, handler, parent));
+      return;
+    }
+    if (byName.containsKey(spec.name())) {
+      throw new IllegalStateException("command already registered: " + spec.fullName());
+    }
+    Command c = new Command(spec, handler, null);
+    byName.put(spec.name(), c);
+    insertSlot(c);
+  }
+
+  /** Removes a top-level command (module unload). */
+  public void remove(String name) {
+    Command c = byName.remove(name);
+    if (c != null) {
+      rebuildSlots();
+    }
+  }
+
+  /** The command named by these bytes (any case), or null. */
+  public Command lookup(byte[] name) {
+    int mask = slots.length - 1;
+    int i = foldedHash(name) & mask;
+    while (true) {
+      byte[] n = slotNames[i];
+      if (n == null) {
+        return null;
+      }
+      if (equalsFolded(n, name)) {
+        return slots[i];
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The command with this lower-case name (subcommands as {@code container|sub}), or null. */
+  public Command lookup(String fullName) {
+    int bar = fullName.indexOf('|');
+    if (bar < 0) {
+      return byName.get(fullName);
+    }
+    Command parent = byName.get(fullName.substring(0, bar));
+    return parent == null ? null : parent.subcommands.get(fullName.substring(bar + 1));
+  }
+
+  /** All top-level commands, in registration order. */
+  public Collection<Command> all() {
+    return Collections.unmodifiableCollection(byName.values());
+  }
+
+  public int size() {
+    return byName.size();
+  }
+
+  private void insertSlot(Command c) {
+    if ((byName.size()) * 2 > slots.length) {
+      slots = new Command[slots.length * 2];
+      slotNames = new byte[slots.length][];
+      for (Command existing : byName.values()) {
+        place(existing);
+      }
+      return;
+    }
+    place(c);
+  }
+
+  private void rebuildSlots() {
+    slots = new Command[slots.length];
+    slotNames = new byte[slots.length][];
+    for (Command existing : byName.values()) {
+      place(existing);
+    }
+  }
+
+  private void place(Command c) {
+    byte[] name = c.spec.name().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    int mask = slots.length - 1;
+    int i = foldedHash(name) & mask;
+    while (slotNames[i] != null) {
+      i = (i + 1) & mask;
+    }
+    slotNames[i] = name;
+    slots[i] = c;
+  }
+
+  private static int foldedHash(byte[] b) {
+    int h = 0;
+    for (byte x : b) {
+      int c = x;
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      h = h * 31 + c;
+    }
+    return h ^ (h >>> 16);
+  }
+
+  /** {@code lower} is already lower case. */
+  private static boolean equalsFolded(byte[] lower, byte[] any) {
+    if (lower.length != any.length) {
+      return false;
+    }
+    for (int k = 0; k < lower.length; k++) {
+      int c = any[k];
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != lower[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.cairn.core.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The registry of configuration parameters, by name and alias (case-insensitive). */
+public final class Config {
+  private final Map<String, ConfigParam> byName = new LinkedHashMap<>();
+  private final List<ConfigParam> params = new ArrayList<>();
+  /** The config file given at startup, for CONFIG REWRITE; null when started without one. */
+  public volatile java.nio.file.Path configFile;
+
+  /** Registers a parameter; returns it, for keeping its typed field. */
+  public <P extends ConfigParam> P register(P p) {
+    for (String n : names(p)) {
+      if (byName.putIfAbsent(n, p) != null) {
+        throw new IllegalStateException("config parameter already registered: " + n);
+      }
+    }
+    params.add(p);
+    return p;
+  }
+
+  /** Removes a parameter (module unload). */
+  public void unregister(ConfigParam p) {
+    for (String n : names(p)) {
+      byName.remove(n);
+    }
+    params.remove(p);
+  }
+
+  private static List<String> names(ConfigParam p) {
+    List<String> n = new ArrayList<>();
+    n.add(p.name);
+    n.addAll(p.aliases);
+    return n;
+  }
+
+  /** The parameter with this name or alias, or null. */
+  public ConfigParam find(String name) {
+    return byName.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Every parameter once, in registration order. */
+  public Collection<ConfigParam> all() {
+    return params;
+  }
+
+  /** Every name and alias with its parameter. */
+  public Map<String, ConfigParam> byName() {
+    return byName;
+  }
+
+  /** Sets a parameter by name (as from the command line); throws with "Bad directive or wrong number of arguments". */
+  public void set(String name, String value) throws ConfigException {
+    ConfigParam p = find(name);
+    if (p == null) {
+      throw new ConfigException("Bad directive or wrong number of arguments");
+    }
+    p.set(value);
+  }
+}

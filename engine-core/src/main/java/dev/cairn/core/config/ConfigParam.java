@@ -1,0 +1,64 @@
+package dev.cairn.core.config;
+
+import java.util.List;
+
+/**
+ * One configuration parameter: its name (and aliases, e.g. {@code slaveof} for {@code replicaof}), its current value
+ * as CONFIG GET shows it, and how CONFIG SET / the config file change it. Typed subclasses keep the parsed value in a
+ * field the engine reads directly.
+ */
+public abstract class ConfigParam {
+  final String name;
+  final List<String> aliases;
+  boolean immutable;
+  boolean sensitive;
+  /** Registered by a module (CONFIG REWRITE writes it under its module's name). */
+  String module;
+
+  protected ConfigParam(String name, String... aliases) {
+    this.name = name;
+    this.aliases = List.of(aliases);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<String> aliases() {
+    return aliases;
+  }
+
+  public boolean immutable() {
+    return immutable;
+  }
+
+  /** Values that CONFIG GET never shows in logs (requirepass). */
+  public boolean sensitive() {
+    return sensitive;
+  }
+
+  /** Cannot be changed with CONFIG SET, only at startup. */
+  public ConfigParam immutableAtRuntime() {
+    immutable = true;
+    return this;
+  }
+
+  public ConfigParam markSensitive() {
+    sensitive = true;
+    return this;
+  }
+
+  /** The value as CONFIG GET returns it. */
+  public abstract String get();
+
+  /** Parses and applies {@code value}; throws {@link ConfigException} with Redis's reason text when invalid. */
+  public abstract void set(String value) throws ConfigException;
+
+  /** The startup default, as CONFIG GET would show it; CONFIG REWRITE leaves defaults out of the file. */
+  public abstract String defaultValue();
+
+  /** Applies several arguments (for directives such as {@code save 900 1 300 10}); default: joined with spaces. */
+  public void setFromFile(List<String> args) throws ConfigException {
+    set(String.join(" ", args));
+  }
+}

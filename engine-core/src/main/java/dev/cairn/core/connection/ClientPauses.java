@@ -1,0 +1,83 @@
+package dev.cairn.core.connection;
+
+import dev.cairn.api.command.Flag;
+import dev.cairn.core.command.Command;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CLIENT PAUSE / UNPAUSE: while a pause is on, clients whose next command it covers are suspended (their connection
+ * keeps the command unread) and resumed in arrival order when the pause ends.
+ */
+public final class ClientPauses {
+  private long untilMillis;
+  private boolean writeOnly;
+  private boolean active;
+  private final List<Session> waiting = new ArrayList<>();
+
+  /** Starts or extends a pause; a later, longer pause wins, and ALL wins over WRITE, as in Redis. */
+  public void pause(long untilMillis, boolean writeOnly) {
+    if (!active) {
+      this.untilMillis = untilMillis;
+      this.writeOnly = writeOnly;
+      active = true;
+      return;
+    }
+    this.untilMillis = Math.max(this.untilMillis, untilMillis);
+    this.writeOnly = this.writeOnly && writeOnly;
+  }
+
+  public boolean active() {
+    return active;
+  }
+
+  /** If {@code s} must wait before running {@code cmd}, suspends it and returns true. */
+  public boolean mustWait(Session s, Command cmd) {
+    if (!active) {
+      return false;
+    }
+    if (System.currentTimeMillis() >= untilMillis) {
+      unpause();
+      return false;
+    }
+    if (exempt(cmd)) {
+      return false;
+    }
+    if (writeOnly && !(cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
+      return false;
+    }
+    s.suspend();
+    waiting.add(s);
+    return true;
+  }
+
+  /** Commands that must run during a pause so that it can end and clients can be inspected. */
+  private static boolean exempt(Command cmd) {
+    String n = cmd.fullName();
+    return n.equals("client|unpause") || n.equals("client|kill") || n.equals("client|list") || n.equals("client|info")
+       ;
+  }
+
+  /** Ends the pause if its time has come (from the cron). */
+  public void tick(long nowMillis) {
+    if (active && nowMillis >= untilMillis) {
+      unpause();
+    }
+  }
+
+  public void unpause() {
+    active = false;
+    List<Session> toResume = new ArrayList<>(waiting);
+    waiting.clear();
+    for (Session s : toResume) {
+      if (!s.closing) {
+        s.resume();
+      }
+    }
+  }
+
+  /** Forgets a client that disconnected while waiting. */
+  public void remove(Session s) {
+    waiting.remove(s);
+  }
+}

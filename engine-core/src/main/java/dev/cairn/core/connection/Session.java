@@ -1,0 +1,175 @@
+package dev.cairn.core.connection;
+
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.ClientHandle;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.keyspace.Database;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.Reply;
+import dev.cairn.core.Engine;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.resp.RespWriter;
+
+/**
+ * One client's state on the engine side: selected database, protocol, name, authentication, reply mode, and the
+ * {@link CommandContext} its commands run with. Lives on the engine thread.
+ */
+public final class Session implements CommandContext, ClientHandle {
+  /** CLIENT REPLY modes. */
+  public enum ReplyMode { ON, OFF, SKIP, SKIP_NEXT }
+
+  public final Engine engine;
+  public final long id;
+  public final Connection connection;
+  public final RespWriter writer;
+  public final long createdMillis;
+
+  private Db db;
+  private String name;
+  public String libName;
+  public String libVersion;
+  public boolean authenticated;
+  public String user = "default";
+  public ReplyMode replyMode = ReplyMode.ON;
+  public boolean noEvict;
+  public boolean noTouch;
+  public boolean monitor;
+  public boolean closing;
+  public long lastInteractionMillis;
+  /** The full name of the last command run (CLIENT LIST cmd=). */
+  public String lastCommand = "NULL";
+  /** Commands run by this client (CLIENT LIST tot-cmds, 7.4). */
+  public long commandsProcessed;
+  public long netInputBytes;
+  public long netOutputBytes;
+  /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
+  private boolean suspended;
+
+  public Session(Engine engine, long id, Connection connection, RespWriter writer) {
+    this.engine = engine;
+    this.id = id;
+    this.connection = connection;
+    this.writer = writer;
+    this.createdMillis = System.currentTimeMillis();
+    this.lastInteractionMillis = createdMillis;
+    this.db = engine.keyspace().db(0);
+    this.authenticated = !engine.authRequired();
+  }
+
+  /**
+   * Runs one command (the dispatcher replies, counts and propagates). Returns false if the client must wait (paused) and
+   * offer the same command again once resumed.
+   */
+  public boolean execute(Args args) {
+    return engine.dispatcher().dispatch(this, args);
+  }
+
+  public boolean suspended() {
+    return suspended;
+  }
+
+  public void suspend() {
+    suspended = true;
+  }
+
+  /** Lets the client run commands again and asks the connection to carry on with what it has read. */
+  public void resume() {
+    if (suspended) {
+      suspended = false;
+      connection.resumeProcessing();
+    }
+  }
+
+  // ---- CommandContext
+
+  @Override
+  public Db db() {
+    return db;
+  }
+
+  @Override
+  public Database db(int index) {
+    if (index < 0 || index >= engine.keyspace().databases()) {
+      throw Errors.DB_INDEX_OUT_OF_RANGE;
+    }
+    return engine.keyspace().db(index);
+  }
+
+  @Override
+  public int databases() {
+    return engine.keyspace().databases();
+  }
+
+  public void select(int index) {
+    if (index < 0 || index >= engine.keyspace().databases()) {
+      throw Errors.DB_INDEX_OUT_OF_RANGE;
+    }
+    db = engine.keyspace().db(index);
+  }
+
+  @Override
+  public Reply reply() {
+    return writer;
+  }
+
+  @Override
+  public ClientHandle client() {
+    return this;
+  }
+
+  @Override
+  public long now() {
+    return engine.keyspace().now();
+  }
+
+  @Override
+  public void notifyKeyspaceEvent(int type, String event, byte[] key, int dbIndex) {
+    engine.events().notify(type, event, key, dbIndex);
+  }
+
+  @Override
+  public void signalModifiedKey(int dbIndex, byte[] key) {
+    engine.events().keyModified(dbIndex, key);
+  }
+
+  @Override
+  public void addDirty(long changes) {
+    engine.stats().dirty += changes;
+  }
+
+  @Override
+  public void propagate(byte[]... command) {
+    engine.dispatcher().replacePropagation(command);
+  }
+
+  @Override
+  public void preventPropagation() {
+    engine.dispatcher().preventPropagation();
+  }
+
+  // ---- ClientHandle
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public int protocol() {
+    return writer.protocol();
+  }
+
+  @Override
+  public int dbIndex() {
+    return db.id();
+  }
+}

@@ -1,0 +1,338 @@
+package dev.cairn.core.keyspace;
+
+import dev.cairn.core.util.Hashing;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A chained hash table keyed by byte strings, with Redis's incremental rehashing and reverse-binary SCAN cursors.
+ *
+ * <p>Why not {@code HashMap}: the keyspace needs (1) a SCAN cursor that returns every element present for the whole
+ * scan even while the table grows or shrinks, which needs Redis's bucket ordering over power-of-two tables; (2) resizing
+ * that never stops the engine for O(n) (a step of rehashing rides on each operation, the rest on the cron); (3) random
+ * sampling for RANDOMKEY and eviction; (4) no boxing of keys. Nodes are the stored objects themselves (a keyspace
+ * {@link Entry}, or a collection's element), so a lookup allocates nothing.
+ *
+ * <p>Not thread-safe: used from the engine thread only.
+ */
+public final class ByteDict<N extends ByteDict.Node<N>> {
+  /** A stored element: its key, cached hash and chain link. */
+  public abstract static class Node<N extends Node<N>> {
+    public final byte[] key;
+    final int hash;
+    N next;
+
+    protected Node(byte[] key) {
+      this.key = key;
+      this.hash = Hashing.hash(key);
+    }
+  }
+
+  private static final int MIN_SIZE = 4;
+
+  private Node<?>[] t0 = new Node<?>[MIN_SIZE];
+  private Node<?>[] t1; // non-null while rehashing into it
+  private int rehashIndex = -1;
+  private int size;
+  /** While a safe iterator or snapshot walks the table, resizing waits (rehash steps could move unvisited nodes). */
+  private int pauseRehash;
+
+  public int size() {
+    return size;
+  }
+
+  public boolean isRehashing() {
+    return t1 != null;
+  }
+
+  /** Finds the node with this key, or null. */
+  @SuppressWarnings("unchecked")
+  public N get(byte[] key) {
+    if (size == 0) {
+      return null;
+    }
+    if (t1 != null) {
+      rehashStep();
+    }
+    int h = Hashing.hash(key);
+    N n = (N) t0[h & (t0.length - 1)];
+    while (n != null) {
+      if (n.hash == h && Arrays.equals(n.key, key)) {
+        return n;
+      }
+      n = n.next;
+    }
+    if (t1 != null) {
+      n = (N) t1[h & (t1.length - 1)];
+      while (n != null) {
+        if (n.hash == h && Arrays.equals(n.key, key)) {
+          return n;
+        }
+        n = n.next;
+      }
+    }
+    return null;
+  }
+
+  /** Adds a node whose key is not present (the caller has checked). */
+  @SuppressWarnings("unchecked")
+  public void addNew(N node) {
+    if (t1 != null) {
+      rehashStep();
+    } else {
+      growIfNeeded();
+    }
+    Node<?>[] t = t1 != null ? t1 : t0;
+    int idx = node.hash & (t.length - 1);
+    node.next = (N) t[idx];
+    t[idx] = node;
+    size++;
+  }
+
+  /** Removes and returns the node with this key, or null. */
+  @SuppressWarnings("unchecked")
+  public N remove(byte[] key) {
+    if (size == 0) {
+      return null;
+    }
+    if (t1 != null) {
+      rehashStep();
+    }
+    int h = Hashing.hash(key);
+    for (int ti = 0; ti < 2; ti++) {
+      Node<?>[] t = ti == 0 ? t0 : t1;
+      if (t == null) {
+        break;
+      }
+      int idx = h & (t.length - 1);
+      N prev = null;
+      N n = (N) t[idx];
+      while (n != null) {
+        if (n.hash == h && Arrays.equals(n.key, key)) {
+          if (prev == null) {
+            t[idx] = n.next;
+          } else {
+            prev.next = n.next;
+          }
+          n.next = null;
+          size--;
+          shrinkIfNeeded();
+          return n;
+        }
+        prev = n;
+        n = n.next;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Replaces {@code old} (which must be in the table) by {@code replacement} with the same key, keeping its place in the
+   * chain so that running scans are not disturbed.
+   */
+  @SuppressWarnings("unchecked")
+  public void replace(N old, N replacement) {
+    for (int ti = 0; ti < 2; ti++) {
+      Node<?>[] t = ti == 0 ? t0 : t1;
+      if (t == null) {
+        break;
+      }
+      int idx = old.hash & (t.length - 1);
+      N prev = null;
+      N n = (N) t[idx];
+      while (n != null) {
+        if (n == old) {
+          replacement.next = old.next;
+          if (prev == null) {
+            t[idx] = replacement;
+          } else {
+            prev.next = replacement;
+          }
+          old.next = null;
+          return;
+        }
+        prev = n;
+        n = n.next;
+      }
+    }
+    throw new IllegalStateException("node not in table");
+  }
+
+  /** Removes everything. */
+  public void clear() {
+    t0 = new Node<?>[MIN_SIZE];
+    t1 = null;
+    rehashIndex = -1;
+    size = 0;
+  }
+
+  /**
+   * Visits the buckets the cursor names and returns the next cursor (0 when the scan is complete). Every element present
+   * from the start to the end of a full scan is visited at least once; some may be visited twice.
+   */
+  @SuppressWarnings("unchecked")
+  public long scan(long cursor, Consumer<N> visitor) {
+    if (size == 0) {
+      return 0;
+    }
+    pauseRehash++;
+    try {
+      long v = cursor;
+      if (t1 == null) {
+        long m0 = t0.length - 1;
+        visitChain((N) t0[(int) (v & m0)], visitor);
+        v = nextCursor(v, m0);
+      } else {
+        Node<?>[] small = t0.length <= t1.length ? t0 : t1;
+        Node<?>[] big = small == t0 ? t1 : t0;
+        long m0 = small.length - 1;
+        long m1 = big.length - 1;
+        visitChain((N) small[(int) (v & m0)], visitor);
+        // visit every bucket of the bigger table that the small bucket expands to
+        do {
+          visitChain((N) big[(int) (v & m1)], visitor);
+          v = nextCursor(v, m1);
+        } while ((v & (m0 ^ m1)) != 0);
+      }
+      return v;
+    } finally {
+      pauseRehash--;
+    }
+  }
+
+  private void visitChain(N n, Consumer<N> visitor) {
+    while (n != null) {
+      N next = n.next; // the visitor may delete n (expired keys)
+      visitor.accept(n);
+      n = next;
+    }
+  }
+
+  private static long nextCursor(long v, long mask) {
+    v |= ~mask;
+    v = Long.reverse(v);
+    v++;
+    return Long.reverse(v);
+  }
+
+  /** A random node, or null if empty: a random non-empty bucket, then a random node of its chain (as Redis does). */
+  @SuppressWarnings("unchecked")
+  public N random() {
+    if (size == 0) {
+      return null;
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    N head;
+    do {
+      if (t1 != null) {
+        int total = t0.length + t1.length;
+        int i = r.nextInt(total);
+        head = (N) (i < t0.length ? t0[i] : t1[i - t0.length]);
+      } else {
+        head = (N) t0[r.nextInt(t0.length)];
+      }
+    } while (head == null);
+    int len = 0;
+    for (N n = head; n != null; n = n.next) {
+      len++;
+    }
+    int pick = r.nextInt(len);
+    N n = head;
+    while (pick-- > 0) {
+      n = n.next;
+    }
+    return n;
+  }
+
+  /** Calls {@code visitor} for every node; the visitor must not add or remove nodes. */
+  @SuppressWarnings("unchecked")
+  public void forEach(Consumer<N> visitor) {
+    pauseRehash++;
+    try {
+      for (Node<?>[] t : t1 == null ? new Node<?>[][] {t0} : new Node<?>[][] {t0, t1}) {
+        for (Node<?> head : t) {
+          for (N n = (N) head; n != null; n = n.next) {
+            visitor.accept(n);
+          }
+        }
+      }
+    } finally {
+      pauseRehash--;
+    }
+  }
+
+  /** Does up to {@code steps} buckets of rehashing; returns whether rehashing is still under way. */
+  public boolean rehash(int steps) {
+    for (int i = 0; i < steps && t1 != null; i++) {
+      rehashStep();
+    }
+    return t1 != null;
+  }
+
+  /** Moves one non-empty bucket (skipping at most 10 empty ones) from the old table to the new. */
+  @SuppressWarnings("unchecked")
+  private void rehashStep() {
+    if (pauseRehash > 0 || t1 == null) {
+      return;
+    }
+    int emptyVisits = 10;
+    while (t0[rehashIndex] == null) {
+      rehashIndex++;
+      if (rehashIndex >= t0.length) {
+        finishRehash();
+        return;
+      }
+      if (--emptyVisits == 0) {
+        return;
+      }
+    }
+    N n = (N) t0[rehashIndex];
+    int mask = t1.length - 1;
+    while (n != null) {
+      N next = n.next;
+      int idx = n.hash & mask;
+      n.next = (N) t1[idx];
+      t1[idx] = n;
+      n = next;
+    }
+    t0[rehashIndex] = null;
+    rehashIndex++;
+    if (rehashIndex >= t0.length) {
+      finishRehash();
+    }
+  }
+
+  private void finishRehash() {
+    t0 = t1;
+    t1 = null;
+    rehashIndex = -1;
+  }
+
+  private void growIfNeeded() {
+    if (size >= t0.length && pauseRehash == 0) {
+      startRehash(t0.length * 2);
+    }
+  }
+
+  private void shrinkIfNeeded() {
+    // Redis shrinks when under 10% full; 1/8 keeps sizes powers of two
+    if (t1 == null && pauseRehash == 0 && t0.length > MIN_SIZE && size < t0.length / 8) {
+      int target = MIN_SIZE;
+      while (target < size) {
+        target <<= 1;
+      }
+      startRehash(target);
+    }
+  }
+
+  private void startRehash(int newSize) {
+    t1 = new Node<?>[newSize];
+    rehashIndex = 0;
+  }
+
+  /** The number of buckets (both tables while rehashing): for DEBUG HTSTATS and memory accounting. */
+  public int buckets() {
+    return t0.length + (t1 == null ? 0 : t1.length);
+  }
+}

@@ -1,0 +1,284 @@
+package dev.cairn.core.keyspace;
+
+import dev.cairn.api.keyspace.Database;
+import dev.cairn.api.reply.Errors;
+import java.util.function.Consumer;
+
+/**
+ * One numbered database: a {@link ByteDict} of entries plus the index of entries that expire.
+ *
+ * <p>Expiry is lazy and active, as in Redis: every lookup removes a key whose time has passed (so such a key never
+ * surfaces, not even to a write), and {@link ActiveExpiry} samples the expire index from the cron so that keys nobody
+ * reads do not pile up. A key is expired when the command's time is past its expiry ({@code now > expireAt}).
+ */
+public final class Db implements Database {
+  private final int id;
+  private final Keyspace keyspace;
+  private ByteDict<Entry> dict = new ByteDict<>();
+  private ExpireIndex expires = new ExpireIndex();
+  /** Bumped on FLUSHDB/SWAPDB so that scans and watchers of the old contents can tell. */
+  private long generation;
+
+  Db(int id, Keyspace keyspace) {
+    this.id = id;
+    this.keyspace = keyspace;
+  }
+
+  @Override
+  public int id() {
+    return id;
+  }
+
+  @Override
+  public long size() {
+    return dict.size();
+  }
+
+  /** Keys with an expiry set. */
+  public int expiresSize() {
+    return expires.size();
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  // ---- lookups
+
+  /** The live entry at {@code key}, or null; expires it first if its time has passed. No access is recorded. */
+  public Entry peek(byte[] key) {
+    Entry e = dict.get(key);
+    if (e != null && e.expireAt >= 0 && keyspace.isExpired(e.expireAt)) {
+      expire(e);
+      return null;
+    }
+    return e;
+  }
+
+  /** A read lookup: like {@link #peek} and counts a hit or miss and the access (OBJECT IDLETIME). */
+  public Entry lookupRead(byte[] key) {
+    Entry e = peek(key);
+    if (e == null) {
+      keyspace.stats.keyspaceMisses++;
+      keyspace.onKeyMiss(this, key);
+    } else {
+      keyspace.stats.keyspaceHits++;
+      if (!keyspace.noTouch) {
+        e.lru = keyspace.lruClock();
+      }
+    }
+    return e;
+  }
+
+  /** A write lookup: the live entry whose value the caller is about to change in place, or null. */
+  public Entry lookupWrite(byte[] key) {
+    Entry e = peek(key);
+    if (e != null) {
+      if (!keyspace.noTouch) {
+        e.lru = keyspace.lruClock();
+      }
+    }
+    return e;
+  }
+
+  @Override
+  public Object get(byte[] key) {
+    Entry e = lookupRead(key);
+    return e == null ? null : e.value;
+  }
+
+  @Override
+  public <T> T get(byte[] key, Class<T> type) {
+    Entry e = lookupRead(key);
+    return e == null ? null : cast(e.value, type);
+  }
+
+  @Override
+  public Object getForWrite(byte[] key) {
+    Entry e = lookupWrite(key);
+    return e == null ? null : e.value;
+  }
+
+  @Override
+  public <T> T getForWrite(byte[] key, Class<T> type) {
+    Entry e = lookupWrite(key);
+    return e == null ? null : cast(e.value, type);
+  }
+
+  private static <T> T cast(Object value, Class<T> type) {
+    if (!type.isInstance(value)) {
+      throw Errors.WRONGTYPE;
+    }
+    return type.cast(value);
+  }
+
+  @Override
+  public boolean exists(byte[] key) {
+    return lookupRead(key) != null;
+  }
+
+  // ---- changes
+
+  @Override
+  public void set(byte[] key, Object value) {
+    set(key, value, false);
+  }
+
+  @Override
+  public void set(byte[] key, Object value, boolean keepTtl) {
+    Entry e = peek(key);
+    if (e == null) {
+      add(key, value);
+      return;
+    }
+    e.value = value;
+    e.lru = keyspace.lruClock();
+    if (!keepTtl && e.expireAt >= 0) {
+      e.expireAt = -1;
+      expires.remove(e);
+    }
+  }
+
+  /** Adds a key known to be absent (after a lookup returned null); returns its entry. */
+  public Entry add(byte[] key, Object value) {
+    Entry e = new Entry(key, value);
+    e.lru = keyspace.lruClock();
+    dict.addNew(e);
+    return e;
+  }
+
+  /** Adds a key known to be absent, with an expiry (-1 for none). */
+  public Entry add(byte[] key, Object value, long expireAt) {
+    Entry e = add(key, value);
+    if (expireAt >= 0) {
+      e.expireAt = expireAt;
+      expires.add(e);
+    }
+    return e;
+  }
+
+  @Override
+  public boolean delete(byte[] key) {
+    Entry e = peek(key);
+    if (e == null) {
+      return false;
+    }
+    remove(e);
+    return true;
+  }
+
+  /** Removes a live entry. */
+  public void remove(Entry e) {
+    dict.remove(e.key);
+    if (e.expireSlot >= 0) {
+      expires.remove(e);
+    }
+  }
+
+  /** Removes an entry whose time has passed, telling the keyspace (stats, the "expired" event, propagation of DEL). */
+  void expire(Entry e) {
+    if (!keyspace.expiryEnabled()) {
+      return;
+    }
+    remove(e);
+    keyspace.onExpired(this, e.key);
+  }
+
+  @Override
+  public long expireAt(byte[] key) {
+    Entry e = peek(key);
+    return e == null ? -2 : e.expireAt;
+  }
+
+  @Override
+  public void setExpireAt(byte[] key, long atMillis) {
+    Entry e = peek(key);
+    if (e == null) {
+      throw new IllegalStateException("setExpireAt on a missing key");
+    }
+    setExpireAt(e, atMillis);
+  }
+
+  /** Sets or replaces the expiry of a live entry. */
+  public void setExpireAt(Entry e, long atMillis) {
+    if (e.expireAt < 0) {
+      expires.add(e);
+    }
+    e.expireAt = atMillis;
+  }
+
+  @Override
+  public boolean persist(byte[] key) {
+    Entry e = peek(key);
+    if (e == null || e.expireAt < 0) {
+      return false;
+    }
+    e.expireAt = -1;
+    expires.remove(e);
+    return true;
+  }
+
+  /** Removes every key; returns how many there were. */
+  public long flush() {
+    long n = dict.size();
+    dict = new ByteDict<>(); // the old table is dropped whole: freeing is the collector's work, off this thread
+    expires = new ExpireIndex();
+    generation++;
+    return n;
+  }
+
+  /** Exchanges the contents of two databases (SWAPDB); clients keep their database numbers. */
+  public void swapWith(Db other) {
+    ByteDict<Entry> d = dict;
+    dict = other.dict;
+    other.dict = d;
+    ExpireIndex x = expires;
+    expires = other.expires;
+    other.expires = x;
+    generation++;
+    other.generation++;
+  }
+
+  // ---- iteration
+
+  /** One step of SCAN over this database's keys; see {@link ByteDict#scan}. */
+  public long scan(long cursor, Consumer<Entry> visitor) {
+    return dict.scan(cursor, visitor);
+  }
+
+  /** Visits every entry (expired ones included); the visitor must not change the keyspace. */
+  public void forEach(Consumer<Entry> visitor) {
+    dict.forEach(visitor);
+  }
+
+  /** A random live key's entry, or null if there are none (gives up after many expired picks, as Redis does). */
+  public Entry randomEntry() {
+    for (int tries = 0; tries < 100 && dict.size() > 0; tries++) {
+      Entry e = dict.random();
+      if (e.expireAt >= 0 && keyspace.isExpired(e.expireAt)) {
+        if (tries == 99 || dict.size() == expires.size() && tries > 50) {
+          return e; // all keys volatile and expired: Redis returns one rather than loop for ever
+        }
+        expire(e);
+        continue;
+      }
+      return e;
+    }
+    return null;
+  }
+
+  /** A random entry that has an expiry, or null. */
+  Entry randomVolatile() {
+    return expires.random();
+  }
+
+  /** Gives the dictionary a slice of rehashing work; returns whether more is pending. */
+  public boolean rehash(int steps) {
+    return dict.rehash(steps);
+  }
+
+  /** The dictionary, for the background saver and diagnostics. */
+  public ByteDict<Entry> dict() {
+    return dict;
+  }
+}

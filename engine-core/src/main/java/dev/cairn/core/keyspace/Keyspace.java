@@ -1,0 +1,107 @@
+package dev.cairn.core.keyspace;
+
+/**
+ * All databases, the command clock that decides expiry, and what happens when a key expires.
+ *
+ * <p>The clock is set once per command ({@link #updateTime}) and frozen while it runs, as Redis's command time
+ * snapshot is, so a key cannot expire half-way through a command, a MULTI or a script.
+ */
+public final class Keyspace {
+  /** Told about keys removed because their time passed (stats are counted here). */
+  public interface ExpiryListener {
+    void expired(Db db, byte[] key);
+  }
+
+  /** Told about read lookups of missing keys (the keymiss keyspace event). */
+  public interface MissListener {
+    void missed(Db db, byte[] key);
+  }
+
+  public final KeyspaceStats stats = new KeyspaceStats();
+  private Db[] dbs;
+  private long now = System.currentTimeMillis();
+  private boolean clockFrozen;
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  public boolean activeExpireEnabled = true;
+  /** Set per command for clients in CLIENT NO-TOUCH mode: lookups leave the access clock alone. */
+  public boolean noTouch;
+  /** Off while loading a dataset and on replicas, where the primary decides expiry. */
+  private boolean expiryEnabled = true;
+  private ExpiryListener expiryListener = (db, key) -> { };
+  private MissListener missListener = (db, key) -> { };
+
+  public Keyspace(int databases) {
+    dbs = new Db[databases];
+    for (int i = 0; i < databases; i++) {
+      dbs[i] = new Db(i, this);
+    }
+  }
+
+  public int databases() {
+    return dbs.length;
+  }
+
+  public Db db(int index) {
+    return dbs[index];
+  }
+
+  public void setExpiryListener(ExpiryListener l) {
+    this.expiryListener = l;
+  }
+
+  public void setMissListener(MissListener l) {
+    this.missListener = l;
+  }
+
+  /** The command clock, milliseconds since the epoch. */
+  public long now() {
+    return now;
+  }
+
+  /** Advances the clock to the wall clock, unless frozen for a MULTI or script. */
+  public void updateTime() {
+    if (!clockFrozen) {
+      now = System.currentTimeMillis();
+    }
+  }
+
+  /** Freezes the clock (EXEC, scripts) or thaws it. */
+  public void freezeClock(boolean frozen) {
+    this.clockFrozen = frozen;
+  }
+
+  int lruClock() {
+    return LruClock.now(now);
+  }
+
+  boolean isExpired(long expireAt) {
+    return now > expireAt;
+  }
+
+  /** Whether lookups remove expired keys. */
+  public boolean expiryEnabled() {
+    return expiryEnabled;
+  }
+
+  public void setExpiryEnabled(boolean enabled) {
+    this.expiryEnabled = enabled;
+  }
+
+  void onExpired(Db db, byte[] key) {
+    stats.expiredKeys++;
+    expiryListener.expired(db, key);
+  }
+
+  void onKeyMiss(Db db, byte[] key) {
+    missListener.missed(db, key);
+  }
+
+  /** Total keys in all databases. */
+  public long totalKeys() {
+    long n = 0;
+    for (Db db : dbs) {
+      n += db.size();
+    }
+    return n;
+  }
+}

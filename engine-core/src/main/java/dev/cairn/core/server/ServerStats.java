@@ -1,0 +1,44 @@
+package dev.cairn.core.server;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Server-wide counters for INFO stats and errorstats (engine thread only). */
+public final class ServerStats {
+  public final long startMillis = System.currentTimeMillis();
+  public final long startNanos = System.nanoTime();
+  public long totalConnectionsReceived;
+  public long totalCommandsProcessed;
+  public long rejectedConnections;
+  public long netInputBytes;
+  public long netOutputBytes;
+  public long totalErrorReplies;
+  public long unexpectedErrorReplies;
+  public long clientQueryBufferLimitDisconnections;
+  public long clientOutputBufferLimitDisconnections;
+  public long dirty;
+  public long lastSaveMillis = System.currentTimeMillis();
+  /** Error replies by code (ERR, WRONGTYPE, ...). */
+  public final Map<String, Long> errorCounts = new TreeMap<>();
+
+  public void countError(String code) {
+    totalErrorReplies++;
+    if (errorCounts.size() >= 128 && !errorCounts.containsKey(code)) {
+      return; // Redis caps the number of distinct error codes it tracks
+    }
+    errorCounts.merge(code, 1L, Long::sum);
+  }
+
+  public void reset() {
+    totalConnectionsReceived = 0;
+    totalCommandsProcessed = 0;
+    rejectedConnections = 0;
+    netInputBytes = 0;
+    netOutputBytes = 0;
+    totalErrorReplies = 0;
+    unexpectedErrorReplies = 0;
+    clientQueryBufferLimitDisconnections = 0;
+    clientOutputBufferLimitDisconnections = 0;
+    errorCounts.clear();
+  }
+}

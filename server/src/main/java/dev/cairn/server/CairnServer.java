@@ -1,0 +1,152 @@
+package dev.cairn.server;
+
+import dev.cairn.core.CoreCommands;
+import dev.cairn.core.Engine;
+import dev.cairn.core.EngineLoop;
+import dev.cairn.core.config.Config;
+import dev.cairn.core.config.ServerParams;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running Cairn: the engine plus its listening sockets, all served by one Netty event loop which is also the engine
+ * thread (see docs/ARCHITECTURE.md for why one thread). Native epoll where available, NIO elsewhere.
+ */
+public final class CairnServer implements AutoCloseable {
+  private final Engine engine;
+  private final EventLoopGroup group;
+  private final EventLoop engineThread;
+  private final List<Channel> listeners = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicInteger fds = new AtomicInteger(10);
+  private int boundPort;
+
+  private CairnServer(Config config, ServerParams params) {
+    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group = new MultiThreadIoEventLoopGroup(1, r -> {
+      Thread t = new Thread(r, "cairn-engine");
+      t.setDaemon(false);
+      return t;
+    }, io);
+    this.engineThread = group.next();
+    this.engine = new Engine(config, params, CoreCommands.families());
+  }
+
+  /** Starts a server with this configuration; returns once it listens. */
+  public static CairnServer start(Config config, ServerParams params) throws InterruptedException {
+    CairnServer s = new CairnServer(config, params);
+    s.bind();
+    return s;
+  }
+
+  private void bind() throws InterruptedException {
+    Class<? extends ServerChannel> channelType =
+        Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 511)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new ClientHandler(engine, fds.incrementAndGet()));
+          }
+        });
+    int port = (int) engine.params().port.value;
+    String[] addresses = engine.params().bind.value.trim().split("\\s+");
+    for (String addr : addresses) {
+      boolean optional = addr.startsWith("-");
+      String host = optional ? addr.substring(1) : addr;
+      if (host.equals("*")) {
+        host = "0.0.0.0";
+      }
+      try {
+        Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
+        listeners.add(ch);
+        if (boundPort == 0) {
+          boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
+          port = boundPort; // port 0: every address gets the port the first one was given
+        }
+      } catch (Exception e) {
+        if (!optional) {
+          close();
+          throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port + ": "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    if (listeners.isEmpty()) {
+      close();
+      throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
+    }
+    engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
+    engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  /** The port the server listens on (the chosen one when configured with port 0). */
+  public int port() {
+    return boundPort;
+  }
+
+  /** Blocks until the server has stopped. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    for (Channel ch : listeners) {
+      ch.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    stopped.countDown();
+  }
+
+  /** The engine thread as a Netty event loop. */
+  private record NettyLoop(EventLoop loop) implements EngineLoop {
+    @Override
+    public boolean inLoop() {
+      return loop.inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      loop.execute(task);
+    }
+
+    @Override
+    public AutoCloseable scheduleAtFixedRate(Runnable task, long period, TimeUnit unit) {
+      ScheduledFuture<?> f = loop.scheduleAtFixedRate(task, period, period, unit);
+      return () -> f.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.cairn.server.resp;
+
+import dev.cairn.core.util.SplitArgs;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+
+/**
+ * Parses client commands straight from the socket's bytes, resumably: a command split across reads continues where it
+ * stopped, and a large bulk string is copied once, as it arrives, into an array of its declared size (never re-parsed,
+ * never accumulated twice). Accepts RESP multibulk and inline commands, with Redis's protocol errors and limits.
+ */
+public final class RespDecoder {
+  /** Longest inline command or multibulk header line, as Redis's PROTO_INLINE_MAX_SIZE. */
+  static final int INLINE_MAX = 64 * 1024;
+
+  /** The result of one {@link #decode} call. */
+  public enum Result { COMMAND, NEED_MORE, EMPTY }
+
+  /** A protocol violation: the message follows "Protocol error: ". */
+  public static final class ProtocolException extends Exception {
+    public ProtocolException(String msg) {
+      super(msg, null, false, false);
+    }
+  }
+
+  private final Limits limits;
+  private byte[][] argv = new byte[8][];
+  private int argc;
+  // multibulk state
+  private int expectedArgs = -1;
+  private byte[] bulk;
+  private int bulkFilled;
+
+  /** Limits that may change at run time (CONFIG SET) and depend on the client (authenticated or not). */
+  public interface Limits {
+    long maxBulkLength();
+
+    boolean authenticated();
+  }
+
+  public RespDecoder(Limits limits) {
+    this.limits = limits;
+  }
+
+  public byte[][] argv() {
+    return argv;
+  }
+
+  public int argc() {
+    return argc;
+  }
+
+  /** Whether a command is partly read (the query buffer holds part of it, or a bulk is half filled). */
+  public boolean midCommand() {
+    return expectedArgs >= 0;
+  }
+
+  /**
+   * Reads at most one command from {@code in}. On COMMAND the arguments are in {@link #argv()}/{@link #argc()} until
+   * the next call; EMPTY means an empty inline line or a zero-length multibulk was consumed.
+   */
+  public Result decode(ByteBuf in) throws ProtocolException {
+    if (expectedArgs < 0) {
+      if (!in.isReadable()) {
+        return Result.NEED_MORE;
+      }
+      if (in.getByte(in.readerIndex()) != '*') {
+        return decodeInline(in);
+      }
+      int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
+      if (eol < 0 || eol + 1 >= in.writerIndex()) {
+        if (in.readableBytes() > INLINE_MAX) {
+          throw new ProtocolException("too big mbulk count string");
+        }
+        return Result.NEED_MORE;
+      }
+      long n = parseNumber(in, in.readerIndex() + 1, eol);
+      if (n == Long.MIN_VALUE || n > Integer.MAX_VALUE) {
+        throw new ProtocolException("invalid multibulk length");
+      }
+      if (n > 10 && !limits.authenticated()) {
+        throw new ProtocolException("unauthenticated multibulk length");
+      }
+      in.readerIndex(eol + 2);
+      if (n <= 0) {
+        return Result.EMPTY;
+      }
+      expectedArgs = (int) n;
+      argc = 0;
+      if (argv.length < Math.min(n, 1024)) {
+        argv = new byte[(int) Math.min(n, 1024)][];
+      }
+    }
+    while (argc < expectedArgs) {
+      if (bulk == null) {
+        if (!in.isReadable()) {
+          return Result.NEED_MORE;
+        }
+        int eol = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
+        if (eol < 0 || eol + 1 >= in.writerIndex()) {
+          if (in.readableBytes() > INLINE_MAX) {
+            throw new ProtocolException("too big bulk count string");
+          }
+          return Result.NEED_MORE;
+        }
+        byte first = in.getByte(in.readerIndex());
+        if (first != '$') {
+          throw new ProtocolException("expected '$', got '" + (char) (first & 0xFF) + "'");
+        }
+        long len = parseNumber(in, in.readerIndex() + 1, eol);
+        if (len < 0 || len > limits.maxBulkLength() || len > Integer.MAX_VALUE - 16) {
+          throw new ProtocolException("invalid bulk length");
+        }
+        if (len > 16384 && !limits.authenticated()) {
+          throw new ProtocolException("unauthenticated bulk length");
+        }
+        in.readerIndex(eol + 2);
+        bulk = new byte[(int) len];
+        bulkFilled = 0;
+      }
+      int want = bulk.length - bulkFilled;
+      int take = Math.min(want, in.readableBytes());
+      in.readBytes(bulk, bulkFilled, take);
+      bulkFilled += take;
+      if (bulkFilled < bulk.length || in.readableBytes() < 2) {
+        return Result.NEED_MORE;
+      }
+      // Redis skips the two bytes after a bulk without checking them
+      in.skipBytes(2);
+      if (argc == argv.length) {
+        argv = java.util.Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
+      }
+      argv[argc++] = bulk;
+      bulk = null;
+    }
+    expectedArgs = -1;
+    return Result.COMMAND;
+  }
+
+  private Result decodeInline(ByteBuf in) throws ProtocolException {
+    int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+    if (nl < 0) {
+      if (in.readableBytes() > INLINE_MAX) {
+        throw new ProtocolException("too big inline request");
+      }
+      return Result.NEED_MORE;
+    }
+    int start = in.readerIndex();
+    int end = nl;
+    if (end > start && in.getByte(end - 1) == '\r') {
+      end--;
+    }
+    byte[] line = new byte[end - start];
+    in.getBytes(start, line);
+    in.readerIndex(nl + 1);
+    List<byte[]> parts = SplitArgs.split(line, 0, line.length);
+    if (parts == null) {
+      throw new ProtocolException("unbalanced quotes in request");
+    }
+    if (parts.isEmpty()) {
+      return Result.EMPTY;
+    }
+    argc = parts.size();
+    if (argv.length < argc) {
+      argv = new byte[argc][];
+    }
+    for (int i = 0; i < argc; i++) {
+      argv[i] = parts.get(i);
+    }
+    return Result.COMMAND;
+  }
+
+  /** Parses the decimal between {@code from} and {@code to}; Long.MIN_VALUE if malformed. */
+  private static long parseNumber(ByteBuf in, int from, int to) {
+    if (from >= to || to - from > 20) {
+      return Long.MIN_VALUE;
+    }
+    boolean neg = false;
+    int p = from;
+    if (in.getByte(p) == '-') {
+      neg = true;
+      p++;
+      if (p == to) {
+        return Long.MIN_VALUE;
+      }
+    }
+    long v = 0;
+    for (; p < to; p++) {
+      int d = in.getByte(p) - '0';
+      if (d < 0 || d > 9) {
+        return Long.MIN_VALUE;
+      }
+      if (v > (Long.MAX_VALUE - d) / 10) {
+        return Long.MIN_VALUE;
+      }
+      v = v * 10 + d;
+    }
+    return neg ? -v : v;
+  }
+}
