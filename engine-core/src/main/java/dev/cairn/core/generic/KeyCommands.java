@@ -27,10 +27,17 @@ public final class KeyCommands implements CommandFamily {
       .history("3.0.3", "Accepts multiple `key` arguments.")
       .args(Arg.key("key", 0).multiple()).build();
 
+  static final CommandSpec FLUSHALL = CommandSpec.command("flushall", -1).group(Group.SERVER).since("1.0.0")
+      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+      .summary("Removes all keys from all databases.").complexity("O(N) where N is the total number of keys in all databases")
+      .args(Arg.oneOf("flush-type", Arg.token("ASYNC").since("4.0.0"), Arg.token("SYNC").since("6.2.0")).optional())
+      .build();
+
   @Override
   public void register(CommandRegistry r) {
     r.add(DEL, KeyCommands::del);
     r.add(EXISTS, KeyCommands::exists);
+    r.add(FLUSHALL, KeyCommands::flushall);
   }
 
   /** DEL key [key ...] */
@@ -57,5 +64,18 @@ public final class KeyCommands implements CommandFamily {
       }
     }
     c.reply().integer(n);
+  }
+
+  /** FLUSHALL [ASYNC|SYNC] */
+  static void flushall(CommandContext c, Args a) {
+    if (a.size() > 2 || a.size() == 2 && !a.is(1, "async") && !a.is(1, "sync")) {
+      throw dev.cairn.api.reply.Errors.SYNTAX;
+    }
+    long n = 0;
+    for (int i = 0; i < c.databases(); i++) {
+      n += ((dev.cairn.core.keyspace.Db) c.db(i)).flush();
+    }
+    c.addDirty(n + 1);
+    c.reply().ok();
   }
 }

@@ -1,0 +1,81 @@
+package dev.cairn.server.it;
+
+import dev.cairn.core.config.Config;
+import dev.cairn.core.config.ConfigFile;
+import dev.cairn.core.config.ServerParams;
+import dev.cairn.server.CairnServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Integration-test base: one real server per test class on a free port, a Jedis client per test (FLUSHALL before
+ * each), and raw sockets for protocol cases. Subclasses may override {@link #serverArgs()}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ServerTestBase {
+  protected CairnServer server;
+  protected Jedis jedis;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  /** Extra {@code --name value} startup arguments. */
+  protected String[] serverArgs() {
+    return new String[0];
+  }
+
+  @BeforeAll
+  void startServer() throws Exception {
+    Config config = new Config();
+    ServerParams params = new ServerParams(config);
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1"));
+    argv.addAll(List.of(serverArgs()));
+    ConfigFile.load(config, argv.toArray(new String[0]));
+    server = CairnServer.start(config, params);
+  }
+
+  @AfterAll
+  void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void connect() {
+    jedis = newJedis();
+    jedis.flushAll();
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    for (AutoCloseable c : toClose) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // already closed by the test
+      }
+    }
+    toClose.clear();
+  }
+
+  protected int port() {
+    return server.port();
+  }
+
+  /** Another client, closed after the test. */
+  protected Jedis newJedis() {
+    Jedis j = new Jedis("127.0.0.1", port(), 10_000);
+    toClose.add(j);
+    return j;
+  }
+
+  /** A raw socket speaking bytes, closed after the test. */
+  protected RawClient raw() throws Exception {
+    RawClient r = new RawClient("127.0.0.1", port());
+    toClose.add(r);
+    return r;
+  }
+}
