@@ -44,6 +44,7 @@ public final class Engine {
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
   private final ActiveExpiry activeExpiry;
+  private final dev.cairn.core.blocking.Blocking blocking;
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -56,6 +57,7 @@ public final class Engine {
     this.params = params;
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
+    this.blocking = new dev.cairn.core.blocking.Blocking(this);
     commands.registerAll(families);
   }
 
@@ -97,6 +99,10 @@ public final class Engine {
 
   public ClientPauses pauses() {
     return pauses;
+  }
+
+  public dev.cairn.core.blocking.Blocking blocking() {
+    return blocking;
   }
 
   public EngineLoop loop() {
@@ -166,6 +172,7 @@ public final class Engine {
     clients.remove(s.id);
     monitors.remove(s);
     pauses.remove(s);
+    blocking.disconnected(s);
   }
 
   public Collection<Session> clients() {

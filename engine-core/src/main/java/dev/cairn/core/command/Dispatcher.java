@@ -63,6 +63,31 @@ public final class Dispatcher {
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
+    execute(s, cmd, a, mark);
+    engine.blocking().serveReadyKeys();
+    return true;
+  }
+
+  /**
+   * Runs a blocked client's command again (its key changed): the checks passed when it was first sent, so only the
+   * execution is repeated, in the database it blocked in.
+   */
+  public void rerun(Session s, int db, Args a) {
+    Command cmd = engine.commands().lookup(a.get(0));
+    if (cmd.isContainer()) {
+      cmd = cmd.subcommand(a.get(1));
+    }
+    int selected = s.dbIndex();
+    s.select(db);
+    try {
+      execute(s, cmd, a, s.writer.buffer().writerIndex());
+    } finally {
+      s.select(selected);
+    }
+  }
+
+  private void execute(Session s, Command cmd, Args a, int mark) {
+    RespWriter w = s.writer;
 
     Engine e = engine;
     e.keyspace().updateTime();
@@ -71,6 +96,7 @@ public final class Dispatcher {
     replacementCount = 0;
     propagationPrevented = false;
     boolean failed = false;
+    s.currentArgs = a;
     long start = System.nanoTime();
     try {
       cmd.handler.handle(s, a);
@@ -97,7 +123,6 @@ public final class Dispatcher {
       propagate(s, a);
     }
     applyReplyMode(s, w, mark);
-    return true;
   }
 
   private void propagate(Session s, Args a) {
