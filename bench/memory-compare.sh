@@ -26,7 +26,7 @@ def cmd(*args):
         parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
     out.write(b"".join(parts))
 if scenario == "hash10":        # n hashes of 10 small fields (listpack-encoded in Redis)
-    for i in range(n // 10 if n > 100000 else n):
+    for i in range(n):
         args = ["HSET", "hash:%d" % i]
         for f in range(10):
             args += ["field%d" % f, "value%d" % (i % 1000)]
