@@ -3,6 +3,7 @@ package dev.cairn.core;
 import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -14,6 +15,7 @@ public final class CoreCommands {
         new ConnectionCommands(),
         new KeyCommands(),
         new StringCommands(),
+        new SetCommands(),
     };
   }
 }

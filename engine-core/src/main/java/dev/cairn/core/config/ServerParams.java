@@ -18,6 +18,11 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
+  public final Params.Num setMaxIntsetEntries;
+  public final Params.Num setMaxListpackEntries;
+  public final Params.Num setMaxListpackValue;
+  public final Params.Num zsetMaxListpackEntries;
+  public final Params.Num zsetMaxListpackValue;
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
@@ -41,6 +46,13 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    setMaxIntsetEntries = c.register(new Params.Num("set-max-intset-entries", 512, 0, Long.MAX_VALUE, false, null));
+    setMaxListpackEntries = c.register(new Params.Num("set-max-listpack-entries", 128, 0, Long.MAX_VALUE, false, null));
+    setMaxListpackValue = c.register(new Params.Num("set-max-listpack-value", 64, 0, Long.MAX_VALUE, true, null));
+    zsetMaxListpackEntries = c.register(new Params.Num("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, false,
+        null, "zset-max-ziplist-entries"));
+    zsetMaxListpackValue = c.register(new Params.Num("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true, null,
+        "zset-max-ziplist-value"));
   }
 
   /** The effective hz: Redis clamps it to 1..500. */
