@@ -5,6 +5,7 @@ import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.string.StringCommands;
+import dev.cairn.core.type.zset.ZSetCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
 public final class CoreCommands {
@@ -16,6 +17,7 @@ public final class CoreCommands {
         new KeyCommands(),
         new StringCommands(),
         new SetCommands(),
+        new ZSetCommands(),
     };
   }
 }

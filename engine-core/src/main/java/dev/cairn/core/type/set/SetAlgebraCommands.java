@@ -16,6 +16,7 @@ import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.type.StoreResult;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -124,24 +125,15 @@ final class SetAlgebraCommands implements CommandFamily {
     }
     byte[] dst = a.get(1);
     if (result.size() == 0) {
-      if (db.delete(dst)) {
-        c.signalModifiedKey(db.id(), dst);
-        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst, db.id());
-        c.addDirty(1);
-      }
-      c.reply().integer(0);
+      StoreResult.storeEmpty(c, db, dst);
       return;
     }
-    db.set(dst, result);
-    c.signalModifiedKey(db.id(), dst);
     String event = switch (op) {
       case INTER -> "sinterstore";
       case UNION -> "sunionstore";
       case DIFF -> "sdiffstore";
     };
-    c.notifyKeyspaceEvent(KeyspaceEvents.SET, event, dst, db.id());
-    c.addDirty(1);
-    c.reply().integer(result.size());
+    StoreResult.store(c, db, dst, result, result.size(), KeyspaceEvents.SET, event);
   }
 
   /** Walks the smallest set, keeping members every other set has. */
