@@ -50,6 +50,22 @@ public final class Engine {
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
   public final long runIdSeed = System.nanoTime();
+  /** INFO run_id: 40 random hex characters, new each start. */
+  public final String runId = randomHex(40);
+  /** INFO master_replid; DEBUG CHANGE-REPL-ID draws a new one. */
+  public String replId = randomHex(40);
+  /** INFO master_replid2: the previous replication id, all zeros when none. */
+  public String replId2 = "0".repeat(40);
+
+  /** {@code n} random lower-case hex characters. */
+  public static String randomHex(int n) {
+    java.security.SecureRandom rnd = new java.security.SecureRandom();
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(Character.forDigit(rnd.nextInt(16), 16));
+    }
+    return sb.toString();
+  }
 
   public Engine(Config config, ServerParams params, CommandFamily... families) {
     this.config = config;
@@ -117,8 +133,14 @@ public final class Engine {
     cronHandle = loop.scheduleAtFixedRate(this::cron, 1000 / cronHz, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
+  public boolean cronPaused;
+
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
+    if (cronPaused) {
+      return;
+    }
     long now = System.currentTimeMillis();
     keyspace.updateTime();
     int hz = params.effectiveHz();
@@ -202,6 +224,15 @@ public final class Engine {
         m.writer.raw(line);
         m.connection.flush();
       }
+    }
+  }
+
+  /** CONFIG RESETSTAT: the INFO stats, commandstats and errorstats start again from zero (the slow log stays). */
+  public void resetStats() {
+    stats.reset();
+    keyspace.stats.reset();
+    for (Command c : commands.all()) {
+      c.resetStats();
     }
   }
 

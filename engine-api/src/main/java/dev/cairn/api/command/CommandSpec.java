@@ -30,6 +30,7 @@ public final class CommandSpec {
   private final String docFlagsDeprecatedSince;
   private final String replacedBy;
   private final String module;
+  private final List<String> tips;
 
   private CommandSpec(Builder b) {
     this.name = b.name;
@@ -47,6 +48,7 @@ public final class CommandSpec {
     this.docFlagsDeprecatedSince = b.deprecatedSince;
     this.replacedBy = b.replacedBy;
     this.module = b.module;
+    this.tips = List.copyOf(b.tips);
   }
 
   /** A top-level command. */
@@ -127,6 +129,11 @@ public final class CommandSpec {
     return replacedBy;
   }
 
+  /** Command tips for clients and proxies, as COMMAND INFO lists them ({@code nondeterministic_output}, ...). */
+  public List<String> tips() {
+    return tips;
+  }
+
   /** The module that registered the command, or null for the core. */
   public String module() {
     return module;
@@ -154,6 +161,7 @@ public final class CommandSpec {
     b.deprecatedSince = docFlagsDeprecatedSince;
     b.replacedBy = replacedBy;
     b.module = module;
+    b.tips.addAll(tips);
     return b;
   }
 
@@ -237,6 +245,7 @@ public final class CommandSpec {
     private String deprecatedSince;
     private String replacedBy;
     private String module;
+    private final List<String> tips = new ArrayList<>();
 
     private Builder(String name, String container, int arity) {
       this.name = name;
@@ -293,6 +302,12 @@ public final class CommandSpec {
     public Builder deprecated(String sinceVersion, String replacement) {
       deprecatedSince = sinceVersion;
       replacedBy = replacement;
+      return this;
+    }
+
+    /** Tips in Redis's spelling: {@code nondeterministic_output}, {@code request_policy:all_shards}, ... */
+    public Builder tips(String... t) {
+      Collections.addAll(tips, t);
       return this;
     }
 

@@ -12,6 +12,10 @@ public abstract class ConfigParam {
   final List<String> aliases;
   boolean immutable;
   boolean sensitive;
+  /** Left out of CONFIG GET globs; only an exact name finds it (Redis's debugging knobs). */
+  boolean hidden;
+  /** Settable at run time only when {@code enable-protected-configs} allows it (dir, dbfilename). */
+  boolean protectedConfig;
   /** Registered by a module (CONFIG REWRITE writes it under its module's name). */
   String module;
 
@@ -46,6 +50,32 @@ public abstract class ConfigParam {
   public ConfigParam markSensitive() {
     sensitive = true;
     return this;
+  }
+
+  public boolean hidden() {
+    return hidden;
+  }
+
+  public ConfigParam markHidden() {
+    hidden = true;
+    return this;
+  }
+
+  public boolean isProtected() {
+    return protectedConfig;
+  }
+
+  public ConfigParam markProtected() {
+    protectedConfig = true;
+    return this;
+  }
+
+  /**
+   * The value as CONFIG REWRITE writes it after the name: one entry per line to write ({@code save} writes a line per
+   * rule). Default: the CONFIG GET value, quoted when it needs to be.
+   */
+  public java.util.List<String> rewriteValues() {
+    return java.util.List.of(ConfigText.quoteIfNeeded(get()));
   }
 
   /** The value as CONFIG GET returns it. */
