@@ -40,6 +40,7 @@ public final class Engine {
   private final Dispatcher dispatcher = new Dispatcher(this);
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
+  private final dev.cairn.core.server.LatencyMonitor latency = new dev.cairn.core.server.LatencyMonitor();
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
@@ -50,6 +51,10 @@ public final class Engine {
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
   public final long runIdSeed = System.nanoTime();
+  /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
+  public String transport = "nio";
+  /** INFO tcp_port: the port actually listened on. */
+  public int listeningPort;
   /** INFO run_id: 40 random hex characters, new each start. */
   public final String runId = randomHex(40);
   /** INFO master_replid; DEBUG CHANGE-REPL-ID draws a new one. */
@@ -103,6 +108,10 @@ public final class Engine {
     return slowLog;
   }
 
+  public dev.cairn.core.server.LatencyMonitor latency() {
+    return latency;
+  }
+
   public KeyspaceEventsHub events() {
     return events;
   }
@@ -150,6 +159,8 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
+    stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
@@ -211,6 +222,8 @@ public final class Engine {
       slowLog.add(a.array(), a.size(), micros, s.connection.remoteAddress(), s.name(),
           (int) params.slowlogMaxLen.value);
     }
+    latency.addIfNeeded(cmd.spec.has(Flag.FAST) ? "fast-command" : "command", micros / 1000,
+        params.latencyMonitorThreshold.value);
     if (!monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN)) {
       feedMonitors(s, a);
     }

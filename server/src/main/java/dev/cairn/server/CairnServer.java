@@ -104,6 +104,8 @@ public final class CairnServer implements AutoCloseable {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
+    engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
+    engine.listeningPort = boundPort;
     engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
   }

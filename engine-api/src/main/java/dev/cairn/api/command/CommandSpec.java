@@ -193,39 +193,50 @@ public final class CommandSpec {
     return s;
   }
 
-  /** Legacy COMMAND INFO (first key, last key, step), derived from the key specs as Redis does. */
+  /**
+   * Legacy COMMAND INFO key range {first key, last key, step, movable (1/0)}, derived from the key specs as Redis
+   * does: one index+range spec is taken as is; several are merged when they are plain (step 1) and consecutive, and
+   * any other spec makes the command "movablekeys". The last key is absolute (negative: counted from the end).
+   */
   public int[] legacyKeyRange() {
-    int first = 0;
-    int last = 0;
-    int step = 0;
+    return legacyKeyRange(keySpecs);
+  }
+
+  static int[] legacyKeyRange(List<KeySpec> specs) {
+    if (specs.isEmpty()) {
+      return new int[] {0, 0, 0, 0};
+    }
+    if (specs.size() == 1 && isIndexRange(specs.get(0))) {
+      KeySpec ks = specs.get(0);
+      int last = ks.lastKeyOrKeyNumIndex >= 0 ? ks.beginIndex + ks.lastKeyOrKeyNumIndex : ks.lastKeyOrKeyNumIndex;
+      return new int[] {ks.beginIndex, last, ks.stepOrFirstKey, ks.flags.contains(KeyFlag.INCOMPLETE) ? 1 : 0};
+    }
     boolean movable = false;
-    for (KeySpec ks : keySpecs) {
-      if (ks.beginSearch != KeySpec.BeginSearch.INDEX || ks.findKeys != KeySpec.FindKeys.RANGE) {
+    int first = Integer.MAX_VALUE;
+    int last = 0;
+    int prevLast = 0;
+    for (KeySpec ks : specs) {
+      if (!isIndexRange(ks) || ks.stepOrFirstKey != 1 || (prevLast != 0 && prevLast != ks.beginIndex - 1)) {
         movable = true;
         continue;
       }
       if (ks.flags.contains(KeyFlag.INCOMPLETE)) {
         movable = true;
       }
-      int f = ks.beginIndex;
-      int l = ks.lastKeyOrKeyNumIndex >= 0 ? f + ks.lastKeyOrKeyNumIndex : ks.lastKeyOrKeyNumIndex;
-      int st = ks.stepOrFirstKey;
-      if (ks.limitOrStep > 1) {
-        movable = true;
-        continue;
-      }
-      if (first == 0) {
-        first = f;
-        last = l;
-        step = st;
-      } else if (l < 0 || (last >= 0 && f == last + st && st == step)) {
-        // adjacent ranges with the same step merge, as for MSET-like specs
-        last = l;
-      } else {
-        movable = true;
-      }
+      first = Math.min(first, ks.beginIndex);
+      int abs = ks.lastKeyOrKeyNumIndex >= 0 ? ks.lastKeyOrKeyNumIndex + ks.beginIndex : ks.lastKeyOrKeyNumIndex;
+      // compared unsigned, so that a negative (to the end) last key wins
+      last = Integer.compareUnsigned(last, abs) >= 0 ? last : abs;
+      prevLast = last;
     }
-    return new int[] {first, last, step, movable ? 1 : 0};
+    if (first == Integer.MAX_VALUE) {
+      return new int[] {0, 0, 0, 1};
+    }
+    return new int[] {first, last, 1, movable ? 1 : 0};
+  }
+
+  private static boolean isIndexRange(KeySpec ks) {
+    return ks.beginSearch == KeySpec.BeginSearch.INDEX && ks.findKeys == KeySpec.FindKeys.RANGE;
   }
 
   /** Builds a spec; see {@link CommandSpec#command}. */
@@ -312,11 +323,8 @@ public final class CommandSpec {
     }
 
     public CommandSpec build() {
-      for (KeySpec ks : keySpecs) {
-        if (ks.beginSearch != KeySpec.BeginSearch.INDEX || ks.findKeys != KeySpec.FindKeys.RANGE
-            || ks.limitOrStep > 1) {
-          flags.add(Flag.MOVABLE_KEYS);
-        }
+      if (legacyKeyRange(keySpecs)[3] == 1) {
+        flags.add(Flag.MOVABLE_KEYS);
       }
       return new CommandSpec(this);
     }
