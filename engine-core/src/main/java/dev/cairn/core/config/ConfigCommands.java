@@ -85,7 +85,7 @@ public final class ConfigCommands implements CommandFamily {
       }
       for (Map.Entry<String, ConfigParam> e : config.byName().entrySet()) {
         ConfigParam p = e.getValue();
-        if (!p.hidden() && !matches.containsKey(p.name()) && Glob.matches(pattern, e.getKey(), true)) {
+        if (!p.hidden() && !matches.containsKey(e.getKey()) && Glob.matches(pattern, e.getKey(), true)) {
           matches.put(e.getKey(), p);
         }
       }
@@ -121,8 +121,9 @@ public final class ConfigCommands implements CommandFamily {
       } else if (params[i].isProtected() && !protectedAllowed(c, e)) {
         reason = "can't set protected config";
       }
+      // a name given twice is a duplicate; a name and its alias are not (Redis keeps aliases as entries of their own)
       for (int j = 0; j < i && reason == null; j++) {
-        if (params[j] == params[i]) {
+        if (a.string(2 + 2 * j).equalsIgnoreCase(a.string(2 + 2 * i))) {
           reason = "duplicate parameter";
         }
       }
@@ -142,7 +143,29 @@ public final class ConfigCommands implements CommandFamily {
         throw failed(a.string(2 + 2 * i), ex.getMessage());
       }
     }
+    for (int i = 0; i < n; i++) {
+      if (params[i].get().equals(old[i])) {
+        continue; // unchanged: nothing to apply, as Redis skips it
+      }
+      try {
+        params[i].apply();
+      } catch (ConfigException ex) {
+        rollback(params, old, n - 1);
+        for (int j = 0; j < i; j++) {
+          reapply(params[j]);
+        }
+        throw failed(a.string(2 + 2 * i), ex.getMessage());
+      }
+    }
     c.reply().ok();
+  }
+
+  private static void reapply(ConfigParam p) {
+    try {
+      p.apply();
+    } catch (ConfigException ignored) {
+      // the old value worked before; nothing better can be done if it no longer does
+    }
   }
 
   /** Puts back the values of the parameters before {@code failed} (all or nothing). */

@@ -16,6 +16,14 @@ public abstract class ConfigParam {
   boolean hidden;
   /** Settable at run time only when {@code enable-protected-configs} allows it (dir, dbfilename). */
   boolean protectedConfig;
+  /** Work that makes a new value take effect and can fail (rebinding the port); see {@link #onApply}. */
+  @FunctionalInterface
+  public interface Applier {
+    void apply() throws ConfigException;
+  }
+
+  private Applier applier;
+
   /** Registered by a module (CONFIG REWRITE writes it under its module's name). */
   String module;
 
@@ -50,6 +58,18 @@ public abstract class ConfigParam {
   public ConfigParam markSensitive() {
     sensitive = true;
     return this;
+  }
+
+  /** Sets the work CONFIG SET runs after a change of value; a failure there rolls the whole CONFIG SET back. */
+  public void onApply(Applier a) {
+    applier = a;
+  }
+
+  /** Makes the current value take effect (no-op for most parameters). */
+  public void apply() throws ConfigException {
+    if (applier != null) {
+      applier.apply();
+    }
   }
 
   public boolean hidden() {

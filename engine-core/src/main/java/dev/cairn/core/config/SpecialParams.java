@@ -316,7 +316,7 @@ public final class SpecialParams {
         }
       }
       if (parsed < -100) {
-        throw new ConfigException("argument must be between -100 and 9223372036854775807 inclusive");
+        throw new ConfigException("percentage argument must be less or equal to 100");
       }
       value = parsed;
     }
