@@ -1,6 +1,7 @@
 package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
+import dev.cairn.core.connection.ClientCommands;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.type.string.StringCommands;
@@ -12,6 +13,7 @@ public final class CoreCommands {
   public static CommandFamily[] families() {
     return new CommandFamily[] {
         new ConnectionCommands(),
+        new ClientCommands(),
         new KeyCommands(),
         new StringCommands(),
     };

@@ -33,26 +33,49 @@ public final class Dispatcher {
   public boolean dispatch(Session s, Args a) {
     RespWriter w = s.writer;
     int mark = w.buffer().writerIndex();
+    if (!run(s, a, w)) {
+      return false;
+    }
+    applyReplyMode(s, w, mark);
+    return true;
+  }
+
+  /** The running command's argument bytes if {@code s} is running it, else 0 (CLIENT LIST argv-mem=). */
+  public long runningArgvBytes(Session s) {
+    if (s != running || runningArgs == null) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = 0; i < runningArgs.size(); i++) {
+      n += runningArgs.get(i).length;
+    }
+    return n;
+  }
+
+  private Session running;
+  private Args runningArgs;
+
+  /** Looks up, checks and runs; false when the client must wait. Every reply goes through the reply mode after. */
+  private boolean run(Session s, Args a, RespWriter w) {
     Command cmd = engine.commands().lookup(a.get(0));
     if (cmd == null) {
+      s.lastCommand = "NULL";
       reject(s, null, unknownCommand(a));
       return true;
     }
-    if (cmd.isContainer()) {
-      if (a.size() == 1) {
-        reject(s, cmd, Errors.arity(cmd.fullName()));
-        return true;
-      }
+    if (cmd.isContainer() && a.size() > 1) {
       Command sub = cmd.subcommand(a.get(1));
       if (sub == null) {
+        s.lastCommand = "NULL";
         reject(s, cmd, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "
             + cmd.fullName().toUpperCase(Locale.ROOT) + " HELP."));
         return true;
       }
       cmd = sub;
     }
+    s.lastCommand = cmd.fullName();
     int arity = cmd.spec.arity();
-    if ((arity > 0 && a.size() != arity) || a.size() < -arity) {
+    if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {
       reject(s, cmd, Errors.arity(cmd.fullName()));
       return true;
     }
@@ -70,6 +93,9 @@ public final class Dispatcher {
     long dirtyBefore = e.stats().dirty;
     replacementCount = 0;
     propagationPrevented = false;
+    s.clearRedactions();
+    running = s;
+    runningArgs = a;
     boolean failed = false;
     long start = System.nanoTime();
     try {
@@ -78,6 +104,9 @@ public final class Dispatcher {
       w.error(err);
       e.stats().countError(err.code());
       failed = true;
+    } finally {
+      running = null;
+      runningArgs = null;
     }
     long nanos = System.nanoTime() - start;
     e.keyspace().noTouch = false;
@@ -90,13 +119,11 @@ public final class Dispatcher {
     }
     e.stats().totalCommandsProcessed++;
     s.commandsProcessed++;
-    s.lastCommand = cmd.fullName();
     s.lastInteractionMillis = e.keyspace().now();
     e.afterCommand(s, cmd, a, nanos);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
     }
-    applyReplyMode(s, w, mark);
     return true;
   }
 
@@ -126,7 +153,10 @@ public final class Dispatcher {
     propagationPrevented = true;
   }
 
-  /** CLIENT REPLY OFF/SKIP: the reply was written; drop it. */
+  /**
+   * CLIENT REPLY OFF/SKIP: the reply (an error too) was written; drop it. CLIENT REPLY SKIP leaves SKIP_NEXT, which
+   * becomes SKIP once that command is done, so the command after it is the one skipped.
+   */
   private static void applyReplyMode(Session s, RespWriter w, int mark) {
     switch (s.replyMode) {
       case ON -> { }

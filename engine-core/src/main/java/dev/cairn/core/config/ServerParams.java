@@ -1,5 +1,7 @@
 package dev.cairn.core.config;
 
+import dev.cairn.core.connection.OutputBufferLimits;
+
 /**
  * The core's configuration parameters, with Redis's names, defaults and bounds. Each is a typed field the engine reads
  * directly; CONFIG GET/SET and the config file go through {@link Config}.
@@ -18,6 +20,7 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
+  public final OutputBufferLimits clientOutputBufferLimit;
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
@@ -41,6 +44,7 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    clientOutputBufferLimit = c.register(new OutputBufferLimits());
   }
 
   /** The effective hz: Redis clamps it to 1..500. */
