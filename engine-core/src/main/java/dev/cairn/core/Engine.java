@@ -224,7 +224,7 @@ public final class Engine {
     byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
         s.connection.remoteAddress(), argv, argc);
     for (Session m : monitors) {
-      if (m != s && !m.closing) {
+      if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
       }

@@ -36,7 +36,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private ByteBuf in;
   /** The buffer being decoded right now: Netty's read buffer, or {@link #in}. */
   private ByteBuf current;
-  /** Where the command being run started in {@link #current} (CLIENT LIST counts it in qbuf=, as Redis does). */
+  /**
+   * Where this read batch started in {@link #current}: while its commands run, CLIENT LIST counts the whole batch in
+   * qbuf=, as Redis trims its query buffer only after the batch.
+   */
   private int commandStart;
   private ByteBuf out;
   private RespDecoder decoder;
@@ -103,12 +106,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   /** Decodes and runs commands until the buffer is exhausted, the session is suspended, or the connection closes. */
   private void process(ByteBuf buf) {
     current = buf;
+    commandStart = buf.readerIndex();
     try {
       while (!closed && !closeAfterFlush && !session.suspended()) {
         if (!pendingArgs) {
-          if (!decoder.midCommand()) {
-            commandStart = buf.readerIndex();
-          }
           RespDecoder.Result r = decoder.decode(buf);
           if (r == RespDecoder.Result.NEED_MORE) {
             break;
