@@ -2,6 +2,7 @@ package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.config.ConfigCommands;
+import dev.cairn.core.connection.ClientCommands;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.server.CommandCommands;
@@ -21,6 +22,7 @@ public final class CoreCommands {
   public static CommandFamily[] families() {
     return new CommandFamily[] {
         new ConnectionCommands(),
+        new ClientCommands(),
         new KeyCommands(),
         new StringCommands(),
         new ConfigCommands(),

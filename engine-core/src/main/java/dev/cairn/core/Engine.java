@@ -221,26 +221,52 @@ public final class Engine {
     monitors.add(s);
   }
 
+  public void removeMonitor(Session s) {
+    s.monitor = false;
+    monitors.remove(s);
+  }
+
   /** Slow log, MONITOR feed: bookkeeping after each command. */
   public void afterCommand(Session s, Command cmd, Args a, long nanos) {
     long micros = nanos / 1000;
     long threshold = params.slowlogLogSlowerThan.value;
-    if (threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG)) {
-      slowLog.add(a.array(), a.size(), micros, s.connection.remoteAddress(), s.name(),
-          (int) params.slowlogMaxLen.value);
-    }
+    boolean slow = threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG);
+    boolean monitored = !monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN);
     latency.addIfNeeded(cmd.spec.has(Flag.FAST) ? "fast-command" : "command", micros / 1000,
         params.latencyMonitorThreshold.value);
-    if (!monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN)) {
-      feedMonitors(s, a);
+    if (!slow && !monitored) {
+      return;
+    }
+    byte[][] argv = a.array();
+    if (s.redactedArgs() != 0) {
+      argv = redacted(a, s.redactedArgs());
+    }
+    if (slow) {
+      slowLog.add(argv, a.size(), micros, s.connection.remoteAddress(), s.name(), (int) params.slowlogMaxLen.value);
+    }
+    if (monitored) {
+      feedMonitors(s, argv, a.size());
     }
   }
 
-  private void feedMonitors(Session s, Args a) {
-    byte[] line = MonitorLine.format(System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000,
-        s.dbIndex(), s.connection.remoteAddress(), a);
+  private static final byte[] REDACTED = "(redacted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static byte[][] redacted(Args a, long mask) {
+    byte[][] copy = a.toArray();
+    for (int i = 0; i < copy.length && i < 64; i++) {
+      if ((mask & (1L << i)) != 0) {
+        copy[i] = REDACTED;
+      }
+    }
+    return copy;
+  }
+
+  private void feedMonitors(Session s, byte[][] argv, int argc) {
+    java.time.Instant t = java.time.Instant.now();
+    byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
+        s.connection.remoteAddress(), argv, argc);
     for (Session m : monitors) {
-      if (m != s && !m.closing) {
+      if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
       }
