@@ -2,7 +2,12 @@ package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.connection.ConnectionCommands;
+import dev.cairn.core.generic.DatabaseCommands;
+import dev.cairn.core.generic.DumpRestoreCommands;
+import dev.cairn.core.generic.ExpireCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.generic.ObjectCommand;
+import dev.cairn.core.generic.ScanCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -13,6 +18,11 @@ public final class CoreCommands {
     return new CommandFamily[] {
         new ConnectionCommands(),
         new KeyCommands(),
+        new ExpireCommands(),
+        new ScanCommands(),
+        new ObjectCommand(),
+        new DumpRestoreCommands(),
+        new DatabaseCommands(),
         new StringCommands(),
     };
   }
