@@ -4,6 +4,9 @@ import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.config.ConfigCommands;
 import dev.cairn.core.connection.ClientCommands;
 import dev.cairn.core.connection.ConnectionCommands;
+import dev.cairn.core.generic.DatabaseCommands;
+import dev.cairn.core.generic.DumpRestoreCommands;
+import dev.cairn.core.generic.ExpireCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.server.CommandCommands;
 import dev.cairn.core.server.DebugCommands;
@@ -13,6 +16,8 @@ import dev.cairn.core.server.LolwutCommand;
 import dev.cairn.core.server.MemoryCommands;
 import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
+import dev.cairn.core.generic.ObjectCommand;
+import dev.cairn.core.generic.ScanCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -24,6 +29,11 @@ public final class CoreCommands {
         new ConnectionCommands(),
         new ClientCommands(),
         new KeyCommands(),
+        new ExpireCommands(),
+        new ScanCommands(),
+        new ObjectCommand(),
+        new DumpRestoreCommands(),
+        new DatabaseCommands(),
         new StringCommands(),
         new ConfigCommands(),
         new DebugCommands(),
