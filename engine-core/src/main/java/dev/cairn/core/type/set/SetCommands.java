@@ -118,8 +118,8 @@ public final class SetCommands implements CommandFamily {
   static SetValue.Limits limits(CommandContext c) {
     if (c instanceof Session s) {
       ServerParams p = s.engine.params();
-      return new SetValue.Limits(p.setMaxIntsetEntries.value, p.setMaxListpackEntries.value,
-          p.setMaxListpackValue.value);
+      return new SetValue.Limits(p.memory.setMaxIntsetEntries.value, p.memory.setMaxListpackEntries.value,
+          p.memory.setMaxListpackValue.value);
     }
     return SetValue.Limits.DEFAULT;
   }

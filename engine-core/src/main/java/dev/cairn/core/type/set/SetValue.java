@@ -77,6 +77,57 @@ public final class SetValue implements RedisValue {
     };
   }
 
+  @Override
+  public SetValue copy() {
+    SetValue s = new SetValue();
+    s.enc = enc;
+    s.n = n;
+    if (ints != null) {
+      s.ints = ints.clone();
+    }
+    if (items != null) {
+      s.items = items.clone(); // members are never changed in place
+    }
+    if (dict != null) {
+      s.dict = new ByteDict<>();
+      dict.forEach(e -> s.dict.addNew(new Member(e.key)));
+    }
+    return s;
+  }
+
+  /** Heap bytes: per member its array (16 + length, 8-aligned) plus the encoding's per-member cost. */
+  @Override
+  public long estimatedBytes(int samples) {
+    return switch (enc) {
+      case INTSET -> 48 + 8L * ints.length;
+      case LISTPACK -> {
+        long b = 48 + 4L * items.length;
+        for (int i = 0; i < n; i++) {
+          b += align(16 + items[i].length);
+        }
+        yield b;
+      }
+      default -> {
+        long[] sum = {0};
+        int[] seen = {0};
+        int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
+        dict.forEach(e -> {
+          if (seen[0] < limit) {
+            sum[0] += align(16 + e.key.length);
+            seen[0]++;
+          }
+        });
+        // node (24) and bucket slot (4) per member, then the sampled member sizes extrapolated
+        long avg = seen[0] == 0 ? 0 : sum[0] / seen[0];
+        yield 64 + 4L * dict.buckets() + (long) dict.size() * (24 + avg);
+      }
+    };
+  }
+
+  private static long align(long bytes) {
+    return (bytes + 7) & ~7L;
+  }
+
   public int size() {
     return enc == HASHTABLE ? dict.size() : n;
   }

@@ -134,7 +134,7 @@ public final class ZSetCommands implements CommandFamily {
   static ZSetValue.Limits limits(CommandContext c) {
     if (c instanceof Session s) {
       ServerParams p = s.engine.params();
-      return new ZSetValue.Limits(p.zsetMaxListpackEntries.value, p.zsetMaxListpackValue.value);
+      return new ZSetValue.Limits(p.memory.zsetMaxListpackEntries.value, p.memory.zsetMaxListpackValue.value);
     }
     return ZSetValue.Limits.DEFAULT;
   }

@@ -51,6 +51,42 @@ public final class ZSetValue implements RedisValue {
     return dict == null ? "listpack" : "skiplist";
   }
 
+  @Override
+  public ZSetValue copy() {
+    ZSetValue z = new ZSetValue();
+    if (dict != null) {
+      z.dict = new ByteDict<>();
+    }
+    // members are never changed in place, so the copy shares their arrays
+    forEach((m, s) -> {
+      z.tree.insert(s, m);
+      if (z.dict != null) {
+        z.dict.addNew(new Entry(m, s));
+      }
+    });
+    return z;
+  }
+
+  /**
+   * Heap bytes: per member its array (16 + length, 8-aligned) and about 16 bytes of tree leaf slots, plus a dict node
+   * (32) and bucket slot (4) in the big encoding; member sizes are sampled and extrapolated.
+   */
+  @Override
+  public long estimatedBytes(int samples) {
+    long sum = 0;
+    int seen = 0;
+    int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
+    for (ZTree.Leaf l = tree.first(); l != null && seen < limit; l = l.next) {
+      for (int i = 0; i < l.n && seen < limit; i++) {
+        sum += (16 + l.members[i].length + 7) & ~7L;
+        seen++;
+      }
+    }
+    long avg = seen == 0 ? 0 : sum / seen;
+    long per = avg + 16 + (dict == null ? 0 : 36);
+    return 64 + (long) size() * per + (dict == null ? 0 : 4L * dict.buckets());
+  }
+
   public int size() {
     return tree.size();
   }
