@@ -245,6 +245,43 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     return n;
   }
 
+  /** Chains longer than this are sampled as if this long (they are rare at a load factor of at most 1). */
+  private static final int FAIR_CHAIN = 4;
+
+  /**
+   * A uniformly random node, or null if empty: rejection sampling over (bucket, position in chain), so that members of
+   * long chains are not under-picked as with {@link #random()} (SRANDMEMBER and SPOP must be fair, as Redis's
+   * dictGetFairRandomKey is).
+   */
+  @SuppressWarnings("unchecked")
+  public N fairRandom() {
+    if (size == 0) {
+      return null;
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    while (true) {
+      N head;
+      if (t1 != null) {
+        int i = r.nextInt(t0.length + t1.length);
+        head = (N) (i < t0.length ? t0[i] : t1[i - t0.length]);
+      } else {
+        head = (N) t0[r.nextInt(t0.length)];
+      }
+      if (head == null) {
+        continue;
+      }
+      int pick = r.nextInt(FAIR_CHAIN);
+      N n = head;
+      while (pick > 0 && n != null) {
+        n = n.next;
+        pick--;
+      }
+      if (n != null) {
+        return n;
+      }
+    }
+  }
+
   /** Calls {@code visitor} for every node; the visitor must not add or remove nodes. */
   @SuppressWarnings("unchecked")
   public void forEach(Consumer<N> visitor) {

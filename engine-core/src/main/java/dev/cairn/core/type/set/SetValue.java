@@ -228,7 +228,7 @@ public final class SetValue implements RedisValue {
     return switch (enc) {
       case INTSET -> longBytes(ints[ThreadLocalRandom.current().nextInt(n)]);
       case LISTPACK -> items[ThreadLocalRandom.current().nextInt(n)];
-      default -> dict.random().key;
+      default -> dict.fairRandom().key;
     };
   }
 
@@ -250,7 +250,7 @@ public final class SetValue implements RedisValue {
         return m;
       }
       default -> {
-        byte[] m = dict.random().key;
+        byte[] m = dict.fairRandom().key;
         dict.remove(m);
         return m;
       }
