@@ -266,7 +266,11 @@ final class ZTree {
       l.scores[p] = s;
       l.members[p] = m;
       l.n++;
-      return l.n > CAP ? splitLeaf(l) : null;
+      if (l.n <= CAP) {
+        return null;
+      }
+      // appending in score order (the common load pattern) leaves the old leaf full, not half empty
+      return splitLeaf(l, p == CAP && l.next == null ? CAP : l.n / 2);
     }
     Inner in = (Inner) x;
     int i = route(in, ELEM, s, m);
@@ -286,10 +290,9 @@ final class ZTree {
     return in.n > CAP ? splitInner(in) : null;
   }
 
-  private Leaf splitLeaf(Leaf l) {
-    int half = l.n / 2;
+  private Leaf splitLeaf(Leaf l, int half) {
     int rest = l.n - half;
-    Leaf r = new Leaf(CAP + 1);
+    Leaf r = new Leaf(rest == 1 ? 4 : CAP + 1);
     System.arraycopy(l.scores, half, r.scores, 0, rest);
     System.arraycopy(l.members, half, r.members, 0, rest);
     Arrays.fill(l.members, half, l.n, null);
