@@ -242,7 +242,7 @@ public final class BitCommands implements CommandFamily {
       throw Errors.SYNTAX;
     }
     long pos = Bits.position(b, from, to, (int) bit);
-    if (pos < 0 && bit == 0 && !endGiven) {
+    if (pos < 0 && bit == 0 && !endGiven && from <= to) {
       // without an explicit end the string counts as padded with zeros: the first one is just past the range
       pos = to + 1;
     }
