@@ -84,19 +84,27 @@ final class Bitfield {
     }
   }
 
-  /** Signed fields of 1..64 bits: {@code value} in range plus {@code increment} (0 for SET of {@code value}). */
+  /**
+   * Signed fields of 1..64 bits: {@code value + increment}, where SET passes the new value with increment 0. The
+   * headroom {@code max - value} is computed with 64-bit wrap-around, as in Redis: for SET of a value within about
+   * {@code max} of Long.MIN_VALUE it wraps negative and the value counts as overflowing upwards (SAT stores the
+   * maximum, not the minimum). Clients can see that, so it is kept.
+   */
   static void addSigned(long value, long increment, int bits, Overflow overflow, Result out) {
     long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
     long min = -max - 1;
-    long sum = value + increment;
+    long maxIncrement = max - value; // may wrap
+    long minIncrement = min - value; // may wrap
+    boolean narrow = bits != 64;
+    boolean over = value > max || narrow && increment > maxIncrement
+        || value >= 0 && increment > 0 && increment > maxIncrement;
+    boolean under = !over && (value < min || narrow && increment < minIncrement
+        || value < 0 && increment < 0 && increment < minIncrement);
     out.failed = false;
-    boolean wrapped64 = ((value ^ sum) & (increment ^ sum)) < 0; // the sum overflowed even 64 bits
-    boolean over = wrapped64 ? increment > 0 : sum > max;
-    boolean under = wrapped64 ? increment < 0 : sum < min;
     if (!over && !under) {
-      out.stored = sum;
+      out.stored = value + increment;
     } else if (overflow == Overflow.WRAP) {
-      out.stored = signExtend(sum, bits);
+      out.stored = signExtend(value + increment, bits);
     } else if (overflow == Overflow.SAT) {
       out.stored = over ? max : min;
     } else {
