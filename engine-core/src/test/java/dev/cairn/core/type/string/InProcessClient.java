@@ -144,6 +144,36 @@ final class InProcessClient {
     }
 
     @Override
+    public long queryBufferFree() {
+      return 0;
+    }
+
+    @Override
+    public long replyBufferBytes() {
+      return 0;
+    }
+
+    @Override
+    public long replyBufferSize() {
+      return 0;
+    }
+
+    @Override
+    public int pendingWrites() {
+      return 0;
+    }
+
+    @Override
+    public long pendingWriteBytes() {
+      return 0;
+    }
+
+    @Override
+    public boolean reading() {
+      return true;
+    }
+
+    @Override
     public void resumeProcessing() {}
   }
 }
