@@ -19,7 +19,11 @@ import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.generic.ObjectCommand;
 import dev.cairn.core.generic.ScanCommands;
 import dev.cairn.core.type.set.SetCommands;
+import dev.cairn.core.type.string.BitCommands;
+import dev.cairn.core.type.string.BitfieldCommands;
+import dev.cairn.core.type.string.CounterCommands;
 import dev.cairn.core.type.string.StringCommands;
+import dev.cairn.core.type.string.StringRangeCommands;
 import dev.cairn.core.type.zset.ZSetCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -37,6 +41,10 @@ public final class CoreCommands {
         new DumpRestoreCommands(),
         new DatabaseCommands(),
         new StringCommands(),
+        new StringRangeCommands(),
+        new CounterCommands(),
+        new BitCommands(),
+        new BitfieldCommands(),
         new SetCommands(),
         new ZSetCommands(),
         new ConfigCommands(),
