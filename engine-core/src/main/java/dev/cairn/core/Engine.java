@@ -87,6 +87,10 @@ public final class Engine {
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
     commands.registerAll(families);
+    rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
+        () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
+    rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(
+        () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};

@@ -116,12 +116,13 @@ public final class SetCommands implements CommandFamily {
 
   /** The encoding thresholds from the server's config (the defaults when run outside a server). */
   static SetValue.Limits limits(CommandContext c) {
-    if (c instanceof Session s) {
-      ServerParams p = s.engine.params();
-      return new SetValue.Limits(p.memory.setMaxIntsetEntries.value, p.memory.setMaxListpackEntries.value,
-          p.memory.setMaxListpackValue.value);
-    }
-    return SetValue.Limits.DEFAULT;
+    return c instanceof Session s ? limits(s.engine.params()) : SetValue.Limits.DEFAULT;
+  }
+
+  /** The encoding thresholds the config sets now. */
+  public static SetValue.Limits limits(ServerParams p) {
+    return new SetValue.Limits(p.memory.setMaxIntsetEntries.value, p.memory.setMaxListpackEntries.value,
+        p.memory.setMaxListpackValue.value);
   }
 
   /** SADD key member [member ...] */

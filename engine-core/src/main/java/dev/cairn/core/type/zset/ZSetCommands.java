@@ -132,11 +132,12 @@ public final class ZSetCommands implements CommandFamily {
 
   /** The encoding thresholds from the server's config (the defaults when run outside a server). */
   static ZSetValue.Limits limits(CommandContext c) {
-    if (c instanceof Session s) {
-      ServerParams p = s.engine.params();
-      return new ZSetValue.Limits(p.memory.zsetMaxListpackEntries.value, p.memory.zsetMaxListpackValue.value);
-    }
-    return ZSetValue.Limits.DEFAULT;
+    return c instanceof Session s ? limits(s.engine.params()) : ZSetValue.Limits.DEFAULT;
+  }
+
+  /** The encoding thresholds the config sets now. */
+  public static ZSetValue.Limits limits(ServerParams p) {
+    return new ZSetValue.Limits(p.memory.zsetMaxListpackEntries.value, p.memory.zsetMaxListpackValue.value);
   }
 
   /** Deletes an emptied sorted set and publishes "del". */
