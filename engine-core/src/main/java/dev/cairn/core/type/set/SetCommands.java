@@ -337,8 +337,23 @@ public final class SetCommands implements CommandFamily {
     }
   }
 
-  /** {@code k} distinct random members (k below the set's size): a partial Fisher-Yates shuffle of all members. */
+  /**
+   * {@code k} distinct random members (k below the set's size). Like Redis: a few out of many are drawn one by one
+   * until distinct; a large share comes from a partial Fisher-Yates shuffle of all members.
+   */
   static byte[][] distinctSample(SetValue set, int k) {
+    if ((long) k * 3 <= set.size()) {
+      java.util.Set<java.nio.ByteBuffer> picked = new java.util.HashSet<>();
+      byte[][] out = new byte[k][];
+      int n = 0;
+      while (n < k) {
+        byte[] m = set.random();
+        if (picked.add(java.nio.ByteBuffer.wrap(m))) {
+          out[n++] = m;
+        }
+      }
+      return out;
+    }
     byte[][] all = set.toArray();
     java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
     for (int i = 0; i < k; i++) {

@@ -432,11 +432,22 @@ public final class ZSetCommands implements CommandFamily {
       return;
     }
     int n = (int) Math.min(count, size);
-    int[] ranks = new int[size];
-    for (int i = 0; i < size; i++) {
-      ranks[i] = i;
+    int[] ranks;
+    if ((long) n * 3 <= size) {
+      // a few out of many: draw ranks until distinct rather than listing every rank
+      java.util.Set<Integer> picked = new java.util.LinkedHashSet<>();
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      while (picked.size() < n) {
+        picked.add(rnd.nextInt(size));
+      }
+      ranks = picked.stream().mapToInt(Integer::intValue).toArray();
+    } else {
+      ranks = new int[size];
+      for (int i = 0; i < size; i++) {
+        ranks[i] = i;
+      }
     }
-    if (n < size) {
+    if (n < size && ranks.length == size) {
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
       for (int i = 0; i < n; i++) {
         int j = i + rnd.nextInt(size - i);
