@@ -53,13 +53,15 @@ final class SetAlgebraCommands implements CommandFamily {
   private static CommandSpec readSpec(String name, String summary, String complexity) {
     return CommandSpec.command(name, -2).group(Group.SET).since("1.0.0").flags(Flag.READONLY).acl(AclCategory.SET)
         .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
-        .summary(summary).complexity(complexity).args(Arg.key("key", 0).multiple()).build();
+        .tips("nondeterministic_output_order").summary(summary).complexity(complexity).args(Arg.key("key", 0).multiple()).build();
   }
 
   private static CommandSpec storeSpec(String name, String summary, String complexity) {
     return CommandSpec.command(name, -3).group(Group.SET).since("1.0.0").flags(Flag.WRITE, Flag.DENYOOM)
         .acl(AclCategory.SET)
-        .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
+        // Redis's key specs say RW for SINTERSTORE's destination and OW for the others
+        .key(KeySpec.index(1).range(0, 1, 0).flags(name.equals("sinterstore") ? KeyFlag.RW : KeyFlag.OW,
+            KeyFlag.UPDATE))
         .key(KeySpec.index(2).range(-1, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
         .summary(summary).complexity(complexity).args(Arg.key("destination", 0), Arg.key("key", 1).multiple())
         .build();

@@ -42,7 +42,7 @@ public final class SetCommands implements CommandFamily {
   static final CommandSpec SMEMBERS = CommandSpec.command("smembers", 2).group(Group.SET).since("1.0.0")
       .flags(Flag.READONLY).acl(AclCategory.SET)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
-      .summary("Returns all members of a set.").complexity("O(N) where N is the set cardinality.")
+      .tips("nondeterministic_output_order").summary("Returns all members of a set.").complexity("O(N) where N is the set cardinality.")
       .args(Arg.key("key", 0)).build();
   static final CommandSpec SISMEMBER = CommandSpec.command("sismember", 3).group(Group.SET).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.SET)
@@ -51,7 +51,7 @@ public final class SetCommands implements CommandFamily {
       .args(Arg.key("key", 0), Arg.string("member")).build();
   static final CommandSpec SMISMEMBER = CommandSpec.command("smismember", -3).group(Group.SET).since("6.2.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.SET)
-      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Determines whether multiple members belong to a set.")
       .complexity("O(N) where N is the number of elements being checked for membership")
       .args(Arg.key("key", 0), Arg.string("member").multiple()).build();
@@ -63,6 +63,7 @@ public final class SetCommands implements CommandFamily {
   static final CommandSpec SPOP = CommandSpec.command("spop", -2).group(Group.SET).since("1.0.0")
       .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.SET)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.DELETE))
+      .tips("nondeterministic_output")
       .summary("Returns one or more random members from a set after removing them. Deletes the set if the last member "
           + "was popped.")
       .complexity("Without the count argument O(1), otherwise O(N) where N is the value of the passed count.")
@@ -71,7 +72,7 @@ public final class SetCommands implements CommandFamily {
   static final CommandSpec SRANDMEMBER = CommandSpec.command("srandmember", -2).group(Group.SET).since("1.0.0")
       .flags(Flag.READONLY).acl(AclCategory.SET)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
-      .summary("Get one or multiple random members from a set")
+      .tips("nondeterministic_output").summary("Get one or multiple random members from a set")
       .complexity("Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed "
           + "count.")
       .history("2.6.0", "Added the optional `count` argument.")
@@ -85,7 +86,7 @@ public final class SetCommands implements CommandFamily {
   static final CommandSpec SSCAN = CommandSpec.command("sscan", -3).group(Group.SET).since("2.8.0")
       .flags(Flag.READONLY).acl(AclCategory.SET)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
-      .summary("Iterates over members of a set.")
+      .tips("nondeterministic_output").summary("Iterates over members of a set.")
       .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
           + "to return back to 0. N is the number of elements inside the collection.")
       .args(Arg.key("key", 0), Arg.integer("cursor"), Arg.pattern("pattern").withToken("MATCH").optional(),

@@ -43,7 +43,8 @@ public final class ZSetCommands implements CommandFamily {
       .args(Arg.key("key", 0),
           Arg.oneOf("condition", Arg.token("NX"), Arg.token("XX")).optional().since("3.0.2"),
           Arg.oneOf("comparison", Arg.token("GT"), Arg.token("LT")).optional().since("6.2.0"),
-          Arg.token("CH").optional().since("3.0.2"), Arg.token("INCR").optional().since("3.0.2"),
+          namedToken("change", "CH").optional().since("3.0.2"),
+          namedToken("increment", "INCR").optional().since("3.0.2"),
           Arg.block("data", Arg.dbl("score"), Arg.string("member")).multiple())
       .build();
   static final CommandSpec ZINCRBY = CommandSpec.command("zincrby", 4).group(Group.SORTED_SET).since("1.2.0")
@@ -83,18 +84,23 @@ public final class ZSetCommands implements CommandFamily {
   static final CommandSpec ZRANDMEMBER = CommandSpec.command("zrandmember", -2).group(Group.SORTED_SET)
       .since("6.2.0").flags(Flag.READONLY).acl(AclCategory.SORTEDSET)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
-      .summary("Returns one or more random members from a sorted set.")
+      .tips("nondeterministic_output").summary("Returns one or more random members from a sorted set.")
       .complexity("O(N) where N is the number of members returned")
       .args(Arg.key("key", 0), Arg.block("options", Arg.integer("count"),
           Arg.token("WITHSCORES").optional()).optional()).build();
   static final CommandSpec ZSCAN = CommandSpec.command("zscan", -3).group(Group.SORTED_SET).since("2.8.0")
       .flags(Flag.READONLY).acl(AclCategory.SORTEDSET)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
-      .summary("Iterates over members and scores of a sorted set.")
+      .tips("nondeterministic_output").summary("Iterates over members and scores of a sorted set.")
       .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
           + "to return back to 0. N is the number of elements inside the collection.")
       .args(Arg.key("key", 0), Arg.integer("cursor"), Arg.pattern("pattern").withToken("MATCH").optional(),
           Arg.integer("count").withToken("COUNT").optional()).build();
+
+  /** A pure token whose argument name differs from the token, as ZADD's CH ("change") and INCR ("increment"). */
+  private static Arg namedToken(String name, String token) {
+    return new Arg(name, Arg.Type.PURE_TOKEN, token, -1, false, false, false, null, java.util.List.of());
+  }
 
   private static CommandSpec rankSpec(String name, String summary) {
     return CommandSpec.command(name, -3).group(Group.SORTED_SET).since("2.0.0")

@@ -83,7 +83,7 @@ final class ZSetRangeCommands implements CommandFamily {
       .args(KEY, Arg.dbl("min"), Arg.dbl("max")).build();
   static final CommandSpec ZLEXCOUNT = CommandSpec.command("zlexcount", 4).group(Group.SORTED_SET).since("2.8.9")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.SORTEDSET)
-      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Returns the number of members in a sorted set within a lexicographical range.")
       .complexity("O(log(N)) with N being the number of elements in the sorted set.")
       .args(KEY, Arg.string("min"), Arg.string("max")).build();
