@@ -292,7 +292,7 @@ final class ZTree {
 
   private Leaf splitLeaf(Leaf l, int half) {
     int rest = l.n - half;
-    Leaf r = new Leaf(rest == 1 ? 4 : CAP + 1);
+    Leaf r = new Leaf(CAP + 1);
     System.arraycopy(l.scores, half, r.scores, 0, rest);
     System.arraycopy(l.members, half, r.members, 0, rest);
     Arrays.fill(l.members, half, l.n, null);
