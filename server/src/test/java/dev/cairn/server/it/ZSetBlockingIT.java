@@ -82,6 +82,25 @@ class ZSetBlockingIT extends ServerTestBase {
   }
 
   @Test
+  void keyOverwrittenWithAnotherTypeDoesNotWakeTheWaiter() throws Exception {
+    RawClient c = raw();
+    c.command("BZPOPMIN", "zset", "0");
+    awaitBlocked(1);
+    jedis.set("zset", "foo");
+    awaitBlocked(1);
+    jedis.del("zset");
+    jedis.zadd("zset", 1, "bar");
+    assertEquals("*3\r\n$4\r\nzset\r\n$3\r\nbar\r\n$1\r\n1\r\n", c.readReply());
+    c.command("BZMPOP", "0", "1", "zset2", "MIN");
+    awaitBlocked(1);
+    jedis.sadd("zset2", "x");
+    awaitBlocked(1);
+    jedis.del("zset2");
+    jedis.zadd("zset2", 2, "y");
+    assertEquals("*2\r\n$5\r\nzset2\r\n*1\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n", c.readReply());
+  }
+
+  @Test
   void manyConcurrentWaitersEachGetOneMember() throws Exception {
     int n = 8;
     RawClient[] clients = new RawClient[n];

@@ -16,6 +16,7 @@ import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.connection.Session;
 import java.nio.charset.StandardCharsets;
 
 /** Popping the lowest or highest members: ZPOPMIN, ZPOPMAX, ZMPOP and their blocking forms. */
@@ -131,13 +132,30 @@ final class ZSetPopCommands implements CommandFamily {
     c.addDirty(n);
   }
 
+  /**
+   * Whether this run is a blocked client's command run again because a key changed. Redis wakes a sorted-set waiter
+   * only when a key holds a sorted set, so a key overwritten with another type must not answer WRONGTYPE then.
+   */
+  private static boolean rerun(CommandContext c) {
+    return c instanceof Session s && s.engine.blocking().isBlocked(s);
+  }
+
+  /** The sorted set at {@code key} for popping; on a re-run a value of another type counts as no key. */
+  private static ZSetValue poppable(Database db, byte[] key, boolean rerun) {
+    if (rerun) {
+      return db.getForWrite(key) instanceof ZSetValue z ? z : null;
+    }
+    return db.getForWrite(key, ZSetValue.class);
+  }
+
   /** BZPOPMIN key [key ...] timeout, BZPOPMAX key [key ...] timeout */
   static void bzpop(CommandContext c, Args a, boolean min) {
     long timeout = timeoutMillis(a, a.size() - 1);
     Database db = c.db();
+    boolean rerun = rerun(c);
     for (int i = 1; i < a.size() - 1; i++) {
       byte[] key = a.get(i);
-      ZSetValue z = db.getForWrite(key, ZSetValue.class);
+      ZSetValue z = poppable(db, key, rerun);
       if (z != null) {
         Reply r = c.reply();
         r.array(3);
@@ -195,9 +213,10 @@ final class ZSetPopCommands implements CommandFamily {
     // BZMPOP's timeout is checked after the other arguments, as in Redis
     long timeout = blocking ? timeoutMillis(a, 1) : -1;
     Database db = c.db();
+    boolean rerun = blocking && rerun(c);
     for (int i = numkeysIndex + 1; i < whereIndex; i++) {
       byte[] key = a.get(i);
-      ZSetValue z = db.getForWrite(key, ZSetValue.class);
+      ZSetValue z = poppable(db, key, rerun);
       if (z != null) {
         int n = (int) Math.min(count, z.size());
         Reply r = c.reply();
