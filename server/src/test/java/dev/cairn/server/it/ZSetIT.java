@@ -106,6 +106,11 @@ class ZSetIT extends ServerTestBase {
     assertEquals("*0\r\n", cmd("ZRANGE", "z", "3", "1"));
     assertEquals(":3\r\n", cmd("ZCOUNT", "z", "(1", "4"));
     assertEquals("-ERR min or max is not a float\r\n", cmd("ZCOUNT", "z", "a", "1"));
+    // bounds are read with strtod: "" and "(" are 0, leading blanks are skipped, trailing ones are not
+    assertEquals(":5\r\n", cmd("ZCOUNT", "z", "(", "+inf"));
+    assertEquals(":0\r\n", cmd("ZCOUNT", "z", "-inf", ""));
+    assertEquals(":4\r\n", cmd("ZCOUNT", "z", " 2", "inf"));
+    assertEquals("-ERR min or max is not a float\r\n", cmd("ZCOUNT", "z", "2 ", "inf"));
     assertEquals("-ERR min or max is not a float\r\n", cmd("ZRANGEBYSCORE", "z", "1", "NaN"));
     assertEquals("-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n",
         cmd("ZRANGE", "z", "0", "1", "LIMIT", "0", "1"));

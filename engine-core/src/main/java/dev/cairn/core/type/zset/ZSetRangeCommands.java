@@ -192,8 +192,8 @@ final class ZSetRangeCommands implements CommandFamily {
           byte[] hi = a.get(maxIndex);
           b.minExcl = lo.length > 0 && lo[0] == '(';
           b.maxExcl = hi.length > 0 && hi[0] == '(';
-          b.min = Args.parseDouble(b.minExcl ? Arrays.copyOfRange(lo, 1, lo.length) : lo, NOT_FLOAT_RANGE);
-          b.max = Args.parseDouble(b.maxExcl ? Arrays.copyOfRange(hi, 1, hi.length) : hi, NOT_FLOAT_RANGE);
+          b.min = rangeDouble(lo, b.minExcl ? 1 : 0);
+          b.max = rangeDouble(hi, b.maxExcl ? 1 : 0);
         }
         case LEX -> {
           byte[] lo = a.get(minIndex);
@@ -207,6 +207,21 @@ final class ZSetRangeCommands implements CommandFamily {
         }
       }
       return b;
+    }
+
+    /**
+     * A score bound as Redis reads it with strtod: leading white space is skipped, and an empty rest is 0 (so "" and
+     * "(" are valid bounds); anything left after the number, or NaN, is an error.
+     */
+    private static double rangeDouble(byte[] b, int from) {
+      int p = from;
+      while (p < b.length && (b[p] == ' ' || b[p] >= '\t' && b[p] <= '\r')) {
+        p++;
+      }
+      if (p == b.length) {
+        return 0;
+      }
+      return Args.parseDouble(Arrays.copyOfRange(b, p, b.length), NOT_FLOAT_RANGE);
     }
 
     private static int lexInf(byte[] b) {
