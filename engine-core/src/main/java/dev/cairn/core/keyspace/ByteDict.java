@@ -245,7 +245,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     return n;
   }
 
-  /** Chains longer than this are sampled as if this long (they are rare at a load factor of at most 1). */
+  /** Chains up to this long are sampled exactly uniformly; longer ones (rare at a load factor of at most 1) less. */
   private static final int FAIR_CHAIN = 4;
 
   /**
@@ -270,13 +270,17 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
       if (head == null) {
         continue;
       }
-      int pick = r.nextInt(FAIR_CHAIN);
-      N n = head;
-      while (pick > 0 && n != null) {
-        n = n.next;
-        pick--;
+      int len = 0;
+      for (N n = head; n != null; n = n.next) {
+        len++;
       }
-      if (n != null) {
+      // each position of a chain is drawn with chance 1/FAIR_CHAIN; a longer chain is drawn whole (all reachable)
+      int pick = r.nextInt(Math.max(FAIR_CHAIN, len));
+      if (pick < len) {
+        N n = head;
+        while (pick-- > 0) {
+          n = n.next;
+        }
         return n;
       }
     }

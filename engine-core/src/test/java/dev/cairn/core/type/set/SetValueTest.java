@@ -95,6 +95,22 @@ class SetValueTest {
   }
 
   @Test
+  void everyMemberIsEventuallyDrawn() {
+    SetValue.Limits l = SetValue.Limits.DEFAULT;
+    for (int size : new int[] {50, 129, 1000}) {
+      SetValue s = SetValue.create(b("x"), 1000, l);
+      for (int i = 0; i < size; i++) {
+        s.add(b("k" + i), l);
+      }
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < size * 200 && seen.size() < size; i++) {
+        seen.add(new String(s.random(), StandardCharsets.UTF_8));
+      }
+      assertEquals(size, seen.size(), "members drawn out of " + size);
+    }
+  }
+
+  @Test
   void randomIsRoughlyUniformOnHashtable() {
     SetValue.Limits l = SetValue.Limits.DEFAULT;
     SetValue s = SetValue.create(b("x"), 1000, l);
