@@ -186,6 +186,12 @@ public final class CairnServer implements AutoCloseable {
     }
 
     @Override
+    public AutoCloseable schedule(Runnable task, long delay, TimeUnit unit) {
+      ScheduledFuture<?> f = loop.schedule(task, delay, unit);
+      return () -> f.cancel(false);
+    }
+
+    @Override
     public AutoCloseable scheduleAtFixedRate(Runnable task, long period, TimeUnit unit) {
       ScheduledFuture<?> f = loop.scheduleAtFixedRate(task, period, period, unit);
       return () -> f.cancel(false);
