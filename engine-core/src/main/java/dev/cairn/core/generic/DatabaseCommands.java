@@ -20,6 +20,7 @@ public final class DatabaseCommands implements CommandFamily {
   private static CommandSpec flush(String name, String summary, String complexity) {
     return CommandSpec.command(name, -1).group(Group.SERVER).since("1.0.0")
         .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+        .tips("request_policy:all_shards", "response_policy:all_succeeded")
         .summary(summary).complexity(complexity)
         .history("4.0.0", "Added the `ASYNC` flushing mode modifier.")
         .history("6.2.0", "Added the `SYNC` flushing mode modifier.")
@@ -27,7 +28,8 @@ public final class DatabaseCommands implements CommandFamily {
         .build();
   }
 
-  static final CommandSpec DBSIZE = CommandSpec.command("dbsize", 1).group(Group.SERVER).since("1.0.0")
+  static final CommandSpec DBSIZE = CommandSpec.command("dbsize", 1)
+      .tips("request_policy:all_shards", "response_policy:agg_sum").group(Group.SERVER).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .summary("Returns the number of keys in the database.").complexity("O(1)").build();
   static final CommandSpec FLUSHDB = flush("flushdb", "Remove all keys from the current database.",
@@ -39,7 +41,8 @@ public final class DatabaseCommands implements CommandFamily {
       .summary("Swaps two Redis databases.")
       .complexity("O(N) where N is the count of clients watching or blocking on keys from both databases.")
       .args(Arg.integer("index1"), Arg.integer("index2")).build();
-  static final CommandSpec WAIT = CommandSpec.command("wait", 3).group(Group.GENERIC).since("3.0.0")
+  static final CommandSpec WAIT = CommandSpec.command("wait", 3)
+      .tips("request_policy:all_shards", "response_policy:agg_min").group(Group.GENERIC).since("3.0.0")
       .acl(AclCategory.CONNECTION)
       .summary("Blocks until the asynchronous replication of all preceding write commands sent by the connection is "
           + "completed.")

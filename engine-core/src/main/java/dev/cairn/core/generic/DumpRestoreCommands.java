@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
 
 /** DUMP and RESTORE: a value as Redis's serialized payload, so keys move between Cairn and Redis both ways. */
 public final class DumpRestoreCommands implements CommandFamily {
-  static final CommandSpec DUMP = CommandSpec.command("dump", 2).group(Group.GENERIC).since("2.6.0")
+  static final CommandSpec DUMP = CommandSpec.command("dump", 2)
+      .tips("nondeterministic_output").group(Group.GENERIC).since("2.6.0")
       .flags(Flag.READONLY).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Returns a serialized representation of the value stored at a key.")

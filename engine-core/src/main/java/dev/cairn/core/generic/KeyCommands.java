@@ -23,14 +23,15 @@ import java.util.Arrays;
 /** Commands on keys as a whole: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, COPY, MOVE. */
 public final class KeyCommands implements CommandFamily {
   static final CommandSpec DEL = CommandSpec.command("del", -2).group(Group.GENERIC).since("1.0.0")
-      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE)
+      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE).tips("request_policy:multi_shard", "response_policy:agg_sum")
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
       .summary("Deletes one or more keys.").complexity("O(N) where N is the number of keys that will be removed. When a "
           + "key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is "
           + "the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string "
           + "value is O(1).")
       .args(Arg.key("key", 0).multiple()).build();
-  static final CommandSpec UNLINK = CommandSpec.command("unlink", -2).group(Group.GENERIC).since("4.0.0")
+  static final CommandSpec UNLINK = CommandSpec.command("unlink", -2)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum").group(Group.GENERIC).since("4.0.0")
       .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
       .summary("Asynchronously deletes one or more keys.")
@@ -38,7 +39,8 @@ public final class KeyCommands implements CommandFamily {
           + "thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed "
           + "of.")
       .args(Arg.key("key", 0).multiple()).build();
-  static final CommandSpec EXISTS = CommandSpec.command("exists", -2).group(Group.GENERIC).since("1.0.0")
+  static final CommandSpec EXISTS = CommandSpec.command("exists", -2)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum").group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO))
       .summary("Determines whether one or more keys exist.").complexity("O(N) where N is the number of keys to check.")
@@ -49,7 +51,8 @@ public final class KeyCommands implements CommandFamily {
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
       .summary("Determines the type of value stored at a key.").complexity("O(1)")
       .args(Arg.key("key", 0)).build();
-  static final CommandSpec TOUCH = CommandSpec.command("touch", -2).group(Group.GENERIC).since("3.2.1")
+  static final CommandSpec TOUCH = CommandSpec.command("touch", -2)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum").group(Group.GENERIC).since("3.2.1")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO))
       .summary("Returns the number of existing keys out of those specified after updating the time they were last "

@@ -27,7 +27,7 @@ public final class ObjectCommand implements CommandFamily {
       .summary("A container for object introspection commands.").complexity("Depends on subcommand.").build();
 
   private static CommandSpec sub(String name, String since, String summary) {
-    return CommandSpec.subcommand("object", name, 3).group(Group.GENERIC).since(since)
+    return CommandSpec.subcommand("object", name, 3).group(Group.GENERIC).since(since).tips("nondeterministic_output")
         .flags(Flag.READONLY).acl(AclCategory.KEYSPACE, AclCategory.SLOW)
         .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RO))
         .summary(summary).complexity("O(1)").args(Arg.key("key", 0)).build();

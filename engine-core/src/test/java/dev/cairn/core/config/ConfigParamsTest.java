@@ -41,20 +41,6 @@ class ConfigParamsTest {
   }
 
   @Test
-  void outputBufferLimitsParseUnitsAndKeepOtherClasses() throws Exception {
-    SpecialParams.OutputBufferLimits obuf = params.clientOutputBufferLimit;
-    obuf.set("normal 1mb 2 3");
-    assertEquals("normal 1048576 2 3 slave 268435456 67108864 60 pubsub 33554432 8388608 60", obuf.get());
-    obuf.set("replica 1 2 3");
-    assertEquals(new SpecialParams.OutputBufferLimits.Limit(1, 2, 3),
-        obuf.limits[SpecialParams.OutputBufferLimits.REPLICA]);
-    assertEquals("Wrong number of arguments in buffer limit configuration.",
-        assertThrows(ConfigException.class, () -> obuf.set("normal 1 2")).getMessage());
-    assertEquals("Invalid client class specified in buffer limit configuration.",
-        assertThrows(ConfigException.class, () -> obuf.set("master 1 2 3")).getMessage());
-  }
-
-  @Test
   void aliasesFindTheSameParameter() throws Exception {
     config.set("hash-max-ziplist-entries", "7");
     assertEquals(7, params.memory.hashMaxListpackEntries.value);

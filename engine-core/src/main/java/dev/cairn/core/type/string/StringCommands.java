@@ -122,7 +122,8 @@ public final class StringCommands implements CommandFamily {
           Arg.string("value"))
       .build();
 
-  static final CommandSpec MGET = CommandSpec.command("mget", -2).group(Group.STRING).since("1.0.0")
+  static final CommandSpec MGET = CommandSpec.command("mget", -2)
+      .tips("request_policy:multi_shard").group(Group.STRING).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.STRING)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Atomically returns the string values of one or more keys.")
@@ -130,7 +131,8 @@ public final class StringCommands implements CommandFamily {
       .args(Arg.key("key", 0).multiple())
       .build();
 
-  static final CommandSpec MSET = CommandSpec.command("mset", -3).group(Group.STRING).since("1.0.1")
+  static final CommandSpec MSET = CommandSpec.command("mset", -3)
+      .tips("request_policy:multi_shard", "response_policy:all_succeeded").group(Group.STRING).since("1.0.1")
       .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.STRING)
       .key(KeySpec.index(1).range(-1, 2, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
       .summary("Atomically creates or modifies the string values of one or more keys.")
