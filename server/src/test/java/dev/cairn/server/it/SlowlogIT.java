@@ -72,6 +72,16 @@ class SlowlogIT extends ServerTestBase {
   }
 
   @Test
+  void sensitiveConfigValuesAreRedacted() throws Exception {
+    RawClient r = raw();
+    r.command("CONFIG", "SET", "masterauth", "secret").readReply();
+    String entry = r.command("SLOWLOG", "GET", "1").readReply();
+    assertTrue(entry.contains("*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$10\r\nmasterauth\r\n$10\r\n(redacted)\r\n"),
+        entry);
+    r.command("CONFIG", "SET", "masterauth", "").readReply();
+  }
+
+  @Test
   void resetAndHelp() throws Exception {
     jedis.ping();
     assertEquals("OK", jedis.slowlogReset());
