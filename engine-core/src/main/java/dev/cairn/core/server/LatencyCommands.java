@@ -9,10 +9,16 @@ import dev.cairn.api.command.CommandSpec;
 import dev.cairn.api.command.Flag;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.command.Command;
+import dev.cairn.core.command.CommandTable;
+import dev.cairn.core.command.LatencyHistogram;
 import dev.cairn.core.connection.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** LATENCY LATEST / HISTORY / RESET / HELP over {@link LatencyMonitor}. DOCTOR, GRAPH and HISTOGRAM are not done. */
+/** LATENCY LATEST / HISTORY / RESET / HISTOGRAM / HELP. DOCTOR and GRAPH are not done. */
 public final class LatencyCommands implements CommandFamily {
   static final CommandSpec LATENCY = CommandSpec.command("latency", -2).group(Group.SERVER).since("2.8.13")
       .summary("A container for latency diagnostics commands.").complexity("Depends on subcommand.").build();
@@ -30,6 +36,12 @@ public final class LatencyCommands implements CommandFamily {
       .tips("request_policy:all_nodes", "response_policy:agg_sum")
       .summary("Resets the latency data for one or more events.").complexity("O(1)")
       .args(Arg.string("event").optional().multiple()).build();
+  static final CommandSpec HISTOGRAM = CommandSpec.subcommand("latency", "histogram", -2).group(Group.SERVER)
+      .since("7.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+      .summary("Returns the cumulative distribution of latencies of a subset or all commands.")
+      .complexity("O(N) where N is the number of commands with latency information being retrieved.")
+      .args(Arg.string("command").optional().multiple()).build();
   static final CommandSpec HELP = CommandSpec.subcommand("latency", "help", 2).group(Group.SERVER).since("2.8.13")
       .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
       .complexity("O(1)").build();
@@ -40,6 +52,7 @@ public final class LatencyCommands implements CommandFamily {
     r.add(LATEST, LatencyCommands::latest);
     r.add(HISTORY, LatencyCommands::history);
     r.add(RESET, LatencyCommands::reset);
+    r.add(HISTOGRAM, LatencyCommands::histogram);
     r.add(HELP, (c, a) -> Help.reply(c.reply(), "LATENCY",
         "HISTORY <event>",
         "    Return time-latency samples for the <event> class.",
@@ -47,7 +60,10 @@ public final class LatencyCommands implements CommandFamily {
         "    Return the latest latency samples for all events.",
         "RESET [<event> ...]",
         "    Reset latency data of one or more <event> classes.",
-        "    (default: reset all data for all event classes)"));
+        "    (default: reset all data for all event classes)",
+        "HISTOGRAM [COMMAND ...]",
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        "    If no commands are specified then all histograms are replied."));
   }
 
   private static LatencyMonitor monitor(CommandContext c) {
@@ -82,6 +98,56 @@ public final class LatencyCommands implements CommandFamily {
       r.array(2);
       r.integer(sample.timeSeconds());
       r.integer(sample.millis());
+    }
+  }
+
+  /** LATENCY HISTOGRAM [command ...] */
+  static void histogram(CommandContext c, Args a) {
+    CommandTable table = ((Session) c).engine.commands();
+    List<Command> chosen = new ArrayList<>();
+    if (a.size() == 2) {
+      for (Command cmd : table.all()) {
+        withHistograms(cmd, chosen);
+      }
+    } else {
+      for (int i = 2; i < a.size(); i++) {
+        Command cmd = table.lookup(a.string(i).toLowerCase(Locale.ROOT));
+        if (cmd != null) {
+          withHistograms(cmd, chosen); // a container brings its subcommands
+        }
+      }
+    }
+    Reply r = c.reply();
+    r.map(chosen.size());
+    for (Command cmd : chosen) {
+      LatencyHistogram h = cmd.latency;
+      r.bulk(cmd.fullName());
+      r.map(2);
+      r.bulk("calls");
+      r.integer(h.total());
+      r.bulk("histogram_usec");
+      int nonEmpty = 0;
+      for (int b = 0; b < LatencyHistogram.buckets(); b++) {
+        nonEmpty += h.count(b) > 0 ? 1 : 0;
+      }
+      r.map(nonEmpty);
+      long cumulative = 0;
+      for (int b = 0; b < LatencyHistogram.buckets(); b++) {
+        cumulative += h.count(b);
+        if (h.count(b) > 0) {
+          r.integer(LatencyHistogram.bucketMicros(b));
+          r.integer(cumulative);
+        }
+      }
+    }
+  }
+
+  private static void withHistograms(Command cmd, List<Command> out) {
+    if (cmd.latency != null && !out.contains(cmd)) {
+      out.add(cmd);
+    }
+    for (Command sub : cmd.subcommands.values()) {
+      withHistograms(sub, out);
     }
   }
 

@@ -43,7 +43,23 @@ class LatencyIT extends ServerTestBase {
   }
 
   @Test
+  void histogramCountsCallsPerCommand() throws Exception {
+    RawClient r = raw();
+    r.command("CONFIG", "RESETSTAT").readReply();
+    r.command("SET", "a", "b").readReply();
+    r.command("SET", "c", "d").readReply();
+    r.command("CONFIG", "GET", "hz").readReply();
+    String set = r.command("LATENCY", "HISTOGRAM", "set", "nosuch").readReply();
+    // {set: {calls: 2, histogram_usec: {bucket: cumulative count, ...}}}, the last count being all calls
+    assertTrue(set.matches("\\*2\r\n\\$3\r\nset\r\n\\*4\r\n\\$5\r\ncalls\r\n:2\r\n\\$14\r\nhistogram_usec\r\n"
+        + "\\*\\d+\r\n(:\\d+\r\n:[12]\r\n)*:\\d+\r\n:2\r\n"), set);
+    String config = r.command("LATENCY", "HISTOGRAM", "config").readReply();
+    assertTrue(config.contains("$10\r\nconfig|get\r\n") && config.contains("$16\r\nconfig|resetstat\r\n"), config);
+    assertEquals("*0\r\n", r.command("LATENCY", "HISTOGRAM", "nosuch").readReply());
+  }
+
+  @Test
   void help() throws Exception {
-    assertTrue(raw().command("LATENCY", "HELP").readReply().startsWith("*10\r\n+LATENCY <subcommand>"));
+    assertTrue(raw().command("LATENCY", "HELP").readReply().startsWith("*13\r\n+LATENCY <subcommand>"));
   }
 }
