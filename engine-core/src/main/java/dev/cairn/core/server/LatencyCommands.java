@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** LATENCY LATEST / HISTORY / RESET / HISTOGRAM / HELP. DOCTOR and GRAPH are not done. */
+/** LATENCY LATEST / HISTORY / RESET / HISTOGRAM / DOCTOR / GRAPH / HELP. */
 public final class LatencyCommands implements CommandFamily {
   static final CommandSpec LATENCY = CommandSpec.command("latency", -2).group(Group.SERVER).since("2.8.13")
       .summary("A container for latency diagnostics commands.").complexity("Depends on subcommand.").build();
@@ -42,6 +42,14 @@ public final class LatencyCommands implements CommandFamily {
       .summary("Returns the cumulative distribution of latencies of a subset or all commands.")
       .complexity("O(N) where N is the number of commands with latency information being retrieved.")
       .args(Arg.string("command").optional().multiple()).build();
+  static final CommandSpec DOCTOR = CommandSpec.subcommand("latency", "doctor", 2).group(Group.SERVER)
+      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+      .summary("Returns a human-readable latency analysis report.").complexity("O(1)").build();
+  static final CommandSpec GRAPH = CommandSpec.subcommand("latency", "graph", 3).group(Group.SERVER)
+      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
+      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
+      .summary("Returns a latency graph for an event.").complexity("O(1)").args(Arg.string("event")).build();
   static final CommandSpec HELP = CommandSpec.subcommand("latency", "help", 2).group(Group.SERVER).since("2.8.13")
       .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
       .complexity("O(1)").build();
@@ -53,7 +61,14 @@ public final class LatencyCommands implements CommandFamily {
     r.add(HISTORY, LatencyCommands::history);
     r.add(RESET, LatencyCommands::reset);
     r.add(HISTOGRAM, LatencyCommands::histogram);
+    r.add(DOCTOR, (c, a) -> c.reply().verbatim("txt", LatencyReport.doctor(monitor(c).events(),
+        ((Session) c).engine.params().latencyMonitorThreshold.value)));
+    r.add(GRAPH, LatencyCommands::graph);
     r.add(HELP, (c, a) -> Help.reply(c.reply(), "LATENCY",
+        "DOCTOR",
+        "    Return a human readable latency analysis report.",
+        "GRAPH <event>",
+        "    Return an ASCII latency graph for the <event> class.",
         "HISTORY <event>",
         "    Return time-latency samples for the <event> class.",
         "LATEST",
@@ -83,6 +98,15 @@ public final class LatencyCommands implements CommandFamily {
       r.integer(last.millis());
       r.integer(e.getValue().max());
     }
+  }
+
+  /** LATENCY GRAPH event */
+  static void graph(CommandContext c, Args a) {
+    LatencyMonitor.Series s = monitor(c).events().get(a.string(2));
+    if (s == null) {
+      throw dev.cairn.api.reply.RedisException.err("No samples available for event '" + a.string(2) + "'");
+    }
+    c.reply().verbatim("txt", LatencyReport.graph(a.string(2), s));
   }
 
   /** LATENCY HISTORY event */

@@ -32,7 +32,15 @@ class LatencyIT extends ServerTestBase {
     assertEquals(2, ((List<?>) history.get(0)).size());
     assertEquals(0, ((List<?>) jedis.sendCommand(() -> "LATENCY".getBytes(), "HISTORY", "nosuch")).size());
 
+    String graph = new String((byte[]) jedis.sendCommand(() -> "LATENCY".getBytes(), "GRAPH", "command"));
+    assertTrue(graph.startsWith("command - high " + event.get(2) + " ms, low " + event.get(2) + " ms (all time high "
+        + event.get(3) + " ms)\n" + "-".repeat(80) + "\n#\n"), graph);
+    String doctor = new String((byte[]) jedis.sendCommand(() -> "LATENCY".getBytes(), "DOCTOR"));
+    assertTrue(doctor.contains("- command: 1 spikes"), doctor);
+
     assertEquals(1L, jedis.sendCommand(() -> "LATENCY".getBytes(), "RESET", "command", "nosuch"));
+    assertEquals("-ERR No samples available for event 'command'\r\n",
+        raw().command("LATENCY", "GRAPH", "command").readReply());
     assertEquals(0, ((List<?>) jedis.sendCommand(() -> "LATENCY".getBytes(), "LATEST")).size());
   }
 
@@ -60,6 +68,6 @@ class LatencyIT extends ServerTestBase {
 
   @Test
   void help() throws Exception {
-    assertTrue(raw().command("LATENCY", "HELP").readReply().startsWith("*13\r\n+LATENCY <subcommand>"));
+    assertTrue(raw().command("LATENCY", "HELP").readReply().startsWith("*17\r\n+LATENCY <subcommand>"));
   }
 }
