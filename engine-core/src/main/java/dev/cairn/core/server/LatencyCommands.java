@@ -22,37 +22,31 @@ import java.util.Map;
 public final class LatencyCommands implements CommandFamily {
   static final CommandSpec LATENCY = CommandSpec.command("latency", -2).group(Group.SERVER).since("2.8.13")
       .summary("A container for latency diagnostics commands.").complexity("Depends on subcommand.").build();
-  static final CommandSpec LATEST = CommandSpec.subcommand("latency", "latest", 2).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns the latest latency samples for all events.").complexity("O(1)").build();
-  static final CommandSpec HISTORY = CommandSpec.subcommand("latency", "history", 3).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns timestamp-latency samples for an event.").complexity("O(1)")
-      .args(Arg.string("event")).build();
-  static final CommandSpec RESET = CommandSpec.subcommand("latency", "reset", -2).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("request_policy:all_nodes", "response_policy:agg_sum")
-      .summary("Resets the latency data for one or more events.").complexity("O(1)")
+  private static final String[] PER_NODE_SPECIAL =
+      {"nondeterministic_output", "request_policy:all_nodes", "response_policy:special"};
+  static final CommandSpec LATEST = sub("latest", 2, "2.8.13", "Returns the latest latency samples for all events.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").build();
+  static final CommandSpec HISTORY = sub("history", 3, "2.8.13", "Returns timestamp-latency samples for an event.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").args(Arg.string("event")).build();
+  static final CommandSpec RESET = sub("reset", -2, "2.8.13", "Resets the latency data for one or more events.")
+      .tips("request_policy:all_nodes", "response_policy:agg_sum").complexity("O(1)")
       .args(Arg.string("event").optional().multiple()).build();
-  static final CommandSpec HISTOGRAM = CommandSpec.subcommand("latency", "histogram", -2).group(Group.SERVER)
-      .since("7.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns the cumulative distribution of latencies of a subset or all commands.")
+  static final CommandSpec HISTOGRAM = sub("histogram", -2, "7.0.0",
+      "Returns the cumulative distribution of latencies of a subset or all commands.").tips(PER_NODE_SPECIAL)
       .complexity("O(N) where N is the number of commands with latency information being retrieved.")
       .args(Arg.string("command").optional().multiple()).build();
-  static final CommandSpec DOCTOR = CommandSpec.subcommand("latency", "doctor", 2).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns a human-readable latency analysis report.").complexity("O(1)").build();
-  static final CommandSpec GRAPH = CommandSpec.subcommand("latency", "graph", 3).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns a latency graph for an event.").complexity("O(1)").args(Arg.string("event")).build();
+  static final CommandSpec DOCTOR = sub("doctor", 2, "2.8.13", "Returns a human-readable latency analysis report.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").build();
+  static final CommandSpec GRAPH = sub("graph", 3, "2.8.13", "Returns a latency graph for an event.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").args(Arg.string("event")).build();
   static final CommandSpec HELP = CommandSpec.subcommand("latency", "help", 2).group(Group.SERVER).since("2.8.13")
       .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
       .complexity("O(1)").build();
+
+  private static CommandSpec.Builder sub(String name, int arity, String since, String summary) {
+    return CommandSpec.subcommand("latency", name, arity).group(Group.SERVER).since(since)
+        .flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).summary(summary);
+  }
 
   @Override
   public void register(CommandRegistry r) {
