@@ -83,6 +83,10 @@ class CommandIT extends ServerTestBase {
     assertEquals("*1\r\n$1\r\nk\r\n", r.command("COMMAND", "GETKEYS", "memory", "usage", "k").readReply());
     assertEquals("*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RM\r\n+delete\r\n*2\r\n$1\r\nb\r\n*2\r\n+RM\r\n+delete\r\n",
         r.command("COMMAND", "GETKEYSANDFLAGS", "del", "a", "b").readReply());
+    assertEquals("*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n",
+        r.command("COMMAND", "GETKEYSANDFLAGS", "set", "k", "v").readReply());
+    assertEquals("*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n",
+        r.command("COMMAND", "GETKEYSANDFLAGS", "set", "k", "v", "GET").readReply());
     assertEquals("-ERR Invalid command specified\r\n", r.command("COMMAND", "GETKEYS", "nosuch", "a").readReply());
     assertEquals("-ERR The command has no key arguments\r\n",
         r.command("COMMAND", "GETKEYS", "ping", "a").readReply());
