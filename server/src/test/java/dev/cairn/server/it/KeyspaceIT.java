@@ -59,6 +59,8 @@ class KeyspaceIT extends RawCommandTestBase {
     assertEquals("-ERR value is not an integer or out of range\r\n", q("COPY", "src", "d", "DB", "notanumber"));
     assertEquals("-ERR DB index is out of range\r\n", q("COPY", "src", "d", "DB", "16"));
     assertEquals("-ERR DB index is out of range\r\n", q("COPY", "src", "d", "DB", "-1"));
+    assertEquals("-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+        q("COPY", "src", "d", "DB", "-2147483649"));
     assertEquals("-ERR syntax error\r\n", q("COPY", "src", "d", "DB"));
     assertEquals("-ERR syntax error\r\n", q("COPY", "src", "d", "foo"));
     assertEquals(":0\r\n", q("COPY", "nokey", "d"));
@@ -81,6 +83,8 @@ class KeyspaceIT extends RawCommandTestBase {
     q("PEXPIRE", "k", "100000");
     assertEquals("-ERR value is not an integer or out of range\r\n", q("MOVE", "k", "notanumber"));
     assertEquals("-ERR DB index is out of range\r\n", q("MOVE", "k", "16"));
+    assertEquals("-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+        q("MOVE", "k", "2147483648"));
     assertEquals("-ERR source and destination objects are the same\r\n", q("MOVE", "k", "0"));
     assertEquals(":0\r\n", q("MOVE", "nokey", "1"));
     assertEquals(":1\r\n", q("MOVE", "k", "1"));
