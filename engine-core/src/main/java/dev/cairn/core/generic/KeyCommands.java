@@ -238,7 +238,7 @@ public final class KeyCommands implements CommandFamily {
       dst.remove(old);
     }
     Object value = e.value();
-    Object copy = value instanceof RedisValue r ? r.copy() : value; // strings are never changed in place
+    Object copy = value instanceof RedisValue r ? r.copy() : value; // a byte[] string is never changed in place
     dst.add(newKey, copy, e.expireAt());
     c.signalModifiedKey(dst.id(), newKey);
     c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "copy_to", newKey, dst.id());
