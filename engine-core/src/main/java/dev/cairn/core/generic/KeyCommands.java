@@ -18,6 +18,7 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.keyspace.Values;
+import dev.cairn.core.type.string.StringValues;
 import java.util.Arrays;
 
 /** Commands on keys as a whole: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, COPY, MOVE. */

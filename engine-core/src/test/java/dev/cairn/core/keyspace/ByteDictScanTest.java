@@ -32,7 +32,7 @@ class ByteDictScanTest {
     long seed = System.nanoTime();
     System.out.println("ByteDictScanTest seed " + seed);
     Random r = new Random(seed);
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < 60; round++) {
       ByteDict<Node> d = new ByteDict<>();
       List<Integer> present = new ArrayList<>(); // removal swaps the last in: O(1) random victims
       int next = 0;
