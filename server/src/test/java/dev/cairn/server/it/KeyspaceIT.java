@@ -203,6 +203,30 @@ class KeyspaceIT extends RawCommandTestBase {
   }
 
   @Test
+  void objectFreqUnderAnLfuPolicy() throws Exception {
+    q("SET", "k", "v");
+    assertEquals("+OK\r\n", q("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
+    try {
+      q("SET", "new", "v");
+      assertEquals(":5\r\n", q("OBJECT", "FREQ", "new"), "a new key starts at LFU_INIT_VAL");
+      assertEquals("-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+          + "between policies at runtime LRU and LFU data will take some time to adjust.\r\n",
+          q("OBJECT", "IDLETIME", "new"));
+      byte[] hello = HexFormat.of().parseHex("000568656c6c6f0a006372df766534200a");
+      jedis.sendCommand(Protocol.Command.RESTORE, bytes("f"), bytes("0"), hello, bytes("FREQ"), bytes("100"));
+      assertEquals(":100\r\n", q("OBJECT", "FREQ", "f"));
+      q("CONFIG", "SET", "lfu-log-factor", "0");
+      for (int i = 0; i < 10; i++) {
+        q("GET", "new");
+      }
+      assertEquals(":15\r\n", q("OBJECT", "FREQ", "new"), "with log factor 0 every access counts");
+    } finally {
+      q("CONFIG", "SET", "maxmemory-policy", "noeviction");
+      q("CONFIG", "SET", "lfu-log-factor", "10");
+    }
+  }
+
+  @Test
   void waitWithoutReplicas() throws Exception {
     assertEquals(":0\r\n", q("WAIT", "0", "0"));
     assertEquals("-ERR timeout is negative\r\n", q("WAIT", "0", "-1"));
