@@ -86,6 +86,8 @@ public final class Engine {
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
+    keyspace.setLfuSettings(() -> params.memory.maxmemoryPolicy.value.endsWith("-lfu"),
+        () -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
   }
 

@@ -11,9 +11,7 @@ import dev.cairn.api.command.Flag;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
-import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
-import java.util.concurrent.TimeUnit;
 
 /** Whole databases: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB; and WAIT, which with no replicas has nothing to wait for. */
 public final class DatabaseCommands implements CommandFamily {
@@ -49,6 +47,7 @@ public final class DatabaseCommands implements CommandFamily {
       .complexity("O(1)")
       .args(Arg.integer("numreplicas"), Arg.integer("timeout")).build();
 
+  private static final byte[][] NO_KEYS = new byte[0][];
   static final RedisException TIMEOUT_NOT_INTEGER = Errors.err("timeout is not an integer or out of range");
 
   @Override
@@ -121,26 +120,10 @@ public final class DatabaseCommands implements CommandFamily {
     if (timeout < 0) {
       throw Errors.err("timeout is negative");
     }
-    if (replicas <= 0 || !(c instanceof Session s)) {
+    // nothing ever acknowledges, so only the timeout (or CLIENT UNBLOCK, or a disconnect) ends the wait;
+    // inside MULTI or a script the client may not block and gets the count at once
+    if (replicas <= 0 || !c.block(NO_KEYS, timeout, r -> r.integer(0))) {
       c.reply().integer(0);
-      return;
     }
-    s.suspend();
-    if (timeout == 0) {
-      return; // blocked until the client goes away
-    }
-    AutoCloseable[] handle = new AutoCloseable[1];
-    handle[0] = s.engine.loop().scheduleAtFixedRate(() -> {
-      try {
-        handle[0].close();
-      } catch (Exception ignored) {
-        // cancelling a scheduled task does not fail
-      }
-      if (!s.closing) {
-        s.writer.integer(0);
-        s.connection.flush();
-        s.resume();
-      }
-    }, timeout, TimeUnit.MILLISECONDS);
   }
 }

@@ -17,6 +17,7 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.Lfu;
 import dev.cairn.core.keyspace.LruClock;
 import dev.cairn.core.rdb.DumpPayload;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,7 @@ public final class DumpRestoreCommands implements CommandFamily {
     Entry e = db.add(key, value, ttl > 0 ? ttl : -1);
     if (ObjectCommand.lfuPolicy(c)) {
       if (freq >= 0) {
-        e.setLru((int) (((c.now() / 60000) & 0xffff) << 8 | freq));
+        e.setLru(Lfu.withCounter(c.now(), (int) freq));
       }
     } else if (idle >= 0) {
       e.setLru((int) ((LruClock.now(c.now()) - idle) & LruClock.MAX));

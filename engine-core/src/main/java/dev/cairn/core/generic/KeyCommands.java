@@ -18,6 +18,7 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.keyspace.Values;
+import dev.cairn.core.type.string.StringValues;
 import java.util.Arrays;
 
 /** Commands on keys as a whole: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, COPY, MOVE. */
@@ -185,6 +186,18 @@ public final class KeyCommands implements CommandFamily {
     }
   }
 
+  static final RedisException NOT_AN_INT = Errors.err("value is out of range, value must between "
+      + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+
+  /** A database number argument: an integer, then an int (Redis's getIntFromObjectOrReply errors), not yet checked. */
+  private static int dbArg(Args a, int i) {
+    long v = a.longArg(i);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw NOT_AN_INT;
+    }
+    return (int) v;
+  }
+
   /** Moves a live entry to {@code key} in {@code to} (absent there), keeping its value, expiry and access clock. */
   private static void relocate(Db from, Entry e, Db to, byte[] key) {
     from.remove(e);
@@ -200,7 +213,7 @@ public final class KeyCommands implements CommandFamily {
       if (a.is(i, "replace")) {
         replace = true;
       } else if (a.is(i, "db") && i + 1 < a.size()) {
-        int id = a.intArg(i + 1);
+        int id = dbArg(a, i + 1);
         if (id < 0 || id >= c.databases()) {
           throw Errors.DB_INDEX_OUT_OF_RANGE;
         }
@@ -240,7 +253,7 @@ public final class KeyCommands implements CommandFamily {
   /** MOVE key db */
   static void move(CommandContext c, Args a) {
     Db src = (Db) c.db();
-    int id = a.intArg(2);
+    int id = dbArg(a, 2);
     if (id < 0 || id >= c.databases()) {
       throw Errors.DB_INDEX_OUT_OF_RANGE;
     }

@@ -109,8 +109,7 @@ public final class ObjectCommand implements CommandFamily {
     if (!lfuPolicy(c)) {
       throw NOT_LFU;
     }
-    // with an LFU policy the entry's clock field holds the LFU data: minutes (16 bits) then the counter (8 bits)
-    c.reply().integer(e.lru() & 0xff);
+    c.reply().integer(((Session) c).engine.keyspace().lfuCounter(e));
   }
 
   /** OBJECT IDLETIME key */
@@ -169,7 +168,7 @@ public final class ObjectCommand implements CommandFamily {
   }
 
   static boolean lfuPolicy(CommandContext c) {
-    return policy(c).endsWith("-lfu");
+    return c instanceof Session s && s.engine.keyspace().lfuPolicy();
   }
 
   private static boolean lruOrLfuPolicy(CommandContext c) {
