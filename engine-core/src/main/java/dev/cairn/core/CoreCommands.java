@@ -1,9 +1,18 @@
 package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
+import dev.cairn.core.config.ConfigCommands;
 import dev.cairn.core.connection.ClientCommands;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.server.CommandCommands;
+import dev.cairn.core.server.DebugCommands;
+import dev.cairn.core.server.FunctionCommands;
+import dev.cairn.core.server.LatencyCommands;
+import dev.cairn.core.server.LolwutCommand;
+import dev.cairn.core.server.MemoryCommands;
+import dev.cairn.core.server.ServerCommands;
+import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -16,6 +25,15 @@ public final class CoreCommands {
         new ClientCommands(),
         new KeyCommands(),
         new StringCommands(),
+        new ConfigCommands(),
+        new DebugCommands(),
+        new FunctionCommands(),
+        new ServerCommands(),
+        new CommandCommands(),
+        new SlowlogCommands(),
+        new LatencyCommands(),
+        new MemoryCommands(),
+        new LolwutCommand(),
     };
   }
 }

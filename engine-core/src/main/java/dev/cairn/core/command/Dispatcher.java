@@ -63,7 +63,12 @@ public final class Dispatcher {
       reject(s, null, unknownCommand(a));
       return true;
     }
-    if (cmd.isContainer() && a.size() > 1) {
+    // a container, or a command that also has subcommands (COMMAND), takes its second argument as a subcommand
+    if (cmd.isContainer() && a.size() == 1) {
+      reject(s, cmd, Errors.arity(cmd.fullName()));
+      return true;
+    }
+    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
       Command sub = cmd.subcommand(a.get(1));
       if (sub == null) {
         s.lastCommand = "NULL";
@@ -86,7 +91,33 @@ public final class Dispatcher {
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
+    execute(s, cmd, a);
+    engine.blocking().serveReadyKeys();
+    return true;
+  }
 
+  /**
+   * Runs a blocked client's command again (its key changed): the checks passed when it was first sent, so only the
+   * execution is repeated, in the database it blocked in.
+   */
+  public void rerun(Session s, int db, Args a) {
+    Command cmd = engine.commands().lookup(a.get(0));
+    if (cmd.isContainer()) {
+      cmd = cmd.subcommand(a.get(1));
+    }
+    int selected = s.dbIndex();
+    s.select(db);
+    int mark = s.writer.buffer().writerIndex();
+    try {
+      execute(s, cmd, a);
+      applyReplyMode(s, s.writer, mark);
+    } finally {
+      s.select(selected);
+    }
+  }
+
+  private void execute(Session s, Command cmd, Args a) {
+    RespWriter w = s.writer;
     Engine e = engine;
     e.keyspace().updateTime();
     e.keyspace().noTouch = s.noTouch && !"touch".equals(cmd.spec.name());
@@ -97,6 +128,7 @@ public final class Dispatcher {
     running = s;
     runningArgs = a;
     boolean failed = false;
+    s.currentArgs = a;
     long start = System.nanoTime();
     try {
       cmd.handler.handle(s, a);
@@ -124,7 +156,6 @@ public final class Dispatcher {
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
     }
-    return true;
   }
 
   private void propagate(Session s, Args a) {

@@ -54,6 +54,8 @@ public final class Session implements CommandContext, ClientHandle {
   public long commandsProcessed;
   public long netInputBytes;
   public long netOutputBytes;
+  /** The arguments of the command running now (a blocking command keeps a copy to run again). */
+  public Args currentArgs;
   /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
   private boolean suspended;
 
@@ -196,6 +198,13 @@ public final class Session implements CommandContext, ClientHandle {
   @Override
   public void preventPropagation() {
     engine.dispatcher().preventPropagation();
+  }
+
+  @Override
+  public boolean block(byte[][] keys, long timeoutMillis,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    engine.blocking().block(this, db.id(), keys, timeoutMillis, currentArgs, onTimeout);
+    return true;
   }
 
   // ---- ClientHandle
