@@ -133,6 +133,42 @@ class ProtocolIT extends ServerTestBase {
   }
 
   @Test
+  void everyReplyTypeInBothProtocols() throws Exception {
+    String[][] cases = {
+        {"string", "$11\r\nHello World\r\n", "$11\r\nHello World\r\n"},
+        {"integer", ":12345\r\n", ":12345\r\n"},
+        {"double", "$5\r\n3.141\r\n", ",3.141\r\n"},
+        {"bignum", "$37\r\n1234567999999999999999999999999999999\r\n", "(1234567999999999999999999999999999999\r\n"},
+        {"null", "$-1\r\n", "_\r\n"},
+        {"array", "*3\r\n:0\r\n:1\r\n:2\r\n", "*3\r\n:0\r\n:1\r\n:2\r\n"},
+        {"set", "*3\r\n:0\r\n:1\r\n:2\r\n", "~3\r\n:0\r\n:1\r\n:2\r\n"},
+        {"map", "*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n", "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n"},
+        {"true", ":1\r\n", "#t\r\n"},
+        {"false", ":0\r\n", "#f\r\n"},
+        {"verbatim", "$25\r\nThis is a verbatim\nstring\r\n", "=29\r\ntxt:This is a verbatim\nstring\r\n"},
+        {"push", "-ERR RESP2 is not supported by this command\r\n",
+            ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n"},
+    };
+    RawClient r2 = raw();
+    RawClient r3 = raw();
+    r3.command("HELLO", "3").readReply();
+    for (String[] c : cases) {
+      assertEquals(c[1], r2.command("DEBUG", "PROTOCOL", c[0]).readReply(), c[0]);
+      String three = r3.command("DEBUG", "PROTOCOL", c[0]).readReply();
+      if (c[0].equals("push")) {
+        three += r3.readReply(); // the push, then the real reply
+      }
+      assertEquals(c[2], three, c[0]);
+    }
+    // an attribute precedes the real reply in RESP3 and is left out in RESP2
+    assertEquals("$39\r\nSome real reply following the attribute\r\n", r2.command("DEBUG", "PROTOCOL", "attrib")
+        .readReply());
+    assertEquals("|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n", r3.command("DEBUG", "PROTOCOL",
+        "attrib").readReply());
+    assertEquals("$39\r\nSome real reply following the attribute\r\n", r3.readReply());
+  }
+
+  @Test
   void randomBytesNeverHurtTheServer() throws Exception {
     long seed = Long.getLong("fuzz.seed", System.nanoTime());
     System.out.println("ProtocolIT fuzz seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
