@@ -170,7 +170,9 @@ public final class Engine {
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
-        if (!s.monitor && now - s.lastInteractionMillis > timeout * 1000) {
+        // as in Redis, monitors, subscribers and blocked or paused clients may idle for ever
+        boolean exempt = s.monitor || s.suspended() || s.type() == dev.cairn.core.connection.ClientType.PUBSUB;
+        if (!exempt && now - s.lastInteractionMillis > timeout * 1000) {
           s.connection.closeNow();
         }
       }
