@@ -267,10 +267,13 @@ public final class Engine {
     java.time.Instant t = java.time.Instant.now();
     byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
         s.connection.remoteAddress(), argv, argc);
-    for (Session m : monitors) {
+    // by index: a monitor closed for its output-buffer limit may leave the list meanwhile
+    for (int i = 0; i < monitors.size(); i++) {
+      Session m = monitors.get(i);
       if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
+        m.connection.enforceOutputLimit();
       }
     }
   }

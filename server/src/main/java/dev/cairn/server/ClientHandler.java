@@ -124,9 +124,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (session.closing) {
           break;
         }
-        if (limits().limited(session.type())) {
-          enforceOutputLimit();
-        }
+        enforceOutputLimit();
       }
     } catch (RespDecoder.ProtocolException e) {
       protocolError(e.getMessage());
@@ -154,10 +152,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     return engine.params().clientOutputBufferLimit;
   }
 
-  /** Closes the client if its reply backlog is over the hard limit, or over the soft one for too long. */
-  private void enforceOutputLimit() {
+  @Override
+  public void enforceOutputLimit() {
     ClientType type = session.type();
     OutputBufferLimits l = limits();
+    if (closed || !l.limited(type)) {
+      return;
+    }
     long used = pendingOutputBytes();
     long hard = l.hard(type);
     long soft = l.soft(type);

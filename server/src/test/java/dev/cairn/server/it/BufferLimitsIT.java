@@ -100,6 +100,29 @@ class BufferLimitsIT extends ServerTestBase {
   }
 
   @Test
+  void aMonitorThatDoesNotReadIsClosedAtTheLimit() throws Exception {
+    long before = onEngine(() -> server.engine().stats().clientOutputBufferLimitDisconnections);
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port()));
+      s.getOutputStream().write("*1\r\n$7\r\nMONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+      Thread.sleep(100);
+      String value = "v".repeat(60 * 1024);
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (onEngine(() -> server.engine().stats().clientOutputBufferLimitDisconnections) == before
+          && System.currentTimeMillis() < deadline) {
+        redis.clients.jedis.Pipeline p = jedis.pipelined();
+        for (int i = 0; i < 50; i++) {
+          p.set("m" + i, value);
+        }
+        p.sync();
+      }
+    }
+    assertEquals(before + 1, (long) onEngine(() -> server.engine().stats().clientOutputBufferLimitDisconnections));
+    assertEquals("PONG", jedis.ping());
+  }
+
+  @Test
   void outputBufferSoftLimitClosesAClientThatStaysOver() throws Exception {
     jedis.set("mid", "x".repeat(60 * 1024));
     OutputBufferLimits limits = server.engine().params().clientOutputBufferLimit;
