@@ -11,8 +11,12 @@ import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.connection.ClientPauses;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.Session;
+import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.core.keyspace.ActiveExpiry;
+import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Keyspace;
+import dev.cairn.core.rdb.DumpPayload;
+import dev.cairn.core.rdb.RdbCodecs;
 import dev.cairn.core.resp.RespWriter;
 import dev.cairn.core.server.ServerStats;
 import dev.cairn.core.server.SlowLog;
@@ -46,6 +50,8 @@ public final class Engine {
   private final ClientPauses pauses = new ClientPauses();
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
+  private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
+  private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -79,7 +85,31 @@ public final class Engine {
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    keyspace.setExpiryListener(this::keyExpired);
     commands.registerAll(families);
+  }
+
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /**
+   * A key removed because its time passed (on lookup or by the active cycle): the "expired" event, WATCH, and a DEL to
+   * replicas and the AOF, which never expire keys themselves. Inside a command this runs before the command's own
+   * effect is propagated, so the DEL comes first, as in Redis.
+   */
+  private void keyExpired(Db db, byte[] key) {
+    events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
+    events.keyModified(db.id(), key);
+    propagation.emit(db.id(), new byte[][] {DEL, key});
+  }
+
+  /** The codecs of every data type's RDB serialization. */
+  public RdbCodecs rdbCodecs() {
+    return rdbCodecs;
+  }
+
+  /** DUMP/RESTORE payloads. */
+  public DumpPayload dumpPayload() {
+    return dumpPayload;
   }
 
   public Config config() {
