@@ -3,6 +3,8 @@ package dev.cairn.core;
 import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.type.hash.HashCommands;
+import dev.cairn.core.type.hash.HashFieldExpiryCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -14,6 +16,8 @@ public final class CoreCommands {
         new ConnectionCommands(),
         new KeyCommands(),
         new StringCommands(),
+        new HashCommands(),
+        new HashFieldExpiryCommands(),
     };
   }
 }

@@ -44,6 +44,7 @@ public final class Engine {
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
   private final ActiveExpiry activeExpiry;
+  private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
@@ -57,6 +58,7 @@ public final class Engine {
     this.params = params;
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
+    this.hashFieldExpiry = new dev.cairn.core.type.hash.HashFieldExpiryCycle(this);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     commands.registerAll(families);
   }
@@ -130,6 +132,7 @@ public final class Engine {
     int hz = params.effectiveHz();
     // a quarter of each tick at most goes to expiry, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC
     activeExpiry.run(250_000_000L / hz);
+    hashFieldExpiry.run(250_000_000L / hz / 4); // hash fields with a TTL: a slice of the same budget
     for (int i = 0; i < keyspace.databases(); i++) {
       keyspace.db(i).rehash(100);
     }

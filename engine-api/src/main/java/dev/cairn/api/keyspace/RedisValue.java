@@ -9,4 +9,12 @@ public interface RedisValue {
 
   /** The OBJECT ENCODING reply: {@code listpack}, {@code quicklist}, {@code hashtable}, ... */
   String encoding();
+
+  /**
+   * Whether parts of the value expire on their own (hash fields with a TTL): the database then tracks the key for the
+   * active expiry of those parts.
+   */
+  default boolean hasExpiringParts() {
+    return false;
+  }
 }

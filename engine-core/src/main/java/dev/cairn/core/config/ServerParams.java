@@ -18,6 +18,8 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
+  public final Params.Num hashMaxListpackEntries;
+  public final Params.Num hashMaxListpackValue;
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
@@ -41,6 +43,10 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    hashMaxListpackEntries = c.register(new Params.Num("hash-max-listpack-entries", 128, 0, Long.MAX_VALUE, false,
+        null, "hash-max-ziplist-entries"));
+    hashMaxListpackValue = c.register(new Params.Num("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true, null,
+        "hash-max-ziplist-value"));
   }
 
   /** The effective hz: Redis clamps it to 1..500. */
