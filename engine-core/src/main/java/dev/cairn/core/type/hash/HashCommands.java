@@ -104,7 +104,7 @@ public final class HashCommands implements CommandFamily {
   static final RedisException INVALID_CURSOR = Errors.err("invalid cursor");
   static final RedisException OUT_OF_RANGE = Errors.err("value is out of range");
   static final RedisException COUNT_OUT_OF_RANGE =
-      Errors.err("value is out of range, must be between -9223372036854775807 and 9223372036854775807");
+      Errors.err("value is out of range, value must between -9223372036854775807 and 9223372036854775807");
 
   private static final byte[] HSET_CMD = "HSET".getBytes(StandardCharsets.US_ASCII);
 
