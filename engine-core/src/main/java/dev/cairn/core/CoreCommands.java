@@ -1,10 +1,19 @@
 package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
+import dev.cairn.core.config.ConfigCommands;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
+import dev.cairn.core.server.CommandCommands;
+import dev.cairn.core.server.DebugCommands;
+import dev.cairn.core.server.FunctionCommands;
+import dev.cairn.core.server.LatencyCommands;
+import dev.cairn.core.server.LolwutCommand;
+import dev.cairn.core.server.MemoryCommands;
+import dev.cairn.core.server.ServerCommands;
+import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -18,6 +27,15 @@ public final class CoreCommands {
         new StringCommands(),
         new HashCommands(),
         new HashFieldExpiryCommands(),
+        new ConfigCommands(),
+        new DebugCommands(),
+        new FunctionCommands(),
+        new ServerCommands(),
+        new CommandCommands(),
+        new SlowlogCommands(),
+        new LatencyCommands(),
+        new MemoryCommands(),
+        new LolwutCommand(),
     };
   }
 }

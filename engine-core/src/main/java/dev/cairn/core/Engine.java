@@ -40,6 +40,7 @@ public final class Engine {
   private final Dispatcher dispatcher = new Dispatcher(this);
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
+  private final dev.cairn.core.server.LatencyMonitor latency = new dev.cairn.core.server.LatencyMonitor();
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
@@ -52,6 +53,26 @@ public final class Engine {
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
   public final long runIdSeed = System.nanoTime();
+  /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
+  public String transport = "nio";
+  /** INFO tcp_port: the port actually listened on. */
+  public int listeningPort;
+  /** INFO run_id: 40 random hex characters, new each start. */
+  public final String runId = randomHex(40);
+  /** INFO master_replid; DEBUG CHANGE-REPL-ID draws a new one. */
+  public String replId = randomHex(40);
+  /** INFO master_replid2: the previous replication id, all zeros when none. */
+  public String replId2 = "0".repeat(40);
+
+  /** {@code n} random lower-case hex characters. */
+  public static String randomHex(int n) {
+    java.security.SecureRandom rnd = new java.security.SecureRandom();
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(Character.forDigit(rnd.nextInt(16), 16));
+    }
+    return sb.toString();
+  }
 
   public Engine(Config config, ServerParams params, CommandFamily... families) {
     this.config = config;
@@ -91,6 +112,10 @@ public final class Engine {
     return slowLog;
   }
 
+  public dev.cairn.core.server.LatencyMonitor latency() {
+    return latency;
+  }
+
   public KeyspaceEventsHub events() {
     return events;
   }
@@ -125,8 +150,14 @@ public final class Engine {
     cronHandle = loop.scheduleAtFixedRate(this::cron, 1000 / cronHz, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
+  public boolean cronPaused;
+
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
+    if (cronPaused) {
+      return;
+    }
     long now = System.currentTimeMillis();
     keyspace.updateTime();
     int hz = params.effectiveHz();
@@ -137,6 +168,8 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
+    stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
@@ -199,6 +232,8 @@ public final class Engine {
       slowLog.add(a.array(), a.size(), micros, s.connection.remoteAddress(), s.name(),
           (int) params.slowlogMaxLen.value);
     }
+    latency.addIfNeeded(cmd.spec.has(Flag.FAST) ? "fast-command" : "command", micros / 1000,
+        params.latencyMonitorThreshold.value);
     if (!monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN)) {
       feedMonitors(s, a);
     }
@@ -212,6 +247,15 @@ public final class Engine {
         m.writer.raw(line);
         m.connection.flush();
       }
+    }
+  }
+
+  /** CONFIG RESETSTAT: the INFO stats, commandstats and errorstats start again from zero (the slow log stays). */
+  public void resetStats() {
+    stats.reset();
+    keyspace.stats.reset();
+    for (Command c : commands.all()) {
+      c.resetStats();
     }
   }
 

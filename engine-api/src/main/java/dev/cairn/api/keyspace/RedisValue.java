@@ -17,4 +17,12 @@ public interface RedisValue {
   default boolean hasExpiringParts() {
     return false;
   }
+
+  /**
+   * MEMORY USAGE: an estimate of the bytes this value holds on the JVM heap, looking at no more than {@code samples}
+   * nested elements and extrapolating; -1 while a type does not estimate itself (MEMORY USAGE then says so).
+   */
+  default long estimatedBytes(int samples) {
+    return -1;
+  }
 }

@@ -38,11 +38,12 @@ public final class Dispatcher {
       reject(s, null, unknownCommand(a));
       return true;
     }
-    if (cmd.isContainer()) {
-      if (a.size() == 1) {
-        reject(s, cmd, Errors.arity(cmd.fullName()));
-        return true;
-      }
+    // a container, or a command that also has subcommands (COMMAND), takes its second argument as a subcommand
+    if (cmd.isContainer() && a.size() == 1) {
+      reject(s, cmd, Errors.arity(cmd.fullName()));
+      return true;
+    }
+    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
       Command sub = cmd.subcommand(a.get(1));
       if (sub == null) {
         reject(s, cmd, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "

@@ -15,6 +15,7 @@ import dev.cairn.api.reply.Errors;
 public final class ConnectionCommands implements CommandFamily {
   static final CommandSpec PING = CommandSpec.command("ping", -1).group(Group.CONNECTION).since("1.0.0")
       .flags(Flag.FAST, Flag.SENTINEL).acl(AclCategory.CONNECTION)
+      .tips("request_policy:all_shards", "response_policy:all_succeeded")
       .summary("Returns the server's liveliness response.").complexity("O(1)")
       .args(Arg.string("message").optional()).build();
   static final CommandSpec ECHO = CommandSpec.command("echo", 2).group(Group.CONNECTION).since("1.0.0")

@@ -17,11 +17,15 @@ import dev.cairn.api.command.KeyspaceEvents;
 public final class KeyCommands implements CommandFamily {
   static final CommandSpec DEL = CommandSpec.command("del", -2).group(Group.GENERIC).since("1.0.0")
       .flags(Flag.WRITE).acl(AclCategory.KEYSPACE)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum")
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
-      .summary("Deletes one or more keys.").complexity("O(N) where N is the number of keys that will be removed.")
+      .summary("Deletes one or more keys.").complexity("O(N) where N is the number of keys that will be removed. When a key to remove holds a value other "
+          + "than a string, the individual complexity for this key is O(M) where M is the number of elements in the "
+          + "list, set, sorted set or hash. Removing a single key that holds a string value is O(1).")
       .args(Arg.key("key", 0).multiple()).build();
   static final CommandSpec EXISTS = CommandSpec.command("exists", -2).group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum")
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO))
       .summary("Determines whether one or more keys exist.").complexity("O(N) where N is the number of keys to check.")
       .history("3.0.3", "Accepts multiple `key` arguments.")
@@ -29,7 +33,10 @@ public final class KeyCommands implements CommandFamily {
 
   static final CommandSpec FLUSHALL = CommandSpec.command("flushall", -1).group(Group.SERVER).since("1.0.0")
       .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+      .tips("request_policy:all_shards", "response_policy:all_succeeded")
       .summary("Removes all keys from all databases.").complexity("O(N) where N is the total number of keys in all databases")
+      .history("4.0.0", "Added the `ASYNC` flushing mode modifier.")
+      .history("6.2.0", "Added the `SYNC` flushing mode modifier.")
       .args(Arg.oneOf("flush-type", Arg.token("ASYNC").since("4.0.0"), Arg.token("SYNC").since("6.2.0")).optional())
       .build();
 

@@ -284,7 +284,7 @@ public final class Db implements Database {
   }
 
   /** A random entry that has an expiry, or null. */
-  Entry randomVolatile() {
+  public Entry randomVolatile() {
     return expires.random();
   }
 

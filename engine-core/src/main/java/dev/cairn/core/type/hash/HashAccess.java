@@ -21,11 +21,11 @@ final class HashAccess {
   }
 
   static int maxEntries(CommandContext c) {
-    return clamp(engine(c).params().hashMaxListpackEntries.value);
+    return clamp(engine(c).params().memory.hashMaxListpackEntries.value);
   }
 
   static int maxValue(CommandContext c) {
-    return clamp(engine(c).params().hashMaxListpackValue.value);
+    return clamp(engine(c).params().memory.hashMaxListpackValue.value);
   }
 
   private static int clamp(long v) {

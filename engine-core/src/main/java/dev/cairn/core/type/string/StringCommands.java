@@ -22,7 +22,8 @@ public final class StringCommands implements CommandFamily {
       .summary("Returns the string value of a key.").complexity("O(1)").args(Arg.key("key", 0)).build();
   static final CommandSpec SET = CommandSpec.command("set", -3).group(Group.STRING).since("1.0.0")
       .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.STRING)
-      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.UPDATE, KeyFlag.VARIABLE_FLAGS))
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.UPDATE, KeyFlag.VARIABLE_FLAGS)
+          .notes("RW and ACCESS due to the optional `GET` argument"))
       .summary("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.")
       .complexity("O(1)").args(Arg.key("key", 0), Arg.string("value")).build();
 
