@@ -23,8 +23,12 @@ final class HashRandom {
     if (!unique || n == 1) {
       // negative count: independent draws, repeats allowed
       r.array((int) (withValues && !resp3 ? n * 2 : n));
+      // a table's random() favours short chains; a snapshot gives every field the same chance (Redis's TCL tests
+      // check the distribution), and is affordable unless the hash is huge and the count small
+      List<byte[][]> all = size <= 4096 || n >= size / 4 ? h.entries() : null;
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
       for (long i = 0; i < n; i++) {
-        byte[][] fv = h.random();
+        byte[][] fv = all != null ? all.get(rnd.nextInt(size)) : h.random();
         pair(r, fv[0], fv[1], withValues, resp3);
       }
       return;

@@ -50,6 +50,33 @@ public final class HashValue implements RedisValue {
     return volatileCount > 0;
   }
 
+  /**
+   * Heap bytes: this object, the packed array or the table's buckets and nodes (a sample of up to {@code samples}
+   * fields, extrapolated), and the volatile-field array.
+   */
+  @Override
+  public long estimatedBytes(int samples) {
+    long bytes = 32 + (volatileFields == null ? 0 : 16 + 4L * volatileFields.length);
+    if (data instanceof byte[] lp) {
+      return bytes + align(16 + lp.length);
+    }
+    ByteDict<HashField> d = dict();
+    bytes += 16 + 4L * d.buckets();
+    long[] acc = {0, 0};
+    int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
+    d.forEach(f -> {
+      if (acc[1] < limit) {
+        acc[0] += 40 + align(16 + f.key.length) + align(16 + f.value.length);
+        acc[1]++;
+      }
+    });
+    return bytes + (acc[1] == 0 ? 0 : acc[0] * size / acc[1]);
+  }
+
+  private static long align(long n) {
+    return (n + 7) & ~7L;
+  }
+
   /** Fields stored, including expired ones not yet reclaimed (what HLEN reports, as Redis 7.4). */
   public int size() {
     return size;
