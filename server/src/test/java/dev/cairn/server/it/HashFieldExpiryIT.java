@@ -138,6 +138,29 @@ class HashFieldExpiryIT extends ServerTestBase {
     assertTrue(events.containsAll(List.of("hexpired h", "del h")), events.toString());
   }
 
+  private long expiredSubkeys() {
+    for (String line : jedis.info("stats").split("\r\n")) {
+      if (line.startsWith("expired_subkeys:")) {
+        return Long.parseLong(line.substring("expired_subkeys:".length()));
+      }
+    }
+    throw new AssertionError("no expired_subkeys in INFO stats");
+  }
+
+  @Test
+  @DisplayName("HDEL deletes and counts a field that expired but was not reclaimed; reclaims count in INFO")
+  void hdelOfExpiredFieldAndStats() throws Exception {
+    server.engine().keyspace().activeExpireEnabled = false;
+    q("HSET", "h", "a", "1", "b", "2", "c", "3");
+    q("HPEXPIRE", "h", "1", "FIELDS", "2", "a", "b");
+    Thread.sleep(20);
+    long before = expiredSubkeys();
+    assertEquals(":1\r\n", q("HDEL", "h", "a")); // as Redis 7.4: HDEL does not check the TTL
+    assertEquals("$-1\r\n", q("HGET", "h", "b"));
+    assertEquals(before + 1, expiredSubkeys());
+    assertTrue(jedis.info("keyspace").contains("subexpiry=0"), jedis.info("keyspace"));
+  }
+
   @Test
   void hincrbyDiscardsExpiredFieldAndKeepsTtl() throws Exception {
     server.engine().keyspace().activeExpireEnabled = false;

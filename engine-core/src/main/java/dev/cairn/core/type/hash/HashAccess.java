@@ -53,10 +53,22 @@ final class HashAccess {
     }
     Engine e = engine(c);
     if (e.keyspace().expiryEnabled()) {
-      h.delete(field);
-      propagateHdel(e, c.db().id(), key, field);
+      deleteExpired(e, c.db().id(), key, h, field);
     }
     return true;
+  }
+
+  /**
+   * Removes a field because its time passed (or a TTL in the past was given): propagates its HDEL, counts it in INFO's
+   * expired_subkeys, and stops tracking the key once no field has a TTL.
+   */
+  static void deleteExpired(Engine e, int db, byte[] key, HashValue h, byte[] field) {
+    h.delete(field);
+    propagateHdel(e, db, key, field);
+    e.keyspace().stats.expiredSubkeys++;
+    if (!h.hasExpiringParts()) {
+      e.keyspace().db(db).untrackExpiringParts(key);
+    }
   }
 
   /** Emits {@code HDEL key field} to the AOF and replicas ahead of the running command. */
@@ -84,6 +96,9 @@ final class HashAccess {
   /** Deletes the key (with a "del" event) when the hash has no fields left; returns whether it did. */
   static boolean deleteIfEmpty(CommandContext c, byte[] key, HashValue h) {
     if (h.size() != 0) {
+      if (!h.hasExpiringParts()) {
+        ((Session) c).db().untrackExpiringParts(key); // keeps INFO's subexpiry exact
+      }
       return false;
     }
     c.db().delete(key);
@@ -111,8 +126,7 @@ final class HashAccess {
     java.util.List<byte[]> expired = h.expiredFields(c.now(), Integer.MAX_VALUE);
     Engine e = engine(c);
     for (byte[] f : expired) {
-      h.delete(f);
-      propagateHdel(e, c.db().id(), key, f);
+      deleteExpired(e, c.db().id(), key, h, f);
     }
     return afterReclaim(c, key, h, expired.size());
   }

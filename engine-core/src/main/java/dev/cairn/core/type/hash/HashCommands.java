@@ -228,27 +228,19 @@ public final class HashCommands implements CommandFamily {
       c.reply().integer(0);
       return;
     }
+    // an expired field not yet reclaimed is still deleted and counted, as in Redis 7.4
     int deleted = 0;
-    int reclaimed = 0;
     for (int i = 2; i < a.size() && h.size() > 0; i++) {
-      byte[] field = a.get(i);
-      if (h.volatileCount() > 0 && reclaim(c, key, h, field)) {
-        reclaimed++;
-      } else if (h.delete(field)) {
+      if (h.delete(a.get(i))) {
         deleted++;
       }
     }
-    int db = c.db().id();
-    if (reclaimed > 0) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
     if (deleted > 0) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", key, db);
-      c.addDirty(deleted);
-    }
-    if (deleted > 0 || reclaimed > 0) {
-      HashAccess.deleteIfEmpty(c, key, h);
+      int db = c.db().id();
       c.signalModifiedKey(db, key);
+      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", key, db);
+      HashAccess.deleteIfEmpty(c, key, h);
+      c.addDirty(deleted);
     }
     c.reply().integer(deleted);
   }

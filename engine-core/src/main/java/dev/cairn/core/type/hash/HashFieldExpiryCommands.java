@@ -221,8 +221,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
           : (cond == 'n' || (cond == 'g' && prev >= at) || (cond == 'l' && prev <= at))) {
         res = NOT_MET; // a field without TTL counts as an infinite TTL: LT applies, GT and XX do not
       } else if (at <= now) {
-        h.delete(field);
-        HashAccess.propagateHdel(e, db, key, field);
+        HashAccess.deleteExpired(e, db, key, h, field);
         deleted++;
         res = DELETED;
       } else {
@@ -305,6 +304,9 @@ public final class HashFieldExpiryCommands implements CommandFamily {
       }
     }
     if (changed > 0) {
+      if (!h.hasExpiringParts()) {
+        ((Session) c).db().untrackExpiringParts(key);
+      }
       c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hpersist", key, c.db().id());
       c.signalModifiedKey(c.db().id(), key);
       c.addDirty(1);
@@ -413,8 +415,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
         }
       } else if (setTtl) {
         if (at <= now) {
-          h.delete(field);
-          HashAccess.propagateHdel(e, db, key, field);
+          HashAccess.deleteExpired(e, db, key, h, field);
           deleted++;
         } else {
           h.setExpireAt(field, at);
@@ -560,8 +561,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
       set = true;
       if (setTtl) {
         if (at <= now) {
-          h.delete(field);
-          HashAccess.propagateHdel(e, db, key, field);
+          HashAccess.deleteExpired(e, db, key, h, field);
           deleted++;
         } else {
           h.setExpireAt(field, at);

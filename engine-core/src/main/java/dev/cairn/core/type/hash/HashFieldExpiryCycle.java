@@ -72,15 +72,12 @@ public final class HashFieldExpiryCycle {
       return 0;
     }
     for (byte[] f : expired) {
-      h.delete(f);
-      HashAccess.propagateHdel(engine, db.id(), key, f);
+      HashAccess.deleteExpired(engine, db.id(), key, h, f);
     }
     engine.events().notify(KeyspaceEvents.HASH, "hexpired", key, db.id());
     if (h.size() == 0) {
       db.delete(key);
       engine.events().notify(KeyspaceEvents.GENERIC, "del", key, db.id());
-    } else if (!h.hasExpiringParts()) {
-      db.untrackExpiringParts(key);
     }
     engine.events().keyModified(db.id(), key);
     return expired.size();
