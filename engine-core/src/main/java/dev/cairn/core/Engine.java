@@ -11,8 +11,12 @@ import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.connection.ClientPauses;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.Session;
+import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.core.keyspace.ActiveExpiry;
+import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Keyspace;
+import dev.cairn.core.rdb.DumpPayload;
+import dev.cairn.core.rdb.RdbCodecs;
 import dev.cairn.core.resp.RespWriter;
 import dev.cairn.core.server.ServerStats;
 import dev.cairn.core.server.SlowLog;
@@ -47,6 +51,8 @@ public final class Engine {
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
+  private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
+  private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -81,7 +87,31 @@ public final class Engine {
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.hashFieldExpiry = new dev.cairn.core.type.hash.HashFieldExpiryCycle(this);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    keyspace.setExpiryListener(this::keyExpired);
     commands.registerAll(families);
+  }
+
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /**
+   * A key removed because its time passed (on lookup or by the active cycle): the "expired" event, WATCH, and a DEL to
+   * replicas and the AOF, which never expire keys themselves. Inside a command this runs before the command's own
+   * effect is propagated, so the DEL comes first, as in Redis.
+   */
+  private void keyExpired(Db db, byte[] key) {
+    events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
+    events.keyModified(db.id(), key);
+    propagation.emit(db.id(), new byte[][] {DEL, key});
+  }
+
+  /** The codecs of every data type's RDB serialization. */
+  public RdbCodecs rdbCodecs() {
+    return rdbCodecs;
+  }
+
+  /** DUMP/RESTORE payloads. */
+  public DumpPayload dumpPayload() {
+    return dumpPayload;
   }
 
   public Config config() {
@@ -224,26 +254,52 @@ public final class Engine {
     monitors.add(s);
   }
 
+  public void removeMonitor(Session s) {
+    s.monitor = false;
+    monitors.remove(s);
+  }
+
   /** Slow log, MONITOR feed: bookkeeping after each command. */
   public void afterCommand(Session s, Command cmd, Args a, long nanos) {
     long micros = nanos / 1000;
     long threshold = params.slowlogLogSlowerThan.value;
-    if (threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG)) {
-      slowLog.add(a.array(), a.size(), micros, s.connection.remoteAddress(), s.name(),
-          (int) params.slowlogMaxLen.value);
-    }
+    boolean slow = threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG);
+    boolean monitored = !monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN);
     latency.addIfNeeded(cmd.spec.has(Flag.FAST) ? "fast-command" : "command", micros / 1000,
         params.latencyMonitorThreshold.value);
-    if (!monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN)) {
-      feedMonitors(s, a);
+    if (!slow && !monitored) {
+      return;
+    }
+    byte[][] argv = a.array();
+    if (s.redactedArgs() != 0) {
+      argv = redacted(a, s.redactedArgs());
+    }
+    if (slow) {
+      slowLog.add(argv, a.size(), micros, s.connection.remoteAddress(), s.name(), (int) params.slowlogMaxLen.value);
+    }
+    if (monitored) {
+      feedMonitors(s, argv, a.size());
     }
   }
 
-  private void feedMonitors(Session s, Args a) {
-    byte[] line = MonitorLine.format(System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000,
-        s.dbIndex(), s.connection.remoteAddress(), a);
+  private static final byte[] REDACTED = "(redacted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static byte[][] redacted(Args a, long mask) {
+    byte[][] copy = a.toArray();
+    for (int i = 0; i < copy.length && i < 64; i++) {
+      if ((mask & (1L << i)) != 0) {
+        copy[i] = REDACTED;
+      }
+    }
+    return copy;
+  }
+
+  private void feedMonitors(Session s, byte[][] argv, int argc) {
+    java.time.Instant t = java.time.Instant.now();
+    byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
+        s.connection.remoteAddress(), argv, argc);
     for (Session m : monitors) {
-      if (m != s && !m.closing) {
+      if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
       }

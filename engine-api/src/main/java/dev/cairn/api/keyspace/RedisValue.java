@@ -25,4 +25,12 @@ public interface RedisValue {
   default long estimatedBytes(int samples) {
     return -1;
   }
+
+  /**
+   * An independent copy with the same contents and encoding (COPY). Every data type overrides this; the default exists
+   * only so that a type written before COPY compiles, and it makes COPY of such a value fail loudly.
+   */
+  default RedisValue copy() {
+    throw new UnsupportedOperationException(typeName() + " values cannot be copied");
+  }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.core.config;
 
+import dev.cairn.core.connection.OutputBufferLimits;
+
 /**
  * The core's configuration parameters, with Redis's names, defaults and bounds. Each is a typed field the engine reads
  * directly; CONFIG GET/SET and the config file go through {@link Config}.
@@ -19,7 +21,7 @@ public final class ServerParams {
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
   public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
-  public final SpecialParams.OutputBufferLimits clientOutputBufferLimit;
+  public final dev.cairn.core.connection.OutputBufferLimits clientOutputBufferLimit;
   public final PersistenceParams persistence;
   public final ReplicationParams replication;
   public final MemoryParams memory;
@@ -47,7 +49,7 @@ public final class ServerParams {
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
     dir.markProtected();
     notifyKeyspaceEvents = c.register(new SpecialParams.NotifyEvents());
-    clientOutputBufferLimit = c.register(new SpecialParams.OutputBufferLimits());
+    clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());
     persistence = new PersistenceParams(c);
     replication = new ReplicationParams(c);
     memory = new MemoryParams(c);

@@ -18,7 +18,7 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
-import dev.cairn.core.util.LongDouble;
+import dev.cairn.core.type.string.LongDouble;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
@@ -324,7 +324,7 @@ public final class HashCommands implements CommandFamily {
 
   /** HINCRBYFLOAT key field increment */
   static void hincrbyfloat(CommandContext c, Args a) {
-    BigDecimal incr = LongDouble.parse(a.get(3));
+    BigDecimal incr = LongDouble.parse(a.get(3), a.get(3).length);
     if (incr == null) {
       throw Errors.NOT_FLOAT;
     }
@@ -338,7 +338,7 @@ public final class HashCommands implements CommandFamily {
     byte[] old = h.get(field);
     BigDecimal value = BigDecimal.ZERO;
     if (old != null) {
-      value = LongDouble.parse(old);
+      value = LongDouble.parse(old, old.length);
       if (value == null) {
         throw NOT_FLOAT_HASH;
       }
