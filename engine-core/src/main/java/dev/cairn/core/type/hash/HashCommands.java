@@ -141,13 +141,17 @@ public final class HashCommands implements CommandFamily {
     h.prepareFor((n - 2) / 2, maxEntries);
     int created = 0;
     int reclaimed = 0;
-    for (int i = 2; i < n; i += 2) {
-      byte[] field = a.get(i);
-      if (h.volatileCount() > 0 && reclaim(c, key, h, field)) {
-        reclaimed++;
-      }
-      if (h.set(field, a.get(i + 1), false, maxEntries, maxValue)) {
-        created++;
+    if (h.volatileCount() == 0) {
+      created = h.setPairs(a.array(), 2, n, maxEntries, maxValue);
+    } else {
+      for (int i = 2; i < n; i += 2) {
+        byte[] field = a.get(i);
+        if (reclaim(c, key, h, field)) {
+          reclaimed++;
+        }
+        if (h.set(field, a.get(i + 1), false, maxEntries, maxValue)) {
+          created++;
+        }
       }
     }
     int db = c.db().id();

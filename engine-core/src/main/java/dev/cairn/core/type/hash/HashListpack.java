@@ -133,7 +133,7 @@ final class HashListpack {
     return out;
   }
 
-  private static int writeEntry(byte[] out, int p, boolean ex, byte[] field, byte[] value, long ttl) {
+  static int writeEntry(byte[] out, int p, boolean ex, byte[] field, byte[] value, long ttl) {
     p = writeVarint(out, p, field.length);
     System.arraycopy(field, 0, out, p, field.length);
     p = writeVarint(out, p + field.length, value.length);

@@ -178,6 +178,68 @@ public final class HashValue implements RedisValue {
     return true;
   }
 
+  /**
+   * HSET's many pairs {@code argv[from..end)} (field, value, ...), clearing TTLs; returns how many fields are new. A
+   * packed hash gets its new entries in one new array rather than one per field, which keeps loading garbage low.
+   */
+  int setPairs(byte[][] argv, int from, int end, int maxEntries, int maxValueLen) {
+    if (!(data instanceof byte[]) || end - from <= 2) {
+      int created = 0;
+      for (int i = from; i < end; i += 2) {
+        if (set(argv[i], argv[i + 1], false, maxEntries, maxValueLen)) {
+          created++;
+        }
+      }
+      return created;
+    }
+    for (int i = from; i < end; i++) {
+      if (argv[i].length > maxValueLen) {
+        convertToTable();
+        return setPairs(argv, from, end, maxEntries, maxValueLen);
+      }
+    }
+    // present fields are replaced in place; new ones (the last value wins for a repeated field) are appended at once
+    int extra = 0;
+    int created = 0;
+    boolean[] append = new boolean[(end - from) / 2];
+    for (int i = from, k = 0; i < end; i += 2, k++) {
+      byte[] lp = (byte[]) data;
+      int p = HashListpack.find(lp, ex, argv[i]);
+      if (p >= 0) {
+        set(argv[i], argv[i + 1], false, maxEntries, maxValueLen);
+        continue;
+      }
+      boolean repeated = false;
+      for (int j = i + 2; j < end; j += 2) {
+        if (Arrays.equals(argv[i], argv[j])) {
+          repeated = true;
+          break;
+        }
+      }
+      if (!repeated) {
+        append[k] = true;
+        extra += HashListpack.entrySize(argv[i].length, argv[i + 1].length, ex);
+        created++;
+      }
+    }
+    if (created > 0) {
+      byte[] lp = (byte[]) data;
+      byte[] out = Arrays.copyOf(lp, lp.length + extra);
+      int q = lp.length;
+      for (int i = from, k = 0; i < end; i += 2, k++) {
+        if (append[k]) {
+          q = HashListpack.writeEntry(out, q, ex, argv[i], argv[i + 1], 0);
+        }
+      }
+      data = out;
+      size += created;
+      if (size > maxEntries) {
+        convertToTable();
+      }
+    }
+    return created;
+  }
+
   /** Removes a field; returns whether it was there. */
   public boolean delete(byte[] field) {
     if (data instanceof byte[] lp) {

@@ -88,7 +88,28 @@ class HashValueTest {
       int keys = 1 + rnd.nextInt(60);
       for (int op = 0; op < 300; op++) {
         String f = "f" + rnd.nextInt(keys);
-        switch (rnd.nextInt(6)) {
+        switch (rnd.nextInt(7)) {
+          case 6 -> {
+            // HSET's multi-pair path, repeated fields included
+            int pairs = 1 + rnd.nextInt(5);
+            byte[][] argv = new byte[2 + 2 * pairs][];
+            Map<String, String> expect = new HashMap<>(model);
+            int created = 0;
+            for (int k = 0; k < pairs; k++) {
+              String pf = "f" + rnd.nextInt(keys);
+              String pv = "v".repeat(rnd.nextInt(25));
+              argv[2 + 2 * k] = b(pf);
+              argv[3 + 2 * k] = b(pv);
+              if (!expect.containsKey(pf)) {
+                created++;
+              }
+              expect.put(pf, pv);
+              ttl.remove(pf);
+            }
+            assertEquals(created, h.setPairs(argv, 2, argv.length, maxEntries, maxValue), "seed " + seed);
+            model.clear();
+            model.putAll(expect);
+          }
           case 0, 1, 2 -> {
             String v = "v".repeat(rnd.nextInt(25));
             boolean keep = rnd.nextBoolean();
