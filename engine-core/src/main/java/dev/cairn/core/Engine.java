@@ -86,6 +86,10 @@ public final class Engine {
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.hashFieldExpiry = new dev.cairn.core.type.hash.HashFieldExpiryCycle(this);
+    rdbCodecs.register(new dev.cairn.core.type.hash.HashRdbCodec(
+        () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackEntries.value),
+        () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
+        dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
     commands.registerAll(families);

@@ -174,6 +174,40 @@ class HashIT extends ServerTestBase {
   }
 
   @Test
+  @DisplayName("DUMP / RESTORE of both encodings, and a listpack payload as Redis 7 dumps it")
+  void dumpRestore() {
+    jedis.hset("small", Map.of("a", "1", "b", "-5", "c", "xyz"));
+    Map<String, String> big = new HashMap<>();
+    for (int i = 0; i < 600; i++) {
+      big.put("f" + i, "v" + i);
+    }
+    jedis.hset("big", big);
+    for (String k : List.of("small", "big")) {
+      byte[] payload = jedis.dump(k);
+      assertEquals("OK", jedis.restore(k + "2", 0, payload));
+      assertEquals(jedis.hgetAll(k), jedis.hgetAll(k + "2"));
+    }
+    // redis-server 7.0's DUMP of HSET h a 1 b 22 c -5 d 1000 e 100000 f 5000000000 g xyz (RDB_TYPE_HASH_LISTPACK)
+    byte[] fromRedis = hex("103a3a0000000e008161020101816202160181630" + "2dffb02816402c3e802816502f2a08601048166"
+        + "02f400f2052a0100000009816702837879" + "7a04ff0a006a72aab35cdbaf88");
+    assertEquals("OK", jedis.restore("r", 0, fromRedis));
+    assertEquals(Map.of("a", "1", "b", "22", "c", "-5", "d", "1000", "e", "100000", "f", "5000000000", "g", "xyz"),
+        jedis.hgetAll("r"));
+    jedis.hset("copied", "x", "1");
+    assertTrue(jedis.copy("small", "copied", true));
+    jedis.hset("small", "a", "changed");
+    assertEquals("1", jedis.hget("copied", "a")); // an independent copy
+  }
+
+  private static byte[] hex(String s) {
+    byte[] b = new byte[s.length() / 2];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    }
+    return b;
+  }
+
+  @Test
   void resp3Shapes() throws Exception {
     String hello = q("HELLO", "3");
     Assumptions.assumeTrue(hello.startsWith("%"), "HELLO 3 not available in this build: " + hello.trim());

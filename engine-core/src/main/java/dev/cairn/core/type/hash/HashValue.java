@@ -77,6 +77,30 @@ public final class HashValue implements RedisValue {
     return (n + 7) & ~7L;
   }
 
+  /** COPY: the same fields, values, TTLs and encoding; nothing is shared that a later write could change in place. */
+  @Override
+  public HashValue copy() {
+    HashValue c = new HashValue();
+    c.size = size;
+    c.ex = ex;
+    if (data instanceof byte[] lp) {
+      c.data = lp.clone(); // packed arrays are overwritten in place by same-length HSETs
+      c.volatileCount = volatileCount;
+      return c;
+    }
+    ByteDict<HashField> d = new ByteDict<>();
+    c.data = d;
+    dict().forEach(f -> {
+      HashField n = new HashField(f.key, f.value); // names and values are never changed in place
+      d.addNew(n);
+      if (f.expireAt != 0) {
+        n.expireAt = f.expireAt;
+        c.addVolatile(n);
+      }
+    });
+    return c;
+  }
+
   /** Fields stored, including expired ones not yet reclaimed (what HLEN reports, as Redis 7.4). */
   public int size() {
     return size;
