@@ -40,6 +40,24 @@ class HashFieldExpiryIT extends ServerTestBase {
     server.engine().events().removeListener(eventListener);
     server.engine().propagation().removeListener(propListener);
     server.engine().keyspace().activeExpireEnabled = true;
+    server.engine().keyspace().setExpiryEnabled(true);
+  }
+
+  @Test
+  @DisplayName("With expiry off (as on a replica) an expired field is hidden but neither deleted nor announced")
+  void expiryDisabledHidesWithoutDeleting() throws Exception {
+    q("HSET", "h", "a", "1", "b", "2");
+    q("HPEXPIRE", "h", "1", "FIELDS", "1", "a");
+    server.engine().keyspace().setExpiryEnabled(false);
+    Thread.sleep(20);
+    events.clear();
+    assertEquals("$-1\r\n", q("HGET", "h", "a"));
+    assertEquals(":2\r\n", q("HLEN", "h"));
+    assertEquals(List.of(), events);
+    server.engine().keyspace().setExpiryEnabled(true);
+    assertEquals("$-1\r\n", q("HGET", "h", "a"));
+    assertEquals(":1\r\n", q("HLEN", "h"));
+    assertEquals(List.of("hexpired h"), events);
   }
 
   private String q(String... args) throws Exception {

@@ -83,7 +83,7 @@ final class HashAccess {
    * "del" event. Returns whether the key was deleted.
    */
   static boolean afterReclaim(CommandContext c, byte[] key, HashValue h, int reclaimed) {
-    if (reclaimed == 0) {
+    if (reclaimed == 0 || !engine(c).keyspace().expiryEnabled()) {
       return false;
     }
     int db = c.db().id();
@@ -91,6 +91,13 @@ final class HashAccess {
     boolean gone = deleteIfEmpty(c, key, h);
     c.signalModifiedKey(db, key);
     return gone;
+  }
+
+  /** The "hexpired" event for {@code reclaimed} lazy reclaims, unless expiry is off (fields were hidden, not deleted). */
+  static void notifyReclaimed(CommandContext c, byte[] key, int reclaimed) {
+    if (reclaimed > 0 && engine(c).keyspace().expiryEnabled()) {
+      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, c.db().id());
+    }
   }
 
   /** Deletes the key (with a "del" event) when the hash has no fields left; returns whether it did. */

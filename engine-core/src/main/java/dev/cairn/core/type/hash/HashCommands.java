@@ -155,9 +155,7 @@ public final class HashCommands implements CommandFamily {
       }
     }
     int db = c.db().id();
-    if (reclaimed > 0) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
+    HashAccess.notifyReclaimed(c, key, reclaimed);
     if (hmset) {
       c.reply().ok();
     } else {
@@ -317,9 +315,7 @@ public final class HashCommands implements CommandFamily {
     h.set(field, Long.toString(value).getBytes(StandardCharsets.US_ASCII), true, HashAccess.maxEntries(c),
         HashAccess.maxValue(c));
     int db = c.db().id();
-    if (reclaimed) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
+    HashAccess.notifyReclaimed(c, key, reclaimed ? 1 : 0);
     c.reply().integer(value);
     c.signalModifiedKey(db, key);
     c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrby", key, db);
@@ -354,9 +350,7 @@ public final class HashCommands implements CommandFamily {
     byte[] out = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
     h.set(field, out, true, HashAccess.maxEntries(c), HashAccess.maxValue(c));
     int db = c.db().id();
-    if (reclaimed) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
+    HashAccess.notifyReclaimed(c, key, reclaimed ? 1 : 0);
     c.reply().bulk(out);
     c.signalModifiedKey(db, key);
     c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrbyfloat", key, db);

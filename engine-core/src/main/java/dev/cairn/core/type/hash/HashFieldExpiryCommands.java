@@ -231,9 +231,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
       }
       r.integer(res);
     }
-    if (reclaimed > 0) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
+    HashAccess.notifyReclaimed(c, key, reclaimed);
     if (deleted + updated.size() > 0) {
       c.addDirty(deleted + updated.size());
       c.notifyKeyspaceEvent(KeyspaceEvents.HASH, deleted > 0 ? "hdel" : "hexpire", key, db);
@@ -348,9 +346,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
     }
     int db = c.db().id();
     c.signalModifiedKey(db, key);
-    if (reclaimed > 0) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
+    HashAccess.notifyReclaimed(c, key, reclaimed);
     if (!deleted.isEmpty()) {
       c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", key, db);
       c.addDirty(deleted.size());
@@ -428,9 +424,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
     }
     c.addDirty(deleted + updated);
     c.signalModifiedKey(db, key);
-    if (reclaimed > 0) {
-      c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-    }
+    HashAccess.notifyReclaimed(c, key, reclaimed);
     if (updated > 0) {
       List<byte[]> cmd = new ArrayList<>();
       if (persist) {
@@ -590,9 +584,7 @@ public final class HashFieldExpiryCommands implements CommandFamily {
     int db = c.db().id();
     if (set || reclaimed > 0) {
       c.signalModifiedKey(db, key);
-      if (reclaimed > 0) {
-        c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hexpired", key, db);
-      }
+      HashAccess.notifyReclaimed(c, key, reclaimed);
       if (set) {
         c.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", key, db);
         if (deleted > 0 || updated > 0) {
