@@ -68,13 +68,13 @@ public final class HashCommands implements CommandFamily {
   static final CommandSpec HEXISTS = hash("hexists", 3, "2.0.0").flags(Flag.READONLY, Flag.FAST)
       .key(key(KeyFlag.RO)).summary("Determines whether a field exists in a hash.").complexity("O(1)")
       .args(KEY, FIELD).build();
-  static final CommandSpec HKEYS = hash("hkeys", 2, "2.0.0").flags(Flag.READONLY)
+  static final CommandSpec HKEYS = hash("hkeys", 2, "2.0.0").flags(Flag.READONLY).tips("nondeterministic_output_order")
       .key(key(KeyFlag.RO, KeyFlag.ACCESS)).summary("Returns all fields in a hash.")
       .complexity("O(N) where N is the size of the hash.").args(KEY).build();
-  static final CommandSpec HVALS = hash("hvals", 2, "2.0.0").flags(Flag.READONLY)
+  static final CommandSpec HVALS = hash("hvals", 2, "2.0.0").flags(Flag.READONLY).tips("nondeterministic_output_order")
       .key(key(KeyFlag.RO, KeyFlag.ACCESS)).summary("Returns all values in a hash.")
       .complexity("O(N) where N is the size of the hash.").args(KEY).build();
-  static final CommandSpec HGETALL = hash("hgetall", 2, "2.0.0").flags(Flag.READONLY)
+  static final CommandSpec HGETALL = hash("hgetall", 2, "2.0.0").flags(Flag.READONLY).tips("nondeterministic_output_order")
       .key(key(KeyFlag.RO, KeyFlag.ACCESS)).summary("Returns all fields and values in a hash.")
       .complexity("O(N) where N is the size of the hash.").args(KEY).build();
   static final CommandSpec HINCRBY = hash("hincrby", 4, "2.0.0").flags(Flag.WRITE, Flag.DENYOOM, Flag.FAST)
@@ -86,10 +86,11 @@ public final class HashCommands implements CommandFamily {
       .summary("Increments the floating point value of a field by a number. Uses 0 as initial value if the field "
           + "doesn't exist.").complexity("O(1)").args(KEY, FIELD, Arg.dbl("increment")).build();
   static final CommandSpec HRANDFIELD = hash("hrandfield", -2, "6.2.0").flags(Flag.READONLY)
+      .tips("nondeterministic_output")
       .key(key(KeyFlag.RO, KeyFlag.ACCESS)).summary("Returns one or more random fields from a hash.")
       .complexity("O(N) where N is the number of fields returned")
       .args(KEY, Arg.block("options", Arg.integer("count"), Arg.token("WITHVALUES").optional()).optional()).build();
-  static final CommandSpec HSCAN = hash("hscan", -3, "2.8.0").flags(Flag.READONLY)
+  static final CommandSpec HSCAN = hash("hscan", -3, "2.8.0").flags(Flag.READONLY).tips("nondeterministic_output")
       .key(key(KeyFlag.RO, KeyFlag.ACCESS)).summary("Iterates over fields and values of a hash.")
       .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
           + "to return back to 0. N is the number of elements inside the collection.")
