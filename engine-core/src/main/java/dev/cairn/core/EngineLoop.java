@@ -13,6 +13,9 @@ public interface EngineLoop {
   /** Runs {@code task} on the engine thread, after what is already queued. */
   void execute(Runnable task);
 
+  /** Runs {@code task} once on the engine thread after {@code delay}; returns a handle that cancels it. */
+  AutoCloseable schedule(Runnable task, long delay, TimeUnit unit);
+
   /** Runs {@code task} on the engine thread every {@code period}; returns a handle that cancels it. */
   AutoCloseable scheduleAtFixedRate(Runnable task, long period, TimeUnit unit);
 }

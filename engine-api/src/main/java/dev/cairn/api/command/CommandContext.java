@@ -51,4 +51,15 @@ public interface CommandContext {
 
   /** Stops the command from being propagated at all (e.g. a write that changed nothing). */
   void preventPropagation();
+
+  /**
+   * Blocks the client until one of {@code keys} (in the current database) changes, then runs this same command again
+   * for it, first come first served per key; if that run calls {@code block} again the client keeps waiting in its
+   * place. {@code timeoutMillis} 0 waits for ever; when it runs out, {@code onTimeout} writes the reply. The handler
+   * writes no reply when it blocks.
+   *
+   * @return false when the client may not block here (inside MULTI or a script): the handler must then reply as the
+   *     non-blocking form would when there is nothing to serve
+   */
+  boolean block(byte[][] keys, long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
 }

@@ -37,11 +37,6 @@ public final class StringValues {
     return null;
   }
 
-  /** A string value that shares nothing mutable with {@code value} (COPY): the same form, so the same encoding. */
-  public static Object copy(Object value) {
-    return value instanceof RawString r ? r.copy() : value;
-  }
-
   /** The buffer holding a string's bytes (valid up to {@link #length}); null for null; WRONGTYPE for other types. */
   static byte[] array(Object value) {
     if (value instanceof byte[] b) {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs redis-benchmark against Cairn and Debian's redis-server on this machine, interleaved (Cairn, Redis, Cairn,
+# Redis, ...) so that noise from other load falls on both alike, and prints the ratio Cairn/Redis per test and
+# pipelining level (median of the rounds).
+#
+# usage: bench/redis-compare.sh [TESTS] ; env: ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000
+#        CAIRN_PORT=7500 REDIS_PORT=7501
+# Needs: redis-server and redis-benchmark (apt-get install -y redis-server redis-tools), a JDK >= 21 and Maven.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+TESTS=${1:-ping,set,get,incr,mset}
+ROUNDS=${ROUNDS:-3}
+REQUESTS=${REQUESTS:-200000}
+CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-1 16}
+KEYSPACE=${KEYSPACE:-100000}
+CAIRN_PORT=${CAIRN_PORT:-7500}
+REDIS_PORT=${REDIS_PORT:-7501}
+command -v redis-benchmark >/dev/null && command -v redis-server >/dev/null || {
+  echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 2; }
+
+out=$(mktemp -d)
+cleanup() {
+  [ -n "${cairn_pid:-}" ] && kill "$cairn_pid" 2>/dev/null || true
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$out"
+}
+trap cleanup EXIT
+
+"$here/cairn-server" --port "$CAIRN_PORT" >"$out/cairn.log" 2>&1 &
+cairn_pid=$!
+redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes --logfile "$out/redis.log"
+for port in "$CAIRN_PORT" "$REDIS_PORT"; do
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  redis-cli -p "$port" ping >/dev/null || { echo "server on port $port did not start" >&2; cat "$out"/*.log >&2; exit 1; }
+done
+
+# warm-up: lets the JIT compile Cairn's hot paths before anything is measured
+redis-benchmark -p "$CAIRN_PORT" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P 16 -r "$KEYSPACE" -q >/dev/null 2>&1
+redis-benchmark -p "$CAIRN_PORT" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -r "$KEYSPACE" -q >/dev/null 2>&1
+
+run() { # port pipeline -> lines "TEST rps"
+  redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" -r "$KEYSPACE" --csv 2>/dev/null |
+    awk -F'","' 'NR>1 {gsub(/"/,"",$1); gsub(/"/,"",$2); print $1, $2}'
+}
+
+for p in $PIPELINES; do
+  for r in $(seq 1 "$ROUNDS"); do
+    run "$CAIRN_PORT" "$p" | sed "s/^/cairn $p /" >>"$out/results"
+    run "$REDIS_PORT" "$p" | sed "s/^/redis $p /" >>"$out/results"
+  done
+done
+
+printf '%-28s %4s %14s %14s %8s\n' test P cairn_rps redis_rps ratio
+awk '
+  { key = $3; for (i = 4; i < NF; i++) key = key " " $i; k = $2 SUBSEP key; v[$1, k, ++n[$1, k]] = $NF; keys[k] = 1 }
+  function median(who, k,   m, i, j, t, a) {
+    m = n[who, k]; for (i = 1; i <= m; i++) a[i] = v[who, k, i]
+    for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  }
+  END {
+    for (k in keys) { split(k, parts, SUBSEP); c = median("cairn", k); r = median("redis", k)
+      printf "%-28s %4s %14.0f %14.0f %8.2f\n", parts[2], parts[1], c, r, (r > 0 ? c / r : 0) }
+  }' "$out/results" | sort -k2,2n -k1,1

@@ -1,0 +1,215 @@
+package dev.cairn.core.blocking;
+
+import dev.cairn.api.command.Args;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.reply.Reply;
+import dev.cairn.core.Engine;
+import dev.cairn.core.connection.Session;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The one blocking mechanism for lists, sorted sets, streams and module commands.
+ *
+ * <p>A command that finds nothing to serve calls {@code CommandContext.block(keys, timeout, onTimeout)}: the client is
+ * suspended (its connection holds its later commands) and queued on each key, first come first served. Any change to
+ * a key with waiters (every write reports its keys through {@code signalModifiedKey}) marks the key ready; after the
+ * running command the dispatcher calls {@link #serveReadyKeys}, which runs each waiting client's command again, in
+ * arrival order, exactly as if the client had just sent it (Redis 7 does the same). A command that still finds nothing
+ * blocks again, keeping its place and deadline. Timeouts, CLIENT UNBLOCK and disconnects end the wait.
+ */
+public final class Blocking {
+  /** What a blocked client waits with. */
+  static final class Waiter {
+    final Session session;
+    final int db;
+    final byte[][] keys;
+    final byte[][] command;
+    final Consumer<Reply> onTimeout;
+    AutoCloseable timer;
+
+    Waiter(Session session, int db, byte[][] keys, byte[][] command, Consumer<Reply> onTimeout) {
+      this.session = session;
+      this.db = db;
+      this.keys = keys;
+      this.command = command;
+      this.onTimeout = onTimeout;
+    }
+  }
+
+  /** A database and a key, as a map key. */
+  private record DbKey(int db, ByteKey key) { }
+
+  private final Engine engine;
+  private final Map<DbKey, ArrayDeque<Waiter>> waitersByKey = new HashMap<>();
+  private final Map<Session, Waiter> waiterBySession = new HashMap<>();
+  private final Set<DbKey> readyKeys = new LinkedHashSet<>();
+  /** The waiter whose command is being run again, if any: a block() call from it keeps its place. */
+  private Waiter reprocessing;
+  private boolean blockedAgain;
+  private boolean serving;
+
+  public Blocking(Engine engine) {
+    this.engine = engine;
+    engine.events().addModifiedKeyListener(this::keyModified);
+  }
+
+  /** The number of blocked clients (INFO blocked_clients). */
+  public int blockedClients() {
+    return waiterBySession.size();
+  }
+
+  /** The number of keys with waiters (INFO total_blocking_keys). */
+  public int blockingKeys() {
+    return waitersByKey.size();
+  }
+
+  public boolean isBlocked(Session s) {
+    return waiterBySession.containsKey(s);
+  }
+
+  /**
+   * Blocks {@code s} on {@code keys} of database {@code db}; {@code timeoutMillis} 0 waits for ever. The command in
+   * {@code args} runs again when a key changes; {@code onTimeout} writes the reply if time runs out first.
+   */
+  public void block(Session s, int db, byte[][] keys, long timeoutMillis, Args args, Consumer<Reply> onTimeout) {
+    if (reprocessing != null && reprocessing.session == s) {
+      blockedAgain = true; // still nothing to serve: stay queued where it was
+      return;
+    }
+    Waiter w = new Waiter(s, db, keys.clone(), args.toArray(), onTimeout);
+    waiterBySession.put(s, w);
+    for (byte[] k : w.keys) {
+      ArrayDeque<Waiter> q = waitersByKey.computeIfAbsent(new DbKey(db, new ByteKey(k)), x -> new ArrayDeque<>());
+      if (!q.contains(w)) {
+        q.addLast(w);
+      }
+    }
+    if (timeoutMillis > 0) {
+      w.timer = engine.loop().schedule(() -> timeout(w), timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    s.suspend();
+  }
+
+  private void keyModified(int db, byte[] key) {
+    if (!waitersByKey.isEmpty()) {
+      DbKey k = new DbKey(db, new ByteKey(key));
+      if (waitersByKey.containsKey(k)) {
+        readyKeys.add(k);
+      }
+    }
+  }
+
+  /**
+   * Serves the clients waiting on keys that changed, until no key is ready (a served command may make other keys
+   * ready, as BLMOVE does). Called by the dispatcher after each command, and after EXEC and scripts.
+   */
+  public void serveReadyKeys() {
+    if (readyKeys.isEmpty() || serving) {
+      return;
+    }
+    serving = true;
+    try {
+      while (!readyKeys.isEmpty()) {
+        DbKey k = readyKeys.iterator().next();
+        readyKeys.remove(k);
+        ArrayDeque<Waiter> q = waitersByKey.get(k);
+        if (q == null) {
+          continue;
+        }
+        // each waiter present now gets one try, in arrival order
+        List<Waiter> snapshot = new ArrayList<>(q);
+        for (Waiter w : snapshot) {
+          if (waiterBySession.get(w.session) != w) {
+            continue;
+          }
+          rerun(w);
+        }
+      }
+    } finally {
+      serving = false;
+    }
+  }
+
+  private void rerun(Waiter w) {
+    reprocessing = w;
+    blockedAgain = false;
+    try {
+      engine.dispatcher().rerun(w.session, w.db, Args.ofBytes(w.command));
+    } finally {
+      reprocessing = null;
+    }
+    if (!blockedAgain) {
+      unblock(w);
+      w.session.connection.flush();
+      w.session.resume();
+    }
+  }
+
+  private void timeout(Waiter w) {
+    if (waiterBySession.get(w.session) != w) {
+      return;
+    }
+    unblock(w);
+    w.onTimeout.accept(w.session.writer);
+    w.session.connection.flush();
+    w.session.resume();
+  }
+
+  /**
+   * CLIENT UNBLOCK: ends the wait of {@code s} as a timeout, or with the UNBLOCKED error. Returns false if it was not
+   * blocked.
+   */
+  public boolean unblockByRequest(Session s, boolean withError) {
+    Waiter w = waiterBySession.get(s);
+    if (w == null) {
+      return false;
+    }
+    if (withError) {
+      unblock(w);
+      s.writer.error(RedisException.of("UNBLOCKED", "client unblocked via CLIENT UNBLOCK"));
+      engine.stats().countError("UNBLOCKED");
+      s.connection.flush();
+      s.resume();
+    } else {
+      timeout(w);
+    }
+    return true;
+  }
+
+  /** Forgets a client that disconnected while blocked. */
+  public void disconnected(Session s) {
+    Waiter w = waiterBySession.get(s);
+    if (w != null) {
+      unblock(w);
+    }
+  }
+
+  private void unblock(Waiter w) {
+    waiterBySession.remove(w.session);
+    for (byte[] k : w.keys) {
+      DbKey dk = new DbKey(w.db, new ByteKey(k));
+      ArrayDeque<Waiter> q = waitersByKey.get(dk);
+      if (q != null) {
+        q.remove(w);
+        if (q.isEmpty()) {
+          waitersByKey.remove(dk);
+        }
+      }
+    }
+    if (w.timer != null) {
+      try {
+        w.timer.close();
+      } catch (Exception ignored) {
+        // cancelling a timer does not fail
+      }
+    }
+  }
+}
