@@ -123,7 +123,7 @@ public final class StringCommands implements CommandFamily {
       .build();
 
   static final CommandSpec MGET = CommandSpec.command("mget", -2).group(Group.STRING).since("1.0.0")
-      .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.STRING)
+      .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.STRING).tips("request_policy:multi_shard")
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Atomically returns the string values of one or more keys.")
       .complexity("O(N) where N is the number of keys to retrieve.")
@@ -132,6 +132,7 @@ public final class StringCommands implements CommandFamily {
 
   static final CommandSpec MSET = CommandSpec.command("mset", -3).group(Group.STRING).since("1.0.1")
       .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.STRING)
+      .tips("request_policy:multi_shard", "response_policy:all_succeeded")
       .key(KeySpec.index(1).range(-1, 2, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
       .summary("Atomically creates or modifies the string values of one or more keys.")
       .complexity("O(N) where N is the number of keys to set.")
@@ -365,8 +366,8 @@ public final class StringCommands implements CommandFamily {
       Object v = db.get(a.get(i));
       if (v instanceof byte[] b) {
         r.bulk(b);
-      } else if (v instanceof RawString s) {
-        r.bulk(s.array(), 0, s.length());
+      } else if (StringValues.isString(v)) {
+        StringValues.reply(r, v);
       } else {
         r.nullBulk(); // missing, or not a string: MGET never fails on type
       }
