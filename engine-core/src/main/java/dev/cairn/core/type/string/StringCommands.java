@@ -304,7 +304,7 @@ public final class StringCommands implements CommandFamily {
     StringValues.reply(c.reply(), v);
     if ((flags & (ExpireOptions.EXAT | ExpireOptions.PXAT)) != 0 && ExpireOptions.alreadyExpired(c, at)) {
       db.delete(key);
-      c.propagate(DEL_CMD, key);
+      c.propagate(ExpireOptions.expiredDeleteCommand(c), key);
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
       c.addDirty(1);

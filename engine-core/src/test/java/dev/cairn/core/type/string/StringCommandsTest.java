@@ -184,6 +184,13 @@ class StringCommandsTest {
     assertEquals(List.of("DEL k"), c.propagated);
     assertEquals(List.of("del:k"), c.events);
     assertEquals(-2, c.expireAt("k"));
+
+    c.run("set", "k", "v");
+    c.engine.params().memory.lazyfreeLazyExpire.value = true;
+    c.clearRecords();
+    assertEquals(bulk("v"), c.run("getex", "k", "exat", "1"));
+    assertEquals(List.of("UNLINK k"), c.propagated);
+    assertEquals(List.of("del:k"), c.events);
   }
 
   @Test
