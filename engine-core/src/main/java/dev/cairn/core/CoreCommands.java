@@ -14,6 +14,7 @@ public final class CoreCommands {
         new ConnectionCommands(),
         new KeyCommands(),
         new StringCommands(),
+        new dev.cairn.core.module.ModuleCommands(),
     };
   }
 }

@@ -43,6 +43,7 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
+  private final dev.cairn.core.module.ModuleManager modules = new dev.cairn.core.module.ModuleManager(this);
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
   private final Map<Long, Session> clients = new LinkedHashMap<>();
@@ -95,6 +96,16 @@ public final class Engine {
 
   public Propagation propagation() {
     return propagation;
+  }
+
+  /** Loaded modules, their types and hooks. */
+  public dev.cairn.core.module.ModuleManager modules() {
+    return modules;
+  }
+
+  /** Tells modules about a server event (flush, swapdb, shutdown). */
+  public void serverEvent(dev.cairn.api.ServerEvent.Kind kind, int db, int otherDb) {
+    modules.fireServerEvent(new dev.cairn.api.ServerEvent(kind, db, otherDb));
   }
 
   public ClientPauses pauses() {

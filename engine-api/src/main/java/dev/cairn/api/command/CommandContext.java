@@ -62,4 +62,12 @@ public interface CommandContext {
    *     non-blocking form would when there is nothing to serve
    */
   boolean block(byte[][] keys, long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
+
+  /**
+   * Blocks the client until the returned handle's {@link BlockedClient#reply} is called (from any thread, typically
+   * when background work finishes) or {@code timeoutMillis} passes ({@code 0}: no timeout), when {@code onTimeout}
+   * writes the reply. The handler writes no reply itself. The client's later commands wait meanwhile, as for any
+   * blocked client.
+   */
+  BlockedClient blockClient(long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
 }

@@ -14,6 +14,34 @@ public final class Config {
   /** The config file given at startup, for CONFIG REWRITE; null when started without one. */
   public volatile java.nio.file.Path configFile;
 
+  /** A startup-only directive that is not a parameter (CONFIG GET does not show it), e.g. {@code loadmodule}. */
+  @FunctionalInterface
+  public interface Directive {
+    void apply(List<String> args) throws ConfigException;
+  }
+
+  private final Map<String, Directive> directives = new LinkedHashMap<>();
+  /**
+   * {@code <module>.<param> value} lines read before their module was loaded, as Redis queues them: the module takes
+   * its own when it loads; any left after startup's modules loaded stop the server.
+   */
+  private final Map<String, String> pendingModuleConfigs = new LinkedHashMap<>();
+
+  /** Registers a startup directive. */
+  public void registerDirective(String name, Directive d) {
+    directives.put(name.toLowerCase(Locale.ROOT), d);
+  }
+
+  /** The directive with this name, or null. */
+  public Directive directive(String name) {
+    return directives.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Module config values given at startup and not yet taken by their module, by full lower-case name. */
+  public Map<String, String> pendingModuleConfigs() {
+    return pendingModuleConfigs;
+  }
+
   /** Registers a parameter; returns it, for keeping its typed field. */
   public <P extends ConfigParam> P register(P p) {
     for (String n : names(p)) {

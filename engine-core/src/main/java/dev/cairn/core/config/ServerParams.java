@@ -18,6 +18,9 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
+  public final Params.Choice enableModuleCommand;
+  /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
+  public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
@@ -41,6 +44,15 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    enableModuleCommand = c.register(new Params.Choice("enable-module-command", "no",
+        new String[] {"no", "yes", "local"}, null));
+    enableModuleCommand.immutableAtRuntime();
+    c.registerDirective("loadmodule", args -> {
+      if (args.isEmpty()) {
+        throw new ConfigException("Bad directive or wrong number of arguments");
+      }
+      loadModules.add(java.util.List.copyOf(args));
+    });
   }
 
   /** The effective hz: Redis clamps it to 1..500. */

@@ -71,10 +71,13 @@ public final class KeyCommands implements CommandFamily {
     if (a.size() > 2 || a.size() == 2 && !a.is(1, "async") && !a.is(1, "sync")) {
       throw dev.cairn.api.reply.Errors.SYNTAX;
     }
+    dev.cairn.core.Engine engine = ((dev.cairn.core.connection.Session) c).engine;
+    engine.serverEvent(dev.cairn.api.ServerEvent.Kind.FLUSH_START, -1, -1);
     long n = 0;
     for (int i = 0; i < c.databases(); i++) {
       n += ((dev.cairn.core.keyspace.Db) c.db(i)).flush();
     }
+    engine.serverEvent(dev.cairn.api.ServerEvent.Kind.FLUSH_END, -1, -1);
     c.addDirty(n + 1);
     c.reply().ok();
   }

@@ -131,7 +131,11 @@ public final class Db implements Database {
       add(key, value);
       return;
     }
+    Object old = e.value;
     e.value = value;
+    if (keyspace.valueReleased != null && old != value) {
+      keyspace.valueReleased.accept(old);
+    }
     e.lru = keyspace.lruClock();
     if (!keepTtl && e.expireAt >= 0) {
       e.expireAt = -1;
@@ -172,6 +176,9 @@ public final class Db implements Database {
     dict.remove(e.key);
     if (e.expireSlot >= 0) {
       expires.remove(e);
+    }
+    if (keyspace.valueReleased != null) {
+      keyspace.valueReleased.accept(e.value);
     }
   }
 
@@ -221,6 +228,9 @@ public final class Db implements Database {
   /** Removes every key; returns how many there were. */
   public long flush() {
     long n = dict.size();
+    if (keyspace.valueReleased != null) {
+      dict.forEach(e -> keyspace.valueReleased.accept(e.value));
+    }
     dict = new ByteDict<>(); // the old table is dropped whole: freeing is the collector's work, off this thread
     expires = new ExpireIndex();
     generation++;

@@ -1,0 +1,69 @@
+package dev.cairn.core.blocking;
+
+import dev.cairn.api.command.BlockedClient;
+import dev.cairn.api.reply.Reply;
+import dev.cairn.core.Engine;
+import dev.cairn.core.connection.Session;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A client blocked until someone calls {@link #reply} (module background work), not until a key changes: the session
+ * is suspended like any blocked client and resumed once its one reply is written, on the engine thread.
+ */
+public final class HandleBlock implements BlockedClient {
+  private final Engine engine;
+  private final Session session;
+  private AutoCloseable timer;
+  /** Touched only on the engine thread. */
+  private boolean done;
+
+  private HandleBlock(Engine engine, Session session) {
+    this.engine = engine;
+    this.session = session;
+  }
+
+  /** Suspends {@code s}; {@code onTimeout} answers when {@code timeoutMillis} (0: never) passes first. */
+  public static HandleBlock block(Engine engine, Session s, long timeoutMillis, Consumer<Reply> onTimeout) {
+    HandleBlock b = new HandleBlock(engine, s);
+    if (timeoutMillis > 0) {
+      b.timer = engine.loop().schedule(() -> b.finish(onTimeout), timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    s.suspend();
+    return b;
+  }
+
+  @Override
+  public void reply(Consumer<Reply> writer) {
+    if (engine.loop().inLoop()) {
+      finish(writer);
+    } else {
+      engine.loop().execute(() -> finish(writer));
+    }
+  }
+
+  private void finish(Consumer<Reply> writer) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (timer != null) {
+      try {
+        timer.close();
+      } catch (Exception ignored) {
+        // cancelling a scheduled task does not fail
+      }
+    }
+    if (session.closing) {
+      return;
+    }
+    writer.accept(session.writer);
+    session.connection.flush();
+    session.resume();
+  }
+
+  @Override
+  public long clientId() {
+    return session.id;
+  }
+}
