@@ -59,11 +59,14 @@ public final class CairnServer implements AutoCloseable {
     return start(config, params, List.of());
   }
 
+  /** A module given as an instance, with its load arguments. */
+  public record ModuleInstance(dev.cairn.api.Module module, List<String> args) { }
+
   /**
    * Starts a server that also loads {@code modules} (instances on the class path, as an embedded server gives them)
    * after the {@code loadmodule} directives' jars; a module that fails to load stops the startup.
    */
-  public static CairnServer start(Config config, ServerParams params, List<dev.cairn.api.Module> modules)
+  public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules)
       throws InterruptedException {
     CairnServer s = new CairnServer(config, params);
     s.bind();
@@ -77,7 +80,7 @@ public final class CairnServer implements AutoCloseable {
   }
 
   /** {@code loadmodule} jars, then the given instances; leftover module config lines stop the server, as in Redis. */
-  private void loadStartupModules(List<dev.cairn.api.Module> instances) {
+  private void loadStartupModules(List<ModuleInstance> instances) {
     var manager = engine.modules();
     for (List<String> lm : engine.params().loadModules) {
       java.nio.file.Path path = java.nio.file.Path.of(lm.get(0)).toAbsolutePath().normalize();
@@ -87,11 +90,12 @@ public final class CairnServer implements AutoCloseable {
         throw new IllegalStateException("Module " + path + " failed to load: " + e.getMessage(), e);
       }
     }
-    for (dev.cairn.api.Module m : instances) {
+    for (ModuleInstance m : instances) {
       try {
-        manager.loadInstance(m, List.of(), java.util.Map.of());
+        manager.loadInstance(m.module(), m.args(), java.util.Map.of());
       } catch (dev.cairn.core.module.ModuleLoadException e) {
-        throw new IllegalStateException("Module " + m.getClass().getName() + " failed to load: " + e.getMessage(), e);
+        throw new IllegalStateException("Module " + m.module().getClass().getName() + " failed to load: "
+            + e.getMessage(), e);
       }
     }
     if (!engine.config().pendingModuleConfigs().isEmpty()) {

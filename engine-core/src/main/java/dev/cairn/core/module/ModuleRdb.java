@@ -78,6 +78,40 @@ public final class ModuleRdb {
     return v;
   }
 
+  /**
+   * Decodes {@code bytes} as a value of {@code type} (written with any encoding version up to the type's current
+   * one); for tests of a type without a server.
+   */
+  public static <V> V decode(byte[] bytes, DataType<V> type) throws IOException {
+    Reader r = new Reader(bytes, 0, bytes.length);
+    TypeId id = TypeId.fromModuleTypeId(r.readLength());
+    if (!id.name().equals(type.id().name())) {
+      throw new RdbFormatException("value of type " + id.name() + ", not " + type.id().name());
+    }
+    if (id.encver() > type.id().encver()) {
+      throw new RdbFormatException("encoding version " + id.encver() + " is newer than " + type.id().encver());
+    }
+    ModuleValue v = load(type, r, id.encver());
+    if (r.position() != bytes.length) {
+      throw new RdbFormatException("trailing bytes after a module value");
+    }
+    return type.valueClass().cast(v.value());
+  }
+
+  /** Encodes {@code value} of {@code type} in the type's current encoding version. */
+  public static <V> byte[] encode(DataType<V> type, V value) throws IOException {
+    return encode(new ModuleValue(type, value));
+  }
+
+  /** Encodes {@code value} with a chosen type id (a test that writes what an older version would have). */
+  public static <V> byte[] encodeAs(TypeId id, DataType<V> type, V value) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeLength(out, id.moduleTypeId());
+    type.rdbSave(new Writer(out), value);
+    writeLength(out, OP_EOF);
+    return out.toByteArray();
+  }
+
   private static <V> ModuleValue load(DataType<V> type, Reader in, int encver) throws IOException {
     V value = type.rdbLoad(in, encver);
     if (value == null) {
