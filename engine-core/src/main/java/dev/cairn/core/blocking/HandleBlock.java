@@ -35,11 +35,9 @@ public final class HandleBlock implements BlockedClient {
 
   @Override
   public void reply(Consumer<Reply> writer) {
-    if (engine.loop().inLoop()) {
-      finish(writer);
-    } else {
-      engine.loop().execute(() -> finish(writer));
-    }
+    // always later, even on the engine thread: a reply from inside the blocking command itself must not be written
+    // before that command has finished
+    engine.loop().execute(() -> finish(writer));
   }
 
   private void finish(Consumer<Reply> writer) {

@@ -1,0 +1,311 @@
+package dev.cairn.server.it.modules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.core.Engine;
+import dev.cairn.server.it.ServerTestBase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** MODULE LOAD/LOADEX/UNLOAD/LIST and the SPI, with module jars compiled for the test. */
+class ModulesIT extends ServerTestBase {
+  static final String LOAD_FAILED = "ERR Error loading the extension. Please check the server logs.";
+  Path good;
+  Path failing;
+  Path duplicate;
+  Path coreClash;
+  Path noService;
+  Path late;
+
+  @Override
+  protected String[] serverArgs() {
+    return new String[] {"--enable-module-command", "yes"};
+  }
+
+  @BeforeAll
+  void buildJars() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "test-module-jars")).toAbsolutePath();
+    good = TestJars.build(dir, "testmod.jar", "tm.TestModule", TestModules.GOOD);
+    failing = TestJars.build(dir, "failmod.jar", "fm.FailingModule", TestModules.FAILING);
+    duplicate = TestJars.build(dir, "dupmod.jar", "dm.DupModule", TestModules.DUPLICATE);
+    coreClash = TestJars.build(dir, "coreclash.jar", "cc.CoreClash", TestModules.CORE_CLASH);
+    noService = TestJars.build(dir, "noservice.jar", null, TestModules.GOOD);
+    late = TestJars.build(dir, "latemod.jar", "lm.LateModule", TestModules.LATE);
+  }
+
+  @AfterEach
+  void unloadAll() {
+    jedis.flushAll();
+    for (Object m : moduleList()) {
+      jedis.sendCommand(() -> "MODULE".getBytes(), "UNLOAD".getBytes(), (byte[]) ((List<?>) m).get(1));
+    }
+  }
+
+  private Object cmd(String... args) {
+    return cmd(jedis, args);
+  }
+
+  private static Object cmd(Jedis j, String... args) {
+    Object o = j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
+        java.util.Arrays.copyOfRange(args, 1, args.length));
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o;
+  }
+
+  private String error(String... args) {
+    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
+  }
+
+  private List<?> moduleList() {
+    return (List<?>) cmd("MODULE", "LIST");
+  }
+
+  private Engine engine() {
+    return server.engine();
+  }
+
+  /** Runs on the engine thread (the engine's state belongs to it). */
+  private <T> T onEngine(Callable<T> c) throws Exception {
+    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+    engine().loop().execute(() -> {
+      try {
+        f.complete(c.call());
+      } catch (Exception e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f.get();
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+  }
+
+  @Test
+  void loadListUseUnload() {
+    assertEquals("OK", cmd("MODULE", "LOAD", good.toString(), "a", "b"));
+    List<?> list = moduleList();
+    assertEquals(1, list.size());
+    List<?> entry = (List<?>) list.get(0);
+    assertEquals(8, entry.size());
+    assertEquals("name", text(entry.get(0)));
+    assertEquals("testmod", text(entry.get(1)));
+    assertEquals("ver", text(entry.get(2)));
+    assertEquals(7L, entry.get(3));
+    assertEquals("path", text(entry.get(4)));
+    assertEquals(good.toString(), text(entry.get(5)));
+    assertEquals("args", text(entry.get(6)));
+    assertEquals(List.of("a", "b"), ((List<?>) entry.get(7)).stream().map(ModulesIT::text).toList());
+    assertEquals("hi", cmd("TEST.ECHO", "hi"));
+    assertEquals("hi", cmd("test.echo", "hi"));
+    assertEquals(List.of("a", "b"), ((List<?>) cmd("TEST.ARGS")).stream().map(ModulesIT::text).toList());
+    assertEquals("ERR wrong number of arguments for 'test.echo' command", error("TEST.ECHO"));
+    assertEquals("OK", cmd("MODULE", "UNLOAD", "testmod"));
+    assertEquals(0, moduleList().size());
+    assertTrue(error("TEST.ECHO", "hi").startsWith("ERR unknown command 'TEST.ECHO'"));
+    assertEquals("ERR Error unloading module: no such module with that name", error("MODULE", "UNLOAD", "testmod"));
+    // loadable again after an unload
+    assertEquals("OK", cmd("MODULE", "LOAD", good.toString()));
+    assertEquals("ERR Error loading the extension. Please check the server logs.",
+        error("MODULE", "LOAD", good.toString()));
+    assertTrue(engine().modules().lastError().contains("already loaded"), engine().modules().lastError());
+  }
+
+  @Test
+  void helpAndArityAsRedis() {
+    List<?> help = (List<?>) cmd("MODULE", "HELP");
+    assertEquals("MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", text(help.get(0)));
+    assertEquals(11, help.size());
+    assertEquals("ERR wrong number of arguments for 'module|load' command", error("MODULE", "LOAD"));
+    assertEquals("ERR unknown subcommand 'foo'. Try MODULE HELP.", error("MODULE", "foo"));
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", "/nonexistent/x.jar"));
+    assertEquals(LOAD_FAILED, error("MODULE", "LOADEX", good.toString(), "CONFIG", "testmod.greeting"));
+    assertEquals(LOAD_FAILED, error("MODULE", "LOADEX", good.toString(), "foo"));
+    assertEquals(0, moduleList().size());
+  }
+
+  @Test
+  void failingOnLoadLeavesServerUnchanged() throws Exception {
+    int commandsBefore = onEngine(() -> engine().commands().size());
+    int paramsBefore = onEngine(() -> engine().config().all().size());
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", failing.toString()));
+    assertTrue(engine().modules().lastError().contains("refusing to load"), engine().modules().lastError());
+    assertEquals(commandsBefore, onEngine(() -> engine().commands().size()));
+    assertEquals(paramsBefore, onEngine(() -> engine().config().all().size()));
+    assertNull(onEngine(() -> engine().config().find("failmod.p")));
+    assertTrue(error("FAIL.CMD").startsWith("ERR unknown command"));
+    assertEquals(0, moduleList().size());
+  }
+
+  @Test
+  void duplicateCommandFailsNamingBothJars() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    int commandsBefore = onEngine(() -> engine().commands().size());
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", duplicate.toString()));
+    String why = engine().modules().lastError();
+    assertTrue(why.contains(duplicate.toString()) && why.contains(good.toString()) && why.contains("test.echo"), why);
+    assertEquals(commandsBefore, onEngine(() -> engine().commands().size()));
+    assertTrue(error("DUP.OWN").startsWith("ERR unknown command"));
+    assertEquals(1, moduleList().size());
+    assertEquals("x", cmd("TEST.ECHO", "x"));
+  }
+
+  @Test
+  void coreCommandNameAndMissingServiceAreRefused() {
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", coreClash.toString()));
+    assertTrue(engine().modules().lastError().contains("the server core"), engine().modules().lastError());
+    jedis.set("k", "v");
+    assertEquals("v", jedis.get("k"));
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", noService.toString()));
+    assertTrue(engine().modules().lastError().contains("META-INF/services"), engine().modules().lastError());
+  }
+
+  @Test
+  void contextIsSealedAfterOnLoad() {
+    cmd("MODULE", "LOAD", late.toString());
+    assertEquals("SEALED", cmd("LATE.TRY"));
+  }
+
+  @Test
+  void unloadRefusedWhileValuesOfItsTypeExist() {
+    cmd("MODULE", "LOAD", good.toString());
+    assertEquals("OK", cmd("TEST.SETBOX", "b", "content"));
+    assertEquals("content", cmd("TEST.GETBOX", "b"));
+    jedis.select(3);
+    cmd("TEST.SETBOX", "b3", "x");
+    jedis.select(0);
+    String refused = "ERR Error unloading module: the module exports one or more module-side data types, can't unload";
+    assertEquals(refused, error("MODULE", "UNLOAD", "testmod"));
+    assertEquals(1L, jedis.del("b"));
+    assertEquals(refused, error("MODULE", "UNLOAD", "testmod"), "a value in another database still counts");
+    jedis.select(3);
+    assertEquals(1L, jedis.del("b3"));
+    jedis.select(0);
+    assertEquals("OK", cmd("MODULE", "UNLOAD", "testmod"));
+    // a core command on a key of a module type gets WRONGTYPE, a module command on a string too
+    cmd("MODULE", "LOAD", good.toString());
+    cmd("TEST.SETBOX", "b", "c");
+    assertTrue(assertThrows(JedisDataException.class, () -> jedis.get("b")).getMessage().startsWith("WRONGTYPE"));
+    jedis.set("s", "v");
+    assertTrue(error("TEST.GETBOX", "s").startsWith("WRONGTYPE"));
+  }
+
+  @Test
+  void configParametersFromLoadexAndStartup() throws Exception {
+    assertEquals("OK", cmd("MODULE", "LOADEX", good.toString(), "CONFIG", "testmod.greeting", "bonjour",
+        "CONFIG", "testmod.loud", "yes", "ARGS", "x"));
+    assertEquals("BONJOUR", cmd("TEST.GREET"));
+    assertEquals(List.of("x"), ((List<?>) cmd("TEST.ARGS")).stream().map(ModulesIT::text).toList());
+    assertEquals("bonjour", onEngine(() -> engine().config().find("testmod.greeting").get()));
+    assertEquals("testmod", onEngine(() -> engine().config().find("testmod.greeting").module()));
+    assertEquals(10L, cmd("TEST.LIMIT"));
+    cmd("MODULE", "UNLOAD", "testmod");
+    assertNull(onEngine(() -> engine().config().find("testmod.greeting")), "unload removes the parameters");
+    // out of range, rejected by the module's validator, or unknown: the load fails and nothing stays
+    assertEquals(LOAD_FAILED, error("MODULE", "LOADEX", good.toString(), "CONFIG", "testmod.limit", "1000"));
+    assertTrue(engine().modules().lastError().contains("between 1 and 100"), engine().modules().lastError());
+    assertEquals(LOAD_FAILED, error("MODULE", "LOADEX", good.toString(), "CONFIG", "testmod.greeting", ""));
+    assertTrue(engine().modules().lastError().contains("must not be empty"), engine().modules().lastError());
+    assertEquals(LOAD_FAILED, error("MODULE", "LOADEX", good.toString(), "CONFIG", "testmod.nope", "1"));
+    assertEquals(0, moduleList().size());
+    assertNull(onEngine(() -> engine().config().find("testmod.limit")));
+  }
+
+  @Test
+  void keyspaceAndServerEventsReachTheModule() {
+    cmd("MODULE", "LOAD", good.toString());
+    jedis.set("k1", "v");
+    jedis.del("k1");
+    jedis.select(2);
+    jedis.set("k2", "v");
+    jedis.select(0);
+    cmd("TEST.SETBOX", "box", "x"); // class MODULE: not subscribed
+    jedis.flushAll();
+    List<String> events = ((List<?>) cmd("TEST.EVENTS")).stream().map(ModulesIT::text).toList();
+    assertEquals(List.of("set:k1@0", "del:k1@0", "set:k2@2", "server:FLUSH_START", "server:FLUSH_END"), events);
+    cmd("MODULE", "UNLOAD", "testmod");
+    jedis.set("after", "unload"); // the listener is gone with the module: nothing throws, nothing is recorded
+    assertEquals("unload", jedis.get("after"));
+  }
+
+  @Test
+  void backgroundWorkReentersTheKeyspaceAndRepliesToTheBlockedClient() {
+    cmd("MODULE", "LOAD", good.toString());
+    long start = System.nanoTime();
+    assertEquals("DONE on-engine", cmd("TEST.BG", "bgkey", "bgvalue"));
+    assertTrue(System.nanoTime() - start >= 50_000_000L, "the reply waited for the background thread");
+    assertEquals("bgvalue", jedis.get("bgkey"));
+    assertEquals("TIMEOUT", cmd("TEST.SLEEPY"));
+    // the client's later commands waited behind the blocked one, in order
+    jedis.getClient().sendCommand(() -> "TEST.SLEEPY".getBytes());
+    jedis.getClient().sendCommand(() -> "PING".getBytes());
+    assertEquals("TIMEOUT", jedis.getClient().getStatusCodeReply());
+    assertEquals("PONG", jedis.getClient().getStatusCodeReply());
+  }
+
+  @Test
+  void moduleCommandRefusedWhenModuleCommandDisabled() throws Exception {
+    dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
+    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1"});
+    dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      String msg = assertThrows(JedisDataException.class,
+          () -> cmd(j, "MODULE", "LOAD", good.toString())).getMessage();
+      assertTrue(msg.startsWith("ERR MODULE command not allowed. If the enable-module-command option is set to"), msg);
+      assertEquals(List.of(), cmd(j, "MODULE", "LIST"));
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
+  void loadmoduleDirectiveWithModuleConfigAtStartup() throws Exception {
+    dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
+    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--testmod.greeting", "salut", "--loadmodule", good.toString(), "one", "two"});
+    dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      assertEquals("salut", cmd(j, "TEST.GREET"));
+      assertEquals(List.of("one", "two"), ((List<?>) cmd(j, "TEST.ARGS")).stream().map(ModulesIT::text).toList());
+    } finally {
+      s.close();
+    }
+    // a module config line that no loaded module takes stops the startup, as in Redis
+    dev.cairn.core.config.Config c2 = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams p2 = new dev.cairn.core.config.ServerParams(c2);
+    dev.cairn.core.config.ConfigFile.load(c2, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--nomodule.param", "x"});
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> dev.cairn.server.CairnServer.start(c2, p2));
+    assertTrue(e.getMessage().contains("nomodule.param"), e.getMessage());
+    // and a loadmodule jar that fails to load too
+    dev.cairn.core.config.Config c3 = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams p3 = new dev.cairn.core.config.ServerParams(c3);
+    dev.cairn.core.config.ConfigFile.load(c3, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--loadmodule", failing.toString()});
+    IllegalStateException e3 = assertThrows(IllegalStateException.class,
+        () -> dev.cairn.server.CairnServer.start(c3, p3));
+    assertTrue(e3.getMessage().contains("refusing to load"), e3.getMessage());
+  }
+
+  @Test
+  void moduleSpecsAreMarkedAsTheModules() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    dev.cairn.api.command.CommandSpec spec = onEngine(() -> engine().commands().lookup("test.echo").spec);
+    assertEquals("testmod", spec.module());
+    assertTrue(spec.has(dev.cairn.api.command.Flag.MODULE));
+    assertNull(onEngine(() -> engine().commands().lookup("get").spec.module()));
+  }
+}
