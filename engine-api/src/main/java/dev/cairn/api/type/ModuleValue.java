@@ -32,6 +32,20 @@ public final class ModuleValue implements RedisValue {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
+  public long estimatedBytes(int samples) {
+    return ((DataType<Object>) type).memoryUsage(value);
+  }
+
+  /** COPY: the type's deep copy. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public RedisValue copy() {
+    DataType<Object> t = (DataType<Object>) type;
+    return new ModuleValue(t, t.copy(value));
+  }
+
+  @Override
   public String typeName() {
     return type.id().name();
   }

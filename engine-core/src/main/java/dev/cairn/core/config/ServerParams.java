@@ -1,5 +1,7 @@
 package dev.cairn.core.config;
 
+import dev.cairn.core.connection.OutputBufferLimits;
+
 /**
  * The core's configuration parameters, with Redis's names, defaults and bounds. Each is a typed field the engine reads
  * directly; CONFIG GET/SET and the config file go through {@link Config}.
@@ -18,20 +20,23 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
-  public final Params.Choice enableModuleCommand;
   /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
   public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
+  public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
+  public final dev.cairn.core.connection.OutputBufferLimits clientOutputBufferLimit;
+  public final PersistenceParams persistence;
+  public final ReplicationParams replication;
+  public final MemoryParams memory;
+  public final ProcessParams process;
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
-    port.immutableAtRuntime();
     bind = c.register(new Params.Text("bind", "127.0.0.1 -::1", null));
-    bind.immutableAtRuntime();
     databases = c.register(new Params.Num("databases", 16, 1, Integer.MAX_VALUE, false, null));
     databases.immutableAtRuntime();
     requirepass = c.register(new Params.Text("requirepass", "", null));
     requirepass.markSensitive();
-    hz = c.register(new Params.Num("hz", 10, 0, Integer.MAX_VALUE, false, null));
+    hz = c.register(new Params.Num("hz", 10, 0, Integer.MAX_VALUE, false, v -> clampHz()));
     protoMaxBulkLen = c.register(new Params.Num("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE,
         true, null));
     clientQueryBufferLimit = c.register(new Params.Num("client-query-buffer-limit", 1024L * 1024 * 1024,
@@ -44,15 +49,28 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
-    enableModuleCommand = c.register(new Params.Choice("enable-module-command", "no",
-        new String[] {"no", "yes", "local"}, null));
-    enableModuleCommand.immutableAtRuntime();
+    dir.markProtected();
+    notifyKeyspaceEvents = c.register(new SpecialParams.NotifyEvents());
+    clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());
+    persistence = new PersistenceParams(c);
+    replication = new ReplicationParams(c);
+    memory = new MemoryParams(c);
+    process = new ProcessParams(c);
     c.registerDirective("loadmodule", args -> {
       if (args.isEmpty()) {
         throw new ConfigException("Bad directive or wrong number of arguments");
       }
       loadModules.add(java.util.List.copyOf(args));
     });
+  }
+
+  /** Redis keeps hz within 1..500 and CONFIG GET shows the clamped value. */
+  private void clampHz() {
+    if (hz.value < 1) {
+      hz.value = 1;
+    } else if (hz.value > 500) {
+      hz.value = 500;
+    }
   }
 
   /** The effective hz: Redis clamps it to 1..500. */

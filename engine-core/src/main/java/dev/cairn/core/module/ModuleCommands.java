@@ -74,7 +74,7 @@ public final class ModuleCommands implements CommandFamily {
 
   /** enable-module-command: no, yes, or local (loopback clients only), as Redis checks for protected commands. */
   private static void checkAllowed(Session s) {
-    String mode = s.engine.params().enableModuleCommand.value;
+    String mode = s.engine.params().process.enableModuleCommand.value;
     if (mode.equals("yes")) {
       return;
     }
