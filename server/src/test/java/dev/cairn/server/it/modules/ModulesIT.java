@@ -232,7 +232,8 @@ class ModulesIT extends ServerTestBase {
     cmd("TEST.SETBOX", "box", "x"); // class MODULE: not subscribed
     jedis.flushAll();
     List<String> events = ((List<?>) cmd("TEST.EVENTS")).stream().map(ModulesIT::text).toList();
-    assertEquals(List.of("set:k1@0", "del:k1@0", "set:k2@2", "server:FLUSH_START", "server:FLUSH_END"), events);
+    assertEquals(List.of("set:k1@0", "del:k1@0", "set:k2@2", "server:FLUSH_START:-1:-1",
+        "server:FLUSH_END:-1:-1"), events);
     cmd("MODULE", "UNLOAD", "testmod");
     jedis.set("after", "unload"); // the listener is gone with the module: nothing throws, nothing is recorded
     assertEquals("unload", jedis.get("after"));
@@ -307,5 +308,93 @@ class ModulesIT extends ServerTestBase {
     assertEquals("testmod", spec.module());
     assertTrue(spec.has(dev.cairn.api.command.Flag.MODULE));
     assertNull(onEngine(() -> engine().commands().lookup("get").spec.module()));
+  }
+
+  private static List<String> texts(Object o) {
+    return ((List<?>) o).stream().map(ModulesIT::text).toList();
+  }
+
+  @Test
+  void commandIntrospectionSeesModuleCommands() {
+    cmd("MODULE", "LOAD", good.toString());
+    List<?> docs = (List<?>) cmd("COMMAND", "DOCS", "test.echo");
+    assertEquals("test.echo", text(docs.get(0)));
+    List<String> fields = ((List<?>) docs.get(1)).stream().map(x -> x instanceof List ? "[list]" : text(x)).toList();
+    java.util.Map<String, String> doc = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      doc.put(fields.get(i), fields.get(i + 1));
+    }
+    assertEquals("module", doc.get("group"));
+    assertEquals("testmod", doc.get("module"));
+    assertEquals("Echoes its argument.", doc.get("summary"));
+    List<?> info = (List<?>) ((List<?>) cmd("COMMAND", "INFO", "test.echo")).get(0);
+    assertTrue(texts(info.get(2)).contains("module"), "COMMAND INFO flags name the module flag");
+    assertEquals(List.of("k"), texts(cmd("COMMAND", "GETKEYS", "test.setbox", "k", "v")));
+    assertEquals(List.of("test.args", "test.bg", "test.echo", "test.events", "test.getbox", "test.greet",
+        "test.limit", "test.setbox", "test.sleepy"),
+        texts(cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod")).stream().sorted().toList());
+    cmd("MODULE", "UNLOAD", "testmod");
+    assertEquals(List.of(), cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod"));
+  }
+
+  @Test
+  void configSetAndGetOfModuleParameters() {
+    cmd("MODULE", "LOAD", good.toString());
+    assertEquals(List.of("testmod.limit", "10"), texts(cmd("CONFIG", "GET", "testmod.limit")));
+    assertEquals("OK", cmd("CONFIG", "SET", "testmod.limit", "50"));
+    assertEquals(50L, cmd("TEST.LIMIT"));
+    String e = error("CONFIG", "SET", "testmod.limit", "1000");
+    assertTrue(e.startsWith("ERR CONFIG SET failed (possibly related to argument 'testmod.limit')"), e);
+    assertEquals(50L, cmd("TEST.LIMIT"));
+    String v = error("CONFIG", "SET", "testmod.greeting", "");
+    assertTrue(v.contains("greeting must not be empty"), v);
+    assertEquals("OK", cmd("CONFIG", "SET", "testmod.greeting", "hey", "testmod.loud", "yes"));
+    assertEquals("HEY", cmd("TEST.GREET"));
+    assertEquals(List.of("testmod.greeting", "testmod.limit", "testmod.loud"),
+        texts(cmd("CONFIG", "GET", "testmod.*")).stream().filter(x -> x.startsWith("testmod.")).sorted().toList());
+    cmd("MODULE", "UNLOAD", "testmod");
+    assertEquals(List.of(), cmd("CONFIG", "GET", "testmod.*"));
+  }
+
+  @Test
+  void moduleValuesThroughCoreCommands() {
+    cmd("MODULE", "LOAD", good.toString());
+    cmd("TEST.SETBOX", "b", "content");
+    assertEquals("TestBox-1", jedis.type("b"));
+    assertEquals("raw", jedis.objectEncoding("b"));
+    assertTrue(jedis.memoryUsage("b") > 0);
+    assertTrue(jedis.copy("b", "b2", false));
+    assertEquals("content", cmd("TEST.GETBOX", "b2"));
+    byte[] dump = jedis.dump("b");
+    assertEquals(7, dump[0], "RDB_TYPE_MODULE_2");
+    assertEquals("OK", jedis.restore("r", 0, dump));
+    assertEquals("content", cmd("TEST.GETBOX", "r"));
+    assertEquals("TestBox-1", jedis.type("r"));
+    jedis.del("b", "b2", "r");
+    cmd("MODULE", "UNLOAD", "testmod");
+    // without the module its values cannot be restored
+    assertEquals("ERR Bad data format", assertThrows(JedisDataException.class,
+        () -> jedis.restore("r", 0, dump)).getMessage());
+    assertEquals(0L, jedis.exists("r") ? 1L : 0L);
+  }
+
+  @Test
+  void infoListsModulesAndTheirSections() {
+    cmd("MODULE", "LOAD", good.toString());
+    String info = jedis.info("modules");
+    assertTrue(info.contains("module:name=testmod,ver=7,api=1,filters=0,usedby=[],using=[],options=[]"), info);
+    cmd("MODULE", "UNLOAD", "testmod");
+    assertTrue(!jedis.info("modules").contains("testmod"));
+  }
+
+  @Test
+  void flushdbAndSwapdbEventsReachTheModule() {
+    cmd("MODULE", "LOAD", good.toString());
+    jedis.select(1);
+    jedis.flushDB();
+    jedis.select(0);
+    jedis.swapDB(0, 4);
+    List<String> events = texts(cmd("TEST.EVENTS"));
+    assertEquals(List.of("server:FLUSH_START:1:-1", "server:FLUSH_END:1:-1", "server:SWAPDB:0:4"), events);
   }
 }

@@ -55,7 +55,7 @@ final class TestModules {
           ctx.registerType(TYPE);
           ctx.onKeyspaceEvent(KeyspaceEvents.GENERIC | KeyspaceEvents.STRING,
               (type, event, key, db) -> EVENTS.add(event + ":" + new String(key) + "@" + db));
-          ctx.onServerEvent(e -> EVENTS.add("server:" + e.kind()));
+          ctx.onServerEvent(e -> EVENTS.add("server:" + e.kind() + ":" + e.db() + ":" + e.otherDb()));
           List<String> args = ctx.args();
           ModuleServer server = ctx.server();
           ctx.registerCommands(r -> {
