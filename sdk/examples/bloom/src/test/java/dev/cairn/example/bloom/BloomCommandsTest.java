@@ -178,4 +178,19 @@ class BloomCommandsTest {
       assertEquals(1L, call(j, "BF.EXISTS", "dst", "v" + i));
     }
   }
+
+  @Test
+  void aofRewriteCommandsRebuildTheFilter(Jedis j) {
+    ScalableBloom b = new ScalableBloom(5, 0.01, 2, false);
+    for (int i = 0; i < 30; i++) {
+      b.add(("w" + i).getBytes());
+    }
+    BloomType.INSTANCE.aofRewrite(cmd -> j.sendCommand(() -> cmd[0], java.util.Arrays.copyOfRange(cmd, 1, cmd.length)),
+        "rebuilt".getBytes(), b);
+    assertEquals(List.of(30L), call(j, "BF.INFO", "rebuilt", "ITEMS"));
+    assertEquals(List.of((long) b.filters()), call(j, "BF.INFO", "rebuilt", "FILTERS"));
+    for (int i = 0; i < 30; i++) {
+      assertEquals(1L, call(j, "BF.EXISTS", "rebuilt", "w" + i));
+    }
+  }
 }
