@@ -330,8 +330,8 @@ class ModulesIT extends ServerTestBase {
     List<?> info = (List<?>) ((List<?>) cmd("COMMAND", "INFO", "test.echo")).get(0);
     assertTrue(texts(info.get(2)).contains("module"), "COMMAND INFO flags name the module flag");
     assertEquals(List.of("k"), texts(cmd("COMMAND", "GETKEYS", "test.setbox", "k", "v")));
-    assertEquals(List.of("test.args", "test.bg", "test.echo", "test.events", "test.getbox", "test.greet",
-        "test.limit", "test.setbox", "test.sleepy"),
+    assertEquals(List.of("test.args", "test.bg", "test.crash", "test.echo", "test.events", "test.freed",
+        "test.getbox", "test.greet", "test.limit", "test.setbox", "test.sleepy"),
         texts(cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod")).stream().sorted().toList());
     cmd("MODULE", "UNLOAD", "testmod");
     assertEquals(List.of(), cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod"));
@@ -396,5 +396,53 @@ class ModulesIT extends ServerTestBase {
     jedis.swapDB(0, 4);
     List<String> events = texts(cmd("TEST.EVENTS"));
     assertEquals(List.of("server:FLUSH_START:1:-1", "server:FLUSH_END:1:-1", "server:SWAPDB:0:4"), events);
+  }
+
+  @Test
+  void freeRunsWhenValuesLeaveTheKeyspace() {
+    cmd("MODULE", "LOAD", good.toString());
+    cmd("TEST.SETBOX", "a", "1");
+    cmd("TEST.SETBOX", "a", "2"); // overwritten
+    assertEquals(1L, cmd("TEST.FREED"));
+    jedis.del("a");
+    assertEquals(2L, cmd("TEST.FREED"));
+    cmd("TEST.SETBOX", "b", "1");
+    cmd("TEST.SETBOX", "c", "1");
+    jedis.set("s", "a string is not the module's");
+    jedis.flushAll();
+    assertEquals(4L, cmd("TEST.FREED"));
+    cmd("TEST.SETBOX", "e", "1");
+    jedis.pexpire("e", 1);
+    sleep(20);
+    assertEquals(0L, jedis.exists("e") ? 1L : 0L);
+    assertEquals(5L, cmd("TEST.FREED"));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aHandlerThatThrowsGetsAnErrorReplyNotADeadConnection() {
+    cmd("MODULE", "LOAD", good.toString());
+    String e = error("TEST.CRASH");
+    assertTrue(e.startsWith("ERR module 'testmod' failed to run the command"), e);
+    assertEquals("PONG", jedis.ping());
+  }
+
+  @Test
+  void shutdownEventAndOnUnloadWhenTheServerStops() throws Exception {
+    Path events = Files.createTempFile(Path.of("target"), "events", ".txt");
+    dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
+    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--loadmodule", good.toString(), "events-file", events.toString()});
+    dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
+    s.close();
+    assertEquals(List.of("server:SHUTDOWN", "onUnload"), Files.readAllLines(events));
   }
 }

@@ -19,6 +19,21 @@ final class TestModules {
 
       public final class TestModule implements Module {
         static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+        static final java.util.concurrent.atomic.AtomicInteger FREED = new java.util.concurrent.atomic.AtomicInteger();
+        private java.nio.file.Path eventsFile;
+
+        private void record(String line) {
+          if (eventsFile != null) {
+            try {
+              java.nio.file.Files.writeString(eventsFile, line + "\\n", java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        }
+
+        public void onUnload() { record("onUnload"); }
 
         public static final class Box {
           final String text;
@@ -37,6 +52,7 @@ final class TestModules {
           public long memoryUsage(Box b) { return 16 + b.text.length(); }
           public void digest(Digest d, Box b) { d.add(b.text.getBytes()); }
           public Box copy(Box b) { return new Box(b.text); }
+          public void free(Box b) { FREED.incrementAndGet(); }
         };
 
         private ConfigValue<String> greeting;
@@ -47,6 +63,10 @@ final class TestModules {
 
         public void onLoad(ModuleContext ctx) {
           EVENTS.clear();
+          FREED.set(0);
+          if (ctx.args().size() == 2 && ctx.args().get(0).equals("events-file")) {
+            eventsFile = java.nio.file.Path.of(ctx.args().get(1));
+          }
           greeting = ctx.stringConfig("greeting", "hello", v -> {
             if (v.isEmpty()) throw new IllegalArgumentException("greeting must not be empty");
           });
@@ -55,7 +75,10 @@ final class TestModules {
           ctx.registerType(TYPE);
           ctx.onKeyspaceEvent(KeyspaceEvents.GENERIC | KeyspaceEvents.STRING,
               (type, event, key, db) -> EVENTS.add(event + ":" + new String(key) + "@" + db));
-          ctx.onServerEvent(e -> EVENTS.add("server:" + e.kind() + ":" + e.db() + ":" + e.otherDb()));
+          ctx.onServerEvent(e -> {
+            EVENTS.add("server:" + e.kind() + ":" + e.db() + ":" + e.otherDb());
+            record("server:" + e.kind());
+          });
           List<String> args = ctx.args();
           ModuleServer server = ctx.server();
           ctx.registerCommands(r -> {
@@ -105,6 +128,10 @@ final class TestModules {
                   });
                   t.start();
                 });
+            r.add(CommandSpec.command("test.freed", 1).group(Group.MODULE).summary("Values freed.").build(),
+                (c, a) -> c.reply().integer(FREED.get()));
+            r.add(CommandSpec.command("test.crash", 1).group(Group.MODULE).summary("Throws.").build(),
+                (c, a) -> { throw new IllegalStateException("boom"); });
             r.add(CommandSpec.command("test.sleepy", 1).group(Group.MODULE).summary("Blocks until it times out.").build(),
                 (c, a) -> c.blockClient(100, r2 -> r2.simple("TIMEOUT")));
           });
