@@ -91,7 +91,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
     WithCairn w = context.getRequiredTestClass().getAnnotation(WithCairn.class);
     if (w == null || w.flushBeforeEach()) {
       EmbeddedCairn cairn = server(context);
-      try (Jedis j = new Jedis(cairn.host(), cairn.port())) {
+      try (Jedis j = new Jedis(cairn.host(), cairn.port(), 10_000)) {
         j.flushAll();
       }
     }

@@ -261,7 +261,7 @@ class ModulesIT extends ServerTestBase {
     dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
     dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1"});
     dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
-    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+    try (Jedis j = new Jedis("127.0.0.1", s.port(), 10_000)) {
       String msg = assertThrows(JedisDataException.class,
           () -> cmd(j, "MODULE", "LOAD", good.toString())).getMessage();
       assertTrue(msg.startsWith("ERR MODULE command not allowed. If the enable-module-command option is set to"), msg);
@@ -278,7 +278,7 @@ class ModulesIT extends ServerTestBase {
     dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
         "--testmod.greeting", "salut", "--loadmodule", good.toString(), "one", "two"});
     dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
-    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+    try (Jedis j = new Jedis("127.0.0.1", s.port(), 10_000)) {
       assertEquals("salut", cmd(j, "TEST.GREET"));
       assertEquals(List.of("one", "two"), ((List<?>) cmd(j, "TEST.ARGS")).stream().map(ModulesIT::text).toList());
     } finally {
