@@ -187,7 +187,7 @@ class BloomCommandsTest {
     }
     BloomType.INSTANCE.aofRewrite(cmd -> j.sendCommand(() -> cmd[0], java.util.Arrays.copyOfRange(cmd, 1, cmd.length)),
         "rebuilt".getBytes(), b);
-    assertEquals(List.of(30L), call(j, "BF.INFO", "rebuilt", "ITEMS"));
+    assertEquals(List.of(b.size()), call(j, "BF.INFO", "rebuilt", "ITEMS")); // 30 adds, fewer if false positives
     assertEquals(List.of((long) b.filters()), call(j, "BF.INFO", "rebuilt", "FILTERS"));
     for (int i = 0; i < 30; i++) {
       assertEquals(1L, call(j, "BF.EXISTS", "rebuilt", "w" + i));
