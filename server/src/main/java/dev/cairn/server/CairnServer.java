@@ -84,7 +84,7 @@ public final class CairnServer implements AutoCloseable {
   private void loadStartupModules(List<ModuleInstance> instances) {
     var manager = engine.modules();
     for (List<String> lm : engine.params().loadModules) {
-      java.nio.file.Path path = java.nio.file.Path.of(lm.get(0)).toAbsolutePath().normalize();
+      java.nio.file.Path path = java.nio.file.Path.of(lm.get(0));
       try {
         manager.loadJar(path, lm.subList(1, lm.size()), java.util.Map.of());
       } catch (dev.cairn.core.module.ModuleLoadException e) {

@@ -41,14 +41,6 @@ public final class LoadedModule {
     this.loader = loader;
   }
 
-  public List<String> commandNames() {
-    return List.copyOf(commands);
-  }
-
-  public List<DataType<?>> types() {
-    return List.copyOf(types);
-  }
-
   /** INFO sections, by full name ({@code <module>_<section>}). */
   public Map<String, Supplier<Map<String, Object>>> infoSections() {
     return infoSections;

@@ -153,7 +153,7 @@ public final class ModuleCommands implements CommandFamily {
 
   private static void doLoad(Session s, String path, List<String> args, Map<String, String> configs) {
     try {
-      s.engine.modules().loadJar(Path.of(path).toAbsolutePath().normalize(), args, configs);
+      s.engine.modules().loadJar(Path.of(path), args, configs); // MODULE LIST shows the path as given, as Redis
     } catch (ModuleLoadException e) {
       throw LOAD_FAILED;
     } catch (java.nio.file.InvalidPathException e) {

@@ -90,8 +90,9 @@ public final class ModuleManager {
       Module m;
       try {
         m = findModule(loader, path);
-      } catch (ModuleLoadException | RuntimeException | LinkageError e) {
-        closeQuietly(loader);
+      } catch (ModuleLoadException | RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
+        closeQuietly(loader); // ServiceConfigurationError: the named class is missing, not a Module, or has no
+                              // public no-argument constructor
         throw e instanceof ModuleLoadException mle ? mle : new ModuleLoadException(path + ": " + e, e);
       }
       return load(m, path, loader, args, configs);

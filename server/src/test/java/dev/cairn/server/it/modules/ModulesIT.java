@@ -28,6 +28,9 @@ class ModulesIT extends ServerTestBase {
   Path coreClash;
   Path noService;
   Path late;
+  Path missingClass;
+  Path iso1;
+  Path iso2;
 
   @Override
   protected String[] serverArgs() {
@@ -43,6 +46,9 @@ class ModulesIT extends ServerTestBase {
     coreClash = TestJars.build(dir, "coreclash.jar", "cc.CoreClash", TestModules.CORE_CLASH);
     noService = TestJars.build(dir, "noservice.jar", null, TestModules.GOOD);
     late = TestJars.build(dir, "latemod.jar", "lm.LateModule", TestModules.LATE);
+    missingClass = TestJars.build(dir, "missingclass.jar", "nope.Missing", TestModules.GOOD);
+    iso1 = TestJars.build(dir, "iso1.jar", "iso.IsoModule", TestModules.isolated("isoone", "one"));
+    iso2 = TestJars.build(dir, "iso2.jar", "iso.IsoModule", TestModules.isolated("isotwo", "two"));
   }
 
   @AfterEach
@@ -169,6 +175,17 @@ class ModulesIT extends ServerTestBase {
     assertEquals("v", jedis.get("k"));
     assertEquals(LOAD_FAILED, error("MODULE", "LOAD", noService.toString()));
     assertTrue(engine().modules().lastError().contains("META-INF/services"), engine().modules().lastError());
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", missingClass.toString()));
+    assertTrue(engine().modules().lastError().contains("nope.Missing"), engine().modules().lastError());
+    assertEquals(0, moduleList().size());
+  }
+
+  @Test
+  void eachJarHasItsOwnClassLoader() {
+    cmd("MODULE", "LOAD", iso1.toString());
+    cmd("MODULE", "LOAD", iso2.toString());
+    assertEquals("one cairn-module:iso1.jar", cmd("ISOONE.WHO"));
+    assertEquals("two cairn-module:iso2.jar", cmd("ISOTWO.WHO"));
   }
 
   @Test

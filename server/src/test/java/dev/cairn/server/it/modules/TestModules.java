@@ -217,4 +217,32 @@ final class TestModules {
         }
       }
       """);
+
+  /**
+   * Two jars with the same class names ({@code iso.IsoModule}, {@code iso.Impl}) and different code: each must see
+   * its own, so each jar has its own class loader.
+   */
+  static Map<String, String> isolated(String name, String answer) {
+    return Map.of("iso.Impl", """
+        package iso;
+        public final class Impl {
+          public static final String NAME = "%s";
+          public static String answer() { return "%s"; }
+        }
+        """.formatted(name, answer), "iso.IsoModule", """
+        package iso;
+
+        import dev.cairn.api.*;
+        import dev.cairn.api.Module;
+        import dev.cairn.api.command.*;
+
+        public final class IsoModule implements Module {
+          public ModuleInfo info() { return new ModuleInfo(Impl.NAME, 1); }
+          public void onLoad(ModuleContext ctx) {
+            ctx.registerCommands(r -> r.add(CommandSpec.command(Impl.NAME + ".who", 1).summary("x").build(),
+                (c, a) -> c.reply().bulk(Impl.answer() + " " + getClass().getClassLoader().getName())));
+          }
+        }
+        """);
+  }
 }
