@@ -86,6 +86,14 @@ class BloomJarIT {
     assertEquals("bf", new String((byte[]) entry.get(1)));
     assertEquals(jar.toString(), new String((byte[]) entry.get(5)));
 
+    // its INFO section, and the module in INFO modules
+    String section = jedis.info("bf_defaults");
+    assertTrue(section.contains("# bf_defaults") && section.contains("bf_error_rate:0.001")
+        && section.contains("bf_initial_size:50"), section);
+    assertTrue(jedis.info("modules").contains("module:name=bf,ver=10000,"));
+    assertTrue(!jedis.info().contains("bf_defaults"), "module sections are not in the default INFO");
+    assertTrue(jedis.info("everything").contains("bf_error_rate:0.001"));
+
     // load arguments became the defaults of BF.ADD's auto-created filter
     assertEquals(1L, cmd("BF.ADD", "f", "apple"));
     assertEquals(List.of(50L), cmd("BF.INFO", "f", "CAPACITY"));

@@ -484,4 +484,34 @@ class ModulesIT extends ServerTestBase {
         java.util.Arrays.copyOf(ours, ours.length - 10));
     assertEquals(11, ours[ours.length - 10]);
   }
+
+  @Test
+  void moduleWritesPropagateLikeCoreCommands() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    List<String> effects = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.cairn.core.Propagation.Listener l = (db, command) -> {
+      StringBuilder sb = new StringBuilder().append(db);
+      for (byte[] part : command) {
+        sb.append(' ').append(new String(part, StandardCharsets.UTF_8));
+      }
+      effects.add(sb.toString());
+    };
+    onEngine(() -> {
+      engine().propagation().addListener(l);
+      return null;
+    });
+    try {
+      cmd("TEST.SETBOX", "p", "v");        // a module write: verbatim, as a core write
+      cmd("TEST.GETBOX", "p");             // a read: nothing
+      jedis.select(2);
+      cmd("TEST.BG", "q", "w");            // background work: the effect it chose, in its database
+      jedis.select(0);
+      assertEquals(List.of("0 TEST.SETBOX p v", "2 SET q w"), effects);
+    } finally {
+      onEngine(() -> {
+        engine().propagation().removeListener(l);
+        return null;
+      });
+    }
+  }
 }

@@ -123,6 +123,7 @@ final class TestModules {
                       s.db(db).set(key, value);
                       s.signalModifiedKey(db, key);
                       s.addDirty(1);
+                      s.propagate(db, "SET".getBytes(), key, value);
                       bc.reply(r2 -> r2.simple("DONE " + (server.inEngineThread() ? "on-engine" : "off-engine")));
                     });
                   });
