@@ -48,7 +48,7 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
-  private final dev.cairn.core.module.ModuleManager modules = new dev.cairn.core.module.ModuleManager(this);
+  private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
@@ -83,6 +83,7 @@ public final class Engine {
   public Engine(Config config, ServerParams params, CommandFamily... families) {
     this.config = config;
     this.params = params;
+    this.modules = new dev.cairn.core.module.ModuleManager(this);
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);

@@ -32,6 +32,26 @@ public final class Config {
     directives.put(name.toLowerCase(Locale.ROOT), d);
   }
 
+  private final Map<String, java.util.function.Supplier<List<String>>> directiveRewriters = new LinkedHashMap<>();
+
+  /**
+   * Lets CONFIG REWRITE write directive {@code name} from the server's state: {@code lines} gives each line's text
+   * after the name (for {@code loadmodule}: every jar module loaded now, with its arguments), replacing the file's.
+   */
+  public void setDirectiveRewriter(String name, java.util.function.Supplier<List<String>> lines) {
+    directiveRewriters.put(name.toLowerCase(Locale.ROOT), lines);
+  }
+
+  /** The rewriter of directive {@code name}, or null (its lines are kept as they are). */
+  public java.util.function.Supplier<List<String>> directiveRewriter(String name) {
+    return directiveRewriters.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Directives that have a rewriter. */
+  public java.util.Set<String> rewrittenDirectives() {
+    return directiveRewriters.keySet();
+  }
+
   /** The directive with this name, or null. */
   public Directive directive(String name) {
     return directives.get(name.toLowerCase(Locale.ROOT));

@@ -52,6 +52,26 @@ public final class ModuleManager {
 
   public ModuleManager(Engine engine) {
     this.engine = engine;
+    // CONFIG REWRITE writes a loadmodule line per jar module loaded now, so that its parameters find it at restart
+    engine.config().setDirectiveRewriter("loadmodule", () -> {
+      List<String> lines = new ArrayList<>();
+      for (LoadedModule m : modules.values()) {
+        if (m.loader != null) {
+          StringBuilder sb = new StringBuilder(quote(m.path));
+          m.args.forEach(a -> sb.append(' ').append(quote(a)));
+          lines.add(sb.toString());
+        }
+      }
+      return lines;
+    });
+  }
+
+  /** A word as a config file line needs it: quoted when it has spaces, quotes or is empty. */
+  private static String quote(String w) {
+    if (!w.isEmpty() && w.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == '\'')) {
+      return w;
+    }
+    return "\"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   public ModuleTypes types() {

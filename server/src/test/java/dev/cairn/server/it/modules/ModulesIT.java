@@ -514,4 +514,37 @@ class ModulesIT extends ServerTestBase {
       });
     }
   }
+
+  @Test
+  void configRewriteWritesLoadmoduleLinesSoModuleParametersSurviveARestart() throws Exception {
+    Path file = Files.createTempFile(Path.of("target"), "cairn", ".conf").toAbsolutePath();
+    Files.writeString(file, "port 0\nbind 127.0.0.1\nenable-module-command yes\nloadmodule /old/gone.jar x\n");
+    String[] argv = {file.toString()};
+    dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
+    dev.cairn.core.config.ConfigFile.load(config, argv);
+    params.loadModules.clear(); // the old jar is not there: this first server starts without it
+    dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
+    try (Jedis j = new Jedis("127.0.0.1", s.port(), 10_000)) {
+      cmd(j, "MODULE", "LOAD", good.toString(), "a b", "c");
+      cmd(j, "CONFIG", "SET", "testmod.limit", "42");
+      assertEquals("OK", cmd(j, "CONFIG", "REWRITE"));
+    } finally {
+      s.close();
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertTrue(lines.contains("loadmodule " + good + " \"a b\" c"), lines.toString());
+    assertTrue(lines.stream().noneMatch(l -> l.contains("/old/gone.jar")), lines.toString());
+    assertTrue(lines.contains("testmod.limit 42"), lines.toString());
+    dev.cairn.core.config.Config c2 = new dev.cairn.core.config.Config();
+    dev.cairn.core.config.ServerParams p2 = new dev.cairn.core.config.ServerParams(c2);
+    dev.cairn.core.config.ConfigFile.load(c2, argv);
+    dev.cairn.server.CairnServer s2 = dev.cairn.server.CairnServer.start(c2, p2);
+    try (Jedis j = new Jedis("127.0.0.1", s2.port(), 10_000)) {
+      assertEquals(42L, cmd(j, "TEST.LIMIT"));
+      assertEquals(List.of("a b", "c"), texts(cmd(j, "TEST.ARGS")));
+    } finally {
+      s2.close();
+    }
+  }
 }
