@@ -15,6 +15,8 @@ public final class HandleBlock implements BlockedClient {
   private final Engine engine;
   private final Session session;
   private AutoCloseable timer;
+  /** Uncounts the client from its module's blocked clients, or null. */
+  private Runnable release;
   /** Touched only on the engine thread. */
   private boolean done;
 
@@ -26,6 +28,7 @@ public final class HandleBlock implements BlockedClient {
   /** Suspends {@code s}; {@code onTimeout} answers when {@code timeoutMillis} (0: never) passes first. */
   public static HandleBlock block(Engine engine, Session s, long timeoutMillis, Consumer<Reply> onTimeout) {
     HandleBlock b = new HandleBlock(engine, s);
+    b.release = engine.modules().trackBlockedClient();
     if (timeoutMillis > 0) {
       b.timer = engine.loop().schedule(() -> b.finish(onTimeout), timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -45,6 +48,9 @@ public final class HandleBlock implements BlockedClient {
       return;
     }
     done = true;
+    if (release != null) {
+      release.run();
+    }
     if (timer != null) {
       try {
         timer.close();

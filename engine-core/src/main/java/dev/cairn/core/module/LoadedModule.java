@@ -30,6 +30,8 @@ public final class LoadedModule {
   final List<KeyspaceEventsHub.Listener> keyspaceListeners = new ArrayList<>();
   final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();
   final Map<String, Supplier<Map<String, Object>>> infoSections = new LinkedHashMap<>();
+  /** Clients blocked by the module's commands and not answered yet (engine thread). */
+  int blockedClients;
   /** Cleared on unload: background tasks handed in afterwards are dropped. */
   volatile boolean live = true;
 

@@ -49,6 +49,8 @@ public final class ModuleManager {
   private final Map<String, LoadedModule> modules = new LinkedHashMap<>();
   private volatile String lastError;
   private boolean stopped;
+  /** The module whose command is running, or null. */
+  private LoadedModule running;
 
   public ModuleManager(Engine engine) {
     this.engine = engine;
@@ -309,7 +311,7 @@ public final class ModuleManager {
       if (pc.handler() == null) {
         engine.commands().addContainer(spec);
       } else {
-        engine.commands().add(spec, guard(name, pc.handler()));
+        engine.commands().add(spec, guard(lm, pc.handler()));
       }
       if (spec.container() == null) {
         lm.commands.add(spec.name());
@@ -345,9 +347,15 @@ public final class ModuleManager {
     }
   }
 
-  /** A module handler that fails with something other than a Redis error gets an error reply, not a dead client. */
-  private static Handler guard(String module, Handler h) {
+  /**
+   * Runs a module's handler: one that fails with something other than a Redis error gets an error reply, not a dead
+   * client; while it runs, clients it blocks are counted as its own.
+   */
+  private Handler guard(LoadedModule lm, Handler h) {
+    String module = lm.info.name();
     return (c, a) -> {
+      LoadedModule outer = running;
+      running = lm;
       try {
         h.handle(c, a);
       } catch (RedisException e) {
@@ -355,8 +363,23 @@ public final class ModuleManager {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "module '" + module + "' command " + a.string(0) + " failed", e);
         throw Errors.err("module '" + module + "' failed to run the command: " + e);
+      } finally {
+        running = outer;
       }
     };
+  }
+
+  /**
+   * Counts a client blocked by the running module command (UNLOAD waits for them, as Redis); returns what to run when
+   * it is answered, or null outside module commands.
+   */
+  public Runnable trackBlockedClient() {
+    LoadedModule lm = running;
+    if (lm == null) {
+      return null;
+    }
+    lm.blockedClients++;
+    return () -> lm.blockedClients--;
   }
 
   @SuppressWarnings("unchecked")
@@ -383,6 +406,9 @@ public final class ModuleManager {
     }
     if (!lm.types.isEmpty() && holdsValuesOf(lm)) {
       throw new ModuleLoadException("the module exports one or more module-side data types, can't unload");
+    }
+    if (lm.blockedClients > 0) {
+      throw new ModuleLoadException("the module has blocked clients. Please wait them unblocked and try again");
     }
     remove(lm);
     LOG.log(System.Logger.Level.INFO, "Module " + lm.info.name() + " unloaded");

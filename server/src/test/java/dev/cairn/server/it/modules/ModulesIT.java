@@ -349,7 +349,7 @@ class ModulesIT extends ServerTestBase {
     assertTrue(texts(info.get(2)).contains("module"), "COMMAND INFO flags name the module flag");
     assertEquals(List.of("k"), texts(cmd("COMMAND", "GETKEYS", "test.setbox", "k", "v")));
     assertEquals(List.of("test.args", "test.bg", "test.crash", "test.echo", "test.events", "test.freed",
-        "test.getbox", "test.greet", "test.limit", "test.setbox", "test.sleepy"),
+        "test.getbox", "test.greet", "test.limit", "test.setbox", "test.sleepy", "test.wait"),
         texts(cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod")).stream().sorted().toList());
     cmd("MODULE", "UNLOAD", "testmod");
     assertEquals(List.of(), cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod"));
@@ -546,5 +546,23 @@ class ModulesIT extends ServerTestBase {
     } finally {
       s2.close();
     }
+  }
+
+  @Test
+  void unloadWaitsForTheModulesBlockedClients() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    Jedis waiter = newJedis();
+    java.util.concurrent.CompletableFuture<Object> reply = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> cmd(waiter, "TEST.WAIT", "1500"));
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!jedis.clientList().contains("cmd=test.wait") && System.currentTimeMillis() < deadline) {
+      sleep(10); // until the waiter's command has run and blocked it
+    }
+    String refused = "ERR Error unloading module: the module has blocked clients. Please wait them unblocked and "
+        + "try again";
+    String got = error("MODULE", "UNLOAD", "testmod");
+    assertEquals(refused, got);
+    assertEquals("WAITED", reply.get());
+    assertEquals("OK", cmd("MODULE", "UNLOAD", "testmod"));
   }
 }

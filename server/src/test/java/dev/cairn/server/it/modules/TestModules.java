@@ -133,6 +133,15 @@ final class TestModules {
                 (c, a) -> c.reply().integer(FREED.get()));
             r.add(CommandSpec.command("test.crash", 1).group(Group.MODULE).summary("Throws.").build(),
                 (c, a) -> { throw new IllegalStateException("boom"); });
+            r.add(CommandSpec.command("test.wait", 2).group(Group.MODULE).summary("Blocks for the given ms.").build(),
+                (c, a) -> {
+                  long ms = a.longArg(1);
+                  BlockedClient bc = c.blockClient(0, null);
+                  new Thread(() -> {
+                    try { Thread.sleep(ms); } catch (InterruptedException e) { return; }
+                    bc.reply(r2 -> r2.simple("WAITED"));
+                  }).start();
+                });
             r.add(CommandSpec.command("test.sleepy", 1).group(Group.MODULE).summary("Blocks until it times out.").build(),
                 (c, a) -> c.blockClient(100, r2 -> r2.simple("TIMEOUT")));
           });
