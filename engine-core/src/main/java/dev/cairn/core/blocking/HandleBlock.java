@@ -17,6 +17,8 @@ public final class HandleBlock implements BlockedClient {
   private AutoCloseable timer;
   /** Uncounts the client from its module's blocked clients, or null. */
   private Runnable release;
+  /** Writes the timeout reply; null when the blocker gave none (then CLIENT UNBLOCK cannot end the wait). */
+  private Consumer<Reply> onTimeout;
   /** Touched only on the engine thread. */
   private boolean done;
 
@@ -29,7 +31,9 @@ public final class HandleBlock implements BlockedClient {
   public static HandleBlock block(Engine engine, Session s, long timeoutMillis, Consumer<Reply> onTimeout) {
     HandleBlock b = new HandleBlock(engine, s);
     b.release = engine.modules().trackBlockedClient();
-    if (timeoutMillis > 0) {
+    b.onTimeout = onTimeout;
+    engine.blocking().addHandle(s, b);
+    if (timeoutMillis > 0 && onTimeout != null) {
       b.timer = engine.loop().schedule(() -> b.finish(onTimeout), timeoutMillis, TimeUnit.MILLISECONDS);
     }
     s.suspend();
@@ -51,6 +55,7 @@ public final class HandleBlock implements BlockedClient {
     if (release != null) {
       release.run();
     }
+    engine.blocking().removeHandle(session, this);
     if (timer != null) {
       try {
         timer.close();
@@ -64,6 +69,28 @@ public final class HandleBlock implements BlockedClient {
     writer.accept(session.writer);
     session.connection.flush();
     session.resume();
+  }
+
+  /** The client disconnected: the wait ends with no reply. */
+  void disconnected() {
+    finish(r -> { });
+  }
+
+  /**
+   * CLIENT UNBLOCK: answers now, as a timeout or with the UNBLOCKED error; false when the blocker gave no timeout
+   * reply (Redis cannot unblock such a module client either).
+   */
+  boolean unblockByRequest(boolean withError) {
+    if (onTimeout == null) {
+      return false;
+    }
+    if (withError) {
+      engine.stats().countError("UNBLOCKED");
+      finish(r -> r.error(dev.cairn.api.reply.RedisException.of("UNBLOCKED", "client unblocked via CLIENT UNBLOCK")));
+    } else {
+      finish(onTimeout);
+    }
+    return true;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.cairn.server.it.modules;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +54,9 @@ class ModulesIT extends ServerTestBase {
 
   @AfterEach
   void unloadAll() {
+    // other clients first: one a failed test left blocked in a module command would keep its module loaded
+    jedis.sendCommand(() -> "CLIENT".getBytes(), "KILL".getBytes(), "TYPE".getBytes(), "normal".getBytes(),
+        "SKIPME".getBytes(), "yes".getBytes());
     jedis.flushAll();
     for (Object m : moduleList()) {
       jedis.sendCommand(() -> "MODULE".getBytes(), "UNLOAD".getBytes(), (byte[]) ((List<?>) m).get(1));
@@ -349,7 +353,7 @@ class ModulesIT extends ServerTestBase {
     assertTrue(texts(info.get(2)).contains("module"), "COMMAND INFO flags name the module flag");
     assertEquals(List.of("k"), texts(cmd("COMMAND", "GETKEYS", "test.setbox", "k", "v")));
     assertEquals(List.of("test.args", "test.bg", "test.crash", "test.echo", "test.events", "test.freed",
-        "test.getbox", "test.greet", "test.limit", "test.setbox", "test.sleepy", "test.wait"),
+        "test.getbox", "test.greet", "test.hold", "test.limit", "test.setbox", "test.sleepy", "test.wait"),
         texts(cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod")).stream().sorted().toList());
     cmd("MODULE", "UNLOAD", "testmod");
     assertEquals(List.of(), cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod"));
@@ -564,5 +568,51 @@ class ModulesIT extends ServerTestBase {
     assertEquals(refused, got);
     assertEquals("WAITED", reply.get());
     assertEquals("OK", cmd("MODULE", "UNLOAD", "testmod"));
+  }
+
+  private long blockedClientId(String command) {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < deadline) {
+      for (String line : jedis.clientList().split("\n")) {
+        if (line.contains("cmd=" + command)) {
+          return Long.parseLong(line.replaceAll("^id=(\\d+) .*", "$1").trim());
+        }
+      }
+      sleep(10);
+    }
+    throw new AssertionError("no client blocked in " + command);
+  }
+
+  /** What CLIENT UNBLOCK will call (the command itself is not in the server yet). */
+  private boolean unblock(long clientId, boolean withError) throws Exception {
+    return onEngine(() -> engine().blocking().unblockByRequest(engine().client(clientId), withError));
+  }
+
+  @Test
+  void clientUnblockAndInfoSeeModuleBlockedClients() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    Jedis holder = newJedis();
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> cmd(holder, "TEST.HOLD"));
+    long id = blockedClientId("test.hold");
+    assertTrue(jedis.info("clients").contains("blocked_clients:1"), jedis.info("clients"));
+    assertTrue(unblock(id, false));
+    assertEquals("RELEASED", first.get(), "unblocked as by a timeout: the timeout reply");
+    var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return cmd(holder, "TEST.HOLD");
+      } catch (JedisDataException e) {
+        return e.getMessage();
+      }
+    });
+    sleep(50);
+    id = blockedClientId("test.hold");
+    assertTrue(unblock(id, true));
+    assertEquals("UNBLOCKED client unblocked via CLIENT UNBLOCK", second.get());
+    assertTrue(jedis.info("clients").contains("blocked_clients:0"), jedis.info("clients"));
+    Jedis waiter = newJedis();
+    var third = java.util.concurrent.CompletableFuture.supplyAsync(() -> cmd(waiter, "TEST.WAIT", "300"));
+    long waitId = blockedClientId("test.wait");
+    assertFalse(unblock(waitId, false), "no timeout reply: CLIENT UNBLOCK cannot end the wait");
+    assertEquals("WAITED", third.get());
   }
 }

@@ -142,6 +142,8 @@ final class TestModules {
                     bc.reply(r2 -> r2.simple("WAITED"));
                   }).start();
                 });
+            r.add(CommandSpec.command("test.hold", 1).group(Group.MODULE).summary("Blocks until timeout or unblock.")
+                .build(), (c, a) -> c.blockClient(60_000, r2 -> r2.simple("RELEASED")));
             r.add(CommandSpec.command("test.sleepy", 1).group(Group.MODULE).summary("Blocks until it times out.").build(),
                 (c, a) -> c.blockClient(100, r2 -> r2.simple("TIMEOUT")));
           });
