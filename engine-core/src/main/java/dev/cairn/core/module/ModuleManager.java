@@ -49,6 +49,8 @@ public final class ModuleManager {
   private final Map<String, LoadedModule> modules = new LinkedHashMap<>();
   private volatile String lastError;
   private boolean stopped;
+  /** The parent of the jars' class loaders: the JDK and dev.cairn.api only. */
+  private final ApiClassLoader apiLoader = new ApiClassLoader(Module.class.getClassLoader());
   /** The module whose command is running, or null. */
   private LoadedModule running;
 
@@ -95,7 +97,10 @@ public final class ModuleManager {
 
   // ---- loading
 
-  /** Loads the module of the jar at {@code jar} in its own class loader (parent: the one that has engine-api). */
+  /**
+   * Loads the module of the jar at {@code jar} in its own class loader, whose parent shows the JDK and
+   * {@code dev.cairn.api} only ({@link ApiClassLoader}).
+   */
   public LoadedModule loadJar(Path jar, List<String> args, Map<String, String> configs) throws ModuleLoadException {
     String path = jar.toString();
     try {
@@ -104,8 +109,7 @@ public final class ModuleManager {
       }
       URLClassLoader loader;
       try {
-        loader = new URLClassLoader("cairn-module:" + jar.getFileName(), new URL[] {jar.toUri().toURL()},
-            Module.class.getClassLoader());
+        loader = new URLClassLoader("cairn-module:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, apiLoader);
       } catch (IOException e) {
         throw new ModuleLoadException(path + ": " + e, e);
       }

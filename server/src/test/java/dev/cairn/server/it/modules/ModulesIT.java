@@ -185,6 +185,17 @@ class ModulesIT extends ServerTestBase {
   }
 
   @Test
+  void aModuleSeesTheApiAndTheJdkOnly() {
+    cmd("MODULE", "LOAD", good.toString());
+    assertEquals("visible", cmd("TEST.SEES", "dev.cairn.api.Module"));
+    assertEquals("visible", cmd("TEST.SEES", "java.util.concurrent.ConcurrentHashMap"));
+    assertEquals("visible", cmd("TEST.SEES", "java.sql.Connection"));
+    assertEquals("hidden", cmd("TEST.SEES", "dev.cairn.core.Engine"));
+    assertEquals("hidden", cmd("TEST.SEES", "io.netty.buffer.ByteBuf"));
+    assertEquals("hidden", cmd("TEST.SEES", "redis.clients.jedis.Jedis"));
+  }
+
+  @Test
   void eachJarHasItsOwnClassLoader() {
     cmd("MODULE", "LOAD", iso1.toString());
     cmd("MODULE", "LOAD", iso2.toString());
@@ -353,7 +364,8 @@ class ModulesIT extends ServerTestBase {
     assertTrue(texts(info.get(2)).contains("module"), "COMMAND INFO flags name the module flag");
     assertEquals(List.of("k"), texts(cmd("COMMAND", "GETKEYS", "test.setbox", "k", "v")));
     assertEquals(List.of("test.args", "test.bg", "test.crash", "test.echo", "test.events", "test.freed",
-        "test.getbox", "test.greet", "test.hold", "test.limit", "test.setbox", "test.sleepy", "test.wait"),
+        "test.getbox", "test.greet", "test.hold", "test.limit", "test.sees", "test.setbox", "test.sleepy",
+        "test.wait"),
         texts(cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod")).stream().sorted().toList());
     cmd("MODULE", "UNLOAD", "testmod");
     assertEquals(List.of(), cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod"));

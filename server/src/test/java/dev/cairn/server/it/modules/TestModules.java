@@ -144,6 +144,15 @@ final class TestModules {
                 });
             r.add(CommandSpec.command("test.hold", 1).group(Group.MODULE).summary("Blocks until timeout or unblock.")
                 .build(), (c, a) -> c.blockClient(60_000, r2 -> r2.simple("RELEASED")));
+            r.add(CommandSpec.command("test.sees", 2).group(Group.MODULE).summary("Whether a class is visible.").build(),
+                (c, a) -> {
+                  try {
+                    Class.forName(a.string(1), false, TestModule.class.getClassLoader());
+                    c.reply().simple("visible");
+                  } catch (ClassNotFoundException e) {
+                    c.reply().simple("hidden");
+                  }
+                });
             r.add(CommandSpec.command("test.sleepy", 1).group(Group.MODULE).summary("Blocks until it times out.").build(),
                 (c, a) -> c.blockClient(100, r2 -> r2.simple("TIMEOUT")));
           });
