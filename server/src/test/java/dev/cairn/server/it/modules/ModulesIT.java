@@ -30,6 +30,7 @@ class ModulesIT extends ServerTestBase {
   Path noService;
   Path late;
   Path missingClass;
+  Path duplicateType;
   Path iso1;
   Path iso2;
 
@@ -47,6 +48,7 @@ class ModulesIT extends ServerTestBase {
     coreClash = TestJars.build(dir, "coreclash.jar", "cc.CoreClash", TestModules.CORE_CLASH);
     noService = TestJars.build(dir, "noservice.jar", null, TestModules.GOOD);
     late = TestJars.build(dir, "latemod.jar", "lm.LateModule", TestModules.LATE);
+    duplicateType = TestJars.build(dir, "duptype.jar", "dt.DupType", TestModules.DUPLICATE_TYPE);
     missingClass = TestJars.build(dir, "missingclass.jar", "nope.Missing", TestModules.GOOD);
     iso1 = TestJars.build(dir, "iso1.jar", "iso.IsoModule", TestModules.isolated("isoone", "one"));
     iso2 = TestJars.build(dir, "iso2.jar", "iso.IsoModule", TestModules.isolated("isotwo", "two"));
@@ -169,6 +171,17 @@ class ModulesIT extends ServerTestBase {
     assertTrue(error("DUP.OWN").startsWith("ERR unknown command"));
     assertEquals(1, moduleList().size());
     assertEquals("x", cmd("TEST.ECHO", "x"));
+  }
+
+  @Test
+  void duplicateTypeNameFailsNamingBothJars() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    assertEquals(LOAD_FAILED, error("MODULE", "LOAD", duplicateType.toString()));
+    String why = engine().modules().lastError();
+    assertTrue(why.contains("TestBox-1") && why.contains(duplicateType.toString()) && why.contains(good.toString()),
+        why);
+    assertNull(onEngine(() -> engine().config().find("duptype.p")), "its config parameter was not registered");
+    assertEquals(1, moduleList().size());
   }
 
   @Test

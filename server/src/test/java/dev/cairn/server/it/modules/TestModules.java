@@ -198,6 +198,32 @@ final class TestModules {
       }
       """);
 
+  /** Wants the type name {@link #GOOD}'s type has. */
+  static final Map<String, String> DUPLICATE_TYPE = Map.of("dt.DupType", """
+      package dt;
+
+      import dev.cairn.api.*;
+      import dev.cairn.api.Module;
+      import dev.cairn.api.type.*;
+
+      public final class DupType implements Module {
+        public ModuleInfo info() { return new ModuleInfo("duptype", 1); }
+        public void onLoad(ModuleContext ctx) {
+          ctx.stringConfig("p", "v", null);
+          ctx.registerType(new DataType<String>() {
+            public TypeId id() { return TypeId.of("TestBox-1", 3); }
+            public Class<String> valueClass() { return String.class; }
+            public void rdbSave(RdbOutput out, String v) throws java.io.IOException { out.writeString(v); }
+            public String rdbLoad(RdbInput in, int encver) throws java.io.IOException { return in.readString(); }
+            public void aofRewrite(AofEmitter out, byte[] key, String v) { }
+            public long memoryUsage(String v) { return 1; }
+            public void digest(Digest d, String v) { }
+            public String copy(String v) { return v; }
+          });
+        }
+      }
+      """);
+
   /** Wants a core command's name. */
   static final Map<String, String> CORE_CLASH = Map.of("cc.CoreClash", """
       package cc;
