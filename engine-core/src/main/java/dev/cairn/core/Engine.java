@@ -88,6 +88,8 @@ public final class Engine {
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
+    keyspace.setLfuSettings(() -> params.memory.maxmemoryPolicy.value.endsWith("-lfu"),
+        () -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
@@ -214,7 +216,9 @@ public final class Engine {
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
-        if (!s.monitor && now - s.lastInteractionMillis > timeout * 1000) {
+        // as in Redis, monitors, subscribers and blocked or paused clients may idle for ever
+        boolean exempt = s.monitor || s.suspended() || s.type() == dev.cairn.core.connection.ClientType.PUBSUB;
+        if (!exempt && now - s.lastInteractionMillis > timeout * 1000) {
           s.connection.closeNow();
         }
       }
@@ -309,10 +313,13 @@ public final class Engine {
     java.time.Instant t = java.time.Instant.now();
     byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
         s.connection.remoteAddress(), argv, argc);
-    for (Session m : monitors) {
+    // by index: a monitor closed for its output-buffer limit may leave the list meanwhile
+    for (int i = 0; i < monitors.size(); i++) {
+      Session m = monitors.get(i);
       if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
+        m.connection.enforceOutputLimit();
       }
     }
   }

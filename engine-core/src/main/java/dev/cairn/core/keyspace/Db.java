@@ -64,7 +64,7 @@ public final class Db implements Database {
     } else {
       keyspace.stats.keyspaceHits++;
       if (!keyspace.noTouch) {
-        e.lru = keyspace.lruClock();
+        e.lru = keyspace.accessed(e.lru);
       }
     }
     return e;
@@ -97,7 +97,7 @@ public final class Db implements Database {
     Entry e = peek(key);
     if (e != null) {
       if (!keyspace.noTouch) {
-        e.lru = keyspace.lruClock();
+        e.lru = keyspace.accessed(e.lru);
       }
     }
     return e;
@@ -158,7 +158,7 @@ public final class Db implements Database {
     if (keyspace.valueReleased != null && old != value) {
       keyspace.valueReleased.accept(old);
     }
-    e.lru = keyspace.lruClock();
+    e.lru = keyspace.accessed(e.lru); // under LFU an overwritten key keeps its history, as in Redis
     if (!keepTtl && e.expireAt >= 0) {
       e.expireAt = -1;
       expires.remove(e);
@@ -168,7 +168,7 @@ public final class Db implements Database {
   /** Adds a key known to be absent (after a lookup returned null); returns its entry. */
   public Entry add(byte[] key, Object value) {
     Entry e = new Entry(key, value);
-    e.lru = keyspace.lruClock();
+    e.lru = keyspace.freshAccess();
     dict.addNew(e);
     return e;
   }

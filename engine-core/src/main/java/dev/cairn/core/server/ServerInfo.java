@@ -185,7 +185,8 @@ public final class ServerInfo {
     l.field("connected_clients", engine.clients().size())
         .field("cluster_connections", 0)
         .field("maxclients", engine.params().maxclients.value)
-        .field("blocked_clients", engine.blocking().blockedClients())
+        // Redis counts clients held by CLIENT PAUSE among the blocked ones
+        .field("blocked_clients", engine.blocking().blockedClients() + engine.pauses().waitingCount())
         .field("tracking_clients", 0)
         .field("clients_in_timeout_table", 0)
         .field("total_blocking_keys", engine.blocking().blockingKeys())

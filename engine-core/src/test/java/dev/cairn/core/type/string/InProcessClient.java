@@ -174,6 +174,11 @@ final class InProcessClient {
     }
 
     @Override
+    public void enforceOutputLimit() {
+      // replies are read straight from the buffer: there is never a backlog
+    }
+
+    @Override
     public void resumeProcessing() {}
   }
 }
