@@ -193,14 +193,19 @@ public final class Db implements Database {
     return true;
   }
 
-  /** Removes a live entry. */
+  /** Removes a live entry; its value leaves the keyspace (a module type's {@code free} runs). */
   public void remove(Entry e) {
+    detach(e);
+    if (keyspace.valueReleased != null) {
+      keyspace.valueReleased.accept(e.value);
+    }
+  }
+
+  /** Removes a live entry whose value lives on under another key (RENAME, MOVE): nothing is released. */
+  public void detach(Entry e) {
     dict.remove(e.key);
     if (e.expireSlot >= 0) {
       expires.remove(e);
-    }
-    if (keyspace.valueReleased != null) {
-      keyspace.valueReleased.accept(e.value);
     }
   }
 

@@ -458,11 +458,20 @@ class ModulesIT extends ServerTestBase {
     jedis.set("s", "a string is not the module's");
     jedis.flushAll();
     assertEquals(4L, cmd("TEST.FREED"));
+    cmd("TEST.SETBOX", "m", "moved");
+    jedis.rename("m", "m2");
+    jedis.move("m2", 5);
+    assertEquals(4L, cmd("TEST.FREED"), "RENAME and MOVE move the value: nothing freed");
+    jedis.select(5);
+    assertEquals("moved", cmd("TEST.GETBOX", "m2"));
+    jedis.del("m2");
+    jedis.select(0);
+    assertEquals(5L, cmd("TEST.FREED"));
     cmd("TEST.SETBOX", "e", "1");
     jedis.pexpire("e", 1);
     sleep(20);
     assertEquals(0L, jedis.exists("e") ? 1L : 0L);
-    assertEquals(5L, cmd("TEST.FREED"));
+    assertEquals(6L, cmd("TEST.FREED"));
   }
 
   private static void sleep(long ms) {
