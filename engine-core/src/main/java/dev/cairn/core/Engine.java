@@ -50,6 +50,7 @@ public final class Engine {
   private final ClientPauses pauses = new ClientPauses();
   private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
+  private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
@@ -86,6 +87,11 @@ public final class Engine {
     this.modules = new dev.cairn.core.module.ModuleManager(this);
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
+    this.hashFieldExpiry = new dev.cairn.core.type.hash.HashFieldExpiryCycle(this);
+    rdbCodecs.register(new dev.cairn.core.type.hash.HashRdbCodec(
+        () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackEntries.value),
+        () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
+        dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
     keyspace.setLfuSettings(() -> params.memory.maxmemoryPolicy.value.endsWith("-lfu"),
@@ -207,6 +213,7 @@ public final class Engine {
     int hz = params.effectiveHz();
     // a quarter of each tick at most goes to expiry, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC
     activeExpiry.run(250_000_000L / hz);
+    hashFieldExpiry.run(250_000_000L / hz / 4); // hash fields with a TTL: a slice of the same budget
     for (int i = 0; i < keyspace.databases(); i++) {
       keyspace.db(i).rehash(100);
     }

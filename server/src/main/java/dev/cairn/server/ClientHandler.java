@@ -201,8 +201,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   public void channelInactive(ChannelHandlerContext context) {
     closed = true;
     engine.disconnect(session);
-    in.release();
-    if (out.refCnt() > 0) {
+    releaseBuffers();
+  }
+
+  /** A channel torn down with its event loop (server shutdown) may skip channelInactive: free the buffers here too. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext context) {
+    releaseBuffers();
+  }
+
+  private void releaseBuffers() {
+    if (in != null && in.refCnt() > 0) {
+      in.release();
+    }
+    if (out != null && out.refCnt() > 0) {
       out.release();
     }
   }

@@ -266,6 +266,7 @@ public final class ServerInfo {
         .field("sync_full", 0)
         .field("sync_partial_ok", 0)
         .field("sync_partial_err", 0)
+        .field("expired_subkeys", ks.expiredSubkeys)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReachedCount)
         .field("evicted_keys", 0)
@@ -338,7 +339,8 @@ public final class ServerInfo {
     for (int i = 0; i < engine.keyspace().databases(); i++) {
       Db db = engine.keyspace().db(i);
       if (db.size() > 0) {
-        l.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=" + averageTtl(db));
+        l.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=" + averageTtl(db)
+            + ",subexpiry=" + db.expiringPartsSize());
       }
     }
   }

@@ -320,7 +320,7 @@ public final class StringCommands implements CommandFamily {
     StringValues.reply(c.reply(), v);
     if ((flags & (ExpireOptions.EXAT | ExpireOptions.PXAT)) != 0 && ExpireOptions.alreadyExpired(c, at)) {
       db.delete(key);
-      c.propagate(DEL_CMD, key);
+      c.propagate(ExpireOptions.expiredDeleteCommand(c), key);
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
       c.addDirty(1);
@@ -382,8 +382,8 @@ public final class StringCommands implements CommandFamily {
       Object v = db.get(a.get(i));
       if (v instanceof byte[] b) {
         r.bulk(b);
-      } else if (v instanceof RawString s) {
-        r.bulk(s.array(), 0, s.length());
+      } else if (StringValues.isString(v)) {
+        StringValues.reply(r, v);
       } else {
         r.nullBulk(); // missing, or not a string: MGET never fails on type
       }
