@@ -198,12 +198,13 @@ public final class ModuleManager {
       applyConfigs(lm, ctx, configs);
       commit(lm, ctx);
       LOG.log(System.Logger.Level.INFO, "Module '" + info.name() + "' loaded from " + path);
-      LoadedModule loaded = lm;
-      fireServerEvent(new ServerEvent(ServerEvent.Kind.MODULE_LOADED, -1, -1), loaded);
+      fireServerEvent(new ServerEvent(ServerEvent.Kind.MODULE_LOADED, -1, -1), lm);
       return lm;
     } catch (ModuleLoadException | RuntimeException e) {
+      if (lm != null) {
+        lm.live = false; // tasks its threads hand in from now on are dropped
+      }
       if (onLoadReturned) {
-        lm.live = false;
         try {
           m.onUnload(); // let it stop what onLoad started
         } catch (RuntimeException ignored) {
