@@ -26,10 +26,10 @@ public final class ModuleCommands implements CommandFamily {
       .flags(Flag.ADMIN, Flag.NOSCRIPT).summary("Returns all loaded modules.")
       .complexity("O(N) where N is the number of loaded modules.").build();
   static final CommandSpec LOAD = CommandSpec.subcommand("module", "load", -3).group(Group.SERVER).since("4.0.0")
-      .flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING).summary("Loads a module.").complexity("O(1)")
+      .flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING, Flag.PROTECTED).summary("Loads a module.").complexity("O(1)")
       .args(Arg.string("path"), Arg.string("arg").optional().multiple()).build();
   static final CommandSpec LOADEX = CommandSpec.subcommand("module", "loadex", -3).group(Group.SERVER)
-      .since("7.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING)
+      .since("7.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING, Flag.PROTECTED)
       .summary("Loads a module using extended parameters.").complexity("O(1)")
       .args(Arg.string("path"),
           Arg.block("configs", Arg.string("name"), Arg.string("value")).withToken("CONFIG").optional().multiple()
@@ -37,7 +37,7 @@ public final class ModuleCommands implements CommandFamily {
           Arg.block("args", Arg.string("arg")).withToken("ARGS").optional().multiple())
       .build();
   static final CommandSpec UNLOAD = CommandSpec.subcommand("module", "unload", 3).group(Group.SERVER)
-      .since("4.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING).summary("Unloads a module.")
+      .since("4.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.NO_ASYNC_LOADING, Flag.PROTECTED).summary("Unloads a module.")
       .complexity("O(1)").args(Arg.string("name")).build();
   static final CommandSpec HELP = CommandSpec.subcommand("module", "help", 2).group(Group.SERVER).since("5.0.0")
       .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
