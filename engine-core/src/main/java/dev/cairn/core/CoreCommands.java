@@ -60,6 +60,7 @@ public final class CoreCommands {
         new LatencyCommands(),
         new MemoryCommands(),
         new LolwutCommand(),
+        new dev.cairn.core.module.ModuleCommands(),
     };
   }
 }
