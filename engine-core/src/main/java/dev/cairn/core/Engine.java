@@ -94,8 +94,8 @@ public final class Engine {
         dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
-    keyspace.setLfuSettings(() -> params.memory.maxmemoryPolicy.value.endsWith("-lfu"),
-        () -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
+    params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
+    keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
     rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());

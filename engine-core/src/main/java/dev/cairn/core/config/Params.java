@@ -174,6 +174,14 @@ public final class Params {
       return value;
     }
 
+    /** Another party told of every change, and of the current value at once (the engine caches derived flags). */
+    private volatile Consumer<String> listener;
+
+    public void listen(Consumer<String> l) {
+      listener = l;
+      l.accept(value);
+    }
+
     @Override
     public void set(String v) throws ConfigException {
       String lower = v.toLowerCase(Locale.ROOT);
@@ -182,6 +190,9 @@ public final class Params {
           value = c;
           if (onChange != null) {
             onChange.accept(c);
+          }
+          if (listener != null) {
+            listener.accept(c);
           }
           return;
         }

@@ -85,20 +85,24 @@ public final class Keyspace {
   }
 
   /** Whether the maxmemory policy is an LFU one (then {@link Entry#lru} holds {@link Lfu} data). */
-  private java.util.function.BooleanSupplier lfuPolicy = () -> false;
+  private boolean lfuPolicy;
   private java.util.function.LongSupplier lfuLogFactor = () -> 10;
   private java.util.function.LongSupplier lfuDecayTime = () -> 1;
 
   /** Where the LFU settings come from (the maxmemory-policy, lfu-log-factor and lfu-decay-time parameters). */
-  public void setLfuSettings(java.util.function.BooleanSupplier policy, java.util.function.LongSupplier logFactor,
+  public void setLfuSettings(java.util.function.LongSupplier logFactor,
       java.util.function.LongSupplier decayTime) {
-    this.lfuPolicy = policy;
     this.lfuLogFactor = logFactor;
     this.lfuDecayTime = decayTime;
   }
 
+  /** Set when maxmemory-policy changes: a plain field, because every key access reads it. */
+  public void setLfuPolicy(boolean lfu) {
+    this.lfuPolicy = lfu;
+  }
+
   public boolean lfuPolicy() {
-    return lfuPolicy.getAsBoolean();
+    return lfuPolicy;
   }
 
   /** A key's LFU counter now, after decay (OBJECT FREQ). */
@@ -108,12 +112,12 @@ public final class Keyspace {
 
   /** The access data of a key created now. */
   int freshAccess() {
-    return lfuPolicy.getAsBoolean() ? Lfu.initial(now) : lruClock();
+    return lfuPolicy ? Lfu.initial(now) : lruClock();
   }
 
   /** The access data of a key accessed now; switching policy converts each key's data on its next access. */
   int accessed(int data) {
-    return lfuPolicy.getAsBoolean() ? Lfu.accessed(data, now, lfuLogFactor.getAsLong(), lfuDecayTime.getAsLong())
+    return lfuPolicy ? Lfu.accessed(data, now, lfuLogFactor.getAsLong(), lfuDecayTime.getAsLong())
         : lruClock();
   }
 
