@@ -1,8 +1,11 @@
 package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
+import dev.cairn.core.connection.ClientUnblockCommand;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.type.list.ListCommands;
+import dev.cairn.core.type.list.ListMoveCommands;
 import dev.cairn.core.type.string.StringCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
@@ -14,6 +17,9 @@ public final class CoreCommands {
         new ConnectionCommands(),
         new KeyCommands(),
         new StringCommands(),
+        new ListCommands(),
+        new ListMoveCommands(),
+        new ClientUnblockCommand(),
     };
   }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.core.config;
 
+import dev.cairn.core.type.list.ListConfig;
+
 /**
  * The core's configuration parameters, with Redis's names, defaults and bounds. Each is a typed field the engine reads
  * directly; CONFIG GET/SET and the config file go through {@link Config}.
@@ -18,6 +20,8 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
+  public final Params.Num listMaxListpackSize;
+  public final Params.Num listCompressDepth;
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
@@ -41,6 +45,12 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    listMaxListpackSize = c.register(new Params.Num("list-max-listpack-size", -2, Integer.MIN_VALUE,
+        Integer.MAX_VALUE, false, v -> ListConfig.fill = (int) (long) v, "list-max-ziplist-size"));
+    listCompressDepth = c.register(new Params.Num("list-compress-depth", 0, 0, Integer.MAX_VALUE, false,
+        v -> ListConfig.compressDepth = (int) (long) v));
+    ListConfig.fill = -2; // a new server starts from the defaults
+    ListConfig.compressDepth = 0;
   }
 
   /** The effective hz: Redis clamps it to 1..500. */
