@@ -4,6 +4,7 @@ import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.connection.ClientUnblockCommand;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.sort.SortCommands;
 import dev.cairn.core.type.list.ListCommands;
 import dev.cairn.core.type.list.ListMoveCommands;
 import dev.cairn.core.type.string.StringCommands;
@@ -19,6 +20,7 @@ public final class CoreCommands {
         new StringCommands(),
         new ListCommands(),
         new ListMoveCommands(),
+        new SortCommands(),
         new ClientUnblockCommand(),
     };
   }

@@ -2,6 +2,8 @@ package dev.cairn.core.type.list;
 
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.sort.SortSource;
+import java.util.function.Consumer;
 
 /**
  * A list: a deque of packed nodes ({@link ListNode}), each a run of listpack entries. A small list is one node and
@@ -13,7 +15,7 @@ import dev.cairn.api.reply.Reply;
  * <p>The conversion checks ({@link #convertForAdd}, {@link #tryShrink}) are the commands' to call, with the limit
  * read once per command, because Redis checks a whole batch of elements before pushing any of them.
  */
-public final class ListValue implements RedisValue {
+public final class ListValue implements RedisValue, SortSource {
   /** Redis's SIZE_SAFETY_LIMIT: the byte bound of a node whose limit is a count of entries. */
   static final int SIZE_SAFETY_LIMIT = 8192;
   /** Redis's SIZE_ESTIMATE_OVERHEAD: what an insert is assumed to add beyond the element's bytes. */
@@ -322,6 +324,26 @@ public final class ListValue implements RedisValue {
       }
     }
     return removed;
+  }
+
+  @Override
+  public long sortSize() {
+    return size;
+  }
+
+  @Override
+  public void forEachMember(Consumer<byte[]> action) {
+    for (Cursor c = cursor(0, false); c.valid(); c.advance()) {
+      action.accept(c.value());
+    }
+  }
+
+  @Override
+  public void forEachInRange(long start, long end, boolean reverse, Consumer<byte[]> action) {
+    Cursor c = cursor(reverse ? size - 1 - start : start, reverse);
+    for (long i = start; i <= end && c.valid(); i++, c.advance()) {
+      action.accept(c.value());
+    }
   }
 
   /** All elements, head to tail. */
