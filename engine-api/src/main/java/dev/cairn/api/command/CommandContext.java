@@ -62,4 +62,14 @@ public interface CommandContext {
    *     non-blocking form would when there is nothing to serve
    */
   boolean block(byte[][] keys, long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
+
+  /**
+   * Like {@link #block(byte[][], long, java.util.function.Consumer)}, but the command runs again only when a key it
+   * waits on holds a {@code waitsFor} value after the change (as Redis wakes list waiters only for a list): a key
+   * deleted or overwritten with another type leaves the client waiting.
+   */
+  default boolean block(byte[][] keys, long timeoutMillis, Class<?> waitsFor,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    return block(keys, timeoutMillis, onTimeout);
+  }
 }

@@ -33,13 +33,16 @@ public final class Blocking {
     final byte[][] keys;
     final byte[][] command;
     final Consumer<Reply> onTimeout;
+    /** The value type a key must hold for the command to run again; null: any change. */
+    final Class<?> waitsFor;
     AutoCloseable timer;
 
-    Waiter(Session session, int db, byte[][] keys, byte[][] command, Consumer<Reply> onTimeout) {
+    Waiter(Session session, int db, byte[][] keys, byte[][] command, Class<?> waitsFor, Consumer<Reply> onTimeout) {
       this.session = session;
       this.db = db;
       this.keys = keys;
       this.command = command;
+      this.waitsFor = waitsFor;
       this.onTimeout = onTimeout;
     }
   }
@@ -77,14 +80,16 @@ public final class Blocking {
 
   /**
    * Blocks {@code s} on {@code keys} of database {@code db}; {@code timeoutMillis} 0 waits for ever. The command in
-   * {@code args} runs again when a key changes; {@code onTimeout} writes the reply if time runs out first.
+   * {@code args} runs again when a key changes (and then holds a {@code waitsFor} value, unless that is null);
+   * {@code onTimeout} writes the reply if time runs out first.
    */
-  public void block(Session s, int db, byte[][] keys, long timeoutMillis, Args args, Consumer<Reply> onTimeout) {
+  public void block(Session s, int db, byte[][] keys, long timeoutMillis, Class<?> waitsFor, Args args,
+      Consumer<Reply> onTimeout) {
     if (reprocessing != null && reprocessing.session == s) {
       blockedAgain = true; // still nothing to serve: stay queued where it was
       return;
     }
-    Waiter w = new Waiter(s, db, keys.clone(), args.toArray(), onTimeout);
+    Waiter w = new Waiter(s, db, keys.clone(), args.toArray(), waitsFor, onTimeout);
     waiterBySession.put(s, w);
     for (byte[] k : w.keys) {
       ArrayDeque<Waiter> q = waitersByKey.computeIfAbsent(new DbKey(db, new ByteKey(k)), x -> new ArrayDeque<>());
@@ -127,7 +132,7 @@ public final class Blocking {
         // each waiter present now gets one try, in arrival order
         List<Waiter> snapshot = new ArrayList<>(q);
         for (Waiter w : snapshot) {
-          if (waiterBySession.get(w.session) != w) {
+          if (waiterBySession.get(w.session) != w || !holdsWaitedType(w, k)) {
             continue;
           }
           rerun(w);
@@ -136,6 +141,15 @@ public final class Blocking {
     } finally {
       serving = false;
     }
+  }
+
+  /** Redis wakes a list waiter only if the key now holds a list (not when it was deleted or became a string). */
+  private boolean holdsWaitedType(Waiter w, DbKey k) {
+    if (w.waitsFor == null) {
+      return true;
+    }
+    dev.cairn.core.keyspace.Entry e = engine.keyspace().db(k.db()).peek(k.key().bytes());
+    return e != null && w.waitsFor.isInstance(e.value());
   }
 
   private void rerun(Waiter w) {

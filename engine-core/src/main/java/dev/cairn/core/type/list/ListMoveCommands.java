@@ -159,7 +159,7 @@ public final class ListMoveCommands implements CommandFamily {
     byte[] dst = a.get(2);
     ListValue source = db.getForWrite(src, ListValue.class);
     if (source == null) {
-      if (timeoutMs < 0 || !c.block(new byte[][] {src}, timeoutMs, Reply::nullArray)) {
+      if (timeoutMs < 0 || !c.block(new byte[][] {src}, timeoutMs, ListValue.class, Reply::nullArray)) {
         c.reply().nullBulk();
       }
       return;
@@ -211,7 +211,7 @@ public final class ListMoveCommands implements CommandFamily {
     for (int i = 0; i < nkeys; i++) {
       keys[i] = a.get(i + 1);
     }
-    if (!c.block(keys, timeoutMs, Reply::nullArray)) {
+    if (!c.block(keys, timeoutMs, ListValue.class, Reply::nullArray)) {
       c.reply().nullArray();
     }
   }
@@ -268,7 +268,7 @@ public final class ListMoveCommands implements CommandFamily {
     for (int i = 0; i < numkeys; i++) {
       keys[i] = a.get(first + i);
     }
-    if (!c.block(keys, timeoutMs, Reply::nullArray)) {
+    if (!c.block(keys, timeoutMs, ListValue.class, Reply::nullArray)) {
       c.reply().nullArray();
     }
   }
