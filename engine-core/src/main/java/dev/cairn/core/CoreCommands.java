@@ -1,13 +1,32 @@
 package dev.cairn.core;
 
 import dev.cairn.api.command.CommandFamily;
+import dev.cairn.core.config.ConfigCommands;
+import dev.cairn.core.connection.ClientCommands;
 import dev.cairn.core.connection.ClientUnblockCommand;
 import dev.cairn.core.connection.ConnectionCommands;
+import dev.cairn.core.generic.DatabaseCommands;
+import dev.cairn.core.generic.DumpRestoreCommands;
+import dev.cairn.core.generic.ExpireCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.sort.SortCommands;
+import dev.cairn.core.server.CommandCommands;
+import dev.cairn.core.server.DebugCommands;
+import dev.cairn.core.server.FunctionCommands;
+import dev.cairn.core.server.LatencyCommands;
+import dev.cairn.core.server.LolwutCommand;
+import dev.cairn.core.server.MemoryCommands;
+import dev.cairn.core.server.ServerCommands;
+import dev.cairn.core.server.SlowlogCommands;
+import dev.cairn.core.generic.ObjectCommand;
+import dev.cairn.core.generic.ScanCommands;
+import dev.cairn.core.type.string.BitCommands;
+import dev.cairn.core.type.string.BitfieldCommands;
+import dev.cairn.core.type.string.CounterCommands;
 import dev.cairn.core.type.list.ListCommands;
 import dev.cairn.core.type.list.ListMoveCommands;
 import dev.cairn.core.type.string.StringCommands;
+import dev.cairn.core.type.string.StringRangeCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
 public final class CoreCommands {
@@ -16,12 +35,31 @@ public final class CoreCommands {
   public static CommandFamily[] families() {
     return new CommandFamily[] {
         new ConnectionCommands(),
+        new ClientCommands(),
+        new ClientUnblockCommand(),
         new KeyCommands(),
+        new ExpireCommands(),
+        new ScanCommands(),
+        new ObjectCommand(),
+        new DumpRestoreCommands(),
+        new DatabaseCommands(),
         new StringCommands(),
+        new StringRangeCommands(),
+        new CounterCommands(),
+        new BitCommands(),
+        new BitfieldCommands(),
         new ListCommands(),
         new ListMoveCommands(),
         new SortCommands(),
-        new ClientUnblockCommand(),
+        new ConfigCommands(),
+        new DebugCommands(),
+        new FunctionCommands(),
+        new ServerCommands(),
+        new CommandCommands(),
+        new SlowlogCommands(),
+        new LatencyCommands(),
+        new MemoryCommands(),
+        new LolwutCommand(),
     };
   }
 }

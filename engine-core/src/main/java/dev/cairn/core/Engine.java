@@ -11,8 +11,12 @@ import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.connection.ClientPauses;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.Session;
+import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.core.keyspace.ActiveExpiry;
+import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Keyspace;
+import dev.cairn.core.rdb.DumpPayload;
+import dev.cairn.core.rdb.RdbCodecs;
 import dev.cairn.core.resp.RespWriter;
 import dev.cairn.core.server.ServerStats;
 import dev.cairn.core.server.SlowLog;
@@ -40,17 +44,40 @@ public final class Engine {
   private final Dispatcher dispatcher = new Dispatcher(this);
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
+  private final dev.cairn.core.server.LatencyMonitor latency = new dev.cairn.core.server.LatencyMonitor();
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
+  private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
+  private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
   public final long runIdSeed = System.nanoTime();
+  /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
+  public String transport = "nio";
+  /** INFO tcp_port: the port actually listened on. */
+  public int listeningPort;
+  /** INFO run_id: 40 random hex characters, new each start. */
+  public final String runId = randomHex(40);
+  /** INFO master_replid; DEBUG CHANGE-REPL-ID draws a new one. */
+  public String replId = randomHex(40);
+  /** INFO master_replid2: the previous replication id, all zeros when none. */
+  public String replId2 = "0".repeat(40);
+
+  /** {@code n} random lower-case hex characters. */
+  public static String randomHex(int n) {
+    java.security.SecureRandom rnd = new java.security.SecureRandom();
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(Character.forDigit(rnd.nextInt(16), 16));
+    }
+    return sb.toString();
+  }
 
   public Engine(Config config, ServerParams params, CommandFamily... families) {
     this.config = config;
@@ -58,7 +85,31 @@ public final class Engine {
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    keyspace.setExpiryListener(this::keyExpired);
     commands.registerAll(families);
+  }
+
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /**
+   * A key removed because its time passed (on lookup or by the active cycle): the "expired" event, WATCH, and a DEL to
+   * replicas and the AOF, which never expire keys themselves. Inside a command this runs before the command's own
+   * effect is propagated, so the DEL comes first, as in Redis.
+   */
+  private void keyExpired(Db db, byte[] key) {
+    events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
+    events.keyModified(db.id(), key);
+    propagation.emit(db.id(), new byte[][] {DEL, key});
+  }
+
+  /** The codecs of every data type's RDB serialization. */
+  public RdbCodecs rdbCodecs() {
+    return rdbCodecs;
+  }
+
+  /** DUMP/RESTORE payloads. */
+  public DumpPayload dumpPayload() {
+    return dumpPayload;
   }
 
   public Config config() {
@@ -87,6 +138,10 @@ public final class Engine {
 
   public SlowLog slowLog() {
     return slowLog;
+  }
+
+  public dev.cairn.core.server.LatencyMonitor latency() {
+    return latency;
   }
 
   public KeyspaceEventsHub events() {
@@ -123,8 +178,14 @@ public final class Engine {
     cronHandle = loop.scheduleAtFixedRate(this::cron, 1000 / cronHz, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
+  public boolean cronPaused;
+
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
+    if (cronPaused) {
+      return;
+    }
     long now = System.currentTimeMillis();
     keyspace.updateTime();
     int hz = params.effectiveHz();
@@ -134,6 +195,8 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
+    stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
@@ -188,27 +251,64 @@ public final class Engine {
     monitors.add(s);
   }
 
+  public void removeMonitor(Session s) {
+    s.monitor = false;
+    monitors.remove(s);
+  }
+
   /** Slow log, MONITOR feed: bookkeeping after each command. */
   public void afterCommand(Session s, Command cmd, Args a, long nanos) {
     long micros = nanos / 1000;
     long threshold = params.slowlogLogSlowerThan.value;
-    if (threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG)) {
-      slowLog.add(a.array(), a.size(), micros, s.connection.remoteAddress(), s.name(),
-          (int) params.slowlogMaxLen.value);
+    boolean slow = threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG);
+    boolean monitored = !monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN);
+    latency.addIfNeeded(cmd.spec.has(Flag.FAST) ? "fast-command" : "command", micros / 1000,
+        params.latencyMonitorThreshold.value);
+    if (!slow && !monitored) {
+      return;
     }
-    if (!monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN)) {
-      feedMonitors(s, a);
+    byte[][] argv = a.array();
+    if (s.redactedArgs() != 0) {
+      argv = redacted(a, s.redactedArgs());
+    }
+    if (slow) {
+      slowLog.add(argv, a.size(), micros, s.connection.remoteAddress(), s.name(), (int) params.slowlogMaxLen.value);
+    }
+    if (monitored) {
+      feedMonitors(s, argv, a.size());
     }
   }
 
-  private void feedMonitors(Session s, Args a) {
-    byte[] line = MonitorLine.format(System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000,
-        s.dbIndex(), s.connection.remoteAddress(), a);
+  private static final byte[] REDACTED = "(redacted)".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static byte[][] redacted(Args a, long mask) {
+    byte[][] copy = a.toArray();
+    for (int i = 0; i < copy.length && i < 64; i++) {
+      if ((mask & (1L << i)) != 0) {
+        copy[i] = REDACTED;
+      }
+    }
+    return copy;
+  }
+
+  private void feedMonitors(Session s, byte[][] argv, int argc) {
+    java.time.Instant t = java.time.Instant.now();
+    byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
+        s.connection.remoteAddress(), argv, argc);
     for (Session m : monitors) {
-      if (m != s && !m.closing) {
+      if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
       }
+    }
+  }
+
+  /** CONFIG RESETSTAT: the INFO stats, commandstats and errorstats start again from zero (the slow log stays). */
+  public void resetStats() {
+    stats.reset();
+    keyspace.stats.reset();
+    for (Command c : commands.all()) {
+      c.resetStats();
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.cairn.core;
 
-import dev.cairn.api.command.Args;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 final class MonitorLine {
   private MonitorLine() {}
 
-  static byte[] format(long micros, int db, String peer, Args a) {
+  static byte[] format(long micros, int db, String peer, byte[][] argv, int argc) {
     StringBuilder sb = new StringBuilder(64);
     sb.append('+').append(micros / 1_000_000).append('.');
     String frac = Long.toString(micros % 1_000_000);
@@ -16,9 +15,9 @@ final class MonitorLine {
     sb.append(" [").append(db).append(' ').append(peer).append(']');
     ByteArrayOutputStream out = new ByteArrayOutputStream(sb.length() + 32);
     out.writeBytes(sb.toString().getBytes(StandardCharsets.US_ASCII));
-    for (int i = 0; i < a.size(); i++) {
+    for (int i = 0; i < argc; i++) {
       out.write(' ');
-      Quoting.appendQuoted(out, a.get(i));
+      Quoting.appendQuoted(out, argv[i]);
     }
     out.write('\r');
     out.write('\n');

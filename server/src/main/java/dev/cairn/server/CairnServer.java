@@ -41,6 +41,7 @@ public final class CairnServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicInteger fds = new AtomicInteger(10);
   private int boundPort;
+  private ServerBootstrap bootstrap;
 
   private CairnServer(Config config, ServerParams params) {
     IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -63,7 +64,7 @@ public final class CairnServer implements AutoCloseable {
   private void bind() throws InterruptedException {
     Class<? extends ServerChannel> channelType =
         Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ServerBootstrap b = new ServerBootstrap()
+    ServerBootstrap b = bootstrap = new ServerBootstrap()
         .group(group)
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 511)
@@ -104,8 +105,49 @@ public final class CairnServer implements AutoCloseable {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
+    engine.params().port.onApply(this::changePort);
+    engine.params().bind.onApply(this::changePort);
+    engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
+    engine.listeningPort = boundPort;
     engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
+  }
+
+  /**
+   * CONFIG SET port / bind: listens on the new port and addresses, then stops listening on the old one. Runs on the
+   * engine thread, which is also the event loop, so it cannot wait for Netty's bind: each address is first tried with a
+   * plain socket, which fails the same way (address in use, no permission) without side effects.
+   */
+  private void changePort() throws dev.cairn.core.config.ConfigException {
+    int port = (int) engine.params().port.value;
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (String addr : engine.params().bind.value.trim().split("\\s+")) {
+      String host = addr.startsWith("-") ? addr.substring(1) : addr;
+      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(a);
+      } catch (java.io.IOException e) {
+        if (addr.startsWith("-")) {
+          continue; // optional address, as at startup
+        }
+        System.err.println("Failed listening on port " + port + " (" + host + "): " + e.getMessage());
+        throw new dev.cairn.core.config.ConfigException("Unable to listen on this port. Check server logs.");
+      }
+      addresses.add(a);
+    }
+    List<Channel> old = new ArrayList<>(listeners);
+    listeners.clear();
+    for (InetSocketAddress a : addresses) {
+      bootstrap.bind(a).addListener((io.netty.channel.ChannelFutureListener) f -> {
+        if (f.isSuccess()) {
+          listeners.add(f.channel());
+        }
+      });
+    }
+    old.forEach(Channel::close);
+    boundPort = port;
+    engine.listeningPort = port;
   }
 
   public Engine engine() {

@@ -1,8 +1,11 @@
 package dev.cairn.server;
 
 import dev.cairn.api.command.Args;
+import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
+import dev.cairn.core.connection.ClientType;
 import dev.cairn.core.connection.Connection;
+import dev.cairn.core.connection.OutputBufferLimits;
 import dev.cairn.core.connection.Session;
 import dev.cairn.server.resp.RespDecoder;
 import io.netty.buffer.ByteBuf;
@@ -12,26 +15,39 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 
 /**
- * One client connection: accumulates what the socket delivers, decodes as many commands as are complete, runs each on
- * the spot (this handler runs on the engine thread), and flushes the replies once per read batch.
+ * One client connection: decodes as many commands as the socket delivered, runs each on the spot (this handler runs on
+ * the engine thread), and flushes the replies once per read batch.
  *
- * <p>A suspended session (paused or blocked) leaves its unread commands in the buffer until it is resumed. When the
- * socket cannot take more replies, reading stops, so a client that pipelines without reading cannot make the server
- * buffer without bound.
+ * <p>Input is decoded straight from Netty's read buffer; only an incomplete tail is copied into the connection's own
+ * query buffer. Replies go into one reply buffer that is handed to the socket on flush and reused when the socket took
+ * it all at once (the usual case), so a request/reply round trip allocates no buffers.
+ *
+ * <p>A suspended session (paused or blocked) leaves its unread commands in the query buffer until it is resumed. When
+ * the socket cannot take more replies, reading stops, so a client that pipelines without reading cannot make the
+ * server buffer without bound; the output-buffer limits close such clients earlier if configured.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection, RespDecoder.Limits {
   private final Engine engine;
   private ChannelHandlerContext ctx;
   private Session session;
+  /** Unparsed input carried over between reads. */
   private ByteBuf in;
+  /** The buffer being decoded right now: Netty's read buffer, or {@link #in}. */
+  private ByteBuf current;
+  /**
+   * Where this read batch started in {@link #current}: while its commands run, CLIENT LIST counts the whole batch in
+   * qbuf=, as Redis trims its query buffer only after the batch.
+   */
+  private int commandStart;
   private ByteBuf out;
   private RespDecoder decoder;
   private final Args args = new Args(new byte[0][], 0);
   private boolean pendingArgs;
   private boolean closed;
+  /** Close once the replies written so far are flushed (QUIT, a protocol error, CLIENT KILL of oneself). */
+  private boolean closeAfterFlush;
   private String remote;
   private String local;
   private final int fd;
@@ -47,13 +63,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     this.remote = format(context.channel().remoteAddress());
     this.local = format(context.channel().localAddress());
     this.in = context.alloc().buffer(1024);
+    this.current = in;
     this.out = context.alloc().directBuffer(1024);
     this.decoder = new RespDecoder(this);
     this.session = engine.connect(this, out);
     if (engine.clients().size() > engine.params().maxclients.value) {
       engine.stats().rejectedConnections++;
-      session.writer.error(dev.cairn.api.reply.RedisException.err("max number of clients reached"));
+      session.writer.error(RedisException.err("max number of clients reached"));
       closeAfterReply();
+      flush();
     }
   }
 
@@ -67,22 +85,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       int n = data.readableBytes();
       engine.stats().netInputBytes += n;
       session.netInputBytes += n;
-      if (in.readableBytes() == 0) {
+      if (in.isReadable() || pendingArgs || session.suspended()) {
+        in.writeBytes(data);
+        process(in);
+      } else {
+        // nothing carried over: decode in place, keep only what is left
         in.clear();
+        process(data);
+        if (data.isReadable() && !closed) {
+          in.writeBytes(data);
+        }
+        current = in;
       }
-      in.writeBytes(data);
     } finally {
       data.release();
     }
-    process();
+    afterProcess();
   }
 
   /** Decodes and runs commands until the buffer is exhausted, the session is suspended, or the connection closes. */
-  private void process() {
+  private void process(ByteBuf buf) {
+    current = buf;
+    commandStart = buf.readerIndex();
     try {
-      while (!closed && !session.suspended()) {
+      while (!closed && !closeAfterFlush && !session.suspended()) {
         if (!pendingArgs) {
-          RespDecoder.Result r = decoder.decode(in);
+          RespDecoder.Result r = decoder.decode(buf);
           if (r == RespDecoder.Result.NEED_MORE) {
             break;
           }
@@ -95,23 +123,62 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (session.closing) {
           break;
         }
+        if (limits().limited(session.type())) {
+          enforceOutputLimit();
+        }
       }
     } catch (RespDecoder.ProtocolException e) {
       protocolError(e.getMessage());
+    }
+    commandStart = buf.readerIndex();
+  }
+
+  private void afterProcess() {
+    if (closed) {
       return;
     }
-    if (in.readableBytes() > engine.params().clientQueryBufferLimit.value) {
+    if (!closeAfterFlush && in.readableBytes() + decoder.partialBulkBytes()
+        > engine.params().clientQueryBufferLimit.value) {
       engine.stats().clientQueryBufferLimitDisconnections++;
       closeNow();
       return;
     }
     if (in.readerIndex() > 64 * 1024 && in.readerIndex() > in.capacity() / 2) {
       in.discardReadBytes();
+      commandStart = in.readerIndex();
+    }
+  }
+
+  private OutputBufferLimits limits() {
+    return engine.params().clientOutputBufferLimit;
+  }
+
+  /** Closes the client if its reply backlog is over the hard limit, or over the soft one for too long. */
+  private void enforceOutputLimit() {
+    ClientType type = session.type();
+    OutputBufferLimits l = limits();
+    long used = pendingOutputBytes();
+    long hard = l.hard(type);
+    long soft = l.soft(type);
+    boolean over = hard > 0 && used >= hard;
+    if (!over && soft > 0 && used >= soft) {
+      long now = System.currentTimeMillis();
+      if (session.softLimitSinceMillis == 0) {
+        session.softLimitSinceMillis = now;
+      } else {
+        over = now - session.softLimitSinceMillis > l.softSeconds(type) * 1000;
+      }
+    } else if (!over) {
+      session.softLimitSinceMillis = 0;
+    }
+    if (over) {
+      engine.stats().clientOutputBufferLimitDisconnections++;
+      closeNow();
     }
   }
 
   private void protocolError(String message) {
-    session.writer.error(dev.cairn.api.reply.RedisException.err("Protocol error: " + message));
+    session.writer.error(RedisException.err("Protocol error: " + message));
     engine.stats().countError("ERR");
     closeAfterReply();
   }
@@ -163,16 +230,30 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public void flush() {
-    if (closed || !out.isReadable()) {
+    if (closed) {
       return;
     }
-    int n = out.readableBytes();
-    engine.stats().netOutputBytes += n;
-    session.netOutputBytes += n;
-    ByteBuf toSend = out;
-    out = ctx.alloc().directBuffer(Math.max(1024, Math.min(n, 64 * 1024)));
-    session.writer.setBuffer(out);
-    ctx.writeAndFlush(toSend, ctx.voidPromise());
+    if (out.isReadable()) {
+      int n = out.readableBytes();
+      engine.stats().netOutputBytes += n;
+      session.netOutputBytes += n;
+      if (n > session.replyBufferPeak) {
+        session.replyBufferPeak = n;
+      }
+      ByteBuf sent = out;
+      ctx.writeAndFlush(sent.retain(), ctx.voidPromise());
+      if (sent.refCnt() == 1) {
+        sent.clear(); // the socket took it all and let go: reuse it
+      } else {
+        sent.release(); // still queued in the channel, which owns it now
+        out = ctx.alloc().directBuffer(Math.max(1024, Math.min(n, 64 * 1024)));
+        session.writer.setBuffer(out);
+      }
+    }
+    if (closeAfterFlush && !closed) {
+      closed = true;
+      ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   @Override
@@ -181,11 +262,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       return;
     }
     session.closing = true;
-    ByteBuf toSend = out;
-    out = ctx.alloc().directBuffer(16);
-    session.writer.setBuffer(out);
-    closed = true;
-    ctx.writeAndFlush(toSend).addListener(ChannelFutureListener.CLOSE);
+    closeAfterFlush = true;
   }
 
   @Override
@@ -199,13 +276,44 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public long pendingOutputBytes() {
-    ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
-    return (ob == null ? 0 : ob.totalPendingWriteBytes()) + out.readableBytes();
+    return pendingWriteBytes() + out.readableBytes();
   }
 
   @Override
   public long queryBufferBytes() {
-    return in.readableBytes();
+    return current.writerIndex() - Math.min(commandStart, current.readerIndex()) + decoder.partialBulkBytes();
+  }
+
+  @Override
+  public long queryBufferFree() {
+    return in.writableBytes();
+  }
+
+  @Override
+  public long replyBufferBytes() {
+    return out.readableBytes();
+  }
+
+  @Override
+  public long replyBufferSize() {
+    return out.capacity();
+  }
+
+  @Override
+  public int pendingWrites() {
+    ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+    return ob == null ? 0 : ob.size();
+  }
+
+  @Override
+  public long pendingWriteBytes() {
+    ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+    return ob == null ? 0 : ob.totalPendingWriteBytes();
+  }
+
+  @Override
+  public boolean reading() {
+    return ctx.channel().config().isAutoRead();
   }
 
   @Override
@@ -214,7 +322,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       return;
     }
     ctx.executor().execute(() -> {
-      process();
+      if (closed) {
+        return;
+      }
+      process(in);
+      afterProcess();
       flush();
     });
   }
@@ -236,6 +348,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
       return host + ":" + i.getPort();
     }
-    return a == null ? "" : new String(a.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    return a == null ? "" : a.toString();
   }
 }

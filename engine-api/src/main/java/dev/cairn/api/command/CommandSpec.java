@@ -30,6 +30,7 @@ public final class CommandSpec {
   private final String docFlagsDeprecatedSince;
   private final String replacedBy;
   private final String module;
+  private final List<String> tips;
 
   private CommandSpec(Builder b) {
     this.name = b.name;
@@ -47,6 +48,7 @@ public final class CommandSpec {
     this.docFlagsDeprecatedSince = b.deprecatedSince;
     this.replacedBy = b.replacedBy;
     this.module = b.module;
+    this.tips = List.copyOf(b.tips);
   }
 
   /** A top-level command. */
@@ -127,6 +129,11 @@ public final class CommandSpec {
     return replacedBy;
   }
 
+  /** Command tips for clients and proxies, as COMMAND INFO lists them ({@code nondeterministic_output}, ...). */
+  public List<String> tips() {
+    return tips;
+  }
+
   /** The module that registered the command, or null for the core. */
   public String module() {
     return module;
@@ -154,6 +161,7 @@ public final class CommandSpec {
     b.deprecatedSince = docFlagsDeprecatedSince;
     b.replacedBy = replacedBy;
     b.module = module;
+    b.tips.addAll(tips);
     return b;
   }
 
@@ -185,39 +193,50 @@ public final class CommandSpec {
     return s;
   }
 
-  /** Legacy COMMAND INFO (first key, last key, step), derived from the key specs as Redis does. */
+  /**
+   * Legacy COMMAND INFO key range {first key, last key, step, movable (1/0)}, derived from the key specs as Redis
+   * does: one index+range spec is taken as is; several are merged when they are plain (step 1) and consecutive, and
+   * any other spec makes the command "movablekeys". The last key is absolute (negative: counted from the end).
+   */
   public int[] legacyKeyRange() {
-    int first = 0;
-    int last = 0;
-    int step = 0;
+    return legacyKeyRange(keySpecs);
+  }
+
+  static int[] legacyKeyRange(List<KeySpec> specs) {
+    if (specs.isEmpty()) {
+      return new int[] {0, 0, 0, 0};
+    }
+    if (specs.size() == 1 && isIndexRange(specs.get(0))) {
+      KeySpec ks = specs.get(0);
+      int last = ks.lastKeyOrKeyNumIndex >= 0 ? ks.beginIndex + ks.lastKeyOrKeyNumIndex : ks.lastKeyOrKeyNumIndex;
+      return new int[] {ks.beginIndex, last, ks.stepOrFirstKey, ks.flags.contains(KeyFlag.INCOMPLETE) ? 1 : 0};
+    }
     boolean movable = false;
-    for (KeySpec ks : keySpecs) {
-      if (ks.beginSearch != KeySpec.BeginSearch.INDEX || ks.findKeys != KeySpec.FindKeys.RANGE) {
+    int first = Integer.MAX_VALUE;
+    int last = 0;
+    int prevLast = 0;
+    for (KeySpec ks : specs) {
+      if (!isIndexRange(ks) || ks.stepOrFirstKey != 1 || (prevLast != 0 && prevLast != ks.beginIndex - 1)) {
         movable = true;
         continue;
       }
       if (ks.flags.contains(KeyFlag.INCOMPLETE)) {
         movable = true;
       }
-      int f = ks.beginIndex;
-      int l = ks.lastKeyOrKeyNumIndex >= 0 ? f + ks.lastKeyOrKeyNumIndex : ks.lastKeyOrKeyNumIndex;
-      int st = ks.stepOrFirstKey;
-      if (ks.limitOrStep > 1) {
-        movable = true;
-        continue;
-      }
-      if (first == 0) {
-        first = f;
-        last = l;
-        step = st;
-      } else if (l < 0 || (last >= 0 && f == last + st && st == step)) {
-        // adjacent ranges with the same step merge, as for MSET-like specs
-        last = l;
-      } else {
-        movable = true;
-      }
+      first = Math.min(first, ks.beginIndex);
+      int abs = ks.lastKeyOrKeyNumIndex >= 0 ? ks.lastKeyOrKeyNumIndex + ks.beginIndex : ks.lastKeyOrKeyNumIndex;
+      // compared unsigned, so that a negative (to the end) last key wins
+      last = Integer.compareUnsigned(last, abs) >= 0 ? last : abs;
+      prevLast = last;
     }
-    return new int[] {first, last, step, movable ? 1 : 0};
+    if (first == Integer.MAX_VALUE) {
+      return new int[] {0, 0, 0, 1};
+    }
+    return new int[] {first, last, 1, movable ? 1 : 0};
+  }
+
+  private static boolean isIndexRange(KeySpec ks) {
+    return ks.beginSearch == KeySpec.BeginSearch.INDEX && ks.findKeys == KeySpec.FindKeys.RANGE;
   }
 
   /** Builds a spec; see {@link CommandSpec#command}. */
@@ -237,6 +256,7 @@ public final class CommandSpec {
     private String deprecatedSince;
     private String replacedBy;
     private String module;
+    private final List<String> tips = new ArrayList<>();
 
     private Builder(String name, String container, int arity) {
       this.name = name;
@@ -296,12 +316,15 @@ public final class CommandSpec {
       return this;
     }
 
+    /** Tips in Redis's spelling: {@code nondeterministic_output}, {@code request_policy:all_shards}, ... */
+    public Builder tips(String... t) {
+      Collections.addAll(tips, t);
+      return this;
+    }
+
     public CommandSpec build() {
-      for (KeySpec ks : keySpecs) {
-        if (ks.beginSearch != KeySpec.BeginSearch.INDEX || ks.findKeys != KeySpec.FindKeys.RANGE
-            || ks.limitOrStep > 1) {
-          flags.add(Flag.MOVABLE_KEYS);
-        }
+      if (legacyKeyRange(keySpecs)[3] == 1) {
+        flags.add(Flag.MOVABLE_KEYS);
       }
       return new CommandSpec(this);
     }

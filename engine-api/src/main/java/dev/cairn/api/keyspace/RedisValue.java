@@ -9,4 +9,20 @@ public interface RedisValue {
 
   /** The OBJECT ENCODING reply: {@code listpack}, {@code quicklist}, {@code hashtable}, ... */
   String encoding();
+
+  /**
+   * MEMORY USAGE: an estimate of the bytes this value holds on the JVM heap, looking at no more than {@code samples}
+   * nested elements and extrapolating; -1 while a type does not estimate itself (MEMORY USAGE then says so).
+   */
+  default long estimatedBytes(int samples) {
+    return -1;
+  }
+
+  /**
+   * An independent copy with the same contents and encoding (COPY). Every data type overrides this; the default exists
+   * only so that a type written before COPY compiles, and it makes COPY of such a value fail loudly.
+   */
+  default RedisValue copy() {
+    throw new UnsupportedOperationException(typeName() + " values cannot be copied");
+  }
 }

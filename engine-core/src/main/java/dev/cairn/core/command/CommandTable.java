@@ -42,7 +42,7 @@ public final class CommandTable implements CommandRegistry {
   private void put(CommandSpec spec, Handler handler) {
     if (spec.container() != null) {
       Command parent = byName.get(spec.container());
-      if (parent == null || !parent.isContainer()) {
+      if (parent == null) {
         throw new IllegalStateException("subcommand " + spec.fullName() + " registered before its container");
       }
       if (parent.subcommands.containsKey(spec.name())) {

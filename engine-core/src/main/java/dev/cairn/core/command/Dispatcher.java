@@ -33,26 +33,54 @@ public final class Dispatcher {
   public boolean dispatch(Session s, Args a) {
     RespWriter w = s.writer;
     int mark = w.buffer().writerIndex();
+    if (!run(s, a, w)) {
+      return false;
+    }
+    applyReplyMode(s, w, mark);
+    return true;
+  }
+
+  /** The running command's argument bytes if {@code s} is running it, else 0 (CLIENT LIST argv-mem=). */
+  public long runningArgvBytes(Session s) {
+    if (s != running || runningArgs == null) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = 0; i < runningArgs.size(); i++) {
+      n += runningArgs.get(i).length;
+    }
+    return n;
+  }
+
+  private Session running;
+  private Args runningArgs;
+
+  /** Looks up, checks and runs; false when the client must wait. Every reply goes through the reply mode after. */
+  private boolean run(Session s, Args a, RespWriter w) {
     Command cmd = engine.commands().lookup(a.get(0));
     if (cmd == null) {
+      s.lastCommand = "NULL";
       reject(s, null, unknownCommand(a));
       return true;
     }
-    if (cmd.isContainer()) {
-      if (a.size() == 1) {
-        reject(s, cmd, Errors.arity(cmd.fullName()));
-        return true;
-      }
+    // a container, or a command that also has subcommands (COMMAND), takes its second argument as a subcommand
+    if (cmd.isContainer() && a.size() == 1) {
+      reject(s, cmd, Errors.arity(cmd.fullName()));
+      return true;
+    }
+    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
       Command sub = cmd.subcommand(a.get(1));
       if (sub == null) {
+        s.lastCommand = "NULL";
         reject(s, cmd, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "
             + cmd.fullName().toUpperCase(Locale.ROOT) + " HELP."));
         return true;
       }
       cmd = sub;
     }
+    s.lastCommand = cmd.fullName();
     int arity = cmd.spec.arity();
-    if ((arity > 0 && a.size() != arity) || a.size() < -arity) {
+    if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {
       reject(s, cmd, Errors.arity(cmd.fullName()));
       return true;
     }
@@ -63,7 +91,7 @@ public final class Dispatcher {
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
-    execute(s, cmd, a, mark);
+    execute(s, cmd, a);
     engine.blocking().serveReadyKeys();
     return true;
   }
@@ -79,22 +107,26 @@ public final class Dispatcher {
     }
     int selected = s.dbIndex();
     s.select(db);
+    int mark = s.writer.buffer().writerIndex();
     try {
-      execute(s, cmd, a, s.writer.buffer().writerIndex());
+      execute(s, cmd, a);
+      applyReplyMode(s, s.writer, mark);
     } finally {
       s.select(selected);
     }
   }
 
-  private void execute(Session s, Command cmd, Args a, int mark) {
+  private void execute(Session s, Command cmd, Args a) {
     RespWriter w = s.writer;
-
     Engine e = engine;
     e.keyspace().updateTime();
     e.keyspace().noTouch = s.noTouch && !"touch".equals(cmd.spec.name());
     long dirtyBefore = e.stats().dirty;
     replacementCount = 0;
     propagationPrevented = false;
+    s.clearRedactions();
+    running = s;
+    runningArgs = a;
     boolean failed = false;
     s.currentArgs = a;
     long start = System.nanoTime();
@@ -104,6 +136,9 @@ public final class Dispatcher {
       w.error(err);
       e.stats().countError(err.code());
       failed = true;
+    } finally {
+      running = null;
+      runningArgs = null;
     }
     long nanos = System.nanoTime() - start;
     e.keyspace().noTouch = false;
@@ -116,13 +151,11 @@ public final class Dispatcher {
     }
     e.stats().totalCommandsProcessed++;
     s.commandsProcessed++;
-    s.lastCommand = cmd.fullName();
     s.lastInteractionMillis = e.keyspace().now();
     e.afterCommand(s, cmd, a, nanos);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
     }
-    applyReplyMode(s, w, mark);
   }
 
   private void propagate(Session s, Args a) {
@@ -151,7 +184,10 @@ public final class Dispatcher {
     propagationPrevented = true;
   }
 
-  /** CLIENT REPLY OFF/SKIP: the reply was written; drop it. */
+  /**
+   * CLIENT REPLY OFF/SKIP: the reply (an error too) was written; drop it. CLIENT REPLY SKIP leaves SKIP_NEXT, which
+   * becomes SKIP once that command is done, so the command after it is the one skipped.
+   */
   private static void applyReplyMode(Session s, RespWriter w, int mark) {
     switch (s.replyMode) {
       case ON -> { }

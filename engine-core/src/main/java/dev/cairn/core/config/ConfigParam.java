@@ -12,6 +12,18 @@ public abstract class ConfigParam {
   final List<String> aliases;
   boolean immutable;
   boolean sensitive;
+  /** Left out of CONFIG GET globs; only an exact name finds it (Redis's debugging knobs). */
+  boolean hidden;
+  /** Settable at run time only when {@code enable-protected-configs} allows it (dir, dbfilename). */
+  boolean protectedConfig;
+  /** Work that makes a new value take effect and can fail (rebinding the port); see {@link #onApply}. */
+  @FunctionalInterface
+  public interface Applier {
+    void apply() throws ConfigException;
+  }
+
+  private Applier applier;
+
   /** Registered by a module (CONFIG REWRITE writes it under its module's name). */
   String module;
 
@@ -46,6 +58,44 @@ public abstract class ConfigParam {
   public ConfigParam markSensitive() {
     sensitive = true;
     return this;
+  }
+
+  /** Sets the work CONFIG SET runs after a change of value; a failure there rolls the whole CONFIG SET back. */
+  public void onApply(Applier a) {
+    applier = a;
+  }
+
+  /** Makes the current value take effect (no-op for most parameters). */
+  public void apply() throws ConfigException {
+    if (applier != null) {
+      applier.apply();
+    }
+  }
+
+  public boolean hidden() {
+    return hidden;
+  }
+
+  public ConfigParam markHidden() {
+    hidden = true;
+    return this;
+  }
+
+  public boolean isProtected() {
+    return protectedConfig;
+  }
+
+  public ConfigParam markProtected() {
+    protectedConfig = true;
+    return this;
+  }
+
+  /**
+   * The value as CONFIG REWRITE writes it after the name: one entry per line to write ({@code save} writes a line per
+   * rule). Default: the CONFIG GET value, quoted when it needs to be.
+   */
+  public java.util.List<String> rewriteValues() {
+    return java.util.List.of(ConfigText.quoteIfNeeded(get()));
   }
 
   /** The value as CONFIG GET returns it. */

@@ -1,5 +1,6 @@
 package dev.cairn.core.config;
 
+import dev.cairn.core.connection.OutputBufferLimits;
 import dev.cairn.core.type.list.ListConfig;
 
 /**
@@ -20,19 +21,21 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
-  public final Params.Num listMaxListpackSize;
-  public final Params.Num listCompressDepth;
+  public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
+  public final dev.cairn.core.connection.OutputBufferLimits clientOutputBufferLimit;
+  public final PersistenceParams persistence;
+  public final ReplicationParams replication;
+  public final MemoryParams memory;
+  public final ProcessParams process;
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
-    port.immutableAtRuntime();
     bind = c.register(new Params.Text("bind", "127.0.0.1 -::1", null));
-    bind.immutableAtRuntime();
     databases = c.register(new Params.Num("databases", 16, 1, Integer.MAX_VALUE, false, null));
     databases.immutableAtRuntime();
     requirepass = c.register(new Params.Text("requirepass", "", null));
     requirepass.markSensitive();
-    hz = c.register(new Params.Num("hz", 10, 0, Integer.MAX_VALUE, false, null));
+    hz = c.register(new Params.Num("hz", 10, 0, Integer.MAX_VALUE, false, v -> clampHz()));
     protoMaxBulkLen = c.register(new Params.Num("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE,
         true, null));
     clientQueryBufferLimit = c.register(new Params.Num("client-query-buffer-limit", 1024L * 1024 * 1024,
@@ -45,12 +48,23 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
-    listMaxListpackSize = c.register(new Params.Num("list-max-listpack-size", -2, Integer.MIN_VALUE,
-        Integer.MAX_VALUE, false, v -> ListConfig.fill = (int) (long) v, "list-max-ziplist-size"));
-    listCompressDepth = c.register(new Params.Num("list-compress-depth", 0, 0, Integer.MAX_VALUE, false,
-        v -> ListConfig.compressDepth = (int) (long) v));
-    ListConfig.fill = -2; // a new server starts from the defaults
-    ListConfig.compressDepth = 0;
+    dir.markProtected();
+    notifyKeyspaceEvents = c.register(new SpecialParams.NotifyEvents());
+    clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());
+    persistence = new PersistenceParams(c);
+    replication = new ReplicationParams(c);
+    memory = new MemoryParams(c);
+    ListConfig.bind(memory.listMaxListpackSize, memory.listCompressDepth);
+    process = new ProcessParams(c);
+  }
+
+  /** Redis keeps hz within 1..500 and CONFIG GET shows the clamped value. */
+  private void clampHz() {
+    if (hz.value < 1) {
+      hz.value = 1;
+    } else if (hz.value > 500) {
+      hz.value = 500;
+    }
   }
 
   /** The effective hz: Redis clamps it to 1..500. */

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * CLIENT PAUSE / UNPAUSE: while a pause is on, clients whose next command it covers are suspended (their connection
- * keeps the command unread) and resumed in arrival order when the pause ends.
+ * keeps the command unread) and resumed in arrival order when the pause ends. As in Redis, PAUSE ALL holds every
+ * command of every normal client, CLIENT UNPAUSE included: only the timeout (or a replica, later) ends it.
  */
 public final class ClientPauses {
   private long untilMillis;
@@ -40,9 +41,6 @@ public final class ClientPauses {
       unpause();
       return false;
     }
-    if (exempt(cmd)) {
-      return false;
-    }
     if (writeOnly && !(cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
       return false;
     }
@@ -51,11 +49,9 @@ public final class ClientPauses {
     return true;
   }
 
-  /** Commands that must run during a pause so that it can end and clients can be inspected. */
-  private static boolean exempt(Command cmd) {
-    String n = cmd.fullName();
-    return n.equals("client|unpause") || n.equals("client|kill") || n.equals("client|list") || n.equals("client|info")
-       ;
+  /** Clients waiting for the pause to end (INFO counts them among blocked_clients, as Redis does). */
+  public int waitingCount() {
+    return waiting.size();
   }
 
   /** Ends the pause if its time has come (from the cron). */

@@ -12,17 +12,11 @@ import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 
-/**
- * CLIENT UNBLOCK, kept apart until the CLIENT family lands: it registers the CLIENT container only when no one else
- * has, so that merging the full CLIENT family means moving this subcommand into it.
- */
+/** CLIENT UNBLOCK, registered by the blocking operations (the CLIENT container is {@link ClientCommands}'). */
 public final class ClientUnblockCommand implements CommandFamily {
-  static final CommandSpec CLIENT = CommandSpec.command("client", -2).group(Group.CONNECTION).since("2.4.0")
-      .flags(Flag.SENTINEL).acl(AclCategory.CONNECTION)
-      .summary("A container for client connection commands.").complexity("Depends on subcommand.").build();
   static final CommandSpec UNBLOCK = CommandSpec.subcommand("client", "unblock", -3).group(Group.CONNECTION)
       .since("5.0.0").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.SENTINEL)
-      .acl(AclCategory.CONNECTION)
+      .acl(AclCategory.ADMIN, AclCategory.SLOW, AclCategory.DANGEROUS, AclCategory.CONNECTION)
       .summary("Unblocks a client blocked by a blocking command from a different connection.")
       .complexity("O(log N) where N is the number of client connections")
       .args(Arg.integer("client-id"), Arg.oneOf("unblock-type", Arg.token("TIMEOUT"), Arg.token("ERROR")).optional())
@@ -31,7 +25,6 @@ public final class ClientUnblockCommand implements CommandFamily {
 
   @Override
   public void register(CommandRegistry r) {
-    r.addContainer(CLIENT);
     r.add(UNBLOCK, ClientUnblockCommand::unblock);
   }
 

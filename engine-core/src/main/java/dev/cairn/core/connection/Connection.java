@@ -23,8 +23,26 @@ public interface Connection {
   /** Bytes of replies accepted but not yet written to the socket. */
   long pendingOutputBytes();
 
-  /** Bytes read but not yet parsed into commands (the query buffer). */
+  /** Bytes in the query buffer: unparsed input, plus the running command's own bytes while it runs (qbuf=). */
   long queryBufferBytes();
+
+  /** Room left in the query buffer before it must grow (qbuf-free=). */
+  long queryBufferFree();
+
+  /** Replies written into the current reply buffer and not yet handed to the socket (obl=). */
+  long replyBufferBytes();
+
+  /** Capacity of the current reply buffer (rbs=). */
+  long replyBufferSize();
+
+  /** Reply buffers handed to the socket and not yet written out (oll=). */
+  int pendingWrites();
+
+  /** Bytes of those pending buffers (omem=). */
+  long pendingWriteBytes();
+
+  /** Whether input is being read (events=r); reading stops while the socket is backed up. */
+  boolean reading();
 
   /** Starts processing commands again after {@link Session#suspended()} stopped it (unblock, unpause). */
   void resumeProcessing();

@@ -35,6 +35,18 @@ public final class Session implements CommandContext, ClientHandle {
   public boolean noTouch;
   public boolean monitor;
   public boolean closing;
+  /** Pub/sub subscriptions (CLIENT LIST sub/psub/ssub; a subscribed client is of the pubsub class). */
+  public int channels;
+  public int patterns;
+  public int shardChannels;
+  /** Commands queued in MULTI, or -1 outside a transaction (CLIENT LIST multi=). */
+  public int multiQueued = -1;
+  /** Largest reply batch flushed at once (CLIENT LIST rbp=). */
+  public long replyBufferPeak;
+  /** Bit i set: argument i of the running command shows as "(redacted)" in MONITOR and the slow log. */
+  long redactedArgs;
+  /** When the reply backlog first went over the soft output-buffer limit (0: it is not over). */
+  public long softLimitSinceMillis;
   public long lastInteractionMillis;
   /** The full name of the last command run (CLIENT LIST cmd=). */
   public String lastCommand = "NULL";
@@ -64,6 +76,45 @@ public final class Session implements CommandContext, ClientHandle {
    */
   public boolean execute(Args args) {
     return engine.dispatcher().dispatch(this, args);
+  }
+
+  /** Hides argument {@code i} of the running command (a password) from MONITOR and the slow log. */
+  public void redact(int i) {
+    if (i < 64) {
+      redactedArgs |= 1L << i;
+    }
+  }
+
+  public long redactedArgs() {
+    return redactedArgs;
+  }
+
+  public void clearRedactions() {
+    redactedArgs = 0;
+  }
+
+  /** The class CLIENT LIST/KILL TYPE and the output-buffer limits go by (a MONITOR client is a normal one). */
+  public ClientType type() {
+    return channels + patterns + shardChannels > 0 ? ClientType.PUBSUB : ClientType.NORMAL;
+  }
+
+  /**
+   * RESET: back to a fresh connection's state (RESP2, database 0, no name, replies on, no monitor, no-evict or
+   * no-touch, unauthenticated when a password is required). Subscriptions and transactions are their owners' to drop.
+   */
+  public void reset() {
+    writer.setProtocol(2);
+    db = engine.keyspace().db(0);
+    name = null;
+    // a RESET whose own reply is being skipped stays silent, as Redis only clears OFF and a pending SKIP
+    replyMode = replyMode == ReplyMode.SKIP ? ReplyMode.SKIP : ReplyMode.ON;
+    noEvict = false;
+    noTouch = false;
+    if (monitor) {
+      engine.removeMonitor(this);
+    }
+    user = "default";
+    authenticated = !engine.authRequired();
   }
 
   public boolean suspended() {

@@ -12,13 +12,31 @@ import dev.cairn.api.command.Group;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.api.command.KeySpec;
 import dev.cairn.api.command.KeyspaceEvents;
+import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.Values;
+import java.util.Arrays;
 
-/** Generic key commands: DEL, EXISTS. */
+/** Commands on keys as a whole: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, COPY, MOVE. */
 public final class KeyCommands implements CommandFamily {
   static final CommandSpec DEL = CommandSpec.command("del", -2).group(Group.GENERIC).since("1.0.0")
       .flags(Flag.WRITE).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
-      .summary("Deletes one or more keys.").complexity("O(N) where N is the number of keys that will be removed.")
+      .summary("Deletes one or more keys.").complexity("O(N) where N is the number of keys that will be removed. When a "
+          + "key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is "
+          + "the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string "
+          + "value is O(1).")
+      .args(Arg.key("key", 0).multiple()).build();
+  static final CommandSpec UNLINK = CommandSpec.command("unlink", -2).group(Group.GENERIC).since("4.0.0")
+      .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
+      .summary("Asynchronously deletes one or more keys.")
+      .complexity("O(1) for each key removed regardless of its size. Then the command does O(N) work in a different "
+          + "thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed "
+          + "of.")
       .args(Arg.key("key", 0).multiple()).build();
   static final CommandSpec EXISTS = CommandSpec.command("exists", -2).group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
@@ -26,28 +44,70 @@ public final class KeyCommands implements CommandFamily {
       .summary("Determines whether one or more keys exist.").complexity("O(N) where N is the number of keys to check.")
       .history("3.0.3", "Accepts multiple `key` arguments.")
       .args(Arg.key("key", 0).multiple()).build();
-
-  static final CommandSpec FLUSHALL = CommandSpec.command("flushall", -1).group(Group.SERVER).since("1.0.0")
-      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
-      .summary("Removes all keys from all databases.").complexity("O(N) where N is the total number of keys in all databases")
-      .args(Arg.oneOf("flush-type", Arg.token("ASYNC").since("4.0.0"), Arg.token("SYNC").since("6.2.0")).optional())
+  static final CommandSpec TYPE = CommandSpec.command("type", 2).group(Group.GENERIC).since("1.0.0")
+      .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .summary("Determines the type of value stored at a key.").complexity("O(1)")
+      .args(Arg.key("key", 0)).build();
+  static final CommandSpec TOUCH = CommandSpec.command("touch", -2).group(Group.GENERIC).since("3.2.1")
+      .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO))
+      .summary("Returns the number of existing keys out of those specified after updating the time they were last "
+          + "accessed.")
+      .complexity("O(N) where N is the number of keys that will be touched.")
+      .args(Arg.key("key", 0).multiple()).build();
+  static final CommandSpec RENAME = CommandSpec.command("rename", 3).group(Group.GENERIC).since("1.0.0")
+      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.SLOW)
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.DELETE))
+      .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
+      .summary("Renames a key and overwrites the destination.").complexity("O(1)")
+      .args(Arg.key("key", 0), Arg.key("newkey", 1)).build();
+  static final CommandSpec RENAMENX = CommandSpec.command("renamenx", 3).group(Group.GENERIC).since("1.0.0")
+      .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.DELETE))
+      .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.OW, KeyFlag.INSERT))
+      .summary("Renames a key only when the target key name doesn't exist.").complexity("O(1)")
+      .history("3.2.0", "The command no longer returns an error when source and destination names are the same.")
+      .args(Arg.key("key", 0), Arg.key("newkey", 1)).build();
+  static final CommandSpec COPY = CommandSpec.command("copy", -3).group(Group.GENERIC).since("6.2.0")
+      .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.KEYSPACE)
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
+      .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
+      .summary("Copies the value of a key to a new key.")
+      .complexity("O(N) worst case for collections, where N is the number of nested items. O(1) for string values.")
+      .args(Arg.key("source", 0), Arg.key("destination", 1), Arg.integer("destination-db").withToken("DB").optional(),
+          Arg.token("REPLACE").optional())
       .build();
+  static final CommandSpec MOVE = CommandSpec.command("move", 3).group(Group.GENERIC).since("1.0.0")
+      .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.DELETE))
+      .summary("Moves a key to another database.").complexity("O(1)")
+      .args(Arg.key("key", 0), Arg.integer("db")).build();
+
+  static final RedisException SAME_OBJECT = Errors.err("source and destination objects are the same");
 
   @Override
   public void register(CommandRegistry r) {
     r.add(DEL, KeyCommands::del);
+    r.add(UNLINK, KeyCommands::del); // the collector frees memory off the engine thread either way
     r.add(EXISTS, KeyCommands::exists);
-    r.add(FLUSHALL, KeyCommands::flushall);
+    r.add(TYPE, KeyCommands::type);
+    r.add(TOUCH, KeyCommands::touch);
+    r.add(RENAME, (c, a) -> rename(c, a, false));
+    r.add(RENAMENX, (c, a) -> rename(c, a, true));
+    r.add(COPY, KeyCommands::copy);
+    r.add(MOVE, KeyCommands::move);
   }
 
-  /** DEL key [key ...] */
+  /** DEL key [key ...] (and UNLINK) */
   static void del(CommandContext c, Args a) {
+    Db db = (Db) c.db();
     long n = 0;
     for (int i = 1; i < a.size(); i++) {
       byte[] key = a.get(i);
-      if (c.db().delete(key)) {
-        c.signalModifiedKey(c.db().id(), key);
-        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, c.db().id());
+      if (db.delete(key)) {
+        c.signalModifiedKey(db.id(), key);
+        c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
         n++;
       }
     }
@@ -66,16 +126,137 @@ public final class KeyCommands implements CommandFamily {
     c.reply().integer(n);
   }
 
-  /** FLUSHALL [ASYNC|SYNC] */
-  static void flushall(CommandContext c, Args a) {
-    if (a.size() > 2 || a.size() == 2 && !a.is(1, "async") && !a.is(1, "sync")) {
-      throw dev.cairn.api.reply.Errors.SYNTAX;
-    }
+  /** TYPE key */
+  static void type(CommandContext c, Args a) {
+    Entry e = ((Db) c.db()).lookupReadNoTouch(a.get(1), true);
+    c.reply().simple(e == null ? "none" : Values.typeName(e.value()));
+  }
+
+  /** TOUCH key [key ...] */
+  static void touch(CommandContext c, Args a) {
+    Db db = (Db) c.db();
     long n = 0;
-    for (int i = 0; i < c.databases(); i++) {
-      n += ((dev.cairn.core.keyspace.Db) c.db(i)).flush();
+    for (int i = 1; i < a.size(); i++) {
+      if (db.lookupRead(a.get(i)) != null) {
+        n++;
+      }
     }
-    c.addDirty(n + 1);
-    c.reply().ok();
+    c.reply().integer(n);
+  }
+
+  /** RENAME key newkey / RENAMENX key newkey */
+  static void rename(CommandContext c, Args a, boolean nx) {
+    Db db = (Db) c.db();
+    byte[] src = a.get(1);
+    byte[] dst = a.get(2);
+    Entry e = db.lookupWrite(src);
+    if (e == null) {
+      throw Errors.NO_SUCH_KEY;
+    }
+    if (Arrays.equals(src, dst)) {
+      if (nx) {
+        c.reply().integer(0);
+      } else {
+        c.reply().ok();
+      }
+      return;
+    }
+    Entry old = db.lookupWrite(dst);
+    if (old != null) {
+      if (nx) {
+        c.reply().integer(0);
+        return;
+      }
+      db.remove(old);
+    }
+    relocate(db, e, db, dst);
+    c.signalModifiedKey(db.id(), src);
+    c.signalModifiedKey(db.id(), dst);
+    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_from", src, db.id());
+    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_to", dst, db.id());
+    c.addDirty(1);
+    if (nx) {
+      c.reply().integer(1);
+    } else {
+      c.reply().ok();
+    }
+  }
+
+  /** Moves a live entry to {@code key} in {@code to} (absent there), keeping its value, expiry and access clock. */
+  private static void relocate(Db from, Entry e, Db to, byte[] key) {
+    from.remove(e);
+    to.add(key, e.value(), e.expireAt()).setLru(e.lru());
+  }
+
+  /** COPY source destination [DB destination-db] [REPLACE] */
+  static void copy(CommandContext c, Args a) {
+    Db src = (Db) c.db();
+    Db dst = src;
+    boolean replace = false;
+    for (int i = 3; i < a.size(); i++) {
+      if (a.is(i, "replace")) {
+        replace = true;
+      } else if (a.is(i, "db") && i + 1 < a.size()) {
+        int id = a.intArg(i + 1);
+        if (id < 0 || id >= c.databases()) {
+          throw Errors.DB_INDEX_OUT_OF_RANGE;
+        }
+        dst = (Db) c.db(id);
+        i++;
+      } else {
+        throw Errors.SYNTAX;
+      }
+    }
+    byte[] key = a.get(1);
+    byte[] newKey = a.get(2);
+    if (src == dst && Arrays.equals(key, newKey)) {
+      throw SAME_OBJECT;
+    }
+    Entry e = src.lookupRead(key);
+    if (e == null) {
+      c.reply().integer(0);
+      return;
+    }
+    Entry old = dst.lookupWrite(newKey);
+    if (old != null) {
+      if (!replace) {
+        c.reply().integer(0);
+        return;
+      }
+      dst.remove(old);
+    }
+    Object value = e.value();
+    Object copy = value instanceof RedisValue r ? r.copy() : value; // a byte[] string is never changed in place
+    dst.add(newKey, copy, e.expireAt());
+    c.signalModifiedKey(dst.id(), newKey);
+    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "copy_to", newKey, dst.id());
+    c.addDirty(1);
+    c.reply().integer(1);
+  }
+
+  /** MOVE key db */
+  static void move(CommandContext c, Args a) {
+    Db src = (Db) c.db();
+    int id = a.intArg(2);
+    if (id < 0 || id >= c.databases()) {
+      throw Errors.DB_INDEX_OUT_OF_RANGE;
+    }
+    Db dst = (Db) c.db(id);
+    if (src == dst) {
+      throw SAME_OBJECT;
+    }
+    byte[] key = a.get(1);
+    Entry e = src.lookupWrite(key);
+    if (e == null || dst.lookupWrite(key) != null) {
+      c.reply().integer(0);
+      return;
+    }
+    relocate(src, e, dst, key);
+    c.signalModifiedKey(src.id(), key);
+    c.signalModifiedKey(dst.id(), key);
+    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_from", key, src.id());
+    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_to", key, dst.id());
+    c.addDirty(1);
+    c.reply().integer(1);
   }
 }

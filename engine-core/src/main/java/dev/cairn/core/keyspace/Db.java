@@ -70,6 +70,28 @@ public final class Db implements Database {
     return e;
   }
 
+  /**
+   * A read lookup that leaves the access clock alone (TTL, TYPE, OBJECT: Redis's LOOKUP_NOTOUCH); hits and misses are
+   * counted, and a miss is reported as a keymiss event only if {@code notifyMiss}.
+   */
+  public Entry lookupReadNoTouch(byte[] key, boolean notifyMiss) {
+    Entry e = peek(key);
+    if (e == null) {
+      keyspace.stats.keyspaceMisses++;
+      if (notifyMiss) {
+        keyspace.onKeyMiss(this, key);
+      }
+    } else {
+      keyspace.stats.keyspaceHits++;
+    }
+    return e;
+  }
+
+  /** Whether the entry's time has passed (without removing it: KEYS reports only live keys but deletes nothing). */
+  public boolean isExpired(Entry e) {
+    return e.expireAt >= 0 && keyspace.isExpired(e.expireAt);
+  }
+
   /** A write lookup: the live entry whose value the caller is about to change in place, or null. */
   public Entry lookupWrite(byte[] key) {
     Entry e = peek(key);
@@ -218,6 +240,16 @@ public final class Db implements Database {
     return true;
   }
 
+  /** Removes the entry's expiry; returns whether it had one. */
+  public boolean persist(Entry e) {
+    if (e.expireAt < 0) {
+      return false;
+    }
+    e.expireAt = -1;
+    expires.remove(e);
+    return true;
+  }
+
   /** Removes every key; returns how many there were. */
   public long flush() {
     long n = dict.size();
@@ -268,7 +300,7 @@ public final class Db implements Database {
   }
 
   /** A random entry that has an expiry, or null. */
-  Entry randomVolatile() {
+  public Entry randomVolatile() {
     return expires.random();
   }
 

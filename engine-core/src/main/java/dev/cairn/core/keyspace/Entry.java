@@ -27,4 +27,9 @@ public final class Entry extends ByteDict.Node<Entry> {
   public int lru() {
     return lru;
   }
+
+  /** Sets the access clock (or LFU data): RESTORE IDLETIME/FREQ, and moves that keep a value's history. */
+  public void setLru(int lru) {
+    this.lru = lru;
+  }
 }

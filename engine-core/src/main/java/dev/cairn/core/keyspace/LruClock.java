@@ -4,7 +4,7 @@ package dev.cairn.core.keyspace;
 public final class LruClock {
   private LruClock() {}
 
-  static final int MAX = (1 << 24) - 1;
+  public static final int MAX = (1 << 24) - 1;
 
   /** The clock now. */
   public static int now(long millis) {

@@ -18,6 +18,11 @@ public final class ServerStats {
   public long clientOutputBufferLimitDisconnections;
   public long dirty;
   public long lastSaveMillis = System.currentTimeMillis();
+  /** INFO used_memory_peak: the highest heap use seen (cron and INFO sample it). */
+  public long peakMemory;
+  /** INFO used_memory_startup: heap in use when the engine started. */
+  public long startupMemory = ServerInfo.usedMemory();
+  public final InstantaneousMetrics instantaneous = new InstantaneousMetrics();
   /** Error replies by code (ERR, WRONGTYPE, ...). */
   public final Map<String, Long> errorCounts = new TreeMap<>();
 
@@ -29,7 +34,14 @@ public final class ServerStats {
     errorCounts.merge(code, 1L, Long::sum);
   }
 
+  public void notePeakMemory(long used) {
+    if (used > peakMemory) {
+      peakMemory = used;
+    }
+  }
+
   public void reset() {
+    instantaneous.reset();
     totalConnectionsReceived = 0;
     totalCommandsProcessed = 0;
     rejectedConnections = 0;

@@ -222,7 +222,7 @@ public final class SortCommands implements CommandFamily {
       }
       return;
     }
-    int fill = ListConfig.fill;
+    int fill = ListConfig.fill();
     ListValue out = new ListValue();
     for (long j = start; j <= end; j++) {
       Item it = items.get((int) j);

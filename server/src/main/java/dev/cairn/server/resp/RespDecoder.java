@@ -50,6 +50,11 @@ public final class RespDecoder {
     return argc;
   }
 
+  /** Bytes of a bulk argument received so far while it is still incomplete (they count in the query buffer). */
+  public long partialBulkBytes() {
+    return bulk == null ? 0 : bulkFilled;
+  }
+
   /** Whether a command is partly read (the query buffer holds part of it, or a bulk is half filled). */
   public boolean midCommand() {
     return expectedArgs >= 0;
@@ -170,31 +175,45 @@ public final class RespDecoder {
     return Result.COMMAND;
   }
 
-  /** Parses the decimal between {@code from} and {@code to}; Long.MIN_VALUE if malformed. */
-  private static long parseNumber(ByteBuf in, int from, int to) {
-    if (from >= to || to - from > 20) {
+  /**
+   * Parses the decimal between {@code from} and {@code to} as Redis's string2ll does (no sign but '-', no leading
+   * zeros, no "-0"); Long.MIN_VALUE if malformed.
+   */
+  static long parseNumber(ByteBuf in, int from, int to) {
+    int len = to - from;
+    if (len <= 0 || len > 20) {
       return Long.MIN_VALUE;
     }
-    boolean neg = false;
     int p = from;
-    if (in.getByte(p) == '-') {
-      neg = true;
-      p++;
-      if (p == to) {
-        return Long.MIN_VALUE;
-      }
+    if (len == 1 && in.getByte(p) == '0') {
+      return 0;
     }
-    long v = 0;
-    for (; p < to; p++) {
+    boolean neg = in.getByte(p) == '-';
+    if (neg) {
+      p++;
+    }
+    if (p == to) {
+      return Long.MIN_VALUE;
+    }
+    int first = in.getByte(p) - '0';
+    if (first < 1 || first > 9) {
+      return Long.MIN_VALUE;
+    }
+    // accumulate negatively so that Long.MIN_VALUE itself parses
+    long v = -first;
+    for (p++; p < to; p++) {
       int d = in.getByte(p) - '0';
       if (d < 0 || d > 9) {
         return Long.MIN_VALUE;
       }
-      if (v > (Long.MAX_VALUE - d) / 10) {
+      if (v < (Long.MIN_VALUE + d) / 10) {
         return Long.MIN_VALUE;
       }
-      v = v * 10 + d;
+      v = v * 10 - d;
     }
-    return neg ? -v : v;
+    if (neg) {
+      return v;
+    }
+    return v == Long.MIN_VALUE ? Long.MIN_VALUE : -v;
   }
 }

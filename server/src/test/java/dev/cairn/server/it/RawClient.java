@@ -102,6 +102,15 @@ public final class RawClient implements AutoCloseable {
     }
   }
 
+  public void setTimeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+  }
+
+  /** Our end's port (CLIENT LIST shows it in addr=). */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -157,7 +157,7 @@ public final class ListCommands implements CommandFamily {
       list = new ListValue();
       db.set(key, list);
     }
-    int fill = ListConfig.fill;
+    int fill = ListConfig.fill();
     int n = a.size() - 2;
     long bytes = 0;
     for (int i = 2; i < a.size(); i++) {
@@ -228,7 +228,7 @@ public final class ListCommands implements CommandFamily {
       db.delete(key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
     } else {
-      list.tryShrink(ListConfig.fill);
+      list.tryShrink(ListConfig.fill());
     }
   }
 
@@ -308,7 +308,7 @@ public final class ListCommands implements CommandFamily {
     }
     long index = a.longArg(2);
     byte[] element = a.get(3);
-    int fill = ListConfig.fill;
+    int fill = ListConfig.fill();
     list.convertForAdd(element.length, 1, fill);
     long size = list.size();
     if (index < 0) {
@@ -342,7 +342,7 @@ public final class ListCommands implements CommandFamily {
       c.reply().integer(0);
       return;
     }
-    int fill = ListConfig.fill;
+    int fill = ListConfig.fill();
     byte[] element = a.get(4);
     list.convertForAdd(element.length, 1, fill);
     if (!list.insert(a.get(3), element, after, fill)) {

@@ -1,17 +1,36 @@
 package dev.cairn.core.type.list;
 
+import dev.cairn.core.config.Params;
+
 /**
- * The list parameters the list commands read: {@code list-max-listpack-size} and {@code list-compress-depth}. Set by
- * their config parameters ({@code ServerParams}); process-wide, as a server has one engine.
+ * The list parameters the list code reads: {@code list-max-listpack-size} and {@code list-compress-depth}, bound to the
+ * server's parameters when they are created ({@code ServerParams}); process-wide, as a server has one engine. Unbound
+ * (the structure alone, in unit tests) they read Redis's defaults.
  */
 public final class ListConfig {
   private ListConfig() {}
 
+  private static volatile Params.Num fill;
+  private static volatile Params.Num compressDepth;
+
+  /** Reads the parameters from now on. */
+  public static void bind(Params.Num listMaxListpackSize, Params.Num listCompressDepth) {
+    fill = listMaxListpackSize;
+    compressDepth = listCompressDepth;
+  }
+
   /** {@code list-max-listpack-size}: negative, a node's byte limit (-1 4k .. -5 64k); positive, its entry limit. */
-  public static volatile int fill = -2;
+  public static int fill() {
+    Params.Num p = fill;
+    return p == null ? -2 : (int) p.value;
+  }
+
   /**
    * {@code list-compress-depth}: accepted and reported, but Cairn does not compress inner nodes (Redis's LZF on
    * quicklist nodes); lists always take their uncompressed size.
    */
-  public static volatile int compressDepth = 0;
+  public static int compressDepth() {
+    Params.Num p = compressDepth;
+    return p == null ? 0 : (int) p.value;
+  }
 }

@@ -166,7 +166,7 @@ public final class ListMoveCommands implements CommandFamily {
     }
     ListValue target = db.getForWrite(dst, ListValue.class); // WRONGTYPE before anything moves
     byte[] value = source.pop(fromHead);
-    int fill = ListConfig.fill;
+    int fill = ListConfig.fill();
     if (target == null) {
       target = new ListValue();
       db.set(dst, target);

@@ -12,15 +12,15 @@ class ListConfigTest {
   void parametersAndAlias() throws Exception {
     Config c = new Config();
     new ServerParams(c);
-    assertEquals(-2, ListConfig.fill);
+    assertEquals(-2, ListConfig.fill());
     assertEquals("-2", c.find("list-max-listpack-size").get());
     c.set("list-max-ziplist-size", "128");
-    assertEquals(128, ListConfig.fill);
+    assertEquals(128, ListConfig.fill());
     assertEquals("128", c.find("list-max-listpack-size").get());
     c.set("list-compress-depth", "2");
-    assertEquals(2, ListConfig.compressDepth);
+    assertEquals(2, ListConfig.compressDepth());
     new ServerParams(new Config()); // a new server starts from the defaults
-    assertEquals(-2, ListConfig.fill);
-    assertEquals(0, ListConfig.compressDepth);
+    assertEquals(-2, ListConfig.fill());
+    assertEquals(0, ListConfig.compressDepth());
   }
 }

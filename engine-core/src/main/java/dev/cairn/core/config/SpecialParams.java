@@ -1,0 +1,329 @@
+package dev.cairn.core.config;
+
+import dev.cairn.api.command.KeyspaceEvents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/** Parameters with a syntax of their own: save rules, keyspace event letters, output buffer limits, word lists. */
+public final class SpecialParams {
+  private SpecialParams() {}
+
+  static String[] words(String v) {
+    String s = v.strip();
+    return s.isEmpty() ? new String[0] : s.split("\\s+");
+  }
+
+  /** {@code save <seconds> <changes> [...]}: RDB snapshot rules; {@code ""} for none. */
+  public static final class Save extends ConfigParam {
+    /** Pairs of {seconds, changes}. */
+    public volatile long[] rules;
+    private final String dflt;
+
+    public Save(String dflt) {
+      super("save");
+      this.dflt = dflt;
+      this.rules = parseOrNull(dflt);
+    }
+
+    private static long[] parseOrNull(String v) {
+      String[] w = words(v);
+      if (w.length % 2 != 0) {
+        return null;
+      }
+      long[] r = new long[w.length];
+      for (int i = 0; i < w.length; i++) {
+        try {
+          r[i] = Long.parseLong(w[i]);
+        } catch (NumberFormatException e) {
+          return null;
+        }
+        if (i % 2 == 0 ? r[i] < 1 : r[i] < 0) {
+          return null;
+        }
+      }
+      return r;
+    }
+
+    @Override
+    public String get() {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < rules.length; i += 2) {
+        sb.append(i == 0 ? "" : " ").append(rules[i]).append(' ').append(rules[i + 1]);
+      }
+      return sb.toString();
+    }
+
+    @Override
+    public void set(String value) throws ConfigException {
+      long[] r = parseOrNull(value);
+      if (r == null) {
+        throw new ConfigException("Invalid save parameters");
+      }
+      rules = r;
+    }
+
+    @Override
+    public String defaultValue() {
+      return dflt;
+    }
+
+    @Override
+    public List<String> rewriteValues() {
+      if (rules.length == 0) {
+        return List.of("\"\"");
+      }
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < rules.length; i += 2) {
+        lines.add(rules[i] + " " + rules[i + 1]);
+      }
+      return lines;
+    }
+  }
+
+  /** {@code notify-keyspace-events}: class letters, kept as {@link KeyspaceEvents} bits. */
+  public static final class NotifyEvents extends ConfigParam {
+    public volatile int flags;
+
+    public NotifyEvents() {
+      super("notify-keyspace-events");
+    }
+
+    /** The bits for these letters, or -1 when one is not a class letter. */
+    public static int parse(String letters) {
+      int f = 0;
+      for (char ch : letters.toCharArray()) {
+        f |= switch (ch) {
+          case 'A' -> KeyspaceEvents.ALL;
+          case 'g' -> KeyspaceEvents.GENERIC;
+          case '$' -> KeyspaceEvents.STRING;
+          case 'l' -> KeyspaceEvents.LIST;
+          case 's' -> KeyspaceEvents.SET;
+          case 'h' -> KeyspaceEvents.HASH;
+          case 'z' -> KeyspaceEvents.ZSET;
+          case 'x' -> KeyspaceEvents.EXPIRED;
+          case 'e' -> KeyspaceEvents.EVICTED;
+          case 'K' -> KeyspaceEvents.KEYSPACE;
+          case 'E' -> KeyspaceEvents.KEYEVENT;
+          case 't' -> KeyspaceEvents.STREAM;
+          case 'm' -> KeyspaceEvents.KEY_MISS;
+          case 'd' -> KeyspaceEvents.MODULE;
+          case 'n' -> KeyspaceEvents.NEW;
+          default -> Integer.MIN_VALUE;
+        };
+        if (f < 0) {
+          return -1;
+        }
+      }
+      return f;
+    }
+
+    /** The letters for these bits, in Redis's order ('A' when every class of 'A' is on). */
+    public static String format(int f) {
+      StringBuilder sb = new StringBuilder();
+      if ((f & KeyspaceEvents.ALL) == KeyspaceEvents.ALL) {
+        sb.append('A');
+      } else {
+        int[] bits = {KeyspaceEvents.GENERIC, KeyspaceEvents.STRING, KeyspaceEvents.LIST, KeyspaceEvents.SET,
+            KeyspaceEvents.HASH, KeyspaceEvents.ZSET, KeyspaceEvents.EXPIRED, KeyspaceEvents.EVICTED,
+            KeyspaceEvents.STREAM, KeyspaceEvents.MODULE, KeyspaceEvents.NEW};
+        String letters = "g$lshzxetdn";
+        for (int i = 0; i < bits.length; i++) {
+          if ((f & bits[i]) != 0) {
+            sb.append(letters.charAt(i));
+          }
+        }
+      }
+      if ((f & KeyspaceEvents.KEYSPACE) != 0) {
+        sb.append('K');
+      }
+      if ((f & KeyspaceEvents.KEYEVENT) != 0) {
+        sb.append('E');
+      }
+      if ((f & KeyspaceEvents.KEY_MISS) != 0) {
+        sb.append('m');
+      }
+      return sb.toString();
+    }
+
+    @Override
+    public String get() {
+      return format(flags);
+    }
+
+    @Override
+    public void set(String value) throws ConfigException {
+      int f = parse(value);
+      if (f < 0) {
+        throw new ConfigException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      }
+      flags = f;
+    }
+
+    @Override
+    public String defaultValue() {
+      return "";
+    }
+  }
+
+  /** {@code client-output-buffer-limit <class> <hard> <soft> <soft-seconds> [...]} for normal, replica, pubsub. */
+  public static final class OutputBufferLimits extends ConfigParam {
+    /** One class's limits: bytes, bytes, seconds (0 = none). */
+    public record Limit(long hardBytes, long softBytes, long softSeconds) { }
+
+    public static final int NORMAL = 0;
+    public static final int REPLICA = 1;
+    public static final int PUBSUB = 2;
+    private static final String[] CLASS_NAMES = {"normal", "slave", "pubsub"};
+    private static final String DEFAULT = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+    /** Indexed by {@link #NORMAL}, {@link #REPLICA}, {@link #PUBSUB}. */
+    public final Limit[] limits = new Limit[3];
+
+    public OutputBufferLimits() {
+      super("client-output-buffer-limit");
+      try {
+        set(DEFAULT);
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The class index for a name Redis accepts here ({@code replica} and {@code slave} are one), or -1. */
+    static int classOf(String name) {
+      return switch (name.toLowerCase(Locale.ROOT)) {
+        case "normal" -> NORMAL;
+        case "slave", "replica" -> REPLICA;
+        case "pubsub" -> PUBSUB;
+        default -> -1;
+      };
+    }
+
+    @Override
+    public String get() {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 3; i++) {
+        Limit l = limits[i];
+        sb.append(i == 0 ? "" : " ").append(CLASS_NAMES[i]).append(' ').append(l.hardBytes).append(' ')
+            .append(l.softBytes).append(' ').append(l.softSeconds);
+      }
+      return sb.toString();
+    }
+
+    @Override
+    public void set(String value) throws ConfigException {
+      String[] w = words(value);
+      if (w.length % 4 != 0) {
+        throw new ConfigException("Wrong number of arguments in buffer limit configuration.");
+      }
+      Limit[] next = limits.clone();
+      for (int i = 0; i < w.length; i += 4) {
+        int cls = classOf(w[i]);
+        if (cls < 0) {
+          throw new ConfigException("Invalid client class specified in buffer limit configuration.");
+        }
+        long hard = MemoryUnits.parse(w[i + 1]);
+        long soft = MemoryUnits.parse(w[i + 2]);
+        long secs;
+        try {
+          secs = Long.parseLong(w[i + 3]);
+        } catch (NumberFormatException e) {
+          secs = -1;
+        }
+        if (hard < 0 || soft < 0 || secs < 0) {
+          throw new ConfigException("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+        }
+        next[cls] = new Limit(hard, soft, secs);
+      }
+      System.arraycopy(next, 0, limits, 0, 3);
+    }
+
+    @Override
+    public String defaultValue() {
+      return DEFAULT;
+    }
+  }
+
+  /** A list of words checked by a rule (bind addresses, percentiles, oom-score-adj values, replicaof). */
+  public static final class Words extends ConfigParam {
+    public volatile String value;
+    private final String dflt;
+    private final Predicate<String[]> valid;
+    private final String error;
+
+    public Words(String name, String dflt, Predicate<String[]> valid, String error, String... aliases) {
+      super(name, aliases);
+      this.value = dflt;
+      this.dflt = dflt;
+      this.valid = valid;
+      this.error = error;
+    }
+
+    @Override
+    public String get() {
+      return value;
+    }
+
+    @Override
+    public void set(String v) throws ConfigException {
+      String[] w = words(v);
+      if (!valid.test(w)) {
+        throw new ConfigException(error);
+      }
+      value = String.join(" ", w);
+    }
+
+    @Override
+    public String defaultValue() {
+      return dflt;
+    }
+
+    @Override
+    public List<String> rewriteValues() {
+      return List.of(value.isEmpty() ? "\"\"" : value);
+    }
+  }
+
+  /**
+   * {@code maxmemory-clients}: bytes, or a percentage of maxmemory written {@code N%} (kept as {@code -N}, as Redis
+   * keeps it).
+   */
+  public static final class MemoryOrPercent extends ConfigParam {
+    public volatile long value;
+
+    public MemoryOrPercent(String name) {
+      super(name);
+    }
+
+    @Override
+    public String get() {
+      return value < 0 ? (-value) + "%" : Long.toString(value);
+    }
+
+    @Override
+    public void set(String v) throws ConfigException {
+      long parsed;
+      if (v.endsWith("%")) {
+        try {
+          parsed = -Long.parseLong(v.substring(0, v.length() - 1));
+        } catch (NumberFormatException e) {
+          throw new ConfigException("argument must be a memory or percent value");
+        }
+      } else {
+        parsed = MemoryUnits.parse(v);
+        if (parsed == Long.MIN_VALUE) {
+          throw new ConfigException("argument must be a memory or percent value");
+        }
+      }
+      if (parsed < -100) {
+        throw new ConfigException("percentage argument must be less or equal to 100");
+      }
+      value = parsed;
+    }
+
+    @Override
+    public String defaultValue() {
+      return "0";
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.cairn.core.connection;
+
+/** The one-line description of a client that CLIENT LIST and CLIENT INFO give, in Redis 7.2's field order. */
+public final class ClientInfo {
+  private ClientInfo() {}
+
+  /** Appends the client's line (without the trailing newline). */
+  public static void append(StringBuilder sb, Session s, long nowMillis) {
+    Connection c = s.connection;
+    long qbuf = c.queryBufferBytes();
+    long qfree = c.queryBufferFree();
+    long argvMem = s.engine.dispatcher().runningArgvBytes(s);
+    long obl = c.replyBufferBytes();
+    long rbs = c.replyBufferSize();
+    long omem = c.pendingWriteBytes();
+    sb.append("id=").append(s.id)
+        .append(" addr=").append(c.remoteAddress())
+        .append(" laddr=").append(c.localAddress())
+        .append(" fd=").append(c.fd())
+        .append(" name=").append(s.name() == null ? "" : s.name())
+        .append(" age=").append((nowMillis - s.createdMillis) / 1000)
+        .append(" idle=").append(Math.max(0, nowMillis - s.lastInteractionMillis) / 1000)
+        .append(" flags=");
+    flags(sb, s);
+    sb.append(" db=").append(s.dbIndex())
+        .append(" sub=").append(s.channels)
+        .append(" psub=").append(s.patterns)
+        .append(" ssub=").append(s.shardChannels)
+        .append(" multi=").append(s.multiQueued)
+        .append(" qbuf=").append(qbuf)
+        .append(" qbuf-free=").append(qfree)
+        .append(" argv-mem=").append(argvMem)
+        .append(" multi-mem=0")
+        .append(" rbs=").append(rbs)
+        .append(" rbp=").append(s.replyBufferPeak)
+        .append(" obl=").append(obl)
+        .append(" oll=").append(c.pendingWrites())
+        .append(" omem=").append(omem)
+        .append(" tot-mem=").append(qbuf + qfree + argvMem + rbs + omem)
+        .append(" events=");
+    if (c.reading()) {
+      sb.append('r');
+    }
+    if (omem > 0) {
+      sb.append('w');
+    }
+    sb.append(" cmd=").append(s.lastCommand)
+        .append(" user=").append(s.user)
+        .append(" redir=-1")
+        .append(" resp=").append(s.protocol())
+        .append(" lib-name=").append(s.libName == null ? "" : s.libName)
+        .append(" lib-ver=").append(s.libVersion == null ? "" : s.libVersion);
+  }
+
+  /** Redis's flag letters, in its order; N when none applies. */
+  private static void flags(StringBuilder sb, Session s) {
+    int start = sb.length();
+    if (s.monitor) {
+      sb.append('O');
+    }
+    if (s.type() == ClientType.PUBSUB) {
+      sb.append('P');
+    }
+    if (s.multiQueued >= 0) {
+      sb.append('x');
+    }
+    if (s.suspended()) {
+      sb.append('b');
+    }
+    if (s.closing) {
+      sb.append('c');
+    }
+    if (s.noEvict) {
+      sb.append('e');
+    }
+    if (s.noTouch) {
+      sb.append('T');
+    }
+    if (sb.length() == start) {
+      sb.append('N');
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.cairn.core.generic;
+
+import dev.cairn.api.command.AclCategory;
+import dev.cairn.api.command.Arg;
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Group;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.connection.Session;
+import dev.cairn.core.keyspace.Db;
+import java.util.concurrent.TimeUnit;
+
+/** Whole databases: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB; and WAIT, which with no replicas has nothing to wait for. */
+public final class DatabaseCommands implements CommandFamily {
+  private static CommandSpec flush(String name, String summary, String complexity) {
+    return CommandSpec.command(name, -1).group(Group.SERVER).since("1.0.0")
+        .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+        .summary(summary).complexity(complexity)
+        .history("4.0.0", "Added the `ASYNC` flushing mode modifier.")
+        .history("6.2.0", "Added the `SYNC` flushing mode modifier.")
+        .args(Arg.oneOf("flush-type", Arg.token("ASYNC").since("4.0.0"), Arg.token("SYNC").since("6.2.0")).optional())
+        .build();
+  }
+
+  static final CommandSpec DBSIZE = CommandSpec.command("dbsize", 1).group(Group.SERVER).since("1.0.0")
+      .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
+      .summary("Returns the number of keys in the database.").complexity("O(1)").build();
+  static final CommandSpec FLUSHDB = flush("flushdb", "Remove all keys from the current database.",
+      "O(N) where N is the number of keys in the selected database");
+  static final CommandSpec FLUSHALL = flush("flushall", "Removes all keys from all databases.",
+      "O(N) where N is the total number of keys in all databases");
+  static final CommandSpec SWAPDB = CommandSpec.command("swapdb", 3).group(Group.SERVER).since("4.0.0")
+      .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+      .summary("Swaps two Redis databases.")
+      .complexity("O(N) where N is the count of clients watching or blocking on keys from both databases.")
+      .args(Arg.integer("index1"), Arg.integer("index2")).build();
+  static final CommandSpec WAIT = CommandSpec.command("wait", 3).group(Group.GENERIC).since("3.0.0")
+      .acl(AclCategory.CONNECTION)
+      .summary("Blocks until the asynchronous replication of all preceding write commands sent by the connection is "
+          + "completed.")
+      .complexity("O(1)")
+      .args(Arg.integer("numreplicas"), Arg.integer("timeout")).build();
+
+  static final RedisException TIMEOUT_NOT_INTEGER = Errors.err("timeout is not an integer or out of range");
+
+  @Override
+  public void register(CommandRegistry r) {
+    r.add(DBSIZE, DatabaseCommands::dbsize);
+    r.add(FLUSHDB, DatabaseCommands::flushdb);
+    r.add(FLUSHALL, DatabaseCommands::flushall);
+    r.add(SWAPDB, DatabaseCommands::swapdb);
+    r.add(WAIT, DatabaseCommands::await);
+  }
+
+  /** DBSIZE */
+  static void dbsize(CommandContext c, Args a) {
+    c.reply().integer(c.db().size());
+  }
+
+  /** FLUSHDB [ASYNC | SYNC]: the old table is dropped whole, so ASYNC and SYNC both return at once. */
+  static void flushdb(CommandContext c, Args a) {
+    checkFlushMode(a);
+    c.addDirty(((Db) c.db()).flush());
+    c.reply().ok();
+  }
+
+  /** FLUSHALL [ASYNC | SYNC] */
+  static void flushall(CommandContext c, Args a) {
+    checkFlushMode(a);
+    long n = 0;
+    for (int i = 0; i < c.databases(); i++) {
+      n += ((Db) c.db(i)).flush();
+    }
+    c.addDirty(n + 1); // counted even when empty, so that FLUSHALL always reaches replicas and the AOF
+    c.reply().ok();
+  }
+
+  private static void checkFlushMode(Args a) {
+    if (a.size() > 2 || a.size() == 2 && !a.is(1, "async") && !a.is(1, "sync")) {
+      throw Errors.SYNTAX;
+    }
+  }
+
+  /** SWAPDB index1 index2 */
+  static void swapdb(CommandContext c, Args a) {
+    int first = dbIndex(a, 1, Errors.err("invalid first DB index"));
+    int second = dbIndex(a, 2, Errors.err("invalid second DB index"));
+    if (first < 0 || first >= c.databases() || second < 0 || second >= c.databases()) {
+      throw Errors.DB_INDEX_OUT_OF_RANGE;
+    }
+    if (first != second) {
+      ((Db) c.db(first)).swapWith((Db) c.db(second));
+    }
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  private static int dbIndex(Args a, int i, RedisException error) {
+    long v = a.longArg(i, error);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw error;
+    }
+    return (int) v;
+  }
+
+  /**
+   * WAIT numreplicas timeout. There are no replicas: asking for none replies 0 at once; asking for more blocks until
+   * the timeout (for ever if 0) and then replies 0, as Redis without replicas does.
+   */
+  static void await(CommandContext c, Args a) {
+    long replicas = a.longArg(1);
+    long timeout = a.longArg(2, TIMEOUT_NOT_INTEGER);
+    if (timeout < 0) {
+      throw Errors.err("timeout is negative");
+    }
+    if (replicas <= 0 || !(c instanceof Session s)) {
+      c.reply().integer(0);
+      return;
+    }
+    s.suspend();
+    if (timeout == 0) {
+      return; // blocked until the client goes away
+    }
+    AutoCloseable[] handle = new AutoCloseable[1];
+    handle[0] = s.engine.loop().scheduleAtFixedRate(() -> {
+      try {
+        handle[0].close();
+      } catch (Exception ignored) {
+        // cancelling a scheduled task does not fail
+      }
+      if (!s.closing) {
+        s.writer.integer(0);
+        s.connection.flush();
+        s.resume();
+      }
+    }, timeout, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,142 @@
+package dev.cairn.core.rdb;
+
+import dev.cairn.api.command.Args;
+import java.util.Arrays;
+
+/**
+ * Writes the RDB encoding: lengths in 1, 2, 5 or 9 bytes, strings as integers when they are canonical small numbers,
+ * LZF-compressed when long and compressible, plain otherwise (the choices Redis makes, so payloads stay compact).
+ */
+public final class RdbOutput {
+  static final int ENC_INT8 = 0;
+  static final int ENC_INT16 = 1;
+  static final int ENC_INT32 = 2;
+  static final int ENC_LZF = 3;
+
+  private byte[] buf;
+  private int pos;
+  private final boolean compress;
+
+  /** A writer; {@code compress} as the {@code rdbcompression} setting (LZF for strings over 20 bytes). */
+  public RdbOutput(int initialCapacity, boolean compress) {
+    this.buf = new byte[Math.max(16, initialCapacity)];
+    this.compress = compress;
+  }
+
+  public int size() {
+    return pos;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, pos);
+  }
+
+  /** The internal buffer (valid up to {@link #size()}). */
+  byte[] buffer() {
+    return buf;
+  }
+
+  private void ensure(int n) {
+    if (pos + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+    }
+  }
+
+  public void writeByte(int b) {
+    ensure(1);
+    buf[pos++] = (byte) b;
+  }
+
+  public void writeBytes(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, pos, len);
+    pos += len;
+  }
+
+  /** Little-endian, as RDB stores fixed-width integers (the DUMP trailer, ziplist-free numeric fields). */
+  public void writeLongLE(long v, int bytes) {
+    ensure(bytes);
+    for (int i = 0; i < bytes; i++) {
+      buf[pos++] = (byte) (v >>> (8 * i));
+    }
+  }
+
+  /** A length: 6 bits in one byte, 14 bits in two, else a marker and 32 or 64 bits big-endian. */
+  public void writeLength(long len) {
+    if (len < (1 << 6)) {
+      writeByte((int) len);
+    } else if (len < (1 << 14)) {
+      writeByte((int) ((len >>> 8) | 0x40));
+      writeByte((int) len);
+    } else if (len <= 0xffffffffL) {
+      writeByte(0x80);
+      ensure(4);
+      for (int i = 3; i >= 0; i--) {
+        buf[pos++] = (byte) (len >>> (8 * i));
+      }
+    } else {
+      writeByte(0x81);
+      ensure(8);
+      for (int i = 7; i >= 0; i--) {
+        buf[pos++] = (byte) (len >>> (8 * i));
+      }
+    }
+  }
+
+  /** A string, choosing the integer, LZF or plain encoding. */
+  public void writeString(byte[] s) {
+    if (s.length <= 11 && writeIntEncoded(s)) {
+      return;
+    }
+    if (compress && s.length > 20 && writeLzf(s)) {
+      return;
+    }
+    writeLength(s.length);
+    writeBytes(s, 0, s.length);
+  }
+
+  /** A string known to hold {@code v} in decimal. */
+  public void writeString(long v) {
+    if (!writeInt(v)) {
+      byte[] s = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      writeLength(s.length);
+      writeBytes(s, 0, s.length);
+    }
+  }
+
+  private boolean writeIntEncoded(byte[] s) {
+    if (!Args.isLong(s)) {
+      return false; // not canonical ("007", "+1"): the integer form would not give the same bytes back
+    }
+    return writeInt(Args.parseLongOrMin(s, 0, s.length));
+  }
+
+  private boolean writeInt(long v) {
+    if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+      writeByte(0xC0 | ENC_INT8);
+      writeByte((int) v);
+    } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+      writeByte(0xC0 | ENC_INT16);
+      writeLongLE(v, 2);
+    } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+      writeByte(0xC0 | ENC_INT32);
+      writeLongLE(v, 4);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private boolean writeLzf(byte[] s) {
+    // worth it only if it saves at least 4 bytes, as Redis requires
+    byte[] c = Lzf.compress(s, s.length - 4);
+    if (c == null) {
+      return false;
+    }
+    writeByte(0xC0 | ENC_LZF);
+    writeLength(c.length);
+    writeLength(s.length);
+    writeBytes(c, 0, c.length);
+    return true;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.cairn.core.server;
+
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Group;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.Engine;
+import dev.cairn.core.connection.Session;
+import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.LruClock;
+import dev.cairn.core.keyspace.Values;
+import dev.cairn.core.util.Glob;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * DEBUG: the subcommands Redis's test suite relies on. RELOAD, DIGEST and the other persistence ones come with
+ * persistence. Like Redis, DEBUG parses its own subcommand (it is not a container).
+ */
+public final class DebugCommands implements CommandFamily {
+  static final CommandSpec DEBUG = CommandSpec.command("debug", -2).group(Group.SERVER).since("1.0.0")
+      .flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.PROTECTED)
+      .summary("A container for debugging commands.").complexity("Depends on subcommand.").build();
+
+  @Override
+  public void register(CommandRegistry r) {
+    r.add(DEBUG, DebugCommands::debug);
+  }
+
+  /** DEBUG subcommand [argument ...] */
+  static void debug(CommandContext c, Args a) {
+    Engine e = ((Session) c).engine;
+    String sub = a.string(1).toLowerCase(Locale.ROOT);
+    int n = a.size();
+    switch (sub) {
+      case "help" -> help(c);
+      case "sleep" -> {
+        needArgs(a, n == 3);
+        long micros = (long) (parseDouble(a.string(2)) * 1_000_000);
+        sleepMicros(micros);
+        c.reply().ok();
+      }
+      case "set-active-expire" -> {
+        needArgs(a, n == 3);
+        e.keyspace().activeExpireEnabled = atoi(a.string(2)) != 0;
+        c.reply().ok();
+      }
+      case "pause-cron" -> {
+        needArgs(a, n == 3);
+        e.cronPaused = atoi(a.string(2)) != 0;
+        c.reply().ok();
+      }
+      case "object" -> {
+        needArgs(a, n == 3);
+        object(c, e, a.get(2));
+      }
+      case "change-repl-id" -> {
+        needArgs(a, n == 2);
+        e.replId = Engine.randomHex(40);
+        e.replId2 = "0".repeat(40);
+        c.reply().ok();
+      }
+      case "stringmatch-test" -> {
+        needArgs(a, n == 2);
+        globFuzz();
+        c.reply().simple("Apparently Redis did not crash: test passed");
+      }
+      case "jmap" -> {
+        needArgs(a, n == 2);
+        c.reply().bulk(heapReport());
+      }
+      case "log" -> {
+        needArgs(a, n == 3);
+        System.out.println("DEBUG LOG: " + a.string(2));
+        c.reply().ok();
+      }
+      default -> throw unknown(a);
+    }
+  }
+
+  private static void help(CommandContext c) {
+    Help.reply(c.reply(), "DEBUG",
+        "CHANGE-REPL-ID",
+        "    Change the replication IDs of the instance.",
+        "    Dangerous: should be used only for testing the replication subsystem.",
+        "JMAP",
+        "    Show the JVM's heap and memory pool usage (Cairn only).",
+        "LOG <message>",
+        "    Write <message> to the server log.",
+        "OBJECT <key>",
+        "    Show low level info about the `key` and associated value.",
+        "PAUSE-CRON <0|1>",
+        "    Stop periodic cron job processing.",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis",
+        "    behavior). Setting it to 1 reenables back the default.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+        "STRINGMATCH-TEST",
+        "    Run a fuzz tester against the stringmatchlen() function.");
+  }
+
+  private static void needArgs(Args a, boolean ok) {
+    if (!ok) {
+      throw unknown(a);
+    }
+  }
+
+  private static RedisException unknown(Args a) {
+    return RedisException.err("unknown subcommand or wrong number of arguments for '" + a.string(1)
+        + "'. Try DEBUG HELP.");
+  }
+
+  /** C's atoi: leading digits with an optional sign, 0 when there are none. */
+  static int atoi(String s) {
+    int i = 0;
+    int sign = 1;
+    String t = s.strip();
+    if (i < t.length() && (t.charAt(i) == '-' || t.charAt(i) == '+')) {
+      sign = t.charAt(i) == '-' ? -1 : 1;
+      i++;
+    }
+    long v = 0;
+    while (i < t.length() && Character.isDigit(t.charAt(i)) && v < Integer.MAX_VALUE) {
+      v = v * 10 + (t.charAt(i++) - '0');
+    }
+    return (int) (sign * v);
+  }
+
+  /** C's strtod as DEBUG SLEEP uses it: 0 when the text is not a number. */
+  private static double parseDouble(String s) {
+    try {
+      return Double.parseDouble(s.strip());
+    } catch (NumberFormatException ex) {
+      return 0;
+    }
+  }
+
+  /** Holds the engine thread, as Redis's DEBUG SLEEP holds its main thread: nothing else runs meanwhile. */
+  private static void sleepMicros(long micros) {
+    if (micros <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** DEBUG OBJECT key: Redis's one-line summary. */
+  private static void object(CommandContext c, Engine e, byte[] key) {
+    Entry entry = ((dev.cairn.core.keyspace.Db) c.db()).peek(key);
+    if (entry == null) {
+      throw Errors.NO_SUCH_KEY;
+    }
+    Object v = entry.value();
+    long idle = LruClock.idleSeconds(entry.lru(), e.keyspace().now());
+    String serialized = v instanceof byte[] b ? " serializedlength:" + MemoryEstimate.serializedStringLength(b) : "";
+    c.reply().simple("Value at:0x" + Long.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
+        + Values.encoding(v) + serialized + " lru:" + entry.lru() + " lru_seconds_idle:" + idle);
+  }
+
+  /** Random patterns against random strings: the matcher must end without error whatever the input. */
+  private static void globFuzz() {
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    String alphabet = "*?[]\\^-ab";
+    for (int i = 0; i < 1_000_000 / 10; i++) {
+      String p = randomString(rnd, alphabet, rnd.nextInt(20));
+      String s = randomString(rnd, alphabet, rnd.nextInt(20));
+      Glob.matches(p.getBytes(StandardCharsets.ISO_8859_1), s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  private static String randomString(ThreadLocalRandom rnd, String alphabet, int len) {
+    StringBuilder sb = new StringBuilder(len);
+    for (int i = 0; i < len; i++) {
+      sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  /** DEBUG JMAP: heap and memory pool usage from the JVM. */
+  static String heapReport() {
+    StringBuilder sb = new StringBuilder();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
+    sb.append("heap_used:").append(heap.getUsed()).append("\r\n")
+        .append("heap_committed:").append(heap.getCommitted()).append("\r\n")
+        .append("heap_max:").append(heap.getMax()).append("\r\n")
+        .append("nonheap_used:").append(nonHeap.getUsed()).append("\r\n")
+        .append("nonheap_committed:").append(nonHeap.getCommitted()).append("\r\n");
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage u = pool.getUsage();
+      sb.append("pool:").append(pool.getName().replace(' ', '_')).append(":used=").append(u.getUsed())
+          .append(",committed=").append(u.getCommitted()).append(",max=").append(u.getMax()).append("\r\n");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.cairn.core.server;
+
+import dev.cairn.api.command.Arg;
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Group;
+import dev.cairn.api.command.KeyFlag;
+import dev.cairn.api.command.KeySpec;
+import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
+
+/**
+ * MEMORY USAGE / HELP. DOCTOR, STATS, MALLOC-STATS and PURGE describe an allocator Cairn does not have, so they are
+ * not offered.
+ */
+public final class MemoryCommands implements CommandFamily {
+  static final CommandSpec MEMORY = CommandSpec.command("memory", -2).group(Group.SERVER).since("4.0.0")
+      .summary("A container for memory diagnostics commands.").complexity("Depends on subcommand.").build();
+  static final CommandSpec USAGE = CommandSpec.subcommand("memory", "usage", -3).group(Group.SERVER).since("4.0.0")
+      .flags(Flag.READONLY).key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RO))
+      .summary("Estimates the memory usage of a key.").complexity("O(N) where N is the number of samples.")
+      .args(Arg.key("key", 0), Arg.integer("count").withToken("SAMPLES").optional()).build();
+  static final CommandSpec HELP = CommandSpec.subcommand("memory", "help", 2).group(Group.SERVER).since("4.0.0")
+      .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
+      .complexity("O(1)").build();
+
+  @Override
+  public void register(CommandRegistry r) {
+    r.addContainer(MEMORY);
+    r.add(USAGE, MemoryCommands::usage);
+    r.add(HELP, (c, a) -> Help.reply(c.reply(), "MEMORY",
+        "USAGE <key> [SAMPLES <count>]",
+        "    Return memory in bytes used by <key> and its value. Nested values are",
+        "    sampled up to <count> times (default: 5, 0 means sample all)."));
+  }
+
+  /** MEMORY USAGE key [SAMPLES count] */
+  static void usage(CommandContext c, Args a) {
+    long samples = 5;
+    for (int i = 3; i < a.size(); i++) {
+      if (a.is(i, "samples") && i + 1 < a.size()) {
+        samples = a.longArg(++i);
+        if (samples < 0) {
+          throw Errors.SYNTAX;
+        }
+        if (samples == 0) {
+          samples = Long.MAX_VALUE;
+        }
+      } else {
+        throw Errors.SYNTAX;
+      }
+    }
+    Entry e = ((Db) c.db()).peek(a.get(2));
+    if (e == null) {
+      c.reply().nullBulk();
+      return;
+    }
+    Object v = e.value();
+    if (v instanceof byte[] b) {
+      c.reply().integer(MemoryEstimate.stringKey(e.key, b));
+      return;
+    }
+    long bytes = ((RedisValue) v).estimatedBytes((int) Math.min(Integer.MAX_VALUE, samples));
+    if (bytes < 0) {
+      throw RedisException.err("MEMORY USAGE is not available yet for values of type '"
+          + ((RedisValue) v).typeName() + "'");
+    }
+    c.reply().integer(MemoryEstimate.ENTRY + MemoryEstimate.BUCKET + MemoryEstimate.byteArray(e.key.length) + bytes);
+  }
+}

@@ -1,0 +1,388 @@
+package dev.cairn.core.server;
+
+import dev.cairn.core.Engine;
+import dev.cairn.core.command.Command;
+import dev.cairn.core.config.ServerParams;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.KeyspaceStats;
+import dev.cairn.core.keyspace.LruClock;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The text of INFO: Redis's sections and field names. Fields whose subsystem Cairn does not have yet (forks, AOF,
+ * replicas) report that state truthfully (0, "ok", -1 as an idle Redis does); memory figures come from the JVM and the
+ * OS (docs/INFO.md says what each measures). Fields Cairn cannot measure are left out rather than invented.
+ */
+public final class ServerInfo {
+  static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
+      "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+  /** "all": the default sections plus these; "everything" adds module-generated sections, of which there are none. */
+  static final List<String> ALL_EXTRA = List.of("commandstats");
+
+  private final Engine engine;
+
+  public ServerInfo(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** The sections an INFO call with these arguments asks for, in output order. */
+  public static Set<String> sections(List<String> args) {
+    Set<String> wanted = new LinkedHashSet<>();
+    boolean all = false;
+    for (String a : args) {
+      String s = a.toLowerCase(Locale.ROOT);
+      switch (s) {
+        case "default" -> wanted.addAll(DEFAULT_SECTIONS);
+        case "all", "everything" -> all = true;
+        default -> wanted.add(s);
+      }
+    }
+    if (args.isEmpty()) {
+      wanted.addAll(DEFAULT_SECTIONS);
+    }
+    if (all) {
+      Set<String> ordered = new LinkedHashSet<>(DEFAULT_SECTIONS);
+      ordered.addAll(ALL_EXTRA);
+      ordered.addAll(wanted);
+      return ordered;
+    }
+    return wanted;
+  }
+
+  /** The INFO text for these sections (unknown ones give nothing). */
+  public String render(Set<String> sections) {
+    StringBuilder out = new StringBuilder();
+    String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
+        "commandstats", "errorstats", "cluster", "keyspace"};
+    for (String s : order) {
+      if (!sections.contains(s)) {
+        continue;
+      }
+      Lines l = new Lines(out);
+      switch (s) {
+        case "server" -> server(l.title("Server"));
+        case "clients" -> clients(l.title("Clients"));
+        case "memory" -> memory(l.title("Memory"));
+        case "persistence" -> persistence(l.title("Persistence"));
+        case "stats" -> stats(l.title("Stats"));
+        case "replication" -> replication(l.title("Replication"));
+        case "cpu" -> cpu(l.title("CPU"));
+        case "modules" -> l.title("Modules");
+        case "commandstats" -> commandstats(l.title("Commandstats"));
+        case "errorstats" -> errorstats(l.title("Errorstats"));
+        case "cluster" -> l.title("Cluster").field("cluster_enabled", 0);
+        case "keyspace" -> keyspace(l.title("Keyspace"));
+        default -> { }
+      }
+    }
+    return out.toString();
+  }
+
+  /** Appends {@code name:value\r\n} lines; a blank line separates sections. */
+  static final class Lines {
+    private final StringBuilder sb;
+
+    Lines(StringBuilder sb) {
+      this.sb = sb;
+    }
+
+    Lines title(String t) {
+      if (sb.length() > 0) {
+        sb.append("\r\n");
+      }
+      sb.append("# ").append(t).append("\r\n");
+      return this;
+    }
+
+    Lines field(String name, Object value) {
+      sb.append(name).append(':').append(value).append("\r\n");
+      return this;
+    }
+  }
+
+  private void server(Lines l) {
+    ServerParams p = engine.params();
+    ServerStats st = engine.stats();
+    long uptime = (System.currentTimeMillis() - st.startMillis) / 1000;
+    l.field("redis_version", Engine.REDIS_VERSION)
+        .field("cairn_version", Engine.CAIRN_VERSION)
+        .field("redis_git_sha1", "00000000")
+        .field("redis_git_dirty", 0)
+        .field("redis_mode", "standalone")
+        .field("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+            + System.getProperty("os.arch"))
+        .field("arch_bits", "64".equals(System.getProperty("sun.arch.data.model")) ? 64 : 32)
+        .field("monotonic_clock", "System.nanoTime")
+        .field("multiplexing_api", engine.transport)
+        .field("java_version", System.getProperty("java.version"))
+        .field("process_id", ProcessHandle.current().pid())
+        .field("process_supervised", "no")
+        .field("run_id", engine.runId)
+        .field("tcp_port", engine.listeningPort)
+        .field("server_time_usec", System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000)
+        .field("uptime_in_seconds", uptime)
+        .field("uptime_in_days", uptime / 86400)
+        .field("hz", p.effectiveHz())
+        .field("configured_hz", p.hz.value)
+        .field("lru_clock", LruClock.now(System.currentTimeMillis()))
+        .field("executable", ProcessHandle.current().info().command().orElse(""))
+        .field("config_file", engine.config().configFile == null ? "" : engine.config().configFile)
+        .field("io_threads_active", 0);
+  }
+
+  private void clients(Lines l) {
+    l.field("connected_clients", engine.clients().size())
+        .field("cluster_connections", 0)
+        .field("maxclients", engine.params().maxclients.value)
+        .field("blocked_clients", 0)
+        .field("tracking_clients", 0)
+        .field("clients_in_timeout_table", 0)
+        .field("total_blocking_keys", 0)
+        .field("total_blocking_keys_on_nokey", 0);
+  }
+
+  private void memory(Lines l) {
+    ServerStats st = engine.stats();
+    long used = usedMemory();
+    st.notePeakMemory(used);
+    long rss = residentSetSize();
+    long total = totalSystemMemory();
+    long max = engine.params().memory.maxmemory.value;
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    l.field("used_memory", used)
+        .field("used_memory_human", human(used))
+        .field("used_memory_rss", rss)
+        .field("used_memory_rss_human", human(rss))
+        .field("used_memory_peak", st.peakMemory)
+        .field("used_memory_peak_human", human(st.peakMemory))
+        .field("used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%",
+            st.peakMemory == 0 ? 0 : used * 100.0 / st.peakMemory))
+        .field("used_memory_startup", st.startupMemory)
+        .field("total_system_memory", total)
+        .field("total_system_memory_human", human(total))
+        .field("maxmemory", max)
+        .field("maxmemory_human", human(max))
+        .field("maxmemory_policy", engine.params().memory.maxmemoryPolicy.value)
+        .field("mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used))
+        .field("mem_fragmentation_bytes", rss - used)
+        .field("mem_allocator", "jvm")
+        .field("jvm_heap_committed", heap.getCommitted())
+        .field("jvm_heap_max", heap.getMax())
+        .field("lazyfree_pending_objects", 0)
+        .field("lazyfreed_objects", 0);
+  }
+
+  private void persistence(Lines l) {
+    ServerStats st = engine.stats();
+    l.field("loading", 0)
+        .field("async_loading", 0)
+        .field("rdb_changes_since_last_save", st.dirty)
+        .field("rdb_bgsave_in_progress", 0)
+        .field("rdb_last_save_time", st.lastSaveMillis / 1000)
+        .field("rdb_last_bgsave_status", "ok")
+        .field("rdb_last_bgsave_time_sec", -1)
+        .field("rdb_current_bgsave_time_sec", -1)
+        .field("rdb_saves", 0)
+        .field("aof_enabled", 0)
+        .field("aof_rewrite_in_progress", 0)
+        .field("aof_rewrite_scheduled", 0)
+        .field("aof_last_rewrite_time_sec", -1)
+        .field("aof_current_rewrite_time_sec", -1)
+        .field("aof_last_bgrewrite_status", "ok")
+        .field("aof_rewrites", 0)
+        .field("aof_rewrites_consecutive_failures", 0)
+        .field("aof_last_write_status", "ok")
+        .field("module_fork_in_progress", 0);
+  }
+
+  private void stats(Lines l) {
+    ServerStats st = engine.stats();
+    KeyspaceStats ks = engine.keyspace().stats;
+    InstantaneousMetrics im = st.instantaneous;
+    l.field("total_connections_received", st.totalConnectionsReceived)
+        .field("total_commands_processed", st.totalCommandsProcessed)
+        .field("instantaneous_ops_per_sec", im.perSecond(InstantaneousMetrics.Metric.COMMANDS))
+        .field("total_net_input_bytes", st.netInputBytes)
+        .field("total_net_output_bytes", st.netOutputBytes)
+        .field("total_net_repl_input_bytes", 0)
+        .field("total_net_repl_output_bytes", 0)
+        .field("instantaneous_input_kbps", kbps(im.perSecond(InstantaneousMetrics.Metric.NET_INPUT)))
+        .field("instantaneous_output_kbps", kbps(im.perSecond(InstantaneousMetrics.Metric.NET_OUTPUT)))
+        .field("instantaneous_input_repl_kbps", "0.00")
+        .field("instantaneous_output_repl_kbps", "0.00")
+        .field("rejected_connections", st.rejectedConnections)
+        .field("sync_full", 0)
+        .field("sync_partial_ok", 0)
+        .field("sync_partial_err", 0)
+        .field("expired_keys", ks.expiredKeys)
+        .field("expired_time_cap_reached_count", ks.expiredTimeCapReachedCount)
+        .field("evicted_keys", 0)
+        .field("evicted_clients", 0)
+        .field("keyspace_hits", ks.keyspaceHits)
+        .field("keyspace_misses", ks.keyspaceMisses)
+        .field("pubsub_channels", 0)
+        .field("pubsub_patterns", 0)
+        .field("pubsubshard_channels", 0)
+        .field("latest_fork_usec", 0)
+        .field("total_forks", 0)
+        .field("unexpected_error_replies", st.unexpectedErrorReplies)
+        .field("total_error_replies", st.totalErrorReplies)
+        .field("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections)
+        .field("client_output_buffer_limit_disconnections", st.clientOutputBufferLimitDisconnections);
+  }
+
+  private void replication(Lines l) {
+    l.field("role", "master")
+        .field("connected_slaves", 0)
+        .field("master_failover_state", "no-failover")
+        .field("master_replid", engine.replId)
+        .field("master_replid2", engine.replId2)
+        .field("master_repl_offset", 0)
+        .field("second_repl_offset", -1)
+        .field("repl_backlog_active", 0)
+        .field("repl_backlog_size", engine.params().replication.replBacklogSize.value)
+        .field("repl_backlog_first_byte_offset", 0)
+        .field("repl_backlog_histlen", 0);
+  }
+
+  private void cpu(Lines l) {
+    double[] userSys = processCpuSeconds();
+    var threads = ManagementFactory.getThreadMXBean();
+    // INFO runs on the engine thread, so "current thread" is the main thread
+    double mainTotal = threads.getCurrentThreadCpuTime() / 1e9;
+    double mainUser = threads.getCurrentThreadUserTime() / 1e9;
+    l.field("used_cpu_sys", seconds(userSys[1]))
+        .field("used_cpu_user", seconds(userSys[0]))
+        .field("used_cpu_sys_children", "0.000000")
+        .field("used_cpu_user_children", "0.000000")
+        .field("used_cpu_sys_main_thread", seconds(Math.max(0, mainTotal - mainUser)))
+        .field("used_cpu_user_main_thread", seconds(mainUser));
+  }
+
+  private void commandstats(Lines l) {
+    for (Command c : engine.commands().all()) {
+      commandstat(l, c);
+    }
+  }
+
+  private static void commandstat(Lines l, Command c) {
+    if (c.calls > 0 || c.failedCalls > 0 || c.rejectedCalls > 0) {
+      l.field("cmdstat_" + c.fullName(), "calls=" + c.calls + ",usec=" + c.microseconds + ",usec_per_call="
+          + String.format(Locale.ROOT, "%.2f", c.calls == 0 ? 0.0 : (float) c.microseconds / c.calls)
+          + ",rejected_calls=" + c.rejectedCalls + ",failed_calls=" + c.failedCalls);
+    }
+    for (Command sub : c.subcommands.values()) {
+      commandstat(l, sub);
+    }
+  }
+
+  private void errorstats(Lines l) {
+    for (Map.Entry<String, Long> e : engine.stats().errorCounts.entrySet()) {
+      l.field("errorstat_" + e.getKey(), "count=" + e.getValue());
+    }
+  }
+
+  private void keyspace(Lines l) {
+    for (int i = 0; i < engine.keyspace().databases(); i++) {
+      Db db = engine.keyspace().db(i);
+      if (db.size() > 0) {
+        l.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=" + averageTtl(db));
+      }
+    }
+  }
+
+  /** An estimate of the mean time to live of keys with one, from a sample (Redis estimates it by sampling too). */
+  private long averageTtl(Db db) {
+    if (db.expiresSize() == 0) {
+      return 0;
+    }
+    long now = engine.keyspace().now();
+    long sum = 0;
+    int n = 0;
+    for (int i = 0; i < 32; i++) {
+      Entry e = db.randomVolatile();
+      if (e != null && e.expireAt() > now) {
+        sum += e.expireAt() - now;
+        n++;
+      }
+    }
+    return n == 0 ? 0 : sum / n;
+  }
+
+  // ---- measurements
+
+  /** Bytes of Java heap in use: what the engine's data and buffers occupy, garbage not yet collected included. */
+  public static long usedMemory() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  /** Resident set size from /proc (Linux); elsewhere the committed heap and non-heap. */
+  static long residentSetSize() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (Exception e) {
+      // not Linux: fall back to what the JVM has committed
+    }
+    var mem = ManagementFactory.getMemoryMXBean();
+    return mem.getHeapMemoryUsage().getCommitted() + mem.getNonHeapMemoryUsage().getCommitted();
+  }
+
+  static long totalSystemMemory() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return 0;
+  }
+
+  /** User and system CPU seconds of the process: from /proc on Linux, else the total counted as user time. */
+  static double[] processCpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      double ticks = 100.0; // USER_HZ, 100 on every Linux the JVM supports
+      return new double[] {Long.parseLong(f[11]) / ticks, Long.parseLong(f[12]) / ticks};
+    } catch (Exception e) {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        return new double[] {os.getProcessCpuTime() / 1e9, 0};
+      }
+      return new double[] {0, 0};
+    }
+  }
+
+  private static String seconds(double s) {
+    return String.format(Locale.ROOT, "%.6f", s);
+  }
+
+  private static String kbps(long bytesPerSecond) {
+    return String.format(Locale.ROOT, "%.2f", bytesPerSecond / 1024.0);
+  }
+
+  /** Redis's bytesToHuman: 512B, 1.50K, 2.00M, ... */
+  public static String human(long n) {
+    double d = n;
+    if (n < 1024) {
+      return n + "B";
+    }
+    String[] units = {"K", "M", "G", "T", "P", "E"};
+    int u = -1;
+    while (d >= 1024 && u < units.length - 1) {
+      d /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.2f%s", d, units[u]);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.cairn.core.type.string;
+
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.keyspace.Database;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.reply.Reply;
+import dev.cairn.core.connection.Session;
+
+/**
+ * Reads string values, whichever form they take: a plain {@code byte[]} (what SET stores: Redis's int and embstr
+ * encodings, or raw when long) or a {@link RawString} (a string changed in place). Every command that reads a string
+ * goes through here.
+ */
+public final class StringValues {
+  private StringValues() {}
+
+  private static final long DEFAULT_MAX_BULK_LEN = 512L * 1024 * 1024;
+
+  /** Whether {@code value} is a string (in either form). */
+  public static boolean isString(Object value) {
+    return value instanceof byte[] || value instanceof RawString;
+  }
+
+  /**
+   * The string's bytes, exactly sized, or null if {@code value} is not a string. A {@link RawString}'s bytes are copied,
+   * so the array returned is never one that later changes in place.
+   */
+  public static byte[] bytes(Object value) {
+    if (value instanceof byte[] b) {
+      return b;
+    }
+    if (value instanceof RawString r) {
+      return r.toBytes();
+    }
+    return null;
+  }
+
+  /** A string value that shares nothing mutable with {@code value} (COPY): the same form, so the same encoding. */
+  public static Object copy(Object value) {
+    return value instanceof RawString r ? r.copy() : value;
+  }
+
+  /** The buffer holding a string's bytes (valid up to {@link #length}); null for null; WRONGTYPE for other types. */
+  static byte[] array(Object value) {
+    if (value instanceof byte[] b) {
+      return b;
+    }
+    if (value instanceof RawString r) {
+      return r.array();
+    }
+    if (value == null) {
+      return null;
+    }
+    throw Errors.WRONGTYPE;
+  }
+
+  /** A string's length in bytes (0 for null); WRONGTYPE for other types. */
+  static int length(Object value) {
+    if (value instanceof byte[] b) {
+      return b.length;
+    }
+    if (value instanceof RawString r) {
+      return r.length();
+    }
+    if (value == null) {
+      return 0;
+    }
+    throw Errors.WRONGTYPE;
+  }
+
+  /** Writes a string value as a bulk reply; WRONGTYPE for other types. */
+  static void reply(Reply reply, Object value) {
+    if (value instanceof byte[] b) {
+      reply.bulk(b);
+    } else if (value instanceof RawString r) {
+      reply.bulk(r.array(), 0, r.length());
+    } else {
+      throw Errors.WRONGTYPE;
+    }
+  }
+
+  /** Parses a string value as a strict 64-bit integer (Redis's string2ll), or throws {@code error}. */
+  static long parseLong(Object value, RedisException error) {
+    byte[] b = array(value);
+    int n = length(value);
+    long v = Args.parseLongOrMin(b, 0, n);
+    if (v == Long.MIN_VALUE && !isMinLong(b, n)) {
+      throw error;
+    }
+    return v;
+  }
+
+  private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static boolean isMinLong(byte[] b, int n) {
+    return java.util.Arrays.equals(b, 0, n, MIN_LONG, 0, MIN_LONG.length);
+  }
+
+  /**
+   * The value at {@code key} as a {@link RawString} of at least {@code minLength} bytes (zero-padded), for changing in
+   * place: a missing key is created, a plain string converted (keeping its time to live). {@code current} is what a
+   * write lookup of the key returned; WRONGTYPE if it is not a string.
+   */
+  static RawString forWrite(Database db, byte[] key, Object current, int minLength) {
+    if (current instanceof RawString r) {
+      r.growZero(minLength);
+      return r;
+    }
+    RawString r;
+    if (current == null) {
+      r = RawString.zeros(minLength);
+    } else if (current instanceof byte[] b) {
+      r = RawString.copyOf(b, b.length, minLength);
+    } else {
+      throw Errors.WRONGTYPE;
+    }
+    db.set(key, r, true);
+    return r;
+  }
+
+  /** proto-max-bulk-len: the largest string a command may build. */
+  static long maxLength(CommandContext c) {
+    long max = c instanceof Session s ? s.engine.params().protoMaxBulkLen.value : DEFAULT_MAX_BULK_LEN;
+    return Math.min(max, RawString.MAX_LENGTH);
+  }
+
+  /** Throws "string exceeds maximum allowed size" unless a string of {@code size + append} bytes is allowed. */
+  static void checkLength(CommandContext c, long size, long append) {
+    long total = size + append;
+    if (total > maxLength(c) || total < 0) {
+      throw Errors.STRING_TOO_LONG;
+    }
+  }
+}
