@@ -69,6 +69,17 @@ public final class Blocking {
     return waiterBySession.size();
   }
 
+  /** The number of blocked clients with a deadline (INFO clients_in_timeout_table). */
+  public int clientsWithTimeout() {
+    int n = 0;
+    for (Waiter w : waiterBySession.values()) {
+      if (w.timer != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The number of keys with waiters (INFO total_blocking_keys). */
   public int blockingKeys() {
     return waitersByKey.size();
@@ -76,6 +87,15 @@ public final class Blocking {
 
   public boolean isBlocked(Session s) {
     return waiterBySession.containsKey(s);
+  }
+
+  /** Whether the command {@code s} just ran left it waiting (it blocked, or blocked again when run again). */
+  public boolean waitsAfterRun(Session s) {
+    Waiter w = waiterBySession.get(s);
+    if (w == null) {
+      return false;
+    }
+    return reprocessing != w || blockedAgain;
   }
 
   /**
@@ -172,6 +192,7 @@ public final class Blocking {
       return;
     }
     unblock(w);
+    countCall(w, false);
     w.onTimeout.accept(w.session.writer);
     w.session.connection.flush();
     w.session.resume();
@@ -188,6 +209,7 @@ public final class Blocking {
     }
     if (withError) {
       unblock(w);
+      countCall(w, true);
       s.writer.error(RedisException.of("UNBLOCKED", "client unblocked via CLIENT UNBLOCK"));
       engine.stats().countError("UNBLOCKED");
       s.connection.flush();
@@ -196,6 +218,20 @@ public final class Blocking {
       timeout(w);
     }
     return true;
+  }
+
+  /** Counts the call of a blocked command that ends without being served (the dispatcher did not count it). */
+  private void countCall(Waiter w, boolean failed) {
+    dev.cairn.core.command.Command cmd = engine.commands().lookup(w.command[0]);
+    if (cmd != null && cmd.isContainer() && w.command.length > 1) {
+      cmd = cmd.subcommand(w.command[1]);
+    }
+    if (cmd != null) {
+      cmd.calls++;
+      if (failed) {
+        cmd.failedCalls++;
+      }
+    }
   }
 
   /** Forgets a client that disconnected while blocked. */

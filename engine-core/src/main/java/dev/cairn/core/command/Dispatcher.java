@@ -144,7 +144,10 @@ public final class Dispatcher {
     e.keyspace().noTouch = false;
 
     Command stats = cmd;
-    stats.calls++;
+    // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
+    if (!e.blocking().waitsAfterRun(s)) {
+      stats.calls++;
+    }
     stats.microseconds += nanos / 1000;
     if (failed) {
       stats.failedCalls++;

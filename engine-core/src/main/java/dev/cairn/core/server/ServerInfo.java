@@ -143,10 +143,10 @@ public final class ServerInfo {
     l.field("connected_clients", engine.clients().size())
         .field("cluster_connections", 0)
         .field("maxclients", engine.params().maxclients.value)
-        .field("blocked_clients", 0)
+        .field("blocked_clients", engine.blocking().blockedClients() + engine.pauses().waitingCount())
         .field("tracking_clients", 0)
-        .field("clients_in_timeout_table", 0)
-        .field("total_blocking_keys", 0)
+        .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout())
+        .field("total_blocking_keys", engine.blocking().blockingKeys())
         .field("total_blocking_keys_on_nokey", 0);
   }
 

@@ -256,6 +256,25 @@ class BlockingIT extends ServerTestBase {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("Blocking command accounted only once in commandstats")
+  void aBlockedCommandCountsOnceAndInfoShowsTheWaiters() throws Exception {
+    jedis.configResetStat();
+    RawClient c = raw();
+    Future<String> reply = send(c, "BLPOP", "k", "0");
+    awaitBlocked(1);
+    String clients = jedis.info("clients");
+    assertTrue(clients.contains("blocked_clients:1\r\n"), clients);
+    assertTrue(clients.contains("total_blocking_keys:1\r\n"), clients);
+    assertTrue(clients.contains("clients_in_timeout_table:0\r\n"), clients);
+    jedis.lpush("k", "1");
+    assertEquals(arr("k", "1"), reply.get(10, TimeUnit.SECONDS));
+    assertTrue(jedis.info("commandstats").contains("cmdstat_blpop:calls=1,"), jedis.info("commandstats"));
+    assertEquals("*-1\r\n", c.command("BLPOP", "k", "0.05").readReply());
+    assertTrue(jedis.info("commandstats").contains("cmdstat_blpop:calls=2,"), jedis.info("commandstats"));
+    assertTrue(jedis.info("clients").contains("blocked_clients:0\r\n"));
+  }
+
+  @Test
   void manyConcurrentProducersAndConsumersLoseNothing() throws Exception {
     int consumers = 8;
     int perConsumer = 50;

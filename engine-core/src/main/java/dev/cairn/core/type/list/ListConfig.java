@@ -33,4 +33,21 @@ public final class ListConfig {
     Params.Num p = compressDepth;
     return p == null ? 0 : (int) p.value;
   }
+
+  /** Redis's default packed threshold: elements this big or bigger always get a node of their own. */
+  static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
+  private static volatile long packedThreshold = DEFAULT_PACKED_THRESHOLD;
+
+  /** DEBUG QUICKLIST-PACKED-THRESHOLD: 0 restores the default; false if out of range (up to 4gb - 1mb). */
+  public static boolean setPackedThreshold(long sz) {
+    if (sz < 0 || sz > (1L << 32) - (1 << 20)) {
+      return false;
+    }
+    packedThreshold = sz == 0 ? DEFAULT_PACKED_THRESHOLD : sz;
+    return true;
+  }
+
+  static long packedThreshold() {
+    return packedThreshold;
+  }
 }

@@ -74,6 +74,10 @@ public final class ListValue implements RedisValue, SortSource {
   }
 
   private static boolean isLarge(long len, int fill) {
+    long threshold = ListConfig.packedThreshold();
+    if (threshold != ListConfig.DEFAULT_PACKED_THRESHOLD) {
+      return len >= threshold; // DEBUG QUICKLIST-PACKED-THRESHOLD
+    }
     return fill >= 0 ? len > SIZE_SAFETY_LIMIT : len > byteLimit(fill);
   }
 
