@@ -36,7 +36,7 @@ public final class SortCommands implements CommandFamily {
       Arg.token("ALPHA").withToken("ALPHA").optional()};
 
   static final CommandSpec SORT = CommandSpec.command("sort", -2).group(Group.GENERIC).since("1.0.0")
-      .flags(Flag.WRITE, Flag.DENYOOM, Flag.MOVABLE_KEYS)
+      .flags(Flag.WRITE, Flag.DENYOOM)
       .acl(AclCategory.SET, AclCategory.SORTEDSET, AclCategory.LIST, AclCategory.DANGEROUS)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .key(KeySpec.unknown().unknownKeys().flags(KeyFlag.RO, KeyFlag.ACCESS)
@@ -50,7 +50,7 @@ public final class SortCommands implements CommandFamily {
           + "returned elements. When the elements are not sorted, complexity is O(N).")
       .args(withStore()).build();
   static final CommandSpec SORT_RO = CommandSpec.command("sort_ro", -2).group(Group.GENERIC).since("7.0.0")
-      .flags(Flag.READONLY, Flag.MOVABLE_KEYS)
+      .flags(Flag.READONLY)
       .acl(AclCategory.SET, AclCategory.SORTEDSET, AclCategory.LIST, AclCategory.DANGEROUS)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .key(KeySpec.unknown().unknownKeys().flags(KeyFlag.RO, KeyFlag.ACCESS)

@@ -275,6 +275,47 @@ class BlockingIT extends ServerTestBase {
   }
 
   @Test
+  void servedBlockingCommandsPropagateAsTheirNonBlockingForms() throws Exception {
+    List<String> effects = java.util.Collections.synchronizedList(new ArrayList<>());
+    dev.cairn.core.Propagation.Listener listener = (db, cmd) -> {
+      StringBuilder sb = new StringBuilder().append(db);
+      for (byte[] part : cmd) {
+        sb.append(' ').append(new String(part, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      effects.add(sb.toString());
+    };
+    onEngine(e -> {
+      e.propagation().addListener(listener);
+      return null;
+    });
+    try {
+      RawClient a = raw();
+      RawClient b = raw();
+      Future<String> ra = send(a, "BLMOVE", "src", "mid", "LEFT", "RIGHT", "0");
+      awaitBlocked(1);
+      assertEquals("+OK\r\n", b.command("SELECT", "2").readReply());
+      Future<String> rb = send(b, "BLMPOP", "0", "1", "other", "LEFT", "COUNT", "5");
+      awaitBlocked(2);
+      jedis.rpush("src", "v1", "v2");
+      assertEquals(bulk("v1"), ra.get(10, TimeUnit.SECONDS));
+      Jedis j2 = newJedis();
+      j2.select(2);
+      j2.rpush("other", "x", "y");
+      assertEquals("*2\r\n" + bulk("other") + arr("x", "y"), rb.get(10, TimeUnit.SECONDS));
+      assertEquals(arr("src", "v2"), a.command("BLPOP", "src", "0").readReply());
+      assertEquals(bulk("v1"), a.command("BRPOPLPUSH", "mid", "dst", "0").readReply());
+      awaitBlocked(0);
+      assertEquals(List.of("0 RPUSH src v1 v2", "0 LMOVE src mid LEFT RIGHT", "2 RPUSH other x y", "2 LPOP other 2",
+          "0 LPOP src", "0 RPOPLPUSH mid dst"), effects);
+    } finally {
+      onEngine(e -> {
+        e.propagation().removeListener(listener);
+        return null;
+      });
+    }
+  }
+
+  @Test
   void manyConcurrentProducersAndConsumersLoseNothing() throws Exception {
     int consumers = 8;
     int perConsumer = 50;

@@ -284,6 +284,58 @@ class ListIT extends ServerTestBase {
     assertEquals(arr(model.toArray(new String[0])), q("LRANGE", "big", "0", "-1"));
   }
 
+  @Test
+  void dumpAndRestoreRoundTripBothEncodings() throws Exception {
+    List<String> small = List.of("a", "1", "-1", "300", "70000", "-9223372036854775808", "x".repeat(100));
+    List<String> big = new ArrayList<>();
+    for (int k = 0; k < 2000; k++) {
+      big.add(k % 3 == 0 ? Integer.toString(k * 7919) : "element:" + k);
+    }
+    big.add("y".repeat(20000)); // larger than a node: a plain node of its own
+    big.add("tail");
+    for (List<String> values : List.of(small, big)) {
+      jedis.del("src", "copy");
+      jedis.rpush("src", values.toArray(new String[0]));
+      byte[] payload = jedis.dump("src");
+      assertEquals("OK", jedis.restore("copy", 0, payload));
+      assertEquals(values, jedis.lrange("copy", 0, -1));
+      assertEquals(jedis.objectEncoding("src"), jedis.objectEncoding("copy"));
+    }
+  }
+
+  @Test
+  void restoresAPayloadWrittenByRedis() throws Exception {
+    // DUMP of RPUSH dl a 1 -1 300 70000 "hello world" -9223372036854775808 9223372036854775807 x*100, by Redis 7.0
+    byte[] payload = java.util.HexFormat.of().parseHex("120102c33d409f1f9f00000009008161020101dfff02c12c02f270110104"
+        + "8b68656c6c6f20776f72036c640cf420224000038009f4ff8000047f09e06478e05a000166ff0a0008522021c6d92481");
+    assertEquals("OK", jedis.restore("dl", 0, payload));
+    assertEquals(List.of("a", "1", "-1", "300", "70000", "hello world", "-9223372036854775808",
+        "9223372036854775807", "x".repeat(100)), jedis.lrange("dl", 0, -1));
+    assertEquals("listpack", jedis.objectEncoding("dl"));
+    assertEquals(i(1), q("LREM", "dl", "0", "70000"));
+  }
+
+  @Test
+  void restoreRefusesABrokenListpack() throws Exception {
+    jedis.rpush("src", "a", "b", "c");
+    byte[] payload = jedis.dump("src");
+    // type, node count, container, string length, then the listpack: break its entry count (byte 4 + 4)
+    byte[] broken = payload.clone();
+    broken[8] = 7;
+    fixChecksum(broken);
+    redis.clients.jedis.exceptions.JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(
+        redis.clients.jedis.exceptions.JedisDataException.class, () -> jedis.restore("bad", 0, broken));
+    assertEquals("ERR Bad data format", e.getMessage());
+    assertEquals("OK", jedis.restore("good", 0, payload));
+  }
+
+  private static void fixChecksum(byte[] p) {
+    long crc = dev.cairn.core.rdb.Crc64.of(p, 0, p.length - 8);
+    for (int k = 0; k < 8; k++) {
+      p[p.length - 8 + k] = (byte) (crc >>> (8 * k));
+    }
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] out = new String[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);

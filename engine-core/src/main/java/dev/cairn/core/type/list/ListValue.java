@@ -164,6 +164,22 @@ public final class ListValue implements RedisValue, SortSource {
     }
   }
 
+  /** Node {@code i} (for the RDB codec). */
+  ListNode nodeAt(int i) {
+    return node(i);
+  }
+
+  /** Appends a node read from an RDB payload. */
+  void appendLoadedNode(ListNode n) {
+    insertNode(nodeCount, n);
+    size += n.count;
+  }
+
+  /** After loading: one packed node within the limit is a listpack (Redis converts at load, the full limit). */
+  void settleAfterLoad(int fill) {
+    quicklist = !(nodeCount == 1 && !node(0).plain && !exceeds(fill, node(0).lpBytes(), node(0).count));
+  }
+
   // ---- ends
 
   /** Pushes {@code v} at the head or the tail. */
