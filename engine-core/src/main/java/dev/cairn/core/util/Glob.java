@@ -25,112 +25,110 @@ public final class Glob {
     return pattern.length == 1 && pattern[0] == '*';
   }
 
-  private static boolean matches(byte[] p, int pi, int pe, byte[] s, int si, int se, boolean nocase, int depth) {
-    // nesting is bounded like Redis (which gives up past 1000 levels) so that hostile patterns cannot overflow the stack
-    if (depth > 1000) {
-      return false;
-    }
-    while (pi < pe && si <= se) {
-      byte c = p[pi];
-      switch (c) {
-        case '*' -> {
+  /**
+   * Iterative matching with one backtrack point (the last {@code *} seen): O(pattern x subject) at worst, so patterns
+   * such as {@code a*a*a*a*a*b} cannot make a KEYS or SCAN take exponential time.
+   */
+  private static boolean matches(byte[] p, int pi, int pe, byte[] s, int si, int se, boolean nocase, int unused) {
+    int starP = -1;
+    int starS = -1;
+    while (si < se) {
+      if (pi < pe) {
+        byte c = p[pi];
+        if (c == '*') {
           while (pi + 1 < pe && p[pi + 1] == '*') {
             pi++;
           }
-          if (pi + 1 == pe) {
-            return true;
-          }
-          for (int k = si; k <= se; k++) {
-            if (matches(p, pi + 1, pe, s, k, se, nocase, depth + 1)) {
-              return true;
-            }
-          }
-          return false;
+          starP = pi++;
+          starS = si;
+          continue;
         }
-        case '?' -> {
-          if (si >= se) {
-            return false;
-          }
+        int next = matchOne(p, pi, pe, s[si], nocase);
+        if (next >= 0) {
+          pi = next;
           si++;
+          continue;
         }
-        case '[' -> {
-          if (si >= se) {
-            return false;
-          }
+      }
+      if (starP < 0) {
+        return false;
+      }
+      // let the last star swallow one more character and retry from just after it
+      pi = starP + 1;
+      si = ++starS;
+    }
+    while (pi < pe && p[pi] == '*') {
+      pi++;
+    }
+    return pi == pe;
+  }
+
+  /**
+   * Matches the single pattern element at {@code pi} ({@code ?}, a class, an escape or a literal) against {@code ch};
+   * returns the index after the element, or -1 if it does not match.
+   */
+  private static int matchOne(byte[] p, int pi, int pe, byte ch, boolean nocase) {
+    byte c = p[pi];
+    switch (c) {
+      case '?' -> {
+        return pi + 1;
+      }
+      case '[' -> {
+        pi++;
+        boolean not = pi < pe && p[pi] == '^';
+        if (not) {
           pi++;
-          boolean not = pi < pe && p[pi] == '^';
-          if (not) {
-            pi++;
+        }
+        boolean match = false;
+        while (true) {
+          if (pi >= pe) {
+            break; // an unterminated class ends with the pattern, as in Redis
           }
-          boolean match = false;
-          while (true) {
-            if (pi >= pe) {
-              pi--; // unterminated class: Redis treats the end as closing it
-              break;
-            }
-            if (p[pi] == '\\' && pi + 1 < pe) {
-              pi++;
-              if (eq(p[pi], s[si], nocase)) {
-                match = true;
-              }
-            } else if (p[pi] == ']') {
-              break;
-            } else if (pi + 2 < pe && p[pi + 1] == '-') {
-              int start = p[pi] & 0xFF;
-              int end = p[pi + 2] & 0xFF;
-              int ch = s[si] & 0xFF;
-              if (start > end) {
-                int t = start;
-                start = end;
-                end = t;
-              }
-              if (nocase) {
-                start = lower(start);
-                end = lower(end);
-                ch = lower(ch);
-              }
-              pi += 2;
-              if (ch >= start && ch <= end) {
-                match = true;
-              }
-            } else if (eq(p[pi], s[si], nocase)) {
+          if (p[pi] == '\\' && pi + 1 < pe) {
+            pi++;
+            if (eq(p[pi], ch, nocase)) {
               match = true;
             }
-            pi++;
+          } else if (p[pi] == ']') {
+            break;
+          } else if (pi + 2 < pe && p[pi + 1] == '-') {
+            int start = p[pi] & 0xFF;
+            int end = p[pi + 2] & 0xFF;
+            int x = ch & 0xFF;
+            if (start > end) {
+              int t = start;
+              start = end;
+              end = t;
+            }
+            if (nocase) {
+              start = lower(start);
+              end = lower(end);
+              x = lower(x);
+            }
+            pi += 2;
+            if (x >= start && x <= end) {
+              match = true;
+            }
+          } else if (eq(p[pi], ch, nocase)) {
+            match = true;
           }
-          if (not) {
-            match = !match;
-          }
-          if (!match) {
-            return false;
-          }
-          si++;
-        }
-        case '\\' -> {
-          if (pi + 1 < pe) {
-            pi++;
-          }
-          if (si >= se || !eq(p[pi], s[si], nocase)) {
-            return false;
-          }
-          si++;
-        }
-        default -> {
-          if (si >= se || !eq(c, s[si], nocase)) {
-            return false;
-          }
-          si++;
-        }
-      }
-      pi++;
-      if (si == se) {
-        while (pi < pe && p[pi] == '*') {
           pi++;
         }
-        break;
+        if (not) {
+          match = !match;
+        }
+        return match ? Math.min(pi + 1, pe) : -1;
+      }
+      case '\\' -> {
+        if (pi + 1 < pe) {
+          pi++;
+        }
+        return eq(p[pi], ch, nocase) ? pi + 1 : -1;
+      }
+      default -> {
+        return eq(c, ch, nocase) ? pi + 1 : -1;
       }
     }
-    return pi == pe && si == se;
   }
 
   private static boolean eq(byte a, byte b, boolean nocase) {
