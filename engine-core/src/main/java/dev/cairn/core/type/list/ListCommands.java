@@ -197,7 +197,7 @@ public final class ListCommands implements CommandFamily {
       return;
     }
     if (!hasCount) {
-      r.bulk(list.pop(head));
+      list.pop(head, r);
       popped(c, db, key, list, head, 1);
       return;
     }
@@ -210,7 +210,7 @@ public final class ListCommands implements CommandFamily {
   static void popInto(ListValue list, boolean head, long n, Reply r) {
     r.array((int) n);
     for (long i = 0; i < n; i++) {
-      r.bulk(list.pop(head));
+      list.pop(head, r);
     }
   }
 

@@ -201,7 +201,7 @@ public final class ListMoveCommands implements CommandFamily {
         Reply r = c.reply();
         r.array(2);
         r.bulk(key);
-        r.bulk(list.pop(head));
+        list.pop(head, r);
         ListCommands.popped(c, db, key, list, head, 1);
         c.propagate(head ? LPOP_NAME : RPOP_NAME, key);
         return;

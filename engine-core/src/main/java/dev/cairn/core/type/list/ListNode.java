@@ -29,6 +29,11 @@ final class ListNode {
   }
 
   void pushTail(byte[] v, int size) {
+    pushTail(v, size, ListPack.intValue(v));
+  }
+
+  /** Appends {@code v} ({@code size} bytes as an entry, {@link ListPack#intValue} {@code iv}). */
+  void pushTail(byte[] v, int size, long iv) {
     if (buf.length - end < size) {
       int used = end - start;
       byte[] nb = new byte[used + size + (used >> 1)];
@@ -37,11 +42,12 @@ final class ListNode {
       start = 0;
       end = used;
     }
-    end = ListPack.write(buf, end, v);
+    end = ListPack.write(buf, end, v, iv);
     count++;
   }
 
-  void pushHead(byte[] v, int size) {
+  /** Prepends {@code v} ({@code size} bytes as an entry, {@link ListPack#intValue} {@code iv}). */
+  void pushHead(byte[] v, int size, long iv) {
     if (start < size) {
       int used = end - start;
       int cap = used + size + (used >> 1);
@@ -52,7 +58,7 @@ final class ListNode {
       end = cap;
     }
     start -= size;
-    ListPack.write(buf, start, v);
+    ListPack.write(buf, start, v, iv);
     count++;
   }
 

@@ -59,14 +59,22 @@ final class ListPack {
 
   /** The whole entry's size for {@code v}. */
   static int entrySize(byte[] v) {
-    long iv = intValue(v);
+    return entrySize(v, intValue(v));
+  }
+
+  /** The whole entry's size for {@code v} whose {@link #intValue} is {@code iv}. */
+  static int entrySize(byte[] v, long iv) {
     int body = iv != Long.MIN_VALUE ? intBodySize(iv) : strBodySize(v.length);
     return body + backlenSize(body);
   }
 
   /** Writes the entry for {@code v} at {@code p}; returns the position after it. */
   static int write(byte[] b, int p, byte[] v) {
-    long iv = intValue(v);
+    return write(b, p, v, intValue(v));
+  }
+
+  /** Writes the entry for {@code v} whose {@link #intValue} is {@code iv}; returns the position after it. */
+  static int write(byte[] b, int p, byte[] v, long iv) {
     int start = p;
     if (iv != Long.MIN_VALUE) {
       int body = intBodySize(iv);

@@ -184,7 +184,8 @@ public final class ListValue implements RedisValue, SortSource {
 
   /** Pushes {@code v} at the head or the tail. */
   public void push(byte[] v, boolean atHead, int fill) {
-    int sz = ListPack.entrySize(v);
+    long iv = ListPack.intValue(v);
+    int sz = ListPack.entrySize(v, iv);
     ListNode n;
     if (!quicklist) {
       if (nodeCount == 0) {
@@ -205,9 +206,9 @@ public final class ListValue implements RedisValue, SortSource {
       }
     }
     if (atHead) {
-      n.pushHead(v, sz);
+      n.pushHead(v, sz, iv);
     } else {
-      n.pushTail(v, sz);
+      n.pushTail(v, sz, iv);
     }
     size++;
   }
@@ -232,6 +233,26 @@ public final class ListValue implements RedisValue, SortSource {
       removeNode(ni);
     }
     return v;
+  }
+
+  /** Removes the head or tail element and writes it as a bulk string, straight from its node; not empty. */
+  public void pop(boolean atHead, Reply r) {
+    int ni = atHead ? 0 : nodeCount - 1;
+    ListNode n = node(ni);
+    if (atHead) {
+      int p = n.start;
+      ListPack.reply(n.buf, p, r);
+      n.start = p + ListPack.entryLen(n.buf, p);
+    } else {
+      int p = ListPack.prev(n.buf, n.end);
+      ListPack.reply(n.buf, p, r);
+      n.end = p;
+    }
+    n.count--;
+    size--;
+    if (n.count == 0) {
+      removeNode(ni);
+    }
   }
 
   /** Removes {@code k} elements from the head. */
@@ -287,9 +308,29 @@ public final class ListValue implements RedisValue, SortSource {
   /** Writes {@code count} elements from {@code start} (in range) as bulk strings, straight from the nodes. */
   public void replyRange(long start, long count, Reply r) {
     Cursor c = cursor(start, false);
+    int ni = c.ni;
+    ListNode n = c.node;
+    int p = c.pos;
     for (long i = 0; i < count; i++) {
-      ListPack.reply(c.node.buf, c.pos, r);
-      c.advance();
+      byte[] b = n.buf;
+      int e = b[p] & 0xFF;
+      int body;
+      // the common short string and small integer decoded inline; the rest by ListPack
+      if ((e & 0xC0) == 0x80) {
+        body = 1 + (e & 0x3F);
+        r.bulk(b, p + 1, e & 0x3F);
+      } else if ((e & 0x80) == 0) {
+        body = 1;
+        r.bulkLong(e);
+      } else {
+        ListPack.reply(b, p, r);
+        body = ListPack.bodySize(b, p);
+      }
+      p += body + ListPack.backlenSize(body);
+      if (p >= n.end && i + 1 < count) {
+        n = node(++ni);
+        p = n.start;
+      }
     }
   }
 
