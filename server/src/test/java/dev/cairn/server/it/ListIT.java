@@ -329,6 +329,24 @@ class ListIT extends ServerTestBase {
     assertEquals("OK", jedis.restore("good", 0, payload));
   }
 
+  @Test
+  void copyIsIndependentAndMemoryUsageCountsTheElements() throws Exception {
+    List<String> values = new ArrayList<>();
+    for (int k = 0; k < 5000; k++) {
+      values.add("element:" + k);
+    }
+    jedis.rpush("src", values.toArray(new String[0]));
+    assertEquals(i(1), q("COPY", "src", "dst"));
+    assertEquals(bulk("quicklist"), q("OBJECT", "ENCODING", "dst"));
+    q("LPUSH", "dst", "new");
+    q("RPOP", "src");
+    assertEquals(values, jedis.lrange("dst", 1, -1));
+    assertEquals(values.subList(0, 4999), jedis.lrange("src", 0, -1));
+    long usage = jedis.memoryUsage("src");
+    // about 15 bytes per element in packed nodes, plus the nodes
+    org.junit.jupiter.api.Assertions.assertTrue(usage > 5000 * 14 && usage < 5000 * 30, "usage " + usage);
+  }
+
   private static void fixChecksum(byte[] p) {
     long crc = dev.cairn.core.rdb.Crc64.of(p, 0, p.length - 8);
     for (int k = 0; k < 8; k++) {
