@@ -4,18 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.api.command.Args;
 import dev.cairn.api.command.CommandContext;
-import dev.cairn.core.CoreCommands;
-import dev.cairn.core.Engine;
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ServerParams;
-import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.Session;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,40 +17,25 @@ import org.junit.jupiter.api.Test;
  * the blocking commands answer as their non-blocking forms; and the events and effects writes leave behind.
  */
 class ListCommandsTest {
-  private Engine engine;
+  private InProcessEngine e;
   private Session session;
-  private final ByteBuf out = Unpooled.buffer();
-  private final List<String> events = new ArrayList<>();
-  private final List<String> propagated = new ArrayList<>();
+  private List<String> events;
+  private List<String> propagated;
 
   @BeforeEach
   void setUp() {
-    Config config = new Config();
-    engine = new Engine(config, new ServerParams(config), CoreCommands.families());
-    Connection none = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-        (p, m, a) -> m.getReturnType() == String.class ? "" : m.getReturnType() == boolean.class ? Boolean.FALSE
-            : m.getReturnType() == int.class ? 0 : m.getReturnType() == long.class ? 0L : null);
-    session = engine.connect(none, out);
-    engine.events().addListener((type, event, key, db) ->
-        events.add(event + ":" + new String(key, StandardCharsets.ISO_8859_1)));
-    engine.propagation().addListener((db, cmd) -> {
-      StringBuilder sb = new StringBuilder();
-      for (byte[] part : cmd) {
-        sb.append(sb.length() == 0 ? "" : " ").append(new String(part, StandardCharsets.ISO_8859_1));
-      }
-      propagated.add(sb.toString());
-    });
+    e = new InProcessEngine();
+    session = e.session;
+    events = e.events;
+    propagated = e.propagated;
   }
 
   private String run(String... args) {
-    session.execute(Args.of(args));
-    return take();
+    return e.run(args);
   }
 
   private String take() {
-    String reply = out.toString(StandardCharsets.ISO_8859_1);
-    out.clear();
-    return reply;
+    return e.take();
   }
 
   /** The session as a context on which block() is refused, as in MULTI. */
@@ -70,8 +47,8 @@ class ListCommandsTest {
           }
           try {
             return m.invoke(session, a);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
+          } catch (InvocationTargetException ex) {
+            throw ex.getCause();
           }
         });
   }
@@ -88,7 +65,7 @@ class ListCommandsTest {
     assertEquals("$-1\r\n", take());
     ListMoveCommands.mpop(c, Args.of("blmpop", "0", "2", "a", "b", "left"), 2, 0);
     assertEquals("*-1\r\n", take());
-    assertEquals(0, engine.blocking().blockedClients());
+    assertEquals(0, e.engine.blocking().blockedClients());
     // with data they serve as usual
     run("rpush", "b", "x", "y");
     ListMoveCommands.bpop(c, Args.of("blpop", "a", "b", "0"), true);
