@@ -9,6 +9,8 @@ import dev.cairn.core.generic.DatabaseCommands;
 import dev.cairn.core.generic.DumpRestoreCommands;
 import dev.cairn.core.generic.ExpireCommands;
 import dev.cairn.core.generic.KeyCommands;
+import dev.cairn.core.generic.ObjectCommand;
+import dev.cairn.core.generic.ScanCommands;
 import dev.cairn.core.sort.SortCommands;
 import dev.cairn.core.server.CommandCommands;
 import dev.cairn.core.server.DebugCommands;
@@ -18,8 +20,8 @@ import dev.cairn.core.server.LolwutCommand;
 import dev.cairn.core.server.MemoryCommands;
 import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
-import dev.cairn.core.generic.ObjectCommand;
-import dev.cairn.core.generic.ScanCommands;
+import dev.cairn.core.type.hash.HashCommands;
+import dev.cairn.core.type.hash.HashFieldExpiryCommands;
 import dev.cairn.core.type.string.BitCommands;
 import dev.cairn.core.type.string.BitfieldCommands;
 import dev.cairn.core.type.string.CounterCommands;
@@ -44,6 +46,8 @@ public final class CoreCommands {
         new DumpRestoreCommands(),
         new DatabaseCommands(),
         new StringCommands(),
+        new HashCommands(),
+        new HashFieldExpiryCommands(),
         new StringRangeCommands(),
         new CounterCommands(),
         new BitCommands(),

@@ -49,6 +49,7 @@ public final class Engine {
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
   private final ActiveExpiry activeExpiry;
+  private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
@@ -84,8 +85,15 @@ public final class Engine {
     this.params = params;
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
+    this.hashFieldExpiry = new dev.cairn.core.type.hash.HashFieldExpiryCycle(this);
+    rdbCodecs.register(new dev.cairn.core.type.hash.HashRdbCodec(
+        () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackEntries.value),
+        () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
+        dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     keyspace.setExpiryListener(this::keyExpired);
+    keyspace.setLfuSettings(() -> params.memory.maxmemoryPolicy.value.endsWith("-lfu"),
+        () -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
   }
 
@@ -191,6 +199,7 @@ public final class Engine {
     int hz = params.effectiveHz();
     // a quarter of each tick at most goes to expiry, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC
     activeExpiry.run(250_000_000L / hz);
+    hashFieldExpiry.run(250_000_000L / hz / 4); // hash fields with a TTL: a slice of the same budget
     for (int i = 0; i < keyspace.databases(); i++) {
       keyspace.db(i).rehash(100);
     }
@@ -200,7 +209,9 @@ public final class Engine {
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
-        if (!s.monitor && now - s.lastInteractionMillis > timeout * 1000) {
+        // as in Redis, monitors, subscribers and blocked or paused clients may idle for ever
+        boolean exempt = s.monitor || s.suspended() || s.type() == dev.cairn.core.connection.ClientType.PUBSUB;
+        if (!exempt && now - s.lastInteractionMillis > timeout * 1000) {
           s.connection.closeNow();
         }
       }
@@ -295,10 +306,13 @@ public final class Engine {
     java.time.Instant t = java.time.Instant.now();
     byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),
         s.connection.remoteAddress(), argv, argc);
-    for (Session m : monitors) {
+    // by index: a monitor closed for its output-buffer limit may leave the list meanwhile
+    for (int i = 0; i < monitors.size(); i++) {
+      Session m = monitors.get(i);
       if (!m.closing) {
         m.writer.raw(line);
         m.connection.flush();
+        m.connection.enforceOutputLimit();
       }
     }
   }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -123,9 +124,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (session.closing) {
           break;
         }
-        if (limits().limited(session.type())) {
-          enforceOutputLimit();
-        }
+        enforceOutputLimit();
       }
     } catch (RespDecoder.ProtocolException e) {
       protocolError(e.getMessage());
@@ -153,10 +152,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     return engine.params().clientOutputBufferLimit;
   }
 
-  /** Closes the client if its reply backlog is over the hard limit, or over the soft one for too long. */
-  private void enforceOutputLimit() {
+  @Override
+  public void enforceOutputLimit() {
     ClientType type = session.type();
     OutputBufferLimits l = limits();
+    if (closed || !l.limited(type)) {
+      return;
+    }
     long used = pendingOutputBytes();
     long hard = l.hard(type);
     long soft = l.soft(type);
@@ -199,8 +201,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   public void channelInactive(ChannelHandlerContext context) {
     closed = true;
     engine.disconnect(session);
-    in.release();
-    if (out.refCnt() > 0) {
+    releaseBuffers();
+  }
+
+  /** A channel torn down with its event loop (server shutdown) may skip channelInactive: free the buffers here too. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext context) {
+    releaseBuffers();
+  }
+
+  private void releaseBuffers() {
+    if (in != null && in.refCnt() > 0) {
+      in.release();
+    }
+    if (out != null && out.refCnt() > 0) {
       out.release();
     }
   }
@@ -343,11 +357,56 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     return session.authenticated;
   }
 
-  private static String format(SocketAddress a) {
+  /** {@code ip:port}, an IPv6 address in brackets and in its shortest form ({@code [::1]:6379}), as Redis shows them. */
+  static String format(SocketAddress a) {
     if (a instanceof InetSocketAddress i) {
+      if (i.getAddress() instanceof Inet6Address v6) {
+        return "[" + shortIpv6(v6.getAddress()) + "]:" + i.getPort();
+      }
       String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
       return host + ":" + i.getPort();
     }
     return a == null ? "" : a.toString();
+  }
+
+  /** RFC 5952 text, as inet_ntop writes it: lower-case hex, the longest run of two or more zero groups as "::". */
+  static String shortIpv6(byte[] b) {
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) {
+      g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+    }
+    int bestStart = -1;
+    int bestLen = 0;
+    for (int i = 0; i < 8; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    if (bestLen < 2) {
+      bestStart = -1;
+    }
+    StringBuilder sb = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(g[i]));
+    }
+    return sb.toString();
   }
 }

@@ -31,6 +31,17 @@ public final class CommandSpec {
   private final String replacedBy;
   private final String module;
   private final List<String> tips;
+  private final KeyFinder keyFinder;
+
+  /**
+   * Finds a command's keys and their flags from its arguments where the key specs cannot say them exactly (a spec
+   * with VARIABLE_FLAGS, like SET's, whose key is only read when GET is given). Used by COMMAND GETKEYS[ANDFLAGS].
+   */
+  @FunctionalInterface
+  public interface KeyFinder {
+    /** Reports each key's position and flags to {@code out}; returns false when the arguments are malformed. */
+    boolean find(byte[][] argv, int argc, java.util.function.ObjIntConsumer<Set<KeyFlag>> out);
+  }
 
   private CommandSpec(Builder b) {
     this.name = b.name;
@@ -49,6 +60,12 @@ public final class CommandSpec {
     this.replacedBy = b.replacedBy;
     this.module = b.module;
     this.tips = List.copyOf(b.tips);
+    this.keyFinder = b.keyFinder;
+  }
+
+  /** The command's own key finder (see {@link KeyFinder}), or null when the key specs say everything. */
+  public KeyFinder keyFinder() {
+    return keyFinder;
   }
 
   /** A top-level command. */
@@ -162,6 +179,7 @@ public final class CommandSpec {
     b.replacedBy = replacedBy;
     b.module = module;
     b.tips.addAll(tips);
+    b.keyFinder = keyFinder;
     return b;
   }
 
@@ -257,6 +275,7 @@ public final class CommandSpec {
     private String replacedBy;
     private String module;
     private final List<String> tips = new ArrayList<>();
+    private KeyFinder keyFinder;
 
     private Builder(String name, String container, int arity) {
       this.name = name;
@@ -319,6 +338,12 @@ public final class CommandSpec {
     /** Tips in Redis's spelling: {@code nondeterministic_output}, {@code request_policy:all_shards}, ... */
     public Builder tips(String... t) {
       Collections.addAll(tips, t);
+      return this;
+    }
+
+    /** Sets the command's own key finder, for key specs with VARIABLE_FLAGS. */
+    public Builder keyFinder(KeyFinder f) {
+      keyFinder = f;
       return this;
     }
 

@@ -11,6 +11,14 @@ public interface RedisValue {
   String encoding();
 
   /**
+   * Whether parts of the value expire on their own (hash fields with a TTL): the database then tracks the key for the
+   * active expiry of those parts.
+   */
+  default boolean hasExpiringParts() {
+    return false;
+  }
+
+  /**
    * MEMORY USAGE: an estimate of the bytes this value holds on the JVM heap, looking at no more than {@code samples}
    * nested elements and extrapolating; -1 while a type does not estimate itself (MEMORY USAGE then says so).
    */

@@ -19,6 +19,8 @@ public final class Command {
   public long microseconds;
   public long rejectedCalls;
   public long failedCalls;
+  /** LATENCY HISTOGRAM: created at the first call while latency-tracking is on, dropped by CONFIG RESETSTAT. */
+  public LatencyHistogram latency;
 
   Command(CommandSpec spec, Handler handler, Command parent) {
     this.spec = spec;
@@ -48,6 +50,7 @@ public final class Command {
     microseconds = 0;
     rejectedCalls = 0;
     failedCalls = 0;
+    latency = null;
     for (Command sub : subcommands.values()) {
       sub.resetStats();
     }

@@ -149,6 +149,12 @@ public final class Dispatcher {
       stats.calls++;
     }
     stats.microseconds += nanos / 1000;
+    if (e.params().process.latencyTracking.value) {
+      if (stats.latency == null) {
+        stats.latency = new LatencyHistogram();
+      }
+      stats.latency.record(nanos);
+    }
     if (failed) {
       stats.failedCalls++;
     }

@@ -113,6 +113,9 @@ public final class ConfigCommands implements CommandFamily {
         throw RedisException.err("Unknown option or number of arguments for CONFIG SET - '" + name + "'");
       }
       params[i] = p;
+      if (p.sensitive()) {
+        ((Session) c).redact(3 + 2 * i); // the slow log and MONITOR show "(redacted)" for the value
+      }
     }
     for (int i = 0; i < n; i++) {
       String reason = null;

@@ -104,6 +104,22 @@ public final class Params {
     public int intValue() {
       return (int) value;
     }
+
+    /** Memory values are written back with the largest exact unit (5mb, 1gb), as Redis's rewrite does. */
+    @Override
+    public java.util.List<String> rewriteValues() {
+      if (!memory || value == 0) {
+        return java.util.List.of(get());
+      }
+      long[] sizes = {1L << 30, 1L << 20, 1L << 10};
+      String[] units = {"gb", "mb", "kb"};
+      for (int i = 0; i < sizes.length; i++) {
+        if (value % sizes[i] == 0) {
+          return java.util.List.of(value / sizes[i] + units[i]);
+        }
+      }
+      return java.util.List.of(get());
+    }
   }
 
   /** Free text. */

@@ -3,10 +3,9 @@ package dev.cairn.core.config;
 import dev.cairn.api.command.KeyspaceEvents;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Predicate;
 
-/** Parameters with a syntax of their own: save rules, keyspace event letters, output buffer limits, word lists. */
+/** Parameters with a syntax of their own: save rules, keyspace event letters, word lists, memory-or-percent. */
 public final class SpecialParams {
   private SpecialParams() {}
 
@@ -164,83 +163,6 @@ public final class SpecialParams {
     @Override
     public String defaultValue() {
       return "";
-    }
-  }
-
-  /** {@code client-output-buffer-limit <class> <hard> <soft> <soft-seconds> [...]} for normal, replica, pubsub. */
-  public static final class OutputBufferLimits extends ConfigParam {
-    /** One class's limits: bytes, bytes, seconds (0 = none). */
-    public record Limit(long hardBytes, long softBytes, long softSeconds) { }
-
-    public static final int NORMAL = 0;
-    public static final int REPLICA = 1;
-    public static final int PUBSUB = 2;
-    private static final String[] CLASS_NAMES = {"normal", "slave", "pubsub"};
-    private static final String DEFAULT = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
-    /** Indexed by {@link #NORMAL}, {@link #REPLICA}, {@link #PUBSUB}. */
-    public final Limit[] limits = new Limit[3];
-
-    public OutputBufferLimits() {
-      super("client-output-buffer-limit");
-      try {
-        set(DEFAULT);
-      } catch (ConfigException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    /** The class index for a name Redis accepts here ({@code replica} and {@code slave} are one), or -1. */
-    static int classOf(String name) {
-      return switch (name.toLowerCase(Locale.ROOT)) {
-        case "normal" -> NORMAL;
-        case "slave", "replica" -> REPLICA;
-        case "pubsub" -> PUBSUB;
-        default -> -1;
-      };
-    }
-
-    @Override
-    public String get() {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < 3; i++) {
-        Limit l = limits[i];
-        sb.append(i == 0 ? "" : " ").append(CLASS_NAMES[i]).append(' ').append(l.hardBytes).append(' ')
-            .append(l.softBytes).append(' ').append(l.softSeconds);
-      }
-      return sb.toString();
-    }
-
-    @Override
-    public void set(String value) throws ConfigException {
-      String[] w = words(value);
-      if (w.length % 4 != 0) {
-        throw new ConfigException("Wrong number of arguments in buffer limit configuration.");
-      }
-      Limit[] next = limits.clone();
-      for (int i = 0; i < w.length; i += 4) {
-        int cls = classOf(w[i]);
-        if (cls < 0) {
-          throw new ConfigException("Invalid client class specified in buffer limit configuration.");
-        }
-        long hard = MemoryUnits.parse(w[i + 1]);
-        long soft = MemoryUnits.parse(w[i + 2]);
-        long secs;
-        try {
-          secs = Long.parseLong(w[i + 3]);
-        } catch (NumberFormatException e) {
-          secs = -1;
-        }
-        if (hard < 0 || soft < 0 || secs < 0) {
-          throw new ConfigException("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
-        }
-        next[cls] = new Limit(hard, soft, secs);
-      }
-      System.arraycopy(next, 0, limits, 0, 3);
-    }
-
-    @Override
-    public String defaultValue() {
-      return DEFAULT;
     }
   }
 

@@ -38,9 +38,10 @@ public final class ClientCommands implements CommandFamily {
 
   static final CommandSpec ID = sub("id", 2, "5.0.0", false).summary("Returns the unique client ID of the connection.")
       .complexity("O(1)").build();
-  static final CommandSpec INFO = sub("info", 2, "6.2.0", false)
+  static final CommandSpec INFO = sub("info", 2, "6.2.0", false).tips("nondeterministic_output")
       .summary("Returns information about the connection.").complexity("O(1)").build();
-  static final CommandSpec LIST = sub("list", -2, "2.4.0", true).summary("Lists open connections.")
+  static final CommandSpec LIST = sub("list", -2, "2.4.0", true)
+      .tips("nondeterministic_output").summary("Lists open connections.")
       .complexity("O(N) where N is the number of client connections")
       .args(Arg.oneOf("client-type", Arg.token("NORMAL"), Arg.token("MASTER"), Arg.token("REPLICA"),
               Arg.token("PUBSUB")).withToken("TYPE").since("5.0.0").optional(),
@@ -72,9 +73,11 @@ public final class ClientCommands implements CommandFamily {
       .build();
   static final CommandSpec GETNAME = sub("getname", 2, "2.6.9", false)
       .summary("Returns the name of the connection.").complexity("O(1)").build();
-  static final CommandSpec SETNAME = sub("setname", 3, "2.6.9", false).summary("Sets the connection name.")
+  static final CommandSpec SETNAME = sub("setname", 3, "2.6.9", false)
+      .tips("request_policy:all_nodes", "response_policy:all_succeeded").summary("Sets the connection name.")
       .complexity("O(1)").args(Arg.string("connection-name")).build();
   static final CommandSpec SETINFO = sub("setinfo", 4, "7.2.0", false)
+      .tips("request_policy:all_nodes", "response_policy:all_succeeded")
       .summary("Sets information specific to the client or connection.").complexity("O(1)")
       .args(Arg.oneOf("attr", Arg.string("libname").withToken("LIB-NAME"),
           Arg.string("libver").withToken("LIB-VER"))).build();

@@ -44,6 +44,13 @@ public interface Connection {
   /** Whether input is being read (events=r); reading stops while the socket is backed up. */
   boolean reading();
 
+  /**
+   * Closes the client if its reply backlog is over its class's client-output-buffer-limit (hard at once, soft after
+   * the allowed seconds), counting the disconnection. Called after output is added outside the client's own commands
+   * too (MONITOR feed).
+   */
+  void enforceOutputLimit();
+
   /** Starts processing commands again after {@link Session#suspended()} stopped it (unblock, unpause). */
   void resumeProcessing();
 }

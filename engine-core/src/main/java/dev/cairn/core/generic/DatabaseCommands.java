@@ -11,15 +11,14 @@ import dev.cairn.api.command.Flag;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
-import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
-import java.util.concurrent.TimeUnit;
 
 /** Whole databases: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB; and WAIT, which with no replicas has nothing to wait for. */
 public final class DatabaseCommands implements CommandFamily {
   private static CommandSpec flush(String name, String summary, String complexity) {
     return CommandSpec.command(name, -1).group(Group.SERVER).since("1.0.0")
         .flags(Flag.WRITE).acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+        .tips("request_policy:all_shards", "response_policy:all_succeeded")
         .summary(summary).complexity(complexity)
         .history("4.0.0", "Added the `ASYNC` flushing mode modifier.")
         .history("6.2.0", "Added the `SYNC` flushing mode modifier.")
@@ -27,7 +26,8 @@ public final class DatabaseCommands implements CommandFamily {
         .build();
   }
 
-  static final CommandSpec DBSIZE = CommandSpec.command("dbsize", 1).group(Group.SERVER).since("1.0.0")
+  static final CommandSpec DBSIZE = CommandSpec.command("dbsize", 1)
+      .tips("request_policy:all_shards", "response_policy:agg_sum").group(Group.SERVER).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .summary("Returns the number of keys in the database.").complexity("O(1)").build();
   static final CommandSpec FLUSHDB = flush("flushdb", "Remove all keys from the current database.",
@@ -39,13 +39,15 @@ public final class DatabaseCommands implements CommandFamily {
       .summary("Swaps two Redis databases.")
       .complexity("O(N) where N is the count of clients watching or blocking on keys from both databases.")
       .args(Arg.integer("index1"), Arg.integer("index2")).build();
-  static final CommandSpec WAIT = CommandSpec.command("wait", 3).group(Group.GENERIC).since("3.0.0")
+  static final CommandSpec WAIT = CommandSpec.command("wait", 3)
+      .tips("request_policy:all_shards", "response_policy:agg_min").group(Group.GENERIC).since("3.0.0")
       .acl(AclCategory.CONNECTION)
       .summary("Blocks until the asynchronous replication of all preceding write commands sent by the connection is "
           + "completed.")
       .complexity("O(1)")
       .args(Arg.integer("numreplicas"), Arg.integer("timeout")).build();
 
+  private static final byte[][] NO_KEYS = new byte[0][];
   static final RedisException TIMEOUT_NOT_INTEGER = Errors.err("timeout is not an integer or out of range");
 
   @Override
@@ -118,26 +120,10 @@ public final class DatabaseCommands implements CommandFamily {
     if (timeout < 0) {
       throw Errors.err("timeout is negative");
     }
-    if (replicas <= 0 || !(c instanceof Session s)) {
+    // nothing ever acknowledges, so only the timeout (or CLIENT UNBLOCK, or a disconnect) ends the wait;
+    // inside MULTI or a script the client may not block and gets the count at once
+    if (replicas <= 0 || !c.block(NO_KEYS, timeout, r -> r.integer(0))) {
       c.reply().integer(0);
-      return;
     }
-    s.suspend();
-    if (timeout == 0) {
-      return; // blocked until the client goes away
-    }
-    AutoCloseable[] handle = new AutoCloseable[1];
-    handle[0] = s.engine.loop().scheduleAtFixedRate(() -> {
-      try {
-        handle[0].close();
-      } catch (Exception ignored) {
-        // cancelling a scheduled task does not fail
-      }
-      if (!s.closing) {
-        s.writer.integer(0);
-        s.connection.flush();
-        s.resume();
-      }
-    }, timeout, TimeUnit.MILLISECONDS);
   }
 }

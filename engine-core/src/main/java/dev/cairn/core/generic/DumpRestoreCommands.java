@@ -17,13 +17,15 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.Lfu;
 import dev.cairn.core.keyspace.LruClock;
 import dev.cairn.core.rdb.DumpPayload;
 import java.nio.charset.StandardCharsets;
 
 /** DUMP and RESTORE: a value as Redis's serialized payload, so keys move between Cairn and Redis both ways. */
 public final class DumpRestoreCommands implements CommandFamily {
-  static final CommandSpec DUMP = CommandSpec.command("dump", 2).group(Group.GENERIC).since("2.6.0")
+  static final CommandSpec DUMP = CommandSpec.command("dump", 2)
+      .tips("nondeterministic_output").group(Group.GENERIC).since("2.6.0")
       .flags(Flag.READONLY).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Returns a serialized representation of the value stored at a key.")
@@ -140,7 +142,7 @@ public final class DumpRestoreCommands implements CommandFamily {
     Entry e = db.add(key, value, ttl > 0 ? ttl : -1);
     if (ObjectCommand.lfuPolicy(c)) {
       if (freq >= 0) {
-        e.setLru((int) (((c.now() / 60000) & 0xffff) << 8 | freq));
+        e.setLru(Lfu.withCounter(c.now(), (int) freq));
       }
     } else if (idle >= 0) {
       e.setLru((int) ((LruClock.now(c.now()) - idle) & LruClock.MAX));

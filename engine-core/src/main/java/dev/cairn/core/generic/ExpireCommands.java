@@ -45,12 +45,14 @@ public final class ExpireCommands implements CommandFamily {
       "Sets the expiration time of a key to a Unix timestamp.", Arg.unixTime("unix-time-seconds"));
   static final CommandSpec PEXPIREAT = setter("pexpireat", "2.6.0",
       "Sets the expiration time of a key to a Unix milliseconds timestamp.", Arg.unixTime("unix-time-milliseconds"));
-  static final CommandSpec TTL = CommandSpec.command("ttl", 2).group(Group.GENERIC).since("1.0.0")
+  static final CommandSpec TTL = CommandSpec.command("ttl", 2)
+      .tips("nondeterministic_output").group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Returns the expiration time in seconds of a key.").complexity("O(1)")
       .history("2.8.0", "Added the -2 reply.").args(Arg.key("key", 0)).build();
-  static final CommandSpec PTTL = CommandSpec.command("pttl", 2).group(Group.GENERIC).since("2.6.0")
+  static final CommandSpec PTTL = CommandSpec.command("pttl", 2)
+      .tips("nondeterministic_output").group(Group.GENERIC).since("2.6.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Returns the expiration time in milliseconds of a key.").complexity("O(1)")

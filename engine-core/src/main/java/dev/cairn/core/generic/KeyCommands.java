@@ -18,19 +18,21 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.keyspace.Values;
+import dev.cairn.core.type.string.StringValues;
 import java.util.Arrays;
 
 /** Commands on keys as a whole: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, COPY, MOVE. */
 public final class KeyCommands implements CommandFamily {
   static final CommandSpec DEL = CommandSpec.command("del", -2).group(Group.GENERIC).since("1.0.0")
-      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE)
+      .flags(Flag.WRITE).acl(AclCategory.KEYSPACE).tips("request_policy:multi_shard", "response_policy:agg_sum")
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
       .summary("Deletes one or more keys.").complexity("O(N) where N is the number of keys that will be removed. When a "
           + "key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is "
           + "the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string "
           + "value is O(1).")
       .args(Arg.key("key", 0).multiple()).build();
-  static final CommandSpec UNLINK = CommandSpec.command("unlink", -2).group(Group.GENERIC).since("4.0.0")
+  static final CommandSpec UNLINK = CommandSpec.command("unlink", -2)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum").group(Group.GENERIC).since("4.0.0")
       .flags(Flag.WRITE, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RM, KeyFlag.DELETE))
       .summary("Asynchronously deletes one or more keys.")
@@ -38,7 +40,8 @@ public final class KeyCommands implements CommandFamily {
           + "thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed "
           + "of.")
       .args(Arg.key("key", 0).multiple()).build();
-  static final CommandSpec EXISTS = CommandSpec.command("exists", -2).group(Group.GENERIC).since("1.0.0")
+  static final CommandSpec EXISTS = CommandSpec.command("exists", -2)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum").group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO))
       .summary("Determines whether one or more keys exist.").complexity("O(N) where N is the number of keys to check.")
@@ -49,7 +52,8 @@ public final class KeyCommands implements CommandFamily {
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
       .summary("Determines the type of value stored at a key.").complexity("O(1)")
       .args(Arg.key("key", 0)).build();
-  static final CommandSpec TOUCH = CommandSpec.command("touch", -2).group(Group.GENERIC).since("3.2.1")
+  static final CommandSpec TOUCH = CommandSpec.command("touch", -2)
+      .tips("request_policy:multi_shard", "response_policy:agg_sum").group(Group.GENERIC).since("3.2.1")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.KEYSPACE)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO))
       .summary("Returns the number of existing keys out of those specified after updating the time they were last "
@@ -182,6 +186,18 @@ public final class KeyCommands implements CommandFamily {
     }
   }
 
+  static final RedisException NOT_AN_INT = Errors.err("value is out of range, value must between "
+      + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+
+  /** A database number argument: an integer, then an int (Redis's getIntFromObjectOrReply errors), not yet checked. */
+  private static int dbArg(Args a, int i) {
+    long v = a.longArg(i);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw NOT_AN_INT;
+    }
+    return (int) v;
+  }
+
   /** Moves a live entry to {@code key} in {@code to} (absent there), keeping its value, expiry and access clock. */
   private static void relocate(Db from, Entry e, Db to, byte[] key) {
     from.remove(e);
@@ -197,7 +213,7 @@ public final class KeyCommands implements CommandFamily {
       if (a.is(i, "replace")) {
         replace = true;
       } else if (a.is(i, "db") && i + 1 < a.size()) {
-        int id = a.intArg(i + 1);
+        int id = dbArg(a, i + 1);
         if (id < 0 || id >= c.databases()) {
           throw Errors.DB_INDEX_OUT_OF_RANGE;
         }
@@ -237,7 +253,7 @@ public final class KeyCommands implements CommandFamily {
   /** MOVE key db */
   static void move(CommandContext c, Args a) {
     Db src = (Db) c.db();
-    int id = a.intArg(2);
+    int id = dbArg(a, 2);
     if (id < 0 || id >= c.databases()) {
       throw Errors.DB_INDEX_OUT_OF_RANGE;
     }

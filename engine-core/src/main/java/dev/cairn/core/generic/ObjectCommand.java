@@ -27,7 +27,7 @@ public final class ObjectCommand implements CommandFamily {
       .summary("A container for object introspection commands.").complexity("Depends on subcommand.").build();
 
   private static CommandSpec sub(String name, String since, String summary) {
-    return CommandSpec.subcommand("object", name, 3).group(Group.GENERIC).since(since)
+    return CommandSpec.subcommand("object", name, 3).group(Group.GENERIC).since(since).tips("nondeterministic_output")
         .flags(Flag.READONLY).acl(AclCategory.KEYSPACE, AclCategory.SLOW)
         .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RO))
         .summary(summary).complexity("O(1)").args(Arg.key("key", 0)).build();
@@ -109,8 +109,7 @@ public final class ObjectCommand implements CommandFamily {
     if (!lfuPolicy(c)) {
       throw NOT_LFU;
     }
-    // with an LFU policy the entry's clock field holds the LFU data: minutes (16 bits) then the counter (8 bits)
-    c.reply().integer(e.lru() & 0xff);
+    c.reply().integer(((Session) c).engine.keyspace().lfuCounter(e));
   }
 
   /** OBJECT IDLETIME key */
@@ -169,7 +168,7 @@ public final class ObjectCommand implements CommandFamily {
   }
 
   static boolean lfuPolicy(CommandContext c) {
-    return policy(c).endsWith("-lfu");
+    return c instanceof Session s && s.engine.keyspace().lfuPolicy();
   }
 
   private static boolean lruOrLfuPolicy(CommandContext c) {

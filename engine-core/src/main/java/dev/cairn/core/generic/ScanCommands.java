@@ -21,13 +21,16 @@ import java.util.List;
 
 /** Walking the keyspace: KEYS, SCAN, RANDOMKEY. */
 public final class ScanCommands implements CommandFamily {
-  static final CommandSpec KEYS = CommandSpec.command("keys", 2).group(Group.GENERIC).since("1.0.0")
+  static final CommandSpec KEYS = CommandSpec.command("keys", 2)
+      .tips("request_policy:all_shards", "nondeterministic_output_order").group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY).acl(AclCategory.KEYSPACE, AclCategory.SLOW, AclCategory.DANGEROUS)
       .summary("Returns all key names that match a pattern.")
       .complexity("O(N) with N being the number of keys in the database, under the assumption that the key names in "
           + "the database and the given pattern have limited length.")
       .args(Arg.pattern("pattern")).build();
-  static final CommandSpec SCAN = CommandSpec.command("scan", -2).group(Group.GENERIC).since("2.8.0")
+  static final CommandSpec SCAN = CommandSpec.command("scan", -2)
+      .tips("nondeterministic_output", "request_policy:special", "response_policy:special")
+      .group(Group.GENERIC).since("2.8.0")
       .flags(Flag.READONLY).acl(AclCategory.KEYSPACE)
       .summary("Iterates over the key names in the database.")
       .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor "
@@ -36,7 +39,9 @@ public final class ScanCommands implements CommandFamily {
       .args(Arg.integer("cursor"), Arg.pattern("pattern").withToken("MATCH").optional(),
           Arg.integer("count").withToken("COUNT").optional(), Arg.string("type").withToken("TYPE").optional())
       .build();
-  static final CommandSpec RANDOMKEY = CommandSpec.command("randomkey", 1).group(Group.GENERIC).since("1.0.0")
+  static final CommandSpec RANDOMKEY = CommandSpec.command("randomkey", 1)
+      .tips("request_policy:all_shards", "response_policy:special", "nondeterministic_output")
+      .group(Group.GENERIC).since("1.0.0")
       .flags(Flag.READONLY).acl(AclCategory.KEYSPACE)
       .summary("Returns a random key name from the database.").complexity("O(1)").build();
 

@@ -1,6 +1,7 @@
 package dev.cairn.core.keyspace;
 
 import dev.cairn.api.keyspace.Database;
+import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.api.reply.Errors;
 import java.util.function.Consumer;
 
@@ -16,6 +17,8 @@ public final class Db implements Database {
   private final Keyspace keyspace;
   private ByteDict<Entry> dict = new ByteDict<>();
   private ExpireIndex expires = new ExpireIndex();
+  /** Keys whose value has parts with their own expiry (hash fields with a TTL), for the active cycle that reaps them. */
+  private ByteDict<KeyRef> partExpires = new ByteDict<>();
   /** Bumped on FLUSHDB/SWAPDB so that scans and watchers of the old contents can tell. */
   private long generation;
 
@@ -64,7 +67,7 @@ public final class Db implements Database {
     } else {
       keyspace.stats.keyspaceHits++;
       if (!keyspace.noTouch) {
-        e.lru = keyspace.lruClock();
+        e.lru = keyspace.accessed(e.lru);
       }
     }
     return e;
@@ -97,7 +100,7 @@ public final class Db implements Database {
     Entry e = peek(key);
     if (e != null) {
       if (!keyspace.noTouch) {
-        e.lru = keyspace.lruClock();
+        e.lru = keyspace.accessed(e.lru);
       }
     }
     return e;
@@ -154,7 +157,10 @@ public final class Db implements Database {
       return;
     }
     e.value = value;
-    e.lru = keyspace.lruClock();
+    e.lru = keyspace.accessed(e.lru); // under LFU an overwritten key keeps its history, as in Redis
+    if (value instanceof RedisValue r && r.hasExpiringParts()) {
+      trackExpiringParts(key);
+    }
     if (!keepTtl && e.expireAt >= 0) {
       e.expireAt = -1;
       expires.remove(e);
@@ -164,8 +170,11 @@ public final class Db implements Database {
   /** Adds a key known to be absent (after a lookup returned null); returns its entry. */
   public Entry add(byte[] key, Object value) {
     Entry e = new Entry(key, value);
-    e.lru = keyspace.lruClock();
+    e.lru = keyspace.freshAccess();
     dict.addNew(e);
+    if (value instanceof RedisValue r && r.hasExpiringParts()) {
+      trackExpiringParts(key);
+    }
     return e;
   }
 
@@ -192,6 +201,9 @@ public final class Db implements Database {
   /** Removes a live entry. */
   public void remove(Entry e) {
     dict.remove(e.key);
+    if (partExpires.size() > 0) {
+      partExpires.remove(e.key);
+    }
     if (e.expireSlot >= 0) {
       expires.remove(e);
     }
@@ -255,6 +267,7 @@ public final class Db implements Database {
     long n = dict.size();
     dict = new ByteDict<>(); // the old table is dropped whole: freeing is the collector's work, off this thread
     expires = new ExpireIndex();
+    partExpires = new ByteDict<>();
     generation++;
     return n;
   }
@@ -267,6 +280,9 @@ public final class Db implements Database {
     ExpireIndex x = expires;
     expires = other.expires;
     other.expires = x;
+    ByteDict<KeyRef> pe = partExpires;
+    partExpires = other.partExpires;
+    other.partExpires = pe;
     generation++;
     other.generation++;
   }
@@ -302,6 +318,47 @@ public final class Db implements Database {
   /** A random entry that has an expiry, or null. */
   public Entry randomVolatile() {
     return expires.random();
+  }
+
+  /** Notes that the value at {@code key} has parts that expire on their own (see {@link #randomWithExpiringParts}). */
+  public void trackExpiringParts(byte[] key) {
+    if (partExpires.get(key) == null) {
+      partExpires.addNew(new KeyRef(key));
+    }
+  }
+
+  /** Stops tracking {@code key} (its value has no expiring parts left). */
+  public void untrackExpiringParts(byte[] key) {
+    partExpires.remove(key);
+  }
+
+  /** How many keys are tracked as having expiring parts. */
+  public int expiringPartsSize() {
+    return partExpires.size();
+  }
+
+  /**
+   * A random tracked key's live entry, or null; a key that is gone or whose value no longer has expiring parts (it was
+   * replaced, renamed away, ...) is dropped from the tracking on the way.
+   */
+  public Entry randomWithExpiringParts() {
+    KeyRef k = partExpires.random();
+    if (k == null) {
+      return null;
+    }
+    Entry e = peek(k.key);
+    if (e == null || !(e.value instanceof RedisValue r) || !r.hasExpiringParts()) {
+      partExpires.remove(k.key);
+      return null;
+    }
+    return e;
+  }
+
+  /** A tracked key. */
+  static final class KeyRef extends ByteDict.Node<KeyRef> {
+    KeyRef(byte[] key) {
+      super(key);
+    }
   }
 
   /** Gives the dictionary a slice of rehashing work; returns whether more is pending. */

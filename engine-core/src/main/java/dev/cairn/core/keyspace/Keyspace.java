@@ -74,6 +74,39 @@ public final class Keyspace {
     return LruClock.now(now);
   }
 
+  /** Whether the maxmemory policy is an LFU one (then {@link Entry#lru} holds {@link Lfu} data). */
+  private java.util.function.BooleanSupplier lfuPolicy = () -> false;
+  private java.util.function.LongSupplier lfuLogFactor = () -> 10;
+  private java.util.function.LongSupplier lfuDecayTime = () -> 1;
+
+  /** Where the LFU settings come from (the maxmemory-policy, lfu-log-factor and lfu-decay-time parameters). */
+  public void setLfuSettings(java.util.function.BooleanSupplier policy, java.util.function.LongSupplier logFactor,
+      java.util.function.LongSupplier decayTime) {
+    this.lfuPolicy = policy;
+    this.lfuLogFactor = logFactor;
+    this.lfuDecayTime = decayTime;
+  }
+
+  public boolean lfuPolicy() {
+    return lfuPolicy.getAsBoolean();
+  }
+
+  /** A key's LFU counter now, after decay (OBJECT FREQ). */
+  public int lfuCounter(Entry e) {
+    return Lfu.counter(e.lru, now, lfuDecayTime.getAsLong());
+  }
+
+  /** The access data of a key created now. */
+  int freshAccess() {
+    return lfuPolicy.getAsBoolean() ? Lfu.initial(now) : lruClock();
+  }
+
+  /** The access data of a key accessed now; switching policy converts each key's data on its next access. */
+  int accessed(int data) {
+    return lfuPolicy.getAsBoolean() ? Lfu.accessed(data, now, lfuLogFactor.getAsLong(), lfuDecayTime.getAsLong())
+        : lruClock();
+  }
+
   boolean isExpired(long expireAt) {
     return now > expireAt;
   }

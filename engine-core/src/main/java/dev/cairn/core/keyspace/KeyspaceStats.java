@@ -5,6 +5,8 @@ public final class KeyspaceStats {
   public long keyspaceHits;
   public long keyspaceMisses;
   public long expiredKeys;
+  /** Hash fields reclaimed because their TTL passed (INFO expired_subkeys, Redis 7.4). */
+  public long expiredSubkeys;
   public long expiredStaleKeys;
   public long expiredTimeCapReachedCount;
 
@@ -12,6 +14,7 @@ public final class KeyspaceStats {
     keyspaceHits = 0;
     keyspaceMisses = 0;
     expiredKeys = 0;
+    expiredSubkeys = 0;
     expiredStaleKeys = 0;
     expiredTimeCapReachedCount = 0;
   }

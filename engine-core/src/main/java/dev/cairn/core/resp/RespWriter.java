@@ -144,6 +144,11 @@ public final class RespWriter implements Reply {
     }
   }
 
+  /** A RESP3 attribute of {@code pairs} pairs; callers write none in RESP2, where there is no such thing. */
+  public void attribute(int pairs) {
+    header('|', pairs);
+  }
+
   @Override
   public void set(int length) {
     header(protocol == 3 ? '~' : '*', length);

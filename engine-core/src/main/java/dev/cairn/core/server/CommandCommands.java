@@ -211,6 +211,15 @@ public final class CommandCommands implements CommandFamily {
     List<Integer> positions = new ArrayList<>();
     List<Set<KeyFlag>> flags = new ArrayList<>();
     boolean ok = true;
+    boolean variableFlags = specs.stream().anyMatch(ks -> ks.flags.contains(KeyFlag.VARIABLE_FLAGS));
+    if (variableFlags && cmd.spec.keyFinder() != null) {
+      // the key specs' flags are only an upper bound: the command's finder says what these arguments do
+      ok = cmd.spec.keyFinder().find(argv, argc, (f, pos) -> {
+        positions.add(pos);
+        flags.add(f);
+      });
+      specs = List.of();
+    }
     for (KeySpec ks : specs) {
       if (ks.flags.contains(KeyFlag.NOT_KEY)) {
         continue;

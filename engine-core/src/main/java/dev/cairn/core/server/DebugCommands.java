@@ -43,6 +43,10 @@ public final class DebugCommands implements CommandFamily {
     int n = a.size();
     switch (sub) {
       case "help" -> help(c);
+      case "protocol" -> {
+        needArgs(a, n == 3);
+        DebugProtocol.reply((Session) c, a.string(2));
+      }
       case "sleep" -> {
         needArgs(a, n == 3);
         long micros = (long) (parseDouble(a.string(2)) * 1_000_000);

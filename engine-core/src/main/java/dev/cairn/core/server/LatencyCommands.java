@@ -9,30 +9,44 @@ import dev.cairn.api.command.CommandSpec;
 import dev.cairn.api.command.Flag;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.command.Command;
+import dev.cairn.core.command.CommandTable;
+import dev.cairn.core.command.LatencyHistogram;
 import dev.cairn.core.connection.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** LATENCY LATEST / HISTORY / RESET / HELP over {@link LatencyMonitor}. DOCTOR, GRAPH and HISTOGRAM are not done. */
+/** LATENCY LATEST / HISTORY / RESET / HISTOGRAM / DOCTOR / GRAPH / HELP. */
 public final class LatencyCommands implements CommandFamily {
   static final CommandSpec LATENCY = CommandSpec.command("latency", -2).group(Group.SERVER).since("2.8.13")
       .summary("A container for latency diagnostics commands.").complexity("Depends on subcommand.").build();
-  static final CommandSpec LATEST = CommandSpec.subcommand("latency", "latest", 2).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns the latest latency samples for all events.").complexity("O(1)").build();
-  static final CommandSpec HISTORY = CommandSpec.subcommand("latency", "history", 3).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("nondeterministic_output", "request_policy:all_nodes", "response_policy:special")
-      .summary("Returns timestamp-latency samples for an event.").complexity("O(1)")
-      .args(Arg.string("event")).build();
-  static final CommandSpec RESET = CommandSpec.subcommand("latency", "reset", -2).group(Group.SERVER)
-      .since("2.8.13").flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE)
-      .tips("request_policy:all_nodes", "response_policy:agg_sum")
-      .summary("Resets the latency data for one or more events.").complexity("O(1)")
+  private static final String[] PER_NODE_SPECIAL =
+      {"nondeterministic_output", "request_policy:all_nodes", "response_policy:special"};
+  static final CommandSpec LATEST = sub("latest", 2, "2.8.13", "Returns the latest latency samples for all events.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").build();
+  static final CommandSpec HISTORY = sub("history", 3, "2.8.13", "Returns timestamp-latency samples for an event.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").args(Arg.string("event")).build();
+  static final CommandSpec RESET = sub("reset", -2, "2.8.13", "Resets the latency data for one or more events.")
+      .tips("request_policy:all_nodes", "response_policy:agg_sum").complexity("O(1)")
       .args(Arg.string("event").optional().multiple()).build();
+  static final CommandSpec HISTOGRAM = sub("histogram", -2, "7.0.0",
+      "Returns the cumulative distribution of latencies of a subset or all commands.").tips(PER_NODE_SPECIAL)
+      .complexity("O(N) where N is the number of commands with latency information being retrieved.")
+      .args(Arg.string("command").optional().multiple()).build();
+  static final CommandSpec DOCTOR = sub("doctor", 2, "2.8.13", "Returns a human-readable latency analysis report.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").build();
+  static final CommandSpec GRAPH = sub("graph", 3, "2.8.13", "Returns a latency graph for an event.")
+      .tips(PER_NODE_SPECIAL).complexity("O(1)").args(Arg.string("event")).build();
   static final CommandSpec HELP = CommandSpec.subcommand("latency", "help", 2).group(Group.SERVER).since("2.8.13")
       .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
       .complexity("O(1)").build();
+
+  private static CommandSpec.Builder sub(String name, int arity, String since, String summary) {
+    return CommandSpec.subcommand("latency", name, arity).group(Group.SERVER).since(since)
+        .flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.LOADING, Flag.STALE).summary(summary);
+  }
 
   @Override
   public void register(CommandRegistry r) {
@@ -40,14 +54,25 @@ public final class LatencyCommands implements CommandFamily {
     r.add(LATEST, LatencyCommands::latest);
     r.add(HISTORY, LatencyCommands::history);
     r.add(RESET, LatencyCommands::reset);
+    r.add(HISTOGRAM, LatencyCommands::histogram);
+    r.add(DOCTOR, (c, a) -> c.reply().verbatim("txt", LatencyReport.doctor(monitor(c).events(),
+        ((Session) c).engine.params().latencyMonitorThreshold.value)));
+    r.add(GRAPH, LatencyCommands::graph);
     r.add(HELP, (c, a) -> Help.reply(c.reply(), "LATENCY",
+        "DOCTOR",
+        "    Return a human readable latency analysis report.",
+        "GRAPH <event>",
+        "    Return an ASCII latency graph for the <event> class.",
         "HISTORY <event>",
         "    Return time-latency samples for the <event> class.",
         "LATEST",
         "    Return the latest latency samples for all events.",
         "RESET [<event> ...]",
         "    Reset latency data of one or more <event> classes.",
-        "    (default: reset all data for all event classes)"));
+        "    (default: reset all data for all event classes)",
+        "HISTOGRAM [COMMAND ...]",
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        "    If no commands are specified then all histograms are replied."));
   }
 
   private static LatencyMonitor monitor(CommandContext c) {
@@ -69,6 +94,15 @@ public final class LatencyCommands implements CommandFamily {
     }
   }
 
+  /** LATENCY GRAPH event */
+  static void graph(CommandContext c, Args a) {
+    LatencyMonitor.Series s = monitor(c).events().get(a.string(2));
+    if (s == null) {
+      throw dev.cairn.api.reply.RedisException.err("No samples available for event '" + a.string(2) + "'");
+    }
+    c.reply().verbatim("txt", LatencyReport.graph(a.string(2), s));
+  }
+
   /** LATENCY HISTORY event */
   static void history(CommandContext c, Args a) {
     LatencyMonitor.Series s = monitor(c).events().get(a.string(2));
@@ -82,6 +116,56 @@ public final class LatencyCommands implements CommandFamily {
       r.array(2);
       r.integer(sample.timeSeconds());
       r.integer(sample.millis());
+    }
+  }
+
+  /** LATENCY HISTOGRAM [command ...] */
+  static void histogram(CommandContext c, Args a) {
+    CommandTable table = ((Session) c).engine.commands();
+    List<Command> chosen = new ArrayList<>();
+    if (a.size() == 2) {
+      for (Command cmd : table.all()) {
+        withHistograms(cmd, chosen);
+      }
+    } else {
+      for (int i = 2; i < a.size(); i++) {
+        Command cmd = table.lookup(a.string(i).toLowerCase(Locale.ROOT));
+        if (cmd != null) {
+          withHistograms(cmd, chosen); // a container brings its subcommands
+        }
+      }
+    }
+    Reply r = c.reply();
+    r.map(chosen.size());
+    for (Command cmd : chosen) {
+      LatencyHistogram h = cmd.latency;
+      r.bulk(cmd.fullName());
+      r.map(2);
+      r.bulk("calls");
+      r.integer(h.total());
+      r.bulk("histogram_usec");
+      int nonEmpty = 0;
+      for (int b = 0; b < LatencyHistogram.buckets(); b++) {
+        nonEmpty += h.count(b) > 0 ? 1 : 0;
+      }
+      r.map(nonEmpty);
+      long cumulative = 0;
+      for (int b = 0; b < LatencyHistogram.buckets(); b++) {
+        cumulative += h.count(b);
+        if (h.count(b) > 0) {
+          r.integer(LatencyHistogram.bucketMicros(b));
+          r.integer(cumulative);
+        }
+      }
+    }
+  }
+
+  private static void withHistograms(Command cmd, List<Command> out) {
+    if (cmd.latency != null && !out.contains(cmd)) {
+      out.add(cmd);
+    }
+    for (Command sub : cmd.subcommands.values()) {
+      withHistograms(sub, out);
     }
   }
 

@@ -17,8 +17,9 @@ import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 
 /**
- * MEMORY USAGE / HELP. DOCTOR, STATS, MALLOC-STATS and PURGE describe an allocator Cairn does not have, so they are
- * not offered.
+ * MEMORY USAGE / PURGE / HELP. DOCTOR, STATS and MALLOC-STATS describe an allocator Cairn does not have, so they are
+ * not offered. PURGE keeps its purpose: Redis asks its allocator to hand freed pages back to the system; Cairn runs a
+ * full collection, after which the JVM can shrink the heap and give memory back.
  */
 public final class MemoryCommands implements CommandFamily {
   static final CommandSpec MEMORY = CommandSpec.command("memory", -2).group(Group.SERVER).since("4.0.0")
@@ -27,6 +28,9 @@ public final class MemoryCommands implements CommandFamily {
       .flags(Flag.READONLY).key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RO))
       .summary("Estimates the memory usage of a key.").complexity("O(N) where N is the number of samples.")
       .args(Arg.key("key", 0), Arg.integer("count").withToken("SAMPLES").optional()).build();
+  static final CommandSpec PURGE = CommandSpec.subcommand("memory", "purge", 2).group(Group.SERVER).since("4.0.0")
+      .summary("Asks the allocator to release memory.").complexity("Depends on how much memory is allocated, could be "
+          + "slow").build();
   static final CommandSpec HELP = CommandSpec.subcommand("memory", "help", 2).group(Group.SERVER).since("4.0.0")
       .flags(Flag.LOADING, Flag.STALE).summary("Returns helpful text about the different subcommands.")
       .complexity("O(1)").build();
@@ -35,10 +39,16 @@ public final class MemoryCommands implements CommandFamily {
   public void register(CommandRegistry r) {
     r.addContainer(MEMORY);
     r.add(USAGE, MemoryCommands::usage);
+    r.add(PURGE, (c, a) -> {
+      System.gc();
+      c.reply().ok();
+    });
     r.add(HELP, (c, a) -> Help.reply(c.reply(), "MEMORY",
         "USAGE <key> [SAMPLES <count>]",
         "    Return memory in bytes used by <key> and its value. Nested values are",
-        "    sampled up to <count> times (default: 5, 0 means sample all)."));
+        "    sampled up to <count> times (default: 5, 0 means sample all).",
+        "PURGE",
+        "    Run a full garbage collection so that the JVM can return free memory to the system."));
   }
 
   /** MEMORY USAGE key [SAMPLES count] */

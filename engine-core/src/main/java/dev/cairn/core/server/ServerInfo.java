@@ -143,6 +143,7 @@ public final class ServerInfo {
     l.field("connected_clients", engine.clients().size())
         .field("cluster_connections", 0)
         .field("maxclients", engine.params().maxclients.value)
+        // Redis counts clients held by CLIENT PAUSE among the blocked ones
         .field("blocked_clients", engine.blocking().blockedClients() + engine.pauses().waitingCount())
         .field("tracking_clients", 0)
         .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout())
@@ -223,6 +224,7 @@ public final class ServerInfo {
         .field("sync_full", 0)
         .field("sync_partial_ok", 0)
         .field("sync_partial_err", 0)
+        .field("expired_subkeys", ks.expiredSubkeys)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReachedCount)
         .field("evicted_keys", 0)
@@ -295,7 +297,8 @@ public final class ServerInfo {
     for (int i = 0; i < engine.keyspace().databases(); i++) {
       Db db = engine.keyspace().db(i);
       if (db.size() > 0) {
-        l.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=" + averageTtl(db));
+        l.field("db" + i, "keys=" + db.size() + ",expires=" + db.expiresSize() + ",avg_ttl=" + averageTtl(db)
+            + ",subexpiry=" + db.expiringPartsSize());
       }
     }
   }

@@ -170,7 +170,7 @@ public final class SortCommands implements CommandFamily {
       for (Item it : items) {
         byte[] by;
         if (sortBy != null) {
-          by = lookupByPattern(db, sortBy, it.member);
+          by = lookupByPattern(db, sortBy, it.member, c.now());
           if (by == null) {
             continue;
           }
@@ -212,7 +212,7 @@ public final class SortCommands implements CommandFamily {
           r.bulk(it.member);
         }
         for (byte[] pattern : gets) {
-          byte[] v = lookupByPattern(db, pattern, it.member);
+          byte[] v = lookupByPattern(db, pattern, it.member, c.now());
           if (v == null) {
             r.nullBulk();
           } else {
@@ -230,7 +230,7 @@ public final class SortCommands implements CommandFamily {
         add(out, it.member, fill);
       }
       for (byte[] pattern : gets) {
-        byte[] v = lookupByPattern(db, pattern, it.member);
+        byte[] v = lookupByPattern(db, pattern, it.member, c.now());
         add(out, v == null ? new byte[0] : v, fill);
       }
     }
@@ -316,7 +316,7 @@ public final class SortCommands implements CommandFamily {
    * {@code *} is replaced by the member and the string key of that name is read, or, with {@code ->field} after the
    * {@code *}, that field of the hash of that name. Null when there is no such value (or no {@code *}).
    */
-  static byte[] lookupByPattern(Database db, byte[] pattern, byte[] member) {
+  static byte[] lookupByPattern(Database db, byte[] pattern, byte[] member, long now) {
     if (pattern.length == 1 && pattern[0] == '#') {
       return member;
     }
@@ -345,7 +345,7 @@ public final class SortCommands implements CommandFamily {
     }
     if (arrow >= 0) {
       if (v instanceof HashFieldSource h && v instanceof RedisValue rv && rv.typeName().equals("hash")) {
-        return h.sortField(Arrays.copyOfRange(pattern, arrow + 2, pattern.length));
+        return h.sortField(Arrays.copyOfRange(pattern, arrow + 2, pattern.length), now);
       }
       return null;
     }

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 
 /** PING, ECHO, SELECT, HELLO, RESET, QUIT without a password (see {@link AuthIT} for AUTH with requirepass). */
 class ConnectionIT extends ServerTestBase {
@@ -54,6 +58,19 @@ class ConnectionIT extends ServerTestBase {
     assertEquals("_\r\n", r.command("GET", "nokey").readReply());
     assertEquals(helloReply("*14\r\n", 2, id), r.command("HELLO", "2").readReply());
     assertEquals("$-1\r\n", r.command("GET", "nokey").readReply());
+  }
+
+  @Test
+  void jedisSpeakingResp3() {
+    try (Jedis j3 = new Jedis(new HostAndPort("127.0.0.1", port()),
+        DefaultJedisClientConfig.builder().protocol(RedisProtocol.RESP3).clientName("three").build())) {
+      assertEquals("PONG", j3.ping());
+      assertEquals("OK", j3.set("r3", "v"));
+      assertEquals("v", j3.get("r3"));
+      assertEquals(null, j3.get("absent"));
+      assertEquals("three", j3.clientGetname());
+      assertTrue(j3.clientInfo().contains(" resp=3 "));
+    }
   }
 
   @Test

@@ -81,6 +81,19 @@ class SortIT extends ServerTestBase {
   }
 
   @Test
+  void hashFieldsForByAndGet() throws Exception {
+    q("DEL", "l");
+    q("RPUSH", "l", "1", "2", "3");
+    q("HSET", "h_1", "w", "30", "name", "one");
+    q("HSET", "h_2", "w", "10", "name", "two");
+    q("HSET", "h_3", "w", "20");
+    assertEquals(arr("2", "3", "1"), q("SORT", "l", "BY", "h_*->w"));
+    assertEquals("*3\r\n$3\r\ntwo\r\n$-1\r\n$3\r\none\r\n", q("SORT", "l", "BY", "h_*->w", "GET", "h_*->name"));
+    assertEquals(arr("1", "3", "2"), q("SORT", "l", "BY", "h_*->w", "DESC"));
+    assertEquals(arr("3", "2"), q("SORT", "l", "BY", "h_*->w", "DESC", "LIMIT", "1", "5"));
+  }
+
+  @Test
   void store() throws Exception {
     assertEquals(i(6), q("SORT", "l", "STORE", "dst"));
     assertEquals(arr("-5", "1", "2", "2.5", "3", "10"), q("LRANGE", "dst", "0", "-1"));

@@ -75,15 +75,6 @@ public final class CounterCommands implements CommandFamily {
   private static final RedisException DECREMENT_OVERFLOW = Errors.err("decrement would overflow");
   private static final RedisException NAN_OR_INFINITY = Errors.err("increment would produce NaN or Infinity");
   private static final byte[] KEEPTTL_ARG = {'K', 'E', 'E', 'P', 'T', 'T', 'L'};
-  /** Decimal forms of 0..9999, shared as Redis shares its small integer objects (never changed in place). */
-  private static final byte[][] SMALL = new byte[10000][];
-
-  static {
-    for (int i = 0; i < SMALL.length; i++) {
-      SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
-    }
-  }
-
   /** DECRBY key decrement */
   static void decrby(CommandContext c, Args a) {
     long decrement = a.longArg(2);
@@ -102,9 +93,11 @@ public final class CounterCommands implements CommandFamily {
     if (((value ^ result) & (increment ^ result)) < 0) {
       throw Errors.OVERFLOW; // both operands' signs differ from the result's
     }
-    byte[] stored = result >= 0 && result < SMALL.length ? SMALL[(int) result]
-        : Long.toString(result).getBytes(StandardCharsets.US_ASCII);
-    db.set(key, stored, true);
+    if (v instanceof IntString n) {
+      n.value = result; // in place, as Redis changes an int-encoded object it alone holds
+    } else {
+      db.set(key, new IntString(result), true);
+    }
     c.signalModifiedKey(db.id(), key);
     c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key, db.id());
     c.addDirty(1);

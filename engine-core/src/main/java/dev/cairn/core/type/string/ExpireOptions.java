@@ -110,4 +110,13 @@ final class ExpireOptions {
     boolean expiryOn = !(c instanceof Session s) || s.engine.keyspace().expiryEnabled();
     return at <= c.now() && expiryOn;
   }
+
+  private static final byte[] DEL_CMD = {'D', 'E', 'L'};
+  private static final byte[] UNLINK_CMD = {'U', 'N', 'L', 'I', 'N', 'K'};
+
+  /** How a key deleted because its time passed propagates: UNLINK under lazyfree-lazy-expire, else DEL. */
+  static byte[] expiredDeleteCommand(CommandContext c) {
+    boolean lazy = c instanceof Session s && s.engine.params().memory.lazyfreeLazyExpire.value;
+    return lazy ? UNLINK_CMD : DEL_CMD;
+  }
 }

@@ -11,11 +11,11 @@ import java.math.RoundingMode;
  * is {@code printf("%.17Lf")} with the trailing zeros trimmed, as Redis writes the result. Doing the sum in double
  * would give {@code 0.30000000000000004} for 0.1 + 0.2 where Redis answers {@code 0.3}.
  */
-final class LongDouble {
+public final class LongDouble {
   private LongDouble() {}
 
   /** Stands for infinity (either sign): larger than any finite long double (about 1.19e4932). */
-  static final BigDecimal INFINITY = BigDecimal.ONE.scaleByPowerOfTen(5000);
+  public static final BigDecimal INFINITY = BigDecimal.ONE.scaleByPowerOfTen(5000);
   /** What the digit parsers return for a non-zero value too small for the format. */
   private static final BigDecimal UNDERFLOW = new BigDecimal(BigInteger.ZERO, 1);
   /** Redis refuses longer strings (MAX_LONG_DOUBLE_CHARS). */
@@ -27,7 +27,7 @@ final class LongDouble {
   private static final int MAX_BITS = 16384;
 
   /** True for {@link #INFINITY} of either sign. */
-  static boolean isInfinite(BigDecimal v) {
+  public static boolean isInfinite(BigDecimal v) {
     return v.abs().compareTo(INFINITY) >= 0;
   }
 
@@ -36,7 +36,7 @@ final class LongDouble {
    * no leading space, not NaN, and not out of range (overflow, or underflow to zero). Returns null when rejected, a
    * signed {@link #INFINITY} for infinities.
    */
-  static BigDecimal parse(byte[] s, int len) {
+  public static BigDecimal parse(byte[] s, int len) {
     if (len == 0 || len >= MAX_CHARS) {
       return null;
     }
@@ -194,7 +194,7 @@ final class LongDouble {
   }
 
   /** The sum, rounded to the format; {@link #INFINITY} (signed) on overflow. */
-  static BigDecimal add(BigDecimal x, BigDecimal y) {
+  public static BigDecimal add(BigDecimal x, BigDecimal y) {
     BigDecimal exact = x.add(y);
     if (exact.signum() == 0) {
       return BigDecimal.ZERO;
@@ -270,7 +270,7 @@ final class LongDouble {
   }
 
   /** printf("%.17Lf") with trailing zeros (and a bare dot) trimmed, and "-0" written "0", as Redis does. */
-  static String format(BigDecimal v) {
+  public static String format(BigDecimal v) {
     String s = v.setScale(17, RoundingMode.HALF_EVEN).toPlainString();
     int end = s.length();
     while (s.charAt(end - 1) == '0') {

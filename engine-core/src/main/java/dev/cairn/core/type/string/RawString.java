@@ -81,10 +81,16 @@ public final class RawString implements RedisValue {
     return Arrays.copyOf(buf, len);
   }
 
-  /** An independent copy (COPY, RESTORE of a duplicate) that keeps the raw encoding. */
+  /** An independent copy (COPY) that keeps the raw encoding. */
   @Override
   public RawString copy() {
     return new RawString(toBytes(), len);
+  }
+
+  /** The buffer, spare room included, and the object and array headers. */
+  @Override
+  public long estimatedBytes(int samples) {
+    return 16 + 16 + buf.length;
   }
 
   @Override

@@ -15,6 +15,9 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.Reply;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Whole-value string commands: GET, SET and its variants (SETNX, SETEX, PSETEX, GETSET), GETEX, GETDEL, MGET, MSET,
@@ -33,6 +36,7 @@ public final class StringCommands implements CommandFamily {
       .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.STRING)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.UPDATE, KeyFlag.VARIABLE_FLAGS)
           .notes("RW and ACCESS due to the optional `GET` argument"))
+      .keyFinder(StringCommands::setKeys)
       .summary("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.")
       .complexity("O(1)")
       .history("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options.")
@@ -122,7 +126,8 @@ public final class StringCommands implements CommandFamily {
           Arg.string("value"))
       .build();
 
-  static final CommandSpec MGET = CommandSpec.command("mget", -2).group(Group.STRING).since("1.0.0")
+  static final CommandSpec MGET = CommandSpec.command("mget", -2)
+      .tips("request_policy:multi_shard").group(Group.STRING).since("1.0.0")
       .flags(Flag.READONLY, Flag.FAST).acl(AclCategory.STRING)
       .key(KeySpec.index(1).range(-1, 1, 0).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Atomically returns the string values of one or more keys.")
@@ -130,7 +135,8 @@ public final class StringCommands implements CommandFamily {
       .args(Arg.key("key", 0).multiple())
       .build();
 
-  static final CommandSpec MSET = CommandSpec.command("mset", -3).group(Group.STRING).since("1.0.1")
+  static final CommandSpec MSET = CommandSpec.command("mset", -3)
+      .tips("request_policy:multi_shard", "response_policy:all_succeeded").group(Group.STRING).since("1.0.1")
       .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.STRING)
       .key(KeySpec.index(1).range(-1, 2, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
       .summary("Atomically creates or modifies the string values of one or more keys.")
@@ -157,6 +163,17 @@ public final class StringCommands implements CommandFamily {
       .complexity("O(1)")
       .args(Arg.key("key", 0))
       .build();
+
+  /** SET's key is only overwritten (OW) unless GET asks for the old value too (RW, ACCESS). */
+  static boolean setKeys(byte[][] argv, int argc, ObjIntConsumer<Set<KeyFlag>> out) {
+    boolean get = false;
+    for (int i = 3; i < argc; i++) {
+      get |= Args.equalsIgnoreCase(argv[i], "get");
+    }
+    out.accept(get ? EnumSet.of(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.UPDATE)
+        : EnumSet.of(KeyFlag.OW, KeyFlag.UPDATE), 1);
+    return true;
+  }
 
   @Override
   public void register(CommandRegistry r) {
@@ -303,7 +320,7 @@ public final class StringCommands implements CommandFamily {
     StringValues.reply(c.reply(), v);
     if ((flags & (ExpireOptions.EXAT | ExpireOptions.PXAT)) != 0 && ExpireOptions.alreadyExpired(c, at)) {
       db.delete(key);
-      c.propagate(DEL_CMD, key);
+      c.propagate(ExpireOptions.expiredDeleteCommand(c), key);
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
       c.addDirty(1);
@@ -365,8 +382,8 @@ public final class StringCommands implements CommandFamily {
       Object v = db.get(a.get(i));
       if (v instanceof byte[] b) {
         r.bulk(b);
-      } else if (v instanceof RawString s) {
-        r.bulk(s.array(), 0, s.length());
+      } else if (StringValues.isString(v)) {
+        StringValues.reply(r, v);
       } else {
         r.nullBulk(); // missing, or not a string: MGET never fails on type
       }

@@ -10,8 +10,8 @@ import dev.cairn.core.connection.Session;
 
 /**
  * Reads string values, whichever form they take: a plain {@code byte[]} (what SET stores: Redis's int and embstr
- * encodings, or raw when long) or a {@link RawString} (a string changed in place). Every command that reads a string
- * goes through here.
+ * encodings, or raw when long), a {@link RawString} (a string changed in place) or an {@link IntString} (a counter that
+ * INCR changes in place). Every command that reads a string goes through here.
  */
 public final class StringValues {
   private StringValues() {}
@@ -20,12 +20,12 @@ public final class StringValues {
 
   /** Whether {@code value} is a string (in either form). */
   public static boolean isString(Object value) {
-    return value instanceof byte[] || value instanceof RawString;
+    return value instanceof byte[] || value instanceof RawString || value instanceof IntString;
   }
 
   /**
-   * The string's bytes, exactly sized, or null if {@code value} is not a string. A {@link RawString}'s bytes are copied,
-   * so the array returned is never one that later changes in place.
+   * The string's bytes, exactly sized, or null if {@code value} is not a string. The bytes of the forms changed in place
+   * are copied, so the array returned never changes later.
    */
   public static byte[] bytes(Object value) {
     if (value instanceof byte[] b) {
@@ -34,21 +34,25 @@ public final class StringValues {
     if (value instanceof RawString r) {
       return r.toBytes();
     }
+    if (value instanceof IntString n) {
+      return n.toBytes();
+    }
     return null;
   }
 
-  /** A string value that shares nothing mutable with {@code value} (COPY): the same form, so the same encoding. */
-  public static Object copy(Object value) {
-    return value instanceof RawString r ? r.copy() : value;
-  }
-
-  /** The buffer holding a string's bytes (valid up to {@link #length}); null for null; WRONGTYPE for other types. */
+  /**
+   * The buffer holding a string's bytes (valid up to {@link #length}; an {@link IntString} formats its number into a new
+   * one); null for null; WRONGTYPE for other types.
+   */
   static byte[] array(Object value) {
     if (value instanceof byte[] b) {
       return b;
     }
     if (value instanceof RawString r) {
       return r.array();
+    }
+    if (value instanceof IntString n) {
+      return n.toBytes();
     }
     if (value == null) {
       return null;
@@ -64,6 +68,9 @@ public final class StringValues {
     if (value instanceof RawString r) {
       return r.length();
     }
+    if (value instanceof IntString n) {
+      return n.length();
+    }
     if (value == null) {
       return 0;
     }
@@ -76,6 +83,8 @@ public final class StringValues {
       reply.bulk(b);
     } else if (value instanceof RawString r) {
       reply.bulk(r.array(), 0, r.length());
+    } else if (value instanceof IntString n) {
+      reply.bulkLong(n.value);
     } else {
       throw Errors.WRONGTYPE;
     }
@@ -83,6 +92,9 @@ public final class StringValues {
 
   /** Parses a string value as a strict 64-bit integer (Redis's string2ll), or throws {@code error}. */
   static long parseLong(Object value, RedisException error) {
+    if (value instanceof IntString n) {
+      return n.value;
+    }
     byte[] b = array(value);
     int n = length(value);
     long v = Args.parseLongOrMin(b, 0, n);
@@ -112,6 +124,9 @@ public final class StringValues {
     if (current == null) {
       r = RawString.zeros(minLength);
     } else if (current instanceof byte[] b) {
+      r = RawString.copyOf(b, b.length, minLength);
+    } else if (current instanceof IntString n) {
+      byte[] b = n.toBytes();
       r = RawString.copyOf(b, b.length, minLength);
     } else {
       throw Errors.WRONGTYPE;

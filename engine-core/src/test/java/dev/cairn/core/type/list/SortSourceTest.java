@@ -69,7 +69,7 @@ class SortSourceTest {
     }
 
     @Override
-    public byte[] sortField(byte[] field) {
+    public byte[] sortField(byte[] field, long now) {
       String v = fields.get(new String(field, StandardCharsets.UTF_8));
       return v == null ? null : v.getBytes(StandardCharsets.UTF_8);
     }

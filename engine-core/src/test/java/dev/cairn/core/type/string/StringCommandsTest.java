@@ -6,6 +6,7 @@ import static dev.cairn.core.type.string.InProcessClient.WRONGTYPE;
 import static dev.cairn.core.type.string.InProcessClient.bulk;
 import static dev.cairn.core.type.string.InProcessClient.error;
 import static dev.cairn.core.type.string.InProcessClient.integer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,6 +184,13 @@ class StringCommandsTest {
     assertEquals(List.of("DEL k"), c.propagated);
     assertEquals(List.of("del:k"), c.events);
     assertEquals(-2, c.expireAt("k"));
+
+    c.run("set", "k", "v");
+    c.engine.params().memory.lazyfreeLazyExpire.value = true;
+    c.clearRecords();
+    assertEquals(bulk("v"), c.run("getex", "k", "exat", "1"));
+    assertEquals(List.of("UNLINK k"), c.propagated);
+    assertEquals(List.of("del:k"), c.events);
   }
 
   @Test
@@ -241,6 +249,41 @@ class StringCommandsTest {
     assertTrue(first == c.value("bar"), "appends change the same value in place");
     assertEquals(bulk(expect.toString()), c.run("get", "bar"));
     assertEquals(integer(expect.length()), c.run("strlen", "bar"));
+  }
+
+  @Test
+  @DisplayName("INCR can modify objects in-place, and every string command reads the counter")
+  void counterInPlace() {
+    c.run("set", "n", "20000");
+    c.run("incr", "n");
+    Object counter = c.value("n");
+    assertInstanceOf(IntString.class, counter);
+    assertEquals("int", Values.encoding(counter));
+    c.run("incr", "n");
+    c.run("incrby", "n", "-5");
+    assertTrue(counter == c.value("n"), "the same value, changed in place");
+    assertEquals(bulk("19997"), c.run("get", "n"));
+    assertEquals("*2\r\n$5\r\n19997\r\n$-1\r\n", c.run("mget", "n", "nokey"));
+    assertEquals(integer(5), c.run("strlen", "n"));
+    assertEquals(bulk("99"), c.run("getrange", "n", "2", "3"));
+    assertEquals(integer(1), c.run("getbit", "n", "2")); // '1' is 0x31
+    assertEquals(integer(20), c.run("bitcount", "n"));
+    assertEquals(bulk("19997.5"), c.run("incrbyfloat", "n", "0.5"));
+    c.run("incr", "m");
+    assertEquals(integer(6), c.run("append", "m", "23456"));
+    assertEquals(bulk("123456"), c.run("get", "m"));
+    assertEquals("raw", Values.encoding(c.value("m")));
+    c.run("incr", "b");
+    assertEquals(integer(0), c.run("setbit", "b", "0", "0"));
+    assertEquals(bulk("1"), c.run("get", "b"));
+    c.run("incr", "r");
+    assertEquals(integer(3), c.run("setrange", "r", "1", "ab"));
+    assertEquals(bulk("1ab"), c.run("get", "r"));
+    c.run("set", "x", "5");
+    c.run("incr", "x");
+    assertEquals(bulk("6"), c.run("getdel", "x"));
+    assertArrayEquals("-42".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        StringValues.bytes(new IntString(-42)));
   }
 
   @Test

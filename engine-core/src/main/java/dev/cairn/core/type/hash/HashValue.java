@@ -1,0 +1,503 @@
+package dev.cairn.core.type.hash;
+
+import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.core.keyspace.ByteDict;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A hash: small ones packed in one byte array ({@link HashListpack}: OBJECT ENCODING "listpack", or "listpackex" once a
+ * field has had a TTL, as in Redis), big ones in a {@link ByteDict} of {@link HashField}s ("hashtable"). The packed form
+ * converts to the table past {@code hash-max-listpack-entries} fields or when a field or value is longer than
+ * {@code hash-max-listpack-value}, and never back, as in Redis.
+ *
+ * <p>This class ignores time: it stores each field's expiry (0 = none) and answers for expired-but-present fields like
+ * any other. Commands hide expired fields and reclaim them (see {@link HashAccess}).
+ */
+public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFieldSource {
+  /** NO_FIELD / NO_TTL: what {@link #expireAt} returns for an absent field and a field without TTL. */
+  static final long NO_FIELD = -2;
+  static final long NO_TTL = -1;
+
+  /** A {@code byte[]} in the packed encoding, else a {@code ByteDict<HashField>}. */
+  private Object data = HashListpack.EMPTY;
+  /** Hashtable encoding: the fields with a TTL, densely, for sampling by the active expiry cycle. */
+  private HashField[] volatileFields;
+  private int size;
+  private int volatileCount;
+  /** Packed entries carry a ttl (the "listpackex" layout). */
+  private boolean ex;
+
+  /** Visits one field: its name and value as array slices. */
+  public interface Visitor {
+    void visit(byte[] fb, int fo, int fl, byte[] vb, int vo, int vl);
+  }
+
+  @Override
+  public String typeName() {
+    return "hash";
+  }
+
+  @Override
+  public String encoding() {
+    return data instanceof byte[] ? (ex ? "listpackex" : "listpack") : "hashtable";
+  }
+
+  @Override
+  public boolean hasExpiringParts() {
+    return volatileCount > 0;
+  }
+
+  /**
+   * Heap bytes: this object, the packed array or the table's buckets and nodes (a sample of up to {@code samples}
+   * fields, extrapolated), and the volatile-field array.
+   */
+  @Override
+  public long estimatedBytes(int samples) {
+    long bytes = 32 + (volatileFields == null ? 0 : 16 + 4L * volatileFields.length);
+    if (data instanceof byte[] lp) {
+      return bytes + align(16 + lp.length);
+    }
+    ByteDict<HashField> d = dict();
+    bytes += 16 + 4L * d.buckets();
+    long[] acc = {0, 0};
+    int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
+    d.forEach(f -> {
+      if (acc[1] < limit) {
+        acc[0] += 40 + align(16 + f.key.length) + align(16 + f.value.length);
+        acc[1]++;
+      }
+    });
+    return bytes + (acc[1] == 0 ? 0 : acc[0] * size / acc[1]);
+  }
+
+  private static long align(long n) {
+    return (n + 7) & ~7L;
+  }
+
+  /** COPY: the same fields, values, TTLs and encoding; nothing is shared that a later write could change in place. */
+  @Override
+  public HashValue copy() {
+    HashValue c = new HashValue();
+    c.size = size;
+    c.ex = ex;
+    if (data instanceof byte[] lp) {
+      c.data = lp.clone(); // packed arrays are overwritten in place by same-length HSETs
+      c.volatileCount = volatileCount;
+      return c;
+    }
+    ByteDict<HashField> d = new ByteDict<>();
+    c.data = d;
+    dict().forEach(f -> {
+      HashField n = new HashField(f.key, f.value); // names and values are never changed in place
+      d.addNew(n);
+      if (f.expireAt != 0) {
+        n.expireAt = f.expireAt;
+        c.addVolatile(n);
+      }
+    });
+    return c;
+  }
+
+  /** Fields stored, including expired ones not yet reclaimed (what HLEN reports, as Redis 7.4). */
+  public int size() {
+    return size;
+  }
+
+  /** Fields that have a TTL. */
+  public int volatileCount() {
+    return volatileCount;
+  }
+
+  boolean isPacked() {
+    return data instanceof byte[];
+  }
+
+  @SuppressWarnings("unchecked")
+  private ByteDict<HashField> dict() {
+    return (ByteDict<HashField>) data;
+  }
+
+  /** The field's value, or null; expiry is not checked. */
+  public byte[] get(byte[] field) {
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex, field);
+      return p < 0 ? null : HashListpack.value(lp, p);
+    }
+    HashField f = dict().get(field);
+    return f == null ? null : f.value;
+  }
+
+  /** SORT's BY/GET {@code *->field}: the value unless the field is missing or expired. */
+  @Override
+  public byte[] sortField(byte[] field, long now) {
+    return isExpired(field, now) ? null : get(field);
+  }
+
+  /** The field's expiry in ms since the epoch, {@link #NO_TTL}, or {@link #NO_FIELD}. */
+  public long expireAt(byte[] field) {
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex, field);
+      if (p < 0) {
+        return NO_FIELD;
+      }
+      long t = HashListpack.ttlAt(lp, p, ex);
+      return t == 0 ? NO_TTL : t;
+    }
+    HashField f = dict().get(field);
+    return f == null ? NO_FIELD : f.expireAt == 0 ? NO_TTL : f.expireAt;
+  }
+
+  /** Whether the field is present but its time has passed ({@code now > expireAt}, as for keys). */
+  public boolean isExpired(byte[] field, long now) {
+    if (volatileCount == 0) {
+      return false;
+    }
+    long at = expireAt(field);
+    return at >= 0 && at < now;
+  }
+
+  /** Converts to a hashtable ahead of a write of {@code newFields} fields that could not stay packed. */
+  void prepareFor(int newFields, int maxEntries) {
+    if (data instanceof byte[] && newFields > maxEntries) {
+      convertToTable();
+    }
+  }
+
+  /**
+   * Sets a field; a new field gets no TTL, an existing one keeps its TTL only if {@code keepTtl}. Returns true if the
+   * field is new.
+   */
+  public boolean set(byte[] field, byte[] value, boolean keepTtl, int maxEntries, int maxValueLen) {
+    if (data instanceof byte[] lp) {
+      if (field.length > maxValueLen || value.length > maxValueLen) {
+        convertToTable();
+      } else {
+        int p = HashListpack.find(lp, ex, field);
+        if (p >= 0) {
+          long ttl = HashListpack.ttlAt(lp, p, ex);
+          if (ttl != 0 && !keepTtl) {
+            volatileCount--;
+            ttl = 0;
+          }
+          data = HashListpack.replace(lp, ex, p, value, ttl);
+          return false;
+        }
+        data = HashListpack.append(lp, ex, field, value, 0);
+        size++;
+        if (size > maxEntries) {
+          convertToTable();
+        }
+        return true;
+      }
+    }
+    ByteDict<HashField> d = dict();
+    HashField f = d.get(field);
+    if (f != null) {
+      f.value = value;
+      if (!keepTtl && f.expireAt != 0) {
+        removeVolatile(f);
+        f.expireAt = 0;
+      }
+      return false;
+    }
+    d.addNew(new HashField(field, value));
+    size++;
+    return true;
+  }
+
+  /**
+   * HSET's many pairs {@code argv[from..end)} (field, value, ...), clearing TTLs; returns how many fields are new. A
+   * packed hash gets its new entries in one new array rather than one per field, which keeps loading garbage low.
+   */
+  int setPairs(byte[][] argv, int from, int end, int maxEntries, int maxValueLen) {
+    if (!(data instanceof byte[]) || end - from <= 2) {
+      int created = 0;
+      for (int i = from; i < end; i += 2) {
+        if (set(argv[i], argv[i + 1], false, maxEntries, maxValueLen)) {
+          created++;
+        }
+      }
+      return created;
+    }
+    for (int i = from; i < end; i++) {
+      if (argv[i].length > maxValueLen) {
+        convertToTable();
+        return setPairs(argv, from, end, maxEntries, maxValueLen);
+      }
+    }
+    // present fields are replaced in place; new ones (the last value wins for a repeated field) are appended at once
+    int extra = 0;
+    int created = 0;
+    boolean[] append = new boolean[(end - from) / 2];
+    for (int i = from, k = 0; i < end; i += 2, k++) {
+      byte[] lp = (byte[]) data;
+      int p = HashListpack.find(lp, ex, argv[i]);
+      if (p >= 0) {
+        set(argv[i], argv[i + 1], false, maxEntries, maxValueLen);
+        continue;
+      }
+      boolean repeated = false;
+      for (int j = i + 2; j < end; j += 2) {
+        if (Arrays.equals(argv[i], argv[j])) {
+          repeated = true;
+          break;
+        }
+      }
+      if (!repeated) {
+        append[k] = true;
+        extra += HashListpack.entrySize(argv[i].length, argv[i + 1].length, ex);
+        created++;
+      }
+    }
+    if (created > 0) {
+      byte[] lp = (byte[]) data;
+      byte[] out = Arrays.copyOf(lp, lp.length + extra);
+      int q = lp.length;
+      for (int i = from, k = 0; i < end; i += 2, k++) {
+        if (append[k]) {
+          q = HashListpack.writeEntry(out, q, ex, argv[i], argv[i + 1], 0);
+        }
+      }
+      data = out;
+      size += created;
+      if (size > maxEntries) {
+        convertToTable();
+      }
+    }
+    return created;
+  }
+
+  /** Removes a field; returns whether it was there. */
+  public boolean delete(byte[] field) {
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex, field);
+      if (p < 0) {
+        return false;
+      }
+      if (HashListpack.ttlAt(lp, p, ex) != 0) {
+        volatileCount--;
+      }
+      data = HashListpack.remove(lp, ex, p);
+      size--;
+      return true;
+    }
+    HashField f = dict().remove(field);
+    if (f == null) {
+      return false;
+    }
+    if (f.expireAt != 0) {
+      removeVolatile(f);
+    }
+    size--;
+    return true;
+  }
+
+  /** Sets the expiry of a present field (ms since the epoch, > 0). */
+  public void setExpireAt(byte[] field, long at) {
+    if (data instanceof byte[] lp) {
+      if (!ex) {
+        lp = HashListpack.toEx(lp);
+        data = lp;
+        ex = true;
+      }
+      int p = HashListpack.find(lp, true, field);
+      if (HashListpack.ttlAt(lp, p, true) == 0) {
+        volatileCount++;
+      }
+      HashListpack.setTtl(lp, p, at);
+      return;
+    }
+    HashField f = dict().get(field);
+    if (f.expireAt == 0) {
+      addVolatile(f);
+    }
+    f.expireAt = at;
+  }
+
+  /** Removes a present field's TTL; returns whether it had one. */
+  public boolean persist(byte[] field) {
+    if (data instanceof byte[] lp) {
+      int p = ex ? HashListpack.find(lp, true, field) : -1;
+      if (p < 0 || HashListpack.ttlAt(lp, p, true) == 0) {
+        return false;
+      }
+      HashListpack.setTtl(lp, p, 0);
+      volatileCount--;
+      return true;
+    }
+    HashField f = dict().get(field);
+    if (f == null || f.expireAt == 0) {
+      return false;
+    }
+    removeVolatile(f);
+    f.expireAt = 0;
+    return true;
+  }
+
+  /** Visits the fields not expired at {@code now} (every field when {@code now < 0}), in storage order. */
+  public void forEach(long now, Visitor v) {
+    boolean check = volatileCount > 0 && now >= 0;
+    if (data instanceof byte[] lp) {
+      for (int p = 0; p < lp.length; ) {
+        int fl = HashListpack.readVarint(lp, p);
+        int fs = p + HashListpack.varintSize(fl);
+        int vh = fs + fl;
+        int vl = HashListpack.readVarint(lp, vh);
+        int vs = vh + HashListpack.varintSize(vl);
+        int next = vs + vl;
+        if (ex) {
+          long t = HashListpack.readTtl(lp, next);
+          next += 8;
+          if (check && t != 0 && t < now) {
+            p = next;
+            continue;
+          }
+        }
+        v.visit(lp, fs, fl, lp, vs, vl);
+        p = next;
+      }
+      return;
+    }
+    dict().forEach(f -> {
+      if (!check || f.expireAt == 0 || f.expireAt >= now) {
+        v.visit(f.key, 0, f.key.length, f.value, 0, f.value.length);
+      }
+    });
+  }
+
+  /** Fields not expired at {@code now}. */
+  public int liveSize(long now) {
+    if (volatileCount == 0) {
+      return size;
+    }
+    return size - expiredFields(now, Integer.MAX_VALUE).size();
+  }
+
+  /** Up to {@code max} fields whose time has passed at {@code now}. */
+  public List<byte[]> expiredFields(long now, int max) {
+    List<byte[]> out = new ArrayList<>();
+    if (volatileCount == 0) {
+      return out;
+    }
+    if (data instanceof byte[] lp) {
+      for (int p = 0; p < lp.length && out.size() < max; p = HashListpack.next(lp, p, true)) {
+        long t = HashListpack.ttlAt(lp, p, true);
+        if (t != 0 && t < now) {
+          out.add(HashListpack.field(lp, p));
+        }
+      }
+      return out;
+    }
+    for (int i = 0; i < volatileCount && out.size() < max; i++) {
+      if (volatileFields[i].expireAt < now) {
+        out.add(volatileFields[i].key);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Up to {@code samples} randomly chosen volatile fields whose time has passed, for the active expiry cycle; a packed
+   * hash (at most a few hundred fields) is checked whole.
+   */
+  List<byte[]> sampleExpired(long now, int samples) {
+    if (data instanceof byte[] || volatileCount <= samples) {
+      return expiredFields(now, Integer.MAX_VALUE);
+    }
+    List<byte[]> out = new ArrayList<>();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    for (int i = 0; i < samples; i++) {
+      HashField f = volatileFields[r.nextInt(volatileCount)];
+      if (f.expireAt < now && !out.contains(f.key)) {
+        out.add(f.key);
+      }
+    }
+    return out;
+  }
+
+  /** All fields and values as {field, value} pairs, in storage order (expired ones included). */
+  List<byte[][]> entries() {
+    List<byte[][]> out = new ArrayList<>(size);
+    forEach(-1, (fb, fo, fl, vb, vo, vl) ->
+        out.add(new byte[][] {Arrays.copyOfRange(fb, fo, fo + fl), Arrays.copyOfRange(vb, vo, vo + vl)}));
+    return out;
+  }
+
+  /** A random {field, value} pair, or null when empty (expired fields included: purge first). */
+  byte[][] random() {
+    if (size == 0) {
+      return null;
+    }
+    if (data instanceof byte[] lp) {
+      int k = ThreadLocalRandom.current().nextInt(size);
+      int p = 0;
+      while (k-- > 0) {
+        p = HashListpack.next(lp, p, ex);
+      }
+      return new byte[][] {HashListpack.field(lp, p), HashListpack.value(lp, p)};
+    }
+    HashField f = dict().random();
+    return new byte[][] {f.key, f.value};
+  }
+
+  /**
+   * One HSCAN step: a packed hash returns everything and cursor 0 (as Redis does for small encodings); a table visits
+   * buckets until {@code count} fields were seen or 10x that many buckets were walked.
+   */
+  long scan(long cursor, int count, java.util.function.Consumer<HashField> visitor) {
+    ByteDict<HashField> d = dict();
+    long maxIterations = count * 10L;
+    int[] seen = {0};
+    do {
+      cursor = d.scan(cursor, f -> {
+        seen[0]++;
+        visitor.accept(f);
+      });
+    } while (cursor != 0 && --maxIterations > 0 && seen[0] < count);
+    return cursor;
+  }
+
+  private void convertToTable() {
+    byte[] lp = (byte[]) data;
+    ByteDict<HashField> d = new ByteDict<>();
+    volatileCount = 0;
+    for (int p = 0; p < lp.length; p = HashListpack.next(lp, p, ex)) {
+      HashField f = new HashField(HashListpack.field(lp, p), HashListpack.value(lp, p));
+      d.addNew(f);
+      long t = HashListpack.ttlAt(lp, p, ex);
+      if (t != 0) {
+        f.expireAt = t;
+        addVolatile(f);
+      }
+    }
+    data = d;
+    ex = false;
+  }
+
+  private void addVolatile(HashField f) {
+    if (volatileFields == null) {
+      volatileFields = new HashField[4];
+    } else if (volatileCount == volatileFields.length) {
+      volatileFields = Arrays.copyOf(volatileFields, volatileCount * 2);
+    }
+    volatileFields[volatileCount] = f;
+    f.slot = volatileCount++;
+  }
+
+  private void removeVolatile(HashField f) {
+    int i = f.slot;
+    HashField last = volatileFields[--volatileCount];
+    volatileFields[i] = last;
+    last.slot = i;
+    volatileFields[volatileCount] = null;
+    f.slot = -1;
+    if (volatileCount == 0) {
+      volatileFields = null;
+    } else if (volatileFields.length > 16 && volatileCount < volatileFields.length / 4) {
+      volatileFields = Arrays.copyOf(volatileFields, volatileFields.length / 2);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.cairn.core.keyspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** SCAN's guarantee over a table that grows, shrinks and rehashes between the calls of a scan. */
+class ByteDictScanTest {
+  static final class Node extends ByteDict.Node<Node> {
+    Node(byte[] key) {
+      super(key);
+    }
+  }
+
+  private static byte[] key(int i) {
+    return ("k" + i).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String name(Node n) {
+    return new String(n.key, StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void everyElementPresentForTheWholeScanIsReturned() {
+    long seed = System.nanoTime();
+    System.out.println("ByteDictScanTest seed " + seed);
+    Random r = new Random(seed);
+    for (int round = 0; round < 60; round++) {
+      ByteDict<Node> d = new ByteDict<>();
+      List<Integer> present = new ArrayList<>(); // removal swaps the last in: O(1) random victims
+      int next = 0;
+      int initial = r.nextInt(2000);
+      for (; next < initial; next++) {
+        d.addNew(new Node(key(next)));
+        present.add(next);
+      }
+      Set<Integer> stable = new HashSet<>(present); // never removed during the scan
+      Set<String> seen = new HashSet<>();
+      long cursor = 0;
+      int calls = 0;
+      // each call then a burst of changes: growth, heavy deletion (shrinking) or idle rehash steps
+      do {
+        cursor = d.scan(cursor, n -> seen.add(name(n)));
+        calls++;
+        int mode = r.nextInt(4);
+        int burst = r.nextInt(200);
+        for (int k = 0; k < burst; k++) {
+          if ((mode == 0 || mode == 3 && r.nextBoolean()) && present.size() < 5000) {
+            d.addNew(new Node(key(next)));
+            present.add(next++);
+          } else if (mode == 1 && !present.isEmpty()) {
+            int at = r.nextInt(present.size());
+            int victim = present.get(at);
+            present.set(at, present.get(present.size() - 1));
+            present.remove(present.size() - 1);
+            d.remove(key(victim));
+            stable.remove(victim);
+          } else {
+            d.rehash(1);
+          }
+        }
+        assertTrue(calls < 1_000_000, "seed " + seed + ": scan does not terminate");
+      } while (cursor != 0);
+      for (int k : stable) {
+        assertTrue(seen.contains("k" + k), "seed " + seed + " round " + round + ": missed k" + k);
+      }
+      assertEquals(present.size(), d.size(), "seed " + seed);
+    }
+  }
+
+  @Test
+  void aScanOfAQuietTableVisitsEachElementOnce() {
+    ByteDict<Node> d = new ByteDict<>();
+    for (int i = 0; i < 5000; i++) {
+      d.addNew(new Node(key(i)));
+    }
+    d.rehash(Integer.MAX_VALUE);
+    List<String> seen = new ArrayList<>();
+    long cursor = 0;
+    do {
+      cursor = d.scan(cursor, n -> seen.add(name(n)));
+    } while (cursor != 0);
+    assertEquals(5000, seen.size());
+    assertEquals(5000, new HashSet<>(seen).size());
+  }
+
+  @Test
+  void aScanCanStartWhileTheTableIsRehashing() {
+    ByteDict<Node> d = new ByteDict<>();
+    for (int i = 0; i < 1024; i++) {
+      d.addNew(new Node(key(i)));
+    }
+    d.rehash(Integer.MAX_VALUE);
+    d.addNew(new Node(key(1024))); // starts growing to 2048 buckets
+    assertTrue(d.isRehashing());
+    Set<String> seen = new HashSet<>();
+    long cursor = 0;
+    do {
+      cursor = d.scan(cursor, n -> seen.add(name(n)));
+    } while (cursor != 0);
+    assertEquals(1025, seen.size());
+  }
+}

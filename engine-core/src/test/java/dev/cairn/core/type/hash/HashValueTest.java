@@ -1,0 +1,161 @@
+package dev.cairn.core.type.hash;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HashValueTest {
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String s(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void smallHashStaysPackedAndConvertsPastEntries() {
+    HashValue h = new HashValue();
+    for (int i = 0; i < 128; i++) {
+      assertTrue(h.set(b("f" + i), b("v" + i), false, 128, 64));
+    }
+    assertEquals("listpack", h.encoding());
+    assertTrue(h.set(b("f128"), b("v"), false, 128, 64));
+    assertEquals("hashtable", h.encoding());
+    assertEquals(129, h.size());
+    assertEquals("v5", s(h.get(b("f5"))));
+  }
+
+  @Test
+  void longValueConvertsAndTtlMakesListpackex() {
+    HashValue h = new HashValue();
+    h.set(b("a"), b("1"), false, 128, 64);
+    h.setExpireAt(b("a"), 5_000);
+    assertEquals("listpackex", h.encoding());
+    assertEquals(5_000, h.expireAt(b("a")));
+    assertTrue(h.persist(b("a")));
+    assertEquals("listpackex", h.encoding()); // Redis never goes back to plain listpack
+    assertEquals(HashValue.NO_TTL, h.expireAt(b("a")));
+    h.setExpireAt(b("a"), 7_000);
+    h.set(b("b"), b("x".repeat(65)), false, 128, 64);
+    assertEquals("hashtable", h.encoding());
+    assertEquals(7_000, h.expireAt(b("a")));
+    assertEquals(1, h.volatileCount());
+    assertEquals(HashValue.NO_FIELD, h.expireAt(b("zz")));
+  }
+
+  @Test
+  void expiredFieldsAreSkippedByIterationButCounted() {
+    for (int entries : new int[] {128, 1}) {
+      HashValue h = new HashValue();
+      h.set(b("a"), b("1"), false, entries, 64);
+      h.set(b("b"), b("2"), false, entries, 64);
+      h.setExpireAt(b("a"), 100);
+      assertTrue(h.isExpired(b("a"), 101));
+      assertFalse(h.isExpired(b("a"), 100)); // expired only once now > expireAt, as keys
+      assertEquals(2, h.size());
+      assertEquals(1, h.liveSize(101));
+      Set<String> seen = new HashSet<>();
+      h.forEach(101, (fb, fo, fl, vb, vo, vl) -> seen.add(new String(fb, fo, fl, StandardCharsets.UTF_8)));
+      assertEquals(Set.of("b"), seen);
+      assertEquals(1, h.expiredFields(101, 10).size());
+      assertEquals("a", s(h.expiredFields(101, 10).get(0)));
+    }
+  }
+
+  /** Random operations against a HashMap model, small limits so that conversions happen. */
+  @Test
+  void randomizedAgainstModel() {
+    long seed = System.nanoTime();
+    System.out.println("HashValueTest seed=" + seed);
+    Random rnd = new Random(seed);
+    for (int round = 0; round < 200; round++) {
+      int maxEntries = 1 + rnd.nextInt(40);
+      int maxValue = 1 + rnd.nextInt(20);
+      HashValue h = new HashValue();
+      Map<String, String> model = new HashMap<>();
+      Map<String, Long> ttl = new HashMap<>();
+      int keys = 1 + rnd.nextInt(60);
+      for (int op = 0; op < 300; op++) {
+        String f = "f" + rnd.nextInt(keys);
+        switch (rnd.nextInt(7)) {
+          case 6 -> {
+            // HSET's multi-pair path, repeated fields included
+            int pairs = 1 + rnd.nextInt(5);
+            byte[][] argv = new byte[2 + 2 * pairs][];
+            Map<String, String> expect = new HashMap<>(model);
+            int created = 0;
+            for (int k = 0; k < pairs; k++) {
+              String pf = "f" + rnd.nextInt(keys);
+              String pv = "v".repeat(rnd.nextInt(25));
+              argv[2 + 2 * k] = b(pf);
+              argv[3 + 2 * k] = b(pv);
+              if (!expect.containsKey(pf)) {
+                created++;
+              }
+              expect.put(pf, pv);
+              ttl.remove(pf);
+            }
+            assertEquals(created, h.setPairs(argv, 2, argv.length, maxEntries, maxValue), "seed " + seed);
+            model.clear();
+            model.putAll(expect);
+          }
+          case 0, 1, 2 -> {
+            String v = "v".repeat(rnd.nextInt(25));
+            boolean keep = rnd.nextBoolean();
+            boolean isNew = h.set(b(f), b(v), keep, maxEntries, maxValue);
+            assertEquals(!model.containsKey(f), isNew, "seed " + seed);
+            model.put(f, v);
+            if (!keep) {
+              ttl.remove(f);
+            }
+          }
+          case 3 -> {
+            assertEquals(model.remove(f) != null, h.delete(b(f)), "seed " + seed);
+            ttl.remove(f);
+          }
+          case 4 -> {
+            if (model.containsKey(f)) {
+              long at = 1 + rnd.nextInt(1000);
+              h.setExpireAt(b(f), at);
+              ttl.put(f, at);
+            }
+          }
+          default -> {
+            boolean had = ttl.remove(f) != null;
+            assertEquals(had, h.persist(b(f)), "seed " + seed);
+          }
+        }
+        assertEquals(model.size(), h.size(), "seed " + seed);
+        assertEquals(ttl.size(), h.volatileCount(), "seed " + seed);
+      }
+      for (Map.Entry<String, String> e : model.entrySet()) {
+        assertArrayEquals(b(e.getValue()), h.get(b(e.getKey())), "seed " + seed);
+        Long at = ttl.get(e.getKey());
+        assertEquals(at == null ? HashValue.NO_TTL : at, h.expireAt(b(e.getKey())), "seed " + seed);
+      }
+      assertNull(h.get(b("absent")));
+      Map<String, String> seen = new HashMap<>();
+      h.forEach(-1, (fb, fo, fl, vb, vo, vl) -> seen.put(new String(fb, fo, fl, StandardCharsets.UTF_8),
+          new String(vb, vo, vl, StandardCharsets.UTF_8)));
+      assertEquals(model, seen, "seed " + seed);
+      boolean shouldBePacked = model.size() <= maxEntries;
+      if (!shouldBePacked) {
+        assertEquals("hashtable", h.encoding(), "seed " + seed);
+      }
+      long now = rnd.nextInt(1000);
+      long live = model.keySet().stream().filter(k -> !ttl.containsKey(k) || ttl.get(k) >= now).count();
+      assertEquals(live, h.liveSize(now), "seed " + seed);
+    }
+  }
+}
