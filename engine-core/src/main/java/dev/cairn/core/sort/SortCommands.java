@@ -29,9 +29,9 @@ import java.util.List;
  */
 public final class SortCommands implements CommandFamily {
   private static final Arg[] SORT_ARGS = {
-      Arg.key("key", 0), Arg.pattern("by-pattern").withToken("BY").optional(),
+      Arg.key("key", 0), keyPattern("by-pattern").withToken("BY").optional(),
       Arg.block("limit", Arg.integer("offset"), Arg.integer("count")).withToken("LIMIT").optional(),
-      Arg.pattern("get-pattern").withToken("GET").optional().multiple().multipleToken(),
+      keyPattern("get-pattern").withToken("GET").optional().multiple().multipleToken(),
       Arg.oneOf("order", Arg.token("ASC"), Arg.token("DESC")).optional(),
       Arg.token("ALPHA").withToken("ALPHA").optional()};
 
@@ -62,6 +62,11 @@ public final class SortCommands implements CommandFamily {
       .args(SORT_ARGS).build();
 
   static final RedisException NOT_DOUBLE = Errors.err("One or more scores can't be converted into double");
+
+  /** A pattern whose expansions are key names (key spec 1, as in Redis's sort.json). */
+  private static Arg keyPattern(String name) {
+    return new Arg(name, Arg.Type.PATTERN, null, 1, false, false, false, null, java.util.List.of());
+  }
 
   private static Arg[] withStore() {
     Arg[] a = Arrays.copyOf(SORT_ARGS, SORT_ARGS.length + 1);
