@@ -133,6 +133,18 @@ public final class Blocking {
   }
 
   /**
+   * SWAPDB: every waited-on key of either database may hold something else now; the ones that hold what their waiters
+   * wait for are served after the command.
+   */
+  public void databasesSwapped(int a, int b) {
+    for (DbKey k : waitersByKey.keySet()) {
+      if (k.db() == a || k.db() == b) {
+        readyKeys.add(k);
+      }
+    }
+  }
+
+  /**
    * Serves the clients waiting on keys that changed, until no key is ready (a served command may make other keys
    * ready, as BLMOVE does). Called by the dispatcher after each command, and after EXEC and scripts.
    */

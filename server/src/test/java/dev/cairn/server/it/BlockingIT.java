@@ -316,6 +316,19 @@ class BlockingIT extends ServerTestBase {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("SWAPDB awakes blocked client")
+  void swapdbWakesClientsWhoseKeyNowHoldsAList() throws Exception {
+    RawClient c = raw();
+    assertEquals("+OK\r\n", c.command("SELECT", "9").readReply());
+    Future<String> reply = send(c, "BRPOP", "k", "0");
+    awaitBlocked(1);
+    jedis.rpush("k", "hello");
+    jedis.swapDB(0, 9);
+    assertEquals(arr("k", "hello"), reply.get(10, TimeUnit.SECONDS));
+    awaitBlocked(0);
+  }
+
+  @Test
   void manyConcurrentProducersAndConsumersLoseNothing() throws Exception {
     int consumers = 8;
     int perConsumer = 50;
