@@ -89,6 +89,11 @@ public final class Blocking {
     return waiterBySession.containsKey(s);
   }
 
+  /** Whether {@code s}'s command is being run again because a key it waits on changed. */
+  public boolean isRerunning(Session s) {
+    return reprocessing != null && reprocessing.session == s;
+  }
+
   /** Whether the command {@code s} just ran left it waiting (it blocked, or blocked again when run again). */
   public boolean waitsAfterRun(Session s) {
     Waiter w = waiterBySession.get(s);

@@ -145,7 +145,8 @@ public final class Dispatcher {
 
     Command stats = cmd;
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
-    if (!e.blocking().waitsAfterRun(s)) {
+    boolean waiting = e.blocking().waitsAfterRun(s);
+    if (!waiting) {
       stats.calls++;
     }
     stats.microseconds += nanos / 1000;
@@ -161,7 +162,7 @@ public final class Dispatcher {
     e.stats().totalCommandsProcessed++;
     s.commandsProcessed++;
     s.lastInteractionMillis = e.keyspace().now();
-    e.afterCommand(s, cmd, a, nanos);
+    e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
     }

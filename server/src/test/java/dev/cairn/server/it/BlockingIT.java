@@ -329,6 +329,29 @@ class BlockingIT extends ServerTestBase {
   }
 
   @Test
+  void monitorSeesABlockingCommandOnceAndTheSlowLogWhenItEnds() throws Exception {
+    jedis.configSet("slowlog-log-slower-than", "0");
+    try {
+      jedis.slowlogReset();
+      RawClient m = raw();
+      assertEquals("+OK\r\n", m.command("MONITOR").readReply());
+      RawClient c = raw();
+      Future<String> reply = send(c, "BLPOP", "mk", "0");
+      awaitBlocked(1);
+      jedis.rpush("mk", "v");
+      assertEquals(arr("mk", "v"), reply.get(10, TimeUnit.SECONDS));
+      jedis.echo("marker");
+      assertTrue(m.readReply().contains("\"BLPOP\" \"mk\" \"0\""));
+      assertTrue(m.readReply().contains("\"RPUSH\" \"mk\" \"v\""));
+      assertTrue(m.readReply().contains("\"ECHO\" \"marker\""), "BLPOP shown again when served");
+      long blpops = jedis.slowlogGet(128).stream().filter(e -> e.getArgs().get(0).equalsIgnoreCase("blpop")).count();
+      assertEquals(1, blpops);
+    } finally {
+      jedis.configSet("slowlog-log-slower-than", "10000");
+    }
+  }
+
+  @Test
   void manyConcurrentProducersAndConsumersLoseNothing() throws Exception {
     int consumers = 8;
     int perConsumer = 50;
