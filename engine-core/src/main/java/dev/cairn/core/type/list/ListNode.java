@@ -72,6 +72,13 @@ final class ListNode {
     }
   }
 
+  /** Trims the node when more than an eighth of its array is unused (a node closed nearly full keeps its array). */
+  void trimIfLoose() {
+    if (buf.length - (end - start) > buf.length >> 3) {
+      trimToSize();
+    }
+  }
+
   /** Removes the entry at {@code p}; entries after it move down. */
   void removeAt(int p) {
     int len = ListPack.entryLen(buf, p);

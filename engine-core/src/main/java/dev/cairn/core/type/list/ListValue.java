@@ -225,9 +225,15 @@ public final class ListValue implements RedisValue, SortSource {
       if (n == null || n.plain || large
           || exceeds(fill, (long) n.lpBytes() + v.length + SIZE_ESTIMATE_OVERHEAD, n.count + 1L)) {
         if (n != null) {
-          n.trimToSize();
+          n.trimIfLoose();
         }
-        n = new ListNode(0);
+        // a byte-limited node is sized for its limit up front: no copies while it fills
+        int cap = fill < 0 && !large ? (int) byteLimit(fill) - ListPack.OVERHEAD : 0;
+        n = new ListNode(cap);
+        if (atHead) {
+          n.start = cap;
+          n.end = cap;
+        }
         n.plain = large;
         insertNode(atHead ? 0 : nodeCount, n);
       }
