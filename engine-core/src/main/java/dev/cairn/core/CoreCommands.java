@@ -22,6 +22,7 @@ import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
+import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.string.BitCommands;
 import dev.cairn.core.type.string.BitfieldCommands;
 import dev.cairn.core.type.string.CounterCommands;
@@ -29,6 +30,7 @@ import dev.cairn.core.type.list.ListCommands;
 import dev.cairn.core.type.list.ListMoveCommands;
 import dev.cairn.core.type.string.StringCommands;
 import dev.cairn.core.type.string.StringRangeCommands;
+import dev.cairn.core.type.zset.ZSetCommands;
 
 /** The command families built into the core, in the order COMMAND lists them. */
 public final class CoreCommands {
@@ -55,6 +57,8 @@ public final class CoreCommands {
         new ListCommands(),
         new ListMoveCommands(),
         new SortCommands(),
+        new SetCommands(),
+        new ZSetCommands(),
         new ConfigCommands(),
         new DebugCommands(),
         new FunctionCommands(),
@@ -64,6 +68,7 @@ public final class CoreCommands {
         new LatencyCommands(),
         new MemoryCommands(),
         new LolwutCommand(),
+        new dev.cairn.core.module.ModuleCommands(),
     };
   }
 }

@@ -48,6 +48,7 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
+  private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
@@ -83,6 +84,7 @@ public final class Engine {
   public Engine(Config config, ServerParams params, CommandFamily... families) {
     this.config = config;
     this.params = params;
+    this.modules = new dev.cairn.core.module.ModuleManager(this);
     this.keyspace = new Keyspace((int) params.databases.value);
     this.activeExpiry = new ActiveExpiry(keyspace);
     this.hashFieldExpiry = new dev.cairn.core.type.hash.HashFieldExpiryCycle(this);
@@ -95,6 +97,12 @@ public final class Engine {
     keyspace.setLfuSettings(() -> params.memory.maxmemoryPolicy.value.endsWith("-lfu"),
         () -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
+    rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
+        () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
+    rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(
+        () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
+    rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
+        dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};
@@ -158,6 +166,16 @@ public final class Engine {
 
   public Propagation propagation() {
     return propagation;
+  }
+
+  /** Loaded modules, their types and hooks. */
+  public dev.cairn.core.module.ModuleManager modules() {
+    return modules;
+  }
+
+  /** Tells modules about a server event (flush, swapdb, shutdown). */
+  public void serverEvent(dev.cairn.api.ServerEvent.Kind kind, int db, int otherDb) {
+    modules.fireServerEvent(new dev.cairn.api.ServerEvent(kind, db, otherDb));
   }
 
   public ClientPauses pauses() {

@@ -41,6 +41,7 @@ public final class CairnServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicInteger fds = new AtomicInteger(10);
   private int boundPort;
+  private boolean closed;
   private ServerBootstrap bootstrap;
 
   private CairnServer(Config config, ServerParams params) {
@@ -56,9 +57,52 @@ public final class CairnServer implements AutoCloseable {
 
   /** Starts a server with this configuration; returns once it listens. */
   public static CairnServer start(Config config, ServerParams params) throws InterruptedException {
+    return start(config, params, List.of());
+  }
+
+  /** A module given as an instance, with its load arguments. */
+  public record ModuleInstance(dev.cairn.api.Module module, List<String> args) { }
+
+  /**
+   * Starts a server that also loads {@code modules} (instances on the class path, as an embedded server gives them)
+   * after the {@code loadmodule} directives' jars; a module that fails to load stops the startup.
+   */
+  public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules)
+      throws InterruptedException {
     CairnServer s = new CairnServer(config, params);
     s.bind();
+    try {
+      s.engineThread.submit(() -> s.loadStartupModules(modules)).sync();
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
     return s;
+  }
+
+  /** {@code loadmodule} jars, then the given instances; leftover module config lines stop the server, as in Redis. */
+  private void loadStartupModules(List<ModuleInstance> instances) {
+    var manager = engine.modules();
+    for (List<String> lm : engine.params().loadModules) {
+      java.nio.file.Path path = java.nio.file.Path.of(lm.get(0));
+      try {
+        manager.loadJar(path, lm.subList(1, lm.size()), java.util.Map.of());
+      } catch (dev.cairn.core.module.ModuleLoadException e) {
+        throw new IllegalStateException("Module " + path + " failed to load: " + e.getMessage(), e);
+      }
+    }
+    for (ModuleInstance m : instances) {
+      try {
+        manager.loadInstance(m.module(), m.args(), java.util.Map.of());
+      } catch (dev.cairn.core.module.ModuleLoadException e) {
+        throw new IllegalStateException("Module " + m.module().getClass().getName() + " failed to load: "
+            + e.getMessage(), e);
+      }
+    }
+    if (!engine.config().pendingModuleConfigs().isEmpty()) {
+      throw new IllegalStateException("Module Configuration detected without loadmodule directive or no ApplyConfig "
+          + "call: aborting (" + String.join(", ", engine.config().pendingModuleConfigs().keySet()) + ")");
+    }
   }
 
   private void bind() throws InterruptedException {
@@ -165,7 +209,23 @@ public final class CairnServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!group.isShuttingDown()) {
+      // modules hear SHUTDOWN and unload on the engine thread, before it stops
+      try {
+        if (engineThread.inEventLoop()) {
+          engine.modules().stop();
+        } else {
+          engineThread.submit(() -> engine.modules().stop()).await(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (Channel ch : listeners) {
       ch.close().syncUninterruptibly();
     }

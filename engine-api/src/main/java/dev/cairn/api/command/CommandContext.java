@@ -72,4 +72,13 @@ public interface CommandContext {
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
     return block(keys, timeoutMillis, onTimeout);
   }
+
+  /**
+   * Blocks the client until the returned handle's {@link BlockedClient#reply} is called (from any thread, typically
+   * when background work finishes) or {@code timeoutMillis} passes ({@code 0}: no timeout), when {@code onTimeout}
+   * writes the reply. {@code onTimeout} may be null: then there is no timeout and CLIENT UNBLOCK cannot end the wait,
+   * as for a Redis module client blocked without a timeout callback. The handler writes no reply itself. The client's
+   * later commands wait meanwhile, as for any blocked client; MODULE UNLOAD waits for the module's blocked clients.
+   */
+  BlockedClient blockClient(long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
 }

@@ -1,5 +1,9 @@
 package dev.cairn.api.keyspace;
 
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.type.DataType;
+import dev.cairn.api.type.ModuleValue;
+
 /**
  * One numbered database of the keyspace. Keys and strings are bytes. A value is a {@code byte[]} (a string) or a
  * {@link RedisValue}.
@@ -47,4 +51,37 @@ public interface Database {
 
   /** Removes the key's expiry; returns whether it had one. */
   boolean persist(byte[] key);
+
+  /** The value at {@code key} if it is of module type {@code type}, null if absent; throws WRONGTYPE otherwise. */
+  default <V> V get(byte[] key, DataType<V> type) {
+    return moduleValue(get(key), type);
+  }
+
+  /** Like {@link #get(byte[], DataType)}, for changing the value in place. */
+  default <V> V getForWrite(byte[] key, DataType<V> type) {
+    return moduleValue(getForWrite(key), type);
+  }
+
+  /** Stores a module type's value at {@code key}, replacing any value and removing any time to live. */
+  default <V> void set(byte[] key, DataType<V> type, V value) {
+    set(key, new ModuleValue(type, value));
+  }
+
+  /** Stores a module type's value at {@code key}; keeps the time to live if {@code keepTtl}. */
+  default <V> void set(byte[] key, DataType<V> type, V value, boolean keepTtl) {
+    set(key, new ModuleValue(type, value), keepTtl);
+  }
+
+  private static <V> V moduleValue(Object stored, DataType<V> type) {
+    if (stored == null) {
+      return null;
+    }
+    if (stored instanceof ModuleValue mv) {
+      V v = mv.valueIf(type);
+      if (v != null) {
+        return v;
+      }
+    }
+    throw Errors.WRONGTYPE;
+  }
 }

@@ -64,9 +64,20 @@ public final class Blocking {
     engine.events().addModifiedKeyListener(this::keyModified);
   }
 
+  /** Clients blocked until someone answers them (module commands), not on keys. */
+  private final Map<Session, HandleBlock> handles = new HashMap<>();
+
+  void addHandle(Session s, HandleBlock b) {
+    handles.put(s, b);
+  }
+
+  void removeHandle(Session s, HandleBlock b) {
+    handles.remove(s, b);
+  }
+
   /** The number of blocked clients (INFO blocked_clients). */
   public int blockedClients() {
-    return waiterBySession.size();
+    return waiterBySession.size() + handles.size();
   }
 
   /** The number of blocked clients with a deadline (INFO clients_in_timeout_table). */
@@ -86,7 +97,7 @@ public final class Blocking {
   }
 
   public boolean isBlocked(Session s) {
-    return waiterBySession.containsKey(s);
+    return waiterBySession.containsKey(s) || handles.containsKey(s);
   }
 
   /** Whether {@code s}'s command is being run again because a key it waits on changed. */
@@ -222,7 +233,8 @@ public final class Blocking {
   public boolean unblockByRequest(Session s, boolean withError) {
     Waiter w = waiterBySession.get(s);
     if (w == null) {
-      return false;
+      HandleBlock h = handles.get(s);
+      return h != null && h.unblockByRequest(withError);
     }
     if (withError) {
       unblock(w);
@@ -253,6 +265,10 @@ public final class Blocking {
 
   /** Forgets a client that disconnected while blocked. */
   public void disconnected(Session s) {
+    HandleBlock h = handles.get(s);
+    if (h != null) {
+      h.disconnected(); // nobody to answer: the module's later reply is dropped, and UNLOAD need not wait for it
+    }
     Waiter w = waiterBySession.get(s);
     if (w != null) {
       unblock(w);

@@ -14,6 +14,54 @@ public final class Config {
   /** The config file given at startup, for CONFIG REWRITE; null when started without one. */
   public volatile java.nio.file.Path configFile;
 
+  /** A startup-only directive that is not a parameter (CONFIG GET does not show it), e.g. {@code loadmodule}. */
+  @FunctionalInterface
+  public interface Directive {
+    void apply(List<String> args) throws ConfigException;
+  }
+
+  private final Map<String, Directive> directives = new LinkedHashMap<>();
+  /**
+   * {@code <module>.<param> value} lines read before their module was loaded, as Redis queues them: the module takes
+   * its own when it loads; any left after startup's modules loaded stop the server.
+   */
+  private final Map<String, String> pendingModuleConfigs = new LinkedHashMap<>();
+
+  /** Registers a startup directive. */
+  public void registerDirective(String name, Directive d) {
+    directives.put(name.toLowerCase(Locale.ROOT), d);
+  }
+
+  private final Map<String, java.util.function.Supplier<List<String>>> directiveRewriters = new LinkedHashMap<>();
+
+  /**
+   * Lets CONFIG REWRITE write directive {@code name} from the server's state: {@code lines} gives each line's text
+   * after the name (for {@code loadmodule}: every jar module loaded now, with its arguments), replacing the file's.
+   */
+  public void setDirectiveRewriter(String name, java.util.function.Supplier<List<String>> lines) {
+    directiveRewriters.put(name.toLowerCase(Locale.ROOT), lines);
+  }
+
+  /** The rewriter of directive {@code name}, or null (its lines are kept as they are). */
+  public java.util.function.Supplier<List<String>> directiveRewriter(String name) {
+    return directiveRewriters.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Directives that have a rewriter. */
+  public java.util.Set<String> rewrittenDirectives() {
+    return directiveRewriters.keySet();
+  }
+
+  /** The directive with this name, or null. */
+  public Directive directive(String name) {
+    return directives.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Module config values given at startup and not yet taken by their module, by full lower-case name. */
+  public Map<String, String> pendingModuleConfigs() {
+    return pendingModuleConfigs;
+  }
+
   /** Registers a parameter; returns it, for keeping its typed field. */
   public <P extends ConfigParam> P register(P p) {
     for (String n : names(p)) {

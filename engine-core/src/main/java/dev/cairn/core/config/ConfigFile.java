@@ -67,6 +67,19 @@ public final class ConfigFile {
         values.add(new String(parts.get(k), StandardCharsets.UTF_8));
       }
       ConfigParam p = config.find(name);
+      Config.Directive directive = p == null ? config.directive(name) : null;
+      if (directive != null) {
+        try {
+          directive.apply(values);
+        } catch (ConfigException e) {
+          throw error(n + 1, line, e.getMessage());
+        }
+        continue;
+      }
+      if (p == null && name.indexOf('.') > 0 && values.size() == 1) {
+        config.pendingModuleConfigs().put(name, values.get(0)); // a module's, applied when it loads
+        continue;
+      }
       if (p == null || values.isEmpty() && !acceptsNoValue(p)) {
         throw error(n + 1, line, "Bad directive or wrong number of arguments");
       }

@@ -40,6 +40,17 @@ public abstract class ConfigParam {
     return aliases;
   }
 
+  /** The module that declared the parameter, or null for the core's. */
+  public String module() {
+    return module;
+  }
+
+  /** Marks the parameter as declared by {@code moduleName} (registered on MODULE LOAD, removed on unload). */
+  public ConfigParam declaredBy(String moduleName) {
+    module = moduleName;
+    return this;
+  }
+
   public boolean immutable() {
     return immutable;
   }

@@ -30,10 +30,19 @@ public final class ConfigRewrite {
     List<String> old = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
     List<String> out = new ArrayList<>();
     Set<ConfigParam> written = new HashSet<>();
+    Set<String> directivesWritten = new HashSet<>();
     for (String line : old) {
       String trimmed = line.strip();
       if (trimmed.equals(SIGNATURE)) {
         continue; // the marker is written again before the appended lines
+      }
+      String directive = trimmed.isEmpty() || trimmed.startsWith("#") ? null : firstWord(trimmed);
+      if (directive != null && config.directiveRewriter(directive) != null) {
+        // the first line of a rewritten directive (loadmodule) becomes the current set; later ones go
+        if (directivesWritten.add(directive)) {
+          config.directiveRewriter(directive).get().forEach(v -> out.add(directive + " " + v));
+        }
+        continue;
       }
       ConfigParam p = trimmed.isEmpty() || trimmed.startsWith("#") ? null : paramOf(config, trimmed);
       if (p == null) {
@@ -44,14 +53,21 @@ public final class ConfigRewrite {
         }
       }
     }
+    List<String> addedDirectives = new ArrayList<>();
+    for (String d : config.rewrittenDirectives()) {
+      if (!directivesWritten.contains(d)) {
+        config.directiveRewriter(d).get().forEach(v -> addedDirectives.add(d + " " + v));
+      }
+    }
     Map<ConfigParam, List<String>> added = new LinkedHashMap<>();
     for (ConfigParam p : config.all()) {
       if (!written.contains(p) && !p.get().equals(p.defaultValue())) {
         added.put(p, p.rewriteValues());
       }
     }
-    if (!added.isEmpty()) {
+    if (!added.isEmpty() || !addedDirectives.isEmpty()) {
       out.add(SIGNATURE);
+      out.addAll(addedDirectives);
       added.forEach((p, values) -> values.forEach(v -> out.add(p.name() + " " + v)));
     }
     while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
@@ -63,6 +79,13 @@ public final class ConfigRewrite {
   }
 
   /** The parameter a directive line sets, or null for lines Cairn leaves alone. */
+  private static String firstWord(String line) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    List<byte[]> parts = SplitArgs.split(b, 0, b.length);
+    return parts == null || parts.isEmpty() ? null
+        : new String(parts.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+  }
+
   private static ConfigParam paramOf(Config config, String line) {
     byte[] b = line.getBytes(StandardCharsets.UTF_8);
     List<byte[]> parts = SplitArgs.split(b, 0, b.length);

@@ -15,6 +15,7 @@ public final class ProcessParams extends ParamSet {
   public final Params.Bool protectedMode;
   public final Params.Choice enableProtectedConfigs;
   public final Params.Choice enableDebugCommand;
+  public final Params.Choice enableModuleCommand;
   public final Params.Bool latencyTracking;
   public final SpecialParams.Words latencyTrackingInfoPercentiles;
   public final Params.Num tcpKeepalive;
@@ -58,7 +59,7 @@ public final class ProcessParams extends ParamSet {
     protectedMode = bool("protected-mode", true);
     enableProtectedConfigs = immutable(choice("enable-protected-configs", "no", PROTECTED_ACTION));
     enableDebugCommand = immutable(choice("enable-debug-command", "no", PROTECTED_ACTION));
-    immutable(choice("enable-module-command", "no", PROTECTED_ACTION));
+    enableModuleCommand = immutable(choice("enable-module-command", "no", PROTECTED_ACTION));
     immutable(text("aclfile", ""));
     acllogMaxLen = num("acllog-max-len", 128, 0, LONG_MAX);
     choice("acl-pubsub-default", "resetchannels", new String[] {"allchannels", "resetchannels"});

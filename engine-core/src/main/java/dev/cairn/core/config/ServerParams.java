@@ -21,6 +21,8 @@ public final class ServerParams {
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
   public final Params.Text dir;
+  /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
+  public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
   public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
   public final dev.cairn.core.connection.OutputBufferLimits clientOutputBufferLimit;
   public final PersistenceParams persistence;
@@ -56,6 +58,12 @@ public final class ServerParams {
     memory = new MemoryParams(c);
     ListConfig.bind(memory.listMaxListpackSize, memory.listCompressDepth);
     process = new ProcessParams(c);
+    c.registerDirective("loadmodule", args -> {
+      if (args.isEmpty()) {
+        throw new ConfigException("Bad directive or wrong number of arguments");
+      }
+      loadModules.add(java.util.List.copyOf(args));
+    });
   }
 
   /** Redis keeps hz within 1..500 and CONFIG GET shows the clamped value. */

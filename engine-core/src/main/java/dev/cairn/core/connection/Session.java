@@ -213,6 +213,12 @@ public final class Session implements CommandContext, ClientHandle {
     return true;
   }
 
+  @Override
+  public dev.cairn.api.command.BlockedClient blockClient(long timeoutMillis,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    return dev.cairn.core.blocking.HandleBlock.block(engine, this, timeoutMillis, onTimeout);
+  }
+
   // ---- ClientHandle
 
   @Override

@@ -11,6 +11,8 @@ import dev.cairn.api.command.Flag;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.ServerEvent;
+import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 
 /** Whole databases: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB; and WAIT, which with no replicas has nothing to wait for. */
@@ -67,19 +69,30 @@ public final class DatabaseCommands implements CommandFamily {
   /** FLUSHDB [ASYNC | SYNC]: the old table is dropped whole, so ASYNC and SYNC both return at once. */
   static void flushdb(CommandContext c, Args a) {
     checkFlushMode(a);
+    serverEvent(c, ServerEvent.Kind.FLUSH_START, c.db().id(), -1);
     c.addDirty(((Db) c.db()).flush());
+    serverEvent(c, ServerEvent.Kind.FLUSH_END, c.db().id(), -1);
     c.reply().ok();
   }
 
   /** FLUSHALL [ASYNC | SYNC] */
   static void flushall(CommandContext c, Args a) {
     checkFlushMode(a);
+    serverEvent(c, ServerEvent.Kind.FLUSH_START, -1, -1);
     long n = 0;
     for (int i = 0; i < c.databases(); i++) {
       n += ((Db) c.db(i)).flush();
     }
+    serverEvent(c, ServerEvent.Kind.FLUSH_END, -1, -1);
     c.addDirty(n + 1); // counted even when empty, so that FLUSHALL always reaches replicas and the AOF
     c.reply().ok();
+  }
+
+  /** Tells modules (flush and swapdb hooks). */
+  private static void serverEvent(CommandContext c, ServerEvent.Kind kind, int db, int otherDb) {
+    if (c instanceof Session s) {
+      s.engine.serverEvent(kind, db, otherDb);
+    }
   }
 
   private static void checkFlushMode(Args a) {
@@ -99,6 +112,7 @@ public final class DatabaseCommands implements CommandFamily {
       ((Db) c.db(first)).swapWith((Db) c.db(second));
       // clients blocked on keys of either database may now find data there
       ((dev.cairn.core.connection.Session) c).engine.blocking().databasesSwapped(first, second);
+      serverEvent(c, ServerEvent.Kind.SWAPDB, first, second);
     }
     c.addDirty(1);
     c.reply().ok();

@@ -200,7 +200,7 @@ public final class KeyCommands implements CommandFamily {
 
   /** Moves a live entry to {@code key} in {@code to} (absent there), keeping its value, expiry and access clock. */
   private static void relocate(Db from, Entry e, Db to, byte[] key) {
-    from.remove(e);
+    from.detach(e); // the value moves: not released
     to.add(key, e.value(), e.expireAt()).setLru(e.lru());
   }
 

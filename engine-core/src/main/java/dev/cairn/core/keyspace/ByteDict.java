@@ -245,6 +245,47 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     return n;
   }
 
+  /** Chains up to this long are sampled exactly uniformly; longer ones (rare at a load factor of at most 1) less. */
+  private static final int FAIR_CHAIN = 4;
+
+  /**
+   * A uniformly random node, or null if empty: rejection sampling over (bucket, position in chain), so that members of
+   * long chains are not under-picked as with {@link #random()} (SRANDMEMBER and SPOP must be fair, as Redis's
+   * dictGetFairRandomKey is).
+   */
+  @SuppressWarnings("unchecked")
+  public N fairRandom() {
+    if (size == 0) {
+      return null;
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    while (true) {
+      N head;
+      if (t1 != null) {
+        int i = r.nextInt(t0.length + t1.length);
+        head = (N) (i < t0.length ? t0[i] : t1[i - t0.length]);
+      } else {
+        head = (N) t0[r.nextInt(t0.length)];
+      }
+      if (head == null) {
+        continue;
+      }
+      int len = 0;
+      for (N n = head; n != null; n = n.next) {
+        len++;
+      }
+      // each position of a chain is drawn with chance 1/FAIR_CHAIN; a longer chain is drawn whole (all reachable)
+      int pick = r.nextInt(Math.max(FAIR_CHAIN, len));
+      if (pick < len) {
+        N n = head;
+        while (pick-- > 0) {
+          n = n.next;
+        }
+        return n;
+      }
+    }
+  }
+
   /** Calls {@code visitor} for every node; the visitor must not add or remove nodes. */
   @SuppressWarnings("unchecked")
   public void forEach(Consumer<N> visitor) {

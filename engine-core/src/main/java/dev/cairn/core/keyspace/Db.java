@@ -156,7 +156,11 @@ public final class Db implements Database {
       add(key, value);
       return;
     }
+    Object old = e.value;
     e.value = value;
+    if (keyspace.valueReleased != null && old != value) {
+      keyspace.valueReleased.accept(old);
+    }
     e.lru = keyspace.accessed(e.lru); // under LFU an overwritten key keeps its history, as in Redis
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
@@ -198,8 +202,16 @@ public final class Db implements Database {
     return true;
   }
 
-  /** Removes a live entry. */
+  /** Removes a live entry; its value leaves the keyspace (a module type's {@code free} runs). */
   public void remove(Entry e) {
+    detach(e);
+    if (keyspace.valueReleased != null) {
+      keyspace.valueReleased.accept(e.value);
+    }
+  }
+
+  /** Removes a live entry whose value lives on under another key (RENAME, MOVE): nothing is released. */
+  public void detach(Entry e) {
     dict.remove(e.key);
     if (partExpires.size() > 0) {
       partExpires.remove(e.key);
@@ -265,6 +277,9 @@ public final class Db implements Database {
   /** Removes every key; returns how many there were. */
   public long flush() {
     long n = dict.size();
+    if (keyspace.valueReleased != null) {
+      dict.forEach(e -> keyspace.valueReleased.accept(e.value));
+    }
     dict = new ByteDict<>(); // the old table is dropped whole: freeing is the collector's work, off this thread
     expires = new ExpireIndex();
     partExpires = new ByteDict<>();

@@ -62,6 +62,15 @@ public final class RdbInput {
     return len;
   }
 
+  /** A length as an unsigned 64-bit number (module type ids and fields): the 9-byte form may have its top bit set. */
+  public long readLengthUnsigned() throws RdbFormatException {
+    if (end - pos >= 9 && (buf[pos] & 0xff) == 0x81) {
+      pos++;
+      return readBigEndian(8);
+    }
+    return readLength();
+  }
+
   /** A length, or {@code -1 - encoding} for a special string encoding (0xC0 | enc). */
   private long readLengthOrEncoding() throws RdbFormatException {
     int first = readByte();

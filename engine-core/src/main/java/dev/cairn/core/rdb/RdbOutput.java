@@ -83,6 +83,22 @@ public final class RdbOutput {
     }
   }
 
+  /**
+   * A length read as an unsigned 64-bit number, as Redis's rdbSaveLen takes a uint64 (module type ids, module
+   * unsigned fields): values with the top bit set take the 9-byte form.
+   */
+  public void writeLengthUnsigned(long len) {
+    if (len < 0) {
+      writeByte(0x81);
+      ensure(8);
+      for (int i = 7; i >= 0; i--) {
+        buf[pos++] = (byte) (len >>> (8 * i));
+      }
+    } else {
+      writeLength(len);
+    }
+  }
+
   /** A string, choosing the integer, LZF or plain encoding. */
   public void writeString(byte[] s) {
     if (s.length <= 11 && writeIntEncoded(s)) {

@@ -42,7 +42,11 @@ public final class ServerInfo {
       String s = a.toLowerCase(Locale.ROOT);
       switch (s) {
         case "default" -> wanted.addAll(DEFAULT_SECTIONS);
-        case "all", "everything" -> all = true;
+        case "all" -> all = true;
+        case "everything" -> {
+          all = true;
+          wanted.add(s); // and every module's sections
+        }
         default -> wanted.add(s);
       }
     }
@@ -76,7 +80,7 @@ public final class ServerInfo {
         case "stats" -> stats(l.title("Stats"));
         case "replication" -> replication(l.title("Replication"));
         case "cpu" -> cpu(l.title("CPU"));
-        case "modules" -> l.title("Modules");
+        case "modules" -> modules(l.title("Modules"));
         case "commandstats" -> commandstats(l.title("Commandstats"));
         case "errorstats" -> errorstats(l.title("Errorstats"));
         case "cluster" -> l.title("Cluster").field("cluster_enabled", 0);
@@ -84,7 +88,45 @@ public final class ServerInfo {
         default -> { }
       }
     }
+    moduleSections(out, sections);
     return out.toString();
+  }
+
+  /** One line per loaded module, as Redis writes them. */
+  private void modules(Lines l) {
+    for (dev.cairn.core.module.LoadedModule m : engine.modules().list()) {
+      l.field("module", "name=" + m.info.name() + ",ver=" + m.info.version()
+          + ",api=1,filters=0,usedby=[],using=[],options=[]");
+    }
+  }
+
+  /**
+   * Sections modules added: all of them for "everything", a module's for its name, one for its full name
+   * ({@code <module>_<section>}). Field names get the module's name as prefix, as RedisModule_InfoAddField does.
+   */
+  private void moduleSections(StringBuilder out, Set<String> sections) {
+    boolean everything = sections.contains("everything");
+    for (dev.cairn.core.module.LoadedModule m : engine.modules().list()) {
+      String prefix = m.info.name().toLowerCase(Locale.ROOT);
+      for (Map.Entry<String, java.util.function.Supplier<Map<String, Object>>> e : m.infoSections().entrySet()) {
+        String name = e.getKey();
+        if (!everything && !sections.contains(prefix) && !sections.contains(name.toLowerCase(Locale.ROOT))) {
+          continue;
+        }
+        Lines l = new Lines(out).title(name);
+        Map<String, Object> fields;
+        try {
+          fields = e.getValue().get();
+        } catch (RuntimeException ex) {
+          System.getLogger("dev.cairn.modules").log(System.Logger.Level.WARNING,
+              "module '" + m.info.name() + "' INFO section " + name + " failed", ex);
+          continue;
+        }
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
+          l.field(m.info.name() + "_" + f.getKey(), f.getValue());
+        }
+      }
+    }
   }
 
   /** Appends {@code name:value\r\n} lines; a blank line separates sections. */

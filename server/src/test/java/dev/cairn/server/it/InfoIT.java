@@ -76,7 +76,8 @@ class InfoIT extends ServerTestBase {
     jedis.get("k");
     jedis.get("missing");
     String info = jedis.info();
-    assertEquals("keys=1,expires=0,avg_ttl=0", field(info, "db0"));
+    // subexpiry counts keys with expiring hash fields, as Redis 7.4 reports it (Cairn has 7.4's field expiry)
+    assertEquals("keys=1,expires=0,avg_ttl=0,subexpiry=0", field(info, "db0"));
     assertTrue(Long.parseLong(field(info, "keyspace_hits")) >= 1);
     assertTrue(Long.parseLong(field(info, "keyspace_misses")) >= 1);
     assertTrue(Long.parseLong(field(info, "total_commands_processed")) >= 3);

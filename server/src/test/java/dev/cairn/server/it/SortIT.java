@@ -94,6 +94,23 @@ class SortIT extends ServerTestBase {
   }
 
   @Test
+  void setsAndSortedSets() throws Exception {
+    q("SADD", "s", "10", "2", "3", "-1");
+    assertEquals(arr("-1", "2", "3", "10"), q("SORT", "s"));
+    assertEquals(arr("10", "3", "2", "-1"), q("SORT", "s", "DESC"));
+    assertEquals(arr("-1", "10", "2", "3"), q("SORT", "s", "ALPHA"));
+    assertEquals(i(4), q("SORT", "s", "BY", "nosort", "STORE", "sd")); // stored sorted, whatever the set's order
+    assertEquals(arr("-1", "10", "2", "3"), q("LRANGE", "sd", "0", "-1"));
+    q("ZADD", "z", "1", "low", "2", "mid", "3", "high", "4", "top");
+    assertEquals(arr("low", "mid", "high", "top"), q("SORT", "z", "BY", "nosort"));
+    assertEquals(arr("top", "high", "mid", "low"), q("SORT", "z", "BY", "nosort", "DESC"));
+    assertEquals(arr("mid", "high"), q("SORT", "z", "BY", "nosort", "LIMIT", "1", "2"));
+    assertEquals(arr("high", "mid"), q("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "2"));
+    assertEquals(arr("high", "low", "mid", "top"), q("SORT_RO", "z", "ALPHA"));
+    assertEquals(err("One or more scores can't be converted into double"), q("SORT", "z"));
+  }
+
+  @Test
   void store() throws Exception {
     assertEquals(i(6), q("SORT", "l", "STORE", "dst"));
     assertEquals(arr("-5", "1", "2", "2.5", "3", "10"), q("LRANGE", "dst", "0", "-1"));

@@ -19,18 +19,18 @@ import java.util.List;
  * come back as the exact RESP text. Records what the commands propagate, the keyspace events they fire and the keys
  * they signal as modified.
  */
-final class InProcessClient {
-  final Engine engine;
-  final Session session;
+public final class InProcessClient {
+  public final Engine engine;
+  public final Session session;
   private final ByteBuf out = Unpooled.buffer();
   /** Propagated commands, each as its arguments joined by spaces. */
-  final List<String> propagated = new ArrayList<>();
+  public final List<String> propagated = new ArrayList<>();
   /** Keyspace events as {@code event:key}. */
-  final List<String> events = new ArrayList<>();
+  public final List<String> events = new ArrayList<>();
   /** Keys signalled as modified. */
-  final List<String> modified = new ArrayList<>();
+  public final List<String> modified = new ArrayList<>();
 
-  InProcessClient() {
+  public InProcessClient() {
     Config config = new Config();
     engine = new Engine(config, new ServerParams(config), CoreCommands.families());
     session = engine.connect(noConnection(), out);
@@ -47,7 +47,7 @@ final class InProcessClient {
   }
 
   /** Runs one command (arguments as ISO-8859-1 text, so "\u00ff" is the byte 0xff) and returns the raw reply. */
-  String run(String... args) {
+  public String run(String... args) {
     byte[][] argv = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
@@ -59,7 +59,7 @@ final class InProcessClient {
   }
 
   /** Clears the recorded propagation, events and modified keys. */
-  void clearRecords() {
+  public void clearRecords() {
     propagated.clear();
     events.clear();
     modified.clear();

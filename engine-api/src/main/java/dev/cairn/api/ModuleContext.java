@@ -1,0 +1,62 @@
+package dev.cairn.api;
+
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.type.DataType;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What a module sees while it loads. Registrations are collected here and committed together when
+ * {@link Module#onLoad} returns; the registration methods throw {@link IllegalStateException} afterwards (the context is
+ * sealed). {@link #server()} stays valid until the module is unloaded.
+ */
+public interface ModuleContext {
+  /** The module's name, from {@link Module#info()}. */
+  String moduleName();
+
+  /** The load arguments: {@code MODULE LOAD x.jar a b} gives {@code [a, b]}. */
+  List<String> args();
+
+  /**
+   * Registers a family of commands, declared exactly like core commands. Their specs are marked as the module's
+   * (COMMAND DOCS reports the module name, COMMAND INFO the {@code module} flag). Names are namespaced by convention,
+   * e.g. {@code BF.ADD}; a name already taken fails the load.
+   */
+  void registerCommands(CommandFamily family);
+
+  /** Registers a data type; its 9-character name must be unique in the server. */
+  void registerType(DataType<?> type);
+
+  /**
+   * Declares a string config parameter {@code <module>.<name>}; {@code validate} (may be null) throws
+   * {@link IllegalArgumentException} with the reason to reject a value.
+   */
+  ConfigValue<String> stringConfig(String name, String defaultValue, Consumer<String> validate);
+
+  /** Declares a numeric config parameter {@code <module>.<name>} within {@code [min, max]}. */
+  ConfigValue<Long> numericConfig(String name, long defaultValue, long min, long max, Consumer<Long> validate);
+
+  /** Declares a yes/no config parameter {@code <module>.<name>}. */
+  ConfigValue<Boolean> boolConfig(String name, boolean defaultValue, Consumer<Boolean> validate);
+
+  /**
+   * Subscribes to keyspace events of the classes in {@code types} (bits of
+   * {@link dev.cairn.api.command.KeyspaceEvents}; {@code ALL} for every class), whatever
+   * {@code notify-keyspace-events} says. Listeners run on the engine thread right after the change.
+   */
+  void onKeyspaceEvent(int types, KeyspaceListener listener);
+
+  /** Subscribes to server events (flush, swapdb, shutdown, module load/unload). Runs on the engine thread. */
+  void onServerEvent(Consumer<ServerEvent> listener);
+
+  /**
+   * Adds a section to INFO, named {@code <module>_<section>}; {@code fields} is called on the engine thread each time
+   * INFO shows it.
+   */
+  void addInfoSection(String section, Supplier<Map<String, Object>> fields);
+
+  /** The server, for work that starts on other threads and must come back to the keyspace. */
+  ModuleServer server();
+}

@@ -1,0 +1,100 @@
+package dev.cairn.core.blocking;
+
+import dev.cairn.api.command.BlockedClient;
+import dev.cairn.api.reply.Reply;
+import dev.cairn.core.Engine;
+import dev.cairn.core.connection.Session;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A client blocked until someone calls {@link #reply} (module background work), not until a key changes: the session
+ * is suspended like any blocked client and resumed once its one reply is written, on the engine thread.
+ */
+public final class HandleBlock implements BlockedClient {
+  private final Engine engine;
+  private final Session session;
+  private AutoCloseable timer;
+  /** Uncounts the client from its module's blocked clients, or null. */
+  private Runnable release;
+  /** Writes the timeout reply; null when the blocker gave none (then CLIENT UNBLOCK cannot end the wait). */
+  private Consumer<Reply> onTimeout;
+  /** Touched only on the engine thread. */
+  private boolean done;
+
+  private HandleBlock(Engine engine, Session session) {
+    this.engine = engine;
+    this.session = session;
+  }
+
+  /** Suspends {@code s}; {@code onTimeout} answers when {@code timeoutMillis} (0: never) passes first. */
+  public static HandleBlock block(Engine engine, Session s, long timeoutMillis, Consumer<Reply> onTimeout) {
+    HandleBlock b = new HandleBlock(engine, s);
+    b.release = engine.modules().trackBlockedClient();
+    b.onTimeout = onTimeout;
+    engine.blocking().addHandle(s, b);
+    if (timeoutMillis > 0 && onTimeout != null) {
+      b.timer = engine.loop().schedule(() -> b.finish(onTimeout), timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    s.suspend();
+    return b;
+  }
+
+  @Override
+  public void reply(Consumer<Reply> writer) {
+    // always later, even on the engine thread: a reply from inside the blocking command itself must not be written
+    // before that command has finished
+    engine.loop().execute(() -> finish(writer));
+  }
+
+  private void finish(Consumer<Reply> writer) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (release != null) {
+      release.run();
+    }
+    engine.blocking().removeHandle(session, this);
+    if (timer != null) {
+      try {
+        timer.close();
+      } catch (Exception ignored) {
+        // cancelling a scheduled task does not fail
+      }
+    }
+    if (session.closing) {
+      return;
+    }
+    writer.accept(session.writer);
+    session.connection.flush();
+    session.resume();
+  }
+
+  /** The client disconnected: the wait ends with no reply. */
+  void disconnected() {
+    finish(r -> { });
+  }
+
+  /**
+   * CLIENT UNBLOCK: answers now, as a timeout or with the UNBLOCKED error; false when the blocker gave no timeout
+   * reply (Redis cannot unblock such a module client either).
+   */
+  boolean unblockByRequest(boolean withError) {
+    if (onTimeout == null) {
+      return false;
+    }
+    if (withError) {
+      engine.stats().countError("UNBLOCKED");
+      finish(r -> r.error(dev.cairn.api.reply.RedisException.of("UNBLOCKED", "client unblocked via CLIENT UNBLOCK")));
+    } else {
+      finish(onTimeout);
+    }
+    return true;
+  }
+
+  @Override
+  public long clientId() {
+    return session.id;
+  }
+}

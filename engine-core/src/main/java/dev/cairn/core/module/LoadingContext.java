@@ -1,0 +1,152 @@
+package dev.cairn.core.module;
+
+import dev.cairn.api.ConfigValue;
+import dev.cairn.api.KeyspaceListener;
+import dev.cairn.api.ModuleContext;
+import dev.cairn.api.ModuleServer;
+import dev.cairn.api.ServerEvent;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Handler;
+import dev.cairn.api.type.DataType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The context a module loads with: it only collects. {@link ModuleManager} checks what was collected and commits it
+ * all at once after {@code onLoad} returned, then seals the context so that a module cannot register later.
+ */
+final class LoadingContext implements ModuleContext {
+  /** A command and its handler (null for a container), in registration order. */
+  record PendingCommand(CommandSpec spec, Handler handler) { }
+
+  /** A keyspace listener with the event classes it asked for. */
+  record PendingListener(int types, KeyspaceListener listener) { }
+
+  private final String moduleName;
+  private final List<String> args;
+  private final ModuleServer server;
+  private boolean sealed;
+
+  final List<PendingCommand> commands = new ArrayList<>();
+  final List<DataType<?>> types = new ArrayList<>();
+  final List<ModuleParam<?>> params = new ArrayList<>();
+  final List<PendingListener> keyspaceListeners = new ArrayList<>();
+  final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();
+  final Map<String, Supplier<Map<String, Object>>> infoSections = new LinkedHashMap<>();
+
+  LoadingContext(String moduleName, List<String> args, ModuleServer server) {
+    this.moduleName = moduleName;
+    this.args = List.copyOf(args);
+    this.server = server;
+  }
+
+  void seal() {
+    sealed = true;
+  }
+
+  private void checkOpen() {
+    if (sealed) {
+      throw new IllegalStateException("module " + moduleName + ": registrations are only allowed during onLoad");
+    }
+  }
+
+  @Override
+  public String moduleName() {
+    return moduleName;
+  }
+
+  @Override
+  public List<String> args() {
+    return args;
+  }
+
+  @Override
+  public void registerCommands(CommandFamily family) {
+    checkOpen();
+    family.register(new CommandRegistry() {
+      @Override
+      public void add(CommandSpec spec, Handler handler) {
+        checkOpen();
+        if (handler == null) {
+          throw new IllegalArgumentException("no handler for " + spec.fullName());
+        }
+        commands.add(new PendingCommand(spec, handler));
+      }
+
+      @Override
+      public void addContainer(CommandSpec spec) {
+        checkOpen();
+        commands.add(new PendingCommand(spec, null));
+      }
+    });
+  }
+
+  @Override
+  public void registerType(DataType<?> type) {
+    checkOpen();
+    if (type.id() == null || type.valueClass() == null) {
+      throw new IllegalArgumentException("a data type needs an id and a value class");
+    }
+    types.add(type);
+  }
+
+  private String fullName(String name) {
+    if (name == null || name.isEmpty() || name.indexOf(' ') >= 0) {
+      throw new IllegalArgumentException("bad config name: " + name);
+    }
+    return (moduleName + "." + name).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public ConfigValue<String> stringConfig(String name, String defaultValue, Consumer<String> validate) {
+    checkOpen();
+    ModuleParam<String> p = ModuleParam.text(fullName(name), defaultValue, validate);
+    params.add(p);
+    return p.view();
+  }
+
+  @Override
+  public ConfigValue<Long> numericConfig(String name, long defaultValue, long min, long max, Consumer<Long> validate) {
+    checkOpen();
+    ModuleParam<Long> p = ModuleParam.number(fullName(name), defaultValue, min, max, validate);
+    params.add(p);
+    return p.view();
+  }
+
+  @Override
+  public ConfigValue<Boolean> boolConfig(String name, boolean defaultValue, Consumer<Boolean> validate) {
+    checkOpen();
+    ModuleParam<Boolean> p = ModuleParam.bool(fullName(name), defaultValue, validate);
+    params.add(p);
+    return p.view();
+  }
+
+  @Override
+  public void onKeyspaceEvent(int types, KeyspaceListener listener) {
+    checkOpen();
+    keyspaceListeners.add(new PendingListener(types, listener));
+  }
+
+  @Override
+  public void onServerEvent(Consumer<ServerEvent> listener) {
+    checkOpen();
+    serverListeners.add(listener);
+  }
+
+  @Override
+  public void addInfoSection(String section, Supplier<Map<String, Object>> fields) {
+    checkOpen();
+    infoSections.put(moduleName + "_" + section, fields);
+  }
+
+  @Override
+  public ModuleServer server() {
+    return server;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.cairn.core.module;
+
+/** Why a module could not be loaded (logged; clients see Redis's generic "Error loading the extension"). */
+public final class ModuleLoadException extends Exception {
+  public ModuleLoadException(String reason) {
+    super(reason, null, false, false);
+  }
+
+  public ModuleLoadException(String reason, Throwable cause) {
+    super(reason, cause, false, true);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.cairn.core.rdb;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes the packed blobs that Redis stores small collections in (read from RDB strings): intsets and listpacks.
+ *
+ * <p>intset: encoding (u32 LE: 2, 4 or 8 bytes per value), count (u32 LE), then the values, little endian, ascending.
+ *
+ * <p>listpack: total bytes (u32 LE), count (u16 LE, 65535 when unknown), entries, 0xFF. An entry is an encoding byte
+ * (0xxxxxxx 7-bit uint; 10xxxxxx 6-bit string length; 110xxxxx 13-bit int; 1110xxxx 12-bit string length; 0xF0 32-bit
+ * string length; 0xF1..0xF4 int16/24/32/64), the data, then a back-length of 1 to 5 bytes.
+ */
+public final class PackedLists {
+  private PackedLists() {}
+
+  /** The integers of an intset blob, as decimal strings. */
+  public static List<byte[]> intset(byte[] b) throws RdbFormatException {
+    if (b.length < 8) {
+      throw new RdbFormatException("intset too short");
+    }
+    int width = (int) le(b, 0, 4);
+    long count = le(b, 4, 4);
+    if (width != 2 && width != 4 && width != 8 || 8 + count * width != b.length) {
+      throw new RdbFormatException("bad intset");
+    }
+    List<byte[]> out = new ArrayList<>((int) count);
+    for (int i = 0; i < count; i++) {
+      long v = le(b, 8 + i * width, width);
+      long signed = width == 8 ? v : (v << (64 - 8 * width)) >> (64 - 8 * width);
+      out.add(Long.toString(signed).getBytes(StandardCharsets.US_ASCII));
+    }
+    return out;
+  }
+
+  /** The entries of a listpack blob, integers as decimal strings. */
+  public static List<byte[]> listpack(byte[] b) throws RdbFormatException {
+    if (b.length < 7 || le(b, 0, 4) != b.length || (b[b.length - 1] & 0xff) != 0xff) {
+      throw new RdbFormatException("bad listpack header");
+    }
+    List<byte[]> out = new ArrayList<>();
+    int p = 6;
+    while (true) {
+      if (p >= b.length) {
+        throw new RdbFormatException("listpack without end marker");
+      }
+      int e = b[p] & 0xff;
+      if (e == 0xff) {
+        if (p != b.length - 1) {
+          throw new RdbFormatException("listpack data after end marker");
+        }
+        return out;
+      }
+      int start = p;
+      if ((e & 0x80) == 0) {
+        out.add(ascii(e & 0x7f));
+        p += 1;
+      } else if ((e & 0xc0) == 0x80) {
+        int len = e & 0x3f;
+        out.add(slice(b, p + 1, len));
+        p += 1 + len;
+      } else if ((e & 0xe0) == 0xc0) {
+        long v = ((e & 0x1f) << 8) | (b[p + 1] & 0xff);
+        out.add(ascii((v << 51) >> 51));
+        p += 2;
+      } else if ((e & 0xf0) == 0xe0) {
+        int len = ((e & 0x0f) << 8) | (need(b, p + 1) & 0xff);
+        out.add(slice(b, p + 2, len));
+        p += 2 + len;
+      } else if (e == 0xf0) {
+        int len = (int) le(b, p + 1, 4);
+        out.add(slice(b, p + 5, len));
+        p += 5 + len;
+      } else if (e >= 0xf1 && e <= 0xf4) {
+        int width = switch (e) {
+          case 0xf1 -> 2;
+          case 0xf2 -> 3;
+          case 0xf3 -> 4;
+          default -> 8;
+        };
+        long v = le(b, p + 1, width);
+        out.add(ascii(width == 8 ? v : (v << (64 - 8 * width)) >> (64 - 8 * width)));
+        p += 1 + width;
+      } else {
+        throw new RdbFormatException("unknown listpack encoding " + e);
+      }
+      long entry = p - start;
+      p += entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
+    }
+  }
+
+  private static byte need(byte[] b, int i) throws RdbFormatException {
+    if (i >= b.length) {
+      throw new RdbFormatException("listpack entry out of bounds");
+    }
+    return b[i];
+  }
+
+  private static byte[] slice(byte[] b, int off, int len) throws RdbFormatException {
+    if (off + len > b.length || len < 0) {
+      throw new RdbFormatException("listpack entry out of bounds");
+    }
+    return java.util.Arrays.copyOfRange(b, off, off + len);
+  }
+
+  private static long le(byte[] b, int off, int n) throws RdbFormatException {
+    if (off + n > b.length) {
+      throw new RdbFormatException("packed data out of bounds");
+    }
+    long v = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      v = (v << 8) | (b[off + i] & 0xff);
+    }
+    return v;
+  }
+
+  private static byte[] ascii(long v) {
+    return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.cairn.core.type.zset;
+
+import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.core.keyspace.ByteDict;
+import java.util.Arrays;
+import java.util.function.ObjDoubleConsumer;
+
+/**
+ * A sorted set: members with double scores, ordered by (score, member). The order lives in a {@link ZTree}; past
+ * Redis's listpack limits a {@link ByteDict} from member to score is added for O(1) lookups, and OBJECT ENCODING turns
+ * from "listpack" to "skiplist" (the name Redis gives its big form, which clients and tests check). While small, a
+ * member is found by scanning the tree's few leaves, as Redis scans its listpack.
+ */
+public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSource {
+  /** Member to score, in the big encoding. */
+  static final class Entry extends ByteDict.Node<Entry> {
+    double score;
+
+    Entry(byte[] key, double score) {
+      super(key);
+      this.score = score;
+    }
+  }
+
+  /** The thresholds that decide the encoding (Redis's zset-max-listpack-* config). */
+  public record Limits(long listpackEntries, long listpackValue) {
+    public static final Limits DEFAULT = new Limits(128, 64);
+  }
+
+  final ZTree tree = new ZTree();
+  private ByteDict<Entry> dict;
+
+  private ZSetValue() {}
+
+  /** An empty sorted set in the encoding Redis picks for about {@code sizeHint} members of up to {@code maxLen} bytes. */
+  public static ZSetValue create(long sizeHint, long maxLen, Limits l) {
+    ZSetValue z = new ZSetValue();
+    if (sizeHint > l.listpackEntries() || maxLen > l.listpackValue() || l.listpackEntries() == 0) {
+      z.dict = new ByteDict<>();
+    }
+    return z;
+  }
+
+  @Override
+  public String typeName() {
+    return "zset";
+  }
+
+  @Override
+  public String encoding() {
+    return dict == null ? "listpack" : "skiplist";
+  }
+
+  @Override
+  public ZSetValue copy() {
+    ZSetValue z = new ZSetValue();
+    if (dict != null) {
+      z.dict = new ByteDict<>();
+    }
+    // members are never changed in place, so the copy shares their arrays
+    forEach((m, s) -> {
+      z.tree.insert(s, m);
+      if (z.dict != null) {
+        z.dict.addNew(new Entry(m, s));
+      }
+    });
+    return z;
+  }
+
+  /**
+   * Heap bytes: per member its array (16 + length, 8-aligned) and about 16 bytes of tree leaf slots, plus a dict node
+   * (32) and bucket slot (4) in the big encoding; member sizes are sampled and extrapolated.
+   */
+  @Override
+  public long estimatedBytes(int samples) {
+    long sum = 0;
+    int seen = 0;
+    int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
+    for (ZTree.Leaf l = tree.first(); l != null && seen < limit; l = l.next) {
+      for (int i = 0; i < l.n && seen < limit; i++) {
+        sum += (16 + l.members[i].length + 7) & ~7L;
+        seen++;
+      }
+    }
+    long avg = seen == 0 ? 0 : sum / seen;
+    long per = avg + 16 + (dict == null ? 0 : 36);
+    return 64 + (long) size() * per + (dict == null ? 0 : 4L * dict.buckets());
+  }
+
+  public int size() {
+    return tree.size();
+  }
+
+  /** The member's score, or NaN if it is not a member (scores are never NaN). */
+  public double score(byte[] m) {
+    if (dict != null) {
+      Entry e = dict.get(m);
+      return e == null ? Double.NaN : e.score;
+    }
+    for (ZTree.Leaf l = tree.first(); l != null; l = l.next) {
+      for (int i = 0; i < l.n; i++) {
+        if (Arrays.equals(l.members[i], m)) {
+          return l.scores[i];
+        }
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Adds a member that is not present, converting to the big encoding when a limit is passed. */
+  public void insert(byte[] m, double score, Limits l) {
+    if (dict == null && score == 0) {
+      score = 0.0; // a listpack stores -0 as the integer 0
+    }
+    tree.insert(score, m);
+    if (dict != null) {
+      dict.addNew(new Entry(m, score));
+    } else if (tree.size() > l.listpackEntries() || m.length > l.listpackValue()) {
+      toDict();
+    }
+  }
+
+  /** Changes a present member's score from {@code old} to {@code score}. */
+  public void update(byte[] m, double old, double score) {
+    if (old == score && Double.doubleToRawLongBits(old) == Double.doubleToRawLongBits(score)) {
+      return;
+    }
+    if (dict == null && score == 0) {
+      score = 0.0; // a listpack stores -0 as the integer 0
+    }
+    tree.delete(old, m);
+    tree.insert(score, m);
+    if (dict != null) {
+      dict.get(m).score = score;
+    }
+  }
+
+  /** Removes a member; returns whether it was present. */
+  public boolean remove(byte[] m) {
+    double s = score(m);
+    if (Double.isNaN(s)) {
+      return false;
+    }
+    removeKnown(m, s);
+    return true;
+  }
+
+  /** Removes a member known to be present with score {@code s}. */
+  void removeKnown(byte[] m, double s) {
+    tree.delete(s, m);
+    if (dict != null) {
+      dict.remove(m);
+    }
+  }
+
+  /** The member's 0-based rank in ascending order, or -1. */
+  public long rank(byte[] m) {
+    double s = score(m);
+    return Double.isNaN(s) ? -1 : tree.rank(s, m);
+  }
+
+  /** A cursor at rank {@code r}, for walking in either direction. */
+  ZTree.Cursor at(int r) {
+    return tree.at(r);
+  }
+
+  /** Calls {@code visitor} with every member and score in ascending order (for SORT, the store commands, tests). */
+  public void forEach(ObjDoubleConsumer<byte[]> visitor) {
+    for (ZTree.Leaf l = tree.first(); l != null; l = l.next) {
+      for (int i = 0; i < l.n; i++) {
+        visitor.accept(l.members[i], l.scores[i]);
+      }
+    }
+  }
+
+  @Override
+  public long sortSize() {
+    return size();
+  }
+
+  /** SORT: every member, in ascending score order. */
+  @Override
+  public void forEachMember(java.util.function.Consumer<byte[]> action) {
+    forEach((m, score) -> action.accept(m));
+  }
+
+  /** SORT BY nosort: ranks {@code start..end} in score order, or from the highest score when {@code reverse}. */
+  @Override
+  public void forEachInRange(long start, long end, boolean reverse, java.util.function.Consumer<byte[]> action) {
+    ZTree.Cursor c = at((int) (reverse ? size() - 1 - start : start));
+    for (long i = start; i <= end && c.valid(); i++) {
+      action.accept(c.member());
+      if (reverse) {
+        c.prev();
+      } else {
+        c.next();
+      }
+    }
+  }
+
+  /** Members in ascending score order. */
+  public byte[][] members() {
+    byte[][] out = new byte[size()][];
+    int[] i = {0};
+    forEach((m, s) -> out[i[0]++] = m);
+    return out;
+  }
+
+  public boolean isListpack() {
+    return dict == null;
+  }
+
+  /** ZSCAN over the big encoding: visits the dict buckets the cursor names; returns the next cursor. */
+  long scan(long cursor, ObjDoubleConsumer<byte[]> visitor) {
+    return dict.scan(cursor, e -> visitor.accept(e.key, e.score));
+  }
+
+  /** A random member's entry in the big encoding. */
+  byte[] randomMemberFromDict() {
+    return dict.random().key;
+  }
+
+  private void toDict() {
+    ByteDict<Entry> d = new ByteDict<>();
+    forEach((m, s) -> d.addNew(new Entry(m, s)));
+    dict = d;
+  }
+}

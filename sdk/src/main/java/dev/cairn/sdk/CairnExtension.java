@@ -1,0 +1,116 @@
+package dev.cairn.sdk;
+
+import dev.cairn.api.Module;
+import dev.cairn.server.embedded.EmbeddedCairn;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Starts an embedded Cairn on a free port for a test class, with the modules its {@link WithCairn} names loaded, and
+ * injects {@link Jedis} clients (one per parameter, closed after the test) and the {@link EmbeddedCairn} itself into
+ * test methods, constructors and lifecycle methods.
+ *
+ * <pre>{@code
+ * @ExtendWith(CairnExtension.class)
+ * @WithCairn(modules = BloomModule.class)
+ * class BloomTest {
+ *   @Test void adds(Jedis jedis) { ... }
+ * }
+ * }</pre>
+ */
+public final class CairnExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(CairnExtension.class);
+
+  /** Closes the server when the class's store is closed (after all its tests). */
+  private record Server(EmbeddedCairn cairn) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      cairn.close();
+    }
+  }
+
+  /** The clients a test was given, closed after it. */
+  private record Clients(List<Jedis> list) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      list.forEach(Jedis::close);
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    server(context);
+  }
+
+  private static EmbeddedCairn server(ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    Class<?> testClass = classContext.getRequiredTestClass();
+    return classContext.getStore(NS).getOrComputeIfAbsent("server", k -> new Server(start(testClass)), Server.class)
+        .cairn();
+  }
+
+  /** Starts the server {@code testClass}'s {@link WithCairn} describes (none: a plain server). */
+  static EmbeddedCairn start(Class<?> testClass) {
+    WithCairn w = testClass.getAnnotation(WithCairn.class);
+    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0);
+    if (w != null) {
+      String[] cfg = w.config();
+      if (cfg.length % 2 != 0) {
+        throw new IllegalArgumentException("@WithCairn config takes name/value pairs");
+      }
+      for (int i = 0; i < cfg.length; i += 2) {
+        b.config(cfg[i], cfg[i + 1]);
+      }
+      for (String jar : w.jars()) {
+        b.module(Path.of(jar), w.args());
+      }
+      for (Class<? extends Module> m : w.modules()) {
+        try {
+          b.module(m.getConstructor().newInstance(), w.args());
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalArgumentException("cannot create " + m.getName() + ": " + e, e);
+        }
+      }
+    }
+    return b.start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    WithCairn w = context.getRequiredTestClass().getAnnotation(WithCairn.class);
+    if (w == null || w.flushBeforeEach()) {
+      EmbeddedCairn cairn = server(context);
+      try (Jedis j = new Jedis(cairn.host(), cairn.port(), 10_000)) {
+        j.flushAll();
+      }
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
+    Class<?> t = pc.getParameter().getType();
+    return t == Jedis.class || t == EmbeddedCairn.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext pc, ExtensionContext ec) throws ParameterResolutionException {
+    EmbeddedCairn cairn = server(ec);
+    if (pc.getParameter().getType() == EmbeddedCairn.class) {
+      return cairn;
+    }
+    Jedis j = new Jedis(cairn.host(), cairn.port(), 10_000);
+    ec.getStore(NS).getOrComputeIfAbsent("clients", k -> new Clients(new ArrayList<>()), Clients.class).list().add(j);
+    return j;
+  }
+}
