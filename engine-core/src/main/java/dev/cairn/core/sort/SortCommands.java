@@ -45,6 +45,7 @@ public final class SortCommands implements CommandFamily {
       .key(KeySpec.unknown().unknownKeys().flags(KeyFlag.OW, KeyFlag.UPDATE)
           .notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in "
               + "the argument array"))
+      .keyFinder(SortCommands::sortKeys)
       .summary("Sorts the elements in a list, a set, or a sorted set, optionally storing the result.")
       .complexity("O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of "
           + "returned elements. When the elements are not sorted, complexity is O(N).")
@@ -72,6 +73,31 @@ public final class SortCommands implements CommandFamily {
     Arg[] a = Arrays.copyOf(SORT_ARGS, SORT_ARGS.length + 1);
     a[SORT_ARGS.length] = Arg.key("destination", 2).withToken("STORE").optional();
     return a;
+  }
+
+  private static final java.util.Set<KeyFlag> SORTED_KEY = java.util.EnumSet.of(KeyFlag.RO, KeyFlag.ACCESS);
+  private static final java.util.Set<KeyFlag> STORE_KEY = java.util.EnumSet.of(KeyFlag.OW, KeyFlag.UPDATE);
+
+  /**
+   * COMMAND GETKEYS for SORT: the sorted key and the destination of the last STORE, skipping the arguments of LIMIT,
+   * GET and BY as Redis's sortGetKeys does.
+   */
+  static boolean sortKeys(byte[][] argv, int argc, java.util.function.ObjIntConsumer<java.util.Set<KeyFlag>> out) {
+    out.accept(SORTED_KEY, 1);
+    int store = -1;
+    for (int i = 2; i < argc; i++) {
+      if (Args.equalsIgnoreCase(argv[i], "limit")) {
+        i += 2;
+      } else if (Args.equalsIgnoreCase(argv[i], "get") || Args.equalsIgnoreCase(argv[i], "by")) {
+        i += 1;
+      } else if (Args.equalsIgnoreCase(argv[i], "store") && i + 1 < argc) {
+        store = i + 1; // the last STORE wins, as in SORT itself
+      }
+    }
+    if (store >= 0) {
+      out.accept(STORE_KEY, store);
+    }
+    return true;
   }
 
   @Override

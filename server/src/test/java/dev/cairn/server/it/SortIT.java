@@ -111,6 +111,16 @@ class SortIT extends ServerTestBase {
   }
 
   @Test
+  @DisplayName("SORT extracts multiple STORE correctly")
+  void commandGetkeysFindsTheLastStore() throws Exception {
+    assertEquals(arr("abc", "def"), q("COMMAND", "GETKEYS", "sort", "abc", "store", "invalid", "store", "stillbad",
+        "store", "def"));
+    assertEquals(arr("abc", "def"), q("COMMAND", "GETKEYS", "sort", "abc", "by", "store", "get", "store", "store",
+        "def"));
+    assertEquals(arr("abc"), q("COMMAND", "GETKEYS", "sort_ro", "abc", "limit", "0", "1"));
+  }
+
+  @Test
   void store() throws Exception {
     assertEquals(i(6), q("SORT", "l", "STORE", "dst"));
     assertEquals(arr("-5", "1", "2", "2.5", "3", "10"), q("LRANGE", "dst", "0", "-1"));
