@@ -3,6 +3,7 @@ package dev.cairn.core;
 import dev.cairn.api.command.CommandFamily;
 import dev.cairn.core.config.ConfigCommands;
 import dev.cairn.core.connection.ClientCommands;
+import dev.cairn.core.connection.ClientUnblockCommand;
 import dev.cairn.core.connection.ConnectionCommands;
 import dev.cairn.core.generic.DatabaseCommands;
 import dev.cairn.core.generic.DumpRestoreCommands;
@@ -10,6 +11,7 @@ import dev.cairn.core.generic.ExpireCommands;
 import dev.cairn.core.generic.KeyCommands;
 import dev.cairn.core.generic.ObjectCommand;
 import dev.cairn.core.generic.ScanCommands;
+import dev.cairn.core.sort.SortCommands;
 import dev.cairn.core.server.CommandCommands;
 import dev.cairn.core.server.DebugCommands;
 import dev.cairn.core.server.FunctionCommands;
@@ -24,6 +26,8 @@ import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.string.BitCommands;
 import dev.cairn.core.type.string.BitfieldCommands;
 import dev.cairn.core.type.string.CounterCommands;
+import dev.cairn.core.type.list.ListCommands;
+import dev.cairn.core.type.list.ListMoveCommands;
 import dev.cairn.core.type.string.StringCommands;
 import dev.cairn.core.type.string.StringRangeCommands;
 import dev.cairn.core.type.zset.ZSetCommands;
@@ -36,6 +40,7 @@ public final class CoreCommands {
     return new CommandFamily[] {
         new ConnectionCommands(),
         new ClientCommands(),
+        new ClientUnblockCommand(),
         new KeyCommands(),
         new ExpireCommands(),
         new ScanCommands(),
@@ -49,6 +54,9 @@ public final class CoreCommands {
         new CounterCommands(),
         new BitCommands(),
         new BitfieldCommands(),
+        new ListCommands(),
+        new ListMoveCommands(),
+        new SortCommands(),
         new SetCommands(),
         new ZSetCommands(),
         new ConfigCommands(),

@@ -287,10 +287,19 @@ public final class Engine {
 
   /** Slow log, MONITOR feed: bookkeeping after each command. */
   public void afterCommand(Session s, Command cmd, Args a, long nanos) {
+    afterCommand(s, cmd, a, nanos, false, false);
+  }
+
+  /**
+   * As {@link #afterCommand(Session, Command, Args, long)} for a blocking command: MONITOR sees it once, when first
+   * sent (not when it runs again for a key that changed), and the slow log when it ends (not when it blocked), as Redis.
+   */
+  public void afterCommand(Session s, Command cmd, Args a, long nanos, boolean rerun, boolean blocked) {
     long micros = nanos / 1000;
     long threshold = params.slowlogLogSlowerThan.value;
-    boolean slow = threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG);
-    boolean monitored = !monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR) && !cmd.spec.has(Flag.ADMIN);
+    boolean slow = !blocked && threshold >= 0 && micros >= threshold && !cmd.spec.has(Flag.SKIP_SLOWLOG);
+    boolean monitored = !rerun && !monitors.isEmpty() && !cmd.spec.has(Flag.SKIP_MONITOR)
+        && !cmd.spec.has(Flag.ADMIN);
     latency.addIfNeeded(cmd.spec.has(Flag.FAST) ? "fast-command" : "command", micros / 1000,
         params.latencyMonitorThreshold.value);
     if (!slow && !monitored) {

@@ -202,10 +202,14 @@ public final class Args {
       }
       default -> { }
     }
+    boolean hex = s.indexOf('x') >= 0 || s.indexOf('X') >= 0;
     char last = s.charAt(s.length() - 1);
-    // Java accepts trailing 'd'/'f' type suffixes and hex floats with 'p'; C's strtod accepts hex but not suffixes
-    if (last == 'd' || last == 'D' || last == 'f' || last == 'F') {
+    // Java accepts trailing 'd'/'f' type suffixes; C's strtod does not (in hex they are digits)
+    if (!hex && (last == 'd' || last == 'D' || last == 'f' || last == 'F')) {
       throw error;
+    }
+    if (hex && s.indexOf('p') < 0 && s.indexOf('P') < 0) {
+      s = s + "p0"; // strtold takes hex without a binary exponent; Java insists on one
     }
     try {
       d = Double.parseDouble(s);

@@ -64,6 +64,16 @@ public interface CommandContext {
   boolean block(byte[][] keys, long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
 
   /**
+   * Like {@link #block(byte[][], long, java.util.function.Consumer)}, but the command runs again only when a key it
+   * waits on holds a {@code waitsFor} value after the change (as Redis wakes list waiters only for a list): a key
+   * deleted or overwritten with another type leaves the client waiting.
+   */
+  default boolean block(byte[][] keys, long timeoutMillis, Class<?> waitsFor,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    return block(keys, timeoutMillis, onTimeout);
+  }
+
+  /**
    * Blocks the client until the returned handle's {@link BlockedClient#reply} is called (from any thread, typically
    * when background work finishes) or {@code timeoutMillis} passes ({@code 0}: no timeout), when {@code onTimeout}
    * writes the reply. {@code onTimeout} may be null: then there is no timeout and CLIENT UNBLOCK cannot end the wait,

@@ -33,13 +33,16 @@ public final class Blocking {
     final byte[][] keys;
     final byte[][] command;
     final Consumer<Reply> onTimeout;
+    /** The value type a key must hold for the command to run again; null: any change. */
+    final Class<?> waitsFor;
     AutoCloseable timer;
 
-    Waiter(Session session, int db, byte[][] keys, byte[][] command, Consumer<Reply> onTimeout) {
+    Waiter(Session session, int db, byte[][] keys, byte[][] command, Class<?> waitsFor, Consumer<Reply> onTimeout) {
       this.session = session;
       this.db = db;
       this.keys = keys;
       this.command = command;
+      this.waitsFor = waitsFor;
       this.onTimeout = onTimeout;
     }
   }
@@ -77,6 +80,17 @@ public final class Blocking {
     return waiterBySession.size() + handles.size();
   }
 
+  /** The number of blocked clients with a deadline (INFO clients_in_timeout_table). */
+  public int clientsWithTimeout() {
+    int n = 0;
+    for (Waiter w : waiterBySession.values()) {
+      if (w.timer != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The number of keys with waiters (INFO total_blocking_keys). */
   public int blockingKeys() {
     return waitersByKey.size();
@@ -86,16 +100,32 @@ public final class Blocking {
     return waiterBySession.containsKey(s) || handles.containsKey(s);
   }
 
+  /** Whether {@code s}'s command is being run again because a key it waits on changed. */
+  public boolean isRerunning(Session s) {
+    return reprocessing != null && reprocessing.session == s;
+  }
+
+  /** Whether the command {@code s} just ran left it waiting (it blocked, or blocked again when run again). */
+  public boolean waitsAfterRun(Session s) {
+    Waiter w = waiterBySession.get(s);
+    if (w == null) {
+      return false;
+    }
+    return reprocessing != w || blockedAgain;
+  }
+
   /**
    * Blocks {@code s} on {@code keys} of database {@code db}; {@code timeoutMillis} 0 waits for ever. The command in
-   * {@code args} runs again when a key changes; {@code onTimeout} writes the reply if time runs out first.
+   * {@code args} runs again when a key changes (and then holds a {@code waitsFor} value, unless that is null);
+   * {@code onTimeout} writes the reply if time runs out first.
    */
-  public void block(Session s, int db, byte[][] keys, long timeoutMillis, Args args, Consumer<Reply> onTimeout) {
+  public void block(Session s, int db, byte[][] keys, long timeoutMillis, Class<?> waitsFor, Args args,
+      Consumer<Reply> onTimeout) {
     if (reprocessing != null && reprocessing.session == s) {
       blockedAgain = true; // still nothing to serve: stay queued where it was
       return;
     }
-    Waiter w = new Waiter(s, db, keys.clone(), args.toArray(), onTimeout);
+    Waiter w = new Waiter(s, db, keys.clone(), args.toArray(), waitsFor, onTimeout);
     waiterBySession.put(s, w);
     for (byte[] k : w.keys) {
       ArrayDeque<Waiter> q = waitersByKey.computeIfAbsent(new DbKey(db, new ByteKey(k)), x -> new ArrayDeque<>());
@@ -113,6 +143,18 @@ public final class Blocking {
     if (!waitersByKey.isEmpty()) {
       DbKey k = new DbKey(db, new ByteKey(key));
       if (waitersByKey.containsKey(k)) {
+        readyKeys.add(k);
+      }
+    }
+  }
+
+  /**
+   * SWAPDB: every waited-on key of either database may hold something else now; the ones that hold what their waiters
+   * wait for are served after the command.
+   */
+  public void databasesSwapped(int a, int b) {
+    for (DbKey k : waitersByKey.keySet()) {
+      if (k.db() == a || k.db() == b) {
         readyKeys.add(k);
       }
     }
@@ -138,7 +180,7 @@ public final class Blocking {
         // each waiter present now gets one try, in arrival order
         List<Waiter> snapshot = new ArrayList<>(q);
         for (Waiter w : snapshot) {
-          if (waiterBySession.get(w.session) != w) {
+          if (waiterBySession.get(w.session) != w || !holdsWaitedType(w, k)) {
             continue;
           }
           rerun(w);
@@ -147,6 +189,15 @@ public final class Blocking {
     } finally {
       serving = false;
     }
+  }
+
+  /** Redis wakes a list waiter only if the key now holds a list (not when it was deleted or became a string). */
+  private boolean holdsWaitedType(Waiter w, DbKey k) {
+    if (w.waitsFor == null) {
+      return true;
+    }
+    dev.cairn.core.keyspace.Entry e = engine.keyspace().db(k.db()).peek(k.key().bytes());
+    return e != null && w.waitsFor.isInstance(e.value());
   }
 
   private void rerun(Waiter w) {
@@ -169,6 +220,7 @@ public final class Blocking {
       return;
     }
     unblock(w);
+    countCall(w, false);
     w.onTimeout.accept(w.session.writer);
     w.session.connection.flush();
     w.session.resume();
@@ -186,6 +238,7 @@ public final class Blocking {
     }
     if (withError) {
       unblock(w);
+      countCall(w, true);
       s.writer.error(RedisException.of("UNBLOCKED", "client unblocked via CLIENT UNBLOCK"));
       engine.stats().countError("UNBLOCKED");
       s.connection.flush();
@@ -194,6 +247,20 @@ public final class Blocking {
       timeout(w);
     }
     return true;
+  }
+
+  /** Counts the call of a blocked command that ends without being served (the dispatcher did not count it). */
+  private void countCall(Waiter w, boolean failed) {
+    dev.cairn.core.command.Command cmd = engine.commands().lookup(w.command[0]);
+    if (cmd != null && cmd.isContainer() && w.command.length > 1) {
+      cmd = cmd.subcommand(w.command[1]);
+    }
+    if (cmd != null) {
+      cmd.calls++;
+      if (failed) {
+        cmd.failedCalls++;
+      }
+    }
   }
 
   /** Forgets a client that disconnected while blocked. */

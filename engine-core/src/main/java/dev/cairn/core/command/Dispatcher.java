@@ -144,7 +144,11 @@ public final class Dispatcher {
     e.keyspace().noTouch = false;
 
     Command stats = cmd;
-    stats.calls++;
+    // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
+    boolean waiting = e.blocking().waitsAfterRun(s);
+    if (!waiting) {
+      stats.calls++;
+    }
     stats.microseconds += nanos / 1000;
     if (e.params().process.latencyTracking.value) {
       if (stats.latency == null) {
@@ -158,7 +162,7 @@ public final class Dispatcher {
     e.stats().totalCommandsProcessed++;
     s.commandsProcessed++;
     s.lastInteractionMillis = e.keyspace().now();
-    e.afterCommand(s, cmd, a, nanos);
+    e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
     }

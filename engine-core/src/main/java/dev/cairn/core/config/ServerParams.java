@@ -1,6 +1,7 @@
 package dev.cairn.core.config;
 
 import dev.cairn.core.connection.OutputBufferLimits;
+import dev.cairn.core.type.list.ListConfig;
 
 /**
  * The core's configuration parameters, with Redis's names, defaults and bounds. Each is a typed field the engine reads
@@ -55,6 +56,7 @@ public final class ServerParams {
     persistence = new PersistenceParams(c);
     replication = new ReplicationParams(c);
     memory = new MemoryParams(c);
+    ListConfig.bind(memory.listMaxListpackSize, memory.listCompressDepth);
     process = new ProcessParams(c);
     c.registerDirective("loadmodule", args -> {
       if (args.isEmpty()) {

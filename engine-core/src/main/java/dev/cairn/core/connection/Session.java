@@ -203,7 +203,13 @@ public final class Session implements CommandContext, ClientHandle {
   @Override
   public boolean block(byte[][] keys, long timeoutMillis,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
-    engine.blocking().block(this, db.id(), keys, timeoutMillis, currentArgs, onTimeout);
+    return block(keys, timeoutMillis, null, onTimeout);
+  }
+
+  @Override
+  public boolean block(byte[][] keys, long timeoutMillis, Class<?> waitsFor,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    engine.blocking().block(this, db.id(), keys, timeoutMillis, waitsFor, currentArgs, onTimeout);
     return true;
   }
 

@@ -110,6 +110,8 @@ public final class DatabaseCommands implements CommandFamily {
     }
     if (first != second) {
       ((Db) c.db(first)).swapWith((Db) c.db(second));
+      // clients blocked on keys of either database may now find data there
+      ((dev.cairn.core.connection.Session) c).engine.blocking().databasesSwapped(first, second);
       serverEvent(c, ServerEvent.Kind.SWAPDB, first, second);
     }
     c.addDirty(1);

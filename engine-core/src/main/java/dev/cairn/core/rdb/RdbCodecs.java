@@ -39,6 +39,7 @@ public final class RdbCodecs {
   public static RdbCodecs withBuiltins() {
     RdbCodecs r = new RdbCodecs();
     r.register(new StringRdbCodec(), TYPE_STRING);
+    r.register(new dev.cairn.core.type.list.ListRdbCodec(), TYPE_LIST, TYPE_LIST_QUICKLIST_2);
     return r;
   }
 

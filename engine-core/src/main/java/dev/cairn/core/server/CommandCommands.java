@@ -212,8 +212,9 @@ public final class CommandCommands implements CommandFamily {
     List<Set<KeyFlag>> flags = new ArrayList<>();
     boolean ok = true;
     boolean variableFlags = specs.stream().anyMatch(ks -> ks.flags.contains(KeyFlag.VARIABLE_FLAGS));
-    if (variableFlags && cmd.spec.keyFinder() != null) {
-      // the key specs' flags are only an upper bound: the command's finder says what these arguments do
+    if (cmd.spec.keyFinder() != null) {
+      // the key specs' flags are only an upper bound (or the keys are "unknown" to them, as SORT's STORE): the
+      // command's finder says what these arguments do
       ok = cmd.spec.keyFinder().find(argv, argc, (f, pos) -> {
         positions.add(pos);
         flags.add(f);

@@ -87,6 +87,14 @@ public final class DebugCommands implements CommandFamily {
         System.out.println("DEBUG LOG: " + a.string(2));
         c.reply().ok();
       }
+      case "quicklist-packed-threshold" -> {
+        needArgs(a, n == 3);
+        long sz = dev.cairn.core.config.MemoryUnits.parse(a.string(2));
+        if (sz == Long.MIN_VALUE || !dev.cairn.core.type.list.ListConfig.setPackedThreshold(sz)) {
+          throw dev.cairn.api.reply.Errors.err("argument must be a memory value bigger than 1 and smaller than 4gb");
+        }
+        c.reply().ok();
+      }
       default -> throw unknown(a);
     }
   }
@@ -104,6 +112,9 @@ public final class DebugCommands implements CommandFamily {
         "    Show low level info about the `key` and associated value.",
         "PAUSE-CRON <0|1>",
         "    Stop periodic cron job processing.",
+        "QUICKLIST-PACKED-THRESHOLD <size>",
+        "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+        "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis",
         "    behavior). Setting it to 1 reenables back the default.",

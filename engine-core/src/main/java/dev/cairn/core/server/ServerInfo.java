@@ -188,7 +188,7 @@ public final class ServerInfo {
         // Redis counts clients held by CLIENT PAUSE among the blocked ones
         .field("blocked_clients", engine.blocking().blockedClients() + engine.pauses().waitingCount())
         .field("tracking_clients", 0)
-        .field("clients_in_timeout_table", 0)
+        .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout())
         .field("total_blocking_keys", engine.blocking().blockingKeys())
         .field("total_blocking_keys_on_nokey", 0);
   }

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>This class ignores time: it stores each field's expiry (0 = none) and answers for expired-but-present fields like
  * any other. Commands hide expired fields and reclaim them (see {@link HashAccess}).
  */
-public final class HashValue implements RedisValue {
+public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFieldSource {
   /** NO_FIELD / NO_TTL: what {@link #expireAt} returns for an absent field and a field without TTL. */
   static final long NO_FIELD = -2;
   static final long NO_TTL = -1;
@@ -128,6 +128,12 @@ public final class HashValue implements RedisValue {
     }
     HashField f = dict().get(field);
     return f == null ? null : f.value;
+  }
+
+  /** SORT's BY/GET {@code *->field}: the value unless the field is missing or expired. */
+  @Override
+  public byte[] sortField(byte[] field, long now) {
+    return isExpired(field, now) ? null : get(field);
   }
 
   /** The field's expiry in ms since the epoch, {@link #NO_TTL}, or {@link #NO_FIELD}. */

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * canonical integer), "listpack" (a small array of members in insertion order) and "hashtable" (a {@link ByteDict}).
  * Small forms convert to bigger ones as members are added, never back, as in Redis.
  */
-public final class SetValue implements RedisValue {
+public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSource {
   /** A member of the hashtable form: the dict node is the member itself. */
   static final class Member extends ByteDict.Node<Member> {
     Member(byte[] key) {
@@ -272,6 +272,29 @@ public final class SetValue implements RedisValue {
       }
       default -> dict.forEach(e -> visitor.accept(e.key));
     }
+  }
+
+  @Override
+  public long sortSize() {
+    return size();
+  }
+
+  /** SORT: every member, in iteration order. */
+  @Override
+  public void forEachMember(Consumer<byte[]> action) {
+    forEach(action);
+  }
+
+  /** SORT BY nosort: members {@code start..end} of the iteration order (a set has no order to reverse). */
+  @Override
+  public void forEachInRange(long start, long end, boolean reverse, Consumer<byte[]> action) {
+    long[] i = {0};
+    forEach(m -> {
+      if (i[0] >= start && i[0] <= end) {
+        action.accept(m);
+      }
+      i[0]++;
+    });
   }
 
   /** All members, as {@link #forEach} visits them (for SORT and the set algebra commands). */

@@ -11,7 +11,7 @@ import java.util.function.ObjDoubleConsumer;
  * from "listpack" to "skiplist" (the name Redis gives its big form, which clients and tests check). While small, a
  * member is found by scanning the tree's few leaves, as Redis scans its listpack.
  */
-public final class ZSetValue implements RedisValue {
+public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSource {
   /** Member to score, in the big encoding. */
   static final class Entry extends ByteDict.Node<Entry> {
     double score;
@@ -169,6 +169,31 @@ public final class ZSetValue implements RedisValue {
     for (ZTree.Leaf l = tree.first(); l != null; l = l.next) {
       for (int i = 0; i < l.n; i++) {
         visitor.accept(l.members[i], l.scores[i]);
+      }
+    }
+  }
+
+  @Override
+  public long sortSize() {
+    return size();
+  }
+
+  /** SORT: every member, in ascending score order. */
+  @Override
+  public void forEachMember(java.util.function.Consumer<byte[]> action) {
+    forEach((m, score) -> action.accept(m));
+  }
+
+  /** SORT BY nosort: ranks {@code start..end} in score order, or from the highest score when {@code reverse}. */
+  @Override
+  public void forEachInRange(long start, long end, boolean reverse, java.util.function.Consumer<byte[]> action) {
+    ZTree.Cursor c = at((int) (reverse ? size() - 1 - start : start));
+    for (long i = start; i <= end && c.valid(); i++) {
+      action.accept(c.member());
+      if (reverse) {
+        c.prev();
+      } else {
+        c.next();
       }
     }
   }
