@@ -26,11 +26,6 @@ public interface RedisValue {
     return -1;
   }
 
-  /**
-   * An independent copy with the same contents and encoding (COPY). Every data type overrides this; the default exists
-   * only so that a type written before COPY compiles, and it makes COPY of such a value fail loudly.
-   */
-  default RedisValue copy() {
-    throw new UnsupportedOperationException(typeName() + " values cannot be copied");
-  }
+  /** An independent copy with the same contents and encoding (COPY, RESTORE of a duplicate). */
+  RedisValue copy();
 }

@@ -38,6 +38,11 @@ class SortSourceTest {
     }
 
     @Override
+    public RedisValue copy() {
+      return this; // immutable test value
+    }
+
+    @Override
     public long sortSize() {
       return members.size();
     }
@@ -66,6 +71,11 @@ class SortSourceTest {
     @Override
     public String encoding() {
       return "listpack";
+    }
+
+    @Override
+    public RedisValue copy() {
+      return this; // immutable test value
     }
 
     @Override

@@ -106,6 +106,11 @@ public final class InProcessClient {
     public String encoding() {
       return "quicklist";
     }
+
+    @Override
+    public RedisValue copy() {
+      return this; // immutable test value
+    }
   }
 
   /**
