@@ -246,7 +246,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   }
 
   /** Chains up to this long are sampled exactly uniformly; longer ones (rare at a load factor of at most 1) less. */
-  private static final int FAIR_CHAIN = 4;
+  private static final int FAIR_CHAIN = 8;
 
   /**
    * A uniformly random node, or null if empty: rejection sampling over (bucket, position in chain), so that members of
