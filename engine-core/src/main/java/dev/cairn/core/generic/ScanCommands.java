@@ -113,11 +113,12 @@ public final class ScanCommands implements CommandFamily {
       if (pattern != null && !Glob.matches(pattern, e.key)) {
         continue;
       }
-      if (type != null && !type.equalsIgnoreCase(Values.typeName(e.value()))) {
-        continue;
-      }
+      // as in Redis 7.2, every key the pattern lets through is checked for expiry (and removed) before the type filter
       if (db.peek(e.key) == null) {
         continue; // expired: removed now, and not reported
+      }
+      if (type != null && !type.equalsIgnoreCase(Values.typeName(e.value()))) {
+        continue;
       }
       r.bulk(e.key);
       n++;

@@ -139,7 +139,7 @@ public final class Db implements Database {
 
   @Override
   public boolean exists(byte[] key) {
-    return lookupRead(key) != null;
+    return lookupReadNoTouch(key, true) != null; // EXISTS does not count as an access (Redis's LOOKUP_NOTOUCH)
   }
 
   // ---- changes

@@ -238,4 +238,16 @@ class KeyspaceIT extends RawCommandTestBase {
     assertTrue(ms >= 190, "waited only " + ms + " ms");
     assertEquals("+PONG\r\n", q("PING"), "the client runs commands again after the timeout");
   }
+
+  @Test
+  void ttlTypeAndExistsLeaveTheAccessTimeAlone() throws Exception {
+    jedis.set("foo", "bar");
+    Thread.sleep(2100);
+    jedis.ttl("foo");
+    jedis.type("foo");
+    jedis.exists("foo");
+    org.junit.jupiter.api.Assertions.assertTrue(jedis.objectIdletime("foo") >= 2);
+    jedis.get("foo");
+    org.junit.jupiter.api.Assertions.assertTrue(jedis.objectIdletime("foo") < 2);
+  }
 }

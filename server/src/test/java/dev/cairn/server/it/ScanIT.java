@@ -118,4 +118,28 @@ class ScanIT extends RawCommandTestBase {
       assertEquals(Set.of(), missed, "seed " + seed + " round " + round);
     }
   }
+
+  @Test
+  void scanWithTypeStillRemovesExpiredKeysOfOtherTypes() throws Exception {
+    q("debug", "set-active-expire", "0");
+    try {
+      for (int i = 0; i < 50; i++) {
+        jedis.set("k" + i, "v");
+      }
+      jedis.hset("hash", "f", "v");
+      jedis.pexpire("hash", 1);
+      Thread.sleep(5);
+      Set<String> seen = new HashSet<>();
+      String cursor = "0";
+      do {
+        ScanResult<String> r = jedis.scan(cursor, new ScanParams().count(10), "string");
+        seen.addAll(r.getResult());
+        cursor = r.getCursor();
+      } while (!cursor.equals("0"));
+      assertEquals(50, seen.size());
+      assertEquals(50, jedis.dbSize(), "the expired hash was removed by the scan, as in Redis 7.2");
+    } finally {
+      q("debug", "set-active-expire", "1");
+    }
+  }
 }
