@@ -23,6 +23,7 @@ import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
 import dev.cairn.core.type.set.SetCommands;
+import dev.cairn.core.type.stream.StreamCommands;
 import dev.cairn.core.type.string.BitCommands;
 import dev.cairn.core.type.string.BitfieldCommands;
 import dev.cairn.core.type.string.CounterCommands;
@@ -59,6 +60,7 @@ public final class CoreCommands {
         new SortCommands(),
         new SetCommands(),
         new ZSetCommands(),
+        new StreamCommands(),
         new ConfigCommands(),
         new DebugCommands(),
         new FunctionCommands(),

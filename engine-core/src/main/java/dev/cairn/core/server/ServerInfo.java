@@ -190,7 +190,7 @@ public final class ServerInfo {
         .field("tracking_clients", 0)
         .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout())
         .field("total_blocking_keys", engine.blocking().blockingKeys())
-        .field("total_blocking_keys_on_nokey", 0);
+        .field("total_blocking_keys_on_nokey", engine.blocking().blockingKeysOnNoKey());
   }
 
   private void memory(Lines l) {
