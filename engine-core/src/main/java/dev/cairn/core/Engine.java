@@ -101,6 +101,8 @@ public final class Engine {
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(
         () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
+    rdbCodecs.register(new dev.cairn.core.type.stream.StreamRdbCodec(),
+        dev.cairn.core.type.stream.StreamRdbCodec.TYPES);
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
   }

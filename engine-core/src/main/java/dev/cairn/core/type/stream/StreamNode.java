@@ -286,4 +286,157 @@ final class StreamNode {
     }
     return p;
   }
+
+  // ---- checking nodes that come from outside (RESTORE)
+
+  /**
+   * Whether {@code lp} is a well-formed stream node: a listpack whose every element decodes within bounds, with a
+   * master entry and entries laid out as above, counts that agree and lp-counts that match. Never reads out of bounds.
+   * Returns the node's live entry count, or -1 when it is malformed.
+   */
+  static long validate(byte[] lp) {
+    int n = lp.length;
+    if (n < HEADER + 1 || bytes(lp) != n || (lp[n - 1] & 0xFF) != 0xFF) {
+      return -1;
+    }
+    int end = n - 1;
+    long[] v = new long[1];
+    int[] elements = {0};
+    int p = HEADER;
+    // master entry
+    if ((p = intElement(lp, p, end, v, elements)) < 0) {
+      return -1;
+    }
+    long count = v[0];
+    if ((p = intElement(lp, p, end, v, elements)) < 0) {
+      return -1;
+    }
+    long deleted = v[0];
+    if ((p = intElement(lp, p, end, v, elements)) < 0) {
+      return -1;
+    }
+    long masterFields = v[0];
+    if (count < 0 || deleted < 0 || masterFields < 0 || masterFields > n) {
+      return -1;
+    }
+    for (long i = 0; i < masterFields; i++) {
+      if ((p = element(lp, p, end, elements)) < 0) {
+        return -1;
+      }
+    }
+    if ((p = intElement(lp, p, end, v, elements)) < 0 || v[0] != 0) {
+      return -1;
+    }
+    long entries = 0;
+    long live = 0;
+    while (p < end) {
+      if ((p = intElement(lp, p, end, v, elements)) < 0) {
+        return -1;
+      }
+      long flags = v[0];
+      if ((p = intElement(lp, p, end, v, elements)) < 0 || (p = intElement(lp, p, end, v, elements)) < 0) {
+        return -1;
+      }
+      long fields;
+      long expected;
+      if ((flags & SAMEFIELDS) != 0) {
+        fields = masterFields;
+        expected = masterFields + 3;
+      } else {
+        if ((p = intElement(lp, p, end, v, elements)) < 0) {
+          return -1;
+        }
+        fields = v[0] * 2;
+        if (v[0] < 0 || fields > n) {
+          return -1;
+        }
+        expected = v[0] * 2 + 4;
+      }
+      for (long i = 0; i < fields; i++) {
+        if ((p = element(lp, p, end, elements)) < 0) {
+          return -1;
+        }
+      }
+      if ((p = intElement(lp, p, end, v, elements)) < 0 || v[0] != expected) {
+        return -1;
+      }
+      entries++;
+      if ((flags & DELETED) == 0) {
+        live++;
+      }
+    }
+    int headerCount = (lp[4] & 0xFF) | (lp[5] & 0xFF) << 8;
+    if (headerCount != UNKNOWN_COUNT && headerCount != elements[0]) {
+      return -1;
+    }
+    if (entries != count + deleted || live != count) {
+      return -1;
+    }
+    return count;
+  }
+
+  /** The end of a well-formed integer element at {@code p} (its value in v[0]), or -1. */
+  private static int intElement(byte[] lp, int p, int end, long[] v, int[] elements) {
+    int next = element(lp, p, end, elements);
+    if (next < 0 || ListPack.isString(lp, p)) {
+      return -1;
+    }
+    v[0] = ListPack.intAt(lp, p);
+    return next;
+  }
+
+  /** The end of a well-formed element at {@code p} (encoding, data and a backlen that agrees), or -1. */
+  private static int element(byte[] lp, int p, int end, int[] elements) {
+    if (p >= end) {
+      return -1;
+    }
+    int e = lp[p] & 0xFF;
+    long body;
+    if ((e & 0x80) == 0) {
+      body = 1;
+    } else if ((e & 0xC0) == 0x80) {
+      body = 1 + (e & 0x3F);
+    } else if ((e & 0xE0) == 0xC0) {
+      body = 2;
+    } else if ((e & 0xF0) == 0xE0) {
+      if (p + 1 >= end) {
+        return -1;
+      }
+      body = 2 + (((e & 0x0F) << 8) | (lp[p + 1] & 0xFF));
+    } else if (e == 0xF0) {
+      if (p + 4 >= end) {
+        return -1;
+      }
+      long len = (lp[p + 1] & 0xFFL) | (lp[p + 2] & 0xFFL) << 8 | (lp[p + 3] & 0xFFL) << 16
+          | (lp[p + 4] & 0xFFL) << 24;
+      body = 5 + len;
+    } else if (e >= 0xF1 && e <= 0xF4) {
+      body = e == 0xF1 ? 3 : e == 0xF2 ? 4 : e == 0xF3 ? 5 : 9;
+    } else {
+      return -1;
+    }
+    if (body >= end - p) {
+      return -1;
+    }
+    int backlen = ListPack.backlenSize((int) body);
+    long next = p + body + backlen;
+    if (next > end) {
+      return -1;
+    }
+    // the backlen must say the body's size as Redis writes it: most significant 7 bits first, later bytes flagged
+    int q = (int) (p + body);
+    long said = 0;
+    for (int k = 0; k < backlen; k++) {
+      int b = lp[q + k] & 0xFF;
+      if (((b & 128) != 0) != (k > 0)) {
+        return -1;
+      }
+      said = (said << 7) | (b & 127);
+    }
+    if (said != body) {
+      return -1;
+    }
+    elements[0]++;
+    return (int) next;
+  }
 }
