@@ -438,26 +438,12 @@ public final class StreamCommands implements CommandFamily {
       ids[j - 2] = StreamId.strict(a.get(j));
     }
     long deleted = 0;
-    boolean firstDeleted = false;
     for (StreamId id : ids) {
       if (s.delete(id.ms(), id.seq())) {
-        if (id.ms() == s.firstMs && id.seq() == s.firstSeq) {
-          firstDeleted = true;
-        }
-        if (StreamId.compare(id.ms(), id.seq(), s.maxDelMs, s.maxDelSeq) > 0) {
-          s.maxDelMs = id.ms();
-          s.maxDelSeq = id.seq();
-        }
         deleted++;
       }
     }
     if (deleted > 0) {
-      if (s.length == 0) {
-        s.firstMs = 0;
-        s.firstSeq = 0;
-      } else if (firstDeleted) {
-        s.refreshFirstId();
-      }
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xdel", key, db.id());
       c.addDirty(deleted);

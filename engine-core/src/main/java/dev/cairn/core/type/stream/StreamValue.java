@@ -216,7 +216,10 @@ public final class StreamValue implements RedisValue {
     return new StreamIterator(this, id.ms(), id.seq(), id.ms(), id.seq(), false).next();
   }
 
-  /** Deletes the live entry with this ID; false if there is none. */
+  /**
+   * Deletes the live entry with this ID (XDEL): records it as the largest deleted ID if it is, and moves the first ID
+   * on if it was the first. False if there is no such entry.
+   */
   boolean delete(long ms, long seq) {
     StreamIterator it = new StreamIterator(this, ms, seq, ms, seq, false);
     if (!it.next()) {
@@ -230,6 +233,13 @@ public final class StreamValue implements RedisValue {
       setNodeLp(n, StreamNode.markDeleted(lp, it.flagsPos));
     }
     length--;
+    if (StreamId.compare(ms, seq, maxDelMs, maxDelSeq) > 0) {
+      maxDelMs = ms;
+      maxDelSeq = seq;
+    }
+    if (length == 0 || (ms == firstMs && seq == firstSeq)) {
+      refreshFirstId();
+    }
     return true;
   }
 
