@@ -349,4 +349,37 @@ class StreamIT extends ServerTestBase {
     jedis.configSet("stream-node-max-entries", "100");
     jedis.configSet("stream-node-max-bytes", "4096");
   }
+
+  /** Payloads DUMPed by redis-server 7.0.15 (RDB type 19, version 10): see engine-core's test resources rdb/streams. */
+  @Test
+  void restoresRedis70PayloadsAndDumpsForIt() throws Exception {
+    byte[] groups = java.util.HexFormat.of().parseHex(
+        "13011000000000000000010000000000000001c340b440da07da000000690013014000078166020001020100200104010104" +
+        "01032005400f0004201340150003600900032013000420014017020001056009000520090006600900062009000760090007" +
+        "200900086009000820090009600900092009000a6009000a2009000b6009000b2009000c6009000c2009000d6009000d2009" +
+        "000e6009000e2009000f6009000f200900106009001020090011600900112009001260090012200900136009001320090014" +
+        "200900ff1314010101020114020267310701070500000000000000010000000000000001cb114e42a2010000010000000000" +
+        "0000020000000000000001cb114e42a20100000100000000000000030000000000000001cb114e42a2010000010000000000" +
+        "0000040000000000000001cb114e42a20100000100000000000000050000000000000001cb114e42a2010000010305616c69" +
+        "6365cb114e42a201000003000000000000000100000000000000010000000000000002000000000000000100000000000000" +
+        "03000000000000000103626f62cb114e42a20100000200000000000000040000000000000001000000000000000500000000" +
+        "00000001056361726f6ccb114e42a20100000002673214011400000a00acbc14162cfc0f15");
+    assertEquals("OK", jedis.restore("s".getBytes(), 0, groups));
+    assertEquals(19, jedis.xlen("s"));
+    assertEquals(5, jedis.xpending("s", "g1").getTotal());
+    assertEquals(13L, jedis.xinfoGroups("s").get(0).getGroupInfo().get("lag"));
+    byte[] empty = java.util.HexFormat.of().parseHex("13000007070000000001000a004af736baa235c39f");
+    assertEquals("OK", jedis.restore("e".getBytes(), 0, empty));
+    assertEquals(new StreamEntryID(7, 7), jedis.xinfoStream("e").getLastGeneratedId());
+    // Cairn's own DUMP of what needs nothing newer than Redis 7.0 says RDB version 10
+    byte[] mine = jedis.dump("s".getBytes());
+    assertEquals(19, mine[0]);
+    assertEquals(10, mine[mine.length - 10]);
+    jedis.restore("copy".getBytes(), 0, mine);
+    assertEquals(jedis.xrange("s", "-", "+").size(), jedis.xrange("copy", "-", "+").size());
+    byte[] bad = mine.clone();
+    bad[30] ^= 0x55;
+    JedisDataException e = assertThrows(JedisDataException.class, () -> jedis.restore("bad".getBytes(), 0, bad));
+    assertEquals("ERR DUMP payload version or checksum are wrong", e.getMessage());
+  }
 }
