@@ -15,26 +15,15 @@ class StreamBlockingIT extends ServerTestBase {
     return c.command(args).readReply();
   }
 
-  private void awaitBlocked(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      if (jedis.info("clients").contains("blocked_clients:" + n + "\r\n")) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("never saw " + n + " blocked clients: " + jedis.info("clients"));
-  }
-
   @Test
   void xreadWaitsForEntriesAfterDollar() throws Exception {
     RawClient c = raw();
     cmd(c, "XADD", "s", "1-0", "old", "x");
     c.command("XREAD", "BLOCK", "0", "STREAMS", "other", "s", "$", "$");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "2-0", "new", "y");
     assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*2\r\n$3\r\nnew\r\n$1\r\ny\r\n", c.readReply());
-    awaitBlocked(0);
+    awaitBlockedClients(0);
   }
 
   @Test
@@ -43,11 +32,11 @@ class StreamBlockingIT extends ServerTestBase {
     RawClient w = raw();
     cmd(w, "XADD", "s", "1-0", "f", "v");
     c.command("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     cmd(w, "DEL", "s");
     cmd(w, "LPUSH", "s", "x");
     cmd(w, "DEL", "s");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     cmd(w, "XADD", "s", "3-0", "f", "v");
     assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n", c.readReply());
   }
@@ -68,12 +57,12 @@ class StreamBlockingIT extends ServerTestBase {
     RawClient b = raw();
     cmd(a, "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
     a.command("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     b.command("XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(2);
+    awaitBlockedClients(2);
     jedis.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "1-0", "f", "v");
     assertTrue(a.readReply().contains("1-0"));
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "2-0", "f", "v");
     assertTrue(b.readReply().contains("2-0"));
     String pending = jedis.sendCommand(redis.clients.jedis.Protocol.Command.XPENDING, "s", "g").toString();
@@ -86,28 +75,28 @@ class StreamBlockingIT extends ServerTestBase {
     RawClient c = raw();
     cmd(c, "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
     c.command("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     assertTrue(jedis.info("clients").contains("total_blocking_keys_on_nokey:1\r\n"));
     jedis.xgroupDestroy("s", "g");
     assertEquals("-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n",
         c.readReply());
     cmd(c, "XGROUP", "CREATE", "s", "g", "$");
     c.command("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.del("s");
     assertTrue(c.readReply().startsWith("-NOGROUP"));
     cmd(c, "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
     c.command("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.set("s", "now a string");
     assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", c.readReply());
     jedis.del("s");
     cmd(c, "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
     c.command("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.flushAll();
     assertTrue(c.readReply().startsWith("-NOGROUP"));
-    awaitBlocked(0);
+    awaitBlockedClients(0);
     assertTrue(jedis.info("clients").contains("total_blocking_keys_on_nokey:0\r\n"));
     assertTrue(jedis.info("errorstats").contains("errorstat_NOGROUP:count=3"), jedis.info("errorstats"));
   }
@@ -117,7 +106,7 @@ class StreamBlockingIT extends ServerTestBase {
     RawClient c = raw();
     cmd(c, "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
     c.command("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     RawClient w = raw();
     cmd(w, "XGROUP", "CREATE", "s2", "g", "$", "MKSTREAM");
     cmd(w, "XADD", "s2", "100-0", "f", "v");

@@ -30,9 +30,14 @@ public final class StreamCommands implements CommandFamily {
     return KeySpec.index(1).range(0, 1, 0).flags(flags);
   }
 
+  /** A pure token named otherwise than itself, as Redis's docs name "=" equal and "*" auto-id. */
+  static Arg token(String name, String token) {
+    return new Arg(name, Arg.Type.PURE_TOKEN, token, -1, false, false, false, null, java.util.List.of());
+  }
+
   static final Arg TRIM = Arg.block("trim",
       Arg.oneOf("strategy", Arg.token("MAXLEN"), Arg.token("MINID").since("6.2.0")),
-      Arg.oneOf("operator", Arg.token("="), Arg.token("~")).optional(),
+      Arg.oneOf("operator", token("equal", "="), token("approximately", "~")).optional(),
       Arg.string("threshold"),
       Arg.integer("count").withToken("LIMIT").optional().since("6.2.0"));
 
@@ -44,7 +49,7 @@ public final class StreamCommands implements CommandFamily {
       .history("6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.")
       .history("7.0.0", "Added support for the `<ms>-*` explicit ID form.")
       .args(Arg.key("key", 0), Arg.token("NOMKSTREAM").optional().since("6.2.0"), TRIM.optional(),
-          Arg.oneOf("id-selector", Arg.token("*"), Arg.string("id")),
+          Arg.oneOf("id-selector", token("auto-id", "*"), Arg.string("id")),
           Arg.block("data", Arg.string("field"), Arg.string("value")).multiple())
       .build();
   static final CommandSpec XRANGE = CommandSpec.command("xrange", -4).group(Group.STREAM).since("5.0.0")
@@ -133,6 +138,14 @@ public final class StreamCommands implements CommandFamily {
   static long nodeMaxEntries(CommandContext c) {
     ServerParams p = params(c);
     return p == null ? 100 : p.memory.streamNodeMaxEntries.value;
+  }
+
+  /**
+   * Whether anything consumes propagated commands (the AOF, replicas): a command that would only build its
+   * replacement for nobody skips it (XADD with "*" on the hot path).
+   */
+  static boolean propagating(CommandContext c) {
+    return !(c instanceof Session s) || s.engine.propagation().hasListeners();
   }
 
   static String text(byte[] b) {
@@ -347,16 +360,17 @@ public final class StreamCommands implements CommandFamily {
     c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xadd", key, db.id());
     c.addDirty(1);
     byte[][] prop = null;
+    boolean propagating = propagating(c);
     if (t.strategy != 0) {
       if (trim(s, t) > 0) {
         c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xtrim", key, db.id());
       }
-      if (t.approx) {
+      if (t.approx && propagating) {
         prop = a.toArray();
         rewriteApproxTrim(prop, s, t);
       }
     }
-    if (!t.idGiven || !t.seqGiven) {
+    if (propagating && (!t.idGiven || !t.seqGiven)) {
       if (prop == null) {
         prop = a.toArray();
       }

@@ -33,6 +33,9 @@ public final class StreamGroupCommands implements CommandFamily {
     return KeySpec.index(2).range(0, 1, 0).flags(flags);
   }
 
+  private static final Arg ID_SELECTOR = Arg.oneOf("id-selector", Arg.string("id"),
+      StreamCommands.token("new-id", "$"));
+
   private static KeySpec streamKey(KeyFlag... flags) {
     return KeySpec.index(1).range(0, 1, 0).flags(flags);
   }
@@ -43,14 +46,14 @@ public final class StreamGroupCommands implements CommandFamily {
       .since("5.0.0").flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.STREAM).key(groupKey(KeyFlag.RW, KeyFlag.INSERT))
       .summary("Creates a consumer group.").complexity("O(1)")
       .history("7.0.0", "Added the `entries_read` named argument.")
-      .args(Arg.key("key", 0), Arg.string("group"), Arg.oneOf("id-selector", Arg.string("id"), Arg.token("$")),
+      .args(Arg.key("key", 0), Arg.string("group"), ID_SELECTOR,
           Arg.token("MKSTREAM").optional(), Arg.integer("entries-read").withToken("ENTRIESREAD").optional())
       .build();
   static final CommandSpec SETID = CommandSpec.subcommand("xgroup", "setid", -5).group(Group.STREAM)
       .since("5.0.0").flags(Flag.WRITE).acl(AclCategory.STREAM).key(groupKey(KeyFlag.RW, KeyFlag.UPDATE))
       .summary("Sets the last-delivered ID of a consumer group.").complexity("O(1)")
       .history("7.0.0", "Added the optional `entries_read` argument.")
-      .args(Arg.key("key", 0), Arg.string("group"), Arg.oneOf("id-selector", Arg.string("id"), Arg.token("$")),
+      .args(Arg.key("key", 0), Arg.string("group"), ID_SELECTOR,
           Arg.integer("entriesread").withToken("ENTRIESREAD").optional())
       .build();
   static final CommandSpec DESTROY = CommandSpec.subcommand("xgroup", "destroy", 4).group(Group.STREAM)
@@ -448,7 +451,9 @@ public final class StreamGroupCommands implements CommandFamily {
       if (!s.exists(id)) {
         if (nack != null) {
           // the entry is gone: drop it from the PEL, and tell replicas the same way
-          prop.add(StreamReadCommands.xclaim(key, groupName, nack.consumer.name, id, nack, g));
+          if (prop.on) {
+            prop.add(StreamReadCommands.xclaim(key, groupName, nack.consumer.name, id, nack, g));
+          }
           propagateLastId = false;
           c.addDirty(1);
           g.ack(id, nack);
@@ -485,12 +490,16 @@ public final class StreamGroupCommands implements CommandFamily {
       }
       n++;
       consumer.activeTime = now;
-      prop.add(StreamReadCommands.xclaim(key, groupName, consumer.name, id, nack, g));
+      if (prop.on) {
+        prop.add(StreamReadCommands.xclaim(key, groupName, consumer.name, id, nack, g));
+      }
       propagateLastId = false;
       c.addDirty(1);
     }
     if (propagateLastId) {
-      prop.add(StreamReadCommands.setId(key, groupName, g));
+      if (prop.on) {
+        prop.add(StreamReadCommands.setId(key, groupName, g));
+      }
       c.addDirty(1);
     }
     r.endDeferredArray(mark, n);
@@ -558,7 +567,9 @@ public final class StreamGroupCommands implements CommandFamily {
       StreamId id = e.getKey();
       StreamGroup.Nack nack = e.getValue();
       if (!s.exists(id)) {
-        prop.add(StreamReadCommands.xclaim(key, groupName, nack.consumer.name, id, nack, g));
+        if (prop.on) {
+          prop.add(StreamReadCommands.xclaim(key, groupName, nack.consumer.name, id, nack, g));
+        }
         c.addDirty(1);
         it.remove();
         if (nack.consumer != null) {
@@ -585,7 +596,9 @@ public final class StreamGroupCommands implements CommandFamily {
       claimed.add(id);
       count--;
       consumer.activeTime = now;
-      prop.add(StreamReadCommands.xclaim(key, groupName, consumer.name, id, nack, g));
+      if (prop.on) {
+        prop.add(StreamReadCommands.xclaim(key, groupName, consumer.name, id, nack, g));
+      }
       c.addDirty(1);
     }
     if (it.hasNext()) {

@@ -58,12 +58,36 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
 
   /** Writes the ID as a bulk string. */
   public void reply(Reply r) {
-    r.bulk(toString());
+    reply(r, ms, seq);
   }
+
+  /** Scratch for formatting IDs into replies without a String per ID (two 20-digit numbers and a dash). */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[41]);
 
   /** Writes an ID given as parts as a bulk string. */
   static void reply(Reply r, long ms, long seq) {
-    r.bulk(Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq));
+    byte[] b = SCRATCH.get();
+    int end = b.length;
+    int p = digits(b, end, seq);
+    b[--p] = '-';
+    p = digits(b, p, ms);
+    r.bulk(b, p, end - p);
+  }
+
+  /** Writes {@code v} (unsigned) in decimal so that it ends just before {@code end}; returns where it starts. */
+  private static int digits(byte[] b, int end, long v) {
+    int p = end;
+    if (v < 0) {
+      // above 2^63: one unsigned division brings it into signed range
+      long q = Long.divideUnsigned(v, 10);
+      b[--p] = (byte) ('0' + (v - q * 10));
+      v = q;
+    }
+    do {
+      b[--p] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    return p;
   }
 
   /** The 16-byte big-endian form Redis uses as node and PEL keys (and in RDB). */

@@ -39,7 +39,7 @@ public final class StreamReadCommands implements CommandFamily {
       .build();
   static final CommandSpec XREADGROUP = CommandSpec.command("xreadgroup", -7).group(Group.STREAM).since("5.0.0")
       .flags(Flag.BLOCKING, Flag.WRITE).acl(AclCategory.STREAM)
-      .key(KeySpec.keyword("STREAMS", 4).range(-1, 1, 2).flags(KeyFlag.RW, KeyFlag.UPDATE))
+      .key(KeySpec.keyword("STREAMS", 4).range(-1, 1, 2).flags(KeyFlag.RO, KeyFlag.ACCESS))
       .summary("Returns new or historical messages from a stream for a consumer in a group. Blocks until a message "
           + "is available otherwise.")
       .complexity("For each stream mentioned: O(M) with M being the number of elements returned. If M is constant "
@@ -92,7 +92,7 @@ public final class StreamReadCommands implements CommandFamily {
         + StreamCommands.text(group) + "' in XREADGROUP with GROUP option");
   }
 
-  /** XREAD [COUNT n] [BLOCK ms] STREAMS key ... id ...; XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS ... */
+  /** XREAD [COUNT n] [BLOCK ms] STREAMS key ... id ...; XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS .. */
   static void read(CommandContext c, Args a, boolean xreadgroup) {
     long timeout = -1;
     long count = 0;
@@ -219,7 +219,9 @@ public final class StreamReadCommands implements CommandFamily {
           c.addDirty(1);
           c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xgroup-createconsumer", key, db.id());
           if (noack) {
-            prop.add(XGROUP, CREATECONSUMER, key, groupName, consumerName);
+            if (prop.on) {
+              prop.add(XGROUP, CREATECONSUMER, key, groupName, consumerName);
+            }
           }
         }
         consumer.seenTime = now;
@@ -322,7 +324,9 @@ public final class StreamReadCommands implements CommandFamily {
           consumer.pel.put(id, nack);
         }
         consumer.activeTime = now;
-        prop.add(xclaim(key, groupName, consumer.name, id, nack, g));
+        if (prop.on) {
+          prop.add(xclaim(key, groupName, consumer.name, id, nack, g));
+        }
       }
       n++;
       if (count != 0 && n == count) {
@@ -330,7 +334,9 @@ public final class StreamReadCommands implements CommandFamily {
       }
     }
     if (propagateLastId) {
-      prop.add(setId(key, groupName, g));
+      if (prop.on) {
+        prop.add(setId(key, groupName, g));
+      }
     }
     r.endDeferredArray(mark, n);
   }
@@ -382,10 +388,13 @@ public final class StreamReadCommands implements CommandFamily {
    */
   static final class Propagated {
     private final CommandContext c;
+    /** Whether anything consumes propagation: when not, callers build no commands. */
+    final boolean on;
     private int n;
 
     Propagated(CommandContext c) {
       this.c = c;
+      this.on = StreamCommands.propagating(c);
     }
 
     void add(byte[]... command) {
