@@ -84,7 +84,7 @@ public final class DebugCommands implements CommandFamily {
       }
       case "log" -> {
         needArgs(a, n == 3);
-        System.out.println("DEBUG LOG: " + a.string(2));
+        dev.cairn.core.log.LogMessage.DEBUG_LOG.log(a.string(2));
         c.reply().ok();
       }
       case "quicklist-packed-threshold" -> {

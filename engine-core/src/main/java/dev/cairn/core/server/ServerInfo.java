@@ -118,7 +118,7 @@ public final class ServerInfo {
         try {
           fields = e.getValue().get();
         } catch (RuntimeException ex) {
-          System.getLogger("dev.cairn.modules").log(System.Logger.Level.WARNING,
+          dev.cairn.core.log.LogBridges.logger("dev.cairn.modules", "").log(System.Logger.Level.WARNING,
               "module '" + m.info.name() + "' INFO section " + name + " failed", ex);
           continue;
         }
