@@ -16,7 +16,7 @@ import org.luaj.vm2.Varargs;
  */
 public final class LuaToReply {
   /** Nesting at which Redis's Lua stack runs out and the reply gets an error instead. */
-  static final int MAX_DEPTH = 3_900;
+  static final int MAX_DEPTH = 1_000;
 
   private static final LuaString ERR = LuaString.valueOf("err");
   private static final LuaString OK = LuaString.valueOf("ok");
