@@ -63,7 +63,8 @@ class ScriptingIT extends ServerTestBase {
         "b534286061d4b9e4026607613b95c06c06015ae9"));
     assertEquals("OK", jedis.scriptFlush());
     assertEquals(false, jedis.scriptExists("b534286061d4b9e4026607613b95c06c06015ae8"));
-    assertEquals("ERR Number of keys can't be negative", error(() -> jedis.eval("return 1", -1)));
+    assertEquals("ERR Number of keys can't be negative",
+        error(() -> jedis.sendCommand(redis.clients.jedis.Protocol.Command.EVAL, "return 1", "-1")));
     assertEquals("ERR Number of keys can't be greater than number of args",
         error(() -> jedis.sendCommand(redis.clients.jedis.Protocol.Command.EVAL, "return 1", "2", "a")));
   }
