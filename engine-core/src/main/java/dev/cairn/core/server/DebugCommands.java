@@ -58,6 +58,11 @@ public final class DebugCommands implements CommandFamily {
         e.keyspace().activeExpireEnabled = atoi(a.string(2)) != 0;
         c.reply().ok();
       }
+      case "set-disable-deny-scripts" -> {
+        needArgs(a, n == 3);
+        e.scripting().client().allowNoScriptCommands = atoi(a.string(2)) != 0;
+        c.reply().ok();
+      }
       case "pause-cron" -> {
         needArgs(a, n == 3);
         e.cronPaused = atoi(a.string(2)) != 0;
