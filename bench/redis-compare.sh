@@ -3,7 +3,8 @@
 # Redis, ...) so that noise from other load falls on both alike, and prints the ratio Cairn/Redis per test and
 # pipelining level (median of the rounds).
 #
-# usage: bench/redis-compare.sh [TESTS] ; env: ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000
+# With EVALSHA=1 it also measures EVALSHA of a small script (an INCR of a random key) as a custom command line.
+# usage: bench/redis-compare.sh [TESTS] ; env: EVALSHA=1 ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000
 #        CAIRN_PORT=7500 REDIS_PORT=7501
 #        CUSTOM="CMD ARG ...;CMD ARG ..."  command lines measured too, in this order, after TESTS (an empty TESTS
 #                                           measures only these); SETUP="CMD ...;..." commands sent to both servers first
@@ -44,6 +45,11 @@ done
 
 IFS=';' read -r -a custom <<<"$CUSTOM"
 IFS=';' read -r -a setup <<<"$SETUP"
+SCRIPT="return redis.call('incr', KEYS[1])"
+if [ -n "${EVALSHA:-}" ]; then
+  for port in "$CAIRN_PORT" "$REDIS_PORT"; do sha=$(redis-cli -p "$port" script load "$SCRIPT"); done
+  custom+=("EVALSHA $sha 1 key:__rand_int__")
+fi
 for port in "$CAIRN_PORT" "$REDIS_PORT"; do
   for c in "${setup[@]}"; do
     read -r -a words <<<"$c"
@@ -79,7 +85,7 @@ run() { # port pipeline -> lines "TEST rps"; pipelined runs send more requests s
   local n=$REQUESTS
   [ "$2" -gt 1 ] && n=$((REQUESTS * $2 / 2))
   bench "$1" "$n" "$2" --csv 2>/dev/null |
-    awk -F'","' '!/^"test"/ {gsub(/"/,"",$1); gsub(/"/,"",$2); print $1, $2}'
+    awk -F'","' '!/^"test"/ {gsub(/"/,"",$1); gsub(/"/,"",$2); sub(/^EVALSHA [0-9a-f]+ 1 key:__rand_int__$/,"EVALSHA(incr)",$1); print $1, $2}'
 }
 
 for p in $PIPELINES; do

@@ -88,6 +88,11 @@ public final class Dispatcher {
       reject(s, cmd, Errors.NOAUTH);
       return true;
     }
+    // a script past busy-reply-threshold is paused between slices: only commands flagged allow-busy may run
+    if (engine.scripting().busy() && !cmd.spec.has(Flag.ALLOW_BUSY)) {
+      reject(s, cmd, engine.scripting().busyError());
+      return true;
+    }
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
@@ -119,7 +124,9 @@ public final class Dispatcher {
   private void execute(Session s, Command cmd, Args a) {
     RespWriter w = s.writer;
     Engine e = engine;
-    e.keyspace().updateTime();
+    if (!fromScript) {
+      e.keyspace().updateTime(); // a script's commands share the script's clock, as Redis freezes it for the script
+    }
     e.keyspace().noTouch = s.noTouch && !"touch".equals(cmd.spec.name());
     long dirtyBefore = e.stats().dirty;
     replacementCount = 0;
@@ -140,9 +147,23 @@ public final class Dispatcher {
       running = null;
       runningArgs = null;
     }
-    long nanos = System.nanoTime() - start;
     e.keyspace().noTouch = false;
+    if (failRequested) {
+      failRequested = false;
+      failed = true;
+    }
+    if (suspendRequested) {
+      // the handler paused (a script past busy-reply-threshold): the bookkeeping waits for it to finish
+      suspendRequested = false;
+      suspended = new Suspended(s, cmd, a.toArray(), start, dirtyBefore);
+      return;
+    }
+    finish(s, cmd, a, System.nanoTime() - start, failed, dirtyBefore);
+  }
 
+  /** Statistics, slow log, MONITOR and propagation once a command is done. */
+  private void finish(Session s, Command cmd, Args a, long nanos, boolean failed, long dirtyBefore) {
+    Engine e = engine;
     Command stats = cmd;
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);
@@ -165,6 +186,68 @@ public final class Dispatcher {
     e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
+    }
+  }
+
+  /** A command whose handler returned before it was done; see {@link #suspendRunningCommand()}. */
+  private record Suspended(Session session, Command cmd, byte[][] argv, long startNanos, long dirtyBefore) { }
+
+  private Suspended suspended;
+  private boolean fromScript;
+  private boolean suspendRequested;
+  private boolean failRequested;
+
+  /**
+   * Called by a handler that returns before its command is done (a script paused past busy-reply-threshold, to be
+   * resumed on the engine thread): statistics, the slow log, MONITOR and propagation wait for
+   * {@link #finishSuspended(boolean)}. The handler suspends its client, so the client's next commands wait too.
+   */
+  public void suspendRunningCommand() {
+    suspendRequested = true;
+  }
+
+  /** Ends the suspended command: its reply is written; now its bookkeeping, as any command's. */
+  public void finishSuspended(boolean failed) {
+    Suspended p = suspended;
+    suspended = null;
+    if (p == null) {
+      return;
+    }
+    propagationPrevented = true; // a script propagates its effects, never itself
+    replacementCount = 0;
+    finish(p.session, p.cmd, Args.ofBytes(p.argv), System.nanoTime() - p.startNanos, failed, p.dirtyBefore);
+  }
+
+  /** Counts the running command as failed although its handler wrote the error reply itself (scripts do). */
+  public void markFailed() {
+    failRequested = true;
+  }
+
+  /**
+   * Runs a command for a script ({@code redis.call}): the checks were the script engine's; this runs, counts and
+   * propagates it as any command, and leaves the running script's own dispatch state as it was.
+   */
+  public void callFromScript(Session client, Command cmd, Args a) {
+    byte[][][] savedReplacement = replacement;
+    int savedCount = replacementCount;
+    boolean savedPrevented = propagationPrevented;
+    boolean savedFail = failRequested;
+    Session savedRunning = running;
+    Args savedArgs = runningArgs;
+    boolean savedFromScript = fromScript;
+    replacement = new byte[4][][];
+    failRequested = false;
+    fromScript = true;
+    try {
+      execute(client, cmd, a);
+    } finally {
+      fromScript = savedFromScript;
+      replacement = savedReplacement;
+      replacementCount = savedCount;
+      propagationPrevented = savedPrevented;
+      failRequested = savedFail;
+      running = savedRunning;
+      runningArgs = savedArgs;
     }
   }
 

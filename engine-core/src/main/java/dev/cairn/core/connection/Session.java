@@ -56,6 +56,10 @@ public final class Session implements CommandContext, ClientHandle {
   public long netOutputBytes;
   /** The arguments of the command running now (a blocking command keeps a copy to run again). */
   public Args currentArgs;
+  /** The client may not block (a script's client): blocking commands answer as their non-blocking forms. */
+  public boolean denyBlocking;
+  /** The client that runs scripts' commands (some commands refuse options there, as XREAD's BLOCK). */
+  public boolean scriptClient;
   /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
   private boolean suspended;
 
@@ -209,6 +213,9 @@ public final class Session implements CommandContext, ClientHandle {
   @Override
   public boolean block(byte[][] keys, long timeoutMillis, Class<?> waitsFor,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    if (denyBlocking) {
+      return false;
+    }
     engine.blocking().block(this, db.id(), keys, timeoutMillis, waitsFor, currentArgs, onTimeout);
     return true;
   }
@@ -216,6 +223,21 @@ public final class Session implements CommandContext, ClientHandle {
   @Override
   public dev.cairn.api.command.BlockedClient blockClient(long timeoutMillis,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
+    if (denyBlocking) {
+      // as Redis: a module command that would block answers with an error inside a script, and never blocks
+      writer.error(dev.cairn.api.reply.RedisException.err("Blocking module command called from Lua script"));
+      long clientId = id;
+      return new dev.cairn.api.command.BlockedClient() {
+        @Override
+        public void reply(java.util.function.Consumer<Reply> w) {
+        }
+
+        @Override
+        public long clientId() {
+          return clientId;
+        }
+      };
+    }
     return dev.cairn.core.blocking.HandleBlock.block(engine, this, timeoutMillis, onTimeout);
   }
 

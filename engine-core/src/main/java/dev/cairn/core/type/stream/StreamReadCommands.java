@@ -16,6 +16,7 @@ import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.connection.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -104,6 +105,10 @@ public final class StreamReadCommands implements CommandFamily {
     for (int i = 1; i < a.size(); i++) {
       int more = a.size() - i - 1;
       if (a.is(i, "block") && more > 0) {
+        if (c instanceof Session s && s.scriptClient) {
+          // blocking would be answered as a timeout inside a script; Redis refuses the option there outright
+          throw Errors.err(StreamCommands.text(a.get(0)) + " command is not allowed with BLOCK option from scripts");
+        }
         i++;
         timeout = blockTimeout(c, a.get(i));
       } else if (a.is(i, "count") && more > 0) {
