@@ -122,4 +122,15 @@ class StreamBlockingIT extends ServerTestBase {
         "s", "0"));
     assertEquals("*-1\r\n", cmd(c, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "20", "STREAMS", "s", ">"));
   }
+
+  @Test
+  void scriptsMayReadStreamsButNotBlock() throws Exception {
+    RawClient c = raw();
+    cmd(c, "XADD", "s", "1-0", "f", "v");
+    assertEquals("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+        cmd(c, "EVAL", "return redis.call('XREAD', 'STREAMS', 's', '0')", "0"));
+    String err = cmd(c, "EVAL", "return redis.call('xread', 'BLOCK', '0', 'STREAMS', 's', '$')", "0");
+    assertTrue(err.startsWith("-ERR xread command is not allowed with BLOCK option from scripts"), err);
+    awaitBlockedClients(0);
+  }
 }
