@@ -22,6 +22,7 @@ import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
+import dev.cairn.core.type.hll.HllCommands;
 import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.string.BitCommands;
 import dev.cairn.core.type.string.BitfieldCommands;
@@ -59,6 +60,7 @@ public final class CoreCommands {
         new SortCommands(),
         new SetCommands(),
         new ZSetCommands(),
+        new HllCommands(),
         new ConfigCommands(),
         new DebugCommands(),
         new FunctionCommands(),
