@@ -22,6 +22,7 @@ import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
+import dev.cairn.core.type.geo.GeoCommands;
 import dev.cairn.core.type.hll.HllCommands;
 import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.string.BitCommands;
@@ -61,6 +62,7 @@ public final class CoreCommands {
         new SetCommands(),
         new ZSetCommands(),
         new HllCommands(),
+        new GeoCommands(),
         new ConfigCommands(),
         new DebugCommands(),
         new FunctionCommands(),
