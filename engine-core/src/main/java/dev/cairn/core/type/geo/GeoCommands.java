@@ -233,7 +233,7 @@ public final class GeoCommands implements CommandFamily {
     c.reply().bulk(distance(GeoHash.distance(p1[0], p1[1], p2[0], p2[1]) / toMeters));
   }
 
-  /** GEOHASH key [member [member ...]]: the standard 11-character geohash (latitude over -90..90, not -85..85). */
+  /** GEOHASH key [member [member ...]] */
   static void geohash(CommandContext c, Args a) {
     ZSetValue z = c.db().get(a.get(1), ZSetValue.class);
     Reply r = c.reply();
@@ -244,15 +244,20 @@ public final class GeoCommands implements CommandFamily {
         r.nullBulk();
         continue;
       }
-      long bits = GeoHash.encode(-180, 180, -90, 90, xy[0], xy[1], GeoHash.STEP_MAX);
-      byte[] out = new byte[11];
-      for (int k = 0; k < 11; k++) {
-        // 52 bits make ten characters; the eleventh, for the customary length, stands for zero bits
-        int idx = k == 10 ? 0 : (int) ((bits >>> (52 - (k + 1) * 5)) & 0x1f);
-        out[k] = ALPHABET[idx];
-      }
-      r.bulk(out);
+      r.bulk(standardGeohash(xy[0], xy[1]));
     }
+  }
+
+  /** The standard base-32 geohash of a position, 11 characters (latitude over -90..90, not Redis's -85..85). */
+  static byte[] standardGeohash(double lon, double lat) {
+    long bits = GeoHash.encode(-180, 180, -90, 90, lon, lat, GeoHash.STEP_MAX);
+    byte[] out = new byte[11];
+    for (int k = 0; k < 11; k++) {
+      // 52 bits make ten characters; the eleventh, for the customary length, stands for zero bits
+      int idx = k == 10 ? 0 : (int) ((bits >>> (52 - (k + 1) * 5)) & 0x1f);
+      out[k] = ALPHABET[idx];
+    }
+    return out;
   }
 
   /** GEOPOS key [member [member ...]] */
