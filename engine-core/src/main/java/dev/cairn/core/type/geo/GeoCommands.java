@@ -65,8 +65,8 @@ public final class GeoCommands implements CommandFamily {
   public void register(CommandRegistry r) {
     r.add(GEOADD, GeoCommands::geoadd);
     r.add(GEODIST, GeoCommands::geodist);
-    r.add(GEOHASH, GeoCommands::geohash);
-    r.add(GEOPOS, GeoCommands::geopos);
+    r.add(GEOHASH, (c, a) -> perMember(c, a, false));
+    r.add(GEOPOS, (c, a) -> perMember(c, a, true));
     new GeoSearchCommands().register(r);
   }
 
@@ -233,18 +233,26 @@ public final class GeoCommands implements CommandFamily {
     c.reply().bulk(distance(GeoHash.distance(p1[0], p1[1], p2[0], p2[1]) / toMeters));
   }
 
-  /** GEOHASH key [member [member ...]] */
-  static void geohash(CommandContext c, Args a) {
+  /** GEOHASH key [member [member ...]] and GEOPOS key [member [member ...]]: a reply per member, null if missing. */
+  static void perMember(CommandContext c, Args a, boolean positions) {
     ZSetValue z = c.db().get(a.get(1), ZSetValue.class);
     Reply r = c.reply();
     r.array(a.size() - 2);
     for (int i = 2; i < a.size(); i++) {
       double[] xy = position(z, a.get(i));
       if (xy == null) {
-        r.nullBulk();
-        continue;
+        if (positions) {
+          r.nullArray();
+        } else {
+          r.nullBulk();
+        }
+      } else if (positions) {
+        r.array(2);
+        r.doubleText(coordinate(xy[0]));
+        r.doubleText(coordinate(xy[1]));
+      } else {
+        r.bulk(standardGeohash(xy[0], xy[1]));
       }
-      r.bulk(standardGeohash(xy[0], xy[1]));
     }
   }
 
@@ -258,22 +266,5 @@ public final class GeoCommands implements CommandFamily {
       out[k] = ALPHABET[idx];
     }
     return out;
-  }
-
-  /** GEOPOS key [member [member ...]] */
-  static void geopos(CommandContext c, Args a) {
-    ZSetValue z = c.db().get(a.get(1), ZSetValue.class);
-    Reply r = c.reply();
-    r.array(a.size() - 2);
-    for (int i = 2; i < a.size(); i++) {
-      double[] xy = position(z, a.get(i));
-      if (xy == null) {
-        r.nullArray();
-        continue;
-      }
-      r.array(2);
-      r.doubleText(coordinate(xy[0]));
-      r.doubleText(coordinate(xy[1]));
-    }
   }
 }

@@ -112,32 +112,30 @@ final class GeoHash {
 
   /** Moves a cell one step east ({@code d > 0}) or west, wrapping around. */
   static long moveX(long bits, int step, int d) {
-    long x = bits & 0xaaaaaaaaaaaaaaaaL;
-    long y = bits & 0x5555555555555555L;
-    long zz = 0x5555555555555555L >>> (64 - step * 2);
-    if (d > 0) {
-      x = x + (zz + 1);
-    } else {
-      x = x | zz;
-      x = x - (zz + 1);
-    }
-    x &= (0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2));
-    return x | y;
+    return move(bits, step, d, 0xaaaaaaaaaaaaaaaaL);
   }
 
   /** Moves a cell one step north ({@code d > 0}) or south, wrapping around. */
   static long moveY(long bits, int step, int d) {
-    long x = bits & 0xaaaaaaaaaaaaaaaaL;
-    long y = bits & 0x5555555555555555L;
-    long zz = 0xaaaaaaaaaaaaaaaaL >>> (64 - step * 2);
+    return move(bits, step, d, 0x5555555555555555L);
+  }
+
+  /**
+   * Adds or subtracts one to the coordinate whose bits {@code mask} selects, within its {@code step} bits: the other
+   * coordinate's bits are set to 1 so that the carry (or borrow) runs through them.
+   */
+  private static long move(long bits, int step, int d, long mask) {
+    long moved = bits & mask;
+    long kept = bits & ~mask;
+    long zz = ~mask >>> (64 - step * 2);
     if (d > 0) {
-      y = y + (zz + 1);
+      moved = moved + (zz + 1);
     } else {
-      y = y | zz;
-      y = y - (zz + 1);
+      moved = moved | zz;
+      moved = moved - (zz + 1);
     }
-    y &= (0x5555555555555555L >>> (64 - step * 2));
-    return x | y;
+    moved &= (mask >>> (64 - step * 2));
+    return moved | kept;
   }
 
   /** The step whose cells are about as big as the radius, one less towards the poles. */

@@ -378,31 +378,46 @@ final class Hll {
     byte[] d = new byte[DENSE_SIZE];
     System.arraycopy(a, 0, d, 0, HDR);
     d[4] = DENSE;
+    boolean valid = forEachRun((first, runLen, value) -> {
+      if (value > 0) {
+        for (int k = 0; k < runLen; k++) {
+          denseSet(d, first + k, value);
+        }
+      }
+    });
+    if (!valid) {
+      return false;
+    }
+    a = d;
+    len = DENSE_SIZE;
+    return true;
+  }
+
+  /** Receives the runs of a sparse HLL: {@code runLen} registers from {@code first} at {@code value}. */
+  @FunctionalInterface
+  private interface RunVisitor {
+    void run(int first, int runLen, int value);
+  }
+
+  /**
+   * Walks the sparse runs in order; false (the walk stopping there) at the first run that would pass the last
+   * register, or if the runs end before it.
+   */
+  private boolean forEachRun(RunVisitor visitor) {
+    ensureCapacity(len + 1); // an XZERO cut off at the end reads a zero, as Redis reads its terminator
     long idx = 0;
     int p = HDR;
-    ensureCapacity(len + 1);
     while (p < len) {
       int op = a[p] & 0xff;
       int runLen = isZero(op) ? zeroLen(op) : isXZero(op) ? xzeroLen(p) : valLen(op);
       if (runLen + idx > REGISTERS) {
         return false;
       }
-      if (isVal(op)) {
-        int v = valValue(op);
-        for (int i = 0; i < runLen; i++) {
-          denseSet(d, (int) idx++, v);
-        }
-      } else {
-        idx += runLen;
-      }
+      visitor.run((int) idx, runLen, isVal(op) ? valValue(op) : 0);
+      idx += runLen;
       p += isXZero(op) ? 2 : 1;
     }
-    if (idx != REGISTERS) {
-      return false;
-    }
-    a = d;
-    len = DENSE_SIZE;
-    return true;
+    return idx == REGISTERS;
   }
 
   // ---- reading all registers
@@ -421,28 +436,13 @@ final class Hll {
       }
       return true;
     }
-    ensureCapacity(len + 1);
-    long i = 0;
-    int p = HDR;
-    while (p < len) {
-      int op = a[p] & 0xff;
-      int runLen = isZero(op) ? zeroLen(op) : isXZero(op) ? xzeroLen(p) : valLen(op);
-      if (runLen + i > REGISTERS) {
-        return false;
-      }
-      if (isVal(op)) {
-        int v = valValue(op);
-        for (int k = 0; k < runLen; k++, i++) {
-          if (v > max[(int) i]) {
-            max[(int) i] = (byte) v;
-          }
+    return forEachRun((first, runLen, value) -> {
+      for (int k = first; k < first + runLen; k++) {
+        if (value > max[k]) {
+          max[k] = (byte) value;
         }
-      } else {
-        i += runLen;
       }
-      p += isXZero(op) ? 2 : 1;
-    }
-    return i == REGISTERS;
+    });
   }
 
   /** The histogram of register values (64 buckets); null if the sparse form does not cover exactly every register. */
@@ -454,29 +454,7 @@ final class Hll {
       }
       return h;
     }
-    ensureCapacity(len + 1);
-    long idx = 0;
-    int p = HDR;
-    while (p < len) {
-      int op = a[p] & 0xff;
-      if (isZero(op)) {
-        int n = zeroLen(op);
-        idx += n;
-        h[0] += n;
-        p++;
-      } else if (isXZero(op)) {
-        int n = xzeroLen(p);
-        idx += n;
-        h[0] += n;
-        p += 2;
-      } else {
-        int n = valLen(op);
-        idx += n;
-        h[valValue(op)] += n;
-        p++;
-      }
-    }
-    return idx == REGISTERS ? h : null;
+    return forEachRun((first, runLen, value) -> h[value] += runLen) ? h : null;
   }
 
   /** The histogram of plain byte registers (the merged registers of PFCOUNT over several keys). */
