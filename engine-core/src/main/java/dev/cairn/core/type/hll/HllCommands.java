@@ -51,11 +51,11 @@ public final class HllCommands implements CommandFamily {
   static final CommandSpec PFDEBUG = CommandSpec.command("pfdebug", 3).group(Group.HYPERLOGLOG).since("2.8.9")
       .flags(Flag.WRITE, Flag.DENYOOM, Flag.ADMIN).acl(AclCategory.HYPERLOGLOG)
       .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS))
-      .summary("Internal commands for debugging HyperLogLog values.").complexity("N/A")
+      .summary("Internal commands for debugging HyperLogLog values.").complexity("N/A").sysCmd()
       .args(Arg.string("subcommand"), Arg.key("key", 0)).build();
   static final CommandSpec PFSELFTEST = CommandSpec.command("pfselftest", 1).group(Group.HYPERLOGLOG).since("2.8.9")
       .flags(Flag.ADMIN).acl(AclCategory.HYPERLOGLOG)
-      .summary("An internal command for testing HyperLogLog values.").complexity("N/A").build();
+      .summary("An internal command for testing HyperLogLog values.").complexity("N/A").sysCmd().build();
 
   static final RedisException NOT_HLL = RedisException.of("WRONGTYPE", "Key is not a valid HyperLogLog string value.");
   static final RedisException CORRUPT = RedisException.of("INVALIDOBJ", "Corrupted HLL object detected");

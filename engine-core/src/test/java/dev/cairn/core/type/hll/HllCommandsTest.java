@@ -163,6 +163,14 @@ class HllCommandsTest {
   }
 
   @Test
+  void debugCommandsAreFlaggedSyscmd() {
+    String docs = c.run("COMMAND", "DOCS", "PFDEBUG");
+    assertTrue(docs.contains("$9\r\ndoc_flags\r\n*1\r\n+syscmd\r\n"), docs);
+    assertTrue(c.run("COMMAND", "DOCS", "PFSELFTEST").contains("+syscmd"));
+    assertTrue(!c.run("COMMAND", "DOCS", "PFADD").contains("doc_flags"));
+  }
+
+  @Test
   void selfTestPasses() {
     assertEquals("+OK\r\n", c.run("PFSELFTEST"));
   }
