@@ -45,6 +45,8 @@ final class Hll {
   /** The string's bytes; past {@link #len} they are zero. May be replaced by a bigger array. */
   byte[] a;
   int len;
+  /** Scratch for the opcodes replacing a split run (at most five bytes). */
+  private final byte[] seq = new byte[5];
 
   Hll(byte[] a, int len) {
     this.a = a;
@@ -290,7 +292,6 @@ final class Hll {
       updated = true;
     }
     if (!updated) {
-      byte[] seq = new byte[5];
       int n = 0;
       int f = (int) first;
       int last = f + span - 1;
