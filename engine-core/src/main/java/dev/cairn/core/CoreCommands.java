@@ -21,6 +21,8 @@ import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
+import dev.cairn.core.type.geo.GeoCommands;
+import dev.cairn.core.type.hll.HllCommands;
 import dev.cairn.core.type.set.SetCommands;
 import dev.cairn.core.type.stream.StreamCommands;
 import dev.cairn.core.type.string.BitCommands;
@@ -60,6 +62,8 @@ public final class CoreCommands {
         new SetCommands(),
         new ZSetCommands(),
         new StreamCommands(),
+        new HllCommands(),
+        new GeoCommands(),
         new ConfigCommands(),
         new DebugCommands(),
         new dev.cairn.core.script.function.FunctionCommands(),
