@@ -59,6 +59,7 @@ public final class Engine {
   private long nextClientId = 1;
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
+  private final dev.cairn.core.server.Shutdown shutdown = new dev.cairn.core.server.Shutdown(this);
   public final long runIdSeed = System.nanoTime();
   /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
   public String transport = "nio";
@@ -212,6 +213,7 @@ public final class Engine {
     if (cronPaused) {
       return;
     }
+    shutdown.cron();
     long now = System.currentTimeMillis();
     keyspace.updateTime();
     int hz = params.effectiveHz();
@@ -353,12 +355,18 @@ public final class Engine {
     }
   }
 
+  /** What stops the server: it must close the listening sockets before it returns and may finish the rest later. */
   public void setShutdownHook(Runnable hook) {
     this.shutdownHook = hook;
   }
 
-  /** Stops the server (SHUTDOWN). */
-  public void shutdown() {
+  /** The shutdown path (SHUTDOWN and the signals). */
+  public dev.cairn.core.server.Shutdown shutdown() {
+    return shutdown;
+  }
+
+  /** Stops the server; called once, by {@link dev.cairn.core.server.Shutdown} when a shutdown goes ahead. */
+  public void stop() {
     shutdownHook.run();
   }
 }

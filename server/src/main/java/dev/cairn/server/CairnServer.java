@@ -165,7 +165,12 @@ public final class CairnServer implements AutoCloseable {
     engine.params().bind.onApply(this::changePort);
     engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
     engine.listeningPort = boundPort;
-    engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
+    engine.setShutdownHook(() -> {
+      // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
+      // as soon as "ready to exit" is logged; the rest stops off the engine thread, which it waits for
+      listeners.forEach(Channel::close);
+      new Thread(this::close, "cairn-shutdown").start();
+    });
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
   }
 

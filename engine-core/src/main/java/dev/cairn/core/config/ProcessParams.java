@@ -10,9 +10,16 @@ public final class ProcessParams extends ParamSet {
   private static final String[] PROTECTED_ACTION = {"no", "yes", "local"};
   private static final Set<String> SHUTDOWN_FLAGS = Set.of("save", "nosave", "now", "force");
 
+  public final Params.Bool daemonize;
+  public final Params.Text pidfile;
   public final Params.Choice loglevel;
   public final Params.Text logfile;
   public final Params.Bool syslogEnabled;
+  public final Params.Text syslogIdent;
+  public final Params.Choice syslogFacility;
+  public final SpecialParams.Words shutdownOnSigint;
+  public final SpecialParams.Words shutdownOnSigterm;
+  public final Params.Num shutdownTimeout;
   public final Params.Bool alwaysShowLogo;
   public final Params.Bool protectedMode;
   public final Params.Choice enableProtectedConfigs;
@@ -27,13 +34,13 @@ public final class ProcessParams extends ParamSet {
 
   ProcessParams(Config c) {
     super(c);
-    immutable(bool("daemonize", false));
-    immutable(text("pidfile", ""));
+    daemonize = immutable(bool("daemonize", false));
+    pidfile = immutable(text("pidfile", ""));
     logfile = immutable(text("logfile", ""));
     loglevel = choice("loglevel", "notice", new String[] {"debug", "verbose", "notice", "warning", "nothing"});
     syslogEnabled = immutable(bool("syslog-enabled", false));
-    immutable(text("syslog-ident", "redis"));
-    immutable(choice("syslog-facility", "local0",
+    syslogIdent = immutable(text("syslog-ident", "redis"));
+    syslogFacility = immutable(choice("syslog-facility", "local0",
         new String[] {"user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"}));
     immutable(choice("supervised", "no", new String[] {"upstart", "systemd", "auto", "no"}));
     alwaysShowLogo = immutable(bool("always-show-logo", false));
@@ -54,9 +61,9 @@ public final class ProcessParams extends ParamSet {
     immutable(text("aof_rewrite_cpulist", ""));
     immutable(text("bgsave_cpulist", ""));
     hidden(num("watchdog-period", 0, 0, INT_MAX));
-    add(shutdownOnSignal("shutdown-on-sigint"));
-    add(shutdownOnSignal("shutdown-on-sigterm"));
-    num("shutdown-timeout", 10, 0, INT_MAX);
+    shutdownOnSigint = add(shutdownOnSignal("shutdown-on-sigint"));
+    shutdownOnSigterm = add(shutdownOnSignal("shutdown-on-sigterm"));
+    shutdownTimeout = num("shutdown-timeout", 10, 0, INT_MAX);
 
     protectedMode = bool("protected-mode", true);
     enableProtectedConfigs = immutable(choice("enable-protected-configs", "no", PROTECTED_ACTION));
@@ -95,6 +102,18 @@ public final class ProcessParams extends ParamSet {
     }
     text("tls-key-file-pass", "");
     text("tls-client-key-file-pass", "");
+  }
+
+  /** Redis's pid file when daemonized without one configured. */
+  public static final String DEFAULT_PIDFILE = "/var/run/redis.pid";
+
+  /** The pid file to write, or null for none: the configured one, or Redis's default when daemonized. */
+  public String effectivePidfile() {
+    String p = pidfile.value;
+    if (!p.isEmpty()) {
+      return p;
+    }
+    return daemonize.value ? DEFAULT_PIDFILE : null;
   }
 
   private static SpecialParams.Words shutdownOnSignal(String name) {
