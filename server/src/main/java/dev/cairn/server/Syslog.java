@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -34,14 +33,12 @@ final class Syslog implements Log.SyslogSink, AutoCloseable {
 
   private final EventLoopGroup group;
   private final Channel channel;
-  private final DomainSocketAddress target;
   private final String tag;
   private final int facility;
 
-  private Syslog(EventLoopGroup group, Channel channel, DomainSocketAddress target, String tag, int facility) {
+  private Syslog(EventLoopGroup group, Channel channel, String tag, int facility) {
     this.group = group;
     this.channel = channel;
-    this.target = target;
     this.tag = tag;
     this.facility = facility;
   }
@@ -60,10 +57,10 @@ final class Syslog implements Log.SyslogSink, AutoCloseable {
       return t;
     }, EpollIoHandler.newFactory());
     try {
+      // connected, as openlog(LOG_NDELAY) connects: each line is then one write of the line's bytes
       Channel ch = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-          .handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
-      return new Syslog(group, ch, new DomainSocketAddress(socketPath), ident + "[" + Log.pid() + "]: ",
-          facility(facilityName));
+          .handler(new ChannelInboundHandlerAdapter()).connect(new DomainSocketAddress(socketPath)).sync().channel();
+      return new Syslog(group, ch, ident + "[" + Log.pid() + "]: ", facility(facilityName));
     } catch (Exception e) {
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
@@ -89,8 +86,7 @@ final class Syslog implements Log.SyslogSink, AutoCloseable {
   @Override
   public void send(Log.Level level, String message) {
     String line = "<" + (facility | severity(level)) + ">" + STAMP.format(ZonedDateTime.now()) + " " + tag + message;
-    channel.writeAndFlush(new DomainDatagramPacket(
-        Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)), target));
+    channel.writeAndFlush(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

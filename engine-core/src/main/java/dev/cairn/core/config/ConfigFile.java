@@ -124,8 +124,11 @@ public final class ConfigFile {
         config.pendingModuleConfigs().put(name, values.get(0)); // a module's, applied when it loads
         continue;
       }
-      if (p == null || values.isEmpty() && !acceptsNoValue(p)) {
+      if (p == null) {
         throw error(n + 1, line, "Bad directive or wrong number of arguments");
+      }
+      if (!p.multiArg() && values.size() != 1) {
+        throw error(n + 1, line, "wrong number of arguments");
       }
       try {
         p.setFromFile(values);
@@ -133,10 +136,6 @@ public final class ConfigFile {
         throw error(n + 1, line, e.getMessage());
       }
     }
-  }
-
-  private static boolean acceptsNoValue(ConfigParam p) {
-    return p instanceof Params.Text;
   }
 
   private static void appendFile(StringBuilder text, Path file, int depth) throws StartupError {

@@ -75,7 +75,7 @@ public final class ProcessParams extends ParamSet {
     immutable(text("unixsocket", ""));
     immutable(add(new SpecialParams.Words("unixsocketperm", "0",
         w -> w.length == 1 && w[0].matches("[0-7]{1,4}") && Integer.parseInt(w[0], 8) <= 0777,
-        "argument must be between 0 and 511 inclusive")));
+        "argument must be between 0 and 511 inclusive").counts(1)));
     immutable(num("socket-mark-id", 0, 0, 4294967295L));
     text("bind-source-addr", "");
     tcpKeepalive = num("tcp-keepalive", 300, 0, INT_MAX);
