@@ -48,6 +48,7 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
+  private final dev.cairn.core.server.EventLoopStats eventLoopStats = new dev.cairn.core.server.EventLoopStats();
   private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
@@ -208,11 +209,22 @@ public final class Engine {
   /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
   public boolean cronPaused;
 
+  /** INFO's eventloop_* figures. */
+  public dev.cairn.core.server.EventLoopStats eventLoopStats() {
+    return eventLoopStats;
+  }
+
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
     if (cronPaused) {
       return;
     }
+    long start = System.nanoTime();
+    cronWork();
+    eventLoopStats.cron(System.nanoTime() - start, System.currentTimeMillis());
+  }
+
+  private void cronWork() {
     shutdown.cron();
     long now = System.currentTimeMillis();
     keyspace.updateTime();
@@ -349,6 +361,7 @@ public final class Engine {
   /** CONFIG RESETSTAT: the INFO stats, commandstats and errorstats start again from zero (the slow log stays). */
   public void resetStats() {
     stats.reset();
+    eventLoopStats.reset();
     keyspace.stats.reset();
     for (Command c : commands.all()) {
       c.resetStats();

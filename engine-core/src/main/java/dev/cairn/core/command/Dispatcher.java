@@ -141,6 +141,7 @@ public final class Dispatcher {
       runningArgs = null;
     }
     long nanos = System.nanoTime() - start;
+    e.eventLoopStats().command(nanos);
     e.keyspace().noTouch = false;
 
     Command stats = cmd;

@@ -85,7 +85,8 @@ public final class ProcessParams extends ParamSet {
     trackingTableMaxKeys = num("tracking-table-max-keys", 1000000, 0, LONG_MAX);
     latencyTracking = bool("latency-tracking", true);
     latencyTrackingInfoPercentiles = add(new SpecialParams.Words("latency-tracking-info-percentiles", "50 99 99.9",
-        ProcessParams::validPercentiles, "Invalid latency-tracking-info-percentiles parameters"));
+        ProcessParams::validPercentiles, "Invalid latency-tracking-info-percentiles parameters")
+        .canonical(ProcessParams::shortDouble));
 
     num("tls-port", 0, 0, 65535);
     num("tls-session-cache-size", 20 * 1024, 0, INT_MAX);
@@ -133,6 +134,12 @@ public final class ProcessParams extends ParamSet {
       }
       return w.length > 0 && !(save && nosave);
     }, "argument(s) must be one of the following: default, save, nosave, now, force");
+  }
+
+  /** A number as Redis prints a double with trailing zeros trimmed: "50.0" as "50", "99.90" as "99.9". */
+  public static String shortDouble(String s) {
+    String t = String.format(java.util.Locale.ROOT, "%f", Double.parseDouble(s)).replaceAll("0+$", "");
+    return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
   }
 
   private static boolean validPercentiles(String[] w) {

@@ -216,12 +216,23 @@ public final class SpecialParams {
       if (!valid.test(w)) {
         throw new ConfigException(error);
       }
+      for (int i = 0; i < w.length; i++) {
+        w[i] = canonical.apply(w[i]);
+      }
       value = String.join(" ", w);
     }
 
     @Override
     public String defaultValue() {
       return dflt;
+    }
+
+    private java.util.function.UnaryOperator<String> canonical = x -> x;
+
+    /** Stores each word in this form (as CONFIG GET shows it). */
+    public Words canonical(java.util.function.UnaryOperator<String> form) {
+      canonical = form;
+      return this;
     }
 
     /** Only these word counts are accepted. */
