@@ -61,6 +61,7 @@ public final class Engine {
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
   private final dev.cairn.core.server.Shutdown shutdown = new dev.cairn.core.server.Shutdown(this);
+  private final dev.cairn.core.server.OomScoreAdj oomScoreAdj;
   public final long runIdSeed = System.nanoTime();
   /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
   public String transport = "nio";
@@ -95,6 +96,7 @@ public final class Engine {
         () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
         dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
     keyspace.setExpiryListener(this::keyExpired);
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
@@ -195,6 +197,11 @@ public final class Engine {
   /** Attaches the engine thread and starts the cron ({@code hz} times a second). */
   public void start(EngineLoop engineLoop) {
     this.loop = engineLoop;
+    try {
+      oomScoreAdj.apply();
+    } catch (dev.cairn.core.config.ConfigException e) {
+      // logged; the server runs with the score it has, as Redis does
+    }
     scheduleCron();
   }
 
