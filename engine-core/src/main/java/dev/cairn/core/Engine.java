@@ -48,6 +48,7 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
+  private final dev.cairn.core.generic.MigrateSockets migrateSockets = new dev.cairn.core.generic.MigrateSockets();
   private final dev.cairn.core.server.EventLoopStats eventLoopStats = new dev.cairn.core.server.EventLoopStats();
   private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
@@ -216,6 +217,11 @@ public final class Engine {
   /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
   public boolean cronPaused;
 
+  /** MIGRATE's cached connections. */
+  public dev.cairn.core.generic.MigrateSockets migrateSockets() {
+    return migrateSockets;
+  }
+
   /** INFO's eventloop_* figures. */
   public dev.cairn.core.server.EventLoopStats eventLoopStats() {
     return eventLoopStats;
@@ -243,6 +249,7 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    migrateSockets.closeIdle(now);
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
