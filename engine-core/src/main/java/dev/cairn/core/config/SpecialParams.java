@@ -243,6 +243,9 @@ public final class SpecialParams {
 
     @Override
     public List<String> rewriteValues() {
+      if (value.isEmpty() && counts.length > 0 && java.util.Arrays.stream(counts).noneMatch(n -> n == 0)) {
+        return List.of(); // no line: an empty value could not be read back (replicaof with no master)
+      }
       return List.of(value.isEmpty() ? "\"\"" : value);
     }
   }

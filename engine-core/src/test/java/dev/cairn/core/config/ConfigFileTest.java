@@ -104,4 +104,19 @@ class ConfigFileTest {
     assertEquals("/var/run/redis.pid", params.process.effectivePidfile());
     assertTrue(params.process.alwaysShowLogo.value);
   }
+
+  @Test
+  void aForcedRewriteOfEveryParameterReadsBackTheSame() throws Exception {
+    Path f = dir.resolve("all.conf");
+    Files.writeString(f, "port 7010\nsave 900 1\n");
+    load(f.toString(), "--save", "100 10", "--requirepass", "p w");
+    ConfigRewrite.rewrite(config, f, true);
+    Config again = new Config();
+    new ServerParams(again);
+    ConfigFile.load(again, new String[] {f.toString()}, () -> "");
+    for (ConfigParam p : config.all()) {
+      assertEquals(p.get(), again.find(p.name()).get(), p.name());
+    }
+    assertEquals("900 1 100 10", again.find("save").get());
+  }
 }
