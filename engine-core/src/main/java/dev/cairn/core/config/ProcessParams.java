@@ -1,5 +1,6 @@
 package dev.cairn.core.config;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Set;
 public final class ProcessParams extends ParamSet {
   private static final String[] PROTECTED_ACTION = {"no", "yes", "local"};
   private static final Set<String> SHUTDOWN_FLAGS = Set.of("save", "nosave", "now", "force");
+  private static final List<String> SHUTDOWN_FLAG_ORDER = List.of("default", "save", "nosave", "now", "force");
 
   public final Params.Bool daemonize;
   public final Params.Text pidfile;
@@ -133,7 +135,10 @@ public final class ProcessParams extends ParamSet {
         nosave |= l.equals("nosave");
       }
       return w.length > 0 && !(save && nosave);
-    }, "argument(s) must be one of the following: default, save, nosave, now, force");
+    }, "argument(s) must be one of the following: default, save, nosave, now, force")
+        // a set of flags: lower case, in Redis's order (save/nosave, now, force)
+        .canonical(x -> x.toLowerCase(java.util.Locale.ROOT))
+        .ordered(java.util.Comparator.comparingInt(SHUTDOWN_FLAG_ORDER::indexOf));
   }
 
   /** A number as Redis prints a double with trailing zeros trimmed: "50.0" as "50", "99.90" as "99.9". */

@@ -219,6 +219,9 @@ public final class SpecialParams {
       for (int i = 0; i < w.length; i++) {
         w[i] = canonical.apply(w[i]);
       }
+      if (order != null) {
+        java.util.Arrays.sort(w, order);
+      }
       value = String.join(" ", w);
     }
 
@@ -228,6 +231,13 @@ public final class SpecialParams {
     }
 
     private java.util.function.UnaryOperator<String> canonical = x -> x;
+    private java.util.Comparator<String> order;
+
+    /** Stores the words sorted this way (a set of flags that Redis prints in its own order). */
+    public Words ordered(java.util.Comparator<String> o) {
+      order = o;
+      return this;
+    }
 
     /** Stores each word in this form (as CONFIG GET shows it). */
     public Words canonical(java.util.function.UnaryOperator<String> form) {

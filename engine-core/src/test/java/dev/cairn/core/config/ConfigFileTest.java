@@ -119,4 +119,11 @@ class ConfigFileTest {
     }
     assertEquals("900 1 100 10", again.find("save").get());
   }
+
+  @Test
+  void oneArgumentWithSpacesForAMultiArgumentParameterAndShutdownFlagsInRedisOrder() throws Exception {
+    load("--shutdown-on-sigint", "nosave", "FORCE", "now", "--shutdown-on-sigterm", "nosave force");
+    assertEquals("nosave now force", params.process.shutdownOnSigint.value);
+    assertEquals("nosave force", params.process.shutdownOnSigterm.value);
+  }
 }
