@@ -35,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$here/cairn-server" --port "$CAIRN_PORT" >"$out/cairn.log" 2>&1 &
+"$here/cairn-server" --port "$CAIRN_PORT" --save '' >"$out/cairn.log" 2>&1 &
 cairn_pid=$!
 redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes --logfile "$out/redis.log"
 for port in "$CAIRN_PORT" "$REDIS_PORT"; do

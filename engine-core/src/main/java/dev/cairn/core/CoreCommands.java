@@ -48,6 +48,7 @@ public final class CoreCommands {
         new ScanCommands(),
         new ObjectCommand(),
         new DumpRestoreCommands(),
+        new dev.cairn.core.generic.MigrateCommands(),
         new DatabaseCommands(),
         new StringCommands(),
         new HashCommands(),

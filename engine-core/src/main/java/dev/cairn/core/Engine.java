@@ -48,6 +48,8 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
+  private final dev.cairn.core.generic.MigrateSockets migrateSockets = new dev.cairn.core.generic.MigrateSockets();
+  private final dev.cairn.core.server.EventLoopStats eventLoopStats = new dev.cairn.core.server.EventLoopStats();
   private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
@@ -60,6 +62,8 @@ public final class Engine {
   private long nextClientId = 1;
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
+  private final dev.cairn.core.server.Shutdown shutdown = new dev.cairn.core.server.Shutdown(this);
+  private final dev.cairn.core.server.OomScoreAdj oomScoreAdj;
   public final long runIdSeed = System.nanoTime();
   /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
   public String transport = "nio";
@@ -95,6 +99,7 @@ public final class Engine {
         dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     this.scripting = new dev.cairn.core.script.Scripting(this);
+    this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
     keyspace.setExpiryListener(this::keyExpired);
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
@@ -202,6 +207,11 @@ public final class Engine {
   /** Attaches the engine thread and starts the cron ({@code hz} times a second). */
   public void start(EngineLoop engineLoop) {
     this.loop = engineLoop;
+    try {
+      oomScoreAdj.apply();
+    } catch (dev.cairn.core.config.ConfigException e) {
+      // logged; the server runs with the score it has, as Redis does
+    }
     scheduleCron();
   }
 
@@ -216,12 +226,29 @@ public final class Engine {
   /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
   public boolean cronPaused;
 
+  /** MIGRATE's cached connections. */
+  public dev.cairn.core.generic.MigrateSockets migrateSockets() {
+    return migrateSockets;
+  }
+
+  /** INFO's eventloop_* figures. */
+  public dev.cairn.core.server.EventLoopStats eventLoopStats() {
+    return eventLoopStats;
+  }
+
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
     // a paused busy script keeps the dataset as it left it: no expiry until it ends, as Redis runs no cron meanwhile
     if (cronPaused || scripting.busy()) {
       return;
     }
+    long start = System.nanoTime();
+    cronWork();
+    eventLoopStats.cron(System.nanoTime() - start, System.currentTimeMillis());
+  }
+
+  private void cronWork() {
+    shutdown.cron();
     long now = System.currentTimeMillis();
     keyspace.updateTime();
     int hz = params.effectiveHz();
@@ -232,6 +259,7 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    migrateSockets.closeIdle(now);
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
@@ -386,18 +414,25 @@ public final class Engine {
   /** CONFIG RESETSTAT: the INFO stats, commandstats and errorstats start again from zero (the slow log stays). */
   public void resetStats() {
     stats.reset();
+    eventLoopStats.reset();
     keyspace.stats.reset();
     for (Command c : commands.all()) {
       c.resetStats();
     }
   }
 
+  /** What stops the server: it must close the listening sockets before it returns and may finish the rest later. */
   public void setShutdownHook(Runnable hook) {
     this.shutdownHook = hook;
   }
 
-  /** Stops the server (SHUTDOWN). */
-  public void shutdown() {
+  /** The shutdown path (SHUTDOWN and the signals). */
+  public dev.cairn.core.server.Shutdown shutdown() {
+    return shutdown;
+  }
+
+  /** Stops the server; called once, by {@link dev.cairn.core.server.Shutdown} when a shutdown goes ahead. */
+  public void stop() {
     shutdownHook.run();
   }
 }

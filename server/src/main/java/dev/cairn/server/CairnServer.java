@@ -161,47 +161,61 @@ public final class CairnServer implements AutoCloseable {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
-    engine.params().port.onApply(this::changePort);
-    engine.params().bind.onApply(this::changePort);
+    engine.params().port.onApply(() -> changeListeners("Unable to listen on this port. Check server logs."));
+    engine.params().bind.onApply(() -> changeListeners("Failed to bind to specified addresses."));
     engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
     engine.listeningPort = boundPort;
-    engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
+    engine.setShutdownHook(() -> {
+      // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
+      // as soon as "ready to exit" is logged; the rest stops off the engine thread, which it waits for
+      listeners.forEach(Channel::close);
+      new Thread(this::close, "cairn-shutdown").start();
+    });
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
   }
 
   /**
-   * CONFIG SET port / bind: listens on the new port and addresses, then stops listening on the old one. Runs on the
-   * engine thread, which is also the event loop, so it cannot wait for Netty's bind: each address is first tried with a
-   * plain socket, which fails the same way (address in use, no permission) without side effects.
+   * CONFIG SET port / bind: listens on the new port and addresses, then stops listening on the old ones; if any
+   * address fails, the new sockets are closed and the old ones stay, and CONFIG SET fails with Redis's message. This
+   * runs on the engine thread, which is the event loop, where Netty registers and binds a channel inline, so the new
+   * sockets listen before the reply is sent (a client may connect to the new port as soon as it reads OK).
    */
-  private void changePort() throws dev.cairn.core.config.ConfigException {
+  private void changeListeners(String failure) throws dev.cairn.core.config.ConfigException {
     int port = (int) engine.params().port.value;
-    List<InetSocketAddress> addresses = new ArrayList<>();
+    List<Channel> opened = new ArrayList<>();
     for (String addr : engine.params().bind.value.trim().split("\\s+")) {
-      String host = addr.startsWith("-") ? addr.substring(1) : addr;
-      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
-      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-        probe.setReuseAddress(true);
-        probe.bind(a);
-      } catch (java.io.IOException e) {
-        if (addr.startsWith("-")) {
-          continue; // optional address, as at startup
-        }
-        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING,
-            "Failed listening on port " + port + " (" + host + "): " + e.getMessage());
-        throw new dev.cairn.core.config.ConfigException("Unable to listen on this port. Check server logs.");
+      if (addr.isEmpty()) {
+        continue; // bind "": no TCP listener at all
       }
-      addresses.add(a);
+      boolean optional = addr.startsWith("-");
+      String host = optional ? addr.substring(1) : addr;
+      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
+      io.netty.channel.ChannelFuture reg = bootstrap.register();
+      io.netty.channel.ChannelFuture bound = reg.isSuccess() ? reg.channel().bind(a) : reg;
+      if (bound.isDone() && bound.isSuccess()) {
+        opened.add(bound.channel());
+        continue;
+      }
+      if (!bound.isDone()) {
+        bound.addListener((io.netty.channel.ChannelFutureListener) f -> {
+          if (f.isSuccess()) {
+            listeners.add(f.channel());
+          }
+        });
+        continue; // not expected on the event loop; it listens as soon as the bind completes
+      }
+      bound.channel().close();
+      if (optional) {
+        continue; // an optional address that cannot be had is skipped, as at startup
+      }
+      dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING,
+          "Failed listening on port " + port + " (" + host + "), aborting: " + bound.cause().getMessage());
+      opened.forEach(Channel::close);
+      throw new dev.cairn.core.config.ConfigException(failure);
     }
     List<Channel> old = new ArrayList<>(listeners);
     listeners.clear();
-    for (InetSocketAddress a : addresses) {
-      bootstrap.bind(a).addListener((io.netty.channel.ChannelFutureListener) f -> {
-        if (f.isSuccess()) {
-          listeners.add(f.channel());
-        }
-      });
-    }
+    listeners.addAll(opened);
     old.forEach(Channel::close);
     boundPort = port;
     engine.listeningPort = port;

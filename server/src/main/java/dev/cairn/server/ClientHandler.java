@@ -83,6 +83,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       if (closed) {
         return;
       }
+      engine.eventLoopStats().begin();
       int n = data.readableBytes();
       engine.stats().netInputBytes += n;
       session.netInputBytes += n;
@@ -188,6 +189,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public void channelReadComplete(ChannelHandlerContext context) {
     flush();
+    engine.eventLoopStats().end();
   }
 
   @Override

@@ -164,6 +164,7 @@ public final class Dispatcher {
   /** Statistics, slow log, MONITOR and propagation once a command is done. */
   private void finish(Session s, Command cmd, Args a, long nanos, boolean failed, long dirtyBefore) {
     Engine e = engine;
+    e.eventLoopStats().command(nanos);
     Command stats = cmd;
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);

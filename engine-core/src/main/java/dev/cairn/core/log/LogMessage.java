@@ -17,6 +17,10 @@ public enum LogMessage {
   NO_CONFIG_FILE(Log.Level.WARNING, "Warning: no config file specified, using the default config. In order to "
       + "specify a config file use %s /path/to/redis.conf"),
   CONFIG_LOADED(Log.Level.NOTICE, "Configuration loaded"),
+  READING_CONFIG_FROM_STDIN(Log.Level.NOTICE, "Reading config from stdin"),
+  /** Cairn's own: where the JVM cannot reach the system's syslog socket, written once. */
+  SYSLOG_UNAVAILABLE(Log.Level.WARNING, "syslog-enabled is set but syslog cannot be written from here (%s): "
+      + "logging to the log file only"),
   /** Written instead of the logo when the logo is not shown. */
   RUNNING_MODE(Log.Level.NOTICE, "Running mode=%s, port=%d."),
   SERVER_INITIALIZED(Log.Level.NOTICE, "Server initialized"),
@@ -42,9 +46,12 @@ public enum LogMessage {
   // shutdown
   USER_REQUESTED_SHUTDOWN(Log.Level.NOTICE, "User requested shutdown..."),
   SAVING_FINAL_RDB(Log.Level.NOTICE, "Saving the final RDB snapshot before exiting."),
+  /** Cairn's own, until RDB persistence plugs its save into the shutdown path. */
+  NO_FINAL_SAVE(Log.Level.WARNING, "No RDB persistence in this build: the final snapshot cannot be written."),
   SAVE_ERROR_EXIT_ANYWAY(Log.Level.WARNING, "Error trying to save the DB. Exit anyway."),
   SAVE_ERROR_CANT_EXIT(Log.Level.WARNING, "Error trying to save the DB, can't exit."),
   SHUTDOWN_ABORTED(Log.Level.NOTICE, "Shutdown manually aborted."),
+  REMOVING_PIDFILE(Log.Level.NOTICE, "Removing the pid file."),
   SHUTDOWN_ERRORS(Log.Level.WARNING,
       "Errors trying to shut down the server. Check the logs for more information."),
   SIGTERM_SHUTDOWN_FAILED(Log.Level.WARNING,

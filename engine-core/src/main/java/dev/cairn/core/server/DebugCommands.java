@@ -100,6 +100,25 @@ public final class DebugCommands implements CommandFamily {
         }
         c.reply().ok();
       }
+      case "config-rewrite-force-all" -> {
+        needArgs(a, n == 2);
+        try {
+          dev.cairn.core.config.ConfigCommands.rewrite(e, true);
+        } catch (RedisException ex) {
+          throw RedisException.err("CONFIG-REWRITE-FORCE-ALL failed: " + ex.getMessage().substring(4));
+        }
+        c.reply().ok();
+      }
+      case "digest" -> {
+        needArgs(a, n == 2);
+        c.reply().simple(DebugDigest.dataset(e));
+      }
+      case "digest-value" -> {
+        c.reply().array(n - 2);
+        for (int i = 2; i < n; i++) {
+          c.reply().simple(DebugDigest.value((dev.cairn.core.keyspace.Db) c.db(), a.get(i)));
+        }
+      }
       default -> throw unknown(a);
     }
   }
@@ -109,6 +128,13 @@ public final class DebugCommands implements CommandFamily {
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
+        "CONFIG-REWRITE-FORCE-ALL",
+        "    Like CONFIG REWRITE but writes all configuration options, including keywords not listed in original",
+        "    configuration file or default values.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "JMAP",
         "    Show the JVM's heap and memory pool usage (Cairn only).",
         "LOG <message>",

@@ -26,7 +26,7 @@ public final class ServerInfo {
   static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
       "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
   /** "all": the default sections plus these; "everything" adds module-generated sections, of which there are none. */
-  static final List<String> ALL_EXTRA = List.of("commandstats");
+  static final List<String> ALL_EXTRA = List.of("commandstats", "latencystats");
 
   private final Engine engine;
 
@@ -66,7 +66,7 @@ public final class ServerInfo {
   public String render(Set<String> sections) {
     StringBuilder out = new StringBuilder();
     String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
-        "commandstats", "errorstats", "cluster", "keyspace"};
+        "commandstats", "errorstats", "latencystats", "cluster", "keyspace", "debug"};
     for (String s : order) {
       if (!sections.contains(s)) {
         continue;
@@ -83,6 +83,8 @@ public final class ServerInfo {
         case "modules" -> modules(l.title("Modules"));
         case "commandstats" -> commandstats(l.title("Commandstats"));
         case "errorstats" -> errorstats(l.title("Errorstats"));
+        case "latencystats" -> latencystats(l.title("Latencystats"));
+        case "debug" -> debug(l.title("Debug"));
         case "cluster" -> l.title("Cluster").field("cluster_enabled", 0);
         case "keyspace" -> keyspace(l.title("Keyspace"));
         default -> { }
@@ -290,7 +292,52 @@ public final class ServerInfo {
         .field("total_error_replies", st.totalErrorReplies)
         .field("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections)
         .field("client_output_buffer_limit_disconnections", st.clientOutputBufferLimitDisconnections);
+    l.field("migrate_cached_sockets", engine.migrateSockets().size());
+    EventLoopStats el = engine.eventLoopStats();
+    l.field("eventloop_cycles", el.cycles())
+        .field("eventloop_duration_sum", el.durationSumMicros())
+        .field("eventloop_duration_cmd_sum", el.commandSumMicros())
+        .field("instantaneous_eventloop_cycles_per_sec", el.instantaneousCyclesPerSec())
+        .field("instantaneous_eventloop_duration_usec", el.instantaneousDurationMicros());
   }
+
+  /** INFO debug (only when named): Redis's event loop breakdown; Cairn has no AOF, so its share is 0. */
+  private void debug(Lines l) {
+    EventLoopStats el = engine.eventLoopStats();
+    l.field("eventloop_duration_aof_sum", 0)
+        .field("eventloop_duration_cron_sum", el.cronSumMicros())
+        .field("eventloop_duration_max", el.durationMaxMicros())
+        .field("eventloop_cmd_per_cycle_max", el.commandsPerCycleMax());
+  }
+
+  /** INFO latencystats: each command's latency percentiles (latency-tracking-info-percentiles) in microseconds. */
+  private void latencystats(Lines l) {
+    String[] percentiles = engine.params().process.latencyTrackingInfoPercentiles.value.trim().split("\\s+");
+    for (Command c : engine.commands().all()) {
+      latencystat(l, c, percentiles);
+    }
+  }
+
+  private static void latencystat(Lines l, Command c, String[] percentiles) {
+    if (c.latency != null && c.latency.total() > 0) {
+      StringBuilder sb = new StringBuilder();
+      for (String p : percentiles) {
+        if (p.isEmpty()) {
+          continue;
+        }
+        double pct = Double.parseDouble(p);
+        sb.append(sb.isEmpty() ? "" : ",").append('p').append(dev.cairn.core.config.ProcessParams.shortDouble(p))
+            .append('=')
+            .append(String.format(Locale.ROOT, "%.3f", c.latency.valueAtPercentile(pct) / 1000.0));
+      }
+      l.field("latency_percentiles_usec_" + c.fullName(), sb.toString());
+    }
+    for (Command sub : c.subcommands.values()) {
+      latencystat(l, sub, percentiles);
+    }
+  }
+
+
 
   private void replication(Lines l) {
     l.field("role", "master")
