@@ -61,6 +61,7 @@ public final class CoreCommands {
         new ZSetCommands(),
         new ConfigCommands(),
         new DebugCommands(),
+        new dev.cairn.core.aof.AofCommands(),
         new FunctionCommands(),
         new ServerCommands(),
         new CommandCommands(),

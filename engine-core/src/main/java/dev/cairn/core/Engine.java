@@ -54,6 +54,7 @@ public final class Engine {
   private final dev.cairn.core.blocking.Blocking blocking;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final dev.cairn.core.aof.Aof aof;
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -93,6 +94,7 @@ public final class Engine {
         () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
         dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
@@ -168,6 +170,57 @@ public final class Engine {
     return propagation;
   }
 
+  /** The append only file. */
+  public dev.cairn.core.aof.Aof aof() {
+    return aof;
+  }
+
+  private Session loadingClient;
+
+  /** The client with no connection that replays files at load time (Redis's fake client); not in CLIENT LIST. */
+  public Session loadingClient() {
+    if (loadingClient == null) {
+      loadingClient = new Session(this, Long.MAX_VALUE, dev.cairn.core.connection.Connection.NONE,
+          new RespWriter(io.netty.buffer.Unpooled.buffer()));
+    }
+    loadingClient.select(0);
+    return loadingClient;
+  }
+
+  // ---- replies wait for the AOF
+
+  private final List<dev.cairn.core.connection.Connection> deferredFlushes = new ArrayList<>();
+  private boolean flushTaskQueued;
+
+  /**
+   * Whether a connection must hold its replies until the AOF has written (and with appendfsync always, fsynced) the
+   * effects of this event-loop round; if so the connection is flushed by a task that runs once after the round's
+   * reads, as Redis writes the AOF in beforeSleep: one write and one fsync for every client served in the round.
+   */
+  public boolean deferFlush(dev.cairn.core.connection.Connection c) {
+    if (!aof.mustWriteBeforeReplies()) {
+      return false;
+    }
+    if (!deferredFlushes.contains(c)) {
+      deferredFlushes.add(c);
+    }
+    if (!flushTaskQueued && loop != null) {
+      flushTaskQueued = true;
+      loop.execute(this::flushDeferred);
+    }
+    return true;
+  }
+
+  private void flushDeferred() {
+    flushTaskQueued = false;
+    aof.beforeReplies();
+    List<dev.cairn.core.connection.Connection> list = new ArrayList<>(deferredFlushes);
+    deferredFlushes.clear();
+    for (dev.cairn.core.connection.Connection c : list) {
+      c.flush();
+    }
+  }
+
   /** Loaded modules, their types and hooks. */
   public dev.cairn.core.module.ModuleManager modules() {
     return modules;
@@ -222,6 +275,7 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    aof.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;

@@ -90,7 +90,26 @@ public final class CairnServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    try {
+      s.engineThread.submit(() -> {
+        try {
+          s.engine.aof().loadAtStartup();
+        } catch (dev.cairn.core.aof.Aof.StartupFailure e) {
+          throw new LoadFailure(e);
+        }
+      }).sync();
+    } catch (LoadFailure e) {
+      s.close();
+      throw e;
+    }
     return s;
+  }
+
+  /** The dataset could not be loaded at start-up; the reason is in the log, in Redis's words. */
+  public static final class LoadFailure extends RuntimeException {
+    LoadFailure(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** {@code loadmodule} jars, then the given instances; leftover module config lines stop the server, as in Redis. */
@@ -230,10 +249,14 @@ public final class CairnServer implements AutoCloseable {
     if (!group.isShuttingDown()) {
       // modules hear SHUTDOWN and unload on the engine thread, before it stops
       try {
-        if (engineThread.inEventLoop()) {
+        Runnable stop = () -> {
           engine.modules().stop();
+          engine.aof().shutdown(); // what is buffered reaches the file and is fsynced
+        };
+        if (engineThread.inEventLoop()) {
+          stop.run();
         } else {
-          engineThread.submit(() -> engine.modules().stop()).await(5, TimeUnit.SECONDS);
+          engineThread.submit(stop).await(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

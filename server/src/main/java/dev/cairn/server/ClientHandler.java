@@ -247,6 +247,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     if (closed) {
       return;
     }
+    if (engine.deferFlush(this)) {
+      return; // the AOF writes this round's effects first; the engine flushes us right after
+    }
     if (out.isReadable()) {
       int n = out.readableBytes();
       engine.stats().netOutputBytes += n;

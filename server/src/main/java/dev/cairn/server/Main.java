@@ -47,6 +47,9 @@ public final class Main {
     CairnServer server;
     try {
       server = CairnServer.start(config, params);
+    } catch (CairnServer.LoadFailure e) {
+      System.exit(1); // the loader logged why, last, as Redis does
+      return;
     } catch (CairnServer.ListenFailure e) {
       LogMessage.LISTEN_SOCKET_FAILED.log(e.host, e.port, e.getMessage());
       LogMessage.FAILED_LISTENING.log(e.port, "tcp");

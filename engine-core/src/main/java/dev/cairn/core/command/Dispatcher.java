@@ -116,6 +116,50 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * The command a persistence file names (AOF loading), subcommand resolved, or null when there is none of that name
+   * or the arity is wrong (the loader then stops, as Redis's does).
+   */
+  public Command lookupForLoading(Args a) {
+    Command cmd = engine.commands().lookup(a.get(0));
+    if (cmd == null) {
+      return null;
+    }
+    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
+      Command sub = cmd.subcommand(a.get(1));
+      if (sub == null && cmd.isContainer()) {
+        return null;
+      }
+      cmd = sub == null ? cmd : sub;
+    }
+    int arity = cmd.spec.arity();
+    if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {
+      return null;
+    }
+    return cmd;
+  }
+
+  /**
+   * Runs a command read from a persistence file: only the handler, without statistics, slow log, MONITOR or pauses;
+   * an error is the command's reply and is ignored, as Redis's loader ignores replies.
+   */
+  public void runLoaded(Session s, Command cmd, Args a) {
+    engine.keyspace().updateTime();
+    replacementCount = 0;
+    propagationPrevented = false;
+    running = s;
+    runningArgs = a;
+    s.currentArgs = a;
+    try {
+      cmd.handler.handle(s, a);
+    } catch (RedisException ignored) {
+      // the loader, like Redis's, does not look at replies
+    } finally {
+      running = null;
+      runningArgs = null;
+    }
+  }
+
   private void execute(Session s, Command cmd, Args a) {
     RespWriter w = s.writer;
     Engine e = engine;

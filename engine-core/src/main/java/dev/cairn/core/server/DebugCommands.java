@@ -95,17 +95,45 @@ public final class DebugCommands implements CommandFamily {
         }
         c.reply().ok();
       }
+      case "digest" -> {
+        needArgs(a, n == 2);
+        c.reply().simple(DebugDigest.dataset(e));
+      }
+      case "digest-value" -> {
+        c.reply().array(n - 2);
+        for (int i = 2; i < n; i++) {
+          c.reply().simple(DebugDigest.key(e, ((Session) c).db(), a.get(i)));
+        }
+      }
+      case "loadaof" -> {
+        needArgs(a, n == 2);
+        e.aof().debugLoadAof();
+        c.reply().ok();
+      }
+      case "aof-flush-sleep" -> {
+        needArgs(a, n == 3);
+        e.aof().setFlushSleepMicros(atoi(a.string(2)));
+        c.reply().ok();
+      }
       default -> throw unknown(a);
     }
   }
 
   private static void help(CommandContext c) {
     Help.reply(c.reply(), "DEBUG",
+        "AOF-FLUSH-SLEEP <microsec>",
+        "    Server will sleep before flushing the AOF, this is used for testing.",
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "JMAP",
         "    Show the JVM's heap and memory pool usage (Cairn only).",
+        "LOADAOF",
+        "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "LOG <message>",
         "    Write <message> to the server log.",
         "OBJECT <key>",
