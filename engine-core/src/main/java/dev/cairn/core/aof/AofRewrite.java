@@ -49,7 +49,11 @@ final class AofRewrite implements Runnable {
     this.done = done;
   }
 
+  /** Set for a rewrite in the background (Redis's child logs its temporary file; the start-up base does not). */
+  private boolean background;
+
   void start() {
+    background = true;
     Thread t = new Thread(this, "cairn-aof-rewrite");
     t.setDaemon(true);
     t.start();
@@ -61,7 +65,7 @@ final class AofRewrite implements Runnable {
       writeTo(tempFile);
       if (cancelled.get()) {
         error = "cancelled";
-      } else {
+      } else if (background) {
         LogMessage.AOF_REWRITE_CREATED_TEMP.log(tempFile.getFileName());
       }
     } catch (IOException | RuntimeException e) {

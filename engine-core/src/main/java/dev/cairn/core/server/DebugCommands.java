@@ -107,6 +107,7 @@ public final class DebugCommands implements CommandFamily {
       }
       case "loadaof" -> {
         needArgs(a, n == 2);
+        c.preventPropagation(); // the reload is not an effect: the dataset is what the files say
         e.aof().debugLoadAof();
         c.reply().ok();
       }
