@@ -144,6 +144,11 @@ public final class Dispatcher {
    * an error is the command's reply and is ignored, as Redis's loader ignores replies.
    */
   public void runLoaded(Session s, Command cmd, Args a) {
+    // DEBUG LOADAOF loads from inside a command: its own propagation state is put back afterwards
+    Session outer = running;
+    Args outerArgs = runningArgs;
+    int outerReplacements = replacementCount;
+    boolean outerPrevented = propagationPrevented;
     engine.keyspace().updateTime();
     replacementCount = 0;
     propagationPrevented = false;
@@ -155,8 +160,10 @@ public final class Dispatcher {
     } catch (RedisException ignored) {
       // the loader, like Redis's, does not look at replies
     } finally {
-      running = null;
-      runningArgs = null;
+      running = outer;
+      runningArgs = outerArgs;
+      replacementCount = outerReplacements;
+      propagationPrevented = outerPrevented;
     }
   }
 
