@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes a snapshot as an AOF-format base: for each database a SELECT, then per key the commands that rebuild it (SET,
  * RPUSH, SADD, ZADD, HMSET with at most 64 items per command as Redis does, HPEXPIREAT for hash fields with a TTL,
- * PEXPIREAT for the key's TTL). Values of other types (modules, and types without a command form here) are written as
- * RESTORE of their DUMP payload, which any Redis-compatible loader replays.
+ * PEXPIREAT for the key's TTL). Module values are rebuilt by their type's {@code aofRewrite}; values of types without
+ * a command form here are written as RESTORE of their DUMP payload, which any Redis-compatible loader replays.
  */
 final class AofBaseWriter implements KeyspaceSnapshot.Visitor {
   static final int ITEMS_PER_COMMAND = 64;
@@ -57,6 +57,8 @@ final class AofBaseWriter implements KeyspaceSnapshot.Visitor {
       batches("ZADD", key, members, scores);
     } else if (value instanceof HashValue hash) {
       hash(key, hash);
+    } else if (value instanceof dev.cairn.api.type.ModuleValue mv) {
+      moduleValue(key, mv);
     } else {
       byte[] payload = dump.create(value);
       out.command(5).bulk("RESTORE").bulk(key).bulk("0").bulk(payload).bulk("REPLACE");
@@ -65,6 +67,25 @@ final class AofBaseWriter implements KeyspaceSnapshot.Visitor {
       out.command(3).bulk("PEXPIREAT").bulk(key).bulk(Long.toString(expireAt));
     }
     afterKey.run();
+  }
+
+  /** A module type rebuilds its values with its own commands (its aofRewrite, Redis's aof_rewrite callback). */
+  @SuppressWarnings("unchecked")
+  private void moduleValue(byte[] key, dev.cairn.api.type.ModuleValue mv) throws IOException {
+    IOException[] failed = {null};
+    ((dev.cairn.api.type.DataType<Object>) mv.type()).aofRewrite(argv -> {
+      try {
+        out.command(argv.length);
+        for (byte[] a : argv) {
+          out.bulk(a);
+        }
+      } catch (IOException e) {
+        failed[0] = e;
+      }
+    }, key, mv.value());
+    if (failed[0] != null) {
+      throw failed[0];
+    }
   }
 
   private void batches(String cmd, byte[] key, byte[][] items, double[] scores) throws IOException {
