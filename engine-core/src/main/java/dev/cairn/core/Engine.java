@@ -189,8 +189,9 @@ public final class Engine {
 
   // ---- replies wait for the AOF
 
-  private final List<dev.cairn.core.connection.Connection> deferredFlushes = new ArrayList<>();
+  private final java.util.Set<dev.cairn.core.connection.Connection> deferredFlushes = new java.util.LinkedHashSet<>();
   private boolean flushTaskQueued;
+  private boolean releasingFlushes;
 
   /**
    * Whether a connection must hold its replies until the AOF has written (and with appendfsync always, fsynced) the
@@ -198,12 +199,10 @@ public final class Engine {
    * reads, as Redis writes the AOF in beforeSleep: one write and one fsync for every client served in the round.
    */
   public boolean deferFlush(dev.cairn.core.connection.Connection c) {
-    if (!aof.mustWriteBeforeReplies()) {
+    if (releasingFlushes || !aof.mustWriteBeforeReplies()) {
       return false;
     }
-    if (!deferredFlushes.contains(c)) {
-      deferredFlushes.add(c);
-    }
+    deferredFlushes.add(c);
     if (!flushTaskQueued && loop != null) {
       flushTaskQueued = true;
       loop.execute(this::flushDeferred);
@@ -216,8 +215,14 @@ public final class Engine {
     aof.beforeReplies();
     List<dev.cairn.core.connection.Connection> list = new ArrayList<>(deferredFlushes);
     deferredFlushes.clear();
-    for (dev.cairn.core.connection.Connection c : list) {
-      c.flush();
+    // replies go out even if the write failed (then logged, and writes are refused with MISCONF), as in Redis
+    releasingFlushes = true;
+    try {
+      for (dev.cairn.core.connection.Connection c : list) {
+        c.flush();
+      }
+    } finally {
+      releasingFlushes = false;
     }
   }
 

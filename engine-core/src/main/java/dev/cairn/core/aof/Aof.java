@@ -184,6 +184,15 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     };
   }
 
+  /**
+   * The error that refuses write commands, or null: after a failed write to the AOF, writes get Redis's MISCONF
+   * error until a write succeeds again.
+   */
+  public String writeError() {
+    String err = writer.writeError;
+    return state == State.OFF || err == null ? null : err;
+  }
+
   /** DEBUG AOF-FLUSH-SLEEP. */
   public void setFlushSleepMicros(long micros) {
     writer.flushSleepMicros = micros;
@@ -363,9 +372,6 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   /** Progress of the current file (bytes read so far in it); logs every few seconds on a long load. */
   void loadedBytes(long inFile) {
     loadingDoneBytes = loadingFileBase + inFile;
-    if ((inFile & 0xff) != 0) {
-      return; // look at the clock now and then only
-    }
     long now = System.currentTimeMillis();
     if (now - lastProgressLogMillis >= 2000) {
       lastProgressLogMillis = now;

@@ -91,6 +91,7 @@ final class AofLoader {
     long validUpTo = in.pos;
     long validBeforeMulti = -1;
     List<byte[][]> queued = null;
+    long commands = 0;
     while (true) {
       int first = in.read();
       if (first < 0) {
@@ -156,7 +157,9 @@ final class AofLoader {
         return Result.FAILED;
       }
       validUpTo = in.pos;
-      aof.loadedBytes(in.pos);
+      if ((++commands & 1023) == 0) {
+        aof.loadedBytes(in.pos);
+      }
     }
     if (queued != null) {
       LogMessage.AOF_REVERT_MULTI.log(name);

@@ -200,12 +200,13 @@ final class AofWriter {
       if (flushSleepMicros > 0) {
         sleepMicros(flushSleepMicros);
       }
+      ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
       try {
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
         while (bb.hasRemaining()) {
           channel.write(bb);
         }
       } catch (IOException e) {
+        undoShortWrite(bb.position());
         if (writeError == null) {
           LogMessage.AOF_WRITE_ERROR.log(e.getMessage());
         }
@@ -248,6 +249,24 @@ final class AofWriter {
       }
     }
     return true;
+  }
+
+  /**
+   * A write that failed part-way: the file is cut back to where it was so that the retry does not repeat the part that
+   * was written; if even that fails, the written part is kept and only the rest retried.
+   */
+  private void undoShortWrite(int written) {
+    if (written == 0) {
+      return;
+    }
+    try {
+      channel.truncate(fileSize);
+    } catch (IOException e) {
+      fileSize += written;
+      appended += written;
+      System.arraycopy(buf, written, buf, 0, len - written);
+      len -= written;
+    }
   }
 
   private void syncNow() {

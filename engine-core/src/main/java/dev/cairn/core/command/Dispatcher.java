@@ -88,6 +88,11 @@ public final class Dispatcher {
       reject(s, cmd, Errors.NOAUTH);
       return true;
     }
+    if (cmd.spec.has(Flag.WRITE) && engine.aof().writeError() != null) {
+      reject(s, cmd, RedisException.of("MISCONF", "Errors writing to the AOF file: "
+          + engine.aof().writeError()));
+      return true;
+    }
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
