@@ -82,6 +82,15 @@ public final class CairnServer implements AutoCloseable {
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules)
       throws InterruptedException {
+    return start(config, params, modules, port -> { });
+  }
+
+  /**
+   * As {@link #start(Config, ServerParams, List)}, calling {@code initialized} with the port once the server is set up
+   * and before the dataset is loaded (redis-server logs "Server initialized" at that point, and tools wait for it).
+   */
+  public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
+      java.util.function.IntConsumer initialized) throws InterruptedException {
     CairnServer s = new CairnServer(config, params);
     s.bind();
     try {
@@ -90,6 +99,7 @@ public final class CairnServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    initialized.accept(s.port());
     try {
       s.engineThread.submit(() -> {
         try {

@@ -46,7 +46,18 @@ public final class Main {
 
     CairnServer server;
     try {
-      server = CairnServer.start(config, params);
+      server = CairnServer.start(config, params, java.util.List.of(), port -> {
+        Log.setRole(() -> 'M');
+        boolean showLogo = params.process.alwaysShowLogo.value
+            || params.process.logfile.value.isEmpty() && !params.process.syslogEnabled.value
+            && System.console() != null;
+        if (showLogo) {
+          Log.raw(Log.Level.NOTICE, Logo.text("standalone", port, Log.pid()));
+        } else {
+          LogMessage.RUNNING_MODE.log("standalone", port);
+        }
+        LogMessage.SERVER_INITIALIZED.log();
+      });
     } catch (CairnServer.LoadFailure e) {
       System.exit(1); // the loader logged why, last, as Redis does
       return;
@@ -60,15 +71,6 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Log.setRole(() -> 'M');
-    boolean showLogo = params.process.alwaysShowLogo.value
-        || params.process.logfile.value.isEmpty() && !params.process.syslogEnabled.value && System.console() != null;
-    if (showLogo) {
-      Log.raw(Log.Level.NOTICE, Logo.text("standalone", server.port(), Log.pid()));
-    } else {
-      LogMessage.RUNNING_MODE.log("standalone", server.port());
-    }
-    LogMessage.SERVER_INITIALIZED.log();
     LogMessage.READY.log("tcp");
     onSignal("TERM", server);
     onSignal("INT", server);
