@@ -143,6 +143,17 @@ class AofIT {
   }
 
   @Test
+  void flushesOfEmptyDatabasesAreStillLogged() throws Exception {
+    start("--appendfsync", "always");
+    try (Jedis j = client()) {
+      j.flushDB();
+      j.flushAll();
+    }
+    String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
+    assertEquals(cmd("SELECT", "0") + cmd("FLUSHDB") + cmd("FLUSHALL"), incr);
+  }
+
+  @Test
   void rewriteDuringWritesKeepsEveryWrite() throws Exception {
     start("--aof-use-rdb-preamble", "no");
     AtomicBoolean stop = new AtomicBoolean();
