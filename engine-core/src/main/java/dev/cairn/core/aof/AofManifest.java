@@ -177,7 +177,7 @@ public final class AofManifest {
         .append(f.type.code).append('\n');
   }
 
-  /** A name with spaces, quotes or unprintable bytes goes in double quotes with escapes (Redis's sdscatrepr). */
+  /** A name with spaces, quotes or unprintable bytes goes in double quotes with escapes, as Redis writes it. */
   static String quoteIfNeeded(String name) {
     boolean needs = name.isEmpty();
     for (int i = 0; i < name.length() && !needs; i++) {
@@ -187,27 +187,7 @@ public final class AofManifest {
     if (!needs) {
       return name;
     }
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      switch (c) {
-        case '\\' -> sb.append("\\\\");
-        case '"' -> sb.append("\\\"");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case 7 -> sb.append("\\a");
-        case '\b' -> sb.append("\\b");
-        default -> {
-          if (c < ' ' || c >= 127) {
-            sb.append(String.format("\\x%02x", (int) c & 0xff));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return dev.cairn.core.config.ConfigText.quote(name);
   }
 
   // ---- changes (the caller persists the manifest afterwards)
