@@ -190,12 +190,57 @@ public final class CairnServer implements AutoCloseable {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
+    bindUnixSocket();
     engine.params().port.onApply(this::changePort);
     engine.params().bind.onApply(this::changePort);
     engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
     engine.listeningPort = boundPort;
     engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
+  }
+
+  /**
+   * {@code unixsocket}: also listens on a Unix domain socket (native epoll only), serving the same clients; the file is
+   * replaced if it exists and given {@code unixsocketperm}, as redis-server does.
+   */
+  private void bindUnixSocket() {
+    String path = engine.config().find("unixsocket").get();
+    if (path.isEmpty()) {
+      return;
+    }
+    if (!Epoll.isAvailable()) {
+      close();
+      throw new IllegalStateException("unixsocket needs native epoll, which is not available here");
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(path));
+      Channel ch = new ServerBootstrap().group(group)
+          .channel(io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 511)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel c) {
+              c.pipeline().addLast(new ClientHandler(engine, fds.incrementAndGet()));
+            }
+          })
+          .bind(new io.netty.channel.unix.DomainSocketAddress(path)).sync().channel();
+      listeners.add(ch);
+      int perm = Integer.parseInt(engine.config().find("unixsocketperm").get(), 8);
+      if (perm != 0) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> set = new java.util.HashSet<>();
+        java.nio.file.attribute.PosixFilePermission[] all = java.nio.file.attribute.PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) {
+          if ((perm & (1 << (8 - i))) != 0) {
+            set.add(all[i]);
+          }
+        }
+        java.nio.file.Files.setPosixFilePermissions(java.nio.file.Path.of(path), set);
+      }
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("Failed opening Unix socket: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -274,6 +319,14 @@ public final class CairnServer implements AutoCloseable {
     }
     for (Channel ch : listeners) {
       ch.close().syncUninterruptibly();
+    }
+    String unix = engine.config().find("unixsocket").get();
+    if (!unix.isEmpty()) {
+      try {
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(unix)); // as redis-server removes it on exit
+      } catch (java.io.IOException ignored) {
+        // nothing more to do on the way out
+      }
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     stopped.countDown();

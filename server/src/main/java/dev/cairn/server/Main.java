@@ -72,6 +72,9 @@ public final class Main {
       return;
     }
     LogMessage.READY.log("tcp");
+    if (!config.find("unixsocket").get().isEmpty()) {
+      LogMessage.READY.log("unix");
+    }
     onSignal("TERM", server);
     onSignal("INT", server);
     server.awaitStop();
