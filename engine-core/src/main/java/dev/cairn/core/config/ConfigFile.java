@@ -91,8 +91,9 @@ public final class ConfigFile {
     }
   }
 
+  /** Text values, and {@code save} (Redis joins a multi-argument directive's words: {@code save} alone is ""). */
   private static boolean acceptsNoValue(ConfigParam p) {
-    return p instanceof Params.Text;
+    return p instanceof Params.Text || p instanceof SpecialParams.Save;
   }
 
   private static void appendFile(StringBuilder text, Path file, int depth) throws StartupError {
