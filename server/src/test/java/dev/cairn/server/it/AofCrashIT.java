@@ -36,7 +36,7 @@ class AofCrashIT {
 
   @Test
   void killedUnderLoadWithFsyncEverysecLosesNoAcknowledgedWrite() throws Exception {
-    crashLoop("everysec", 5);
+    crashLoop("everysec", 3);
   }
 
   private void crashLoop(String fsync, int rounds) throws Exception {
