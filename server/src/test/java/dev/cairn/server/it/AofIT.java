@@ -380,6 +380,72 @@ class AofIT {
     }
   }
 
+  private static void loadAof(Jedis j) {
+    j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "LOADAOF");
+  }
+
+  /** The manifests Redis's aof-multi-part suite expects after each step (with AOF-format bases). */
+  @Test
+  void manifestThroughRewritesWithAofOffAutoGcAndReload() throws Exception {
+    start("--aof-use-rdb-preamble", "no");
+    try (Jedis j = client()) {
+      j.set("k", "v");
+      j.bgrewriteaof();
+      waitForRewrite(j);
+      assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+          manifest());
+      // a rewrite with the AOF off leaves only a base
+      j.configSet("appendonly", "no");
+      j.bgrewriteaof();
+      waitForRewrite(j);
+      assertEquals("file appendonly.aof.3.base.aof seq 3 type b\n", manifest());
+      String d1 = digest(j);
+      loadAof(j);
+      assertEquals(d1, digest(j));
+      // turning it on again: a new base, and incr numbering starts over from the manifest on disk
+      j.configSet("appendonly", "yes");
+      waitForRewrite(j);
+      assertEquals("file appendonly.aof.4.base.aof seq 4 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+          manifest());
+      // with auto gc off, history stays listed, newest first
+      j.configSet("aof-disable-auto-gc", "yes");
+      j.bgrewriteaof();
+      waitForRewrite(j);
+      j.bgrewriteaof();
+      waitForRewrite(j);
+      assertEquals("file appendonly.aof.6.base.aof seq 6 type b\nfile appendonly.aof.2.incr.aof seq 2 type h\n"
+          + "file appendonly.aof.5.base.aof seq 5 type h\nfile appendonly.aof.1.incr.aof seq 1 type h\n"
+          + "file appendonly.aof.4.base.aof seq 4 type h\nfile appendonly.aof.3.incr.aof seq 3 type i\n", manifest());
+      assertTrue(Files.exists(aofDir().resolve("appendonly.aof.4.base.aof")));
+      j.configSet("aof-disable-auto-gc", "no");
+      assertEquals("file appendonly.aof.6.base.aof seq 6 type b\nfile appendonly.aof.3.incr.aof seq 3 type i\n",
+          manifest());
+      // after DEBUG LOADAOF the next rewrite goes on from the numbers on disk
+      loadAof(j);
+      j.bgrewriteaof();
+      waitForRewrite(j);
+      assertEquals("file appendonly.aof.7.base.aof seq 7 type b\nfile appendonly.aof.4.incr.aof seq 4 type i\n",
+          manifest());
+      assertEquals("v", j.get("k"));
+    }
+  }
+
+  @Test
+  void automaticRewriteOnGrowth() throws Exception {
+    start("--auto-aof-rewrite-percentage", "100", "--auto-aof-rewrite-min-size", "1kb");
+    try (Jedis j = client()) {
+      for (int i = 0; i < 100; i++) {
+        j.set("key" + i, "x".repeat(100));
+      }
+      for (int i = 0; i < 100 && manifest().contains("seq 1 type b"); i++) {
+        Thread.sleep(50);
+      }
+      waitForRewrite(j);
+    }
+    assertTrue(manifest().startsWith("file appendonly.aof.2.base"), manifest());
+    assertTrue(logText().contains("Starting automatic rewriting of AOF on"), logText());
+  }
+
   @Test
   void expiredKeysAreLoadedAsWrittenThenExpire() throws Exception {
     writeFile("appendonly.aof.1.incr.aof", cmd("rpush", "list", "foo") + cmd("pexpireat", "list", "1000")
