@@ -199,7 +199,7 @@ public final class Engine {
    * reads, as Redis writes the AOF in beforeSleep: one write and one fsync for every client served in the round.
    */
   public boolean deferFlush(dev.cairn.core.connection.Connection c) {
-    if (releasingFlushes || !aof.mustWriteBeforeReplies()) {
+    if (releasingFlushes || loop == null || !aof.mustWriteBeforeReplies()) {
       return false;
     }
     deferredFlushes.add(c);

@@ -52,6 +52,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   private AofManifest manifest = new AofManifest();
   private AofRewrite rewrite;
   private boolean rewriteScheduled;
+  private long rewriteSerial;
   private RdbSupport rdbSupport;
   private KeyspaceSnapshot.Provider snapshots = CopyingSnapshot.PROVIDER;
   private BooleanSupplier otherBackgroundJob = () -> false;
@@ -622,7 +623,8 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
       return false;
     }
     boolean rdb = useRdbBase();
-    Path tmp = dir().resolve("temp-rewriteaof-bg-" + Log.pid() + ".aof");
+    // a name per rewrite: a cancelled one may still be cleaning up its file while the next one writes
+    Path tmp = dir().resolve("temp-rewriteaof-bg-" + Log.pid() + "-" + (++rewriteSerial) + ".aof");
     AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()), rdbSupport, engine.dumpPayload(),
         () -> params.rdbKeySaveDelay.value, params.aofRewriteIncrementalFsync.value, params.aofTimestampEnabled.value,
         r -> engine.loop().execute(() -> rewriteDone(r)));

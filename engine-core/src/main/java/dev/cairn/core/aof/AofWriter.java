@@ -237,6 +237,8 @@ final class AofWriter {
             try {
               unsynced = false;
               ch.force(false);
+            } catch (java.nio.channels.ClosedChannelException e) {
+              // the file was closed meanwhile, and fsynced as it closed
             } catch (IOException | RuntimeException e) {
               LogMessage.AOF_FSYNC_ERROR.log(e.getMessage());
             } finally {
