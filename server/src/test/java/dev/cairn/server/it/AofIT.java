@@ -443,7 +443,10 @@ class AofIT {
       waitForRewrite(j);
     }
     assertTrue(manifest().startsWith("file appendonly.aof.2.base"), manifest());
-    assertTrue(logText().contains("Starting automatic rewriting of AOF on"), logText());
+    for (int i = 0; i < 100 && !logText().contains("Starting automatic rewriting of AOF on"); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(logText().contains("Starting automatic rewriting of AOF on"), "log: " + logText());
   }
 
   @Test
