@@ -324,6 +324,7 @@ public final class Engine {
     monitors.remove(s);
     pauses.remove(s);
     blocking.disconnected(s);
+    aof.forgetWaiter(s);
   }
 
   public Collection<Session> clients() {

@@ -87,7 +87,66 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     });
     params.aofTimestampEnabled.onApply(() -> writer.timestamps = params.aofTimestampEnabled.value);
     writer.timestamps = params.aofTimestampEnabled.value;
+    writer.afterBackgroundFsync = () -> {
+      if (engine.loop() != null) {
+        engine.loop().execute(this::releaseWaiters);
+      }
+    };
   }
+
+  // ---- WAITAOF
+
+  /** A client blocked in WAITAOF until the fsync passes its last write. */
+  private record Waiter(dev.cairn.core.connection.Session session, long offset) { }
+
+  private final java.util.List<Waiter> waiters = new java.util.ArrayList<>();
+
+  /** The AOF stream's offset: bytes of effects encoded since start. */
+  public long offset() {
+    return writer.encoded;
+  }
+
+  /** Whether everything up to {@code offset} is fsynced (never while the AOF is off, as Redis counts it). */
+  public boolean fsyncedUpTo(long offset) {
+    return state != State.OFF && writer.fsyncedOffset >= offset;
+  }
+
+  /** WAITAOF with numlocal: waits until the client's last write is fsynced (the blocking is the caller's). */
+  public void waitForFsync(dev.cairn.core.connection.Session s) {
+    waiters.add(new Waiter(s, s.aofOffset));
+  }
+
+  /** A WAITAOF that ended otherwise (timeout, disconnect, CLIENT UNBLOCK) no longer waits. */
+  public void forgetWaiter(dev.cairn.core.connection.Session s) {
+    waiters.removeIf(w -> w.session == s);
+  }
+
+  private void releaseWaiters() {
+    if (waiters.isEmpty()) {
+      return;
+    }
+    for (Waiter w : new java.util.ArrayList<>(waiters)) {
+      if (fsyncedUpTo(w.offset)) {
+        waiters.remove(w);
+        engine.blocking().release(w.session, false, r -> {
+          r.array(2);
+          r.integer(1);
+          r.integer(0);
+        });
+      }
+    }
+  }
+
+  /** The AOF was turned off: waiting clients get the error a new WAITAOF would. */
+  private void failWaiters() {
+    for (Waiter w : new java.util.ArrayList<>(waiters)) {
+      engine.blocking().release(w.session, true, r -> r.error(WAITAOF_AOF_OFF));
+    }
+    waiters.clear();
+  }
+
+  public static final dev.cairn.api.reply.RedisException WAITAOF_AOF_OFF = dev.cairn.api.reply.RedisException.err(
+      "WAITAOF cannot be used when numlocal is set but appendonly is disabled.");
 
   PersistenceParams params() {
     return params;
@@ -172,6 +231,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   public void beforeReplies() {
     writer.write(policy(), false);
+    releaseWaiters();
   }
 
   private AofWriter.Fsync policy() {
@@ -564,6 +624,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     }
     state = State.OFF;
     rewriteScheduled = false;
+    failWaiters();
   }
 
   private void killRewrite() {
@@ -723,6 +784,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     if (writer.isOpen()) {
       writer.write(policy(), false);
     }
+    releaseWaiters();
   }
 
   /** Whether automatic rewrites are held back after repeated failures; logs when a new back-off starts. */

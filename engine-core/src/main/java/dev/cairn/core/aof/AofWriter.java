@@ -33,6 +33,12 @@ final class AofWriter {
   long fileSize;
   /** Every byte appended since the AOF was opened or rewritten: INFO aof_current_size grows by these. */
   long appended;
+  /** Bytes encoded since start (never reset): the AOF stream's offset, as Redis's replication offset for WAITAOF. */
+  long encoded;
+  /** The stream offset known to be on disk. */
+  volatile long fsyncedOffset;
+  /** Called (on the fsync thread) after a background fsync moved {@link #fsyncedOffset}. */
+  Runnable afterBackgroundFsync = () -> { };
   /** Written bytes not yet fsynced (everysec, no). */
   private volatile boolean unsynced;
   private long lastFsyncMillis = System.currentTimeMillis();
@@ -112,6 +118,12 @@ final class AofWriter {
   // ---- encoding
 
   void append(int db, byte[][] command) {
+    int before = len;
+    appendEffect(db, command);
+    encoded += len - before;
+  }
+
+  private void appendEffect(int db, byte[][] command) {
     if (timestamps) {
       long now = System.currentTimeMillis() / 1000;
       if (now > lastTimestamp) {
@@ -225,8 +237,12 @@ final class AofWriter {
         buf = new byte[16 * 1024]; // a huge command passed: give the memory back
       }
     }
+    long writtenTo = encoded - len;
     if (policy == Fsync.ALWAYS || forceSync) {
       syncNow();
+      if (!unsynced) {
+        fsyncedOffset = writtenTo;
+      }
     } else if (policy == Fsync.EVERYSEC && unsynced) {
       long now = System.currentTimeMillis();
       if (now - lastFsyncMillis >= 1000) {
@@ -237,6 +253,8 @@ final class AofWriter {
             try {
               unsynced = false;
               ch.force(false);
+              fsyncedOffset = Math.max(fsyncedOffset, writtenTo);
+              afterBackgroundFsync.run();
             } catch (java.nio.channels.ClosedChannelException e) {
               // the file was closed meanwhile, and fsynced as it closed
             } catch (IOException | RuntimeException e) {

@@ -221,6 +221,7 @@ public final class Dispatcher {
     e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
+      s.aofOffset = e.aof().offset();
     }
   }
 

@@ -449,6 +449,31 @@ class AofIT {
     assertTrue(logText().contains("Starting automatic rewriting of AOF on"), "log: " + logText());
   }
 
+  private static Object waitaof(Jedis j, String... args) {
+    return j.sendCommand(() -> "WAITAOF".getBytes(StandardCharsets.US_ASCII), args);
+  }
+
+  @Test
+  void waitaofRepliesOnceTheWriteIsFsynced() throws Exception {
+    start("--appendfsync", "no");
+    try (Jedis j = client(); Jedis other = client()) {
+      j.incr("foo");
+      assertEquals(List.of(0L, 0L), waitaof(j, "1", "0", "50")); // never fsynced: times out
+      j.configSet("appendfsync", "everysec");
+      j.incr("foo");
+      assertEquals(List.of(1L, 0L), waitaof(j, "1", "0", "0")); // the background fsync releases it
+      j.configSet("appendfsync", "always");
+      j.incr("foo");
+      assertEquals(List.of(1L, 0L), waitaof(j, "1", "0", "0"));
+      assertEquals(List.of(1L, 0L), waitaof(j, "1", "1", "30")); // no replicas acknowledge
+      other.configSet("appendonly", "no");
+      assertEquals("ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.",
+          assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, () -> waitaof(j, "1", "0", "0"))
+              .getMessage());
+      assertEquals(List.of(0L, 0L), waitaof(j, "0", "0", "0"));
+    }
+  }
+
   @Test
   void expiredKeysAreLoadedAsWrittenThenExpire() throws Exception {
     writeFile("appendonly.aof.1.incr.aof", cmd("rpush", "list", "foo") + cmd("pexpireat", "list", "1000")
