@@ -154,6 +154,23 @@ class AofIT {
   }
 
   @Test
+  void restoreWithTtlIsLoggedWithTheInstant() throws Exception {
+    start("--appendfsync", "always");
+    try (Jedis j = client()) {
+      j.set("src", "bar");
+      byte[] payload = j.dump("src");
+      long before = System.currentTimeMillis();
+      j.restore("dst".getBytes(StandardCharsets.US_ASCII), 100_000, payload);
+      String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
+      String last = incr.substring(incr.lastIndexOf("*5\r\n"));
+      assertTrue(last.startsWith("*5\r\n$7\r\nRESTORE\r\n$3\r\ndst\r\n$13\r\n"), last);
+      assertTrue(last.endsWith("$6\r\nABSTTL\r\n"), last);
+      long at = Long.parseLong(last.split("\r\n")[6]);
+      assertTrue(at >= before + 100_000 && at <= System.currentTimeMillis() + 100_000, last);
+    }
+  }
+
+  @Test
   void rewriteDuringWritesKeepsEveryWrite() throws Exception {
     start("--aof-use-rdb-preamble", "no");
     AtomicBoolean stop = new AtomicBoolean();
