@@ -171,6 +171,24 @@ class AofIT {
   }
 
   @Test
+  void ttlsSurviveDebugLoadaofAsRedisSuiteChecks() throws Exception {
+    start("--appendonly", "no");
+    try (Jedis j = client()) {
+      j.configSet("appendonly", "yes");
+      j.set("foo", "bar", redis.clients.jedis.params.SetParams.setParams().ex(100));
+      j.set("foo", "bar2", redis.clients.jedis.params.SetParams.setParams().keepTtl());
+      waitForRewrite(j);
+      loadAof(j);
+      assertTrue(j.ttl("foo") > 90 && j.ttl("foo") <= 100);
+      assertEquals("bar2", j.get("foo"));
+      j.set("foo", "bar", redis.clients.jedis.params.SetParams.setParams().ex(100));
+      j.getEx("foo", redis.clients.jedis.params.GetExParams.getExParams().persist());
+      loadAof(j);
+      assertEquals(-1, j.ttl("foo"));
+    }
+  }
+
+  @Test
   void rewriteDuringWritesKeepsEveryWrite() throws Exception {
     start("--aof-use-rdb-preamble", "no");
     AtomicBoolean stop = new AtomicBoolean();
