@@ -69,6 +69,7 @@ public final class CoreCommands {
         new DebugCommands(),
         new dev.cairn.core.script.function.FunctionCommands(),
         new dev.cairn.core.script.command.EvalCommands(),
+        new dev.cairn.core.aof.AofCommands(),
         new ServerCommands(),
         new CommandCommands(),
         new SlowlogCommands(),

@@ -57,6 +57,7 @@ public final class Engine {
   private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final dev.cairn.core.aof.Aof aof;
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -100,6 +101,7 @@ public final class Engine {
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
     this.scripting = new dev.cairn.core.script.Scripting(this);
     this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
+    this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
@@ -175,6 +177,62 @@ public final class Engine {
 
   public Propagation propagation() {
     return propagation;
+  }
+
+  /** The append only file. */
+  public dev.cairn.core.aof.Aof aof() {
+    return aof;
+  }
+
+  private Session loadingClient;
+
+  /** The client with no connection that replays files at load time (Redis's fake client); not in CLIENT LIST. */
+  public Session loadingClient() {
+    if (loadingClient == null) {
+      loadingClient = new Session(this, Long.MAX_VALUE, dev.cairn.core.connection.Connection.NONE,
+          new RespWriter(io.netty.buffer.Unpooled.buffer()));
+    }
+    loadingClient.select(0);
+    return loadingClient;
+  }
+
+  // ---- replies wait for the AOF
+
+  private final java.util.Set<dev.cairn.core.connection.Connection> deferredFlushes = new java.util.LinkedHashSet<>();
+  private boolean flushTaskQueued;
+  private boolean releasingFlushes;
+
+  /**
+   * Whether a connection must hold its replies until the AOF has written (and with appendfsync always, fsynced) the
+   * effects of this event-loop round; if so the connection is flushed by a task that runs once after the round's
+   * reads, as Redis writes the AOF in beforeSleep: one write and one fsync for every client served in the round.
+   */
+  public boolean deferFlush(dev.cairn.core.connection.Connection c) {
+    if (releasingFlushes || loop == null || !aof.mustWriteBeforeReplies()) {
+      return false;
+    }
+    deferredFlushes.add(c);
+    if (!flushTaskQueued && loop != null) {
+      flushTaskQueued = true;
+      loop.execute(this::flushDeferred);
+    }
+    return true;
+  }
+
+  private void flushDeferred() {
+    flushTaskQueued = false;
+    aof.beforeReplies();
+    List<dev.cairn.core.connection.Connection> list = new ArrayList<>(deferredFlushes);
+    deferredFlushes.clear();
+    // replies go out even if the write failed (then logged, and writes are refused with MISCONF), as in Redis
+    releasingFlushes = true;
+    try {
+      for (dev.cairn.core.connection.Connection c : list) {
+        c.flush();
+      }
+    } finally {
+      releasingFlushes = false;
+    }
   }
 
   /** Loaded modules, their types and hooks. */
@@ -260,6 +318,7 @@ public final class Engine {
     }
     pauses.tick(now);
     migrateSockets.closeIdle(now);
+    aof.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
@@ -303,6 +362,7 @@ public final class Engine {
     monitors.remove(s);
     pauses.remove(s);
     blocking.disconnected(s);
+    aof.forgetWaiter(s);
   }
 
   public Collection<Session> clients() {

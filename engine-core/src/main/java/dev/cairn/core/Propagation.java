@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The one stream of effects that leaves the engine: each write command's effect (the command itself, or the
- * replacement commands it chose, e.g. PEXPIREAT for EXPIRE) with its database. The AOF and replicas will consume it;
- * until they exist nothing listens and emitting costs a list check.
+ * replacement commands it chose, e.g. PEXPIREAT for EXPIRE) with its database. The AOF ({@code dev.cairn.core.aof})
+ * consumes it, replicas will subscribe the same way; with no listener emitting costs a list check. While a dataset is
+ * being loaded from disk nothing is emitted: loading replays effects that are already persisted.
  *
  * <p>Effects emitted between {@link #beginAtomic()} and {@link #endAtomic()} (a script) are held back and leave
  * together at the end, wrapped in MULTI/EXEC when there is more than one, as Redis 7 propagates scripts. Each effect
@@ -37,6 +38,7 @@ public final class Propagation {
   private int atomicDepth;
   /** Targets of what is emitted now (a script's {@code redis.set_repl}). */
   private int targets = TARGET_ALL;
+  private int suppressed;
 
   public void addListener(Listener l) {
     listeners.add(l);
@@ -47,7 +49,16 @@ public final class Propagation {
   }
 
   public boolean hasListeners() {
-    return !listeners.isEmpty();
+    return !listeners.isEmpty() && suppressed == 0;
+  }
+
+  /** Stops emitting until {@link #resume} (nested calls count): loading a dataset replays what is persisted. */
+  public void suppress() {
+    suppressed++;
+  }
+
+  public void resume() {
+    suppressed--;
   }
 
   /** Sets where the effects emitted from now on go; a script's {@code redis.set_repl}. Reset by {@link #endAtomic}. */
@@ -56,7 +67,7 @@ public final class Propagation {
   }
 
   public void emit(int dbIndex, byte[][] command) {
-    if (targets == 0) {
+    if (targets == 0 || suppressed > 0) {
       return;
     }
     if (atomicDepth > 0) {

@@ -63,6 +63,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     this.ctx = context;
     this.remote = format(context.channel().remoteAddress());
     this.local = format(context.channel().localAddress());
+    if (remote.equals(":0")) {
+      remote = local; // a Unix socket peer has no name of its own
+    }
     this.in = context.alloc().buffer(1024);
     this.current = in;
     this.out = context.alloc().directBuffer(1024);
@@ -249,6 +252,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     if (closed) {
       return;
     }
+    if (engine.deferFlush(this)) {
+      return; // the AOF writes this round's effects first; the engine flushes us right after
+    }
     if (out.isReadable()) {
       int n = out.readableBytes();
       engine.stats().netOutputBytes += n;
@@ -367,6 +373,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       }
       String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
       return host + ":" + i.getPort();
+    }
+    if (a instanceof io.netty.channel.unix.DomainSocketAddress d) {
+      return d.path() + ":0"; // Redis shows a Unix socket client as path:0
     }
     return a == null ? "" : a.toString();
   }

@@ -77,7 +77,24 @@ public final class Main {
 
     CairnServer server;
     try {
-      server = CairnServer.start(config, params);
+      server = CairnServer.start(config, params, java.util.List.of(), port -> {
+        String pidfile = process.effectivePidfile();
+        if (pidfile != null) {
+          writePidfile(Shutdown.resolve(params.dir.value, pidfile));
+        }
+        Log.setRole(() -> 'M');
+        boolean showLogo = process.alwaysShowLogo.value
+            || process.logfile.value.isEmpty() && !process.syslogEnabled.value && System.console() != null;
+        if (showLogo) {
+          Log.raw(Log.Level.NOTICE, Logo.text("standalone", port, Log.pid()));
+        } else {
+          LogMessage.RUNNING_MODE.log("standalone", port);
+        }
+        LogMessage.SERVER_INITIALIZED.log();
+      });
+    } catch (CairnServer.LoadFailure e) {
+      System.exit(1); // the loader logged why, last, as Redis does
+      return;
     } catch (CairnServer.ListenFailure e) {
       LogMessage.LISTEN_SOCKET_FAILED.log(e.host, e.port, e.getMessage());
       LogMessage.FAILED_LISTENING.log(e.port, "tcp");
@@ -88,20 +105,10 @@ public final class Main {
       System.exit(1);
       return;
     }
-    String pidfile = process.effectivePidfile();
-    if (pidfile != null) {
-      writePidfile(Shutdown.resolve(params.dir.value, pidfile));
-    }
-    Log.setRole(() -> 'M');
-    boolean showLogo = process.alwaysShowLogo.value
-        || process.logfile.value.isEmpty() && !process.syslogEnabled.value && System.console() != null;
-    if (showLogo) {
-      Log.raw(Log.Level.NOTICE, Logo.text("standalone", server.port(), Log.pid()));
-    } else {
-      LogMessage.RUNNING_MODE.log("standalone", server.port());
-    }
-    LogMessage.SERVER_INITIALIZED.log();
     LogMessage.READY.log("tcp");
+    if (!config.find("unixsocket").get().isEmpty()) {
+      LogMessage.READY.log("unix");
+    }
     onSignal("TERM", server);
     onSignal("INT", server);
     server.awaitStop();

@@ -286,6 +286,23 @@ public final class Blocking {
     return true;
   }
 
+  /**
+   * Ends the wait of {@code s} with the reply {@code reply} writes (a wait whose condition is not a key, such as
+   * WAITAOF's fsync); {@code failed} counts the call as failed. Returns false if it was not blocked.
+   */
+  public boolean release(Session s, boolean failed, Consumer<Reply> reply) {
+    Waiter w = waiterBySession.get(s);
+    if (w == null) {
+      return false;
+    }
+    unblock(w);
+    countCall(w, failed);
+    reply.accept(s.reply());
+    s.connection.flush();
+    s.resume();
+    return true;
+  }
+
   /** Counts the call of a blocked command that ends without being served (the dispatcher did not count it). */
   private void countCall(Waiter w, boolean failed) {
     dev.cairn.core.command.Command cmd = engine.commands().lookup(w.command[0]);

@@ -93,6 +93,11 @@ public final class Dispatcher {
       reject(s, cmd, engine.scripting().busyError());
       return true;
     }
+    if (cmd.spec.has(Flag.WRITE) && engine.aof().writeError() != null) {
+      reject(s, cmd, RedisException.of("MISCONF", "Errors writing to the AOF file: "
+          + engine.aof().writeError()));
+      return true;
+    }
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
@@ -118,6 +123,57 @@ public final class Dispatcher {
       applyReplyMode(s, s.writer, mark);
     } finally {
       s.select(selected);
+    }
+  }
+
+  /**
+   * The command a persistence file names (AOF loading), subcommand resolved, or null when there is none of that name
+   * or the arity is wrong (the loader then stops, as Redis's does).
+   */
+  public Command lookupForLoading(Args a) {
+    Command cmd = engine.commands().lookup(a.get(0));
+    if (cmd == null) {
+      return null;
+    }
+    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
+      Command sub = cmd.subcommand(a.get(1));
+      if (sub == null && cmd.isContainer()) {
+        return null;
+      }
+      cmd = sub == null ? cmd : sub;
+    }
+    int arity = cmd.spec.arity();
+    if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {
+      return null;
+    }
+    return cmd;
+  }
+
+  /**
+   * Runs a command read from a persistence file: only the handler, without statistics, slow log, MONITOR or pauses;
+   * an error is the command's reply and is ignored, as Redis's loader ignores replies.
+   */
+  public void runLoaded(Session s, Command cmd, Args a) {
+    // DEBUG LOADAOF loads from inside a command: its own propagation state is put back afterwards
+    Session outer = running;
+    Args outerArgs = runningArgs;
+    int outerReplacements = replacementCount;
+    boolean outerPrevented = propagationPrevented;
+    engine.keyspace().updateTime();
+    replacementCount = 0;
+    propagationPrevented = false;
+    running = s;
+    runningArgs = a;
+    s.currentArgs = a;
+    try {
+      cmd.handler.handle(s, a);
+    } catch (RedisException ignored) {
+      // the loader, like Redis's, does not look at replies
+    } finally {
+      running = outer;
+      runningArgs = outerArgs;
+      replacementCount = outerReplacements;
+      propagationPrevented = outerPrevented;
     }
   }
 
@@ -187,6 +243,7 @@ public final class Dispatcher {
     e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
     if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
       propagate(s, a);
+      s.aofOffset = e.aof().offset();
     }
   }
 

@@ -54,6 +54,8 @@ public final class Session implements CommandContext, ClientHandle {
   public long commandsProcessed;
   public long netInputBytes;
   public long netOutputBytes;
+  /** Where this client's last write ends in the AOF stream (WAITAOF waits for the fsync to pass it). */
+  public long aofOffset;
   /** The arguments of the command running now (a blocking command keeps a copy to run again). */
   public Args currentArgs;
   /** The client may not block (a script's client): blocking commands answer as their non-blocking forms. */

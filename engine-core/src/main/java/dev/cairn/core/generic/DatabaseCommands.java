@@ -70,7 +70,8 @@ public final class DatabaseCommands implements CommandFamily {
   static void flushdb(CommandContext c, Args a) {
     checkFlushMode(a);
     serverEvent(c, ServerEvent.Kind.FLUSH_START, c.db().id(), -1);
-    c.addDirty(((Db) c.db()).flush());
+    // counted even when empty: Redis 7.2 always propagates FLUSHDB to replicas and the AOF
+    c.addDirty(((Db) c.db()).flush() + 1);
     flushed(c, c.db().id());
     serverEvent(c, ServerEvent.Kind.FLUSH_END, c.db().id(), -1);
     c.reply().ok();

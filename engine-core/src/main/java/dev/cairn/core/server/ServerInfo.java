@@ -236,7 +236,8 @@ public final class ServerInfo {
 
   private void persistence(Lines l) {
     ServerStats st = engine.stats();
-    l.field("loading", 0)
+    dev.cairn.core.aof.Aof aof = engine.aof();
+    l.field("loading", aof.loading() ? 1 : 0)
         .field("async_loading", 0)
         .field("rdb_changes_since_last_save", st.dirty)
         .field("rdb_bgsave_in_progress", 0)
@@ -244,17 +245,12 @@ public final class ServerInfo {
         .field("rdb_last_bgsave_status", "ok")
         .field("rdb_last_bgsave_time_sec", -1)
         .field("rdb_current_bgsave_time_sec", -1)
-        .field("rdb_saves", 0)
-        .field("aof_enabled", 0)
-        .field("aof_rewrite_in_progress", 0)
-        .field("aof_rewrite_scheduled", 0)
-        .field("aof_last_rewrite_time_sec", -1)
-        .field("aof_current_rewrite_time_sec", -1)
-        .field("aof_last_bgrewrite_status", "ok")
-        .field("aof_rewrites", 0)
-        .field("aof_rewrites_consecutive_failures", 0)
-        .field("aof_last_write_status", "ok")
-        .field("module_fork_in_progress", 0);
+        .field("rdb_saves", 0);
+    aof.info(l::field);
+    l.field("module_fork_in_progress", 0)
+        .field("module_fork_last_cow_size", 0);
+    aof.infoWhenOn(l::field);
+    aof.infoLoading(l::field);
   }
 
   private void stats(Lines l) {
@@ -287,7 +283,7 @@ public final class ServerInfo {
         .field("pubsub_patterns", 0)
         .field("pubsubshard_channels", 0)
         .field("latest_fork_usec", 0)
-        .field("total_forks", 0)
+        .field("total_forks", st.totalForks)
         .field("unexpected_error_replies", st.unexpectedErrorReplies)
         .field("total_error_replies", st.totalErrorReplies)
         .field("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections)
