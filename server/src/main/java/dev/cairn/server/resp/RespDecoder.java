@@ -2,16 +2,25 @@ package dev.cairn.server.resp;
 
 import dev.cairn.core.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Parses client commands straight from the socket's bytes, resumably: a command split across reads continues where it
- * stopped, and a large bulk string is copied once, as it arrives, into an array of its declared size (never re-parsed,
- * never accumulated twice). Accepts RESP multibulk and inline commands, with Redis's protocol errors and limits.
+ * stopped, and a bulk string is copied, as it arrives, into the array that becomes the argument (never re-parsed). A
+ * big bulk's array follows the bytes that actually came, not the length the client declared: it starts small and
+ * doubles up to the declared length, so a client that declares 512 MB and sends three bytes holds 32 KB, and one that
+ * sends all of it costs less than twice its length in extra copying. Accepts RESP multibulk and inline commands, with Redis's
+ * protocol errors and limits.
  */
 public final class RespDecoder {
   /** Longest inline command or multibulk header line, as Redis's PROTO_INLINE_MAX_SIZE. */
   static final int INLINE_MAX = 64 * 1024;
+  /**
+   * Bulks at least this long get memory as their bytes arrive (Redis's PROTO_MBULK_BIG_ARG); shorter ones are
+   * allocated at their declared length at once, which an unanswered declaration can cost no more than this.
+   */
+  static final int BIG_BULK = 32 * 1024;
 
   /** The result of one {@link #decode} call. */
   public enum Result { COMMAND, NEED_MORE, EMPTY }
@@ -28,7 +37,9 @@ public final class RespDecoder {
   private int argc;
   // multibulk state
   private int expectedArgs = -1;
+  /** The bulk being read: its declared length, its array (shorter than that while a big bulk grows), bytes filled. */
   private byte[] bulk;
+  private int bulkLen;
   private int bulkFilled;
 
   /** Limits that may change at run time (CONFIG SET) and depend on the client (authenticated or not). */
@@ -53,6 +64,11 @@ public final class RespDecoder {
   /** Bytes of a bulk argument received so far while it is still incomplete (they count in the query buffer). */
   public long partialBulkBytes() {
     return bulk == null ? 0 : bulkFilled;
+  }
+
+  /** Room allocated for an incomplete bulk argument and not yet filled (part of the query buffer's free space). */
+  public long partialBulkFree() {
+    return bulk == null ? 0 : bulk.length - bulkFilled;
   }
 
   /** Whether a command is partly read (the query buffer holds part of it, or a bulk is half filled). */
@@ -120,26 +136,38 @@ public final class RespDecoder {
           throw new ProtocolException("unauthenticated bulk length");
         }
         in.readerIndex(eol + 2);
-        bulk = new byte[(int) len];
+        bulkLen = (int) len;
         bulkFilled = 0;
+        // what has already arrived of a big bulk is allocated at once; the rest as it comes
+        bulk = new byte[len < BIG_BULK ? bulkLen : Math.min(bulkLen, Math.max(BIG_BULK, in.readableBytes()))];
       }
-      int want = bulk.length - bulkFilled;
-      int take = Math.min(want, in.readableBytes());
+      int take = Math.min(bulkLen - bulkFilled, in.readableBytes());
+      if (take > bulk.length - bulkFilled) {
+        growBulk(bulkFilled + take);
+      }
       in.readBytes(bulk, bulkFilled, take);
       bulkFilled += take;
-      if (bulkFilled < bulk.length || in.readableBytes() < 2) {
+      if (bulkFilled < bulkLen || in.readableBytes() < 2) {
         return Result.NEED_MORE;
       }
       // Redis skips the two bytes after a bulk without checking them
       in.skipBytes(2);
       if (argc == argv.length) {
-        argv = java.util.Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
+        argv = Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
       }
       argv[argc++] = bulk;
       bulk = null;
     }
     expectedArgs = -1;
     return Result.COMMAND;
+  }
+
+  /**
+   * Doubles the bulk's array (at least to {@code need}, at most to the declared length): the array stays within twice
+   * the bytes received (or {@link #BIG_BULK}), and growing a bulk of n bytes copies less than 2n bytes in all.
+   */
+  private void growBulk(int need) {
+    bulk = Arrays.copyOf(bulk, (int) Math.min(bulkLen, Math.max(need, 2L * bulk.length)));
   }
 
   private Result decodeInline(ByteBuf in) throws ProtocolException {

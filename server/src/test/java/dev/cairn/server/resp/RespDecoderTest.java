@@ -3,6 +3,7 @@ package dev.cairn.server.resp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -104,6 +105,83 @@ class RespDecoderTest {
       buf.discardReadBytes();
     }
     assertEquals(1, commands);
+  }
+
+  /** What the decoder holds for an incomplete bulk: the bytes received plus the room allocated beyond them. */
+  private static long held(RespDecoder d) {
+    return d.partialBulkBytes() + d.partialBulkFree();
+  }
+
+  @Test
+  void aDeclaredButUnsentBulkHoldsOnlyAFirstPiece() throws Exception {
+    RespDecoder d = decoder();
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(b("*2\r\n$3\r\nSET\r\n$536870000\r\nabc"));
+    assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
+    assertEquals(3, d.partialBulkBytes());
+    assertEquals(RespDecoder.BIG_BULK, held(d));
+    // a bulk under the threshold is allocated at its length at once, as before
+    RespDecoder small = decoder();
+    assertEquals(RespDecoder.Result.NEED_MORE, small.decode(Unpooled.wrappedBuffer(b("*1\r\n$30000\r\nab"))));
+    assertEquals(30_000, held(small));
+  }
+
+  @Test
+  void aBigBulkGrowsByDoublingWithTheBytesThatCame() throws Exception {
+    int len = 100 * 1024 * 1024;
+    RespDecoder d = decoder();
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(b("*2\r\n$4\r\nECHO\r\n$" + len + "\r\n"));
+    assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
+    byte[] piece = new byte[64 * 1024];
+    long sent = 0;
+    long lastHeld = 0;
+    int grows = 0;
+    RespDecoder.Result r = RespDecoder.Result.NEED_MORE;
+    while (sent < len) {
+      // trickle the first megabyte in small pieces, then socket-sized reads
+      int n = (int) Math.min(sent < (1 << 20) ? 1000 : piece.length, len - sent);
+      for (int i = 0; i < n; i++) {
+        piece[i] = (byte) (sent + i);
+      }
+      buf.clear().writeBytes(piece, 0, n);
+      sent += n;
+      if (sent == len) {
+        buf.writeBytes(b("\r\n"));
+      }
+      r = d.decode(buf);
+      if (r == RespDecoder.Result.COMMAND) {
+        break;
+      }
+      long h = held(d);
+      assertEquals(sent, d.partialBulkBytes());
+      assertTrue(h <= Math.max(RespDecoder.BIG_BULK, 2 * sent), "holds " + h + " after " + sent + " bytes");
+      if (h != lastHeld) {
+        grows++;
+        lastHeld = h;
+      }
+    }
+    assertEquals(RespDecoder.Result.COMMAND, r);
+    byte[] arg = d.argv()[1];
+    assertEquals(len, arg.length);
+    for (int i = 0; i < len; i += 4093) {
+      assertEquals((byte) i, arg[i], "byte " + i);
+    }
+    // 32 KB doubling to 100 MB: a dozen arrays, not one per read (that would copy quadratically)
+    assertTrue(grows <= 13, grows + " allocations");
+  }
+
+  @Test
+  void aBulkThatArrivedWholeIsTakenWithWhatFollows() throws Exception {
+    byte[] value = new byte[200_000];
+    new Random(2).nextBytes(value);
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(b("*2\r\n$4\r\nECHO\r\n$200000\r\n")).writeBytes(value).writeBytes(b("\r\n*1\r\n$4\r\nPING\r\n"));
+    RespDecoder d = decoder();
+    assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
+    assertArrayEquals(value, d.argv()[1]);
+    assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
+    assertEquals("PING", new String(d.argv()[0], StandardCharsets.US_ASCII));
   }
 
   private String error(String input) {
