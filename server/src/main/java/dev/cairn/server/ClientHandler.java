@@ -69,7 +69,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     this.in = context.alloc().buffer(QBUF_INITIAL);
     this.current = in;
     this.out = context.alloc().directBuffer(1024);
-    this.decoder = new RespDecoder(this);
+    this.decoder = new RespDecoder(this, context.alloc());
     this.session = engine.connect(this, out);
     if (engine.clients().size() > engine.params().maxclients.value) {
       engine.stats().rejectedConnections++;
@@ -232,6 +232,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   }
 
   private void releaseBuffers() {
+    if (decoder != null) {
+      decoder.release();
+    }
     if (in != null && in.refCnt() > 0) {
       in.release();
     }

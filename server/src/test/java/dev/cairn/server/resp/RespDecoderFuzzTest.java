@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mutated RESP fed to the decoder: it only ever returns commands or a protocol error, gives the same outcome however the
- * input is split into reads, and never holds more memory for a partial bulk than twice what arrived (or one first
+ * input is split into reads, and never holds more memory for a partial bulk than twice what arrived (or a first
  * piece of {@link RespDecoder#BIG_BULK}), whatever length was declared.
  */
 class RespDecoderFuzzTest {
@@ -26,6 +27,8 @@ class RespDecoderFuzzTest {
 
   private final Random rnd;
   private final long seed;
+  /** Unpooled, so that its count of direct memory in use is exact: 0 once every decoder is released. */
+  private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
 
   RespDecoderFuzzTest() {
     seed = Long.getLong("fuzz.seed", System.nanoTime());
@@ -104,7 +107,7 @@ class RespDecoderFuzzTest {
       public boolean authenticated() {
         return true;
       }
-    });
+    }, alloc);
     ByteBuf buf = Unpooled.buffer();
     List<String> out = new ArrayList<>();
     int pos = 0;
@@ -134,6 +137,8 @@ class RespDecoderFuzzTest {
       out.add("pending " + d.midCommand() + " " + d.partialBulkBytes());
     } catch (RespDecoder.ProtocolException e) {
       out.add("error " + e.getMessage());
+    } finally {
+      d.release();
     }
     return out;
   }
@@ -160,6 +165,7 @@ class RespDecoderFuzzTest {
         errors++;
       }
     }
+    assertEquals(0, alloc.metric().usedDirectMemory(), "chunks left unreleased");
     // the mutations reach the error paths, and not only them
     assertTrue(errors > count / 20 && errors < count * 19 / 20, errors + " errors in " + count);
   }
