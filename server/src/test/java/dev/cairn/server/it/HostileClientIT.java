@@ -84,8 +84,8 @@ class HostileClientIT extends ServerTestBase {
 
   /**
    * The fuzzer's finding: 60 connections that declare a 536870000-byte bulk and send 3 bytes of it. Before the fix
-   * each declaration allocated its full length (30 GB for 60), and the server stopped answering. Now each holds the
-   * first 32 KB piece of its bulk: about 2 MB for all 60, with their connection state. The bound, 64 MB, leaves room
+   * each declaration allocated its full length (30 GB for 60), and the server stopped answering. Now each holds a
+   * first 32 KB chunk for its bulk: about 2 MB for all 60, with their connection state. The bound, 64 MB, leaves room
    * for collector and allocator noise and is still 1/480 of what the declarations would take.
    */
   @Test
@@ -130,7 +130,7 @@ class HostileClientIT extends ServerTestBase {
 
   /**
    * A client that declares the same bulk and trickles 4 MB of it in 4 KB writes: its query buffer is what it sent (at
-   * most twice that allocated, as the buffer doubles), and everyone else is served meanwhile.
+   * most twice that allocated, as its chunks are sized to what came), and everyone else is served meanwhile.
    */
   @Test
   void aSlowSenderHoldsOnlyWhatItSent() throws Exception {
@@ -190,7 +190,10 @@ class HostileClientIT extends ServerTestBase {
     }
   }
 
-  /** A 100 MB value arrives in socket-sized reads; its buffer doubles, so this takes a moment, not minutes. */
+  /**
+   * A 100 MB value arrives in socket-sized reads, half into chunks and half straight into its array: this takes a
+   * moment, where copying what came on every read would take minutes.
+   */
   @Test
   void aHundredMegabyteSetIsServed() throws Exception {
     byte[] value = new byte[100 * (int) MB];
