@@ -30,6 +30,9 @@ import java.net.SocketAddress;
  * server buffer without bound; the output-buffer limits close such clients earlier if configured.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection, RespDecoder.Limits {
+  /** The carried-over input buffer's first size, and the most it keeps once emptied. */
+  private static final int QBUF_INITIAL = 1024;
+  private static final int QBUF_KEEP = 64 * 1024;
   private final Engine engine;
   private ChannelHandlerContext ctx;
   private Session session;
@@ -66,10 +69,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     if (remote.equals(":0")) {
       remote = local; // a Unix socket peer has no name of its own
     }
-    this.in = context.alloc().buffer(1024);
+    this.in = context.alloc().buffer(QBUF_INITIAL);
     this.current = in;
     this.out = context.alloc().directBuffer(1024);
-    this.decoder = new RespDecoder(this);
+    this.decoder = new RespDecoder(this, context.alloc());
     this.session = engine.connect(this, out);
     if (engine.clients().size() > engine.params().maxclients.value) {
       engine.stats().rejectedConnections++;
@@ -91,7 +94,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       engine.stats().netInputBytes += n;
       session.netInputBytes += n;
       if (in.isReadable() || pendingArgs || session.suspended()) {
-        in.writeBytes(data);
+        append(data);
         process(in);
       } else {
         // nothing carried over: decode in place, keep only what is left
@@ -106,6 +109,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       data.release();
     }
     afterProcess();
+  }
+
+  /**
+   * Adds what the socket delivered to the carried-over input, doubling the buffer when it must grow (Netty grows by
+   * 4 MB steps past 4 MB, which copies a big input held while the session is paused quadratically).
+   */
+  private void append(ByteBuf data) {
+    int need = data.readableBytes();
+    if (in.writableBytes() < need) {
+      in.capacity((int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * in.capacity(), (long) in.writerIndex() + need)));
+    }
+    in.writeBytes(data);
   }
 
   /** Decodes and runs commands until the buffer is exhausted, the session is suspended, or the connection closes. */
@@ -146,7 +161,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       closeNow();
       return;
     }
-    if (in.readerIndex() > 64 * 1024 && in.readerIndex() > in.capacity() / 2) {
+    if (!in.isReadable() && in.capacity() > QBUF_KEEP) {
+      // all carried-over input is consumed: give back what a burst made it grow to
+      in.release();
+      in = ctx.alloc().buffer(QBUF_INITIAL);
+      current = in;
+      commandStart = 0;
+    } else if (in.readerIndex() > 64 * 1024 && in.readerIndex() > in.capacity() / 2) {
       in.discardReadBytes();
       commandStart = in.readerIndex();
     }
@@ -216,6 +237,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   }
 
   private void releaseBuffers() {
+    if (decoder != null) {
+      decoder.release();
+    }
     if (in != null && in.refCnt() > 0) {
       in.release();
     }
@@ -308,7 +332,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public long queryBufferFree() {
-    return in.writableBytes();
+    return in.writableBytes() + decoder.partialBulkFree();
   }
 
   @Override
