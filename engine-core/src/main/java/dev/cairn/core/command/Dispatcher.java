@@ -102,7 +102,10 @@ public final class Dispatcher {
       return false;
     }
     execute(s, cmd, a);
-    engine.blocking().serveReadyKeys();
+    // not while a script is paused (an allow-busy command ran meanwhile): its writes are served when it ends, as Redis
+    if (engine.scripting().current() == null) {
+      engine.blocking().serveReadyKeys();
+    }
     return true;
   }
 

@@ -72,8 +72,28 @@ public final class Keyspace {
   public void updateTime() {
     if (!clockFrozen) {
       now = System.currentTimeMillis();
+      clockTicks++;
     }
   }
+
+  /**
+   * The command clock in microseconds (TIME), read from the wall clock once per command clock update and then kept, so
+   * a script or transaction sees one time throughout, as Redis's cached {@code ustime}.
+   */
+  public long nowMicros() {
+    if (microsTick != clockTicks) {
+      java.time.Instant i = java.time.Instant.now();
+      long us = i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
+      // within the command clock's millisecond, so TIME and the expiry clock agree
+      microsNow = Math.max(now * 1000, Math.min(now * 1000 + 999, us));
+      microsTick = clockTicks;
+    }
+    return microsNow;
+  }
+
+  private long clockTicks;
+  private long microsTick = -1;
+  private long microsNow;
 
   /** Freezes the clock (EXEC, scripts) or thaws it. */
   public void freezeClock(boolean frozen) {

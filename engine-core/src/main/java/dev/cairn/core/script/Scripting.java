@@ -145,6 +145,11 @@ public final class Scripting {
     engine.loop().execute(new Runnable() {
       @Override
       public void run() {
+        if (engine.shutdown().stopping()) {
+          // SHUTDOWN NOSAVE while the script was paused: it is abandoned, as Redis exits from inside the script
+          current = null;
+          return;
+        }
         run.sliceStart(System.nanoTime());
         if (!Continuations.run(cont)) {
           engine.loop().execute(this);
@@ -152,6 +157,7 @@ public final class Scripting {
         }
         boolean failed = end(run, hook);
         engine.dispatcher().finishSuspended(failed);
+        engine.blocking().serveReadyKeys();
         caller.resume();
         if (!caller.closing) {
           caller.connection.flush();

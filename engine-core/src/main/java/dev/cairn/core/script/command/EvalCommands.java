@@ -16,6 +16,7 @@ import dev.cairn.core.connection.Session;
 import dev.cairn.core.script.ScriptCache;
 import dev.cairn.core.script.Scripting;
 import dev.cairn.core.script.engine.LuaErrors;
+import dev.cairn.core.script.function.FunctionCommands;
 import dev.cairn.core.script.engine.ScriptRun;
 import dev.cairn.core.server.Help;
 import dev.cairn.core.util.SplitArgs;
@@ -265,7 +266,10 @@ public final class EvalCommands implements CommandFamily {
 
   /** SCRIPT FLUSH [ASYNC|SYNC] */
   static void flush(CommandContext c, Args a) {
-    if (a.size() > 3 || a.size() == 3 && !a.is(2, "async") && !a.is(2, "sync")) {
+    if (a.size() > 3) {
+      throw FunctionCommands.subcommandSyntax(a);
+    }
+    if (a.size() == 3 && !a.is(2, "async") && !a.is(2, "sync")) {
       throw RedisException.err("SCRIPT FLUSH only support SYNC|ASYNC option");
     }
     scripting(c).flushScripts();
