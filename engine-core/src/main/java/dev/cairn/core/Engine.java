@@ -439,23 +439,6 @@ public final class Engine {
     feedMonitors(s, argv, a.size());
   }
 
-  /** Writes a line to the server log at Redis's level (0 debug .. 3 warning) when verbose enough. */
-  public void log(int level, String message) {
-    if (level < 2) {
-      return;
-    }
-    char mark = switch (level) {
-      case 3 -> '#';
-      case 2 -> '*';
-      case 1 -> '-';
-      default -> '.';
-    };
-    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS",
-        java.util.Locale.ROOT);
-    System.out.println(ProcessHandle.current().pid() + ":M " + f.format(java.time.LocalDateTime.now()) + " " + mark
-        + " " + message);
-  }
-
   private void feedMonitors(Session s, byte[][] argv, int argc) {
     java.time.Instant t = java.time.Instant.now();
     byte[] line = MonitorLine.format(t.getEpochSecond() * 1_000_000 + t.getNano() / 1000, s.dbIndex(),

@@ -3,6 +3,7 @@ package dev.cairn.core.script;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
 import dev.cairn.core.connection.Session;
+import dev.cairn.core.log.LogMessage;
 import dev.cairn.core.script.bridge.RedisApi;
 import dev.cairn.core.script.bridge.ScriptClient;
 import dev.cairn.core.script.convert.LuaToReply;
@@ -115,7 +116,10 @@ public final class Scripting {
       }
     };
     boolean done;
-    if (threshold > 0 && Continuations.available() && engine.loop() != null) {
+    // a script replayed from the AOF runs to its end: the loader goes on with the next command right after it
+    run.pausable = threshold > 0 && Continuations.available() && engine.loop() != null
+        && !engine.keyspace().loading();
+    if (run.pausable) {
       Object cont = Continuations.create(body);
       runContinuation(run, cont);
       done = Continuations.run(cont);
@@ -178,11 +182,9 @@ public final class Scripting {
     long now = System.nanoTime();
     if (!run.timedOut && (now - run.startNanos) / 1_000_000 >= threshold) {
       run.timedOut = true;
-      engine.log(3, "Slow script detected: still in execution after " + run.elapsedMillis()
-          + " milliseconds. You can try killing the script using the "
-          + (run.eval ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name + ".");
+      LogMessage.SLOW_SCRIPT.log(run.elapsedMillis(), run.eval ? "SCRIPT KILL" : "FUNCTION KILL", run.name);
     }
-    if (run.timedOut && now - run.sliceStart() >= SLICE_NANOS) {
+    if (run.timedOut && run.pausable && now - run.sliceStart() >= SLICE_NANOS) {
       Continuations.yieldNow();
       if (run.killed) {
         hook.checkSoon();

@@ -87,6 +87,15 @@ public final class Functions {
     return libraries.values();
   }
 
+  /** Every library's code, in load order (an AOF rewrite's base loads them again with FUNCTION LOAD). */
+  public List<byte[]> codes() {
+    List<byte[]> codes = new ArrayList<>(libraries.size());
+    for (FunctionLibrary lib : libraries.values()) {
+      codes.add(lib.code);
+    }
+    return codes;
+  }
+
   public int functionCount() {
     return functions.size();
   }
