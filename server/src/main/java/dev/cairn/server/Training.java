@@ -132,11 +132,6 @@ public final class Training {
       MULTI
       INCR s
       EXEC
-      EVAL "return redis.call('get', KEYS[1])" 1 a
-      SCRIPT FLUSH
-      FUNCTION LOAD "#!lua name=training\\nredis.register_function('f', function(keys, args) return 1 end)"
-      FCALL f 0
-      FUNCTION LIST
       COMMAND COUNT
       DBSIZE
       DEL a b s h l set z st e
