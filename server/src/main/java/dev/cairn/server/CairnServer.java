@@ -54,7 +54,9 @@ public final class CairnServer implements AutoCloseable {
       return t;
     }, io);
     this.engineThread = group.next();
+    StartupTimer.step("event loop");
     this.engine = new Engine(config, params, CoreCommands.families());
+    StartupTimer.step("engine");
   }
 
   /** Starts a server with this configuration; returns once it listens. */
@@ -95,6 +97,7 @@ public final class CairnServer implements AutoCloseable {
       java.util.function.IntConsumer initialized) throws InterruptedException {
     CairnServer s = new CairnServer(config, params);
     s.bind();
+    StartupTimer.step("listening socket");
     try {
       s.engineThread.submit(() -> s.loadStartupModules(modules)).sync();
     } catch (RuntimeException e) {

@@ -27,6 +27,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] argv) throws Exception {
+    StartupTimer.start();
     if (argv.length > 0) {
       Integer status = specialOption(argv, System.out, System.err);
       if (status != null) {
@@ -58,6 +59,7 @@ public final class Main {
       System.exit(1);
       return;
     }
+    StartupTimer.step("configuration");
     LogBridges.captureJavaLogging();
     process.loglevel.listen(Log::setLevel);
     if (process.syslogEnabled.value) {
@@ -75,9 +77,11 @@ public final class Main {
       LogMessage.CONFIG_LOADED.log();
     }
 
+    StartupTimer.step("log set-up");
     CairnServer server;
     try {
       server = CairnServer.start(config, params, java.util.List.of(), port -> {
+        StartupTimer.step("modules");
         String pidfile = process.effectivePidfile();
         if (pidfile != null) {
           writePidfile(Shutdown.resolve(params.dir.value, pidfile));
@@ -105,12 +109,14 @@ public final class Main {
       System.exit(1);
       return;
     }
+    StartupTimer.step("dataset load");
     LogMessage.READY.log("tcp");
     if (!config.find("unixsocket").get().isEmpty()) {
       LogMessage.READY.log("unix");
     }
     onSignal("TERM", server);
     onSignal("INT", server);
+    StartupTimer.log();
     server.awaitStop();
     System.exit(0);
   }

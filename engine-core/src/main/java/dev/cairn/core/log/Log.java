@@ -6,9 +6,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
 import java.util.Locale;
+import java.util.TimeZone;
 import java.util.function.IntSupplier;
 
 /**
@@ -47,7 +47,8 @@ public final class Log {
     void send(Level level, String message);
   }
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ROOT);
+  private static final String[] MONTHS =
+      {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   private static final long PID = ProcessHandle.current().pid();
 
   private static volatile Level level = Level.NOTICE;
@@ -121,12 +122,36 @@ public final class Log {
     if (message.length() > MAX_LEN - 1) {
       message = message.substring(0, MAX_LEN - 1);
     }
-    write(PID + ":" + (char) role.getAsInt() + " " + TIME.format(Instant.now().atZone(ZoneId.systemDefault())) + " "
-        + l.mark + " " + message + "\n");
+    write(PID + ":" + (char) role.getAsInt() + " " + time(System.currentTimeMillis()) + " " + l.mark + " " + message
+        + "\n");
     SyslogSink s = syslog;
     if (s != null) {
       s.send(l, message);
     }
+  }
+
+  /**
+   * Local time as Redis writes it ({@code 04 Dec 2026 21:05:48.986}, strftime's {@code %d %b %Y %H:%M:%S} and the
+   * milliseconds). Formatted by hand: a DateTimeFormatter and java.time's zone rules cost the first log line of every
+   * start tens of milliseconds (locale data, the time-zone database read twice).
+   */
+  static String time(long millis) {
+    long local = millis + TimeZone.getDefault().getOffset(millis);
+    long day = Math.floorDiv(local, 86_400_000L);
+    int ms = (int) Math.floorMod(local, 86_400_000L);
+    LocalDate d = LocalDate.ofEpochDay(day);
+    StringBuilder b = new StringBuilder(24);
+    two(b, d.getDayOfMonth()).append(' ').append(MONTHS[d.getMonthValue() - 1]).append(' ').append(d.getYear())
+        .append(' ');
+    two(b, ms / 3_600_000).append(':');
+    two(b, ms / 60_000 % 60).append(':');
+    two(b, ms / 1000 % 60).append('.');
+    int frac = ms % 1000;
+    return b.append(frac < 100 ? (frac < 10 ? "00" : "0") : "").append(frac).toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int n) {
+    return b.append(n < 10 ? "0" : "").append(n);
   }
 
   /** Writes text as it is, without the line prefix (the start-up logo). */

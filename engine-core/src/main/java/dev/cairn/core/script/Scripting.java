@@ -37,7 +37,8 @@ public final class Scripting {
 
   private final Engine engine;
   private final ScriptClient client;
-  private final LuaSandbox evalSandbox;
+  /** EVAL's Lua world, made by the first script (building one is a good part of a bare server's start-up). */
+  private LuaSandbox evalSandbox;
   private final ScriptCache cache = new ScriptCache();
   private final Functions functions;
   private ScriptRun current;
@@ -48,7 +49,6 @@ public final class Scripting {
   public Scripting(Engine engine) {
     this.engine = engine;
     this.client = new ScriptClient(engine);
-    this.evalSandbox = new LuaSandbox(RedisApi.runtimeApi(this));
     this.functions = new Functions(this);
   }
 
@@ -69,6 +69,9 @@ public final class Scripting {
   }
 
   public LuaSandbox evalSandbox() {
+    if (evalSandbox == null) {
+      evalSandbox = new LuaSandbox(RedisApi.runtimeApi(this));
+    }
     return evalSandbox;
   }
 

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.TimeZone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,5 +85,28 @@ class LogTest {
     Log.configure("notice", f.toString());
     Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format("SIGTERM"));
     assertTrue(lines(f).get(0).matches("\\d+:signal-handler \\(\\d+\\) Received SIGTERM scheduling shutdown\\.\\.\\."));
+  }
+
+  /** The hand-made time stamp is strftime's "%d %b %Y %H:%M:%S.ms" in the local zone, daylight saving included. */
+  @Test
+  void timeStampMatchesAFormatterInEveryZone() {
+    long seed = System.nanoTime();
+    System.out.println("LogTest.timeStamp seed " + seed);
+    Random r = new Random(seed);
+    TimeZone saved = TimeZone.getDefault();
+    DateTimeFormatter f = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ROOT);
+    try {
+      String[] zones = {"UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati"};
+      for (String zone : zones) {
+        TimeZone.setDefault(TimeZone.getTimeZone(zone));
+        for (int i = 0; i < 2000; i++) {
+          long millis = i == 0 ? 0 : (r.nextLong() & Long.MAX_VALUE) % 4_102_444_800_000L; // 1970 to 2100
+          assertEquals(f.format(Instant.ofEpochMilli(millis).atZone(ZoneId.of(zone))), Log.time(millis),
+              zone + " " + millis);
+        }
+      }
+    } finally {
+      TimeZone.setDefault(saved);
+    }
   }
 }

@@ -41,9 +41,10 @@ public final class Functions {
   static final long LOAD_TIMEOUT_MS = 500;
 
   private final Scripting scripting;
-  private final LuaSandbox sandbox;
-  private final LuaTable runtimeGlobals;
-  private final LuaTable loadGlobals;
+  /** The Lua world, made on first use: building one costs start-up time a server without functions never needs. */
+  private LuaSandbox sandbox;
+  private LuaTable runtimeGlobals;
+  private LuaTable loadGlobals;
   private final Map<String, FunctionLibrary> libraries = new LinkedHashMap<>();
   private final Map<String, FunctionLibrary.Function> functions = new LinkedHashMap<>();
   /** The library being loaded, which {@code redis.register_function} adds to; null outside FUNCTION LOAD. */
@@ -51,6 +52,9 @@ public final class Functions {
 
   public Functions(Scripting scripting) {
     this.scripting = scripting;
+  }
+
+  private void makeWorld() {
     this.sandbox = new LuaSandbox(RedisApi.runtimeApi(scripting));
     this.runtimeGlobals = sandbox.globals();
     LuaTable api = new LuaTable();
@@ -70,6 +74,9 @@ public final class Functions {
   }
 
   public LuaSandbox sandbox() {
+    if (sandbox == null) {
+      makeWorld();
+    }
     return sandbox;
   }
 
@@ -162,6 +169,7 @@ public final class Functions {
     String name = metadata(code);
     int nl = indexOf(code, (byte) '\n');
     LuaFunction chunk;
+    LuaSandbox sandbox = sandbox();
     try {
       chunk = sandbox.compile(code, nl, code.length - nl, "@user_function");
     } catch (LuaError e) {
