@@ -52,6 +52,12 @@ public final class Engine {
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
+  private final dev.cairn.core.multi.Transactions transactions;
+  private final dev.cairn.core.pubsub.PubSub pubsub = new dev.cairn.core.pubsub.PubSub();
+  private final dev.cairn.core.tracking.Tracking tracking;
+  /** Clients with output produced outside their own commands, flushed at the end of the event-loop batch. */
+  private final List<Session> toFlush = new ArrayList<>();
+  private boolean batchEndScheduled;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
   private final Map<Long, Session> clients = new LinkedHashMap<>();
@@ -93,6 +99,10 @@ public final class Engine {
         () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
         dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    // WATCH before tracking, as Redis's signalModifiedKey touches watched keys first
+    this.transactions = new dev.cairn.core.multi.Transactions(this);
+    this.tracking = new dev.cairn.core.tracking.Tracking(this);
+    events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
     keyspace.setExpiryListener(this::keyExpired);
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
@@ -114,7 +124,7 @@ public final class Engine {
    */
   private void keyExpired(Db db, byte[] key) {
     events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
-    events.keyModified(db.id(), key);
+    events.keyModifiedByServer(db.id(), key);
     propagation.emit(db.id(), new byte[][] {DEL, key});
   }
 
@@ -186,6 +196,58 @@ public final class Engine {
     return blocking;
   }
 
+  /** MULTI/EXEC and WATCH. */
+  public dev.cairn.core.multi.Transactions transactions() {
+    return transactions;
+  }
+
+  /** Pub/sub subscriptions and publishing (keyspace notifications publish through it too). */
+  public dev.cairn.core.pubsub.PubSub pubsub() {
+    return pubsub;
+  }
+
+  /** Client-side caching (CLIENT TRACKING). */
+  public dev.cairn.core.tracking.Tracking tracking() {
+    return tracking;
+  }
+
+  /**
+   * Flushes {@code s}'s output at the end of the event-loop batch: messages published to it, invalidations. Many such
+   * writes in one batch (a burst of PUBLISH) then leave in one socket write.
+   */
+  public void flushLater(Session s) {
+    if (!s.flushQueued) {
+      s.flushQueued = true;
+      toFlush.add(s);
+      scheduleBatchEnd();
+    }
+  }
+
+  /** Asks for {@link #batchEnd} to run once the engine thread has handled the I/O it is handling now. */
+  public void scheduleBatchEnd() {
+    if (!batchEndScheduled && loop != null) {
+      batchEndScheduled = true;
+      loop.execute(this::batchEnd);
+    }
+  }
+
+  /**
+   * The end of an event-loop batch (Redis's beforeSleep): broadcasts the BCAST invalidations collected, then writes the
+   * output of every client that got some outside its own commands. Tests without an event loop call it themselves.
+   */
+  public void batchEnd() {
+    batchEndScheduled = false;
+    tracking.broadcast();
+    for (int i = 0; i < toFlush.size(); i++) {
+      Session s = toFlush.get(i);
+      s.flushQueued = false;
+      if (!s.closing) {
+        s.connection.flush();
+      }
+    }
+    toFlush.clear();
+  }
+
   public EngineLoop loop() {
     return loop;
   }
@@ -222,6 +284,8 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    // the table may be over a limit lowered by CONFIG SET while no command runs
+    tracking.limitUsedSlots();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
@@ -265,6 +329,14 @@ public final class Engine {
     monitors.remove(s);
     pauses.remove(s);
     blocking.disconnected(s);
+    releaseClientState(s);
+  }
+
+  /** Drops what a client holds in shared structures: its transaction and watched keys, subscriptions, tracking. */
+  public void releaseClientState(Session s) {
+    transactions.discard(s);
+    pubsub.unsubscribeAll(s);
+    tracking.disable(s);
   }
 
   public Collection<Session> clients() {

@@ -70,6 +70,8 @@ public final class DatabaseCommands implements CommandFamily {
   static void flushdb(CommandContext c, Args a) {
     checkFlushMode(a);
     serverEvent(c, ServerEvent.Kind.FLUSH_START, c.db().id(), -1);
+    // watchers and trackers are told while the keys are still there (a watched key that did not exist is untouched)
+    ((Session) c).engine.events().beforeFlush(c.db().id());
     c.addDirty(((Db) c.db()).flush());
     serverEvent(c, ServerEvent.Kind.FLUSH_END, c.db().id(), -1);
     c.reply().ok();
@@ -79,6 +81,7 @@ public final class DatabaseCommands implements CommandFamily {
   static void flushall(CommandContext c, Args a) {
     checkFlushMode(a);
     serverEvent(c, ServerEvent.Kind.FLUSH_START, -1, -1);
+    ((Session) c).engine.events().beforeFlush(-1);
     long n = 0;
     for (int i = 0; i < c.databases(); i++) {
       n += ((Db) c.db(i)).flush();
@@ -109,6 +112,7 @@ public final class DatabaseCommands implements CommandFamily {
       throw Errors.DB_INDEX_OUT_OF_RANGE;
     }
     if (first != second) {
+      ((Session) c).engine.events().beforeSwap(first, second);
       ((Db) c.db(first)).swapWith((Db) c.db(second));
       // clients blocked on keys of either database may now find data there
       ((dev.cairn.core.connection.Session) c).engine.blocking().databasesSwapped(first, second);
