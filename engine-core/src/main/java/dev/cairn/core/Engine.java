@@ -104,6 +104,8 @@ public final class Engine {
     this.tracking = new dev.cairn.core.tracking.Tracking(this);
     events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
     keyspace.setExpiryListener(this::keyExpired);
+    keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
+    keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
