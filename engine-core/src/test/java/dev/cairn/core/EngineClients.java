@@ -108,8 +108,11 @@ public final class EngineClients {
     return sb.toString();
   }
 
-  /** A connection with no network behind it: every method answers a neutral value. */
-  private static Connection noConnection() {
+  /**
+   * A connection with no network behind it: every method answers a neutral value (a proxy, so that methods added to
+   * the interface later need nothing here).
+   */
+  public static Connection noConnection() {
     return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           switch (method.getName()) {

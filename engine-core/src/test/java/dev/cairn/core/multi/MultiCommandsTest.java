@@ -27,8 +27,17 @@ class MultiCommandsTest {
     other = clients.connect();
   }
 
+  private static final String PONG_ARRAY = "*1\r\n+PONG\r\n";
+
   private String run(String... args) {
     return clients.run(c, args);
+  }
+
+  /** MULTI, PING, EXEC: the EXEC reply ({@link #PONG_ARRAY} if it ran, a null array if a watched key changed). */
+  private String pingTransaction() {
+    run("MULTI");
+    run("PING");
+    return run("EXEC");
   }
 
   @Test
@@ -136,9 +145,7 @@ class MultiCommandsTest {
     run("SET", "x", "30");
     assertEquals(OK, run("WATCH", "a", "b", "x", "k", "z"));
     clients.run(other, "SET", "x", "40");
-    run("MULTI");
-    run("PING");
-    assertEquals(NULL_ARRAY, run("EXEC"));
+    assertEquals(NULL_ARRAY, pingTransaction());
   }
 
   @Test
@@ -147,9 +154,7 @@ class MultiCommandsTest {
     run("WATCH", "x", "y", "z");
     run("WATCH", "k");
     clients.run(other, "SET", "unrelated", "1");
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"));
+    assertEquals(PONG_ARRAY, pingTransaction());
   }
 
   @Test
@@ -159,28 +164,20 @@ class MultiCommandsTest {
     run("WATCH", "x");
     clients.run(other, "SELECT", "1");
     clients.run(other, "SET", "x", "10");
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"));
+    assertEquals(PONG_ARRAY, pingTransaction());
   }
 
   @Test
   void afterExecOrUnwatchKeysAreNoLongerWatched() {
     run("SET", "x", "30");
     run("WATCH", "x");
-    run("MULTI");
-    run("PING");
-    run("EXEC");
+    pingTransaction();
     run("SET", "x", "40");
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"), "After successful EXEC key is no longer watched");
+    assertEquals(PONG_ARRAY, pingTransaction(), "After successful EXEC key is no longer watched");
     run("WATCH", "x");
     run("SET", "x", "50");
     assertEquals(OK, run("UNWATCH"));
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"), "It is possible to UNWATCH");
+    assertEquals(PONG_ARRAY, pingTransaction(), "It is possible to UNWATCH");
   }
 
   @Test
@@ -221,17 +218,13 @@ class MultiCommandsTest {
     clients.run(other, "FLUSHALL");
     clients.run(other, "FLUSHDB");
     clients.run(other, "SWAPDB", "0", "1");
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"));
+    assertEquals(PONG_ARRAY, pingTransaction());
     // SWAPDB is able to touch the watched keys that do not exist (the other database has one)
     clients.run(other, "SELECT", "1");
     clients.run(other, "SET", "x", "30");
     run("WATCH", "x");
     clients.run(other, "SWAPDB", "0", "1");
-    run("MULTI");
-    run("PING");
-    assertEquals(NULL_ARRAY, run("EXEC"));
+    assertEquals(NULL_ARRAY, pingTransaction());
   }
 
   @Test
@@ -269,25 +262,19 @@ class MultiCommandsTest {
     run("SET", "x", "foo", "PX", "1");
     Thread.sleep(5);
     run("WATCH", "x");
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"));
+    assertEquals(PONG_ARRAY, pingTransaction());
     // Delete WATCHed stale keys should not fail EXEC
     run("SET", "x", "foo", "PX", "1");
     Thread.sleep(5);
     run("WATCH", "x");
     assertEquals(integer(0), run("EXISTS", "x"));
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"));
+    assertEquals(PONG_ARRAY, pingTransaction());
     // FLUSHDB while watching stale keys should not fail EXEC
     run("SET", "x", "foo", "PX", "1");
     Thread.sleep(5);
     run("WATCH", "x");
     run("FLUSHDB");
-    run("MULTI");
-    run("PING");
-    assertEquals("*1\r\n+PONG\r\n", run("EXEC"));
+    assertEquals(PONG_ARRAY, pingTransaction());
   }
 
   @Test
