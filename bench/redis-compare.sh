@@ -3,7 +3,8 @@
 # Redis, ...) so that noise from other load falls on both alike, and prints the ratio Cairn/Redis per test and
 # pipelining level (median of the rounds).
 #
-# usage: bench/redis-compare.sh [TESTS] ; env: ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000
+# With EVALSHA=1 it also measures EVALSHA of a small script (an INCR of a random key) as a custom command line.
+# usage: bench/redis-compare.sh [TESTS] ; env: EVALSHA=1 ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000
 #        CAIRN_PORT=7500 REDIS_PORT=7501
 # Needs: redis-server and redis-benchmark (apt-get install -y redis-server redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
@@ -44,11 +45,24 @@ for port in "$CAIRN_PORT" "$REDIS_PORT"; do
   done
 done
 
+SCRIPT="return redis.call('incr', KEYS[1])"
+if [ -n "${EVALSHA:-}" ]; then
+  for port in "$CAIRN_PORT" "$REDIS_PORT"; do sha=$(redis-cli -p "$port" script load "$SCRIPT"); done
+  for port in "$CAIRN_PORT" "$REDIS_PORT"; do # the JIT warms up the script path too
+    redis-benchmark -p "$port" -n $((REQUESTS * 5)) -c "$CLIENTS" -P 16 -r "$KEYSPACE" -q \
+      EVALSHA "$sha" 1 key:__rand_int__ >/dev/null 2>&1
+  done
+fi
+
 run() { # port pipeline -> lines "TEST rps"; pipelined runs send more requests so that each lasts long enough to measure
   local n=$REQUESTS
   [ "$2" -gt 1 ] && n=$((REQUESTS * $2 / 2))
   redis-benchmark -p "$1" -t "$TESTS" -n "$n" -c "$CLIENTS" -P "$2" -r "$KEYSPACE" --csv 2>/dev/null |
     awk -F'","' 'NR>1 {gsub(/"/,"",$1); gsub(/"/,"",$2); print $1, $2}'
+  if [ -n "${EVALSHA:-}" ]; then
+    redis-benchmark -p "$1" -n "$n" -c "$CLIENTS" -P "$2" -r "$KEYSPACE" --csv EVALSHA "$sha" 1 key:__rand_int__ \
+      2>/dev/null | awk -F'","' 'NR>1 {gsub(/"/,"",$2); print "EVALSHA(incr)", $2}'
+  fi
 }
 
 for p in $PIPELINES; do

@@ -14,7 +14,6 @@ import dev.cairn.core.generic.ScanCommands;
 import dev.cairn.core.sort.SortCommands;
 import dev.cairn.core.server.CommandCommands;
 import dev.cairn.core.server.DebugCommands;
-import dev.cairn.core.server.FunctionCommands;
 import dev.cairn.core.server.LatencyCommands;
 import dev.cairn.core.server.LolwutCommand;
 import dev.cairn.core.server.MemoryCommands;
@@ -64,7 +63,8 @@ public final class CoreCommands {
         new ZSetCommands(),
         new ConfigCommands(),
         new DebugCommands(),
-        new FunctionCommands(),
+        new dev.cairn.core.script.function.FunctionCommands(),
+        new dev.cairn.core.script.command.EvalCommands(),
         new ServerCommands(),
         new CommandCommands(),
         new SlowlogCommands(),

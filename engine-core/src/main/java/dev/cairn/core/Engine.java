@@ -58,6 +58,7 @@ public final class Engine {
   /** Clients with output produced outside their own commands, flushed at the end of the event-loop batch. */
   private final List<Session> toFlush = new ArrayList<>();
   private boolean batchEndScheduled;
+  private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
   private final Map<Long, Session> clients = new LinkedHashMap<>();
@@ -103,6 +104,7 @@ public final class Engine {
     this.transactions = new dev.cairn.core.multi.Transactions(this);
     this.tracking = new dev.cairn.core.tracking.Tracking(this);
     events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
+    this.scripting = new dev.cairn.core.script.Scripting(this);
     keyspace.setExpiryListener(this::keyExpired);
     keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
     keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
@@ -194,6 +196,11 @@ public final class Engine {
     return pauses;
   }
 
+  /** EVAL scripts, function libraries, and the script running now. */
+  public dev.cairn.core.script.Scripting scripting() {
+    return scripting;
+  }
+
   public dev.cairn.core.blocking.Blocking blocking() {
     return blocking;
   }
@@ -273,7 +280,8 @@ public final class Engine {
 
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
-    if (cronPaused) {
+    // a paused busy script keeps the dataset as it left it: no expiry until it ends, as Redis runs no cron meanwhile
+    if (cronPaused || scripting.busy()) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -401,6 +409,35 @@ public final class Engine {
       }
     }
     return copy;
+  }
+
+  /** Feeds a command to MONITOR clients now (EVAL does it itself, so that it shows before its script's commands). */
+  public void feedMonitors(Session s, Args a) {
+    if (monitors.isEmpty()) {
+      return;
+    }
+    byte[][] argv = a.array();
+    if (s.redactedArgs() != 0) {
+      argv = redacted(a, s.redactedArgs());
+    }
+    feedMonitors(s, argv, a.size());
+  }
+
+  /** Writes a line to the server log at Redis's level (0 debug .. 3 warning) when verbose enough. */
+  public void log(int level, String message) {
+    if (level < 2) {
+      return;
+    }
+    char mark = switch (level) {
+      case 3 -> '#';
+      case 2 -> '*';
+      case 1 -> '-';
+      default -> '.';
+    };
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS",
+        java.util.Locale.ROOT);
+    System.out.println(ProcessHandle.current().pid() + ":M " + f.format(java.time.LocalDateTime.now()) + " " + mark
+        + " " + message);
   }
 
   private void feedMonitors(Session s, byte[][] argv, int argc) {

@@ -11,22 +11,26 @@ import java.util.List;
  *
  * <p>Effects are grouped by <b>execution unit</b>, as Redis 7 does: a top-level command, an EXEC, a script, a blocked
  * command served again. While a unit is open, effects are held; when it closes, a unit with one effect emits it alone,
- * and a unit with more emits them between {@code MULTI} and {@code EXEC} (database -1), so that consumers apply the
- * unit atomically. A transaction or a script therefore propagates as its effects, not as the commands the client
- * sent, and a lazily expired key's DEL travels in the same transaction as the write that found it expired. Effects
- * emitted outside any unit (the active expiry cycle, module background work) leave one by one.
+ * and a unit with more emits them between {@code MULTI} and {@code EXEC} (database -1: the wrapper needs no SELECT), so
+ * that consumers apply the unit atomically. A transaction or a script therefore propagates as its effects, not as the
+ * commands the client sent, and a lazily expired key's DEL travels in the same transaction as the write that found it
+ * expired. Effects emitted outside any unit (the active expiry cycle) leave one by one.
+ *
+ * <p>Each effect carries its targets (AOF, replicas): PUBLISH goes to replicas only, and a script's
+ * {@code redis.set_repl} can keep its writes from one or both.
  */
 public final class Propagation {
+  public static final int TARGET_AOF = 1;
+  public static final int TARGET_REPLICAS = 2;
+  public static final int TARGET_ALL = TARGET_AOF | TARGET_REPLICAS;
+
   /** Consumes effects in order, on the engine thread; {@code dbIndex} -1 marks the MULTI/EXEC wrapper of a unit. */
   public interface Listener {
     void effect(int dbIndex, byte[][] command);
 
-    /**
-     * An effect only replicas need: a PUBLISH, which changes no data but reaches the replicas' subscribers. The AOF
-     * skips these, as Redis's does; by default it is taken as any other effect.
-     */
-    default void replicaOnlyEffect(int dbIndex, byte[][] command) {
-      effect(dbIndex, command);
+    /** Which effects this listener takes: {@link #TARGET_AOF}, {@link #TARGET_REPLICAS} or both. */
+    default int targets() {
+      return TARGET_ALL;
     }
   }
 
@@ -36,13 +40,15 @@ public final class Propagation {
   private final List<Listener> listeners = new ArrayList<>();
   /** Depth of open execution units. */
   private int depth;
-  /** Effects held in the open unit: their databases and commands. */
+  /** Effects held in the open unit: their databases, targets and commands. */
   private int[] pendingDb = new int[8];
-  private boolean[] pendingReplicasOnly = new boolean[8];
+  private int[] pendingTargets = new int[8];
   private byte[][][] pending = new byte[8][][];
   private int pendingCount;
   /** Set for the running unit when it must not be wrapped (SCAN, RANDOMKEY: Redis's touches-arbitrary-keys). */
   private boolean noWrap;
+  /** Targets of what is emitted now (a script's {@code redis.set_repl}); reset when the outermost unit ends. */
+  private int targets = TARGET_ALL;
 
   public void addListener(Listener l) {
     listeners.add(l);
@@ -54,6 +60,11 @@ public final class Propagation {
 
   public boolean hasListeners() {
     return !listeners.isEmpty();
+  }
+
+  /** Sets where the effects emitted from now on go; a script's {@code redis.set_repl}. Reset by {@link #exitUnit}. */
+  public void setTargets(int targets) {
+    this.targets = targets;
   }
 
   /** Opens an execution unit (they nest; only the outermost one emits). */
@@ -76,9 +87,10 @@ public final class Propagation {
 
   /** Closes an execution unit; closing the outermost emits what it held. */
   public void exitUnit() {
-    if (--depth > 0) {
+    if (depth == 0 || --depth > 0) {
       return;
     }
+    targets = TARGET_ALL;
     int n = pendingCount;
     boolean wrap = n > 1 && !noWrap;
     noWrap = false;
@@ -86,48 +98,52 @@ public final class Propagation {
       return;
     }
     pendingCount = 0;
+    int all = 0;
+    for (int i = 0; i < n; i++) {
+      all |= pendingTargets[i];
+    }
     if (wrap) {
-      send(-1, MULTI, false);
+      send(-1, MULTI, all);
     }
     for (int i = 0; i < n; i++) {
-      send(pendingDb[i], pending[i], pendingReplicasOnly[i]);
+      send(pendingDb[i], pending[i], pendingTargets[i]);
       pending[i] = null;
     }
     if (wrap) {
-      send(-1, EXEC, false);
+      send(-1, EXEC, all);
     }
   }
 
   /** Emits one effect now, or holds it until the open unit closes. */
   public void emit(int dbIndex, byte[][] command) {
-    emit(dbIndex, command, false);
+    emit(dbIndex, command, TARGET_ALL);
   }
 
-  /** Emits one effect; {@code replicasOnly} for one the AOF does not keep (PUBLISH). */
-  public void emit(int dbIndex, byte[][] command, boolean replicasOnly) {
-    if (listeners.isEmpty()) {
+  /** Emits one effect to {@code only} of the targets (PUBLISH: {@link #TARGET_REPLICAS}). */
+  public void emit(int dbIndex, byte[][] command, int only) {
+    int to = targets & only;
+    if (listeners.isEmpty() || to == 0) {
       return;
     }
     if (depth == 0) {
-      send(dbIndex, command, replicasOnly);
+      send(dbIndex, command, to);
       return;
     }
     if (pendingCount == pending.length) {
       pending = java.util.Arrays.copyOf(pending, pendingCount * 2);
       pendingDb = java.util.Arrays.copyOf(pendingDb, pendingCount * 2);
-      pendingReplicasOnly = java.util.Arrays.copyOf(pendingReplicasOnly, pendingCount * 2);
+      pendingTargets = java.util.Arrays.copyOf(pendingTargets, pendingCount * 2);
     }
     pendingDb[pendingCount] = dbIndex;
-    pendingReplicasOnly[pendingCount] = replicasOnly;
+    pendingTargets[pendingCount] = to;
     pending[pendingCount++] = command;
   }
 
-  private void send(int dbIndex, byte[][] command, boolean replicasOnly) {
+  private void send(int dbIndex, byte[][] command, int to) {
     for (int i = 0; i < listeners.size(); i++) {
-      if (replicasOnly) {
-        listeners.get(i).replicaOnlyEffect(dbIndex, command);
-      } else {
-        listeners.get(i).effect(dbIndex, command);
+      Listener l = listeners.get(i);
+      if ((l.targets() & to) != 0) {
+        l.effect(dbIndex, command);
       }
     }
   }

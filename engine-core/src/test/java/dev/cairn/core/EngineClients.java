@@ -20,8 +20,10 @@ import java.util.List;
  */
 public final class EngineClients {
   public final Engine engine;
-  /** Propagated effects as {@code db cmd args...}. */
+  /** Effects propagated to the AOF, as {@code db cmd args...}. */
   public final List<String> propagated = new ArrayList<>();
+  /** Effects propagated to replicas (the AOF's, and PUBLISH). */
+  public final List<String> replicated = new ArrayList<>();
   private final List<ByteBuf> outputs = new ArrayList<>();
   private final List<Session> sessions = new ArrayList<>();
 
@@ -35,8 +37,19 @@ public final class EngineClients {
       }
 
       @Override
-      public void replicaOnlyEffect(int dbIndex, byte[][] command) {
-        propagated.add("replicas: " + format(dbIndex, command));
+      public int targets() {
+        return Propagation.TARGET_AOF;
+      }
+    });
+    engine.propagation().addListener(new Propagation.Listener() {
+      @Override
+      public void effect(int dbIndex, byte[][] command) {
+        replicated.add(format(dbIndex, command));
+      }
+
+      @Override
+      public int targets() {
+        return Propagation.TARGET_REPLICAS;
       }
     });
   }

@@ -60,6 +60,19 @@ public final class CairnServer implements AutoCloseable {
     return start(config, params, List.of());
   }
 
+  /** A listening socket could not be opened (the port is taken, or the address is not this host's). */
+  public static final class ListenFailure extends IllegalStateException {
+    public final int port;
+
+    public final String host;
+
+    ListenFailure(int port, String host, Exception cause) {
+      super(cause.getMessage(), cause);
+      this.port = port;
+      this.host = host;
+    }
+  }
+
   /** A module given as an instance, with its load arguments. */
   public record ModuleInstance(dev.cairn.api.Module module, List<String> args) { }
 
@@ -140,8 +153,7 @@ public final class CairnServer implements AutoCloseable {
       } catch (Exception e) {
         if (!optional) {
           close();
-          throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port + ": "
-              + e.getMessage(), e);
+          throw new ListenFailure(port, host, e);
         }
       }
     }
@@ -175,7 +187,8 @@ public final class CairnServer implements AutoCloseable {
         if (addr.startsWith("-")) {
           continue; // optional address, as at startup
         }
-        System.err.println("Failed listening on port " + port + " (" + host + "): " + e.getMessage());
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING,
+            "Failed listening on port " + port + " (" + host + "): " + e.getMessage());
         throw new dev.cairn.core.config.ConfigException("Unable to listen on this port. Check server logs.");
       }
       addresses.add(a);

@@ -1,10 +1,18 @@
 package dev.cairn.server;
 
+import dev.cairn.core.Engine;
 import dev.cairn.core.config.Config;
 import dev.cairn.core.config.ConfigFile;
 import dev.cairn.core.config.ServerParams;
+import dev.cairn.core.log.Log;
+import dev.cairn.core.log.LogBridges;
+import dev.cairn.core.log.LogMessage;
+import java.io.IOException;
 
-/** {@code cairn-server [/path/to/cairn.conf] [--port 7000 --save "" ...]}: starts Cairn as redis-server would. */
+/**
+ * {@code cairn-server [/path/to/cairn.conf] [--port 7000 --save "" ...]}: starts Cairn as redis-server would, with its
+ * start-up sequence and log lines (Redis's test suite and tooling wait for them).
+ */
 public final class Main {
   private Main() {}
 
@@ -18,17 +26,73 @@ public final class Main {
       System.exit(1);
       return;
     }
-    CairnServer server;
     try {
-      server = CairnServer.start(config, params);
-    } catch (IllegalStateException e) {
-      System.err.println(e.getMessage());
+      Log.configure(config.find("loglevel").get(), params.process.logfile.value);
+    } catch (IOException e) {
+      System.err.println("Can't open the log file: " + e.getMessage());
       System.exit(1);
       return;
     }
-    System.out.println("Cairn " + dev.cairn.core.Engine.CAIRN_VERSION + " (Redis " + dev.cairn.core.Engine.REDIS_VERSION
-        + " compatible) ready to accept connections on port " + server.port());
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cairn-signal"));
+    LogBridges.captureJavaLogging();
+    params.process.loglevel.listen(Log::setLevel);
+
+    LogMessage.STARTING.log();
+    LogMessage.VERSION.log(Engine.REDIS_VERSION, Log.pid(), Engine.CAIRN_VERSION, Runtime.version().feature());
+    if (argv.length == 0) {
+      LogMessage.NO_CONFIG_FILE.log("cairn-server");
+    } else {
+      LogMessage.CONFIG_LOADED.log();
+    }
+
+    CairnServer server;
+    try {
+      server = CairnServer.start(config, params);
+    } catch (CairnServer.ListenFailure e) {
+      LogMessage.LISTEN_SOCKET_FAILED.log(e.host, e.port, e.getMessage());
+      LogMessage.FAILED_LISTENING.log(e.port, "tcp");
+      System.exit(1);
+      return;
+    } catch (IllegalStateException e) {
+      Log.log(Log.Level.WARNING, e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Log.setRole(() -> 'M');
+    boolean showLogo = params.process.alwaysShowLogo.value
+        || params.process.logfile.value.isEmpty() && !params.process.syslogEnabled.value && System.console() != null;
+    if (showLogo) {
+      Log.raw(Log.Level.NOTICE, Logo.text("standalone", server.port(), Log.pid()));
+    } else {
+      LogMessage.RUNNING_MODE.log("standalone", server.port());
+    }
+    LogMessage.SERVER_INITIALIZED.log();
+    LogMessage.READY.log("tcp");
+    onSignal("TERM", server);
+    onSignal("INT", server);
     server.awaitStop();
+    LogMessage.READY_TO_EXIT.log("Redis");
+    System.exit(0);
+  }
+
+  private static volatile boolean shutdownRequested;
+
+  /**
+   * SIGTERM and SIGINT shut the server down from the engine thread, as Redis does from its cron; a second SIGINT while
+   * that is under way exits at once.
+   */
+  @SuppressWarnings("sunapi")
+  private static void onSignal(String name, CairnServer server) {
+    sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+      if (shutdownRequested && name.equals("INT")) {
+        Log.fromSignalHandler(LogMessage.SIGNAL_INSIST.format());
+        Runtime.getRuntime().halt(1);
+      }
+      shutdownRequested = true;
+      Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format("SIG" + name));
+      server.engine().loop().execute(() -> {
+        LogMessage.USER_REQUESTED_SHUTDOWN.log();
+        server.engine().shutdown();
+      });
+    });
   }
 }

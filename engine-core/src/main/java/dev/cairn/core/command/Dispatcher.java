@@ -5,6 +5,7 @@ import dev.cairn.api.command.Flag;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
+import dev.cairn.core.Propagation;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.multi.Transactions;
 import dev.cairn.core.resp.RespWriter;
@@ -141,6 +142,11 @@ public final class Dispatcher {
           + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
       return cmd;
     }
+    // a script past busy-reply-threshold is paused between slices: only commands flagged allow-busy may run
+    if (engine.scripting().busy() && !cmd.spec.has(Flag.ALLOW_BUSY)) {
+      reject(s, cmd, a, engine.scripting().busyError());
+      return cmd;
+    }
     resolveControlCommands();
     boolean isExec = cmd == exec;
     boolean mayReplicate = cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
@@ -185,7 +191,9 @@ public final class Dispatcher {
   private void unit(Session s, Command cmd, Args a) {
     Session outer = executing;
     executing = s;
-    engine.keyspace().updateTime();
+    if (!engine.scripting().busy()) {
+      engine.keyspace().updateTime(); // a paused busy script keeps its clock while others get BUSY replies
+    }
     engine.propagation().enterUnit();
     if (cmd == scan || cmd == randomkey) {
       // they may expire any number of keys: run on their own, each DEL goes out alone (Redis's touches-arbitrary-keys)
@@ -244,8 +252,10 @@ public final class Dispatcher {
     int replacementBase = replacementCount;
     boolean preventedBefore = propagationPrevented;
     boolean forcedBefore = propagationForced;
+    boolean failBefore = failRequested;
     propagationPrevented = false;
     propagationForced = false;
+    failRequested = false;
     long redactionsBefore = s.redactedArgs();
     s.clearRedactions();
     Session runningBefore = running;
@@ -266,9 +276,35 @@ public final class Dispatcher {
       running = runningBefore;
       runningArgs = runningArgsBefore;
     }
-    long nanos = System.nanoTime() - start;
     e.keyspace().noTouch = touchBefore;
+    failed |= failRequested;
+    if (suspendRequested) {
+      // the handler paused (a script past busy-reply-threshold): the bookkeeping waits for it to finish
+      suspendRequested = false;
+      suspended = new Suspended(s, cmd, a.toArray(), start, dirtyBefore);
+    } else {
+      finish(s, cmd, a, System.nanoTime() - start, failed, dirtyBefore, replacementBase);
+    }
+    for (int i = replacementBase; i < replacementCount; i++) {
+      replacement[i] = null;
+    }
+    replacementCount = replacementBase;
+    propagationPrevented = preventedBefore;
+    propagationForced = forcedBefore;
+    failRequested = failBefore;
+    s.restoreRedactions(redactionsBefore);
+    s.currentArgs = currentBefore;
+  }
 
+  /** A script's {@code redis.call}: the script engine made its checks; see {@link #call}. */
+  public void callFromScript(Session client, Command cmd, Args a) {
+    call(client, cmd, a);
+  }
+
+  /** Statistics, slow log, MONITOR, tracking and propagation once a command is done. */
+  private void finish(Session s, Command cmd, Args a, long nanos, boolean failed, long dirtyBefore,
+      int replacementBase) {
+    Engine e = engine;
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);
     if (!waiting) {
@@ -288,20 +324,65 @@ public final class Dispatcher {
     s.commandsProcessed++;
     s.lastInteractionMillis = e.keyspace().now();
     e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
-    if (cmd.spec.has(Flag.READONLY) && executing != null) {
+    if (executing != null && executing.tracking != null && cmd.spec.has(Flag.READONLY)) {
       e.tracking().rememberKeys(executing, cmd, a);
     }
     if ((e.stats().dirty != dirtyBefore || propagationForced) && !propagationPrevented) {
       propagate(s, a, replacementBase, propagationForced && e.stats().dirty == dirtyBefore);
     }
-    for (int i = replacementBase; i < replacementCount; i++) {
-      replacement[i] = null;
+  }
+
+  /** A command whose handler returned before it was done; see {@link #suspendRunningCommand()}. */
+  private record Suspended(Session session, Command cmd, byte[][] argv, long startNanos, long dirtyBefore) { }
+
+  private Suspended suspended;
+  private boolean suspendRequested;
+  private boolean failRequested;
+
+  /**
+   * Called by a handler that returns before its command is done (a script paused past busy-reply-threshold, to be
+   * resumed on the engine thread): statistics, the slow log, MONITOR and propagation wait for
+   * {@link #finishSuspended(boolean)}. The handler suspends its client, so the client's next commands wait too.
+   */
+  public void suspendRunningCommand() {
+    suspendRequested = true;
+  }
+
+  /**
+   * Ends the suspended command: its reply is written; now its bookkeeping, as any command's, and what follows a
+   * client's command (the pushes held for it, its own keys' invalidations).
+   */
+  public void finishSuspended(boolean failed) {
+    Suspended p = suspended;
+    suspended = null;
+    if (p == null) {
+      return;
     }
-    replacementCount = replacementBase;
-    propagationPrevented = preventedBefore;
-    propagationForced = forcedBefore;
-    s.restoreRedactions(redactionsBefore);
-    s.currentArgs = currentBefore;
+    propagationPrevented = true; // a script propagates its effects, never itself
+    finish(p.session, p.cmd, Args.ofBytes(p.argv), System.nanoTime() - p.startNanos, failed, p.dirtyBefore,
+        replacementCount);
+    propagationPrevented = false;
+    p.session.appendHeldPushes();
+    engine.tracking().afterCommand(p.session, p.cmd);
+  }
+
+  /**
+   * Runs a slice of a suspended command (a busy script resumed) as its client's: pushes for the client are held for
+   * after its reply, and tracking sees the client as the one running.
+   */
+  public boolean resumeFor(Session s, java.util.function.BooleanSupplier slice) {
+    Session outer = executing;
+    executing = s;
+    try {
+      return slice.getAsBoolean();
+    } finally {
+      executing = outer;
+    }
+  }
+
+  /** Counts the running command as failed although its handler wrote the error reply itself (scripts do). */
+  public void markFailed() {
+    failRequested = true;
   }
 
   private void propagate(Session s, Args a, int base, boolean replicasOnly) {
@@ -309,11 +390,12 @@ public final class Dispatcher {
       return;
     }
     int db = s.dbIndex();
+    int to = replicasOnly ? Propagation.TARGET_REPLICAS : Propagation.TARGET_ALL;
     if (replacementCount == base) {
-      engine.propagation().emit(db, a.toArray(), replicasOnly);
+      engine.propagation().emit(db, a.toArray(), to);
     } else {
       for (int i = base; i < replacementCount; i++) {
-        engine.propagation().emit(db, replacement[i], replicasOnly);
+        engine.propagation().emit(db, replacement[i], to);
       }
     }
   }

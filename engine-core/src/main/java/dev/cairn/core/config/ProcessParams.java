@@ -12,6 +12,8 @@ public final class ProcessParams extends ParamSet {
 
   public final Params.Choice loglevel;
   public final Params.Text logfile;
+  public final Params.Bool syslogEnabled;
+  public final Params.Bool alwaysShowLogo;
   public final Params.Bool protectedMode;
   public final Params.Choice enableProtectedConfigs;
   public final Params.Choice enableDebugCommand;
@@ -29,12 +31,12 @@ public final class ProcessParams extends ParamSet {
     immutable(text("pidfile", ""));
     logfile = immutable(text("logfile", ""));
     loglevel = choice("loglevel", "notice", new String[] {"debug", "verbose", "notice", "warning", "nothing"});
-    immutable(bool("syslog-enabled", false));
+    syslogEnabled = immutable(bool("syslog-enabled", false));
     immutable(text("syslog-ident", "redis"));
     immutable(choice("syslog-facility", "local0",
         new String[] {"user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"}));
     immutable(choice("supervised", "no", new String[] {"upstart", "systemd", "auto", "no"}));
-    immutable(bool("always-show-logo", false));
+    alwaysShowLogo = immutable(bool("always-show-logo", false));
     immutable(bool("set-proc-title", true));
     text("proc-title-template", "{title} {listen-addr} {server-mode}");
     immutable(bool("disable-thp", true));

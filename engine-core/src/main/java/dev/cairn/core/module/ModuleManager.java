@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * committed, together. Any failure leaves the server as it was. Runs on the engine thread.
  */
 public final class ModuleManager {
-  private static final System.Logger LOG = System.getLogger("dev.cairn.modules");
+  private static final System.Logger LOG = dev.cairn.core.log.LogBridges.logger("dev.cairn.modules", "");
 
   private final Engine engine;
   private final ModuleTypes types = new ModuleTypes();
@@ -197,7 +197,7 @@ public final class ModuleManager {
       check(lm, ctx);
       applyConfigs(lm, ctx, configs);
       commit(lm, ctx);
-      LOG.log(System.Logger.Level.INFO, "Module '" + info.name() + "' loaded from " + path);
+      dev.cairn.core.log.LogMessage.MODULE_LOADED.log(info.name(), path);
       fireServerEvent(new ServerEvent(ServerEvent.Kind.MODULE_LOADED, -1, -1), lm);
       return lm;
     } catch (ModuleLoadException | RuntimeException e) {
@@ -416,7 +416,7 @@ public final class ModuleManager {
       throw new ModuleLoadException("the module has blocked clients. Please wait them unblocked and try again");
     }
     remove(lm);
-    LOG.log(System.Logger.Level.INFO, "Module " + lm.info.name() + " unloaded");
+    dev.cairn.core.log.LogMessage.MODULE_UNLOADED.log(lm.info.name());
     fireServerEvent(new ServerEvent(ServerEvent.Kind.MODULE_UNLOADED, -1, -1), null);
   }
 

@@ -58,6 +58,11 @@ public final class DebugCommands implements CommandFamily {
         e.keyspace().activeExpireEnabled = atoi(a.string(2)) != 0;
         c.reply().ok();
       }
+      case "set-disable-deny-scripts" -> {
+        needArgs(a, n == 3);
+        e.scripting().client().allowNoScriptCommands = atoi(a.string(2)) != 0;
+        c.reply().ok();
+      }
       case "pause-cron" -> {
         needArgs(a, n == 3);
         e.cronPaused = atoi(a.string(2)) != 0;
@@ -84,7 +89,7 @@ public final class DebugCommands implements CommandFamily {
       }
       case "log" -> {
         needArgs(a, n == 3);
-        System.out.println("DEBUG LOG: " + a.string(2));
+        dev.cairn.core.log.LogMessage.DEBUG_LOG.log(a.string(2));
         c.reply().ok();
       }
       case "quicklist-packed-threshold" -> {

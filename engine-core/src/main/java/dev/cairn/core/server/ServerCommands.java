@@ -98,7 +98,7 @@ public final class ServerCommands implements CommandFamily {
     if (wantsSave && !force) {
       throw RedisException.err("Errors trying to SHUTDOWN. Check logs.");
     }
-    System.out.println("User requested shutdown...");
+    dev.cairn.core.log.LogMessage.USER_REQUESTED_SHUTDOWN.log();
     ((Session) c).connection.closeNow();
     e.shutdown();
   }

@@ -118,7 +118,7 @@ public final class ServerInfo {
         try {
           fields = e.getValue().get();
         } catch (RuntimeException ex) {
-          System.getLogger("dev.cairn.modules").log(System.Logger.Level.WARNING,
+          dev.cairn.core.log.LogBridges.logger("dev.cairn.modules", "").log(System.Logger.Level.WARNING,
               "module '" + m.info.name() + "' INFO section " + name + " failed", ex);
           continue;
         }
@@ -215,6 +215,14 @@ public final class ServerInfo {
         .field("maxmemory", max)
         .field("maxmemory_human", human(max))
         .field("maxmemory_policy", engine.params().memory.maxmemoryPolicy.value)
+        .field("used_memory_lua", engine.scripting().cache().memory())
+        .field("used_memory_vm_eval", engine.scripting().cache().memory())
+        .field("used_memory_scripts_eval", engine.scripting().cache().memory())
+        .field("number_of_cached_scripts", engine.scripting().cache().size())
+        .field("number_of_functions", engine.scripting().functions().functionCount())
+        .field("number_of_libraries", engine.scripting().functions().libraries().size())
+        .field("used_memory_vm_functions", engine.scripting().functions().memory())
+        .field("used_memory_functions", engine.scripting().functions().memory())
         .field("mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used))
         .field("mem_fragmentation_bytes", rss - used)
         .field("mem_not_counted_for_evict", 0) // no replication backlog or AOF buffer to leave out

@@ -176,6 +176,9 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
     if (t == null || t.bcast || (t.optin && !t.caching) || (t.optout && t.caching) || cmd.spec.has(Flag.PUBSUB)) {
       return;
     }
+    if (cmd.spec.group() == dev.cairn.api.command.Group.SCRIPTING) {
+      return; // EVAL_RO and friends: only the keys the script's own commands read are tracked, as Redis
+    }
     byte[][] argv = a.array();
     long id = tracker.id;
     CommandKeys.forEach(cmd.spec, argv, a.size(), (flags, pos) -> {

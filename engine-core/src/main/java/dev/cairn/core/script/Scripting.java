@@ -1,0 +1,256 @@
+package dev.cairn.core.script;
+
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.Engine;
+import dev.cairn.core.connection.Session;
+import dev.cairn.core.script.bridge.RedisApi;
+import dev.cairn.core.script.bridge.ScriptClient;
+import dev.cairn.core.script.convert.LuaToReply;
+import dev.cairn.core.script.engine.Continuations;
+import dev.cairn.core.script.engine.LuaErrors;
+import dev.cairn.core.script.engine.LuaSandbox;
+import dev.cairn.core.script.engine.ScriptHook;
+import dev.cairn.core.script.engine.ScriptRun;
+import dev.cairn.core.script.function.Functions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * The engine's scripting: the EVAL script cache, the function libraries, the one Lua world each runs in, and the script
+ * running now. Runs a script atomically on the engine thread; one that passes busy-reply-threshold is paused between
+ * slices (see {@link Continuations}) while other clients get BUSY, and resumes until it ends or SCRIPT KILL / FUNCTION
+ * KILL stops it.
+ */
+public final class Scripting {
+  public static final RedisException BUSY_EVAL = RedisException.line(
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+  public static final RedisException BUSY_FUNCTION = RedisException.line(
+      "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
+  /** How long a paused script runs before the engine thread serves the network again. */
+  static final long SLICE_NANOS = 5_000_000;
+
+  private final Engine engine;
+  private final ScriptClient client;
+  private final LuaSandbox evalSandbox;
+  private final ScriptCache cache = new ScriptCache();
+  private final Functions functions;
+  private ScriptRun current;
+  /** The reply of a run that ended; read by the caller of {@link #run}. */
+  private LuaValue result;
+  private LuaError error;
+
+  public Scripting(Engine engine) {
+    this.engine = engine;
+    this.client = new ScriptClient(engine);
+    this.evalSandbox = new LuaSandbox(RedisApi.runtimeApi(this));
+    this.functions = new Functions(this);
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public ScriptClient client() {
+    return client;
+  }
+
+  public ScriptCache cache() {
+    return cache;
+  }
+
+  public Functions functions() {
+    return functions;
+  }
+
+  public LuaSandbox evalSandbox() {
+    return evalSandbox;
+  }
+
+  /** The script running now (paused or not), or null. */
+  public ScriptRun current() {
+    return current;
+  }
+
+  /** Whether a script is past busy-reply-threshold: other clients' commands get BUSY unless allow-busy. */
+  public boolean busy() {
+    return current != null && current.timedOut;
+  }
+
+  public RedisException busyError() {
+    return current != null && !current.eval ? BUSY_FUNCTION : BUSY_EVAL;
+  }
+
+  /** SCRIPT FLUSH: forgets every EVAL script and starts a new Lua world for them. */
+  public void flushScripts() {
+    cache.clear();
+  }
+
+  /**
+   * Runs {@code fn(args)} as {@code run} and replies to the caller. When the script passes busy-reply-threshold and
+   * can be paused, this returns with the caller suspended and the dispatcher told to wait; the reply and the
+   * bookkeeping follow when the script ends.
+   */
+  public void run(ScriptRun run, LuaSandbox sandbox, LuaFunction fn, Varargs args) {
+    current = run;
+    client.prepare(run);
+    engine.propagation().enterUnit();
+    ScriptHook hook = sandbox.hook();
+    long threshold = engine.params().process.busyReplyThreshold.value;
+    hook.watch(() -> check(run, hook, threshold));
+    Runnable body = () -> {
+      try {
+        result = fn.invoke(args).arg1();
+        error = null;
+      } catch (LuaError e) {
+        result = null;
+        error = e;
+      } catch (StackOverflowError e) {
+        result = null;
+        error = new LuaError("stack overflow");
+      }
+    };
+    boolean done;
+    if (threshold > 0 && Continuations.available() && engine.loop() != null) {
+      Object cont = Continuations.create(body);
+      runContinuation(run, cont);
+      done = Continuations.run(cont);
+      if (!done) {
+        runContinuationLater(run, cont, hook);
+        return;
+      }
+    } else {
+      body.run();
+    }
+    boolean failed = end(run, hook);
+    engine.dispatcher().preventPropagation();
+    if (failed) {
+      engine.dispatcher().markFailed();
+    }
+  }
+
+  private void runContinuation(ScriptRun run, Object cont) {
+    run.sliceStart(System.nanoTime());
+  }
+
+  /** The script yielded (busy): serve the network, then resume it, until it ends. */
+  private void runContinuationLater(ScriptRun run, Object cont, ScriptHook hook) {
+    Session caller = run.caller;
+    caller.suspend();
+    engine.dispatcher().suspendRunningCommand();
+    engine.loop().execute(new Runnable() {
+      @Override
+      public void run() {
+        run.sliceStart(System.nanoTime());
+        if (!engine.dispatcher().resumeFor(caller, () -> Continuations.run(cont))) {
+          engine.loop().execute(this);
+          return;
+        }
+        boolean failed = end(run, hook);
+        engine.dispatcher().finishSuspended(failed);
+        caller.resume();
+        if (!caller.closing) {
+          caller.connection.flush();
+        }
+      }
+    });
+  }
+
+  /** The hook's check: kill, busy, and pausing a busy script so the engine thread can serve others. */
+  private void check(ScriptRun run, ScriptHook hook, long threshold) {
+    if (run.killed) {
+      hook.checkSoon(); // every instruction from now on, so pcall cannot keep the script alive
+      throw new LuaError(LuaErrors.errorTable("Script killed by user with SCRIPT KILL..."));
+    }
+    if (threshold <= 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (!run.timedOut && (now - run.startNanos) / 1_000_000 >= threshold) {
+      run.timedOut = true;
+      engine.log(3, "Slow script detected: still in execution after " + run.elapsedMillis()
+          + " milliseconds. You can try killing the script using the "
+          + (run.eval ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name + ".");
+    }
+    if (run.timedOut && now - run.sliceStart() >= SLICE_NANOS) {
+      Continuations.yieldNow();
+      if (run.killed) {
+        hook.checkSoon();
+        throw new LuaError(LuaErrors.errorTable("Script killed by user with SCRIPT KILL..."));
+      }
+    }
+  }
+
+  /** The script ended: write its reply, release its effects. Returns whether the reply is an error. */
+  private boolean end(ScriptRun run, ScriptHook hook) {
+    hook.watch(null);
+    current = null;
+    engine.propagation().exitUnit();
+    LuaTable keys = null;
+    Session caller = run.caller;
+    boolean[] failed = {false};
+    if (caller.closing) {
+      return false;
+    }
+    if (error != null) {
+      LuaErrors.Failure f = LuaErrors.failure(error, run.name);
+      RedisException e = RedisException.line(f.line().startsWith("-") ? f.line().substring(1) : f.line());
+      caller.writer.error(e);
+      if (!f.statsCounted()) {
+        engine.stats().countError(e.code());
+      }
+      failed[0] = true;
+    } else {
+      LuaToReply.write(caller.writer, result, run.resp, (code, count) -> {
+        failed[0] = true;
+        if (count) {
+          engine.stats().countError(code);
+        }
+      });
+    }
+    result = null;
+    error = null;
+    return failed[0];
+  }
+
+  /** SCRIPT KILL ({@code eval}) and FUNCTION KILL: stops the running script if it has not written. */
+  public void kill(boolean eval) {
+    ScriptRun run = current;
+    if (run == null) {
+      throw RedisException.line("NOTBUSY No scripts in execution right now.");
+    }
+    if (run.writeDirty) {
+      throw RedisException.line("UNKILLABLE Sorry the script already executed write commands against the dataset. "
+          + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE "
+          + "command.");
+    }
+    if (eval && !run.eval) {
+      throw BUSY_FUNCTION;
+    }
+    if (!eval && run.eval) {
+      throw BUSY_EVAL;
+    }
+    run.killed = true;
+  }
+
+  /** Lower-case hex SHA1 of the bytes, as scripts are named. */
+  public static String sha1hex(byte[] b, int off, int len) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-1");
+      md.update(b, off, len);
+      byte[] d = md.digest();
+      char[] out = new char[40];
+      for (int i = 0; i < 20; i++) {
+        out[2 * i] = Character.forDigit((d[i] >> 4) & 0xF, 16);
+        out[2 * i + 1] = Character.forDigit(d[i] & 0xF, 16);
+      }
+      return new String(out);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.cairn.core.script.bridge;
+
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.Flag;
+import dev.cairn.core.Engine;
+import dev.cairn.core.Propagation;
+import dev.cairn.core.command.Command;
+import dev.cairn.core.connection.Connection;
+import dev.cairn.core.connection.Session;
+import dev.cairn.core.resp.RespWriter;
+import dev.cairn.core.script.convert.RespToLua;
+import dev.cairn.core.script.engine.LuaErrors;
+import dev.cairn.core.script.engine.ScriptRun;
+import dev.cairn.core.util.DoubleFormat;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * The client scripts run their commands as (Redis's "lua" client): a session of its own, never connected, that may not
+ * block, whose replies land in a buffer that is read back into Lua values. It checks what Redis checks before a
+ * script's command (arity, no-script commands, writes from read-only scripts) and then runs the command through the
+ * dispatcher like any other, so statistics, MONITOR, keyspace events and propagation are the usual ones.
+ */
+public final class ScriptClient {
+  private final Engine engine;
+  private final ByteBuf buffer = Unpooled.buffer(1024);
+  private final Session session;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: lets scripts run commands flagged no-script (tests use it). */
+  public boolean allowNoScriptCommands;
+
+  public ScriptClient(Engine engine) {
+    this.engine = engine;
+    this.session = new Session(engine, 0, new NoConnection(), new RespWriter(buffer));
+    this.session.denyBlocking = 1; // for ever: a script's commands never block
+    this.session.setName(null);
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  /** Readies the client for a run: the caller's database and user, RESP2. */
+  public void prepare(ScriptRun run) {
+    session.select(run.caller.dbIndex());
+    session.user = run.caller.user;
+    session.writer.setProtocol(2);
+    buffer.clear();
+  }
+
+  /** Argument bytes of a Lua value as Redis takes them: strings as they are, numbers in %.17g. */
+  static byte[] argument(LuaValue v) {
+    if (v.type() == LuaValue.TNUMBER) {
+      return DoubleFormat.format(v.todouble()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    if (v.type() == LuaValue.TSTRING) {
+      LuaString s = (LuaString) v;
+      if (s.m_offset == 0 && s.m_length == s.m_bytes.length) {
+        return s.m_bytes;
+      }
+      byte[] b = new byte[s.m_length];
+      System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
+      return b;
+    }
+    return null;
+  }
+
+  /** The arguments of a {@code redis.call}, or a Lua error table when one is not a string or number. */
+  static byte[][] arguments(Varargs a) {
+    int n = a.narg();
+    if (n == 0) {
+      throw new LuaError(LuaErrors.errorTable("Please specify at least one argument for this redis lib call"));
+    }
+    byte[][] argv = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      argv[i] = argument(a.arg(i + 1));
+      if (argv[i] == null) {
+        throw new LuaError(LuaErrors.errorTable("Lua redis lib command arguments must be strings or integers"));
+      }
+    }
+    return argv;
+  }
+
+  /**
+   * {@code redis.call} ({@code raise}) and {@code redis.pcall}: runs the command and returns its reply as a Lua value;
+   * an error reply is raised as a Lua error by {@code redis.call} and returned as {@code {err=...}} by pcall.
+   */
+  public LuaValue call(ScriptRun run, Varargs a, boolean raise) {
+    byte[][] argv;
+    try {
+      argv = arguments(a);
+    } catch (LuaError e) {
+      if (raise) {
+        throw e;
+      }
+      return e.getMessageObject();
+    }
+    String rejection = check(run, argv);
+    if (rejection != null) {
+      LuaTable err = LuaErrors.errorTable(rejection);
+      err.rawset("ignore_error_stats_update", LuaValue.TRUE);
+      if (raise) {
+        throw new LuaError(err);
+      }
+      return err;
+    }
+    Command cmd = resolve(argv);
+    if (cmd.spec.has(Flag.WRITE)) {
+      run.writeDirty = true;
+    }
+    session.writer.setProtocol(run.resp);
+    Propagation p = engine.propagation();
+    p.setTargets(run.replFlags);
+    buffer.clear();
+    try {
+      engine.dispatcher().callFromScript(session, cmd, Args.ofBytes(argv));
+    } finally {
+      p.setTargets(Propagation.TARGET_ALL); // redis.set_repl is the script's: the commands around it are not bound
+    }
+    LuaValue reply = RespToLua.read(buffer);
+    buffer.clear();
+    if (reply.istable() && reply.rawget("err").isstring()) {
+      LuaTable err = (LuaTable) reply;
+      err.rawset("ignore_error_stats_update", LuaValue.TRUE);
+      if (raise) {
+        throw new LuaError(err);
+      }
+    }
+    return reply;
+  }
+
+  private Command resolve(byte[][] argv) {
+    Command cmd = engine.commands().lookup(argv[0]);
+    if (cmd != null && argv.length > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
+      Command sub = cmd.subcommand(argv[1]);
+      if (sub != null) {
+        cmd = sub;
+      }
+    }
+    return cmd;
+  }
+
+  /** Redis's checks before a script's command; the error line, or null when it may run. */
+  private String check(ScriptRun run, byte[][] argv) {
+    Command cmd = resolve(argv);
+    if (cmd == null) {
+      return reject(null, "Unknown Redis command called from script");
+    }
+    int arity = cmd.spec.arity();
+    if (cmd.isContainer() || (arity > 0 && argv.length != arity) || argv.length < -arity) {
+      return reject(cmd, "Wrong number of args calling Redis command from script");
+    }
+    if (cmd.spec.has(Flag.NOSCRIPT) && !allowNoScriptCommands) {
+      return reject(cmd, "This Redis command is not allowed from script");
+    }
+    // scripts count may-replicate commands as writes, so read-only scripts can run during CLIENT PAUSE WRITE
+    if (run.readOnly && (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
+      return reject(cmd, "Write commands are not allowed from read-only scripts.");
+    }
+    return null;
+  }
+
+  private String reject(Command cmd, String message) {
+    engine.stats().countError("ERR");
+    if (cmd != null) {
+      cmd.rejectedCalls++;
+    }
+    return message;
+  }
+
+  /** The script client's network side: there is none. */
+  private static final class NoConnection implements Connection {
+    @Override
+    public String remoteAddress() {
+      return "lua";
+    }
+
+    @Override
+    public String localAddress() {
+      return "";
+    }
+
+    @Override
+    public int fd() {
+      return -1;
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void closeAfterReply() {
+    }
+
+    @Override
+    public void closeNow() {
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+      return 0;
+    }
+
+    @Override
+    public long queryBufferBytes() {
+      return 0;
+    }
+
+    @Override
+    public long queryBufferFree() {
+      return 0;
+    }
+
+    @Override
+    public long replyBufferBytes() {
+      return 0;
+    }
+
+    @Override
+    public long replyBufferSize() {
+      return 0;
+    }
+
+    @Override
+    public int pendingWrites() {
+      return 0;
+    }
+
+    @Override
+    public long pendingWriteBytes() {
+      return 0;
+    }
+
+    @Override
+    public boolean reading() {
+      return false;
+    }
+
+    @Override
+    public void enforceOutputLimit() {
+    }
+
+    @Override
+    public void resumeProcessing() {
+    }
+  }
+}
