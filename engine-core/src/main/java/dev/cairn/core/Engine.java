@@ -205,6 +205,15 @@ public final class Engine {
     return blocking;
   }
 
+  /**
+   * Whether memory in use is over {@code maxmemory} (0: no limit). In use is the JVM heap's, collectable garbage
+   * included, so near the limit this errs towards refusing; eviction, which would free keys first, does not exist yet.
+   */
+  public boolean overMaxmemory() {
+    long max = params.memory.maxmemory.value;
+    return max > 0 && dev.cairn.core.server.ServerInfo.usedMemory() > max;
+  }
+
   /** MULTI/EXEC and WATCH. */
   public dev.cairn.core.multi.Transactions transactions() {
     return transactions;

@@ -134,6 +134,12 @@ public final class Dispatcher {
       reject(s, cmd, a, NOT_IN_TRANSACTION);
       return cmd;
     }
+    resolveControlCommands();
+    boolean isExec = cmd == exec;
+    if (engine.params().memory.maxmemory.value > 0 && !engine.scripting().busy() && outOfMemory(s, cmd, inMulti)) {
+      reject(s, cmd, a, OOM);
+      return cmd;
+    }
     engine.tracking().limitUsedSlots();
     // a RESP2 connection that subscribed can only take (un)subscriptions, PING, QUIT and RESET: anything else would
     // have its reply mixed with the messages
@@ -147,8 +153,6 @@ public final class Dispatcher {
       reject(s, cmd, a, engine.scripting().busyError());
       return cmd;
     }
-    resolveControlCommands();
-    boolean isExec = cmd == exec;
     boolean mayReplicate = cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
         || (isExec && inMulti && s.transaction.mayReplicate());
     if (engine.pauses().mustWait(s, mayReplicate)) {
@@ -161,6 +165,20 @@ public final class Dispatcher {
     }
     unit(s, cmd, a);
     return cmd;
+  }
+
+  static final RedisException OOM = RedisException.of("OOM", "command not allowed when used memory > 'maxmemory'.");
+
+  /**
+   * Whether {@code cmd} must be refused for memory: over maxmemory, a deny-oom command (or an EXEC whose queue holds
+   * one) may not run, and a client in MULTI may queue nothing (the queue itself takes memory) but may still EXEC,
+   * DISCARD, QUIT or RESET, as Redis. Cairn evicts no keys yet, so being over maxmemory is final whatever the policy,
+   * as for Redis's noeviction (its default).
+   */
+  private boolean outOfMemory(Session s, Command cmd, boolean inMulti) {
+    boolean mayUseMemory = cmd.spec.has(Flag.DENYOOM)
+        || (inMulti && (cmd == exec ? s.transaction.denyOom() : cmd != discard && cmd != quit && cmd != reset));
+    return mayUseMemory && engine.overMaxmemory();
   }
 
   private static final RedisException NOT_IN_TRANSACTION = RedisException.err("Command not allowed inside a transaction");

@@ -23,6 +23,8 @@ public final class Transaction {
   long argvBytes;
   /** Whether a queued command writes or may replicate (EXEC is then held by CLIENT PAUSE WRITE). */
   boolean mayReplicate;
+  /** Whether a queued command may use more memory (EXEC is then refused while over maxmemory). */
+  boolean denyOom;
   /** The keys watched by this client, in WATCH order. */
   final List<WatchedKey> watched = new ArrayList<>();
 
@@ -46,6 +48,11 @@ public final class Transaction {
     return mayReplicate;
   }
 
+  /** Whether the queue holds a command flagged deny-oom. */
+  public boolean denyOom() {
+    return denyOom;
+  }
+
   /** Memory the transaction holds, as Redis's multiStateMemOverhead counts it (queued argv, watched keys). */
   public long memory() {
     long mem = argvBytes + (long) commands.length * 24 + watched.size() * 48L;
@@ -65,6 +72,9 @@ public final class Transaction {
     if (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)) {
       mayReplicate = true;
     }
+    if (cmd.spec.has(Flag.DENYOOM)) {
+      denyOom = true;
+    }
   }
 
   /** Leaves the MULTI state: the queue and both dirty flags go (the watched keys are the caller's to drop). */
@@ -81,5 +91,6 @@ public final class Transaction {
     count = 0;
     argvBytes = 0;
     mayReplicate = false;
+    denyOom = false;
   }
 }

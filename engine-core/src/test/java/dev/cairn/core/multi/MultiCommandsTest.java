@@ -137,6 +137,29 @@ class MultiCommandsTest {
     assertTrue(!clients.session(c).suspended());
   }
 
+  @Test
+  @DisplayName("EXEC with at least one use-memory command should fail")
+  void overMaxmemoryOnlyMemoryUsingTransactionsFail() {
+    String oom = "OOM command not allowed when used memory > 'maxmemory'.";
+    run("MULTI");
+    run("GET", "x");
+    run("PING");
+    clients.run(other, "CONFIG", "SET", "maxmemory", "1");
+    assertEquals("*2\r\n$-1\r\n+PONG\r\n", run("EXEC"), "only read commands: not rejected when OOM");
+    assertEquals("-" + oom + "\r\n", run("SET", "x", "1"));
+    assertEquals(OK, run("MULTI"));
+    assertEquals("-" + oom + "\r\n", run("GET", "x"), "in MULTI nothing may be queued while OOM");
+    assertEquals(OK, run("DISCARD"), "DISCARD should not fail during OOM");
+    clients.run(other, "CONFIG", "SET", "maxmemory", "0");
+    run("MULTI");
+    run("SET", "x", "1");
+    run("GET", "x");
+    clients.run(other, "CONFIG", "SET", "maxmemory", "1");
+    assertEquals("-EXECABORT Transaction discarded because of: " + oom + "\r\n", run("EXEC"));
+    clients.run(other, "CONFIG", "SET", "maxmemory", "0");
+    assertEquals("$-1\r\n", run("GET", "x"));
+  }
+
   // ---- WATCH
 
   @Test
