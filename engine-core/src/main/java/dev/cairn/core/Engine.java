@@ -206,12 +206,15 @@ public final class Engine {
   }
 
   /**
-   * Whether memory in use is over {@code maxmemory} (0: no limit). In use is the JVM heap's, collectable garbage
-   * included, so near the limit this errs towards refusing; eviction, which would free keys first, does not exist yet.
+   * Whether memory in use is over {@code maxmemory} (0: no limit) under the noeviction policy, where Redis refuses
+   * commands that may use more memory. In use is the JVM heap's, collectable garbage included, so near the limit this
+   * errs towards refusing. The eviction policies (which free keys instead) are not implemented yet: under them the
+   * limit is not enforced.
    */
   public boolean overMaxmemory() {
     long max = params.memory.maxmemory.value;
-    return max > 0 && dev.cairn.core.server.ServerInfo.usedMemory() > max;
+    return max > 0 && "noeviction".equals(params.memory.maxmemoryPolicy.value)
+        && dev.cairn.core.server.ServerInfo.usedMemory() > max;
   }
 
   /** MULTI/EXEC and WATCH. */

@@ -172,8 +172,7 @@ public final class Dispatcher {
   /**
    * Whether {@code cmd} must be refused for memory: over maxmemory, a deny-oom command (or an EXEC whose queue holds
    * one) may not run, and a client in MULTI may queue nothing (the queue itself takes memory) but may still EXEC,
-   * DISCARD, QUIT or RESET, as Redis. Cairn evicts no keys yet, so being over maxmemory is final whatever the policy,
-   * as for Redis's noeviction (its default).
+   * DISCARD, QUIT or RESET, as Redis does under noeviction (see {@link Engine#overMaxmemory}).
    */
   private boolean outOfMemory(Session s, Command cmd, boolean inMulti) {
     boolean mayUseMemory = cmd.spec.has(Flag.DENYOOM)
