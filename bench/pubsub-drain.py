@@ -22,7 +22,7 @@ def main():
     # each confirmation is one frame; wait for all of them before telling the caller to publish
     for s in conns:
         buf = b""
-        while buf.count(b"\r\n") < 7:
+        while buf.count(b"\r\n") < 6:  # *3 subscribe <channel> :n
             buf += s.recv(4096)
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ, [0])
