@@ -234,6 +234,17 @@ class MultiCommandsTest {
   }
 
   @Test
+  void keysAScriptWritesTouchWatchers() {
+    run("SET", "k", "1");
+    run("WATCH", "k");
+    clients.run(other, "EVAL", "redis.call('set', KEYS[1], 'x')", "1", "k");
+    assertEquals(NULL_ARRAY, pingTransaction());
+    run("WATCH", "k");
+    clients.run(other, "EVAL", "return redis.call('get', KEYS[1])", "1", "k");
+    assertEquals(PONG_ARRAY, pingTransaction(), "a script that only reads changes nothing");
+  }
+
+  @Test
   @DisplayName("FLUSHALL does not touch non affected keys")
   void flushesAndSwapdbTouchOnlyKeysThatExist() {
     run("DEL", "x");
@@ -376,6 +387,23 @@ class MultiCommandsTest {
     assertEquals(2, clients.propagated.size(), clients.propagated.toString());
     assertEquals("0 SET foo bar", clients.propagated.get(0));
     assertTrue(clients.propagated.get(1).startsWith("0 PEXPIREAT foo "), clients.propagated.get(1));
+  }
+
+  @Test
+  @DisplayName("MULTI propagation of EVAL")
+  void scriptsInsideATransactionJoinItsUnit() {
+    run("MULTI");
+    run("EVAL", "redis.call('set', KEYS[1], 'bar')", "1", "bar");
+    run("EXEC");
+    assertEquals(List.of("0 set bar bar"), clients.propagated, "one effect: no wrapper");
+    clients.propagated.clear();
+    run("MULTI");
+    run("SET", "a", "1");
+    run("EVAL", "redis.call('set', KEYS[1], 'x'); redis.call('incr', KEYS[2])", "2", "b", "n");
+    run("SCRIPT", "LOAD", "return 1");
+    run("EXEC");
+    assertEquals(List.of("-1 MULTI", "0 SET a 1", "0 set b x", "0 incr n", "-1 EXEC"), clients.propagated,
+        "the transaction and the script inside it are one unit");
   }
 
   @Test
