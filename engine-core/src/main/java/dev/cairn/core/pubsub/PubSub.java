@@ -198,7 +198,15 @@ public final class PubSub {
 
   private void bulk(byte[] v) {
     frame.writeByte('$');
-    frame.writeCharSequence(Integer.toString(v.length), StandardCharsets.US_ASCII);
+    int len = v.length;
+    int digits = RespWriter.decimalLength(len);
+    int at = frame.writerIndex();
+    frame.ensureWritable(digits);
+    for (int p = at + digits - 1; p >= at; p--) {
+      frame.setByte(p, '0' + len % 10);
+      len /= 10;
+    }
+    frame.writerIndex(at + digits);
     frame.writeByte('\r').writeByte('\n');
     frame.writeBytes(v);
     frame.writeByte('\r').writeByte('\n');
