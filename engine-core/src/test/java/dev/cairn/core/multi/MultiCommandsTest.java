@@ -234,6 +234,21 @@ class MultiCommandsTest {
   }
 
   @Test
+  @DisplayName("SMOVE only notify dstset when the addition is successful")
+  void smoveTouchesTheDestinationOnlyIfItChanged() {
+    run("SADD", "srcset", "a", "b");
+    run("SADD", "dstset", "a");
+    run("WATCH", "dstset");
+    run("MULTI");
+    run("SADD", "dstset", "c");
+    clients.run(other, "SMOVE", "srcset", "dstset", "a");
+    assertEquals("*1\r\n:1\r\n", run("EXEC"), "dstset is unchanged");
+    run("WATCH", "dstset");
+    clients.run(other, "SMOVE", "srcset", "dstset", "b");
+    assertEquals(NULL_ARRAY, pingTransaction());
+  }
+
+  @Test
   void keysAScriptWritesTouchWatchers() {
     run("SET", "k", "1");
     run("WATCH", "k");
