@@ -136,7 +136,8 @@ public final class Dispatcher {
     }
     resolveControlCommands();
     boolean isExec = cmd == exec;
-    if (engine.params().memory.maxmemory.value > 0 && !engine.scripting().busy() && outOfMemory(s, cmd, inMulti)) {
+    oomAtStart = engine.params().memory.maxmemory.value > 0 && !engine.scripting().busy() && engine.overMaxmemory();
+    if (oomAtStart && outOfMemory(s, cmd, inMulti)) {
       reject(s, cmd, a, OOM);
       return cmd;
     }
@@ -169,15 +170,25 @@ public final class Dispatcher {
 
   static final RedisException OOM = RedisException.of("OOM", "command not allowed when used memory > 'maxmemory'.");
 
+  /** Whether memory was over maxmemory when the running client command started (Redis's pre_command_oom_state). */
+  private boolean oomAtStart;
+
+  /**
+   * Whether memory was over {@code maxmemory} (under noeviction) when the running command was sent: a script may then
+   * not start its first write (unless allow-oom), as Redis decides at the script's start, not mid-way.
+   */
+  public boolean outOfMemoryAtStart() {
+    return oomAtStart;
+  }
+
   /**
    * Whether {@code cmd} must be refused for memory: over maxmemory, a deny-oom command (or an EXEC whose queue holds
    * one) may not run, and a client in MULTI may queue nothing (the queue itself takes memory) but may still EXEC,
    * DISCARD, QUIT or RESET, as Redis does under noeviction (see {@link Engine#overMaxmemory}).
    */
   private boolean outOfMemory(Session s, Command cmd, boolean inMulti) {
-    boolean mayUseMemory = cmd.spec.has(Flag.DENYOOM)
+    return cmd.spec.has(Flag.DENYOOM)
         || (inMulti && (cmd == exec ? s.transaction.denyOom() : cmd != discard && cmd != quit && cmd != reset));
-    return mayUseMemory && engine.overMaxmemory();
   }
 
   private static final RedisException NOT_IN_TRANSACTION = RedisException.err("Command not allowed inside a transaction");

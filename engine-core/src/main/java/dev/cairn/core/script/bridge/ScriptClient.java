@@ -157,6 +157,13 @@ public final class ScriptClient {
     if (cmd.spec.has(Flag.NOSCRIPT) && !allowNoScriptCommands) {
       return reject(cmd, "This Redis command is not allowed from script");
     }
+    // over maxmemory when the script started, its first deny-oom command fails (after a write it cannot stop half-way)
+    if (cmd.spec.has(Flag.DENYOOM) && !run.allowOom && !run.writeDirty
+        && engine.dispatcher().outOfMemoryAtStart()) {
+      engine.stats().countError("OOM");
+      cmd.rejectedCalls++;
+      return "-OOM command not allowed when used memory > 'maxmemory'.";
+    }
     // scripts count may-replicate commands as writes, so read-only scripts can run during CLIENT PAUSE WRITE
     if (run.readOnly && (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
       return reject(cmd, "Write commands are not allowed from read-only scripts.");
