@@ -2,7 +2,7 @@
 # Loads the same data into Cairn and Debian's redis-server and compares the growth of each process's resident memory
 # (VmRSS in /proc/PID/status) from just after start to after the load, per scenario. Prints the ratio Cairn/Redis.
 #
-# usage: bench/memory-compare.sh [SCENARIO ...]   scenarios: hash10 zset list set strings (default: all)
+# usage: bench/memory-compare.sh [SCENARIO ...]   scenarios: hash10 zset list set strings stream (default: all)
 # env: N=1000000 (elements), CAIRN_PORT=7510 REDIS_PORT=7511
 # Before reading RSS both servers get MEMORY PURGE (Redis: return freed pages to the OS; Cairn: a full GC).
 set -euo pipefail
@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 N=${N:-1000000}
 CAIRN_PORT=${CAIRN_PORT:-7510}
 REDIS_PORT=${REDIS_PORT:-7511}
-SCENARIOS=${*:-hash10 zset list set strings}
+SCENARIOS=${*:-hash10 zset list set strings stream}
 work=$(mktemp -d)
 trap 'rm -rf "$work"; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; [ -n "${cpid:-}" ] && kill $cpid 2>/dev/null || true' EXIT
 
@@ -43,6 +43,10 @@ elif scenario == "list":        # one list of n elements
 elif scenario == "set":         # one set of n members
     for i in range(0, n, 100):
         cmd("SADD", "bigset", *["member:%d" % j for j in range(i, min(n, i + 100))])
+elif scenario == "stream":      # one stream of n entries of two small fields, IDs as XADD * makes them
+    for i in range(n):
+        cmd("XADD", "bigstream", "%d-%d" % (1700000000000 + i // 10, i % 10), "sensor", "s%d" % (i % 16),
+            "value", str(i % 1000))
 elif scenario == "strings":     # n string keys
     for i in range(n):
         cmd("SET", "key:%d" % i, "value:%d" % i)
@@ -54,7 +58,7 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 printf '%-10s %14s %14s %8s\n' scenario cairn_growth_MB redis_growth_MB ratio
 for s in $SCENARIOS; do
   gen "$s" >"$work/$s.resp"
-  "$here/cairn-server" --port "$CAIRN_PORT" >"$work/cairn.log" 2>&1 &
+  "$here/cairn-server" --port "$CAIRN_PORT" --save '' >"$work/cairn.log" 2>&1 &
   cpid=$!
   redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
   for p in $CAIRN_PORT $REDIS_PORT; do for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done; done

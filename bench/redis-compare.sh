@@ -6,10 +6,17 @@
 # With EVALSHA=1 it also measures EVALSHA of a small script (an INCR of a random key) as a custom command line.
 # usage: bench/redis-compare.sh [TESTS] ; env: EVALSHA=1 ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000
 #        CAIRN_PORT=7500 REDIS_PORT=7501
+#        CUSTOM="CMD ARG ...;CMD ARG ..."  command lines measured too, in this order, after TESTS (an empty TESTS
+#                                           measures only these); SETUP="CMD ...;..." commands sent to both servers first
+# Streams (XADD, then XREAD and XREADGROUP over what the XADDs left; a group read takes one entry each):
+#   SETUP='XGROUP CREATE s g $ MKSTREAM' CUSTOM='XADD s * f v;XREAD COUNT 10 STREAMS s 0;XREADGROUP GROUP g c COUNT 1 STREAMS s >' \
+#     bench/redis-compare.sh ''
 # Needs: redis-server and redis-benchmark (apt-get install -y redis-server redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-TESTS=${1:-ping,set,get,incr,mset}
+TESTS=${1-ping,set,get,incr,mset}
+CUSTOM=${CUSTOM:-}
+SETUP=${SETUP:-}
 ROUNDS=${ROUNDS:-3}
 REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
@@ -28,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$here/cairn-server" --port "$CAIRN_PORT" >"$out/cairn.log" 2>&1 &
+"$here/cairn-server" --port "$CAIRN_PORT" --save '' >"$out/cairn.log" 2>&1 &
 cairn_pid=$!
 redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes --logfile "$out/redis.log"
 for port in "$CAIRN_PORT" "$REDIS_PORT"; do
@@ -36,33 +43,49 @@ for port in "$CAIRN_PORT" "$REDIS_PORT"; do
   redis-cli -p "$port" ping >/dev/null || { echo "server on port $port did not start" >&2; cat "$out"/*.log >&2; exit 1; }
 done
 
+IFS=';' read -r -a custom <<<"$CUSTOM"
+IFS=';' read -r -a setup <<<"$SETUP"
+SCRIPT="return redis.call('incr', KEYS[1])"
+if [ -n "${EVALSHA:-}" ]; then
+  for port in "$CAIRN_PORT" "$REDIS_PORT"; do sha=$(redis-cli -p "$port" script load "$SCRIPT"); done
+  custom+=("EVALSHA $sha 1 key:__rand_int__")
+fi
+for port in "$CAIRN_PORT" "$REDIS_PORT"; do
+  for c in "${setup[@]}"; do
+    read -r -a words <<<"$c"
+    if [ ${#words[@]} -gt 0 ]; then redis-cli -p "$port" "${words[@]}" >/dev/null; fi
+  done
+done
+
+bench() { # port requests pipeline [extra redis-benchmark args]: every test and custom command, CSV lines
+  local port=$1 n=$2 p=$3
+  shift 3
+  if [ -n "$TESTS" ]; then
+    redis-benchmark -p "$port" -t "$TESTS" -n "$n" -c "$CLIENTS" -P "$p" -r "$KEYSPACE" "$@"
+  fi
+  local c words
+  for c in "${custom[@]}"; do
+    read -r -a words <<<"$c" # split on blanks, no globbing: "*" stays an argument
+    if [ ${#words[@]} -gt 0 ]; then
+      redis-benchmark -p "$port" -n "$n" -c "$CLIENTS" -P "$p" -r "$KEYSPACE" "$@" "${words[@]}"
+    fi
+  done
+}
+
 # warm-up: lets the JIT compile Cairn's hot paths (C2 needs a few seconds of each path) before anything is measured;
 # Redis gets the same traffic so that both start from the same dataset
 for port in "$CAIRN_PORT" "$REDIS_PORT"; do
   for _ in 1 2; do
-    redis-benchmark -p "$port" -t "$TESTS" -n $((REQUESTS * 5)) -c "$CLIENTS" -P 16 -r "$KEYSPACE" -q >/dev/null 2>&1
-    redis-benchmark -p "$port" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -r "$KEYSPACE" -q >/dev/null 2>&1
+    bench "$port" $((REQUESTS * 5)) 16 -q >/dev/null 2>&1
+    bench "$port" "$REQUESTS" 1 -q >/dev/null 2>&1
   done
 done
-
-SCRIPT="return redis.call('incr', KEYS[1])"
-if [ -n "${EVALSHA:-}" ]; then
-  for port in "$CAIRN_PORT" "$REDIS_PORT"; do sha=$(redis-cli -p "$port" script load "$SCRIPT"); done
-  for port in "$CAIRN_PORT" "$REDIS_PORT"; do # the JIT warms up the script path too
-    redis-benchmark -p "$port" -n $((REQUESTS * 5)) -c "$CLIENTS" -P 16 -r "$KEYSPACE" -q \
-      EVALSHA "$sha" 1 key:__rand_int__ >/dev/null 2>&1
-  done
-fi
 
 run() { # port pipeline -> lines "TEST rps"; pipelined runs send more requests so that each lasts long enough to measure
   local n=$REQUESTS
   [ "$2" -gt 1 ] && n=$((REQUESTS * $2 / 2))
-  redis-benchmark -p "$1" -t "$TESTS" -n "$n" -c "$CLIENTS" -P "$2" -r "$KEYSPACE" --csv 2>/dev/null |
-    awk -F'","' 'NR>1 {gsub(/"/,"",$1); gsub(/"/,"",$2); print $1, $2}'
-  if [ -n "${EVALSHA:-}" ]; then
-    redis-benchmark -p "$1" -n "$n" -c "$CLIENTS" -P "$2" -r "$KEYSPACE" --csv EVALSHA "$sha" 1 key:__rand_int__ \
-      2>/dev/null | awk -F'","' 'NR>1 {gsub(/"/,"",$2); print "EVALSHA(incr)", $2}'
-  fi
+  bench "$1" "$n" "$2" --csv 2>/dev/null |
+    awk -F'","' '!/^"test"/ {gsub(/"/,"",$1); gsub(/"/,"",$2); sub(/^EVALSHA [0-9a-f]+ 1 key:__rand_int__$/,"EVALSHA(incr)",$1); print $1, $2}'
 }
 
 for p in $PIPELINES; do

@@ -1,6 +1,13 @@
 # Sourced by the project's scripts: sets JAVA_HOME to a JDK >= 21 (Cairn's minimum), preferring the newest found.
 # Order: $JAVA_HOME if new enough, then `java` on PATH, then the JDKs under /usr/lib/jvm (newest first).
 cairn_java_major() { # prints the major version of the java binary $1
+  # the JDK's release file says it without starting a JVM (a JVM start costs the server launcher a few hundred ms)
+  local release major
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+    [ -n "$major" ] && { echo "$major"; return; }
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
 }
 cairn_find_jdk() {

@@ -21,7 +21,10 @@ import dev.cairn.core.server.ServerCommands;
 import dev.cairn.core.server.SlowlogCommands;
 import dev.cairn.core.type.hash.HashCommands;
 import dev.cairn.core.type.hash.HashFieldExpiryCommands;
+import dev.cairn.core.type.geo.GeoCommands;
+import dev.cairn.core.type.hll.HllCommands;
 import dev.cairn.core.type.set.SetCommands;
+import dev.cairn.core.type.stream.StreamCommands;
 import dev.cairn.core.type.string.BitCommands;
 import dev.cairn.core.type.string.BitfieldCommands;
 import dev.cairn.core.type.string.CounterCommands;
@@ -46,6 +49,7 @@ public final class CoreCommands {
         new ScanCommands(),
         new ObjectCommand(),
         new DumpRestoreCommands(),
+        new dev.cairn.core.generic.MigrateCommands(),
         new DatabaseCommands(),
         new StringCommands(),
         new HashCommands(),
@@ -61,10 +65,14 @@ public final class CoreCommands {
         new dev.cairn.core.pubsub.PubSubCommands(),
         new SetCommands(),
         new ZSetCommands(),
+        new StreamCommands(),
+        new HllCommands(),
+        new GeoCommands(),
         new ConfigCommands(),
         new DebugCommands(),
         new dev.cairn.core.script.function.FunctionCommands(),
         new dev.cairn.core.script.command.EvalCommands(),
+        new dev.cairn.core.aof.AofCommands(),
         new ServerCommands(),
         new CommandCommands(),
         new SlowlogCommands(),

@@ -48,6 +48,8 @@ public final class Engine {
   private final KeyspaceEventsHub events = new KeyspaceEventsHub();
   private final Propagation propagation = new Propagation();
   private final ClientPauses pauses = new ClientPauses();
+  private final dev.cairn.core.generic.MigrateSockets migrateSockets = new dev.cairn.core.generic.MigrateSockets();
+  private final dev.cairn.core.server.EventLoopStats eventLoopStats = new dev.cairn.core.server.EventLoopStats();
   private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
@@ -61,11 +63,14 @@ public final class Engine {
   private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final dev.cairn.core.aof.Aof aof;
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
   private EngineLoop loop;
   private Runnable shutdownHook = () -> { };
+  private final dev.cairn.core.server.Shutdown shutdown = new dev.cairn.core.server.Shutdown(this);
+  private final dev.cairn.core.server.OomScoreAdj oomScoreAdj;
   public final long runIdSeed = System.nanoTime();
   /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
   public String transport = "nio";
@@ -105,6 +110,8 @@ public final class Engine {
     this.tracking = new dev.cairn.core.tracking.Tracking(this);
     events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
     this.scripting = new dev.cairn.core.script.Scripting(this);
+    this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
+    this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
     keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
     keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
@@ -115,6 +122,8 @@ public final class Engine {
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(
         () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
+    rdbCodecs.register(new dev.cairn.core.type.stream.StreamRdbCodec(),
+        dev.cairn.core.type.stream.StreamRdbCodec.TYPES);
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
   }
@@ -180,6 +189,62 @@ public final class Engine {
 
   public Propagation propagation() {
     return propagation;
+  }
+
+  /** The append only file. */
+  public dev.cairn.core.aof.Aof aof() {
+    return aof;
+  }
+
+  private Session loadingClient;
+
+  /** The client with no connection that replays files at load time (Redis's fake client); not in CLIENT LIST. */
+  public Session loadingClient() {
+    if (loadingClient == null) {
+      loadingClient = new Session(this, Long.MAX_VALUE, dev.cairn.core.connection.Connection.NONE,
+          new RespWriter(io.netty.buffer.Unpooled.buffer()));
+    }
+    loadingClient.select(0);
+    return loadingClient;
+  }
+
+  // ---- replies wait for the AOF
+
+  private final java.util.Set<dev.cairn.core.connection.Connection> deferredFlushes = new java.util.LinkedHashSet<>();
+  private boolean flushTaskQueued;
+  private boolean releasingFlushes;
+
+  /**
+   * Whether a connection must hold its replies until the AOF has written (and with appendfsync always, fsynced) the
+   * effects of this event-loop round; if so the connection is flushed by a task that runs once after the round's
+   * reads, as Redis writes the AOF in beforeSleep: one write and one fsync for every client served in the round.
+   */
+  public boolean deferFlush(dev.cairn.core.connection.Connection c) {
+    if (releasingFlushes || loop == null || !aof.mustWriteBeforeReplies()) {
+      return false;
+    }
+    deferredFlushes.add(c);
+    if (!flushTaskQueued && loop != null) {
+      flushTaskQueued = true;
+      loop.execute(this::flushDeferred);
+    }
+    return true;
+  }
+
+  private void flushDeferred() {
+    flushTaskQueued = false;
+    aof.beforeReplies();
+    List<dev.cairn.core.connection.Connection> list = new ArrayList<>(deferredFlushes);
+    deferredFlushes.clear();
+    // replies go out even if the write failed (then logged, and writes are refused with MISCONF), as in Redis
+    releasingFlushes = true;
+    try {
+      for (dev.cairn.core.connection.Connection c : list) {
+        c.flush();
+      }
+    } finally {
+      releasingFlushes = false;
+    }
   }
 
   /** Loaded modules, their types and hooks. */
@@ -276,6 +341,11 @@ public final class Engine {
   /** Attaches the engine thread and starts the cron ({@code hz} times a second). */
   public void start(EngineLoop engineLoop) {
     this.loop = engineLoop;
+    try {
+      oomScoreAdj.apply();
+    } catch (dev.cairn.core.config.ConfigException e) {
+      // logged; the server runs with the score it has, as Redis does
+    }
     scheduleCron();
   }
 
@@ -290,12 +360,29 @@ public final class Engine {
   /** DEBUG PAUSE-CRON: while set, the periodic work does not run (tests use it to hold expiry and rehashing). */
   public boolean cronPaused;
 
+  /** MIGRATE's cached connections. */
+  public dev.cairn.core.generic.MigrateSockets migrateSockets() {
+    return migrateSockets;
+  }
+
+  /** INFO's eventloop_* figures. */
+  public dev.cairn.core.server.EventLoopStats eventLoopStats() {
+    return eventLoopStats;
+  }
+
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
     // a paused busy script keeps the dataset as it left it: no expiry until it ends, as Redis runs no cron meanwhile
     if (cronPaused || scripting.busy()) {
       return;
     }
+    long start = System.nanoTime();
+    cronWork();
+    eventLoopStats.cron(System.nanoTime() - start, System.currentTimeMillis());
+  }
+
+  private void cronWork() {
+    shutdown.cron();
     long now = System.currentTimeMillis();
     keyspace.updateTime();
     int hz = params.effectiveHz();
@@ -308,6 +395,8 @@ public final class Engine {
     pauses.tick(now);
     // the table may be over a limit lowered by CONFIG SET while no command runs
     tracking.limitUsedSlots();
+    migrateSockets.closeIdle(now);
+    aof.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;
@@ -351,6 +440,7 @@ public final class Engine {
     monitors.remove(s);
     pauses.remove(s);
     blocking.disconnected(s);
+    aof.forgetWaiter(s);
     releaseClientState(s);
   }
 
@@ -470,18 +560,25 @@ public final class Engine {
   /** CONFIG RESETSTAT: the INFO stats, commandstats and errorstats start again from zero (the slow log stays). */
   public void resetStats() {
     stats.reset();
+    eventLoopStats.reset();
     keyspace.stats.reset();
     for (Command c : commands.all()) {
       c.resetStats();
     }
   }
 
+  /** What stops the server: it must close the listening sockets before it returns and may finish the rest later. */
   public void setShutdownHook(Runnable hook) {
     this.shutdownHook = hook;
   }
 
-  /** Stops the server (SHUTDOWN). */
-  public void shutdown() {
+  /** The shutdown path (SHUTDOWN and the signals). */
+  public dev.cairn.core.server.Shutdown shutdown() {
+    return shutdown;
+  }
+
+  /** Stops the server; called once, by {@link dev.cairn.core.server.Shutdown} when a shutdown goes ahead. */
+  public void stop() {
     shutdownHook.run();
   }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The one stream of effects that leaves the engine: each write command's effect (the command itself, or the
- * replacement commands it chose, e.g. PEXPIREAT for EXPIRE) with its database. The AOF and replicas will consume it;
- * until they exist nothing listens and emitting costs a list check.
+ * replacement commands it chose, e.g. PEXPIREAT for EXPIRE) with its database. The AOF ({@code dev.cairn.core.aof})
+ * consumes it, replicas will subscribe the same way; with no listener emitting costs a list check. While a dataset is
+ * being loaded from disk nothing is emitted: loading replays effects that are already persisted.
  *
  * <p>Effects are grouped by <b>execution unit</b>, as Redis 7 does: a top-level command, an EXEC, a script, a blocked
  * command served again. While a unit is open, effects are held; when it closes, a unit with one effect emits it alone,
@@ -49,6 +50,7 @@ public final class Propagation {
   private boolean noWrap;
   /** Targets of what is emitted now (a script's {@code redis.set_repl}); reset when the outermost unit ends. */
   private int targets = TARGET_ALL;
+  private int suppressed;
 
   public void addListener(Listener l) {
     listeners.add(l);
@@ -59,7 +61,16 @@ public final class Propagation {
   }
 
   public boolean hasListeners() {
-    return !listeners.isEmpty();
+    return !listeners.isEmpty() && suppressed == 0;
+  }
+
+  /** Stops emitting until {@link #resume} (nested calls count): loading a dataset replays what is persisted. */
+  public void suppress() {
+    suppressed++;
+  }
+
+  public void resume() {
+    suppressed--;
   }
 
   /** Sets where the effects emitted from now on go; a script's {@code redis.set_repl}. Reset by {@link #exitUnit}. */
@@ -122,7 +133,7 @@ public final class Propagation {
   /** Emits one effect to {@code only} of the targets (PUBLISH: {@link #TARGET_REPLICAS}). */
   public void emit(int dbIndex, byte[][] command, int only) {
     int to = targets & only;
-    if (listeners.isEmpty() || to == 0) {
+    if (listeners.isEmpty() || to == 0 || suppressed > 0) {
       return;
     }
     if (depth == 0) {

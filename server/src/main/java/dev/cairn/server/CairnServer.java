@@ -38,6 +38,8 @@ public final class CairnServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final EventLoop engineThread;
   private final List<Channel> listeners = new ArrayList<>();
+  /** The {@code unixsocket} listener, if any; CONFIG SET port/bind leave it alone. */
+  private Channel unixListener;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicInteger fds = new AtomicInteger(10);
   private int boundPort;
@@ -82,6 +84,15 @@ public final class CairnServer implements AutoCloseable {
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules)
       throws InterruptedException {
+    return start(config, params, modules, port -> { });
+  }
+
+  /**
+   * As {@link #start(Config, ServerParams, List)}, calling {@code initialized} with the port once the server is set up
+   * and before the dataset is loaded (redis-server logs "Server initialized" at that point, and tools wait for it).
+   */
+  public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
+      java.util.function.IntConsumer initialized) throws InterruptedException {
     CairnServer s = new CairnServer(config, params);
     s.bind();
     try {
@@ -90,7 +101,27 @@ public final class CairnServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    initialized.accept(s.port());
+    try {
+      s.engineThread.submit(() -> {
+        try {
+          s.engine.aof().loadAtStartup();
+        } catch (dev.cairn.core.aof.Aof.StartupFailure e) {
+          throw new LoadFailure(e);
+        }
+      }).sync();
+    } catch (LoadFailure e) {
+      s.close();
+      throw e;
+    }
     return s;
+  }
+
+  /** The dataset could not be loaded at start-up; the reason is in the log, in Redis's words. */
+  public static final class LoadFailure extends RuntimeException {
+    LoadFailure(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** {@code loadmodule} jars, then the given instances; leftover module config lines stop the server, as in Redis. */
@@ -161,47 +192,109 @@ public final class CairnServer implements AutoCloseable {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
-    engine.params().port.onApply(this::changePort);
-    engine.params().bind.onApply(this::changePort);
+    bindUnixSocket();
+    engine.params().port.onApply(() -> changeListeners("Unable to listen on this port. Check server logs."));
+    engine.params().bind.onApply(() -> changeListeners("Failed to bind to specified addresses."));
     engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
     engine.listeningPort = boundPort;
-    engine.setShutdownHook(() -> new Thread(this::close, "cairn-shutdown").start());
+    engine.setShutdownHook(() -> {
+      // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
+      // as soon as "ready to exit" is logged; the rest stops off the engine thread, which it waits for
+      listeners.forEach(Channel::close);
+      if (unixListener != null) {
+        unixListener.close();
+      }
+      new Thread(this::close, "cairn-shutdown").start();
+    });
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
   }
 
   /**
-   * CONFIG SET port / bind: listens on the new port and addresses, then stops listening on the old one. Runs on the
-   * engine thread, which is also the event loop, so it cannot wait for Netty's bind: each address is first tried with a
-   * plain socket, which fails the same way (address in use, no permission) without side effects.
+   * {@code unixsocket}: also listens on a Unix domain socket (native epoll only), serving the same clients; the file is
+   * replaced if it exists and given {@code unixsocketperm}, as redis-server does.
    */
-  private void changePort() throws dev.cairn.core.config.ConfigException {
-    int port = (int) engine.params().port.value;
-    List<InetSocketAddress> addresses = new ArrayList<>();
-    for (String addr : engine.params().bind.value.trim().split("\\s+")) {
-      String host = addr.startsWith("-") ? addr.substring(1) : addr;
-      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
-      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-        probe.setReuseAddress(true);
-        probe.bind(a);
-      } catch (java.io.IOException e) {
-        if (addr.startsWith("-")) {
-          continue; // optional address, as at startup
+  private void bindUnixSocket() {
+    String path = engine.config().find("unixsocket").get();
+    if (path.isEmpty()) {
+      return;
+    }
+    if (!Epoll.isAvailable()) {
+      close();
+      throw new IllegalStateException("unixsocket needs native epoll, which is not available here");
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(path));
+      Channel ch = new ServerBootstrap().group(group)
+          .channel(io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 511)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel c) {
+              c.pipeline().addLast(new ClientHandler(engine, fds.incrementAndGet()));
+            }
+          })
+          .bind(new io.netty.channel.unix.DomainSocketAddress(path)).sync().channel();
+      unixListener = ch;
+      int perm = Integer.parseInt(engine.config().find("unixsocketperm").get(), 8);
+      if (perm != 0) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> set = new java.util.HashSet<>();
+        java.nio.file.attribute.PosixFilePermission[] all = java.nio.file.attribute.PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) {
+          if ((perm & (1 << (8 - i))) != 0) {
+            set.add(all[i]);
+          }
         }
-        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING,
-            "Failed listening on port " + port + " (" + host + "): " + e.getMessage());
-        throw new dev.cairn.core.config.ConfigException("Unable to listen on this port. Check server logs.");
+        java.nio.file.Files.setPosixFilePermissions(java.nio.file.Path.of(path), set);
       }
-      addresses.add(a);
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("Failed opening Unix socket: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * CONFIG SET port / bind: listens on the new port and addresses, then stops listening on the old ones; if any
+   * address fails, the new sockets are closed and the old ones stay, and CONFIG SET fails with Redis's message. This
+   * runs on the engine thread, which is the event loop, where Netty registers and binds a channel inline, so the new
+   * sockets listen before the reply is sent (a client may connect to the new port as soon as it reads OK).
+   */
+  private void changeListeners(String failure) throws dev.cairn.core.config.ConfigException {
+    int port = (int) engine.params().port.value;
+    List<Channel> opened = new ArrayList<>();
+    for (String addr : engine.params().bind.value.trim().split("\\s+")) {
+      if (addr.isEmpty()) {
+        continue; // bind "": no TCP listener at all
+      }
+      boolean optional = addr.startsWith("-");
+      String host = optional ? addr.substring(1) : addr;
+      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
+      io.netty.channel.ChannelFuture reg = bootstrap.register();
+      io.netty.channel.ChannelFuture bound = reg.isSuccess() ? reg.channel().bind(a) : reg;
+      if (bound.isDone() && bound.isSuccess()) {
+        opened.add(bound.channel());
+        continue;
+      }
+      if (!bound.isDone()) {
+        bound.addListener((io.netty.channel.ChannelFutureListener) f -> {
+          if (f.isSuccess()) {
+            listeners.add(f.channel());
+          }
+        });
+        continue; // not expected on the event loop; it listens as soon as the bind completes
+      }
+      bound.channel().close();
+      if (optional) {
+        continue; // an optional address that cannot be had is skipped, as at startup
+      }
+      dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING,
+          "Failed listening on port " + port + " (" + host + "), aborting: " + bound.cause().getMessage());
+      opened.forEach(Channel::close);
+      throw new dev.cairn.core.config.ConfigException(failure);
     }
     List<Channel> old = new ArrayList<>(listeners);
     listeners.clear();
-    for (InetSocketAddress a : addresses) {
-      bootstrap.bind(a).addListener((io.netty.channel.ChannelFutureListener) f -> {
-        if (f.isSuccess()) {
-          listeners.add(f.channel());
-        }
-      });
-    }
+    listeners.addAll(opened);
     old.forEach(Channel::close);
     boundPort = port;
     engine.listeningPort = port;
@@ -230,10 +323,14 @@ public final class CairnServer implements AutoCloseable {
     if (!group.isShuttingDown()) {
       // modules hear SHUTDOWN and unload on the engine thread, before it stops
       try {
-        if (engineThread.inEventLoop()) {
+        Runnable stop = () -> {
           engine.modules().stop();
+          engine.aof().shutdown(); // what is buffered reaches the file and is fsynced
+        };
+        if (engineThread.inEventLoop()) {
+          stop.run();
         } else {
-          engineThread.submit(() -> engine.modules().stop()).await(5, TimeUnit.SECONDS);
+          engineThread.submit(stop).await(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -241,6 +338,17 @@ public final class CairnServer implements AutoCloseable {
     }
     for (Channel ch : listeners) {
       ch.close().syncUninterruptibly();
+    }
+    if (unixListener != null) {
+      unixListener.close().syncUninterruptibly();
+    }
+    String unix = engine.config().find("unixsocket").get();
+    if (!unix.isEmpty()) {
+      try {
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(unix)); // as redis-server removes it on exit
+      } catch (java.io.IOException ignored) {
+        // nothing more to do on the way out
+      }
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     stopped.countDown();

@@ -30,6 +30,9 @@ import java.net.SocketAddress;
  * server buffer without bound; the output-buffer limits close such clients earlier if configured.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection, RespDecoder.Limits {
+  /** The carried-over input buffer's first size, and the most it keeps once emptied. */
+  private static final int QBUF_INITIAL = 1024;
+  private static final int QBUF_KEEP = 64 * 1024;
   private final Engine engine;
   private ChannelHandlerContext ctx;
   private Session session;
@@ -63,10 +66,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     this.ctx = context;
     this.remote = format(context.channel().remoteAddress());
     this.local = format(context.channel().localAddress());
-    this.in = context.alloc().buffer(1024);
+    if (remote.equals(":0")) {
+      remote = local; // a Unix socket peer has no name of its own
+    }
+    this.in = context.alloc().buffer(QBUF_INITIAL);
     this.current = in;
     this.out = context.alloc().directBuffer(1024);
-    this.decoder = new RespDecoder(this);
+    this.decoder = new RespDecoder(this, context.alloc());
     this.session = engine.connect(this, out);
     if (engine.clients().size() > engine.params().maxclients.value) {
       engine.stats().rejectedConnections++;
@@ -83,11 +89,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       if (closed) {
         return;
       }
+      engine.eventLoopStats().begin();
       int n = data.readableBytes();
       engine.stats().netInputBytes += n;
       session.netInputBytes += n;
       if (in.isReadable() || pendingArgs || session.suspended()) {
-        in.writeBytes(data);
+        append(data);
         process(in);
       } else {
         // nothing carried over: decode in place, keep only what is left
@@ -102,6 +109,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       data.release();
     }
     afterProcess();
+  }
+
+  /**
+   * Adds what the socket delivered to the carried-over input, doubling the buffer when it must grow (Netty grows by
+   * 4 MB steps past 4 MB, which copies a big input held while the session is paused quadratically).
+   */
+  private void append(ByteBuf data) {
+    int need = data.readableBytes();
+    if (in.writableBytes() < need) {
+      in.capacity((int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * in.capacity(), (long) in.writerIndex() + need)));
+    }
+    in.writeBytes(data);
   }
 
   /** Decodes and runs commands until the buffer is exhausted, the session is suspended, or the connection closes. */
@@ -142,7 +161,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       closeNow();
       return;
     }
-    if (in.readerIndex() > 64 * 1024 && in.readerIndex() > in.capacity() / 2) {
+    if (!in.isReadable() && in.capacity() > QBUF_KEEP) {
+      // all carried-over input is consumed: give back what a burst made it grow to
+      in.release();
+      in = ctx.alloc().buffer(QBUF_INITIAL);
+      current = in;
+      commandStart = 0;
+    } else if (in.readerIndex() > 64 * 1024 && in.readerIndex() > in.capacity() / 2) {
       in.discardReadBytes();
       commandStart = in.readerIndex();
     }
@@ -188,6 +213,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public void channelReadComplete(ChannelHandlerContext context) {
     flush();
+    engine.eventLoopStats().end();
   }
 
   @Override
@@ -211,6 +237,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   }
 
   private void releaseBuffers() {
+    if (decoder != null) {
+      decoder.release();
+    }
     if (in != null && in.refCnt() > 0) {
       in.release();
     }
@@ -246,6 +275,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   public void flush() {
     if (closed) {
       return;
+    }
+    if (engine.deferFlush(this)) {
+      return; // the AOF writes this round's effects first; the engine flushes us right after
     }
     if (out.isReadable()) {
       int n = out.readableBytes();
@@ -300,7 +332,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public long queryBufferFree() {
-    return in.writableBytes();
+    return in.writableBytes() + decoder.partialBulkFree();
   }
 
   @Override
@@ -365,6 +397,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       }
       String host = i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress();
       return host + ":" + i.getPort();
+    }
+    if (a instanceof io.netty.channel.unix.DomainSocketAddress d) {
+      return d.path() + ":0"; // Redis shows a Unix socket client as path:0
     }
     return a == null ? "" : a.toString();
   }

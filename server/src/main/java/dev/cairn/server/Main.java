@@ -3,41 +3,72 @@ package dev.cairn.server;
 import dev.cairn.core.Engine;
 import dev.cairn.core.config.Config;
 import dev.cairn.core.config.ConfigFile;
+import dev.cairn.core.config.ProcessParams;
 import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.log.Log;
 import dev.cairn.core.log.LogBridges;
 import dev.cairn.core.log.LogMessage;
+import dev.cairn.core.server.Shutdown;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * {@code cairn-server [/path/to/cairn.conf] [--port 7000 --save "" ...]}: starts Cairn as redis-server would, with its
- * start-up sequence and log lines (Redis's test suite and tooling wait for them).
+ * {@code cairn-server [/path/to/cairn.conf] [-] [--port 7000 --save "" ...]}: starts Cairn as redis-server would,
+ * with its command line ({@code -v}, {@code --help}, configuration from standard input), start-up sequence and log
+ * lines (Redis's test suite and tooling wait for them), pid file, {@code daemonize} and signals.
  */
 public final class Main {
+  /** System property naming the syslog socket (tests point it at their own). */
+  static final String SYSLOG_SOCKET_PROPERTY = "cairn.syslog.socket";
+
   private Main() {}
 
   public static void main(String[] argv) throws Exception {
+    if (argv.length > 0) {
+      Integer status = specialOption(argv, System.out, System.err);
+      if (status != null) {
+        System.exit(status);
+        return;
+      }
+    }
     Config config = new Config();
     ServerParams params = new ServerParams(config);
+    String[] stdinText = new String[1];
     try {
-      ConfigFile.load(config, argv);
+      ConfigFile.load(config, argv, () -> stdinText[0] = new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (ConfigFile.StartupError e) {
       System.err.println(e.getMessage());
       System.exit(1);
       return;
     }
+    ProcessParams process = params.process;
+    if (process.daemonize.value && !Daemon.isDetachedServer()) {
+      System.exit(Daemon.detach(argv, stdinText[0], Shutdown.resolve(params.dir.value, process.effectivePidfile())));
+      return;
+    }
     try {
-      Log.configure(config.find("loglevel").get(), params.process.logfile.value);
+      String logfile = process.logfile.value;
+      Log.configure(config.find("loglevel").get(),
+          logfile.isEmpty() ? "" : Shutdown.resolve(params.dir.value, logfile).toString());
     } catch (IOException e) {
       System.err.println("Can't open the log file: " + e.getMessage());
       System.exit(1);
       return;
     }
     LogBridges.captureJavaLogging();
-    params.process.loglevel.listen(Log::setLevel);
+    process.loglevel.listen(Log::setLevel);
+    if (process.syslogEnabled.value) {
+      openSyslog(process);
+    }
 
     LogMessage.STARTING.log();
     LogMessage.VERSION.log(Engine.REDIS_VERSION, Log.pid(), Engine.CAIRN_VERSION, Runtime.version().feature());
+    if (config.configFromStdin) {
+      LogMessage.READING_CONFIG_FROM_STDIN.log();
+    }
     if (argv.length == 0) {
       LogMessage.NO_CONFIG_FILE.log("cairn-server");
     } else {
@@ -46,7 +77,24 @@ public final class Main {
 
     CairnServer server;
     try {
-      server = CairnServer.start(config, params);
+      server = CairnServer.start(config, params, java.util.List.of(), port -> {
+        String pidfile = process.effectivePidfile();
+        if (pidfile != null) {
+          writePidfile(Shutdown.resolve(params.dir.value, pidfile));
+        }
+        Log.setRole(() -> 'M');
+        boolean showLogo = process.alwaysShowLogo.value
+            || process.logfile.value.isEmpty() && !process.syslogEnabled.value && System.console() != null;
+        if (showLogo) {
+          Log.raw(Log.Level.NOTICE, Logo.text("standalone", port, Log.pid()));
+        } else {
+          LogMessage.RUNNING_MODE.log("standalone", port);
+        }
+        LogMessage.SERVER_INITIALIZED.log();
+      });
+    } catch (CairnServer.LoadFailure e) {
+      System.exit(1); // the loader logged why, last, as Redis does
+      return;
     } catch (CairnServer.ListenFailure e) {
       LogMessage.LISTEN_SOCKET_FAILED.log(e.host, e.port, e.getMessage());
       LogMessage.FAILED_LISTENING.log(e.port, "tcp");
@@ -57,42 +105,89 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Log.setRole(() -> 'M');
-    boolean showLogo = params.process.alwaysShowLogo.value
-        || params.process.logfile.value.isEmpty() && !params.process.syslogEnabled.value && System.console() != null;
-    if (showLogo) {
-      Log.raw(Log.Level.NOTICE, Logo.text("standalone", server.port(), Log.pid()));
-    } else {
-      LogMessage.RUNNING_MODE.log("standalone", server.port());
-    }
-    LogMessage.SERVER_INITIALIZED.log();
     LogMessage.READY.log("tcp");
+    if (!config.find("unixsocket").get().isEmpty()) {
+      LogMessage.READY.log("unix");
+    }
     onSignal("TERM", server);
     onSignal("INT", server);
     server.awaitStop();
-    LogMessage.READY_TO_EXIT.log("Redis");
     System.exit(0);
   }
 
-  private static volatile boolean shutdownRequested;
-
   /**
-   * SIGTERM and SIGINT shut the server down from the engine thread, as Redis does from its cron; a second SIGINT while
-   * that is under way exits at once.
+   * The options that do something other than run the server, handled as redis-server does when they come first:
+   * {@code -v}/{@code --version}, {@code -h}/{@code --help}, {@code --test-memory}. Returns the exit status, or null
+   * to start the server.
    */
+  static Integer specialOption(String[] argv, PrintStream out, PrintStream err) {
+    switch (argv[0]) {
+      case "-v", "--version" -> {
+        out.printf("Redis server v=%s sha=00000000:0 malloc=jvm bits=64 build=0 cairn=%s java=%d%n",
+            Engine.REDIS_VERSION, Engine.CAIRN_VERSION, Runtime.version().feature());
+        return 0;
+      }
+      case "-h", "--help" -> {
+        err.print(USAGE);
+        return 1;
+      }
+      case "--test-memory" -> {
+        if (argv.length != 2) {
+          err.print("Please specify the amount of memory to test in megabytes.\n"
+              + "Example: ./redis-server --test-memory 4096\n\n");
+        } else {
+          // a JVM cannot pin and walk physical pages, so Redis's memory test has no meaning here
+          err.print("--test-memory is not supported by Cairn: the JVM cannot test physical memory.\n"
+              + "Please if you are still in doubt use the following two tools:\n"
+              + "1) memtest86: http://www.memtest86.com/\n"
+              + "2) memtester: http://pyropus.ca/software/memtester/\n");
+        }
+        return 1;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private static final String USAGE = """
+      Usage: ./cairn-server [/path/to/redis.conf] [options] [-]
+             ./cairn-server - (read config from stdin)
+             ./cairn-server -v or --version
+             ./cairn-server -h or --help
+             ./cairn-server --test-memory <megabytes> (not supported: refused)
+
+      Examples:
+             ./cairn-server (run the server with default conf)
+             echo 'maxmemory 128mb' | ./cairn-server -
+             ./cairn-server /etc/redis/6379.conf
+             ./cairn-server --port 7777
+             ./cairn-server /etc/myredis.conf --loglevel verbose -
+             ./cairn-server /etc/myredis.conf --loglevel verbose
+      """;
+
+  /** The server's pid, as redis-server writes it; a failure is logged and the server goes on. */
+  static void writePidfile(Path file) {
+    try {
+      Files.writeString(file, Log.pid() + "\n");
+    } catch (IOException e) {
+      LogMessage.PIDFILE_FAILED.log(e.getMessage());
+    }
+  }
+
+  /** Lines go to syslog too where the JVM can reach it; otherwise that is said once and the log file goes on. */
+  private static void openSyslog(ProcessParams process) {
+    String socket = System.getProperty(SYSLOG_SOCKET_PROPERTY, Syslog.DEFAULT_SOCKET);
+    try {
+      Log.setSyslog(Syslog.open(socket, process.syslogIdent.value, process.syslogFacility.value));
+    } catch (Exception | LinkageError e) {
+      LogMessage.SYSLOG_UNAVAILABLE.log(e.getMessage());
+    }
+  }
+
+  /** SIGTERM and SIGINT ask the engine for a shutdown, which its cron carries out (see {@link Shutdown}). */
   @SuppressWarnings("sunapi")
   private static void onSignal(String name, CairnServer server) {
-    sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-      if (shutdownRequested && name.equals("INT")) {
-        Log.fromSignalHandler(LogMessage.SIGNAL_INSIST.format());
-        Runtime.getRuntime().halt(1);
-      }
-      shutdownRequested = true;
-      Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format("SIG" + name));
-      server.engine().loop().execute(() -> {
-        LogMessage.USER_REQUESTED_SHUTDOWN.log();
-        server.engine().shutdown();
-      });
-    });
+    sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> server.engine().shutdown().signalled("SIG" + name));
   }
 }

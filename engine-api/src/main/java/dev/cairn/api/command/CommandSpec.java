@@ -29,6 +29,7 @@ public final class CommandSpec {
   private final List<String[]> history;
   private final String docFlagsDeprecatedSince;
   private final String replacedBy;
+  private final boolean sysCmd;
   private final String module;
   private final List<String> tips;
   private final KeyFinder keyFinder;
@@ -58,6 +59,7 @@ public final class CommandSpec {
     this.history = List.copyOf(b.history);
     this.docFlagsDeprecatedSince = b.deprecatedSince;
     this.replacedBy = b.replacedBy;
+    this.sysCmd = b.sysCmd;
     this.module = b.module;
     this.tips = List.copyOf(b.tips);
     this.keyFinder = b.keyFinder;
@@ -146,6 +148,11 @@ public final class CommandSpec {
     return replacedBy;
   }
 
+  /** Whether COMMAND DOCS flags the command {@code syscmd}: internal, not meant for applications (PFDEBUG, ...). */
+  public boolean sysCmd() {
+    return sysCmd;
+  }
+
   /** Command tips for clients and proxies, as COMMAND INFO lists them ({@code nondeterministic_output}, ...). */
   public List<String> tips() {
     return tips;
@@ -177,6 +184,7 @@ public final class CommandSpec {
     b.history.addAll(history);
     b.deprecatedSince = docFlagsDeprecatedSince;
     b.replacedBy = replacedBy;
+    b.sysCmd = sysCmd;
     b.module = module;
     b.tips.addAll(tips);
     b.keyFinder = keyFinder;
@@ -273,6 +281,7 @@ public final class CommandSpec {
     private final List<String[]> history = new ArrayList<>();
     private String deprecatedSince;
     private String replacedBy;
+    private boolean sysCmd;
     private String module;
     private final List<String> tips = new ArrayList<>();
     private KeyFinder keyFinder;
@@ -332,6 +341,12 @@ public final class CommandSpec {
     public Builder deprecated(String sinceVersion, String replacement) {
       deprecatedSince = sinceVersion;
       replacedBy = replacement;
+      return this;
+    }
+
+    /** Marks the command as a system command (doc flag {@code syscmd}). */
+    public Builder sysCmd() {
+      sysCmd = true;
       return this;
     }
 

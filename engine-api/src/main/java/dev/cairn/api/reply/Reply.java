@@ -50,6 +50,12 @@ public interface Reply {
   /** A RESP3 double; RESP2 sees a bulk string in Redis's formatting ({@code %.17g} shortest form, inf, -inf). */
   void doubleValue(double value);
 
+  /**
+   * A RESP3 double written with digits the command formatted itself (GEOPOS and WITHCOORD write Redis's 17-decimal
+   * "human" form, not the shortest one); RESP2 sees a bulk string of the same text.
+   */
+  void doubleText(String text);
+
   /** A RESP3 boolean; RESP2 sees the integers 1 and 0. */
   void bool(boolean value);
 

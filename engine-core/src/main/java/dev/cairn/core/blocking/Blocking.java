@@ -96,6 +96,23 @@ public final class Blocking {
     return waitersByKey.size();
   }
 
+  /**
+   * The number of keys with a waiter that wakes when the key is deleted (INFO total_blocking_keys_on_nokey): those
+   * that wait for any change rather than for a type, as XREADGROUP does.
+   */
+  public int blockingKeysOnNoKey() {
+    int n = 0;
+    for (ArrayDeque<Waiter> q : waitersByKey.values()) {
+      for (Waiter w : q) {
+        if (w.waitsFor == null) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
   public boolean isBlocked(Session s) {
     return waiterBySession.containsKey(s) || handles.containsKey(s);
   }
@@ -143,6 +160,26 @@ public final class Blocking {
     if (!waitersByKey.isEmpty()) {
       DbKey k = new DbKey(db, new ByteKey(key));
       if (waitersByKey.containsKey(k)) {
+        readyKeys.add(k);
+      }
+    }
+  }
+
+  /**
+   * Marks a key ready without it having changed as WATCH sees it: XGROUP DESTROY wakes the group's readers (to answer
+   * NOGROUP), as Redis's signalKeyAsReady does.
+   */
+  public void signalReady(int db, byte[] key) {
+    keyModified(db, key);
+  }
+
+  /**
+   * FLUSHDB/FLUSHALL: every waited-on key of the database is gone; the waiters that wake on a deleted key (those that
+   * wait for any change, as XREADGROUP does) run again after the command, the others keep waiting.
+   */
+  public void databaseFlushed(int db) {
+    for (DbKey k : waitersByKey.keySet()) {
+      if (k.db() == db) {
         readyKeys.add(k);
       }
     }
@@ -246,6 +283,23 @@ public final class Blocking {
     } else {
       timeout(w);
     }
+    return true;
+  }
+
+  /**
+   * Ends the wait of {@code s} with the reply {@code reply} writes (a wait whose condition is not a key, such as
+   * WAITAOF's fsync); {@code failed} counts the call as failed. Returns false if it was not blocked.
+   */
+  public boolean release(Session s, boolean failed, Consumer<Reply> reply) {
+    Waiter w = waiterBySession.get(s);
+    if (w == null) {
+      return false;
+    }
+    unblock(w);
+    countCall(w, failed);
+    reply.accept(s.reply());
+    s.connection.flush();
+    s.resume();
     return true;
   }
 

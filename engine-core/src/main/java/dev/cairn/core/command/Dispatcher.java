@@ -142,6 +142,11 @@ public final class Dispatcher {
       return cmd;
     }
     engine.tracking().limitUsedSlots();
+    boolean isWrite = cmd.spec.has(Flag.WRITE) || (isExec && inMulti && s.transaction.writes());
+    if (isWrite && engine.aof().writeError() != null) {
+      reject(s, cmd, a, RedisException.of("MISCONF", "Errors writing to the AOF file: " + engine.aof().writeError()));
+      return cmd;
+    }
     // a RESP2 connection that subscribed can only take (un)subscriptions, PING, QUIT and RESET: anything else would
     // have its reply mixed with the messages
     if (s.protocol() == 2 && s.subscriptions() > 0 && !allowedWhileSubscribed(cmd)) {
@@ -267,6 +272,59 @@ public final class Dispatcher {
   }
 
   /**
+   * The command a persistence file names (AOF loading), subcommand resolved, or null when there is none of that name
+   * or the arity is wrong (the loader then stops, as Redis's does).
+   */
+  public Command lookupForLoading(Args a) {
+    Command cmd = engine.commands().lookup(a.get(0));
+    if (cmd == null) {
+      return null;
+    }
+    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
+      Command sub = cmd.subcommand(a.get(1));
+      if (sub == null && cmd.isContainer()) {
+        return null;
+      }
+      cmd = sub == null ? cmd : sub;
+    }
+    int arity = cmd.spec.arity();
+    if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {
+      return null;
+    }
+    return cmd;
+  }
+
+  /**
+   * Runs a command read from a persistence file: only the handler, without statistics, slow log, MONITOR or pauses;
+   * an error is the command's reply and is ignored, as Redis's loader ignores replies.
+   */
+  public void runLoaded(Session s, Command cmd, Args a) {
+    // DEBUG LOADAOF loads from inside a command: its own propagation state is put back afterwards
+    Session outer = running;
+    Args outerArgs = runningArgs;
+    int outerReplacements = replacementCount;
+    boolean outerPrevented = propagationPrevented;
+    engine.keyspace().updateTime();
+    propagationPrevented = false;
+    running = s;
+    runningArgs = a;
+    s.currentArgs = a;
+    try {
+      cmd.handler.handle(s, a);
+    } catch (RedisException ignored) {
+      // the loader, like Redis's, does not look at replies
+    } finally {
+      running = outer;
+      runningArgs = outerArgs;
+      for (int i = outerReplacements; i < replacementCount; i++) {
+        replacement[i] = null;
+      }
+      replacementCount = outerReplacements;
+      propagationPrevented = outerPrevented;
+    }
+  }
+
+  /**
    * Calls one command for {@code s} inside the running execution unit (EXEC's queued commands, a script's
    * {@code redis.call}) without the dispatcher's checks: the handler, statistics, slow log, MONITOR feed, client
    * tracking of the keys read, and propagation of its effect if it changed the dataset.
@@ -333,6 +391,7 @@ public final class Dispatcher {
   private void finish(Session s, Command cmd, Args a, long nanos, boolean failed, long dirtyBefore,
       int replacementBase) {
     Engine e = engine;
+    e.eventLoopStats().command(nanos);
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);
     if (!waiting) {
@@ -357,6 +416,7 @@ public final class Dispatcher {
     }
     if ((e.stats().dirty != dirtyBefore || propagationForced) && !propagationPrevented) {
       propagate(s, a, replacementBase, propagationForced && e.stats().dirty == dirtyBefore);
+      s.aofOffset = e.aof().offset();
     }
   }
 

@@ -1,25 +1,25 @@
 package dev.cairn.core.command;
 
+import org.HdrHistogram.Histogram;
+
 /**
- * A command's latency distribution for LATENCY HISTOGRAM: power-of-two buckets from 1 microsecond (1024 ns) to about
- * a second, as Redis reports its histograms (it iterates its HDR histogram in such buckets). Values outside the range
- * are clamped into the first or last bucket, as Redis clamps them.
+ * A command's latency distribution, as Redis keeps one per command while {@code latency-tracking} is on: an HDR
+ * histogram of nanoseconds from 1 ns to 1 s with two significant digits (values outside are clamped into it). INFO
+ * latencystats reads percentiles from it; LATENCY HISTOGRAM reads it in power-of-two buckets from 1024 ns, as Redis
+ * iterates its histogram.
  */
 public final class LatencyHistogram {
   static final long MIN_NANOS = 1024;
   static final int BUCKETS = 21; // 1024 ns << 20 is about 1.07 s
-  private final long[] counts = new long[BUCKETS];
-  private long total;
+  private static final long MAX_NANOS = 1_000_000_000L;
+  private final Histogram hdr = new Histogram(1, MAX_NANOS, 2);
 
   public void record(long nanos) {
-    long v = Math.max(MIN_NANOS, nanos);
-    int b = 64 - Long.numberOfLeadingZeros((v - 1) / MIN_NANOS);
-    counts[Math.min(BUCKETS - 1, b)]++;
-    total++;
+    hdr.recordValue(Math.max(1, Math.min(MAX_NANOS, nanos)));
   }
 
   public long total() {
-    return total;
+    return hdr.getTotalCount();
   }
 
   /** The upper bound of bucket {@code i} in microseconds (1, 2, 4, 8, 16, 32, 65, ...). */
@@ -27,11 +27,22 @@ public final class LatencyHistogram {
     return (MIN_NANOS << i) / 1000;
   }
 
+  /** Calls whose latency falls in power-of-two bucket {@code bucket} (the first takes everything up to 1024 ns). */
   public long count(int bucket) {
-    return counts[bucket];
+    long below = bucket == 0 ? 0 : atOrBelow(MIN_NANOS << (bucket - 1));
+    return (bucket == BUCKETS - 1 ? total() : atOrBelow(MIN_NANOS << bucket)) - below;
+  }
+
+  private long atOrBelow(long nanos) {
+    return hdr.getCountBetweenValues(0, nanos);
   }
 
   public static int buckets() {
     return BUCKETS;
+  }
+
+  /** The latency at {@code percentile} (0..100) in nanoseconds, as HDR histograms report it. */
+  public long valueAtPercentile(double percentile) {
+    return hdr.getValueAtPercentile(percentile);
   }
 }

@@ -13,6 +13,8 @@ public final class Config {
   private final List<ConfigParam> params = new ArrayList<>();
   /** The config file given at startup, for CONFIG REWRITE; null when started without one. */
   public volatile java.nio.file.Path configFile;
+  /** Whether startup read configuration from standard input ({@code -} on the command line). */
+  public volatile boolean configFromStdin;
 
   /** A startup-only directive that is not a parameter (CONFIG GET does not show it), e.g. {@code loadmodule}. */
   @FunctionalInterface

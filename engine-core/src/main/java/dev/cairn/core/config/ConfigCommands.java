@@ -208,16 +208,20 @@ public final class ConfigCommands implements CommandFamily {
 
   /** CONFIG REWRITE */
   static void rewrite(CommandContext c, Args a) {
-    Engine e = engine(c);
+    rewrite(engine(c), false);
+    c.reply().ok();
+  }
+
+  /** Rewrites the config file; {@code forceAll} (DEBUG CONFIG-REWRITE-FORCE-ALL) writes defaults too. */
+  public static void rewrite(Engine e, boolean forceAll) {
     if (e.config().configFile == null) {
       throw RedisException.err("The server is running without a config file");
     }
     try {
-      ConfigRewrite.rewrite(e.config(), e.config().configFile);
+      ConfigRewrite.rewrite(e.config(), e.config().configFile, forceAll);
     } catch (IOException ex) {
       throw RedisException.err("Rewriting config file: " + ex.getMessage());
     }
-    c.reply().ok();
   }
 
 }

@@ -23,26 +23,70 @@ public final class ConfigFile {
     }
   }
 
-  /** Applies {@code [file] [--name value ...]} to {@code config}. */
+  /** Applies {@code [file] [--name value ...]} to {@code config}; a {@code -} argument reads nothing. */
   public static void load(Config config, String[] argv) throws StartupError {
+    load(config, argv, () -> "");
+  }
+
+  /** Where {@code -} on the command line reads configuration from (standard input for the server). */
+  @FunctionalInterface
+  public interface Stdin {
+    String read() throws IOException;
+  }
+
+  /**
+   * Applies {@code [file] [-] [--name value ...] [-]} to {@code config} as redis-server reads its command line: the
+   * file first, then standard input (a {@code -} as the first option or the last argument), then the options, so the
+   * last setting of a parameter wins. An option's values are the arguments up to the next {@code --name}, except that
+   * a name given alone takes the next argument as its value even when it starts with {@code --}, and a bare
+   * {@code --save} (followed by another option, or last) means {@code save ""}. Option values are quoted into the
+   * text, so any bytes survive.
+   */
+  public static void load(Config config, String[] argv, Stdin stdin) throws StartupError {
     int i = 0;
     StringBuilder text = new StringBuilder();
-    if (argv.length > 0 && !argv[0].startsWith("--")) {
+    if (argv.length > 0 && !argv[0].startsWith("-")) {
       Path file = Path.of(argv[0]).toAbsolutePath();
       config.configFile = file;
       appendFile(text, file, 0);
       i = 1;
     }
-    // command-line options become lines after the file's, so they win
-    for (; i < argv.length; i++) {
+    StringBuilder options = new StringBuilder();
+    boolean fromStdin = false;
+    boolean lastHasValue = true;
+    for (int first = i; i < argv.length; i++) {
       String a = argv[i];
-      if (a.startsWith("--") && a.length() > 2) {
-        text.append('\n').append(a.substring(2));
+      if (a.equals("-") && (i == first || i == argv.length - 1)) {
+        fromStdin = true;
+      } else if (lastHasValue && a.startsWith("--")) {
+        options.append('\n').append(a, 2, a.length()).append(' ');
+        byte[] b = a.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> words = SplitArgs.split(b, 0, b.length);
+        if (words != null && words.size() == 1) {
+          boolean nextIsOption = i + 1 < argv.length && argv[i + 1].startsWith("--");
+          boolean last = i == argv.length - 1;
+          lastHasValue = false;
+          if (a.equalsIgnoreCase("--save") && (nextIsOption || last)) {
+            options.append("\"\"");
+            lastHasValue = true;
+          }
+        } else {
+          lastHasValue = true; // "--port 6380" as one argument
+        }
       } else {
-        text.append(' ').append(quote(a));
+        options.append(quote(a)).append(' ');
+        lastHasValue = true;
       }
     }
-    apply(config, text.toString());
+    if (fromStdin) {
+      config.configFromStdin = true;
+      try {
+        text.append('\n').append(stdin.read());
+      } catch (IOException e) {
+        throw new StartupError("Fatal error, can't read config from stdin: " + e.getMessage());
+      }
+    }
+    apply(config, text.append(options).toString());
   }
 
   /** Applies configuration text (directive lines). */
@@ -80,8 +124,11 @@ public final class ConfigFile {
         config.pendingModuleConfigs().put(name, values.get(0)); // a module's, applied when it loads
         continue;
       }
-      if (p == null || values.isEmpty() && !acceptsNoValue(p)) {
+      if (p == null) {
         throw error(n + 1, line, "Bad directive or wrong number of arguments");
+      }
+      if (!p.multiArg() && values.size() != 1) {
+        throw error(n + 1, line, "wrong number of arguments");
       }
       try {
         p.setFromFile(values);
@@ -89,10 +136,6 @@ public final class ConfigFile {
         throw error(n + 1, line, e.getMessage());
       }
     }
-  }
-
-  private static boolean acceptsNoValue(ConfigParam p) {
-    return p instanceof Params.Text;
   }
 
   private static void appendFile(StringBuilder text, Path file, int depth) throws StartupError {
@@ -121,13 +164,23 @@ public final class ConfigFile {
         + lineNo + "\n>>> '" + line + "'\n" + reason);
   }
 
+  /** A double-quoted argument in the syntax {@link SplitArgs} reads back: escapes for quotes and control bytes. */
   private static String quote(String a) {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : a.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\');
+      switch (c) {
+        case '"', '\\' -> sb.append('\\').append(c);
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            sb.append(String.format("\\x%02x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
       }
-      sb.append(c);
     }
     return sb.append('"').toString();
   }

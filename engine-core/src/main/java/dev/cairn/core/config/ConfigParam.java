@@ -16,6 +16,8 @@ public abstract class ConfigParam {
   boolean hidden;
   /** Settable at run time only when {@code enable-protected-configs} allows it (dir, dbfilename). */
   boolean protectedConfig;
+  /** Takes any number of arguments on a config line and checks the count itself (Redis's MULTI_ARG_CONFIG). */
+  boolean multiArg;
   /** Work that makes a new value take effect and can fail (rebinding the port); see {@link #onApply}. */
   @FunctionalInterface
   public interface Applier {
@@ -89,6 +91,16 @@ public abstract class ConfigParam {
 
   public ConfigParam markHidden() {
     hidden = true;
+    return this;
+  }
+
+  /** Whether a config line may give it any number of arguments (save, bind, ...); others take exactly one. */
+  public boolean multiArg() {
+    return multiArg;
+  }
+
+  public ConfigParam markMultiArg() {
+    multiArg = true;
     return this;
   }
 

@@ -27,6 +27,11 @@ public final class ConfigRewrite {
 
   /** Rewrites {@code file}; throws IOException with the reason when it cannot be written. */
   public static void rewrite(Config config, Path file) throws IOException {
+    rewrite(config, file, false);
+  }
+
+  /** As {@link #rewrite(Config, Path)}; {@code forceAll} writes parameters at their default too (DEBUG). */
+  public static void rewrite(Config config, Path file, boolean forceAll) throws IOException {
     List<String> old = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
     List<String> out = new ArrayList<>();
     Set<ConfigParam> written = new HashSet<>();
@@ -61,7 +66,8 @@ public final class ConfigRewrite {
     }
     Map<ConfigParam, List<String>> added = new LinkedHashMap<>();
     for (ConfigParam p : config.all()) {
-      if (!written.contains(p) && !p.get().equals(p.defaultValue())) {
+      boolean differs = !p.get().equals(p.defaultValue());
+      if (!written.contains(p) && (differs || forceAll && !p.hidden() && p.module() == null)) {
         added.put(p, p.rewriteValues());
       }
     }

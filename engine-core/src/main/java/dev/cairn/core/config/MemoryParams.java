@@ -7,6 +7,8 @@ package dev.cairn.core.config;
  */
 public final class MemoryParams extends ParamSet {
   public final Params.Num maxmemory;
+  public final Params.Choice oomScoreAdj;
+  public final SpecialParams.Words oomScoreAdjValues;
   public final Params.Choice maxmemoryPolicy;
   public final Params.Num maxmemorySamples;
   public final Params.Num maxmemoryEvictionTenacity;
@@ -70,8 +72,8 @@ public final class MemoryParams extends ParamSet {
     streamNodeMaxBytes = mem("stream-node-max-bytes", 4096, 0, LONG_MAX);
     streamNodeMaxEntries = num("stream-node-max-entries", 100, 0, LONG_MAX);
     hllSparseMaxBytes = mem("hll-sparse-max-bytes", 3000, 0, LONG_MAX);
-    choice("oom-score-adj", "no", new String[] {"no", "yes", "relative", "absolute"});
-    add(new SpecialParams.Words("oom-score-adj-values", "0 200 800", MemoryParams::validOomValues,
+    oomScoreAdj = choice("oom-score-adj", "no", new String[] {"no", "yes", "relative", "absolute"});
+    oomScoreAdjValues = add(new SpecialParams.Words("oom-score-adj-values", "0 200 800", MemoryParams::validOomValues,
         "Invalid oom-score-adj-values, elements must be between -2000 and 2000."));
   }
 

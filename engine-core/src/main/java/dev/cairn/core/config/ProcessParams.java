@@ -1,5 +1,6 @@
 package dev.cairn.core.config;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,10 +10,18 @@ import java.util.Set;
 public final class ProcessParams extends ParamSet {
   private static final String[] PROTECTED_ACTION = {"no", "yes", "local"};
   private static final Set<String> SHUTDOWN_FLAGS = Set.of("save", "nosave", "now", "force");
+  private static final List<String> SHUTDOWN_FLAG_ORDER = List.of("default", "save", "nosave", "now", "force");
 
+  public final Params.Bool daemonize;
+  public final Params.Text pidfile;
   public final Params.Choice loglevel;
   public final Params.Text logfile;
   public final Params.Bool syslogEnabled;
+  public final Params.Text syslogIdent;
+  public final Params.Choice syslogFacility;
+  public final SpecialParams.Words shutdownOnSigint;
+  public final SpecialParams.Words shutdownOnSigterm;
+  public final Params.Num shutdownTimeout;
   public final Params.Bool alwaysShowLogo;
   public final Params.Bool protectedMode;
   public final Params.Choice enableProtectedConfigs;
@@ -27,13 +36,13 @@ public final class ProcessParams extends ParamSet {
 
   ProcessParams(Config c) {
     super(c);
-    immutable(bool("daemonize", false));
-    immutable(text("pidfile", ""));
+    daemonize = immutable(bool("daemonize", false));
+    pidfile = immutable(text("pidfile", ""));
     logfile = immutable(text("logfile", ""));
     loglevel = choice("loglevel", "notice", new String[] {"debug", "verbose", "notice", "warning", "nothing"});
     syslogEnabled = immutable(bool("syslog-enabled", false));
-    immutable(text("syslog-ident", "redis"));
-    immutable(choice("syslog-facility", "local0",
+    syslogIdent = immutable(text("syslog-ident", "redis"));
+    syslogFacility = immutable(choice("syslog-facility", "local0",
         new String[] {"user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"}));
     immutable(choice("supervised", "no", new String[] {"upstart", "systemd", "auto", "no"}));
     alwaysShowLogo = immutable(bool("always-show-logo", false));
@@ -54,9 +63,9 @@ public final class ProcessParams extends ParamSet {
     immutable(text("aof_rewrite_cpulist", ""));
     immutable(text("bgsave_cpulist", ""));
     hidden(num("watchdog-period", 0, 0, INT_MAX));
-    add(shutdownOnSignal("shutdown-on-sigint"));
-    add(shutdownOnSignal("shutdown-on-sigterm"));
-    num("shutdown-timeout", 10, 0, INT_MAX);
+    shutdownOnSigint = add(shutdownOnSignal("shutdown-on-sigint"));
+    shutdownOnSigterm = add(shutdownOnSignal("shutdown-on-sigterm"));
+    shutdownTimeout = num("shutdown-timeout", 10, 0, INT_MAX);
 
     protectedMode = bool("protected-mode", true);
     enableProtectedConfigs = immutable(choice("enable-protected-configs", "no", PROTECTED_ACTION));
@@ -68,7 +77,7 @@ public final class ProcessParams extends ParamSet {
     immutable(text("unixsocket", ""));
     immutable(add(new SpecialParams.Words("unixsocketperm", "0",
         w -> w.length == 1 && w[0].matches("[0-7]{1,4}") && Integer.parseInt(w[0], 8) <= 0777,
-        "argument must be between 0 and 511 inclusive")));
+        "argument must be between 0 and 511 inclusive").counts(1)));
     immutable(num("socket-mark-id", 0, 0, 4294967295L));
     text("bind-source-addr", "");
     tcpKeepalive = num("tcp-keepalive", 300, 0, INT_MAX);
@@ -78,7 +87,8 @@ public final class ProcessParams extends ParamSet {
     trackingTableMaxKeys = num("tracking-table-max-keys", 1000000, 0, LONG_MAX);
     latencyTracking = bool("latency-tracking", true);
     latencyTrackingInfoPercentiles = add(new SpecialParams.Words("latency-tracking-info-percentiles", "50 99 99.9",
-        ProcessParams::validPercentiles, "Invalid latency-tracking-info-percentiles parameters"));
+        ProcessParams::validPercentiles, "Invalid latency-tracking-info-percentiles parameters")
+        .canonical(ProcessParams::shortDouble));
 
     num("tls-port", 0, 0, 65535);
     num("tls-session-cache-size", 20 * 1024, 0, INT_MAX);
@@ -97,6 +107,18 @@ public final class ProcessParams extends ParamSet {
     text("tls-client-key-file-pass", "");
   }
 
+  /** Redis's pid file when daemonized without one configured. */
+  public static final String DEFAULT_PIDFILE = "/var/run/redis.pid";
+
+  /** The pid file to write, or null for none: the configured one, or Redis's default when daemonized. */
+  public String effectivePidfile() {
+    String p = pidfile.value;
+    if (!p.isEmpty()) {
+      return p;
+    }
+    return daemonize.value ? DEFAULT_PIDFILE : null;
+  }
+
   private static SpecialParams.Words shutdownOnSignal(String name) {
     return new SpecialParams.Words(name, "default", w -> {
       if (w.length == 1 && w[0].equalsIgnoreCase("default")) {
@@ -113,7 +135,16 @@ public final class ProcessParams extends ParamSet {
         nosave |= l.equals("nosave");
       }
       return w.length > 0 && !(save && nosave);
-    }, "argument(s) must be one of the following: default, save, nosave, now, force");
+    }, "argument(s) must be one of the following: default, save, nosave, now, force")
+        // a set of flags: lower case, in Redis's order (save/nosave, now, force)
+        .canonical(x -> x.toLowerCase(java.util.Locale.ROOT))
+        .ordered(java.util.Comparator.comparingInt(SHUTDOWN_FLAG_ORDER::indexOf));
+  }
+
+  /** A number as Redis prints a double with trailing zeros trimmed: "50.0" as "50", "99.90" as "99.9". */
+  public static String shortDouble(String s) {
+    String t = String.format(java.util.Locale.ROOT, "%f", Double.parseDouble(s)).replaceAll("0+$", "");
+    return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
   }
 
   private static boolean validPercentiles(String[] w) {

@@ -9,7 +9,7 @@ public final class ReplicationParams extends ParamSet {
     super(c);
     replicaof = immutable(add(new SpecialParams.Words("replicaof", "",
         w -> w.length == 0 || w.length == 2 && w[1].matches("\\d{1,5}") && Integer.parseInt(w[1]) <= 65535,
-        "Invalid master port", "slaveof")));
+        "Invalid master port", "slaveof").counts(2)));
     text("masteruser", "").markSensitive();
     text("masterauth", "").markSensitive();
     text("replica-announce-ip", "", "slave-announce-ip");

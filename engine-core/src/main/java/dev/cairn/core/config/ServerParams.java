@@ -33,6 +33,7 @@ public final class ServerParams {
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
     bind = c.register(new Params.Text("bind", "127.0.0.1 -::1", null));
+    bind.markMultiArg();
     databases = c.register(new Params.Num("databases", 16, 1, Integer.MAX_VALUE, false, null));
     databases.immutableAtRuntime();
     requirepass = c.register(new Params.Text("requirepass", "", null));

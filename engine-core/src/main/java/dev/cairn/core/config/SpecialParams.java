@@ -22,6 +22,7 @@ public final class SpecialParams {
 
     public Save(String dflt) {
       super("save");
+      multiArg = true;
       this.dflt = dflt;
       this.rules = parseOrNull(dflt);
     }
@@ -61,6 +62,22 @@ public final class SpecialParams {
         throw new ConfigException("Invalid save parameters");
       }
       rules = r;
+    }
+
+    private boolean seenInFile;
+
+    /**
+     * As Redis reads {@code save} lines at startup: the first one replaces the built-in default, later ones add their
+     * points (so CONFIG REWRITE's line per point reads back whole), and an empty one clears them all.
+     */
+    @Override
+    public void setFromFile(List<String> args) throws ConfigException {
+      String v = String.join(" ", args).strip();
+      if (seenInFile && !v.isEmpty() && rules.length > 0) {
+        v = get() + " " + v;
+      }
+      set(v);
+      seenInFile = true;
     }
 
     @Override
@@ -173,8 +190,12 @@ public final class SpecialParams {
     private final Predicate<String[]> valid;
     private final String error;
 
+    /** Allowed word counts (empty: any); another count is "wrong number of arguments", as Redis says. */
+    private int[] counts = {};
+
     public Words(String name, String dflt, Predicate<String[]> valid, String error, String... aliases) {
       super(name, aliases);
+      multiArg = true;
       this.value = dflt;
       this.dflt = dflt;
       this.valid = valid;
@@ -189,8 +210,17 @@ public final class SpecialParams {
     @Override
     public void set(String v) throws ConfigException {
       String[] w = words(v);
+      if (counts.length > 0 && java.util.Arrays.stream(counts).noneMatch(n -> n == w.length)) {
+        throw new ConfigException("wrong number of arguments");
+      }
       if (!valid.test(w)) {
         throw new ConfigException(error);
+      }
+      for (int i = 0; i < w.length; i++) {
+        w[i] = canonical.apply(w[i]);
+      }
+      if (order != null) {
+        java.util.Arrays.sort(w, order);
       }
       value = String.join(" ", w);
     }
@@ -200,8 +230,32 @@ public final class SpecialParams {
       return dflt;
     }
 
+    private java.util.function.UnaryOperator<String> canonical = x -> x;
+    private java.util.Comparator<String> order;
+
+    /** Stores the words sorted this way (a set of flags that Redis prints in its own order). */
+    public Words ordered(java.util.Comparator<String> o) {
+      order = o;
+      return this;
+    }
+
+    /** Stores each word in this form (as CONFIG GET shows it). */
+    public Words canonical(java.util.function.UnaryOperator<String> form) {
+      canonical = form;
+      return this;
+    }
+
+    /** Only these word counts are accepted. */
+    public Words counts(int... n) {
+      counts = n;
+      return this;
+    }
+
     @Override
     public List<String> rewriteValues() {
+      if (value.isEmpty() && counts.length > 0 && java.util.Arrays.stream(counts).noneMatch(n -> n == 0)) {
+        return List.of(); // no line: an empty value could not be read back (replicaof with no master)
+      }
       return List.of(value.isEmpty() ? "\"\"" : value);
     }
   }

@@ -53,4 +53,77 @@ public interface Connection {
 
   /** Starts processing commands again after {@link Session#suspended()} stopped it (unblock, unpause). */
   void resumeProcessing();
+
+  /** A connection with no network behind it (the client that replays files at load time). */
+  Connection NONE = new Connection() {
+    @Override
+    public String remoteAddress() {
+      return "";
+    }
+
+    @Override
+    public String localAddress() {
+      return "";
+    }
+
+    @Override
+    public int fd() {
+      return -1;
+    }
+
+    @Override
+    public void flush() { }
+
+    @Override
+    public void closeAfterReply() { }
+
+    @Override
+    public void closeNow() { }
+
+    @Override
+    public long pendingOutputBytes() {
+      return 0;
+    }
+
+    @Override
+    public long queryBufferBytes() {
+      return 0;
+    }
+
+    @Override
+    public long queryBufferFree() {
+      return 0;
+    }
+
+    @Override
+    public long replyBufferBytes() {
+      return 0;
+    }
+
+    @Override
+    public long replyBufferSize() {
+      return 0;
+    }
+
+    @Override
+    public int pendingWrites() {
+      return 0;
+    }
+
+    @Override
+    public long pendingWriteBytes() {
+      return 0;
+    }
+
+    @Override
+    public boolean reading() {
+      return false;
+    }
+
+    @Override
+    public void enforceOutputLimit() { }
+
+    @Override
+    public void resumeProcessing() { }
+  };
 }

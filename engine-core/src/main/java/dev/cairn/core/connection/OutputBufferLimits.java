@@ -20,6 +20,7 @@ public final class OutputBufferLimits extends ConfigParam {
 
   public OutputBufferLimits() {
     super("client-output-buffer-limit");
+    markMultiArg();
     try {
       set(DEFAULT);
     } catch (ConfigException e) {

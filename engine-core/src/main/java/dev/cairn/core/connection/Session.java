@@ -66,8 +66,12 @@ public final class Session implements CommandContext, ClientHandle {
   public long commandsProcessed;
   public long netInputBytes;
   public long netOutputBytes;
+  /** Where this client's last write ends in the AOF stream (WAITAOF waits for the fsync to pass it). */
+  public long aofOffset;
   /** The arguments of the command running now (a blocking command keeps a copy to run again). */
   public Args currentArgs;
+  /** The client that runs scripts' commands (some commands refuse options there, as XREAD's BLOCK). */
+  public boolean scriptClient;
   /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
   private boolean suspended;
 

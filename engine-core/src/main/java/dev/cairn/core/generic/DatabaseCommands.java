@@ -72,7 +72,9 @@ public final class DatabaseCommands implements CommandFamily {
     serverEvent(c, ServerEvent.Kind.FLUSH_START, c.db().id(), -1);
     // watchers and trackers are told while the keys are still there (a watched key that did not exist is untouched)
     ((Session) c).engine.events().beforeFlush(c.db().id());
-    c.addDirty(((Db) c.db()).flush());
+    // counted even when empty: Redis 7.2 always propagates FLUSHDB to replicas and the AOF
+    c.addDirty(((Db) c.db()).flush() + 1);
+    flushed(c, c.db().id());
     serverEvent(c, ServerEvent.Kind.FLUSH_END, c.db().id(), -1);
     c.reply().ok();
   }
@@ -85,10 +87,18 @@ public final class DatabaseCommands implements CommandFamily {
     long n = 0;
     for (int i = 0; i < c.databases(); i++) {
       n += ((Db) c.db(i)).flush();
+      flushed(c, i);
     }
     serverEvent(c, ServerEvent.Kind.FLUSH_END, -1, -1);
     c.addDirty(n + 1); // counted even when empty, so that FLUSHALL always reaches replicas and the AOF
     c.reply().ok();
+  }
+
+  /** Clients blocked until a key is deleted (XREADGROUP) learn that the database was emptied. */
+  private static void flushed(CommandContext c, int db) {
+    if (c instanceof Session s) {
+      s.engine.blocking().databaseFlushed(db);
+    }
   }
 
   /** Tells modules (flush and swapdb hooks). */

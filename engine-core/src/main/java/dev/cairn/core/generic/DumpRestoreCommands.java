@@ -125,7 +125,8 @@ public final class DumpRestoreCommands implements CommandFamily {
     if (old != null) {
       db.remove(old);
     }
-    if (ttl > 0 && !absTtl) {
+    boolean relative = ttl > 0 && !absTtl;
+    if (relative) {
       ttl += c.now();
     }
     if (ttl > 0 && ttl <= c.now()) {
@@ -150,6 +151,15 @@ public final class DumpRestoreCommands implements CommandFamily {
     c.signalModifiedKey(db.id(), key);
     c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "restore", key, db.id());
     c.addDirty(1);
+    if (relative) {
+      // replicas and the AOF get the instant, as Redis rewrites it: the absolute time plus ABSTTL
+      byte[][] prop = java.util.Arrays.copyOf(a.toArray(), a.size() + 1);
+      prop[2] = Long.toString(ttl).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      prop[a.size()] = ABSTTL;
+      c.propagate(prop);
+    }
     c.reply().ok();
   }
+
+  private static final byte[] ABSTTL = {'A', 'B', 'S', 'T', 'T', 'L'};
 }

@@ -124,7 +124,7 @@ public final class ExpireCommands implements CommandFamily {
         return;
       }
     }
-    if (when <= c.now()) {
+    if (when <= c.now() && !(c instanceof dev.cairn.core.connection.Session s && s.engine.keyspace().loading())) {
       // already in the past: the key goes now, and replicas are told DEL rather than a time they might read later
       db.remove(e);
       c.signalModifiedKey(db.id(), key);

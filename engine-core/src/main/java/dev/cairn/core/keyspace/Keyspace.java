@@ -129,7 +129,21 @@ public final class Keyspace {
   }
 
   boolean isExpired(long expireAt) {
-    return now > expireAt;
+    return now > expireAt && !loading;
+  }
+
+  /**
+   * Set while a dataset is loaded from disk: nothing expires (a key whose time passed stays until loading ends, and a
+   * past expiry time is set rather than deleting), as in Redis, so that replaying a file gives what was saved.
+   */
+  private boolean loading;
+
+  public boolean loading() {
+    return loading;
+  }
+
+  public void setLoading(boolean on) {
+    loading = on;
   }
 
   /** Whether lookups remove expired keys. */

@@ -17,6 +17,10 @@ public enum LogMessage {
   NO_CONFIG_FILE(Log.Level.WARNING, "Warning: no config file specified, using the default config. In order to "
       + "specify a config file use %s /path/to/redis.conf"),
   CONFIG_LOADED(Log.Level.NOTICE, "Configuration loaded"),
+  READING_CONFIG_FROM_STDIN(Log.Level.NOTICE, "Reading config from stdin"),
+  /** Cairn's own: where the JVM cannot reach the system's syslog socket, written once. */
+  SYSLOG_UNAVAILABLE(Log.Level.WARNING, "syslog-enabled is set but syslog cannot be written from here (%s): "
+      + "logging to the log file only"),
   /** Written instead of the logo when the logo is not shown. */
   RUNNING_MODE(Log.Level.NOTICE, "Running mode=%s, port=%d."),
   SERVER_INITIALIZED(Log.Level.NOTICE, "Server initialized"),
@@ -39,12 +43,91 @@ public enum LogMessage {
       "Client %s scheduled to be closed ASAP for overcoming of output buffer limits."),
   DEBUG_LOG(Log.Level.WARNING, "DEBUG LOG: %s"),
 
+  // append only file (dev.cairn.core.aof); lines marked Cairn's own add what Redis does not say (offsets, progress)
+  AOF_FSYNC_ERROR(Log.Level.WARNING, "Fail to fsync the AOF file: %s"),
+  AOF_WRITE_ERROR(Log.Level.WARNING, "Error writing to the AOF file: %s"),
+  AOF_WRITE_ERROR_SOLVED(Log.Level.NOTICE, "AOF write error looks solved, Redis can write again."),
+  AOF_FILE_MISSING(Log.Level.WARNING, "The append log file %s doesn't exist: %s"),
+  AOF_OPEN_FAILED(Log.Level.WARNING, "Fatal error: can't open the append log file %s for reading: %s"),
+  AOF_READ_ERROR(Log.Level.WARNING, "Unrecoverable error reading the append only file %s: %s"),
+  AOF_READING_RDB_BASE(Log.Level.NOTICE, "Reading RDB base file on AOF loading..."),
+  AOF_READING_RDB_PREAMBLE(Log.Level.NOTICE, "Reading RDB preamble from AOF file..."),
+  /** Cairn's own: an RDB part while the RDB reader is not part of the build. */
+  AOF_RDB_UNSUPPORTED(Log.Level.WARNING, "The AOF file %s starts with an RDB image, which this server cannot read"),
+  AOF_RDB_BASE_ERROR(Log.Level.WARNING, "Error reading the RDB base file %s, AOF loading aborted"),
+  AOF_RDB_PREAMBLE_ERROR(Log.Level.WARNING,
+      "Error reading the RDB preamble of the AOF file %s, AOF loading aborted"),
+  AOF_READING_TAIL(Log.Level.NOTICE, "Reading the remaining AOF tail..."),
+  /** Cairn's own: where a load failed, before Redis's line. */
+  AOF_BAD_AT(Log.Level.WARNING, "Error in the append only file %s at offset %d: %s"),
+  AOF_BAD_FORMAT(Log.Level.WARNING, "Bad file format reading the append only file %s: make a backup of your AOF "
+      + "file, then use ./redis-check-aof --fix <filename.manifest>"),
+  AOF_UNKNOWN_COMMAND(Log.Level.WARNING, "Unknown command '%s' reading the append only file %s"),
+  AOF_REVERT_MULTI(Log.Level.WARNING, "Revert incomplete MULTI/EXEC transaction in AOF file %s"),
+  /** Cairn's own: where a file was cut off, before Redis's line. */
+  AOF_ENDS_INSIDE(Log.Level.WARNING,
+      "The append only file %s ends inside a command at offset %d; the last complete command ends at offset %d"),
+  AOF_UNEXPECTED_EOF(Log.Level.WARNING, "Unexpected end of file reading the append only file %s. You can: 1) Make a "
+      + "backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set "
+      + "the 'aof-load-truncated' configuration option to yes and restart the server."),
+  AOF_TRUNCATED_NOT_LAST(Log.Level.WARNING, "Fatal error: the truncated file is not the last file"),
+  AOF_SHORT_READ(Log.Level.WARNING, "!!! Warning: short read while loading the AOF file %s!!!"),
+  AOF_TRUNCATING(Log.Level.WARNING, "!!! Truncating the AOF %s at offset %d !!!"),
+  AOF_TRUNCATE_ERROR(Log.Level.WARNING, "Error truncating the AOF file %s: %s"),
+  AOF_LOADED_ANYWAY(Log.Level.WARNING, "AOF %s loaded anyway because aof-load-truncated is enabled"),
+  AOF_LOADED_BASE(Log.Level.NOTICE, "DB loaded from base file %s: %.3f seconds"),
+  AOF_LOADED_INCR(Log.Level.NOTICE, "DB loaded from incr file %s: %.3f seconds"),
+  AOF_LOADED(Log.Level.NOTICE, "DB loaded from append only file: %.3f seconds"),
+  /** Cairn's own: progress of a long load. */
+  AOF_LOAD_PROGRESS(Log.Level.NOTICE,
+      "Loading the append only file: %.1f%% done (%d of %d bytes), %d keys loaded, %d keys/s"),
+  AOF_FILE_SIZE_FAILED(Log.Level.WARNING, "Unable to obtain the AOF file %s length. stat: %s"),
+  AOF_MANIFEST_FATAL(Log.Level.WARNING, "\n*** FATAL AOF MANIFEST FILE ERROR ***\n"),
+  AOF_MANIFEST_AT_LINE(Log.Level.WARNING, "Reading the manifest file, at line %d\n"),
+  AOF_MANIFEST_LINE_TEXT(Log.Level.WARNING, ">>> '%s'\n"),
+  AOF_MANIFEST_ERROR(Log.Level.WARNING, "%s\n"),
+  AOF_MANIFEST_OPEN_FAILED(Log.Level.WARNING, "Fatal error: can't open the AOF manifest file %s for reading: %s"),
+  AOF_MANIFEST_WRITE_FAILED(Log.Level.WARNING, "Error trying to write the temporary AOF manifest file %s: %s"),
+  AOF_DIR_FAILED(Log.Level.WARNING, "Can't open or create append-only dir %s: %s"),
+  AOF_MIGRATED(Log.Level.NOTICE, "Successfully migrated an old-style AOF file (%s) into the AOF directory (%s)."),
+  AOF_MIGRATE_FAILED(Log.Level.WARNING, "Error trying to move the old AOF file %s into dir %s: %s"),
+  AOF_REMOVING_HISTORY(Log.Level.NOTICE, "Removing the history file %s in the background"),
+  AOF_REMOVING_TEMP_INCR(Log.Level.NOTICE, "Removing the temp incr aof file %s in the background"),
+  AOF_CREATING_BASE_ON_START(Log.Level.NOTICE, "Creating AOF base file %s on server start"),
+  AOF_OPENING_INCR_ON_START(Log.Level.NOTICE, "Opening AOF incr file %s on server start"),
+  AOF_CREATING_INCR_ON_START(Log.Level.NOTICE, "Creating AOF incr file %s on server start"),
+  AOF_CREATING_INCR_ON_REWRITE(Log.Level.NOTICE, "Creating AOF incr file %s on background rewrite"),
+  AOF_CANT_OPEN(Log.Level.WARNING, "Can't open the append-only file %s: %s"),
+  AOF_KILLING_CHILD(Log.Level.NOTICE, "Killing running AOF rewrite child: %d"),
+  AOF_ENABLE_SCHEDULED(Log.Level.NOTICE, "AOF was enabled but there is already another background operation. An "
+      + "AOF background was scheduled to start when possible."),
+  AOF_ENABLE_RESTART(Log.Level.NOTICE, "AOF was enabled but there is already an AOF rewriting in background. "
+      + "Stopping background AOF and starting a rewrite now."),
+  AOF_ENABLE_FAILED(Log.Level.WARNING, "Redis needs to enable the AOF but can't trigger a background AOF rewrite "
+      + "operation. Check the above logs for more info about the error."),
+  AOF_REWRITE_STARTED(Log.Level.NOTICE, "Background append only file rewriting started by pid %d"),
+  AOF_REWRITE_CREATED_TEMP(Log.Level.NOTICE, "Successfully created the temporary AOF base file %s"),
+  AOF_REWRITE_OK(Log.Level.NOTICE, "Background AOF rewrite terminated with success"),
+  AOF_RENAMED_BASE(Log.Level.NOTICE, "Successfully renamed the temporary AOF base file %s into %s"),
+  AOF_RENAMED_INCR(Log.Level.NOTICE, "Successfully renamed the temporary AOF incr file %s into %s"),
+  AOF_RENAME_FAILED(Log.Level.WARNING, "Error trying to rename the temporary AOF %s file %s into %s: %s"),
+  AOF_REWRITE_FINISHED(Log.Level.NOTICE, "Background AOF rewrite finished successfully"),
+  AOF_REWRITE_ERROR(Log.Level.WARNING, "Background AOF rewrite terminated with error"),
+  AOF_REWRITE_KILLED(Log.Level.WARNING, "Background AOF rewrite terminated by signal %d"),
+  AOF_REWRITE_WRITE_ERROR(Log.Level.WARNING, "Write error writing append only file on disk: %s"),
+  AOF_REWRITE_LIMIT(Log.Level.WARNING,
+      "Background AOF rewrite has repeatedly failed and triggered the limit, will retry in %d minutes"),
+  AOF_AUTO_REWRITE(Log.Level.NOTICE, "Starting automatic rewriting of AOF on %d%% growth"),
+
   // shutdown
   USER_REQUESTED_SHUTDOWN(Log.Level.NOTICE, "User requested shutdown..."),
   SAVING_FINAL_RDB(Log.Level.NOTICE, "Saving the final RDB snapshot before exiting."),
+  /** Cairn's own, until RDB persistence plugs its save into the shutdown path. */
+  NO_FINAL_SAVE(Log.Level.WARNING, "No RDB persistence in this build: the final snapshot cannot be written."),
   SAVE_ERROR_EXIT_ANYWAY(Log.Level.WARNING, "Error trying to save the DB. Exit anyway."),
   SAVE_ERROR_CANT_EXIT(Log.Level.WARNING, "Error trying to save the DB, can't exit."),
   SHUTDOWN_ABORTED(Log.Level.NOTICE, "Shutdown manually aborted."),
+  REMOVING_PIDFILE(Log.Level.NOTICE, "Removing the pid file."),
   SHUTDOWN_ERRORS(Log.Level.WARNING,
       "Errors trying to shut down the server. Check the logs for more information."),
   SIGTERM_SHUTDOWN_FAILED(Log.Level.WARNING,

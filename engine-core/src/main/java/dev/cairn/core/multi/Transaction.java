@@ -25,6 +25,8 @@ public final class Transaction {
   boolean mayReplicate;
   /** Whether a queued command may use more memory (EXEC is then refused while over maxmemory). */
   boolean denyOom;
+  /** Whether a queued command writes (EXEC is then refused while the AOF cannot be written). */
+  boolean write;
   /** The keys watched by this client, in WATCH order. */
   final List<WatchedKey> watched = new ArrayList<>();
 
@@ -46,6 +48,11 @@ public final class Transaction {
   /** Whether the queue holds a command that writes or may replicate. */
   public boolean mayReplicate() {
     return mayReplicate;
+  }
+
+  /** Whether the queue holds a command that writes. */
+  public boolean writes() {
+    return write;
   }
 
   /** Whether the queue holds a command flagged deny-oom. */
@@ -75,6 +82,9 @@ public final class Transaction {
     if (cmd.spec.has(Flag.DENYOOM)) {
       denyOom = true;
     }
+    if (cmd.spec.has(Flag.WRITE)) {
+      write = true;
+    }
   }
 
   /** Leaves the MULTI state: the queue and both dirty flags go (the watched keys are the caller's to drop). */
@@ -92,5 +102,6 @@ public final class Transaction {
     argvBytes = 0;
     mayReplicate = false;
     denyOom = false;
+    write = false;
   }
 }

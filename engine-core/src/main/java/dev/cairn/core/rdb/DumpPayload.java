@@ -36,7 +36,7 @@ public final class DumpPayload {
     RdbOutput out = new RdbOutput(64, true);
     out.writeByte(codec.typeByte(value));
     codec.write(out, value);
-    out.writeLongLE(RDB_VERSION, 2);
+    out.writeLongLE(codec.rdbVersion(value), 2);
     out.writeLongLE(Crc64.of(out.buffer(), 0, out.size()), 8);
     return out.toByteArray();
   }

@@ -12,6 +12,14 @@ public interface RdbValueCodec {
   /** The RDB type byte {@link #write} will use for {@code value} (it may depend on the value's encoding). */
   int typeByte(Object value);
 
+  /**
+   * The RDB version a DUMP of {@code value} declares: the lowest that has everything {@link #write} uses, so that
+   * older servers can RESTORE what they can represent (Redis 7.0 takes up to 10). Redis 7.2's by default.
+   */
+  default int rdbVersion(Object value) {
+    return DumpPayload.RDB_VERSION;
+  }
+
   /** Writes the value's body (what follows the type byte). */
   void write(RdbOutput out, Object value);
 

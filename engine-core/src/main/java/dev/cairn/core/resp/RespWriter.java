@@ -161,13 +161,17 @@ public final class RespWriter implements Reply {
 
   @Override
   public void doubleValue(double value) {
-    String s = DoubleFormat.format(value);
+    doubleText(DoubleFormat.format(value));
+  }
+
+  @Override
+  public void doubleText(String text) {
     if (protocol == 3) {
       out.writeByte(',');
-      out.writeCharSequence(s, StandardCharsets.US_ASCII);
+      out.writeCharSequence(text, StandardCharsets.US_ASCII);
       out.writeBytes(CRLF);
     } else {
-      bulk(s);
+      bulk(text);
     }
   }
 

@@ -155,7 +155,8 @@ final class CommandDocs {
     CommandSpec s = c.spec;
     boolean deprecated = s.deprecatedSince() != null;
     int n = 1 + (s.summary() != null ? 1 : 0) + (s.since() != null ? 1 : 0) + (s.module() != null ? 1 : 0)
-        + (s.complexity() != null ? 1 : 0) + (deprecated ? 2 : 0) + (s.replacedBy() != null ? 1 : 0)
+        + (s.complexity() != null ? 1 : 0) + (deprecated || s.sysCmd() ? 1 : 0) + (deprecated ? 1 : 0)
+        + (s.replacedBy() != null ? 1 : 0)
         + (s.history().isEmpty() ? 0 : 1) + (s.arguments().isEmpty() ? 0 : 1) + (c.subcommands.isEmpty() ? 0 : 1);
     r.map(n);
     if (s.summary() != null) {
@@ -176,10 +177,17 @@ final class CommandDocs {
       r.bulk("module");
       r.bulk(s.module());
     }
-    if (deprecated) {
+    if (deprecated || s.sysCmd()) {
       r.bulk("doc_flags");
-      r.set(1);
-      r.simple("deprecated");
+      r.set((deprecated ? 1 : 0) + (s.sysCmd() ? 1 : 0));
+      if (deprecated) {
+        r.simple("deprecated");
+      }
+      if (s.sysCmd()) {
+        r.simple("syscmd");
+      }
+    }
+    if (deprecated) {
       r.bulk("deprecated_since");
       r.bulk(s.deprecatedSince());
     }

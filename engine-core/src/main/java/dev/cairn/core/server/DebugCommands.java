@@ -100,17 +100,58 @@ public final class DebugCommands implements CommandFamily {
         }
         c.reply().ok();
       }
+      case "config-rewrite-force-all" -> {
+        needArgs(a, n == 2);
+        try {
+          dev.cairn.core.config.ConfigCommands.rewrite(e, true);
+        } catch (RedisException ex) {
+          throw RedisException.err("CONFIG-REWRITE-FORCE-ALL failed: " + ex.getMessage().substring(4));
+        }
+        c.reply().ok();
+      }
+      case "digest" -> {
+        needArgs(a, n == 2);
+        c.reply().simple(DebugDigest.dataset(e));
+      }
+      case "digest-value" -> {
+        c.reply().array(n - 2);
+        for (int i = 2; i < n; i++) {
+          c.reply().simple(DebugDigest.value((dev.cairn.core.keyspace.Db) c.db(), a.get(i)));
+        }
+      }
+      case "loadaof" -> {
+        needArgs(a, n == 2);
+        c.preventPropagation(); // the reload is not an effect: the dataset is what the files say
+        e.aof().debugLoadAof();
+        c.reply().ok();
+      }
+      case "aof-flush-sleep" -> {
+        needArgs(a, n == 3);
+        e.aof().setFlushSleepMicros(atoi(a.string(2)));
+        c.reply().ok();
+      }
       default -> throw unknown(a);
     }
   }
 
   private static void help(CommandContext c) {
     Help.reply(c.reply(), "DEBUG",
+        "AOF-FLUSH-SLEEP <microsec>",
+        "    Server will sleep before flushing the AOF, this is used for testing.",
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
+        "CONFIG-REWRITE-FORCE-ALL",
+        "    Like CONFIG REWRITE but writes all configuration options, including keywords not listed in original",
+        "    configuration file or default values.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "JMAP",
         "    Show the JVM's heap and memory pool usage (Cairn only).",
+        "LOADAOF",
+        "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "LOG <message>",
         "    Write <message> to the server log.",
         "OBJECT <key>",

@@ -70,13 +70,14 @@ public final class ServerCommands implements CommandFamily {
     boolean nosave = false;
     boolean abort = false;
     boolean force = false;
+    boolean now = false;
     for (int i = 1; i < a.size(); i++) {
       if (a.is(i, "nosave")) {
         nosave = true;
       } else if (a.is(i, "save")) {
         save = true;
       } else if (a.is(i, "now")) {
-        continue;
+        now = true;
       } else if (a.is(i, "force")) {
         force = true;
       } else if (a.is(i, "abort")) {
@@ -89,17 +90,17 @@ public final class ServerCommands implements CommandFamily {
       throw Errors.SYNTAX;
     }
     if (abort) {
-      // shutdowns here are immediate, so there is never one waiting to be aborted
-      throw RedisException.err("No shutdown in progress.");
+      if (!e.shutdown().abort()) {
+        throw RedisException.err("No shutdown in progress.");
+      }
+      c.reply().ok();
+      return;
     }
-    // without NOSAVE Redis saves when save points are configured (or on SAVE); Cairn has no persistence, so saving
-    // fails as a failed save does in Redis, unless FORCE says to go on regardless
-    boolean wantsSave = save || !nosave && e.params().persistence.save.rules.length > 0;
-    if (wantsSave && !force) {
+    int flags = (save ? Shutdown.SAVE : 0) | (nosave ? Shutdown.NOSAVE : 0) | (now ? Shutdown.NOW : 0)
+        | (force ? Shutdown.FORCE : 0);
+    if (!e.shutdown().prepare(flags)) {
       throw RedisException.err("Errors trying to SHUTDOWN. Check logs.");
     }
-    dev.cairn.core.log.LogMessage.USER_REQUESTED_SHUTDOWN.log();
-    ((Session) c).connection.closeNow();
-    e.shutdown();
+    ((Session) c).connection.closeNow(); // no reply: the client sees the connection close
   }
 }

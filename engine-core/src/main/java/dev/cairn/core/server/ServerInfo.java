@@ -26,7 +26,7 @@ public final class ServerInfo {
   static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
       "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
   /** "all": the default sections plus these; "everything" adds module-generated sections, of which there are none. */
-  static final List<String> ALL_EXTRA = List.of("commandstats");
+  static final List<String> ALL_EXTRA = List.of("commandstats", "latencystats");
 
   private final Engine engine;
 
@@ -66,7 +66,7 @@ public final class ServerInfo {
   public String render(Set<String> sections) {
     StringBuilder out = new StringBuilder();
     String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
-        "commandstats", "errorstats", "cluster", "keyspace"};
+        "commandstats", "errorstats", "latencystats", "cluster", "keyspace", "debug"};
     for (String s : order) {
       if (!sections.contains(s)) {
         continue;
@@ -83,6 +83,8 @@ public final class ServerInfo {
         case "modules" -> modules(l.title("Modules"));
         case "commandstats" -> commandstats(l.title("Commandstats"));
         case "errorstats" -> errorstats(l.title("Errorstats"));
+        case "latencystats" -> latencystats(l.title("Latencystats"));
+        case "debug" -> debug(l.title("Debug"));
         case "cluster" -> l.title("Cluster").field("cluster_enabled", 0);
         case "keyspace" -> keyspace(l.title("Keyspace"));
         default -> { }
@@ -190,7 +192,7 @@ public final class ServerInfo {
         .field("tracking_clients", engine.tracking().clients())
         .field("clients_in_timeout_table", engine.blocking().clientsWithTimeout())
         .field("total_blocking_keys", engine.blocking().blockingKeys())
-        .field("total_blocking_keys_on_nokey", 0);
+        .field("total_blocking_keys_on_nokey", engine.blocking().blockingKeysOnNoKey());
   }
 
   private void memory(Lines l) {
@@ -235,7 +237,8 @@ public final class ServerInfo {
 
   private void persistence(Lines l) {
     ServerStats st = engine.stats();
-    l.field("loading", 0)
+    dev.cairn.core.aof.Aof aof = engine.aof();
+    l.field("loading", aof.loading() ? 1 : 0)
         .field("async_loading", 0)
         .field("rdb_changes_since_last_save", st.dirty)
         .field("rdb_bgsave_in_progress", 0)
@@ -243,17 +246,12 @@ public final class ServerInfo {
         .field("rdb_last_bgsave_status", "ok")
         .field("rdb_last_bgsave_time_sec", -1)
         .field("rdb_current_bgsave_time_sec", -1)
-        .field("rdb_saves", 0)
-        .field("aof_enabled", 0)
-        .field("aof_rewrite_in_progress", 0)
-        .field("aof_rewrite_scheduled", 0)
-        .field("aof_last_rewrite_time_sec", -1)
-        .field("aof_current_rewrite_time_sec", -1)
-        .field("aof_last_bgrewrite_status", "ok")
-        .field("aof_rewrites", 0)
-        .field("aof_rewrites_consecutive_failures", 0)
-        .field("aof_last_write_status", "ok")
-        .field("module_fork_in_progress", 0);
+        .field("rdb_saves", 0);
+    aof.info(l::field);
+    l.field("module_fork_in_progress", 0)
+        .field("module_fork_last_cow_size", 0);
+    aof.infoWhenOn(l::field);
+    aof.infoLoading(l::field);
   }
 
   private void stats(Lines l) {
@@ -286,7 +284,7 @@ public final class ServerInfo {
         .field("pubsub_patterns", engine.pubsub().patternCount())
         .field("pubsubshard_channels", engine.pubsub().shardChannelCount())
         .field("latest_fork_usec", 0)
-        .field("total_forks", 0)
+        .field("total_forks", st.totalForks)
         .field("tracking_total_keys", engine.tracking().totalKeys())
         .field("tracking_total_items", engine.tracking().totalItems())
         .field("tracking_total_prefixes", engine.tracking().totalPrefixes())
@@ -294,7 +292,52 @@ public final class ServerInfo {
         .field("total_error_replies", st.totalErrorReplies)
         .field("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections)
         .field("client_output_buffer_limit_disconnections", st.clientOutputBufferLimitDisconnections);
+    l.field("migrate_cached_sockets", engine.migrateSockets().size());
+    EventLoopStats el = engine.eventLoopStats();
+    l.field("eventloop_cycles", el.cycles())
+        .field("eventloop_duration_sum", el.durationSumMicros())
+        .field("eventloop_duration_cmd_sum", el.commandSumMicros())
+        .field("instantaneous_eventloop_cycles_per_sec", el.instantaneousCyclesPerSec())
+        .field("instantaneous_eventloop_duration_usec", el.instantaneousDurationMicros());
   }
+
+  /** INFO debug (only when named): Redis's event loop breakdown; Cairn has no AOF, so its share is 0. */
+  private void debug(Lines l) {
+    EventLoopStats el = engine.eventLoopStats();
+    l.field("eventloop_duration_aof_sum", 0)
+        .field("eventloop_duration_cron_sum", el.cronSumMicros())
+        .field("eventloop_duration_max", el.durationMaxMicros())
+        .field("eventloop_cmd_per_cycle_max", el.commandsPerCycleMax());
+  }
+
+  /** INFO latencystats: each command's latency percentiles (latency-tracking-info-percentiles) in microseconds. */
+  private void latencystats(Lines l) {
+    String[] percentiles = engine.params().process.latencyTrackingInfoPercentiles.value.trim().split("\\s+");
+    for (Command c : engine.commands().all()) {
+      latencystat(l, c, percentiles);
+    }
+  }
+
+  private static void latencystat(Lines l, Command c, String[] percentiles) {
+    if (c.latency != null && c.latency.total() > 0) {
+      StringBuilder sb = new StringBuilder();
+      for (String p : percentiles) {
+        if (p.isEmpty()) {
+          continue;
+        }
+        double pct = Double.parseDouble(p);
+        sb.append(sb.isEmpty() ? "" : ",").append('p').append(dev.cairn.core.config.ProcessParams.shortDouble(p))
+            .append('=')
+            .append(String.format(Locale.ROOT, "%.3f", c.latency.valueAtPercentile(pct) / 1000.0));
+      }
+      l.field("latency_percentiles_usec_" + c.fullName(), sb.toString());
+    }
+    for (Command sub : c.subcommands.values()) {
+      latencystat(l, sub, percentiles);
+    }
+  }
+
+
 
   private void replication(Lines l) {
     l.field("role", "master")

@@ -17,6 +17,8 @@ public final class ServerStats {
   public long clientQueryBufferLimitDisconnections;
   public long clientOutputBufferLimitDisconnections;
   public long dirty;
+  /** Background saving jobs started (INFO total_forks: Cairn's jobs are threads, not forked processes). */
+  public long totalForks;
   public long lastSaveMillis = System.currentTimeMillis();
   /** INFO used_memory_peak: the highest heap use seen (cron and INFO sample it). */
   public long peakMemory;

@@ -2,16 +2,32 @@ package dev.cairn.server.resp;
 
 import dev.cairn.core.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Parses client commands straight from the socket's bytes, resumably: a command split across reads continues where it
- * stopped, and a large bulk string is copied once, as it arrives, into an array of its declared size (never re-parsed,
- * never accumulated twice). Accepts RESP multibulk and inline commands, with Redis's protocol errors and limits.
+ * stopped, and a bulk string is copied, as it arrives, into the array that becomes the argument (never re-parsed).
+ * Accepts RESP multibulk and inline commands, with Redis's protocol errors and limits.
+ *
+ * <p>Memory for a big bulk follows the bytes that actually came, not the length the client declared. Until half of it
+ * has come, its bytes wait in direct-memory chunks sized to what came (no humongous arrays for the collector, nothing
+ * touched in advance); then the argument's array is allocated once and the chunks are copied in. A client that
+ * declares 512 MB and sends three bytes holds 32 KB; one that trickles holds at most twice what it sent; one that sends
+ * it all costs half its length in extra copying.
  */
 public final class RespDecoder {
   /** Longest inline command or multibulk header line, as Redis's PROTO_INLINE_MAX_SIZE. */
   static final int INLINE_MAX = 64 * 1024;
+  /**
+   * Bulks at least this long get memory as their bytes arrive (Redis's PROTO_MBULK_BIG_ARG); shorter ones are
+   * allocated at their declared length at once, which an unanswered declaration can cost no more than this.
+   */
+  static final int BIG_BULK = 32 * 1024;
+  /** Largest chunk a big bulk waits in before it has its array. */
+  static final int CHUNK_MAX = 1024 * 1024;
 
   /** The result of one {@link #decode} call. */
   public enum Result { COMMAND, NEED_MORE, EMPTY }
@@ -24,12 +40,18 @@ public final class RespDecoder {
   }
 
   private final Limits limits;
+  private final ByteBufAllocator alloc;
   private byte[][] argv = new byte[8][];
   private int argc;
   // multibulk state
   private int expectedArgs = -1;
-  private byte[] bulk;
+  /** The bulk being read: its declared length (-1 between bulks) and the bytes received. */
+  private int bulkLen = -1;
   private int bulkFilled;
+  /** Its array, once allocated: at once for a small bulk, once half has come for a big one. */
+  private byte[] bulk;
+  /** Until then, a big bulk's bytes. */
+  private final ArrayList<ByteBuf> chunks = new ArrayList<>(0);
 
   /** Limits that may change at run time (CONFIG SET) and depend on the client (authenticated or not). */
   public interface Limits {
@@ -38,8 +60,20 @@ public final class RespDecoder {
     boolean authenticated();
   }
 
-  public RespDecoder(Limits limits) {
+  /** {@code alloc} gives the chunks a big bulk waits in; {@link #release()} frees them. */
+  public RespDecoder(Limits limits, ByteBufAllocator alloc) {
     this.limits = limits;
+    this.alloc = alloc;
+  }
+
+  /** Frees what a half-received bulk holds (the connection is gone). */
+  public void release() {
+    for (ByteBuf c : chunks) {
+      c.release();
+    }
+    chunks.clear();
+    bulk = null;
+    bulkLen = -1;
   }
 
   public byte[][] argv() {
@@ -52,7 +86,15 @@ public final class RespDecoder {
 
   /** Bytes of a bulk argument received so far while it is still incomplete (they count in the query buffer). */
   public long partialBulkBytes() {
-    return bulk == null ? 0 : bulkFilled;
+    return bulkLen < 0 ? 0 : bulkFilled;
+  }
+
+  /** Room allocated for an incomplete bulk argument and not yet filled (part of the query buffer's free space). */
+  public long partialBulkFree() {
+    if (bulkLen < 0) {
+      return 0;
+    }
+    return bulk != null ? bulk.length - bulkFilled : chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).writableBytes();
   }
 
   /** Whether a command is partly read (the query buffer holds part of it, or a bulk is half filled). */
@@ -97,7 +139,7 @@ public final class RespDecoder {
       }
     }
     while (argc < expectedArgs) {
-      if (bulk == null) {
+      if (bulkLen < 0) {
         if (!in.isReadable()) {
           return Result.NEED_MORE;
         }
@@ -120,26 +162,65 @@ public final class RespDecoder {
           throw new ProtocolException("unauthenticated bulk length");
         }
         in.readerIndex(eol + 2);
-        bulk = new byte[(int) len];
+        bulkLen = (int) len;
         bulkFilled = 0;
+        bulk = len < BIG_BULK || in.readableBytes() >= bulkLen / 2 ? new byte[bulkLen] : null;
       }
-      int want = bulk.length - bulkFilled;
-      int take = Math.min(want, in.readableBytes());
-      in.readBytes(bulk, bulkFilled, take);
+      int take = Math.min(bulkLen - bulkFilled, in.readableBytes());
+      if (bulk != null) {
+        in.readBytes(bulk, bulkFilled, take);
+      } else {
+        collect(in, take);
+      }
       bulkFilled += take;
-      if (bulkFilled < bulk.length || in.readableBytes() < 2) {
+      if (bulkFilled < bulkLen || in.readableBytes() < 2) {
         return Result.NEED_MORE;
       }
       // Redis skips the two bytes after a bulk without checking them
       in.skipBytes(2);
       if (argc == argv.length) {
-        argv = java.util.Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
+        argv = Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
       }
       argv[argc++] = bulk;
       bulk = null;
+      bulkLen = -1;
     }
     expectedArgs = -1;
     return Result.COMMAND;
+  }
+
+  /**
+   * Keeps {@code take} bytes of a big bulk without its array. Once half of the bulk has come, allocates the array and
+   * moves what waited into it; until then the bytes go into chunks as big as what came so far (from 32 KB up to
+   * {@link #CHUNK_MAX}), so that they hold at most twice that.
+   */
+  private void collect(ByteBuf in, int take) {
+    if (bulkFilled + take >= bulkLen / 2) {
+      bulk = new byte[bulkLen];
+      int at = 0;
+      for (ByteBuf c : chunks) {
+        int n = c.readableBytes();
+        c.readBytes(bulk, at, n);
+        at += n;
+        c.release();
+      }
+      chunks.clear();
+      in.readBytes(bulk, bulkFilled, take);
+      return;
+    }
+    int received = bulkFilled;
+    while (take > 0) {
+      ByteBuf last = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+      if (last == null || !last.isWritable()) {
+        int size = Math.min(CHUNK_MAX, Math.max(BIG_BULK, received));
+        last = alloc.directBuffer(size, size);
+        chunks.add(last);
+      }
+      int n = Math.min(take, last.writableBytes());
+      last.writeBytes(in, n);
+      received += n;
+      take -= n;
+    }
   }
 
   private Result decodeInline(ByteBuf in) throws ProtocolException {

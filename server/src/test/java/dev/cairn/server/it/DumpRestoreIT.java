@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.core.rdb.Crc64;
-import java.io.File;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -169,15 +167,12 @@ class DumpRestoreIT extends RawCommandTestBase {
   /** With redis-server installed: values travel Redis -> Cairn and Cairn -> Redis. */
   @Test
   void payloadsMoveBetweenRealRedisAndCairn() throws Exception {
-    String redisServer = findOnPath("redis-server");
+    String redisServer = RealRedis.binary();
     assumeTrue(redisServer != null, "redis-server not installed");
-    int port = freePort(Integer.getInteger("cairn.test.redisPorts.first", 7112),
+    int port = RealRedis.freePort(Integer.getInteger("cairn.test.redisPorts.first", 7112),
         Integer.getInteger("cairn.test.redisPorts.last", 7119));
     assumeTrue(port > 0, "no free port for redis-server");
-    Process redis = new ProcessBuilder(redisServer, "--port", Integer.toString(port), "--save", "",
-        "--appendonly", "no", "--bind", "127.0.0.1").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    try (Jedis real = connectWithRetry(port)) {
+    try (RealRedis redis = RealRedis.start(redisServer, port); Jedis real = redis.connect()) {
       String info = real.info("server");
       int rdbVersion = info.contains("redis_version:7.0") || info.contains("redis_version:6") ? 10 : 11;
       String[] values = {"hello", "42", "-70000", "x".repeat(5000), "", "3.14", "1234567890123456789"};
@@ -190,46 +185,6 @@ class DumpRestoreIT extends RawCommandTestBase {
         byte[] ours = withVersion(jedis.dump("c"), rdbVersion);
         assertEquals("OK", restore(real, "fromCairn", "0", ours, "REPLACE"));
         assertEquals(v, real.get("fromCairn"));
-      }
-    } finally {
-      redis.destroy();
-      redis.waitFor();
-    }
-  }
-
-  /** A free port in [first, last] (the ports this project's tests may use for other servers), or -1. */
-  private static int freePort(int first, int last) {
-    for (int p = first; p <= last; p++) {
-      try (ServerSocket s = new ServerSocket(p)) {
-        return p;
-      } catch (java.io.IOException busy) {
-        // try the next one
-      }
-    }
-    return -1;
-  }
-
-  private static String findOnPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(dir, name);
-      if (f.canExecute()) {
-        return f.getPath();
-      }
-    }
-    return null;
-  }
-
-  private static Jedis connectWithRetry(int port) throws InterruptedException {
-    for (int i = 0; ; i++) {
-      try {
-        Jedis j = new Jedis("127.0.0.1", port, 2000); // connects at once
-        j.ping();
-        return j;
-      } catch (RuntimeException e) {
-        if (i > 50) {
-          throw e;
-        }
-        Thread.sleep(100);
       }
     }
   }

@@ -174,7 +174,8 @@ class ProtocolIT extends ServerTestBase {
     System.out.println("ProtocolIT fuzz seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
     Random rnd = new Random(seed);
     String[] fragments = {"*", "$", "\r\n", "\n", "\"", "'", "\\x", "-1", "0", "1", "3", "999999999", "PING", "SET",
-        "GET", "CLIENT", "KILL", "HELLO", "3", "MONITOR", "RESET", "QUIT", "x", " ", "\u0000", "\u00ff"};
+        "GET", "CLIENT", "KILL", "HELLO", "3", "MONITOR", "RESET", "QUIT", "x", " ", "\u0000", "\u00ff",
+        "$536870000\r\n", "$40000\r\n", "$2097152\r\n", "*2\r\n$3\r\nSET\r\n"};
     for (int round = 0; round < 200; round++) {
       ByteArrayOutputStream junk = new ByteArrayOutputStream();
       int parts = 1 + rnd.nextInt(40);

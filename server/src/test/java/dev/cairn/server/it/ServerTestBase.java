@@ -78,4 +78,16 @@ public abstract class ServerTestBase {
     toClose.add(r);
     return r;
   }
+
+  /** Waits (up to 5 s) until INFO reports {@code n} blocked clients. */
+  protected void awaitBlockedClients(int n) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      if (jedis.info("clients").contains("blocked_clients:" + n + "\r\n")) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("never saw " + n + " blocked clients: " + jedis.info("clients"));
+  }
 }

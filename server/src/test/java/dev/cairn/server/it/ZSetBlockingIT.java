@@ -12,18 +12,6 @@ class ZSetBlockingIT extends ServerTestBase {
     return c.command(args).readReply();
   }
 
-  /** Waits until INFO reports {@code n} blocked clients. */
-  private void awaitBlocked(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      if (jedis.info("clients").contains("blocked_clients:" + n + "\r\n")) {
-        return;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("never saw " + n + " blocked clients: " + jedis.info("clients"));
-  }
-
   @Test
   void popsAtOnceWhenDataIsThere() throws Exception {
     RawClient c = raw();
@@ -43,15 +31,15 @@ class ZSetBlockingIT extends ServerTestBase {
     RawClient first = raw();
     RawClient second = raw();
     first.command("BZPOPMIN", "z", "0");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     second.command("BZPOPMIN", "other", "z", "0");
-    awaitBlocked(2);
+    awaitBlockedClients(2);
     jedis.zadd("z", 1, "a");
     assertEquals("*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n", first.readReply());
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.zadd("z", 2, "b");
     assertEquals("*3\r\n$1\r\nz\r\n$1\r\nb\r\n$1\r\n2\r\n", second.readReply());
-    awaitBlocked(0);
+    awaitBlockedClients(0);
     assertEquals(0, jedis.exists("z") ? 1 : 0);
   }
 
@@ -71,7 +59,7 @@ class ZSetBlockingIT extends ServerTestBase {
   void bzmpopWakesWithCount() throws Exception {
     RawClient c = raw();
     c.command("BZMPOP", "0", "2", "k1", "k2", "MAX", "COUNT", "2");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     // a write to an unrelated key does not wake it
     jedis.zadd("k3", 1, "x");
     jedis.zadd("k2", java.util.Map.of("a", 1.0, "b", 2.0, "c", 3.0));
@@ -85,16 +73,16 @@ class ZSetBlockingIT extends ServerTestBase {
   void keyOverwrittenWithAnotherTypeDoesNotWakeTheWaiter() throws Exception {
     RawClient c = raw();
     c.command("BZPOPMIN", "zset", "0");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.set("zset", "foo");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.del("zset");
     jedis.zadd("zset", 1, "bar");
     assertEquals("*3\r\n$4\r\nzset\r\n$3\r\nbar\r\n$1\r\n1\r\n", c.readReply());
     c.command("BZMPOP", "0", "1", "zset2", "MIN");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.sadd("zset2", "x");
-    awaitBlocked(1);
+    awaitBlockedClients(1);
     jedis.del("zset2");
     jedis.zadd("zset2", 2, "y");
     assertEquals("*2\r\n$5\r\nzset2\r\n*1\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n", c.readReply());
@@ -108,7 +96,7 @@ class ZSetBlockingIT extends ServerTestBase {
       clients[i] = raw();
       clients[i].command("BZPOPMIN", "q", "5");
     }
-    awaitBlocked(n);
+    awaitBlockedClients(n);
     Thread producer = new Thread(() -> {
       try (var p = newJedis()) {
         for (int i = 0; i < n; i++) {
@@ -125,6 +113,6 @@ class ZSetBlockingIT extends ServerTestBase {
       got.add(reply);
     }
     assertEquals(n, got.size());
-    awaitBlocked(0);
+    awaitBlockedClients(0);
   }
 }

@@ -3,8 +3,10 @@ package dev.cairn.server.resp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class RespDecoderTest {
   private boolean authenticated = true;
   private long maxBulk = 512L * 1024 * 1024;
+  /** Unpooled, so that its count of direct memory in use is exact. */
+  private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
 
   private RespDecoder decoder() {
     return new RespDecoder(new RespDecoder.Limits() {
@@ -28,7 +32,7 @@ class RespDecoderTest {
       public boolean authenticated() {
         return authenticated;
       }
-    });
+    }, alloc);
   }
 
   /** Feeds {@code input} in chunks of {@code chunk} bytes; returns each command's arguments joined by '|'. */
@@ -36,6 +40,16 @@ class RespDecoderTest {
     RespDecoder d = decoder();
     ByteBuf buf = Unpooled.buffer();
     List<String> out = new ArrayList<>();
+    try {
+      decodeInto(d, buf, input, chunk, out);
+    } finally {
+      d.release();
+    }
+    return out;
+  }
+
+  private static void decodeInto(RespDecoder d, ByteBuf buf, byte[] input, int chunk, List<String> out)
+      throws RespDecoder.ProtocolException {
     for (int pos = 0; pos < input.length; pos += chunk) {
       buf.writeBytes(input, pos, Math.min(chunk, input.length - pos));
       while (true) {
@@ -52,7 +66,6 @@ class RespDecoderTest {
         }
       }
     }
-    return out;
   }
 
   private static byte[] b(String s) {
@@ -104,6 +117,89 @@ class RespDecoderTest {
       buf.discardReadBytes();
     }
     assertEquals(1, commands);
+  }
+
+  /** What the decoder holds for an incomplete bulk: the bytes received plus the room allocated beyond them. */
+  private static long held(RespDecoder d) {
+    return d.partialBulkBytes() + d.partialBulkFree();
+  }
+
+  @Test
+  void aDeclaredButUnsentBulkHoldsOnlyAFirstPiece() throws Exception {
+    RespDecoder d = decoder();
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(b("*2\r\n$3\r\nSET\r\n$536870000\r\n"));
+    assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
+    assertEquals(0, held(d));
+    buf.writeBytes(b("abc"));
+    assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
+    assertEquals(3, d.partialBulkBytes());
+    assertEquals(RespDecoder.BIG_BULK, held(d));
+    assertEquals(RespDecoder.BIG_BULK, alloc.metric().usedDirectMemory());
+    d.release();
+    assertEquals(0, alloc.metric().usedDirectMemory());
+    // a bulk under the threshold is allocated at its length at once, as before
+    RespDecoder small = decoder();
+    assertEquals(RespDecoder.Result.NEED_MORE, small.decode(Unpooled.wrappedBuffer(b("*1\r\n$30000\r\nab"))));
+    assertEquals(30_000, held(small));
+  }
+
+  @Test
+  void aBigBulkHoldsAtMostTwiceWhatCame() throws Exception {
+    int len = 100 * 1024 * 1024;
+    RespDecoder d = decoder();
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(b("*2\r\n$4\r\nECHO\r\n$" + len + "\r\n"));
+    assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
+    byte[] piece = new byte[64 * 1024];
+    long sent = 0;
+    RespDecoder.Result r = RespDecoder.Result.NEED_MORE;
+    while (sent < len) {
+      // trickle the first megabyte in small pieces, then socket-sized reads
+      int n = (int) Math.min(sent < (1 << 20) ? 1000 : piece.length, len - sent);
+      for (int i = 0; i < n; i++) {
+        piece[i] = (byte) (sent + i);
+      }
+      buf.clear().writeBytes(piece, 0, n);
+      sent += n;
+      if (sent == len) {
+        buf.writeBytes(b("\r\n"));
+      }
+      r = d.decode(buf);
+      if (r == RespDecoder.Result.COMMAND) {
+        break;
+      }
+      long h = held(d);
+      assertEquals(sent, d.partialBulkBytes());
+      assertTrue(h <= Math.max(RespDecoder.BIG_BULK, 2 * sent), "holds " + h + " after " + sent + " bytes");
+      if (sent < len / 2) {
+        // before half has come, no more than a chunk beyond what came
+        assertTrue(h - sent <= RespDecoder.CHUNK_MAX, "holds " + h + " after " + sent + " bytes");
+      } else {
+        assertEquals(len, h, "the argument's own array once half has come");
+        assertEquals(0, alloc.metric().usedDirectMemory(), "chunks released once copied");
+      }
+    }
+    assertEquals(RespDecoder.Result.COMMAND, r);
+    byte[] arg = d.argv()[1];
+    assertEquals(len, arg.length);
+    for (int i = 0; i < len; i += 4093) {
+      assertEquals((byte) i, arg[i], "byte " + i);
+    }
+    assertEquals(0, held(d));
+  }
+
+  @Test
+  void aBulkThatArrivedWholeIsTakenWithWhatFollows() throws Exception {
+    byte[] value = new byte[200_000];
+    new Random(2).nextBytes(value);
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(b("*2\r\n$4\r\nECHO\r\n$200000\r\n")).writeBytes(value).writeBytes(b("\r\n*1\r\n$4\r\nPING\r\n"));
+    RespDecoder d = decoder();
+    assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
+    assertArrayEquals(value, d.argv()[1]);
+    assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
+    assertEquals("PING", new String(d.argv()[0], StandardCharsets.US_ASCII));
   }
 
   private String error(String input) {

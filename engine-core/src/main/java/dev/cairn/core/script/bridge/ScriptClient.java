@@ -37,6 +37,7 @@ public final class ScriptClient {
     this.engine = engine;
     this.session = new Session(engine, 0, new NoConnection(), new RespWriter(buffer));
     this.session.denyBlocking = 1; // for ever: a script's commands never block
+    this.session.scriptClient = true;
     this.session.setName(null);
   }
 

@@ -20,21 +20,22 @@ import java.nio.charset.StandardCharsets;
  *            (a set high bit means another byte precedes)
  * </pre>
  *
- * Strings that are canonical decimal longs are stored as integers, as Redis does.
+ * Strings that are canonical decimal longs are stored as integers, as Redis does. Streams keep their nodes in the same
+ * layout (dev.cairn.core.type.stream).
  */
-final class ListPack {
+public final class ListPack {
   private ListPack() {}
 
   /** What a listpack adds around its entries (6-byte header, 1-byte terminator): Redis's lpBytes counts them. */
-  static final int OVERHEAD = 7;
+  public static final int OVERHEAD = 7;
 
   /** The integer value of {@code v} if it is a canonical long, else {@link Long#MIN_VALUE} (stored as a string). */
-  static long intValue(byte[] v) {
+  public static long intValue(byte[] v) {
     return v.length <= 20 ? Args.parseLongOrMin(v, 0, v.length) : Long.MIN_VALUE;
   }
 
   /** Bytes of encoding plus data for the integer {@code iv}. */
-  static int intBodySize(long iv) {
+  public static int intBodySize(long iv) {
     if (iv >= 0 && iv <= 127) {
       return 1;
     } else if (iv >= -4096 && iv <= 4095) {
@@ -49,32 +50,32 @@ final class ListPack {
     return 9;
   }
 
-  static int strBodySize(int len) {
+  public static int strBodySize(int len) {
     return len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
   }
 
-  static int backlenSize(int body) {
+  public static int backlenSize(int body) {
     return body < 128 ? 1 : body < 16384 ? 2 : body < 2097152 ? 3 : body < 268435456 ? 4 : 5;
   }
 
   /** The whole entry's size for {@code v}. */
-  static int entrySize(byte[] v) {
+  public static int entrySize(byte[] v) {
     return entrySize(v, intValue(v));
   }
 
   /** The whole entry's size for {@code v} whose {@link #intValue} is {@code iv}. */
-  static int entrySize(byte[] v, long iv) {
+  public static int entrySize(byte[] v, long iv) {
     int body = iv != Long.MIN_VALUE ? intBodySize(iv) : strBodySize(v.length);
     return body + backlenSize(body);
   }
 
   /** Writes the entry for {@code v} at {@code p}; returns the position after it. */
-  static int write(byte[] b, int p, byte[] v) {
+  public static int write(byte[] b, int p, byte[] v) {
     return write(b, p, v, intValue(v));
   }
 
   /** Writes the entry for {@code v} whose {@link #intValue} is {@code iv}; returns the position after it. */
-  static int write(byte[] b, int p, byte[] v, long iv) {
+  public static int write(byte[] b, int p, byte[] v, long iv) {
     int start = p;
     if (iv != Long.MIN_VALUE) {
       int body = intBodySize(iv);
@@ -124,7 +125,7 @@ final class ListPack {
   }
 
   /** Length of encoding plus data of the entry at {@code p}. */
-  static int bodySize(byte[] b, int p) {
+  public static int bodySize(byte[] b, int p) {
     int e = b[p] & 0xFF;
     if ((e & 0x80) == 0) {
       return 1;
@@ -149,13 +150,13 @@ final class ListPack {
   }
 
   /** The whole size of the entry at {@code p}. */
-  static int entryLen(byte[] b, int p) {
+  public static int entryLen(byte[] b, int p) {
     int body = bodySize(b, p);
     return body + backlenSize(body);
   }
 
   /** The start of the entry that ends just before {@code end}. */
-  static int prev(byte[] b, int end) {
+  public static int prev(byte[] b, int end) {
     int p = end - 1;
     int body = 0;
     int shift = 0;
@@ -171,19 +172,19 @@ final class ListPack {
     return p - body;
   }
 
-  static boolean isString(byte[] b, int p) {
+  public static boolean isString(byte[] b, int p) {
     int e = b[p] & 0xFF;
     return (e & 0xC0) == 0x80 || (e & 0xF0) == 0xE0 || e == 0xF0;
   }
 
   /** Offset of a string entry's data. */
-  static int strOffset(byte[] b, int p) {
+  public static int strOffset(byte[] b, int p) {
     int e = b[p] & 0xFF;
     return (e & 0xC0) == 0x80 ? p + 1 : (e & 0xF0) == 0xE0 ? p + 2 : p + 5;
   }
 
   /** Length of a string entry's data. */
-  static int strLength(byte[] b, int p) {
+  public static int strLength(byte[] b, int p) {
     int e = b[p] & 0xFF;
     if ((e & 0xC0) == 0x80) {
       return e & 0x3F;
@@ -194,7 +195,7 @@ final class ListPack {
   }
 
   /** Value of an integer entry. */
-  static long intAt(byte[] b, int p) {
+  public static long intAt(byte[] b, int p) {
     int e = b[p] & 0xFF;
     if ((e & 0x80) == 0) {
       return e;
@@ -217,7 +218,7 @@ final class ListPack {
   }
 
   /** The entry's value as bytes (a fresh array). */
-  static byte[] bytesAt(byte[] b, int p) {
+  public static byte[] bytesAt(byte[] b, int p) {
     if (isString(b, p)) {
       int off = strOffset(b, p);
       return java.util.Arrays.copyOfRange(b, off, off + strLength(b, p));
@@ -226,7 +227,7 @@ final class ListPack {
   }
 
   /** Writes the entry's value as a bulk string, straight from the node. */
-  static void reply(byte[] b, int p, Reply r) {
+  public static void reply(byte[] b, int p, Reply r) {
     if (isString(b, p)) {
       r.bulk(b, strOffset(b, p), strLength(b, p));
     } else {

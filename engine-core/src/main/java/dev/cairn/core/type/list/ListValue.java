@@ -371,6 +371,9 @@ public final class ListValue implements RedisValue, SortSource {
   public void set(long index, byte[] v, int fill) {
     Cursor c = cursor(index, false);
     c.node.replaceAt(c.pos, v);
+    if (c.node.plain && !isLarge(v.length, fill)) {
+      c.node.plain = false; // a plain node whose element is no longer large is an ordinary node again, as in Redis
+    }
     splitIfOver(c.ni, fill);
   }
 

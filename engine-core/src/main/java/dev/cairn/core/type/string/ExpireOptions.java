@@ -107,7 +107,7 @@ final class ExpireOptions {
    * (there the key stays until the primary's DEL arrives); the engine turns expiry off in both.
    */
   static boolean alreadyExpired(CommandContext c, long at) {
-    boolean expiryOn = !(c instanceof Session s) || s.engine.keyspace().expiryEnabled();
+    boolean expiryOn = !(c instanceof Session s) || s.engine.keyspace().expiryEnabled() && !s.engine.keyspace().loading();
     return at <= c.now() && expiryOn;
   }
 

@@ -24,8 +24,8 @@ public final class RawString implements RedisValue {
     this.len = len;
   }
 
-  /** A string of exactly these bytes, no spare room (BITOP's result). */
-  static RawString wrap(byte[] exact) {
+  /** A string of exactly these bytes, no spare room (BITOP's result, a new HyperLogLog); the array is taken. */
+  public static RawString wrap(byte[] exact) {
     return new RawString(exact, exact.length);
   }
 
@@ -48,6 +48,16 @@ public final class RawString implements RedisValue {
   /** The buffer; only the first {@link #length()} bytes belong to the string. */
   public byte[] array() {
     return buf;
+  }
+
+  /**
+   * Takes {@code newBuf} as the buffer holding the first {@code newLen} bytes, for writers that edit the bytes in place
+   * themselves (HyperLogLog's sparse encoding grows and shrinks by a byte or two). Every byte of {@code newBuf} past
+   * {@code newLen} must be zero.
+   */
+  public void replace(byte[] newBuf, int newLen) {
+    buf = newBuf;
+    len = newLen;
   }
 
   /** Appends bytes, growing the buffer with room to spare. */

@@ -44,7 +44,7 @@ public final class StringValues {
    * The buffer holding a string's bytes (valid up to {@link #length}; an {@link IntString} formats its number into a new
    * one); null for null; WRONGTYPE for other types.
    */
-  static byte[] array(Object value) {
+  public static byte[] array(Object value) {
     if (value instanceof byte[] b) {
       return b;
     }
@@ -61,7 +61,7 @@ public final class StringValues {
   }
 
   /** A string's length in bytes (0 for null); WRONGTYPE for other types. */
-  static int length(Object value) {
+  public static int length(Object value) {
     if (value instanceof byte[] b) {
       return b.length;
     }
@@ -115,7 +115,7 @@ public final class StringValues {
    * place: a missing key is created, a plain string converted (keeping its time to live). {@code current} is what a
    * write lookup of the key returned; WRONGTYPE if it is not a string.
    */
-  static RawString forWrite(Database db, byte[] key, Object current, int minLength) {
+  public static RawString forWrite(Database db, byte[] key, Object current, int minLength) {
     if (current instanceof RawString r) {
       r.growZero(minLength);
       return r;

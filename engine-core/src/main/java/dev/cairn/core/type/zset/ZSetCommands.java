@@ -137,7 +137,7 @@ public final class ZSetCommands implements CommandFamily {
   }
 
   /** The encoding thresholds from the server's config (the defaults when run outside a server). */
-  static ZSetValue.Limits limits(CommandContext c) {
+  public static ZSetValue.Limits limits(CommandContext c) {
     return c instanceof Session s ? limits(s.engine.params()) : ZSetValue.Limits.DEFAULT;
   }
 
@@ -154,8 +154,8 @@ public final class ZSetCommands implements CommandFamily {
     }
   }
 
-  /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] */
-  static void zadd(CommandContext c, Args a) {
+  /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] (GEOADD runs it with geohash scores) */
+  public static void zadd(CommandContext c, Args a) {
     boolean nx = false;
     boolean xx = false;
     boolean gt = false;

@@ -198,6 +198,28 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
     }
   }
 
+  /** Receives members and scores from {@link #forEachInScoreRange}; returns false to stop. */
+  @FunctionalInterface
+  public interface RangeVisitor {
+    boolean visit(byte[] member, double score);
+  }
+
+  /**
+   * Visits the members whose score lies in [{@code min}, {@code maxExclusive}), in ascending order, until the visitor
+   * returns false: one O(log n) descent, then a walk along the leaves (GEO searches read geohash boxes this way).
+   */
+  public void forEachInScoreRange(double min, double maxExclusive, RangeVisitor visitor) {
+    int r = tree.countBefore(ZTree.SCORE_LT, min, null);
+    if (r >= tree.size()) {
+      return;
+    }
+    for (ZTree.Cursor c = tree.at(r); c.valid() && c.score() < maxExclusive; c.next()) {
+      if (!visitor.visit(c.member(), c.score())) {
+        return;
+      }
+    }
+  }
+
   /** Members in ascending score order. */
   public byte[][] members() {
     byte[][] out = new byte[size()][];

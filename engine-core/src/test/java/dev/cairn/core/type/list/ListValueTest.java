@@ -242,4 +242,25 @@ class ListValueTest {
       default -> "v" + rnd.nextInt(30);
     };
   }
+
+  @Test
+  void aPlainNodeWhoseElementBecomesSmallLetsTheListShrinkBackToListpack() {
+    int fill = -1; // 4 KB nodes
+    ListValue l = new ListValue();
+    byte[] big = b("x".repeat(9000));
+    l.convertForAdd(big.length, 1, fill);
+    l.push(big, false, fill);
+    for (String v : new String[] {"a", "b"}) {
+      l.convertForAdd(1, 1, fill);
+      l.push(b(v), false, fill);
+    }
+    l.pop(false);
+    l.pop(false);
+    l.tryShrink(fill);
+    assertEquals("quicklist", l.encoding()); // the one node is plain: it holds a large element
+    l.set(0, b("c"), fill);
+    l.tryShrink(fill);
+    assertEquals("listpack", l.encoding());
+    assertEquals("c", s(l.get(0)));
+  }
 }

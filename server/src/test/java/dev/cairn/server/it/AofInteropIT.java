@@ -1,0 +1,166 @@
+package dev.cairn.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.core.config.Config;
+import dev.cairn.core.config.ConfigFile;
+import dev.cairn.core.config.ServerParams;
+import dev.cairn.core.log.Log;
+import dev.cairn.server.CairnServer;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The AOF against Redis's own tools, where they are installed (skipped with a message where they are not):
+ * redis-check-aof accepts what Cairn writes, redis-server loads Cairn's AOF directory, and Cairn loads the AOF
+ * directory redis-server writes.
+ */
+class AofInteropIT {
+  @TempDir
+  Path dir;
+
+  private static String tool(String name) {
+    for (String d : List.of("/usr/bin", "/usr/local/bin")) {
+      if (Files.isExecutable(Path.of(d, name))) {
+        return d + "/" + name;
+      }
+    }
+    System.out.println("AofInteropIT: " + name + " is not installed; skipping");
+    Assumptions.abort(name + " is not installed");
+    return null;
+  }
+
+  private CairnServer startCairn() throws Exception {
+    Config config = new Config();
+    ServerParams params = new ServerParams(config);
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
+        "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", "no"});
+    Log.configure("notice", dir.resolve("cairn.log").toString());
+    return CairnServer.start(config, params);
+  }
+
+  private static void fill(Jedis j) {
+    j.set("s", "hello");
+    j.set("n", "42");
+    j.incr("n");
+    j.rpush("l", "a", "b", "c");
+    j.lpop("l");
+    j.sadd("set", "x", "y", "7");
+    j.zadd("z", Map.of("one", 1.0, "half", 0.5, "neg", -3.25));
+    j.hset("h", Map.of("f1", "v1", "f2", "v2"));
+    j.expire("s", 5000);
+    j.select(3);
+    j.set("db3", "three");
+  }
+
+  private static void check(Jedis j) {
+    assertEquals("hello", j.get("s"));
+    assertTrue(j.ttl("s") > 4000);
+    assertEquals("43", j.get("n"));
+    assertEquals(List.of("b", "c"), j.lrange("l", 0, -1));
+    assertEquals(Set.of("x", "y", "7"), j.smembers("set"));
+    assertEquals(-3.25, j.zscore("z", "neg"));
+    assertEquals(0.5, j.zscore("z", "half"));
+    assertEquals(Map.of("f1", "v1", "f2", "v2"), j.hgetAll("h"));
+    j.select(3);
+    assertEquals("three", j.get("db3"));
+  }
+
+  private static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  @Test
+  void redisCheckAofAcceptsCairnsFiles() throws Exception {
+    String checker = tool("redis-check-aof");
+    CairnServer s = startCairn();
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      fill(j);
+      j.bgrewriteaof();
+      while (j.info("persistence").contains("aof_rewrite_in_progress:1")) {
+        Thread.sleep(20);
+      }
+      j.select(0);
+      j.set("after-rewrite", "1");
+    } finally {
+      s.close();
+      Log.reset();
+    }
+    String out = run(checker, dir.resolve("appendonlydir/appendonly.aof.manifest").toString());
+    assertTrue(out.contains("All AOF files and manifest are valid"), out);
+  }
+
+  @Test
+  void redisServerLoadsCairnsAofAndCairnLoadsRedisServers() throws Exception {
+    String redis = tool("redis-server");
+    CairnServer s = startCairn();
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      fill(j);
+    } finally {
+      s.close();
+      Log.reset();
+    }
+    // Redis reads Cairn's directory
+    int port = freePort();
+    Process p = new ProcessBuilder(redis, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir",
+        dir.toString(), "--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--save", "", "--daemonize", "no")
+        .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
+    try (Jedis j = connect(port, p)) {
+      check(j);
+      j.select(0);
+      j.set("from-redis", "yes"); // Redis appends to the incr file Cairn wrote
+      j.shutdown();
+    } catch (JedisException ignored) {
+      // SHUTDOWN closes the connection
+    } finally {
+      p.waitFor();
+    }
+    // Cairn reads the directory as Redis left it
+    s = startCairn();
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      assertEquals("yes", j.get("from-redis"));
+      check(j);
+    } finally {
+      s.close();
+      Log.reset();
+    }
+  }
+
+  private Jedis connect(int port, Process p) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      try {
+        Jedis j = new Jedis("127.0.0.1", port);
+        j.ping();
+        return j;
+      } catch (JedisException e) {
+        if (!p.isAlive()) {
+          throw new AssertionError("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("redis-server did not start");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
