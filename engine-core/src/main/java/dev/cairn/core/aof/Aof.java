@@ -214,6 +214,12 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   // ---- the propagation stream
 
+  /** The AOF takes what is meant for it: not PUBLISH (replicas only), nor what a script kept from it. */
+  @Override
+  public int targets() {
+    return dev.cairn.core.Propagation.TARGET_AOF;
+  }
+
   @Override
   public void effect(int dbIndex, byte[][] command) {
     if (writer.isOpen()) {

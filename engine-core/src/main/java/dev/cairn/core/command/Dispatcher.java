@@ -232,11 +232,17 @@ public final class Dispatcher {
       // they may expire any number of keys: run on their own, each DEL goes out alone (Redis's touches-arbitrary-keys)
       engine.propagation().doNotWrap();
     }
+    long aofBefore = engine.aof().offset();
     try {
       call(s, cmd, a);
     } finally {
       engine.propagation().exitUnit();
       executing = outer;
+    }
+    // where the client's last write ends in the AOF, once the unit's effects are out (WAITAOF waits for it)
+    long aofAfter = engine.aof().offset();
+    if (aofAfter != aofBefore) {
+      s.aofOffset = aofAfter;
     }
   }
 
@@ -367,7 +373,7 @@ public final class Dispatcher {
     if (suspendRequested) {
       // the handler paused (a script past busy-reply-threshold): the bookkeeping waits for it to finish
       suspendRequested = false;
-      suspended = new Suspended(s, cmd, a.toArray(), start, dirtyBefore);
+      suspended = new Suspended(s, cmd, a.toArray(), start, dirtyBefore, engine.aof().offset());
     } else {
       finish(s, cmd, a, System.nanoTime() - start, failed, dirtyBefore, replacementBase);
     }
@@ -416,12 +422,12 @@ public final class Dispatcher {
     }
     if ((e.stats().dirty != dirtyBefore || propagationForced) && !propagationPrevented) {
       propagate(s, a, replacementBase, propagationForced && e.stats().dirty == dirtyBefore);
-      s.aofOffset = e.aof().offset();
     }
   }
 
   /** A command whose handler returned before it was done; see {@link #suspendRunningCommand()}. */
-  private record Suspended(Session session, Command cmd, byte[][] argv, long startNanos, long dirtyBefore) { }
+  private record Suspended(Session session, Command cmd, byte[][] argv, long startNanos, long dirtyBefore,
+      long aofBefore) { }
 
   private Suspended suspended;
   private boolean suspendRequested;
@@ -450,6 +456,9 @@ public final class Dispatcher {
     finish(p.session, p.cmd, Args.ofBytes(p.argv), System.nanoTime() - p.startNanos, failed, p.dirtyBefore,
         replacementCount);
     propagationPrevented = false;
+    if (engine.aof().offset() != p.aofBefore) {
+      p.session.aofOffset = engine.aof().offset();
+    }
     p.session.appendHeldPushes();
     engine.tracking().afterCommand(p.session, p.cmd);
   }
