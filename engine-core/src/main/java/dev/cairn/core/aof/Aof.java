@@ -214,7 +214,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   // ---- the propagation stream
 
-  /** Only what goes to the AOF: a script's effects kept for replicas ({@code redis.set_repl}) are not written. */
+  /** The AOF takes what is meant for it: not PUBLISH (replicas only), nor what a script kept from it. */
   @Override
   public int targets() {
     return dev.cairn.core.Propagation.TARGET_AOF;

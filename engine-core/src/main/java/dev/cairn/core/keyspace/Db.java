@@ -184,6 +184,7 @@ public final class Db implements Database {
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
     }
+    keyspace.onNewKey(this, key);
     return e;
   }
 

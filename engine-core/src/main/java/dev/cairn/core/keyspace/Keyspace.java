@@ -29,6 +29,8 @@ public final class Keyspace {
   private boolean expiryEnabled = true;
   private ExpiryListener expiryListener = (db, key) -> { };
   private MissListener missListener = (db, key) -> { };
+  /** Told about each key added that was not there (the "new" keyspace event); null for no one. */
+  private MissListener newKeyListener;
   /** Told about each value that leaves the keyspace (module types' free); null while no module type exists. */
   java.util.function.Consumer<Object> valueReleased;
 
@@ -61,6 +63,11 @@ public final class Keyspace {
 
   public void setMissListener(MissListener l) {
     this.missListener = l;
+  }
+
+  /** Sets who is told about keys added to a database (any command that creates a key, RENAME and MOVE included). */
+  public void setNewKeyListener(MissListener l) {
+    this.newKeyListener = l;
   }
 
   /** The command clock, milliseconds since the epoch. */
@@ -175,6 +182,12 @@ public final class Keyspace {
 
   void onKeyMiss(Db db, byte[] key) {
     missListener.missed(db, key);
+  }
+
+  void onNewKey(Db db, byte[] key) {
+    if (newKeyListener != null) {
+      newKeyListener.missed(db, key);
+    }
   }
 
   /** Total keys in all databases. */

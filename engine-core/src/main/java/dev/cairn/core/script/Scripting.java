@@ -102,7 +102,7 @@ public final class Scripting {
   public void run(ScriptRun run, LuaSandbox sandbox, LuaFunction fn, Varargs args) {
     current = run;
     client.prepare(run);
-    engine.propagation().beginAtomic();
+    engine.propagation().enterUnit();
     ScriptHook hook = sandbox.hook();
     long threshold = engine.params().process.busyReplyThreshold.value;
     hook.watch(() -> check(run, hook, threshold));
@@ -158,7 +158,7 @@ public final class Scripting {
           return;
         }
         run.sliceStart(System.nanoTime());
-        if (!Continuations.run(cont)) {
+        if (!engine.dispatcher().resumeFor(caller, () -> Continuations.run(cont))) {
           engine.loop().execute(this);
           return;
         }
@@ -200,7 +200,7 @@ public final class Scripting {
   private boolean end(ScriptRun run, ScriptHook hook) {
     hook.watch(null);
     current = null;
-    engine.propagation().endAtomic();
+    engine.propagation().exitUnit();
     LuaTable keys = null;
     Session caller = run.caller;
     boolean[] failed = {false};

@@ -157,6 +157,9 @@ public final class EvalCommands implements CommandFamily {
     if (!compat && (flags & ScriptCache.NO_WRITES) == 0 && ro) {
       throw RedisException.err("Can not execute a script with write flag using *_ro command.");
     }
+    if (!compat) {
+      checkOom(s, flags);
+    }
     boolean readOnly = ro || !compat && (flags & ScriptCache.NO_WRITES) != 0;
     boolean allowOom = !compat && (flags & ScriptCache.ALLOW_OOM) != 0;
     ScriptRun run = new ScriptRun(s, true, script.sha(), a.toArray(), readOnly, allowOom);
@@ -164,6 +167,17 @@ public final class EvalCommands implements CommandFamily {
     globals.rawset("KEYS", array(a, 3, numKeys));
     globals.rawset("ARGV", array(a, 3 + numKeys, a.size() - 3 - numKeys));
     sc.run(run, sc.evalSandbox(), script.function(), LuaValue.NONE);
+  }
+
+  /**
+   * A script that declares its flags may not start over maxmemory (under noeviction) unless it is allow-oom or
+   * no-writes, as Redis decides before running it; an EVAL-compatible script fails at its first deny-oom command.
+   */
+  public static void checkOom(Session s, int flags) {
+    if ((flags & (ScriptCache.ALLOW_OOM | ScriptCache.NO_WRITES)) == 0 && s.engine.dispatcher().outOfMemoryAtStart()) {
+      throw RedisException.line(
+          "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+    }
   }
 
   /** Arguments {@code from .. from+n-1} as a Lua array of strings (the bytes are shared, not copied). */

@@ -164,6 +164,7 @@ public final class FunctionCommands implements CommandFamily {
     if ((flags & ScriptCache.NO_WRITES) == 0 && ro) {
       throw RedisException.err("Can not execute a script with write flag using *_ro command.");
     }
+    EvalCommands.checkOom(s, flags);
     boolean readOnly = ro || (flags & ScriptCache.NO_WRITES) != 0;
     ScriptRun run = new ScriptRun(s, false, f.name(), a.toArray(), readOnly, (flags & ScriptCache.ALLOW_OOM) != 0);
     assert n == numKeys;
