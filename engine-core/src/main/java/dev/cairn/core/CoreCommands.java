@@ -67,6 +67,7 @@ public final class CoreCommands {
         new SlowlogCommands(),
         new LatencyCommands(),
         new MemoryCommands(),
+        new dev.cairn.core.persistence.PersistenceCommands(),
         new LolwutCommand(),
         new dev.cairn.core.module.ModuleCommands(),
     };

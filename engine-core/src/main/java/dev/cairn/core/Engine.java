@@ -54,6 +54,8 @@ public final class Engine {
   private final dev.cairn.core.blocking.Blocking blocking;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final dev.cairn.core.persistence.Persistence persistence;
+  private final dev.cairn.core.server.DatasetDigest digests = new dev.cairn.core.server.DatasetDigest();
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -103,6 +105,26 @@ public final class Engine {
         () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
+    // a hash with field TTLs needs Redis 7.4's encoding, so a file holding one says RDB version 12
+    rdbCodecs.registerVersionProbe(ks -> {
+      for (int i = 0; i < ks.databases(); i++) {
+        if (ks.db(i).anyExpiringParts()) {
+          return dev.cairn.core.rdb.RdbFormat.VERSION_7_4;
+        }
+      }
+      return dev.cairn.core.rdb.RdbFormat.MIN_WRITE_VERSION;
+    });
+    this.persistence = new dev.cairn.core.persistence.Persistence(this);
+  }
+
+  /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */
+  public dev.cairn.core.server.DatasetDigest digests() {
+    return digests;
+  }
+
+  /** SAVE, BGSAVE, save points, snapshots, loading. */
+  public dev.cairn.core.persistence.Persistence persistence() {
+    return persistence;
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};
@@ -222,6 +244,7 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    persistence.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;

@@ -66,12 +66,31 @@ public final class Main {
       LogMessage.RUNNING_MODE.log("standalone", server.port());
     }
     LogMessage.SERVER_INITIALIZED.log();
+    if (!loadDataFromDisk(server)) {
+      LogMessage.FATAL_LOADING.log();
+      System.exit(1);
+      return;
+    }
     LogMessage.READY.log("tcp");
     onSignal("TERM", server);
     onSignal("INT", server);
     server.awaitStop();
     LogMessage.READY_TO_EXIT.log("Redis");
     System.exit(0);
+  }
+
+  /**
+   * Loads the dataset before the server is declared ready: the RDB file (the engine thread loads it in slices and
+   * answers clients with LOADING meanwhile). Returns false when the file exists but cannot be loaded.
+   */
+  private static boolean loadDataFromDisk(CairnServer server) throws InterruptedException {
+    var persistence = server.engine().persistence();
+    try {
+      return persistence.loader().loadAtStartup(persistence.rdbFile()).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Log.log(Log.Level.WARNING, "Loading failed: " + e.getCause());
+      return false;
+    }
   }
 
   private static volatile boolean shutdownRequested;
@@ -91,6 +110,12 @@ public final class Main {
       Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format("SIG" + name));
       server.engine().loop().execute(() -> {
         LogMessage.USER_REQUESTED_SHUTDOWN.log();
+        // the same final save as SHUTDOWN without arguments: when save points are configured
+        if (!server.engine().persistence().shutdownSave(false, false, false)) {
+          LogMessage.SIGTERM_SHUTDOWN_FAILED.log();
+          shutdownRequested = false;
+          return;
+        }
         server.engine().shutdown();
       });
     });

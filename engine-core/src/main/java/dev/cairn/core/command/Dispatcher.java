@@ -88,12 +88,35 @@ public final class Dispatcher {
       reject(s, cmd, Errors.NOAUTH);
       return true;
     }
+    RedisException refused = persistenceRefusal(cmd);
+    if (refused != null) {
+      reject(s, cmd, refused);
+      return true;
+    }
     if (engine.pauses().mustWait(s, cmd)) {
       return false;
     }
     execute(s, cmd, a);
     engine.blocking().serveReadyKeys();
     return true;
+  }
+
+  static final RedisException LOADING = RedisException.of("LOADING", "Redis is loading the dataset in memory");
+
+  /**
+   * MISCONF for writes (and PING, as Redis) while the last BGSAVE failed and stop-writes-on-bgsave-error holds; LOADING
+   * for commands without the loading flag while a dataset loads.
+   */
+  private RedisException persistenceRefusal(Command cmd) {
+    var p = engine.persistence();
+    RedisException denied = p.writesDenied();
+    if (denied != null && (cmd.spec.has(Flag.WRITE) || cmd.spec.name().equals("ping"))) {
+      return denied;
+    }
+    if (p.loader().loading() && !cmd.spec.has(Flag.LOADING)) {
+      return LOADING;
+    }
+    return null;
   }
 
   /**

@@ -16,11 +16,25 @@ public final class RdbOutput {
   private byte[] buf;
   private int pos;
   private final boolean compress;
+  private int version = RdbFormat.MIN_WRITE_VERSION;
 
   /** A writer; {@code compress} as the {@code rdbcompression} setting (LZF for strings over 20 bytes). */
   public RdbOutput(int initialCapacity, boolean compress) {
     this.buf = new byte[Math.max(16, initialCapacity)];
     this.compress = compress;
+  }
+
+  /**
+   * The RDB version of the file or payload being written: a codec whose values have forms of several versions picks the
+   * one this version can express (see {@link RdbValueCodec#minVersion}).
+   */
+  public int version() {
+    return version;
+  }
+
+  public RdbOutput version(int v) {
+    this.version = v;
+    return this;
   }
 
   public int size() {
@@ -32,8 +46,13 @@ public final class RdbOutput {
   }
 
   /** The internal buffer (valid up to {@link #size()}). */
-  byte[] buffer() {
+  public byte[] buffer() {
     return buf;
+  }
+
+  /** Empties the buffer (keeping its capacity) once its bytes were written out. */
+  public void reset() {
+    pos = 0;
   }
 
   private void ensure(int n) {
@@ -97,6 +116,20 @@ public final class RdbOutput {
     } else {
       writeLength(len);
     }
+  }
+
+  /** An 8-byte little-endian double (ZSET_2 scores). */
+  public void writeDouble(double d) {
+    writeLongLE(Double.doubleToRawLongBits(d), 8);
+  }
+
+  /** A string written as it is (length and bytes), never integer-encoded or compressed (listpack and ziplist blobs). */
+  public void writeRawString(byte[] s, int off, int len) {
+    if (compress && len > 20 && writeLzf(off == 0 && len == s.length ? s : Arrays.copyOfRange(s, off, off + len))) {
+      return;
+    }
+    writeLength(len);
+    writeBytes(s, off, len);
   }
 
   /** A string, choosing the integer, LZF or plain encoding. */

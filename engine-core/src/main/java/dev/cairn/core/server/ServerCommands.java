@@ -92,13 +92,13 @@ public final class ServerCommands implements CommandFamily {
       // shutdowns here are immediate, so there is never one waiting to be aborted
       throw RedisException.err("No shutdown in progress.");
     }
-    // without NOSAVE Redis saves when save points are configured (or on SAVE); Cairn has no persistence, so saving
-    // fails as a failed save does in Redis, unless FORCE says to go on regardless
-    boolean wantsSave = save || !nosave && e.params().persistence.save.rules.length > 0;
-    if (wantsSave && !force) {
+    dev.cairn.core.log.LogMessage.USER_REQUESTED_SHUTDOWN.log();
+    // without NOSAVE Redis saves when save points are configured (or on SAVE); a failed save keeps the server up
+    // unless FORCE says to go on regardless
+    if (!e.persistence().shutdownSave(save, nosave, force)) {
+      dev.cairn.core.log.LogMessage.SHUTDOWN_ERRORS.log();
       throw RedisException.err("Errors trying to SHUTDOWN. Check logs.");
     }
-    dev.cairn.core.log.LogMessage.USER_REQUESTED_SHUTDOWN.log();
     ((Session) c).connection.closeNow();
     e.shutdown();
   }

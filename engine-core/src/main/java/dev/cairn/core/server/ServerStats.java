@@ -17,7 +17,6 @@ public final class ServerStats {
   public long clientQueryBufferLimitDisconnections;
   public long clientOutputBufferLimitDisconnections;
   public long dirty;
-  public long lastSaveMillis = System.currentTimeMillis();
   /** INFO used_memory_peak: the highest heap use seen (cron and INFO sample it). */
   public long peakMemory;
   /** INFO used_memory_startup: heap in use when the engine started. */

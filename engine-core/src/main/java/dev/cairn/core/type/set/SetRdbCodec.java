@@ -31,6 +31,11 @@ public final class SetRdbCodec implements RdbValueCodec {
   }
 
   @Override
+  public boolean writesConcurrently() {
+    return true; // SetValue's reads change nothing (its table does not rehash on lookups)
+  }
+
+  @Override
   public int typeByte(Object value) {
     return RdbCodecs.TYPE_SET;
   }
@@ -57,13 +62,13 @@ public final class SetRdbCodec implements RdbValueCodec {
       members = PackedLists.listpack(in.readString());
     }
     if (members.isEmpty()) {
-      throw new RdbFormatException("empty set");
+      throw RdbFormatException.emptyKey("set");
     }
     SetValue.Limits l = limits.get();
     SetValue s = SetValue.create(members.get(0), members.size(), l);
     for (byte[] m : members) {
       if (!s.add(m, l)) {
-        throw new RdbFormatException("duplicate set member");
+        throw new RdbFormatException("Duplicate set members detected");
       }
     }
     return s;
