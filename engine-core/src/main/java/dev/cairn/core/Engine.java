@@ -53,7 +53,7 @@ public final class Engine {
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
-  private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final DumpPayload dumpPayload;
   private final dev.cairn.core.persistence.Persistence persistence;
   private final dev.cairn.core.server.DatasetDigest digests = new dev.cairn.core.server.DatasetDigest();
   private final Map<Long, Session> clients = new LinkedHashMap<>();
@@ -115,6 +115,8 @@ public final class Engine {
       return dev.cairn.core.rdb.RdbFormat.MIN_WRITE_VERSION;
     });
     this.persistence = new dev.cairn.core.persistence.Persistence(this);
+    this.dumpPayload = new DumpPayload(rdbCodecs, () -> (int) params.persistence.rdbVersion.value,
+        () -> persistence.loader().skipChecksumValidation);
   }
 
   /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */

@@ -70,6 +70,9 @@ public enum LogMessage {
   RDB_SHORT_READ(Log.Level.WARNING, "Short read or OOM loading DB. Unrecoverable error, aborting now."),
   RDB_OPEN_FAILED(Log.Level.WARNING, "Fatal error: can't open the RDB file %s for reading: %s"),
   FATAL_LOADING(Log.Level.WARNING, "Fatal error loading the DB, check server logs. Exiting."),
+  TERMINATING_AFTER_RDB_FAILURE(Log.Level.WARNING, "Terminating server after rdb file reading failure."),
+  /** RESTORE of a payload that does not decode: Redis logs its loader's error at verbose level. */
+  RESTORE_BAD_PAYLOAD(Log.Level.VERBOSE, "Internal error in RDB reading offset %d, function at rdb.c:0 -> %s"),
 
   // shutdown
   USER_REQUESTED_SHUTDOWN(Log.Level.NOTICE, "User requested shutdown..."),

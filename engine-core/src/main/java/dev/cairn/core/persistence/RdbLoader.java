@@ -95,6 +95,9 @@ public final class RdbLoader {
       return;
     }
     current = null;
+    if (r.status() == Status.FAILED) {
+      LogMessage.TERMINATING_AFTER_RDB_FAILURE.log();
+    }
     done.complete(r.status() == Status.OK);
   }
 

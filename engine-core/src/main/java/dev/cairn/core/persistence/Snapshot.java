@@ -48,8 +48,8 @@ public final class Snapshot implements SnapshotGuard {
   private static final int BATCH = 256;
   /** Longest the walker keeps the engine thread per event-loop turn. */
   private static final long SLICE_NANOS = 250_000;
-  /** Records handed over but not yet written before the walker waits for the snapshot thread. */
-  private static final long MAX_IN_FLIGHT = 32 * 1024;
+  /** Records handed over but not yet written before the walker waits for the snapshot thread (tests lower it). */
+  static volatile long maxInFlight = 32 * 1024;
   /** An entry's mark holds 8 bits of epoch; after this many aborted snapshots in a row, marks are reset. */
   private static final int REMARK_AFTER_ABORTS = 200;
 
@@ -183,7 +183,7 @@ public final class Snapshot implements SnapshotGuard {
     long deadline = System.nanoTime() + SLICE_NANOS;
     int n = 0;
     while (true) {
-      if (handedOver - written > MAX_IN_FLIGHT) {
+      if (handedOver - written > maxInFlight) {
         flush();
         reschedule(1_000_000);
         return;

@@ -29,19 +29,28 @@ public final class PackedLists {
       throw new RdbFormatException("bad intset");
     }
     List<byte[]> out = new ArrayList<>((int) count);
+    long prev = Long.MIN_VALUE;
     for (int i = 0; i < count; i++) {
       long v = le(b, 8 + i * width, width);
       long signed = width == 8 ? v : (v << (64 - 8 * width)) >> (64 - 8 * width);
+      if (i > 0 && signed <= prev) {
+        throw new RdbFormatException("intset not in ascending order");
+      }
+      prev = signed;
       out.add(Long.toString(signed).getBytes(StandardCharsets.US_ASCII));
     }
     return out;
   }
 
-  /** The entries of a listpack blob, integers as decimal strings. */
+  /**
+   * The entries of a listpack blob, integers as decimal strings. Every entry's back-length is checked against its size,
+   * and the header's count (unless 65535, "unknown") against the entries found.
+   */
   public static List<byte[]> listpack(byte[] b) throws RdbFormatException {
     if (b.length < 7 || le(b, 0, 4) != b.length || (b[b.length - 1] & 0xff) != 0xff) {
       throw new RdbFormatException("bad listpack header");
     }
+    int declared = (int) le(b, 4, 2);
     List<byte[]> out = new ArrayList<>();
     int p = 6;
     while (true) {
@@ -52,6 +61,9 @@ public final class PackedLists {
       if (e == 0xff) {
         if (p != b.length - 1) {
           throw new RdbFormatException("listpack data after end marker");
+        }
+        if (declared != 65535 && declared != out.size()) {
+          throw new RdbFormatException("listpack count does not match its entries");
         }
         return out;
       }
@@ -64,7 +76,7 @@ public final class PackedLists {
         out.add(slice(b, p + 1, len));
         p += 1 + len;
       } else if ((e & 0xe0) == 0xc0) {
-        long v = ((e & 0x1f) << 8) | (b[p + 1] & 0xff);
+        long v = ((e & 0x1f) << 8) | (need(b, p + 1) & 0xff);
         out.add(ascii((v << 51) >> 51));
         p += 2;
       } else if ((e & 0xf0) == 0xe0) {
@@ -72,9 +84,12 @@ public final class PackedLists {
         out.add(slice(b, p + 2, len));
         p += 2 + len;
       } else if (e == 0xf0) {
-        int len = (int) le(b, p + 1, 4);
-        out.add(slice(b, p + 5, len));
-        p += 5 + len;
+        long len = le(b, p + 1, 4);
+        if (len > b.length) {
+          throw new RdbFormatException("listpack entry out of bounds");
+        }
+        out.add(slice(b, p + 5, (int) len));
+        p += 5 + (int) len;
       } else if (e >= 0xf1 && e <= 0xf4) {
         int width = switch (e) {
           case 0xf1 -> 2;
@@ -89,7 +104,19 @@ public final class PackedLists {
         throw new RdbFormatException("unknown listpack encoding " + e);
       }
       long entry = p - start;
-      p += entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
+      int backlen = entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
+      long v = 0;
+      for (int k = 0; k < backlen; k++) {
+        int x = need(b, p + k) & 0xff;
+        if (((x & 128) != 0) != (k > 0)) { // only the first back-length byte lacks the continuation bit
+          throw new RdbFormatException("bad listpack entry back-length");
+        }
+        v = (v << 7) | (x & 127);
+      }
+      if (v != entry) {
+        throw new RdbFormatException("listpack entry back-length does not match its size");
+      }
+      p += backlen;
     }
   }
 
@@ -221,7 +248,7 @@ public final class PackedLists {
       }
     }
     if (out.isEmpty()) {
-      throw RdbFormatException.emptyKey("zipmap");
+      throw new RdbFormatException("empty zipmap"); // Redis refuses it as corrupt, not as an empty key
     }
     return out;
   }
@@ -240,6 +267,17 @@ public final class PackedLists {
       return new long[] {len, p + 5};
     }
     throw new RdbFormatException("bad zipmap length");
+  }
+
+  /**
+   * A blob that fails validation, worded as Redis words it ({@code what} is e.g. "Hash ziplist"), so that logs and
+   * tools that look for "integrity check failed" find it; the detail follows in parentheses.
+   */
+  public static RdbFormatException integrity(String what, RdbFormatException cause) {
+    if (cause.isEmptyKey()) {
+      return cause;
+    }
+    return new RdbFormatException(what + " integrity check failed. (" + cause.getMessage() + ")");
   }
 
   private static long be(byte[] b, int off, int n) throws RdbFormatException {

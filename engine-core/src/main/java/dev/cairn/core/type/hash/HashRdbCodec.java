@@ -95,14 +95,23 @@ public final class HashRdbCodec implements RdbValueCodec {
         readPairs(in, h, entries, value, true, min - 1);
       }
       case RdbCodecs.TYPE_HASH_METADATA_PRE_GA -> readPairs(in, h, entries, value, true, 0);
-      case RdbCodecs.TYPE_HASH_ZIPMAP -> fromPairs(PackedLists.zipmap(in.readString()), h, entries, value, false);
-      case RdbCodecs.TYPE_HASH_ZIPLIST -> fromPairs(PackedLists.ziplist(in.readString()), h, entries, value, false);
-      case RdbCodecs.TYPE_HASH_LISTPACK -> fromPairs(PackedLists.listpack(in.readString()), h, entries, value, false);
-      case RdbCodecs.TYPE_HASH_LISTPACK_EX, RdbCodecs.TYPE_HASH_LISTPACK_EX_PRE_GA -> {
+      case RdbCodecs.TYPE_HASH_ZIPMAP, RdbCodecs.TYPE_HASH_ZIPLIST, RdbCodecs.TYPE_HASH_LISTPACK,
+          RdbCodecs.TYPE_HASH_LISTPACK_EX, RdbCodecs.TYPE_HASH_LISTPACK_EX_PRE_GA -> {
         if (typeByte == RdbCodecs.TYPE_HASH_LISTPACK_EX) {
           in.readLongLE(8); // the earliest TTL, kept by Redis for later use; the triples say it all
         }
-        fromPairs(PackedLists.listpack(in.readString()), h, entries, value, true);
+        byte[] blob = in.readString();
+        String what = typeByte == RdbCodecs.TYPE_HASH_ZIPMAP ? "Zipmap"
+            : typeByte == RdbCodecs.TYPE_HASH_ZIPLIST ? "Hash ziplist" : "Hash listpack";
+        try {
+          List<byte[]> items = typeByte == RdbCodecs.TYPE_HASH_ZIPMAP ? PackedLists.zipmap(blob)
+              : typeByte == RdbCodecs.TYPE_HASH_ZIPLIST ? PackedLists.ziplist(blob) : PackedLists.listpack(blob);
+          boolean triples = typeByte == RdbCodecs.TYPE_HASH_LISTPACK_EX
+              || typeByte == RdbCodecs.TYPE_HASH_LISTPACK_EX_PRE_GA;
+          fromPairs(items, h, entries, value, triples);
+        } catch (RdbFormatException e) {
+          throw PackedLists.integrity(what, e); // duplicates in a packed hash count as a failed integrity check
+        }
       }
       default -> throw new RdbFormatException("hash RDB type " + typeByte + " is not supported");
     }
@@ -140,7 +149,7 @@ public final class HashRdbCodec implements RdbValueCodec {
       throws RdbFormatException {
     int step = triples ? 3 : 2;
     if (items.size() % step != 0) {
-      throw new RdbFormatException("Hash listpack integrity check failed.");
+      throw new RdbFormatException("uneven number of entries");
     }
     h.prepareFor(items.size() / step, entries);
     for (int i = 0; i < items.size(); i += step) {
@@ -154,7 +163,7 @@ public final class HashRdbCodec implements RdbValueCodec {
     try {
       at = Long.parseLong(new String(text, StandardCharsets.US_ASCII));
     } catch (NumberFormatException e) {
-      throw new RdbFormatException("Hash listpackex integrity check failed.");
+      throw new RdbFormatException("a field's TTL is not an integer");
     }
     if (at < 0 || at > MAX_EXPIRE) {
       throw new RdbFormatException("invalid expireAt time: " + at);

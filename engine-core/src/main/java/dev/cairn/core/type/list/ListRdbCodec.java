@@ -83,13 +83,13 @@ public final class ListRdbCodec implements RdbValueCodec {
         pushLoaded(list, in.readString(), fill);
       }
     } else if (typeByte == RdbCodecs.TYPE_LIST_ZIPLIST) {
-      for (byte[] v : dev.cairn.core.rdb.PackedLists.ziplist(in.readString())) {
+      for (byte[] v : ziplist(in.readString(), "List ziplist")) {
         pushLoaded(list, v, fill);
       }
     } else if (typeByte == RdbCodecs.TYPE_LIST_QUICKLIST) {
       long nodes = in.readLength();
       for (long i = 0; i < nodes; i++) {
-        for (byte[] v : dev.cairn.core.rdb.PackedLists.ziplist(in.readString())) { // empty nodes are skipped
+        for (byte[] v : ziplist(in.readString(), "Ziplist")) { // empty nodes are skipped
           pushLoaded(list, v, fill);
         }
       }
@@ -103,14 +103,15 @@ public final class ListRdbCodec implements RdbValueCodec {
         } else if (container == PACKED) {
           int count = validListpack(blob);
           if (count < 0) {
-            throw new RdbFormatException("invalid listpack in a list node");
+            throw new RdbFormatException("Listpack integrity check failed.");
           }
           if (count > 0) { // Redis skips empty nodes
             list.appendLoadedNode(new ListNode(java.util.Arrays.copyOfRange(blob, 6, blob.length - 1), 0,
                 blob.length - ListPack.OVERHEAD, count));
           }
         } else {
-          throw new RdbFormatException("unknown quicklist node container " + container);
+          throw new RdbFormatException("Quicklist integrity check failed. (unknown node container " + container
+              + ")");
         }
       }
     } else {
@@ -121,6 +122,14 @@ public final class ListRdbCodec implements RdbValueCodec {
     }
     list.settleAfterLoad(fill);
     return list;
+  }
+
+  private static java.util.List<byte[]> ziplist(byte[] blob, String what) throws RdbFormatException {
+    try {
+      return dev.cairn.core.rdb.PackedLists.ziplist(blob);
+    } catch (RdbFormatException e) {
+      throw dev.cairn.core.rdb.PackedLists.integrity(what, e);
+    }
   }
 
   private static void pushLoaded(ListValue list, byte[] v, int fill) {

@@ -56,11 +56,23 @@ public final class SetRdbCodec implements RdbValueCodec {
       for (long i = 0; i < n; i++) {
         members.add(in.readString());
       }
-    } else if (typeByte == RdbCodecs.TYPE_SET_INTSET) {
-      members = PackedLists.intset(in.readString());
     } else {
-      members = PackedLists.listpack(in.readString());
+      byte[] blob = in.readString();
+      String what = typeByte == RdbCodecs.TYPE_SET_INTSET ? "Intset" : "Set listpack";
+      try {
+        members = typeByte == RdbCodecs.TYPE_SET_INTSET ? PackedLists.intset(blob) : PackedLists.listpack(blob);
+        if (members.isEmpty()) {
+          throw RdbFormatException.emptyKey("set");
+        }
+        return build(members, true);
+      } catch (RdbFormatException e) {
+        throw PackedLists.integrity(what, e); // duplicates in a packed set count as a failed integrity check
+      }
     }
+    return build(members, false);
+  }
+
+  private Object build(List<byte[]> members, boolean packed) throws RdbFormatException {
     if (members.isEmpty()) {
       throw RdbFormatException.emptyKey("set");
     }
@@ -68,7 +80,7 @@ public final class SetRdbCodec implements RdbValueCodec {
     SetValue s = SetValue.create(members.get(0), members.size(), l);
     for (byte[] m : members) {
       if (!s.add(m, l)) {
-        throw new RdbFormatException("Duplicate set members detected");
+        throw new RdbFormatException(packed ? "duplicate member" : "Duplicate set members detected");
       }
     }
     return s;

@@ -62,19 +62,24 @@ public final class ZSetRdbCodec implements RdbValueCodec {
     ZSetValue.Limits l = limits.get();
     if (typeByte == RdbCodecs.TYPE_ZSET_LISTPACK || typeByte == RdbCodecs.TYPE_ZSET_ZIPLIST) {
       byte[] blob = in.readString();
-      List<byte[]> items = typeByte == RdbCodecs.TYPE_ZSET_LISTPACK ? PackedLists.listpack(blob)
-          : PackedLists.ziplist(blob);
-      if (items.isEmpty()) {
-        throw RdbFormatException.emptyKey("sorted set");
+      try {
+        List<byte[]> items = typeByte == RdbCodecs.TYPE_ZSET_LISTPACK ? PackedLists.listpack(blob)
+            : PackedLists.ziplist(blob);
+        if (items.isEmpty()) {
+          throw RdbFormatException.emptyKey("sorted set");
+        }
+        if (items.size() % 2 != 0) {
+          throw new RdbFormatException("uneven number of entries");
+        }
+        ZSetValue z = ZSetValue.create(items.size() / 2, 0, l);
+        for (int i = 0; i < items.size(); i += 2) {
+          add(z, items.get(i), parseScore(items.get(i + 1)), l);
+        }
+        return z;
+      } catch (RdbFormatException e) {
+        // duplicates in a packed sorted set count as a failed integrity check, as in Redis
+        throw PackedLists.integrity(typeByte == RdbCodecs.TYPE_ZSET_LISTPACK ? "Zset listpack" : "Zset ziplist", e);
       }
-      if (items.size() % 2 != 0) {
-        throw new RdbFormatException("Zset listpack integrity check failed.");
-      }
-      ZSetValue z = ZSetValue.create(items.size() / 2, 0, l);
-      for (int i = 0; i < items.size(); i += 2) {
-        add(z, items.get(i), parseScore(items.get(i + 1)), l);
-      }
-      return z;
     }
     long n = in.readLength();
     if (n == 0) {
