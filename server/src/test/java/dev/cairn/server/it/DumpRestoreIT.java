@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.core.rdb.Crc64;
-import java.io.File;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -170,16 +167,8 @@ class DumpRestoreIT extends RawCommandTestBase {
   /** With redis-server installed: values travel Redis -> Cairn and Cairn -> Redis. */
   @Test
   void payloadsMoveBetweenRealRedisAndCairn() throws Exception {
-    String redisServer = findOnPath("redis-server");
-    assumeTrue(redisServer != null, "redis-server not installed");
-    int port = freePort(Integer.getInteger("cairn.test.redisPorts.first", 7112),
-        Integer.getInteger("cairn.test.redisPorts.last", 7119));
-    assumeTrue(port > 0, "no free port for redis-server");
-    Process redis = new ProcessBuilder(redisServer, "--port", Integer.toString(port), "--save", "",
-        "--appendonly", "no", "--bind", "127.0.0.1").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    try (Jedis real = connectWithRetry(port)) {
-      String info = real.info("server");
+    try (RealRedis redis = RealRedis.start()) {
+      Jedis real = redis.jedis;
       String[] values = {"hello", "42", "-70000", "x".repeat(5000), "", "3.14", "1234567890123456789"};
       for (String v : values) {
         real.set("r", v);
@@ -191,46 +180,6 @@ class DumpRestoreIT extends RawCommandTestBase {
         assertEquals(10, ours[ours.length - 10]);
         assertEquals("OK", restore(real, "fromCairn", "0", ours, "REPLACE"));
         assertEquals(v, real.get("fromCairn"));
-      }
-    } finally {
-      redis.destroy();
-      redis.waitFor();
-    }
-  }
-
-  /** A free port in [first, last] (the ports this project's tests may use for other servers), or -1. */
-  private static int freePort(int first, int last) {
-    for (int p = first; p <= last; p++) {
-      try (ServerSocket s = new ServerSocket(p)) {
-        return p;
-      } catch (java.io.IOException busy) {
-        // try the next one
-      }
-    }
-    return -1;
-  }
-
-  private static String findOnPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(dir, name);
-      if (f.canExecute()) {
-        return f.getPath();
-      }
-    }
-    return null;
-  }
-
-  private static Jedis connectWithRetry(int port) throws InterruptedException {
-    for (int i = 0; ; i++) {
-      try {
-        Jedis j = new Jedis("127.0.0.1", port, 2000); // connects at once
-        j.ping();
-        return j;
-      } catch (RuntimeException e) {
-        if (i > 50) {
-          throw e;
-        }
-        Thread.sleep(100);
       }
     }
   }
