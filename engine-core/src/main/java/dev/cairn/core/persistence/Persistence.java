@@ -341,16 +341,13 @@ public final class Persistence {
    * server must then keep running ("Error trying to save the DB, can't exit.").
    */
   public boolean shutdownSave(boolean save, boolean nosave, boolean force) {
-    if (jobType == JobType.RDB) {
-      LogMessage.KILLING_BGSAVE.log();
-      job.abort();
-    }
+    stopForShutdown();
     boolean wants = !nosave && (save || params().save.rules.length > 0);
     if (!wants) {
       return true;
     }
     LogMessage.SAVING_FINAL_RDB.log();
-    if (save()) {
+    if (finalSave()) {
       return true;
     }
     if (force) {
@@ -359,6 +356,24 @@ public final class Persistence {
     }
     LogMessage.SAVE_ERROR_CANT_EXIT.log();
     return false;
+  }
+
+  /**
+   * The first step of a shutdown, whether it saves or not: a running BGSAVE is stopped and its temporary file removed
+   * (as Redis kills its child and unlinks the child's file).
+   */
+  public void stopForShutdown() {
+    if (jobType == JobType.RDB) {
+      LogMessage.KILLING_BGSAVE.log();
+      Snapshot s = job;
+      s.abort();
+      s.join(5000);
+    }
+  }
+
+  /** The final save of a shutdown: the RDB file written on the spot; false when it failed (logged with the reason). */
+  public boolean finalSave() {
+    return save();
   }
 
   // ---- FLUSHALL

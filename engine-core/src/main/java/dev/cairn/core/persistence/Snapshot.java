@@ -48,8 +48,11 @@ public final class Snapshot implements SnapshotGuard {
   private static final int BATCH = 256;
   /** Longest the walker keeps the engine thread per event-loop turn. */
   private static final long SLICE_NANOS = 250_000;
-  /** Records handed over but not yet written before the walker waits for the snapshot thread (tests lower it). */
-  static volatile long maxInFlight = 32 * 1024;
+  /**
+   * Records handed over but not yet written before the walker waits for the snapshot thread (tests lower it): a short
+   * leash keeps little in the queue, and the values it holds are the ones a write must take back.
+   */
+  static volatile long maxInFlight = 4096;
   /** An entry's mark holds 8 bits of epoch; after this many aborted snapshots in a row, marks are reset. */
   private static final int REMARK_AFTER_ABORTS = 200;
 
@@ -170,6 +173,15 @@ public final class Snapshot implements SnapshotGuard {
     }
   }
 
+  /** Waits up to {@code millis} for the snapshot thread to stop (after {@link #abort}, at shutdown). */
+  public void join(long millis) {
+    try {
+      thread.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   // ---- the walker, on the engine thread
 
   private void step() {
@@ -285,9 +297,11 @@ public final class Snapshot implements SnapshotGuard {
     if (!sink.concurrent(v)) {
       v = sink.prepare(db, e.key, v);
       prepared = true;
-    } else if (hand == Hand.COPY && v instanceof RedisValue r) {
-      v = r.copy();
-      addCow(v);
+    } else if (hand == Hand.COPY) {
+      if (v instanceof RedisValue r) {
+        v = r.copy();
+      }
+      addCow(v); // a string is not copied, but its in-place change makes the keyspace a new one
     } else if (hand == Hand.KEPT) {
       track = v instanceof RedisValue; // strings are immutable byte[]: nothing to take back
     } else if (hand == Hand.GONE) {

@@ -98,6 +98,9 @@ public final class ListRdbCodec implements RdbValueCodec {
       for (long i = 0; i < nodes; i++) {
         long container = in.readLength();
         byte[] blob = in.readString();
+        if (blob.length == 0) {
+          throw new RdbFormatException("Quicklist integrity check failed. (empty node)"); // Redis refuses these too
+        }
         if (container == PLAIN) {
           list.appendLoadedNode(plainNode(blob));
         } else if (container == PACKED) {
