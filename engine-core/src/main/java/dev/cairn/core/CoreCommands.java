@@ -46,6 +46,7 @@ public final class CoreCommands {
         new ScanCommands(),
         new ObjectCommand(),
         new DumpRestoreCommands(),
+        new dev.cairn.core.generic.MigrateCommand(),
         new DatabaseCommands(),
         new StringCommands(),
         new HashCommands(),

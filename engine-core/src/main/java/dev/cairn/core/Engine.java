@@ -56,6 +56,8 @@ public final class Engine {
   private final DumpPayload dumpPayload;
   private final dev.cairn.core.persistence.Persistence persistence;
   private final dev.cairn.core.server.DatasetDigest digests = new dev.cairn.core.server.DatasetDigest();
+  private final dev.cairn.core.generic.MigrateCommand.Cache migrateSockets =
+      new dev.cairn.core.generic.MigrateCommand.Cache();
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -122,6 +124,11 @@ public final class Engine {
   /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */
   public dev.cairn.core.server.DatasetDigest digests() {
     return digests;
+  }
+
+  /** MIGRATE's kept connections. */
+  public dev.cairn.core.generic.MigrateCommand.Cache migrateSockets() {
+    return migrateSockets;
   }
 
   /** SAVE, BGSAVE, save points, snapshots, loading. */
@@ -247,6 +254,7 @@ public final class Engine {
     }
     pauses.tick(now);
     persistence.cron();
+    migrateSockets.closeIdle(now);
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;

@@ -321,6 +321,7 @@ public final class ServerInfo {
         .field("pubsubshard_channels", 0)
         .field("latest_fork_usec", 0)
         .field("total_forks", 0)
+        .field("migrate_cached_sockets", engine.migrateSockets().size())
         .field("unexpected_error_replies", st.unexpectedErrorReplies)
         .field("total_error_replies", st.totalErrorReplies)
         .field("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections)
