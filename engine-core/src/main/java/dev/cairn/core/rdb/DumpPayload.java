@@ -12,6 +12,12 @@ import java.util.function.IntSupplier;
  * can read (Redis refuses any payload whose version is above its own).
  */
 public final class DumpPayload {
+  /**
+   * The version payloads that need nothing newer say: Redis 7.0's, which every Redis 7 restores (FUNCTION DUMP's
+   * libraries exist since 7.0 too).
+   */
+  public static final int RDB_VERSION = RdbFormat.MIN_WRITE_VERSION;
+
   private final RdbCodecs codecs;
   private final IntSupplier versionFloor;
   private final BooleanSupplier skipChecksum;
@@ -72,13 +78,22 @@ public final class DumpPayload {
     return (p[footer] & 0xff) | (p[footer + 1] & 0xff) << 8;
   }
 
-  /** Checks the trailer (version and, unless skipped, checksum) of a payload. */
-  public boolean verify(byte[] p) {
+  /** Checks the trailer (version and, unless DEBUG SET-SKIP-CHECKSUM-VALIDATION, checksum) of a payload. */
+  public boolean checkTrailer(byte[] p) {
+    return verify(p, skipChecksum.getAsBoolean());
+  }
+
+  /** Checks the trailer of a payload: a version Cairn reads, and the checksum. */
+  public static boolean verify(byte[] p) {
+    return verify(p, false);
+  }
+
+  private static boolean verify(byte[] p, boolean skipChecksum) {
     int version = version(p);
     if (version < 0 || version > RdbFormat.MAX_VERSION) {
       return false;
     }
-    if (skipChecksum.getAsBoolean()) {
+    if (skipChecksum) {
       return true;
     }
     int footer = p.length - 10;
@@ -91,7 +106,7 @@ public final class DumpPayload {
 
   /** Decodes a payload into a value. */
   public Object restore(byte[] p) throws InvalidPayload {
-    if (!verify(p)) {
+    if (!checkTrailer(p)) {
       throw new InvalidPayload(Problem.VERSION_OR_CHECKSUM, "version or checksum");
     }
     RdbInput in = new RdbInput(p, 0, p.length - 10);

@@ -85,7 +85,7 @@ public final class RdbFileReader {
    * the trailer is 0 (a file saved without checksum), and returns true.
    */
   public boolean read(Handler h, long budget, boolean verifyChecksum) throws RdbFormatException {
-    long stop = in.offset() + budget;
+    long stop = budget > Long.MAX_VALUE - in.offset() ? Long.MAX_VALUE : in.offset() + budget;
     long expireAt = -1;
     long idle = -1;
     int freq = -1;
