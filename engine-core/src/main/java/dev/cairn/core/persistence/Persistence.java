@@ -34,7 +34,6 @@ public final class Persistence {
   private final RdbLoader loader;
   private Snapshot job;
   private JobType jobType = JobType.NONE;
-  private RdbSnapshotSink bgsaveSink;
   private long dirtyBeforeBgsave;
   private long dirtyAtLastSave;
   private long lastSaveMillis = System.currentTimeMillis();
@@ -273,16 +272,9 @@ public final class Persistence {
     dirtyBeforeBgsave = engine.stats().dirty;
     lastBgsaveTryMillis = System.currentTimeMillis();
     SnapshotInfo info = snapshotInfo();
+    // the file is opened by the snapshot thread, so a failure to open it is a failed BGSAVE, as in Redis's child
     Path temp = engine.params().dir.resolve("temp-bgsave-" + Log.pid() + ".rdb");
     RdbSnapshotSink sink = new RdbSnapshotSink(engine.rdbCodecs(), rdbFile(), temp, rdbOptions(info, false));
-    try {
-      sink.open();
-    } catch (IOException e) {
-      LogMessage.RDB_TEMP_OPEN_FAILED.log(temp.getFileName(), engine.params().dir.get(), reason(e));
-      lastBgsaveOk = false;
-      return false;
-    }
-    bgsaveSink = sink;
     startSnapshot(JobType.RDB, sink, info, this::bgsaveDone);
     LogMessage.BGSAVE_STARTED.log(Log.pid());
     return true;
@@ -299,14 +291,18 @@ public final class Persistence {
         lastBgsaveOk = true;
       }
       case FAILED -> {
-        LogMessage.RDB_WRITE_ERROR.log(reason(failure));
+        if (failure instanceof RdbSnapshotSink.OpenFailed) {
+          LogMessage.RDB_TEMP_OPEN_FAILED.log(((RdbSnapshotSink.OpenFailed) failure).file.getFileName(),
+              engine.params().dir.get(), reason(failure));
+        } else {
+          LogMessage.RDB_WRITE_ERROR.log(reason(failure));
+        }
         LogMessage.BGSAVE_ERROR.log();
         lastBgsaveOk = false;
       }
       case ABORTED -> LogMessage.BGSAVE_STOPPED.log(); // a deliberate stop: the last status stays as it was
     }
     lastBgsaveSeconds = seconds;
-    bgsaveSink = null;
   }
 
   // ---- the cron
@@ -406,6 +402,9 @@ public final class Persistence {
   }
 
   static String reason(Throwable e) {
+    if (e instanceof RdbSnapshotSink.OpenFailed) {
+      e = e.getCause();
+    }
     if (e == null) {
       return "unknown error";
     }

@@ -76,13 +76,27 @@ public final class RdbSnapshotSink implements SnapshotSink {
     return encoded;
   }
 
+  /** The temporary file could not be opened (the log says so in Redis's words). */
+  public static final class OpenFailed extends IOException {
+    public final Path file;
+
+    OpenFailed(Path file, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.file = file;
+    }
+  }
+
   /** Opens the temporary file. Separate from {@link #begin} so that SAVE can report a failure to open at once. */
   public void open() throws IOException {
     if (channel != null) {
       return;
     }
-    channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    try {
+      channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException e) {
+      throw new OpenFailed(temp, e);
+    }
     stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
   }
 

@@ -146,7 +146,7 @@ public final class DebugCommands implements CommandFamily {
       }
     }
     var result = p.loader().loadNow(p.rdbFile(), merge);
-    if (result.status() == dev.cairn.core.persistence.RdbLoader.Status.FAILED) {
+    if (result.status() != dev.cairn.core.persistence.RdbLoader.Status.OK) { // a missing file fails too, as in Redis
       throw RedisException.err("Error trying to load the RDB dump, check server logs.");
     }
     dev.cairn.core.log.LogMessage.DEBUG_RELOADED.log();
