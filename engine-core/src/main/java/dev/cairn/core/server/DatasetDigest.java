@@ -98,7 +98,7 @@ public final class DatasetDigest {
       z.forEach((m, score) -> {
         byte[] ele = new byte[20];
         mix(ele, m, 0, m.length);
-        byte[] s = dtoa(score).getBytes(StandardCharsets.US_ASCII);
+        byte[] s = dev.cairn.core.util.DoubleFormat.shortest(score).getBytes(StandardCharsets.US_ASCII);
         mix(ele, s, 0, s.length);
         xor(d, ele, 0, 20);
       });
@@ -165,53 +165,6 @@ public final class DatasetDigest {
     for (byte b : d) {
       sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
     }
-    return sb.toString();
-  }
-
-  /**
-   * A score as Redis 7.2 writes it into the digest (fpconv_dtoa): the shortest digits that read back to the same
-   * double, plain up to 7 positions beyond them, else in exponent form ({@code 1e+21}, {@code 1.5e-7}).
-   */
-  static String dtoa(double v) {
-    if (Double.isNaN(v)) {
-      return "nan";
-    }
-    StringBuilder sb = new StringBuilder(24);
-    if ((Double.doubleToRawLongBits(v) & Long.MIN_VALUE) != 0) {
-      sb.append('-');
-      v = -v;
-    }
-    if (Double.isInfinite(v)) {
-      return sb.append("inf").toString();
-    }
-    if (v == 0) {
-      return sb.append('0').toString();
-    }
-    java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros();
-    String digits = bd.unscaledValue().toString();
-    int nd = digits.length();
-    int k = -bd.scale();
-    int exp = Math.abs(k + nd - 1);
-    boolean neg = sb.length() > 0;
-    if (k >= 0 && exp < nd + 7) {
-      return sb.append(digits).append("0".repeat(k)).toString();
-    }
-    if (k < 0 && (k > -7 || exp < 4)) {
-      int offset = nd + k;
-      if (offset <= 0) {
-        sb.append("0.").append("0".repeat(-offset)).append(digits);
-      } else {
-        sb.append(digits, 0, offset).append('.').append(digits, offset, nd);
-      }
-      return sb.toString();
-    }
-    int shown = Math.min(nd, 18 - (neg ? 1 : 0));
-    sb.append(digits.charAt(0));
-    if (shown > 1) {
-      sb.append('.').append(digits, 1, shown);
-    }
-    sb.append('e').append(k + nd - 1 < 0 ? '-' : '+');
-    sb.append(exp);
     return sb.toString();
   }
 }

@@ -75,14 +75,15 @@ class PersistenceIT {
     j.select(0);
   }
 
-  /** Every key's value digest and TTL-ness, by database. */
+  /** Every key's type, value digest and TTL-ness, by database. */
   static Map<String, String> image(Jedis j, int... dbs) {
     Map<String, String> m = new TreeMap<>();
     for (int db : dbs) {
       j.select(db);
       for (String k : j.keys("*")) {
         Object d = j.sendCommand(DEBUG, "DIGEST-VALUE", k);
-        m.put(db + ":" + k, new String((byte[]) ((List<?>) d).get(0)) + (j.ttl(k) >= 0 ? "+ttl" : ""));
+        m.put(db + ":" + k, j.type(k) + " " + new String((byte[]) ((List<?>) d).get(0))
+            + (j.ttl(k) >= 0 ? " +ttl" : ""));
       }
     }
     j.select(0);

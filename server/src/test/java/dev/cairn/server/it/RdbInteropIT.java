@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -71,19 +70,8 @@ class RdbInteropIT {
     j.select(0);
   }
 
-  /** Every key's type, value digest and TTL-ness, by database. */
   static Map<String, String> image(Jedis j, int... dbs) {
-    Map<String, String> m = new TreeMap<>();
-    for (int db : dbs) {
-      j.select(db);
-      for (String k : j.keys("*")) {
-        Object d = j.sendCommand(PersistenceIT.DEBUG, "DIGEST-VALUE", k);
-        m.put(db + ":" + k, j.type(k) + " " + new String((byte[]) ((List<?>) d).get(0), StandardCharsets.UTF_8)
-            + (j.ttl(k) >= 0 ? " +ttl" : ""));
-      }
-    }
-    j.select(0);
-    return m;
+    return PersistenceIT.image(j, dbs);
   }
 
   @Test

@@ -340,30 +340,9 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** Visits the fields not expired at {@code now} (every field when {@code now < 0}), in storage order. */
   public void forEach(long now, Visitor v) {
     boolean check = volatileCount > 0 && now >= 0;
-    if (data instanceof byte[] lp) {
-      for (int p = 0; p < lp.length; ) {
-        int fl = HashListpack.readVarint(lp, p);
-        int fs = p + HashListpack.varintSize(fl);
-        int vh = fs + fl;
-        int vl = HashListpack.readVarint(lp, vh);
-        int vs = vh + HashListpack.varintSize(vl);
-        int next = vs + vl;
-        if (ex) {
-          long t = HashListpack.readTtl(lp, next);
-          next += 8;
-          if (check && t != 0 && t < now) {
-            p = next;
-            continue;
-          }
-        }
-        v.visit(lp, fs, fl, lp, vs, vl);
-        p = next;
-      }
-      return;
-    }
-    dict().forEach(f -> {
-      if (!check || f.expireAt == 0 || f.expireAt >= now) {
-        v.visit(f.key, 0, f.key.length, f.value, 0, f.value.length);
+    forEachWithTtl((fb, fo, fl, vb, vo, vl, t) -> {
+      if (!check || t == 0 || t >= now) {
+        v.visit(fb, fo, fl, vb, vo, vl);
       }
     });
   }
