@@ -101,7 +101,8 @@ public final class Dispatcher {
     return true;
   }
 
-  static final RedisException LOADING = RedisException.of("LOADING", "Redis is loading the dataset in memory");
+  public static final RedisException LOADING = RedisException.of("LOADING",
+      "Redis is loading the dataset in memory");
 
   /**
    * MISCONF for writes (and PING, as Redis) while the last BGSAVE failed and stop-writes-on-bgsave-error holds; LOADING

@@ -16,6 +16,8 @@ public abstract class ConfigParam {
   boolean hidden;
   /** Settable at run time only when {@code enable-protected-configs} allows it (dir, dbfilename). */
   boolean protectedConfig;
+  /** Not settable while a dataset loads (dir, appendonly): CONFIG SET gets LOADING. */
+  boolean denyLoading;
   /** Work that makes a new value take effect and can fail (rebinding the port); see {@link #onApply}. */
   @FunctionalInterface
   public interface Applier {
@@ -98,6 +100,15 @@ public abstract class ConfigParam {
 
   public ConfigParam markProtected() {
     protectedConfig = true;
+    return this;
+  }
+
+  public boolean denyLoading() {
+    return denyLoading;
+  }
+
+  public ConfigParam markDenyLoading() {
+    denyLoading = true;
     return this;
   }
 

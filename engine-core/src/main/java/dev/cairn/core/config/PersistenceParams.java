@@ -35,6 +35,7 @@ public final class PersistenceParams extends ParamSet {
     bool("rdb-save-incremental-fsync", true);
     rdbVersion = num("rdb-version", 0, 0, 12);
     appendonly = bool("appendonly", false);
+    appendonly.markDenyLoading();
     appendfsync = choice("appendfsync", "everysec", new String[] {"everysec", "always", "no"});
     immutable(text("appendfilename", "appendonly.aof"));
     immutable(text("appenddirname", "appendonlydir"));

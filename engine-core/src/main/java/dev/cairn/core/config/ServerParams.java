@@ -50,6 +50,7 @@ public final class ServerParams {
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
     dir = c.register(new PersistenceParams.Dir());
+    dir.markDenyLoading();
     dir.markProtected();
     notifyKeyspaceEvents = c.register(new SpecialParams.NotifyEvents());
     clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());
