@@ -49,10 +49,14 @@ public final class Snapshot implements SnapshotGuard {
   /** Longest the walker keeps the engine thread per event-loop turn. */
   private static final long SLICE_NANOS = 250_000;
   /**
-   * Records handed over but not yet written before the walker waits for the snapshot thread (tests lower it): a short
-   * leash keeps little in the queue, and the values it holds are the ones a write must take back.
+   * How far the walker may run ahead of the snapshot thread: about {@link #LEASH_MILLIS} of that thread's work, at
+   * least {@link #MIN_LEASH} and at most this many records (tests lower it). A short leash keeps little queued (the
+   * queued values are the ones a write must take back) and leaves the rest of the keyspace untaken, so that what a
+   * write changes is what the snapshot copies; a long one saves wake-ups.
    */
-  static volatile long maxInFlight = 4096;
+  static volatile long maxInFlight = 64 * 1024;
+  static final long LEASH_MILLIS = 10;
+  static final long MIN_LEASH = 256;
   /** An entry's mark holds 8 bits of epoch; after this many aborted snapshots in a row, marks are reset. */
   private static final int REMARK_AFTER_ABORTS = 200;
 
@@ -74,7 +78,11 @@ public final class Snapshot implements SnapshotGuard {
   private long walkCursor;
   private boolean walked;
   private boolean ended;
-  private long handedOver;
+  /** Records handed over (engine thread writes; the snapshot thread reads it to wake a waiting walker). */
+  private volatile long handedOver;
+  /** The walker stopped for the snapshot thread to catch up; whoever clears this runs the next step. */
+  private final java.util.concurrent.atomic.AtomicBoolean walkerWaiting =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean aborted;
   private volatile long written;
   /** Bytes of values copied or kept alive for the snapshot (INFO's current_cow_size). */
@@ -194,11 +202,18 @@ public final class Snapshot implements SnapshotGuard {
     }
     long deadline = System.nanoTime() + SLICE_NANOS;
     int n = 0;
+    long leash = leash();
     while (true) {
-      if (handedOver - written > maxInFlight) {
-        flush();
-        reschedule(1_000_000);
+      if (aborted) {
         return;
+      }
+      if (handedOver - written > leash) {
+        flush();
+        // wait for the snapshot thread to drain half the queue: it runs the next step then (see run)
+        walkerWaiting.set(true);
+        if (handedOver - written > leash / 2 || !walkerWaiting.compareAndSet(true, false)) {
+          return;
+        }
       }
       ByteDict<Entry> d = dicts[walkDb];
       walkCursor = d.scan(walkCursor, this::visit);
@@ -216,6 +231,15 @@ public final class Snapshot implements SnapshotGuard {
     }
     flush();
     reschedule(0);
+  }
+
+  /** The current leash, from the snapshot thread's rate so far (records per millisecond). */
+  private long leash() {
+    long elapsed = System.currentTimeMillis() - startMillis;
+    long w = written;
+    long rate = elapsed > 0 && w > 0 ? w / elapsed : 0;
+    long max = maxInFlight;
+    return rate == 0 ? Math.min(4096, max) : Math.max(Math.min(MIN_LEASH, max), Math.min(max, rate * LEASH_MILLIS));
   }
 
   /** Runs the next slice after the event loop has served its sockets (a task it runs at once would starve them). */
@@ -390,6 +414,9 @@ public final class Snapshot implements SnapshotGuard {
           }
         }
         b.done = true;
+        if (walkerWaiting.get() && handedOver - count <= leash() / 2 && walkerWaiting.compareAndSet(true, false)) {
+          loop.execute(this::step);
+        }
       }
       if (aborted) {
         outcome = Outcome.ABORTED;

@@ -125,7 +125,7 @@ public final class RdbOutput {
 
   /** A string written as it is (length and bytes), never integer-encoded or compressed (listpack and ziplist blobs). */
   public void writeRawString(byte[] s, int off, int len) {
-    if (compress && len > 20 && writeLzf(off == 0 && len == s.length ? s : Arrays.copyOfRange(s, off, off + len))) {
+    if (compress && len > 20 && writeLzf(s, off, len)) {
       return;
     }
     writeLength(len);
@@ -177,15 +177,26 @@ public final class RdbOutput {
   }
 
   private boolean writeLzf(byte[] s) {
-    // worth it only if it saves at least 4 bytes, as Redis requires
-    byte[] c = Lzf.compress(s, s.length - 4);
-    if (c == null) {
+    return writeLzf(s, 0, s.length);
+  }
+
+  /** LZF into the buffer itself (no temporary arrays): compressed after room for the header, then moved up to it. */
+  private boolean writeLzf(byte[] s, int off, int len) {
+    int maxLen = len - 4; // worth it only if it saves at least 4 bytes, as Redis requires
+    if (maxLen <= 0) {
+      return false;
+    }
+    ensure(11 + maxLen);
+    int dataAt = pos + 11; // the header takes at most 1 + 5 + 5 bytes
+    int clen = Lzf.compress(s, off, len, buf, dataAt, maxLen);
+    if (clen < 0) {
       return false;
     }
     writeByte(0xC0 | ENC_LZF);
-    writeLength(c.length);
-    writeLength(s.length);
-    writeBytes(c, 0, c.length);
+    writeLength(clen);
+    writeLength(len);
+    System.arraycopy(buf, dataAt, buf, pos, clen);
+    pos += clen;
     return true;
   }
 }
