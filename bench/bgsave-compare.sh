@@ -9,6 +9,7 @@
 # copy-on-write pages once, for Cairn it is its RSS. Rounds alternate Cairn and Redis; the table shows medians.
 #
 # usage: bench/bgsave-compare.sh ; env: ROUNDS=3 KEYS=2000000 VALUE=100 CLIENTS=50 CAIRN_PORT=7702 REDIS_PORT=7802
+#        ONLY=cairn or ONLY=redis (one side, for diagnosis); CAIRN=launcher (default ./cairn-server); CAIRN_JAVA_OPTS
 # Needs: redis-server, redis-cli and redis-benchmark (Debian's redis-server and redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +43,7 @@ pss() {
 
 start_server() { # kind port dir
   if [ "$1" = cairn ]; then
-    "$here/cairn-server" --port "$2" --dir "$3" --save "" >"$3/server.log" 2>&1 &
+    "${CAIRN:-$here/cairn-server}" --port "$2" --dir "$3" --save "" >"$3/server.log" 2>&1 &
     server_pid=$!
   else
     redis-server --port "$2" --dir "$3" --save "" --appendonly no --daemonize no --enable-debug-command yes \
@@ -105,8 +106,8 @@ round() { # kind port
 }
 
 for r in $(seq 1 "$ROUNDS"); do
-  round cairn "$CAIRN_PORT"
-  round redis "$REDIS_PORT"
+  [ "${ONLY:-cairn}" = cairn ] || [ -z "${ONLY:-}" ] && round cairn "$CAIRN_PORT"
+  [ "${ONLY:-redis}" = redis ] || [ -z "${ONLY:-}" ] && round redis "$REDIS_PORT"
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -118,7 +119,7 @@ printf '%-32s %10s %10s %8s\n' "" Cairn Redis Cairn/Redis
 for t in SET GET; do
   for p in base save; do
     for c in 4:p99 5:max; do
-      n=${c%%:*}; label="$t $c $( [ $p = base ] && echo 'no save' || echo 'during BGSAVE')"
+      n=${c%%:*}; label="$t ${c#*:} $( [ $p = base ] && echo 'no save' || echo 'during BGSAVE')"
       a=$(col cairn "$p" "$t" "$n"); b=$(col redis "$p" "$t" "$n")
       printf '%-32s %10s %10s %8s\n' "$label" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}')"
     done

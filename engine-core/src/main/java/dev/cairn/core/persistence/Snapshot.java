@@ -71,7 +71,11 @@ public final class Snapshot implements SnapshotGuard {
   private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
   /** Lent values: handed over whole and perhaps not yet written, by identity. */
   private final Map<Object, Batch> lent = new IdentityHashMap<>();
-  private final ArrayDeque<Batch> lentBatches = new ArrayDeque<>();
+  /** Batches the snapshot thread has written, for the engine thread to forget their lent values and reuse them. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Batch> writtenBatches =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Written batches ready for reuse (engine thread only): a snapshot allocates about as many as its leash holds. */
+  private final ArrayDeque<Batch> pool = new ArrayDeque<>();
   private final long startMillis = System.currentTimeMillis();
   private Batch current = new Batch();
   private int walkDb;
@@ -335,9 +339,7 @@ public final class Snapshot implements SnapshotGuard {
     b.add(db, e.key, v, prepared, e.expireAt(), e.lru());
     if (track) {
       lent.put(v, b);
-      if (lentBatches.peekLast() != b) {
-        lentBatches.addLast(b);
-      }
+      b.tracked = true;
     }
     handedOver++;
     if (b.n == BATCH) {
@@ -369,22 +371,27 @@ public final class Snapshot implements SnapshotGuard {
     }
   }
 
-  /** Forgets lent values of batches the snapshot thread has finished. */
+  /** Forgets the lent values of batches the snapshot thread has written, and keeps the batches for reuse. */
   private void pruneLent() {
-    while (!lentBatches.isEmpty() && lentBatches.peekFirst().done) {
-      Batch b = lentBatches.pollFirst();
-      for (int i = 0; i < b.n; i++) {
-        if (lent.get(b.values[i]) == b) {
-          lent.remove(b.values[i]);
+    Batch b;
+    while ((b = writtenBatches.poll()) != null) {
+      if (b.tracked) {
+        for (int i = 0; i < b.n; i++) {
+          if (lent.get(b.values[i]) == b) {
+            lent.remove(b.values[i]);
+          }
         }
       }
+      b.clear();
+      pool.add(b);
     }
   }
 
   private void flush() {
     if (current.n > 0) {
       queue.add(current);
-      current = new Batch();
+      Batch next = pool.poll();
+      current = next != null ? next : new Batch();
     }
   }
 
@@ -414,6 +421,7 @@ public final class Snapshot implements SnapshotGuard {
           }
         }
         b.done = true;
+        writtenBatches.add(b);
         if (walkerWaiting.get() && handedOver - count <= leash() / 2 && walkerWaiting.compareAndSet(true, false)) {
           loop.execute(this::step);
         }
@@ -463,7 +471,8 @@ public final class Snapshot implements SnapshotGuard {
     }
     keyspace.abortedSnapshotsInARow = outcome == Outcome.DONE ? 0 : keyspace.abortedSnapshotsInARow + 1;
     lent.clear();
-    lentBatches.clear();
+    pool.clear();
+    writtenBatches.clear();
     try {
       onDone.accept(outcome, failure);
     } catch (RuntimeException e) {
@@ -490,6 +499,19 @@ public final class Snapshot implements SnapshotGuard {
     final int[] states = new int[BATCH];
     int n;
     volatile boolean done;
+    /** Some value here is lent (in the engine's map of lent values). */
+    boolean tracked;
+
+    /** Empties the batch for reuse (its references dropped, its states pending again). */
+    void clear() {
+      java.util.Arrays.fill(keys, 0, n, null);
+      java.util.Arrays.fill(values, 0, n, null);
+      java.util.Arrays.fill(replacements, 0, n, null);
+      java.util.Arrays.fill(states, 0, n, PENDING);
+      n = 0;
+      tracked = false;
+      done = false;
+    }
 
     void add(int db, byte[] key, Object value, boolean prep, long expireAt, int lru) {
       dbs[n] = db;

@@ -146,7 +146,7 @@ class PersistenceIT {
   @Test
   void bgsaveIsTheDatasetWhenItStartedWhileWritesGoOn() throws Exception {
     String digest;
-    CairnServer a = start("--save", "", "--rdb-key-save-delay", "100");
+    CairnServer a = start("--save", "", "--rdb-key-save-delay", "200");
     try (Jedis j = connect(a)) {
       populate(j);
       j.sendCommand(DEBUG, "POPULATE", "20000");
@@ -155,7 +155,7 @@ class PersistenceIT {
       assertEquals(1, info(j, "rdb_bgsave_in_progress"));
       assertEquals("ERR Background save already in progress", error(() -> j.bgsave()));
       assertEquals("ERR Background save already in progress", error(() -> j.save()));
-      for (int i = 0; i < 5000; i++) {
+      for (int i = 0; i < 2000; i++) {
         j.set("key:" + i, "changed");
         j.del("key:" + (i + 10000));
         j.rpush("biglist", "more");
