@@ -220,7 +220,7 @@ public final class Snapshot implements SnapshotGuard {
         }
       }
       ByteDict<Entry> d = dicts[walkDb];
-      walkCursor = d.scan(walkCursor, this::visit);
+      walkCursor = d.scan(walkCursor, visitor);
       if (walkCursor == 0) {
         if (++walkDb == dicts.length) {
           walked = true;
@@ -250,6 +250,8 @@ public final class Snapshot implements SnapshotGuard {
   private void reschedule(long delayNanos) {
     loop.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
   }
+
+  private final java.util.function.Consumer<Entry> visitor = this::visit;
 
   private void visit(Entry e) {
     if (e.mark() != epoch) {
