@@ -80,6 +80,31 @@ class SnapshotTest {
     return m;
   }
 
+  /** Writes that land while the walker waits for the snapshot thread must not leave that thread waiting too. */
+  @Test
+  void copiesTakenWhileTheWalkerWaitsReachTheSnapshotThread() throws Exception {
+    long defaultInFlight = Snapshot.maxInFlight;
+    Snapshot.maxInFlight = 16;
+    try {
+      TestEngine t = new TestEngine(dir, "rdb-key-save-delay", "200");
+      t.run("DEBUG", "POPULATE", "3000");
+      String before = t.digest();
+      assertEquals("+Background saving started\r\n", t.run("BGSAVE"));
+      t.runTasks(); // the walker takes its leash's worth and waits
+      for (int i = 0; i < 20; i++) {
+        t.run("SET", "key:" + (2999 - i), "changed"); // keys it has not taken: copies go to the batch being filled
+      }
+      Persistence p = t.engine.persistence();
+      t.runUntil(() -> p.activeJob() == Persistence.JobType.NONE);
+      assertTrue(p.lastBgsaveOk());
+      TestEngine loaded = new TestEngine(dir);
+      assertEquals("+OK\r\n", loaded.run("DEBUG", "RELOAD", "NOSAVE"));
+      assertEquals(before, loaded.digest());
+    } finally {
+      Snapshot.maxInFlight = defaultInFlight;
+    }
+  }
+
   @Test
   void saveThenReloadKeepsEveryTypeAndEncoding() throws Exception {
     long seed = System.nanoTime();
