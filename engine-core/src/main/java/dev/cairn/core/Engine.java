@@ -62,8 +62,10 @@ public final class Engine {
   private boolean batchEndScheduled;
   private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
-  private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final DumpPayload dumpPayload;
   private final dev.cairn.core.aof.Aof aof;
+  private final dev.cairn.core.persistence.Persistence persistence;
+  private final dev.cairn.core.server.DatasetDigest digests = new dev.cairn.core.server.DatasetDigest();
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -124,8 +126,32 @@ public final class Engine {
         () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.stream.StreamRdbCodec(),
         dev.cairn.core.type.stream.StreamRdbCodec.TYPES);
+    digests.register(new dev.cairn.core.type.stream.StreamDigest());
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
+    // a hash with field TTLs needs Redis 7.4's encoding, so a file holding one says RDB version 12
+    rdbCodecs.registerVersionProbe(ks -> {
+      for (int i = 0; i < ks.databases(); i++) {
+        if (ks.db(i).anyExpiringParts()) {
+          return dev.cairn.core.rdb.RdbFormat.VERSION_7_4;
+        }
+      }
+      return dev.cairn.core.rdb.RdbFormat.MIN_WRITE_VERSION;
+    });
+    this.persistence = new dev.cairn.core.persistence.Persistence(this);
+    aof.setOtherBackgroundJob(() -> persistence.activeJob() != dev.cairn.core.persistence.Persistence.JobType.NONE);
+    this.dumpPayload = new DumpPayload(rdbCodecs, () -> (int) params.persistence.rdbVersion.value,
+        () -> persistence.loader().skipChecksumValidation);
+  }
+
+  /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */
+  public dev.cairn.core.server.DatasetDigest digests() {
+    return digests;
+  }
+
+  /** SAVE, BGSAVE, save points, snapshots, loading. */
+  public dev.cairn.core.persistence.Persistence persistence() {
+    return persistence;
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};
@@ -397,6 +423,7 @@ public final class Engine {
     tracking.limitUsedSlots();
     migrateSockets.closeIdle(now);
     aof.cron();
+    persistence.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     long timeout = params.timeout.value;

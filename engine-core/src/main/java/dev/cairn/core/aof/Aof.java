@@ -193,7 +193,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   }
 
   Path dir() {
-    return Path.of(engine.params().dir.value);
+    return engine.params().dir.value;
   }
 
   Path aofDir() {

@@ -132,6 +132,10 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;
     }
+    if (engine.persistence().loader().loading() && !cmd.spec.has(Flag.LOADING)) {
+      reject(s, cmd, a, LOADING);
+      return cmd;
+    }
     boolean inMulti = Transactions.inMulti(s);
     if (inMulti && cmd.spec.has(Flag.NO_MULTI)) {
       reject(s, cmd, a, NOT_IN_TRANSACTION);
@@ -148,6 +152,11 @@ public final class Dispatcher {
     boolean isWrite = cmd.spec.has(Flag.WRITE) || (isExec && inMulti && s.transaction.writes());
     if (isWrite && engine.aof().writeError() != null) {
       reject(s, cmd, a, RedisException.of("MISCONF", "Errors writing to the AOF file: " + engine.aof().writeError()));
+      return cmd;
+    }
+    RedisException rdbError = engine.persistence().writesDenied();
+    if (rdbError != null && (isWrite || cmd.spec.name().equals("ping"))) {
+      reject(s, cmd, a, rdbError); // the last BGSAVE failed and stop-writes-on-bgsave-error is set
       return cmd;
     }
     // a RESP2 connection that subscribed can only take (un)subscriptions, PING, QUIT and RESET: anything else would
@@ -259,6 +268,9 @@ public final class Dispatcher {
     s.appendHeldPushes();
     engine.tracking().afterCommand(s, cmd);
   }
+
+  public static final RedisException LOADING = RedisException.of("LOADING",
+      "Redis is loading the dataset in memory");
 
   /**
    * Runs a blocked client's command again (its key changed): the checks passed when it was first sent, so only the

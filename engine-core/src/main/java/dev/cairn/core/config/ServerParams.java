@@ -20,7 +20,7 @@ public final class ServerParams {
   public final Params.Num slowlogLogSlowerThan;
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
-  public final Params.Text dir;
+  public final PersistenceParams.Dir dir;
   /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
   public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
   public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
@@ -50,7 +50,8 @@ public final class ServerParams {
     slowlogMaxLen = c.register(new Params.Num("slowlog-max-len", 128, 0, Long.MAX_VALUE, false, null));
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
-    dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    dir = c.register(new PersistenceParams.Dir());
+    dir.markDenyLoading();
     dir.markProtected();
     notifyKeyspaceEvents = c.register(new SpecialParams.NotifyEvents());
     clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());

@@ -119,6 +119,41 @@ public enum LogMessage {
       "Background AOF rewrite has repeatedly failed and triggered the limit, will retry in %d minutes"),
   AOF_AUTO_REWRITE(Log.Level.NOTICE, "Starting automatic rewriting of AOF on %d%% growth"),
 
+  // persistence (RDB)
+  BGSAVE_STARTED(Log.Level.NOTICE, "Background saving started by pid %d"),
+  BGSAVE_DONE(Log.Level.NOTICE, "Background saving terminated with success"),
+  BGSAVE_ERROR(Log.Level.WARNING, "Background saving error"),
+  /** A BGSAVE stopped on purpose (FLUSHALL, shutdown): Redis kills its child with a signal, Cairn stops its thread. */
+  BGSAVE_STOPPED(Log.Level.WARNING, "Background saving stopped before it completed"),
+  DB_SAVED(Log.Level.NOTICE, "DB saved on disk"),
+  SAVE_POINT(Log.Level.NOTICE, "%d changes in %d seconds. Saving..."),
+  RDB_TEMP_OPEN_FAILED(Log.Level.WARNING,
+      "Failed opening the temp RDB file %s (in server root dir %s) for saving: %s"),
+  RDB_WRITE_ERROR(Log.Level.WARNING, "Write error while saving DB to the disk: %s"),
+  KILLING_BGSAVE(Log.Level.WARNING, "There is a child saving an .rdb. Killing it!"),
+  LOADING_RDB_VERSION(Log.Level.NOTICE, "Loading RDB produced by version %s"),
+  RDB_AGE(Log.Level.NOTICE, "RDB age %d seconds"),
+  RDB_USED_MEM(Log.Level.NOTICE, "RDB memory usage when created %.2f Mb"),
+  RDB_AOF_TAIL(Log.Level.NOTICE, "RDB has an AOF tail"),
+  RDB_AOF_BASE(Log.Level.NOTICE, "RDB is base AOF"),
+  RDB_INFO_FIELD(Log.Level.NOTICE, "RDB '%s': %s"),
+  RDB_EMPTY_KEY(Log.Level.NOTICE, "rdbLoadObject skipping empty key: %s"),
+  RDB_CHECKSUM_DISABLED(Log.Level.NOTICE, "RDB file was saved with checksum disabled: no check performed."),
+  DONE_LOADING(Log.Level.NOTICE, "Done loading RDB, keys loaded: %d, keys expired: %d."),
+  DONE_LOADING_EMPTY_KEYS(Log.Level.NOTICE,
+      "Done loading RDB, keys loaded: %d, keys expired: %d, empty keys skipped: %d."),
+  DB_LOADED(Log.Level.NOTICE, "DB loaded from disk: %.3f seconds"),
+  DEBUG_RELOADED(Log.Level.NOTICE, "DB reloaded by DEBUG RELOAD"),
+  /** Redis's line for a load failure (its rdb.c line number has no meaning here, so the place is the file offset). */
+  RDB_READ_ERROR(Log.Level.WARNING, "Internal error in RDB reading offset %d, function at rdb.c:0 -> %s"),
+  RDB_LOAD_FAILED(Log.Level.WARNING, "Error loading the RDB file %s at offset %d: %s"),
+  RDB_SHORT_READ(Log.Level.WARNING, "Short read or OOM loading DB. Unrecoverable error, aborting now."),
+  RDB_OPEN_FAILED(Log.Level.WARNING, "Fatal error: can't open the RDB file %s for reading: %s"),
+  FATAL_LOADING(Log.Level.WARNING, "Fatal error loading the DB, check server logs. Exiting."),
+  TERMINATING_AFTER_RDB_FAILURE(Log.Level.WARNING, "Terminating server after rdb file reading failure."),
+  /** RESTORE of a payload that does not decode: Redis logs its loader's error at verbose level. */
+  RESTORE_BAD_PAYLOAD(Log.Level.VERBOSE, "Internal error in RDB reading offset %d, function at rdb.c:0 -> %s"),
+
   // shutdown
   USER_REQUESTED_SHUTDOWN(Log.Level.NOTICE, "User requested shutdown..."),
   SAVING_FINAL_RDB(Log.Level.NOTICE, "Saving the final RDB snapshot before exiting."),

@@ -36,11 +36,8 @@ public final class Shutdown {
   }
 
   private final Engine engine;
-  /** Until persistence provides a save, a save that is asked for fails, as a failed save does in Redis. */
-  private FinalSave finalSave = () -> {
-    LogMessage.NO_FINAL_SAVE.log();
-    return false;
-  };
+  /** The RDB save; tests of the shutdown path may plug in another ({@link #setFinalSave}). */
+  private FinalSave finalSave;
   // set from the signal-handling thread, read by the cron on the engine thread
   private volatile boolean requested;
   private volatile String lastSignal;
@@ -48,6 +45,7 @@ public final class Shutdown {
 
   public Shutdown(Engine engine) {
     this.engine = engine;
+    this.finalSave = () -> engine.persistence().finalSave();
   }
 
   /** Plugs in the final save (RDB persistence). */
@@ -121,6 +119,8 @@ public final class Shutdown {
   }
 
   private boolean finish(int flags) {
+    // a running BGSAVE is stopped first, its temporary file removed, as Redis kills its child
+    engine.persistence().stopForShutdown();
     boolean wantsSave = (flags & SAVE) != 0
         || (flags & NOSAVE) == 0 && engine.params().persistence.save.rules.length > 0;
     if (wantsSave) {
@@ -156,9 +156,9 @@ public final class Shutdown {
   }
 
   /** As {@link #resolve(Engine, String)} with the configured {@code dir}. */
-  public static Path resolve(String dir, String file) {
+  public static Path resolve(Path dir, String file) {
     Path f = Path.of(file);
-    return f.isAbsolute() ? f : Path.of(dir).resolve(f).toAbsolutePath();
+    return f.isAbsolute() ? f : dir.resolve(f).toAbsolutePath();
   }
 
   /** Flags from words ("save", "nosave", "now", "force", or "default" for none), as shutdown-on-sig* holds them. */
