@@ -204,12 +204,13 @@ class ScriptingIT extends ServerTestBase {
   void unkillable() throws Exception {
     jedis.configSet("lua-time-limit", "10");
     try (Jedis other = newJedis()) {
+      long started = System.nanoTime();
       Thread t = new Thread(() -> other.eval(
           "redis.call('set', 'x', 'y') local i = 0 while i < 100000000 do i = i + 1 end return 'done'", 0));
       t.start();
-      long deadline = System.currentTimeMillis() + 5000;
+      long deadline = System.currentTimeMillis() + 20_000;
       String busy = null;
-      while (busy == null && System.currentTimeMillis() < deadline) {
+      while (busy == null && System.currentTimeMillis() < deadline && t.isAlive()) {
         try {
           jedis.ping();
           Thread.sleep(10);
@@ -217,7 +218,9 @@ class ScriptingIT extends ServerTestBase {
           busy = e.getMessage();
         }
       }
-      assertTrue(busy != null && busy.startsWith("BUSY"), String.valueOf(busy));
+      assertTrue(busy != null && busy.startsWith("BUSY"), "no BUSY reply while the script ran: " + busy
+          + ", script still running: " + t.isAlive() + ", ms since it was sent: "
+          + (System.nanoTime() - started) / 1_000_000);
       assertTrue(error(jedis::scriptKill).startsWith("UNKILLABLE"));
       t.join(120000);
       long until = System.currentTimeMillis() + 120_000;
