@@ -161,6 +161,33 @@ class ScriptingIT extends ServerTestBase {
   }
 
   @Test
+  @DisplayName("a write pause holds scripts that may write, not those declared no-writes (Redis decides by their flags)")
+  void writePauseAndScriptFlags() throws Exception {
+    jedis.set("x", "y");
+    jedis.functionLoad("#!lua name=pausef\nredis.register_function{function_name='ro', "
+        + "callback=function() return 'hello' end, flags={'no-writes'}}\n"
+        + "redis.register_function('rw', function() return 'rw' end)");
+    jedis.clientPause(60_000, redis.clients.jedis.args.ClientPauseMode.WRITE);
+    try (Jedis rr = newJedis()) {
+      assertEquals("unique", rr.eval("#!lua flags=no-writes\nreturn 'unique'", 0));
+      assertEquals("unique", rr.eval("#!lua flags=no-writes\nreturn 'unique'", 0)); // now cached
+      assertEquals("y x", rr.evalReadonly("return redis.call('get', KEYS[1])..' x'", List.of("x"), List.of()));
+      String sha = rr.scriptLoad("#!lua flags=no-writes\nreturn 2");
+      assertEquals(2L, rr.evalsha(sha, 0));
+      assertEquals("hello", rr.fcall("ro", List.of(), List.of()));
+      // a script without flags, or one that may write, waits for the pause to end
+      var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> rr.fcall("rw", List.of(), List.of()));
+      Thread.sleep(300);
+      assertTrue(!held.isDone(), "FCALL of a function without no-writes ran during a write pause");
+      jedis.clientUnpause();
+      assertEquals("rw", held.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      jedis.clientUnpause();
+      jedis.functionFlush();
+    }
+  }
+
+  @Test
   @DisplayName("SELECT inside a script does not affect the caller")
   void selectInScript() {
     jedis.set("mykey", "original value");
