@@ -198,6 +198,9 @@ public final class Scripting {
 
   /** The script ended: write its reply, release its effects. Returns whether the reply is an error. */
   private boolean end(ScriptRun run, ScriptHook hook) {
+    if (error != null) {
+      LuaErrors.locate(error, hook.tailCallSite());
+    }
     hook.watch(null);
     current = null;
     engine.propagation().exitUnit();

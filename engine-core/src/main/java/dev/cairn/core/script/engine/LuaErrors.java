@@ -49,6 +49,20 @@ public final class LuaErrors {
     }
   }
 
+  /**
+   * Gives {@code e} the position {@code site} ({@code user_script:3}) when it has none, as LuaJ does for an error raised
+   * inside a closure: for one raised by a function the script tail-called ({@link ScriptHook#tailCallSite}).
+   */
+  public static void locate(LuaError e, String site) {
+    if (site != null && FILELINE != null && fileline(e) == null) {
+      try {
+        FILELINE.set(e, site);
+      } catch (IllegalAccessException ex) {
+        // the position is left out of the reply, as before
+      }
+    }
+  }
+
   /** The error's value as a script sees it (pcall's second result): a table stays a table, a text is worded as 5.1. */
   public static LuaValue value(LuaError e) {
     LuaValue obj = e.getMessageObject();
