@@ -50,6 +50,7 @@ public final class Scripting {
     this.engine = engine;
     this.client = new ScriptClient(engine);
     this.functions = new Functions(this);
+    engine.rdbCodecs().registerSection(new dev.cairn.core.script.function.FunctionsRdbSection(functions));
   }
 
   public Engine engine() {
