@@ -83,4 +83,15 @@ class LuaErrorWordingTest {
         e.run("fcall", "f", "0"));
     assertEquals("-My Error\r\n", e.run("eval", "return redis.error_reply('My Error')", "0"), "a returned error: no position");
   }
+
+  @Test
+  @DisplayName("error(msg, 0) leaves the position out, in the reply and in pcall's result")
+  void levelZero() {
+    assertEquals("-ERR boom", e.evalError("local x = error('boom', 0) return x"));
+    assertEquals("-ERR boom", e.evalError("return error('boom', 0)"));
+    assertEquals("$1\r\nx\r\n", e.run("eval", "return select(2, pcall(error, 'x', 0))", "0"));
+    assertEquals("$1\r\ny\r\n", e.run("eval", "local ok, e = pcall(function() error('y', 0) end) return e", "0"));
+    assertEquals("$16\r\nuser_script:1: y\r\n",
+        e.run("eval", "local ok, e = pcall(function() error('y') end) return e", "0"));
+  }
 }
