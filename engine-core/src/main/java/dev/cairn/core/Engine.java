@@ -229,6 +229,7 @@ public final class Engine {
     if (loadingClient == null) {
       loadingClient = new Session(this, Long.MAX_VALUE, dev.cairn.core.connection.Connection.NONE,
           new RespWriter(io.netty.buffer.Unpooled.buffer()));
+      loadingClient.mustObey = true;
     }
     loadingClient.select(0);
     return loadingClient;
