@@ -26,4 +26,12 @@ public interface RdbSection<T> {
 
   /** On the engine thread: applies what {@link #read} returned; throws to fail the load with that message. */
   void apply(Object read) throws RdbFormatException;
+
+  /**
+   * As {@link #apply(Object)}, for a load that lets the file's records replace what exists (DEBUG RELOAD MERGE, as keys
+   * of the file replace keys present); by default the same as a plain apply.
+   */
+  default void apply(Object read, boolean replace) throws RdbFormatException {
+    apply(read);
+  }
 }

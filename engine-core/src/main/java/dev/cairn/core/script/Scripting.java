@@ -50,6 +50,7 @@ public final class Scripting {
     this.engine = engine;
     this.client = new ScriptClient(engine);
     this.functions = new Functions(this);
+    engine.rdbCodecs().registerSection(new dev.cairn.core.script.function.FunctionsRdbSection(functions));
   }
 
   public Engine engine() {
@@ -198,6 +199,9 @@ public final class Scripting {
 
   /** The script ended: write its reply, release its effects. Returns whether the reply is an error. */
   private boolean end(ScriptRun run, ScriptHook hook) {
+    if (error != null) {
+      LuaErrors.locate(error, hook.tailCallSite());
+    }
     hook.watch(null);
     current = null;
     engine.propagation().exitUnit();
