@@ -160,6 +160,8 @@ public enum LogMessage {
   /** Cairn's own, until RDB persistence plugs its save into the shutdown path. */
   NO_FINAL_SAVE(Log.Level.WARNING, "No RDB persistence in this build: the final snapshot cannot be written."),
   SAVE_ERROR_EXIT_ANYWAY(Log.Level.WARNING, "Error trying to save the DB. Exit anyway."),
+  INITIAL_AOF_CANT_EXIT(Log.Level.WARNING, "Writing initial AOF, can't exit."),
+  INITIAL_AOF_EXIT_ANYWAY(Log.Level.WARNING, "Writing initial AOF. Exit anyway."),
   SAVE_ERROR_CANT_EXIT(Log.Level.WARNING, "Error trying to save the DB, can't exit."),
   SHUTDOWN_ABORTED(Log.Level.NOTICE, "Shutdown manually aborted."),
   REMOVING_PIDFILE(Log.Level.NOTICE, "Removing the pid file."),

@@ -67,6 +67,18 @@ public final class Persistence {
     return engine.params().dir.resolve("temp-" + Log.pid() + ".rdb");
   }
 
+  /**
+   * Deletes the temporary file of a save in progress (a second SIGINT exits at once, and Redis removes its temp file
+   * first); safe from any thread, errors ignored.
+   */
+  public void removeTempFileForExit() {
+    try {
+      java.nio.file.Files.deleteIfExists(tempFile());
+    } catch (IOException | RuntimeException ignored) {
+      // exiting anyway
+    }
+  }
+
   // ---- what INFO shows
 
   public long changesSinceLastSave() {

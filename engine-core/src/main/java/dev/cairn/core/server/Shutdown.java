@@ -61,11 +61,14 @@ public final class Shutdown {
   public void signalled(String name) {
     if (requested && name.equals("SIGINT")) {
       Log.fromSignalHandler(LogMessage.SIGNAL_INSIST.format());
+      engine.persistence().removeTempFileForExit();
       Runtime.getRuntime().halt(1);
     }
-    Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format(name));
+    // the request first, the log line after: the first log from this thread loads classes for milliseconds, and a
+    // SHUTDOWN ABORT sent just after the signal must find the request (Redis's handler sets its flag at once)
     lastSignal = name;
     requested = true;
+    Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format(name));
   }
 
   /** Whether a signal asked for a shutdown that has not been carried out or aborted. */
@@ -125,6 +128,16 @@ public final class Shutdown {
     }
     // a running BGSAVE is stopped first, its temporary file removed, as Redis kills its child
     engine.persistence().stopForShutdown();
+    // the AOF just turned on exists only once its first rewrite ends: exiting now would lose the dataset
+    if (engine.aof().state() == dev.cairn.core.aof.Aof.State.WAIT_REWRITE && engine.aof().rewriteInProgress()) {
+      if ((flags & FORCE) == 0) {
+        LogMessage.INITIAL_AOF_CANT_EXIT.log();
+        LogMessage.SHUTDOWN_ERRORS.log();
+        requested = false;
+        return false;
+      }
+      LogMessage.INITIAL_AOF_EXIT_ANYWAY.log();
+    }
     boolean wantsSave = (flags & SAVE) != 0
         || (flags & NOSAVE) == 0 && engine.params().persistence.save.rules.length > 0;
     if (wantsSave) {
