@@ -349,30 +349,6 @@ public final class Persistence {
   // ---- shutdown
 
   /**
-   * The saving part of shutting down, for SHUTDOWN and SIGTERM/SIGINT alike (Redis's prepareForShutdown): stops a
-   * running BGSAVE (its temporary file is removed), then saves when asked to ({@code save}), or by default when save
-   * points are configured, unless {@code nosave}. Returns false when the save failed and {@code force} is not set: the
-   * server must then keep running ("Error trying to save the DB, can't exit.").
-   */
-  public boolean shutdownSave(boolean save, boolean nosave, boolean force) {
-    stopForShutdown();
-    boolean wants = !nosave && (save || params().save.rules.length > 0);
-    if (!wants) {
-      return true;
-    }
-    LogMessage.SAVING_FINAL_RDB.log();
-    if (finalSave()) {
-      return true;
-    }
-    if (force) {
-      LogMessage.SAVE_ERROR_EXIT_ANYWAY.log();
-      return true;
-    }
-    LogMessage.SAVE_ERROR_CANT_EXIT.log();
-    return false;
-  }
-
-  /**
    * The first step of a shutdown, whether it saves or not: a running BGSAVE is stopped and its temporary file removed
    * (as Redis kills its child and unlinks the child's file).
    */
