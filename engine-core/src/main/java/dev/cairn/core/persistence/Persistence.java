@@ -156,9 +156,11 @@ public final class Persistence {
       throw new IllegalStateException("a " + jobType + " background job is running");
     }
     jobType = type;
-    job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, params().rdbKeySaveDelay.value,
+    job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, () -> params().rdbKeySaveDelay.value,
         type == JobType.RDB ? "cairn-bgsave" : "cairn-aof-rewrite", (outcome, failure) -> {
-          lastCowBytes = job.cowPeak();
+          if (type == JobType.RDB) {
+            lastCowBytes = job.cowPeak(); // an AOF rewrite's is aof_last_cow_size
+          }
           job = null;
           jobType = JobType.NONE;
           onDone.accept(outcome, failure);
@@ -195,8 +197,27 @@ public final class Persistence {
       return false;
     }
     try {
+      writeNow(sink, info, params().rdbKeySaveDelay.value);
+    } catch (IOException | RuntimeException e) {
+      LogMessage.RDB_WRITE_ERROR.log(reason(e));
+      return false;
+    }
+    LogMessage.DB_SAVED.log();
+    dirtyAtLastSave = engine.stats().dirty;
+    lastSaveMillis = System.currentTimeMillis();
+    lastBgsaveOk = true;
+    return true;
+  }
+
+  /**
+   * Writes the keyspace into {@code sink} at once, on the engine thread (SAVE, and the AOF base Redis writes in the
+   * foreground at start-up): begin, every key (values the sink cannot take as they are go through its
+   * {@code prepare}, as in a background snapshot), finish; on a failure the sink's output is discarded and the
+   * failure thrown. {@code delayMicros} is slept after each key (rdb-key-save-delay).
+   */
+  public void writeNow(SnapshotSink sink, SnapshotInfo info, long delayMicros) throws IOException {
+    try {
       sink.begin(info);
-      long delay = params().rdbKeySaveDelay.value;
       Keyspace ks = engine.keyspace();
       IOException[] failure = {null};
       for (int i = 0; i < ks.databases() && failure[0] == null; i++) {
@@ -206,9 +227,11 @@ public final class Persistence {
             return;
           }
           try {
-            sink.write(db, e.key, e.value(), false, e.expireAt(), e.lru());
-            if (delay != 0) {
-              sleepMicros(delay);
+            Object v = e.value();
+            boolean prepared = !sink.concurrent(v);
+            sink.write(db, e.key, prepared ? sink.prepare(db, e.key, v) : v, prepared, e.expireAt(), e.lru());
+            if (delayMicros != 0) {
+              sleepMicros(delayMicros);
             }
           } catch (IOException ex) {
             failure[0] = ex;
@@ -221,14 +244,8 @@ public final class Persistence {
       sink.finish();
     } catch (IOException | RuntimeException e) {
       sink.discard();
-      LogMessage.RDB_WRITE_ERROR.log(reason(e));
-      return false;
+      throw e;
     }
-    LogMessage.DB_SAVED.log();
-    dirtyAtLastSave = engine.stats().dirty;
-    lastSaveMillis = System.currentTimeMillis();
-    lastBgsaveOk = true;
-    return true;
   }
 
   /** SAVE: refused while a BGSAVE runs; counts in rdb_saves. */
