@@ -349,7 +349,9 @@ public final class Snapshot implements SnapshotGuard {
       b.tracked = true;
     }
     handedOver++;
-    if (b.n == BATCH) {
+    // while the walker waits, the snapshot thread only wakes it after a batch it was given: a copy left in the batch
+    // being filled would keep the count of records in flight up and both threads waiting
+    if (b.n == BATCH || walkerWaiting.get()) {
       flush();
     }
   }
