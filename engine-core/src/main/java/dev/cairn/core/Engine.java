@@ -120,6 +120,7 @@ public final class Engine {
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
+    rdbCodecs.registerSection(new dev.cairn.core.script.function.FunctionsRdbSection(scripting.functions()));
     rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(

@@ -857,6 +857,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     for (int i = 0; i < engine.keyspace().databases(); i++) {
       engine.keyspace().db(i).flush();
     }
+    engine.scripting().functions().flush(); // the base loads them again (Redis's emptyData)
     try {
       loadManifestFromDisk();
       deleteHistoryFiles();

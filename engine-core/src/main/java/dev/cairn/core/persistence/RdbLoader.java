@@ -323,7 +323,7 @@ public final class RdbLoader {
     @Override
     @SuppressWarnings("unchecked")
     public void section(RdbSection<?> section, Object read) throws RdbFormatException {
-      ((RdbSection<Object>) section).apply(read);
+      ((RdbSection<Object>) section).apply(read, merge);
     }
 
     @Override

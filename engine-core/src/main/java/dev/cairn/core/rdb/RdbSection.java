@@ -26,4 +26,12 @@ public interface RdbSection<T> {
 
   /** On the engine thread: applies what {@link #read} returned; throws to fail the load with that message. */
   void apply(Object read) throws RdbFormatException;
+
+  /**
+   * As {@link #apply(Object)}, for a load that {@code merge}s into what is there (DEBUG RELOAD MERGE), where state that
+   * exists already is replaced rather than a conflict.
+   */
+  default void apply(Object read, boolean merge) throws RdbFormatException {
+    apply(read);
+  }
 }

@@ -169,6 +169,7 @@ public final class DebugCommands implements CommandFamily {
       for (int i = 0; i < e.keyspace().databases(); i++) {
         e.keyspace().db(i).flush();
       }
+      e.scripting().functions().flush(); // the file holds the libraries too (Redis's emptyData)
     }
     var result = p.loader().loadNow(p.rdbFile(), merge);
     if (result.status() != dev.cairn.core.persistence.RdbLoader.Status.OK) { // a missing file fails too, as in Redis

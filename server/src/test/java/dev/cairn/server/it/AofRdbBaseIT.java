@@ -205,7 +205,11 @@ class AofRdbBaseIT {
             case 1 -> j.hset("hash" + i, "g" + k, "w");
             case 2 -> j.set("str" + i, "t" + k);
             case 3 -> j.del("list" + i);
-            default -> j.rename("str" + i, "moved" + k);
+            default -> {
+              if (j.exists("str" + i)) {
+                j.rename("str" + i, "moved" + k);
+              }
+            }
           }
         }
         j.configSet("rdb-key-save-delay", "0"); // read at each key: the rewrite finishes at once
@@ -248,7 +252,8 @@ class AofRdbBaseIT {
     }
     assertTrue(manifest().contains("appendonly.aof seq 1 type b"), manifest());
     String log = Files.readString(dir.resolve("server.log"));
-    assertTrue(log.contains("Reading RDB preamble from AOF file..."), log);
+    // the migrated file is the manifest's base, so Redis names its RDB part a base too
+    assertTrue(log.contains("Reading RDB base file on AOF loading..."), log);
     assertTrue(log.contains("Reading the remaining AOF tail..."), log);
   }
 
