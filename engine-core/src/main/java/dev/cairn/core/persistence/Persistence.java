@@ -168,7 +168,8 @@ public final class Persistence {
       }
     }));
     jobProcess = child;
-    job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, () -> params().rdbKeySaveDelay.value,
+    long keyDelay = params().rdbKeySaveDelay.value; // as Redis's child, the job keeps the value it started with
+    job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, () -> keyDelay,
         type == JobType.RDB ? "cairn-bgsave" : "cairn-aof-rewrite", (outcome, failure) -> {
           if (type == JobType.RDB) {
             lastCowBytes = job.cowPeak(); // an AOF rewrite's is aof_last_cow_size

@@ -122,7 +122,7 @@ public final class Snapshot implements SnapshotGuard {
   /**
    * Starts a snapshot of {@code keyspace} into {@code sink} (on the engine thread). {@code onDone} runs on the engine
    * thread when it has ended, with the outcome and, when it failed, the cause. {@code keyDelayMicros} is read after
-   * each key, so that lowering rdb-key-save-delay speeds up a running snapshot.
+   * each key (Persistence passes the value the job started with, as a forked child keeps its own).
    */
   public static Snapshot start(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
       java.util.function.LongSupplier keyDelayMicros, String threadName, BiConsumer<Outcome, Throwable> onDone) {
