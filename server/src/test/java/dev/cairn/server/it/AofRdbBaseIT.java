@@ -8,6 +8,7 @@ import dev.cairn.core.config.ConfigFile;
 import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.log.Log;
 import dev.cairn.server.CairnServer;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
