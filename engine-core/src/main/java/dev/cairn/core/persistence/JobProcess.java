@@ -33,7 +33,8 @@ final class JobProcess {
     }
     JobProcess j = new JobProcess(p);
     p.onExit().thenRun(() -> {
-      if (!j.ended) {
+      // only a kill stops the job: a process that could not run (no such tail option here) just leaves it be
+      if (!j.ended && j.signal() > 0) {
         onKilled.run();
       }
     });
