@@ -120,6 +120,14 @@ public final class Engine {
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
+    for (String[] r : params.renameCommands) {
+      try {
+        commands.rename(r[0], r[1]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("*** FATAL CONFIG FILE ERROR ***\nrename-command " + r[0] + " " + r[1] + "\n"
+            + e.getMessage());
+      }
+    }
     rdbCodecs.registerSection(new dev.cairn.core.script.function.FunctionsRdbSection(scripting.functions()));
     rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
@@ -232,6 +240,7 @@ public final class Engine {
     if (loadingClient == null) {
       loadingClient = new Session(this, Long.MAX_VALUE, dev.cairn.core.connection.Connection.NONE,
           new RespWriter(io.netty.buffer.Unpooled.buffer()));
+      loadingClient.mustObey = true;
     }
     loadingClient.select(0);
     return loadingClient;

@@ -171,8 +171,9 @@ public final class Dispatcher {
       reject(s, cmd, a, engine.scripting().busyError());
       return cmd;
     }
-    boolean mayReplicate = cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
-        || (isExec && inMulti && s.transaction.mayReplicate());
+    boolean mayReplicate = (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
+        || (isExec && inMulti && s.transaction.mayReplicate()))
+        && (!cmd.spec.has(Flag.NOSCRIPT) || engine.scripting().mayReplicate(cmd.spec.name(), a));
     if (engine.pauses().mustWait(s, mayReplicate)) {
       return PAUSED;
     }

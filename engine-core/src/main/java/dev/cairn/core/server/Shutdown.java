@@ -119,6 +119,10 @@ public final class Shutdown {
   }
 
   private boolean finish(int flags) {
+    if (engine.persistence().loader().loading() || engine.aof().loading()) {
+      // the dataset is only partly loaded: saving it would overwrite the file with a part of it, as Redis knows
+      flags = (flags & ~SAVE) | NOSAVE;
+    }
     // a running BGSAVE is stopped first, its temporary file removed, as Redis kills its child
     engine.persistence().stopForShutdown();
     boolean wantsSave = (flags & SAVE) != 0

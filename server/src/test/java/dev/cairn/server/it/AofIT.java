@@ -155,6 +155,23 @@ class AofIT {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("an approximate trim with LIMIT replays as the exact trim it made")
+  void approximateTrimWithLimitReplaysExactly() throws Exception {
+    start("--appendfsync", "always", "--stream-node-max-entries", "10");
+    try (Jedis j = client()) {
+      for (int i = 0; i < 100; i++) {
+        j.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "*", "f", "v");
+      }
+      j.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "MAXLEN", "~", "55", "LIMIT", "30", "*", "f", "v");
+      assertEquals(71L, j.xlen("s"));
+      // other node sizes on reload: only the exact count written to the AOF gives the same stream back
+      j.configSet("stream-node-max-entries", "1");
+      j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "LOADAOF");
+      assertEquals(71L, j.xlen("s"));
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.DisplayName("MULTI with FLUSHALL and AOF")
   void transactionsAreLoggedAsTheirEffectsInMultiExec() throws Exception {
     start("--appendfsync", "always");

@@ -183,10 +183,12 @@ class ProcessIT {
   void aSignalShutdownThatMustSaveFailsUnlessForcedAndCanBeAborted() throws Exception {
     int port = freePort();
     Path log = dir.resolve("server.log");
-    // save points configured and no way to save: as a Redis whose save fails
+    // save points configured and a save that fails: the RDB file's name is taken by a directory that is not empty
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "900 1",
-        "--hz", "100");
+        "--hz", "100", "--dir", dir.toString(), "--dbfilename", "blocked.rdb");
     waitForLine(log, "Ready to accept connections");
+    Files.createDirectories(dir.resolve("blocked.rdb")); // after start-up, which would refuse to load it
+    Files.writeString(dir.resolve("blocked.rdb").resolve("keep"), "x");
     try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
       signal(p.pid(), "INT");
       waitForLine(log, "Error trying to save the DB, can't exit.");

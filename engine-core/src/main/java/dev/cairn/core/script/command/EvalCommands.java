@@ -219,6 +219,15 @@ public final class EvalCommands implements CommandFamily {
     return s;
   }
 
+  /** A body's shebang flags, for checks made before running it; a malformed shebang counts as none. */
+  public static int shebangFlags(byte[] body) {
+    try {
+      return shebang(body, new int[1]);
+    } catch (RedisException e) {
+      return ScriptCache.EVAL_COMPAT; // the script will fail with this error when it runs
+    }
+  }
+
   /** The flags of a {@code #!lua flags=...} first line ({@link ScriptCache#EVAL_COMPAT} without one). */
   static int shebang(byte[] body, int[] lenOut) {
     if (body.length < 2 || body[0] != '#' || body[1] != '!') {

@@ -377,7 +377,7 @@ class ModulesIT extends ServerTestBase {
     assertTrue(texts(info.get(2)).contains("module"), "COMMAND INFO flags name the module flag");
     assertEquals(List.of("k"), texts(cmd("COMMAND", "GETKEYS", "test.setbox", "k", "v")));
     assertEquals(List.of("test.args", "test.bg", "test.crash", "test.echo", "test.events", "test.freed",
-        "test.getbox", "test.greet", "test.hold", "test.limit", "test.sees", "test.setbox", "test.sleepy",
+        "test.getbox", "test.greet", "test.hold", "test.limit", "test.noscript", "test.sees", "test.setbox", "test.sleepy",
         "test.wait"),
         texts(cmd("COMMAND", "LIST", "FILTERBY", "MODULE", "testmod")).stream().sorted().toList());
     cmd("MODULE", "UNLOAD", "testmod");
