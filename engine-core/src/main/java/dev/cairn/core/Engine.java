@@ -147,7 +147,9 @@ public final class Engine {
       return dev.cairn.core.rdb.RdbFormat.MIN_WRITE_VERSION;
     });
     this.persistence = new dev.cairn.core.persistence.Persistence(this);
-    aof.setOtherBackgroundJob(() -> persistence.activeJob() != dev.cairn.core.persistence.Persistence.JobType.NONE);
+    // a BGSAVE holds rewrites back; a rewrite is itself Persistence's job of type AOF
+    aof.setOtherBackgroundJob(() -> persistence.activeJob() == dev.cairn.core.persistence.Persistence.JobType.RDB);
+    aof.setRdbSupport(new dev.cairn.core.persistence.AofRdbSupport(this));
     this.dumpPayload = new DumpPayload(rdbCodecs, () -> (int) params.persistence.rdbVersion.value,
         () -> persistence.loader().skipChecksumValidation);
   }

@@ -27,6 +27,8 @@ public final class Persistence {
   /** Redis's child types: what the one background job is. */
   public enum JobType { NONE, RDB, AOF }
 
+  static final int SIGUSR1 = 10;
+
   /** After a failed BGSAVE, save points wait this long before trying again (CONFIG_BGSAVE_RETRY_DELAY). */
   static final long RETRY_DELAY_MILLIS = 5000;
 
@@ -168,14 +170,55 @@ public final class Persistence {
       throw new IllegalStateException("a " + jobType + " background job is running");
     }
     jobType = type;
-    job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, params().rdbKeySaveDelay.value,
+    Snapshot[] started = {null};
+    int[] killedBy = {0};
+    // the job's stand-in child: killed from outside, it stops the job (on the engine thread)
+    JobProcess child = JobProcess.start(() -> engine.loop().execute(() -> {
+      if (job != null && job == started[0]) {
+        killedBy[0] = Math.max(1, jobProcess.signal());
+        job.abort();
+      }
+    }));
+    jobProcess = child;
+    long keyDelay = params().rdbKeySaveDelay.value; // as Redis's child, the job keeps the value it started with
+    job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, () -> keyDelay,
         type == JobType.RDB ? "cairn-bgsave" : "cairn-aof-rewrite", (outcome, failure) -> {
-          lastCowBytes = job.cowPeak();
+          if (type == JobType.RDB) {
+            lastCowBytes = job.cowPeak(); // an AOF rewrite's is aof_last_cow_size
+          }
           job = null;
           jobType = JobType.NONE;
-          onDone.accept(outcome, failure);
+          jobProcess = null;
+          if (child != null) {
+            child.end();
+          }
+          if (killedBy[0] != 0) {
+            onDone.accept(Snapshot.Outcome.FAILED, new ChildKilled(killedBy[0]));
+          } else {
+            onDone.accept(outcome, failure);
+          }
         });
+    started[0] = job;
     return job;
+  }
+
+  /** The running job's stand-in child process, or null. */
+  private JobProcess jobProcess;
+
+  /** The pid of the process that stands for the running background job (Redis's child), or -1. */
+  public long jobPid() {
+    JobProcess p = jobProcess;
+    return p == null ? -1 : p.pid();
+  }
+
+  /** A background job whose stand-in child was killed from outside, as a Redis child killed by a signal. */
+  public static final class ChildKilled extends Exception {
+    public final int signal;
+
+    ChildKilled(int signal) {
+      super("terminated by signal " + signal);
+      this.signal = signal;
+    }
   }
 
   /** Whether a snapshot or an AOF rewrite runs: one background job at a time, as Redis has one child. */
@@ -207,8 +250,27 @@ public final class Persistence {
       return false;
     }
     try {
+      writeNow(sink, info, params().rdbKeySaveDelay.value);
+    } catch (IOException | RuntimeException e) {
+      LogMessage.RDB_WRITE_ERROR.log(reason(e));
+      return false;
+    }
+    LogMessage.DB_SAVED.log();
+    dirtyAtLastSave = engine.stats().dirty;
+    lastSaveMillis = System.currentTimeMillis();
+    lastBgsaveOk = true;
+    return true;
+  }
+
+  /**
+   * Writes the keyspace into {@code sink} at once, on the engine thread (SAVE, and the AOF base Redis writes in the
+   * foreground at start-up): begin, every key (values the sink cannot take as they are go through its
+   * {@code prepare}, as in a background snapshot), finish; on a failure the sink's output is discarded and the
+   * failure thrown. {@code delayMicros} is slept after each key (rdb-key-save-delay).
+   */
+  public void writeNow(SnapshotSink sink, SnapshotInfo info, long delayMicros) throws IOException {
+    try {
       sink.begin(info);
-      long delay = params().rdbKeySaveDelay.value;
       Keyspace ks = engine.keyspace();
       IOException[] failure = {null};
       for (int i = 0; i < ks.databases() && failure[0] == null; i++) {
@@ -218,9 +280,11 @@ public final class Persistence {
             return;
           }
           try {
-            sink.write(db, e.key, e.value(), false, e.expireAt(), e.lru());
-            if (delay != 0) {
-              sleepMicros(delay);
+            Object v = e.value();
+            boolean prepared = !sink.concurrent(v);
+            sink.write(db, e.key, prepared ? sink.prepare(db, e.key, v) : v, prepared, e.expireAt(), e.lru());
+            if (delayMicros != 0) {
+              sleepMicros(delayMicros);
             }
           } catch (IOException ex) {
             failure[0] = ex;
@@ -233,14 +297,8 @@ public final class Persistence {
       sink.finish();
     } catch (IOException | RuntimeException e) {
       sink.discard();
-      LogMessage.RDB_WRITE_ERROR.log(reason(e));
-      return false;
+      throw e;
     }
-    LogMessage.DB_SAVED.log();
-    dirtyAtLastSave = engine.stats().dirty;
-    lastSaveMillis = System.currentTimeMillis();
-    lastBgsaveOk = true;
-    return true;
   }
 
   /** SAVE: refused while a BGSAVE runs; counts in rdb_saves. */
@@ -294,7 +352,7 @@ public final class Persistence {
     Path temp = engine.params().dir.resolve("temp-bgsave-" + Log.pid() + ".rdb");
     RdbSnapshotSink sink = new RdbSnapshotSink(engine.rdbCodecs(), rdbFile(), temp, rdbOptions(info, false));
     startSnapshot(JobType.RDB, sink, info, this::bgsaveDone);
-    LogMessage.BGSAVE_STARTED.log(Log.pid());
+    LogMessage.BGSAVE_STARTED.log(jobPid() > 0 ? jobPid() : Log.pid());
     return true;
   }
 
@@ -309,6 +367,13 @@ public final class Persistence {
         lastBgsaveOk = true;
       }
       case FAILED -> {
+        if (failure instanceof ChildKilled k) {
+          LogMessage.BGSAVE_KILLED.log(k.signal); // SIGUSR1 is how Redis stops its child without an error
+          if (k.signal != SIGUSR1) {
+            lastBgsaveOk = false;
+          }
+          break;
+        }
         if (failure instanceof RdbSnapshotSink.OpenFailed) {
           LogMessage.RDB_TEMP_OPEN_FAILED.log(((RdbSnapshotSink.OpenFailed) failure).file.getFileName(),
               engine.params().dir.get(), reason(failure));

@@ -242,7 +242,9 @@ public final class RdbLoader {
       } else {
         LogMessage.DONE_LOADING.log(loaded, expired);
       }
-      LogMessage.DB_LOADED.log((System.nanoTime() - startNanos) / 1e9);
+      if (!aofPreamble) {
+        LogMessage.DB_LOADED.log((System.nanoTime() - startNanos) / 1e9); // the AOF logs its own line per file
+      }
       lastKeysLoaded = loaded;
       lastKeysExpired = expired;
       return new Result(Status.OK, loaded, expired, null);

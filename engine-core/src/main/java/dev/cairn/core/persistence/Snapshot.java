@@ -92,13 +92,17 @@ public final class Snapshot implements SnapshotGuard {
   /** Bytes of values copied or kept alive for the snapshot (INFO's current_cow_size). */
   private long cowBytes;
   private long cowPeak;
-  /** Microseconds the snapshot thread sleeps after each key (rdb-key-save-delay, for tests). */
-  private final long keyDelayMicros;
+  /** Microseconds the snapshot thread sleeps after each key (rdb-key-save-delay, for tests), re-read at each key. */
+  private final java.util.function.LongSupplier keyDelayMicros;
+  /** How the snapshot thread ended, for {@link #ended} (set before it stops). */
+  private volatile Outcome finalOutcome;
+  private volatile Throwable finalFailure;
 
   private static final Batch END = new Batch();
 
   @SuppressWarnings("unchecked")
-  private Snapshot(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info, long keyDelayMicros,
+  private Snapshot(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
+      java.util.function.LongSupplier keyDelayMicros,
       String threadName, BiConsumer<Outcome, Throwable> onDone) {
     this.keyspace = keyspace;
     this.loop = loop;
@@ -117,10 +121,11 @@ public final class Snapshot implements SnapshotGuard {
 
   /**
    * Starts a snapshot of {@code keyspace} into {@code sink} (on the engine thread). {@code onDone} runs on the engine
-   * thread when it has ended, with the outcome and, when it failed, the cause.
+   * thread when it has ended, with the outcome and, when it failed, the cause. {@code keyDelayMicros} is read after
+   * each key (Persistence passes the value the job started with, as a forked child keeps its own).
    */
   public static Snapshot start(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
-      long keyDelayMicros, String threadName, BiConsumer<Outcome, Throwable> onDone) {
+      java.util.function.LongSupplier keyDelayMicros, String threadName, BiConsumer<Outcome, Throwable> onDone) {
     if (keyspace.snapshotGuard() != null) {
       throw new IllegalStateException("a snapshot is already running");
     }
@@ -420,9 +425,7 @@ public final class Snapshot implements SnapshotGuard {
             b.written(i);
           }
           written = ++count;
-          if (keyDelayMicros != 0) {
-            delay(keyDelayMicros);
-          }
+          delay();
         }
         b.done = true;
         writtenBatches.add(b);
@@ -446,9 +449,9 @@ public final class Snapshot implements SnapshotGuard {
     } finally {
       releaseAll();
     }
-    Outcome o = outcome;
-    Throwable f = failure;
-    loop.execute(() -> ended(o, f));
+    finalFailure = failure;
+    finalOutcome = outcome;
+    loop.execute(this::ended);
   }
 
   /** Marks every queued record written, so that an engine thread waiting on one never waits for ever. */
@@ -458,17 +461,44 @@ public final class Snapshot implements SnapshotGuard {
     }
   }
 
-  private void delay(long micros) throws InterruptedException {
+  /** rdb-key-save-delay after a key, slept in slices so that a lowered delay takes effect during a long one. */
+  private void delay() throws InterruptedException {
+    long micros = keyDelayMicros.getAsLong();
     if (micros < 0) {
       micros = java.util.concurrent.ThreadLocalRandom.current().nextLong(-micros) == 0 ? 1 : 0;
     }
-    if (micros > 0) {
-      TimeUnit.MICROSECONDS.sleep(micros);
+    long waited = 0;
+    while (waited < micros && !aborted) {
+      long slice = Math.min(micros - waited, 50_000);
+      TimeUnit.MICROSECONDS.sleep(slice);
+      waited += slice;
+      long now = keyDelayMicros.getAsLong();
+      if (now >= 0) {
+        micros = Math.min(micros, now);
+      }
     }
   }
 
-  /** On the engine thread, once the snapshot thread has stopped. */
-  private void ended(Outcome outcome, Throwable failure) {
+  /**
+   * Stops the snapshot and waits (up to {@code millis}) for its thread, then ends it on the spot: {@code onDone} has
+   * run when this returns, so that a new snapshot can start at once (a rewrite restarted by CONFIG SET appendonly, as
+   * Redis waits for the child it kills). Engine thread.
+   */
+  public void abortAndWait(long millis) {
+    abort();
+    join(millis);
+    if (!thread.isAlive()) {
+      ended();
+    }
+  }
+
+  /** On the engine thread, once the snapshot thread has stopped (once, whoever gets here first). */
+  private void ended() {
+    if (ended) {
+      return;
+    }
+    Outcome outcome = finalOutcome;
+    Throwable failure = finalFailure;
     ended = true;
     if (keyspace.snapshotGuard() == this) {
       keyspace.setSnapshotGuard(null);

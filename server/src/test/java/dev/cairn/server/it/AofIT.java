@@ -118,8 +118,9 @@ class AofIT {
       before = digest(j);
       assertNotEquals("0".repeat(40), before);
     }
-    assertTrue(manifest().contains("file appendonly.aof.1.base.aof seq 1 type b\n"));
-    assertTrue(manifest().contains("file appendonly.aof.1.incr.aof seq 1 type i\n"));
+    // aof-use-rdb-preamble is yes by default: the base is an RDB image, as Redis's
+    assertTrue(manifest().contains("file appendonly.aof.1.base.rdb seq 1 type b\n"), manifest());
+    assertTrue(manifest().contains("file appendonly.aof.1.incr.aof seq 1 type i\n"), manifest());
     restart();
     try (Jedis j = client()) {
       assertEquals(before, digest(j));
@@ -444,7 +445,7 @@ class AofIT {
       j.set("later", "3");
       assertTrue(j.info("persistence").contains("aof_enabled:1"));
     }
-    assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+    assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
         manifest());
     restart();
     try (Jedis j = client()) {
