@@ -707,8 +707,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     rewriteScheduled = false;
     rewrites++;
     engine.stats().totalForks++;
-    long child = engine.persistence().jobPid();
-    LogMessage.AOF_REWRITE_STARTED.log(child > 0 ? child : Log.pid());
+    LogMessage.AOF_REWRITE_STARTED.log(Log.pid());
     return true;
   }
 
@@ -735,21 +734,6 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     if (!current || outcome == Snapshot.Outcome.ABORTED) {
       deleteQuietly(job.tempFile);
       LogMessage.AOF_REWRITE_KILLED.log(SIGUSR1);
-      return;
-    }
-    if (failure instanceof Persistence.ChildKilled k) {
-      // its stand-in child was killed: as Redis's killed child, an error unless by SIGUSR1
-      LogMessage.AOF_REWRITE_KILLED.log(k.signal);
-      deleteQuietly(job.tempFile);
-      if (k.signal != SIGUSR1) {
-        lastRewriteOk = false;
-        consecutiveFailures++;
-      }
-      if (state == State.WAIT_REWRITE) {
-        writer.close();
-        removeTempIncr();
-        rewriteScheduled = true; // the AOF is still waiting for its first base: try again
-      }
       return;
     }
     if (outcome == Snapshot.Outcome.FAILED) {

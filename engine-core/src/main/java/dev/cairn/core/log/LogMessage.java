@@ -123,7 +123,6 @@ public enum LogMessage {
   BGSAVE_STARTED(Log.Level.NOTICE, "Background saving started by pid %d"),
   BGSAVE_DONE(Log.Level.NOTICE, "Background saving terminated with success"),
   BGSAVE_ERROR(Log.Level.WARNING, "Background saving error"),
-  BGSAVE_KILLED(Log.Level.WARNING, "Background saving terminated by signal %d"),
   /** A BGSAVE stopped on purpose (FLUSHALL, shutdown): Redis kills its child with a signal, Cairn stops its thread. */
   BGSAVE_STOPPED(Log.Level.WARNING, "Background saving stopped before it completed"),
   DB_SAVED(Log.Level.NOTICE, "DB saved on disk"),

@@ -27,8 +27,6 @@ public final class Persistence {
   /** Redis's child types: what the one background job is. */
   public enum JobType { NONE, RDB, AOF }
 
-  static final int SIGUSR1 = 10;
-
   /** After a failed BGSAVE, save points wait this long before trying again (CONFIG_BGSAVE_RETRY_DELAY). */
   static final long RETRY_DELAY_MILLIS = 5000;
 
@@ -170,16 +168,6 @@ public final class Persistence {
       throw new IllegalStateException("a " + jobType + " background job is running");
     }
     jobType = type;
-    Snapshot[] started = {null};
-    int[] killedBy = {0};
-    // the job's stand-in child: killed from outside, it stops the job (on the engine thread)
-    JobProcess child = JobProcess.start(() -> engine.loop().execute(() -> {
-      if (job != null && job == started[0]) {
-        killedBy[0] = Math.max(1, jobProcess.signal());
-        job.abort();
-      }
-    }));
-    jobProcess = child;
     long keyDelay = params().rdbKeySaveDelay.value; // as Redis's child, the job keeps the value it started with
     job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, () -> keyDelay,
         type == JobType.RDB ? "cairn-bgsave" : "cairn-aof-rewrite", (outcome, failure) -> {
@@ -188,37 +176,9 @@ public final class Persistence {
           }
           job = null;
           jobType = JobType.NONE;
-          jobProcess = null;
-          if (child != null) {
-            child.end();
-          }
-          if (killedBy[0] != 0) {
-            onDone.accept(Snapshot.Outcome.FAILED, new ChildKilled(killedBy[0]));
-          } else {
-            onDone.accept(outcome, failure);
-          }
+          onDone.accept(outcome, failure);
         });
-    started[0] = job;
     return job;
-  }
-
-  /** The running job's stand-in child process, or null. */
-  private JobProcess jobProcess;
-
-  /** The pid of the process that stands for the running background job (Redis's child), or -1. */
-  public long jobPid() {
-    JobProcess p = jobProcess;
-    return p == null ? -1 : p.pid();
-  }
-
-  /** A background job whose stand-in child was killed from outside, as a Redis child killed by a signal. */
-  public static final class ChildKilled extends Exception {
-    public final int signal;
-
-    ChildKilled(int signal) {
-      super("terminated by signal " + signal);
-      this.signal = signal;
-    }
   }
 
   /** Whether a snapshot or an AOF rewrite runs: one background job at a time, as Redis has one child. */
@@ -352,7 +312,7 @@ public final class Persistence {
     Path temp = engine.params().dir.resolve("temp-bgsave-" + Log.pid() + ".rdb");
     RdbSnapshotSink sink = new RdbSnapshotSink(engine.rdbCodecs(), rdbFile(), temp, rdbOptions(info, false));
     startSnapshot(JobType.RDB, sink, info, this::bgsaveDone);
-    LogMessage.BGSAVE_STARTED.log(jobPid() > 0 ? jobPid() : Log.pid());
+    LogMessage.BGSAVE_STARTED.log(Log.pid());
     return true;
   }
 
@@ -367,13 +327,6 @@ public final class Persistence {
         lastBgsaveOk = true;
       }
       case FAILED -> {
-        if (failure instanceof ChildKilled k) {
-          LogMessage.BGSAVE_KILLED.log(k.signal); // SIGUSR1 is how Redis stops its child without an error
-          if (k.signal != SIGUSR1) {
-            lastBgsaveOk = false;
-          }
-          break;
-        }
         if (failure instanceof RdbSnapshotSink.OpenFailed) {
           LogMessage.RDB_TEMP_OPEN_FAILED.log(((RdbSnapshotSink.OpenFailed) failure).file.getFileName(),
               engine.params().dir.get(), reason(failure));

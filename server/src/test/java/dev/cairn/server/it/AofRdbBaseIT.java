@@ -225,63 +225,6 @@ class AofRdbBaseIT {
     }
   }
 
-  /** The job's stand-in child, as tools find Redis's: a child process of the server. */
-  private static ProcessHandle jobChild() throws InterruptedException {
-    for (int i = 0; i < 100; i++) {
-      var found = ProcessHandle.current().children()
-          .filter(p -> p.info().command().orElse("").endsWith("tail")).findFirst();
-      if (found.isPresent()) {
-        return found.get();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no child process stands for the background job");
-  }
-
-  /** Killing a job's child fails the job, as killing Redis's child does; the next rewrite succeeds. */
-  @Test
-  void killingTheJobsChildFailsTheRewriteOrTheBgsave() throws Exception {
-    start();
-    try (Jedis j = client()) {
-      j.set("k", "v");
-      j.configSet("rdb-key-save-delay", "10000000");
-      j.bgrewriteaof();
-      jobChild().destroyForcibly();
-      waitRewrite(j);
-      String info = j.info("persistence");
-      assertTrue(info.contains("aof_last_bgrewrite_status:err"), info);
-      assertTrue(info.contains("aof_rewrites_consecutive_failures:1"), info);
-      // the incr file opened for the killed rewrite stays, as in Redis
-      assertTrue(manifest().contains("appendonly.aof.2.incr.aof seq 2 type i"), manifest());
-      j.bgsave();
-      jobChild().destroyForcibly();
-      while (j.info("persistence").contains("rdb_bgsave_in_progress:1")) {
-        Thread.sleep(20);
-      }
-      assertTrue(j.info("persistence").contains("rdb_last_bgsave_status:err"), j.info("persistence"));
-      j.configSet("rdb-key-save-delay", "0");
-      j.bgrewriteaof();
-      waitRewrite(j);
-      info = j.info("persistence");
-      assertTrue(info.contains("aof_last_bgrewrite_status:ok"), info);
-      assertTrue(info.contains("aof_rewrites_consecutive_failures:0"), info);
-      long alive = -1;
-      for (int i = 0; i < 100 && alive != 0; i++) { // a finished job's child is ended with it
-        alive = ProcessHandle.current().children()
-            .filter(p -> p.info().command().orElse("").endsWith("tail")).filter(ProcessHandle::isAlive).count();
-        Thread.sleep(20);
-      }
-      assertEquals(0, alive);
-    }
-    String log = Files.readString(dir.resolve("server.log"));
-    assertTrue(log.contains("Background AOF rewrite terminated by signal 9"), log);
-    assertTrue(log.contains("Background saving terminated by signal 9"), log);
-    restart();
-    try (Jedis j = client()) {
-      assertEquals("v", j.get("k"));
-    }
-  }
-
   @Test
   void anOldSingleFileAofWithAnRdbPreambleIsMigratedAndLoaded() throws Exception {
     // an RDB image made by Cairn (SAVE), then commands after it: what Redis 4 to 6 wrote
