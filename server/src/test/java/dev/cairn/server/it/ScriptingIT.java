@@ -229,11 +229,18 @@ class ScriptingIT extends ServerTestBase {
   @Test
   @DisplayName("Timedout scripts that modified data can't be killed by SCRIPT KILL")
   void unkillable() throws Exception {
+    // the script must outlast the BUSY and SCRIPT KILL round trips, however fast the JIT makes the loop: it is sized to
+    // run about 3 s from a timed run (an unkillable script can only end by itself)
+    String loop = "local i = 0 while i < tonumber(ARGV[1]) do i = i + 1 end return 'done'";
+    jedis.eval(loop, 0, "2000000"); // warm-up
+    long t0 = System.nanoTime();
+    jedis.eval(loop, 0, "20000000");
+    long calibrationMillis = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+    long iterations = Math.min(2_000_000_000L, Math.max(20_000_000L, 20_000_000L * 3000 / calibrationMillis));
     jedis.configSet("lua-time-limit", "10");
     try (Jedis other = newJedis()) {
       long started = System.nanoTime();
-      Thread t = new Thread(() -> other.eval(
-          "redis.call('set', 'x', 'y') local i = 0 while i < 100000000 do i = i + 1 end return 'done'", 0));
+      Thread t = new Thread(() -> other.eval("redis.call('set', 'x', 'y') " + loop, 0, Long.toString(iterations)));
       t.start();
       long deadline = System.currentTimeMillis() + 20_000;
       String busy = null;
@@ -248,7 +255,9 @@ class ScriptingIT extends ServerTestBase {
       assertTrue(busy != null && busy.startsWith("BUSY"), "no BUSY reply while the script ran: " + busy
           + ", script still running: " + t.isAlive() + ", ms since it was sent: "
           + (System.nanoTime() - started) / 1_000_000);
-      assertTrue(error(jedis::scriptKill).startsWith("UNKILLABLE"));
+      String killed = error(jedis::scriptKill);
+      assertTrue(killed.startsWith("UNKILLABLE"), killed + " (the script was sized from a run of "
+          + calibrationMillis + " ms for 20M iterations)");
       t.join(120000);
       long until = System.currentTimeMillis() + 120_000;
       String x = null;
