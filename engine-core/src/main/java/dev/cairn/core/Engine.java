@@ -115,6 +115,7 @@ public final class Engine {
     this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
     this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
+    keyspace.setExpiryPaused(pauses::active); // a paused server deletes nothing: replicas must see no DEL meanwhile
     keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
     keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));

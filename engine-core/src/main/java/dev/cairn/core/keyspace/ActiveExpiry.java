@@ -18,8 +18,8 @@ public final class ActiveExpiry {
 
   /** Runs one cycle for at most {@code budgetNanos}; returns the number of keys removed. */
   public long run(long budgetNanos) {
-    if (!keyspace.activeExpireEnabled) {
-      return 0;
+    if (!keyspace.activeExpireEnabled || !keyspace.expiryEnabled()) {
+      return 0; // switched off, or paused (CLIENT PAUSE): nothing could be removed
     }
     long deadline = System.nanoTime() + budgetNanos;
     long removed = 0;

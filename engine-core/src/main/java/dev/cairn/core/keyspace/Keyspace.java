@@ -196,7 +196,14 @@ public final class Keyspace {
 
   /** Whether lookups remove expired keys. */
   public boolean expiryEnabled() {
-    return expiryEnabled;
+    return expiryEnabled && !expiryPaused.getAsBoolean();
+  }
+
+  /** While this says so (CLIENT PAUSE), expired keys read as missing but are not deleted, as Redis pauses expiry. */
+  private java.util.function.BooleanSupplier expiryPaused = () -> false;
+
+  public void setExpiryPaused(java.util.function.BooleanSupplier paused) {
+    this.expiryPaused = paused;
   }
 
   public void setExpiryEnabled(boolean enabled) {

@@ -209,6 +209,32 @@ class ClientCommandsIT extends ServerTestBase {
     assertEquals("$1\r\nv\r\n", reader.command("GET", "k").readReply());
   }
 
+  @Test
+  void expiryIsPausedWithTheClients() throws Exception {
+    RawClient r = raw();
+    long expiredBefore = expiredKeys();
+    r.command("MULTI").readReply();
+    r.command("SET", "foo", "bar", "PX", "10").readReply();
+    r.command("SET", "bar", "foo", "PX", "10").readReply();
+    r.command("CLIENT", "PAUSE", "50000", "WRITE").readReply();
+    r.command("EXEC").readReply();
+    try {
+      Thread.sleep(300); // several cron ticks: the active cycle would have found them
+      assertEquals("$-1\r\n", r.command("GET", "foo").readReply(), "logically expired");
+      assertEquals("$-1\r\n", r.command("GET", "bar").readReply());
+      assertEquals(expiredBefore, expiredKeys(), "nothing deleted while paused");
+    } finally {
+      r.command("CLIENT", "UNPAUSE").readReply();
+    }
+    r.command("GET", "foo").readReply();
+    r.command("GET", "bar").readReply();
+    assertEquals(expiredBefore + 2, expiredKeys());
+  }
+
+  private long expiredKeys() {
+    return Long.parseLong(jedis.info("stats").replaceAll("(?s).*expired_keys:(\\d+).*", "$1"));
+  }
+
   /** The id of {@code r}'s connection, looked up by another client (r itself may be paused). */
   private long clientIdOf(RawClient r, RawClient via) throws Exception {
     String list = bulkText(via.command("CLIENT", "LIST").readReply());
