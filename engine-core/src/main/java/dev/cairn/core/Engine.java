@@ -55,6 +55,12 @@ public final class Engine {
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
   private final dev.cairn.core.blocking.Blocking blocking;
+  private final dev.cairn.core.multi.Transactions transactions;
+  private final dev.cairn.core.pubsub.PubSub pubsub = new dev.cairn.core.pubsub.PubSub();
+  private final dev.cairn.core.tracking.Tracking tracking;
+  /** Clients with output produced outside their own commands, flushed at the end of the event-loop batch. */
+  private final List<Session> toFlush = new ArrayList<>();
+  private boolean batchEndScheduled;
   private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
   private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
@@ -100,10 +106,16 @@ public final class Engine {
         () -> (int) Math.min(Integer.MAX_VALUE, params.memory.hashMaxListpackValue.value)),
         dev.cairn.core.type.hash.HashRdbCodec.TYPES);
     this.blocking = new dev.cairn.core.blocking.Blocking(this);
+    // WATCH before tracking, as Redis's signalModifiedKey touches watched keys first
+    this.transactions = new dev.cairn.core.multi.Transactions(this);
+    this.tracking = new dev.cairn.core.tracking.Tracking(this);
+    events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
     this.scripting = new dev.cairn.core.script.Scripting(this);
     this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
     this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
+    keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
+    keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
@@ -126,7 +138,7 @@ public final class Engine {
    */
   private void keyExpired(Db db, byte[] key) {
     events.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id());
-    events.keyModified(db.id(), key);
+    events.keyModifiedByServer(db.id(), key);
     propagation.emit(db.id(), new byte[][] {DEL, key});
   }
 
@@ -259,6 +271,70 @@ public final class Engine {
     return blocking;
   }
 
+  /**
+   * Whether memory in use is over {@code maxmemory} (0: no limit) under the noeviction policy, where Redis refuses
+   * commands that may use more memory. In use is the JVM heap's, collectable garbage included, so near the limit this
+   * errs towards refusing. The eviction policies (which free keys instead) are not implemented yet: under them the
+   * limit is not enforced.
+   */
+  public boolean overMaxmemory() {
+    long max = params.memory.maxmemory.value;
+    return max > 0 && "noeviction".equals(params.memory.maxmemoryPolicy.value)
+        && dev.cairn.core.server.ServerInfo.usedMemory() > max;
+  }
+
+  /** MULTI/EXEC and WATCH. */
+  public dev.cairn.core.multi.Transactions transactions() {
+    return transactions;
+  }
+
+  /** Pub/sub subscriptions and publishing (keyspace notifications publish through it too). */
+  public dev.cairn.core.pubsub.PubSub pubsub() {
+    return pubsub;
+  }
+
+  /** Client-side caching (CLIENT TRACKING). */
+  public dev.cairn.core.tracking.Tracking tracking() {
+    return tracking;
+  }
+
+  /**
+   * Flushes {@code s}'s output at the end of the event-loop batch: messages published to it, invalidations. Many such
+   * writes in one batch (a burst of PUBLISH) then leave in one socket write.
+   */
+  public void flushLater(Session s) {
+    if (!s.flushQueued) {
+      s.flushQueued = true;
+      toFlush.add(s);
+      scheduleBatchEnd();
+    }
+  }
+
+  /** Asks for {@link #batchEnd} to run once the engine thread has handled the I/O it is handling now. */
+  public void scheduleBatchEnd() {
+    if (!batchEndScheduled && loop != null) {
+      batchEndScheduled = true;
+      loop.execute(this::batchEnd);
+    }
+  }
+
+  /**
+   * The end of an event-loop batch (Redis's beforeSleep): broadcasts the BCAST invalidations collected, then writes the
+   * output of every client that got some outside its own commands. Tests without an event loop call it themselves.
+   */
+  public void batchEnd() {
+    batchEndScheduled = false;
+    tracking.broadcast();
+    for (int i = 0; i < toFlush.size(); i++) {
+      Session s = toFlush.get(i);
+      s.flushQueued = false;
+      if (!s.closing) {
+        s.connection.flush();
+      }
+    }
+    toFlush.clear();
+  }
+
   public EngineLoop loop() {
     return loop;
   }
@@ -323,6 +399,8 @@ public final class Engine {
       keyspace.db(i).rehash(100);
     }
     pauses.tick(now);
+    // the table may be over a limit lowered by CONFIG SET while no command runs
+    tracking.limitUsedSlots();
     migrateSockets.closeIdle(now);
     aof.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
@@ -371,6 +449,14 @@ public final class Engine {
     pauses.remove(s);
     blocking.disconnected(s);
     aof.forgetWaiter(s);
+    releaseClientState(s);
+  }
+
+  /** Drops what a client holds in shared structures: its transaction and watched keys, subscriptions, tracking. */
+  public void releaseClientState(Session s) {
+    transactions.discard(s);
+    pubsub.unsubscribeAll(s);
+    tracking.disable(s);
   }
 
   public Collection<Session> clients() {
@@ -445,23 +531,6 @@ public final class Engine {
       argv = redacted(a, s.redactedArgs());
     }
     feedMonitors(s, argv, a.size());
-  }
-
-  /** Writes a line to the server log at Redis's level (0 debug .. 3 warning) when verbose enough. */
-  public void log(int level, String message) {
-    if (level < 2) {
-      return;
-    }
-    char mark = switch (level) {
-      case 3 -> '#';
-      case 2 -> '*';
-      case 1 -> '-';
-      default -> '.';
-    };
-    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS",
-        java.util.Locale.ROOT);
-    System.out.println(ProcessHandle.current().pid() + ":M " + f.format(java.time.LocalDateTime.now()) + " " + mark
-        + " " + message);
   }
 
   private void feedMonitors(Session s, byte[][] argv, int argc) {

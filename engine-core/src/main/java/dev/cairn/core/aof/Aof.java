@@ -214,6 +214,12 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   // ---- the propagation stream
 
+  /** The AOF takes what is meant for it: not PUBLISH (replicas only), nor what a script kept from it. */
+  @Override
+  public int targets() {
+    return dev.cairn.core.Propagation.TARGET_AOF;
+  }
+
   @Override
   public void effect(int dbIndex, byte[][] command) {
     if (writer.isOpen()) {
@@ -461,7 +467,8 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
       AofManifest.FileInfo base = manifest.newBase(prefix(), rdb);
       LogMessage.AOF_CREATING_BASE_ON_START.log(base.name());
       Path tmp = dir().resolve("temp-rewriteaof-" + Log.pid() + ".aof");
-      AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()), rdbSupport,
+      AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()),
+          engine.scripting().functions().codes(), rdbSupport,
           engine.dumpPayload(), () -> 0, params.aofRewriteIncrementalFsync.value, params.aofTimestampEnabled.value,
           r -> { });
       job.run();
@@ -686,7 +693,8 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     boolean rdb = useRdbBase();
     // a name per rewrite: a cancelled one may still be cleaning up its file while the next one writes
     Path tmp = dir().resolve("temp-rewriteaof-bg-" + Log.pid() + "-" + (++rewriteSerial) + ".aof");
-    AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()), rdbSupport, engine.dumpPayload(),
+    AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()),
+        engine.scripting().functions().codes(), rdbSupport, engine.dumpPayload(),
         () -> params.rdbKeySaveDelay.value, params.aofRewriteIncrementalFsync.value, params.aofTimestampEnabled.value,
         r -> engine.loop().execute(() -> rewriteDone(r)));
     rewrite = job;

@@ -12,7 +12,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a snapshot as an AOF-format base: for each database a SELECT, then per key the commands that rebuild it (SET,
+ * Writes a snapshot as an AOF-format base: first FUNCTION LOAD of each function library, as Redis's rewrite does; then
+ * for each database a SELECT, then per key the commands that rebuild it (SET,
  * RPUSH, SADD, ZADD, HMSET with at most 64 items per command as Redis does, HPEXPIREAT for hash fields with a TTL,
  * PEXPIREAT for the key's TTL). Module values are rebuilt by their type's {@code aofRewrite}; values of types without
  * a command form here are written as RESTORE of their DUMP payload, which any Redis-compatible loader replays.
@@ -29,6 +30,13 @@ final class AofBaseWriter implements KeyspaceSnapshot.Visitor {
     this.out = new RespOut(os);
     this.dump = dump;
     this.afterKey = afterKey;
+  }
+
+  /** FUNCTION LOAD of each library's code. */
+  void functions(java.util.List<byte[]> libraries) throws IOException {
+    for (byte[] code : libraries) {
+      out.command(3).bulk("FUNCTION").bulk("LOAD").bulk(code);
+    }
   }
 
   @Override

@@ -27,6 +27,8 @@ final class AofRewrite implements Runnable {
   final long startMillis = System.currentTimeMillis();
   final AtomicBoolean cancelled = new AtomicBoolean();
   private final KeyspaceSnapshot snapshot;
+  /** The function libraries' code at the snapshot, written first (FUNCTION LOAD each) in an AOF-format base. */
+  private final java.util.List<byte[]> libraries;
   private final RdbSupport rdbSupport;
   private final DumpPayload dump;
   private final LongSupplier keyDelayMicros;
@@ -36,11 +38,13 @@ final class AofRewrite implements Runnable {
   /** Null on success; why the rewrite failed otherwise. */
   volatile String error;
 
-  AofRewrite(Path tempFile, boolean rdb, KeyspaceSnapshot snapshot, RdbSupport rdbSupport, DumpPayload dump,
-      LongSupplier keyDelayMicros, boolean incrementalFsync, boolean timestamps, Consumer<AofRewrite> done) {
+  AofRewrite(Path tempFile, boolean rdb, KeyspaceSnapshot snapshot, java.util.List<byte[]> libraries,
+      RdbSupport rdbSupport, DumpPayload dump, LongSupplier keyDelayMicros, boolean incrementalFsync, boolean timestamps,
+      Consumer<AofRewrite> done) {
     this.tempFile = tempFile;
     this.rdb = rdb;
     this.snapshot = snapshot;
+    this.libraries = libraries;
     this.rdbSupport = rdbSupport;
     this.dump = dump;
     this.keyDelayMicros = keyDelayMicros;
@@ -97,6 +101,7 @@ final class AofRewrite implements Runnable {
         rdbSupport.write(snapshot, os, cancelled::get);
       } else {
         AofBaseWriter w = new AofBaseWriter(os, dump, this::afterKey);
+        w.functions(libraries);
         snapshot.forEach(w, cancelled::get);
       }
       os.flush();

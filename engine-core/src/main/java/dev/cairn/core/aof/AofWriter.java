@@ -133,7 +133,8 @@ final class AofWriter {
         appendAscii("\r\n");
       }
     }
-    if (db != selectedDb) {
+    // -1: the MULTI/EXEC around an execution unit's effects, which needs no SELECT (the first effect brings its own)
+    if (db >= 0 && db != selectedDb) {
       byte[] n = Long.toString(db).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       appendCommand(new byte[][] {SELECT, n}, 2);
       selectedDb = db;

@@ -40,6 +40,24 @@ public final class HandleBlock implements BlockedClient {
     return b;
   }
 
+  /**
+   * A handle for a client that may not block (inside EXEC or a script): the command already answered with an error,
+   * so the module's later reply goes nowhere.
+   */
+  public static BlockedClient aborted(Session s) {
+    return new BlockedClient() {
+      @Override
+      public void reply(Consumer<Reply> writer) {
+        // nobody waits for it
+      }
+
+      @Override
+      public long clientId() {
+        return s.id;
+      }
+    };
+  }
+
   @Override
   public void reply(Consumer<Reply> writer) {
     // always later, even on the engine thread: a reply from inside the blocking command itself must not be written

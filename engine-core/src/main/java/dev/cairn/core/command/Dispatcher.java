@@ -5,22 +5,47 @@ import dev.cairn.api.command.Flag;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
+import dev.cairn.core.Propagation;
 import dev.cairn.core.connection.Session;
+import dev.cairn.core.multi.Transactions;
 import dev.cairn.core.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Runs commands: looks the name up, checks arity, authentication and pauses once for every command, calls the handler,
- * turns a thrown {@link RedisException} into an error reply, and then does the bookkeeping every command shares
- * (statistics, slow log, MONITOR feed, propagation of writes). Handlers do only their own work.
+ * Runs commands: looks the name up, does the checks every command shares once (arity, authentication, MULTI rules,
+ * the RESP2 subscribed mode, pauses), queues the command if its client is in MULTI, or calls the handler, turns a
+ * thrown {@link RedisException} into an error reply, and then does the bookkeeping every command shares (statistics,
+ * slow log, MONITOR feed, client tracking, propagation of writes). Handlers do only their own work.
+ *
+ * <p>A command sent by a client runs as one <b>execution unit</b>: the clock is read once, its effects are propagated
+ * together (see {@link dev.cairn.core.Propagation}), and push messages meant for the client itself (a message it
+ * published to itself, an invalidation of a key it wrote) wait until its reply is written. EXEC and scripts run more
+ * commands inside their unit through {@link #call}, which repeats the per-command bookkeeping but not the unit's.
  */
 public final class Dispatcher {
   private final Engine engine;
-  /** Propagation overrides set by the running command ({@code propagate}/{@code preventPropagation}). */
+  /** Propagation overrides of the running calls, innermost last; each call owns those from its start index on. */
   private byte[][][] replacement = new byte[4][][];
   private int replacementCount;
   private boolean propagationPrevented;
+  /** The running call propagates even if it changed nothing (PUBLISH, which replicas' subscribers need). */
+  private boolean propagationForced;
+  /** The client whose execution unit is running (its command, EXEC, script); null between units. */
+  private Session executing;
+  /** The client and arguments of the innermost running call (CLIENT LIST argv-mem=). */
+  private Session running;
+  private Args runningArgs;
+  /** Set by a subscribe-family command: its reply is made of push messages, which CLIENT REPLY OFF does not silence. */
+  private boolean replyIsPush;
+  private Command exec;
+  private Command discard;
+  private Command multi;
+  private Command watch;
+  private Command quit;
+  private Command reset;
+  private Command scan;
+  private Command randomkey;
 
   public Dispatcher(Engine engine) {
     this.engine = engine;
@@ -33,11 +58,22 @@ public final class Dispatcher {
   public boolean dispatch(Session s, Args a) {
     RespWriter w = s.writer;
     int mark = w.buffer().writerIndex();
-    if (!run(s, a, w)) {
+    replyIsPush = false;
+    Command cmd = run(s, a);
+    if (cmd == PAUSED) {
       return false;
     }
-    applyReplyMode(s, w, mark);
+    finishUnit(s, cmd, w, mark);
+    // not while a script is paused (an allow-busy command ran meanwhile): its writes are served when it ends, as Redis
+    if (engine.scripting().current() == null) {
+      engine.blocking().serveReadyKeys();
+    }
     return true;
+  }
+
+  /** The client whose command (or EXEC, or script) is running, or null between commands. */
+  public Session executing() {
+    return executing;
   }
 
   /** The running command's argument bytes if {@code s} is running it, else 0 (CLIENT LIST argv-mem=). */
@@ -52,63 +88,181 @@ public final class Dispatcher {
     return n;
   }
 
-  private Session running;
-  private Args runningArgs;
+  /** Marks the running command's reply as push messages (SUBSCRIBE and friends): CLIENT REPLY OFF keeps it. */
+  public void replyIsPush() {
+    replyIsPush = true;
+  }
 
-  /** Looks up, checks and runs; false when the client must wait. Every reply goes through the reply mode after. */
-  private boolean run(Session s, Args a, RespWriter w) {
+  /** A marker for "the client must wait"; never run. */
+  private static final Command PAUSED = new Command(null, null, null);
+
+  /**
+   * Looks up, checks and runs (or queues) one command sent by the client; returns the command (null when unknown),
+   * or {@link #PAUSED} when the client must wait.
+   */
+  private Command run(Session s, Args a) {
     Command cmd = engine.commands().lookup(a.get(0));
     if (cmd == null) {
       s.lastCommand = "NULL";
-      reject(s, null, unknownCommand(a));
-      return true;
+      reject(s, null, a, unknownCommand(a));
+      return null;
     }
     // a container, or a command that also has subcommands (COMMAND), takes its second argument as a subcommand
     if (cmd.isContainer() && a.size() == 1) {
-      reject(s, cmd, Errors.arity(cmd.fullName()));
-      return true;
+      reject(s, cmd, a, Errors.arity(cmd.fullName()));
+      return cmd;
     }
     if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
       Command sub = cmd.subcommand(a.get(1));
       if (sub == null) {
         s.lastCommand = "NULL";
-        reject(s, cmd, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "
+        reject(s, cmd, a, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "
             + cmd.fullName().toUpperCase(Locale.ROOT) + " HELP."));
-        return true;
+        return cmd;
       }
       cmd = sub;
     }
     s.lastCommand = cmd.fullName();
     int arity = cmd.spec.arity();
     if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {
-      reject(s, cmd, Errors.arity(cmd.fullName()));
-      return true;
+      reject(s, cmd, a, Errors.arity(cmd.fullName()));
+      return cmd;
     }
     if (!s.authenticated && !cmd.spec.has(Flag.NO_AUTH)) {
-      reject(s, cmd, Errors.NOAUTH);
-      return true;
+      reject(s, cmd, a, Errors.NOAUTH);
+      return cmd;
+    }
+    boolean inMulti = Transactions.inMulti(s);
+    if (inMulti && cmd.spec.has(Flag.NO_MULTI)) {
+      reject(s, cmd, a, NOT_IN_TRANSACTION);
+      return cmd;
+    }
+    resolveControlCommands();
+    boolean isExec = cmd == exec;
+    oomAtStart = engine.params().memory.maxmemory.value > 0 && !engine.scripting().busy() && engine.overMaxmemory();
+    if (oomAtStart && outOfMemory(s, cmd, inMulti)) {
+      reject(s, cmd, a, OOM);
+      return cmd;
+    }
+    engine.tracking().limitUsedSlots();
+    boolean isWrite = cmd.spec.has(Flag.WRITE) || (isExec && inMulti && s.transaction.writes());
+    if (isWrite && engine.aof().writeError() != null) {
+      reject(s, cmd, a, RedisException.of("MISCONF", "Errors writing to the AOF file: " + engine.aof().writeError()));
+      return cmd;
+    }
+    // a RESP2 connection that subscribed can only take (un)subscriptions, PING, QUIT and RESET: anything else would
+    // have its reply mixed with the messages
+    if (s.protocol() == 2 && s.subscriptions() > 0 && !allowedWhileSubscribed(cmd)) {
+      reject(s, cmd, a, RedisException.err("Can't execute '" + cmd.fullName()
+          + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+      return cmd;
     }
     // a script past busy-reply-threshold is paused between slices: only commands flagged allow-busy may run
     if (engine.scripting().busy() && !cmd.spec.has(Flag.ALLOW_BUSY)) {
-      reject(s, cmd, engine.scripting().busyError());
-      return true;
+      reject(s, cmd, a, engine.scripting().busyError());
+      return cmd;
     }
-    if (cmd.spec.has(Flag.WRITE) && engine.aof().writeError() != null) {
-      reject(s, cmd, RedisException.of("MISCONF", "Errors writing to the AOF file: "
-          + engine.aof().writeError()));
-      return true;
+    boolean mayReplicate = cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
+        || (isExec && inMulti && s.transaction.mayReplicate());
+    if (engine.pauses().mustWait(s, mayReplicate)) {
+      return PAUSED;
     }
-    if (engine.pauses().mustWait(s, cmd)) {
-      return false;
+    if (inMulti && !isExec && cmd != discard && cmd != multi && cmd != watch && cmd != quit && cmd != reset) {
+      engine.transactions().queue(s, cmd, a.toArray());
+      s.writer.simple("QUEUED");
+      return cmd;
     }
-    execute(s, cmd, a);
-    engine.blocking().serveReadyKeys();
-    return true;
+    unit(s, cmd, a);
+    return cmd;
+  }
+
+  static final RedisException OOM = RedisException.of("OOM", "command not allowed when used memory > 'maxmemory'.");
+
+  /** Whether memory was over maxmemory when the running client command started (Redis's pre_command_oom_state). */
+  private boolean oomAtStart;
+
+  /**
+   * Whether memory was over {@code maxmemory} (under noeviction) when the running command was sent: a script may then
+   * not start its first write (unless allow-oom), as Redis decides at the script's start, not mid-way.
+   */
+  public boolean outOfMemoryAtStart() {
+    return oomAtStart;
+  }
+
+  /**
+   * Whether {@code cmd} must be refused for memory: over maxmemory, a deny-oom command (or an EXEC whose queue holds
+   * one) may not run, and a client in MULTI may queue nothing (the queue itself takes memory) but may still EXEC,
+   * DISCARD, QUIT or RESET, as Redis does under noeviction (see {@link Engine#overMaxmemory}).
+   */
+  private boolean outOfMemory(Session s, Command cmd, boolean inMulti) {
+    return cmd.spec.has(Flag.DENYOOM)
+        || (inMulti && (cmd == exec ? s.transaction.denyOom() : cmd != discard && cmd != quit && cmd != reset));
+  }
+
+  private static final RedisException NOT_IN_TRANSACTION = RedisException.err("Command not allowed inside a transaction");
+
+  private void resolveControlCommands() {
+    if (exec == null) {
+      CommandTable t = engine.commands();
+      exec = t.lookup("exec");
+      discard = t.lookup("discard");
+      multi = t.lookup("multi");
+      watch = t.lookup("watch");
+      quit = t.lookup("quit");
+      reset = t.lookup("reset");
+      scan = t.lookup("scan");
+      randomkey = t.lookup("randomkey");
+    }
+  }
+
+  private static boolean allowedWhileSubscribed(Command cmd) {
+    return switch (cmd.spec.name()) {
+      case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit",
+          "reset" -> cmd.parent == null;
+      default -> false;
+    };
+  }
+
+  /** Runs {@code cmd} as an execution unit of its own for {@code s}. */
+  private void unit(Session s, Command cmd, Args a) {
+    Session outer = executing;
+    executing = s;
+    if (!engine.scripting().busy()) {
+      engine.keyspace().updateTime(); // a paused busy script keeps its clock while others get BUSY replies
+    }
+    engine.propagation().enterUnit();
+    if (cmd == scan || cmd == randomkey) {
+      // they may expire any number of keys: run on their own, each DEL goes out alone (Redis's touches-arbitrary-keys)
+      engine.propagation().doNotWrap();
+    }
+    long aofBefore = engine.aof().offset();
+    try {
+      call(s, cmd, a);
+    } finally {
+      engine.propagation().exitUnit();
+      executing = outer;
+    }
+    // where the client's last write ends in the AOF, once the unit's effects are out (WAITAOF waits for it)
+    long aofAfter = engine.aof().offset();
+    if (aofAfter != aofBefore) {
+      s.aofOffset = aofAfter;
+    }
+  }
+
+  /**
+   * After a client's command (run, queued or rejected): the reply mode, then the push messages held for the client
+   * while it ran and its own keys' invalidations, which follow the reply as in Redis.
+   */
+  private void finishUnit(Session s, Command cmd, RespWriter w, int mark) {
+    applyReplyMode(s, w, mark, replyIsPush);
+    replyIsPush = false;
+    s.appendHeldPushes();
+    engine.tracking().afterCommand(s, cmd);
   }
 
   /**
    * Runs a blocked client's command again (its key changed): the checks passed when it was first sent, so only the
-   * execution is repeated, in the database it blocked in.
+   * execution is repeated, in the database it blocked in, as a unit of its own.
    */
   public void rerun(Session s, int db, Args a) {
     Command cmd = engine.commands().lookup(a.get(0));
@@ -119,8 +273,8 @@ public final class Dispatcher {
     s.select(db);
     int mark = s.writer.buffer().writerIndex();
     try {
-      execute(s, cmd, a);
-      applyReplyMode(s, s.writer, mark);
+      unit(s, cmd, a);
+      finishUnit(s, cmd, s.writer, mark);
     } finally {
       s.select(selected);
     }
@@ -160,7 +314,6 @@ public final class Dispatcher {
     int outerReplacements = replacementCount;
     boolean outerPrevented = propagationPrevented;
     engine.keyspace().updateTime();
-    replacementCount = 0;
     propagationPrevented = false;
     running = s;
     runningArgs = a;
@@ -172,26 +325,41 @@ public final class Dispatcher {
     } finally {
       running = outer;
       runningArgs = outerArgs;
+      for (int i = outerReplacements; i < replacementCount; i++) {
+        replacement[i] = null;
+      }
       replacementCount = outerReplacements;
       propagationPrevented = outerPrevented;
     }
   }
 
-  private void execute(Session s, Command cmd, Args a) {
+  /**
+   * Calls one command for {@code s} inside the running execution unit (EXEC's queued commands, a script's
+   * {@code redis.call}) without the dispatcher's checks: the handler, statistics, slow log, MONITOR feed, client
+   * tracking of the keys read, and propagation of its effect if it changed the dataset.
+   */
+  public void call(Session s, Command cmd, Args a) {
     RespWriter w = s.writer;
     Engine e = engine;
-    if (!fromScript) {
-      e.keyspace().updateTime(); // a script's commands share the script's clock, as Redis freezes it for the script
-    }
+    boolean touchBefore = e.keyspace().noTouch;
     e.keyspace().noTouch = s.noTouch && !"touch".equals(cmd.spec.name());
     long dirtyBefore = e.stats().dirty;
-    replacementCount = 0;
+    int replacementBase = replacementCount;
+    boolean preventedBefore = propagationPrevented;
+    boolean forcedBefore = propagationForced;
+    boolean failBefore = failRequested;
     propagationPrevented = false;
+    propagationForced = false;
+    failRequested = false;
+    long redactionsBefore = s.redactedArgs();
     s.clearRedactions();
+    Session runningBefore = running;
+    Args runningArgsBefore = runningArgs;
+    Args currentBefore = s.currentArgs;
     running = s;
     runningArgs = a;
-    boolean failed = false;
     s.currentArgs = a;
+    boolean failed = false;
     long start = System.nanoTime();
     try {
       cmd.handler.handle(s, a);
@@ -200,58 +368,71 @@ public final class Dispatcher {
       e.stats().countError(err.code());
       failed = true;
     } finally {
-      running = null;
-      runningArgs = null;
+      running = runningBefore;
+      runningArgs = runningArgsBefore;
     }
-    e.keyspace().noTouch = false;
-    if (failRequested) {
-      failRequested = false;
-      failed = true;
-    }
+    e.keyspace().noTouch = touchBefore;
+    failed |= failRequested;
     if (suspendRequested) {
       // the handler paused (a script past busy-reply-threshold): the bookkeeping waits for it to finish
       suspendRequested = false;
-      suspended = new Suspended(s, cmd, a.toArray(), start, dirtyBefore);
-      return;
+      suspended = new Suspended(s, cmd, a.toArray(), start, dirtyBefore, engine.aof().offset());
+    } else {
+      finish(s, cmd, a, System.nanoTime() - start, failed, dirtyBefore, replacementBase);
     }
-    finish(s, cmd, a, System.nanoTime() - start, failed, dirtyBefore);
+    for (int i = replacementBase; i < replacementCount; i++) {
+      replacement[i] = null;
+    }
+    replacementCount = replacementBase;
+    propagationPrevented = preventedBefore;
+    propagationForced = forcedBefore;
+    failRequested = failBefore;
+    s.restoreRedactions(redactionsBefore);
+    s.currentArgs = currentBefore;
   }
 
-  /** Statistics, slow log, MONITOR and propagation once a command is done. */
-  private void finish(Session s, Command cmd, Args a, long nanos, boolean failed, long dirtyBefore) {
+  /** A script's {@code redis.call}: the script engine made its checks; see {@link #call}. */
+  public void callFromScript(Session client, Command cmd, Args a) {
+    call(client, cmd, a);
+  }
+
+  /** Statistics, slow log, MONITOR, tracking and propagation once a command is done. */
+  private void finish(Session s, Command cmd, Args a, long nanos, boolean failed, long dirtyBefore,
+      int replacementBase) {
     Engine e = engine;
     e.eventLoopStats().command(nanos);
-    Command stats = cmd;
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);
     if (!waiting) {
-      stats.calls++;
+      cmd.calls++;
     }
-    stats.microseconds += nanos / 1000;
+    cmd.microseconds += nanos / 1000;
     if (e.params().process.latencyTracking.value) {
-      if (stats.latency == null) {
-        stats.latency = new LatencyHistogram();
+      if (cmd.latency == null) {
+        cmd.latency = new LatencyHistogram();
       }
-      stats.latency.record(nanos);
+      cmd.latency.record(nanos);
     }
     if (failed) {
-      stats.failedCalls++;
+      cmd.failedCalls++;
     }
     e.stats().totalCommandsProcessed++;
     s.commandsProcessed++;
     s.lastInteractionMillis = e.keyspace().now();
     e.afterCommand(s, cmd, a, nanos, e.blocking().isRerunning(s), waiting);
-    if (e.stats().dirty != dirtyBefore && !propagationPrevented) {
-      propagate(s, a);
-      s.aofOffset = e.aof().offset();
+    if (executing != null && executing.tracking != null && cmd.spec.has(Flag.READONLY)) {
+      e.tracking().rememberKeys(executing, cmd, a);
+    }
+    if ((e.stats().dirty != dirtyBefore || propagationForced) && !propagationPrevented) {
+      propagate(s, a, replacementBase, propagationForced && e.stats().dirty == dirtyBefore);
     }
   }
 
   /** A command whose handler returned before it was done; see {@link #suspendRunningCommand()}. */
-  private record Suspended(Session session, Command cmd, byte[][] argv, long startNanos, long dirtyBefore) { }
+  private record Suspended(Session session, Command cmd, byte[][] argv, long startNanos, long dirtyBefore,
+      long aofBefore) { }
 
   private Suspended suspended;
-  private boolean fromScript;
   private boolean suspendRequested;
   private boolean failRequested;
 
@@ -264,7 +445,10 @@ public final class Dispatcher {
     suspendRequested = true;
   }
 
-  /** Ends the suspended command: its reply is written; now its bookkeeping, as any command's. */
+  /**
+   * Ends the suspended command: its reply is written; now its bookkeeping, as any command's, and what follows a
+   * client's command (the pushes held for it, its own keys' invalidations).
+   */
   public void finishSuspended(boolean failed) {
     Suspended p = suspended;
     suspended = null;
@@ -272,8 +456,28 @@ public final class Dispatcher {
       return;
     }
     propagationPrevented = true; // a script propagates its effects, never itself
-    replacementCount = 0;
-    finish(p.session, p.cmd, Args.ofBytes(p.argv), System.nanoTime() - p.startNanos, failed, p.dirtyBefore);
+    finish(p.session, p.cmd, Args.ofBytes(p.argv), System.nanoTime() - p.startNanos, failed, p.dirtyBefore,
+        replacementCount);
+    propagationPrevented = false;
+    if (engine.aof().offset() != p.aofBefore) {
+      p.session.aofOffset = engine.aof().offset();
+    }
+    p.session.appendHeldPushes();
+    engine.tracking().afterCommand(p.session, p.cmd);
+  }
+
+  /**
+   * Runs a slice of a suspended command (a busy script resumed) as its client's: pushes for the client are held for
+   * after its reply, and tracking sees the client as the one running.
+   */
+  public boolean resumeFor(Session s, java.util.function.BooleanSupplier slice) {
+    Session outer = executing;
+    executing = s;
+    try {
+      return slice.getAsBoolean();
+    } finally {
+      executing = outer;
+    }
   }
 
   /** Counts the running command as failed although its handler wrote the error reply itself (scripts do). */
@@ -281,44 +485,17 @@ public final class Dispatcher {
     failRequested = true;
   }
 
-  /**
-   * Runs a command for a script ({@code redis.call}): the checks were the script engine's; this runs, counts and
-   * propagates it as any command, and leaves the running script's own dispatch state as it was.
-   */
-  public void callFromScript(Session client, Command cmd, Args a) {
-    byte[][][] savedReplacement = replacement;
-    int savedCount = replacementCount;
-    boolean savedPrevented = propagationPrevented;
-    boolean savedFail = failRequested;
-    Session savedRunning = running;
-    Args savedArgs = runningArgs;
-    boolean savedFromScript = fromScript;
-    replacement = new byte[4][][];
-    failRequested = false;
-    fromScript = true;
-    try {
-      execute(client, cmd, a);
-    } finally {
-      fromScript = savedFromScript;
-      replacement = savedReplacement;
-      replacementCount = savedCount;
-      propagationPrevented = savedPrevented;
-      failRequested = savedFail;
-      running = savedRunning;
-      runningArgs = savedArgs;
-    }
-  }
-
-  private void propagate(Session s, Args a) {
+  private void propagate(Session s, Args a, int base, boolean replicasOnly) {
     if (!engine.propagation().hasListeners()) {
       return;
     }
     int db = s.dbIndex();
-    if (replacementCount == 0) {
-      engine.propagation().emit(db, a.toArray());
+    int to = replicasOnly ? Propagation.TARGET_REPLICAS : Propagation.TARGET_ALL;
+    if (replacementCount == base) {
+      engine.propagation().emit(db, a.toArray(), to);
     } else {
-      for (int i = 0; i < replacementCount; i++) {
-        engine.propagation().emit(db, replacement[i]);
+      for (int i = base; i < replacementCount; i++) {
+        engine.propagation().emit(db, replacement[i], to);
       }
     }
   }
@@ -335,28 +512,54 @@ public final class Dispatcher {
     propagationPrevented = true;
   }
 
+  /** The running command propagates to replicas even though it changed nothing (PUBLISH, SPUBLISH). */
+  public void forceReplicaPropagation() {
+    propagationForced = true;
+  }
+
   /**
-   * CLIENT REPLY OFF/SKIP: the reply (an error too) was written; drop it. CLIENT REPLY SKIP leaves SKIP_NEXT, which
-   * becomes SKIP once that command is done, so the command after it is the one skipped.
+   * CLIENT REPLY OFF/SKIP: the reply (an error too) was written; drop it, unless it is made of push messages (the
+   * subscribe family), which Redis sends whatever the reply mode. CLIENT REPLY SKIP leaves SKIP_NEXT, which becomes
+   * SKIP once that command is done, so the command after it is the one skipped.
    */
-  private static void applyReplyMode(Session s, RespWriter w, int mark) {
+  private static void applyReplyMode(Session s, RespWriter w, int mark, boolean push) {
     switch (s.replyMode) {
       case ON -> { }
-      case OFF -> w.buffer().writerIndex(mark);
+      case OFF -> {
+        if (!push) {
+          w.buffer().writerIndex(mark);
+        }
+      }
       case SKIP -> {
-        w.buffer().writerIndex(mark);
+        if (!push) {
+          w.buffer().writerIndex(mark);
+        }
         s.replyMode = Session.ReplyMode.ON;
       }
       case SKIP_NEXT -> s.replyMode = Session.ReplyMode.SKIP; // set by CLIENT REPLY SKIP for the next command
     }
   }
 
-  private void reject(Session s, Command cmd, RedisException err) {
-    s.writer.error(err);
+  /**
+   * A command refused by the checks: the error, counted as a rejected call; in MULTI it also dooms the transaction,
+   * and a refused EXEC discards it with EXECABORT (MONITOR then sees the EXEC that closes the MULTI it saw).
+   */
+  private void reject(Session s, Command cmd, Args a, RedisException err) {
     engine.stats().countError(err.code());
     if (cmd != null) {
       cmd.rejectedCalls++;
     }
+    resolveControlCommands();
+    if (cmd == exec && Transactions.inMulti(s)) {
+      engine.transactions().discard(s);
+      s.writer.error(RedisException.of("EXECABORT", "Transaction discarded because of: "
+          + (err.code().equals("ERR") ? "" : err.code() + " ") + err.getMessage().substring(err.code().length() + 1)));
+      engine.stats().countError("EXECABORT");
+      engine.afterCommand(s, cmd, a, 0);
+      return;
+    }
+    Transactions.flag(s);
+    s.writer.error(err);
   }
 
   /** {@code ERR unknown command 'foo', with args beginning with: 'a' 'b' }, truncated as Redis does. */

@@ -13,6 +13,8 @@ public final class ClientInfo {
     long obl = c.replyBufferBytes();
     long rbs = c.replyBufferSize();
     long omem = c.pendingWriteBytes();
+    boolean inMulti = s.transaction != null && s.transaction.active();
+    long multiMem = s.transaction == null ? 0 : s.transaction.memory();
     sb.append("id=").append(s.id)
         .append(" addr=").append(c.remoteAddress())
         .append(" laddr=").append(c.localAddress())
@@ -23,20 +25,20 @@ public final class ClientInfo {
         .append(" flags=");
     flags(sb, s);
     sb.append(" db=").append(s.dbIndex())
-        .append(" sub=").append(s.channels)
-        .append(" psub=").append(s.patterns)
-        .append(" ssub=").append(s.shardChannels)
-        .append(" multi=").append(s.multiQueued)
+        .append(" sub=").append(s.subscriptions == null ? 0 : s.subscriptions.channels())
+        .append(" psub=").append(s.subscriptions == null ? 0 : s.subscriptions.patterns())
+        .append(" ssub=").append(s.subscriptions == null ? 0 : s.subscriptions.shardChannels())
+        .append(" multi=").append(inMulti ? s.transaction.queued() : -1)
         .append(" qbuf=").append(qbuf)
         .append(" qbuf-free=").append(qfree)
         .append(" argv-mem=").append(argvMem)
-        .append(" multi-mem=0")
+        .append(" multi-mem=").append(multiMem)
         .append(" rbs=").append(rbs)
         .append(" rbp=").append(s.replyBufferPeak)
         .append(" obl=").append(obl)
         .append(" oll=").append(c.pendingWrites())
         .append(" omem=").append(omem)
-        .append(" tot-mem=").append(qbuf + qfree + argvMem + rbs + omem)
+        .append(" tot-mem=").append(qbuf + qfree + argvMem + multiMem + rbs + omem)
         .append(" events=");
     if (c.reading()) {
       sb.append('r');
@@ -46,7 +48,7 @@ public final class ClientInfo {
     }
     sb.append(" cmd=").append(s.lastCommand)
         .append(" user=").append(s.user)
-        .append(" redir=-1")
+        .append(" redir=").append(s.tracking == null ? -1 : s.tracking.redirect())
         .append(" resp=").append(s.protocol())
         .append(" lib-name=").append(s.libName == null ? "" : s.libName)
         .append(" lib-ver=").append(s.libVersion == null ? "" : s.libVersion);
@@ -61,11 +63,23 @@ public final class ClientInfo {
     if (s.type() == ClientType.PUBSUB) {
       sb.append('P');
     }
-    if (s.multiQueued >= 0) {
+    if (s.transaction != null && s.transaction.active()) {
       sb.append('x');
     }
     if (s.suspended()) {
       sb.append('b');
+    }
+    if (s.tracking != null) {
+      sb.append('t');
+      if (s.tracking.brokenRedirect()) {
+        sb.append('R');
+      }
+      if (s.tracking.bcast()) {
+        sb.append('B');
+      }
+    }
+    if (s.transaction != null && s.transaction.dirty()) {
+      sb.append('d');
     }
     if (s.closing) {
       sb.append('c');

@@ -1,7 +1,5 @@
 package dev.cairn.core.connection;
 
-import dev.cairn.api.command.Flag;
-import dev.cairn.core.command.Command;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,8 +30,11 @@ public final class ClientPauses {
     return active;
   }
 
-  /** If {@code s} must wait before running {@code cmd}, suspends it and returns true. */
-  public boolean mustWait(Session s, Command cmd) {
+  /**
+   * If {@code s} must wait before running its command, suspends it and returns true; {@code mayReplicate} says the
+   * command writes or may replicate (for EXEC: a queued command does), which a WRITE pause holds.
+   */
+  public boolean mustWait(Session s, boolean mayReplicate) {
     if (!active) {
       return false;
     }
@@ -41,7 +42,7 @@ public final class ClientPauses {
       unpause();
       return false;
     }
-    if (writeOnly && !(cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
+    if (writeOnly && !mayReplicate) {
       return false;
     }
     s.suspend();

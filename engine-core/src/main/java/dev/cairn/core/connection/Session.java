@@ -35,12 +35,24 @@ public final class Session implements CommandContext, ClientHandle {
   public boolean noTouch;
   public boolean monitor;
   public boolean closing;
-  /** Pub/sub subscriptions (CLIENT LIST sub/psub/ssub; a subscribed client is of the pubsub class). */
-  public int channels;
-  public int patterns;
-  public int shardChannels;
-  /** Commands queued in MULTI, or -1 outside a transaction (CLIENT LIST multi=). */
-  public int multiQueued = -1;
+  /** Pub/sub subscriptions, or null when there are none (a subscribed client is of the pubsub class). */
+  public dev.cairn.core.pubsub.Subscriptions subscriptions;
+  /** MULTI/WATCH state, or null for a client that never used them. */
+  public dev.cairn.core.multi.Transaction transaction;
+  /** CLIENT TRACKING state, or null while tracking is off. */
+  public dev.cairn.core.tracking.ClientTracking tracking;
+  /**
+   * Non-zero while the client's commands may not block (EXEC runs its queue, a script runs): a blocking command then
+   * answers as its non-blocking form would, as Redis's CLIENT_DENY_BLOCKING.
+   */
+  public int denyBlocking;
+  /** Set while EXEC runs this client's queued commands. */
+  public boolean inExec;
+  /** Push messages for this client produced while its own command ran: they follow the command's reply. */
+  private io.netty.buffer.ByteBuf heldPushes;
+  private io.netty.buffer.ByteBuf pushSavedBuffer;
+  /** Queued for a flush at the end of the event-loop batch (output produced outside its own commands). */
+  public boolean flushQueued;
   /**
    * The most the reply buffer held since the peak last restarted (CLIENT LIST rbp=); a new client's starts at its
    * buffer's size, so the cron does not shrink it before its first restart (see {@link ReplyBuffers}).
@@ -63,8 +75,6 @@ public final class Session implements CommandContext, ClientHandle {
   public long aofOffset;
   /** The arguments of the command running now (a blocking command keeps a copy to run again). */
   public Args currentArgs;
-  /** The client may not block (a script's client): blocking commands answer as their non-blocking forms. */
-  public boolean denyBlocking;
   /** The client that runs scripts' commands (some commands refuse options there, as XREAD's BLOCK). */
   public boolean scriptClient;
   /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
@@ -104,16 +114,67 @@ public final class Session implements CommandContext, ClientHandle {
     redactedArgs = 0;
   }
 
+  /** Restores the redactions of an outer command after a nested one (EXEC's queued commands) ran. */
+  public void restoreRedactions(long mask) {
+    redactedArgs = mask;
+  }
+
   /** The class CLIENT LIST/KILL TYPE and the output-buffer limits go by (a MONITOR client is a normal one). */
   public ClientType type() {
-    return channels + patterns + shardChannels > 0 ? ClientType.PUBSUB : ClientType.NORMAL;
+    return subscriptions != null && subscriptions.total() > 0 ? ClientType.PUBSUB : ClientType.NORMAL;
+  }
+
+  /** Channels, patterns and shard channels subscribed to (a RESP2 client with any is in subscribed mode). */
+  public int subscriptions() {
+    return subscriptions == null ? 0 : subscriptions.total();
+  }
+
+  /**
+   * Starts a push message to this client (a published message, an invalidation) and returns the writer to write it
+   * with; {@link #endPush} must follow. A push for the client whose command is running is held until that command's
+   * reply is written (as Redis does, so a message a client publishes to itself inside MULTI follows EXEC's reply).
+   */
+  public RespWriter startPush() {
+    if (engine.dispatcher().executing() == this) {
+      if (heldPushes == null) {
+        heldPushes = io.netty.buffer.Unpooled.buffer(256);
+      }
+      pushSavedBuffer = writer.buffer();
+      writer.setBuffer(heldPushes);
+    }
+    return writer;
+  }
+
+  /** Ends a push: a held one stays held; otherwise it goes out at the end of the batch, within the output limits. */
+  public void endPush() {
+    if (pushSavedBuffer != null) {
+      writer.setBuffer(pushSavedBuffer);
+      pushSavedBuffer = null;
+      return;
+    }
+    engine.flushLater(this);
+    connection.enforceOutputLimit();
+  }
+
+  /** Appends the pushes held while this client's command ran, after its reply. */
+  public void appendHeldPushes() {
+    if (heldPushes != null && heldPushes.isReadable()) {
+      writer.buffer().writeBytes(heldPushes);
+      heldPushes.clear();
+      if (heldPushes.capacity() > 64 * 1024) {
+        heldPushes = null; // a burst: do not keep its buffer
+      }
+      connection.enforceOutputLimit();
+    }
   }
 
   /**
    * RESET: back to a fresh connection's state (RESP2, database 0, no name, replies on, no monitor, no-evict or
-   * no-touch, unauthenticated when a password is required). Subscriptions and transactions are their owners' to drop.
+   * no-touch, no transaction or watched keys, no subscriptions, tracking off, unauthenticated when a password is
+   * required).
    */
   public void reset() {
+    engine.releaseClientState(this);
     writer.setProtocol(2);
     db = engine.keyspace().db(0);
     name = null;
@@ -220,8 +281,8 @@ public final class Session implements CommandContext, ClientHandle {
   @Override
   public boolean block(byte[][] keys, long timeoutMillis, Class<?> waitsFor,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
-    if (denyBlocking) {
-      return false;
+    if (denyBlocking > 0) {
+      return false; // inside EXEC or a script: the command answers as if it timed out at once
     }
     engine.blocking().block(this, db.id(), keys, timeoutMillis, waitsFor, currentArgs, onTimeout);
     return true;
@@ -230,20 +291,12 @@ public final class Session implements CommandContext, ClientHandle {
   @Override
   public dev.cairn.api.command.BlockedClient blockClient(long timeoutMillis,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
-    if (denyBlocking) {
-      // as Redis: a module command that would block answers with an error inside a script, and never blocks
-      writer.error(dev.cairn.api.reply.RedisException.err("Blocking module command called from Lua script"));
-      long clientId = id;
-      return new dev.cairn.api.command.BlockedClient() {
-        @Override
-        public void reply(java.util.function.Consumer<Reply> w) {
-        }
-
-        @Override
-        public long clientId() {
-          return clientId;
-        }
-      };
+    if (denyBlocking > 0) {
+      // as Redis: an error now, and a handle whose later reply goes nowhere
+      writer.error(dev.cairn.api.reply.RedisException.err(inExec
+          ? "Blocking module command called from transaction" : "Blocking module command called from Lua script"));
+      engine.stats().countError("ERR");
+      return dev.cairn.core.blocking.HandleBlock.aborted(this);
     }
     return dev.cairn.core.blocking.HandleBlock.block(engine, this, timeoutMillis, onTimeout);
   }

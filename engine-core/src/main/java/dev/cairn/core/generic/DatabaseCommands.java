@@ -70,6 +70,8 @@ public final class DatabaseCommands implements CommandFamily {
   static void flushdb(CommandContext c, Args a) {
     checkFlushMode(a);
     serverEvent(c, ServerEvent.Kind.FLUSH_START, c.db().id(), -1);
+    // watchers and trackers are told while the keys are still there (a watched key that did not exist is untouched)
+    ((Session) c).engine.events().beforeFlush(c.db().id());
     // counted even when empty: Redis 7.2 always propagates FLUSHDB to replicas and the AOF
     c.addDirty(((Db) c.db()).flush() + 1);
     flushed(c, c.db().id());
@@ -81,6 +83,7 @@ public final class DatabaseCommands implements CommandFamily {
   static void flushall(CommandContext c, Args a) {
     checkFlushMode(a);
     serverEvent(c, ServerEvent.Kind.FLUSH_START, -1, -1);
+    ((Session) c).engine.events().beforeFlush(-1);
     long n = 0;
     for (int i = 0; i < c.databases(); i++) {
       n += ((Db) c.db(i)).flush();
@@ -119,6 +122,7 @@ public final class DatabaseCommands implements CommandFamily {
       throw Errors.DB_INDEX_OUT_OF_RANGE;
     }
     if (first != second) {
+      ((Session) c).engine.events().beforeSwap(first, second);
       ((Db) c.db(first)).swapWith((Db) c.db(second));
       // clients blocked on keys of either database may now find data there
       ((dev.cairn.core.connection.Session) c).engine.blocking().databasesSwapped(first, second);

@@ -48,6 +48,11 @@ public final class Db implements Database {
 
   // ---- lookups
 
+  /** The entry as stored, even if its time has passed (DEBUG OBJECT, which Redis reads without expiring). */
+  public Entry stored(byte[] key) {
+    return dict.get(key);
+  }
+
   /** The live entry at {@code key}, or null; expires it first if its time has passed. No access is recorded. */
   public Entry peek(byte[] key) {
     Entry e = dict.get(key);
@@ -179,6 +184,7 @@ public final class Db implements Database {
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
     }
+    keyspace.onNewKey(this, key);
     return e;
   }
 

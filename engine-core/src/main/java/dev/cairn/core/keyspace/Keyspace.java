@@ -29,6 +29,8 @@ public final class Keyspace {
   private boolean expiryEnabled = true;
   private ExpiryListener expiryListener = (db, key) -> { };
   private MissListener missListener = (db, key) -> { };
+  /** Told about each key added that was not there (the "new" keyspace event); null for no one. */
+  private MissListener newKeyListener;
   /** Told about each value that leaves the keyspace (module types' free); null while no module type exists. */
   java.util.function.Consumer<Object> valueReleased;
 
@@ -63,6 +65,11 @@ public final class Keyspace {
     this.missListener = l;
   }
 
+  /** Sets who is told about keys added to a database (any command that creates a key, RENAME and MOVE included). */
+  public void setNewKeyListener(MissListener l) {
+    this.newKeyListener = l;
+  }
+
   /** The command clock, milliseconds since the epoch. */
   public long now() {
     return now;
@@ -72,8 +79,28 @@ public final class Keyspace {
   public void updateTime() {
     if (!clockFrozen) {
       now = System.currentTimeMillis();
+      clockTicks++;
     }
   }
+
+  /**
+   * The command clock in microseconds (TIME), read from the wall clock once per command clock update and then kept, so
+   * a script or transaction sees one time throughout, as Redis's cached {@code ustime}.
+   */
+  public long nowMicros() {
+    if (microsTick != clockTicks) {
+      java.time.Instant i = java.time.Instant.now();
+      long us = i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
+      // within the command clock's millisecond, so TIME and the expiry clock agree
+      microsNow = Math.max(now * 1000, Math.min(now * 1000 + 999, us));
+      microsTick = clockTicks;
+    }
+    return microsNow;
+  }
+
+  private long clockTicks;
+  private long microsTick = -1;
+  private long microsNow;
 
   /** Freezes the clock (EXEC, scripts) or thaws it. */
   public void freezeClock(boolean frozen) {
@@ -155,6 +182,12 @@ public final class Keyspace {
 
   void onKeyMiss(Db db, byte[] key) {
     missListener.missed(db, key);
+  }
+
+  void onNewKey(Db db, byte[] key) {
+    if (newKeyListener != null) {
+      newKeyListener.missed(db, key);
+    }
   }
 
   /** Total keys in all databases. */

@@ -135,7 +135,10 @@ public enum LogMessage {
   READY_TO_EXIT(Log.Level.WARNING, "%s is now ready to exit, bye bye..."),
   // written from the signal handler (Log.fromSignalHandler)
   SIGNAL_SHUTDOWN(Log.Level.WARNING, "Received %s scheduling shutdown..."),
-  SIGNAL_INSIST(Log.Level.WARNING, "You insist... exiting now.");
+  SIGNAL_INSIST(Log.Level.WARNING, "You insist... exiting now."),
+  // scripting
+  SLOW_SCRIPT(Log.Level.WARNING, "Slow script detected: still in execution after %d milliseconds. You can try killing "
+      + "the script using the %s command. Script name is: %s.");
 
   private final Log.Level level;
   private final String template;

@@ -524,10 +524,14 @@ public final class ModuleManager {
           return;
         }
         engine.keyspace().updateTime();
+        // the task's effects are one execution unit: replicas and the AOF get them as one transaction
+        engine.propagation().enterUnit();
         try {
           task.accept(access);
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, "module '" + lm.info.name() + "' engine task failed", e);
+        } finally {
+          engine.propagation().exitUnit();
         }
         engine.blocking().serveReadyKeys();
       });

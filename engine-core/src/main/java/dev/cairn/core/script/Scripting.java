@@ -3,6 +3,7 @@ package dev.cairn.core.script;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
 import dev.cairn.core.connection.Session;
+import dev.cairn.core.log.LogMessage;
 import dev.cairn.core.script.bridge.RedisApi;
 import dev.cairn.core.script.bridge.ScriptClient;
 import dev.cairn.core.script.convert.LuaToReply;
@@ -101,7 +102,7 @@ public final class Scripting {
   public void run(ScriptRun run, LuaSandbox sandbox, LuaFunction fn, Varargs args) {
     current = run;
     client.prepare(run);
-    engine.propagation().beginAtomic();
+    engine.propagation().enterUnit();
     ScriptHook hook = sandbox.hook();
     long threshold = engine.params().process.busyReplyThreshold.value;
     hook.watch(() -> check(run, hook, threshold));
@@ -118,7 +119,10 @@ public final class Scripting {
       }
     };
     boolean done;
-    if (threshold > 0 && Continuations.available() && engine.loop() != null) {
+    // a script replayed from the AOF runs to its end: the loader goes on with the next command right after it
+    run.pausable = threshold > 0 && Continuations.available() && engine.loop() != null
+        && !engine.keyspace().loading();
+    if (run.pausable) {
       Object cont = Continuations.create(body);
       runContinuation(run, cont);
       done = Continuations.run(cont);
@@ -148,13 +152,19 @@ public final class Scripting {
     engine.loop().execute(new Runnable() {
       @Override
       public void run() {
+        if (engine.shutdown().stopping()) {
+          // SHUTDOWN NOSAVE while the script was paused: it is abandoned, as Redis exits from inside the script
+          current = null;
+          return;
+        }
         run.sliceStart(System.nanoTime());
-        if (!Continuations.run(cont)) {
+        if (!engine.dispatcher().resumeFor(caller, () -> Continuations.run(cont))) {
           engine.loop().execute(this);
           return;
         }
         boolean failed = end(run, hook);
         engine.dispatcher().finishSuspended(failed);
+        engine.blocking().serveReadyKeys();
         caller.resume();
         if (!caller.closing) {
           caller.connection.flush();
@@ -175,11 +185,9 @@ public final class Scripting {
     long now = System.nanoTime();
     if (!run.timedOut && (now - run.startNanos) / 1_000_000 >= threshold) {
       run.timedOut = true;
-      engine.log(3, "Slow script detected: still in execution after " + run.elapsedMillis()
-          + " milliseconds. You can try killing the script using the "
-          + (run.eval ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name + ".");
+      LogMessage.SLOW_SCRIPT.log(run.elapsedMillis(), run.eval ? "SCRIPT KILL" : "FUNCTION KILL", run.name);
     }
-    if (run.timedOut && now - run.sliceStart() >= SLICE_NANOS) {
+    if (run.timedOut && run.pausable && now - run.sliceStart() >= SLICE_NANOS) {
       Continuations.yieldNow();
       if (run.killed) {
         hook.checkSoon();
@@ -192,7 +200,7 @@ public final class Scripting {
   private boolean end(ScriptRun run, ScriptHook hook) {
     hook.watch(null);
     current = null;
-    engine.propagation().endAtomic();
+    engine.propagation().exitUnit();
     LuaTable keys = null;
     Session caller = run.caller;
     boolean[] failed = {false};

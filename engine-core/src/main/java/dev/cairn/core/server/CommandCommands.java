@@ -210,26 +210,10 @@ public final class CommandCommands implements CommandFamily {
     System.arraycopy(a.array(), 2, argv, 0, argc);
     List<Integer> positions = new ArrayList<>();
     List<Set<KeyFlag>> flags = new ArrayList<>();
-    boolean ok = true;
-    boolean variableFlags = specs.stream().anyMatch(ks -> ks.flags.contains(KeyFlag.VARIABLE_FLAGS));
-    if (cmd.spec.keyFinder() != null) {
-      // the key specs' flags are only an upper bound (or the keys are "unknown" to them, as SORT's STORE): the
-      // command's finder says what these arguments do
-      ok = cmd.spec.keyFinder().find(argv, argc, (f, pos) -> {
-        positions.add(pos);
-        flags.add(f);
-      });
-      specs = List.of();
-    }
-    for (KeySpec ks : specs) {
-      if (ks.flags.contains(KeyFlag.NOT_KEY)) {
-        continue;
-      }
-      ok &= ks.collectKeys(argv, argc, pos -> {
-        positions.add(pos);
-        flags.add(ks.flags);
-      });
-    }
+    boolean ok = dev.cairn.core.command.CommandKeys.forEach(cmd.spec, argv, argc, (f, pos) -> {
+      positions.add(pos);
+      flags.add(f);
+    });
     if (!ok || positions.isEmpty()) {
       if (cmd.spec.has(Flag.NO_MANDATORY_KEYS)) {
         c.reply().array(0);

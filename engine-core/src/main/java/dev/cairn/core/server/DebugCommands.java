@@ -250,7 +250,8 @@ public final class DebugCommands implements CommandFamily {
 
   /** DEBUG OBJECT key: Redis's one-line summary. */
   private static void object(CommandContext c, Engine e, byte[] key) {
-    Entry entry = ((dev.cairn.core.keyspace.Db) c.db()).peek(key);
+    // as Redis, straight from the table: an expired key not yet reclaimed is still described
+    Entry entry = ((dev.cairn.core.keyspace.Db) c.db()).stored(key);
     if (entry == null) {
       throw Errors.NO_SUCH_KEY;
     }

@@ -57,10 +57,11 @@ public final class ServerCommands implements CommandFamily {
 
   /** TIME */
   static void time(CommandContext c, Args a) {
-    java.time.Instant now = java.time.Instant.now();
+    // the command clock, as Redis replies its cached time (so a script sees one time throughout)
+    long us = ((Session) c).engine.keyspace().nowMicros();
     c.reply().array(2);
-    c.reply().bulkLong(now.getEpochSecond());
-    c.reply().bulkLong(now.getNano() / 1000);
+    c.reply().bulkLong(us / 1_000_000);
+    c.reply().bulkLong(us % 1_000_000);
   }
 
   /** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] */

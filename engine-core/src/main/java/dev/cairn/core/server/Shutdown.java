@@ -87,6 +87,11 @@ public final class Shutdown {
     }
   }
 
+  /** Whether a shutdown has gone ahead: the server is stopping (a paused script is then abandoned, not resumed). */
+  public boolean stopping() {
+    return stopping;
+  }
+
   /**
    * SHUTDOWN ABORT: cancels a signal's pending request. Shutdowns here never wait for replicas, so that is the only
    * kind that can be pending.

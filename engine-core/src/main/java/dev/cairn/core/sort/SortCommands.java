@@ -17,6 +17,7 @@ import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.connection.Session;
 import dev.cairn.core.type.list.ListConfig;
 import dev.cairn.core.type.list.ListValue;
 import java.util.ArrayList;
@@ -164,8 +165,9 @@ public final class SortCommands implements CommandFamily {
       throw Errors.WRONGTYPE;
     }
     SortSource source = (SortSource) value;
-    // sorting a set for STORE must not depend on its hash order (replicas, AOF)
-    if (dontSort && type.equals("set") && storeKey != null) {
+    // sorting a set for STORE or a script must not depend on its hash order (replicas, AOF, the script's effects)
+    if (dontSort && type.equals("set") && (storeKey != null || c instanceof Session s
+        && s.scriptClient)) {
       dontSort = false;
       alpha = true;
       sortBy = null;

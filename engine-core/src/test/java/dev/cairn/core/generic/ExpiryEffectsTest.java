@@ -94,10 +94,39 @@ class ExpiryEffectsTest {
     propagated.clear();
     events.clear();
     assertEquals("+OK\r\n", run("SET", "k", "new"));
-    assertEquals(List.of("0 DEL k", "0 SET k new"), propagated);
+    // one execution unit with two effects: replicas get them as one transaction, as from Redis 7
+    assertEquals(List.of("-1 MULTI", "0 DEL k", "0 SET k new", "-1 EXEC"), propagated);
     assertEquals(KeyspaceEvents.EXPIRED + ":expired:k", events.get(0));
     assertEquals(1, engine.keyspace().stats.expiredKeys);
     assertEquals(":-1\r\n", run("PTTL", "k"), "the new value has no expiry of the old one");
+  }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("SCAN: Lazy-expire should not be wrapped in MULTI/EXEC")
+  void scanAndRandomkeyPropagateEachExpiredKeyAlone() throws Exception {
+    for (String cmd : new String[] {"SCAN", "RANDOMKEY"}) {
+      run("SET", "foo1", "bar", "PX", "1");
+      run("SET", "foo2", "bar", "PX", "1");
+      Thread.sleep(5);
+      propagated.clear();
+      if (cmd.equals("SCAN")) {
+        run("SCAN", "0");
+      } else {
+        run("RANDOMKEY");
+      }
+      assertEquals(2, propagated.size(), cmd + ": " + propagated);
+      assertTrue(propagated.stream().allMatch(p -> p.startsWith("0 DEL foo")), cmd + ": " + propagated);
+    }
+  }
+
+  @Test
+  void aReadThatFindsAKeyExpiredPropagatesOnlyTheDel() throws Exception {
+    run("SET", "foo", "bar", "PX", "1");
+    Thread.sleep(5);
+    propagated.clear();
+    assertEquals("$-1\r\n", run("GET", "foo"));
+    assertEquals("+OK\r\n", run("SET", "x", "1"));
+    assertEquals(List.of("0 DEL foo", "0 SET x 1"), propagated);
   }
 
   @Test

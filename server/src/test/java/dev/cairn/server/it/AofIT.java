@@ -154,6 +154,35 @@ class AofIT {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("MULTI with FLUSHALL and AOF")
+  void transactionsAreLoggedAsTheirEffectsInMultiExec() throws Exception {
+    start("--appendfsync", "always");
+    try (Jedis j = client()) {
+      j.sendCommand(redis.clients.jedis.Protocol.Command.MULTI);
+      j.sendCommand(redis.clients.jedis.Protocol.Command.SET, "foo", "bar");
+      j.sendCommand(redis.clients.jedis.Protocol.Command.FLUSHALL);
+      j.sendCommand(redis.clients.jedis.Protocol.Command.EXEC);
+      redis.clients.jedis.Transaction t = j.multi();
+      t.set("one", "1"); // a single effect goes alone
+      t.get("one");
+      t.exec();
+      j.publish("ch", "not for the AOF");
+      j.sendCommand(redis.clients.jedis.Protocol.Command.EVAL, "redis.call('set', KEYS[1], 'x'); redis.call('incr', KEYS[2])", "2", "a", "n");
+    }
+    String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
+    // the MULTI of a unit takes no SELECT of its own: the first effect brings it, inside the transaction
+    assertEquals(cmd("MULTI") + cmd("SELECT", "0") + cmd("SET", "foo", "bar") + cmd("FLUSHALL") + cmd("EXEC")
+        + cmd("SET", "one", "1")
+        + cmd("MULTI") + cmd("set", "a", "x") + cmd("incr", "n") + cmd("EXEC"), incr);
+    restart();
+    try (Jedis j = client()) {
+      assertEquals("1", j.get("one"));
+      assertEquals("x", j.get("a"));
+      assertEquals(null, j.get("foo"));
+    }
+  }
+
+  @Test
   void restoreWithTtlIsLoggedWithTheInstant() throws Exception {
     start("--appendfsync", "always");
     try (Jedis j = client()) {

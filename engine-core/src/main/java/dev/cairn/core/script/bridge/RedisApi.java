@@ -1,6 +1,7 @@
 package dev.cairn.core.script.bridge;
 
 import dev.cairn.core.Engine;
+import dev.cairn.core.log.Log;
 import dev.cairn.core.script.Scripting;
 import dev.cairn.core.script.engine.LuaErrors;
 import dev.cairn.core.script.engine.ScriptRun;
@@ -23,6 +24,8 @@ public final class RedisApi {
   /** Redis's log levels: LL_DEBUG .. LL_WARNING. */
   static final int LOG_DEBUG = 0;
   static final int LOG_WARNING = 3;
+  /** The server log's level for each of redis.LOG_DEBUG .. LOG_WARNING. */
+  private static final Log.Level[] LEVELS = {Log.Level.DEBUG, Log.Level.VERBOSE, Log.Level.NOTICE, Log.Level.WARNING};
 
   /** A Lua function from a lambda. */
   interface Body {
@@ -136,7 +139,7 @@ public final class RedisApi {
           sb.append(v.tojstring());
         }
       }
-      engine.log(level, sb.toString());
+      Log.log(LEVELS[level], sb.toString());
       return LuaValue.NONE;
     }));
     t.rawset("LOG_DEBUG", LuaValue.valueOf(0));

@@ -36,7 +36,7 @@ public final class ScriptClient {
   public ScriptClient(Engine engine) {
     this.engine = engine;
     this.session = new Session(engine, 0, new NoConnection(), new RespWriter(buffer));
-    this.session.denyBlocking = true;
+    this.session.denyBlocking = 1; // for ever: a script's commands never block
     this.session.scriptClient = true;
     this.session.setName(null);
   }
@@ -117,7 +117,11 @@ public final class ScriptClient {
     Propagation p = engine.propagation();
     p.setTargets(run.replFlags);
     buffer.clear();
-    engine.dispatcher().callFromScript(session, cmd, Args.ofBytes(argv));
+    try {
+      engine.dispatcher().callFromScript(session, cmd, Args.ofBytes(argv));
+    } finally {
+      p.setTargets(Propagation.TARGET_ALL); // redis.set_repl is the script's: the commands around it are not bound
+    }
     LuaValue reply = RespToLua.read(buffer);
     buffer.clear();
     if (reply.istable() && reply.rawget("err").isstring()) {
@@ -153,6 +157,13 @@ public final class ScriptClient {
     }
     if (cmd.spec.has(Flag.NOSCRIPT) && !allowNoScriptCommands) {
       return reject(cmd, "This Redis command is not allowed from script");
+    }
+    // over maxmemory when the script started, its first deny-oom command fails (after a write it cannot stop half-way)
+    if (cmd.spec.has(Flag.DENYOOM) && !run.allowOom && !run.writeDirty
+        && engine.dispatcher().outOfMemoryAtStart()) {
+      engine.stats().countError("OOM");
+      cmd.rejectedCalls++;
+      return "-OOM command not allowed when used memory > 'maxmemory'.";
     }
     // scripts count may-replicate commands as writes, so read-only scripts can run during CLIENT PAUSE WRITE
     if (run.readOnly && (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {

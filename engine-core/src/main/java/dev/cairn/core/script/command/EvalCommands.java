@@ -16,6 +16,7 @@ import dev.cairn.core.connection.Session;
 import dev.cairn.core.script.ScriptCache;
 import dev.cairn.core.script.Scripting;
 import dev.cairn.core.script.engine.LuaErrors;
+import dev.cairn.core.script.function.FunctionCommands;
 import dev.cairn.core.script.engine.ScriptRun;
 import dev.cairn.core.server.Help;
 import dev.cairn.core.util.SplitArgs;
@@ -156,6 +157,9 @@ public final class EvalCommands implements CommandFamily {
     if (!compat && (flags & ScriptCache.NO_WRITES) == 0 && ro) {
       throw RedisException.err("Can not execute a script with write flag using *_ro command.");
     }
+    if (!compat) {
+      checkOom(s, flags);
+    }
     boolean readOnly = ro || !compat && (flags & ScriptCache.NO_WRITES) != 0;
     boolean allowOom = !compat && (flags & ScriptCache.ALLOW_OOM) != 0;
     ScriptRun run = new ScriptRun(s, true, script.sha(), a.toArray(), readOnly, allowOom);
@@ -163,6 +167,17 @@ public final class EvalCommands implements CommandFamily {
     globals.rawset("KEYS", array(a, 3, numKeys));
     globals.rawset("ARGV", array(a, 3 + numKeys, a.size() - 3 - numKeys));
     sc.run(run, sc.evalSandbox(), script.function(), LuaValue.NONE);
+  }
+
+  /**
+   * A script that declares its flags may not start over maxmemory (under noeviction) unless it is allow-oom or
+   * no-writes, as Redis decides before running it; an EVAL-compatible script fails at its first deny-oom command.
+   */
+  public static void checkOom(Session s, int flags) {
+    if ((flags & (ScriptCache.ALLOW_OOM | ScriptCache.NO_WRITES)) == 0 && s.engine.dispatcher().outOfMemoryAtStart()) {
+      throw RedisException.line(
+          "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+    }
   }
 
   /** Arguments {@code from .. from+n-1} as a Lua array of strings (the bytes are shared, not copied). */
@@ -265,7 +280,10 @@ public final class EvalCommands implements CommandFamily {
 
   /** SCRIPT FLUSH [ASYNC|SYNC] */
   static void flush(CommandContext c, Args a) {
-    if (a.size() > 3 || a.size() == 3 && !a.is(2, "async") && !a.is(2, "sync")) {
+    if (a.size() > 3) {
+      throw FunctionCommands.subcommandSyntax(a);
+    }
+    if (a.size() == 3 && !a.is(2, "async") && !a.is(2, "sync")) {
       throw RedisException.err("SCRIPT FLUSH only support SYNC|ASYNC option");
     }
     scripting(c).flushScripts();

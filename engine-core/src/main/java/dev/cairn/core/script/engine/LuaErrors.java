@@ -33,6 +33,10 @@ public final class LuaErrors {
   private static final Pattern TYPED = Pattern.compile(
       "attempt to (call|index|get length of|concatenate) (\\?|nil|boolean|number|string|table|function|userdata|thread)"
           + "( \\(a \\w+ value\\))?");
+  private static final Pattern CONCAT = Pattern.compile("attempt to concatenate (?:a )?(\\w+)(?: value)? and (\\w+)");
+  private static final Pattern COMPARE = Pattern.compile(
+      "attempt to compare (?:__l[te] on )?(\\w+) (?:and|with) (\\w+)");
+  private static final Pattern INDEX = Pattern.compile("^(.*?)index expected, got (\\w+)");
   private static final Pattern ARITH = Pattern.compile(
       "attempt to perform arithmetic (?:\\S+ )?on (\\w+)(?: and (\\w+))?");
 
@@ -59,13 +63,44 @@ public final class LuaErrors {
 
   /** A LuaJ error text in Lua 5.1's words. */
   public static String text(String m) {
-    int nl = m.indexOf('\n');
-    if (nl >= 0) {
-      m = m.substring(0, nl);
+    // LuaJ appends the error hook's line (ScriptHook.traceback): empty, or the variable at fault
+    String culprit = null;
+    int mark = m.lastIndexOf("\n" + Culprit.MARK);
+    if (mark >= 0) {
+      culprit = m.substring(mark + 1 + Culprit.MARK.length());
+      m = m.substring(0, mark);
+    } else if (m.endsWith("\n")) {
+      m = m.substring(0, m.length() - 1);
     }
     Matcher p = POSITION.matcher(m);
     if (p.find()) {
       m = p.group(1) + ":" + p.group(2) + ": " + m.substring(p.end());
+    }
+    Matcher c = CONCAT.matcher(m);
+    if (c.find()) {
+      // Lua 5.1 blames the left operand unless it is a string or number
+      String bad = c.group(1).equals("string") || c.group(1).equals("number") ? c.group(2) : c.group(1);
+      return m.substring(0, c.start()) + "attempt to concatenate " + operand(bad, culprit) + m.substring(c.end());
+    }
+    Matcher cmp = COMPARE.matcher(m);
+    if (cmp.find()) {
+      String t1 = cmp.group(1);
+      String t2 = cmp.group(2);
+      if (culprit != null && culprit.startsWith(Culprit.COMPARE)) {
+        String[] types = culprit.substring(Culprit.COMPARE.length()).split(" ");
+        t1 = types[0];
+        t2 = types[1];
+      }
+      return m.substring(0, cmp.start()) + "attempt to compare "
+          + (t1.equals(t2) ? "two " + t1 + " values" : t1 + " with " + t2) + m.substring(cmp.end());
+    }
+    Matcher ix = INDEX.matcher(m);
+    if (ix.find()) {
+      // LuaJ's words for indexing a value that is not a table ("table index expected" for a nil key)
+      String what = ix.group(1).endsWith("table ") ? null : ix.group(2);
+      return what == null ? m.substring(0, ix.start(1)) + ix.group(1) + "index is nil" + m.substring(ix.end())
+          : m.substring(0, ix.start(1)) + ix.group(1) + "attempt to index " + operand(what, culprit)
+              + m.substring(ix.end());
     }
     Matcher t = TYPED.matcher(m);
     if (t.find()) {
@@ -73,14 +108,24 @@ public final class LuaErrors {
       if (t.group(3) != null) {
         type = t.group(3).substring(4, t.group(3).length() - 7);
       }
-      m = m.substring(0, t.start()) + "attempt to " + t.group(1) + " a " + type + " value" + m.substring(t.end());
+      m = m.substring(0, t.start()) + "attempt to " + t.group(1) + " " + operand(type, culprit)
+          + m.substring(t.end());
     }
     Matcher a = ARITH.matcher(m);
     if (a.find()) {
       String bad = a.group(1).equals("number") && a.group(2) != null ? a.group(2) : a.group(1);
-      m = m.substring(0, a.start()) + "attempt to perform arithmetic on a " + bad + " value" + m.substring(a.end());
+      m = m.substring(0, a.start()) + "attempt to perform arithmetic on " + operand(bad, culprit)
+          + m.substring(a.end());
     }
     return m;
+  }
+
+  /** Lua 5.1's words for the value at fault: {@code global 'x' (a nil value)} when named, else {@code a nil value}. */
+  private static String operand(String type, String culprit) {
+    if (culprit != null && culprit.startsWith(type + " ")) {
+      return culprit.substring(type.length() + 1) + " (a " + type + " value)";
+    }
+    return "a " + type + " value";
   }
 
   /** The error reply for a script that failed with {@code e}: {@code ERR ... script: name, on @source:line.} */

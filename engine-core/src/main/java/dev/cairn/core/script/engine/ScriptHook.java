@@ -11,8 +11,12 @@ import org.luaj.vm2.lib.DebugLib;
  * The instruction hook of every script (LuaJ calls a {@link DebugLib}'s {@code onInstruction} before each instruction
  * of a closure whose environment carries it). Every {@value #CHECK_EVERY} instructions it asks its {@link Watcher}
  * whether the script must stop (SCRIPT KILL, FUNCTION LOAD timeout) or pause (past busy-reply-threshold: the watcher
- * yields the continuation so the engine thread can answer other clients). Calls and returns are not tracked, so the
- * hook costs a counter decrement per instruction.
+ * yields the continuation so the engine thread can answer other clients).
+ *
+ * <p>It also keeps the engine thread's Lua call frames (closure, registers, current instruction), so that when an
+ * instruction fails LuaJ's error hook ({@link #traceback}) can name the variable at fault as Lua 5.1 does ("attempt to
+ * call global 'foo' (a nil value)"); see {@link Culprit}. That costs an array store per instruction and a push and pop
+ * per call.
  */
 public final class ScriptHook extends DebugLib {
   /** Instructions between two checks of the clock. */
@@ -26,10 +30,21 @@ public final class ScriptHook extends DebugLib {
 
   private int countdown = CHECK_EVERY;
   private Watcher watcher;
+  /** The thread whose frames are tracked (coroutines run on LuaJ's own threads and are not). */
+  private Thread owner;
+  private LuaClosure[] closures = new LuaClosure[32];
+  private LuaValue[][] stacks = new LuaValue[32][];
+  private int[] pcs = new int[32];
+  private int depth;
 
+  /** Starts watching a run (null: stop); the frames start empty. */
   public void watch(Watcher w) {
     this.watcher = w;
     this.countdown = CHECK_EVERY;
+    this.owner = Thread.currentThread();
+    java.util.Arrays.fill(closures, 0, depth, null);
+    java.util.Arrays.fill(stacks, 0, depth, null);
+    this.depth = 0;
   }
 
   /** Makes the next instruction run the check (after a kill, so that pcall cannot swallow it for long). */
@@ -39,6 +54,10 @@ public final class ScriptHook extends DebugLib {
 
   @Override
   public void onInstruction(int pc, Varargs v, int top) {
+    int d = depth;
+    if (d > 0) {
+      pcs[d - 1] = pc;
+    }
     if (--countdown > 0) {
       return;
     }
@@ -51,19 +70,52 @@ public final class ScriptHook extends DebugLib {
 
   @Override
   public void onCall(LuaFunction f) {
+    push(null, null); // xpcall's frame: LuaJ returns from it through onReturn as well
   }
 
   @Override
   public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+    push(c, stack);
+  }
+
+  private void push(LuaClosure c, LuaValue[] stack) {
+    if (Thread.currentThread() != owner) {
+      return;
+    }
+    int d = depth;
+    if (d == closures.length) {
+      closures = java.util.Arrays.copyOf(closures, d * 2);
+      stacks = java.util.Arrays.copyOf(stacks, d * 2);
+      pcs = java.util.Arrays.copyOf(pcs, d * 2);
+    }
+    closures[d] = c;
+    stacks[d] = stack;
+    pcs[d] = 0;
+    depth = d + 1;
   }
 
   @Override
   public void onReturn() {
+    if (Thread.currentThread() != owner || depth == 0) {
+      return;
+    }
+    int d = --depth;
+    closures[d] = null;
+    stacks[d] = null;
   }
 
+  /**
+   * LuaJ's error hook, called once for an error raised by an instruction of the innermost closure (its result follows
+   * the message after a line feed): the variable the failing instruction used, marked for {@link LuaErrors}.
+   */
   @Override
   public String traceback(int level) {
-    return "";
+    if (Thread.currentThread() != owner || depth == 0 || closures[depth - 1] == null) {
+      return "";
+    }
+    int d = depth - 1;
+    String name = Culprit.of(closures[d].p, pcs[d], stacks[d]);
+    return name == null ? "" : Culprit.MARK + name;
   }
 
   /** LuaJ calls this for the debug library's own line hooks; scripts have no debug library. */

@@ -30,6 +30,8 @@ public final class ScriptRun {
   /** Past busy-reply-threshold: other clients get BUSY. */
   public boolean timedOut;
   public boolean killed;
+  /** Runs in a continuation that may yield to the event loop when busy (not while a dataset loads). */
+  public boolean pausable;
   private long sliceStart = startNanos;
 
   public ScriptRun(Session caller, boolean eval, String name, byte[][] command, boolean readOnly, boolean allowOom) {

@@ -164,6 +164,7 @@ public final class FunctionCommands implements CommandFamily {
     if ((flags & ScriptCache.NO_WRITES) == 0 && ro) {
       throw RedisException.err("Can not execute a script with write flag using *_ro command.");
     }
+    EvalCommands.checkOom(s, flags);
     boolean readOnly = ro || (flags & ScriptCache.NO_WRITES) != 0;
     ScriptRun run = new ScriptRun(s, false, f.name(), a.toArray(), readOnly, (flags & ScriptCache.ALLOW_OOM) != 0);
     assert n == numKeys;
@@ -256,7 +257,10 @@ public final class FunctionCommands implements CommandFamily {
 
   /** FUNCTION FLUSH [ASYNC|SYNC] */
   static void flush(CommandContext c, Args a) {
-    if (a.size() > 3 || a.size() == 3 && !a.is(2, "async") && !a.is(2, "sync")) {
+    if (a.size() > 3) {
+      throw subcommandSyntax(a);
+    }
+    if (a.size() == 3 && !a.is(2, "async") && !a.is(2, "sync")) {
       throw RedisException.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
     }
     functions(c).flush();
@@ -267,7 +271,7 @@ public final class FunctionCommands implements CommandFamily {
   /** FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE] */
   static void restore(CommandContext c, Args a) {
     if (a.size() > 4) {
-      throw RedisException.err("unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+      throw subcommandSyntax(a);
     }
     Functions.Policy policy = Functions.Policy.APPEND;
     if (a.size() == 4) {
@@ -284,6 +288,14 @@ public final class FunctionCommands implements CommandFamily {
     functions(c).restore(a.get(2), policy);
     c.addDirty(1);
     c.reply().ok();
+  }
+
+  /** Redis's error for a subcommand given the wrong arguments: the subcommand as typed, the container upper-cased. */
+  public static RedisException subcommandSyntax(Args a) {
+    String sub = a.string(1);
+    return RedisException.err("unknown subcommand or wrong number of arguments for '"
+        + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try "
+        + a.string(0).toUpperCase(java.util.Locale.ROOT) + " HELP.");
   }
 
   /** FUNCTION STATS */

@@ -80,12 +80,27 @@ public final class Functions {
     return sandbox;
   }
 
+  /** The function called {@code name}, in any case (Redis's function names are case-insensitive), or null. */
   public FunctionLibrary.Function function(String name) {
-    return functions.get(name);
+    return functions.get(key(name));
+  }
+
+  /** The key of a function name in {@link #functions}: lower case, as Redis compares function names. */
+  private static String key(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   public Collection<FunctionLibrary> libraries() {
     return libraries.values();
+  }
+
+  /** Every library's code, in load order (an AOF rewrite's base loads them again with FUNCTION LOAD). */
+  public List<byte[]> codes() {
+    List<byte[]> codes = new ArrayList<>(libraries.size());
+    for (FunctionLibrary lib : libraries.values()) {
+      codes.add(lib.code);
+    }
+    return codes;
   }
 
   public int functionCount() {
@@ -103,7 +118,7 @@ public final class Functions {
       return false;
     }
     for (String f : lib.functions.keySet()) {
-      functions.remove(f);
+      functions.remove(key(f));
     }
     return true;
   }
@@ -130,7 +145,7 @@ public final class Functions {
       throw RedisException.err("Library '" + lib.name + "' already exists");
     }
     for (String f : lib.functions.keySet()) {
-      FunctionLibrary.Function existing = functions.get(f);
+      FunctionLibrary.Function existing = function(f);
       if (existing != null && existing.library() != old) {
         throw RedisException.err("Function " + f + " already exists");
       }
@@ -144,7 +159,9 @@ public final class Functions {
 
   private void link(FunctionLibrary lib) {
     libraries.put(lib.name, lib);
-    functions.putAll(lib.functions);
+    for (FunctionLibrary.Function f : lib.functions.values()) {
+      functions.put(key(f.name()), f);
+    }
   }
 
   /** Parses the metadata line, compiles and runs the code; the library is not linked yet. */
@@ -405,7 +422,7 @@ public final class Functions {
     }
     for (FunctionLibrary lib : loaded) {
       for (String f : lib.functions.keySet()) {
-        FunctionLibrary.Function existing = functions.get(f);
+        FunctionLibrary.Function existing = function(f);
         if (existing != null && !replaced.contains(existing.library())) {
           throw RedisException.err("Function " + f + " already exists");
         }

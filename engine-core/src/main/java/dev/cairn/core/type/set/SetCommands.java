@@ -400,11 +400,12 @@ public final class SetCommands implements CommandFamily {
     }
     c.signalModifiedKey(db.id(), src);
     c.addDirty(1);
+    // the destination changed only if the member was not there already (WATCH on it must not fail otherwise)
     if (to.add(m, l)) {
       c.addDirty(1);
+      c.signalModifiedKey(db.id(), dst);
       c.notifyKeyspaceEvent(KeyspaceEvents.SET, "sadd", dst, db.id());
     }
-    c.signalModifiedKey(db.id(), dst);
     c.reply().integer(1);
   }
 

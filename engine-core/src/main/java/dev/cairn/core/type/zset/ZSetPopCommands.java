@@ -73,7 +73,7 @@ final class ZSetPopCommands implements CommandFamily {
 
   private static CommandSpec bpopSpec(String name, String summary) {
     return CommandSpec.command(name, -3).group(Group.SORTED_SET).since("5.0.0")
-        .flags(Flag.WRITE, Flag.NOSCRIPT, Flag.FAST, Flag.BLOCKING).acl(AclCategory.SORTEDSET)
+        .flags(Flag.WRITE, Flag.FAST, Flag.BLOCKING).acl(AclCategory.SORTEDSET)
         .key(KeySpec.index(1).range(-2, 1, 0).flags(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.DELETE))
         .summary(summary).complexity("O(log(N)) with N being the number of elements in the sorted set.")
         .history("6.0.0", "`timeout` is interpreted as a double instead of an integer.")

@@ -29,8 +29,12 @@ final class InProcessEngine {
         (p, m, a) -> m.getReturnType() == String.class ? "" : m.getReturnType() == boolean.class ? Boolean.FALSE
             : m.getReturnType() == int.class ? 0 : m.getReturnType() == long.class ? 0L : null);
     session = engine.connect(none, out);
-    engine.events().addListener((type, event, key, db) ->
-        events.add(event + ":" + new String(key, StandardCharsets.ISO_8859_1)));
+    // each command's own events; "new" and "keymiss" come from the keyspace for any command and are tested there
+    engine.events().addListener((type, event, key, db) -> {
+      if ((type & (dev.cairn.api.command.KeyspaceEvents.NEW | dev.cairn.api.command.KeyspaceEvents.KEY_MISS)) == 0) {
+        events.add(event + ":" + new String(key, StandardCharsets.ISO_8859_1));
+      }
+    });
     engine.propagation().addListener((db, cmd) -> {
       StringBuilder sb = new StringBuilder();
       for (byte[] part : cmd) {

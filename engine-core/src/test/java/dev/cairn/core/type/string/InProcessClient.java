@@ -6,7 +6,6 @@ import dev.cairn.core.CoreCommands;
 import dev.cairn.core.Engine;
 import dev.cairn.core.config.Config;
 import dev.cairn.core.config.ServerParams;
-import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,7 +32,7 @@ public final class InProcessClient {
   public InProcessClient() {
     Config config = new Config();
     engine = new Engine(config, new ServerParams(config), CoreCommands.families());
-    session = engine.connect(noConnection(), out);
+    session = engine.connect(dev.cairn.core.EngineClients.noConnection(), out);
     engine.propagation().addListener((db, cmd) -> {
       StringBuilder sb = new StringBuilder();
       for (byte[] part : cmd) {
@@ -41,8 +40,12 @@ public final class InProcessClient {
       }
       propagated.add(sb.toString());
     });
-    engine.events().addListener((type, event, key, db) ->
-        events.add(event + ":" + new String(key, StandardCharsets.ISO_8859_1)));
+    // each command's own events; "new" and "keymiss" come from the keyspace for any command and are tested there
+    engine.events().addListener((type, event, key, db) -> {
+      if ((type & (dev.cairn.api.command.KeyspaceEvents.NEW | dev.cairn.api.command.KeyspaceEvents.KEY_MISS)) == 0) {
+        events.add(event + ":" + new String(key, StandardCharsets.ISO_8859_1));
+      }
+    });
     engine.events().addModifiedKeyListener((db, key) -> modified.add(new String(key, StandardCharsets.ISO_8859_1)));
   }
 
@@ -111,38 +114,5 @@ public final class InProcessClient {
     public RedisValue copy() {
       return this; // immutable test value
     }
-  }
-
-  /**
-   * A connection with no network behind it: every method answers a neutral value (a proxy, so that methods added to
-   * the interface later need nothing here).
-   */
-  private static Connection noConnection() {
-    return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          switch (method.getName()) {
-            case "toString" -> {
-              return "no connection";
-            }
-            case "hashCode" -> {
-              return System.identityHashCode(proxy);
-            }
-            case "equals" -> {
-              return proxy == args[0];
-            }
-            default -> { }
-          }
-          Class<?> t = method.getReturnType();
-          if (t == String.class) {
-            return "127.0.0.1:1";
-          } else if (t == boolean.class) {
-            return true;
-          } else if (t == int.class) {
-            return 0;
-          } else if (t == long.class) {
-            return 0L;
-          }
-          return null;
-        });
   }
 }

@@ -649,4 +649,40 @@ class ModulesIT extends ServerTestBase {
     assertFalse(unblock(waitId, false), "no timeout reply: CLIENT UNBLOCK cannot end the wait");
     assertEquals("WAITED", third.get());
   }
+
+  @Test
+  void moduleCommandsInsideMulti() throws Exception {
+    cmd("MODULE", "LOAD", good.toString());
+    dev.cairn.server.it.RawClient c = raw();
+    c.command("MULTI").readReply();
+    assertEquals("+QUEUED\r\n", c.command("TEST.SETBOX", "k", "v").readReply());
+    assertEquals("+QUEUED\r\n", c.command("TEST.HOLD").readReply());
+    assertEquals("+QUEUED\r\n", c.command("TEST.WAIT", "10").readReply());
+    assertEquals("+QUEUED\r\n", c.command("TEST.GETBOX", "k").readReply());
+    // a blocking module command may not block inside EXEC: it answers with Redis's error at once
+    assertEquals("*4\r\n+OK\r\n-ERR Blocking module command called from transaction\r\n"
+        + "-ERR Blocking module command called from transaction\r\n$1\r\nv\r\n", c.command("EXEC").readReply());
+    assertTrue(jedis.info("clients").contains("blocked_clients:0"), jedis.info("clients"));
+    sleep(50); // TEST.WAIT's thread answers a handle nobody waits for
+    assertEquals("+PONG\r\n", c.command("PING").readReply());
+    // the write flag holds an EXEC during a write pause; a read-only module transaction runs
+    c.command("MULTI").readReply();
+    c.command("TEST.GETBOX", "k").readReply();
+    cmd("CLIENT", "PAUSE", "60000", "WRITE");
+    try {
+      assertEquals("*1\r\n$1\r\nv\r\n", c.command("EXEC").readReply());
+      c.command("MULTI").readReply();
+      cmd("CLIENT", "UNPAUSE");
+      c.command("TEST.SETBOX", "k", "w").readReply();
+      cmd("CLIENT", "PAUSE", "60000", "WRITE");
+      c.command("EXEC");
+      c.setTimeout(300);
+      assertThrows(java.net.SocketTimeoutException.class, c::readReply, "EXEC waits for the pause to end");
+      c.setTimeout(5000);
+    } finally {
+      cmd("CLIENT", "UNPAUSE");
+    }
+    assertEquals("*1\r\n+OK\r\n", c.readReply());
+    assertEquals("w", cmd("TEST.GETBOX", "k"));
+  }
 }

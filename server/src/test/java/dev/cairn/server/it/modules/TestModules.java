@@ -155,6 +155,8 @@ final class TestModules {
                 });
             r.add(CommandSpec.command("test.sleepy", 1).group(Group.MODULE).summary("Blocks until it times out.").build(),
                 (c, a) -> c.blockClient(100, r2 -> r2.simple("TIMEOUT")));
+            r.add(CommandSpec.command("test.noscript", 1).group(Group.MODULE).flags(Flag.NOSCRIPT)
+                .summary("Refused inside scripts.").build(), (c, a) -> c.reply().ok());
           });
         }
       }
