@@ -74,18 +74,27 @@ public final class ReplyBuffers {
     }
   }
 
+  /**
+   * The client's peak (rbp=): the most its buffer held, counting what it holds now (replies of a batch not yet
+   * flushed; the connection notes the fill in {@link Session#replyBufferPeak} when it flushes) up to its size.
+   */
+  public static long peak(Session s) {
+    Connection c = s.connection;
+    return Math.max(s.replyBufferPeak, Math.min(c.replyBufferBytes(), c.replyBufferSize()));
+  }
+
   /** One client's turn: the size its peak calls for, then the peak restarts if its time has come. */
   void resize(Session s, long nowMillis) {
     Connection c = s.connection;
     int size = (int) c.replyBufferSize();
-    int next = target(size, s.replyBufferPeak);
+    int next = target(size, peak(s));
     if (next > size) {
       expands++;
     } else if (next != 0) {
       shrinks++;
     }
     if (peakResetMillis >= 0 && nowMillis - s.replyBufferPeakResetMillis >= peakResetMillis) {
-      s.replyBufferPeak = c.replyBufferBytes();
+      s.replyBufferPeak = Math.min(c.replyBufferBytes(), size);
       s.replyBufferPeakResetMillis = nowMillis;
     }
     if (next != 0) {

@@ -192,7 +192,7 @@ public final class DebugCommands implements CommandFamily {
         } else if (value.equalsIgnoreCase("reset")) {
           rb.peakResetMillis = dev.cairn.core.connection.ReplyBuffers.DEFAULT_PEAK_RESET_MILLIS;
         } else {
-          rb.peakResetMillis = a.longValue(3);
+          rb.peakResetMillis = a.longArg(3);
         }
       }
       case "resizing" -> rb.resizing = atoi(value) != 0;
