@@ -86,12 +86,7 @@ public final class Engine {
 
   /** {@code n} random lower-case hex characters. */
   public static String randomHex(int n) {
-    java.security.SecureRandom rnd = new java.security.SecureRandom();
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append(Character.forDigit(rnd.nextInt(16), 16));
-    }
-    return sb.toString();
+    return dev.cairn.core.util.Urandom.hex(n);
   }
 
   public Engine(Config config, ServerParams params, CommandFamily... families) {
