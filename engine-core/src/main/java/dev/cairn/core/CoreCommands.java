@@ -78,6 +78,7 @@ public final class CoreCommands {
         new SlowlogCommands(),
         new LatencyCommands(),
         new MemoryCommands(),
+        new dev.cairn.core.persistence.PersistenceCommands(),
         new LolwutCommand(),
         new dev.cairn.core.module.ModuleCommands(),
     };

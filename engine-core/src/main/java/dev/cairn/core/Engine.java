@@ -63,8 +63,10 @@ public final class Engine {
   private boolean batchEndScheduled;
   private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
-  private final DumpPayload dumpPayload = new DumpPayload(rdbCodecs);
+  private final DumpPayload dumpPayload;
   private final dev.cairn.core.aof.Aof aof;
+  private final dev.cairn.core.persistence.Persistence persistence;
+  private final dev.cairn.core.server.DatasetDigest digests = new dev.cairn.core.server.DatasetDigest();
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
   private long nextClientId = 1;
@@ -114,14 +116,48 @@ public final class Engine {
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);
     commands.registerAll(families);
+    for (String[] r : params.renameCommands) {
+      try {
+        commands.rename(r[0], r[1]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("*** FATAL CONFIG FILE ERROR ***\nrename-command " + r[0] + " " + r[1] + "\n"
+            + e.getMessage());
+      }
+    }
     rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(
         () -> dev.cairn.core.type.zset.ZSetCommands.limits(params)), dev.cairn.core.type.zset.ZSetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.stream.StreamRdbCodec(),
         dev.cairn.core.type.stream.StreamRdbCodec.TYPES);
+    digests.register(new dev.cairn.core.type.stream.StreamDigest());
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
+    // a hash with field TTLs needs Redis 7.4's encoding, so a file holding one says RDB version 12
+    rdbCodecs.registerVersionProbe(ks -> {
+      for (int i = 0; i < ks.databases(); i++) {
+        if (ks.db(i).anyExpiringParts()) {
+          return dev.cairn.core.rdb.RdbFormat.VERSION_7_4;
+        }
+      }
+      return dev.cairn.core.rdb.RdbFormat.MIN_WRITE_VERSION;
+    });
+    this.persistence = new dev.cairn.core.persistence.Persistence(this);
+    // a BGSAVE holds rewrites back; a rewrite is itself Persistence's job of type AOF
+    aof.setOtherBackgroundJob(() -> persistence.activeJob() == dev.cairn.core.persistence.Persistence.JobType.RDB);
+    aof.setRdbSupport(new dev.cairn.core.persistence.AofRdbSupport(this));
+    this.dumpPayload = new DumpPayload(rdbCodecs, () -> (int) params.persistence.rdbVersion.value,
+        () -> persistence.loader().skipChecksumValidation);
+  }
+
+  /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */
+  public dev.cairn.core.server.DatasetDigest digests() {
+    return digests;
+  }
+
+  /** SAVE, BGSAVE, save points, snapshots, loading. */
+  public dev.cairn.core.persistence.Persistence persistence() {
+    return persistence;
   }
 
   private static final byte[] DEL = {'D', 'E', 'L'};
@@ -199,6 +235,7 @@ public final class Engine {
     if (loadingClient == null) {
       loadingClient = new Session(this, Long.MAX_VALUE, dev.cairn.core.connection.Connection.NONE,
           new RespWriter(io.netty.buffer.Unpooled.buffer()));
+      loadingClient.mustObey = true;
     }
     loadingClient.select(0);
     return loadingClient;
@@ -398,6 +435,7 @@ public final class Engine {
     tracking.limitUsedSlots();
     migrateSockets.closeIdle(now);
     aof.cron();
+    persistence.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     replyBuffers.cron(clients.values(), hz, now);

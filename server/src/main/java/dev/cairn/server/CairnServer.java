@@ -1,10 +1,13 @@
 package dev.cairn.server;
 
+import dev.cairn.core.log.LogMessage;
+
 import dev.cairn.core.CoreCommands;
 import dev.cairn.core.Engine;
 import dev.cairn.core.EngineLoop;
 import dev.cairn.core.config.Config;
 import dev.cairn.core.config.ServerParams;
+import dev.cairn.core.log.LogMessage;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -105,17 +108,29 @@ public final class CairnServer implements AutoCloseable {
       throw e;
     }
     initialized.accept(s.port());
+    boolean[] fromAof = {false};
     try {
       s.engineThread.submit(() -> {
         try {
-          s.engine.aof().loadAtStartup();
+          fromAof[0] = s.engine.aof().loadAtStartup();
         } catch (dev.cairn.core.aof.Aof.StartupFailure e) {
           throw new LoadFailure(e);
         }
       }).sync();
+      // the AOF wins when it is on, as in Redis; otherwise the RDB file, loaded in slices (clients get LOADING)
+      if (!fromAof[0]) {
+        var persistence = s.engine.persistence();
+        if (!persistence.loader().loadAtStartup(persistence.rdbFile()).get()) {
+          LogMessage.FATAL_LOADING.log();
+          throw new LoadFailure(new IllegalStateException("RDB loading failed"));
+        }
+      }
     } catch (LoadFailure e) {
       s.close();
       throw e;
+    } catch (java.util.concurrent.ExecutionException e) {
+      s.close();
+      throw new LoadFailure(e);
     }
     return s;
   }

@@ -3,10 +3,12 @@ package dev.cairn.core.aof;
 import dev.cairn.core.Engine;
 import dev.cairn.core.config.ConfigException;
 import dev.cairn.core.config.PersistenceParams;
-import dev.cairn.core.keyspace.CopyingSnapshot;
-import dev.cairn.core.keyspace.KeyspaceSnapshot;
 import dev.cairn.core.log.Log;
 import dev.cairn.core.log.LogMessage;
+import dev.cairn.core.persistence.Persistence;
+import dev.cairn.core.persistence.Snapshot;
+import dev.cairn.core.persistence.SnapshotInfo;
+import dev.cairn.core.persistence.SnapshotSink;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -54,7 +56,6 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   private boolean rewriteScheduled;
   private long rewriteSerial;
   private RdbSupport rdbSupport;
-  private KeyspaceSnapshot.Provider snapshots = CopyingSnapshot.PROVIDER;
   private BooleanSupplier otherBackgroundJob = () -> false;
   /** How the process ends on an AOF error Redis treats as fatal (tests replace it). */
   private Runnable fatalExit = () -> System.exit(1);
@@ -64,6 +65,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   private long rewrites;
   private long consecutiveFailures;
   private long lastRewriteSeconds = -1;
+  private long lastCowBytes;
   private long baseSize;
   private long sizeAtOpen;
   private int limitDelayMinutes;
@@ -161,11 +163,6 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     this.rdbSupport = rdb;
   }
 
-  /** Plugs in the snapshot mechanism rewrites read the dataset through. */
-  public void setSnapshotProvider(KeyspaceSnapshot.Provider provider) {
-    this.snapshots = provider;
-  }
-
   /** Tells the AOF whether another background job (BGSAVE) runs, during which rewrites wait, as in Redis. */
   public void setOtherBackgroundJob(BooleanSupplier running) {
     this.otherBackgroundJob = running;
@@ -193,7 +190,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   }
 
   Path dir() {
-    return Path.of(engine.params().dir.value);
+    return engine.params().dir.value;
   }
 
   Path aofDir() {
@@ -467,12 +464,15 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
       AofManifest.FileInfo base = manifest.newBase(prefix(), rdb);
       LogMessage.AOF_CREATING_BASE_ON_START.log(base.name());
       Path tmp = dir().resolve("temp-rewriteaof-" + Log.pid() + ".aof");
-      AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()),
-          engine.scripting().functions().codes(), rdbSupport,
-          engine.dumpPayload(), () -> 0, params.aofRewriteIncrementalFsync.value, params.aofTimestampEnabled.value,
-          r -> { });
-      job.run();
-      if (job.error != null || !rename(tmp, aofDir().resolve(base.name()), "base")) {
+      // as Redis, in the foreground: the dataset is empty (the AOF was loaded, and there was none)
+      SnapshotInfo info = engine.persistence().snapshotInfo();
+      try {
+        engine.persistence().writeNow(baseSink(tmp, dir().resolve("temp-" + Log.pid() + ".aof"), rdb, info), info, 0);
+      } catch (IOException | RuntimeException e) {
+        LogMessage.AOF_REWRITE_WRITE_ERROR.log(String.valueOf(e.getMessage()));
+        throw new StartupFailure("base");
+      }
+      if (!rename(tmp, aofDir().resolve(base.name()), "base")) {
         throw new StartupFailure("base");
       }
       baseSize = sizeOrZero(aofDir().resolve(base.name()));
@@ -637,7 +637,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   private void killRewrite() {
     AofRewrite r = rewrite;
     rewrite = null;
-    r.cancelled.set(true);
+    r.kill();
   }
 
   private void removeTempIncr() {
@@ -670,6 +670,10 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     if (!ensureAofDir()) {
       return false;
     }
+    if (engine.persistence().activeJob() != Persistence.JobType.NONE) {
+      rewriteScheduled = true; // a killed rewrite is still winding down: the cron starts this one
+      return true;
+    }
     try {
       if (state == State.WAIT_REWRITE) {
         writer.discardBuffer();
@@ -692,32 +696,52 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     }
     boolean rdb = useRdbBase();
     // a name per rewrite: a cancelled one may still be cleaning up its file while the next one writes
-    Path tmp = dir().resolve("temp-rewriteaof-bg-" + Log.pid() + "-" + (++rewriteSerial) + ".aof");
-    AofRewrite job = new AofRewrite(tmp, rdb, snapshots.take(engine.keyspace()),
-        engine.scripting().functions().codes(), rdbSupport, engine.dumpPayload(),
-        () -> params.rdbKeySaveDelay.value, params.aofRewriteIncrementalFsync.value, params.aofTimestampEnabled.value,
-        r -> engine.loop().execute(() -> rewriteDone(r)));
+    long serial = ++rewriteSerial;
+    Path tmp = dir().resolve("temp-rewriteaof-bg-" + Log.pid() + "-" + serial + ".aof");
+    SnapshotInfo info = engine.persistence().snapshotInfo();
+    AofRewrite job = new AofRewrite(tmp, rdb);
+    SnapshotSink sink = baseSink(tmp, dir().resolve("temp-rewriteaof-" + Log.pid() + "-" + serial + ".aof"), rdb, info);
+    job.snapshot = engine.persistence().startSnapshot(Persistence.JobType.AOF, sink, info,
+        (outcome, failure) -> rewriteDone(job, outcome, failure));
     rewrite = job;
     rewriteScheduled = false;
     rewrites++;
     engine.stats().totalForks++;
-    job.start();
     LogMessage.AOF_REWRITE_STARTED.log(Log.pid());
     return true;
   }
 
-  /** The rewrite thread finished (engine thread). A rewrite that was cancelled meanwhile only cleans up. */
-  private void rewriteDone(AofRewrite job) {
+  /**
+   * The sink that writes a base file to {@code file}: an RDB image (through {@code rdbTemp}, renamed to {@code file}
+   * when complete), or AOF commands.
+   */
+  private SnapshotSink baseSink(Path file, Path rdbTemp, boolean rdb, SnapshotInfo info) {
+    if (rdb) {
+      return rdbSupport.baseSink(file, rdbTemp, info);
+    }
+    return new AofBaseWriter(file, engine.rdbCodecs(), engine.dumpPayload(), engine.scripting().functions().codes(),
+        params.aofTimestampEnabled.value, params.aofRewriteIncrementalFsync.value);
+  }
+
+  /** The rewrite's snapshot ended (engine thread). A rewrite that was killed meanwhile only cleans up. */
+  private void rewriteDone(AofRewrite job, Snapshot.Outcome outcome, Throwable failure) {
     boolean current = job == rewrite;
     if (current) {
       rewrite = null;
     }
     lastRewriteSeconds = (System.currentTimeMillis() - job.startMillis) / 1000;
-    if (!current || job.cancelled.get()) {
+    lastCowBytes = job.snapshot == null ? 0 : job.snapshot.cowPeak();
+    if (!current || outcome == Snapshot.Outcome.ABORTED) {
+      deleteQuietly(job.tempFile);
       LogMessage.AOF_REWRITE_KILLED.log(SIGUSR1);
       return;
     }
-    if (job.error != null || !installRewrite(job)) {
+    if (outcome == Snapshot.Outcome.FAILED) {
+      LogMessage.AOF_REWRITE_WRITE_ERROR.log(failure == null ? "unknown error" : String.valueOf(failure.getMessage()));
+    } else {
+      LogMessage.AOF_REWRITE_CREATED_TEMP.log(job.tempFile.getFileName());
+    }
+    if (outcome != Snapshot.Outcome.DONE || !installRewrite(job)) {
       lastRewriteOk = false;
       consecutiveFailures++;
       LogMessage.AOF_REWRITE_ERROR.log();
@@ -833,6 +857,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     for (int i = 0; i < engine.keyspace().databases(); i++) {
       engine.keyspace().db(i).flush();
     }
+    engine.scripting().functions().flush(); // the base loads them again (Redis's emptyData)
     try {
       loadManifestFromDisk();
       deleteHistoryFiles();
@@ -874,7 +899,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     field.accept("aof_rewrites", rewrites);
     field.accept("aof_rewrites_consecutive_failures", consecutiveFailures);
     field.accept("aof_last_write_status", writer.writeError == null ? "ok" : "err");
-    field.accept("aof_last_cow_size", 0);
+    field.accept("aof_last_cow_size", lastCowBytes);
   }
 
   /** The lines Redis adds when the AOF is on. */

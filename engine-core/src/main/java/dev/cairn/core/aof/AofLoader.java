@@ -56,14 +56,15 @@ final class AofLoader {
       return Result.EMPTY;
     }
     try (CountingInput in = new CountingInput(Files.newInputStream(file))) {
-      return replay(in, file, name, last, base);
+      return replay(in, file, size, name, last, base);
     } catch (IOException e) {
       LogMessage.AOF_READ_ERROR.log(name, e.getMessage());
       return Result.FAILED;
     }
   }
 
-  private Result replay(CountingInput in, Path file, String name, boolean last, boolean base) throws IOException {
+  private Result replay(CountingInput in, Path file, long size, String name, boolean last, boolean base)
+      throws IOException {
     if (in.startsWith("REDIS")) {
       RdbSupport rdb = aof.rdbSupport();
       if (base) {
@@ -76,9 +77,9 @@ final class AofLoader {
         return Result.FAILED;
       }
       try {
-        rdb.load(in);
+        in.pushBack(rdb.load(in, size, name)); // the RDB reader reads ahead: the tail starts with those bytes
       } catch (IOException e) {
-        LogMessage.AOF_BAD_AT.log(name, in.pos, e.getMessage());
+        // the RDB loader has logged the offset and what is wrong
         if (base) {
           LogMessage.AOF_RDB_BASE_ERROR.log(name);
         } else {
@@ -252,8 +253,45 @@ final class AofLoader {
       return true;
     }
 
+    /** Makes {@code bytes}, read from this stream by someone else past where they needed, the next ones read. */
+    void pushBack(byte[] bytes) {
+      if (bytes.length == 0) {
+        return;
+      }
+      int left = lim - pos0;
+      byte[] merged = new byte[bytes.length + left];
+      System.arraycopy(bytes, 0, merged, 0, bytes.length);
+      System.arraycopy(buf, pos0, merged, bytes.length, left);
+      if (merged.length <= buf.length) {
+        System.arraycopy(merged, 0, buf, 0, merged.length);
+        pos0 = 0;
+        lim = merged.length;
+      } else {
+        pending = merged;
+        pos0 = 0;
+        lim = 0;
+      }
+      pos -= bytes.length;
+    }
+
+    /** Pushed-back bytes that did not fit the buffer (read before it). */
+    private byte[] pending;
+    private int pendingPos;
+
     private boolean fill() throws IOException {
       if (pos0 < lim) {
+        return true;
+      }
+      if (pending != null) {
+        int n = Math.min(buf.length, pending.length - pendingPos);
+        System.arraycopy(pending, pendingPos, buf, 0, n);
+        pendingPos += n;
+        if (pendingPos == pending.length) {
+          pending = null;
+          pendingPos = 0;
+        }
+        pos0 = 0;
+        lim = n;
         return true;
       }
       int n = in.read(buf, 0, buf.length);

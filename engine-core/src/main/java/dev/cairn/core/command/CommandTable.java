@@ -17,6 +17,8 @@ public final class CommandTable implements CommandRegistry {
   private final Map<String, Command> byName = new LinkedHashMap<>();
   private Command[] slots = new Command[512];
   private byte[][] slotNames = new byte[512][];
+  /** {@code rename-command}: the name clients must use for a command (empty: none, the command is disabled). */
+  private final Map<String, String> clientNames = new java.util.HashMap<>();
 
   /** Registers every family's commands. */
   public CommandTable registerAll(CommandFamily... families) {
@@ -57,6 +59,23 @@ public final class CommandTable implements CommandRegistry {
     Command c = new Command(spec, handler, null);
     byName.put(spec.name(), c);
     insertSlot(c);
+  }
+
+  /**
+   * {@code rename-command from to}: clients reach the command by {@code to} only ({@code ""}: not at all), as Redis's
+   * config directive; the server itself (and COMMAND INFO) still knows it by its own name.
+   */
+  public void rename(String from, String to) {
+    String f = from.toLowerCase(java.util.Locale.ROOT);
+    String t = to.toLowerCase(java.util.Locale.ROOT);
+    if (!byName.containsKey(f) || clientNames.containsKey(f)) {
+      throw new IllegalArgumentException("No such command in rename-command");
+    }
+    if (!t.isEmpty() && (lookup(t.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) != null)) {
+      throw new IllegalArgumentException("Target command name already exists");
+    }
+    clientNames.put(f, t);
+    rebuildSlots();
   }
 
   /** Removes a top-level command (module unload). */
@@ -123,7 +142,11 @@ public final class CommandTable implements CommandRegistry {
   }
 
   private void place(Command c) {
-    byte[] name = c.spec.name().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    String clientName = clientNames.getOrDefault(c.spec.name(), c.spec.name());
+    if (clientName.isEmpty()) {
+      return; // renamed to "": disabled
+    }
+    byte[] name = clientName.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     int mask = slots.length - 1;
     int i = foldedHash(name) & mask;
     while (slotNames[i] != null) {

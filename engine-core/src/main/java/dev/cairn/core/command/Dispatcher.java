@@ -132,6 +132,10 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;
     }
+    if (engine.persistence().loader().loading() && !cmd.spec.has(Flag.LOADING)) {
+      reject(s, cmd, a, LOADING);
+      return cmd;
+    }
     boolean inMulti = Transactions.inMulti(s);
     if (inMulti && cmd.spec.has(Flag.NO_MULTI)) {
       reject(s, cmd, a, NOT_IN_TRANSACTION);
@@ -146,8 +150,13 @@ public final class Dispatcher {
     }
     engine.tracking().limitUsedSlots();
     boolean isWrite = cmd.spec.has(Flag.WRITE) || (isExec && inMulti && s.transaction.writes());
-    if (isWrite && engine.aof().writeError() != null) {
-      reject(s, cmd, a, RedisException.of("MISCONF", "Errors writing to the AOF file: " + engine.aof().writeError()));
+    RedisException diskError = diskWriteError();
+    if (diskError != null && (isWrite || cmd.spec.name().equals("ping"))) {
+      reject(s, cmd, a, diskError); // PING too, as in Redis, so that a health check sees it
+      return cmd;
+    }
+    if (isWrite && !enoughGoodReplicas()) {
+      reject(s, cmd, a, NOREPLICAS);
       return cmd;
     }
     // a RESP2 connection that subscribed can only take (un)subscriptions, PING, QUIT and RESET: anything else would
@@ -162,8 +171,9 @@ public final class Dispatcher {
       reject(s, cmd, a, engine.scripting().busyError());
       return cmd;
     }
-    boolean mayReplicate = cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
-        || (isExec && inMulti && s.transaction.mayReplicate());
+    boolean mayReplicate = (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
+        || (isExec && inMulti && s.transaction.mayReplicate()))
+        && (!cmd.spec.has(Flag.NOSCRIPT) || engine.scripting().mayReplicate(cmd.spec.name(), a));
     if (engine.pauses().mustWait(s, mayReplicate)) {
       return PAUSED;
     }
@@ -177,6 +187,31 @@ public final class Dispatcher {
   }
 
   static final RedisException OOM = RedisException.of("OOM", "command not allowed when used memory > 'maxmemory'.");
+
+  /**
+   * Why writes are refused for the disk, or null: the last BGSAVE failed under stop-writes-on-bgsave-error (checked
+   * first, as Redis does), or the AOF cannot be written. Scripts ask too, before their first write.
+   */
+  public RedisException diskWriteError() {
+    RedisException rdb = engine.persistence().writesDenied();
+    if (rdb != null) {
+      return rdb;
+    }
+    String aof = engine.aof().writeError();
+    return aof == null ? null : RedisException.of("MISCONF", "Errors writing to the AOF file: " + aof);
+  }
+
+  public static final RedisException NOREPLICAS = RedisException.of("NOREPLICAS", "Not enough good replicas to write.");
+
+  /**
+   * Whether writes may run under {@code min-replicas-to-write}: off (0, or a max lag of 0), or at least that many
+   * replicas acknowledged within {@code min-replicas-max-lag} seconds. Cairn has no replication yet, so there is no good
+   * replica and any positive {@code min-replicas-to-write} refuses writes, as Redis does with no replica connected.
+   */
+  public boolean enoughGoodReplicas() {
+    var r = engine.params().replication;
+    return r.minReplicasToWrite.value == 0 || r.minReplicasMaxLag.value == 0;
+  }
 
   /** Whether memory was over maxmemory when the running client command started (Redis's pre_command_oom_state). */
   private boolean oomAtStart;
@@ -259,6 +294,9 @@ public final class Dispatcher {
     s.appendHeldPushes();
     engine.tracking().afterCommand(s, cmd);
   }
+
+  public static final RedisException LOADING = RedisException.of("LOADING",
+      "Redis is loading the dataset in memory");
 
   /**
    * Runs a blocked client's command again (its key changed): the checks passed when it was first sent, so only the

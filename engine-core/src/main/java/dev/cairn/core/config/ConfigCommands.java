@@ -118,6 +118,11 @@ public final class ConfigCommands implements CommandFamily {
       }
     }
     for (int i = 0; i < n; i++) {
+      if (params[i].denyLoading() && e.persistence().loader().loading()) {
+        throw dev.cairn.core.command.Dispatcher.LOADING;
+      }
+    }
+    for (int i = 0; i < n; i++) {
       String reason = null;
       if (params[i].immutable()) {
         reason = "can't set immutable config";

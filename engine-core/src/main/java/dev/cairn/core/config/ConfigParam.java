@@ -18,6 +18,8 @@ public abstract class ConfigParam {
   boolean protectedConfig;
   /** Takes any number of arguments on a config line and checks the count itself (Redis's MULTI_ARG_CONFIG). */
   boolean multiArg;
+  /** Not settable while a dataset loads (dir, appendonly): CONFIG SET gets LOADING. */
+  boolean denyLoading;
   /** Work that makes a new value take effect and can fail (rebinding the port); see {@link #onApply}. */
   @FunctionalInterface
   public interface Applier {
@@ -110,6 +112,15 @@ public abstract class ConfigParam {
 
   public ConfigParam markProtected() {
     protectedConfig = true;
+    return this;
+  }
+
+  public boolean denyLoading() {
+    return denyLoading;
+  }
+
+  public ConfigParam markDenyLoading() {
+    denyLoading = true;
     return this;
   }
 

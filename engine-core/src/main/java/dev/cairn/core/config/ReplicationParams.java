@@ -4,6 +4,8 @@ package dev.cairn.core.config;
 public final class ReplicationParams extends ParamSet {
   public final SpecialParams.Words replicaof;
   public final Params.Num replBacklogSize;
+  public final Params.Num minReplicasToWrite;
+  public final Params.Num minReplicasMaxLag;
 
   ReplicationParams(Config c) {
     super(c);
@@ -30,8 +32,8 @@ public final class ReplicationParams extends ParamSet {
     num("repl-ping-replica-period", 10, 1, INT_MAX, "repl-ping-slave-period");
     replBacklogSize = mem("repl-backlog-size", 1024 * 1024, 1, LONG_MAX);
     num("repl-backlog-ttl", 3600, 0, LONG_MAX);
-    num("min-replicas-to-write", 0, 0, INT_MAX, "min-slaves-to-write");
-    num("min-replicas-max-lag", 10, 0, INT_MAX, "min-slaves-max-lag");
+    minReplicasToWrite = num("min-replicas-to-write", 0, 0, INT_MAX, "min-slaves-to-write");
+    minReplicasMaxLag = num("min-replicas-max-lag", 10, 0, INT_MAX, "min-slaves-max-lag");
     choice("propagation-error-behavior", "ignore", new String[] {"ignore", "panic", "panic-on-replicas"});
 
     immutable(bool("cluster-enabled", false));

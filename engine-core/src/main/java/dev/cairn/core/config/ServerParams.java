@@ -20,7 +20,9 @@ public final class ServerParams {
   public final Params.Num slowlogLogSlowerThan;
   public final Params.Num slowlogMaxLen;
   public final Params.Num latencyMonitorThreshold;
-  public final Params.Text dir;
+  public final PersistenceParams.Dir dir;
+  /** {@code rename-command from to} directives, in order (applied once the commands are registered). */
+  public final java.util.List<String[]> renameCommands = new java.util.ArrayList<>();
   /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
   public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
   public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
@@ -50,7 +52,8 @@ public final class ServerParams {
     slowlogMaxLen = c.register(new Params.Num("slowlog-max-len", 128, 0, Long.MAX_VALUE, false, null));
     latencyMonitorThreshold = c.register(new Params.Num("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, false,
         null));
-    dir = c.register(new Params.Text("dir", System.getProperty("user.dir"), null));
+    dir = c.register(new PersistenceParams.Dir());
+    dir.markDenyLoading();
     dir.markProtected();
     notifyKeyspaceEvents = c.register(new SpecialParams.NotifyEvents());
     clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());
@@ -59,6 +62,12 @@ public final class ServerParams {
     memory = new MemoryParams(c);
     ListConfig.bind(memory.listMaxListpackSize, memory.listCompressDepth);
     process = new ProcessParams(c);
+    c.registerDirective("rename-command", args -> {
+      if (args.size() != 2) {
+        throw new ConfigException("Bad directive or wrong number of arguments");
+      }
+      renameCommands.add(new String[] {args.get(0), args.get(1)});
+    });
     c.registerDirective("loadmodule", args -> {
       if (args.isEmpty()) {
         throw new ConfigException("Bad directive or wrong number of arguments");

@@ -37,6 +37,11 @@ public final class Session implements CommandContext, ClientHandle {
   public boolean closing;
   /** Pub/sub subscriptions, or null when there are none (a subscribed client is of the pubsub class). */
   public dev.cairn.core.pubsub.Subscriptions subscriptions;
+  /**
+   * Whether the client's commands are effects to apply, not requests to check (the AOF's loading client; a master's
+   * link later): Redis's mustObeyClient, under which some argument checks are relaxed.
+   */
+  public boolean mustObey;
   /** MULTI/WATCH state, or null for a client that never used them. */
   public dev.cairn.core.multi.Transaction transaction;
   /** CLIENT TRACKING state, or null while tracking is off. */

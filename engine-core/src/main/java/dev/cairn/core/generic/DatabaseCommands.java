@@ -82,6 +82,10 @@ public final class DatabaseCommands implements CommandFamily {
   /** FLUSHALL [ASYNC | SYNC] */
   static void flushall(CommandContext c, Args a) {
     checkFlushMode(a);
+    var persistence = c instanceof Session s ? s.engine.persistence() : null;
+    if (persistence != null) {
+      persistence.beforeFlushAll(); // a running BGSAVE is stopped, as Redis kills its child
+    }
     serverEvent(c, ServerEvent.Kind.FLUSH_START, -1, -1);
     ((Session) c).engine.events().beforeFlush(-1);
     long n = 0;
@@ -91,6 +95,9 @@ public final class DatabaseCommands implements CommandFamily {
     }
     serverEvent(c, ServerEvent.Kind.FLUSH_END, -1, -1);
     c.addDirty(n + 1); // counted even when empty, so that FLUSHALL always reaches replicas and the AOF
+    if (persistence != null) {
+      persistence.afterFlushAll(); // with save points, the empty dataset is saved (and the change counter reset)
+    }
     c.reply().ok();
   }
 

@@ -108,7 +108,7 @@ public final class DumpRestoreCommands implements CommandFamily {
     }
     Db db = (Db) c.db();
     byte[] key = a.get(1);
-    Entry old = db.lookupWrite(key);
+    Entry old = db.peek(key); // removed below if REPLACE: a running snapshot keeps it without a copy
     if (!replace && old != null) {
       throw BUSYKEY;
     }

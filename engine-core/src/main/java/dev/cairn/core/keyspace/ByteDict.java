@@ -14,7 +14,10 @@ import java.util.function.Consumer;
  * sampling for RANDOMKEY and eviction; (4) no boxing of keys. Nodes are the stored objects themselves (a keyspace
  * {@link Entry}, or a collection's element), so a lookup allocates nothing.
  *
- * <p>Not thread-safe: used from the engine thread only.
+ * <p>Not thread-safe: changed from the engine thread only. A value's table (a hash's, a set's) is never changed by a
+ * read: lookups and {@link #forEach} leave it as it is, so the snapshot thread may iterate it while the engine reads it
+ * too (see {@code persistence.Snapshot}). The keyspace's own tables ({@link #forKeyspace()}) also move a bucket of
+ * rehashing on each lookup, as Redis does; they are walked on the engine thread only.
  */
 public final class ByteDict<N extends ByteDict.Node<N>> {
   /** A stored element: its key, cached hash and chain link. */
@@ -37,6 +40,15 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   private int size;
   /** While a safe iterator or snapshot walks the table, resizing waits (rehash steps could move unvisited nodes). */
   private int pauseRehash;
+  /** Whether lookups do a step of rehashing (the keyspace's tables; never a value's, see the class comment). */
+  private boolean rehashOnRead;
+
+  /** A table for the keyspace: lookups help rehashing along. */
+  public static <N extends Node<N>> ByteDict<N> forKeyspace() {
+    ByteDict<N> d = new ByteDict<>();
+    d.rehashOnRead = true;
+    return d;
+  }
 
   public int size() {
     return size;
@@ -52,7 +64,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     if (size == 0) {
       return null;
     }
-    if (t1 != null) {
+    if (t1 != null && rehashOnRead) {
       rehashStep();
     }
     int h = Hashing.hash(key);
@@ -286,20 +298,32 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     }
   }
 
-  /** Calls {@code visitor} for every node; the visitor must not add or remove nodes. */
+  /**
+   * Calls {@code visitor} for every node; the visitor must not add or remove nodes. A value's table is only read here
+   * (another thread may be reading it at the same time); a keyspace table pauses rehashing, since lookups move buckets.
+   */
   @SuppressWarnings("unchecked")
   public void forEach(Consumer<N> visitor) {
+    if (!rehashOnRead) {
+      forEachNode(visitor);
+      return;
+    }
     pauseRehash++;
     try {
-      for (Node<?>[] t : t1 == null ? new Node<?>[][] {t0} : new Node<?>[][] {t0, t1}) {
-        for (Node<?> head : t) {
-          for (N n = (N) head; n != null; n = n.next) {
-            visitor.accept(n);
-          }
-        }
-      }
+      forEachNode(visitor);
     } finally {
       pauseRehash--;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void forEachNode(Consumer<N> visitor) {
+    for (Node<?>[] t : t1 == null ? new Node<?>[][] {t0} : new Node<?>[][] {t0, t1}) {
+      for (Node<?> head : t) {
+        for (N n = (N) head; n != null; n = n.next) {
+          visitor.accept(n);
+        }
+      }
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 public final class Db implements Database {
   private final int id;
   private final Keyspace keyspace;
-  private ByteDict<Entry> dict = new ByteDict<>();
+  private ByteDict<Entry> dict = ByteDict.forKeyspace();
   private ExpireIndex expires = new ExpireIndex();
   /** Keys whose value has parts with their own expiry (hash fields with a TTL), for the active cycle that reaps them. */
   private ByteDict<KeyRef> partExpires = new ByteDict<>();
@@ -72,7 +72,7 @@ public final class Db implements Database {
     } else {
       keyspace.stats.keyspaceHits++;
       if (!keyspace.noTouch) {
-        e.lru = keyspace.accessed(e.lru);
+        e.setLru(keyspace.accessed(e.lru()));
       }
     }
     return e;
@@ -100,15 +100,39 @@ public final class Db implements Database {
     return e.expireAt >= 0 && keyspace.isExpired(e.expireAt);
   }
 
-  /** A write lookup: the live entry whose value the caller is about to change in place, or null. */
+  /**
+   * A write lookup: the live entry whose value the caller is about to change in place, or null. A running snapshot that
+   * has not taken the entry yet gets its value first (see {@link SnapshotGuard}).
+   */
   public Entry lookupWrite(byte[] key) {
     Entry e = peek(key);
     if (e != null) {
+      guard(e, SnapshotGuard.Change.IN_PLACE);
       if (!keyspace.noTouch) {
-        e.lru = keyspace.accessed(e.lru);
+        e.setLru(keyspace.accessed(e.lru()));
       }
     }
     return e;
+  }
+
+  /**
+   * Announces that the value at {@code key} is about to change in place outside a write lookup (a read command that
+   * reclaims an expired hash field, the active expiry of fields); nothing happens if the key is absent.
+   */
+  public void willChange(byte[] key) {
+    if (keyspace.snapshotGuard != null) {
+      Entry e = dict.get(key);
+      if (e != null) {
+        keyspace.snapshotGuard.beforeChange(this, e, SnapshotGuard.Change.IN_PLACE);
+      }
+    }
+  }
+
+  private void guard(Entry e, SnapshotGuard.Change change) {
+    SnapshotGuard g = keyspace.snapshotGuard;
+    if (g != null) {
+      g.beforeChange(this, e, change);
+    }
   }
 
   @Override
@@ -161,17 +185,18 @@ public final class Db implements Database {
       add(key, value);
       return;
     }
+    guard(e, SnapshotGuard.Change.REPLACE);
     Object old = e.value;
     e.value = value;
     if (keyspace.valueReleased != null && old != value) {
       keyspace.valueReleased.accept(old);
     }
-    e.lru = keyspace.accessed(e.lru); // under LFU an overwritten key keeps its history, as in Redis
+    e.setLru(keyspace.accessed(e.lru())); // under LFU an overwritten key keeps its history, as in Redis
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
     }
     if (!keepTtl && e.expireAt >= 0) {
-      e.expireAt = -1;
+      e.expireAt = -1; // the snapshot took the old expiry with the value
       expires.remove(e);
     }
   }
@@ -179,7 +204,7 @@ public final class Db implements Database {
   /** Adds a key known to be absent (after a lookup returned null); returns its entry. */
   public Entry add(byte[] key, Object value) {
     Entry e = new Entry(key, value);
-    e.lru = keyspace.freshAccess();
+    e.lru = keyspace.newEntryMark() << 24 | keyspace.freshAccess(); // a running snapshot does not include it
     dict.addNew(e);
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
@@ -210,7 +235,8 @@ public final class Db implements Database {
 
   /** Removes a live entry; its value leaves the keyspace (a module type's {@code free} runs). */
   public void remove(Entry e) {
-    detach(e);
+    guard(e, SnapshotGuard.Change.REMOVE);
+    unlink(e);
     if (keyspace.valueReleased != null) {
       keyspace.valueReleased.accept(e.value);
     }
@@ -218,6 +244,11 @@ public final class Db implements Database {
 
   /** Removes a live entry whose value lives on under another key (RENAME, MOVE): nothing is released. */
   public void detach(Entry e) {
+    guard(e, SnapshotGuard.Change.MOVE);
+    unlink(e);
+  }
+
+  private void unlink(Entry e) {
     dict.remove(e.key);
     if (partExpires.size() > 0) {
       partExpires.remove(e.key);
@@ -253,6 +284,7 @@ public final class Db implements Database {
 
   /** Sets or replaces the expiry of a live entry. */
   public void setExpireAt(Entry e, long atMillis) {
+    guard(e, SnapshotGuard.Change.EXPIRY);
     if (e.expireAt < 0) {
       expires.add(e);
     }
@@ -262,12 +294,7 @@ public final class Db implements Database {
   @Override
   public boolean persist(byte[] key) {
     Entry e = peek(key);
-    if (e == null || e.expireAt < 0) {
-      return false;
-    }
-    e.expireAt = -1;
-    expires.remove(e);
-    return true;
+    return e != null && persist(e);
   }
 
   /** Removes the entry's expiry; returns whether it had one. */
@@ -275,6 +302,7 @@ public final class Db implements Database {
     if (e.expireAt < 0) {
       return false;
     }
+    guard(e, SnapshotGuard.Change.EXPIRY);
     e.expireAt = -1;
     expires.remove(e);
     return true;
@@ -283,10 +311,13 @@ public final class Db implements Database {
   /** Removes every key; returns how many there were. */
   public long flush() {
     long n = dict.size();
+    if (keyspace.snapshotGuard != null) {
+      keyspace.snapshotGuard.beforeFlush(this, dict);
+    }
     if (keyspace.valueReleased != null) {
       dict.forEach(e -> keyspace.valueReleased.accept(e.value));
     }
-    dict = new ByteDict<>(); // the old table is dropped whole: freeing is the collector's work, off this thread
+    dict = ByteDict.forKeyspace(); // the old table is dropped whole: freeing is the collector's work, off this thread
     expires = new ExpireIndex();
     partExpires = new ByteDict<>();
     generation++;
@@ -351,6 +382,21 @@ public final class Db implements Database {
   /** Stops tracking {@code key} (its value has no expiring parts left). */
   public void untrackExpiringParts(byte[] key) {
     partExpires.remove(key);
+  }
+
+  /** Whether some value here has parts with their own expiry (each tracked key is checked: tracking can be stale). */
+  public boolean anyExpiringParts() {
+    if (partExpires.size() == 0) {
+      return false;
+    }
+    boolean[] found = {false};
+    partExpires.forEach(k -> {
+      if (!found[0]) {
+        Entry e = dict.get(k.key);
+        found[0] = e != null && e.value instanceof RedisValue r && r.hasExpiringParts();
+      }
+    });
+    return found[0];
   }
 
   /** How many keys are tracked as having expiring parts. */

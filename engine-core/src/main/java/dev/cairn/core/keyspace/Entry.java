@@ -8,8 +8,14 @@ public final class Entry extends ByteDict.Node<Entry> {
   long expireAt = -1;
   /** Index in the database's {@link ExpireIndex} while {@code expireAt >= 0}. */
   int expireSlot = -1;
-  /** LRU clock (seconds) of the last access, or LFU data; see {@link LruClock}. */
+  /**
+   * The low 24 bits: LRU clock (seconds) of the last access, or LFU data (see {@link LruClock}, {@link Lfu}); the high 8
+   * bits: the snapshot mark, the epoch of the last point-in-time snapshot that has this entry's value (see
+   * {@link SnapshotGuard}). Packed so that an entry costs no more memory for being snapshottable.
+   */
   int lru;
+
+  static final int ACCESS_MASK = 0xFFFFFF;
 
   Entry(byte[] key, Object value) {
     super(key);
@@ -24,12 +30,23 @@ public final class Entry extends ByteDict.Node<Entry> {
     return expireAt;
   }
 
+  /** The access clock, or LFU data (24 bits). */
   public int lru() {
-    return lru;
+    return lru & ACCESS_MASK;
   }
 
   /** Sets the access clock (or LFU data): RESTORE IDLETIME/FREQ, and moves that keep a value's history. */
-  public void setLru(int lru) {
-    this.lru = lru;
+  public void setLru(int access) {
+    this.lru = (lru & ~ACCESS_MASK) | (access & ACCESS_MASK);
+  }
+
+  /** The snapshot mark (0..255): the epoch of the last snapshot that has this entry's value. */
+  public int mark() {
+    return lru >>> 24;
+  }
+
+  /** Sets the snapshot mark, keeping the access data. */
+  public void setMark(int mark) {
+    this.lru = (mark << 24) | (lru & ACCESS_MASK);
   }
 }

@@ -31,6 +31,34 @@ public final class Keyspace {
   private MissListener missListener = (db, key) -> { };
   /** Told about each key added that was not there (the "new" keyspace event); null for no one. */
   private MissListener newKeyListener;
+  /** The running point-in-time snapshot, told before entries change; null when none runs. */
+  SnapshotGuard snapshotGuard;
+  /** Snapshots that ended without completing since the last one that completed (see persistence.Snapshot). */
+  public int abortedSnapshotsInARow;
+  /** The epoch of the latest snapshot (running or finished): the mark new entries get. */
+  private int lastEpoch;
+
+  /** Installs the guard of a snapshot that starts now (null when it has ended). */
+  public void setSnapshotGuard(SnapshotGuard g) {
+    this.snapshotGuard = g;
+    if (g != null) {
+      lastEpoch = g.epoch();
+    }
+  }
+
+  public SnapshotGuard snapshotGuard() {
+    return snapshotGuard;
+  }
+
+  /** The epoch of the latest snapshot, so that the next one can take another. */
+  public int lastSnapshotEpoch() {
+    return lastEpoch;
+  }
+
+  int newEntryMark() {
+    return lastEpoch;
+  }
+
   /** Told about each value that leaves the keyspace (module types' free); null while no module type exists. */
   java.util.function.Consumer<Object> valueReleased;
 

@@ -1,57 +1,48 @@
 package dev.cairn.core.module;
 
 import dev.cairn.api.type.Digest;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.cairn.core.server.DatasetDigest;
+import java.nio.charset.StandardCharsets;
 
 /**
- * DEBUG DIGEST-VALUE for module values, after Redis's scheme: elements of a sequence are mixed in order; each closed
- * sequence is XORed into the result, so the order of sequences does not matter (unordered collections) while the
- * order within one does.
+ * DEBUG DIGEST-VALUE for module values, as RedisModuleDigest computes it: each element added is mixed into the open
+ * sequence ({@code o = SHA1(o xor SHA1(element))}), so order within a sequence matters; {@link #endSequence()} XORs
+ * the sequence's SHA1 into the result and starts a new one, so the order of sequences does not (unordered
+ * collections add each member as its own sequence). Elements of an unfinished sequence do not count, as in Redis.
  */
 public final class ValueDigest implements Digest {
+  private final byte[] open = new byte[20];
   private final byte[] result = new byte[20];
-  private final MessageDigest sequence;
-  private boolean open;
-
-  public ValueDigest() {
-    try {
-      sequence = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e); // every JDK has SHA-1
-    }
-  }
+  private boolean pending;
 
   @Override
   public void add(byte[] bytes) {
-    sequence.update(bytes);
-    sequence.update((byte) 0); // separator: ("ab","c") differs from ("a","bc")
-    open = true;
+    DatasetDigest.mix(open, bytes, 0, bytes.length);
+    pending = true;
   }
 
   @Override
   public void add(long value) {
-    add(Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    add(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override
   public void endSequence() {
-    open = false;
-    byte[] d = sequence.digest();
-    for (int i = 0; i < result.length; i++) {
-      result[i] ^= d[i];
-    }
+    DatasetDigest.xor(result, open, 0, open.length);
+    java.util.Arrays.fill(open, (byte) 0);
+    pending = false;
   }
 
-  /** The digest as 40 hex digits (closing an open sequence first). */
+  /** The closed sequences' digest, as Redis folds a module value into DEBUG DIGEST. */
+  public byte[] result() {
+    return result.clone();
+  }
+
+  /** The digest as 40 hex digits, closing an open sequence first (for a type's own tests). */
   public String hex() {
-    if (open) {
+    if (pending) {
       endSequence();
     }
-    StringBuilder sb = new StringBuilder();
-    for (byte b : result) {
-      sb.append(String.format("%02x", b & 0xff));
-    }
-    return sb.toString();
+    return DatasetDigest.hex(result);
   }
 }

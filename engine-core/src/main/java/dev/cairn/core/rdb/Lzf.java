@@ -16,7 +16,9 @@ public final class Lzf {
   private static final int MAX_LITERAL = 32;
   private static final int MAX_DISTANCE = 1 << 13;
   private static final int MAX_REF_LEN = 255 + 7 + 2;
-  private static final int HASH_BITS = 14;
+  private static final int MAX_HASH_BITS = 14;
+  /** The match table, per thread and reused: a fresh 64 KB table per string would cost more than compressing it. */
+  private static final ThreadLocal<int[]> TABLE = ThreadLocal.withInitial(() -> new int[1 << MAX_HASH_BITS]);
 
   /**
    * Decompresses {@code in} into exactly {@code outLen} bytes; returns null if the stream is malformed or does not
@@ -66,14 +68,30 @@ public final class Lzf {
       return null;
     }
     byte[] out = new byte[maxLen];
-    int[] table = new int[1 << HASH_BITS];
-    Arrays.fill(table, -1);
-    int ip = 0;
-    int op = 0;
-    int litStart = 0;
-    int n = in.length;
+    int n = compress(in, 0, in.length, out, 0, maxLen);
+    return n < 0 ? null : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Compresses {@code in[inOff, inOff + inLen)} into {@code out} at {@code outOff}, using at most {@code maxLen}
+   * bytes there; returns the compressed length, or -1 if it would not fit. Allocates nothing (the RDB writer calls it
+   * for every long string of a snapshot).
+   */
+  public static int compress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int maxLen) {
+    if (maxLen <= 0) {
+      return -1;
+    }
+    // a table about the input's size: small strings (most of an RDB file) clear a few hundred bytes, not 64 KB
+    int bits = Math.max(8, Math.min(MAX_HASH_BITS, 32 - Integer.numberOfLeadingZeros(inLen)));
+    int[] table = TABLE.get();
+    Arrays.fill(table, 0, 1 << bits, -1);
+    int limit = outOff + maxLen;
+    int ip = inOff;
+    int op = outOff;
+    int litStart = inOff;
+    int n = inOff + inLen;
     while (ip + 2 < n) {
-      int h = hash(in, ip);
+      int h = hash(in, ip, bits);
       int ref = table[h];
       table[h] = ip;
       int dist = ip - ref - 1;
@@ -84,9 +102,9 @@ public final class Lzf {
         while (len < maxMatch && in[ref + len] == in[ip + len]) {
           len++;
         }
-        op = flushLiterals(in, litStart, ip, out, op);
-        if (op < 0 || op + 3 > maxLen) {
-          return null;
+        op = flushLiterals(in, litStart, ip, out, op, limit);
+        if (op < 0 || op + 3 > limit) {
+          return -1;
         }
         int l = len - 2;
         if (l < 7) {
@@ -102,15 +120,15 @@ public final class Lzf {
         ip++;
       }
     }
-    op = flushLiterals(in, litStart, n, out, op);
-    return op < 0 ? null : Arrays.copyOf(out, op);
+    op = flushLiterals(in, litStart, n, out, op, limit);
+    return op < 0 ? -1 : op - outOff;
   }
 
-  /** Writes {@code in[from, to)} as literal runs; returns the new output position, or -1 if it does not fit. */
-  private static int flushLiterals(byte[] in, int from, int to, byte[] out, int op) {
+  /** Writes {@code in[from, to)} as literal runs; returns the new output position, or -1 past {@code limit}. */
+  private static int flushLiterals(byte[] in, int from, int to, byte[] out, int op, int limit) {
     while (from < to) {
       int len = Math.min(MAX_LITERAL, to - from);
-      if (op + 1 + len > out.length) {
+      if (op + 1 + len > limit) {
         return -1;
       }
       out[op++] = (byte) (len - 1);
@@ -121,8 +139,8 @@ public final class Lzf {
     return op;
   }
 
-  private static int hash(byte[] b, int i) {
+  private static int hash(byte[] b, int i, int bits) {
     int v = ((b[i] & 0xff) << 16) | ((b[i + 1] & 0xff) << 8) | (b[i + 2] & 0xff);
-    return (v * 0x9E3779B1) >>> (32 - HASH_BITS);
+    return (v * 0x9E3779B1) >>> (32 - bits);
   }
 }

@@ -16,11 +16,25 @@ public final class RdbOutput {
   private byte[] buf;
   private int pos;
   private final boolean compress;
+  private int version = RdbFormat.MIN_WRITE_VERSION;
 
   /** A writer; {@code compress} as the {@code rdbcompression} setting (LZF for strings over 20 bytes). */
   public RdbOutput(int initialCapacity, boolean compress) {
     this.buf = new byte[Math.max(16, initialCapacity)];
     this.compress = compress;
+  }
+
+  /**
+   * The RDB version of the file or payload being written: a codec whose values have forms of several versions picks the
+   * one this version can express (see {@link RdbValueCodec#minVersion}).
+   */
+  public int version() {
+    return version;
+  }
+
+  public RdbOutput version(int v) {
+    this.version = v;
+    return this;
   }
 
   public int size() {
@@ -32,8 +46,13 @@ public final class RdbOutput {
   }
 
   /** The internal buffer (valid up to {@link #size()}). */
-  byte[] buffer() {
+  public byte[] buffer() {
     return buf;
+  }
+
+  /** Empties the buffer (keeping its capacity) once its bytes were written out. */
+  public void reset() {
+    pos = 0;
   }
 
   private void ensure(int n) {
@@ -99,6 +118,20 @@ public final class RdbOutput {
     }
   }
 
+  /** An 8-byte little-endian double (ZSET_2 scores). */
+  public void writeDouble(double d) {
+    writeLongLE(Double.doubleToRawLongBits(d), 8);
+  }
+
+  /** A string written as it is (length and bytes), never integer-encoded or compressed (listpack and ziplist blobs). */
+  public void writeRawString(byte[] s, int off, int len) {
+    if (compress && len > 20 && writeLzf(s, off, len)) {
+      return;
+    }
+    writeLength(len);
+    writeBytes(s, off, len);
+  }
+
   /** A string, choosing the integer, LZF or plain encoding. */
   public void writeString(byte[] s) {
     if (s.length <= 11 && writeIntEncoded(s)) {
@@ -144,15 +177,26 @@ public final class RdbOutput {
   }
 
   private boolean writeLzf(byte[] s) {
-    // worth it only if it saves at least 4 bytes, as Redis requires
-    byte[] c = Lzf.compress(s, s.length - 4);
-    if (c == null) {
+    return writeLzf(s, 0, s.length);
+  }
+
+  /** LZF into the buffer itself (no temporary arrays): compressed after room for the header, then moved up to it. */
+  private boolean writeLzf(byte[] s, int off, int len) {
+    int maxLen = len - 4; // worth it only if it saves at least 4 bytes, as Redis requires
+    if (maxLen <= 0) {
+      return false;
+    }
+    ensure(11 + maxLen);
+    int dataAt = pos + 11; // the header takes at most 1 + 5 + 5 bytes
+    int clen = Lzf.compress(s, off, len, buf, dataAt, maxLen);
+    if (clen < 0) {
       return false;
     }
     writeByte(0xC0 | ENC_LZF);
-    writeLength(c.length);
-    writeLength(s.length);
-    writeBytes(c, 0, c.length);
+    writeLength(clen);
+    writeLength(len);
+    System.arraycopy(buf, dataAt, buf, pos, clen);
+    pos += clen;
     return true;
   }
 }

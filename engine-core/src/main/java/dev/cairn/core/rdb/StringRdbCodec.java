@@ -15,6 +15,11 @@ final class StringRdbCodec implements RdbValueCodec {
   }
 
   @Override
+  public boolean writesConcurrently() {
+    return true; // byte[] strings are immutable; the in-place forms are copied before they change
+  }
+
+  @Override
   public void write(RdbOutput out, Object value) {
     out.writeString(StringValues.bytes(value));
   }

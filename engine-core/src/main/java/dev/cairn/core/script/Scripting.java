@@ -50,6 +50,7 @@ public final class Scripting {
     this.engine = engine;
     this.client = new ScriptClient(engine);
     this.functions = new Functions(this);
+    engine.rdbCodecs().registerSection(new dev.cairn.core.script.function.FunctionsRdbSection(functions));
   }
 
   public Engine engine() {
@@ -198,6 +199,9 @@ public final class Scripting {
 
   /** The script ended: write its reply, release its effects. Returns whether the reply is an error. */
   private boolean end(ScriptRun run, ScriptHook hook) {
+    if (error != null) {
+      LuaErrors.locate(error, hook.tailCallSite());
+    }
     hook.watch(null);
     current = null;
     engine.propagation().exitUnit();
@@ -246,6 +250,37 @@ public final class Scripting {
       throw BUSY_EVAL;
     }
     run.killed = true;
+  }
+
+  /**
+   * Whether EVAL, EVALSHA or FCALL with these arguments may write (and so be propagated), for a write pause: a script
+   * or function that declares flags writes only without no-writes, as Redis decides from the flags before running it;
+   * one without flags (or not found) keeps the command's may-replicate. {@code name} is the command's name.
+   */
+  public boolean mayReplicate(String name, dev.cairn.api.command.Args a) {
+    int flags;
+    if (a.size() < 2) {
+      return true;
+    }
+    switch (name) {
+      case "eval" -> {
+        ScriptCache.Script cached = cache.get(sha1hex(a.get(1), 0, a.get(1).length));
+        flags = cached != null ? cached.flags() : dev.cairn.core.script.command.EvalCommands.shebangFlags(a.get(1));
+      }
+      case "evalsha" -> {
+        ScriptCache.Script cached = cache.get(new String(a.get(1), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .toLowerCase(java.util.Locale.ROOT));
+        flags = cached != null ? cached.flags() : ScriptCache.EVAL_COMPAT;
+      }
+      case "fcall" -> {
+        dev.cairn.core.script.function.FunctionLibrary.Function f = functions().function(a.string(1));
+        flags = f != null ? f.flags() : ScriptCache.EVAL_COMPAT;
+      }
+      default -> {
+        return true;
+      }
+    }
+    return (flags & ScriptCache.EVAL_COMPAT) != 0 || (flags & ScriptCache.NO_WRITES) == 0;
   }
 
   /** Lower-case hex SHA1 of the bytes, as scripts are named. */

@@ -23,8 +23,8 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * DEBUG: the subcommands Redis's test suite relies on. RELOAD, DIGEST and the other persistence ones come with
- * persistence. Like Redis, DEBUG parses its own subcommand (it is not a container).
+ * DEBUG: the subcommands Redis's test suite relies on. Like Redis, DEBUG parses its own subcommand (it is not a
+ * container).
  */
 public final class DebugCommands implements CommandFamily {
   static final CommandSpec DEBUG = CommandSpec.command("debug", -2).group(Group.SERVER).since("1.0.0")
@@ -109,14 +109,16 @@ public final class DebugCommands implements CommandFamily {
         }
         c.reply().ok();
       }
+      case "reload" -> reload(c, e, a);
       case "digest" -> {
         needArgs(a, n == 2);
-        c.reply().simple(DebugDigest.dataset(e));
+        c.reply().simple(DatasetDigest.hex(e.digests().dataset(e.keyspace())));
       }
       case "digest-value" -> {
         c.reply().array(n - 2);
         for (int i = 2; i < n; i++) {
-          c.reply().simple(DebugDigest.value((dev.cairn.core.keyspace.Db) c.db(), a.get(i)));
+          Entry entry = ((dev.cairn.core.keyspace.Db) c.db()).dict().get(a.get(i)); // expired keys count too
+          c.reply().simple(DatasetDigest.hex(e.digests().entry(entry)));
         }
       }
       case "loadaof" -> {
@@ -135,8 +137,83 @@ public final class DebugCommands implements CommandFamily {
         e.aof().setFlushSleepMicros(atoi(a.string(2)));
         c.reply().ok();
       }
+      case "populate" -> {
+        needArgs(a, n >= 3 && n <= 5);
+        populate(c, a);
+      }
+      case "set-skip-checksum-validation" -> {
+        needArgs(a, n == 3);
+        e.persistence().loader().skipChecksumValidation = atoi(a.string(2)) != 0;
+        c.reply().ok();
+      }
       default -> throw unknown(a);
     }
+  }
+
+  /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush, load, all on the spot. */
+  private static void reload(CommandContext c, Engine e, Args a) {
+    boolean merge = false;
+    boolean flush = true;
+    boolean save = true;
+    for (int i = 2; i < a.size(); i++) {
+      if (a.is(i, "merge")) {
+        merge = true;
+      } else if (a.is(i, "noflush")) {
+        flush = false;
+      } else if (a.is(i, "nosave")) {
+        save = false;
+      } else {
+        throw RedisException.err("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      }
+    }
+    var p = e.persistence();
+    if (save && !p.save()) {
+      throw RedisException.line("ERR");
+    }
+    if (flush) {
+      for (int i = 0; i < e.keyspace().databases(); i++) {
+        e.keyspace().db(i).flush();
+      }
+      e.scripting().functions().flush(); // the file holds the function libraries too, as Redis's emptyData clears them
+    }
+    var result = p.loader().loadNow(p.rdbFile(), merge);
+    if (result.status() != dev.cairn.core.persistence.RdbLoader.Status.OK) { // a missing file fails too, as in Redis
+      throw RedisException.err("Error trying to load the RDB dump, check server logs.");
+    }
+    dev.cairn.core.log.LogMessage.DEBUG_RELOADED.log();
+    c.reply().ok();
+  }
+
+  private static final RedisException NOT_POSITIVE = RedisException.err("value is out of range, must be positive");
+
+  /** DEBUG POPULATE count [prefix] [size]: keys prefix:N holding "value:N" (zero-padded or cut to size). */
+  private static void populate(CommandContext c, Args a) {
+    long count = a.longArg(2);
+    if (count < 0) {
+      throw NOT_POSITIVE;
+    }
+    long size = 0;
+    if (a.size() == 5) {
+      size = a.longArg(4);
+      if (size < 0) {
+        throw NOT_POSITIVE;
+      }
+    }
+    String prefix = a.size() >= 4 ? a.string(3) : "key";
+    dev.cairn.core.keyspace.Db db = (dev.cairn.core.keyspace.Db) c.db();
+    for (long j = 0; j < count; j++) {
+      byte[] key = (prefix + ":" + j).getBytes(StandardCharsets.UTF_8);
+      if (db.lookupWrite(key) != null) {
+        continue;
+      }
+      byte[] v = ("value:" + j).getBytes(StandardCharsets.US_ASCII);
+      if (size > 0) {
+        v = java.util.Arrays.copyOf(v, (int) Math.min(size, Integer.MAX_VALUE - 16));
+      }
+      db.add(key, v);
+      c.signalModifiedKey(db.id(), key);
+    }
+    c.reply().ok();
   }
 
   private static void help(CommandContext c) {
@@ -169,9 +246,29 @@ public final class DebugCommands implements CommandFamily {
         "    In case RESET is provided the peak reset time will be restored to the default value",
         "REPLYBUFFER RESIZING <0|1>",
         "    Enable or disable the reply buffer resize cron job",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+        "    it is used instead of the 'key' prefix. These are not propagated to",
+        "    replicas. Cluster slots are not respected so keys not belonging to the",
+        "    current node can be created in cluster mode.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, but",
+        "      conflicting keys will generate an exception and kill the server.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+        "      file to the database.",
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Sets the threshold for elements to be inserted as plain vs packed nodes",
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+        "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+        "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis",
         "    behavior). Setting it to 1 reenables back the default.",

@@ -236,22 +236,63 @@ public final class ServerInfo {
   }
 
   private void persistence(Lines l) {
-    ServerStats st = engine.stats();
     dev.cairn.core.aof.Aof aof = engine.aof();
-    l.field("loading", aof.loading() ? 1 : 0)
+    var p = engine.persistence();
+    var loader = p.loader();
+    var snapshot = p.runningSnapshot();
+    long now = System.currentTimeMillis();
+    boolean rdbJob = p.activeJob() == dev.cairn.core.persistence.Persistence.JobType.RDB;
+    long total = snapshot == null ? 0 : snapshot.info().totalKeys();
+    long done = snapshot == null ? 0 : snapshot.keysWritten();
+    l.field("loading", loader.loading() || aof.loading() ? 1 : 0)
         .field("async_loading", 0)
-        .field("rdb_changes_since_last_save", st.dirty)
-        .field("rdb_bgsave_in_progress", 0)
-        .field("rdb_last_save_time", st.lastSaveMillis / 1000)
-        .field("rdb_last_bgsave_status", "ok")
-        .field("rdb_last_bgsave_time_sec", -1)
-        .field("rdb_current_bgsave_time_sec", -1)
-        .field("rdb_saves", 0);
+        // fork-less snapshots: "copy-on-write" is what the snapshot copied or kept alive of the values changed
+        .field("current_cow_peak", snapshot == null ? 0 : snapshot.cowPeak())
+        .field("current_cow_size", snapshot == null ? 0 : snapshot.cowBytes())
+        .field("current_cow_size_age", 0)
+        .field("current_fork_perc", String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : done * 100.0 / total))
+        .field("current_save_keys_processed", done)
+        .field("current_save_keys_total", total)
+        .field("rdb_changes_since_last_save", p.changesSinceLastSave())
+        .field("rdb_bgsave_in_progress", rdbJob ? 1 : 0)
+        .field("rdb_last_save_time", p.lastSaveMillis() / 1000)
+        .field("rdb_last_bgsave_status", p.lastBgsaveOk() ? "ok" : "err")
+        .field("rdb_last_bgsave_time_sec", p.lastBgsaveSeconds())
+        .field("rdb_current_bgsave_time_sec", rdbJob ? (now - snapshot.startMillis()) / 1000 : -1)
+        .field("rdb_saves", p.rdbSaves())
+        .field("rdb_last_cow_size", p.lastCowBytes())
+        .field("rdb_last_load_keys_expired", loader.lastKeysExpired())
+        .field("rdb_last_load_keys_loaded", loader.lastKeysLoaded());
     aof.info(l::field);
     l.field("module_fork_in_progress", 0)
         .field("module_fork_last_cow_size", 0);
     aof.infoWhenOn(l::field);
-    aof.infoLoading(l::field);
+    long[] progress = loader.progress();
+    if (progress == null) {
+      aof.infoLoading(l::field);
+    } else {
+      long start = progress[0];
+      long totalBytes = progress[1];
+      long usedMem = progress[2];
+      long loaded = progress[3];
+      double perc = 0;
+      long remaining = 1;
+      if (totalBytes > 0) {
+        perc = loaded * 100.0 / totalBytes;
+        remaining = totalBytes - loaded;
+      } else if (usedMem > 0) {
+        perc = Math.min(99.99, loaded * 100.0 / usedMem);
+        remaining = Math.max(1, usedMem - loaded);
+      }
+      long elapsed = now / 1000 - start;
+      long eta = elapsed == 0 ? 1 : elapsed * remaining / (loaded + 1);
+      l.field("loading_start_time", start)
+          .field("loading_total_bytes", Math.max(0, totalBytes))
+          .field("loading_rdb_used_mem", usedMem)
+          .field("loading_loaded_bytes", loaded)
+          .field("loading_loaded_perc", String.format(Locale.ROOT, "%.2f", perc))
+          .field("loading_eta_seconds", eta);
+    }
   }
 
   private void stats(Lines l) {

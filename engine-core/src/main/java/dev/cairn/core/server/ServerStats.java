@@ -19,7 +19,6 @@ public final class ServerStats {
   public long dirty;
   /** Background saving jobs started (INFO total_forks: Cairn's jobs are threads, not forked processes). */
   public long totalForks;
-  public long lastSaveMillis = System.currentTimeMillis();
   /** INFO used_memory_peak: the highest heap use seen (cron and INFO sample it). */
   public long peakMemory;
   /** INFO used_memory_startup: heap in use when the engine started. */

@@ -36,11 +36,8 @@ public final class Shutdown {
   }
 
   private final Engine engine;
-  /** Until persistence provides a save, a save that is asked for fails, as a failed save does in Redis. */
-  private FinalSave finalSave = () -> {
-    LogMessage.NO_FINAL_SAVE.log();
-    return false;
-  };
+  /** The RDB save; tests of the shutdown path may plug in another ({@link #setFinalSave}). */
+  private FinalSave finalSave;
   // set from the signal-handling thread, read by the cron on the engine thread
   private volatile boolean requested;
   private volatile String lastSignal;
@@ -48,6 +45,7 @@ public final class Shutdown {
 
   public Shutdown(Engine engine) {
     this.engine = engine;
+    this.finalSave = () -> engine.persistence().finalSave();
   }
 
   /** Plugs in the final save (RDB persistence). */
@@ -63,11 +61,14 @@ public final class Shutdown {
   public void signalled(String name) {
     if (requested && name.equals("SIGINT")) {
       Log.fromSignalHandler(LogMessage.SIGNAL_INSIST.format());
+      engine.persistence().removeTempFileForExit();
       Runtime.getRuntime().halt(1);
     }
-    Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format(name));
+    // the request first, the log line after: the first log from this thread loads classes for milliseconds, and a
+    // SHUTDOWN ABORT sent just after the signal must find the request (Redis's handler sets its flag at once)
     lastSignal = name;
     requested = true;
+    Log.fromSignalHandler(LogMessage.SIGNAL_SHUTDOWN.format(name));
   }
 
   /** Whether a signal asked for a shutdown that has not been carried out or aborted. */
@@ -121,6 +122,22 @@ public final class Shutdown {
   }
 
   private boolean finish(int flags) {
+    if (engine.persistence().loader().loading() || engine.aof().loading()) {
+      // the dataset is only partly loaded: saving it would overwrite the file with a part of it, as Redis knows
+      flags = (flags & ~SAVE) | NOSAVE;
+    }
+    // a running BGSAVE is stopped first, its temporary file removed, as Redis kills its child
+    engine.persistence().stopForShutdown();
+    // the AOF just turned on exists only once its first rewrite ends: exiting now would lose the dataset
+    if (engine.aof().state() == dev.cairn.core.aof.Aof.State.WAIT_REWRITE && engine.aof().rewriteInProgress()) {
+      if ((flags & FORCE) == 0) {
+        LogMessage.INITIAL_AOF_CANT_EXIT.log();
+        LogMessage.SHUTDOWN_ERRORS.log();
+        requested = false;
+        return false;
+      }
+      LogMessage.INITIAL_AOF_EXIT_ANYWAY.log();
+    }
     boolean wantsSave = (flags & SAVE) != 0
         || (flags & NOSAVE) == 0 && engine.params().persistence.save.rules.length > 0;
     if (wantsSave) {
@@ -156,9 +173,9 @@ public final class Shutdown {
   }
 
   /** As {@link #resolve(Engine, String)} with the configured {@code dir}. */
-  public static Path resolve(String dir, String file) {
+  public static Path resolve(Path dir, String file) {
     Path f = Path.of(file);
-    return f.isAbsolute() ? f : Path.of(dir).resolve(f).toAbsolutePath();
+    return f.isAbsolute() ? f : dir.resolve(f).toAbsolutePath();
   }
 
   /** Flags from words ("save", "nosave", "now", "force", or "default" for none), as shutdown-on-sig* holds them. */

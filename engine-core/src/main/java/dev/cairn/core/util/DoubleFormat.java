@@ -3,9 +3,10 @@ package dev.cairn.core.util;
 import java.math.BigDecimal;
 
 /**
- * Formats doubles as Redis replies them (its d2string): integers within long range print as integers, "inf", "-inf",
- * "-0", "nan", otherwise the shortest digits that read back to the same double, in plain notation when the exponent is
- * small and as {@code 1.5e+20} / {@code 1e-07} otherwise.
+ * Formats doubles as Redis 7.2 does. {@link #format} is its d2string (replies): integers within long range print as
+ * integers, "inf", "-inf", "-0", "nan", anything else as {@link #shortest}. {@link #shortest} is its fpconv_dtoa (also
+ * what DEBUG DIGEST hashes scores as): the shortest digits that read back to the same double, in plain notation when
+ * the exponent is small ({@code 0.0001}, {@code 123456789012345680}) and as {@code 1.5e+20} / {@code 1e-7} otherwise.
  */
 public final class DoubleFormat {
   private DoubleFormat() {}
@@ -24,21 +25,34 @@ public final class DoubleFormat {
     if (d >= -9.2e18 && d <= 9.2e18 && d == Math.rint(d)) {
       return Long.toString((long) d);
     }
-    boolean neg = d < 0;
+    return shortest(d);
+  }
+
+  /** Redis's fpconv_dtoa: "nan", "inf", "-inf", "0", "-0", else the shortest round-tripping digits. */
+  public static String shortest(double d) {
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    StringBuilder sb = new StringBuilder(24);
+    boolean neg = (Double.doubleToRawLongBits(d) & Long.MIN_VALUE) != 0;
+    if (neg) {
+      sb.append('-');
+      d = -d;
+    }
+    if (Double.isInfinite(d)) {
+      return sb.append("inf").toString();
+    }
+    if (d == 0) {
+      return sb.append('0').toString();
+    }
     // Double.toString yields the shortest round-tripping digits (JDK 19+)
-    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
     String digits = bd.unscaledValue().toString();
     int nd = digits.length();
     int k = -bd.scale(); // value = digits * 10^k
     int exp = Math.abs(k + nd - 1);
-    StringBuilder sb = new StringBuilder(32);
-    if (neg) {
-      sb.append('-');
-    }
     if (k >= 0 && exp < nd + 7) {
-      sb.append(digits);
-      sb.append("0".repeat(k));
-      return sb.toString();
+      return sb.append(digits).append("0".repeat(k)).toString();
     }
     if (k < 0 && (k > -7 || exp < 4)) {
       int offset = nd + k;
@@ -54,11 +68,6 @@ public final class DoubleFormat {
     if (shown > 1) {
       sb.append('.').append(digits, 1, shown);
     }
-    sb.append('e').append(k + nd - 1 < 0 ? '-' : '+');
-    if (exp < 10) {
-      sb.append('0');
-    }
-    sb.append(exp);
-    return sb.toString();
+    return sb.append('e').append(k + nd - 1 < 0 ? '-' : '+').append(exp).toString(); // no padding: "1e-7"
   }
 }

@@ -35,4 +35,20 @@ class Crc64Test {
     }
     assertEquals(crc, Crc64.of(p, 0, 9));
   }
+
+  @Test
+  void eightBytesAtATimeEqualsByteAtATime() {
+    java.util.Random rnd = new java.util.Random(42);
+    for (int len = 0; len < 300; len++) {
+      byte[] b = new byte[len + 7];
+      rnd.nextBytes(b);
+      int off = rnd.nextInt(8);
+      int n = Math.min(len, b.length - off);
+      long slow = 0;
+      for (int i = off; i < off + n; i++) {
+        slow = Crc64.update(slow, b, i, 1); // one byte at a time takes the simple path
+      }
+      assertEquals(slow, Crc64.of(b, off, n), "length " + n);
+    }
+  }
 }

@@ -68,4 +68,30 @@ class LuaErrorWordingTest {
         e.run("eval", "local ok, err = pcall(function() local a; a() end); return err", "0"));
     assertEquals("-ERR user_script:1: a b", e.evalError("error('a\\nb')"));
   }
+
+  @Test
+  @DisplayName("an error raised by a tail-called function names the line of the call, as Lua 5.1 does")
+  void tailCalls() {
+    String sha = e.run("script", "load", "return redis.call('nosuch')").substring(5, 45);
+    assertEquals("-ERR Unknown Redis command called from script script: " + sha + ", on @user_script:1.\r\n",
+        e.run("evalsha", sha, "0"));
+    assertEquals("-ERR user_script:1: boom", e.evalError("return error('boom')"));
+    String r = e.run("eval", "local function f()\n  return redis.call('nosuch')\nend\nreturn f()", "0");
+    assertEquals(true, r.endsWith(", on @user_script:2.\r\n"), r);
+    e.run("function", "load", "#!lua name=lib\nredis.register_function('f', function()\n  return redis.call('x') end)");
+    assertEquals("-ERR Unknown Redis command called from script script: f, on @user_function:3.\r\n",
+        e.run("fcall", "f", "0"));
+    assertEquals("-My Error\r\n", e.run("eval", "return redis.error_reply('My Error')", "0"), "a returned error: no position");
+  }
+
+  @Test
+  @DisplayName("error(msg, 0) leaves the position out, in the reply and in pcall's result")
+  void levelZero() {
+    assertEquals("-ERR boom", e.evalError("local x = error('boom', 0) return x"));
+    assertEquals("-ERR boom", e.evalError("return error('boom', 0)"));
+    assertEquals("$1\r\nx\r\n", e.run("eval", "return select(2, pcall(error, 'x', 0))", "0"));
+    assertEquals("$1\r\ny\r\n", e.run("eval", "local ok, e = pcall(function() error('y', 0) end) return e", "0"));
+    assertEquals("$16\r\nuser_script:1: y\r\n",
+        e.run("eval", "local ok, e = pcall(function() error('y') end) return e", "0"));
+  }
 }

@@ -118,8 +118,9 @@ class AofIT {
       before = digest(j);
       assertNotEquals("0".repeat(40), before);
     }
-    assertTrue(manifest().contains("file appendonly.aof.1.base.aof seq 1 type b\n"));
-    assertTrue(manifest().contains("file appendonly.aof.1.incr.aof seq 1 type i\n"));
+    // aof-use-rdb-preamble is yes by default: the base is an RDB image, as Redis's
+    assertTrue(manifest().contains("file appendonly.aof.1.base.rdb seq 1 type b\n"), manifest());
+    assertTrue(manifest().contains("file appendonly.aof.1.incr.aof seq 1 type i\n"), manifest());
     restart();
     try (Jedis j = client()) {
       assertEquals(before, digest(j));
@@ -151,6 +152,23 @@ class AofIT {
     }
     String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
     assertEquals(cmd("SELECT", "0") + cmd("FLUSHDB") + cmd("FLUSHALL"), incr);
+  }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("an approximate trim with LIMIT replays as the exact trim it made")
+  void approximateTrimWithLimitReplaysExactly() throws Exception {
+    start("--appendfsync", "always", "--stream-node-max-entries", "10");
+    try (Jedis j = client()) {
+      for (int i = 0; i < 100; i++) {
+        j.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "*", "f", "v");
+      }
+      j.sendCommand(redis.clients.jedis.Protocol.Command.XADD, "s", "MAXLEN", "~", "55", "LIMIT", "30", "*", "f", "v");
+      assertEquals(71L, j.xlen("s"));
+      // other node sizes on reload: only the exact count written to the AOF gives the same stream back
+      j.configSet("stream-node-max-entries", "1");
+      j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "LOADAOF");
+      assertEquals(71L, j.xlen("s"));
+    }
   }
 
   @Test
@@ -427,7 +445,7 @@ class AofIT {
       j.set("later", "3");
       assertTrue(j.info("persistence").contains("aof_enabled:1"));
     }
-    assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+    assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
         manifest());
     restart();
     try (Jedis j = client()) {

@@ -25,7 +25,7 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The AOF against Redis's own tools, where they are installed (skipped with a message where they are not):
  * redis-check-aof accepts what Cairn writes, redis-server loads Cairn's AOF directory, and Cairn loads the AOF
- * directory redis-server writes.
+ * directory redis-server writes, with AOF-format and with RDB base files.
  */
 class AofInteropIT {
   @TempDir
@@ -43,10 +43,14 @@ class AofInteropIT {
   }
 
   private CairnServer startCairn() throws Exception {
+    return startCairn("no");
+  }
+
+  private CairnServer startCairn(String rdbPreamble) throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
     ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
-        "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", "no"});
+        "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", rdbPreamble});
     Log.configure("notice", dir.resolve("cairn.log").toString());
     return CairnServer.start(config, params);
   }
@@ -118,9 +122,7 @@ class AofInteropIT {
     }
     // Redis reads Cairn's directory
     int port = freePort();
-    Process p = new ProcessBuilder(redis, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir",
-        dir.toString(), "--appendonly", "yes", "--aof-use-rdb-preamble", "no", "--save", "", "--daemonize", "no")
-        .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
+    Process p = redisServer(redis, port, "no");
     try (Jedis j = connect(port, p)) {
       check(j);
       j.select(0);
@@ -140,6 +142,86 @@ class AofInteropIT {
       s.close();
       Log.reset();
     }
+  }
+
+  private static void waitRewrite(Jedis j) throws InterruptedException {
+    while (j.info("persistence").contains("aof_rewrite_in_progress:1")) {
+      Thread.sleep(20);
+    }
+  }
+
+  private String manifest() throws Exception {
+    return Files.readString(dir.resolve("appendonlydir/appendonly.aof.manifest"));
+  }
+
+  @Test
+  void redisCheckAofAcceptsAnRdbBase() throws Exception {
+    String checker = tool("redis-check-aof");
+    CairnServer s = startCairn("yes");
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      fill(j);
+      j.bgrewriteaof();
+      waitRewrite(j);
+      j.select(0);
+      j.set("after-rewrite", "1");
+    } finally {
+      s.close();
+      Log.reset();
+    }
+    assertTrue(manifest().contains("appendonly.aof.2.base.rdb seq 2 type b"), manifest());
+    String out = run(checker, dir.resolve("appendonlydir/appendonly.aof.manifest").toString());
+    assertTrue(out.contains("RDB preamble is OK, proceeding with AOF tail"), out);
+    assertTrue(out.contains("All AOF files and manifest are valid"), out);
+  }
+
+  /** Redis 7.0 writes an RDB base with BGREWRITEAOF; Cairn loads it, and Redis loads Cairn's RDB base back. */
+  @Test
+  void redisAndCairnLoadEachOthersRdbBases() throws Exception {
+    String redis = tool("redis-server");
+    int port = freePort();
+    Process p = redisServer(redis, port, "yes");
+    try (Jedis j = connect(port, p)) {
+      fill(j);
+      j.bgrewriteaof();
+      waitRewrite(j);
+      j.select(0);
+      j.set("incr-after-base", "1");
+      j.shutdown();
+    } catch (JedisException ignored) {
+      // SHUTDOWN closes the connection
+    } finally {
+      p.waitFor();
+    }
+    assertTrue(manifest().contains(".base.rdb"), manifest());
+    CairnServer s = startCairn("yes");
+    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+      check(j);
+      j.select(0);
+      assertEquals("1", j.get("incr-after-base"));
+      j.bgrewriteaof();
+      waitRewrite(j);
+      j.set("from-cairn", "yes");
+    } finally {
+      s.close();
+      Log.reset();
+    }
+    p = redisServer(redis, port, "yes");
+    try (Jedis j = connect(port, p)) {
+      check(j);
+      j.select(0);
+      assertEquals("yes", j.get("from-cairn"));
+      j.shutdown();
+    } catch (JedisException ignored) {
+      // SHUTDOWN closes the connection
+    } finally {
+      p.waitFor();
+    }
+  }
+
+  private Process redisServer(String redis, int port, String rdbPreamble) throws Exception {
+    return new ProcessBuilder(redis, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir",
+        dir.toString(), "--appendonly", "yes", "--aof-use-rdb-preamble", rdbPreamble, "--save", "", "--daemonize",
+        "no").redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
   }
 
   private Jedis connect(int port, Process p) throws Exception {

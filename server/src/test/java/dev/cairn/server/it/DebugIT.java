@@ -17,6 +17,11 @@ class DebugIT extends ServerTestBase {
     r.command("DEBUG", "PAUSE-CRON", "0").readReply();
   }
 
+  @Override
+  protected String[] serverArgs() {
+    return new String[] {"--enable-protected-configs", "yes"};
+  }
+
   @Test
   void setActiveExpireAndPauseCronSwitchTheEngine() throws Exception {
     RawClient r = raw();
@@ -98,7 +103,12 @@ class DebugIT extends ServerTestBase {
   @Test
   void shutdownCannotSaveAndSaysSo() throws Exception {
     RawClient r = raw();
+    java.nio.file.Path gone = java.nio.file.Files.createTempDirectory("cairn-gone");
+    String dir = jedis.configGet("dir").get("dir");
+    jedis.configSet("dir", gone.toString());
+    java.nio.file.Files.delete(gone); // the save cannot create its file: SHUTDOWN refuses to stop
     assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", r.command("SHUTDOWN", "SAVE").readReply());
+    jedis.configSet("dir", dir);
     assertEquals("-ERR No shutdown in progress.\r\n", r.command("SHUTDOWN", "ABORT").readReply());
     assertEquals("-ERR syntax error\r\n", r.command("SHUTDOWN", "SAVE", "NOSAVE").readReply());
     assertEquals("+PONG\r\n", r.command("PING").readReply());

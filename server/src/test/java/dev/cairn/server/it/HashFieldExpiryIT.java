@@ -257,7 +257,11 @@ class HashFieldExpiryIT extends ServerTestBase {
     assertEquals("+OK\r\n", q("RENAME", "h", "h2"));
     assertEquals(":1\r\n", q("COPY", "h2", "h3"));
     assertTrue(q("HPTTL", "h3", "FIELDS", "1", "a").startsWith("*1\r\n:"));
-    assertEquals("-ERR DUMP of hash values is not supported yet\r\n", q("DUMP", "h2")); // no 7.2 form for TTLs
+    byte[] dump = jedis.dump("h2");
+    assertEquals(24, dump[0], "Redis 7.4's RDB_TYPE_HASH_METADATA");
+    assertEquals(12, dump[dump.length - 10], "RDB version 12: the form with field TTLs is Redis 7.4's");
+    assertEquals("OK", jedis.restore("h4", 0, dump));
+    assertTrue(q("HPTTL", "h4", "FIELDS", "2", "a", "b").matches("\\*2\r\n:\\d+\r\n:-1\r\n"));
     long deadline = System.currentTimeMillis() + 5_000;
     while (System.currentTimeMillis() < deadline && (jedis.hlen("h2") > 1 || jedis.hlen("h3") > 1)) {
       Thread.sleep(20);

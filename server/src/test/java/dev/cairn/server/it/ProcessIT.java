@@ -220,10 +220,12 @@ class ProcessIT {
   void aSignalShutdownThatMustSaveFailsUnlessForcedAndCanBeAborted() throws Exception {
     int port = freePort();
     Path log = dir.resolve("server.log");
-    // save points configured and no way to save: as a Redis whose save fails
+    // save points configured and a save that fails: the RDB file's name is taken by a directory that is not empty
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "900 1",
-        "--hz", "100");
+        "--hz", "100", "--dir", dir.toString(), "--dbfilename", "blocked.rdb");
     waitForLine(log, "Ready to accept connections");
+    Files.createDirectories(dir.resolve("blocked.rdb")); // after start-up, which would refuse to load it
+    Files.writeString(dir.resolve("blocked.rdb").resolve("keep"), "x");
     try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
       signal(p.pid(), "INT");
       waitForLine(log, "Error trying to save the DB, can't exit.");
@@ -272,6 +274,60 @@ class ProcessIT {
     assertTrue(p.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     assertEquals(1, p.exitValue());
     assertTrue(Files.readString(log).contains("You insist... exiting now."));
+  }
+
+  @Test
+  void aSecondSigintDuringTheFinalSaveRemovesItsTemporaryFile() throws Exception {
+    int port = freePort();
+    Path log = dir.resolve("server.log");
+    Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "900 1",
+        "--dir", dir.toString());
+    waitForLine(log, "Ready to accept connections");
+    Path temp;
+    try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
+      for (int i = 0; i < 20; i++) {
+        j.set("k" + i, "v");
+      }
+      j.configSet("rdb-key-save-delay", "100000"); // the final save takes 2 s
+      long pid = Long.parseLong(j.info("server").replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+      temp = dir.resolve("temp-" + pid + ".rdb");
+      signal(pid, "INT");
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!Files.exists(temp)) {
+        assertTrue(System.currentTimeMillis() < deadline, "the final save did not start");
+        Thread.sleep(5);
+      }
+      signal(pid, "INT");
+    }
+    assertTrue(p.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    assertEquals(1, p.exitValue());
+    assertTrue(Files.readString(log).contains("You insist... exiting now."));
+    assertFalse(Files.exists(temp), "the save's temporary file is left behind");
+  }
+
+  @Test
+  void aSigtermWhileTheFirstAofRewriteRunsIsRefusedUnlessForced() throws Exception {
+    int port = freePort();
+    Path log = dir.resolve("server.log");
+    Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "",
+        "--appendonly", "no", "--dir", dir.toString());
+    waitForLine(log, "Ready to accept connections");
+    try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
+      for (int i = 0; i < 10; i++) {
+        j.set("k" + i, "v");
+      }
+      j.configSet("rdb-key-save-delay", "10000000");
+      j.configSet("appendonly", "yes"); // the AOF exists once this rewrite ends, which is not soon
+      long pid = Long.parseLong(j.info("server").replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+      signal(pid, "TERM");
+      waitForLine(log, "Writing initial AOF, can't exit.");
+      assertEquals("PONG", j.ping());
+      j.configSet("shutdown-on-sigterm", "force");
+      signal(pid, "TERM");
+    }
+    assertTrue(p.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    assertEquals(0, p.exitValue());
+    assertTrue(Files.readString(log).contains("Writing initial AOF. Exit anyway."));
   }
 
   @Test

@@ -161,6 +161,33 @@ class ScriptingIT extends ServerTestBase {
   }
 
   @Test
+  @DisplayName("a write pause holds scripts that may write, not those declared no-writes (Redis decides by their flags)")
+  void writePauseAndScriptFlags() throws Exception {
+    jedis.set("x", "y");
+    jedis.functionLoad("#!lua name=pausef\nredis.register_function{function_name='ro', "
+        + "callback=function() return 'hello' end, flags={'no-writes'}}\n"
+        + "redis.register_function('rw', function() return 'rw' end)");
+    jedis.clientPause(60_000, redis.clients.jedis.args.ClientPauseMode.WRITE);
+    try (Jedis rr = newJedis()) {
+      assertEquals("unique", rr.eval("#!lua flags=no-writes\nreturn 'unique'", 0));
+      assertEquals("unique", rr.eval("#!lua flags=no-writes\nreturn 'unique'", 0)); // now cached
+      assertEquals("y x", rr.evalReadonly("return redis.call('get', KEYS[1])..' x'", List.of("x"), List.of()));
+      String sha = rr.scriptLoad("#!lua flags=no-writes\nreturn 2");
+      assertEquals(2L, rr.evalsha(sha, 0));
+      assertEquals("hello", rr.fcall("ro", List.of(), List.of()));
+      // a script without flags, or one that may write, waits for the pause to end
+      var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> rr.fcall("rw", List.of(), List.of()));
+      Thread.sleep(300);
+      assertTrue(!held.isDone(), "FCALL of a function without no-writes ran during a write pause");
+      jedis.clientUnpause();
+      assertEquals("rw", held.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      jedis.clientUnpause();
+      jedis.functionFlush();
+    }
+  }
+
+  @Test
   @DisplayName("SELECT inside a script does not affect the caller")
   void selectInScript() {
     jedis.set("mykey", "original value");
@@ -204,12 +231,13 @@ class ScriptingIT extends ServerTestBase {
   void unkillable() throws Exception {
     jedis.configSet("lua-time-limit", "10");
     try (Jedis other = newJedis()) {
+      long started = System.nanoTime();
       Thread t = new Thread(() -> other.eval(
           "redis.call('set', 'x', 'y') local i = 0 while i < 100000000 do i = i + 1 end return 'done'", 0));
       t.start();
-      long deadline = System.currentTimeMillis() + 5000;
+      long deadline = System.currentTimeMillis() + 20_000;
       String busy = null;
-      while (busy == null && System.currentTimeMillis() < deadline) {
+      while (busy == null && System.currentTimeMillis() < deadline && t.isAlive()) {
         try {
           jedis.ping();
           Thread.sleep(10);
@@ -217,7 +245,9 @@ class ScriptingIT extends ServerTestBase {
           busy = e.getMessage();
         }
       }
-      assertTrue(busy != null && busy.startsWith("BUSY"), String.valueOf(busy));
+      assertTrue(busy != null && busy.startsWith("BUSY"), "no BUSY reply while the script ran: " + busy
+          + ", script still running: " + t.isAlive() + ", ms since it was sent: "
+          + (System.nanoTime() - started) / 1_000_000);
       assertTrue(error(jedis::scriptKill).startsWith("UNKILLABLE"));
       t.join(120000);
       long until = System.currentTimeMillis() + 120_000;

@@ -21,6 +21,8 @@ import redis.clients.jedis.Jedis;
 public abstract class ServerTestBase {
   protected CairnServer server;
   protected Jedis jedis;
+  /** The server's {@code dir}, a fresh temporary directory. */
+  protected java.nio.file.Path dataDir;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   /** Extra {@code --name value} startup arguments. */
@@ -32,7 +34,10 @@ public abstract class ServerTestBase {
   void startServer() throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1"));
+    // no save points and a directory of its own: a test server writes no RDB file unless a test asks for one
+    dataDir = java.nio.file.Files.createTempDirectory("cairn-it");
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--save", "", "--dir",
+        dataDir.toString()));
     argv.addAll(List.of(serverArgs()));
     ConfigFile.load(config, argv.toArray(new String[0]));
     server = CairnServer.start(config, params);

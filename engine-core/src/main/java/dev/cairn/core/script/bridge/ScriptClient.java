@@ -2,9 +2,11 @@ package dev.cairn.core.script.bridge;
 
 import dev.cairn.api.command.Args;
 import dev.cairn.api.command.Flag;
+import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
 import dev.cairn.core.Propagation;
 import dev.cairn.core.command.Command;
+import dev.cairn.core.command.Dispatcher;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.resp.RespWriter;
@@ -158,16 +160,29 @@ public final class ScriptClient {
     if (cmd.spec.has(Flag.NOSCRIPT) && !allowNoScriptCommands) {
       return reject(cmd, "This Redis command is not allowed from script");
     }
+    // scripts count may-replicate commands as writes, so read-only scripts can run during CLIENT PAUSE WRITE
+    if (run.readOnly && (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
+      return reject(cmd, "Write commands are not allowed from read-only scripts.");
+    }
+    // the server state may refuse a script's first write; after one it cannot stop half-way (a script that declared
+    // its flags was checked before it started)
+    if (cmd.spec.has(Flag.WRITE) && !run.writeDirty) {
+      RedisException refused = engine.dispatcher().diskWriteError();
+      if (refused == null && !engine.dispatcher().enoughGoodReplicas()) {
+        refused = Dispatcher.NOREPLICAS;
+      }
+      if (refused != null) {
+        engine.stats().countError(refused.code());
+        cmd.rejectedCalls++;
+        return "-" + refused.getMessage();
+      }
+    }
     // over maxmemory when the script started, its first deny-oom command fails (after a write it cannot stop half-way)
     if (cmd.spec.has(Flag.DENYOOM) && !run.allowOom && !run.writeDirty
         && engine.dispatcher().outOfMemoryAtStart()) {
       engine.stats().countError("OOM");
       cmd.rejectedCalls++;
       return "-OOM command not allowed when used memory > 'maxmemory'.";
-    }
-    // scripts count may-replicate commands as writes, so read-only scripts can run during CLIENT PAUSE WRITE
-    if (run.readOnly && (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
-      return reject(cmd, "Write commands are not allowed from read-only scripts.");
     }
     return null;
   }

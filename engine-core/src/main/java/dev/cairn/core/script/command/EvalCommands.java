@@ -12,6 +12,7 @@ import dev.cairn.api.command.Group;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.api.command.KeySpec;
 import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.command.Dispatcher;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.script.ScriptCache;
 import dev.cairn.core.script.Scripting;
@@ -154,11 +155,8 @@ public final class EvalCommands implements CommandFamily {
     }
     int flags = script.flags();
     boolean compat = (flags & ScriptCache.EVAL_COMPAT) != 0;
-    if (!compat && (flags & ScriptCache.NO_WRITES) == 0 && ro) {
-      throw RedisException.err("Can not execute a script with write flag using *_ro command.");
-    }
     if (!compat) {
-      checkOom(s, flags);
+      checkDeclared(s, flags, ro);
     }
     boolean readOnly = ro || !compat && (flags & ScriptCache.NO_WRITES) != 0;
     boolean allowOom = !compat && (flags & ScriptCache.ALLOW_OOM) != 0;
@@ -170,11 +168,26 @@ public final class EvalCommands implements CommandFamily {
   }
 
   /**
-   * A script that declares its flags may not start over maxmemory (under noeviction) unless it is allow-oom or
-   * no-writes, as Redis decides before running it; an EVAL-compatible script fails at its first deny-oom command.
+   * Whether a script that declares its flags may start, as Redis decides before running it (an EVAL-compatible script
+   * is checked at its first write instead): unless no-writes, not while the disk refuses writes, not without enough
+   * good replicas, not from a *_RO command (in the order a Redis client sees, whose check of the command's flags comes
+   * first); unless allow-oom or no-writes, not over maxmemory (under noeviction).
    */
-  public static void checkOom(Session s, int flags) {
-    if ((flags & (ScriptCache.ALLOW_OOM | ScriptCache.NO_WRITES)) == 0 && s.engine.dispatcher().outOfMemoryAtStart()) {
+  public static void checkDeclared(Session s, int flags, boolean ro) {
+    var d = s.engine.dispatcher();
+    if ((flags & ScriptCache.NO_WRITES) == 0) {
+      RedisException disk = d.diskWriteError();
+      if (disk != null) {
+        throw disk;
+      }
+      if (!d.enoughGoodReplicas()) {
+        throw Dispatcher.NOREPLICAS;
+      }
+      if (ro) {
+        throw RedisException.err("Can not execute a script with write flag using *_ro command.");
+      }
+    }
+    if ((flags & (ScriptCache.ALLOW_OOM | ScriptCache.NO_WRITES)) == 0 && d.outOfMemoryAtStart()) {
       throw RedisException.line(
           "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
     }
@@ -217,6 +230,15 @@ public final class EvalCommands implements CommandFamily {
     ScriptCache.Script s = new ScriptCache.Script(sha, body, flags, fn);
     sc.cache().put(s);
     return s;
+  }
+
+  /** A body's shebang flags, for checks made before running it; a malformed shebang counts as none. */
+  public static int shebangFlags(byte[] body) {
+    try {
+      return shebang(body, new int[1]);
+    } catch (RedisException e) {
+      return ScriptCache.EVAL_COMPAT; // the script will fail with this error when it runs
+    }
   }
 
   /** The flags of a {@code #!lua flags=...} first line ({@link ScriptCache#EVAL_COMPAT} without one). */

@@ -50,6 +50,8 @@ public final class Continuations {
     IS_DONE = done;
   }
 
+  private static boolean pinnedReported;
+
   private Continuations() {}
 
   /** Whether scripts can be suspended (the JVM exports the continuation API to Cairn). */
@@ -89,6 +91,11 @@ public final class Continuations {
     try {
       return (boolean) YIELD.invokeExact(SCOPE);
     } catch (IllegalStateException pinned) {
+      if (!pinnedReported) {
+        pinnedReported = true; // once: a script that cannot pause serves no BUSY replies, and this says why
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING,
+            "A slow script could not be paused (" + pinned.getMessage() + "): other clients wait for it to end");
+      }
       return false;
     } catch (RuntimeException | Error e) {
       throw e;

@@ -16,17 +16,18 @@ import org.luaj.vm2.LuaValue;
 public final class LuaErrors {
   private LuaErrors() {}
 
-  private static final Field FILELINE;
+  private static final Field FILELINE = field("fileline");
+  /** error()'s level: LuaJ keeps it but prefixes the position whatever it is, where Lua 5.1 leaves it out for 0. */
+  private static final Field LEVEL = field("level");
 
-  static {
-    Field f = null;
+  private static Field field(String name) {
     try {
-      f = LuaError.class.getDeclaredField("fileline");
+      Field f = LuaError.class.getDeclaredField(name);
       f.setAccessible(true);
+      return f;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      f = null;
+      return null;
     }
-    FILELINE = f;
   }
 
   private static final Pattern POSITION = Pattern.compile("^@?([A-Za-z_]+):(\\d+) ");
@@ -49,6 +50,28 @@ public final class LuaErrors {
     }
   }
 
+  /**
+   * Gives {@code e} the position {@code site} ({@code user_script:3}) when it has none, as LuaJ does for an error raised
+   * inside a closure: for one raised by a function the script tail-called ({@link ScriptHook#tailCallSite}).
+   */
+  public static void locate(LuaError e, String site) {
+    if (site != null && FILELINE != null && fileline(e) == null) {
+      try {
+        FILELINE.set(e, site);
+      } catch (IllegalAccessException ex) {
+        // the position is left out of the reply, as before
+      }
+    }
+  }
+
+  private static int level(LuaError e) {
+    try {
+      return LEVEL == null ? 1 : LEVEL.getInt(e);
+    } catch (IllegalAccessException ex) {
+      return 1;
+    }
+  }
+
   /** The error's value as a script sees it (pcall's second result): a table stays a table, a text is worded as 5.1. */
   public static LuaValue value(LuaError e) {
     LuaValue obj = e.getMessageObject();
@@ -56,7 +79,12 @@ public final class LuaErrors {
       return LuaValue.valueOf("unknown error");
     }
     if (obj.isstring() && obj.type() == LuaValue.TSTRING) {
-      return LuaValue.valueOf(text(obj.tojstring()));
+      String m = obj.tojstring();
+      String where = fileline(e);
+      if (where != null && m.startsWith(where + " ") && level(e) == 0) {
+        m = m.substring(where.length() + 1); // error(msg, 0): the message alone
+      }
+      return LuaValue.valueOf(text(m));
     }
     return obj;
   }

@@ -1,5 +1,6 @@
 package dev.cairn.core.script.engine;
 
+import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -36,6 +37,9 @@ public final class ScriptHook extends DebugLib {
   private LuaValue[][] stacks = new LuaValue[32][];
   private int[] pcs = new int[32];
   private int depth;
+  /** The frame that last returned through a tail call (its pc is at the TAILCALL), or null; see {@link #tailCallSite}. */
+  private LuaClosure tailClosure;
+  private int tailPc;
 
   /** Starts watching a run (null: stop); the frames start empty. */
   public void watch(Watcher w) {
@@ -45,6 +49,7 @@ public final class ScriptHook extends DebugLib {
     java.util.Arrays.fill(closures, 0, depth, null);
     java.util.Arrays.fill(stacks, 0, depth, null);
     this.depth = 0;
+    this.tailClosure = null;
   }
 
   /** Makes the next instruction run the check (after a kill, so that pcall cannot swallow it for long). */
@@ -92,6 +97,7 @@ public final class ScriptHook extends DebugLib {
     stacks[d] = stack;
     pcs[d] = 0;
     depth = d + 1;
+    tailClosure = null;
   }
 
   @Override
@@ -100,8 +106,28 @@ public final class ScriptHook extends DebugLib {
       return;
     }
     int d = --depth;
+    LuaClosure c = closures[d];
+    // LuaJ runs a tail call after the caller's frame is gone: keep where it was made, for an error it raises
+    tailClosure = c != null && pcs[d] < c.p.code.length && Lua.GET_OPCODE(c.p.code[pcs[d]]) == Lua.OP_TAILCALL ? c
+        : null;
+    tailPc = pcs[d];
     closures[d] = null;
     stacks[d] = null;
+  }
+
+  /**
+   * Where the script made the tail call that is running or just failed ({@code user_script:3}, as LuaJ words an error's
+   * position), or null. LuaJ evaluates {@code return f(...)} after the calling frame returned, so an error raised by a
+   * Java function there ({@code return redis.call(...)}) carries no position, where Lua 5.1 (and so Redis) names the
+   * line of the call.
+   */
+  public String tailCallSite() {
+    LuaClosure c = tailClosure;
+    if (c == null) {
+      return null;
+    }
+    int[] lines = c.p.lineinfo;
+    return c.p.source + ":" + (lines != null && tailPc < lines.length ? String.valueOf(lines[tailPc]) : "?");
   }
 
   /**

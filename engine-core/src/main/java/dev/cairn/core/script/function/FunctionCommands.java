@@ -161,10 +161,7 @@ public final class FunctionCommands implements CommandFamily {
     long n = a.longArg(2, RedisException.err("Bad number of keys provided"));
     int numKeys = EvalCommands.numKeys(a);
     int flags = f.flags();
-    if ((flags & ScriptCache.NO_WRITES) == 0 && ro) {
-      throw RedisException.err("Can not execute a script with write flag using *_ro command.");
-    }
-    EvalCommands.checkOom(s, flags);
+    EvalCommands.checkDeclared(s, flags, ro);
     boolean readOnly = ro || (flags & ScriptCache.NO_WRITES) != 0;
     ScriptRun run = new ScriptRun(s, false, f.name(), a.toArray(), readOnly, (flags & ScriptCache.ALLOW_OOM) != 0);
     assert n == numKeys;

@@ -139,7 +139,12 @@ public final class Functions {
 
   /** FUNCTION LOAD: compiles and runs the library code, registers its functions; returns the library name. */
   public String load(byte[] code, boolean replace) {
-    FunctionLibrary lib = create(code, LOAD_TIMEOUT_MS);
+    return load(code, replace, LOAD_TIMEOUT_MS);
+  }
+
+  /** As FUNCTION LOAD, with the library's top-level code limited to {@code timeoutMillis} (0: no limit). */
+  String load(byte[] code, boolean replace, long timeoutMillis) {
+    FunctionLibrary lib = create(code, timeoutMillis);
     FunctionLibrary old = libraries.get(lib.name);
     if (old != null && !replace) {
       throw RedisException.err("Library '" + lib.name + "' already exists");

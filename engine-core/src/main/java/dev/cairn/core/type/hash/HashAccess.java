@@ -63,6 +63,7 @@ final class HashAccess {
    * expired_subkeys, and stops tracking the key once no field has a TTL.
    */
   static void deleteExpired(Engine e, int db, byte[] key, HashValue h, byte[] field) {
+    e.keyspace().db(db).willChange(key); // often reached from a read lookup: a running snapshot keeps the old value
     h.delete(field);
     propagateHdel(e, db, key, field);
     e.keyspace().stats.expiredSubkeys++;

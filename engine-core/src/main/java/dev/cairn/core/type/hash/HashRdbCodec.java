@@ -1,32 +1,38 @@
 package dev.cairn.core.type.hash;
 
+import dev.cairn.core.rdb.PackedLists;
 import dev.cairn.core.rdb.RdbCodecs;
+import dev.cairn.core.rdb.RdbFormat;
 import dev.cairn.core.rdb.RdbFormatException;
 import dev.cairn.core.rdb.RdbInput;
 import dev.cairn.core.rdb.RdbOutput;
 import dev.cairn.core.rdb.RdbValueCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Hashes in the RDB format of Redis 7.2. Written as RDB_TYPE_HASH (4): a length, then field and value strings, which
- * every Redis version loads. Read from type 4 and from RDB_TYPE_HASH_LISTPACK (16), the listpack blob Redis 7 dumps
- * small hashes as:
+ * Hashes in RDB. Written as RDB_TYPE_HASH (4), which every Redis loads:
  *
  * <pre>
- *   listpack = total-bytes:u32le count:u16le entry* 0xFF
- *   entry    = encoding data backlen           (backlen: 1..5 bytes, skipped)
- *   encoding = 0xxxxxxx (7-bit uint) | 10xxxxxx (6-bit string length) | 110xxxxx + 1 byte (13-bit int)
- *            | 1110xxxx + 1 byte (12-bit string length) | 0xF0 + u32le (string length)
- *            | 0xF1 / 0xF2 / 0xF3 / 0xF4 (16/24/32/64-bit little-endian int)
+ *   hash          = count:length (field:string value:string)*
+ *   hash-metadata = min-ttl:u64le count:length (ttl:length field:string value:string)*     ; type 24, RDB 12
  * </pre>
  *
- * A hash with a field TTL has no Redis 7.2 form (7.4 added new type bytes), so this codec declines it and DUMP says so
- * rather than drop the TTLs.
+ * A hash with field TTLs is written as Redis 7.4's RDB_TYPE_HASH_METADATA (24), where a field's ttl is 0 for none,
+ * else its expiry minus the hash's earliest plus one; such a value needs RDB version 12. Read from every form Redis
+ * ever wrote: 4, 24 and its release-candidate form 22 (absolute TTLs), and the packed blobs 9 (zipmap), 13 (ziplist),
+ * 16 (listpack), 25 and 23 (listpack of field, value, ttl triples, 25 after the earliest TTL as a u64le). Loaded
+ * hashes get the encoding the current limits give.
  */
 public final class HashRdbCodec implements RdbValueCodec {
   /** The type bytes this codec reads. */
-  public static final int[] TYPES = {RdbCodecs.TYPE_HASH, RdbCodecs.TYPE_HASH_LISTPACK};
+  public static final int[] TYPES = {RdbCodecs.TYPE_HASH, RdbCodecs.TYPE_HASH_ZIPMAP, RdbCodecs.TYPE_HASH_ZIPLIST,
+      RdbCodecs.TYPE_HASH_LISTPACK, RdbCodecs.TYPE_HASH_METADATA_PRE_GA, RdbCodecs.TYPE_HASH_LISTPACK_EX_PRE_GA,
+      RdbCodecs.TYPE_HASH_METADATA, RdbCodecs.TYPE_HASH_LISTPACK_EX};
+
+  /** Redis's largest field expiry (EB_EXPIRE_TIME_MAX: 48 bits of milliseconds). */
+  static final long MAX_EXPIRE = (1L << 48) - 1;
 
   private final java.util.function.IntSupplier maxEntries;
   private final java.util.function.IntSupplier maxValue;
@@ -39,19 +45,36 @@ public final class HashRdbCodec implements RdbValueCodec {
 
   @Override
   public boolean handles(Object value) {
-    return value instanceof HashValue h && !h.hasExpiringParts();
+    return value instanceof HashValue;
   }
 
   @Override
   public int typeByte(Object value) {
-    return RdbCodecs.TYPE_HASH;
+    return ((HashValue) value).hasExpiringParts() ? RdbCodecs.TYPE_HASH_METADATA : RdbCodecs.TYPE_HASH;
+  }
+
+  @Override
+  public int minVersion(Object value) {
+    return ((HashValue) value).hasExpiringParts() ? RdbFormat.VERSION_7_4 : RdbFormat.MIN_WRITE_VERSION;
+  }
+
+  @Override
+  public boolean writesConcurrently() {
+    return true; // HashValue's reads change nothing (its table does not rehash on lookups)
   }
 
   @Override
   public void write(RdbOutput out, Object value) {
     HashValue h = (HashValue) value;
+    long min = h.hasExpiringParts() ? h.minExpireAt() : 0;
+    if (min != 0) {
+      out.writeLongLE(min, 8);
+    }
     out.writeLength(h.size());
-    h.forEach(-1, (fb, fo, fl, vb, vo, vl) -> {
+    h.forEachWithTtl((fb, fo, fl, vb, vo, vl, t) -> {
+      if (min != 0) {
+        out.writeLength(t == 0 ? 0 : t - min + 1);
+      }
       out.writeString(Arrays.copyOfRange(fb, fo, fo + fl));
       out.writeString(Arrays.copyOfRange(vb, vo, vo + vl));
     });
@@ -62,103 +85,99 @@ public final class HashRdbCodec implements RdbValueCodec {
     HashValue h = new HashValue();
     int entries = maxEntries.getAsInt();
     int value = maxValue.getAsInt();
-    if (typeByte == RdbCodecs.TYPE_HASH) {
-      long n = in.readLength();
-      if (n == 0) {
-        throw new RdbFormatException("empty hash");
+    switch (typeByte) {
+      case RdbCodecs.TYPE_HASH -> readPairs(in, h, entries, value, false, 0);
+      case RdbCodecs.TYPE_HASH_METADATA -> {
+        long min = in.readLongLE(8);
+        if (min < 0 || min > MAX_EXPIRE) {
+          throw new RdbFormatException("Hash read invalid minExpire value");
+        }
+        readPairs(in, h, entries, value, true, min - 1);
       }
-      h.prepareFor((int) Math.min(Integer.MAX_VALUE, n), entries);
-      for (long i = 0; i < n; i++) {
-        byte[] f = in.readString();
-        byte[] v = in.readString();
-        if (!h.set(f, v, false, entries, value)) {
-          throw new RdbFormatException("duplicate hash field");
+      case RdbCodecs.TYPE_HASH_METADATA_PRE_GA -> readPairs(in, h, entries, value, true, 0);
+      case RdbCodecs.TYPE_HASH_ZIPMAP, RdbCodecs.TYPE_HASH_ZIPLIST, RdbCodecs.TYPE_HASH_LISTPACK,
+          RdbCodecs.TYPE_HASH_LISTPACK_EX, RdbCodecs.TYPE_HASH_LISTPACK_EX_PRE_GA -> {
+        if (typeByte == RdbCodecs.TYPE_HASH_LISTPACK_EX) {
+          in.readLongLE(8); // the earliest TTL, kept by Redis for later use; the triples say it all
+        }
+        byte[] blob = in.readString();
+        String what = typeByte == RdbCodecs.TYPE_HASH_ZIPMAP ? "Zipmap"
+            : typeByte == RdbCodecs.TYPE_HASH_ZIPLIST ? "Hash ziplist" : "Hash listpack";
+        try {
+          List<byte[]> items = typeByte == RdbCodecs.TYPE_HASH_ZIPMAP ? PackedLists.zipmap(blob)
+              : typeByte == RdbCodecs.TYPE_HASH_ZIPLIST ? PackedLists.ziplist(blob) : PackedLists.listpack(blob);
+          boolean triples = typeByte == RdbCodecs.TYPE_HASH_LISTPACK_EX
+              || typeByte == RdbCodecs.TYPE_HASH_LISTPACK_EX_PRE_GA;
+          fromPairs(items, h, entries, value, triples);
+        } catch (RdbFormatException e) {
+          throw PackedLists.integrity(what, e); // duplicates in a packed hash count as a failed integrity check
         }
       }
-      return h;
+      default -> throw new RdbFormatException("hash RDB type " + typeByte + " is not supported");
     }
-    readListpack(in.readString(), h, entries, value);
+    if (h.size() == 0) {
+      throw RdbFormatException.emptyKey("hash");
+    }
     return h;
   }
 
-  private static void readListpack(byte[] lp, HashValue h, int entries, int value) throws RdbFormatException {
-    if (lp.length < 7 || (lp[lp.length - 1] & 0xff) != 0xFF
-        || (int) littleEndian(lp, 0, 4) != lp.length) {
-      throw new RdbFormatException("bad listpack");
-    }
-    int p = 6;
-    byte[] field = null;
-    int[] next = new int[1];
-    while ((lp[p] & 0xff) != 0xFF) {
-      byte[] s = entry(lp, p, next);
-      p = next[0];
-      if (field == null) {
-        field = s;
-      } else {
-        if (!h.set(field, s, false, entries, value)) {
-          throw new RdbFormatException("duplicate hash field");
+  /**
+   * {@code count (field value)*}, with a ttl before each pair when {@code ttls}: 0 for none, else the expiry minus
+   * {@code base} (the earliest expiry minus one; 0 in the release-candidate form, whose TTLs are absolute).
+   */
+  private static void readPairs(RdbInput in, HashValue h, int entries, int value, boolean ttls, long base)
+      throws RdbFormatException {
+    long n = in.readLength();
+    h.prepareFor((int) Math.min(Integer.MAX_VALUE, n), entries);
+    for (long i = 0; i < n; i++) {
+      long at = 0;
+      if (ttls) {
+        long ttl = in.readLength();
+        at = ttl == 0 ? 0 : ttl + base;
+        if (at < 0 || at > MAX_EXPIRE) {
+          throw new RdbFormatException("invalid expireAt time: " + at);
         }
-        field = null;
       }
-      if (p >= lp.length) {
-        throw new RdbFormatException("bad listpack");
-      }
-    }
-    if (field != null || h.size() == 0) {
-      throw new RdbFormatException("bad listpack pairs");
+      byte[] f = in.readString();
+      byte[] v = in.readString();
+      add(h, f, v, at, entries, value);
     }
   }
 
-  /** Decodes the entry at {@code p} as a string (integers as their decimal text); sets next[0] past its backlen. */
-  private static byte[] entry(byte[] lp, int p, int[] next) throws RdbFormatException {
-    int b = lp[p] & 0xff;
-    int strLen = -1;
-    long num = 0;
-    int encLen;
-    if ((b & 0x80) == 0) {
-      num = b & 0x7f;
-      encLen = 1;
-    } else if ((b & 0xC0) == 0x80) {
-      strLen = b & 0x3f;
-      encLen = 1 + strLen;
-    } else if ((b & 0xE0) == 0xC0) {
-      num = ((b & 0x1f) << 8) | (lp[p + 1] & 0xff);
-      num = (num << 51) >> 51; // 13-bit two's complement
-      encLen = 2;
-    } else if ((b & 0xF0) == 0xE0) {
-      strLen = ((b & 0x0f) << 8) | (lp[p + 1] & 0xff);
-      encLen = 2 + strLen;
-    } else if (b == 0xF0) {
-      strLen = (int) littleEndian(lp, p + 1, 4);
-      encLen = 5 + strLen;
-    } else if (b >= 0xF1 && b <= 0xF4) {
-      int bytes = b == 0xF1 ? 2 : b == 0xF2 ? 3 : b == 0xF3 ? 4 : 8;
-      num = littleEndian(lp, p + 1, bytes);
-      num = (num << (64 - 8 * bytes)) >> (64 - 8 * bytes);
-      encLen = 1 + bytes;
-    } else {
-      throw new RdbFormatException("bad listpack entry encoding");
+  /** Pairs (or field, value, ttl triples) decoded from a packed blob. */
+  private static void fromPairs(List<byte[]> items, HashValue h, int entries, int value, boolean triples)
+      throws RdbFormatException {
+    int step = triples ? 3 : 2;
+    if (items.size() % step != 0) {
+      throw new RdbFormatException("uneven number of entries");
     }
-    int backlen = encLen < 128 ? 1 : encLen < 16384 ? 2 : encLen < 2097152 ? 3 : encLen < 268435456 ? 4 : 5;
-    next[0] = p + encLen + backlen;
-    if (strLen < 0) {
-      return Long.toString(num).getBytes(StandardCharsets.US_ASCII);
+    h.prepareFor(items.size() / step, entries);
+    for (int i = 0; i < items.size(); i += step) {
+      long at = triples ? ttl(items.get(i + 2)) : 0;
+      add(h, items.get(i), items.get(i + 1), at, entries, value);
     }
-    int dataStart = p + encLen - strLen;
-    if (dataStart + strLen > lp.length) {
-      throw new RdbFormatException("bad listpack string");
-    }
-    return Arrays.copyOfRange(lp, dataStart, dataStart + strLen);
   }
 
-  private static long littleEndian(byte[] b, int p, int n) throws RdbFormatException {
-    if (p + n > b.length) {
-      throw new RdbFormatException("truncated listpack");
+  private static long ttl(byte[] text) throws RdbFormatException {
+    long at;
+    try {
+      at = Long.parseLong(new String(text, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      throw new RdbFormatException("a field's TTL is not an integer");
     }
-    long v = 0;
-    for (int i = n - 1; i >= 0; i--) {
-      v = (v << 8) | (b[p + i] & 0xff);
+    if (at < 0 || at > MAX_EXPIRE) {
+      throw new RdbFormatException("invalid expireAt time: " + at);
     }
-    return v;
+    return at;
+  }
+
+  private static void add(HashValue h, byte[] f, byte[] v, long at, int entries, int value)
+      throws RdbFormatException {
+    if (!h.set(f, v, false, entries, value)) {
+      throw new RdbFormatException("Duplicate hash fields detected");
+    }
+    if (at != 0) {
+      h.setExpireAt(f, at);
+    }
   }
 }

@@ -340,6 +340,20 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** Visits the fields not expired at {@code now} (every field when {@code now < 0}), in storage order. */
   public void forEach(long now, Visitor v) {
     boolean check = volatileCount > 0 && now >= 0;
+    forEachWithTtl((fb, fo, fl, vb, vo, vl, t) -> {
+      if (!check || t == 0 || t >= now) {
+        v.visit(fb, fo, fl, vb, vo, vl);
+      }
+    });
+  }
+
+  /** Visits one field with its expiry (ms since the epoch, 0 for none). */
+  public interface TtlVisitor {
+    void visit(byte[] fb, int fo, int fl, byte[] vb, int vo, int vl, long expireAt);
+  }
+
+  /** Visits every field (expired ones included) with its expiry, in storage order: the RDB writer's view. */
+  public void forEachWithTtl(TtlVisitor v) {
     if (data instanceof byte[] lp) {
       for (int p = 0; p < lp.length; ) {
         int fl = HashListpack.readVarint(lp, p);
@@ -348,24 +362,31 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
         int vl = HashListpack.readVarint(lp, vh);
         int vs = vh + HashListpack.varintSize(vl);
         int next = vs + vl;
+        long t = 0;
         if (ex) {
-          long t = HashListpack.readTtl(lp, next);
+          t = HashListpack.readTtl(lp, next);
           next += 8;
-          if (check && t != 0 && t < now) {
-            p = next;
-            continue;
-          }
         }
-        v.visit(lp, fs, fl, lp, vs, vl);
+        v.visit(lp, fs, fl, lp, vs, vl, t);
         p = next;
       }
       return;
     }
-    dict().forEach(f -> {
-      if (!check || f.expireAt == 0 || f.expireAt >= now) {
-        v.visit(f.key, 0, f.key.length, f.value, 0, f.value.length);
+    dict().forEach(f -> v.visit(f.key, 0, f.key.length, f.value, 0, f.value.length, f.expireAt));
+  }
+
+  /** The earliest field expiry, or 0 when no field has one. */
+  public long minExpireAt() {
+    if (volatileCount == 0) {
+      return 0;
+    }
+    long[] min = {Long.MAX_VALUE};
+    forEachWithTtl((fb, fo, fl, vb, vo, vl, t) -> {
+      if (t != 0 && t < min[0]) {
+        min[0] = t;
       }
     });
+    return min[0] == Long.MAX_VALUE ? 0 : min[0];
   }
 
   /** Fields not expired at {@code now}. */

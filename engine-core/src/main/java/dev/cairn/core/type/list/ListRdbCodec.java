@@ -18,15 +18,25 @@ import dev.cairn.core.rdb.RdbValueCodec;
  * </pre>
  *
  * Since a node holds its entries in the listpack layout, a packed node is written and read as it is, after
- * validation. Reads type 1 (a plain list of strings) too; the older ziplist types (10, 14) are not read.
+ * validation. Reads the older forms too: type 1 (a plain list of strings), 10 (one ziplist) and 14 (a quicklist of
+ * ziplists, Redis 3.2 to 6.2).
  */
 public final class ListRdbCodec implements RdbValueCodec {
   private static final int PLAIN = 1;
   private static final int PACKED = 2;
 
+  /** The type bytes this codec reads. */
+  public static final int[] TYPES = {RdbCodecs.TYPE_LIST, RdbCodecs.TYPE_LIST_ZIPLIST, RdbCodecs.TYPE_LIST_QUICKLIST,
+      RdbCodecs.TYPE_LIST_QUICKLIST_2};
+
   @Override
   public boolean handles(Object value) {
     return value instanceof ListValue;
+  }
+
+  @Override
+  public boolean writesConcurrently() {
+    return true; // ListValue's reads change nothing
   }
 
   @Override
@@ -70,38 +80,64 @@ public final class ListRdbCodec implements RdbValueCodec {
     if (typeByte == RdbCodecs.TYPE_LIST) {
       long n = in.readLength();
       for (long i = 0; i < n; i++) {
-        byte[] v = in.readString();
-        list.convertForAdd(v.length, 1, fill);
-        list.push(v, false, fill);
+        pushLoaded(list, in.readString(), fill);
+      }
+    } else if (typeByte == RdbCodecs.TYPE_LIST_ZIPLIST) {
+      for (byte[] v : ziplist(in.readString(), "List ziplist")) {
+        pushLoaded(list, v, fill);
+      }
+    } else if (typeByte == RdbCodecs.TYPE_LIST_QUICKLIST) {
+      long nodes = in.readLength();
+      for (long i = 0; i < nodes; i++) {
+        for (byte[] v : ziplist(in.readString(), "Ziplist")) { // empty nodes are skipped
+          pushLoaded(list, v, fill);
+        }
       }
     } else if (typeByte == RdbCodecs.TYPE_LIST_QUICKLIST_2) {
       long nodes = in.readLength();
       for (long i = 0; i < nodes; i++) {
         long container = in.readLength();
         byte[] blob = in.readString();
+        if (blob.length == 0) {
+          throw new RdbFormatException("Quicklist integrity check failed. (empty node)"); // Redis refuses these too
+        }
         if (container == PLAIN) {
           list.appendLoadedNode(plainNode(blob));
         } else if (container == PACKED) {
           int count = validListpack(blob);
           if (count < 0) {
-            throw new RdbFormatException("invalid listpack in a list node");
+            throw new RdbFormatException("Listpack integrity check failed.");
           }
           if (count > 0) { // Redis skips empty nodes
             list.appendLoadedNode(new ListNode(java.util.Arrays.copyOfRange(blob, 6, blob.length - 1), 0,
                 blob.length - ListPack.OVERHEAD, count));
           }
         } else {
-          throw new RdbFormatException("unknown quicklist node container " + container);
+          throw new RdbFormatException("Quicklist integrity check failed. (unknown node container " + container
+              + ")");
         }
       }
     } else {
       throw new RdbFormatException("list RDB type " + typeByte + " is not supported");
     }
     if (list.size() == 0) {
-      throw new RdbFormatException("empty list"); // Redis refuses empty keys
+      throw RdbFormatException.emptyKey("list");
     }
     list.settleAfterLoad(fill);
     return list;
+  }
+
+  private static java.util.List<byte[]> ziplist(byte[] blob, String what) throws RdbFormatException {
+    try {
+      return dev.cairn.core.rdb.PackedLists.ziplist(blob);
+    } catch (RdbFormatException e) {
+      throw dev.cairn.core.rdb.PackedLists.integrity(what, e);
+    }
+  }
+
+  private static void pushLoaded(ListValue list, byte[] v, int fill) {
+    list.convertForAdd(v.length, 1, fill);
+    list.push(v, false, fill);
   }
 
   private static ListNode plainNode(byte[] element) {

@@ -31,6 +31,11 @@ public final class SetRdbCodec implements RdbValueCodec {
   }
 
   @Override
+  public boolean writesConcurrently() {
+    return true; // SetValue's reads change nothing (its table does not rehash on lookups)
+  }
+
+  @Override
   public int typeByte(Object value) {
     return RdbCodecs.TYPE_SET;
   }
@@ -51,19 +56,31 @@ public final class SetRdbCodec implements RdbValueCodec {
       for (long i = 0; i < n; i++) {
         members.add(in.readString());
       }
-    } else if (typeByte == RdbCodecs.TYPE_SET_INTSET) {
-      members = PackedLists.intset(in.readString());
     } else {
-      members = PackedLists.listpack(in.readString());
+      byte[] blob = in.readString();
+      String what = typeByte == RdbCodecs.TYPE_SET_INTSET ? "Intset" : "Set listpack";
+      try {
+        members = typeByte == RdbCodecs.TYPE_SET_INTSET ? PackedLists.intset(blob) : PackedLists.listpack(blob);
+        if (members.isEmpty()) {
+          throw RdbFormatException.emptyKey("set");
+        }
+        return build(members, true);
+      } catch (RdbFormatException e) {
+        throw PackedLists.integrity(what, e); // duplicates in a packed set count as a failed integrity check
+      }
     }
+    return build(members, false);
+  }
+
+  private Object build(List<byte[]> members, boolean packed) throws RdbFormatException {
     if (members.isEmpty()) {
-      throw new RdbFormatException("empty set");
+      throw RdbFormatException.emptyKey("set");
     }
     SetValue.Limits l = limits.get();
     SetValue s = SetValue.create(members.get(0), members.size(), l);
     for (byte[] m : members) {
       if (!s.add(m, l)) {
-        throw new RdbFormatException("duplicate set member");
+        throw new RdbFormatException(packed ? "duplicate member" : "Duplicate set members detected");
       }
     }
     return s;

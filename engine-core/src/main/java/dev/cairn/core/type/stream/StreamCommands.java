@@ -251,7 +251,10 @@ public final class StreamCommands implements CommandFamily {
     if (!xadd && t.strategy == 0) {
       throw Errors.err("syntax error, XTRIM must be called with a trimming strategy");
     }
-    if (limitGiven) {
+    if (c instanceof dev.cairn.core.connection.Session s && s.mustObey) {
+      // replayed from the AOF (later: sent by a master): the trim was made exact before propagation, LIMIT is moot
+      t.limit = 0;
+    } else if (limitGiven) {
       if (!t.approx) {
         throw Errors.err("syntax error, LIMIT cannot be used without the special ~ option");
       }

@@ -269,6 +269,7 @@ public final class StreamGroupCommands implements CommandFamily {
       c.reply().integer(0);
       return;
     }
+    StreamValue.willChange(c, a.get(1));
     StreamId[] ids = new StreamId[a.size() - 3];
     for (int j = 3; j < a.size(); j++) {
       ids[j - 3] = StreamId.strict(a.get(j));
@@ -391,6 +392,7 @@ public final class StreamGroupCommands implements CommandFamily {
     if (g == null) {
       throw noGroup(key, groupName);
     }
+    StreamValue.willChange(c, key); // read lookup as in Redis, but PELs and consumers change in place
     long minIdle = Math.max(0, a.longArg(4, Errors.err("Invalid min-idle-time argument for XCLAIM")));
     List<StreamId> ids = new ArrayList<>();
     int j = 5;
@@ -551,6 +553,7 @@ public final class StreamGroupCommands implements CommandFamily {
     if (g == null) {
       throw noGroup(key, groupName);
     }
+    StreamValue.willChange(c, key); // read lookup as in Redis, but PELs and consumers change in place
     long now = c.now();
     StreamGroup.Consumer consumer = consumerFor(c, g, key, a.get(3), now);
     StreamReadCommands.Propagated prop = new StreamReadCommands.Propagated(c);

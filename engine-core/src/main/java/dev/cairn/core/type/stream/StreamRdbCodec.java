@@ -1,6 +1,7 @@
 package dev.cairn.core.type.stream;
 
 import dev.cairn.core.rdb.RdbCodecs;
+import dev.cairn.core.rdb.RdbFormat;
 import dev.cairn.core.rdb.RdbFormatException;
 import dev.cairn.core.rdb.RdbInput;
 import dev.cairn.core.rdb.RdbOutput;
@@ -43,8 +44,14 @@ public final class StreamRdbCodec implements RdbValueCodec {
   }
 
   @Override
-  public int rdbVersion(Object value) {
-    return needsActiveTime((StreamValue) value) ? 11 : 10;
+  public int typeByte(Object value, int version) {
+    return version >= RdbFormat.VERSION_7_2 ? RdbCodecs.TYPE_STREAM_LISTPACKS_3 : RdbCodecs.TYPE_STREAM_LISTPACKS_2;
+  }
+
+  /** A DUMP says 7.2's version only when type 21 is needed; a version 10 file holds type 19 (active = seen time). */
+  @Override
+  public int minVersion(Object value) {
+    return needsActiveTime((StreamValue) value) ? RdbFormat.VERSION_7_2 : RdbFormat.MIN_WRITE_VERSION;
   }
 
   /** Whether some consumer's active time would be lost in type 19 (which loads it as the seen time). */
@@ -65,7 +72,7 @@ public final class StreamRdbCodec implements RdbValueCodec {
   @Override
   public void write(RdbOutput out, Object value) {
     StreamValue s = (StreamValue) value;
-    boolean v3 = needsActiveTime(s);
+    boolean v3 = out.version() >= RdbFormat.VERSION_7_2;
     out.writeLength(s.nodeCount());
     for (int i = 0; i < s.nodeCount(); i++) {
       out.writeString(new StreamId(s.nodeMs(i), s.nodeSeq(i)).encode());

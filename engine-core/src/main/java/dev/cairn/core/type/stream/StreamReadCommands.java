@@ -205,6 +205,9 @@ public final class StreamReadCommands implements CommandFamily {
       if (s == null) {
         continue;
       }
+      if (groups != null) {
+        StreamValue.willChange(c, key); // the consumer's seen time at least changes in place
+      }
       StreamId gt = ids[k];
       boolean serve = false;
       boolean history = false;

@@ -1,6 +1,8 @@
 package dev.cairn.core.type.stream;
 
+import dev.cairn.api.command.CommandContext;
 import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.core.connection.Session;
 import dev.cairn.core.type.list.ListPack;
 import java.util.Arrays;
 import java.util.Map;
@@ -416,6 +418,15 @@ public final class StreamValue implements RedisValue {
   }
 
   // ---- copies and sizes
+
+  /**
+   * Announces an in-place change to the stream at {@code key} reached by a read lookup (XREADGROUP, XACK, XCLAIM and
+   * XAUTOCLAIM look their key up for reading, as Redis does, and then change PELs and consumers): a running snapshot
+   * takes its copy first.
+   */
+  static void willChange(CommandContext c, byte[] key) {
+    ((Session) c).db().willChange(key);
+  }
 
   @Override
   public StreamValue copy() {

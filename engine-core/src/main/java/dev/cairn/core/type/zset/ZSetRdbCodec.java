@@ -26,12 +26,18 @@ public final class ZSetRdbCodec implements RdbValueCodec {
 
   /** The RDB type bytes this codec reads. */
   public static int[] typeBytes() {
-    return new int[] {RdbCodecs.TYPE_ZSET, RdbCodecs.TYPE_ZSET_2, RdbCodecs.TYPE_ZSET_LISTPACK};
+    return new int[] {RdbCodecs.TYPE_ZSET, RdbCodecs.TYPE_ZSET_2, RdbCodecs.TYPE_ZSET_ZIPLIST,
+        RdbCodecs.TYPE_ZSET_LISTPACK};
   }
 
   @Override
   public boolean handles(Object value) {
     return value instanceof ZSetValue;
+  }
+
+  @Override
+  public boolean writesConcurrently() {
+    return true; // ZSetValue's reads change nothing (its tree keeps no cursor; its table does not rehash on lookups)
   }
 
   @Override
@@ -54,27 +60,37 @@ public final class ZSetRdbCodec implements RdbValueCodec {
   @Override
   public Object read(RdbInput in, int typeByte) throws RdbFormatException {
     ZSetValue.Limits l = limits.get();
-    if (typeByte == RdbCodecs.TYPE_ZSET_LISTPACK) {
-      List<byte[]> items = PackedLists.listpack(in.readString());
-      if (items.isEmpty() || items.size() % 2 != 0) {
-        throw new RdbFormatException("bad sorted set listpack");
+    if (typeByte == RdbCodecs.TYPE_ZSET_LISTPACK || typeByte == RdbCodecs.TYPE_ZSET_ZIPLIST) {
+      byte[] blob = in.readString();
+      try {
+        List<byte[]> items = typeByte == RdbCodecs.TYPE_ZSET_LISTPACK ? PackedLists.listpack(blob)
+            : PackedLists.ziplist(blob);
+        if (items.isEmpty()) {
+          throw RdbFormatException.emptyKey("sorted set");
+        }
+        if (items.size() % 2 != 0) {
+          throw new RdbFormatException("uneven number of entries");
+        }
+        ZSetValue z = ZSetValue.create(items.size() / 2, 0, l);
+        for (int i = 0; i < items.size(); i += 2) {
+          add(z, items.get(i), parseScore(items.get(i + 1)), l);
+        }
+        return z;
+      } catch (RdbFormatException e) {
+        // duplicates in a packed sorted set count as a failed integrity check, as in Redis
+        throw PackedLists.integrity(typeByte == RdbCodecs.TYPE_ZSET_LISTPACK ? "Zset listpack" : "Zset ziplist", e);
       }
-      ZSetValue z = ZSetValue.create(items.size() / 2, 0, l);
-      for (int i = 0; i < items.size(); i += 2) {
-        add(z, items.get(i), parseScore(items.get(i + 1)), l);
-      }
-      return z;
     }
     long n = in.readLength();
     if (n == 0) {
-      throw new RdbFormatException("empty sorted set");
+      throw RdbFormatException.emptyKey("sorted set");
     }
     ZSetValue z = ZSetValue.create(n, 0, l);
     for (long i = 0; i < n; i++) {
       byte[] m = in.readString();
       double s = typeByte == RdbCodecs.TYPE_ZSET_2 ? Double.longBitsToDouble(in.readLongLE(8)) : textScore(in);
       if (Double.isNaN(s)) {
-        throw new RdbFormatException("NaN score");
+        throw new RdbFormatException("Zset with NAN score detected");
       }
       add(z, m, s, l);
     }
@@ -83,7 +99,7 @@ public final class ZSetRdbCodec implements RdbValueCodec {
 
   private static void add(ZSetValue z, byte[] m, double s, ZSetValue.Limits l) throws RdbFormatException {
     if (!Double.isNaN(z.score(m))) {
-      throw new RdbFormatException("duplicate sorted set member");
+      throw new RdbFormatException("Duplicate zset fields detected");
     }
     z.insert(m, s, l);
   }

@@ -29,12 +29,16 @@ class ModuleScriptingIT extends ServerTestBase {
   void load() throws Exception {
     Path dir = Files.createDirectories(Path.of("target", "test-module-jars")).toAbsolutePath();
     Path jar = TestJars.build(dir, "scriptmod.jar", "tm.TestModule", TestModules.GOOD);
-    jedis.sendCommand(() -> "MODULE".getBytes(StandardCharsets.US_ASCII), "LOAD", jar.toString());
+    try (redis.clients.jedis.Jedis j = newJedis()) { // before the first test: no per-test connection yet
+      j.sendCommand(() -> "MODULE".getBytes(StandardCharsets.US_ASCII), "LOAD", jar.toString());
+    }
   }
 
   @AfterAll
   void unload() {
-    jedis.sendCommand(() -> "MODULE".getBytes(StandardCharsets.US_ASCII), "UNLOAD", "testmod");
+    try (redis.clients.jedis.Jedis j = newJedis()) {
+      j.sendCommand(() -> "MODULE".getBytes(StandardCharsets.US_ASCII), "UNLOAD", "testmod");
+    }
   }
 
   private String evalError(String script, String... keys) {

@@ -1,0 +1,600 @@
+package dev.cairn.core.persistence;
+
+import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.core.EngineLoop;
+import dev.cairn.core.keyspace.ByteDict;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.Keyspace;
+import dev.cairn.core.keyspace.SnapshotGuard;
+import dev.cairn.core.log.Log;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * A point-in-time image of the keyspace, written by a background thread while writes go on: the fork-less BGSAVE (and
+ * BGREWRITEAOF's base, and full syncs). Memory overhead is bounded by what is written during the snapshot, never by the
+ * dataset's size.
+ *
+ * <p>How: when the snapshot starts it takes a new epoch and holds on to each database's table. A <b>walker</b> on the
+ * engine thread visits the tables in slices (one slice per event-loop turn, so clients are served in between), hands
+ * each entry it has not yet taken to the snapshot thread in batches, and marks the entry with the epoch. Every write
+ * path of the keyspace calls {@link #beforeChange} first ({@link SnapshotGuard}): an entry not yet taken is taken right
+ * then, as it is before the write, so the snapshot sees every key as it was at the start (copy-on-write per entry).
+ * Entries created after the start carry the epoch already and are skipped.
+ *
+ * <p>The snapshot thread reads the values it was handed while the engine goes on; what keeps them unchanged:
+ * <ul>
+ *   <li>a value about to change in place is copied ({@link RedisValue#copy}) and the copy is handed over; a replaced
+ *       or deleted value is handed over as it is (nothing else refers to it any more); strings are immutable
+ *       {@code byte[]} and never copied;
+ *   <li>a value handed over whole and still queued ("lent") that is then written in place is taken back: the engine
+ *       swaps a copy into the queued record before the snapshot thread claims it, or, if that thread is serializing
+ *       it at this very moment, waits for that one value;
+ *   <li>a type whose codec cannot be read concurrently (module types, whose code runs on the engine thread) is
+ *       serialized on the engine thread when taken ({@link SnapshotSink#prepare}).
+ * </ul>
+ * The walker scans with SCAN's reverse-binary cursor, which visits every entry present for the whole walk even while
+ * the table resizes; the marks skip entries seen twice. FLUSHDB leaves the dropped table to the walker.
+ */
+public final class Snapshot implements SnapshotGuard {
+  /** How a snapshot ended. */
+  public enum Outcome { DONE, FAILED, ABORTED }
+
+  private static final int BATCH = 256;
+  /** Longest the walker keeps the engine thread per event-loop turn. */
+  private static final long SLICE_NANOS = 250_000;
+  /**
+   * How far the walker may run ahead of the snapshot thread: about {@link #LEASH_MILLIS} of that thread's work, at
+   * least {@link #MIN_LEASH} and at most this many records (tests lower it). A short leash keeps little queued (the
+   * queued values are the ones a write must take back) and leaves the rest of the keyspace untaken, so that what a
+   * write changes is what the snapshot copies; a long one saves wake-ups.
+   */
+  static volatile long maxInFlight = 64 * 1024;
+  static final long LEASH_MILLIS = 10;
+  static final long MIN_LEASH = 256;
+  /** An entry's mark holds 8 bits of epoch; after this many aborted snapshots in a row, marks are reset. */
+  private static final int REMARK_AFTER_ABORTS = 200;
+
+  private final Keyspace keyspace;
+  private final EngineLoop loop;
+  private final SnapshotSink sink;
+  private final int epoch;
+  private final ByteDict<Entry>[] dicts;
+  private final SnapshotInfo info;
+  private final BiConsumer<Outcome, Throwable> onDone;
+  private final Thread thread;
+  private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+  /** Lent values: handed over whole and perhaps not yet written, by identity. */
+  private final Map<Object, Batch> lent = new IdentityHashMap<>();
+  /** Batches the snapshot thread has written, for the engine thread to forget their lent values and reuse them. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Batch> writtenBatches =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Written batches ready for reuse (engine thread only): a snapshot allocates about as many as its leash holds. */
+  private final ArrayDeque<Batch> pool = new ArrayDeque<>();
+  private final long startMillis = System.currentTimeMillis();
+  private Batch current = new Batch();
+  private int walkDb;
+  private long walkCursor;
+  private boolean walked;
+  private boolean ended;
+  /** Records handed over (engine thread writes; the snapshot thread reads it to wake a waiting walker). */
+  private volatile long handedOver;
+  /** The walker stopped for the snapshot thread to catch up; whoever clears this runs the next step. */
+  private final java.util.concurrent.atomic.AtomicBoolean walkerWaiting =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean aborted;
+  private volatile long written;
+  /** Bytes of values copied or kept alive for the snapshot (INFO's current_cow_size). */
+  private long cowBytes;
+  private long cowPeak;
+  /** Microseconds the snapshot thread sleeps after each key (rdb-key-save-delay, for tests), re-read at each key. */
+  private final java.util.function.LongSupplier keyDelayMicros;
+  /** How the snapshot thread ended, for {@link #ended} (set before it stops). */
+  private volatile Outcome finalOutcome;
+  private volatile Throwable finalFailure;
+
+  private static final Batch END = new Batch();
+
+  @SuppressWarnings("unchecked")
+  private Snapshot(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
+      java.util.function.LongSupplier keyDelayMicros,
+      String threadName, BiConsumer<Outcome, Throwable> onDone) {
+    this.keyspace = keyspace;
+    this.loop = loop;
+    this.sink = sink;
+    this.info = info;
+    this.keyDelayMicros = keyDelayMicros;
+    this.onDone = onDone;
+    this.epoch = (keyspace.lastSnapshotEpoch() + 1) & 0xff;
+    this.dicts = new ByteDict[keyspace.databases()];
+    for (int i = 0; i < dicts.length; i++) {
+      dicts[i] = keyspace.db(i).dict();
+    }
+    this.thread = new Thread(this::run, threadName);
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Starts a snapshot of {@code keyspace} into {@code sink} (on the engine thread). {@code onDone} runs on the engine
+   * thread when it has ended, with the outcome and, when it failed, the cause. {@code keyDelayMicros} is read after
+   * each key (Persistence passes the value the job started with, as a forked child keeps its own).
+   */
+  public static Snapshot start(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
+      java.util.function.LongSupplier keyDelayMicros, String threadName, BiConsumer<Outcome, Throwable> onDone) {
+    if (keyspace.snapshotGuard() != null) {
+      throw new IllegalStateException("a snapshot is already running");
+    }
+    if (keyspace.abortedSnapshotsInARow >= REMARK_AFTER_ABORTS) {
+      remarkAll(keyspace);
+    }
+    Snapshot s = new Snapshot(keyspace, loop, sink, info, keyDelayMicros, threadName, onDone);
+    keyspace.setSnapshotGuard(s);
+    s.thread.start();
+    loop.execute(s::step);
+    return s;
+  }
+
+  /**
+   * Gives every entry the latest epoch's mark, so that no stale mark can equal a new epoch (marks are 8 bits; only a
+   * long run of aborted snapshots, each marking part of the keyspace, could leave one that old).
+   */
+  private static void remarkAll(Keyspace keyspace) {
+    int mark = keyspace.lastSnapshotEpoch();
+    for (int i = 0; i < keyspace.databases(); i++) {
+      keyspace.db(i).forEach(e -> e.setMark(mark));
+    }
+    keyspace.abortedSnapshotsInARow = 0;
+  }
+
+  @Override
+  public int epoch() {
+    return epoch;
+  }
+
+  public SnapshotInfo info() {
+    return info;
+  }
+
+  public long startMillis() {
+    return startMillis;
+  }
+
+  /** Keys the snapshot thread has written so far. */
+  public long keysWritten() {
+    return written;
+  }
+
+  public long cowBytes() {
+    return cowBytes;
+  }
+
+  public long cowPeak() {
+    return cowPeak;
+  }
+
+  public boolean aborted() {
+    return aborted;
+  }
+
+  /** Stops the snapshot (FLUSHALL, shutdown, a killed BGSAVE): its output is discarded; {@code onDone} still runs. */
+  public void abort() {
+    if (!aborted && !ended) {
+      aborted = true;
+      queue.add(END);
+      thread.interrupt();
+    }
+  }
+
+  /** Waits up to {@code millis} for the snapshot thread to stop (after {@link #abort}, at shutdown). */
+  public void join(long millis) {
+    try {
+      thread.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- the walker, on the engine thread
+
+  private void step() {
+    if (ended) {
+      return;
+    }
+    pruneLent();
+    if (aborted || walked) {
+      return;
+    }
+    long deadline = System.nanoTime() + SLICE_NANOS;
+    int n = 0;
+    long leash = leash();
+    while (true) {
+      if (aborted) {
+        return;
+      }
+      if (handedOver - written > leash) {
+        flush();
+        // wait for the snapshot thread to drain half the queue: it runs the next step then (see run)
+        walkerWaiting.set(true);
+        if (handedOver - written > leash / 2 || !walkerWaiting.compareAndSet(true, false)) {
+          return;
+        }
+      }
+      ByteDict<Entry> d = dicts[walkDb];
+      walkCursor = d.scan(walkCursor, visitor);
+      if (walkCursor == 0) {
+        if (++walkDb == dicts.length) {
+          walked = true;
+          flush();
+          queue.add(END);
+          return;
+        }
+      }
+      if ((++n & 7) == 0 && System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    flush();
+    reschedule(0);
+  }
+
+  /** The current leash, from the snapshot thread's rate so far (records per millisecond). */
+  private long leash() {
+    long elapsed = System.currentTimeMillis() - startMillis;
+    long w = written;
+    long rate = elapsed > 0 && w > 0 ? w / elapsed : 0;
+    long max = maxInFlight;
+    return rate == 0 ? Math.min(4096, max) : Math.max(Math.min(MIN_LEASH, max), Math.min(max, rate * LEASH_MILLIS));
+  }
+
+  /** Runs the next slice after the event loop has served its sockets (a task it runs at once would starve them). */
+  private void reschedule(long delayNanos) {
+    loop.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private final java.util.function.Consumer<Entry> visitor = this::visit;
+
+  private void visit(Entry e) {
+    if (e.mark() != epoch) {
+      e.setMark(epoch);
+      take(walkDb, e, Hand.KEPT);
+    }
+  }
+
+  // ---- copy-on-write, on the engine thread
+
+  @Override
+  public void beforeChange(Db db, Entry e, Change change) {
+    if (e.mark() == epoch) {
+      if (change == Change.IN_PLACE && !lent.isEmpty()) {
+        takeBack(e.value());
+      }
+      return;
+    }
+    e.setMark(epoch);
+    if (aborted || ended) {
+      return;
+    }
+    int index = indexOf(db.dict());
+    if (index >= 0) {
+      take(index, e, switch (change) {
+        case IN_PLACE -> Hand.COPY;
+        case REPLACE, REMOVE -> Hand.GONE;
+        case MOVE, EXPIRY -> Hand.KEPT;
+      });
+    }
+  }
+
+  @Override
+  public void beforeFlush(Db db, ByteDict<Entry> dict) {
+    // the walker goes on over the dropped table; values the engine thread must serialize go now, before they are freed
+    if (aborted || ended || indexOf(dict) < 0) {
+      return;
+    }
+    int index = indexOf(dict);
+    dict.forEach(e -> {
+      if (e.mark() != epoch && !sink.concurrent(e.value())) {
+        e.setMark(epoch);
+        take(index, e, Hand.GONE);
+      }
+    });
+    flush();
+  }
+
+  private int indexOf(ByteDict<Entry> dict) {
+    for (int i = 0; i < dicts.length; i++) {
+      if (dicts[i] == dict) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** How a value is handed to the snapshot thread. */
+  private enum Hand {
+    /** A copy: the value is about to change in place. */
+    COPY,
+    /** The value itself, which stays reachable (under its key or another): lent, and taken back if written. */
+    KEPT,
+    /** The value itself, which leaves the keyspace: nothing will change it any more. */
+    GONE
+  }
+
+  /** Hands the entry's current value, expiry and access data to the snapshot thread. */
+  private void take(int db, Entry e, Hand hand) {
+    Object v = e.value();
+    boolean prepared = false;
+    boolean track = false;
+    if (!sink.concurrent(v)) {
+      v = sink.prepare(db, e.key, v);
+      prepared = true;
+    } else if (hand == Hand.COPY) {
+      if (v instanceof RedisValue r) {
+        v = r.copy();
+      }
+      addCow(v); // a string is not copied, but its in-place change makes the keyspace a new one
+    } else if (hand == Hand.KEPT) {
+      track = v instanceof RedisValue; // strings are immutable byte[]: nothing to take back
+    } else if (hand == Hand.GONE) {
+      addCow(v); // kept alive only for the snapshot
+    }
+    Batch b = current;
+    b.add(db, e.key, v, prepared, e.expireAt(), e.lru());
+    if (track) {
+      lent.put(v, b);
+      b.tracked = true;
+    }
+    handedOver++;
+    // while the walker waits, the snapshot thread only wakes it after a batch it was given: a copy left in the batch
+    // being filled would keep the count of records in flight up and both threads waiting
+    if (b.n == BATCH || walkerWaiting.get()) {
+      flush();
+    }
+  }
+
+  private void addCow(Object v) {
+    long size = v instanceof byte[] b ? b.length + 16 : Math.max(0, ((RedisValue) v).estimatedBytes(16));
+    cowBytes += size;
+    cowPeak = Math.max(cowPeak, cowBytes);
+  }
+
+  /** A lent value is about to change in place: swap a copy into its record, or wait while it is being written. */
+  private void takeBack(Object value) {
+    Batch b = lent.remove(value);
+    if (b == null) {
+      return;
+    }
+    int i = b.indexOf(value);
+    if (i < 0) {
+      return;
+    }
+    RedisValue copy = ((RedisValue) value).copy();
+    if (!b.replace(i, copy)) {
+      b.awaitWritten(i);
+    } else {
+      addCow(copy);
+    }
+  }
+
+  /** Forgets the lent values of batches the snapshot thread has written, and keeps the batches for reuse. */
+  private void pruneLent() {
+    Batch b;
+    while ((b = writtenBatches.poll()) != null) {
+      if (b.tracked) {
+        for (int i = 0; i < b.n; i++) {
+          if (lent.get(b.values[i]) == b) {
+            lent.remove(b.values[i]);
+          }
+        }
+      }
+      b.clear();
+      pool.add(b);
+    }
+  }
+
+  private void flush() {
+    if (current.n > 0) {
+      queue.add(current);
+      Batch next = pool.poll();
+      current = next != null ? next : new Batch();
+    }
+  }
+
+  // ---- the snapshot thread
+
+  private void run() {
+    Outcome outcome = Outcome.DONE;
+    Throwable failure = null;
+    try {
+      sink.begin(info);
+      long count = 0;
+      while (true) {
+        Batch b = queue.take();
+        if (b == END || aborted) {
+          break;
+        }
+        for (int i = 0; i < b.n && !aborted; i++) {
+          Object v = b.claim(i);
+          try {
+            sink.write(b.dbs[i], b.keys[i], v, b.prepared[i], b.expires[i], b.lrus[i]);
+          } finally {
+            b.written(i);
+          }
+          written = ++count;
+          delay();
+        }
+        b.done = true;
+        writtenBatches.add(b);
+        if (walkerWaiting.get() && handedOver - count <= leash() / 2 && walkerWaiting.compareAndSet(true, false)) {
+          loop.execute(this::step);
+        }
+      }
+      if (aborted) {
+        outcome = Outcome.ABORTED;
+        sink.discard();
+      } else {
+        sink.finish();
+      }
+    } catch (InterruptedException e) {
+      outcome = Outcome.ABORTED;
+      sink.discard();
+    } catch (Throwable t) {
+      outcome = aborted ? Outcome.ABORTED : Outcome.FAILED;
+      failure = t;
+      sink.discard();
+    } finally {
+      releaseAll();
+    }
+    finalFailure = failure;
+    finalOutcome = outcome;
+    loop.execute(this::ended);
+  }
+
+  /** Marks every queued record written, so that an engine thread waiting on one never waits for ever. */
+  private void releaseAll() {
+    for (Batch b : queue) {
+      b.done = true;
+    }
+  }
+
+  /** rdb-key-save-delay after a key, slept in slices so that a lowered delay takes effect during a long one. */
+  private void delay() throws InterruptedException {
+    long micros = keyDelayMicros.getAsLong();
+    if (micros < 0) {
+      micros = java.util.concurrent.ThreadLocalRandom.current().nextLong(-micros) == 0 ? 1 : 0;
+    }
+    long waited = 0;
+    while (waited < micros && !aborted) {
+      long slice = Math.min(micros - waited, 50_000);
+      TimeUnit.MICROSECONDS.sleep(slice);
+      waited += slice;
+      long now = keyDelayMicros.getAsLong();
+      if (now >= 0) {
+        micros = Math.min(micros, now);
+      }
+    }
+  }
+
+  /**
+   * Stops the snapshot and waits (up to {@code millis}) for its thread, then ends it on the spot: {@code onDone} has
+   * run when this returns, so that a new snapshot can start at once (a rewrite restarted by CONFIG SET appendonly, as
+   * Redis waits for the child it kills). Engine thread.
+   */
+  public void abortAndWait(long millis) {
+    abort();
+    join(millis);
+    if (!thread.isAlive()) {
+      ended();
+    }
+  }
+
+  /** On the engine thread, once the snapshot thread has stopped (once, whoever gets here first). */
+  private void ended() {
+    if (ended) {
+      return;
+    }
+    Outcome outcome = finalOutcome;
+    Throwable failure = finalFailure;
+    ended = true;
+    if (keyspace.snapshotGuard() == this) {
+      keyspace.setSnapshotGuard(null);
+    }
+    keyspace.abortedSnapshotsInARow = outcome == Outcome.DONE ? 0 : keyspace.abortedSnapshotsInARow + 1;
+    lent.clear();
+    pool.clear();
+    writtenBatches.clear();
+    try {
+      onDone.accept(outcome, failure);
+    } catch (RuntimeException e) {
+      Log.log(Log.Level.WARNING, "Error after a snapshot ended: " + e);
+    }
+  }
+
+  /** Records handed over together, in arrays; per record a state word the two threads agree through. */
+  private static final class Batch {
+    private static final java.lang.invoke.VarHandle STATE =
+        java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
+    static final int PENDING = 0;
+    static final int CLAIMED = 1;
+    static final int REPLACED = 2;
+    static final int WRITTEN = 3;
+
+    final int[] dbs = new int[BATCH];
+    final byte[][] keys = new byte[BATCH][];
+    final Object[] values = new Object[BATCH];
+    final Object[] replacements = new Object[BATCH];
+    final boolean[] prepared = new boolean[BATCH];
+    final long[] expires = new long[BATCH];
+    final int[] lrus = new int[BATCH];
+    final int[] states = new int[BATCH];
+    int n;
+    volatile boolean done;
+    /** Some value here is lent (in the engine's map of lent values). */
+    boolean tracked;
+
+    /** Empties the batch for reuse (its references dropped, its states pending again). */
+    void clear() {
+      java.util.Arrays.fill(keys, 0, n, null);
+      java.util.Arrays.fill(values, 0, n, null);
+      java.util.Arrays.fill(replacements, 0, n, null);
+      java.util.Arrays.fill(states, 0, n, PENDING);
+      n = 0;
+      tracked = false;
+      done = false;
+    }
+
+    void add(int db, byte[] key, Object value, boolean prep, long expireAt, int lru) {
+      dbs[n] = db;
+      keys[n] = key;
+      values[n] = value;
+      prepared[n] = prep;
+      expires[n] = expireAt;
+      lrus[n] = lru;
+      n++;
+    }
+
+    int indexOf(Object value) {
+      for (int i = 0; i < n; i++) {
+        if (values[i] == value) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** Engine thread: gives the record a copy instead of the value, if the snapshot thread has not claimed it. */
+    boolean replace(int i, Object copy) {
+      replacements[i] = copy;
+      if (STATE.compareAndSet(states, i, PENDING, REPLACED)) {
+        return true;
+      }
+      replacements[i] = null;
+      return false;
+    }
+
+    /** Engine thread: waits until record {@code i} was written (the snapshot thread is on it right now). */
+    void awaitWritten(int i) {
+      int spins = 0;
+      while ((int) STATE.getVolatile(states, i) != WRITTEN && !done) {
+        if (++spins < 1000) {
+          Thread.onSpinWait();
+        } else {
+          java.util.concurrent.locks.LockSupport.parkNanos(10_000);
+        }
+      }
+    }
+
+    /** Snapshot thread: the value to write for record {@code i}. */
+    Object claim(int i) {
+      return STATE.compareAndSet(states, i, PENDING, CLAIMED) ? values[i] : replacements[i];
+    }
+
+    void written(int i) {
+      STATE.setVolatile(states, i, WRITTEN);
+    }
+  }
+}
