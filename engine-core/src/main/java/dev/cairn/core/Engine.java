@@ -50,6 +50,7 @@ public final class Engine {
   private final ClientPauses pauses = new ClientPauses();
   private final dev.cairn.core.generic.MigrateSockets migrateSockets = new dev.cairn.core.generic.MigrateSockets();
   private final dev.cairn.core.server.EventLoopStats eventLoopStats = new dev.cairn.core.server.EventLoopStats();
+  private final dev.cairn.core.connection.ReplyBuffers replyBuffers = new dev.cairn.core.connection.ReplyBuffers();
   private final dev.cairn.core.module.ModuleManager modules;
   private final ActiveExpiry activeExpiry;
   private final dev.cairn.core.type.hash.HashFieldExpiryCycle hashFieldExpiry;
@@ -87,12 +88,7 @@ public final class Engine {
 
   /** {@code n} random lower-case hex characters. */
   public static String randomHex(int n) {
-    java.security.SecureRandom rnd = new java.security.SecureRandom();
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append(Character.forDigit(rnd.nextInt(16), 16));
-    }
-    return sb.toString();
+    return dev.cairn.core.util.Urandom.hex(n);
   }
 
   public Engine(Config config, ServerParams params, CommandFamily... families) {
@@ -403,6 +399,11 @@ public final class Engine {
     return migrateSockets;
   }
 
+  /** The clients' reply buffer sizing (the cron's resizing, DEBUG REPLYBUFFER, INFO's counts). */
+  public dev.cairn.core.connection.ReplyBuffers replyBuffers() {
+    return replyBuffers;
+  }
+
   /** INFO's eventloop_* figures. */
   public dev.cairn.core.server.EventLoopStats eventLoopStats() {
     return eventLoopStats;
@@ -438,6 +439,7 @@ public final class Engine {
     persistence.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
+    replyBuffers.cron(clients.values(), hz, now);
     long timeout = params.timeout.value;
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
@@ -468,6 +470,7 @@ public final class Engine {
   public Session connect(Connection connection, ByteBuf outputBuffer) {
     stats.totalConnectionsReceived++;
     Session s = new Session(this, nextClientId++, connection, new RespWriter(outputBuffer));
+    s.replyBufferPeak = connection.replyBufferSize();
     clients.put(s.id, s);
     return s;
   }

@@ -6,6 +6,7 @@ import dev.cairn.core.Engine;
 import dev.cairn.core.connection.ClientType;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.OutputBufferLimits;
+import dev.cairn.core.connection.ReplyBuffers;
 import dev.cairn.core.connection.Session;
 import dev.cairn.server.resp.RespDecoder;
 import io.netty.buffer.ByteBuf;
@@ -22,8 +23,11 @@ import java.net.SocketAddress;
  * the engine thread), and flushes the replies once per read batch.
  *
  * <p>Input is decoded straight from Netty's read buffer; only an incomplete tail is copied into the connection's own
- * query buffer. Replies go into one reply buffer that is handed to the socket on flush and reused when the socket took
- * it all at once (the usual case), so a request/reply round trip allocates no buffers.
+ * query buffer. Replies go into one reply buffer of {@link #replySize} bytes (16 KB at first, then as the cron sizes
+ * it, see {@link ReplyBuffers}) that is handed to the socket on flush and reused when the socket took it all at once
+ * (the usual case), so a request/reply round trip allocates no buffers. A batch whose replies do not fit grows the
+ * buffer for that batch only (the part past the size is what Redis keeps in its reply list): on flush it goes to the
+ * socket and a buffer of the size takes its place.
  *
  * <p>A suspended session (paused or blocked) leaves its unread commands in the query buffer until it is resumed. When
  * the socket cannot take more replies, reading stops, so a client that pipelines without reading cannot make the
@@ -46,6 +50,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
    */
   private int commandStart;
   private ByteBuf out;
+  /** The reply buffer's size (rbs=): its capacity whenever it holds no batch larger than that. */
+  private int replySize = ReplyBuffers.INITIAL_SIZE;
   private RespDecoder decoder;
   private final Args args = new Args(new byte[0][], 0);
   private boolean pendingArgs;
@@ -71,7 +77,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     }
     this.in = context.alloc().buffer(QBUF_INITIAL);
     this.current = in;
-    this.out = context.alloc().directBuffer(1024);
+    this.out = context.alloc().directBuffer(replySize);
     this.decoder = new RespDecoder(this, context.alloc());
     this.session = engine.connect(this, out);
     if (engine.clients().size() > engine.params().maxclients.value) {
@@ -283,16 +289,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       int n = out.readableBytes();
       engine.stats().netOutputBytes += n;
       session.netOutputBytes += n;
-      if (n > session.replyBufferPeak) {
-        session.replyBufferPeak = n;
+      // the buffer only fills between flushes: its fill now is this batch's peak (what overflowed is not in it)
+      int fill = Math.min(n, replySize);
+      if (fill > session.replyBufferPeak) {
+        session.replyBufferPeak = fill;
       }
       ByteBuf sent = out;
       ctx.writeAndFlush(sent.retain(), ctx.voidPromise());
-      if (sent.refCnt() == 1) {
+      if (sent.refCnt() == 1 && sent.capacity() == replySize) {
         sent.clear(); // the socket took it all and let go: reuse it
       } else {
-        sent.release(); // still queued in the channel, which owns it now
-        out = ctx.alloc().directBuffer(Math.max(1024, Math.min(n, 64 * 1024)));
+        sent.release(); // still queued in the channel, which owns it now, or grown past the size by this batch
+        out = ctx.alloc().directBuffer(replySize);
         session.writer.setBuffer(out);
       }
     }
@@ -342,7 +350,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public long replyBufferSize() {
-    return out.capacity();
+    return replySize;
+  }
+
+  /** A new buffer of {@code size} bytes takes what the old one holds (the cron's target is above its fill). */
+  @Override
+  public void resizeReplyBuffer(int size) {
+    if (closed || size == replySize) {
+      return;
+    }
+    replySize = size;
+    ByteBuf old = out;
+    out = ctx.alloc().directBuffer(Math.max(size, old.readableBytes()));
+    out.writeBytes(old);
+    old.release();
+    session.writer.setBuffer(out);
   }
 
   @Override

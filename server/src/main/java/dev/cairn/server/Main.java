@@ -28,6 +28,7 @@ public final class Main {
 
   public static void main(String[] argv) throws Exception {
     StartupTimer.start();
+    nettyChannelIds();
     if (argv.length > 0) {
       Integer status = specialOption(argv, System.out, System.err);
       if (status != null) {
@@ -88,7 +89,7 @@ public final class Main {
         }
         Log.setRole(() -> 'M');
         boolean showLogo = process.alwaysShowLogo.value
-            || process.logfile.value.isEmpty() && !process.syslogEnabled.value && System.console() != null;
+            || process.logfile.value.isEmpty() && !process.syslogEnabled.value && stdoutIsTerminal();
         if (showLogo) {
           Log.raw(Log.Level.NOTICE, Logo.text("standalone", port, Log.pid()));
         } else {
@@ -119,6 +120,29 @@ public final class Main {
     StartupTimer.log();
     server.awaitStop();
     System.exit(0);
+  }
+
+  /**
+   * Netty's channel ids hold the process id, which it finds by reflection, and a machine id, which it derives from a
+   * network interface's address after listing them all: milliseconds of every start for ids Cairn never shows. Both
+   * are given here, the machine id random, as Netty makes it where it finds no address.
+   */
+  private static void nettyChannelIds() {
+    if (System.getProperty("io.netty.processId") == null) {
+      System.setProperty("io.netty.processId", Long.toString(ProcessHandle.current().pid() & Integer.MAX_VALUE));
+    }
+    if (System.getProperty("io.netty.machineId") == null) {
+      long r = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+      StringBuilder id = new StringBuilder(23);
+      for (int i = 0; i < 8; i++) {
+        int b = (int) (r >>> (8 * i)) & 0xFF;
+        if (i > 0) {
+          id.append(':');
+        }
+        id.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+      }
+      System.setProperty("io.netty.machineId", id.toString());
+    }
   }
 
   /**
@@ -171,6 +195,20 @@ public final class Main {
              ./cairn-server /etc/myredis.conf --loglevel verbose -
              ./cairn-server /etc/myredis.conf --loglevel verbose
       """;
+
+  /**
+   * Whether standard output is a terminal, Redis's isatty(stdout) for the logo. Read from /proc where there is one:
+   * System.console() looks up console providers (JLine's among them), which cost a start tens of milliseconds, and
+   * asks about standard input too.
+   */
+  static boolean stdoutIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException e) {
+      return System.console() != null;
+    }
+  }
 
   /** The server's pid, as redis-server writes it; a failure is logged and the server goes on. */
   static void writePidfile(Path file) {

@@ -60,7 +60,10 @@ final class Syslog implements Log.SyslogSink, AutoCloseable {
       // connected, as openlog(LOG_NDELAY) connects: each line is then one write of the line's bytes
       Channel ch = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
           .handler(new ChannelInboundHandlerAdapter()).connect(new DomainSocketAddress(socketPath)).sync().channel();
-      return new Syslog(group, ch, ident + "[" + Log.pid() + "]: ", facility(facilityName));
+      Syslog sink = new Syslog(group, ch, ident + "[" + Log.pid() + "]: ", facility(facilityName));
+      // lines are sent by the sink's own thread: the last ones ("ready to exit") must leave before the process does
+      Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "cairn-syslog-close"));
+      return sink;
     } catch (Exception e) {
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
       throw e;

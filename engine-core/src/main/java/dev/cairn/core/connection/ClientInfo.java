@@ -34,7 +34,7 @@ public final class ClientInfo {
         .append(" argv-mem=").append(argvMem)
         .append(" multi-mem=").append(multiMem)
         .append(" rbs=").append(rbs)
-        .append(" rbp=").append(s.replyBufferPeak)
+        .append(" rbp=").append(ReplyBuffers.peak(s))
         .append(" obl=").append(obl)
         .append(" oll=").append(c.pendingWrites())
         .append(" omem=").append(omem)

@@ -35,6 +35,12 @@ public interface Connection {
   /** Capacity of the current reply buffer (rbs=). */
   long replyBufferSize();
 
+  /**
+   * Gives the reply buffer this capacity (the cron's resizing, see {@link ReplyBuffers}); what it holds stays, and a
+   * buffer holding more than {@code size} is left as it is. Connections without a buffer of their own ignore it.
+   */
+  default void resizeReplyBuffer(int size) { }
+
   /** Reply buffers handed to the socket and not yet written out (oll=). */
   int pendingWrites();
 

@@ -58,8 +58,13 @@ public final class Session implements CommandContext, ClientHandle {
   private io.netty.buffer.ByteBuf pushSavedBuffer;
   /** Queued for a flush at the end of the event-loop batch (output produced outside its own commands). */
   public boolean flushQueued;
-  /** Largest reply batch flushed at once (CLIENT LIST rbp=). */
+  /**
+   * The most the reply buffer held since the peak last restarted (CLIENT LIST rbp=); a new client's starts at its
+   * buffer's size, so the cron does not shrink it before its first restart (see {@link ReplyBuffers}).
+   */
   public long replyBufferPeak;
+  /** When the peak last restarted; 0 makes the cron's first look at the client restart it, as in Redis. */
+  public long replyBufferPeakResetMillis;
   /** Bit i set: argument i of the running command shows as "(redacted)" in MONITOR and the slow log. */
   long redactedArgs;
   /** When the reply backlog first went over the soft output-buffer limit (0: it is not over). */

@@ -127,6 +127,11 @@ public final class DebugCommands implements CommandFamily {
         e.aof().debugLoadAof();
         c.reply().ok();
       }
+      case "replybuffer" -> {
+        needArgs(a, n == 4);
+        replyBuffer(e.replyBuffers(), a);
+        c.reply().ok();
+      }
       case "aof-flush-sleep" -> {
         needArgs(a, n == 3);
         e.aof().setFlushSleepMicros(atoi(a.string(2)));
@@ -235,6 +240,12 @@ public final class DebugCommands implements CommandFamily {
         "    Show low level info about the `key` and associated value.",
         "PAUSE-CRON <0|1>",
         "    Stop periodic cron job processing.",
+        "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+        "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+        "    In case NEVER is provided the last observed peak will never be reset",
+        "    In case RESET is provided the peak reset time will be restored to the default value",
+        "REPLYBUFFER RESIZING <0|1>",
+        "    Enable or disable the reply buffer resize cron job",
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
         "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -265,6 +276,25 @@ public final class DebugCommands implements CommandFamily {
         "    Stop the server for <seconds>. Decimals allowed.",
         "STRINGMATCH-TEST",
         "    Run a fuzz tester against the stringmatchlen() function.");
+  }
+
+  /** DEBUG REPLYBUFFER PEAK-RESET-TIME never|reset|ms, DEBUG REPLYBUFFER RESIZING 0|1. */
+  private static void replyBuffer(dev.cairn.core.connection.ReplyBuffers rb, Args a) {
+    String what = a.string(2).toLowerCase(Locale.ROOT);
+    String value = a.string(3);
+    switch (what) {
+      case "peak-reset-time" -> {
+        if (value.equalsIgnoreCase("never")) {
+          rb.peakResetMillis = -1;
+        } else if (value.equalsIgnoreCase("reset")) {
+          rb.peakResetMillis = dev.cairn.core.connection.ReplyBuffers.DEFAULT_PEAK_RESET_MILLIS;
+        } else {
+          rb.peakResetMillis = a.longArg(3);
+        }
+      }
+      case "resizing" -> rb.resizing = atoi(value) != 0;
+      default -> throw unknown(a);
+    }
   }
 
   private static void needArgs(Args a, boolean ok) {

@@ -333,7 +333,9 @@ public final class ServerInfo {
         .field("total_error_replies", st.totalErrorReplies)
         .field("client_query_buffer_limit_disconnections", st.clientQueryBufferLimitDisconnections)
         .field("client_output_buffer_limit_disconnections", st.clientOutputBufferLimitDisconnections);
-    l.field("migrate_cached_sockets", engine.migrateSockets().size());
+    l.field("migrate_cached_sockets", engine.migrateSockets().size())
+        .field("reply_buffer_shrinks", engine.replyBuffers().shrinks)
+        .field("reply_buffer_expands", engine.replyBuffers().expands);
     EventLoopStats el = engine.eventLoopStats();
     l.field("eventloop_cycles", el.cycles())
         .field("eventloop_duration_sum", el.durationSumMicros())

@@ -3,7 +3,6 @@ package dev.cairn.core.util;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.security.SecureRandom;
 
 /**
  * Seeded 32-bit hashing of byte strings for the engine's hash tables. The seed is random per process, so a client cannot
@@ -13,7 +12,7 @@ public final class Hashing {
   private Hashing() {}
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long SEED = new SecureRandom().nextLong() | 1;
+  private static final long SEED = Urandom.nextLong() | 1;
   private static final long M1 = 0xa0761d6478bd642fL;
   private static final long M2 = 0xe7037ed1a0b428dbL;
 

@@ -109,4 +109,30 @@ class LogTest {
       TimeZone.setDefault(saved);
     }
   }
+
+  @Test
+  void messagesFormatAsStringFormatInTheRootLocale() {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("ar-EG")); // other digits, if anything consulted the default locale
+    try {
+      for (LogMessage m : LogMessage.values()) {
+        String t = m.format();
+        List<Object> args = new java.util.ArrayList<>();
+        java.util.regex.Matcher conv = java.util.regex.Pattern.compile("%(%|[^%a-zA-Z]*[a-zA-Z])").matcher(t);
+        while (conv.find()) {
+          String c = conv.group(1);
+          if (c.equals("%")) {
+            continue;
+          }
+          args.add(c.endsWith("d") ? (Object) (args.size() % 2 == 0 ? -1234567L : 42) : c.endsWith("f") ? 1.25
+              : (Object) ("a%s b" + args.size()));
+        }
+        Object[] a = args.toArray();
+        assertEquals(String.format(Locale.ROOT, t, a), m.format(a), m.name());
+      }
+      assertEquals("Ready to accept connections null", LogMessage.READY.format((Object) null));
+    } finally {
+      Locale.setDefault(before);
+    }
+  }
 }

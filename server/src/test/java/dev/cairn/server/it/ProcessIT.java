@@ -156,6 +156,43 @@ class ProcessIT {
     return cmd;
   }
 
+  /** The logo goes to a terminal only (Redis's isatty(stdout)); redirected output gets the "Running mode" line. */
+  @Test
+  void logoOnlyWhenStandardOutputIsATerminal() throws Exception {
+    int port = freePort();
+    Path plain = dir.resolve("stdout-plain");
+    Process p = new ProcessBuilder(with(javaCommand(), "dev.cairn.server.Main", "--port", Integer.toString(port),
+        "--save", "")).redirectErrorStream(true).redirectOutput(plain.toFile()).start();
+    started.add(p);
+    String s = waitForLine(plain, "Ready to accept connections tcp");
+    assertTrue(s.contains("Running mode=standalone, port=" + port + "."), s);
+    assertFalse(s.contains("Port: " + port), s);
+    p.destroy();
+    assertTrue(p.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+
+    if (!Files.isExecutable(Path.of("/usr/bin/script"))) {
+      return; // no way to give the server a terminal here
+    }
+    int port2 = freePort();
+    Path typescript = dir.resolve("typescript");
+    StringBuilder cmd = new StringBuilder();
+    for (String w : with(javaCommand(), "dev.cairn.server.Main", "--port", Integer.toString(port2), "--save", "")) {
+      cmd.append(" '").append(w.replace("'", "'\\''")).append('\'');
+    }
+    Process t = new ProcessBuilder("/usr/bin/script", "-q", "-f", "-e", "-c", cmd.toString(), typescript.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("script-out").toFile()).start();
+    started.add(t);
+    s = waitForLine(typescript, "Ready to accept connections tcp");
+    assertTrue(s.contains("Port: " + port2), s);
+    assertFalse(s.contains("Running mode="), s);
+    try (Jedis j = new Jedis("127.0.0.1", port2, 30_000)) {
+      j.shutdown();
+    } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+      // the server closes the connection as it exits
+    }
+    assertTrue(t.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+  }
+
   @Test
   void stdinConfigPidfileLogfileAndSigtermExitZero() throws Exception {
     int port = freePort();
