@@ -81,6 +81,9 @@ public enum LogMessage {
   /** Cairn's own: progress of a long load. */
   AOF_LOAD_PROGRESS(Log.Level.NOTICE,
       "Loading the append only file: %.1f%% done (%d of %d bytes), %d keys loaded, %d keys/s"),
+  /** Cairn's own: progress of a long RDB load. */
+  RDB_LOAD_PROGRESS(Log.Level.NOTICE,
+      "Loading the RDB file: %.1f%% done (%d of %d bytes), %d keys loaded, %d keys/s"),
   AOF_FILE_SIZE_FAILED(Log.Level.WARNING, "Unable to obtain the AOF file %s length. stat: %s"),
   AOF_MANIFEST_FATAL(Log.Level.WARNING, "\n*** FATAL AOF MANIFEST FILE ERROR ***\n"),
   AOF_MANIFEST_AT_LINE(Log.Level.WARNING, "Reading the manifest file, at line %d\n"),

@@ -234,6 +234,7 @@ public final class RdbLoader {
         return fail(e.toString()); // a codec's bug must not take the server down: it fails the load
       }
       if (!finished) {
+        logProgress();
         return null;
       }
       close();
@@ -248,6 +249,21 @@ public final class RdbLoader {
       lastKeysLoaded = loaded;
       lastKeysExpired = expired;
       return new Result(Status.OK, loaded, expired, null);
+    }
+
+    private long lastProgressMillis = System.currentTimeMillis();
+
+    /** Every few seconds of a long load (sliced at start-up), where it is and how fast keys come. */
+    private void logProgress() {
+      long nowMillis = System.currentTimeMillis();
+      if (nowMillis - lastProgressMillis < 2000) {
+        return;
+      }
+      lastProgressMillis = nowMillis;
+      long done = reader.offset();
+      double secs = Math.max(0.001, (nowMillis - startMillis) / 1000.0);
+      LogMessage.RDB_LOAD_PROGRESS.log(100.0 * done / Math.max(1, totalBytes), done, totalBytes, loaded,
+          (long) (loaded / secs));
     }
 
     private Result fail(String msg) {
