@@ -344,6 +344,10 @@ public final class CairnServer implements AutoCloseable {
         Runnable stop = () -> {
           engine.modules().stop();
           engine.aof().shutdown(); // what is buffered reaches the file and is fsynced
+          // clients are disconnected now, as a process's exit would: one held by a script abandoned at shutdown too
+          for (dev.cairn.core.connection.Session client : new java.util.ArrayList<>(engine.clients())) {
+            client.connection.closeNow();
+          }
         };
         if (engineThread.inEventLoop()) {
           stop.run();

@@ -89,7 +89,12 @@ final class Syslog implements Log.SyslogSink, AutoCloseable {
   @Override
   public void send(Log.Level level, String message) {
     String line = "<" + (facility | severity(level)) + ">" + STAMP.format(ZonedDateTime.now()) + " " + tag + message;
-    channel.writeAndFlush(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)));
+    // sent before the call returns, as syslog(3) does: a line logged just before exit ("ready to exit") must not be
+    // left in a queue the exit discards; bounded, so a stalled socket cannot hold the server
+    var written = channel.writeAndFlush(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)));
+    if (!channel.eventLoop().inEventLoop()) { // a line logged by the socket's own thread cannot wait for itself
+      written.awaitUninterruptibly(1, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Override

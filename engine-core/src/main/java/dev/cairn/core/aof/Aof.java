@@ -798,6 +798,9 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   /** Scheduled and automatic rewrites; writes what is buffered and starts the everysec fsync. */
   public void cron() {
+    if (loading) {
+      return; // a sliced DEBUG LOADAOF is between slices: no rewrite may start from a half-loaded dataset
+    }
     if (rewrite == null && rewriteScheduled && !otherBackgroundJob.getAsBoolean() && !rewriteLimited()) {
       startRewrite();
     }
@@ -869,6 +872,67 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
       fatalExit.run();
     }
     engine.stats().dirty = 0;
+  }
+
+  /** While DEBUG LOADAOF runs sliced: when the current slice began (nanos), or -1 when not sliced. */
+  private long sliceStartNanos = -1;
+  /** Longest the engine thread stays in one slice of a load before serving other clients (with LOADING). */
+  private static final long LOAD_SLICE_NANOS = 50_000_000;
+
+  /**
+   * DEBUG LOADAOF as Redis runs it: the load may pause between commands (and inside a slow script it replays) so the
+   * engine thread can answer other clients, with LOADING, meanwhile; {@code caller} gets +OK once it is done. Without
+   * the JDK's continuations the load runs in one go.
+   */
+  public void debugLoadAofSliced(dev.cairn.core.connection.Session caller) {
+    if (!dev.cairn.core.script.engine.Continuations.available() || engine.loop() == null) {
+      debugLoadAof();
+      caller.writer.simple("OK");
+      return;
+    }
+    Object cont = dev.cairn.core.script.engine.Continuations.create(this::debugLoadAof);
+    sliceStartNanos = System.nanoTime();
+    if (dev.cairn.core.script.engine.Continuations.run(cont)) {
+      sliceStartNanos = -1;
+      caller.writer.simple("OK");
+      return;
+    }
+    caller.suspend();
+    engine.dispatcher().suspendRunningCommand();
+    // each slice is scheduled, not queued: the event loop then reads its sockets before the next one (a task that queues
+    // itself again would run up to 64 slices in a row)
+    engine.loop().schedule(new Runnable() {
+      @Override
+      public void run() {
+        if (engine.shutdown().stopping()) {
+          sliceStartNanos = -1;
+          return; // shutting down mid-load: the load is abandoned
+        }
+        sliceStartNanos = System.nanoTime();
+        if (!engine.dispatcher().resumeFor(caller,
+            () -> dev.cairn.core.script.engine.Continuations.run(cont))) {
+          engine.loop().schedule(this, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+          return;
+        }
+        sliceStartNanos = -1;
+        caller.writer.simple("OK");
+        engine.dispatcher().finishSuspended(false);
+        caller.resume();
+        if (!caller.closing) {
+          caller.connection.flush();
+        }
+      }
+    }, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * From the loader between commands, and from a slow script it replays: pauses a sliced load whose slice has run long
+   * enough, so that other clients are answered; returns when the load is resumed. Does nothing otherwise.
+   */
+  public void yieldIfDue() {
+    if (sliceStartNanos >= 0 && System.nanoTime() - sliceStartNanos >= LOAD_SLICE_NANOS) {
+      dev.cairn.core.script.engine.Continuations.yieldNow();
+    }
   }
 
   /** Ends the AOF at shutdown: buffered effects are written and fsynced. */

@@ -161,6 +161,7 @@ final class AofLoader {
       if ((++commands & 1023) == 0) {
         aof.loadedBytes(in.pos);
       }
+      aof.yieldIfDue();
     }
     if (queued != null) {
       LogMessage.AOF_REVERT_MULTI.log(name);

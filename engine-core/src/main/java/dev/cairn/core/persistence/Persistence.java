@@ -345,7 +345,7 @@ public final class Persistence {
 
   /** Save points and a scheduled BGSAVE, once per cron tick (as Redis's serverCron). */
   public void cron() {
-    if (backgroundJobRunning() || loader.loading()) {
+    if (backgroundJobRunning() || loader.loading() || engine.aof().loading()) {
       return;
     }
     long now = System.currentTimeMillis();

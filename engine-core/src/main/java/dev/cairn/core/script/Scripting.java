@@ -188,6 +188,9 @@ public final class Scripting {
       run.timedOut = true;
       LogMessage.SLOW_SCRIPT.log(run.elapsedMillis(), run.eval ? "SCRIPT KILL" : "FUNCTION KILL", run.name);
     }
+    if (run.timedOut && !run.pausable && engine.keyspace().loading()) {
+      engine.aof().yieldIfDue(); // a slow script replayed by DEBUG LOADAOF lets the load pause (others get LOADING)
+    }
     if (run.timedOut && run.pausable && now - run.sliceStart() >= SLICE_NANOS) {
       Continuations.yieldNow();
       if (run.killed) {

@@ -124,8 +124,10 @@ public final class DebugCommands implements CommandFamily {
       case "loadaof" -> {
         needArgs(a, n == 2);
         c.preventPropagation(); // the reload is not an effect: the dataset is what the files say
-        e.aof().debugLoadAof();
-        c.reply().ok();
+        if (e.aof().loading()) {
+          throw RedisException.err("The AOF is being loaded already");
+        }
+        e.aof().debugLoadAofSliced((dev.cairn.core.connection.Session) c); // replies when the load is done
       }
       case "replybuffer" -> {
         needArgs(a, n == 4);

@@ -351,6 +351,34 @@ class AofIT {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("EVAL timeout with slow verbatim Lua script from AOF: others get LOADING meanwhile")
+  void debugLoadAofAnswersLoadingDuringASlowScript() throws Exception {
+    writeFile("appendonly.aof.1.incr.aof", cmd("select", "9") + cmd("eval",
+        "redis.call('set',KEYS[1],'y'); for i=1,1500000 do redis.call('ping') end return 'ok'", "1", "x"));
+    writeFile("appendonly.aof.manifest", "file appendonly.aof.1.incr.aof seq 1 type i\n");
+    start("--lua-time-limit", "1", "--aof-use-rdb-preamble", "no");
+    try (Jedis loader = client(); Jedis other = client()) {
+      loader.select(9);
+      other.select(9);
+      var done = java.util.concurrent.CompletableFuture.supplyAsync(() -> new String((byte[]) loader.sendCommand(
+          () -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "LOADAOF"), StandardCharsets.US_ASCII));
+      String loading = null;
+      for (int i = 0; i < 500 && loading == null && !done.isDone(); i++) {
+        try {
+          other.ping();
+          Thread.sleep(5);
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+          loading = e.getMessage();
+        }
+      }
+      assertTrue(loading != null && loading.startsWith("LOADING"), "no LOADING reply during the load: " + loading + " " + logText());
+      assertEquals("OK", done.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals("y", other.get("x"));
+    }
+    assertTrue(logText().contains("Slow script detected"), logText());
+  }
+
+  @Test
   void completeMultiIsApplied() throws Exception {
     writeFile("appendonly.aof.1.incr.aof", cmd("multi") + cmd("set", "a", "1") + cmd("incr", "a") + cmd("exec"));
     writeFile("appendonly.aof.manifest", "file appendonly.aof.1.incr.aof seq 1 type i\n");
