@@ -108,17 +108,17 @@ public final class CairnServer implements AutoCloseable {
       throw e;
     }
     initialized.accept(s.port());
-    boolean[] fromAof = {false};
     try {
-      s.engineThread.submit(() -> {
-        try {
-          fromAof[0] = s.engine.aof().loadAtStartup();
-        } catch (dev.cairn.core.aof.Aof.StartupFailure e) {
-          throw new LoadFailure(e);
-        }
-      }).sync();
-      // the AOF wins when it is on, as in Redis; otherwise the RDB file, loaded in slices (clients get LOADING)
-      if (!fromAof[0]) {
+      // the AOF wins when it is on, as in Redis; otherwise the RDB file; both load in slices (clients get LOADING)
+      java.util.concurrent.CompletableFuture<Boolean> aofLoad = new java.util.concurrent.CompletableFuture<>();
+      s.engineThread.execute(() -> s.engine.aof().loadAtStartupSliced(aofLoad));
+      boolean fromAof;
+      try {
+        fromAof = aofLoad.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new LoadFailure(e.getCause() instanceof Exception x ? x : e);
+      }
+      if (!fromAof) {
         var persistence = s.engine.persistence();
         if (!persistence.loader().loadAtStartup(persistence.rdbFile()).get()) {
           LogMessage.FATAL_LOADING.log();

@@ -926,6 +926,46 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   }
 
   /**
+   * {@link #loadAtStartup} in slices, as DEBUG LOADAOF runs: clients that connect meanwhile are answered (LOADING).
+   * {@code done} completes on the engine thread with loadAtStartup's result, or exceptionally with its failure.
+   */
+  public void loadAtStartupSliced(java.util.concurrent.CompletableFuture<Boolean> done) {
+    Runnable body = () -> {
+      try {
+        done.complete(loadAtStartup());
+      } catch (StartupFailure | RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    };
+    if (!dev.cairn.core.script.engine.Continuations.available() || engine.loop() == null) {
+      body.run();
+      return;
+    }
+    Object cont = dev.cairn.core.script.engine.Continuations.create(body);
+    sliceStartNanos = System.nanoTime();
+    if (dev.cairn.core.script.engine.Continuations.run(cont)) {
+      sliceStartNanos = -1;
+      return;
+    }
+    engine.loop().schedule(new Runnable() {
+      @Override
+      public void run() {
+        if (engine.shutdown().stopping()) {
+          sliceStartNanos = -1;
+          done.completeExceptionally(new StartupFailure("shut down while loading"));
+          return;
+        }
+        sliceStartNanos = System.nanoTime();
+        if (!dev.cairn.core.script.engine.Continuations.run(cont)) {
+          engine.loop().schedule(this, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+          return;
+        }
+        sliceStartNanos = -1;
+      }
+    }, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
    * From the loader between commands, and from a slow script it replays: pauses a sliced load whose slice has run long
    * enough, so that other clients are answered; returns when the load is resumed. Does nothing otherwise.
    */
