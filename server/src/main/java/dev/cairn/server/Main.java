@@ -111,12 +111,13 @@ public final class Main {
       return;
     }
     StartupTimer.step("dataset load");
+    // before "Ready": a client (or a test) that sees it may signal at once, and must get Redis's shutdown, not the JVM's
+    onSignal("TERM", server);
+    onSignal("INT", server);
     LogMessage.READY.log("tcp");
     if (!config.find("unixsocket").get().isEmpty()) {
       LogMessage.READY.log("unix");
     }
-    onSignal("TERM", server);
-    onSignal("INT", server);
     StartupTimer.log();
     server.awaitStop();
     System.exit(0);
