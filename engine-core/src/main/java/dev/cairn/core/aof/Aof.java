@@ -540,19 +540,11 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
       }
-      syncDir(to.getParent());
+      dev.cairn.core.util.Durability.syncDirectory(to.getParent());
       return true;
     } catch (IOException e) {
       LogMessage.AOF_RENAME_FAILED.log(what, from.getFileName(), to.getFileName(), e.getMessage());
       return false;
-    }
-  }
-
-  private static void syncDir(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // not every platform can fsync a directory; the rename itself is what matters
     }
   }
 
@@ -881,48 +873,24 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   /**
    * DEBUG LOADAOF as Redis runs it: the load may pause between commands (and inside a slow script it replays) so the
-   * engine thread can answer other clients, with LOADING, meanwhile; {@code caller} gets +OK once it is done. Without
-   * the JDK's continuations the load runs in one go.
+   * engine thread can answer other clients, with LOADING, meanwhile; {@code caller} is suspended and gets +OK once it
+   * is done.
    */
   public void debugLoadAofSliced(dev.cairn.core.connection.Session caller) {
-    if (!dev.cairn.core.script.engine.Continuations.available() || engine.loop() == null) {
-      debugLoadAof();
+    boolean finished = runSliced(this::debugLoadAof, caller, () -> {
       caller.writer.simple("OK");
-      return;
-    }
-    Object cont = dev.cairn.core.script.engine.Continuations.create(this::debugLoadAof);
-    sliceStartNanos = System.nanoTime();
-    if (dev.cairn.core.script.engine.Continuations.run(cont)) {
-      sliceStartNanos = -1;
-      caller.writer.simple("OK");
-      return;
-    }
-    caller.suspend();
-    engine.dispatcher().suspendRunningCommand();
-    // each slice is scheduled, not queued: the event loop then reads its sockets before the next one (a task that queues
-    // itself again would run up to 64 slices in a row)
-    engine.loop().schedule(new Runnable() {
-      @Override
-      public void run() {
-        if (engine.shutdown().stopping()) {
-          sliceStartNanos = -1;
-          return; // shutting down mid-load: the load is abandoned
-        }
-        sliceStartNanos = System.nanoTime();
-        if (!engine.dispatcher().resumeFor(caller,
-            () -> dev.cairn.core.script.engine.Continuations.run(cont))) {
-          engine.loop().schedule(this, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
-          return;
-        }
-        sliceStartNanos = -1;
-        caller.writer.simple("OK");
-        engine.dispatcher().finishSuspended(false);
-        caller.resume();
-        if (!caller.closing) {
-          caller.connection.flush();
-        }
+      engine.dispatcher().finishSuspended(false);
+      caller.resume();
+      if (!caller.closing) {
+        caller.connection.flush();
       }
-    }, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }, () -> { });
+    if (finished) {
+      caller.writer.simple("OK");
+    } else {
+      caller.suspend();
+      engine.dispatcher().suspendRunningCommand();
+    }
   }
 
   /**
@@ -930,39 +898,53 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
    * {@code done} completes on the engine thread with loadAtStartup's result, or exceptionally with its failure.
    */
   public void loadAtStartupSliced(java.util.concurrent.CompletableFuture<Boolean> done) {
-    Runnable body = () -> {
+    runSliced(() -> {
       try {
         done.complete(loadAtStartup());
       } catch (StartupFailure | RuntimeException e) {
         done.completeExceptionally(e);
       }
-    };
+    }, null, () -> { }, () -> done.completeExceptionally(new StartupFailure("shut down while loading")));
+  }
+
+  /**
+   * Runs {@code load} inside a continuation that {@link #yieldIfDue} pauses every slice; each further slice is a
+   * scheduled task, so the event loop reads its sockets in between (a task that queued itself again would run up to 64
+   * slices in a row). Later slices run as {@code client}'s command when there is one. Returns true if the load finished
+   * in the first slice; otherwise {@code afterLastSlice} runs on the engine thread once it has, or {@code abandoned} if
+   * the server shuts down first. Without the JDK's continuations the load runs in one go.
+   */
+  private boolean runSliced(Runnable load, dev.cairn.core.connection.Session client, Runnable afterLastSlice,
+      Runnable abandoned) {
     if (!dev.cairn.core.script.engine.Continuations.available() || engine.loop() == null) {
-      body.run();
-      return;
+      load.run();
+      return true;
     }
-    Object cont = dev.cairn.core.script.engine.Continuations.create(body);
+    Object cont = dev.cairn.core.script.engine.Continuations.create(load);
     sliceStartNanos = System.nanoTime();
     if (dev.cairn.core.script.engine.Continuations.run(cont)) {
       sliceStartNanos = -1;
-      return;
+      return true;
     }
     engine.loop().schedule(new Runnable() {
       @Override
       public void run() {
         if (engine.shutdown().stopping()) {
           sliceStartNanos = -1;
-          done.completeExceptionally(new StartupFailure("shut down while loading"));
+          abandoned.run(); // shutting down mid-load
           return;
         }
         sliceStartNanos = System.nanoTime();
-        if (!dev.cairn.core.script.engine.Continuations.run(cont)) {
+        java.util.function.BooleanSupplier slice = () -> dev.cairn.core.script.engine.Continuations.run(cont);
+        if (!(client == null ? slice.getAsBoolean() : engine.dispatcher().resumeFor(client, slice))) {
           engine.loop().schedule(this, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
           return;
         }
         sliceStartNanos = -1;
+        afterLastSlice.run();
       }
     }, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return false;
   }
 
   /**

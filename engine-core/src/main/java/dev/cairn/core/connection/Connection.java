@@ -61,10 +61,22 @@ public interface Connection {
   void resumeProcessing();
 
   /** A connection with no network behind it (the client that replays files at load time). */
-  Connection NONE = new Connection() {
+  Connection NONE = new Detached("");
+
+  /**
+   * A client with no network behind it (the loading client, the scripts' client): nothing to read, write or close;
+   * {@code remoteAddress} is what CLIENT LIST and the logs show for it.
+   */
+  class Detached implements Connection {
+    private final String remoteAddress;
+
+    public Detached(String remoteAddress) {
+      this.remoteAddress = remoteAddress;
+    }
+
     @Override
     public String remoteAddress() {
-      return "";
+      return remoteAddress;
     }
 
     @Override
@@ -131,5 +143,5 @@ public interface Connection {
 
     @Override
     public void resumeProcessing() { }
-  };
+  }
 }

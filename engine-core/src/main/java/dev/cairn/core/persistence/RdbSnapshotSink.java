@@ -142,19 +142,7 @@ public final class RdbSnapshotSink implements SnapshotSink {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    syncDirectory(target.toAbsolutePath().getParent());
-  }
-
-  /** Makes the rename durable (a directory's entries are synced through the directory itself on Linux). */
-  private static void syncDirectory(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // not every platform lets a directory be opened; the file itself was synced
-    }
+    dev.cairn.core.util.Durability.syncDirectory(target.toAbsolutePath().getParent());
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class ScriptClient {
 
   public ScriptClient(Engine engine) {
     this.engine = engine;
-    this.session = new Session(engine, 0, new NoConnection(), new RespWriter(buffer));
+    this.session = new Session(engine, 0, new Connection.Detached("lua"), new RespWriter(buffer));
     this.session.denyBlocking = 1; // for ever: a script's commands never block
     this.session.scriptClient = true;
     this.session.setName(null);
@@ -193,83 +193,5 @@ public final class ScriptClient {
       cmd.rejectedCalls++;
     }
     return message;
-  }
-
-  /** The script client's network side: there is none. */
-  private static final class NoConnection implements Connection {
-    @Override
-    public String remoteAddress() {
-      return "lua";
-    }
-
-    @Override
-    public String localAddress() {
-      return "";
-    }
-
-    @Override
-    public int fd() {
-      return -1;
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void closeAfterReply() {
-    }
-
-    @Override
-    public void closeNow() {
-    }
-
-    @Override
-    public long pendingOutputBytes() {
-      return 0;
-    }
-
-    @Override
-    public long queryBufferBytes() {
-      return 0;
-    }
-
-    @Override
-    public long queryBufferFree() {
-      return 0;
-    }
-
-    @Override
-    public long replyBufferBytes() {
-      return 0;
-    }
-
-    @Override
-    public long replyBufferSize() {
-      return 0;
-    }
-
-    @Override
-    public int pendingWrites() {
-      return 0;
-    }
-
-    @Override
-    public long pendingWriteBytes() {
-      return 0;
-    }
-
-    @Override
-    public boolean reading() {
-      return false;
-    }
-
-    @Override
-    public void enforceOutputLimit() {
-    }
-
-    @Override
-    public void resumeProcessing() {
-    }
   }
 }
