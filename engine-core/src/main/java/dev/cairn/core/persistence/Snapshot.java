@@ -38,8 +38,11 @@ import java.util.function.BiConsumer;
  *   <li>a type whose codec cannot be read concurrently (module types, whose code runs on the engine thread) is
  *       serialized on the engine thread when taken ({@link SnapshotSink#prepare}).
  * </ul>
- * The walker scans with SCAN's reverse-binary cursor, which visits every entry present for the whole walk even while
- * the table resizes; the marks skip entries seen twice. FLUSHDB leaves the dropped table to the walker.
+ * The walker reads each table in bucket order, which reads the table's array sequentially (SCAN's reverse-binary order
+ * jumps across it, a cache miss per bucket): tables do not resize while their walk is on ({@link ByteDict#beginWalk}),
+ * as Redis does not resize while a child runs, unless one grows five times over full; the walker then goes on over
+ * that table in SCAN's order, which survives resizes, and the marks skip entries seen twice. FLUSHDB leaves the dropped
+ * table to the walker.
  */
 public final class Snapshot implements SnapshotGuard {
   /** How a snapshot ended. */
@@ -79,7 +82,13 @@ public final class Snapshot implements SnapshotGuard {
   private final long startMillis = System.currentTimeMillis();
   private Batch current = new Batch();
   private int walkDb;
+  /** Where the walker is in the current table: a bucket index in bucket order, or SCAN's cursor after a resize. */
   private long walkCursor;
+  /** The current table is walked in bucket order (its layout has not changed since the start). */
+  private boolean bucketOrder = true;
+  /** Each table's layout when the snapshot started, and whether its walk (and the resize pause) is still on. */
+  private final int[] layouts;
+  private final boolean[] walking;
   private boolean walked;
   private boolean ended;
   /** Records handed over (engine thread writes; the snapshot thread reads it to wake a waiting walker). */
@@ -112,6 +121,8 @@ public final class Snapshot implements SnapshotGuard {
     this.onDone = onDone;
     this.epoch = (keyspace.lastSnapshotEpoch() + 1) & 0xff;
     this.dicts = new ByteDict[keyspace.databases()];
+    this.layouts = new int[dicts.length];
+    this.walking = new boolean[dicts.length];
     for (int i = 0; i < dicts.length; i++) {
       dicts[i] = keyspace.db(i).dict();
     }
@@ -133,6 +144,11 @@ public final class Snapshot implements SnapshotGuard {
       remarkAll(keyspace);
     }
     Snapshot s = new Snapshot(keyspace, loop, sink, info, keyDelayMicros, threadName, onDone);
+    for (int i = 0; i < s.dicts.length; i++) {
+      s.dicts[i].beginWalk();
+      s.walking[i] = true;
+      s.layouts[i] = s.dicts[i].layout();
+    }
     keyspace.setSnapshotGuard(s);
     s.thread.start();
     loop.execute(s::step);
@@ -225,8 +241,24 @@ public final class Snapshot implements SnapshotGuard {
         }
       }
       ByteDict<Entry> d = dicts[walkDb];
-      walkCursor = d.scan(walkCursor, visitor);
-      if (walkCursor == 0) {
+      if (bucketOrder && d.layout() != layouts[walkDb]) {
+        // the table grew past the forced-resize ratio: a whole pass in SCAN's order, which survives resizes (the
+        // marks skip what was taken)
+        bucketOrder = false;
+        walkCursor = 0;
+      }
+      boolean tableDone;
+      if (bucketOrder) {
+        walkCursor = d.walk(walkCursor, visitor);
+        tableDone = walkCursor < 0;
+      } else {
+        walkCursor = d.scan(walkCursor, visitor);
+        tableDone = walkCursor == 0;
+      }
+      if (tableDone) {
+        endWalk(walkDb);
+        walkCursor = 0;
+        bucketOrder = true;
         if (++walkDb == dicts.length) {
           walked = true;
           flush();
@@ -240,6 +272,14 @@ public final class Snapshot implements SnapshotGuard {
     }
     flush();
     reschedule(0);
+  }
+
+  /** Lets the table resize again (once its walk is over, or the snapshot ended). */
+  private void endWalk(int db) {
+    if (walking[db]) {
+      walking[db] = false;
+      dicts[db].endWalk();
+    }
   }
 
   /** The current leash, from the snapshot thread's rate so far (records per millisecond). */
@@ -500,6 +540,9 @@ public final class Snapshot implements SnapshotGuard {
     Outcome outcome = finalOutcome;
     Throwable failure = finalFailure;
     ended = true;
+    for (int i = 0; i < dicts.length; i++) {
+      endWalk(i);
+    }
     if (keyspace.snapshotGuard() == this) {
       keyspace.setSnapshotGuard(null);
     }
