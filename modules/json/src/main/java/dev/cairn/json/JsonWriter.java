@@ -221,6 +221,19 @@ final class JsonWriter {
       k++;
     }
     digits = digits.substring(0, end);
+    if (digits.length() == 2) {
+      // Java prints at least two significant digits (4.9E-324); the shortest form may have one (5e-324)
+      int two = Integer.parseInt(digits);
+      int near = two % 10 >= 5 ? two / 10 + 1 : two / 10;
+      int far = two % 10 >= 5 ? two / 10 : two / 10 + 1;
+      for (int one : new int[] {near, far}) {
+        if (one > 0 && Double.parseDouble(one + "E" + (k + 1)) == Math.abs(d)) {
+          digits = one == 10 ? "1" : Integer.toString(one);
+          k += one == 10 ? 2 : 1;
+          break;
+        }
+      }
+    }
     int length = digits.length();
     int kk = length + k;
     StringBuilder out = new StringBuilder(24);

@@ -105,6 +105,7 @@ class JsonPathTest {
   @Test
   void randomDocumentsRoundTrip() {
     long seed = System.nanoTime();
+    System.out.println("JsonPathTest.randomDocumentsRoundTrip seed " + seed);
     Random r = new Random(seed);
     for (int i = 0; i < 200; i++) {
       Object v = random(r, 0);
