@@ -548,27 +548,41 @@ final class JsonWrites {
 
   /** JSON.ARRAPPEND key path value [value ...]: the new lengths. */
   static void arrappend(CommandContext c, Args a) {
-    byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
     Object[] add = parseValues(a, 3);
+    eachArray(c, a.get(1), p, "json.arrappend", p.original, arr -> {
+      for (Object v : add) {
+        arr.add(Json.copy(v));
+      }
+      return arr.size;
+    });
+  }
+
+  /**
+   * Applies {@code op} to every array the path selects and replies with what it returns per match (null for a match
+   * that is not an array), or for a legacy path with the last array's result ("Path ... does not exist or not an
+   * array" when there is none, naming {@code legacyName}).
+   */
+  private static void eachArray(CommandContext c, byte[] key, JsonPath p, String event, String legacyName,
+      java.util.function.ToLongFunction<JArray> op) {
     JsonDoc doc = existing(write(c, key));
     List<Object> values = p.values(doc.root);
     Long[] out = new Long[values.size()];
     Long last = null;
-    for (int i = 0; i < out.length; i++) {
-      if (values.get(i) instanceof JArray arr) {
-        for (Object v : add) {
-          arr.add(Json.copy(v));
+    try {
+      for (int i = 0; i < out.length; i++) {
+        if (values.get(i) instanceof JArray arr) {
+          out[i] = last = op.applyAsLong(arr);
         }
-        out[i] = last = (long) arr.size;
       }
-    }
-    if (last != null) {
-      changed(c, key, "json.arrappend");
+    } finally {
+      if (last != null) {
+        changed(c, key, event); // an error half-way (ARRINSERT's index) keeps the arrays already changed
+      }
     }
     if (p.legacy) {
       if (last == null) {
-        throw pathMissingOr(p.original, "not an array");
+        throw pathMissingOr(legacyName, "not an array");
       }
       c.reply().integer(last);
     } else {
@@ -578,38 +592,17 @@ final class JsonWrites {
 
   /** JSON.ARRINSERT key path index value [value ...]: the new lengths. */
   static void arrinsert(CommandContext c, Args a) {
-    byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
     long index = JsonSupport.integerArg(a, 3);
     Object[] add = parseValues(a, 4);
-    JsonDoc doc = existing(write(c, key));
-    List<Object> values = p.values(doc.root);
-    Long[] out = new Long[values.size()];
-    Long last = null;
-    try {
-      for (int i = 0; i < out.length; i++) {
-        if (values.get(i) instanceof JArray arr) {
-          long at = index < 0 ? arr.size + index : index;
-          if (at < 0 || at > arr.size) {
-            throw JsonSupport.INDEX_OUT_OF_BOUNDS;
-          }
-          arr.insert((int) at, add);
-          out[i] = last = (long) arr.size;
-        }
+    eachArray(c, a.get(1), p, "json.arrinsert", p.text, arr -> {
+      long at = index < 0 ? arr.size + index : index;
+      if (at < 0 || at > arr.size) {
+        throw JsonSupport.INDEX_OUT_OF_BOUNDS;
       }
-    } finally {
-      if (last != null) {
-        changed(c, key, "json.arrinsert");
-      }
-    }
-    if (p.legacy) {
-      if (last == null) {
-        throw pathMissingOr(p.text, "not an array");
-      }
-      c.reply().integer(last);
-    } else {
-      JsonSupport.integers(c.reply(), out);
-    }
+      arr.insert((int) at, add);
+      return arr.size;
+    });
   }
 
   /** JSON.ARRPOP key [FORMAT STRINGS|EXPAND1|EXPAND] [path [index]]: the removed values as JSON text. */
@@ -711,38 +704,20 @@ final class JsonWrites {
 
   /** JSON.ARRTRIM key path start stop: the new lengths. */
   static void arrtrim(CommandContext c, Args a) {
-    byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
     long start = JsonSupport.integerArg(a, 3);
     long stop = JsonSupport.integerArg(a, 4);
-    JsonDoc doc = existing(write(c, key));
-    List<Object> values = p.values(doc.root);
-    Long[] out = new Long[values.size()];
-    Long last = null;
-    for (int i = 0; i < out.length; i++) {
-      if (values.get(i) instanceof JArray arr) {
-        long len = arr.size;
-        long to = stop < 0 ? Math.max(0, len + stop) : Math.min(stop, len - 1);
-        long from = start < 0 || start < len ? (start < 0 ? Math.max(0, len + start) : Math.min(start, len - 1))
-            : to + 1;
-        if (from > to || len == 0) {
-          arr.keepRange(0, 0);
-        } else {
-          arr.keepRange((int) from, (int) to + 1);
-        }
-        out[i] = last = (long) arr.size;
+    eachArray(c, a.get(1), p, "json.arrtrim", p.text, arr -> {
+      long len = arr.size;
+      long to = stop < 0 ? Math.max(0, len + stop) : Math.min(stop, len - 1);
+      long from = start < 0 || start < len ? (start < 0 ? Math.max(0, len + start) : Math.min(start, len - 1))
+          : to + 1;
+      if (from > to || len == 0) {
+        arr.keepRange(0, 0);
+      } else {
+        arr.keepRange((int) from, (int) to + 1);
       }
-    }
-    if (last != null) {
-      changed(c, key, "json.arrtrim");
-    }
-    if (p.legacy) {
-      if (last == null) {
-        throw pathMissingOr(p.text, "not an array");
-      }
-      c.reply().integer(last);
-    } else {
-      JsonSupport.integers(c.reply(), out);
-    }
+      return arr.size;
+    });
   }
 }
