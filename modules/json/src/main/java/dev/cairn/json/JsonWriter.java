@@ -152,46 +152,58 @@ final class JsonWriter {
   }
 
   private void string(String s) {
-    put((byte) '"');
     int n = s.length();
+    ensure(n + 2);
+    buf[len++] = '"';
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (c < 0x80) {
-        if (c == '"' || c == '\\') {
-          put((byte) '\\');
-          put((byte) c);
-        } else if (c >= 0x20) {
-          put((byte) c);
-        } else {
-          switch (c) {
-            case '\b' -> ascii("\\b");
-            case '\f' -> ascii("\\f");
-            case '\n' -> ascii("\\n");
-            case '\r' -> ascii("\\r");
-            case '\t' -> ascii("\\t");
-            default -> {
-              ascii("\\u00");
-              put(HEX[c >> 4]);
-              put(HEX[c & 15]);
-            }
-          }
+      if (c < 0x80 && c >= 0x20 && c != '"' && c != '\\') {
+        if (len == buf.length) {
+          ensure(n - i + 1);
         }
-      } else if (c < 0x800) {
-        put((byte) (0xC0 | (c >> 6)));
-        put((byte) (0x80 | (c & 0x3F)));
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        put((byte) (0xF0 | (cp >> 18)));
-        put((byte) (0x80 | ((cp >> 12) & 0x3F)));
-        put((byte) (0x80 | ((cp >> 6) & 0x3F)));
-        put((byte) (0x80 | (cp & 0x3F)));
+        buf[len++] = (byte) c;
       } else {
-        put((byte) (0xE0 | (c >> 12)));
-        put((byte) (0x80 | ((c >> 6) & 0x3F)));
-        put((byte) (0x80 | (c & 0x3F)));
+        i = special(s, i, c);
       }
     }
     put((byte) '"');
+  }
+
+  /** Writes a character that needs an escape or more than one byte; returns the index of the last char used. */
+  private int special(String s, int i, char c) {
+    if (c < 0x80) {
+      if (c == '"' || c == '\\') {
+        put((byte) '\\');
+        put((byte) c);
+      } else {
+        switch (c) {
+          case '\b' -> ascii("\\b");
+          case '\f' -> ascii("\\f");
+          case '\n' -> ascii("\\n");
+          case '\r' -> ascii("\\r");
+          case '\t' -> ascii("\\t");
+          default -> {
+            ascii("\\u00");
+            put(HEX[c >> 4]);
+            put(HEX[c & 15]);
+          }
+        }
+      }
+    } else if (c < 0x800) {
+      put((byte) (0xC0 | (c >> 6)));
+      put((byte) (0x80 | (c & 0x3F)));
+    } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      int cp = Character.toCodePoint(c, s.charAt(++i));
+      put((byte) (0xF0 | (cp >> 18)));
+      put((byte) (0x80 | ((cp >> 12) & 0x3F)));
+      put((byte) (0x80 | ((cp >> 6) & 0x3F)));
+      put((byte) (0x80 | (cp & 0x3F)));
+    } else {
+      put((byte) (0xE0 | (c >> 12)));
+      put((byte) (0x80 | ((c >> 6) & 0x3F)));
+      put((byte) (0x80 | (c & 0x3F)));
+    }
+    return i;
   }
 
   /**
@@ -200,6 +212,10 @@ final class JsonWriter {
    * is within 16 digits of the point, otherwise {@code d.ddde[-]x}.
    */
   static String formatDouble(double d) {
+    double abs = Math.abs(d);
+    if (abs >= 1e-3 && abs < 1e7) {
+      return Double.toString(d); // Java's plain form here is the same text (shortest digits, at least "x.0")
+    }
     if (d == 0) {
       return (Double.doubleToRawLongBits(d) < 0) ? "-0.0" : "0.0";
     }
