@@ -153,6 +153,7 @@ public final class CairnServer implements AutoCloseable {
         throw new IllegalStateException("Module " + path + " failed to load: " + e.getMessage(), e);
       }
     }
+    loadBundledModules(manager);
     for (ModuleInstance m : instances) {
       try {
         manager.loadInstance(m.module(), m.args(), java.util.Map.of());
@@ -164,6 +165,31 @@ public final class CairnServer implements AutoCloseable {
     if (!engine.config().pendingModuleConfigs().isEmpty()) {
       throw new IllegalStateException("Module Configuration detected without loadmodule directive or no ApplyConfig "
           + "call: aborting (" + String.join(", ", engine.config().pendingModuleConfigs().keySet()) + ")");
+    }
+  }
+
+  /**
+   * The distribution's bundled modules ({@code bundled-modules yes}, the default): every jar in the bundled directory,
+   * in name order, through the same jar loading as {@code loadmodule} and MODULE LOAD. A module already loaded by a
+   * {@code loadmodule} line is not loaded twice.
+   */
+  private void loadBundledModules(dev.cairn.core.module.ModuleManager manager) {
+    java.nio.file.Path dir = engine.params().bundledModulesDir;
+    if (!engine.params().bundledModules || dir == null || !java.nio.file.Files.isDirectory(dir)) {
+      return;
+    }
+    java.util.List<java.nio.file.Path> jars;
+    try (var files = java.nio.file.Files.list(dir)) {
+      jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Bundled modules in " + dir + " cannot be listed: " + e.getMessage(), e);
+    }
+    for (java.nio.file.Path jar : jars) {
+      try {
+        manager.loadBundledJar(jar);
+      } catch (dev.cairn.core.module.ModuleLoadException e) {
+        throw new IllegalStateException("Module " + jar + " failed to load: " + e.getMessage(), e);
+      }
     }
   }
 

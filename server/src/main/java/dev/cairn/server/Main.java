@@ -26,6 +26,23 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The distribution's bundled modules: the {@code modules} directory beside the server's jar (the build puts the
+   * module jars the distribution ships there); none when the server does not run from a jar.
+   */
+  static java.nio.file.Path bundledModulesDir() {
+    try {
+      var source = Main.class.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        return null;
+      }
+      java.nio.file.Path self = java.nio.file.Path.of(source.getLocation().toURI());
+      return self.toString().endsWith(".jar") ? self.resolveSibling("modules") : null;
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
   public static void main(String[] argv) throws Exception {
     StartupTimer.start();
     nettyChannelIds();
@@ -38,6 +55,7 @@ public final class Main {
     }
     Config config = new Config();
     ServerParams params = new ServerParams(config);
+    params.bundledModulesDir = bundledModulesDir();
     String[] stdinText = new String[1];
     try {
       ConfigFile.load(config, argv, () -> stdinText[0] = new String(System.in.readAllBytes(), StandardCharsets.UTF_8));

@@ -25,6 +25,13 @@ public final class ServerParams {
   public final java.util.List<String[]> renameCommands = new java.util.ArrayList<>();
   /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
   public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
+  /**
+   * {@code bundled-modules yes|no}: whether the server distribution's bundled module jars
+   * ({@link #bundledModulesDir}) are loaded at start-up. A directive, not a parameter: it is read once.
+   */
+  public boolean bundledModules = true;
+  /** Where the distribution keeps its bundled module jars; null when there is none (embedded servers). */
+  public java.nio.file.Path bundledModulesDir;
   public final SpecialParams.NotifyEvents notifyKeyspaceEvents;
   public final dev.cairn.core.connection.OutputBufferLimits clientOutputBufferLimit;
   public final PersistenceParams persistence;
@@ -73,6 +80,16 @@ public final class ServerParams {
         throw new ConfigException("Bad directive or wrong number of arguments");
       }
       loadModules.add(java.util.List.copyOf(args));
+    });
+    c.registerDirective("bundled-modules", args -> {
+      if (args.size() != 1) {
+        throw new ConfigException("wrong number of arguments");
+      }
+      switch (args.get(0).toLowerCase(java.util.Locale.ROOT)) {
+        case "yes" -> bundledModules = true;
+        case "no" -> bundledModules = false;
+        default -> throw new ConfigException("argument must be 'yes' or 'no'");
+      }
     });
   }
 

@@ -60,7 +60,7 @@ public final class ModuleManager {
     engine.config().setDirectiveRewriter("loadmodule", () -> {
       List<String> lines = new ArrayList<>();
       for (LoadedModule m : modules.values()) {
-        if (m.loader != null) {
+        if (m.loader != null && !bundled.contains(m)) { // bundled ones load again by themselves
           StringBuilder sb = new StringBuilder(quote(m.path));
           m.args.forEach(a -> sb.append(' ').append(quote(a)));
           lines.add(sb.toString());
@@ -128,6 +128,28 @@ public final class ModuleManager {
     }
   }
 
+  /** Modules loaded from the distribution's bundled jars (not written by CONFIG REWRITE). */
+  private final java.util.Set<LoadedModule> bundled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /**
+   * Loads a bundled module's jar as {@link #loadJar} does; returns null, loading nothing, when a module of the same
+   * name is loaded already (a {@code loadmodule} line for that jar, or another version of the module, wins).
+   */
+  public LoadedModule loadBundledJar(Path jar) throws ModuleLoadException {
+    try {
+      LoadedModule lm = loadJar(jar, List.of(), Map.of());
+      bundled.add(lm);
+      return lm;
+    } catch (ModuleLoadException e) {
+      if (e.alreadyLoaded) {
+        LOG.log(System.Logger.Level.INFO, "Bundled module " + jar + " not loaded: " + e.getMessage());
+        lastError = null;
+        return null;
+      }
+      throw e;
+    }
+  }
+
   /** Loads a module given as an instance (a module on the server's class path, e.g. in an embedded server). */
   public LoadedModule loadInstance(Module m, List<String> args, Map<String, String> configs)
       throws ModuleLoadException {
@@ -181,8 +203,10 @@ public final class ModuleManager {
       }
       LoadedModule existing = modules.get(info.name().toLowerCase(Locale.ROOT));
       if (existing != null) {
-        throw new ModuleLoadException("module '" + info.name() + "' of " + path + " is already loaded from "
-            + existing.path);
+        ModuleLoadException dup = new ModuleLoadException("module '" + info.name() + "' of " + path
+            + " is already loaded from " + existing.path);
+        dup.alreadyLoaded = true;
+        throw dup;
       }
       lm = new LoadedModule(m, info, path, args, loader);
       LoadingContext ctx = new LoadingContext(info.name(), args, new Server(lm));
