@@ -30,7 +30,8 @@ import java.util.List;
  * Entity ids are kept (clients cache them), holes included.
  */
 public final class GraphType implements DataType<Graph> {
-  public static final TypeId ID = TypeId.of("CairnGrph", 1);
+  // RedisGraph's type name, so TYPE answers as it did; the layout is Cairn's own (encoding version 1)
+  public static final TypeId ID = TypeId.of("graphdata", 1);
   public static final GraphType INSTANCE = new GraphType();
 
   private GraphType() {}

@@ -118,10 +118,11 @@ final class Updates {
     int id = c.graph.createNode();
     c.stats.nodesCreated++;
     for (String l : np.labels()) {
-      int lid = c.graph.labels.intern(l);
-      if (c.graph.addLabel(id, lid)) {
+      // RedisGraph counts a label as added when the graph first gets it, not per node
+      if (c.graph.labels.id(l) < 0) {
         c.stats.labelsAdded++;
       }
+      c.graph.addLabel(id, c.graph.labels.intern(l));
     }
     setProps(c, true, id, props);
     return new Node(id);
