@@ -29,6 +29,8 @@ import org.antlr.v4.runtime.misc.Interval;
  */
 final class Compiler {
   private final Map<String, Integer> scope = new HashMap<>();
+  /** What a variable in scope is known to hold: node, rel, rels (variable length), path; absent when unknown. */
+  private final Map<String, String> kinds = new HashMap<>();
   private final ExprCompiler ec = new ExprCompiler(this);
   private boolean writes;
   private int anon;
@@ -304,6 +306,20 @@ final class Compiler {
       rels.add(rel(c.relationshipPattern(), predicate));
       nodes.add(node(c.nodePattern(), predicate));
     }
+    Map<String, String> local = new HashMap<>();
+    for (NodePat n : nodes) {
+      if (!n.anonymous()) {
+        kindOf(local, n.var(), "node", false);
+      }
+    }
+    for (RelPat r : rels) {
+      if (!r.anonymous()) {
+        kindOf(local, r.var(), r.varLength() ? "rels" : "rel", true);
+      }
+    }
+    if (pathVar != null) {
+      kindOf(local, pathVar, "path", true);
+    }
     return new PathPat(pathVar, nodes, rels, 0);
   }
 
@@ -368,25 +384,40 @@ final class Compiler {
     return new RelPat(var == null ? "\0anon" + anon++ : var, var == null, types, dir, varLength, min, max, props);
   }
 
+  /** Checks a variable's use against what it already is (in scope, or earlier in the same pattern). */
+  private void kindOf(Map<String, String> local, String var, String kind, boolean unique) {
+    String known = local.containsKey(var) ? local.get(var) : kinds.get(var);
+    if (known != null && !known.equals(kind)) {
+      throw CypherException.syntax("Type mismatch: variable '" + var + "' is a " + known + ", not a " + kind);
+    }
+    if (unique && local.containsKey(var)) {
+      throw CypherException.syntax("Variable '" + var + "' is bound twice in one pattern");
+    }
+    local.put(var, kind);
+  }
+
   /** Puts the pattern's named variables in scope, recording the new ones in {@code added}. */
   void declarePattern(PathPat p, Set<String> added) {
     for (NodePat n : p.nodes()) {
       if (!n.anonymous() && !inScope(n.var())) {
         push(n.var());
+        kinds.put(n.var(), "node");
         added.add(n.var());
       }
     }
     for (RelPat r : p.rels()) {
       if (!r.anonymous() && !inScope(r.var())) {
         push(r.var());
+        kinds.put(r.var(), r.varLength() ? "rels" : "rel");
         added.add(r.var());
       }
     }
     if (p.pathVar() != null) {
       if (inScope(p.pathVar())) {
-        throw CypherException.semantic("Variable `" + p.pathVar() + "` already declared");
+        throw CypherException.syntax("Variable `" + p.pathVar() + "` already declared");
       }
       push(p.pathVar());
+      kinds.put(p.pathVar(), "path");
       added.add(p.pathVar());
     }
   }
@@ -523,8 +554,30 @@ final class Compiler {
     if (isReturn) {
       scope.putAll(saved);
     }
+    Map<String, String> newKinds = new HashMap<>();
+    for (ProjectionItemContext pi : pis.projectionItem()) {
+      String src = pi.expression().getText();
+      String name = pi.variable() == null ? src : ExprCompiler.symbol(pi.variable().symbolicName());
+      if (kinds.containsKey(src)) {
+        newKinds.put(name, kinds.get(src));
+      }
+    }
+    if (pis.MULT() != null) {
+      for (String n : names) {
+        if (kinds.containsKey(n) && !newKinds.containsKey(n)) {
+          newKinds.put(n, kinds.get(n));
+        }
+      }
+    }
+    if (!isReturn) {
+      kinds.clear();
+    }
+    kinds.putAll(newKinds);
     for (String n : names) {
       scope.put(n, 1);
+      if (!newKinds.containsKey(n)) {
+        kinds.remove(n);
+      }
     }
     if (columns != null) {
       columns.addAll(names);
@@ -632,6 +685,14 @@ final class Compiler {
 
   /** SKIP / LIMIT: a non-negative integer, from literals and parameters only. */
   private Expr constantExpr(ExpressionContext x, String what) {
+    LiteralContext lit = ExprCompiler.soleLiteral(x);
+    if (lit != null && !(lit instanceof NumberLitContext n && n.numberLiteral().integerLiteral() != null
+        && !n.getText().startsWith("-"))) {
+      throw CypherException.syntax(what + " specified value of invalid type, must be a positive integer");
+    }
+    if (x.getText().startsWith("-") && x.getText().substring(1).matches("[0-9]+")) {
+      throw CypherException.syntax(what + " specified value of invalid type, must be a positive integer");
+    }
     Map<String, Integer> saved = new HashMap<>(scope);
     scope.clear();
     Expr e;

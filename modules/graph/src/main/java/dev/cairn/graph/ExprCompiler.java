@@ -28,9 +28,38 @@ final class ExprCompiler {
     return or(x.orExpression());
   }
 
+  /** The literal a subtree consists of alone (no operator around it), or null. */
+  static LiteralContext soleLiteral(org.antlr.v4.runtime.tree.ParseTree t) {
+    while (t != null) {
+      if (t instanceof LiteralAtomContext la) {
+        return la.literal();
+      }
+      if (t.getChildCount() != 1) {
+        return null;
+      }
+      t = t.getChild(0);
+    }
+    return null;
+  }
+
+  /** A boolean operator's operand that is a literal of another type is a compile-time error, as in openCypher. */
+  private static void booleanOperand(org.antlr.v4.runtime.tree.ParseTree t) {
+    LiteralContext l = soleLiteral(t);
+    String type = l == null ? null : l instanceof NumberLitContext n
+        ? (n.numberLiteral().integerLiteral() != null ? "Integer" : "Float")
+        : l instanceof StringLitContext ? "String" : l instanceof MapLitContext ? "Map"
+        : l instanceof ListLitContext ? "List" : null;
+    if (type != null) {
+      throw CypherException.syntax("Type mismatch: expected Boolean but was " + type);
+    }
+  }
+
   private Expr or(OrExpressionContext x) {
     List<Expr> parts = new ArrayList<>();
     for (XorExpressionContext e : x.xorExpression()) {
+      if (x.xorExpression().size() > 1) {
+        booleanOperand(e);
+      }
       parts.add(xor(e));
     }
     if (parts.size() == 1) {
@@ -53,6 +82,9 @@ final class ExprCompiler {
   private Expr xor(XorExpressionContext x) {
     List<Expr> parts = new ArrayList<>();
     for (AndExpressionContext e : x.andExpression()) {
+      if (x.andExpression().size() > 1) {
+        booleanOperand(e);
+      }
       parts.add(and(e));
     }
     if (parts.size() == 1) {
@@ -74,6 +106,9 @@ final class ExprCompiler {
   private Expr and(AndExpressionContext x) {
     List<Expr> parts = new ArrayList<>();
     for (NotExpressionContext e : x.notExpression()) {
+      if (x.notExpression().size() > 1) {
+        booleanOperand(e);
+      }
       parts.add(not(e));
     }
     if (parts.size() == 1) {
@@ -99,6 +134,7 @@ final class ExprCompiler {
     if (nots == 0) {
       return e;
     }
+    booleanOperand(x.comparisonExpression());
     return (c, r) -> {
       Boolean b = bool(e.eval(c, r));
       if (b == null) {
@@ -559,6 +595,10 @@ final class ExprCompiler {
         case 'f' -> sb.append('\f');
         case 'u', 'U' -> {
           int len = n == 'u' ? 4 : 8;
+          if (i + 1 + len > quoted.length() - 1
+              || !quoted.substring(i + 1, i + 1 + len).matches("[0-9a-fA-F]+")) {
+            throw CypherException.syntax("Invalid unicode escape in string literal");
+          }
           sb.appendCodePoint(Integer.parseInt(quoted.substring(i + 1, i + 1 + len), 16));
           i += len;
         }
