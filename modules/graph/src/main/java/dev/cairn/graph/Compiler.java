@@ -32,6 +32,8 @@ final class Compiler {
   /** What a variable in scope is known to hold: node, rel, rels (variable length), path; absent when unknown. */
   private final Map<String, String> kinds = new HashMap<>();
   private final ExprCompiler ec = new ExprCompiler(this);
+  /** GRAPH.EXPLAIN's lines per operator (top first, one per line), computed against the graph. */
+  private final Map<Op, java.util.function.Function<Graph, String>> labels = new java.util.IdentityHashMap<>();
   private boolean writes;
   private int anon;
   private String source;
@@ -73,8 +75,10 @@ final class Compiler {
     source = query;
     StatementContext st = parse(query).statement();
     if (st.indexCommand() != null) {
-      return Plan.Query.class.cast(new Plan.Query(List.of(List.of(IndexOps.compile(st.indexCommand()))),
-          false, List.of(), true, "index"));
+      Op op = IndexOps.compile(st.indexCommand());
+      labels.put(op, g -> st.indexCommand().getChild(0).getText().equalsIgnoreCase("create") ? "Create Index"
+          : "Drop Index");
+      return new Plan.Query(List.of(List.of(op)), false, List.of(), true, "index", labels);
     }
     return regular(st.regularQuery(), true);
   }
@@ -104,7 +108,7 @@ final class Compiler {
       }
       columns = cols;
     }
-    return new Plan.Query(branches, all != null && all, columns, writes, null);
+    return new Plan.Query(branches, all != null && all, columns, writes, null, labels);
   }
 
   void require(String name) {
@@ -143,29 +147,33 @@ final class Compiler {
         if (!last) {
           throw CypherException.syntax("RETURN can only be used at the end of the query.");
         }
-        ops.add(projection(cl.returnClause().projectionBody(), null, columns, true));
+        ops.add(label(projection(cl.returnClause().projectionBody(), null, columns, true),
+            "Results\n" + projectionLabel(cl.returnClause().projectionBody(), null)));
       } else if (cl.withClause() != null) {
         if (last) {
           throw CypherException.syntax("Query cannot conclude with WITH (must be a RETURN clause, an update clause,"
               + " a procedure call or a non-returning subquery)");
         }
-        ops.add(projection(cl.withClause().projectionBody(), cl.withClause().where(), null, false));
+        ops.add(label(projection(cl.withClause().projectionBody(), cl.withClause().where(), null, false),
+            projectionLabel(cl.withClause().projectionBody(), cl.withClause().where())));
       } else if (cl.matchClause() != null) {
         if (last) {
           throw CypherException.syntax("Query cannot conclude with MATCH (must be a RETURN clause, an update clause,"
               + " a procedure call or a non-returning subquery)");
         }
         ops.add(match(cl.matchClause()));
+        labels.put(ops.get(ops.size() - 1), matchLabel(cl.matchClause(), lastMatch));
       } else if (cl.unwindClause() != null) {
         if (last) {
           throw CypherException.syntax("Query cannot conclude with UNWIND (must be a RETURN clause, an update"
               + " clause, a procedure call or a non-returning subquery)");
         }
-        ops.add(unwind(cl.unwindClause()));
+        ops.add(label(unwind(cl.unwindClause()), "Unwind"));
       } else if (cl.callClause() != null) {
-        ops.add(Procedures.compile(this, cl.callClause(), last && i == 0, columns));
+        ops.add(label(Procedures.compile(this, cl.callClause(), last && i == 0, columns),
+            "ProcedureCall | " + cl.callClause().procedureName().getText()));
       } else {
-        ops.add(updating(cl));
+        ops.add(label(updating(cl), updateLabel(cl)));
       }
     }
     return ops;
@@ -209,12 +217,110 @@ final class Compiler {
     throw CypherException.syntax("Unexpected clause " + cl.getText());
   }
 
+  private Op label(Op op, String text) {
+    labels.put(op, g -> text);
+    return op;
+  }
+
+  private static String updateLabel(ClauseContext cl) {
+    if (cl.createClause() != null) {
+      return "Create";
+    } else if (cl.mergeClause() != null) {
+      return "Merge";
+    } else if (cl.deleteClause() != null) {
+      return "Delete";
+    } else if (cl.foreachClause() != null) {
+      return "Foreach";
+    }
+    return "Update";
+  }
+
+  private static String projectionLabel(ProjectionBodyContext b, WhereContext where) {
+    StringBuilder sb = new StringBuilder();
+    if (where != null) {
+      sb.append("Filter\n");
+    }
+    if (b.limit() != null) {
+      sb.append("Limit\n");
+    }
+    if (b.skip() != null) {
+      sb.append("Skip\n");
+    }
+    if (b.order() != null) {
+      sb.append("Sort\n");
+    }
+    if (b.DISTINCT() != null) {
+      sb.append("Distinct\n");
+    }
+    boolean agg = b.projectionItems().getText().matches("(?is).*\\b(count|sum|avg|min|max|collect|stdev|stdevp"
+        + "|percentilecont|percentiledisc)\\s*\\(.*");
+    return sb.append(agg ? "Aggregate" : "Project").toString();
+  }
+
+  private List<PathPat> lastMatch;
+
+  /** RedisGraph-style scan and traverse lines; an index scan when the graph has an index the pattern can use. */
+  private static java.util.function.Function<Graph, String> matchLabel(MatchClauseContext m, List<PathPat> parts) {
+    boolean filter = m.where() != null;
+    boolean optional = m.OPTIONAL() != null;
+    return g -> {
+      List<String> lines = new ArrayList<>();
+      if (optional) {
+        lines.add("Optional");
+      }
+      if (filter) {
+        lines.add("Filter");
+      }
+      List<String> part = new ArrayList<>();
+      for (PathPat p : parts) {
+        List<String> pl = new ArrayList<>();
+        NodePat first = p.nodes().get(0);
+        String scan = "All Node Scan";
+        if (!first.labels().isEmpty()) {
+          scan = "Node By Label Scan";
+          int l = g == null ? -1 : g.labels.id(first.labels().get(0));
+          if (l >= 0 && first.props() instanceof MapExpr me && g.indexes.containsKey(l)) {
+            for (String k : me.entries().keySet()) {
+              if (g.keys.id(k) >= 0 && g.indexes.get(l).containsKey(g.keys.id(k))) {
+                scan = "Node By Index Scan";
+              }
+            }
+          }
+        }
+        pl.add(scan + " | " + nodeText(first));
+        for (int i = 0; i < p.rels().size(); i++) {
+          RelPat r = p.rels().get(i);
+          String arrow = (r.dir() < 0 ? "<-" : "-") + "[" + (r.anonymous() ? "" : r.var())
+              + (r.types().isEmpty() ? "" : ":" + String.join("|", r.types())) + (r.varLength() ? "*" : "") + "]"
+              + (r.dir() > 0 ? "->" : "-");
+          pl.add(0, (r.varLength() ? "Conditional Variable Length Traverse | " : "Conditional Traverse | ")
+              + nodeText(p.nodes().get(i)) + arrow + nodeText(p.nodes().get(i + 1)));
+        }
+        if (p.shortest() != 0) {
+          pl.add(0, p.shortest() == 1 ? "ShortestPath" : "AllShortestPaths");
+        }
+        part.addAll(0, pl);
+        if (parts.size() > 1 && p != parts.get(0)) {
+          part.add(0, "Cartesian Product");
+        }
+      }
+      lines.addAll(part);
+      return String.join("\n", lines);
+    };
+  }
+
+  private static String nodeText(NodePat n) {
+    return "(" + (n.anonymous() ? "" : n.var()) + (n.labels().isEmpty() ? "" : ":" + String.join(":", n.labels()))
+        + ")";
+  }
+
   // ---- MATCH / UNWIND
 
   private Op match(MatchClauseContext m) {
     boolean optional = m.OPTIONAL() != null;
     Set<String> before = new LinkedHashSet<>(scope.keySet());
     List<PathPat> parts = patterns(m.pattern(), false);
+    lastMatch = parts;
     Set<String> added = new LinkedHashSet<>();
     for (PathPat p : parts) {
       declarePattern(p, added);
@@ -484,6 +590,7 @@ final class Compiler {
         items.add(new Item(v, (c, r) -> r.get(v), false));
       }
     }
+    Map<String, String> itemTexts = new HashMap<>();
     Set<String> names = new LinkedHashSet<>();
     for (Item it : items) {
       names.add(it.name());
@@ -517,6 +624,7 @@ final class Compiler {
         throw CypherException.semantic("Error: Multiple result columns with the same name are not supported.");
       }
       items.add(new Item(name, e, aggs.size() > before));
+      itemTexts.putIfAbsent(pi.expression().getText(), name);
     }
     boolean distinct = body.DISTINCT() != null;
     boolean aggregating = !aggs.isEmpty();
@@ -532,6 +640,13 @@ final class Compiler {
     List<Boolean> descending = new ArrayList<>();
     if (body.order() != null) {
       for (SortItemContext si : body.order().sortItem()) {
+        String same = itemTexts.get(si.expression().getText());
+        if (same != null) {
+          // ORDER BY repeats a projected expression (e.g. an aggregate): sort on the projected value
+          sortKeys.add((c, r) -> r.get(same));
+          descending.add(si.DESC() != null || si.DESCENDING() != null);
+          continue;
+        }
         ec.aggregates = aggregating ? aggs : null;
         try {
           sortKeys.add(expr(si.expression()));

@@ -72,7 +72,13 @@ public final class Executor {
       throw new CypherException("ReadOnly", RO_ERROR);
     }
     Ctx c = new Ctx(g, params, timeoutMillis);
-    List<Map<String, Object>> rows = runBranches(c, q, List.of(new HashMap<>()), true);
+    List<Map<String, Object>> rows;
+    try {
+      rows = runBranches(c, q, List.of(new HashMap<>()), true);
+    } catch (CypherException e) {
+      e.wrote = c.stats.wrote();
+      throw e;
+    }
     List<List<Object>> out = new ArrayList<>();
     if (!q.columns().isEmpty()) {
       for (Map<String, Object> r : rows) {
@@ -86,31 +92,53 @@ public final class Executor {
     return new Result(q.columns(), out, c.stats, (System.nanoTime() - t0) / 1e6);
   }
 
-  /** Compiles only (GRAPH.EXPLAIN); returns the plan's operation names. */
-  public static List<String> explain(String query) {
+  /** GRAPH.EXPLAIN: the plan's operators, the last clause's on top, each level indented by four spaces. */
+  public static List<String> explain(Graph g, String query) {
+    return describe(g, Compiler.compile(query), null);
+  }
+
+  /** GRAPH.PROFILE: runs the query and describes the plan with each operator's records and time. */
+  public record Profile(List<String> lines, Ctx.Stats stats) {}
+
+  public static Profile profile(Graph g, String query, Map<String, Object> params, long timeoutMillis) {
     Plan.Query q = Compiler.compile(query);
-    List<String> out = new ArrayList<>();
-    if (q.indexOp() != null) {
-      out.add("Index operation");
-      return out;
-    }
-    int b = 0;
+    Ctx c = new Ctx(g, params, timeoutMillis);
+    Map<Op, long[]> counts = new java.util.IdentityHashMap<>();
     for (List<Op> ops : q.branches()) {
-      String pad = q.branches().size() > 1 ? "    " : "";
-      if (q.branches().size() > 1 && b++ == 0) {
-        out.add("Union");
+      List<Map<String, Object>> rows = new ArrayList<>(List.of(new HashMap<>()));
+      for (Op op : ops) {
+        long t0 = System.nanoTime();
+        rows = op.run(c, rows);
+        counts.put(op, new long[] {rows.size(), System.nanoTime() - t0});
       }
+    }
+    return new Profile(describe(g, q, counts), c.stats);
+  }
+
+  private static List<String> describe(Graph g, Plan.Query q, Map<Op, long[]> counts) {
+    List<String> out = new ArrayList<>();
+    boolean union = q.branches().size() > 1;
+    if (union) {
+      out.add("Union");
+    }
+    for (List<Op> ops : q.branches()) {
+      int depth = union ? 1 : 0;
       for (int i = ops.size() - 1; i >= 0; i--) {
-        out.add(pad + "    ".repeat(ops.size() - 1 - i) + opName(ops.get(i)));
+        Op op = ops.get(i);
+        java.util.function.Function<Graph, String> label = q.labels().get(op);
+        String text = label == null ? "Operation" : label.apply(g);
+        for (String line : text.split("\n")) {
+          String suffix = "";
+          if (counts != null && counts.containsKey(op)) {
+            long[] cnt = counts.get(op);
+            suffix = String.format(java.util.Locale.ROOT, " | Records produced: %d, Execution time: %.6f ms",
+                cnt[0], cnt[1] / 1e6);
+          }
+          out.add("    ".repeat(depth++) + line + suffix);
+        }
       }
     }
     return out;
-  }
-
-  private static String opName(Op op) {
-    String n = op.getClass().getSimpleName();
-    int cut = n.indexOf('$');
-    return cut > 0 ? n.substring(0, cut) : n;
   }
 
   static List<Map<String, Object>> runBranches(Ctx c, Plan.Query q, List<Map<String, Object>> input,

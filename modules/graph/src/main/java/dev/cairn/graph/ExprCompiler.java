@@ -409,14 +409,14 @@ final class ExprCompiler {
     }
     if (v instanceof Node n) {
       if (!c.graph.nodeExists(n.id())) {
-        return null;
+        throw new CypherException("EntityNotFound", "The node " + n.id() + " was deleted");
       }
       int k = c.graph.keys.id(key);
       return k < 0 ? null : c.graph.prop(true, n.id(), k);
     }
     if (v instanceof Edge e) {
       if (!c.graph.edgeExists(e.id())) {
-        return null;
+        throw new CypherException("EntityNotFound", "The relationship " + e.id() + " was deleted");
       }
       int k = c.graph.keys.id(key);
       return k < 0 ? null : c.graph.prop(false, e.id(), k);

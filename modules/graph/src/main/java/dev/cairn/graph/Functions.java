@@ -220,6 +220,11 @@ final class Functions {
       return new Node(c.graph.dst(e.id()));
     });
     def("range", 2, 3, (c, a) -> {
+      for (Object o : a) {
+        if (!(o instanceof Long)) {
+          throw CypherException.argument("Type mismatch: expected Integer but was " + Values.typeName(o));
+        }
+      }
       long from = integer(a.get(0));
       long to = integer(a.get(1));
       long step = a.size() > 2 ? integer(a.get(2)) : 1;

@@ -83,6 +83,10 @@ public final class GraphCommands implements CommandFamily {
   static final RedisException EMPTY_KEY = RedisException.err("Invalid graph operation on empty key");
 
   private void query(CommandContext c, Args a, boolean readOnly, boolean profile) {
+    if (profile) {
+      profile(c, a);
+      return;
+    }
     byte[] key = a.get(1);
     String text = a.string(2);
     boolean compact = false;
@@ -116,7 +120,16 @@ public final class GraphCommands implements CommandFamily {
       String body = Executor.extractParams(text, params);
       res = Executor.run(g, body, params, timeout, readOnly);
     } catch (CypherException e) {
-      c.preventPropagation();
+      if (e.wrote) {
+        // the changes made before the error stay; replicas replay the same query and fail at the same point
+        if (created) {
+          c.db().set(key, GraphType.INSTANCE, g);
+        }
+        c.signalModifiedKey(c.db().id(), key);
+        c.addDirty(1);
+      } else {
+        c.preventPropagation();
+      }
       throw RedisException.line(e.getMessage());
     }
     boolean wrote = res.stats().wrote();
@@ -130,19 +143,41 @@ public final class GraphCommands implements CommandFamily {
     } else {
       c.preventPropagation();
     }
-    g.slowlog(c.now(), readOnly ? "GRAPH.RO_QUERY" : profile ? "GRAPH.PROFILE" : "GRAPH.QUERY", text,
-        res.millis());
-    if (profile) {
-      Reply r = c.reply();
-      List<String> plan = Executor.explain(Executor.extractParams(text, new HashMap<>()));
-      r.array(plan.size());
-      for (String line : plan) {
-        r.bulk(line + " | Records produced: " + res.rows().size() + ", Execution time: "
-            + String.format(java.util.Locale.ROOT, "%.6f", res.millis()) + " ms");
-      }
-      return;
-    }
+    g.slowlog(c.now(), readOnly ? "GRAPH.RO_QUERY" : "GRAPH.QUERY", text, res.millis());
     ResultWriter.write(c.reply(), new Ctx(g, params, 0), res, compact, config.get("RESULTSET_SIZE"));
+  }
+
+  /** GRAPH.PROFILE key query: runs it as GRAPH.QUERY would, replies with the plan and each operator's counts. */
+  private void profile(CommandContext c, Args a) {
+    byte[] key = a.get(1);
+    Graph g = c.db().getForWrite(key, GraphType.INSTANCE);
+    boolean created = g == null;
+    if (created) {
+      g = new Graph();
+    }
+    Map<String, Object> params = new HashMap<>();
+    Executor.Profile prof;
+    try {
+      prof = Executor.profile(g, Executor.extractParams(a.string(2), params), params, config.get("TIMEOUT"));
+    } catch (CypherException e) {
+      c.preventPropagation();
+      throw RedisException.line(e.getMessage());
+    }
+    if (prof.stats().wrote()) {
+      if (created) {
+        c.db().set(key, GraphType.INSTANCE, g);
+      }
+      c.signalModifiedKey(c.db().id(), key);
+      c.notifyKeyspaceEvent(KeyspaceEvents.MODULE, "graph.query", key, c.db().id());
+      c.addDirty(1);
+    } else {
+      c.preventPropagation();
+    }
+    List<String> plan = prof.lines();
+    c.reply().array(plan.size());
+    for (String line : plan) {
+      c.reply().bulk(line);
+    }
   }
 
   private static void delete(CommandContext c, Args a) {
@@ -163,7 +198,8 @@ public final class GraphCommands implements CommandFamily {
   private static void explain(CommandContext c, Args a) {
     List<String> plan;
     try {
-      plan = Executor.explain(Executor.extractParams(a.string(2), new HashMap<>()));
+      plan = Executor.explain(c.db().get(a.get(1), GraphType.INSTANCE),
+          Executor.extractParams(a.string(2), new HashMap<>()));
     } catch (CypherException e) {
       throw RedisException.line(e.getMessage());
     }

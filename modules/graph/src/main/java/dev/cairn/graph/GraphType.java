@@ -219,18 +219,29 @@ public final class GraphType implements DataType<Graph> {
     }
   }
 
-  /** Rebuilds the graph with write queries: nodes in id order, then relationships, then indexes. */
+  /**
+   * Rebuilds the graph with write queries: nodes in id order, then relationships in id order, with placeholders for
+   * the id holes deleted at the end (so ids come back the same), then indexes. An empty graph comes back as a key
+   * holding an empty graph. Label, type and key ids follow first use in id order, which can differ from the original
+   * creation order when the graph was built out of id order.
+   */
   @Override
   public void aofRewrite(AofEmitter out, byte[] key, Graph g) {
     StringBuilder q = new StringBuilder();
-    BitSet nodes = g.nodesAlive();
+    List<Integer> nodeHoles = new ArrayList<>();
     int batch = 0;
-    for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
+    int high = Math.max(1, g.nodeHigh());
+    for (int n = 0; n < high; n++) {
       q.append(batch == 0 ? "CREATE " : ", ").append("(");
-      for (int l : g.labels(n)) {
-        q.append(':').append(Cypher.quoteName(g.labels.name(l)));
+      if (g.nodeExists(n)) {
+        for (int l : g.labels(n)) {
+          q.append(':').append(Cypher.quoteName(g.labels.name(l)));
+        }
+        q.append(Cypher.props(g, g.props(true, n)));
+      } else {
+        nodeHoles.add(n);
       }
-      q.append(Cypher.props(g, g.props(true, n))).append(')');
+      q.append(')');
       if (++batch == 256) {
         emit(out, key, q);
         batch = 0;
@@ -239,11 +250,26 @@ public final class GraphType implements DataType<Graph> {
     if (batch > 0) {
       emit(out, key, q);
     }
-    BitSet edges = g.edgesAlive();
-    for (int e = edges.nextSetBit(0); e >= 0; e = edges.nextSetBit(e + 1)) {
-      q.append("MATCH (a), (b) WHERE id(a) = ").append(g.src(e)).append(" AND id(b) = ").append(g.dst(e))
-          .append(" CREATE (a)-[:").append(Cypher.quoteName(g.types.name(g.type(e))))
-          .append(Cypher.props(g, g.props(false, e))).append("]->(b)");
+    List<Integer> edgeHoles = new ArrayList<>();
+    for (int e = 0; e < g.edgeHigh(); e++) {
+      if (g.edgeExists(e)) {
+        q.append("MATCH (a), (b) WHERE id(a) = ").append(g.src(e)).append(" AND id(b) = ").append(g.dst(e))
+            .append(" CREATE (a)-[:").append(Cypher.quoteName(g.types.name(g.type(e))))
+            .append(Cypher.props(g, g.props(false, e))).append("]->(b)");
+      } else {
+        int any = g.nodesAlive().nextSetBit(0); // an edge exists, so a node does
+        q.append("MATCH (a) WHERE id(a) = ").append(any).append(" CREATE (a)-[:")
+            .append(Cypher.quoteName(g.types.name(0))).append("]->(a)");
+        edgeHoles.add(e);
+      }
+      emit(out, key, q);
+    }
+    if (!edgeHoles.isEmpty()) {
+      q.append("MATCH ()-[e]->() WHERE id(e) IN ").append(edgeHoles).append(" DELETE e");
+      emit(out, key, q);
+    }
+    if (!nodeHoles.isEmpty()) {
+      q.append("MATCH (n) WHERE id(n) IN ").append(nodeHoles).append(" DELETE n");
       emit(out, key, q);
     }
     g.indexes.forEach((l, byKey) -> byKey.keySet().forEach(k -> {

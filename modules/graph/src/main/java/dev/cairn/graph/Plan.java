@@ -30,5 +30,6 @@ final class Plan {
   record PathPat(String pathVar, List<NodePat> nodes, List<RelPat> rels, int shortest) {}
 
   /** A compiled statement: its UNION branches, columns and whether it writes. */
-  record Query(List<List<Op>> branches, boolean unionAll, List<String> columns, boolean writes, String indexOp) {}
+  record Query(List<List<Op>> branches, boolean unionAll, List<String> columns, boolean writes, String indexOp,
+      Map<Op, java.util.function.Function<Graph, String>> labels) {}
 }

@@ -354,8 +354,7 @@ class TckTest {
         for (List<Object> r : rows) {
           boolean match = true;
           for (int i = 0; i < ins.size(); i++) {
-            Boolean eq = Values.eq(r.get(i), args.get(i));
-            if (eq == null || !eq) {
+            if (!Values.equivalent(r.get(i), args.get(i))) {
               match = false;
             }
           }
