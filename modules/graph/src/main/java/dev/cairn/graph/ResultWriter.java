@@ -153,6 +153,11 @@ final class ResultWriter {
 
   private static void compact(Reply r, Ctx c, Object v) {
     r.array(2);
+    typedValue(r, c, v);
+  }
+
+  /** A value's compact type and value, without the enclosing pair (property triples use it after the key). */
+  private static void typedValue(Reply r, Ctx c, Object v) {
     if (v == null) {
       r.integer(NULL);
       r.nullBulk();
@@ -240,28 +245,7 @@ final class ResultWriter {
     for (int i = 0; i < p.length; i += 2) {
       r.array(3);
       r.integer((Integer) p[i]);
-      Object v = p[i + 1];
-      // [key, type, value]: the same cell as compact() without its enclosing pair
-      if (v instanceof Long l) {
-        r.integer(INTEGER);
-        r.integer(l);
-      } else if (v instanceof String s) {
-        r.integer(STRING);
-        r.bulk(s);
-      } else if (v instanceof Boolean b) {
-        r.integer(BOOLEAN);
-        r.bulk(b ? "true" : "false");
-      } else if (v instanceof Double d) {
-        r.integer(DOUBLE);
-        r.bulk(Cypher.g15(d));
-      } else {
-        List<?> l = (List<?>) v;
-        r.integer(ARRAY);
-        r.array(l.size());
-        for (Object o : l) {
-          compact(r, c, o);
-        }
-      }
+      typedValue(r, c, p[i + 1]);
     }
   }
 }
