@@ -52,6 +52,13 @@ public interface Database {
   /** Removes the key's expiry; returns whether it had one. */
   boolean persist(byte[] key);
 
+  /**
+   * Visits every key and its value (keys whose time has passed included, as KEYS sees them before the lookup), on
+   * the engine thread; the visitor must not change the keyspace. For module commands that list their own values
+   * (GRAPH.LIST).
+   */
+  void forEachKey(java.util.function.BiConsumer<byte[], Object> visitor);
+
   /** The value at {@code key} if it is of module type {@code type}, null if absent; throws WRONGTYPE otherwise. */
   default <V> V get(byte[] key, DataType<V> type) {
     return moduleValue(get(key), type);

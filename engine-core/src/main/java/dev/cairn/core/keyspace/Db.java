@@ -351,6 +351,11 @@ public final class Db implements Database {
     dict.forEach(visitor);
   }
 
+  @Override
+  public void forEachKey(java.util.function.BiConsumer<byte[], Object> visitor) {
+    dict.forEach(e -> visitor.accept(e.key, e.value()));
+  }
+
   /** A random live key's entry, or null if there are none (gives up after many expired picks, as Redis does). */
   public Entry randomEntry() {
     for (int tries = 0; tries < 100 && dict.size() > 0; tries++) {

@@ -1,0 +1,45 @@
+package dev.cairn.graph;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Per-execution state: the graph, parameters, the statistics the reply reports, the deadline. */
+final class Ctx {
+  final Graph graph;
+  final Map<String, Object> params;
+  final Stats stats = new Stats();
+  final long deadlineNanos;
+  int steps;
+
+  Ctx(Graph graph, Map<String, Object> params, long timeoutMillis) {
+    this.graph = graph;
+    this.params = params == null ? new HashMap<>() : params;
+    this.deadlineNanos = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : Long.MAX_VALUE;
+  }
+
+  /** Called in loops; checks the timeout every few thousand steps. */
+  void tick() {
+    if ((++steps & 4095) == 0 && System.nanoTime() > deadlineNanos) {
+      throw new CypherException("Timeout", "Query timed out");
+    }
+  }
+
+  /** RedisGraph's statistics, in its order. */
+  static final class Stats {
+    long labelsAdded;
+    long labelsRemoved;
+    long nodesCreated;
+    long nodesDeleted;
+    long propertiesSet;
+    long propertiesRemoved;
+    long relationshipsCreated;
+    long relationshipsDeleted;
+    long indicesCreated;
+    long indicesDeleted;
+
+    boolean wrote() {
+      return labelsAdded + labelsRemoved + nodesCreated + nodesDeleted + propertiesSet + propertiesRemoved
+          + relationshipsCreated + relationshipsDeleted + indicesCreated + indicesDeleted > 0;
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.cairn.graph;
+
+import dev.cairn.api.command.Arg;
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Group;
+import dev.cairn.api.command.KeyFlag;
+import dev.cairn.api.command.KeySpec;
+import dev.cairn.api.command.KeyspaceEvents;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.reply.Reply;
+import dev.cairn.api.type.ModuleValue;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** RedisGraph's GRAPH.* commands, with its replies and error texts. */
+public final class GraphCommands implements CommandFamily {
+  static final CommandSpec QUERY = CommandSpec.command("graph.query", -3).group(Group.MODULE).since("1.0.0")
+      .flags(Flag.WRITE, Flag.DENYOOM).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.UPDATE))
+      .summary("Executes the given query against a specified graph").complexity("Depends on the query")
+      .args(Arg.key("graph", 0), Arg.string("query"), Arg.integer("timeout").withToken("TIMEOUT").optional(),
+          Arg.token("--compact").optional())
+      .build();
+  static final CommandSpec RO_QUERY = CommandSpec.command("graph.ro_query", -3).group(Group.MODULE).since("2.2.8")
+      .flags(Flag.READONLY).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .summary("Executes a given read only query against a specified graph").complexity("Depends on the query")
+      .args(Arg.key("graph", 0), Arg.string("query"), Arg.integer("timeout").withToken("TIMEOUT").optional(),
+          Arg.token("--compact").optional())
+      .build();
+  static final CommandSpec DELETE = CommandSpec.command("graph.delete", 2).group(Group.MODULE).since("1.0.0")
+      .flags(Flag.WRITE).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.DELETE))
+      .summary("Completely removes the graph and all of its entities").complexity("O(N) where N is the graph size")
+      .args(Arg.key("graph", 0)).build();
+  static final CommandSpec EXPLAIN = CommandSpec.command("graph.explain", 3).group(Group.MODULE).since("2.0.0")
+      .flags(Flag.READONLY).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .summary("Returns a query execution plan without running the query").complexity("O(1)")
+      .args(Arg.key("graph", 0), Arg.string("query")).build();
+  static final CommandSpec PROFILE = CommandSpec.command("graph.profile", -3).group(Group.MODULE).since("2.0.0")
+      .flags(Flag.WRITE, Flag.DENYOOM).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.UPDATE))
+      .summary("Executes a query and returns an execution plan augmented with metrics for each operation's"
+          + " execution").complexity("Depends on the query")
+      .args(Arg.key("graph", 0), Arg.string("query"), Arg.integer("timeout").withToken("TIMEOUT").optional())
+      .build();
+  static final CommandSpec LIST = CommandSpec.command("graph.list", 1).group(Group.MODULE).since("2.4.3")
+      .flags(Flag.READONLY).summary("Lists all graph keys in the keyspace").complexity("O(N) where N is the number"
+          + " of keys").build();
+  static final CommandSpec CONFIG = CommandSpec.command("graph.config", -3).group(Group.MODULE).since("2.2.11")
+      .flags(Flag.ADMIN, Flag.NOSCRIPT).summary("Retrieves or updates a RedisGraph configuration")
+      .complexity("O(1)")
+      .args(Arg.oneOf("operation", Arg.token("GET"), Arg.token("SET")), Arg.string("name"),
+          Arg.string("value").optional())
+      .build();
+  static final CommandSpec SLOWLOG = CommandSpec.command("graph.slowlog", -2).group(Group.MODULE).since("2.0.12")
+      .flags(Flag.READONLY).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .summary("Returns a list containing up to 10 of the slowest queries issued against the given graph")
+      .complexity("O(1)").args(Arg.key("graph", 0), Arg.token("RESET").optional()).build();
+
+  private final GraphConfig config;
+
+  GraphCommands(GraphConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void register(CommandRegistry r) {
+    r.add(QUERY, (c, a) -> query(c, a, false, false));
+    r.add(RO_QUERY, (c, a) -> query(c, a, true, false));
+    r.add(PROFILE, (c, a) -> query(c, a, false, true));
+    r.add(DELETE, GraphCommands::delete);
+    r.add(EXPLAIN, GraphCommands::explain);
+    r.add(LIST, GraphCommands::list);
+    r.add(CONFIG, (c, a) -> config.command(c, a));
+    r.add(SLOWLOG, GraphCommands::slowlog);
+  }
+
+  static final RedisException EMPTY_KEY = RedisException.err("Invalid graph operation on empty key");
+
+  private void query(CommandContext c, Args a, boolean readOnly, boolean profile) {
+    if (profile) {
+      profile(c, a);
+      return;
+    }
+    byte[] key = a.get(1);
+    String text = a.string(2);
+    boolean compact = false;
+    long timeout = config.get("TIMEOUT_DEFAULT") > 0 ? config.get("TIMEOUT_DEFAULT") : config.get("TIMEOUT");
+    for (int i = 3; i < a.size(); i++) {
+      if (a.is(i, "--compact")) {
+        compact = true;
+      } else if (a.is(i, "timeout") && i + 1 < a.size()) {
+        long t = Args.parseLong(a.get(++i), RedisException.line("Failed to parse query timeout value"));
+        if (t < 0) {
+          throw RedisException.line("Failed to parse query timeout value");
+        }
+        long max = config.get("TIMEOUT_MAX");
+        if (max > 0 && t > max) {
+          throw RedisException.line("The query TIMEOUT parameter value cannot exceed the TIMEOUT_MAX configuration"
+              + " parameter value");
+        }
+        timeout = t;
+      } else {
+        throw RedisException.line("Unknown argument " + a.string(i));
+      }
+    }
+    Graph g = readOnly ? c.db().get(key, GraphType.INSTANCE) : c.db().getForWrite(key, GraphType.INSTANCE);
+    boolean created = g == null;
+    if (created) {
+      g = new Graph();
+    }
+    Map<String, Object> params = new HashMap<>();
+    Executor.Result res;
+    try {
+      String body = Executor.extractParams(text, params);
+      res = Executor.run(g, body, params, timeout, readOnly);
+    } catch (CypherException e) {
+      if (e.wrote) {
+        // the changes made before the error stay; replicas replay the same query and fail at the same point
+        if (created) {
+          c.db().set(key, GraphType.INSTANCE, g);
+        }
+        c.signalModifiedKey(c.db().id(), key);
+        c.addDirty(1);
+      } else {
+        c.preventPropagation();
+      }
+      throw RedisException.line(e.getMessage());
+    }
+    boolean wrote = res.stats().wrote();
+    if (created && wrote) {
+      c.db().set(key, GraphType.INSTANCE, g);
+    }
+    if (wrote) {
+      c.signalModifiedKey(c.db().id(), key);
+      c.notifyKeyspaceEvent(KeyspaceEvents.MODULE, "graph.query", key, c.db().id());
+      c.addDirty(1);
+    } else {
+      c.preventPropagation();
+    }
+    g.slowlog(c.now(), readOnly ? "GRAPH.RO_QUERY" : "GRAPH.QUERY", text, res.millis());
+    ResultWriter.write(c.reply(), new Ctx(g, params, 0), res, compact, config.get("RESULTSET_SIZE"));
+  }
+
+  /** GRAPH.PROFILE key query: runs it as GRAPH.QUERY would, replies with the plan and each operator's counts. */
+  private void profile(CommandContext c, Args a) {
+    byte[] key = a.get(1);
+    Graph g = c.db().getForWrite(key, GraphType.INSTANCE);
+    boolean created = g == null;
+    if (created) {
+      g = new Graph();
+    }
+    Map<String, Object> params = new HashMap<>();
+    Executor.Profile prof;
+    try {
+      prof = Executor.profile(g, Executor.extractParams(a.string(2), params), params, config.get("TIMEOUT"));
+    } catch (CypherException e) {
+      c.preventPropagation();
+      throw RedisException.line(e.getMessage());
+    }
+    if (prof.stats().wrote()) {
+      if (created) {
+        c.db().set(key, GraphType.INSTANCE, g);
+      }
+      c.signalModifiedKey(c.db().id(), key);
+      c.notifyKeyspaceEvent(KeyspaceEvents.MODULE, "graph.query", key, c.db().id());
+      c.addDirty(1);
+    } else {
+      c.preventPropagation();
+    }
+    List<String> plan = prof.lines();
+    c.reply().array(plan.size());
+    for (String line : plan) {
+      c.reply().bulk(line);
+    }
+  }
+
+  private static void delete(CommandContext c, Args a) {
+    long t0 = System.nanoTime();
+    byte[] key = a.get(1);
+    Graph g = c.db().get(key, GraphType.INSTANCE);
+    if (g == null) {
+      throw EMPTY_KEY;
+    }
+    c.db().delete(key);
+    c.signalModifiedKey(c.db().id(), key);
+    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, c.db().id());
+    c.addDirty(1);
+    c.reply().bulk(String.format(java.util.Locale.ROOT, "Graph removed, internal execution time: %.6f milliseconds",
+        (System.nanoTime() - t0) / 1e6));
+  }
+
+  private static void explain(CommandContext c, Args a) {
+    List<String> plan;
+    try {
+      plan = Executor.explain(c.db().get(a.get(1), GraphType.INSTANCE),
+          Executor.extractParams(a.string(2), new HashMap<>()));
+    } catch (CypherException e) {
+      throw RedisException.line(e.getMessage());
+    }
+    c.reply().array(plan.size());
+    for (String line : plan) {
+      c.reply().bulk(line);
+    }
+  }
+
+  private static void list(CommandContext c, Args a) {
+    List<byte[]> keys = new ArrayList<>();
+    c.db().forEachKey((k, v) -> {
+      if (v instanceof ModuleValue mv && mv.valueIf(GraphType.INSTANCE) != null) {
+        keys.add(k);
+      }
+    });
+    c.reply().array(keys.size());
+    for (byte[] k : keys) {
+      c.reply().bulk(k);
+    }
+  }
+
+  private static void slowlog(CommandContext c, Args a) {
+    Graph g = c.db().get(a.get(1), GraphType.INSTANCE);
+    if (a.size() > 3 || (a.size() == 3 && !a.is(2, "reset"))) {
+      throw RedisException.line("Unknown argument " + a.string(2));
+    }
+    if (g == null) {
+      throw EMPTY_KEY;
+    }
+    if (a.size() == 3) {
+      g.slowlog.clear();
+      c.reply().ok();
+      return;
+    }
+    List<Object[]> entries = new ArrayList<>(g.slowlog);
+    c.reply().array(entries.size());
+    for (Object[] e : entries) {
+      c.reply().array(4);
+      c.reply().bulk(Long.toString((Long) e[0] / 1000));
+      c.reply().bulk((String) e[1]);
+      c.reply().bulk((String) e[2]);
+      c.reply().bulk(String.format(java.util.Locale.ROOT, "%.6f", (Double) e[3]));
+    }
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.cairn.graph;
+
+import dev.cairn.api.Module;
+import dev.cairn.api.ModuleContext;
+import dev.cairn.api.ModuleInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The graph module: RedisGraph's GRAPH.* commands over property graphs queried with openCypher. */
+public final class GraphModule implements Module {
+  @Override
+  public ModuleInfo info() {
+    return new ModuleInfo("graph", 21200); // RedisGraph 2.12's version number: clients check it
+  }
+
+  @Override
+  public void onLoad(ModuleContext ctx) {
+    GraphConfig config = new GraphConfig();
+    List<String> args = ctx.args();
+    if (args.size() % 2 != 0) {
+      throw new IllegalArgumentException("arguments come in pairs: NAME value");
+    }
+    for (int i = 0; i < args.size(); i += 2) {
+      config.set(args.get(i), args.get(i + 1));
+    }
+    ctx.registerType(GraphType.INSTANCE);
+    ctx.registerCommands(new GraphCommands(config));
+    ctx.addInfoSection("config", () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("timeout", config.get("TIMEOUT"));
+      m.put("resultset_size", config.get("RESULTSET_SIZE"));
+      return m;
+    });
+  }
+}

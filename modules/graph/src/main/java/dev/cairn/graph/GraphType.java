@@ -1,0 +1,324 @@
+package dev.cairn.graph;
+
+import dev.cairn.api.type.AofEmitter;
+import dev.cairn.api.type.DataType;
+import dev.cairn.api.type.Digest;
+import dev.cairn.api.type.RdbFormatException;
+import dev.cairn.api.type.RdbInput;
+import dev.cairn.api.type.RdbOutput;
+import dev.cairn.api.type.TypeId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The graph as a module type. Layout, encoding version 1:
+ *
+ * <pre>
+ * graph   := names(labels) names(types) names(keys)
+ *            unsigned(nodes) node{nodes} unsigned(edges) edge{edges} unsigned(indexes) (unsigned(label) unsigned(key)){indexes}
+ * names   := unsigned(n) string{n}                      ids are positions: dense from 0 in creation order
+ * node    := unsigned(id) unsigned(labels) unsigned(label){labels} props
+ * edge    := unsigned(id) unsigned(src) unsigned(dst) unsigned(type) props
+ * props   := unsigned(n) (unsigned(key) value){n}
+ * value   := unsigned(1) string | unsigned(2) signed | unsigned(3) double | unsigned(4) unsigned(0|1)
+ *          | unsigned(5) unsigned(n) value{n}           list
+ * </pre>
+ *
+ * Entity ids are kept (clients cache them), holes included.
+ */
+public final class GraphType implements DataType<Graph> {
+  // RedisGraph's type name, so TYPE answers as it did; the layout is Cairn's own (encoding version 1)
+  public static final TypeId ID = TypeId.of("graphdata", 1);
+  public static final GraphType INSTANCE = new GraphType();
+
+  private GraphType() {}
+
+  @Override
+  public TypeId id() {
+    return ID;
+  }
+
+  @Override
+  public Class<Graph> valueClass() {
+    return Graph.class;
+  }
+
+  @Override
+  public void rdbSave(RdbOutput out, Graph g) throws IOException {
+    names(out, g.labels);
+    names(out, g.types);
+    names(out, g.keys);
+    out.writeUnsigned(g.nodeCount());
+    BitSet nodes = g.nodesAlive();
+    for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
+      out.writeUnsigned(n);
+      int[] ls = g.labels(n);
+      out.writeUnsigned(ls.length);
+      for (int l : ls) {
+        out.writeUnsigned(l);
+      }
+      props(out, g.props(true, n));
+    }
+    out.writeUnsigned(g.edgeCount());
+    BitSet edges = g.edgesAlive();
+    for (int e = edges.nextSetBit(0); e >= 0; e = edges.nextSetBit(e + 1)) {
+      out.writeUnsigned(e);
+      out.writeUnsigned(g.src(e));
+      out.writeUnsigned(g.dst(e));
+      out.writeUnsigned(g.type(e));
+      props(out, g.props(false, e));
+    }
+    List<int[]> idx = new ArrayList<>();
+    g.indexes.forEach((l, byKey) -> byKey.keySet().forEach(k -> idx.add(new int[] {l, k})));
+    out.writeUnsigned(idx.size());
+    for (int[] i : idx) {
+      out.writeUnsigned(i[0]);
+      out.writeUnsigned(i[1]);
+    }
+  }
+
+  private static void names(RdbOutput out, Graph.Names names) throws IOException {
+    out.writeUnsigned(names.size());
+    for (String s : names.all()) {
+      out.writeString(s);
+    }
+  }
+
+  private static void props(RdbOutput out, Object[] p) throws IOException {
+    out.writeUnsigned(p.length / 2);
+    for (int i = 0; i < p.length; i += 2) {
+      out.writeUnsigned((Integer) p[i]);
+      value(out, p[i + 1]);
+    }
+  }
+
+  private static void value(RdbOutput out, Object v) throws IOException {
+    if (v instanceof String s) {
+      out.writeUnsigned(1);
+      out.writeString(s);
+    } else if (v instanceof Long l) {
+      out.writeUnsigned(2);
+      out.writeSigned(l);
+    } else if (v instanceof Double d) {
+      out.writeUnsigned(3);
+      out.writeDouble(d);
+    } else if (v instanceof Boolean b) {
+      out.writeUnsigned(4);
+      out.writeUnsigned(b ? 1 : 0);
+    } else if (v instanceof List<?> l) {
+      out.writeUnsigned(5);
+      out.writeUnsigned(l.size());
+      for (Object o : l) {
+        value(out, o);
+      }
+    } else {
+      throw new IOException("unstorable property value " + v);
+    }
+  }
+
+  @Override
+  public Graph rdbLoad(RdbInput in, int encver) throws IOException {
+    if (encver != 1) {
+      throw RdbFormatException.unsupported(ID, encver);
+    }
+    Graph g = new Graph();
+    loadNames(in, g.labels);
+    loadNames(in, g.types);
+    loadNames(in, g.keys);
+    long nodes = in.readUnsigned();
+    BitSet liveNodes = new BitSet();
+    for (long i = 0; i < nodes; i++) {
+      int id = checkedId(in.readUnsigned(), Integer.MAX_VALUE - 1);
+      g.loadNode(id);
+      liveNodes.set(id);
+      long nl = in.readUnsigned();
+      for (long k = 0; k < nl; k++) {
+        g.addLabel(id, checkedId(in.readUnsigned(), g.labels.size() - 1));
+      }
+      g.setNodeProps(id, loadProps(in, g));
+    }
+    long edges = in.readUnsigned();
+    BitSet liveEdges = new BitSet();
+    for (long i = 0; i < edges; i++) {
+      int id = checkedId(in.readUnsigned(), Integer.MAX_VALUE - 1);
+      int src = checkedId(in.readUnsigned(), g.nodeHigh() - 1);
+      int dst = checkedId(in.readUnsigned(), g.nodeHigh() - 1);
+      int type = checkedId(in.readUnsigned(), g.types.size() - 1);
+      if (!liveNodes.get(src) || !liveNodes.get(dst) || liveEdges.get(id) || id < g.edgeHigh()) {
+        throw new RdbFormatException("bad graph edge");
+      }
+      g.loadEdge(id, src, dst, type, loadProps(in, g));
+      liveEdges.set(id);
+    }
+    g.endLoad(liveNodes, liveEdges);
+    long idx = in.readUnsigned();
+    for (long i = 0; i < idx; i++) {
+      g.createIndex(checkedId(in.readUnsigned(), g.labels.size() - 1), checkedId(in.readUnsigned(),
+          g.keys.size() - 1));
+    }
+    return g;
+  }
+
+  private static int checkedId(long v, int max) throws RdbFormatException {
+    if (v < 0 || v > max) {
+      throw new RdbFormatException("bad graph id " + v);
+    }
+    return (int) v;
+  }
+
+  private static void loadNames(RdbInput in, Graph.Names names) throws IOException {
+    long n = in.readUnsigned();
+    for (long i = 0; i < n; i++) {
+      names.intern(in.readString());
+    }
+    if (names.size() != n) {
+      throw new RdbFormatException("duplicate graph name");
+    }
+  }
+
+  private static Object[] loadProps(RdbInput in, Graph g) throws IOException {
+    long n = in.readUnsigned();
+    if (n > 1_000_000) {
+      throw new RdbFormatException("bad property count");
+    }
+    Object[] p = new Object[(int) n * 2];
+    for (int i = 0; i < n; i++) {
+      p[2 * i] = checkedId(in.readUnsigned(), g.keys.size() - 1);
+      p[2 * i + 1] = loadValue(in, 0);
+    }
+    return p;
+  }
+
+  private static Object loadValue(RdbInput in, int depth) throws IOException {
+    long tag = in.readUnsigned();
+    switch ((int) tag) {
+      case 1:
+        return in.readString();
+      case 2:
+        return in.readSigned();
+      case 3:
+        return in.readDouble();
+      case 4:
+        return in.readUnsigned() != 0;
+      case 5: {
+        long n = in.readUnsigned();
+        if (depth > 0 || n > 100_000_000) {
+          throw new RdbFormatException("bad graph list");
+        }
+        List<Object> l = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+          l.add(loadValue(in, depth + 1));
+        }
+        return l;
+      }
+      default:
+        throw new RdbFormatException("bad graph value tag " + tag);
+    }
+  }
+
+  /**
+   * Rebuilds the graph with write queries: nodes in id order, then relationships in id order, with placeholders for
+   * the id holes deleted at the end (so ids come back the same), then indexes. An empty graph comes back as a key
+   * holding an empty graph. Label, type and key ids follow first use in id order, which can differ from the original
+   * creation order when the graph was built out of id order.
+   */
+  @Override
+  public void aofRewrite(AofEmitter out, byte[] key, Graph g) {
+    StringBuilder q = new StringBuilder();
+    List<Integer> nodeHoles = new ArrayList<>();
+    int batch = 0;
+    int high = Math.max(1, g.nodeHigh());
+    for (int n = 0; n < high; n++) {
+      q.append(batch == 0 ? "CREATE " : ", ").append("(");
+      if (g.nodeExists(n)) {
+        for (int l : g.labels(n)) {
+          q.append(':').append(Cypher.quoteName(g.labels.name(l)));
+        }
+        q.append(Cypher.props(g, g.props(true, n)));
+      } else {
+        nodeHoles.add(n);
+      }
+      q.append(')');
+      if (++batch == 256) {
+        emit(out, key, q);
+        batch = 0;
+      }
+    }
+    if (batch > 0) {
+      emit(out, key, q);
+    }
+    List<Integer> edgeHoles = new ArrayList<>();
+    for (int e = 0; e < g.edgeHigh(); e++) {
+      if (g.edgeExists(e)) {
+        q.append("MATCH (a), (b) WHERE id(a) = ").append(g.src(e)).append(" AND id(b) = ").append(g.dst(e))
+            .append(" CREATE (a)-[:").append(Cypher.quoteName(g.types.name(g.type(e))))
+            .append(Cypher.props(g, g.props(false, e))).append("]->(b)");
+      } else {
+        int any = g.nodesAlive().nextSetBit(0); // an edge exists, so a node does
+        q.append("MATCH (a) WHERE id(a) = ").append(any).append(" CREATE (a)-[:")
+            .append(Cypher.quoteName(g.types.name(0))).append("]->(a)");
+        edgeHoles.add(e);
+      }
+      emit(out, key, q);
+    }
+    if (!edgeHoles.isEmpty()) {
+      q.append("MATCH ()-[e]->() WHERE id(e) IN ").append(edgeHoles).append(" DELETE e");
+      emit(out, key, q);
+    }
+    if (!nodeHoles.isEmpty()) {
+      q.append("MATCH (n) WHERE id(n) IN ").append(nodeHoles).append(" DELETE n");
+      emit(out, key, q);
+    }
+    g.indexes.forEach((l, byKey) -> byKey.keySet().forEach(k -> {
+      q.append("CREATE INDEX FOR (n:").append(Cypher.quoteName(g.labels.name(l))).append(") ON (n.")
+          .append(Cypher.quoteName(g.keys.name(k))).append(')');
+      emit(out, key, q);
+    }));
+  }
+
+  private static void emit(AofEmitter out, byte[] key, StringBuilder q) {
+    out.emit("GRAPH.QUERY".getBytes(StandardCharsets.US_ASCII), key, q.toString().getBytes(StandardCharsets.UTF_8));
+    q.setLength(0);
+  }
+
+  @Override
+  public long memoryUsage(Graph g) {
+    return g.memoryUsage();
+  }
+
+  @Override
+  public void digest(Digest d, Graph g) {
+    BitSet nodes = g.nodesAlive();
+    for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
+      d.add(n);
+      for (int l : g.labels(n)) {
+        d.add(g.labels.name(l).getBytes(StandardCharsets.UTF_8));
+      }
+      digestProps(d, g, g.props(true, n));
+    }
+    BitSet edges = g.edgesAlive();
+    for (int e = edges.nextSetBit(0); e >= 0; e = edges.nextSetBit(e + 1)) {
+      d.add(e);
+      d.add(g.src(e));
+      d.add(g.dst(e));
+      d.add(g.types.name(g.type(e)).getBytes(StandardCharsets.UTF_8));
+      digestProps(d, g, g.props(false, e));
+    }
+    d.endSequence();
+  }
+
+  private static void digestProps(Digest d, Graph g, Object[] p) {
+    for (int i = 0; i < p.length; i += 2) {
+      d.add(g.keys.name((Integer) p[i]).getBytes(StandardCharsets.UTF_8));
+      d.add(Cypher.literal(p[i + 1]).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Override
+  public Graph copy(Graph g) {
+    return g.copy();
+  }
+}
