@@ -131,12 +131,14 @@ class AofCrashIT {
         throw new AssertionError("server exited: " + Files.readString(dir.resolve("server.log")));
       }
       try (Jedis j = new Jedis("127.0.0.1", port, 1_000)) {
-        if ("PONG".equals(j.ping())) {
+        // the free port may have been taken by another process since: only our server's answer counts
+        if ("PONG".equals(j.ping()) && j.info("server").contains("process_id:" + p.pid() + "\r\n")) {
           return;
         }
       } catch (JedisException e) {
-        Thread.sleep(50);
+        // not listening yet
       }
+      Thread.sleep(50);
     }
     throw new AssertionError("server did not start");
   }
