@@ -541,6 +541,14 @@ public final class ModuleManager {
     public boolean inEngineThread() {
       return engine.loop() != null && engine.loop().inLoop();
     }
+
+    @Override
+    public ServerAccess access() {
+      if (engine.loop() != null && !engine.loop().inLoop()) {
+        throw new IllegalStateException("ModuleServer.access() outside the engine thread");
+      }
+      return access;
+    }
   }
 
   private final ServerAccess access = new ServerAccess() {

@@ -1,0 +1,293 @@
+package dev.cairn.search;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One index's data, held in memory and changed in place on the engine thread, so a write is searchable before the
+ * next command runs: a document table (key to doc id), a sorted term dictionary of text postings (doc id, field mask,
+ * frequency, positions), tag value sets and numeric columns per field.
+ */
+final class SearchIndex {
+  /** Gap between the positions of two fields, so that phrases never match across a field boundary. */
+  static final int FIELD_GAP = 1 << 20;
+
+  final IndexDefinition def;
+  private Filter.Expr filter;
+  final Analyzer analyzer = new Analyzer();
+  final List<Doc> docs = new ArrayList<>(); // by doc id; null once deleted
+  final Map<String, Doc> byKey = new HashMap<>();
+  final TreeMap<String, Map<Integer, Posting>> terms = new TreeMap<>();
+  final Map<String, TreeMap<String, BitSet>> tags = new HashMap<>(); // per attribute: value -> docs
+  final Map<String, double[]> numerics = new HashMap<>(); // per attribute: value by doc id (NaN: none)
+  final Map<String, List<String>> synonyms = new TreeMap<>(); // group id -> terms
+  long liveDocs;
+  long termOccurrences;
+  long indexingFailures;
+  String lastIndexingError;
+  boolean indexing;
+  double percentIndexed = 1;
+  long scanned;
+
+  SearchIndex(IndexDefinition def) {
+    this.def = def;
+    this.filter = def.filter == null ? null : Filter.parse(def.filter);
+  }
+
+  /** One indexed document. */
+  static final class Doc {
+    final int id;
+    final String key;
+    final byte[] keyBytes;
+    double score = 1;
+    int maxFreq;
+    int length;
+    final List<String> terms = new ArrayList<>();
+    final List<String[]> tagValues = new ArrayList<>(); // {attribute, value}
+    final Map<String, String> sortables = new HashMap<>();
+
+    Doc(int id, byte[] key) {
+      this.id = id;
+      this.keyBytes = key;
+      this.key = new String(key, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A term in one document. */
+  static final class Posting {
+    long fieldMask0;
+    long fieldMask1;
+    int freq;
+    double weightedFreq;
+    int[] positions = new int[2];
+    int npos;
+
+    boolean inFields(long[] mask) {
+      return mask == null || (fieldMask0 & mask[0]) != 0 || (fieldMask1 & mask[1]) != 0;
+    }
+
+    void add(FieldSpec f, int pos) {
+      if (f.textBit < 64) {
+        fieldMask0 |= 1L << f.textBit;
+      } else {
+        fieldMask1 |= 1L << (f.textBit - 64);
+      }
+      freq++;
+      weightedFreq += f.weight;
+      if (npos == positions.length) {
+        positions = java.util.Arrays.copyOf(positions, npos * 2);
+      }
+      positions[npos++] = pos;
+    }
+  }
+
+  int maxDocId() {
+    return docs.size();
+  }
+
+  /** Indexes (or re-indexes) the hash {@code fields} of {@code key}; fields null removes the document. */
+  void update(byte[] key, Map<String, String> fields) {
+    String k = new String(key, StandardCharsets.UTF_8);
+    remove(k);
+    if (fields == null) {
+      return;
+    }
+    if (filter != null) {
+      Map<String, String> env = new HashMap<>(fields);
+      env.put("__key", k);
+      if (!Filter.truthy(filter.eval(env))) {
+        return;
+      }
+    }
+    Doc d = new Doc(docs.size(), key);
+    try {
+      index(d, fields);
+    } catch (RuntimeException e) {
+      unindex(d);
+      indexingFailures++;
+      lastIndexingError = e.getMessage();
+      return;
+    }
+    docs.add(d);
+    byKey.put(k, d);
+    liveDocs++;
+  }
+
+  private void index(Doc d, Map<String, String> fields) {
+    String s = fields.get(def.scoreField);
+    if (s != null) {
+      try {
+        d.score = Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        d.score = def.defaultScore;
+      }
+    } else {
+      d.score = def.defaultScore;
+    }
+    int base = 0;
+    for (FieldSpec f : def.fields.values()) {
+      String v = fields.get(f.identifier);
+      if (v == null) {
+        base += FIELD_GAP;
+        continue;
+      }
+      if (f.sortable) {
+        d.sortables.put(f.attribute, f.type == FieldSpec.Type.TEXT && !f.unf ? v.toLowerCase(Locale.ROOT) : v);
+      }
+      if (f.noIndex) {
+        base += FIELD_GAP;
+        continue;
+      }
+      switch (f.type) {
+        case TEXT -> {
+          int pos = base;
+          for (String tok : Analyzer.tokens(v)) {
+            if (def.stopwords.contains(tok)) {
+              continue;
+            }
+            pos++;
+            addTerm(d, tok, f, pos);
+            if (!f.noStem) {
+              String st = analyzer.stem(tok);
+              if (st != null) {
+                addTerm(d, "+" + st, f, pos);
+              }
+            }
+            d.length++;
+          }
+        }
+        case TAG -> {
+          TreeMap<String, BitSet> t = tags.computeIfAbsent(f.attribute, x -> new TreeMap<>());
+          for (String part : v.split(java.util.regex.Pattern.quote(String.valueOf(f.separator)), -1)) {
+            String tag = part.strip();
+            if (tag.isEmpty()) {
+              continue;
+            }
+            if (!f.caseSensitive) {
+              tag = tag.toLowerCase(Locale.ROOT);
+            }
+            t.computeIfAbsent(tag, x -> new BitSet()).set(d.id);
+            d.tagValues.add(new String[] {f.attribute, tag});
+          }
+        }
+        case NUMERIC -> {
+          double n;
+          try {
+            n = Double.parseDouble(v.strip());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid numeric value: '" + v + "'");
+          }
+          double[] col = numerics.computeIfAbsent(f.attribute, x -> nanColumn(16));
+          if (d.id >= col.length) {
+            int from = col.length;
+            col = java.util.Arrays.copyOf(col, Math.max(d.id + 1, col.length * 2));
+            java.util.Arrays.fill(col, from, col.length, Double.NaN);
+            numerics.put(f.attribute, col);
+          }
+          col[d.id] = n;
+        }
+      }
+      base += FIELD_GAP;
+    }
+  }
+
+  private void addTerm(Doc d, String term, FieldSpec f, int pos) {
+    Map<Integer, Posting> postings = terms.computeIfAbsent(term, x -> new HashMap<>());
+    Posting p = postings.get(d.id);
+    if (p == null) {
+      p = new Posting();
+      postings.put(d.id, p);
+      d.terms.add(term);
+    }
+    p.add(f, pos);
+    termOccurrences++;
+    if (!term.startsWith("+") && p.freq > d.maxFreq) {
+      d.maxFreq = p.freq;
+    }
+  }
+
+  void remove(String key) {
+    Doc d = byKey.remove(key);
+    if (d == null) {
+      return;
+    }
+    unindex(d);
+    docs.set(d.id, null);
+    liveDocs--;
+  }
+
+  private void unindex(Doc d) {
+    for (String t : d.terms) {
+      Map<Integer, Posting> p = terms.get(t);
+      if (p != null) {
+        Posting removed = p.remove(d.id);
+        if (removed != null) {
+          termOccurrences -= removed.freq;
+        }
+        if (p.isEmpty()) {
+          terms.remove(t);
+        }
+      }
+    }
+    for (String[] tv : d.tagValues) {
+      TreeMap<String, BitSet> t = tags.get(tv[0]);
+      BitSet b = t == null ? null : t.get(tv[1]);
+      if (b != null) {
+        b.clear(d.id);
+        if (b.isEmpty()) {
+          t.remove(tv[1]);
+        }
+      }
+    }
+    for (double[] col : numerics.values()) {
+      if (d.id < col.length) {
+        col[d.id] = Double.NaN;
+      }
+    }
+  }
+
+  private static double[] nanColumn(int n) {
+    double[] col = new double[n];
+    java.util.Arrays.fill(col, Double.NaN);
+    return col;
+  }
+
+  double numeric(String attribute, int docId) {
+    double[] col = numerics.get(attribute);
+    return col == null || docId >= col.length ? Double.NaN : col[docId];
+  }
+
+  void clear() {
+    docs.clear();
+    byKey.clear();
+    terms.clear();
+    tags.clear();
+    numerics.clear();
+    liveDocs = 0;
+    termOccurrences = 0;
+  }
+
+  /** A rough figure of the memory the index holds, in bytes. */
+  long estimatedBytes() {
+    long b = 0;
+    for (Map.Entry<String, Map<Integer, Posting>> e : terms.entrySet()) {
+      b += 48 + 2L * e.getKey().length() + e.getValue().size() * 96L;
+    }
+    b += liveDocs * 160L;
+    for (TreeMap<String, BitSet> t : tags.values()) {
+      for (Map.Entry<String, BitSet> e : t.entrySet()) {
+        b += 64 + 2L * e.getKey().length() + e.getValue().size() / 8;
+      }
+    }
+    for (double[] col : numerics.values()) {
+      b += 16 + 8L * col.length;
+    }
+    return b;
+  }
+}
