@@ -105,7 +105,7 @@ final class SearchAdminCommands implements CommandFamily {
     for (Map<Integer, SearchIndex.Posting> p : idx.terms.values()) {
       records += p.size();
     }
-    r.map(17);
+    r.map(16);
     r.bulk("index_name");
     r.bulk(d.name);
     r.bulk("index_options");

@@ -351,9 +351,11 @@ final class SearchCommands implements CommandFamily {
       }
     }
     List<SearchIndex.Doc> hits = new ArrayList<>();
+    dev.cairn.api.keyspace.Database db0 = c.db(0);
     for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
       SearchIndex.Doc doc = idx.docs.get(d);
-      if (o.inKeys == null || o.inKeys.contains(doc.key)) {
+      // a key whose time has passed but that nothing has removed yet is no longer a document
+      if ((o.inKeys == null || o.inKeys.contains(doc.key)) && db0.peekValue(doc.keyBytes) != null) {
         hits.add(doc);
       }
     }

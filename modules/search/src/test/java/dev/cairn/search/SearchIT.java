@@ -1,0 +1,319 @@
+package dev.cairn.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.sdk.CairnExtension;
+import dev.cairn.sdk.WithCairn;
+import dev.cairn.server.embedded.EmbeddedCairn;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.search.Document;
+import redis.clients.jedis.search.FTCreateParams;
+import redis.clients.jedis.search.FTSearchParams;
+import redis.clients.jedis.search.IndexDataType;
+import redis.clients.jedis.search.SearchResult;
+import redis.clients.jedis.search.schemafields.NumericField;
+import redis.clients.jedis.search.schemafields.SchemaField;
+import redis.clients.jedis.search.schemafields.TagField;
+import redis.clients.jedis.search.schemafields.TextField;
+
+/**
+ * FT.* through Jedis's search API against a server that loaded target/cairn-search.jar (built just before this test
+ * runs; the module's classes and Lucene are not on this test's class path), in RESP2 and RESP3.
+ */
+@ExtendWith(CairnExtension.class)
+@WithCairn(jars = "target/cairn-search.jar")
+class SearchIT {
+  private UnifiedJedis j;
+  private UnifiedJedis j3;
+
+  @BeforeEach
+  void connect(EmbeddedCairn cairn) {
+    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
+    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
+    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).resp3().build());
+    for (String idx : j.ftList()) {
+      j.ftDropIndex(idx);
+    }
+  }
+
+  @AfterEach
+  void close() {
+    j.close();
+    j3.close();
+  }
+
+  private Object cmd(String... args) {
+    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
+        Arrays.copyOfRange(args, 1, args.length)));
+  }
+
+  private String err(String... args) {
+    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
+  }
+
+  private static List<String> ids(SearchResult r) {
+    List<String> out = new ArrayList<>();
+    for (Document d : r.getDocuments()) {
+      out.add(d.getId());
+    }
+    return out;
+  }
+
+  private void books() {
+    j.ftCreate("books", FTCreateParams.createParams().on(IndexDataType.HASH).prefix("book:"),
+        List.<SchemaField>of(TextField.of("title").weight(2), TextField.of("body"),
+            TagField.of("tags").separator(';'), NumericField.of("year").sortable()));
+    j.hset("book:1", Map.of("title", "The Running Man", "body", "a man runs for his life on television",
+        "tags", "Thriller;SciFi", "year", "1982"));
+    j.hset("book:2", Map.of("title", "Hello World", "body", "programming for beginners, hello hello",
+        "tags", "Programming", "year", "2001"));
+    j.hset("book:3", Map.of("title", "World War Z", "body", "zombies run across the world",
+        "tags", "Horror;SciFi", "year", "2006"));
+    j.hset("other:1", Map.of("title", "hello world"));
+  }
+
+  private List<String> search(String query, FTSearchParams p) {
+    return ids(j.ftSearch("books", query, p));
+  }
+
+  private List<String> search(String query) {
+    return search(query, FTSearchParams.searchParams().limit(0, 100));
+  }
+
+  @Test
+  void termsPhrasesAndBooleans() {
+    books();
+    assertEquals(List.of("book:2", "book:3"), sorted(search("world")));
+    assertEquals(List.of("book:2"), search("hello world"));
+    assertEquals(List.of("book:2"), search("\"hello world\""));
+    assertEquals(List.of(), search("\"world hello\""));
+    assertEquals(List.of("book:2", "book:3"), sorted(search("hello | zombies")));
+    assertEquals(List.of("book:3"), search("world -hello"));
+    assertEquals(List.of("book:1", "book:2"), sorted(search("(programming | television) -zombies")));
+    assertEquals(3, search("*").size());
+    assertEquals(List.of(), search("the")); // only a stop word
+  }
+
+  private static List<String> sorted(List<String> l) {
+    List<String> s = new ArrayList<>(l);
+    s.sort(null);
+    return s;
+  }
+
+  @Test
+  void stemmingPrefixFuzzyAndFields() {
+    books();
+    assertEquals(List.of("book:1", "book:3"), sorted(search("run"))); // running, runs, run share the stem
+    assertEquals(List.of("book:3"), search("run", FTSearchParams.searchParams().verbatim())); // "run" itself
+    assertEquals(List.of("book:2"), search("prog*"));
+    assertEquals(List.of("book:3"), search("%zombie%"));
+    assertEquals(List.of("book:3"), search("%%zomxies%%"));
+    assertEquals(List.of("book:2", "book:3"), sorted(search("@title:world")));
+    assertEquals(List.of(), search("@body:war"));
+    assertEquals(List.of("book:3"), search("@title|body:zombies"));
+    assertEquals(List.of("book:2"), search("hello", FTSearchParams.searchParams().inFields("body")));
+    assertEquals(List.of("book:3"), search("*omb*"));
+    assertEquals(List.of("book:3"), search("w'zo?bies'"));
+  }
+
+  @Test
+  void numericRangesAndTags() {
+    books();
+    assertEquals(List.of("book:2", "book:3"), sorted(search("@year:[2000 +inf]")));
+    assertEquals(List.of("book:3"), search("@year:[(2001 2010]"));
+    assertEquals(List.of("book:1"), search("@year:[-inf (2001]"));
+    assertEquals(List.of("book:1", "book:3"), sorted(search("@tags:{scifi}")));
+    assertEquals(List.of("book:1", "book:2"), sorted(search("@tags:{thriller | programming}")));
+    assertEquals(List.of("book:3"), search("@tags:{hor*} world"));
+    assertEquals(List.of("book:3"), search("@tags:{scifi} @year:[2005 2010]"));
+    assertEquals(List.of("book:2"), search("world", FTSearchParams.searchParams().filter("year", 2000, 2002)));
+    assertEquals(Set.of("horror", "programming", "scifi", "thriller"), j.ftTagVals("books", "tags"));
+  }
+
+  @Test
+  void optionsSortLimitReturnScores() {
+    books();
+    SearchResult r = j.ftSearch("books", "*", FTSearchParams.searchParams().sortBy("year",
+        redis.clients.jedis.args.SortingOrder.DESC).limit(0, 2));
+    assertEquals(3, r.getTotalResults());
+    assertEquals(List.of("book:3", "book:2"), ids(r));
+    r = j.ftSearch("books", "*", FTSearchParams.searchParams().sortBy("year",
+        redis.clients.jedis.args.SortingOrder.ASC).limit(1, 5));
+    assertEquals(List.of("book:2", "book:3"), ids(r));
+    r = j.ftSearch("books", "hello", FTSearchParams.searchParams().returnFields("year"));
+    Document d = r.getDocuments().get(0);
+    assertEquals("2001", d.getString("year"));
+    assertFalse(d.hasProperty("title"));
+    r = j.ftSearch("books", "hello", FTSearchParams.searchParams().noContent());
+    assertEquals(List.of("book:2"), ids(r));
+    assertFalse(r.getDocuments().get(0).hasProperty("title"));
+    r = j.ftSearch("books", "world", FTSearchParams.searchParams().withScores());
+    assertEquals(2, r.getDocuments().size());
+    // "world" is in both titles; book:2's body adds nothing, but book:3's "world" occurs twice: it scores higher
+    assertEquals("book:3", r.getDocuments().get(0).getId());
+    assertTrue(r.getDocuments().get(0).getScore() > r.getDocuments().get(1).getScore());
+    r = j.ftSearch("books", "@title:$w", FTSearchParams.searchParams().addParam("w", "hello").dialect(2));
+    assertEquals(List.of("book:2"), ids(r));
+    List<?> raw = (List<?>) cmd("FT.SEARCH", "books", "hello", "LIMIT", "0", "0");
+    assertEquals(List.of(1L), raw);
+  }
+
+  @Test
+  void resp3Reply() {
+    books();
+    SearchResult r = j3.ftSearch("books", "hello", FTSearchParams.searchParams().withScores());
+    assertEquals(1, r.getTotalResults());
+    assertEquals("book:2", r.getDocuments().get(0).getId());
+    assertEquals("Hello World", r.getDocuments().get(0).getString("title"));
+    assertTrue(r.getDocuments().get(0).getScore() > 0);
+    Object info = j3.ftInfo("books");
+    assertTrue(info instanceof Map<?, ?>);
+    assertEquals(3L, ((Map<?, ?>) info).get("num_docs"));
+  }
+
+  @Test
+  void indexFollowsTheKeyspace() {
+    books();
+    j.hset("book:4", "title", "Fresh Arrival");
+    assertEquals(List.of("book:4"), search("fresh"));
+    j.hset("book:4", "title", "Stale Arrival");
+    assertEquals(List.of(), search("fresh"));
+    assertEquals(List.of("book:4"), search("stale"));
+    j.hdel("book:4", "title");
+    assertEquals(List.of(), search("stale"));
+    j.hset("book:4", "title", "again");
+    j.rename("book:4", "book:5");
+    assertEquals(List.of("book:5"), search("again"));
+    j.rename("book:5", "elsewhere");
+    assertEquals(List.of(), search("again"));
+    j.del("book:1");
+    assertEquals(List.of(), search("television"));
+    j.set("book:2", "now a string");
+    assertEquals(List.of(), search("programming"));
+    j.hset("book:6", "title", "ephemeral");
+    j.pexpire("book:6", 1);
+    sleep(20);
+    assertEquals(List.of(), search("ephemeral"));
+    j.flushAll();
+    assertEquals(0, search("*").size());
+    j.hset("book:7", "title", "after flush");
+    assertEquals(List.of("book:7"), search("flush"));
+  }
+
+  @Test
+  void existingKeysAreIndexedAtCreate() {
+    j.hset("p:1", Map.of("name", "alpha", "n", "5"));
+    j.hset("p:2", Map.of("name", "beta", "n", "7"));
+    j.set("p:3", "not a hash");
+    assertEquals("OK", cmd("FT.CREATE", "pidx", "ON", "HASH", "PREFIX", "1", "p:", "SCHEMA", "name", "TEXT",
+        "n", "NUMERIC"));
+    assertEquals(2L, j.ftInfo("pidx").get("num_docs"));
+    assertEquals(List.of("p:2"), ids(j.ftSearch("pidx", "@n:[6 10]")));
+    assertEquals("OK", cmd("FT.CREATE", "skip", "PREFIX", "1", "p:", "SKIPINITIALSCAN", "SCHEMA", "name", "TEXT"));
+    assertEquals(0L, j.ftInfo("skip").get("num_docs"));
+  }
+
+  @Test
+  void filterExpression() {
+    j.hset("f:1", Map.of("name", "cheap", "price", "5"));
+    j.hset("f:2", Map.of("name", "dear", "price", "50"));
+    assertEquals("OK", cmd("FT.CREATE", "fidx", "PREFIX", "1", "f:", "FILTER", "@price > 10", "SCHEMA", "name",
+        "TEXT"));
+    assertEquals(List.of("f:2"), ids(j.ftSearch("fidx", "*")));
+    j.hset("f:1", "price", "100");
+    assertEquals(List.of("f:1", "f:2"), sorted(ids(j.ftSearch("fidx", "*"))));
+  }
+
+  @Test
+  void adminCommands() {
+    books();
+    assertEquals(Set.of("books"), j.ftList());
+    Map<String, Object> info = j.ftInfo("books");
+    assertEquals("books", info.get("index_name"));
+    assertEquals(3L, info.get("num_docs"));
+    assertEquals(0L, info.get("indexing"));
+    List<?> attrs = (List<?>) info.get("attributes");
+    assertEquals(4, attrs.size());
+    assertEquals("Unknown Index name", err("FT.INFO", "nope"));
+    assertEquals("nope: no such index", err("FT.SEARCH", "nope", "x"));
+    assertEquals("Index already exists", err("FT.CREATE", "books", "SCHEMA", "t", "TEXT"));
+    assertTrue(err("FT.CREATE", "bad", "SCHEMA", "t", "BLOB").startsWith("Invalid field type"));
+    assertTrue(err("FT.SEARCH", "books", "@nofield:x").startsWith("Unknown field"));
+    assertTrue(err("FT.SEARCH", "books", "(hello").startsWith("Syntax error at offset"));
+
+    assertEquals("OK", j.ftAlter("books", TextField.of("summary")));
+    j.hset("book:2", "summary", "wonderful");
+    assertEquals(List.of("book:2"), search("@summary:wonderful"));
+
+    assertEquals("OK", j.ftAliasAdd("lib", "books"));
+    assertEquals(1, j.ftSearch("lib", "wonderful").getTotalResults());
+    assertEquals("Alias already exists", err("FT.ALIASADD", "lib", "books"));
+    assertEquals("OK", j.ftAliasDel("lib"));
+    assertEquals("Alias does not exist", err("FT.ALIASDEL", "lib"));
+
+    assertEquals("OK", j.ftSynUpdate("books", "g1", "undead", "zombies"));
+    assertEquals(List.of("book:3"), search("undead"));
+    assertEquals(Map.of("undead", List.of("g1"), "zombies", List.of("g1")), j.ftSynDump("books"));
+
+    assertEquals(2L, j.ftDictAdd("d", "foo", "bar"));
+    assertEquals(Set.of("foo", "bar"), j.ftDictDump("d"));
+    assertEquals(1L, j.ftDictDel("d", "foo"));
+
+    String plan = j.ftExplain("books", new redis.clients.jedis.search.Query("@year:[1 2] hello"));
+    assertTrue(plan.startsWith("INTERSECT {"), plan);
+    assertTrue(plan.contains("NUMERIC {1.000000 <= @year <= 2.000000}"), plan);
+
+    assertEquals("OK", j.ftDropIndexDD("books"));
+    assertFalse(j.exists("book:2"));
+    assertTrue(j.exists("other:1"));
+    assertEquals(Set.of(), j.ftList());
+  }
+
+  @Test
+  void configAndInfoSection() {
+    assertEquals(List.of(List.of("DEFAULT_DIALECT", "1")).toString(),
+        stringify(cmd("FT.CONFIG", "GET", "DEFAULT_DIALECT")).toString());
+    assertEquals("OK", cmd("FT.CONFIG", "SET", "DEFAULT_DIALECT", "2"));
+    assertEquals(List.of(List.of("DEFAULT_DIALECT", "2")).toString(),
+        stringify(cmd("FT.CONFIG", "GET", "DEFAULT_DIALECT")).toString());
+    cmd("FT.CONFIG", "SET", "DEFAULT_DIALECT", "1");
+    books();
+    String info = (String) cmd("INFO", "search_index");
+    assertTrue(info.contains("search_number_of_indexes:1"), info);
+    assertTrue(info.contains("search_total_indexed_docs:3"), info);
+  }
+
+  private static Object stringify(Object o) {
+    if (o instanceof byte[] b) {
+      return new String(b, StandardCharsets.UTF_8);
+    }
+    if (o instanceof List<?> l) {
+      return l.stream().map(SearchIT::stringify).toList();
+    }
+    return o;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
