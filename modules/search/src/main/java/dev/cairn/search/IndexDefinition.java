@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class IndexDefinition {
   final String name;
+  /** FT.CREATE's arguments after the name, with FT.ALTER's fields appended: the definition as it can be replayed. */
+  final List<String> args = new ArrayList<>();
   final List<String> prefixes = new ArrayList<>();
   final Map<String, FieldSpec> fields = new LinkedHashMap<>(); // by attribute name
   Set<String> stopwords = new HashSet<>(Analyzer.DEFAULT_STOPWORDS);
@@ -45,6 +47,7 @@ final class IndexDefinition {
   /** FT.CREATE's arguments after the index name. */
   static IndexDefinition parse(String name, List<String> a) {
     IndexDefinition d = new IndexDefinition(name);
+    d.args.addAll(a);
     int i = 0;
     while (i < a.size()) {
       String w = a.get(i).toUpperCase(Locale.ROOT);

@@ -249,6 +249,7 @@ final class SearchAdminCommands implements CommandFamily {
       throw RedisException.line("No fields provided");
     }
     idx.def.addFields(fields, true);
+    idx.def.args.addAll(fields);
     if (!skip) {
       idx.clear();
       indexes.scan(idx, c.db(0));

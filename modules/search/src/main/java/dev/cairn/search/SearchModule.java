@@ -31,7 +31,9 @@ public final class SearchModule implements Module {
     SearchCommands commands = new SearchCommands(indexes, dialect, timeout, maxExpansions);
     ctx.registerCommands(commands);
     ctx.registerCommands(new SearchAdminCommands(indexes, commands));
-    ctx.onKeyspaceEvent(KeyspaceEvents.ALL, (type, event, key, db) ->
+    ctx.registerAuxData(new SearchAux(indexes, ctx.server()));
+    // NEW too: keys that arrive without a command (an RDB load) are indexed as they are added
+    ctx.onKeyspaceEvent(KeyspaceEvents.ALL | KeyspaceEvents.NEW, (type, event, key, db) ->
         indexes.onKeyEvent(type, event, key, db, i -> ctx.server().access().db(i)));
     ctx.onServerEvent(e -> indexes.onServerEvent(e, i -> ctx.server().access().db(i)));
     ctx.addInfoSection("index", () -> {

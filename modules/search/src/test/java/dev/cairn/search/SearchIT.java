@@ -299,6 +299,29 @@ class SearchIT {
     assertTrue(info.contains("search_total_indexed_docs:3"), info);
   }
 
+  @Test
+  void indexesComeBackFromTheRdbFile() {
+    books();
+    j.ftAliasAdd("lib", "books");
+    j.ftSynUpdate("books", "g1", "undead", "zombies");
+    j.ftDictAdd("dr", "word");
+    assertEquals("OK", cmd("SAVE"));
+    j.ftDropIndex("books"); // its alias goes with it
+    assertEquals("Alias does not exist", err("FT.ALIASDEL", "lib"));
+    j.ftDictDel("dr", "word");
+    j.del("book:1");
+    assertEquals(Set.of(), j.ftList());
+    // the file still holds the index, its alias, synonyms and dictionary, and book:1
+    assertEquals("OK", cmd("DEBUG", "RELOAD", "NOSAVE"));
+    assertEquals(Set.of("books"), j.ftList());
+    assertEquals(3L, j.ftInfo("books").get("num_docs"));
+    assertEquals(List.of("book:1", "book:3"), sorted(ids(j.ftSearch("lib", "@tags:{scifi}"))));
+    assertEquals(List.of("book:3"), ids(j.ftSearch("books", "undead")));
+    assertEquals(Set.of("word"), j.ftDictDump("dr"));
+    j.hset("book:9", "title", "new after load");
+    assertEquals(List.of("book:9"), ids(j.ftSearch("books", "load")));
+  }
+
   private static Object stringify(Object o) {
     if (o instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
