@@ -101,6 +101,7 @@ final class Indexes {
 
   /** Indexes the existing keys of database 0: at once when few, else in steps handed to the engine thread. */
   void scan(SearchIndex idx, Database db) {
+    idx.scanned = 0;
     if (db.size() <= SYNC_SCAN_LIMIT) {
       long cursor = 0;
       do {
@@ -145,17 +146,20 @@ final class Indexes {
     });
   }
 
+  /** Scans on from {@code cursor} until a step's worth of keys was visited; indexes the documents among them. */
   private long step(SearchIndex idx, Database db, long cursor) {
     java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    int[] visited = {0};
     long next = cursor;
     do {
       next = db.scanKeys(next, k -> {
+        visited[0]++;
         if (idx.def.matchesPrefix(k)) {
           keys.add(k);
         }
       });
-      idx.scanned++;
-    } while (next != 0 && keys.size() < SCAN_STEP && idx.scanned % SCAN_STEP != 0);
+    } while (next != 0 && visited[0] < SCAN_STEP);
+    idx.scanned += visited[0];
     for (byte[] k : keys) {
       Map<String, String> doc = source.read(db, k);
       if (doc != null) {

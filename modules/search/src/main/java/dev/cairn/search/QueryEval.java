@@ -23,11 +23,15 @@ final class QueryEval {
   private final SearchIndex idx;
   private final boolean verbatim;
   private final long[] inFields;
+  private final String scorer;
+  private final double avgLength;
 
-  QueryEval(SearchIndex idx, boolean verbatim, long[] inFields) {
+  QueryEval(SearchIndex idx, boolean verbatim, long[] inFields, String scorer) {
     this.idx = idx;
     this.verbatim = verbatim;
     this.inFields = inFields;
+    this.scorer = scorer;
+    this.avgLength = idx.liveDocs == 0 ? 1 : Math.max(1.0, (double) idx.totalLength / idx.liveDocs);
   }
 
   /** Matching docs and their scores (indexed by doc id). */
@@ -194,6 +198,27 @@ final class QueryEval {
     return out;
   }
 
+  /**
+   * One term's contribution to a document's score under the query's scorer. TFIDF (the default): weighted frequency
+   * times {@code log2(1 + N/df)}, over the document's highest frequency; TFIDF.DOCNORM: over its length in words;
+   * BM25 and BM25STD: Robertson's BM25 (k1 1.2, b 0.75) with {@code log(1 + (N - df + .5) / (df + .5))}; DISMAX: the
+   * weighted frequency; DOCSCORE: the document's score alone. Each is multiplied by the document's score.
+   */
+  private double score(SearchIndex.Posting p, SearchIndex.Doc doc, int df) {
+    return switch (scorer) {
+      case "TFIDF.DOCNORM" -> p.weightedFreq * idf(df) * doc.score / Math.max(doc.length, 1);
+      case "BM25", "BM25STD" -> {
+        double n = idx.liveDocs;
+        double idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        double f = p.weightedFreq;
+        yield doc.score * idf * f * (1.2 + 1) / (f + 1.2 * (1 - 0.75 + 0.75 * doc.length / avgLength));
+      }
+      case "DISMAX" -> p.weightedFreq * doc.score;
+      case "DOCSCORE" -> doc.score;
+      default -> p.weightedFreq * idf(df) * doc.score / Math.max(doc.maxFreq, 1);
+    };
+  }
+
   double idf(int df) {
     return Math.log(1.0 + (double) idx.liveDocs / Math.max(df, 1)) / Math.log(2);
   }
@@ -206,7 +231,7 @@ final class QueryEval {
       if (postings == null) {
         continue;
       }
-      double idf = idf(postings.size());
+      int df = postings.size();
       for (Map.Entry<Integer, SearchIndex.Posting> e : postings.entrySet()) {
         SearchIndex.Posting p = e.getValue();
         if (!p.inFields(m)) {
@@ -215,7 +240,7 @@ final class QueryEval {
         int d = e.getKey();
         SearchIndex.Doc doc = idx.docs.get(d);
         r.docs.set(d);
-        r.scores[d] += p.weightedFreq * idf * doc.score / Math.max(doc.maxFreq, 1);
+        r.scores[d] += score(p, doc, df);
       }
     }
     return r;

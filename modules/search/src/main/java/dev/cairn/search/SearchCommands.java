@@ -136,6 +136,7 @@ final class SearchCommands implements CommandFamily {
     boolean inOrder;
     int dialect;
     String scorer = "TFIDF";
+    Highlighter hl;
   }
 
   private Options options(Args a, SearchIndex idx) {
@@ -199,7 +200,12 @@ final class SearchCommands implements CommandFamily {
           }
           i += 1 + n;
         }
-        case "SUMMARIZE", "HIGHLIGHT" -> i = skipSection(a, i);
+        case "SUMMARIZE", "HIGHLIGHT" -> {
+          if (o.hl == null) {
+            o.hl = new Highlighter();
+          }
+          i = highlightOptions(a, i, w.equals("HIGHLIGHT"), o.hl, idx);
+        }
         case "SLOP" -> {
           need(a, i, 1, "SLOP");
           o.slop = (int) a.longArg(i + 1, RedisException.line("Bad arguments for SLOP: Value is not an integer"));
@@ -215,8 +221,10 @@ final class SearchCommands implements CommandFamily {
         case "SCORER" -> {
           need(a, i, 1, "SCORER");
           o.scorer = a.string(i + 1).toUpperCase(Locale.ROOT);
-          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE", "HAMMING")
-              .contains(o.scorer)) {
+          if (o.scorer.equals("HAMMING")) {
+            throw RedisException.line("Scoring function `HAMMING` is not supported by this module yet");
+          }
+          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE").contains(o.scorer)) {
                   throw RedisException.line("Scoring function `" + a.string(i + 1) + "` not found");
           }
           i++;
@@ -274,17 +282,50 @@ final class SearchCommands implements CommandFamily {
     return o;
   }
 
-  private static int skipSection(Args a, int i) {
+  /** HIGHLIGHT [FIELDS n f ...] [TAGS open close] / SUMMARIZE [FIELDS n f ...] [FRAGS n] [LEN n] [SEPARATOR s]. */
+  private static int highlightOptions(Args a, int i, boolean highlight, Highlighter h, SearchIndex idx) {
+    if (highlight) {
+      h.highlight = true;
+    } else {
+      h.summarize = true;
+    }
     int j = i + 1;
     while (j < a.size()) {
       String w = a.string(j).toUpperCase(Locale.ROOT);
       if (w.equals("FIELDS")) {
-        need(a, j, 1, "FIELDS");
-        j += 2 + (int) a.longArg(j + 1, RedisException.line("Bad arguments: Value is not an integer"));
-      } else if (w.equals("FRAGS") || w.equals("LEN") || w.equals("SEPARATOR")) {
-        j += 2;
-      } else if (w.equals("TAGS")) {
+        int n = count(a, j, "FIELDS");
+        Set<String> fields = new HashSet<>();
+        for (int k = 0; k < n; k++) {
+          FieldSpec f = idx.def.field(a.string(j + 2 + k));
+          fields.add(f == null ? a.string(j + 2 + k) : f.attribute);
+        }
+        if (highlight) {
+          h.highlightFields = fields;
+        } else {
+          h.summarizeFields = fields;
+        }
+        j += 2 + n;
+      } else if (highlight && w.equals("TAGS")) {
+        need(a, j, 2, "TAGS");
+        h.open = a.string(j + 1);
+        h.close = a.string(j + 2);
         j += 3;
+      } else if (!highlight && (w.equals("FRAGS") || w.equals("LEN"))) {
+        need(a, j, 1, w);
+        long n = a.longArg(j + 1, RedisException.line("Bad arguments for " + w + ": Value is not an integer"));
+        if (n < 1) {
+          throw RedisException.line("Bad arguments for " + w + ": Value is outside acceptable bounds");
+        }
+        if (w.equals("FRAGS")) {
+          h.frags = (int) Math.min(n, 1000);
+        } else {
+          h.len = (int) Math.min(n, 10_000);
+        }
+        j += 2;
+      } else if (!highlight && w.equals("SEPARATOR")) {
+        need(a, j, 1, "SEPARATOR");
+        h.separator = a.string(j + 1);
+        j += 2;
       } else {
         break;
       }
@@ -342,7 +383,10 @@ final class SearchCommands implements CommandFamily {
       }
       in.inOrder = o.inOrder || in.inOrder;
     }
-    QueryEval.Result r = new QueryEval(idx, o.verbatim, o.inFields).run(root);
+    if (o.hl != null) {
+      o.hl.prepare(root, idx);
+    }
+    QueryEval.Result r = new QueryEval(idx, o.verbatim, o.inFields, o.scorer).run(root);
     for (QueryNode.Numeric f : o.filters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
         if (!f.matches(idx.numeric(f.attribute, d))) {
@@ -359,11 +403,7 @@ final class SearchCommands implements CommandFamily {
         hits.add(doc);
       }
     }
-    double[] scores = r.scores;
-    if (!o.scorer.equals("TFIDF")) {
-      scores = Scorers.rescore(o.scorer, idx, hits, scores);
-    }
-    final double[] sc = scores;
+    final double[] sc = r.scores;
     Comparator<SearchIndex.Doc> order;
     if (o.sortBy != null) {
       FieldSpec f = idx.def.field(o.sortBy);
@@ -508,6 +548,13 @@ final class SearchCommands implements CommandFamily {
     Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
     if (doc == null) {
       doc = Map.of();
+    }
+    if (o.hl != null) {
+      Map<String, String> marked = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : doc.entrySet()) {
+        marked.put(e.getKey(), o.hl.apply(idx.def.byIdentifier(e.getKey()), e.getValue()));
+      }
+      doc = marked;
     }
     if (o.returns == null) {
       return doc;

@@ -28,6 +28,7 @@ final class SearchIndex {
   final Map<String, double[]> numerics = new HashMap<>(); // per attribute: value by doc id (NaN: none)
   final Map<String, List<String>> synonyms = new TreeMap<>(); // group id -> terms
   long liveDocs;
+  long totalLength;
   long termOccurrences;
   long indexingFailures;
   String lastIndexingError;
@@ -117,6 +118,7 @@ final class SearchIndex {
     docs.add(d);
     byKey.put(k, d);
     liveDocs++;
+    totalLength += d.length;
   }
 
   private void index(Doc d, Map<String, String> fields) {
@@ -220,6 +222,7 @@ final class SearchIndex {
     unindex(d);
     docs.set(d.id, null);
     liveDocs--;
+    totalLength -= d.length;
   }
 
   private void unindex(Doc d) {
@@ -270,6 +273,7 @@ final class SearchIndex {
     tags.clear();
     numerics.clear();
     liveDocs = 0;
+    totalLength = 0;
     termOccurrences = 0;
   }
 

@@ -271,9 +271,11 @@ class SearchIT {
     assertEquals(List.of("book:3"), search("undead"));
     assertEquals(Map.of("undead", List.of("g1"), "zombies", List.of("g1")), j.ftSynDump("books"));
 
-    assertEquals(2L, j.ftDictAdd("d", "foo", "bar"));
-    assertEquals(Set.of("foo", "bar"), j.ftDictDump("d"));
-    assertEquals(1L, j.ftDictDel("d", "foo"));
+    String dict = "d" + System.nanoTime(); // dictionaries are server-wide: FLUSHALL leaves them
+    assertEquals(2L, j.ftDictAdd(dict, "foo", "bar", "foo"));
+    assertEquals(Set.of("foo", "bar"), j.ftDictDump(dict));
+    assertEquals(1L, j.ftDictDel(dict, "foo", "nope"));
+    assertEquals(Set.of("bar"), j.ftDictDump(dict));
 
     String plan = j.ftExplain("books", new redis.clients.jedis.search.Query("@year:[1 2] hello"));
     assertTrue(plan.startsWith("INTERSECT {"), plan);
@@ -320,6 +322,57 @@ class SearchIT {
     assertEquals(Set.of("word"), j.ftDictDump("dr"));
     j.hset("book:9", "title", "new after load");
     assertEquals(List.of("book:9"), ids(j.ftSearch("books", "load")));
+  }
+
+  @Test
+  void highlightAndSummarize() {
+    books();
+    Document d = j.ftSearch("books", "running", FTSearchParams.searchParams().highlight(
+        FTSearchParams.highlightParams().fields("title"))).getDocuments().get(0);
+    assertEquals("The <b>Running</b> Man", d.getString("title"));
+    assertEquals("a man runs for his life on television", d.getString("body")); // not asked for
+    d = j.ftSearch("books", "hello", FTSearchParams.searchParams().highlight(
+        FTSearchParams.highlightParams().tags("[", "]"))).getDocuments().get(0);
+    assertEquals("programming for beginners, [hello] [hello]", d.getString("body"));
+    j.hset("book:8", "body", "one two three four five six seven eight nine ten target eleven twelve");
+    d = j.ftSearch("books", "target", FTSearchParams.searchParams().summarize(
+        FTSearchParams.summarizeParams().fields("body").fragSize(4).separator("|"))).getDocuments().get(0);
+    assertEquals("nine ten target eleven|", d.getString("body"));
+  }
+
+  @Test
+  void scorers() {
+    books();
+    for (String scorer : List.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX")) {
+      SearchResult r = j.ftSearch("books", "world", FTSearchParams.searchParams().scorer(scorer).withScores());
+      assertEquals(List.of("book:3", "book:2"), ids(r), scorer); // book:3 has "world" twice
+      assertTrue(r.getDocuments().get(0).getScore() > r.getDocuments().get(1).getScore(), scorer);
+    }
+    j.hset("book:2", "__score", "0.5");
+    SearchResult r = j.ftSearch("books", "world", FTSearchParams.searchParams().scorer("DOCSCORE").withScores());
+    assertEquals(List.of("book:3", "book:2"), ids(r));
+    assertEquals(0.5, r.getDocuments().get(1).getScore());
+    assertEquals("Scoring function `NOPE` not found", err("FT.SEARCH", "books", "x", "SCORER", "NOPE"));
+  }
+
+  @Test
+  void bigKeyspaceIsIndexedInTheBackground() throws Exception {
+    int n = 25_000;
+    try (redis.clients.jedis.AbstractPipeline p = j.pipelined()) {
+      for (int i = 0; i < n; i++) {
+        p.hset("big:" + i, Map.of("n", Integer.toString(i), "t", i % 2 == 0 ? "even" : "odd"));
+      }
+      p.sync();
+    }
+    assertEquals("OK", cmd("FT.CREATE", "big", "PREFIX", "1", "big:", "SCHEMA", "n", "NUMERIC", "t", "TEXT"));
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!Long.valueOf(0).equals(j.ftInfo("big").get("indexing"))) {
+      assertTrue(System.currentTimeMillis() < deadline, "indexing did not finish");
+      Thread.sleep(20);
+    }
+    assertEquals((long) n, j.ftInfo("big").get("num_docs"));
+    assertEquals(n / 2, j.ftSearch("big", "odd", FTSearchParams.searchParams().limit(0, 0)).getTotalResults());
+    assertEquals(List.of("big:7"), ids(j.ftSearch("big", "@n:[7 7]")));
   }
 
   private static Object stringify(Object o) {
