@@ -16,16 +16,27 @@ final class QueryParser {
   private final String q;
   private final IndexDefinition def;
   private final Map<String, String> params;
+  private final int dialect;
   private int pos;
 
-  private QueryParser(String q, IndexDefinition def, Map<String, String> params) {
+  private QueryParser(String q, IndexDefinition def, Map<String, String> params, int dialect) {
     this.q = q;
     this.def = def;
     this.params = params;
+    this.dialect = dialect;
   }
 
   static QueryNode parse(String query, IndexDefinition def, Map<String, String> params) {
-    QueryParser p = new QueryParser(query, def, params);
+    return parse(query, def, params, 2);
+  }
+
+  /**
+   * Parses {@code query} under {@code dialect}: from 2 on, juxtaposition binds tighter than {@code |}
+   * ({@code a b | c} is {@code (a b) | c}); dialect 1 binds {@code |} tighter ({@code a b | c} is
+   * {@code a (b | c)}), as RediSearch's first parser does.
+   */
+  static QueryNode parse(String query, IndexDefinition def, Map<String, String> params, int dialect) {
+    QueryParser p = new QueryParser(query, def, params, dialect);
     p.ws();
     if (p.pos >= query.length()) {
       return new QueryNode.Empty();
@@ -55,6 +66,9 @@ final class QueryParser {
   }
 
   private QueryNode union() {
+    if (dialect == 1) {
+      return intersectOfUnions();
+    }
     List<QueryNode> alts = new ArrayList<>();
     alts.add(intersect());
     while (peek('|')) {
@@ -71,6 +85,47 @@ final class QueryParser {
     QueryNode.Union u = new QueryNode.Union();
     u.children.addAll(alts);
     return u;
+  }
+
+  /** Dialect 1: a sequence of {@code x | y | ...} groups, intersected. */
+  private QueryNode intersectOfUnions() {
+    List<QueryNode> parts = new ArrayList<>();
+    while (true) {
+      ws();
+      if (pos >= q.length() || q.charAt(pos) == ')') {
+        break;
+      }
+      if (q.charAt(pos) == '|') {
+        throw syntax();
+      }
+      List<QueryNode> alts = new ArrayList<>();
+      alts.add(unary());
+      while (peek('|')) {
+        pos++;
+        ws();
+        if (pos >= q.length() || q.charAt(pos) == ')' || q.charAt(pos) == '|') {
+          throw syntax();
+        }
+        alts.add(unary());
+      }
+      alts.removeIf(x -> x == null);
+      if (alts.size() == 1) {
+        parts.add(alts.get(0));
+      } else if (!alts.isEmpty()) {
+        QueryNode.Union u = new QueryNode.Union();
+        u.children.addAll(alts);
+        parts.add(u);
+      }
+    }
+    if (parts.isEmpty()) {
+      return null;
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    QueryNode.Intersect in = new QueryNode.Intersect();
+    in.children.addAll(parts);
+    return in;
   }
 
   private QueryNode intersect() {

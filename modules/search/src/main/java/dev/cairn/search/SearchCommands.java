@@ -376,7 +376,7 @@ final class SearchCommands implements CommandFamily {
   private void search(CommandContext c, Args a) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
-    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
     if (root instanceof QueryNode.Intersect in && !in.exact) {
       if (o.slop >= 0) {
         in.slop = o.slop;
@@ -575,8 +575,14 @@ final class SearchCommands implements CommandFamily {
   private void explain(CommandContext c, Args a, boolean cli) {
     SearchIndex idx = index(a.string(1));
     Map<String, String> params = new HashMap<>();
+    int dialect = (int) settings.get("DEFAULT_DIALECT").get();
     for (int i = 3; i < a.size(); i++) {
-      if (a.is(i, "dialect")) {
+      if (a.is(i, "dialect") && i + 1 < a.size()) {
+        long d = a.longArg(i + 1, RedisException.line("DIALECT requires a non negative integer >=1 and <= 4"));
+        if (d < 1 || d > 4) {
+          throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
+        }
+        dialect = (int) d;
         i++;
       } else if (a.is(i, "params") && i + 1 < a.size()) {
         int n = (int) a.longArg(i + 1);
@@ -588,7 +594,7 @@ final class SearchCommands implements CommandFamily {
         throw RedisException.line("Unknown argument `" + a.string(i) + "`");
       }
     }
-    QueryNode root = QueryParser.parse(a.string(2), idx.def, params);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, params, dialect);
     StringBuilder sb = new StringBuilder();
     root.explain(sb, 0, idx);
     if (!cli) {

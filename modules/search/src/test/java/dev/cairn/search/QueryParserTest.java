@@ -33,6 +33,19 @@ class QueryParserTest {
   }
 
   @Test
+  void dialectOneBindsOrTighter() {
+    StringBuilder sb = new StringBuilder();
+    QueryParser.parse("hello world | foo bar", idx.def, Map.of(), 1).explain(sb, 0, idx);
+    assertEquals("INTERSECT {\n  hello\n  UNION {\n    world\n    foo\n  }\n  bar\n}\n", sb.toString());
+    sb.setLength(0);
+    QueryParser.parse("(foo bar)|(hello world) @price:[100 200]|@price:[500 +inf]", idx.def, Map.of(), 1)
+        .explain(sb, 0, idx);
+    assertEquals("INTERSECT {\n  UNION {\n    INTERSECT {\n      foo\n      bar\n    }\n    INTERSECT {\n"
+        + "      hello\n      world\n    }\n  }\n  UNION {\n    NUMERIC {100.000000 <= @price <= 200.000000}\n"
+        + "    NUMERIC {500.000000 <= @price <= inf}\n  }\n}\n", sb.toString());
+  }
+
+  @Test
   void stemmedTermsShowTheirExpansion() {
     assertEquals("UNION {\n  running\n  +run(expanded)\n}\n", explain("running"));
   }
