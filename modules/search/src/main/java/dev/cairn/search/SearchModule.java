@@ -31,6 +31,7 @@ public final class SearchModule implements Module {
     SearchCommands commands = new SearchCommands(indexes, dialect, timeout, maxExpansions);
     ctx.registerCommands(commands);
     ctx.registerCommands(new SearchAdminCommands(indexes, commands));
+    ctx.registerCommands(new DocumentCommands(commands, indexes));
     ctx.registerAuxData(new SearchAux(indexes, ctx.server()));
     // NEW too: keys that arrive without a command (an RDB load) are indexed as they are added
     ctx.onKeyspaceEvent(KeyspaceEvents.ALL | KeyspaceEvents.NEW, (type, event, key, db) ->

@@ -375,6 +375,30 @@ class SearchIT {
     assertEquals(List.of("big:7"), ids(j.ftSearch("big", "@n:[7 7]")));
   }
 
+  @Test
+  void legacyDocumentCommandsAndSpellcheck() {
+    books();
+    List<?> got = (List<?>) cmd("FT.GET", "books", "book:2");
+    assertEquals(8, got.size());
+    assertEquals("Hello World", got.get(got.indexOf("title") + 1));
+    assertEquals(null, cmd("FT.GET", "books", "other:1"));
+    List<?> m = (List<?>) cmd("FT.MGET", "books", "book:1", "nope");
+    assertEquals(2, m.size());
+    assertEquals(null, m.get(1));
+    assertEquals(1L, cmd("FT.DEL", "books", "book:1"));
+    assertEquals(0L, cmd("FT.DEL", "books", "book:1"));
+    assertFalse(j.exists("book:1"));
+
+    // "wrld" is one edit from "world" (in 2 of 2 documents); "hello" is indexed, so not reported
+    assertEquals(List.of(List.of("TERM", "wrld", List.of(List.of("1", "world")))),
+        cmd("FT.SPELLCHECK", "books", "hello wrld"));
+    String dict = "sc" + System.nanoTime();
+    j.ftDictAdd(dict, "wold");
+    assertEquals(List.of(List.of("TERM", "wrld", List.of(List.of("1", "world"), List.of("0", "wold")))),
+        cmd("FT.SPELLCHECK", "books", "wrld", "TERMS", "INCLUDE", dict));
+    assertEquals(List.of(), cmd("FT.SPELLCHECK", "books", "wold", "TERMS", "EXCLUDE", dict));
+  }
+
   private static Object stringify(Object o) {
     if (o instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
