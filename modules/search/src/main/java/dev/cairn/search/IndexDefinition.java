@@ -287,9 +287,19 @@ final class IndexDefinition {
     return null;
   }
 
+  private byte[][] prefixBytes;
+
+  /** Whether {@code key} starts with one of the prefixes (called for every keyspace event: no allocation). */
   boolean matchesPrefix(byte[] key) {
-    for (String p : prefixes) {
-      byte[] pb = p.getBytes(StandardCharsets.UTF_8);
+    byte[][] pbs = prefixBytes;
+    if (pbs == null) {
+      pbs = new byte[prefixes.size()][];
+      for (int i = 0; i < pbs.length; i++) {
+        pbs[i] = prefixes.get(i).getBytes(StandardCharsets.UTF_8);
+      }
+      prefixBytes = pbs;
+    }
+    for (byte[] pb : pbs) {
       if (key.length >= pb.length && java.util.Arrays.equals(key, 0, pb.length, pb, 0, pb.length)) {
         return true;
       }

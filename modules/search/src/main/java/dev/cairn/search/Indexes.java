@@ -45,7 +45,7 @@ final class Indexes {
       Map<String, String> fields = new LinkedHashMap<>();
       boolean hash = db.forEachHashField(key, (f, v) ->
           fields.put(new String(f, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8)));
-      return hash ? fields : null;
+      return hash && !fields.isEmpty() ? fields : null; // a hash being created is empty until its fields come
     };
   }
 

@@ -22,6 +22,9 @@ final class SearchIndex {
   private Filter.Expr filter;
   final Analyzer analyzer = new Analyzer();
   final List<Doc> docs = new ArrayList<>(); // by doc id; null once deleted
+  /** Ids of deleted documents, given to new ones (last freed first, so a re-indexed document keeps its id). */
+  private int[] freeIds = new int[8];
+  private int freeCount;
   final Map<String, Doc> byKey = new HashMap<>();
   final TreeMap<String, Map<Integer, Posting>> terms = new TreeMap<>();
   final Map<String, TreeMap<String, BitSet>> tags = new HashMap<>(); // per attribute: value -> docs
@@ -106,16 +109,21 @@ final class SearchIndex {
         return;
       }
     }
-    Doc d = new Doc(docs.size(), key);
+    int id = freeCount > 0 ? freeIds[--freeCount] : docs.size();
+    if (id == docs.size()) {
+      docs.add(null);
+    }
+    Doc d = new Doc(id, key);
     try {
       index(d, fields);
     } catch (RuntimeException e) {
       unindex(d);
+      free(id);
       indexingFailures++;
       lastIndexingError = e.getMessage();
       return;
     }
-    docs.add(d);
+    docs.set(id, d);
     byKey.put(k, d);
     liveDocs++;
     totalLength += d.length;
@@ -221,8 +229,16 @@ final class SearchIndex {
     }
     unindex(d);
     docs.set(d.id, null);
+    free(d.id);
     liveDocs--;
     totalLength -= d.length;
+  }
+
+  private void free(int id) {
+    if (freeCount == freeIds.length) {
+      freeIds = java.util.Arrays.copyOf(freeIds, freeCount * 2);
+    }
+    freeIds[freeCount++] = id;
   }
 
   private void unindex(Doc d) {
@@ -268,6 +284,7 @@ final class SearchIndex {
 
   void clear() {
     docs.clear();
+    freeCount = 0;
     byKey.clear();
     terms.clear();
     tags.clear();

@@ -399,6 +399,34 @@ class SearchIT {
     assertEquals(List.of(), cmd("FT.SPELLCHECK", "books", "wold", "TERMS", "EXCLUDE", dict));
   }
 
+  @Test
+  void suggestions() {
+    assertEquals(1L, cmd("FT.SUGADD", "ac", "Hello World", "2"));
+    assertEquals(2L, cmd("FT.SUGADD", "ac", "help", "3", "PAYLOAD", "p1"));
+    assertEquals(3L, cmd("FT.SUGADD", "ac", "hermit", "1"));
+    assertEquals(3L, cmd("FT.SUGADD", "ac", "hermit", "5", "INCR"));
+    assertEquals(3L, cmd("FT.SUGLEN", "ac"));
+    assertEquals(List.of("hermit", "help", "Hello World"), cmd("FT.SUGGET", "ac", "he"));
+    assertEquals(Arrays.asList("help", "3", "p1", "Hello World", "2", null),
+        cmd("FT.SUGGET", "ac", "hel", "WITHSCORES", "WITHPAYLOADS"));
+    assertEquals(List.of("hermit"), cmd("FT.SUGGET", "ac", "he", "MAX", "1"));
+    assertEquals(List.of("help", "Hello World"), cmd("FT.SUGGET", "ac", "hwl", "FUZZY"));
+    assertEquals(List.of(), cmd("FT.SUGGET", "ac", "xyz"));
+    assertEquals(List.of(), cmd("FT.SUGGET", "missing", "he"));
+    assertEquals("CairnSugg", cmd("TYPE", "ac"));
+    byte[] dump = j.dump("ac");
+    j.restore("ac2", 0, dump);
+    assertEquals(3L, cmd("FT.SUGLEN", "ac2"));
+    assertEquals(1L, cmd("FT.SUGDEL", "ac", "help"));
+    assertEquals(0L, cmd("FT.SUGDEL", "ac", "help"));
+    cmd("FT.SUGDEL", "ac", "hermit");
+    cmd("FT.SUGDEL", "ac", "hello world");
+    assertFalse(j.exists("ac"));
+    assertEquals(0L, cmd("FT.SUGLEN", "ac"));
+    j.set("str", "x");
+    assertTrue(err("FT.SUGADD", "str", "a", "1").startsWith("WRONGTYPE"));
+  }
+
   private static Object stringify(Object o) {
     if (o instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
