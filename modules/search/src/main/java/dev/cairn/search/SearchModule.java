@@ -34,6 +34,7 @@ public final class SearchModule implements Module {
     ctx.registerCommands(new DocumentCommands(commands, indexes));
     ctx.registerType(Suggestions.Type.INSTANCE);
     ctx.registerCommands(new SuggestionCommands());
+    ctx.registerCommands(new AggregateCommand(commands));
     ctx.registerAuxData(new SearchAux(indexes, ctx.server()));
     // NEW too: keys that arrive without a command (an RDB load) are indexed as they are added
     ctx.onKeyspaceEvent(KeyspaceEvents.ALL | KeyspaceEvents.NEW, (type, event, key, db) ->

@@ -27,6 +27,10 @@ import redis.clients.jedis.search.FTCreateParams;
 import redis.clients.jedis.search.FTSearchParams;
 import redis.clients.jedis.search.IndexDataType;
 import redis.clients.jedis.search.SearchResult;
+import redis.clients.jedis.search.aggr.AggregationBuilder;
+import redis.clients.jedis.search.aggr.AggregationResult;
+import redis.clients.jedis.search.aggr.Reducers;
+import redis.clients.jedis.search.aggr.SortedField;
 import redis.clients.jedis.search.schemafields.NumericField;
 import redis.clients.jedis.search.schemafields.SchemaField;
 import redis.clients.jedis.search.schemafields.TagField;
@@ -425,6 +429,34 @@ class SearchIT {
     assertEquals(0L, cmd("FT.SUGLEN", "ac"));
     j.set("str", "x");
     assertTrue(err("FT.SUGADD", "str", "a", "1").startsWith("WRONGTYPE"));
+  }
+
+  @Test
+  void aggregate() {
+    books();
+    AggregationResult r = j.ftAggregate("books", new AggregationBuilder("*")
+        .groupBy("@tags", Reducers.count().as("n"), Reducers.max("@year").as("latest"))
+        .sortBy(new SortedField("@n", SortedField.SortOrder.DESC), new SortedField("@tags",
+            SortedField.SortOrder.ASC)));
+    // tags are loaded from the hash as stored ("Thriller;SciFi"), one group per distinct value
+    List<String> groups = new ArrayList<>();
+    for (redis.clients.jedis.search.aggr.Row row : r.getRows()) {
+      groups.add(row.getString("tags") + "=" + row.getString("n") + "/" + row.getString("latest"));
+    }
+    assertEquals(List.of("Horror;SciFi=1/2006", "Programming=1/2001", "Thriller;SciFi=1/1982"), groups);
+    r = j.ftAggregate("books", new AggregationBuilder("*").groupBy(List.of(),
+        List.of(Reducers.count().as("docs"), Reducers.sum("@year").as("s"), Reducers.avg("@year").as("avg"))));
+    assertEquals("3", r.getRows().get(0).getString("docs"));
+    assertEquals("5989", r.getRows().get(0).getString("s"));
+    assertEquals("1996.33333333", r.getRows().get(0).getString("avg"));
+    r = j.ftAggregate("books", new AggregationBuilder("world").load("@year").sortBy(1,
+        new SortedField("@year", SortedField.SortOrder.DESC)).limit(0, 1));
+    assertEquals(1, r.getRows().size());
+    assertEquals("2006", r.getRows().get(0).getString("year"));
+    r = j3.ftAggregate("books", new AggregationBuilder("*").load("@year").filter("@year > 2000")
+        .sortBy(new SortedField("@year", SortedField.SortOrder.ASC)));
+    assertEquals(2, r.getRows().size());
+    assertEquals("2001", r.getRows().get(0).getString("year"));
   }
 
   private static Object stringify(Object o) {
