@@ -2,7 +2,7 @@ package dev.cairn.search;
 
 /** One field of an index's schema: the hash field it reads ({@code identifier}) and the name queries use. */
 final class FieldSpec {
-  enum Type { TEXT, TAG, NUMERIC }
+  enum Type { TEXT, TAG, NUMERIC, GEO }
 
   final String identifier;
   final String attribute;

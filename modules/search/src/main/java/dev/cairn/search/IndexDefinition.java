@@ -198,7 +198,8 @@ final class IndexDefinition {
         case "TEXT" -> f = new FieldSpec(id, attr, FieldSpec.Type.TEXT);
         case "TAG" -> f = new FieldSpec(id, attr, FieldSpec.Type.TAG);
         case "NUMERIC" -> f = new FieldSpec(id, attr, FieldSpec.Type.NUMERIC);
-        case "GEO", "VECTOR", "GEOSHAPE" -> throw err("Field type " + t + " is not supported by this search module yet");
+        case "GEO" -> f = new FieldSpec(id, attr, FieldSpec.Type.GEO);
+        case "VECTOR", "GEOSHAPE" -> throw err("Field type " + t + " is not supported by this search module yet");
         default -> throw err("Invalid field type for field `" + id + "`");
       }
       if (fields.containsKey(attr) || added.containsKey(attr)) {

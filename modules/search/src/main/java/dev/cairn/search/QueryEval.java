@@ -88,6 +88,16 @@ final class QueryEval {
         yield new Result(b, new double[idx.maxDocId()]);
       }
       case QueryNode.Tag tag -> tag(tag);
+      case QueryNode.Geo geo -> {
+        BitSet b = new BitSet();
+        for (SearchIndex.Doc d : idx.docs) {
+          if (d != null && geo.matches(idx.numeric(geo.attribute + SearchIndex.LON, d.id),
+              idx.numeric(geo.attribute + SearchIndex.LAT, d.id))) {
+            b.set(d.id);
+          }
+        }
+        yield new Result(b, new double[idx.maxDocId()]);
+      }
       case QueryNode.All a -> {
         Result all = new Result(live(), new double[idx.maxDocId()]);
         for (int d = all.docs.nextSetBit(0); d >= 0; d = all.docs.nextSetBit(d + 1)) {

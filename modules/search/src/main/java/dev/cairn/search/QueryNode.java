@@ -180,6 +180,65 @@ abstract class QueryNode {
     }
   }
 
+  /** {@code @f:[lon lat radius unit]}: documents whose point lies within the radius. */
+  static final class Geo extends QueryNode {
+    final String attribute;
+    final double lon;
+    final double lat;
+    final double radius;
+    final String unit;
+
+    Geo(String attribute, double lon, double lat, double radius, String unit) {
+      this.attribute = attribute;
+      this.lon = lon;
+      this.lat = lat;
+      this.radius = radius;
+      this.unit = unit;
+    }
+
+    double meters() {
+      return radius * switch (unit) {
+        case "km" -> 1000.0;
+        case "mi" -> 1609.34;
+        case "ft" -> 0.3048;
+        default -> 1.0;
+      };
+    }
+
+    /** Whether (lon2, lat2) is within the radius: haversine on Redis's earth radius, as GEORADIUS. */
+    boolean matches(double lon2, double lat2) {
+      if (Double.isNaN(lon2)) {
+        return false;
+      }
+      double r = 6372797.560856;
+      double la1 = Math.toRadians(lat);
+      double la2 = Math.toRadians(lat2);
+      double u = Math.sin((la2 - la1) / 2);
+      double v = Math.sin(Math.toRadians(lon2 - lon) / 2);
+      double dist = 2.0 * r * Math.asin(Math.sqrt(u * u + Math.cos(la1) * Math.cos(la2) * v * v));
+      return dist <= meters();
+    }
+
+    static Geo parse(String attribute, String lon, String lat, String radius, String unit) {
+      String u = unit.toLowerCase(java.util.Locale.ROOT);
+      if (!u.equals("m") && !u.equals("km") && !u.equals("mi") && !u.equals("ft")) {
+        throw dev.cairn.api.reply.RedisException.line("Invalid GeoFilter unit");
+      }
+      try {
+        return new Geo(attribute, Double.parseDouble(lon), Double.parseDouble(lat), Double.parseDouble(radius), u);
+      } catch (NumberFormatException e) {
+        throw dev.cairn.api.reply.RedisException.line("Invalid GeoFilter lat/lon/radius");
+      }
+    }
+
+    @Override
+    void explain(StringBuilder sb, int depth, SearchIndex idx) {
+      indent(sb, depth);
+      sb.append(String.format(java.util.Locale.ROOT, "GEO %s:{%f,%f --> %f %s}\n", attribute, lon, lat, radius,
+          unit));
+    }
+  }
+
   /** {@code @f:{a | b*}}: documents with any of the tags (a trailing {@code *} is a prefix). */
   static final class Tag extends QueryNode {
     final String attribute;

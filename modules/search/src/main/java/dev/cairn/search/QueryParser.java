@@ -403,6 +403,27 @@ final class QueryParser {
     }
     FieldSpec first = def.field(names.get(0));
     ws();
+    if (first.type == FieldSpec.Type.GEO && names.size() == 1) {
+      if (!peek('[')) {
+        throw syntax();
+      }
+      int open = pos++;
+      int end = q.indexOf(']', pos);
+      if (end < 0) {
+        pos = open;
+        throw syntax();
+      }
+      String[] parts = q.substring(pos, end).strip().split("[ ,]+");
+      if (parts.length != 4) {
+        pos = open;
+        throw syntax();
+      }
+      for (int k = 0; k < 4; k++) {
+        parts[k] = value(parts[k]);
+      }
+      pos = end + 1;
+      return QueryNode.Geo.parse(first.attribute, parts[0], parts[1], parts[2], parts[3]);
+    }
     if (first.type == FieldSpec.Type.NUMERIC && names.size() == 1) {
       if (!peek('[')) {
         throw syntax();

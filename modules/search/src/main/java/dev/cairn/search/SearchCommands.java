@@ -129,6 +129,7 @@ final class SearchCommands implements CommandFamily {
     String sortBy;
     boolean sortAsc = true;
     List<QueryNode.Numeric> filters = new ArrayList<>();
+    List<QueryNode.Geo> geoFilters = new ArrayList<>();
     Set<String> inKeys;
     long[] inFields;
     Map<String, String> params = new HashMap<>();
@@ -162,6 +163,16 @@ final class SearchCommands implements CommandFamily {
           }
           o.filters.add(numericFilter(f.attribute, a.string(i + 2), a.string(i + 3)));
           i += 3;
+        }
+        case "GEOFILTER" -> {
+          need(a, i, 5, "GEOFILTER");
+          FieldSpec f = idx.def.field(a.string(i + 1));
+          if (f == null || f.type != FieldSpec.Type.GEO) {
+            throw RedisException.line("Unknown field `" + a.string(i + 1) + "`");
+          }
+          o.geoFilters.add(QueryNode.Geo.parse(f.attribute, a.string(i + 2), a.string(i + 3), a.string(i + 4),
+              a.string(i + 5)));
+          i += 5;
         }
         case "INKEYS" -> {
           int n = count(a, i, "INKEYS");
@@ -390,6 +401,13 @@ final class SearchCommands implements CommandFamily {
     for (QueryNode.Numeric f : o.filters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
         if (!f.matches(idx.numeric(f.attribute, d))) {
+          r.docs.clear(d);
+        }
+      }
+    }
+    for (QueryNode.Geo g : o.geoFilters) {
+      for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
+        if (!g.matches(idx.numeric(g.attribute + SearchIndex.LON, d), idx.numeric(g.attribute + SearchIndex.LAT, d))) {
           r.docs.clear(d);
         }
       }

@@ -193,14 +193,23 @@ final class SearchIndex {
           } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Invalid numeric value: '" + v + "'");
           }
-          double[] col = numerics.computeIfAbsent(f.attribute, x -> nanColumn(16));
-          if (d.id >= col.length) {
-            int from = col.length;
-            col = java.util.Arrays.copyOf(col, Math.max(d.id + 1, col.length * 2));
-            java.util.Arrays.fill(col, from, col.length, Double.NaN);
-            numerics.put(f.attribute, col);
+          setNumeric(f.attribute, d.id, n);
+        }
+        case GEO -> {
+          String[] parts = v.strip().split("[, ]+");
+          double lon;
+          double lat;
+          try {
+            lon = Double.parseDouble(parts[0]);
+            lat = Double.parseDouble(parts.length == 2 ? parts[1] : "x");
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid geo string");
           }
-          col[d.id] = n;
+          if (Math.abs(lon) > 180 || Math.abs(lat) > 85.05112878) {
+            throw new IllegalArgumentException("Invalid geo string");
+          }
+          setNumeric(f.attribute + LON, d.id, lon); // a geo point is two numeric columns
+          setNumeric(f.attribute + LAT, d.id, lat);
         }
       }
       base += FIELD_GAP;
@@ -269,6 +278,20 @@ final class SearchIndex {
         col[d.id] = Double.NaN;
       }
     }
+  }
+
+  static final String LON = "\u0000lon";
+  static final String LAT = "\u0000lat";
+
+  private void setNumeric(String column, int id, double n) {
+    double[] col = numerics.computeIfAbsent(column, x -> nanColumn(16));
+    if (id >= col.length) {
+      int from = col.length;
+      col = java.util.Arrays.copyOf(col, Math.max(id + 1, col.length * 2));
+      java.util.Arrays.fill(col, from, col.length, Double.NaN);
+      numerics.put(column, col);
+    }
+    col[id] = n;
   }
 
   private static double[] nanColumn(int n) {

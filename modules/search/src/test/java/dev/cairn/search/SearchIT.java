@@ -459,6 +459,24 @@ class SearchIT {
     assertEquals("2001", r.getRows().get(0).getString("year"));
   }
 
+  @Test
+  void geo() {
+    assertEquals("OK", cmd("FT.CREATE", "places", "PREFIX", "1", "pl:", "SCHEMA", "name", "TEXT", "loc", "GEO"));
+    j.hset("pl:paris", Map.of("name", "Paris cafe", "loc", "2.3522,48.8566"));
+    j.hset("pl:versailles", Map.of("name", "Versailles cafe", "loc", "2.1301,48.8049"));
+    j.hset("pl:london", Map.of("name", "London cafe", "loc", "-0.1276,51.5072"));
+    j.hset("pl:bad", Map.of("name", "nowhere", "loc", "not a point"));
+    assertEquals(List.of("pl:paris"), ids(j.ftSearch("places", "@loc:[2.35 48.85 5 km]")));
+    assertEquals(List.of("pl:paris", "pl:versailles"), sorted(ids(j.ftSearch("places", "cafe @loc:[2.35 48.85 30 km]"))));
+    assertEquals(List.of("pl:london", "pl:paris", "pl:versailles"),
+        sorted(ids(j.ftSearch("places", "cafe @loc:[2.35 48.85 400 km]"))));
+    assertEquals(List.of("pl:paris", "pl:versailles"), sorted(ids(j.ftSearch("places", "cafe",
+        FTSearchParams.searchParams().geoFilter("loc", 2.35, 48.85, 20, redis.clients.jedis.args.GeoUnit.MI)))));
+    assertEquals(1L, j.ftInfo("places").get("hash_indexing_failures"));
+    assertEquals("GEO loc:{2.350000,48.850000 --> 5.000000 km}\n", j.ftExplain("places",
+        new redis.clients.jedis.search.Query("@loc:[2.35 48.85 5 km]")));
+  }
+
   private static Object stringify(Object o) {
     if (o instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
