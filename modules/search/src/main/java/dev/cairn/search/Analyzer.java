@@ -19,6 +19,22 @@ final class Analyzer {
       "these", "they", "this", "to", "was", "will", "with");
 
   private final EnglishStemmer stemmer = new EnglishStemmer();
+  private final org.apache.commons.codec.language.DoubleMetaphone metaphone =
+      new org.apache.commons.codec.language.DoubleMetaphone();
+
+  /** A word's Double Metaphone codes (primary, then alternate when it differs) as terms: {@code <CODE}. */
+  List<String> phonetic(String word) {
+    List<String> out = new ArrayList<>(2);
+    String p = metaphone.doubleMetaphone(word, false);
+    String alt = metaphone.doubleMetaphone(word, true);
+    if (p != null && !p.isEmpty()) {
+      out.add("<" + p);
+    }
+    if (alt != null && !alt.isEmpty() && !alt.equals(p)) {
+      out.add("<" + alt);
+    }
+    return out;
+  }
 
   static boolean isSeparator(char ch) {
     return Character.isWhitespace(ch) || SEPARATORS.indexOf(ch) >= 0 && ch != '\\';

@@ -9,6 +9,8 @@ final class FieldSpec {
   final Type type;
   double weight = 1;
   boolean noStem;
+  /** PHONETIC dm:xx: words also indexed by their Double Metaphone codes. */
+  boolean phonetic;
   boolean sortable;
   boolean unf;
   boolean noIndex;

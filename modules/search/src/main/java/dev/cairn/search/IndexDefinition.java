@@ -35,6 +35,7 @@ final class IndexDefinition {
   boolean maxTextFields;
   long temporarySeconds = -1;
   int textFields;
+  boolean hasPhonetic;
 
   IndexDefinition(String name) {
     this.name = name;
@@ -232,7 +233,13 @@ final class IndexDefinition {
           if (i + 1 >= a.size()) {
             throw err("Bad arguments for PHONETIC: Expected an argument, but none provided");
           }
-          throw err("PHONETIC is not supported by this search module yet");
+          String m = a.get(++i).toLowerCase(Locale.ROOT);
+          if (!m.equals("dm:en") && !m.equals("dm:fr") && !m.equals("dm:pt") && !m.equals("dm:es")) {
+            throw err("Matcher Format: <2 chars algorithm>:<2 chars language>. Support algorithms: double "
+                + "metaphone (dm). Supported languages: English (en), French (fr), Portuguese (pt) and Spanish (es)");
+          }
+          f.phonetic = true;
+          hasPhonetic = true;
         } else if (f.type != FieldSpec.Type.NUMERIC && o.equals("WITHSUFFIXTRIE")) {
           f.withSuffixTrie = true;
         } else if (f.type == FieldSpec.Type.TAG && o.equals("SEPARATOR")) {

@@ -144,6 +144,13 @@ final class QueryEval {
       String stem = idx.analyzer.stem(t.word);
       out.add("+" + (stem == null ? t.word : stem));
     }
+    if (idx.def.hasPhonetic && !t.verbatim) { // codes exist only in PHONETIC fields' postings
+      for (String code : idx.analyzer.phonetic(t.word)) {
+        if (!out.contains(code)) {
+          out.add(code);
+        }
+      }
+    }
     for (List<String> group : idx.synonyms.values()) {
       if (group.contains(t.word)) {
         for (String s : group) {
@@ -198,7 +205,7 @@ final class QueryEval {
   private List<String> matching(CharacterRunAutomaton run) {
     List<String> out = new ArrayList<>();
     for (String t : idx.terms.keySet()) {
-      if (!t.startsWith("+") && run.run(t)) {
+      if (!t.startsWith("+") && !t.startsWith("<") && run.run(t)) {
         out.add(t);
         if (out.size() >= MAX_EXPANSIONS) {
           break;

@@ -146,6 +146,9 @@ final class SearchAdminCommands implements CommandFamily {
           if (f.noStem) {
             parts.add("NOSTEM");
           }
+          if (f.phonetic) {
+            parts.add("PHONETIC");
+          }
         }
         case TAG -> {
           parts.add("SEPARATOR");

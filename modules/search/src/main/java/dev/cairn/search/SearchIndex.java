@@ -169,6 +169,11 @@ final class SearchIndex {
                 addTerm(d, "+" + st, f, pos);
               }
             }
+            if (f.phonetic) {
+              for (String code : analyzer.phonetic(tok)) {
+                addTerm(d, code, f, pos);
+              }
+            }
             d.length++;
           }
         }
@@ -226,7 +231,7 @@ final class SearchIndex {
     }
     p.add(f, pos);
     termOccurrences++;
-    if (!term.startsWith("+") && p.freq > d.maxFreq) {
+    if (!term.startsWith("+") && !term.startsWith("<") && p.freq > d.maxFreq) {
       d.maxFreq = p.freq;
     }
   }

@@ -477,6 +477,20 @@ class SearchIT {
         new redis.clients.jedis.search.Query("@loc:[2.35 48.85 5 km]")));
   }
 
+  @Test
+  void phonetic() {
+    assertEquals("OK", cmd("FT.CREATE", "people", "PREFIX", "1", "pp:", "SCHEMA", "name", "TEXT", "PHONETIC", "dm:en",
+        "note", "TEXT"));
+    j.hset("pp:1", Map.of("name", "John Smith", "note", "likes smyth"));
+    j.hset("pp:2", Map.of("name", "Mary Jones", "note", "jon"));
+    assertEquals(List.of("pp:1"), ids(j.ftSearch("people", "@name:jon")));
+    assertEquals(List.of("pp:1"), ids(j.ftSearch("people", "@name:smyth")));
+    assertEquals(List.of(), ids(j.ftSearch("people", "@note:john"))); // not a phonetic field
+    // VERBATIM turns off stemming; phonetic matching is not stemming and stays
+    assertEquals(List.of("pp:1"), ids(j.ftSearch("people", "@name:jon", FTSearchParams.searchParams().verbatim())));
+    assertTrue(err("FT.CREATE", "bad", "SCHEMA", "n", "TEXT", "PHONETIC", "xx:yy").startsWith("Matcher Format"));
+  }
+
   private static Object stringify(Object o) {
     if (o instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
