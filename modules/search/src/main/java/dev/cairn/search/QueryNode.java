@@ -164,6 +164,24 @@ abstract class QueryNode {
       this.maxExclusive = maxExclusive;
     }
 
+    /** A range bound: a number, {@code inf}, {@code +inf} or {@code -inf}; {@code error} otherwise. */
+    static double bound(String s, dev.cairn.api.reply.RedisException error) {
+      switch (s.toLowerCase(java.util.Locale.ROOT)) {
+        case "inf", "+inf" -> {
+          return Double.POSITIVE_INFINITY;
+        }
+        case "-inf" -> {
+          return Double.NEGATIVE_INFINITY;
+        }
+        default -> { }
+      }
+      try {
+        return Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        throw error;
+      }
+    }
+
     boolean matches(double v) {
       return !Double.isNaN(v) && (minExclusive ? v > min : v >= min) && (maxExclusive ? v < max : v <= max);
     }

@@ -517,21 +517,9 @@ final class QueryParser {
   }
 
   private double number(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "inf", "+inf" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-inf" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      default -> { }
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      throw RedisException.line("Syntax error at offset " + pos + " near " + s);
-    }
+    return QueryNode.Numeric.bound(s, RedisException.line("Syntax error at offset " + pos + " near " + s));
   }
+
 
   private QueryNode tags(FieldSpec f) {
     int open = pos++;

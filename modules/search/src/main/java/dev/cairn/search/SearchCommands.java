@@ -367,21 +367,9 @@ final class SearchCommands implements CommandFamily {
   }
 
   private static double bound(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "inf", "+inf" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-inf" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      default -> { }
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      throw RedisException.line("Bad upper range: " + s);
-    }
+    return QueryNode.Numeric.bound(s, RedisException.line("Bad upper range: " + s));
   }
+
 
   /** FT.SEARCH index query [options] */
   private void search(CommandContext c, Args a) {
