@@ -42,6 +42,14 @@ public interface ModuleContext {
   ConfigValue<Boolean> boolConfig(String name, boolean defaultValue, Consumer<Boolean> validate);
 
   /**
+   * Registers data kept outside the keyspace that RDB files must carry (Redis's module AUX data); its 9-character name
+   * must be unique in the server among AUX registrations.
+   */
+  default void registerAuxData(dev.cairn.api.type.AuxData<?> aux) {
+    throw new UnsupportedOperationException("registerAuxData");
+  }
+
+  /**
    * Subscribes to keyspace events of the classes in {@code types} (bits of
    * {@link dev.cairn.api.command.KeyspaceEvents}; {@code ALL} for every class), whatever
    * {@code notify-keyspace-events} says. Listeners run on the engine thread right after the change.

@@ -12,4 +12,13 @@ public interface ModuleServer {
 
   /** Whether the caller is the engine thread. */
   boolean inEngineThread();
+
+  /**
+   * The keyspace for code that already runs on the engine thread (a keyspace or server event listener, a command), with
+   * no hand-off: a listener that must read what just changed uses this. Throws {@link IllegalStateException} when
+   * called from another thread.
+   */
+  default ServerAccess access() {
+    throw new UnsupportedOperationException("access");
+  }
 }

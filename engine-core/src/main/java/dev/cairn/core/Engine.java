@@ -134,6 +134,7 @@ public final class Engine {
     digests.register(new dev.cairn.core.type.stream.StreamDigest());
     rdbCodecs.register(new dev.cairn.core.module.ModuleRdbCodec(modules.types()),
         dev.cairn.core.rdb.RdbCodecs.TYPE_MODULE_2);
+    rdbCodecs.registerSection(new dev.cairn.core.module.ModuleAuxSection(modules));
     // a hash with field TTLs needs Redis 7.4's encoding, so a file holding one says RDB version 12
     rdbCodecs.registerVersionProbe(ks -> {
       for (int i = 0; i < ks.databases(); i++) {

@@ -339,6 +339,33 @@ public final class Db implements Database {
     other.generation++;
   }
 
+  // ---- Database's observer reads (see there): nothing touched, expired or reported
+
+  @Override
+  public Object peekValue(byte[] key) {
+    Entry e = dict.get(key);
+    return e == null || isExpired(e) ? null : e.value();
+  }
+
+  @Override
+  public boolean forEachHashField(byte[] key, java.util.function.BiConsumer<byte[], byte[]> visitor) {
+    if (!(peekValue(key) instanceof dev.cairn.core.type.hash.HashValue h)) {
+      return false;
+    }
+    h.forEach(keyspace.now(), (fb, fo, fl, vb, vo, vl) -> visitor.accept(
+        java.util.Arrays.copyOfRange(fb, fo, fo + fl), java.util.Arrays.copyOfRange(vb, vo, vo + vl)));
+    return true;
+  }
+
+  @Override
+  public long scanKeys(long cursor, Consumer<byte[]> visitor) {
+    return dict.scan(cursor, e -> {
+      if (!isExpired(e)) {
+        visitor.accept(e.key);
+      }
+    });
+  }
+
   // ---- iteration
 
   /** One step of SCAN over this database's keys; see {@link ByteDict#scan}. */

@@ -26,6 +26,7 @@ public final class LoadedModule {
 
   final List<String> commands = new ArrayList<>();
   final List<DataType<?>> types = new ArrayList<>();
+  final List<dev.cairn.api.type.AuxData<?>> auxData = new ArrayList<>();
   final List<ConfigParam> params = new ArrayList<>();
   final List<KeyspaceEventsHub.Listener> keyspaceListeners = new ArrayList<>();
   final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();

@@ -35,6 +35,7 @@ final class LoadingContext implements ModuleContext {
 
   final List<PendingCommand> commands = new ArrayList<>();
   final List<DataType<?>> types = new ArrayList<>();
+  final List<dev.cairn.api.type.AuxData<?>> auxData = new ArrayList<>();
   final List<ModuleParam<?>> params = new ArrayList<>();
   final List<PendingListener> keyspaceListeners = new ArrayList<>();
   final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();
@@ -85,6 +86,15 @@ final class LoadingContext implements ModuleContext {
         commands.add(new PendingCommand(spec, null));
       }
     });
+  }
+
+  @Override
+  public void registerAuxData(dev.cairn.api.type.AuxData<?> aux) {
+    checkOpen();
+    if (aux.id() == null) {
+      throw new IllegalArgumentException("AUX data needs an id");
+    }
+    auxData.add(aux);
   }
 
   @Override

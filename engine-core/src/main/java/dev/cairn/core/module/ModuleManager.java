@@ -82,6 +82,27 @@ public final class ModuleManager {
     return types;
   }
 
+  /** The AUX data registration named {@code name} of a loaded module, or null. */
+  public dev.cairn.api.type.AuxData<?> auxData(String name) {
+    for (LoadedModule m : modules.values()) {
+      for (dev.cairn.api.type.AuxData<?> a : m.auxData) {
+        if (a.id().name().equals(name)) {
+          return a;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Every loaded module's AUX data registrations, in load order. */
+  public List<dev.cairn.api.type.AuxData<?>> auxData() {
+    List<dev.cairn.api.type.AuxData<?>> out = new ArrayList<>();
+    for (LoadedModule m : modules.values()) {
+      out.addAll(m.auxData);
+    }
+    return out;
+  }
+
   public Collection<LoadedModule> list() {
     return modules.values();
   }
@@ -285,6 +306,13 @@ public final class ModuleManager {
             + describe(types.owner(n)));
       }
     }
+    Set<String> auxNames = new HashSet<>();
+    for (dev.cairn.api.type.AuxData<?> a : ctx.auxData) {
+      String n = a.id().name();
+      if (!auxNames.add(n) || auxData(n) != null) {
+        throw new ModuleLoadException(me + ": AUX data '" + n + "' is already registered");
+      }
+    }
     Set<String> paramNames = new HashSet<>();
     for (ModuleParam<?> p : ctx.params) {
       if (!paramNames.add(p.name())) {
@@ -368,6 +396,7 @@ public final class ModuleManager {
       engine.events().addListener(l);
       lm.keyspaceListeners.add(l);
     }
+    lm.auxData.addAll(ctx.auxData);
     lm.serverListeners.addAll(ctx.serverListeners);
     lm.infoSections.putAll(ctx.infoSections);
     modules.put(name.toLowerCase(Locale.ROOT), lm);
@@ -564,6 +593,14 @@ public final class ModuleManager {
     @Override
     public boolean inEngineThread() {
       return engine.loop() != null && engine.loop().inLoop();
+    }
+
+    @Override
+    public ServerAccess access() {
+      if (engine.loop() != null && !engine.loop().inLoop()) {
+        throw new IllegalStateException("ModuleServer.access() outside the engine thread");
+      }
+      return access;
     }
   }
 

@@ -1,0 +1,178 @@
+package dev.cairn.search;
+
+import dev.cairn.api.ModuleServer;
+import dev.cairn.api.ServerEvent;
+import dev.cairn.api.keyspace.Database;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * The module's state: indexes by name, aliases, dictionaries; and the indexer that keeps every index in step with the
+ * keyspace. Documents are the hashes of database 0 (as RediSearch indexes database 0) under an index's prefixes. Every
+ * keyspace event re-reads its key and re-indexes or drops the document, so a search right after a write sees it.
+ */
+final class Indexes {
+  /** Keys at most this many: FT.CREATE indexes them before it replies; more are scanned in the background. */
+  static final long SYNC_SCAN_LIMIT = 10_000;
+  /** Keys per background scan step on the engine thread. */
+  static final int SCAN_STEP = 1_000;
+
+  final Map<String, SearchIndex> byName = new TreeMap<>();
+  final Map<String, String> aliases = new HashMap<>();
+  final Map<String, TreeSet<String>> dicts = new HashMap<>();
+  private final ModuleServer server;
+  private ExecutorService scanner;
+  /** Where a document's fields come from: the hash reader now, a JSON reader when JSON documents plug in. */
+  private final DocumentSource source = DocumentSource.HASH;
+
+  Indexes(ModuleServer server) {
+    this.server = server;
+  }
+
+  /** Reads the fields of a document, or null when the key holds no document of the source's kind. */
+  interface DocumentSource {
+    Map<String, String> read(Database db, byte[] key);
+
+    DocumentSource HASH = (db, key) -> {
+      Map<String, String> fields = new LinkedHashMap<>();
+      boolean hash = db.forEachHashField(key, (f, v) ->
+          fields.put(new String(f, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8)));
+      return hash && !fields.isEmpty() ? fields : null; // a hash being created is empty until its fields come
+    };
+  }
+
+  SearchIndex get(String nameOrAlias) {
+    SearchIndex idx = byName.get(nameOrAlias);
+    if (idx == null) {
+      String target = aliases.get(nameOrAlias);
+      idx = target == null ? null : byName.get(target);
+    }
+    return idx;
+  }
+
+  /** A keyspace event on {@code key}: every index whose prefixes match re-reads it. */
+  void onKeyEvent(int type, String event, byte[] key, int dbIndex, Function<Integer, Database> dbs) {
+    if (dbIndex != 0 || byName.isEmpty()) {
+      return;
+    }
+    Database db = dbs.apply(0);
+    Map<String, String> doc = null;
+    boolean read = false;
+    for (SearchIndex idx : byName.values()) {
+      if (!idx.def.matchesPrefix(key)) {
+        continue;
+      }
+      if (!read) {
+        doc = source.read(db, key);
+        read = true;
+      }
+      idx.update(key, doc);
+    }
+  }
+
+  void onServerEvent(ServerEvent e, Function<Integer, Database> dbs) {
+    boolean touches0 = switch (e.kind()) {
+      case FLUSH_END -> e.db() == -1 || e.db() == 0;
+      case SWAPDB -> e.db() == 0 || e.otherDb() == 0;
+      case SHUTDOWN -> {
+        stop();
+        yield false;
+      }
+      default -> false;
+    };
+    if (!touches0) {
+      return;
+    }
+    for (SearchIndex idx : byName.values()) {
+      idx.clear();
+      if (e.kind() == ServerEvent.Kind.SWAPDB) {
+        scan(idx, dbs.apply(0));
+      }
+    }
+  }
+
+  /** Indexes the existing keys of database 0: at once when few, else in steps handed to the engine thread. */
+  void scan(SearchIndex idx, Database db) {
+    idx.scanned = 0;
+    if (db.size() <= SYNC_SCAN_LIMIT) {
+      long cursor = 0;
+      do {
+        cursor = step(idx, db, cursor);
+      } while (cursor != 0);
+      idx.indexing = false;
+      idx.percentIndexed = 1;
+      return;
+    }
+    idx.indexing = true;
+    idx.percentIndexed = 0;
+    idx.scanned = 0;
+    if (scanner == null) {
+      scanner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "search-scan");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    scanner.execute(() -> {
+      long cursor = 0;
+      do {
+        long from = cursor;
+        CompletableFuture<Long> next = new CompletableFuture<>();
+        server.execute(access -> {
+          if (byName.get(idx.def.name) != idx) {
+            next.complete(0L); // dropped meanwhile
+            return;
+          }
+          Database d0 = access.db(0);
+          long c = step(idx, d0, from);
+          idx.percentIndexed = c == 0 ? 1 : Math.min(0.99, (double) idx.scanned / Math.max(1, d0.size()));
+          idx.indexing = c != 0;
+          next.complete(c);
+        });
+        try {
+          cursor = next.get();
+        } catch (Exception e) {
+          return;
+        }
+      } while (cursor != 0);
+    });
+  }
+
+  /** Scans on from {@code cursor} until a step's worth of keys was visited; indexes the documents among them. */
+  private long step(SearchIndex idx, Database db, long cursor) {
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    int[] visited = {0};
+    long next = cursor;
+    do {
+      next = db.scanKeys(next, k -> {
+        visited[0]++;
+        if (idx.def.matchesPrefix(k)) {
+          keys.add(k);
+        }
+      });
+    } while (next != 0 && visited[0] < SCAN_STEP);
+    idx.scanned += visited[0];
+    for (byte[] k : keys) {
+      Map<String, String> doc = source.read(db, k);
+      if (doc != null) {
+        idx.update(k, doc);
+      }
+    }
+    return next;
+  }
+
+  void stop() {
+    if (scanner != null) {
+      scanner.shutdownNow();
+      scanner = null;
+    }
+  }
+}

@@ -1,0 +1,404 @@
+package dev.cairn.search;
+
+import dev.cairn.api.command.Arg;
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Group;
+import dev.cairn.api.command.KeyspaceEvents;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.reply.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The index administration commands: FT.INFO, FT.DROPINDEX, FT._LIST, FT.ALTER, FT.TAGVALS, aliases, synonyms,
+ * dictionaries and FT.CONFIG.
+ */
+final class SearchAdminCommands implements CommandFamily {
+  private static CommandSpec.Builder cmd(String name, int arity, String summary, Flag... flags) {
+    return CommandSpec.command(name, arity).group(Group.MODULE).since("1.0.0").flags(flags).summary(summary)
+        .complexity("O(1)");
+  }
+
+  static final CommandSpec INFO = cmd("ft.info", 2, "Returns information and statistics on the index", Flag.READONLY)
+      .args(Arg.string("index")).build();
+  static final CommandSpec DROPINDEX = cmd("ft.dropindex", -2, "Deletes the index", Flag.WRITE)
+      .args(Arg.string("index"), Arg.token("DD").optional()).build();
+  static final CommandSpec LIST = cmd("ft._list", 1, "Returns a list of all existing indexes", Flag.READONLY).build();
+  static final CommandSpec ALTER = cmd("ft.alter", -5, "Adds a new field to the index", Flag.WRITE, Flag.DENYOOM)
+      .args(Arg.string("index"), Arg.token("SKIPINITIALSCAN").optional(), Arg.token("SCHEMA"), Arg.token("ADD"),
+          Arg.string("field").multiple()).build();
+  static final CommandSpec TAGVALS = cmd("ft.tagvals", 3, "Returns the distinct tags indexed in a Tag field",
+      Flag.READONLY).args(Arg.string("index"), Arg.string("field_name")).build();
+  static final CommandSpec ALIASADD = cmd("ft.aliasadd", 3, "Adds an alias to the index", Flag.WRITE)
+      .args(Arg.string("alias"), Arg.string("index")).build();
+  static final CommandSpec ALIASUPDATE = cmd("ft.aliasupdate", 3,
+      "Adds or updates an alias to the index", Flag.WRITE).args(Arg.string("alias"), Arg.string("index")).build();
+  static final CommandSpec ALIASDEL = cmd("ft.aliasdel", 2, "Deletes an alias from the index", Flag.WRITE)
+      .args(Arg.string("alias")).build();
+  static final CommandSpec SYNUPDATE = cmd("ft.synupdate", -4,
+      "Creates or updates a synonym group with additional terms", Flag.WRITE).args(Arg.string("index"),
+          Arg.string("synonym_group_id"), Arg.token("SKIPINITIALSCAN").optional(), Arg.string("term").multiple())
+      .build();
+  static final CommandSpec SYNDUMP = cmd("ft.syndump", 2, "Dumps the contents of a synonym group", Flag.READONLY)
+      .args(Arg.string("index")).build();
+  static final CommandSpec DICTADD = cmd("ft.dictadd", -3, "Adds terms to a dictionary", Flag.WRITE)
+      .args(Arg.string("dict"), Arg.string("term").multiple()).build();
+  static final CommandSpec DICTDEL = cmd("ft.dictdel", -3, "Deletes terms from a dictionary", Flag.WRITE)
+      .args(Arg.string("dict"), Arg.string("term").multiple()).build();
+  static final CommandSpec DICTDUMP = cmd("ft.dictdump", 2, "Dumps all terms in the given dictionary",
+      Flag.READONLY).args(Arg.string("dict")).build();
+  static final CommandSpec CONFIG = cmd("ft.config", -3, "Sets or gets runtime configuration options", Flag.ADMIN)
+      .args(Arg.string("subcommand"), Arg.string("option"), Arg.string("value").optional()).build();
+
+  private final Indexes indexes;
+  private final SearchCommands search;
+
+  SearchAdminCommands(Indexes indexes, SearchCommands search) {
+    this.indexes = indexes;
+    this.search = search;
+  }
+
+  @Override
+  public void register(CommandRegistry r) {
+    r.add(INFO, this::info);
+    r.add(DROPINDEX, this::dropIndex);
+    r.add(LIST, this::list);
+    r.add(ALTER, this::alter);
+    r.add(TAGVALS, this::tagvals);
+    r.add(ALIASADD, (c, a) -> alias(c, a, false));
+    r.add(ALIASUPDATE, (c, a) -> alias(c, a, true));
+    r.add(ALIASDEL, this::aliasDel);
+    r.add(SYNUPDATE, this::synUpdate);
+    r.add(SYNDUMP, this::synDump);
+    r.add(DICTADD, (c, a) -> dict(c, a, true));
+    r.add(DICTDEL, (c, a) -> dict(c, a, false));
+    r.add(DICTDUMP, this::dictDump);
+    r.add(CONFIG, this::config);
+  }
+
+  private SearchIndex known(String name) {
+    SearchIndex idx = indexes.get(name);
+    if (idx == null) {
+      throw SearchCommands.UNKNOWN_INDEX;
+    }
+    return idx;
+  }
+
+  /** FT.INFO index: RediSearch's fields in its order (RESP2 a flat list, RESP3 a map). */
+  private void info(CommandContext c, Args a) {
+    SearchIndex idx = known(a.string(1));
+    IndexDefinition d = idx.def;
+    Reply r = c.reply();
+    long bytes = idx.estimatedBytes();
+    long records = 0;
+    for (Map<Integer, SearchIndex.Posting> p : idx.terms.values()) {
+      records += p.size();
+    }
+    r.map(16);
+    r.bulk("index_name");
+    r.bulk(d.name);
+    r.bulk("index_options");
+    List<String> opts = new ArrayList<>();
+    if (d.noOffsets) {
+      opts.add("NOOFFSETS");
+    }
+    if (d.noFields) {
+      opts.add("NOFIELDS");
+    }
+    if (d.noFreqs) {
+      opts.add("NOFREQS");
+    }
+    r.array(opts.size());
+    opts.forEach(r::bulk);
+    r.bulk("index_definition");
+    r.map(d.filter == null ? 3 : 4);
+    r.bulk("key_type");
+    r.bulk("HASH");
+    r.bulk("prefixes");
+    r.array(d.prefixes.size());
+    d.prefixes.forEach(r::bulk);
+    if (d.filter != null) {
+      r.bulk("filter");
+      r.bulk(d.filter);
+    }
+    r.bulk("default_score");
+    r.bulk(SearchCommands.fmt(d.defaultScore));
+    r.bulk("attributes");
+    r.array(d.fields.size());
+    for (FieldSpec f : d.fields.values()) {
+      List<String> parts = new ArrayList<>(List.of("identifier", f.identifier, "attribute", f.attribute, "type",
+          f.type.name()));
+      switch (f.type) {
+        case TEXT -> {
+          parts.add("WEIGHT");
+          parts.add(SearchCommands.fmt(f.weight));
+          if (f.noStem) {
+            parts.add("NOSTEM");
+          }
+          if (f.phonetic) {
+            parts.add("PHONETIC");
+          }
+        }
+        case TAG -> {
+          parts.add("SEPARATOR");
+          parts.add(String.valueOf(f.separator));
+          if (f.caseSensitive) {
+            parts.add("CASESENSITIVE");
+          }
+        }
+        default -> { }
+      }
+      if (f.sortable) {
+        parts.add("SORTABLE");
+      }
+      if (f.unf) {
+        parts.add("UNF");
+      }
+      if (f.noIndex) {
+        parts.add("NOINDEX");
+      }
+      if (f.withSuffixTrie) {
+        parts.add("WITHSUFFIXTRIE");
+      }
+      r.array(parts.size());
+      parts.forEach(r::bulk);
+    }
+    r.bulk("num_docs");
+    r.integer(idx.liveDocs);
+    r.bulk("max_doc_id");
+    r.integer(idx.maxDocId());
+    r.bulk("num_terms");
+    r.integer(idx.terms.size());
+    r.bulk("num_records");
+    r.integer(records);
+    r.bulk("inverted_sz_mb");
+    r.bulk(String.format(Locale.ROOT, "%.6f", bytes / 1048576.0));
+    r.bulk("total_inverted_index_blocks");
+    r.integer(idx.terms.size());
+    r.bulk("hash_indexing_failures");
+    r.integer(idx.indexingFailures);
+    r.bulk("indexing");
+    r.integer(idx.indexing ? 1 : 0);
+    r.bulk("percent_indexed");
+    r.bulk(SearchCommands.fmt(idx.percentIndexed));
+    r.bulk("number_of_uses");
+    r.integer(0);
+    r.bulk("cleaning");
+    r.integer(0);
+    r.bulk("Index Errors");
+    r.map(3);
+    r.bulk("indexing failures");
+    r.integer(idx.indexingFailures);
+    r.bulk("last indexing error");
+    r.bulk(idx.lastIndexingError == null ? "N/A" : idx.lastIndexingError);
+    r.bulk("last indexing error key");
+    r.bulk("N/A");
+  }
+
+  /** FT.DROPINDEX index [DD]: DD deletes the indexed documents' keys too. */
+  private void dropIndex(CommandContext c, Args a) {
+    if (a.size() > 3 || a.size() == 3 && !a.is(2, "dd")) {
+      throw RedisException.line("Unknown argument `" + a.string(a.size() - 1) + "`");
+    }
+    String name = a.string(1);
+    SearchIndex idx = indexes.byName.get(name);
+    if (idx == null) {
+      throw SearchCommands.UNKNOWN_INDEX;
+    }
+    indexes.byName.remove(name);
+    indexes.aliases.values().removeIf(name::equals);
+    if (a.size() == 3) {
+      for (SearchIndex.Doc d : new ArrayList<>(idx.byKey.values())) {
+        if (c.db(0).delete(d.keyBytes)) {
+          c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", d.keyBytes, 0);
+          c.signalModifiedKey(0, d.keyBytes);
+        }
+      }
+    }
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  private void list(CommandContext c, Args a) {
+    c.reply().set(indexes.byName.size());
+    indexes.byName.keySet().forEach(c.reply()::bulk);
+  }
+
+  /** FT.ALTER index [SKIPINITIALSCAN] SCHEMA ADD field type [options] ... */
+  private void alter(CommandContext c, Args a) {
+    SearchIndex idx = known(a.string(1));
+    int i = 2;
+    boolean skip = false;
+    if (a.is(i, "skipinitialscan")) {
+      skip = true;
+      i++;
+    }
+    if (i + 1 >= a.size() || !a.is(i, "schema") || !a.is(i + 1, "add")) {
+      throw RedisException.line("Unknown argument `" + a.string(i) + "`");
+    }
+    List<String> fields = SearchCommands.strings(a, i + 2);
+    if (fields.isEmpty()) {
+      throw RedisException.line("No fields provided");
+    }
+    idx.def.addFields(fields, true);
+    idx.def.args.addAll(fields);
+    if (!skip) {
+      idx.clear();
+      indexes.scan(idx, c.db(0));
+    }
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  private void tagvals(CommandContext c, Args a) {
+    SearchIndex idx = known(a.string(1));
+    FieldSpec f = idx.def.field(a.string(2));
+    if (f == null) {
+      throw RedisException.line("No such field `" + a.string(2) + "`");
+    }
+    if (f.type != FieldSpec.Type.TAG) {
+      throw RedisException.line("Not a tag field");
+    }
+    TreeMap<String, BitSet> values = idx.tags.getOrDefault(f.attribute, new TreeMap<>());
+    c.reply().set(values.size());
+    values.keySet().forEach(c.reply()::bulk);
+  }
+
+  private void alias(CommandContext c, Args a, boolean update) {
+    String alias = a.string(1);
+    String target = a.string(2);
+    if (indexes.byName.get(target) == null) {
+      throw RedisException.line("Unknown index name (or name is an alias itself)");
+    }
+    if (!update && (indexes.aliases.containsKey(alias))) {
+      throw RedisException.line("Alias already exists");
+    }
+    if (indexes.byName.containsKey(alias)) {
+      throw RedisException.line("Alias already exists");
+    }
+    indexes.aliases.put(alias, target);
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  private void aliasDel(CommandContext c, Args a) {
+    if (indexes.aliases.remove(a.string(1)) == null) {
+      throw RedisException.line("Alias does not exist");
+    }
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  /** FT.SYNUPDATE index group [SKIPINITIALSCAN] term ...: query terms expand to their groups' terms. */
+  private void synUpdate(CommandContext c, Args a) {
+    SearchIndex idx = known(a.string(1));
+    int i = 3;
+    if (a.is(i, "skipinitialscan")) {
+      i++;
+    }
+    if (i >= a.size()) {
+      throw RedisException.line("wrong number of arguments for 'ft.synupdate' command");
+    }
+    List<String> group = idx.synonyms.computeIfAbsent(a.string(2), x -> new ArrayList<>());
+    for (; i < a.size(); i++) {
+      String t = a.string(i).toLowerCase(Locale.ROOT);
+      if (!group.contains(t)) {
+        group.add(t);
+      }
+    }
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  private void synDump(CommandContext c, Args a) {
+    SearchIndex idx = known(a.string(1));
+    TreeMap<String, List<String>> byTerm = new TreeMap<>();
+    idx.synonyms.forEach((g, terms) -> terms.forEach(t -> byTerm.computeIfAbsent(t, x -> new ArrayList<>()).add(g)));
+    c.reply().map(byTerm.size());
+    byTerm.forEach((t, groups) -> {
+      c.reply().bulk(t);
+      c.reply().array(groups.size());
+      groups.forEach(c.reply()::bulk);
+    });
+  }
+
+  private void dict(CommandContext c, Args a, boolean add) {
+    String name = a.string(1);
+    TreeSet<String> d = indexes.dicts.computeIfAbsent(name, x -> new TreeSet<>());
+    long n = 0;
+    for (int i = 2; i < a.size(); i++) {
+      if (add ? d.add(a.string(i)) : d.remove(a.string(i))) {
+        n++;
+      }
+    }
+    if (d.isEmpty()) {
+      indexes.dicts.remove(name);
+    }
+    c.addDirty(n);
+    c.reply().integer(n);
+  }
+
+  private void dictDump(CommandContext c, Args a) {
+    TreeSet<String> d = indexes.dicts.get(a.string(1));
+    if (d == null) {
+      throw RedisException.line("could not open dict key");
+    }
+    c.reply().set(d.size());
+    d.forEach(c.reply()::bulk);
+  }
+
+  /** FT.CONFIG GET option|* / SET option value / HELP option, for the options this module has. */
+  private void config(CommandContext c, Args a) {
+    Map<String, SearchCommands.Setting> options = search.settings;
+    String sub = a.string(1).toUpperCase(Locale.ROOT);
+    String opt = a.string(2).toUpperCase(Locale.ROOT);
+    switch (sub) {
+      case "GET", "HELP" -> {
+        List<String> names = opt.equals("*") ? new ArrayList<>(options.keySet())
+            : options.containsKey(opt) ? List.of(opt) : List.of();
+        c.reply().array(names.size());
+        for (String n : names) {
+          c.reply().array(2);
+          c.reply().bulk(n);
+          c.reply().bulk(String.valueOf(options.get(n).get()));
+        }
+      }
+      case "SET" -> {
+        if (a.size() != 4) {
+          throw RedisException.line("wrong number of arguments for 'ft.config|set' command");
+        }
+        SearchCommands.Setting v = options.get(opt);
+        if (v == null) {
+          throw RedisException.line("Invalid option");
+        }
+        long n;
+        try {
+          n = Long.parseLong(a.string(3));
+        } catch (NumberFormatException e) {
+          throw RedisException.line("Invalid value for `" + opt + "`");
+        }
+        if (n < v.min || n > v.max) {
+          throw RedisException.line("Invalid value for `" + opt + "`");
+        }
+        v.override = n;
+        c.reply().ok();
+      }
+      default -> throw RedisException.line("No such configuration action");
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,616 @@
+package dev.cairn.search;
+
+import dev.cairn.api.ConfigValue;
+import dev.cairn.api.command.Arg;
+import dev.cairn.api.command.Args;
+import dev.cairn.api.command.CommandContext;
+import dev.cairn.api.command.CommandFamily;
+import dev.cairn.api.command.CommandRegistry;
+import dev.cairn.api.command.CommandSpec;
+import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Group;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.reply.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** FT.CREATE, FT.SEARCH, FT.EXPLAIN, FT.EXPLAINCLI: RediSearch's arguments, errors and reply shapes (RESP2 and 3). */
+final class SearchCommands implements CommandFamily {
+  static final CommandSpec CREATE = CommandSpec.command("ft.create", -2).group(Group.MODULE).since("1.0.0")
+      .flags(Flag.WRITE, Flag.DENYOOM).summary("Creates an index with the given spec").complexity("O(K) at creation "
+          + "where K is the number of fields, O(N) if scanning the keyspace is triggered, where N is the number of keys "
+          + "in the keyspace").args(Arg.string("index"), Arg.string("schema").multiple()).build();
+  static final CommandSpec SEARCH = CommandSpec.command("ft.search", -3).group(Group.MODULE).since("1.0.0")
+      .flags(Flag.READONLY).summary("Searches the index with a textual query, returning either documents or just ids")
+      .complexity("O(N)").args(Arg.string("index"), Arg.string("query"), Arg.string("options").multiple()
+          .optional()).build();
+  static final CommandSpec EXPLAIN = CommandSpec.command("ft.explain", -3).group(Group.MODULE).since("1.0.0")
+      .flags(Flag.READONLY).summary("Returns the execution plan for a complex query").complexity("O(1)")
+      .args(Arg.string("index"), Arg.string("query"), Arg.integer("dialect").withToken("DIALECT").optional())
+      .build();
+  static final CommandSpec EXPLAINCLI = CommandSpec.command("ft.explaincli", -3).group(Group.MODULE)
+      .since("1.0.0").flags(Flag.READONLY).summary("Returns the execution plan for a complex query")
+      .complexity("O(1)").args(Arg.string("index"), Arg.string("query"),
+          Arg.integer("dialect").withToken("DIALECT").optional()).build();
+
+  static final RedisException UNKNOWN_INDEX = RedisException.line("Unknown Index name");
+
+  /**
+   * An FT.CONFIG option: the module config parameter ({@code search.<name>}, set at load or with CONFIG SET) unless
+   * FT.CONFIG SET gave it a value of its own.
+   */
+  static final class Setting {
+    final ConfigValue<Long> config;
+    final long min;
+    final long max;
+    Long override;
+
+    Setting(ConfigValue<Long> config, long min, long max) {
+      this.config = config;
+      this.min = min;
+      this.max = max;
+    }
+
+    long get() {
+      return override != null ? override : config.get();
+    }
+  }
+
+  private final Indexes indexes;
+  final Map<String, Setting> settings = new java.util.TreeMap<>();
+
+  SearchCommands(Indexes indexes, ConfigValue<Long> dialect, ConfigValue<Long> timeout,
+      ConfigValue<Long> maxExpansions) {
+    this.indexes = indexes;
+    settings.put("DEFAULT_DIALECT", new Setting(dialect, 1, 4));
+    settings.put("TIMEOUT", new Setting(timeout, 0, Long.MAX_VALUE));
+    settings.put("MAXEXPANSIONS", new Setting(maxExpansions, 1, Long.MAX_VALUE));
+  }
+
+  @Override
+  public void register(CommandRegistry r) {
+    r.add(CREATE, this::create);
+    r.add(SEARCH, this::search);
+    r.add(EXPLAIN, (c, a) -> explain(c, a, false));
+    r.add(EXPLAINCLI, (c, a) -> explain(c, a, true));
+  }
+
+  static List<String> strings(Args a, int from) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < a.size(); i++) {
+      out.add(new String(a.get(i), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+
+  /** FT.CREATE index [options] SCHEMA field type [options] ... */
+  private void create(CommandContext c, Args a) {
+    String name = a.string(1);
+    IndexDefinition def = IndexDefinition.parse(name, strings(a, 2));
+    if (indexes.byName.containsKey(name)) {
+      throw RedisException.line("Index already exists");
+    }
+    SearchIndex idx = new SearchIndex(def);
+    indexes.byName.put(name, idx);
+    if (!def.skipInitialScan) {
+      indexes.scan(idx, c.db(0));
+    }
+    c.addDirty(1);
+    c.reply().ok();
+  }
+
+  SearchIndex index(String name) {
+    SearchIndex idx = indexes.get(name);
+    if (idx == null) {
+      throw RedisException.line(name + ": no such index");
+    }
+    return idx;
+  }
+
+  /** The options of FT.SEARCH this module carries out. */
+  static final class Options {
+    boolean noContent;
+    boolean verbatim;
+    boolean withScores;
+    boolean withSortKeys;
+    boolean explainScore;
+    List<String[]> returns; // {identifier, name}
+    long offset = 0;
+    long num = 10;
+    String sortBy;
+    boolean sortAsc = true;
+    List<QueryNode.Numeric> filters = new ArrayList<>();
+    List<QueryNode.Geo> geoFilters = new ArrayList<>();
+    Set<String> inKeys;
+    long[] inFields;
+    Map<String, String> params = new HashMap<>();
+    int slop = -1;
+    boolean inOrder;
+    int dialect;
+    String scorer = "TFIDF";
+    Highlighter hl;
+  }
+
+  private Options options(Args a, SearchIndex idx) {
+    Options o = new Options();
+    o.dialect = (int) settings.get("DEFAULT_DIALECT").get();
+    int i = 3;
+    while (i < a.size()) {
+      String w = a.string(i).toUpperCase(Locale.ROOT);
+      switch (w) {
+        case "NOCONTENT" -> o.noContent = true;
+        case "VERBATIM" -> o.verbatim = true;
+        case "NOSTOPWORDS", "WITHPAYLOADS", "INORDER_", "EXPLAINSCORE_" -> { }
+        case "WITHSCORES" -> o.withScores = true;
+        case "WITHSORTKEYS" -> o.withSortKeys = true;
+        case "EXPLAINSCORE" -> o.explainScore = true;
+        case "INORDER" -> o.inOrder = true;
+        case "FILTER" -> {
+          need(a, i, 3, "FILTER");
+          String field = a.string(i + 1);
+          FieldSpec f = idx.def.field(field);
+          if (f == null || f.type != FieldSpec.Type.NUMERIC) {
+            throw RedisException.line("Unknown field `" + field + "`");
+          }
+          o.filters.add(numericFilter(f.attribute, a.string(i + 2), a.string(i + 3)));
+          i += 3;
+        }
+        case "GEOFILTER" -> {
+          need(a, i, 5, "GEOFILTER");
+          FieldSpec f = idx.def.field(a.string(i + 1));
+          if (f == null || f.type != FieldSpec.Type.GEO) {
+            throw RedisException.line("Unknown field `" + a.string(i + 1) + "`");
+          }
+          o.geoFilters.add(QueryNode.Geo.parse(f.attribute, a.string(i + 2), a.string(i + 3), a.string(i + 4),
+              a.string(i + 5)));
+          i += 5;
+        }
+        case "INKEYS" -> {
+          int n = count(a, i, "INKEYS");
+          o.inKeys = new HashSet<>(strings(a, i + 2).subList(0, n));
+          i += 1 + n;
+        }
+        case "INFIELDS" -> {
+          int n = count(a, i, "INFIELDS");
+          o.inFields = new long[2];
+          for (int k = 0; k < n; k++) {
+            FieldSpec f = idx.def.field(a.string(i + 2 + k));
+            if (f != null && f.textBit >= 0) {
+              o.inFields[f.textBit >> 6] |= 1L << (f.textBit & 63);
+            }
+          }
+          i += 1 + n;
+        }
+        case "RETURN" -> {
+          int n = count(a, i, "RETURN");
+          o.returns = new ArrayList<>();
+          int end = i + 2 + n;
+          for (int k = i + 2; k < end; k++) {
+            String id = a.string(k);
+            String as = id;
+            if (k + 2 < end + 1 && k + 1 < end && a.is(k + 1, "as")) {
+              if (k + 2 >= end) {
+                throw RedisException.line("RETURN path AS name - must be accompanied with NAME");
+              }
+              as = a.string(k + 2);
+              k += 2;
+            }
+            o.returns.add(new String[] {id, as});
+          }
+          if (n == 0) {
+            o.noContent = true;
+          }
+          i += 1 + n;
+        }
+        case "SUMMARIZE", "HIGHLIGHT" -> {
+          if (o.hl == null) {
+            o.hl = new Highlighter();
+          }
+          i = highlightOptions(a, i, w.equals("HIGHLIGHT"), o.hl, idx);
+        }
+        case "SLOP" -> {
+          need(a, i, 1, "SLOP");
+          o.slop = (int) a.longArg(i + 1, RedisException.line("Bad arguments for SLOP: Value is not an integer"));
+          i++;
+        }
+        case "TIMEOUT", "LANGUAGE", "EXPANDER", "PAYLOAD" -> {
+          need(a, i, 1, w);
+          if (w.equals("LANGUAGE") && !a.string(i + 1).equalsIgnoreCase("english")) {
+            throw RedisException.line("No such language " + a.string(i + 1));
+          }
+          i++;
+        }
+        case "SCORER" -> {
+          need(a, i, 1, "SCORER");
+          o.scorer = a.string(i + 1).toUpperCase(Locale.ROOT);
+          if (o.scorer.equals("HAMMING")) {
+            throw RedisException.line("Scoring function `HAMMING` is not supported by this module yet");
+          }
+          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE").contains(o.scorer)) {
+                  throw RedisException.line("Scoring function `" + a.string(i + 1) + "` not found");
+          }
+          i++;
+        }
+        case "SORTBY" -> {
+          need(a, i, 1, "SORTBY");
+          o.sortBy = a.string(i + 1);
+          if (o.sortBy.startsWith("@")) {
+            o.sortBy = o.sortBy.substring(1);
+          }
+          if (idx.def.field(o.sortBy) == null) {
+            throw RedisException.line("Property `" + o.sortBy + "` not loaded nor in schema");
+          }
+          i++;
+          if (i + 1 < a.size() && (a.is(i + 1, "asc") || a.is(i + 1, "desc"))) {
+            o.sortAsc = a.is(i + 1, "asc");
+            i++;
+          }
+          if (i + 1 < a.size() && a.is(i + 1, "withcount")) {
+            i++;
+          }
+        }
+        case "LIMIT" -> {
+          need(a, i, 2, "LIMIT");
+          o.offset = a.longArg(i + 1, RedisException.line("Bad arguments for LIMIT: Value is not an integer"));
+          o.num = a.longArg(i + 2, RedisException.line("Bad arguments for LIMIT: Value is not an integer"));
+          if (o.offset < 0 || o.num < 0) {
+            throw RedisException.line("LIMIT: offset and num must be non-negative");
+          }
+          i += 2;
+        }
+        case "PARAMS" -> {
+          int n = count(a, i, "PARAMS");
+          if (n % 2 != 0) {
+            throw RedisException.line("Bad arguments for PARAMS: Expected an even number of arguments");
+          }
+          for (int k = 0; k < n; k += 2) {
+            o.params.put(a.string(i + 2 + k), a.string(i + 3 + k));
+          }
+          i += 1 + n;
+        }
+        case "DIALECT" -> {
+          need(a, i, 1, "DIALECT");
+          long d = a.longArg(i + 1, RedisException.line("DIALECT requires a non negative integer >=1 and <= 4"));
+          if (d < 1 || d > 4) {
+            throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
+          }
+          o.dialect = (int) d;
+          i++;
+        }
+        default -> throw RedisException.line("Unknown argument `" + a.string(i) + "`");
+      }
+      i++;
+    }
+    return o;
+  }
+
+  /** HIGHLIGHT [FIELDS n f ...] [TAGS open close] / SUMMARIZE [FIELDS n f ...] [FRAGS n] [LEN n] [SEPARATOR s]. */
+  private static int highlightOptions(Args a, int i, boolean highlight, Highlighter h, SearchIndex idx) {
+    if (highlight) {
+      h.highlight = true;
+    } else {
+      h.summarize = true;
+    }
+    int j = i + 1;
+    while (j < a.size()) {
+      String w = a.string(j).toUpperCase(Locale.ROOT);
+      if (w.equals("FIELDS")) {
+        int n = count(a, j, "FIELDS");
+        Set<String> fields = new HashSet<>();
+        for (int k = 0; k < n; k++) {
+          FieldSpec f = idx.def.field(a.string(j + 2 + k));
+          fields.add(f == null ? a.string(j + 2 + k) : f.attribute);
+        }
+        if (highlight) {
+          h.highlightFields = fields;
+        } else {
+          h.summarizeFields = fields;
+        }
+        j += 2 + n;
+      } else if (highlight && w.equals("TAGS")) {
+        need(a, j, 2, "TAGS");
+        h.open = a.string(j + 1);
+        h.close = a.string(j + 2);
+        j += 3;
+      } else if (!highlight && (w.equals("FRAGS") || w.equals("LEN"))) {
+        need(a, j, 1, w);
+        long n = a.longArg(j + 1, RedisException.line("Bad arguments for " + w + ": Value is not an integer"));
+        if (n < 1) {
+          throw RedisException.line("Bad arguments for " + w + ": Value is outside acceptable bounds");
+        }
+        if (w.equals("FRAGS")) {
+          h.frags = (int) Math.min(n, 1000);
+        } else {
+          h.len = (int) Math.min(n, 10_000);
+        }
+        j += 2;
+      } else if (!highlight && w.equals("SEPARATOR")) {
+        need(a, j, 1, "SEPARATOR");
+        h.separator = a.string(j + 1);
+        j += 2;
+      } else {
+        break;
+      }
+    }
+    return j - 1;
+  }
+
+  private static void need(Args a, int i, int n, String what) {
+    if (i + n >= a.size()) {
+      throw RedisException.line("Bad arguments for " + what + ": Expected an argument, but none provided");
+    }
+  }
+
+  private static int count(Args a, int i, String what) {
+    need(a, i, 1, what);
+    long n = a.longArg(i + 1, RedisException.line("Bad arguments for " + what + ": Value is not an integer"));
+    if (n < 0 || i + 2 + n > a.size()) {
+      throw RedisException.line("Bad arguments for " + what + ": Expected an argument, but none provided");
+    }
+    return (int) n;
+  }
+
+  static QueryNode.Numeric numericFilter(String attribute, String lo, String hi) {
+    boolean lx = lo.startsWith("(");
+    boolean hx = hi.startsWith("(");
+    return new QueryNode.Numeric(attribute, bound(lx ? lo.substring(1) : lo), lx, bound(hx ? hi.substring(1) : hi),
+        hx);
+  }
+
+  private static double bound(String s) {
+    return QueryNode.Numeric.bound(s, RedisException.line("Bad upper range: " + s));
+  }
+
+
+  /** FT.SEARCH index query [options] */
+  private void search(CommandContext c, Args a) {
+    SearchIndex idx = index(a.string(1));
+    Options o = options(a, idx);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
+    if (root instanceof QueryNode.Intersect in && !in.exact) {
+      if (o.slop >= 0) {
+        in.slop = o.slop;
+      }
+      in.inOrder = o.inOrder || in.inOrder;
+    }
+    if (o.hl != null) {
+      o.hl.prepare(root, idx);
+    }
+    QueryEval.Result r = new QueryEval(idx, o.verbatim, o.inFields, o.scorer).run(root);
+    for (QueryNode.Numeric f : o.filters) {
+      for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
+        if (!f.matches(idx.numeric(f.attribute, d))) {
+          r.docs.clear(d);
+        }
+      }
+    }
+    for (QueryNode.Geo g : o.geoFilters) {
+      for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
+        if (!g.matches(idx.numeric(g.attribute + SearchIndex.LON, d), idx.numeric(g.attribute + SearchIndex.LAT, d))) {
+          r.docs.clear(d);
+        }
+      }
+    }
+    List<SearchIndex.Doc> hits = new ArrayList<>();
+    dev.cairn.api.keyspace.Database db0 = c.db(0);
+    for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
+      SearchIndex.Doc doc = idx.docs.get(d);
+      // a key whose time has passed but that nothing has removed yet is no longer a document
+      if ((o.inKeys == null || o.inKeys.contains(doc.key)) && db0.peekValue(doc.keyBytes) != null) {
+        hits.add(doc);
+      }
+    }
+    final double[] sc = r.scores;
+    Comparator<SearchIndex.Doc> order;
+    if (o.sortBy != null) {
+      FieldSpec f = idx.def.field(o.sortBy);
+      order = sortOrder(c, idx, f, o.sortAsc);
+    } else {
+      order = Comparator.<SearchIndex.Doc>comparingDouble(d -> -sc[d.id]).thenComparingInt(d -> d.id);
+    }
+    hits.sort(order);
+    int from = (int) Math.min(o.offset, hits.size());
+    int to = (int) Math.min(hits.size(), o.offset + o.num);
+    List<SearchIndex.Doc> page = hits.subList(from, to);
+    reply(c, idx, o, hits.size(), page, sc);
+  }
+
+  private Comparator<SearchIndex.Doc> sortOrder(CommandContext c, SearchIndex idx, FieldSpec f, boolean asc) {
+    Map<Integer, Object> keys = new HashMap<>();
+    java.util.function.Function<SearchIndex.Doc, Object> key = d -> keys.computeIfAbsent(d.id, x -> sortKey(c, idx,
+        f, d));
+    Comparator<SearchIndex.Doc> cmp = (x, y) -> {
+      Object kx = key.apply(x);
+      Object ky = key.apply(y);
+      if (kx == null || ky == null) {
+        return kx == ky ? Integer.compare(x.id, y.id) : kx == null ? 1 : -1; // missing values last
+      }
+      int v = kx instanceof Double dx ? Double.compare(dx, (Double) ky) : ((String) kx).compareTo((String) ky);
+      if (!asc) {
+        v = -v;
+      }
+      return v != 0 ? v : Integer.compare(x.id, y.id);
+    };
+    return cmp;
+  }
+
+  private static Object sortKey(CommandContext c, SearchIndex idx, FieldSpec f, SearchIndex.Doc d) {
+    if (f.type == FieldSpec.Type.NUMERIC) {
+      double v = idx.numeric(f.attribute, d.id);
+      return Double.isNaN(v) ? null : v;
+    }
+    String s = d.sortables.get(f.attribute);
+    if (s == null) {
+      byte[] v = null;
+      Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
+      if (doc != null && doc.get(f.identifier) != null) {
+        v = doc.get(f.identifier).getBytes(StandardCharsets.UTF_8);
+      }
+      s = v == null ? null : new String(v, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+    }
+    return s;
+  }
+
+  private void reply(CommandContext c, SearchIndex idx, Options o, int total, List<SearchIndex.Doc> page,
+      double[] scores) {
+    Reply out = c.reply();
+    boolean resp3 = out.protocol() >= 3;
+    List<Map<String, String>> contents = new ArrayList<>();
+    for (SearchIndex.Doc d : page) {
+      contents.add(o.noContent ? null : content(c, idx, o, d));
+    }
+    if (!resp3) {
+      int per = 1 + (o.withScores ? 1 : 0) + (o.withSortKeys ? 1 : 0) + (o.noContent ? 0 : 1);
+      out.array(1 + per * page.size());
+      out.integer(total);
+      for (int k = 0; k < page.size(); k++) {
+        SearchIndex.Doc d = page.get(k);
+        out.bulk(d.keyBytes);
+        if (o.withScores) {
+          out.doubleValue(scores[d.id]);
+        }
+        if (o.withSortKeys) {
+          sortKeyReply(c, idx, o, d);
+        }
+        if (!o.noContent) {
+          Map<String, String> m = contents.get(k);
+          out.array(m.size() * 2);
+          for (Map.Entry<String, String> e : m.entrySet()) {
+            out.bulk(e.getKey());
+            out.bulk(e.getValue().getBytes(StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return;
+    }
+    out.map(5);
+    out.bulk("attributes");
+    out.array(0);
+    out.bulk("format");
+    out.simple("STRING");
+    out.bulk("results");
+    out.array(page.size());
+    for (int k = 0; k < page.size(); k++) {
+      SearchIndex.Doc d = page.get(k);
+      out.map(2 + (o.withScores ? 1 : 0) + (o.withSortKeys ? 1 : 0));
+      out.bulk("id");
+      out.bulk(d.keyBytes);
+      if (o.withScores) {
+        out.bulk("score");
+        out.doubleValue(scores[d.id]);
+      }
+      if (o.withSortKeys) {
+        out.bulk("sortkey");
+        sortKeyReply(c, idx, o, d);
+      }
+      out.bulk("extra_attributes");
+      Map<String, String> m = contents.get(k);
+      if (m == null) {
+        out.map(0);
+      } else {
+        out.map(m.size());
+        for (Map.Entry<String, String> e : m.entrySet()) {
+          out.bulk(e.getKey());
+          out.bulk(e.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    out.bulk("total_results");
+    out.integer(total);
+    out.bulk("warning");
+    out.array(0);
+  }
+
+  private static void sortKeyReply(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
+    if (o.sortBy == null) {
+      c.reply().nullBulk();
+      return;
+    }
+    Object k = sortKey(c, idx, idx.def.field(o.sortBy), d);
+    if (k == null) {
+      c.reply().nullBulk();
+    } else if (k instanceof Double v) {
+      c.reply().bulk("#" + fmt(v));
+    } else {
+      c.reply().bulk("$" + k);
+    }
+  }
+
+  static String fmt(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** The fields a result carries: the whole hash, or RETURN's fields (under their AS names) that it has. */
+  private static Map<String, String> content(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
+    Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
+    if (doc == null) {
+      doc = Map.of();
+    }
+    if (o.hl != null) {
+      Map<String, String> marked = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : doc.entrySet()) {
+        marked.put(e.getKey(), o.hl.apply(idx.def.byIdentifier(e.getKey()), e.getValue()));
+      }
+      doc = marked;
+    }
+    if (o.returns == null) {
+      return doc;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String[] r : o.returns) {
+      String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
+      FieldSpec f = idx.def.field(id);
+      String v = doc.get(f != null ? f.identifier : id);
+      if (v != null) {
+        out.put(r[1].equals(r[0]) && f != null && !f.attribute.equals(id) ? r[1] : r[1], v);
+      }
+    }
+    return out;
+  }
+
+  /** FT.EXPLAIN / FT.EXPLAINCLI index query [DIALECT d] */
+  private void explain(CommandContext c, Args a, boolean cli) {
+    SearchIndex idx = index(a.string(1));
+    Map<String, String> params = new HashMap<>();
+    int dialect = (int) settings.get("DEFAULT_DIALECT").get();
+    for (int i = 3; i < a.size(); i++) {
+      if (a.is(i, "dialect") && i + 1 < a.size()) {
+        long d = a.longArg(i + 1, RedisException.line("DIALECT requires a non negative integer >=1 and <= 4"));
+        if (d < 1 || d > 4) {
+          throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
+        }
+        dialect = (int) d;
+        i++;
+      } else if (a.is(i, "params") && i + 1 < a.size()) {
+        int n = (int) a.longArg(i + 1);
+        for (int k = 0; k + 1 < n && i + 3 + k < a.size(); k += 2) {
+          params.put(a.string(i + 2 + k), a.string(i + 3 + k));
+        }
+        i += 1 + n;
+      } else {
+        throw RedisException.line("Unknown argument `" + a.string(i) + "`");
+      }
+    }
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, params, dialect);
+    StringBuilder sb = new StringBuilder();
+    root.explain(sb, 0, idx);
+    if (!cli) {
+      c.reply().bulk(sb.toString().getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    String[] lines = sb.toString().split("\n", -1);
+    c.reply().array(lines.length);
+    for (String l : lines) {
+      c.reply().bulk(l);
+    }
+  }
+}
