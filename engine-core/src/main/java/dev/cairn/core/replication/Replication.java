@@ -34,7 +34,8 @@ public final class Replication {
   final List<ReplicaLink> replicas = new ArrayList<>();
   private final ByteBuf encoded = Unpooled.buffer(1024);
   private long noReplicasSinceMillis = System.currentTimeMillis();
-  private long lastPingMillis;
+  /** The master PINGs its replicas every repl-ping-replica-period counted from its start, as Redis's cron does. */
+  private long lastPingMillis = System.currentTimeMillis();
   /** The replica side: the link to our master, null while this server is a master. */
   MasterLink master;
   /** The full sync being streamed, or null. */
@@ -412,9 +413,13 @@ public final class Replication {
     if (master != null) {
       master.stop();
     }
-    if (wasMaster && backlog == null) {
-      // our own history is what a partial resync with the new master could continue
-      createBacklog();
+    if (wasMaster && by != null) {
+      // our own history is what a partial resync with the new master could continue (not at start-up: nothing yet)
+      Log.log(Log.Level.NOTICE, "Before turning into a replica, using my own master parameters to synthesize a cached "
+          + "master: I may be able to synchronize with the new master with just a partial transfer.");
+      if (backlog == null) {
+        createBacklog();
+      }
     }
     master = new MasterLink(this, host, port);
     forceSelect();
