@@ -160,7 +160,8 @@ public final class Dispatcher {
       reject(s, cmd, a, NOREPLICAS);
       return cmd;
     }
-    RedisException replicaError = obey ? null : engine.replication().refuse(cmd.spec, isWrite);
+    boolean notStale = !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale();
+    RedisException replicaError = obey ? null : engine.replication().refuse(notStale, isWrite);
     if (replicaError != null) {
       reject(s, cmd, a, replicaError);
       return cmd;

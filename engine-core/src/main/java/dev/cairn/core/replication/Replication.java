@@ -134,14 +134,14 @@ public final class Replication {
    * Why a client's command is refused on a replica, or null: writes on a read-only replica, and, with
    * replica-serve-stale-data no while the link is down, anything not flagged stale.
    */
-  public dev.cairn.api.reply.RedisException refuse(dev.cairn.api.command.CommandSpec spec, boolean isWrite) {
+  public dev.cairn.api.reply.RedisException refuse(boolean notStale, boolean isWrite) {
     if (master == null) {
       return null;
     }
     if (isWrite && params().readOnly.value) {
       return READONLY;
     }
-    if (!params().serveStaleData.value && !master.linkUp() && !spec.has(dev.cairn.api.command.Flag.STALE)) {
+    if (!params().serveStaleData.value && !master.linkUp() && notStale) {
       return MASTERDOWN;
     }
     return null;
