@@ -179,15 +179,25 @@ final class MasterLink {
     readLine(in);
     CompletableFuture<String[]> ids = new CompletableFuture<>();
     engine.loop().execute(() -> ids.complete(repl.hasBacklog()
-        ? new String[] {engine.replId, Long.toString(repl.offset() + 1)} : new String[] {"?", "-1"}));
+        ? new String[] {engine.replId, Long.toString(repl.offset() + 1), repl.failover.inProgress() ? "1" : ""}
+        : new String[] {"?", "-1", ""}));
     String[] psync = get(ids);
     if (!psync[0].equals("?")) {
       Log.log(Log.Level.NOTICE, "Trying a partial resynchronization (request " + psync[0] + ":" + psync[1] + ").");
     }
-    send("PSYNC", psync[0], psync[1]);
+    boolean failover = !psync[2].isEmpty();
+    if (failover) {
+      send("PSYNC", psync[0], psync[1], "FAILOVER"); // the target becomes a master that continues our history
+    } else {
+      send("PSYNC", psync[0], psync[1]);
+    }
     String reply = readLine(in);
     while (reply.isEmpty()) {
       reply = readLine(in);
+    }
+    if (failover) {
+      boolean accepted = reply.startsWith("+FULLRESYNC") || reply.startsWith("+CONTINUE");
+      engine.loop().execute(() -> repl.failover.pSyncAnswered(accepted));
     }
     if (reply.startsWith("+FULLRESYNC")) {
       String[] w = reply.split(" ");

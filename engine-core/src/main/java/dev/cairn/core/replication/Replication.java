@@ -41,6 +41,7 @@ public final class Replication {
   /** The full sync being streamed, or null. */
   FullSync sync;
   final Waits waits = new Waits(this);
+  final Failover failover = new Failover(this);
 
   public Replication(Engine engine) {
     this.engine = engine;
@@ -403,17 +404,23 @@ public final class Replication {
       }
     }
     waits.acked();
+    failover.update(System.currentTimeMillis());
   }
 
   // ---- REPLICAOF
 
   /** REPLICAOF host port: drops the current master if any and connects to this one. */
   public void replicaOf(String host, int port, Session by) {
+    replicaOf(host, port, by, by == null ? "config" : null);
+  }
+
+  /** As {@link #replicaOf(String, int, Session)}; {@code reason} names who asked when no client did. */
+  void replicaOf(String host, int port, Session by, String reason) {
     boolean wasMaster = master == null;
     if (master != null) {
       master.stop();
     }
-    if (wasMaster && by != null) {
+    if (wasMaster && (by != null || "failover".equals(reason))) {
       // our own history is what a partial resync with the new master could continue (not at start-up: nothing yet)
       Log.log(Log.Level.NOTICE, "Before turning into a replica, using my own master parameters to synthesize a cached "
           + "master: I may be able to synchronize with the new master with just a partial transfer.");
@@ -425,12 +432,18 @@ public final class Replication {
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
     Log.log(Log.Level.NOTICE, "REPLICAOF " + host + ":" + port + " enabled (user request from '"
-        + (by == null ? "config" : "id=" + by.id + " addr=" + by.connection.remoteAddress()) + "')");
+        + (by == null ? reason : "id=" + by.id + " addr=" + by.connection.remoteAddress()) + "')");
     master.start();
   }
 
   /** REPLICAOF NO ONE: this server becomes a master, with a new history that continues the old one. */
   public void replicaOfNoOne(Session by) {
+    replicaOfNoOne(by, by == null ? "failover" : "user request from 'id=" + by.id + " addr="
+        + by.connection.remoteAddress() + "'");
+  }
+
+  /** As {@link #replicaOfNoOne(Session)}, logging {@code why}. */
+  void replicaOfNoOne(Session by, String why) {
     if (master == null) {
       return;
     }
@@ -440,8 +453,7 @@ public final class Replication {
     disconnectReplicas(); // they must learn the new id; they continue partially with it
     forceSelect();
     noReplicasSinceMillis = System.currentTimeMillis();
-    Log.log(Log.Level.NOTICE, "MASTER MODE enabled (user request from '"
-        + (by == null ? "failover" : "id=" + by.id + " addr=" + by.connection.remoteAddress()) + "')");
+    Log.log(Log.Level.NOTICE, "MASTER MODE enabled (" + why + ")");
   }
 
   /** The {@code replicaof} directive at start-up. */
@@ -521,7 +533,7 @@ public final class Replication {
       f.accept("slave" + i++, "ip=" + l.ip() + ",port=" + l.listeningPort + ",state=" + l.state.info + ",offset="
           + l.ackOffset + ",lag=" + (now - l.ackMillis) / 1000);
     }
-    f.accept("master_failover_state", "no-failover");
+    f.accept("master_failover_state", failover.state.info);
     f.accept("master_replid", engine.replId);
     f.accept("master_replid2", engine.replId2);
     f.accept("master_repl_offset", offset());
@@ -574,6 +586,7 @@ public final class Replication {
     }
     FullSync.maybeStart(this, now);
     waits.cron();
+    failover.update(now);
   }
 
   static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);

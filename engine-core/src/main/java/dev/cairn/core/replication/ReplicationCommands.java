@@ -47,6 +47,12 @@ public final class ReplicationCommands implements CommandFamily {
       "Configures a server as replica of another, or promotes it to a master.", false);
   static final CommandSpec SLAVEOF = replicaof("slaveof", "1.0.0",
       "Sets a Redis server as a replica of another, or promotes it to being a master.", true);
+  static final CommandSpec FAILOVER = CommandSpec.command("failover", -1).group(Group.SERVER).since("6.2.0")
+      .flags(Flag.ADMIN, Flag.NOSCRIPT, Flag.STALE)
+      .summary("Starts a coordinated failover from a server to one of its replicas.").complexity("O(1)")
+      .args(Arg.block("target", Arg.string("host"), Arg.integer("port"), Arg.token("FORCE").optional())
+              .withToken("TO").optional(),
+          Arg.token("ABORT").optional(), Arg.integer("milliseconds").withToken("TIMEOUT").optional()).build();
   static final CommandSpec WAIT = CommandSpec.command("wait", 3)
       .tips("request_policy:all_shards", "response_policy:agg_min").group(Group.GENERIC).since("3.0.0")
       .acl(AclCategory.CONNECTION)
@@ -64,6 +70,10 @@ public final class ReplicationCommands implements CommandFamily {
     r.add(REPLICAOF, ReplicationCommands::replicaof);
     r.add(SLAVEOF, ReplicationCommands::replicaof);
     r.add(WAIT, ReplicationCommands::await);
+    r.add(FAILOVER, (c, a) -> {
+      repl(c).failover.command(a);
+      c.reply().ok();
+    });
   }
 
   private static Replication repl(CommandContext c) {
@@ -76,6 +86,16 @@ public final class ReplicationCommands implements CommandFamily {
     Replication repl = repl(c);
     if (s.replica) {
       return; // already a replica: a repeated SYNC is ignored, as Redis does
+    }
+    if (psync && a.size() > 3 && a.is(3, "failover")) {
+      if (!a.string(1).equalsIgnoreCase(s.engine.replId)) {
+        throw Failover.MISMATCH;
+      }
+      repl.replicaOfNoOne(null, "failover request from 'id=" + s.id + " addr=" + s.connection.remoteAddress()
+          + "'");
+    }
+    if (repl.failover.state != Failover.State.NONE) {
+      throw RedisException.of("NOMASTERLINK", "Can't SYNC while failing over");
     }
     if (repl.isReplica() && !repl.masterLinkUp()) {
       throw RedisException.of("NOMASTERLINK", "Can't SYNC while not connected with my master");

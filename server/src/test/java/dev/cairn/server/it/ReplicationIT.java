@@ -303,4 +303,33 @@ class ReplicationIT {
     waitFor("a good replica", () -> "1".equals(info(master, "min_slaves_good_slaves")));
     assertEquals("OK", master.set("a", "1"));
   }
+
+  @Test
+  void failoverSwapsRolesWithoutAFullSync() throws Exception {
+    Jedis master = start();
+    JedisDataException e = assertThrows(JedisDataException.class, () -> failover(master));
+    assertEquals("ERR FAILOVER requires connected replicas.", e.getMessage());
+    Jedis replica = start();
+    replica.replicaof("127.0.0.1", port(master));
+    waitForLink(replica);
+    for (int i = 0; i < 5; i++) {
+      mixedWrites(master, i);
+    }
+    assertEquals("OK", failover(master, "TO", "127.0.0.1", Integer.toString(port(replica)), "TIMEOUT", "10000"));
+    waitFor("the old master to follow the new one", () -> "slave".equals(master.role().get(0))
+        && "up".equals(info(master, "master_link_status")));
+    assertEquals("master", replica.role().get(0));
+    assertEquals("no-failover", info(master, "master_failover_state"));
+    mixedWrites(replica, 99);
+    assertInSync(replica, master);
+    assertEquals("1", info(replica, "sync_partial_ok"));
+    assertEquals("0", info(replica, "sync_full"));
+    e = assertThrows(JedisDataException.class, () -> failover(master, "ABORT"));
+    assertEquals("ERR No failover in progress.", e.getMessage());
+  }
+
+  private static Object failover(Jedis j, String... args) {
+    Object r = j.sendCommand(() -> "FAILOVER".getBytes(java.nio.charset.StandardCharsets.US_ASCII), args);
+    return r instanceof byte[] b ? new String(b) : r;
+  }
 }
