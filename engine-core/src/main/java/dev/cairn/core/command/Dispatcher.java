@@ -160,8 +160,9 @@ public final class Dispatcher {
       reject(s, cmd, a, NOREPLICAS);
       return cmd;
     }
-    boolean notStale = !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale();
-    RedisException replicaError = obey ? null : engine.replication().refuse(notStale, isWrite);
+    RedisException replicaError = obey || !engine.replication().isReplica() ? null : engine.replication().refuse(
+        !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale()
+            || engine.scripting().deniesStale(cmd.spec.name(), a), isWrite);
     if (replicaError != null) {
       reject(s, cmd, a, replicaError);
       return cmd;

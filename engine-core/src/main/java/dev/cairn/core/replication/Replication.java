@@ -595,10 +595,55 @@ public final class Replication {
   static final byte[] STAR = {'*'};
 
   /** REPLCONF GETACK * into the stream: replicas answer with their offset at once (WAIT, FAILOVER). */
-  void requestAcks() {
+  public void requestAcks() {
     if (backlog != null && master == null && !replicas.isEmpty()) {
       feedEffect(-1, new byte[][] {REPLCONF, GETACK, STAR});
     }
+  }
+
+  /** Whether a replica has not acknowledged the whole stream (a shutdown waits for it, up to shutdown-timeout). */
+  public boolean replicasLagging() {
+    long off = offset();
+    for (ReplicaLink r : replicas) {
+      if (r.ackOffset != off) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** At shutdown: which replicas are in sync, as Redis logs it. */
+  public void logShutdownSync() {
+    if (replicas.isEmpty()) {
+      return;
+    }
+    long off = offset();
+    int lagging = 0;
+    long now = System.currentTimeMillis();
+    for (ReplicaLink r : replicas) {
+      if (r.ackOffset != off) {
+        lagging++;
+        long lag = r.state == ReplicaLink.State.ONLINE ? (now - r.ackMillis) / 1000 : 0;
+        Log.log(Log.Level.NOTICE, "Lagging replica " + r.ip() + ":" + r.listeningPort + " reported offset "
+            + (off - r.ackOffset) + " behind master, lag=" + lag + ", state=" + r.state.info + ".");
+      }
+    }
+    Log.log(Log.Level.NOTICE, (replicas.size() - lagging) + " of " + replicas.size()
+        + " replicas are in sync when shutting down.");
+  }
+
+  /** INFO memory: the backlog's ring. */
+  public long backlogMemory() {
+    return backlog == null ? 0 : backlog.size();
+  }
+
+  /** INFO memory: what replicas' connections hold unsent, and streams held during their sync. */
+  public long replicaOutputMemory() {
+    long n = 0;
+    for (ReplicaLink r : replicas) {
+      n += r.session.connection.pendingOutputBytes() + (r.held == null ? 0 : r.held.readableBytes());
+    }
+    return n;
   }
 
   /** Shutdown: replicas get what is buffered for them (Redis waits up to shutdown-timeout for their ACKs). */

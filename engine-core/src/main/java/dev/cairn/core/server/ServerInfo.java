@@ -181,6 +181,9 @@ public final class ServerInfo {
         .field("executable", ProcessHandle.current().info().command().orElse(""))
         .field("config_file", engine.config().configFile == null ? "" : engine.config().configFile)
         .field("io_threads_active", 0);
+    if (engine.shutdown().waitingForReplicas()) {
+      l.field("shutdown_in_milliseconds", engine.shutdown().remainingMillis());
+    }
   }
 
   private void clients(Lines l) {
@@ -227,7 +230,11 @@ public final class ServerInfo {
         .field("used_memory_functions", engine.scripting().functions().memory())
         .field("mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used))
         .field("mem_fragmentation_bytes", rss - used)
-        .field("mem_not_counted_for_evict", 0) // no replication backlog or AOF buffer to leave out
+        .field("mem_not_counted_for_evict", 0) // no AOF buffer to leave out; the backlog is outside the heap's count
+        .field("mem_replication_backlog", engine.replication().backlogMemory())
+        .field("mem_total_replication_buffers", engine.replication().backlogMemory()
+            + engine.replication().replicaOutputMemory())
+        .field("mem_clients_slaves", engine.replication().replicaOutputMemory())
         .field("mem_allocator", "jvm")
         .field("jvm_heap_committed", heap.getCommitted())
         .field("jvm_heap_max", heap.getMax())
