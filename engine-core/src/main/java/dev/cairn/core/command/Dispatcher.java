@@ -182,7 +182,8 @@ public final class Dispatcher {
     boolean mayReplicate = (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
         || (isExec && inMulti && s.transaction.mayReplicate()))
         && (!cmd.spec.has(Flag.NOSCRIPT) || engine.scripting().mayReplicate(cmd.spec.name(), a));
-    if (!obey && engine.pauses().mustWait(s, mayReplicate)) {
+    // the master client is paused too (a paused replica applies no writes), as in Redis 7.2
+    if (engine.pauses().mustWait(s, mayReplicate)) {
       return PAUSED;
     }
     if (inMulti && !isExec && cmd != discard && cmd != multi && cmd != watch && cmd != quit && cmd != reset) {
@@ -472,6 +473,9 @@ public final class Dispatcher {
     }
     if ((e.stats().dirty != dirtyBefore || propagationForced) && !propagationPrevented) {
       propagate(s, a, replacementBase, propagationForced && e.stats().dirty == dirtyBefore);
+    }
+    if (e.stats().dirty != dirtyBefore && !s.master && e.replication().isReplica()) {
+      e.replication().rememberReplicaKeys(s, cmd.spec, a); // a writable replica's own keys expire here
     }
   }
 

@@ -226,6 +226,9 @@ final class MasterLink {
     } else {
       throw new IOException("Unexpected reply to PSYNC from master: " + reply);
     }
+    CompletableFuture<Long> start = new CompletableFuture<>();
+    engine.loop().execute(() -> start.complete(repl.offset()));
+    readOffset = get(start);
     s.setSoTimeout(0); // the stream may be idle; repl-timeout is checked by the cron from lastIoMillis
     stream(in, gen);
   }
@@ -291,6 +294,9 @@ final class MasterLink {
       return false;
     }
     repl.resetHistory(replId, offset);
+    if (engine.aof().state() != dev.cairn.core.aof.Aof.State.OFF) {
+      engine.aof().requestRewrite(); // the AOF must hold the dataset just loaded, as Redis restarts it after a sync
+    }
     newClient(0);
     state = State.CONNECTED;
     transferSize = -1;
@@ -324,6 +330,9 @@ final class MasterLink {
   }
 
   private void dropClient() {
+    pending.clear();
+    pendingIndex = 0;
+    pendingFrom = 0;
     if (client != null) {
       Session c = client;
       clientDb = c.dbIndex();
@@ -355,27 +364,50 @@ final class MasterLink {
     }
   }
 
-  /** Applies a batch of the master's commands, then passes their bytes on (engine thread). */
+  /** Batches received and not yet applied (the master client may be paused: CLIENT PAUSE WRITE on the replica). */
+  private final java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
+  /** In the first pending batch: the next command, and where its bytes start. */
+  private int pendingIndex;
+  private int pendingFrom;
+  private final Args args = new Args(new byte[0][], 0);
+
+  /** Queues a batch of the master's commands and applies what may run (engine thread). */
   private void apply(Batch b) {
     inFlight.release();
     if (b.generation != generation || client == null) {
       return;
     }
-    Args args = new Args(new byte[0][], 0);
-    int from = 0;
+    pending.addLast(b);
+    drain();
+  }
+
+  /** Applies pending commands in order until done or the master client is paused; each one's bytes then go on. */
+  private void drain() {
     engine.keyspace().setLoading(true); // the master's commands see keys the master has not expired yet
     try {
-      for (int i = 0; i < b.count; i++) {
-        byte[][] argv = b.argv[i];
+      while (!pending.isEmpty() && client != null && !client.closing && !client.suspended()) {
+        Batch b = pending.peekFirst();
+        if (b.generation != generation) {
+          pending.pollFirst();
+          pendingIndex = 0;
+          pendingFrom = 0;
+          continue;
+        }
+        byte[][] argv = b.argv[pendingIndex];
         if (argv != null) {
           args.reset(argv, argv.length);
-          client.execute(args);
+          boolean ran = client.execute(args);
           client.writer.buffer().clear(); // the master gets no replies
+          if (!ran) {
+            return; // paused: this command runs again when the pause ends
+          }
         }
-        repl.feedFromMaster(b.raw, from, b.ends[i] - from);
-        from = b.ends[i];
-        if (client == null || client.closing) {
-          return;
+        repl.feedFromMaster(b.raw, pendingFrom, b.ends[pendingIndex] - pendingFrom);
+        pendingFrom = b.ends[pendingIndex];
+        if (++pendingIndex == b.count) {
+          pending.pollFirst();
+          pendingIndex = 0;
+          pendingFrom = 0;
         }
       }
     } finally {
@@ -475,6 +507,11 @@ final class MasterLink {
     @Override
     public void closeAfterReply() {
       closeSocket();
+    }
+
+    @Override
+    public void resumeProcessing() {
+      drain(); // a pause ended: the master's commands held meanwhile run now, in order
     }
   }
 }

@@ -428,12 +428,26 @@ public final class Replication {
         createBacklog();
       }
     }
+    unblockForRoleChange();
     master = new MasterLink(this, host, port);
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
     Log.log(Log.Level.NOTICE, "REPLICAOF " + host + ":" + port + " enabled (user request from '"
         + (by == null ? reason : "id=" + by.id + " addr=" + by.connection.remoteAddress()) + "')");
     master.start();
+  }
+
+  private static final dev.cairn.api.reply.RedisException UNBLOCKED = dev.cairn.api.reply.RedisException.of(
+      "UNBLOCKED", "force unblock from blocking operation, instance state changed (master -> replica?)");
+
+  /** Clients blocked on keys or WAIT get an error when this server becomes a replica (paused ones wait on). */
+  private void unblockForRoleChange() {
+    for (Session s : new ArrayList<>(engine.clients())) {
+      if (engine.blocking().isBlocked(s)) {
+        waits.forget(s);
+        engine.blocking().release(s, true, r -> r.error(UNBLOCKED));
+      }
+    }
   }
 
   /** REPLICAOF NO ONE: this server becomes a master, with a new history that continues the old one. */
@@ -505,7 +519,7 @@ public final class Replication {
       f.accept("master_last_io_seconds_ago", master.client() != null ? (now - master.lastIoMillis) / 1000 : -1);
       boolean syncing = master.state == MasterLink.State.TRANSFER;
       f.accept("master_sync_in_progress", syncing ? 1 : 0);
-      f.accept("slave_read_repl_offset", up ? offset() : offset());
+      f.accept("slave_read_repl_offset", Math.max(master.readOffset, offset()));
       f.accept("slave_repl_offset", offset());
       if (syncing) {
         long total = master.transferSize;
@@ -544,6 +558,45 @@ public final class Replication {
     f.accept("repl_backlog_histlen", backlog != null ? backlog.histlen() : 0);
   }
 
+  // ---- keys written on a writable replica
+
+  /** Keys with a TTL that clients wrote on this (writable) replica, as "db:key": they expire here, not by the master. */
+  private final java.util.Set<String> replicaKeysWithExpire = new java.util.HashSet<>();
+
+  /** After a client's write on a replica: its keys that now have a TTL are remembered (Redis's slaveKeysWithExpire). */
+  public void rememberReplicaKeys(Session s, dev.cairn.api.command.CommandSpec spec, dev.cairn.api.command.Args a) {
+    byte[][] argv = a.array();
+    int db = s.dbIndex();
+    dev.cairn.core.command.CommandKeys.forEach(spec, argv, a.size(), (flags, pos) -> {
+      dev.cairn.core.keyspace.Entry en = engine.keyspace().db(db).stored(argv[pos]);
+      if (en != null && en.expireAt() >= 0) {
+        replicaKeysWithExpire.add(db + ":" + new String(argv[pos], StandardCharsets.ISO_8859_1));
+      }
+    });
+  }
+
+  /** Deletes the remembered keys whose time has passed. */
+  private void expireReplicaKeys(long now) {
+    if (replicaKeysWithExpire.isEmpty()) {
+      return;
+    }
+    for (java.util.Iterator<String> it = replicaKeysWithExpire.iterator(); it.hasNext(); ) {
+      String k = it.next();
+      int colon = k.indexOf(':');
+      dev.cairn.core.keyspace.Db db = engine.keyspace().db(Integer.parseInt(k.substring(0, colon)));
+      byte[] key = k.substring(colon + 1).getBytes(StandardCharsets.ISO_8859_1);
+      dev.cairn.core.keyspace.Entry en = db.stored(key);
+      if (en == null || en.expireAt() < 0) {
+        it.remove();
+      } else if (en.expireAt() < now) {
+        db.remove(en);
+        engine.events().notify(dev.cairn.api.command.KeyspaceEvents.EXPIRED, "expired", key, db.id());
+        engine.keyspace().stats.expiredKeys++;
+        it.remove();
+      }
+    }
+  }
+
   // ---- the cron
 
   /** Once per cron tick: the master's PINGs, timeouts, the backlog's TTL, full syncs to start, the replica's link. */
@@ -554,6 +607,9 @@ public final class Replication {
     }
     if (master != null) {
       master.cron(now);
+      expireReplicaKeys(now);
+    } else {
+      replicaKeysWithExpire.clear();
     }
     if (backlog != null && master == null && !replicas.isEmpty()
         && now - lastPingMillis >= params().pingPeriod.value * 1000 && !engine.pauses().active()) {
