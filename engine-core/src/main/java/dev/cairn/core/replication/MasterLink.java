@@ -331,6 +331,7 @@ final class MasterLink {
 
   private void dropClient() {
     pending.clear();
+    txHeld.clear(); // the client's transaction is discarded with it: the master sends it again
     pendingIndex = 0;
     pendingFrom = 0;
     if (client != null) {
@@ -370,6 +371,8 @@ final class MasterLink {
   private int pendingIndex;
   private int pendingFrom;
   private final Args args = new Args(new byte[0][], 0);
+  /** The bytes of a transaction being received (MULTI up to EXEC), passed on when it is applied. */
+  private final io.netty.buffer.ByteBuf txHeld = Unpooled.buffer(256);
 
   /** Queues a batch of the master's commands and applies what may run (engine thread). */
   private void apply(Batch b) {
@@ -402,7 +405,18 @@ final class MasterLink {
             return; // paused: this command runs again when the pause ends
           }
         }
-        repl.feedFromMaster(b.raw, pendingFrom, b.ends[pendingIndex] - pendingFrom);
+        int len = b.ends[pendingIndex] - pendingFrom;
+        if (dev.cairn.core.multi.Transactions.inMulti(client)) {
+          // inside MULTI nothing is applied yet: the offset moves (and the bytes go on) at EXEC, as in Redis, so that
+          // a link lost mid-transaction resumes from its MULTI
+          txHeld.writeBytes(b.raw, pendingFrom, len);
+        } else if (txHeld.isReadable()) {
+          txHeld.writeBytes(b.raw, pendingFrom, len);
+          repl.feed(txHeld, txHeld.readerIndex(), txHeld.readableBytes());
+          txHeld.clear();
+        } else {
+          repl.feedFromMaster(b.raw, pendingFrom, len);
+        }
         pendingFrom = b.ends[pendingIndex];
         if (++pendingIndex == b.count) {
           pending.pollFirst();
