@@ -393,7 +393,6 @@ public final class Engine {
       // logged; the server runs with the score it has, as Redis does
     }
     scheduleCron();
-    replication.startFromConfig();
   }
 
   private AutoCloseable cronHandle;

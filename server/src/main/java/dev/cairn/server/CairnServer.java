@@ -132,6 +132,8 @@ public final class CairnServer implements AutoCloseable {
       s.close();
       throw new LoadFailure(e);
     }
+    // with the dataset (and the replication state its RDB carried) loaded: the replicaof directive's link starts
+    s.engineThread.submit(() -> s.engine.replication().startAfterLoad()).syncUninterruptibly();
     return s;
   }
 

@@ -310,7 +310,7 @@ public final class RdbLoader {
             LogMessage.RDB_AOF_BASE.log();
           }
         }
-        default -> { } // unknown AUX fields are skipped, by the format's contract
+        default -> engine.replication().rdbAux(k, v); // repl-id, repl-offset, repl-stream-db; others are skipped
       }
     }
 

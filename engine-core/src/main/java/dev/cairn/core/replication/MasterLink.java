@@ -70,6 +70,15 @@ final class MasterLink {
     return client;
   }
 
+  /** The master client's database, also while it is gone (it comes back there after a partial resync). */
+  int clientDb() {
+    return client != null ? client.dbIndex() : clientDb;
+  }
+
+  void setClientDb(int db) {
+    clientDb = db;
+  }
+
   boolean linkUp() {
     return state == State.CONNECTED && client != null;
   }

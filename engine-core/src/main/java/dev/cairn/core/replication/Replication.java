@@ -45,6 +45,7 @@ public final class Replication {
 
   public Replication(Engine engine) {
     this.engine = engine;
+    engine.rdbCodecs().registerSection(new ReplicationRdbInfo(this));
     engine.propagation().addListener(new Propagation.Listener() {
       @Override
       public void effect(int dbIndex, byte[][] command) {
@@ -429,6 +430,7 @@ public final class Replication {
       }
     }
     unblockForRoleChange();
+    params().replicaof.value = host + " " + port; // CONFIG GET and CONFIG REWRITE show the current master
     master = new MasterLink(this, host, port);
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
@@ -463,6 +465,7 @@ public final class Replication {
     }
     master.stop();
     master = null;
+    params().replicaof.value = "";
     shiftReplicationId();
     disconnectReplicas(); // they must learn the new id; they continue partially with it
     forceSelect();
@@ -470,15 +473,61 @@ public final class Replication {
     Log.log(Log.Level.NOTICE, "MASTER MODE enabled (" + why + ")");
   }
 
-  /** The {@code replicaof} directive at start-up. */
-  public void startFromConfig() {
+  /**
+   * Once the dataset is loaded at start-up: the replication state the RDB file carried is taken up (a replica continues
+   * its master's history from there; a master keeps it as its previous id, so its replicas continue partially), then
+   * the {@code replicaof} directive's link starts.
+   */
+  public void startAfterLoad() {
     String v = params().replicaof.value;
-    if (v != null && !v.isBlank()) {
-      String[] w = v.trim().split("\\s+");
-      if (w.length == 2) {
-        replicaOf(w[0], Integer.parseInt(w[1]), null);
+    String[] w = v == null || v.isBlank() ? new String[0] : v.trim().split("\\s+");
+    boolean replicaOfConfigured = w.length == 2;
+    if (rdbReplId != null && rdbOffset >= 0 && rdbStreamDb >= 0) {
+      if (replicaOfConfigured) {
+        engine.replId = rdbReplId;
+        offset = rdbOffset;
+        backlog = new Backlog(backlogSize(), rdbOffset);
+      } else {
+        engine.replId2 = rdbReplId;
+        secondReplOffset = rdbOffset + 1;
+        offset = rdbOffset;
+        backlog = new Backlog(backlogSize(), rdbOffset);
+        noReplicasSinceMillis = System.currentTimeMillis();
       }
     }
+    if (replicaOfConfigured) {
+      replicaOf(w[0], Integer.parseInt(w[1]), null);
+      if (rdbStreamDb >= 0) {
+        master.setClientDb(rdbStreamDb);
+      }
+    }
+    rdbReplId = null;
+  }
+
+  private String rdbReplId;
+  private long rdbOffset = -1;
+  private int rdbStreamDb = -1;
+
+  /** An AUX field of an RDB being loaded: the replication state (repl-id, repl-offset, repl-stream-db) is kept. */
+  public void rdbAux(String key, String value) {
+    try {
+      switch (key) {
+        case "repl-id" -> rdbReplId = value;
+        case "repl-offset" -> rdbOffset = Long.parseLong(value.trim());
+        case "repl-stream-db" -> rdbStreamDb = Integer.parseInt(value.trim());
+        default -> { }
+      }
+    } catch (NumberFormatException e) {
+      // an unusable value: no partial resync from it
+    }
+  }
+
+  /** The database the stream is in (repl-stream-db): the master client's, or the last one this master selected. */
+  int streamDb() {
+    if (master != null) {
+      return master.clientDb();
+    }
+    return Math.max(0, selectedDb);
   }
 
   // ---- ROLE and INFO
