@@ -351,6 +351,7 @@ public final class RdbLoader {
       }
       if (!aofPreamble && expireAt != -1 && expireAt < now) {
         expired++; // a master drops keys that expired while the file was on disk
+        engine.replication().expiredOnLoad(db.id(), key); // and its backlog gets their DEL, as Redis's does
         return;
       }
       Entry old = db.dict().get(key);

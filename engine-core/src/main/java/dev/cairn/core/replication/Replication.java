@@ -482,18 +482,11 @@ public final class Replication {
     String v = params().replicaof.value;
     String[] w = v == null || v.isBlank() ? new String[0] : v.trim().split("\\s+");
     boolean replicaOfConfigured = w.length == 2;
-    if (rdbReplId != null && rdbOffset >= 0 && rdbStreamDb >= 0) {
-      if (replicaOfConfigured) {
-        engine.replId = rdbReplId;
-        offset = rdbOffset;
-        backlog = new Backlog(backlogSize(), rdbOffset);
-      } else {
-        engine.replId2 = rdbReplId;
-        secondReplOffset = rdbOffset + 1;
-        offset = rdbOffset;
-        backlog = new Backlog(backlogSize(), rdbOffset);
-        noReplicasSinceMillis = System.currentTimeMillis();
-      }
+    starting = false;
+    if (rdbReplId != null && rdbOffset >= 0 && rdbStreamDb >= 0 && replicaOfConfigured) {
+      engine.replId = rdbReplId;
+      offset = rdbOffset;
+      backlog = new Backlog(backlogSize(), rdbOffset);
     }
     if (replicaOfConfigured) {
       replicaOf(w[0], Integer.parseInt(w[1]), null);
@@ -507,6 +500,8 @@ public final class Replication {
   private String rdbReplId;
   private long rdbOffset = -1;
   private int rdbStreamDb = -1;
+  /** Until the start-up load is done. */
+  private boolean starting = true;
 
   /** An AUX field of an RDB being loaded: the replication state (repl-id, repl-offset, repl-stream-db) is kept. */
   public void rdbAux(String key, String value) {
@@ -519,6 +514,27 @@ public final class Replication {
       }
     } catch (NumberFormatException e) {
       // an unusable value: no partial resync from it
+    }
+    String conf = params().replicaof.value;
+    if (starting && backlog == null && rdbReplId != null && rdbOffset >= 0 && rdbStreamDb >= 0
+        && (conf == null || conf.isBlank())) {
+      // a master restarting: its old history becomes the previous id, and the backlog starts where it ended, before
+      // the keys load (those that expired meanwhile go into it as DELs), so its replicas continue partially
+      engine.replId2 = rdbReplId;
+      secondReplOffset = rdbOffset + 1;
+      offset = rdbOffset;
+      backlog = new Backlog(backlogSize(), rdbOffset);
+      noReplicasSinceMillis = System.currentTimeMillis();
+    }
+  }
+
+  private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+
+  /** A key the start-up load dropped as expired: its DEL goes into the backlog of a restarting master. */
+  public void expiredOnLoad(int db, byte[] key) {
+    if (starting && backlog != null && master == null) {
+      feedEffect(db, new byte[][] {engine.params().memory.lazyfreeLazyExpire.value ? UNLINK : DEL, key});
     }
   }
 
