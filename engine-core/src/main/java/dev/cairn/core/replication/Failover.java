@@ -113,11 +113,8 @@ final class Failover {
 
   /** From the cron and on each ACK: starts the switch once a replica caught up, or times out. */
   void update(long now) {
-    if (state == State.IN_PROGRESS && endMillis != 0 && endMillis <= now && !repl.masterLinkUp()) {
-      abort("Failover target never became a master before timeout");
-      return;
-    }
     if (state != State.WAITING_FOR_SYNC) {
+      // in progress: it ends when the target answers our PSYNC FAILOVER (a refusal aborts), not on a timeout
       return;
     }
     if (endMillis != 0 && endMillis <= now) {
