@@ -196,11 +196,14 @@ public final class ReplicationCommands implements CommandFamily {
           + " is configured to be writable (which is not the default) writes to replicas are just local and are not "
           + "propagated.");
     }
-    long replicas = a.longArg(1);
-    long timeout = a.longArg(2, TIMEOUT_NOT_INTEGER);
+    long timeout = a.longArg(2, TIMEOUT_NOT_INTEGER); // the timeout is checked first, as Redis does
     if (timeout < 0) {
       throw Errors.err("timeout is negative");
     }
+    if (timeout > 0 && timeout > Long.MAX_VALUE - System.currentTimeMillis()) {
+      throw Errors.err("timeout is out of range");
+    }
+    long replicas = a.longArg(1);
     long offset = s.replOffset;
     int acked = repl.replicasAcked(offset);
     if (acked >= replicas || s.denyBlocking > 0) {
