@@ -391,6 +391,12 @@ final class MasterLink {
     }
     pending.addLast(b);
     drain();
+    if (engine.aof().state() == dev.cairn.core.aof.Aof.State.ON) {
+      if (aofMarks.size() > 1024) {
+        aofMarks.pollFirst();
+      }
+      aofMarks.addLast(new long[] {engine.aof().offset(), repl.offset()});
+    }
   }
 
   /** Applies pending commands in order until done or the master client is paused; each one's bytes then go on. */
@@ -445,10 +451,27 @@ final class MasterLink {
     }
     long off = repl.offset();
     try {
-      send("REPLCONF", "ACK", Long.toString(off));
+      if (engine.aof().state() == dev.cairn.core.aof.Aof.State.ON) {
+        send("REPLCONF", "ACK", Long.toString(off), "FACK", Long.toString(fsyncedOffset()));
+      } else {
+        send("REPLCONF", "ACK", Long.toString(off));
+      }
     } catch (IOException e) {
       closeSocket();
     }
+  }
+
+  /** (AOF offset, replication offset) after applied batches, until the AOF is fsynced past them. */
+  private final java.util.ArrayDeque<long[]> aofMarks = new java.util.ArrayDeque<>();
+  private long fsyncedReplOffset;
+
+  /** The replication offset whose effects this replica's AOF has fsynced (FACK). */
+  private long fsyncedOffset() {
+    dev.cairn.core.aof.Aof aof = engine.aof();
+    while (!aofMarks.isEmpty() && aof.fsyncedUpTo(aofMarks.peekFirst()[0])) {
+      fsyncedReplOffset = aofMarks.pollFirst()[1];
+    }
+    return fsyncedReplOffset;
   }
 
   /** Once per cron tick: ACK every second, and the master's timeout. */

@@ -29,6 +29,8 @@ final class ReplicaLink {
   boolean capaPsync2;
   /** The offset the replica last acknowledged (REPLCONF ACK), and when (ms). */
   long ackOffset;
+  /** What it acknowledged as fsynced to its AOF (REPLCONF ACK ... FACK), for WAITAOF. */
+  long aofAckOffset;
   long ackMillis = System.currentTimeMillis();
   /** When it started waiting for a full sync (repl-diskless-sync-delay counts from here). */
   final long waitSinceMillis = System.currentTimeMillis();

@@ -102,6 +102,33 @@ public final class Replication {
     return n;
   }
 
+  /** Online replicas whose AOF holds (fsynced) the stream up to {@code offset} (WAITAOF's numreplicas). */
+  public int replicasAofAcked(long offset) {
+    int n = 0;
+    for (ReplicaLink r : replicas) {
+      if (r.state == ReplicaLink.State.ONLINE && r.aofAckOffset >= offset) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Blocks {@code s} (already blocked by the caller) until {@code ready}; then {@code reply} answers it. */
+  public void waitFor(Session s, java.util.function.BooleanSupplier ready,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> reply) {
+    waits.add(new Waits.Waiter(s, ready, reply));
+  }
+
+  /** A waiting client's condition may hold now (an ACK, an AOF fsync). */
+  public void checkWaits() {
+    waits.acked();
+  }
+
+  /** A blocked WAIT/WAITAOF that ended otherwise (timeout). */
+  public void forgetWait(Session s) {
+    waits.forget(s);
+  }
+
   /** Online replicas whose acknowledged offset reached {@code offset} (WAIT). */
   int replicasAcked(long offset) {
     int n = 0;
@@ -386,13 +413,16 @@ public final class Replication {
   }
 
   /** REPLCONF ACK offset from a replica. */
-  void ack(Session s, long ackOffset) {
+  void ack(Session s, long ackOffset, long aofOffset) {
     ReplicaLink r = link(s);
     if (r == null) {
       return;
     }
     if (ackOffset > r.ackOffset) {
       r.ackOffset = ackOffset;
+    }
+    if (aofOffset > r.aofAckOffset) {
+      r.aofAckOffset = aofOffset;
     }
     r.ackMillis = System.currentTimeMillis();
     if (r.waitingForRdb && r.state == ReplicaLink.State.ONLINE) {

@@ -139,7 +139,8 @@ public final class ReplicationCommands implements CommandFamily {
         case "ack" -> {
           // no reply: the master never answers its replicas' ACKs
           if (s.replica) {
-            repl.ack(s, a.longArg(i + 1));
+            long fack = a.size() > i + 3 && a.is(i + 2, "fack") ? a.longArg(i + 3) : -1;
+            repl.ack(s, a.longArg(i + 1), fack);
           }
           return;
         }
@@ -217,7 +218,8 @@ public final class ReplicationCommands implements CommandFamily {
       c.reply().integer(acked);
       return;
     }
-    repl.waits.add(new Waits.Waiter(s, offset, replicas, (who, n) -> who.reply().integer(n)));
+    repl.waits.add(new Waits.Waiter(s, () -> repl.replicasAcked(offset) >= replicas,
+        r -> r.integer(repl.replicasAcked(offset))));
   }
 
   static byte[] ascii(String s) {

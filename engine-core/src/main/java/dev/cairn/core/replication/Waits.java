@@ -10,8 +10,9 @@ import java.util.List;
  * as Redis asks in beforeSleep.
  */
 final class Waits {
-  /** A blocked client, the offset it needs acknowledged, how many replicas it asked for, and its reply. */
-  record Waiter(Session session, long offset, long replicas, java.util.function.BiConsumer<Session, Integer> reply) { }
+  /** A blocked client, when it may go on, and its reply then. */
+  record Waiter(Session session, java.util.function.BooleanSupplier ready,
+      java.util.function.Consumer<dev.cairn.api.reply.Reply> reply) { }
 
   private final Replication repl;
   private final List<Waiter> waiters = new ArrayList<>();
@@ -53,10 +54,9 @@ final class Waits {
       return;
     }
     for (Waiter w : new ArrayList<>(waiters)) {
-      int n = repl.replicasAcked(w.offset);
-      if (n >= w.replicas) {
+      if (w.ready.getAsBoolean()) {
         waiters.remove(w);
-        repl.engine.blocking().release(w.session, false, r -> w.reply.accept(w.session, n));
+        repl.engine.blocking().release(w.session, false, w.reply);
       }
     }
   }
