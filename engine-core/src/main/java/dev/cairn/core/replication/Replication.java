@@ -284,6 +284,11 @@ public final class Replication {
 
   // ---- replicas coming and going
 
+  /** How many replicas are connected (INFO's connected_clients leaves them out, as Redis does). */
+  public int replicaLinkCount() {
+    return replicas.size();
+  }
+
   /** Replicas (all states), for INFO. */
   List<ReplicaLink> replicaLinks() {
     return replicas;

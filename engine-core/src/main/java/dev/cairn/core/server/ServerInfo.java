@@ -187,7 +187,7 @@ public final class ServerInfo {
   }
 
   private void clients(Lines l) {
-    l.field("connected_clients", engine.clients().size())
+    l.field("connected_clients", engine.clients().size() - engine.replication().replicaLinkCount()) // replicas apart, as Redis
         .field("cluster_connections", 0)
         .field("maxclients", engine.params().maxclients.value)
         // Redis counts clients held by CLIENT PAUSE among the blocked ones
