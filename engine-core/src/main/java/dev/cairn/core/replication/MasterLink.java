@@ -145,6 +145,7 @@ final class MasterLink {
 
   private void connectAndSync(int gen) throws IOException, InterruptedException {
     state = State.CONNECTING;
+    lastIoMillis = System.currentTimeMillis();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
     Socket s = new Socket();
     socket = s;
@@ -202,8 +203,10 @@ final class MasterLink {
     }
     String reply = readLine(in);
     while (reply.isEmpty()) {
+      lastIoMillis = System.currentTimeMillis(); // the master's keepalive newlines while it prepares the sync
       reply = readLine(in);
     }
+    lastIoMillis = System.currentTimeMillis();
     if (failover) {
       boolean accepted = reply.startsWith("+FULLRESYNC") || reply.startsWith("+CONTINUE");
       engine.loop().execute(() -> repl.failover.pSyncAnswered(accepted));
@@ -478,6 +481,17 @@ final class MasterLink {
   private long lastAckMillis;
 
   void cron(long now) {
+    long timeout = repl.params().timeout.value * 1000;
+    if ((state == State.CONNECTING || state == State.HANDSHAKE) && now - lastIoMillis > timeout) {
+      Log.log(Log.Level.WARNING, "Timeout connecting to the MASTER...");
+      lastIoMillis = now;
+      closeSocket();
+    } else if (state == State.TRANSFER && now - lastIoMillis > timeout) {
+      Log.log(Log.Level.WARNING, "Timeout receiving bulk data from MASTER... If the problem persists try to set the "
+          + "'repl-timeout' parameter in redis.conf to a larger value.");
+      lastIoMillis = now;
+      closeSocket();
+    }
     if (state == State.CONNECTED && client != null) {
       if (now - lastAckMillis >= 1000) {
         lastAckMillis = now;
