@@ -332,4 +332,46 @@ class ReplicationIT {
     Object r = j.sendCommand(() -> "FAILOVER".getBytes(java.nio.charset.StandardCharsets.US_ASCII), args);
     return r instanceof byte[] b ? new String(b) : r;
   }
+
+  @Test
+  void waitaofCountsReplicasWithAnAof() throws Exception {
+    Jedis master = start();
+    Jedis replica = start("--appendonly", "yes", "--appendfsync", "always");
+    replica.replicaof("127.0.0.1", port(master));
+    waitForLink(replica);
+    master.set("a", "1");
+    Object r = master.sendCommand(() -> "WAITAOF".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "0", "1", "5000");
+    assertEquals(List.of(0L, 1L), r); // the master has no AOF; the replica fsynced the write
+    JedisDataException e = assertThrows(JedisDataException.class, () -> replica.sendCommand(
+        () -> "WAITAOF".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "0", "1", "10"));
+    assertTrue(e.getMessage().startsWith("ERR WAITAOF cannot be used with replica instances."));
+  }
+
+  @Test
+  void replicaRestartContinuesPartiallyFromItsRdb() throws Exception {
+    Jedis master = start();
+    Jedis replica = start();
+    Path replicaDir = dir.resolve("s1");
+    replica.replicaof("127.0.0.1", port(master));
+    waitForLink(replica);
+    mixedWrites(master, 1);
+    assertInSync(master, replica);
+    replica.save();
+    CairnServer first = servers.remove(1);
+    first.close();
+    mixedWrites(master, 2);
+    Config config = new Config();
+    ServerParams params = new ServerParams(config);
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", replicaDir.toString(),
+        "--save", "", "--replicaof", "127.0.0.1", Integer.toString(port(master))});
+    CairnServer again = CairnServer.start(config, params);
+    servers.add(again);
+    Jedis restarted = new Jedis("127.0.0.1", again.port(), 10_000);
+    clients.add(restarted);
+    waitForLink(restarted);
+    assertInSync(master, restarted);
+    assertEquals("1", info(master, "sync_partial_ok"));
+    assertEquals("1", info(master, "sync_full"));
+  }
 }
