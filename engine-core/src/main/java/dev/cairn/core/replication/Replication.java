@@ -211,6 +211,7 @@ public final class Replication {
       } else if (r.state == ReplicaLink.State.ONLINE) {
         r.session.writer.buffer().writeBytes(src, from, len);
         engine.flushLater(r.session);
+        r.session.connection.enforceOutputLimit(); // client-output-buffer-limit replica: a stuck replica is dropped
       }
     }
   }
