@@ -208,6 +208,13 @@ public final class Replication {
       ReplicaLink r = replicas.get(i);
       if (r.waitingForRdb) {
         r.hold(src, from, len);
+        long hard = engine.params().clientOutputBufferLimit.hard(dev.cairn.core.connection.ClientType.REPLICA);
+        if (hard > 0 && r.held.readableBytes() > hard) {
+          // what waits for the end of its sync counts against the replica's limit, as Redis's output buffer does
+          Log.log(Log.Level.WARNING, "Client for replica " + r.ip() + ":" + r.listeningPort
+              + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+          r.session.connection.closeNow();
+        }
       } else if (r.state == ReplicaLink.State.ONLINE) {
         r.session.writer.buffer().writeBytes(src, from, len);
         engine.flushLater(r.session);
