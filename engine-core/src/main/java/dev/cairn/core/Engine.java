@@ -602,6 +602,7 @@ public final class Engine {
     stats.reset();
     eventLoopStats.reset();
     keyspace.stats.reset();
+    replication.resetStats();
     for (Command c : commands.all()) {
       c.resetStats();
     }

@@ -343,6 +343,13 @@ public final class Replication {
   long syncPartialOk;
   long syncPartialErr;
 
+  /** CONFIG RESETSTAT: the sync counters start again from zero. */
+  public void resetStats() {
+    syncFull = 0;
+    syncPartialOk = 0;
+    syncPartialErr = 0;
+  }
+
   /** INFO stats: full syncs served, partial resyncs accepted and refused. */
   public long syncFull() {
     return syncFull;
