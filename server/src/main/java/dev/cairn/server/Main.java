@@ -129,6 +129,8 @@ public final class Main {
       return;
     }
     StartupTimer.step("dataset load");
+    CairnServer running = server;
+    Log.setRole(() -> running.engine().replication().isReplica() ? 'S' : 'M'); // log lines say S on a replica
     // before "Ready": a client (or a test) that sees it may signal at once, and must get Redis's shutdown, not the JVM's
     onSignal("TERM", server);
     onSignal("INT", server);

@@ -124,6 +124,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   }
 
   private void releaseWaiters() {
+    engine.replication().checkWaits(); // WAITAOF's wait for replicas and the local fsync together
     if (waiters.isEmpty()) {
       return;
     }

@@ -40,6 +40,11 @@ public final class AofCommands implements CommandFamily {
   static void waitaof(CommandContext c, Args a) {
     Session s = (Session) c;
     Aof aof = s.engine.aof();
+    var repl = s.engine.replication();
+    if (repl.isReplica()) {
+      throw RedisException.err("WAITAOF cannot be used with replica instances. Please also note that writes to "
+          + "replicas are just local and are not propagated.");
+    }
     long numlocal = a.longArg(1);
     long numreplicas = a.longArg(2);
     long timeout = a.longArg(3, dev.cairn.api.reply.RedisException.err("timeout is not an integer or out of range"));
@@ -49,29 +54,42 @@ public final class AofCommands implements CommandFamily {
     if (numlocal > 0 && aof.state() == Aof.State.OFF) {
       throw Aof.WAITAOF_AOF_OFF;
     }
-    boolean local = aof.fsyncedUpTo(s.aofOffset);
-    if ((numlocal <= 0 || local) && numreplicas <= 0) {
-      reply(c, local);
+    long offset = s.aofOffset;
+    long replOffset = s.replOffset;
+    boolean local = aof.fsyncedUpTo(offset);
+    int replicas = repl.replicasAofAcked(replOffset);
+    if ((numlocal <= 0 || local) && replicas >= numreplicas) {
+      reply(c, local, replicas);
       return;
     }
-    long offset = s.aofOffset;
     boolean blocked = c.block(NO_KEYS, timeout, r -> {
+      repl.forgetWait(s);
       aof.forgetWaiter(s);
-      r.array(2);
-      r.integer(aof.fsyncedUpTo(offset) ? 1 : 0);
-      r.integer(0);
+      reply(r, aof.fsyncedUpTo(offset), repl.replicasAofAcked(replOffset));
     });
     if (!blocked) {
-      reply(c, local);
-    } else if (numlocal > 0 && numreplicas <= 0) {
-      aof.waitForFsync(s);
+      reply(c, local, replicas);
+      return;
+    }
+    if (numreplicas <= 0) {
+      aof.waitForFsync(s); // the AOF releases it (or fails it if appendonly is turned off)
+      return;
+    }
+    repl.waitFor(s, () -> (numlocal <= 0 || aof.fsyncedUpTo(offset)) && repl.replicasAofAcked(replOffset) >= numreplicas,
+        r -> reply(r, aof.fsyncedUpTo(offset), repl.replicasAofAcked(replOffset)));
+    if (numreplicas > 0) {
+      repl.requestAcks();
     }
   }
 
-  private static void reply(CommandContext c, boolean local) {
-    c.reply().array(2);
-    c.reply().integer(local ? 1 : 0);
-    c.reply().integer(0);
+  private static void reply(CommandContext c, boolean local, int replicas) {
+    reply(c.reply(), local, replicas);
+  }
+
+  private static void reply(dev.cairn.api.reply.Reply r, boolean local, int replicas) {
+    r.array(2);
+    r.integer(local ? 1 : 0);
+    r.integer(replicas);
   }
 
   /** BGREWRITEAOF */

@@ -203,6 +203,13 @@ public final class Db implements Database {
 
   /** Adds a key known to be absent (after a lookup returned null); returns its entry. */
   public Entry add(byte[] key, Object value) {
+    if (!keyspace.expiryEnabled()) {
+      // a logically expired key that could not be deleted (a replica, a pause) is still stored: a write replaces it
+      Entry stale = dict.get(key);
+      if (stale != null) {
+        remove(stale);
+      }
+    }
     Entry e = new Entry(key, value);
     e.lru = keyspace.newEntryMark() << 24 | keyspace.freshAccess(); // a running snapshot does not include it
     dict.addNew(e);

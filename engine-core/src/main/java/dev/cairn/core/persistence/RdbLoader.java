@@ -310,7 +310,7 @@ public final class RdbLoader {
             LogMessage.RDB_AOF_BASE.log();
           }
         }
-        default -> { } // unknown AUX fields are skipped, by the format's contract
+        default -> engine.replication().rdbAux(k, v); // repl-id, repl-offset, repl-stream-db; others are skipped
       }
     }
 
@@ -351,6 +351,7 @@ public final class RdbLoader {
       }
       if (!aofPreamble && expireAt != -1 && expireAt < now) {
         expired++; // a master drops keys that expired while the file was on disk
+        engine.replication().expiredOnLoad(db.id(), key); // and its backlog gets their DEL, as Redis's does
         return;
       }
       Entry old = db.dict().get(key);

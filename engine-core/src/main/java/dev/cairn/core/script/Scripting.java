@@ -261,9 +261,24 @@ public final class Scripting {
    * one without flags (or not found) keeps the command's may-replicate. {@code name} is the command's name.
    */
   public boolean mayReplicate(String name, dev.cairn.api.command.Args a) {
+    int flags = declaredFlags(name, a);
+    return flags < 0 || (flags & ScriptCache.EVAL_COMPAT) != 0 || (flags & ScriptCache.NO_WRITES) == 0;
+  }
+
+  /**
+   * Whether EVAL/EVALSHA/FCALL of a script that declares its flags without allow-stale is refused on a stale replica
+   * (Redis drops the command's stale flag for such scripts); false for other commands and scripts without flags.
+   */
+  public boolean deniesStale(String name, dev.cairn.api.command.Args a) {
+    int flags = declaredFlags(name, a);
+    return flags >= 0 && (flags & ScriptCache.EVAL_COMPAT) == 0 && (flags & ScriptCache.ALLOW_STALE) == 0;
+  }
+
+  /** The flags of the script an EVAL/EVALSHA/FCALL(_RO) runs; -1 for other commands. */
+  private int declaredFlags(String name, dev.cairn.api.command.Args a) {
     int flags;
     if (a.size() < 2) {
-      return true;
+      return -1;
     }
     switch (name) {
       case "eval" -> {
@@ -275,15 +290,15 @@ public final class Scripting {
             .toLowerCase(java.util.Locale.ROOT));
         flags = cached != null ? cached.flags() : ScriptCache.EVAL_COMPAT;
       }
-      case "fcall" -> {
+      case "fcall", "fcall_ro" -> {
         dev.cairn.core.script.function.FunctionLibrary.Function f = functions().function(a.string(1));
         flags = f != null ? f.flags() : ScriptCache.EVAL_COMPAT;
       }
       default -> {
-        return true;
+        return -1;
       }
     }
-    return (flags & ScriptCache.EVAL_COMPAT) != 0 || (flags & ScriptCache.NO_WRITES) == 0;
+    return flags;
   }
 
   /** Lower-case hex SHA1 of the bytes, as scripts are named. */

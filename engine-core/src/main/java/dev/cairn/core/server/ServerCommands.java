@@ -102,6 +102,13 @@ public final class ServerCommands implements CommandFamily {
     if (!e.shutdown().prepare(flags)) {
       throw RedisException.err("Errors trying to SHUTDOWN. Check logs.");
     }
+    if (e.shutdown().waitingForReplicas()) {
+      // lagging replicas are waited for (shutdown-timeout): the client blocks until the shutdown ends or fails
+      if (c.block(new byte[0][], 0, r -> { })) {
+        e.shutdown().blockUntilDone((Session) c);
+        return;
+      }
+    }
     ((Session) c).connection.closeNow(); // no reply: the client sees the connection close
   }
 }

@@ -181,10 +181,13 @@ public final class ServerInfo {
         .field("executable", ProcessHandle.current().info().command().orElse(""))
         .field("config_file", engine.config().configFile == null ? "" : engine.config().configFile)
         .field("io_threads_active", 0);
+    if (engine.shutdown().waitingForReplicas()) {
+      l.field("shutdown_in_milliseconds", engine.shutdown().remainingMillis());
+    }
   }
 
   private void clients(Lines l) {
-    l.field("connected_clients", engine.clients().size())
+    l.field("connected_clients", engine.clients().size() - engine.replication().replicaLinkCount()) // replicas apart, as Redis
         .field("cluster_connections", 0)
         .field("maxclients", engine.params().maxclients.value)
         // Redis counts clients held by CLIENT PAUSE among the blocked ones
@@ -227,7 +230,11 @@ public final class ServerInfo {
         .field("used_memory_functions", engine.scripting().functions().memory())
         .field("mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used))
         .field("mem_fragmentation_bytes", rss - used)
-        .field("mem_not_counted_for_evict", 0) // no replication backlog or AOF buffer to leave out
+        .field("mem_not_counted_for_evict", 0) // no AOF buffer to leave out; the backlog is outside the heap's count
+        .field("mem_replication_backlog", engine.replication().backlogMemory())
+        .field("mem_total_replication_buffers", engine.replication().backlogMemory()
+            + engine.replication().replicaOutputMemory())
+        .field("mem_clients_slaves", engine.replication().replicaOutputMemory())
         .field("mem_allocator", "jvm")
         .field("jvm_heap_committed", heap.getCommitted())
         .field("jvm_heap_max", heap.getMax())
@@ -311,9 +318,9 @@ public final class ServerInfo {
         .field("instantaneous_input_repl_kbps", "0.00")
         .field("instantaneous_output_repl_kbps", "0.00")
         .field("rejected_connections", st.rejectedConnections)
-        .field("sync_full", 0)
-        .field("sync_partial_ok", 0)
-        .field("sync_partial_err", 0)
+        .field("sync_full", engine.replication().syncFull())
+        .field("sync_partial_ok", engine.replication().syncPartialOk())
+        .field("sync_partial_err", engine.replication().syncPartialErr())
         .field("expired_subkeys", ks.expiredSubkeys)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReachedCount)
@@ -383,17 +390,7 @@ public final class ServerInfo {
 
 
   private void replication(Lines l) {
-    l.field("role", "master")
-        .field("connected_slaves", 0)
-        .field("master_failover_state", "no-failover")
-        .field("master_replid", engine.replId)
-        .field("master_replid2", engine.replId2)
-        .field("master_repl_offset", 0)
-        .field("second_repl_offset", -1)
-        .field("repl_backlog_active", 0)
-        .field("repl_backlog_size", engine.params().replication.replBacklogSize.value)
-        .field("repl_backlog_first_byte_offset", 0)
-        .field("repl_backlog_histlen", 0);
+    engine.replication().info(l::field);
   }
 
   private void cpu(Lines l) {

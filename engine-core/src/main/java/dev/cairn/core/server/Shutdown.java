@@ -78,6 +78,10 @@ public final class Shutdown {
 
   /** From the cron: carries out a signal's shutdown request. */
   public void cron() {
+    if (waitUntilMillis != 0 && !stopping) {
+      waitCron();
+      return;
+    }
     if (!requested || stopping) {
       return;
     }
@@ -98,6 +102,13 @@ public final class Shutdown {
    * kind that can be pending.
    */
   public boolean abort() {
+    if (waitUntilMillis != 0) {
+      LogMessage.SHUTDOWN_ABORTED.log();
+      engine.pauses().unpause();
+      endWait();
+      lastSignal = null;
+      return true;
+    }
     if (!requested) {
       return false;
     }
@@ -116,12 +127,67 @@ public final class Shutdown {
     if (stopping) {
       return false;
     }
+    if (waitUntilMillis != 0) {
+      return true; // already waiting for replicas: this caller waits too
+    }
     LogMessage.USER_REQUESTED_SHUTDOWN.log();
-    // replicas would be waited for here (shutdown-timeout) unless NOW; Cairn has none yet
+    long timeout = engine.params().process.shutdownTimeout.value;
+    if ((flags & NOW) == 0 && timeout > 0 && engine.replication().replicasLagging()) {
+      // writes pause and replicas are asked for their offset; the cron finishes once they caught up or time is up
+      waitUntilMillis = System.currentTimeMillis() + timeout * 1000;
+      waitFlags = flags;
+      Log.log(Log.Level.NOTICE, "Waiting for replicas before shutting down.");
+      engine.pauses().pause(Long.MAX_VALUE, true);
+      engine.replication().requestAcks();
+      return true;
+    }
     return finish(flags);
   }
 
+  /** While waiting for replicas: when the wait ends (ms), else 0. */
+  private long waitUntilMillis;
+  private int waitFlags;
+  private final java.util.List<dev.cairn.core.connection.Session> blocked = new java.util.ArrayList<>();
+
+  /** Whether a shutdown waits for lagging replicas (shutdown_in_milliseconds; SHUTDOWN blocks meanwhile). */
+  public boolean waitingForReplicas() {
+    return waitUntilMillis != 0;
+  }
+
+  /** INFO's shutdown_in_milliseconds: what is left of the wait. */
+  public long remainingMillis() {
+    return Math.max(0, waitUntilMillis - System.currentTimeMillis());
+  }
+
+  /** A SHUTDOWN client blocked until the wait ends (it gets an error if the shutdown then fails or is aborted). */
+  public void blockUntilDone(dev.cairn.core.connection.Session s) {
+    blocked.add(s);
+  }
+
+  private void waitCron() {
+    boolean inSync = !engine.replication().replicasLagging();
+    if (!inSync && System.currentTimeMillis() < waitUntilMillis) {
+      engine.replication().requestAcks();
+      return;
+    }
+    waitUntilMillis = 0;
+    engine.pauses().unpause();
+    if (!finish(waitFlags)) {
+      endWait();
+    }
+  }
+
+  private void endWait() {
+    waitUntilMillis = 0;
+    requested = false;
+    for (dev.cairn.core.connection.Session s : blocked) {
+      engine.blocking().release(s, true, r -> r.error(dev.cairn.api.reply.RedisException.err("Errors trying to SHUTDOWN. Check logs.")));
+    }
+    blocked.clear();
+  }
+
   private boolean finish(int flags) {
+    engine.replication().logShutdownSync();
     if (engine.persistence().loader().loading() || engine.aof().loading()) {
       // the dataset is only partly loaded: saving it would overwrite the file with a part of it, as Redis knows
       flags = (flags & ~SAVE) | NOSAVE;

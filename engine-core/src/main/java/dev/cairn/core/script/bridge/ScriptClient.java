@@ -164,10 +164,18 @@ public final class ScriptClient {
     if (run.readOnly && (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE))) {
       return reject(cmd, "Write commands are not allowed from read-only scripts.");
     }
+    // a stale replica (link down, replica-serve-stale-data no) runs only stale-flagged commands from a script too
+    if (!cmd.spec.has(Flag.STALE) && !run.caller.mustObey && engine.replication().isReplica()
+        && engine.replication().refuse(true, false) != null) {
+      return reject(cmd, "Can not execute the command on a stale replica");
+    }
     // the server state may refuse a script's first write; after one it cannot stop half-way (a script that declared
     // its flags was checked before it started)
     if (cmd.spec.has(Flag.WRITE) && !run.writeDirty) {
-      RedisException refused = engine.dispatcher().diskWriteError();
+      RedisException refused = run.caller.mustObey ? null : engine.replication().refuse(false, true);
+      if (refused == null) {
+        refused = engine.dispatcher().diskWriteError();
+      }
       if (refused == null && !engine.dispatcher().enoughGoodReplicas()) {
         refused = Dispatcher.NOREPLICAS;
       }

@@ -176,6 +176,9 @@ public final class EvalCommands implements CommandFamily {
   public static void checkDeclared(Session s, int flags, boolean ro) {
     var d = s.engine.dispatcher();
     if ((flags & ScriptCache.NO_WRITES) == 0) {
+      if (!s.mustObey && s.engine.replication().refuse(false, true) != null) {
+        throw RedisException.line("READONLY Can not run script with write flag on readonly replica");
+      }
       RedisException disk = d.diskWriteError();
       if (disk != null) {
         throw disk;
