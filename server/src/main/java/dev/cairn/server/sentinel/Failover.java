@@ -84,6 +84,9 @@ final class Failover {
         }
         String leader = l.get(1).text();
         if (!leader.equals("*")) {
+          if (!leader.equals(s.leader) || s.leaderEpoch != l.get(2).integer()) {
+            Log.log(Log.Level.WARNING, s.name + " voted for " + leader + " " + l.get(2).integer());
+          }
           s.leader = leader;
           s.leaderEpoch = l.get(2).integer();
         }

@@ -25,8 +25,9 @@ final class Hello {
     if (ip == null) {
       return false;
     }
+    Instance addr = Sentinel.currentAddress(m);
     String payload = ip + "," + sentinel.announcePort() + "," + sentinel.myId + "," + sentinel.currentEpoch + ","
-        + m.name + "," + m.host + "," + m.port + "," + m.configEpoch;
+        + m.name + "," + addr.host + "," + addr.port + "," + m.configEpoch;
     ri.cc.send(r -> {
       if (!r.error()) {
         ri.lastPubTime = System.currentTimeMillis();

@@ -91,11 +91,11 @@ final class Link {
           }
         });
     b.connect(host, port).addListener(f -> {
-      connecting = false;
       if (!f.isSuccess()) {
         close();
         return;
       }
+      connecting = false;
       channel = ((io.netty.channel.ChannelFuture) f).channel();
       connected = true;
       if (channel.localAddress() instanceof InetSocketAddress a) {

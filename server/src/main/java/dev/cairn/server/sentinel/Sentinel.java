@@ -349,6 +349,14 @@ public final class Sentinel {
     return masters.get(name);
   }
 
+  /**
+   * Where the master is for clients and hellos: past the promotion of a failover, the promoted replica already (so the
+   * new address spreads with the new configuration epoch).
+   */
+  static Instance currentAddress(Instance m) {
+    return m.promotedSlave != null && m.failoverState >= Instance.FO_RECONF_SLAVES ? m.promotedSlave : m;
+  }
+
   Instance masterByAddr(String host, int port) {
     for (Instance m : masters.values()) {
       if (m.port == port && m.host.equals(host)) {
@@ -371,7 +379,8 @@ public final class Sentinel {
   }
 
   Instance addSentinel(Instance master, String host, int port, String runId) {
-    String name = Instance.announceHost(host) + ":" + port;
+    // named by run id, as Redis 7's sentinels are (ip:port until the id is known)
+    String name = runId != null ? runId : Instance.announceHost(host) + ":" + port;
     Instance s = new Instance(Instance.SENTINEL, name, host, port, master);
     s.runId = runId;
     s.downAfterPeriod = master.downAfterPeriod;
@@ -398,6 +407,10 @@ public final class Sentinel {
    * failover and election state; with {@code keepSentinels} the known sentinels stay.
    */
   void resetMaster(Instance m, boolean keepSentinels) {
+    resetMaster(m, keepSentinels, true);
+  }
+
+  private void resetMaster(Instance m, boolean keepSentinels, boolean generateEvent) {
     m.slaves.values().forEach(Instance::closeLinks);
     m.slaves.clear();
     if (!keepSentinels) {
@@ -424,7 +437,9 @@ public final class Sentinel {
     m.lastReconnTime = 0;
     m.sDownSinceTime = 0;
     m.oDownSinceTime = 0;
-    event(Log.Level.WARNING, "+reset-master", m, "%@");
+    if (generateEvent) {
+      event(Log.Level.WARNING, "+reset-master", m, "%@");
+    }
   }
 
   /** The master moves to host:port (after a failover): the old master and its other replicas become its replicas. */
@@ -438,11 +453,11 @@ public final class Sentinel {
     if (!(m.port == port && m.host.equals(host))) {
       slaves.add(new String[] {m.host, Integer.toString(m.port)});
     }
-    resetMaster(m, true);
+    resetMaster(m, true, false);
     m.host = host;
     m.port = port;
     for (String[] s : slaves) {
-      addSlave(m, s[0], Integer.parseInt(s[1]));
+      event(Log.Level.NOTICE, "+slave", addSlave(m, s[0], Integer.parseInt(s[1])), "%@");
     }
     for (Instance s : m.sentinels.values()) {
       // the sentinels' view of the old master's state is reset too

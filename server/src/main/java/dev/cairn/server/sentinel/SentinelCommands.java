@@ -270,7 +270,7 @@ final class SentinelCommands implements CommandFamily {
       return;
     }
     // past the promotion, clients are sent to the promoted replica already
-    Instance addr = m.promotedSlave != null && m.failoverState >= Instance.FO_RECONF_SLAVES ? m.promotedSlave : m;
+    Instance addr = Sentinel.currentAddress(m);
     r.array(2);
     r.bulk(addr.host);
     r.bulk(Integer.toString(addr.port));

@@ -202,7 +202,7 @@ final class SentinelConfig {
     if (s.sentinelPass != null) out.add("sentinel-pass " + quote(s.sentinelPass));
     for (Instance m : s.masters.values()) {
       // during a failover past the promotion, the master is already the promoted replica
-      Instance addr = m.promotedSlave != null && m.failoverState >= Instance.FO_RECONF_SLAVES ? m.promotedSlave : m;
+      Instance addr = Sentinel.currentAddress(m);
       String name = quote(m.name);
       out.add("monitor " + name + " " + addr.host + " " + addr.port + " " + m.quorum);
       if (m.downAfterPeriod != DEFAULT_DOWN_AFTER) out.add("down-after-milliseconds " + name + " " + m.downAfterPeriod);
