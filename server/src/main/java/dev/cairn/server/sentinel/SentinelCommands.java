@@ -75,6 +75,12 @@ final class SentinelCommands implements CommandFamily {
           .complexity("O(N) where N is the number of replicas.").args(Arg.string("master-name"))
           .deprecated("5.0.0", "`SENTINEL REPLICAS`").build());
 
+  /** ROLE, for a build whose core has none yet (replication adds it); the sentinel answers it either way. */
+  static final CommandSpec ROLE = CommandSpec.command("role", 1).group(Group.SERVER).since("2.8.12")
+      .flags(Flag.NOSCRIPT, Flag.LOADING, Flag.STALE, Flag.FAST, Flag.SENTINEL)
+      .acl(dev.cairn.api.command.AclCategory.ADMIN, dev.cairn.api.command.AclCategory.DANGEROUS)
+      .summary("Returns the replication role.").complexity("O(1)").build();
+
   private Sentinel sentinel;
 
   void bind(Sentinel s) {
@@ -319,11 +325,11 @@ final class SentinelCommands implements CommandFamily {
       throw RedisException.err("Invalid IP address or hostname specified");
     }
     String name = a.string(2);
-    if (sentinel.masters.containsKey(name)) {
-      throw RedisException.err("Duplicated master name.");
+    if (port < 0 || port > 65535) {
+      throw RedisException.err("Invalid port number.");
     }
-    if (port <= 0 || port > 65535) {
-      throw RedisException.err("Invalid port number");
+    if (sentinel.masters.containsKey(name)) {
+      throw RedisException.err("Duplicate master name.");
     }
     Instance m = sentinel.monitor(name, host, (int) port, (int) quorum);
     flushAndReply(c.reply());

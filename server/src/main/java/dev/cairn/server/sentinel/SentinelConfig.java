@@ -67,7 +67,7 @@ final class SentinelConfig {
           if (n != 5) break;
           int quorum = Integer.parseInt(a.get(4));
           if (quorum <= 0) return "Quorum must be 1 or greater.";
-          if (s.masters.containsKey(a.get(1))) return "Duplicated master name.";
+          if (s.masters.containsKey(a.get(1))) return "Duplicate master name.";
           s.monitor(a.get(1), a.get(2), Integer.parseInt(a.get(3)), quorum);
           return null;
         }

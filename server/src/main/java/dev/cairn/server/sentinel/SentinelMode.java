@@ -93,6 +93,7 @@ public final class SentinelMode {
   public CommandFamily[] families() {
     CommandFamily[] core = CoreCommands.families();
     CommandFamily filtered = registry -> {
+      boolean[] hasRole = {false};
       CommandRegistry filter = new CommandRegistry() {
         @Override
         public void add(CommandSpec spec, Handler handler) {
@@ -100,6 +101,7 @@ public final class SentinelMode {
           if (!KEPT.contains(name)) {
             return;
           }
+          hasRole[0] |= name.equals("role");
           Handler h = switch (name) {
             case "info" -> commands::info;
             case "role" -> commands::role;
@@ -118,6 +120,9 @@ public final class SentinelMode {
       };
       for (CommandFamily f : core) {
         f.register(filter);
+      }
+      if (!hasRole[0]) {
+        registry.add(SentinelCommands.ROLE, commands::role);
       }
     };
     return new CommandFamily[] {filtered, commands};
