@@ -201,15 +201,19 @@ final class SentinelHarness implements AutoCloseable {
   /** The role line of a server: "master", or "slave:<master port>:<link state>". */
   static String role(int port) {
     try (Jedis j = new Jedis(HOST, port, 1000)) {
-      List<Object> r = j.role();
-      String role = new String((byte[]) r.get(0));
+      List<?> r = (List<?>) j.sendCommand(redis.clients.jedis.Protocol.Command.ROLE);
+      String role = str(r.get(0));
       if (role.equals("slave")) {
-        return "slave:" + r.get(2) + ":" + new String((byte[]) r.get(3));
+        return "slave:" + str(r.get(2)) + ":" + str(r.get(3));
       }
       return role;
     } catch (RuntimeException e) {
       return "down";
     }
+  }
+
+  private static String str(Object o) {
+    return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
   }
 
   /** Dumps every log of the run (for a failed test's report). */
