@@ -79,6 +79,7 @@ public final class CoreCommands {
         new LatencyCommands(),
         new MemoryCommands(),
         new dev.cairn.core.persistence.PersistenceCommands(),
+        new dev.cairn.core.replication.ReplicationCommands(),
         new LolwutCommand(),
         new dev.cairn.core.module.ModuleCommands(),
     };

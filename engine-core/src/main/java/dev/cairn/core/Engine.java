@@ -66,6 +66,7 @@ public final class Engine {
   private final DumpPayload dumpPayload;
   private final dev.cairn.core.aof.Aof aof;
   private final dev.cairn.core.persistence.Persistence persistence;
+  private final dev.cairn.core.replication.Replication replication;
   private final dev.cairn.core.server.DatasetDigest digests = new dev.cairn.core.server.DatasetDigest();
   private final Map<Long, Session> clients = new LinkedHashMap<>();
   private final List<Session> monitors = new ArrayList<>();
@@ -111,7 +112,8 @@ public final class Engine {
     this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
     this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
-    keyspace.setExpiryPaused(pauses::active); // a paused server deletes nothing: replicas must see no DEL meanwhile
+    // a paused server deletes nothing (replicas must see no DEL meanwhile); a replica never does: its master decides
+    keyspace.setExpiryPaused(this::expiryPaused);
     keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
     keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
@@ -144,6 +146,7 @@ public final class Engine {
       return dev.cairn.core.rdb.RdbFormat.MIN_WRITE_VERSION;
     });
     this.persistence = new dev.cairn.core.persistence.Persistence(this);
+    this.replication = new dev.cairn.core.replication.Replication(this);
     // a BGSAVE holds rewrites back; a rewrite is itself Persistence's job of type AOF
     aof.setOtherBackgroundJob(() -> persistence.activeJob() == dev.cairn.core.persistence.Persistence.JobType.RDB);
     aof.setRdbSupport(new dev.cairn.core.persistence.AofRdbSupport(this));
@@ -154,6 +157,11 @@ public final class Engine {
   /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */
   public dev.cairn.core.server.DatasetDigest digests() {
     return digests;
+  }
+
+  /** Both sides of replication: the stream to replicas, and the link to this server's master. */
+  public dev.cairn.core.replication.Replication replication() {
+    return replication;
   }
 
   /** SAVE, BGSAVE, save points, snapshots, loading. */
@@ -177,6 +185,10 @@ public final class Engine {
   /** The codecs of every data type's RDB serialization. */
   public RdbCodecs rdbCodecs() {
     return rdbCodecs;
+  }
+
+  private boolean expiryPaused() {
+    return pauses.active() || replication.isReplica();
   }
 
   /** DUMP/RESTORE payloads. */
@@ -381,6 +393,7 @@ public final class Engine {
       // logged; the server runs with the score it has, as Redis does
     }
     scheduleCron();
+    replication.startFromConfig();
   }
 
   private AutoCloseable cronHandle;
@@ -437,6 +450,7 @@ public final class Engine {
     migrateSockets.closeIdle(now);
     aof.cron();
     persistence.cron();
+    replication.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
     replyBuffers.cron(clients.values(), hz, now);
@@ -444,7 +458,8 @@ public final class Engine {
     if (timeout > 0) {
       for (Session s : new ArrayList<>(clients.values())) {
         // as in Redis, monitors, subscribers and blocked or paused clients may idle for ever
-        boolean exempt = s.monitor || s.suspended() || s.type() == dev.cairn.core.connection.ClientType.PUBSUB;
+        boolean exempt = s.monitor || s.suspended() || s.replica || s.master
+            || s.type() == dev.cairn.core.connection.ClientType.PUBSUB;
         if (!exempt && now - s.lastInteractionMillis > timeout * 1000) {
           s.connection.closeNow();
         }
@@ -483,6 +498,7 @@ public final class Engine {
     pauses.remove(s);
     blocking.disconnected(s);
     aof.forgetWaiter(s);
+    replication.disconnected(s);
     releaseClientState(s);
   }
 

@@ -362,6 +362,7 @@ public final class CairnServer implements AutoCloseable {
       try {
         Runnable stop = () -> {
           engine.modules().stop();
+          engine.replication().beforeShutdown(); // the link to our master (if any) stops reconnecting
           engine.aof().shutdown(); // what is buffered reaches the file and is fsynced
           // clients are disconnected now, as a process's exit would: one held by a script abandoned at shutdown too
           for (dev.cairn.core.connection.Session client : new java.util.ArrayList<>(engine.clients())) {

@@ -123,10 +123,12 @@ public final class Main {
       return;
     }
     StartupTimer.step("dataset load");
+    CairnServer running = server;
     if (sentinel != null) {
-      CairnServer started = server;
-      started.eventLoop().submit(() -> sentinel.start(started.engine(), started.eventLoop(),
+      running.eventLoop().submit(() -> sentinel.start(running.engine(), running.eventLoop(),
           io.netty.channel.epoll.Epoll.isAvailable())).sync();
+    } else {
+      Log.setRole(() -> running.engine().replication().isReplica() ? 'S' : 'M'); // log lines say S on a replica
     }
     // before "Ready": a client (or a test) that sees it may signal at once, and must get Redis's shutdown, not the JVM's
     onSignal("TERM", server);

@@ -143,20 +143,27 @@ public final class Dispatcher {
     }
     resolveControlCommands();
     boolean isExec = cmd == exec;
+    boolean obey = s.mustObey; // the master's stream: it is applied whatever this server thinks (Redis's obey_client)
     oomAtStart = engine.params().memory.maxmemory.value > 0 && !engine.scripting().busy() && engine.overMaxmemory();
-    if (oomAtStart && outOfMemory(s, cmd, inMulti)) {
+    if (oomAtStart && !obey && outOfMemory(s, cmd, inMulti)) {
       reject(s, cmd, a, OOM);
       return cmd;
     }
     engine.tracking().limitUsedSlots();
     boolean isWrite = cmd.spec.has(Flag.WRITE) || (isExec && inMulti && s.transaction.writes());
-    RedisException diskError = diskWriteError();
+    RedisException diskError = obey ? null : diskWriteError();
     if (diskError != null && (isWrite || cmd.spec.name().equals("ping"))) {
       reject(s, cmd, a, diskError); // PING too, as in Redis, so that a health check sees it
       return cmd;
     }
-    if (isWrite && !enoughGoodReplicas()) {
+    if (isWrite && !obey && !enoughGoodReplicas()) {
       reject(s, cmd, a, NOREPLICAS);
+      return cmd;
+    }
+    boolean notStale = !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale();
+    RedisException replicaError = obey ? null : engine.replication().refuse(notStale, isWrite);
+    if (replicaError != null) {
+      reject(s, cmd, a, replicaError);
       return cmd;
     }
     // a RESP2 connection that subscribed can only take (un)subscriptions, PING, QUIT and RESET: anything else would
@@ -174,7 +181,7 @@ public final class Dispatcher {
     boolean mayReplicate = (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
         || (isExec && inMulti && s.transaction.mayReplicate()))
         && (!cmd.spec.has(Flag.NOSCRIPT) || engine.scripting().mayReplicate(cmd.spec.name(), a));
-    if (engine.pauses().mustWait(s, mayReplicate)) {
+    if (!obey && engine.pauses().mustWait(s, mayReplicate)) {
       return PAUSED;
     }
     if (inMulti && !isExec && cmd != discard && cmd != multi && cmd != watch && cmd != quit && cmd != reset) {
@@ -205,12 +212,13 @@ public final class Dispatcher {
 
   /**
    * Whether writes may run under {@code min-replicas-to-write}: off (0, or a max lag of 0), or at least that many
-   * replicas acknowledged within {@code min-replicas-max-lag} seconds. Cairn has no replication yet, so there is no good
-   * replica and any positive {@code min-replicas-to-write} refuses writes, as Redis does with no replica connected.
+   * replicas acknowledged within {@code min-replicas-max-lag} seconds. A replica does not apply the rule (its writes
+   * are its master's).
    */
   public boolean enoughGoodReplicas() {
     var r = engine.params().replication;
-    return r.minReplicasToWrite.value == 0 || r.minReplicasMaxLag.value == 0;
+    return r.minReplicasToWrite.value == 0 || r.minReplicasMaxLag.value == 0 || engine.replication().isReplica()
+        || engine.replication().goodReplicas() >= r.minReplicasToWrite.value;
   }
 
   /** Whether memory was over maxmemory when the running client command started (Redis's pre_command_oom_state). */

@@ -60,6 +60,12 @@ public final class ClientInfo {
     if (s.monitor) {
       sb.append('O');
     }
+    if (s.replica) {
+      sb.append('S');
+    }
+    if (s.master) {
+      sb.append('M');
+    }
     if (s.type() == ClientType.PUBSUB) {
       sb.append('P');
     }

@@ -177,7 +177,7 @@ public final class ConnectionCommands implements CommandFamily {
     r.bulk("mode");
     r.bulk("standalone");
     r.bulk("role");
-    r.bulk("master");
+    r.bulk(s.engine.replication().isReplica() ? "replica" : "master");
     r.bulk("modules");
     r.array(0);
   }

@@ -42,6 +42,12 @@ public final class Session implements CommandContext, ClientHandle {
    * link later): Redis's mustObeyClient, under which some argument checks are relaxed.
    */
   public boolean mustObey;
+  /** A replica of this server (it sent SYNC or PSYNC); its connection carries the replication stream. */
+  public boolean replica;
+  /** The client that applies this server's master's stream. */
+  public boolean master;
+  /** The replication offset just after this client's last write (WAIT waits for replicas to reach it). */
+  public long replOffset;
   /** MULTI/WATCH state, or null for a client that never used them. */
   public dev.cairn.core.multi.Transaction transaction;
   /** CLIENT TRACKING state, or null while tracking is off. */
@@ -126,6 +132,12 @@ public final class Session implements CommandContext, ClientHandle {
 
   /** The class CLIENT LIST/KILL TYPE and the output-buffer limits go by (a MONITOR client is a normal one). */
   public ClientType type() {
+    if (replica) {
+      return ClientType.REPLICA;
+    }
+    if (master) {
+      return ClientType.MASTER;
+    }
     return subscriptions != null && subscriptions.total() > 0 ? ClientType.PUBSUB : ClientType.NORMAL;
   }
 

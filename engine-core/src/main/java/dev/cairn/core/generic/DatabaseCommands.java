@@ -15,7 +15,7 @@ import dev.cairn.api.ServerEvent;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 
-/** Whole databases: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB; and WAIT, which with no replicas has nothing to wait for. */
+/** Whole databases: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB. */
 public final class DatabaseCommands implements CommandFamily {
   private static CommandSpec flush(String name, String summary, String complexity) {
     return CommandSpec.command(name, -1).group(Group.SERVER).since("1.0.0")
@@ -41,13 +41,6 @@ public final class DatabaseCommands implements CommandFamily {
       .summary("Swaps two Redis databases.")
       .complexity("O(N) where N is the count of clients watching or blocking on keys from both databases.")
       .args(Arg.integer("index1"), Arg.integer("index2")).build();
-  static final CommandSpec WAIT = CommandSpec.command("wait", 3)
-      .tips("request_policy:all_shards", "response_policy:agg_min").group(Group.GENERIC).since("3.0.0")
-      .acl(AclCategory.CONNECTION)
-      .summary("Blocks until the asynchronous replication of all preceding write commands sent by the connection is "
-          + "completed.")
-      .complexity("O(1)")
-      .args(Arg.integer("numreplicas"), Arg.integer("timeout")).build();
 
   private static final byte[][] NO_KEYS = new byte[0][];
   static final RedisException TIMEOUT_NOT_INTEGER = Errors.err("timeout is not an integer or out of range");
@@ -58,7 +51,6 @@ public final class DatabaseCommands implements CommandFamily {
     r.add(FLUSHDB, DatabaseCommands::flushdb);
     r.add(FLUSHALL, DatabaseCommands::flushall);
     r.add(SWAPDB, DatabaseCommands::swapdb);
-    r.add(WAIT, DatabaseCommands::await);
   }
 
   /** DBSIZE */
@@ -145,22 +137,5 @@ public final class DatabaseCommands implements CommandFamily {
       throw error;
     }
     return (int) v;
-  }
-
-  /**
-   * WAIT numreplicas timeout. There are no replicas: asking for none replies 0 at once; asking for more blocks until
-   * the timeout (for ever if 0) and then replies 0, as Redis without replicas does.
-   */
-  static void await(CommandContext c, Args a) {
-    long replicas = a.longArg(1);
-    long timeout = a.longArg(2, TIMEOUT_NOT_INTEGER);
-    if (timeout < 0) {
-      throw Errors.err("timeout is negative");
-    }
-    // nothing ever acknowledges, so only the timeout (or CLIENT UNBLOCK, or a disconnect) ends the wait;
-    // inside MULTI or a script the client may not block and gets the count at once
-    if (replicas <= 0 || !c.block(NO_KEYS, timeout, r -> r.integer(0))) {
-      c.reply().integer(0);
-    }
   }
 }

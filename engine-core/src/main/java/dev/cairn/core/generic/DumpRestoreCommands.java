@@ -54,6 +54,7 @@ public final class DumpRestoreCommands implements CommandFamily {
   static final RedisException BAD_PAYLOAD = Errors.err("DUMP payload version or checksum are wrong");
   static final RedisException BAD_FORMAT = Errors.err("Bad data format");
   private static final byte[] DEL_NAME = "DEL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNLINK_NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public void register(CommandRegistry r) {
@@ -135,7 +136,10 @@ public final class DumpRestoreCommands implements CommandFamily {
         c.signalModifiedKey(db.id(), key);
         c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
         c.addDirty(1);
-        c.propagate(DEL_NAME, key);
+        // as Redis's server-side deletes: UNLINK under lazyfree-lazy-server-del
+        boolean lazy = c instanceof dev.cairn.core.connection.Session s
+            && s.engine.params().memory.lazyfreeLazyServerDel.value;
+        c.propagate(lazy ? UNLINK_NAME : DEL_NAME, key);
       }
       c.reply().ok();
       return;

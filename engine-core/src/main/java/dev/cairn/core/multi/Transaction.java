@@ -27,6 +27,8 @@ public final class Transaction {
   boolean denyOom;
   /** Whether a queued command writes (EXEC is then refused while the AOF cannot be written). */
   boolean write;
+  /** Whether a queued command lacks the stale flag (EXEC is then refused on a replica serving no stale data). */
+  boolean notStale;
   /** The keys watched by this client, in WATCH order. */
   final List<WatchedKey> watched = new ArrayList<>();
 
@@ -53,6 +55,11 @@ public final class Transaction {
   /** Whether the queue holds a command that writes. */
   public boolean writes() {
     return write;
+  }
+
+  /** Whether the queue holds a command not flagged stale. */
+  public boolean notStale() {
+    return notStale;
   }
 
   /** Whether the queue holds a command flagged deny-oom. */
@@ -85,6 +92,9 @@ public final class Transaction {
     if (cmd.spec.has(Flag.WRITE)) {
       write = true;
     }
+    if (!cmd.spec.has(Flag.STALE)) {
+      notStale = true;
+    }
   }
 
   /** Leaves the MULTI state: the queue and both dirty flags go (the watched keys are the caller's to drop). */
@@ -103,5 +113,6 @@ public final class Transaction {
     mayReplicate = false;
     denyOom = false;
     write = false;
+    notStale = false;
   }
 }

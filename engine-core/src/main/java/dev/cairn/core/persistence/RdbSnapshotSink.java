@@ -48,6 +48,18 @@ public final class RdbSnapshotSink implements SnapshotSink {
     this.options = options;
   }
 
+  /**
+   * A sink that writes the RDB into {@code out} rather than a file (a diskless full sync to replicas): nothing is
+   * renamed or synced; {@code out} is flushed at the end and left open.
+   */
+  public RdbSnapshotSink(RdbCodecs codecs, OutputStream out, Options options) {
+    this.codecs = codecs;
+    this.target = null;
+    this.temp = null;
+    this.options = options;
+    this.stream = out;
+  }
+
   /** The temporary file written before the rename. */
   public Path temp() {
     return temp;
@@ -88,7 +100,7 @@ public final class RdbSnapshotSink implements SnapshotSink {
 
   /** Opens the temporary file. Separate from {@link #begin} so that SAVE can report a failure to open at once. */
   public void open() throws IOException {
-    if (channel != null) {
+    if (channel != null || target == null) {
       return;
     }
     try {
@@ -135,6 +147,9 @@ public final class RdbSnapshotSink implements SnapshotSink {
   public void finish() throws IOException {
     writer.end();
     stream.flush();
+    if (target == null) {
+      return;
+    }
     channel.force(true);
     stream.close();
     try {
@@ -147,6 +162,9 @@ public final class RdbSnapshotSink implements SnapshotSink {
 
   @Override
   public void discard() {
+    if (target == null) {
+      return;
+    }
     try {
       if (stream != null) {
         stream.close();

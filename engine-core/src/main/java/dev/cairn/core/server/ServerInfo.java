@@ -311,9 +311,9 @@ public final class ServerInfo {
         .field("instantaneous_input_repl_kbps", "0.00")
         .field("instantaneous_output_repl_kbps", "0.00")
         .field("rejected_connections", st.rejectedConnections)
-        .field("sync_full", 0)
-        .field("sync_partial_ok", 0)
-        .field("sync_partial_err", 0)
+        .field("sync_full", engine.replication().syncFull())
+        .field("sync_partial_ok", engine.replication().syncPartialOk())
+        .field("sync_partial_err", engine.replication().syncPartialErr())
         .field("expired_subkeys", ks.expiredSubkeys)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReachedCount)
@@ -383,17 +383,7 @@ public final class ServerInfo {
 
 
   private void replication(Lines l) {
-    l.field("role", "master")
-        .field("connected_slaves", 0)
-        .field("master_failover_state", "no-failover")
-        .field("master_replid", engine.replId)
-        .field("master_replid2", engine.replId2)
-        .field("master_repl_offset", 0)
-        .field("second_repl_offset", -1)
-        .field("repl_backlog_active", 0)
-        .field("repl_backlog_size", engine.params().replication.replBacklogSize.value)
-        .field("repl_backlog_first_byte_offset", 0)
-        .field("repl_backlog_histlen", 0);
+    engine.replication().info(l::field);
   }
 
   private void cpu(Lines l) {

@@ -1,0 +1,72 @@
+package dev.cairn.core.replication;
+
+import dev.cairn.core.connection.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * A replica as its master sees it: the client that sent SYNC or PSYNC, where it is in its sync (Redis's replstate),
+ * what it announced with REPLCONF, and what it acknowledged.
+ */
+final class ReplicaLink {
+  /** Redis's replica states, with the names INFO prints. */
+  enum State {
+    WAIT_BGSAVE_START("wait_bgsave"), WAIT_BGSAVE_END("wait_bgsave"), SEND_BULK("send_bulk"), ONLINE("online");
+
+    final String info;
+
+    State(String info) {
+      this.info = info;
+    }
+  }
+
+  final Session session;
+  State state = State.WAIT_BGSAVE_START;
+  /** REPLCONF listening-port / ip-address. */
+  int listeningPort;
+  String announcedIp;
+  boolean capaEof;
+  boolean capaPsync2;
+  /** The offset the replica last acknowledged (REPLCONF ACK), and when (ms). */
+  long ackOffset;
+  long ackMillis = System.currentTimeMillis();
+  /** When it started waiting for a full sync (repl-diskless-sync-delay counts from here). */
+  final long waitSinceMillis = System.currentTimeMillis();
+  /** The stream produced since its snapshot started, held until the RDB is delivered. */
+  ByteBuf held;
+  /** The offset of the snapshot the replica syncs from (its FULLRESYNC offset). */
+  long syncOffset;
+  /** SYNC (old protocol: no +FULLRESYNC line) rather than PSYNC. */
+  boolean oldSync;
+  /** Waiting for its RDB before the stream may go. */
+  boolean waitingForRdb;
+
+  ReplicaLink(Session session) {
+    this.session = session;
+  }
+
+  /** The stream bytes while the RDB transfer runs go here. */
+  void hold(ByteBuf src, int from, int len) {
+    if (held == null) {
+      held = Unpooled.buffer(Math.max(4096, len));
+    }
+    held.writeBytes(src, from, len);
+  }
+
+  /** The ip INFO and ROLE show: what the replica announced, else the address it connected from. */
+  String ip() {
+    if (announcedIp != null) {
+      return announcedIp;
+    }
+    String addr = session.connection.remoteAddress();
+    int colon = addr.lastIndexOf(':');
+    return colon < 0 ? addr : addr.substring(0, colon);
+  }
+
+  void release() {
+    if (held != null) {
+      held.release();
+      held = null;
+    }
+  }
+}
