@@ -13,7 +13,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisSentinelPool;
 
 /**
- * Sentinel groups fail over real servers: a master and two replicas (Debian's redis-server, which replicates today),
+ * Sentinel groups fail over real servers: a master and two replicas (Debian's redis-server, or Cairn's own replication),
  * three sentinels that are all Cairn, all Redis (the baseline the harness is checked against) or mixed. The master is
  * killed; a replica must be promoted, the other must follow it, the old master must rejoin as a replica when it comes
  * back, every sentinel must agree, and a client asking the sentinels (JedisSentinelPool) must write to the new master.
@@ -25,22 +25,40 @@ class SentinelFailoverIT {
 
   @Test
   void cairnSentinelsFailOverRedisServers() throws Exception {
-    killMasterAndFailOver(Kind.CAIRN, Kind.CAIRN, Kind.CAIRN);
+    killMasterAndFailOver(Kind.REDIS, Kind.CAIRN, Kind.CAIRN, Kind.CAIRN);
   }
 
   @Test
   void redisSentinelsFailOverRedisServers() throws Exception {
-    killMasterAndFailOver(Kind.REDIS, Kind.REDIS, Kind.REDIS);
+    killMasterAndFailOver(Kind.REDIS, Kind.REDIS, Kind.REDIS, Kind.REDIS);
   }
 
   @Test
   void mixedSentinelsFailOverRedisServers() throws Exception {
-    killMasterAndFailOver(Kind.CAIRN, Kind.REDIS, Kind.CAIRN);
+    killMasterAndFailOver(Kind.REDIS, Kind.CAIRN, Kind.REDIS, Kind.CAIRN);
   }
 
   @Test
   void oneCairnAmongRedisSentinelsFailsOver() throws Exception {
-    killMasterAndFailOver(Kind.REDIS, Kind.CAIRN, Kind.REDIS);
+    killMasterAndFailOver(Kind.REDIS, Kind.REDIS, Kind.CAIRN, Kind.REDIS);
+  }
+
+  /** Cairn master and replicas (replication), under Cairn sentinels. */
+  @Test
+  void cairnSentinelsFailOverCairnServers() throws Exception {
+    killMasterAndFailOver(Kind.CAIRN, Kind.CAIRN, Kind.CAIRN, Kind.CAIRN);
+  }
+
+  /** Cairn master and replicas under Debian's real Redis sentinels. */
+  @Test
+  void redisSentinelsFailOverCairnServers() throws Exception {
+    killMasterAndFailOver(Kind.CAIRN, Kind.REDIS, Kind.REDIS, Kind.REDIS);
+  }
+
+  /** Cairn master and replicas under a mixed group. */
+  @Test
+  void mixedSentinelsFailOverCairnServers() throws Exception {
+    killMasterAndFailOver(Kind.CAIRN, Kind.CAIRN, Kind.REDIS, Kind.CAIRN);
   }
 
   /**
@@ -75,11 +93,12 @@ class SentinelFailoverIT {
     }
   }
 
-  private static void killMasterAndFailOver(Kind... kinds) throws Exception {
+  private static void killMasterAndFailOver(Kind servers, Kind... kinds) throws Exception {
     try (SentinelHarness h = new SentinelHarness()) {
-      SentinelHarness.Node master = h.redis();
-      SentinelHarness.Node r1 = h.redis("--replicaof", SentinelHarness.HOST, Integer.toString(master.port));
-      SentinelHarness.Node r2 = h.redis("--replicaof", SentinelHarness.HOST, Integer.toString(master.port));
+      SentinelHarness.Node master = servers == Kind.CAIRN ? h.cairn() : h.redis();
+      String[] replicaOf = {"--replicaof", SentinelHarness.HOST, Integer.toString(master.port)};
+      SentinelHarness.Node r1 = servers == Kind.CAIRN ? h.cairn(replicaOf) : h.redis(replicaOf);
+      SentinelHarness.Node r2 = servers == Kind.CAIRN ? h.cairn(replicaOf) : h.redis(replicaOf);
       int[] sentinels = new int[kinds.length];
       for (int i = 0; i < kinds.length; i++) {
         sentinels[i] = kinds[i] == Kind.CAIRN ? h.cairnSentinel(MASTER, master.port, 2)
