@@ -45,6 +45,9 @@ public final class Main {
     String[] configArgv = sentinel == null ? argv : dev.cairn.server.sentinel.SentinelMode.withoutFlag(argv);
     try {
       ConfigFile.load(config, configArgv, () -> stdinText[0] = new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+      if (sentinel != null) {
+        sentinel.loadConfig();
+      }
     } catch (ConfigFile.StartupError e) {
       System.err.println(e.getMessage());
       System.exit(1);

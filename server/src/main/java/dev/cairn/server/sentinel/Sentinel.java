@@ -36,9 +36,9 @@ public final class Sentinel {
   long scriptMaxRuntime = 60000;
   long scriptRetryDelay = 30000;
 
-  final Engine engine;
-  private final EventLoop loop;
-  private final boolean epoll;
+  Engine engine;
+  private EventLoop loop;
+  private boolean epoll;
   final SentinelConfig config;
   final Failover failover = new Failover(this);
   final InfoRefresh infoRefresh = new InfoRefresh(this);
@@ -59,15 +59,16 @@ public final class Sentinel {
   int simulateFailureFlags;
   private boolean stopped;
 
-  Sentinel(Engine engine, EventLoop loop, boolean epoll, SentinelConfig config) {
-    this.engine = engine;
-    this.loop = loop;
-    this.epoll = epoll;
+  /** A sentinel whose state the configuration file fills in; it runs once {@link #start}ed on a server. */
+  Sentinel(SentinelConfig config) {
     this.config = config;
   }
 
-  /** Starts the loop (on the engine thread). */
-  void start() {
+  /** Starts the loop on the server's engine thread. */
+  void start(Engine engine, EventLoop loop, boolean epoll) {
+    this.engine = engine;
+    this.loop = loop;
+    this.epoll = epoll;
     scheduleTick();
   }
 
@@ -485,7 +486,7 @@ public final class Sentinel {
       msg = sb + fmt.substring(2);
     }
     Log.log(level, type + " " + msg);
-    if (level != Log.Level.DEBUG) {
+    if (level != Log.Level.DEBUG && engine != null) {
       engine.pubsub().publish(type.getBytes(StandardCharsets.UTF_8), msg.getBytes(StandardCharsets.UTF_8));
     }
   }

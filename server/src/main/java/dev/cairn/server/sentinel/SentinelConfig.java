@@ -45,17 +45,37 @@ final class SentinelConfig {
     return sc;
   }
 
-  /** Applies the queued lines; the error text names the line, for the start-up error. */
-  void apply(Sentinel s) {
+  /** Lines applied before the masters exist, as Redis orders them (then MONITOR lines, then the rest). */
+  private static final java.util.Set<String> PRE_MONITOR = java.util.Set.of("announce-ip", "announce-port",
+      "deny-scripts-reconfig", "sentinel-user", "sentinel-pass", "current-epoch", "myid", "resolve-hostnames",
+      "announce-hostnames");
+
+  /**
+   * Applies the queued lines: those that need no master first, then MONITOR, then the rest (a file may set a master's
+   * options before its MONITOR line). The error names the line, as redis-server's fatal config error does.
+   */
+  Sentinel load() throws dev.cairn.core.config.ConfigFile.StartupError {
+    Sentinel s = new Sentinel(this);
     this.sentinel = s;
-    for (List<String> line : queued) {
+    List<List<String>> ordered = new ArrayList<>();
+    for (int pass = 0; pass < 3; pass++) {
+      for (List<String> line : queued) {
+        String op = line.get(0).toLowerCase(Locale.ROOT);
+        int kind = PRE_MONITOR.contains(op) ? 0 : op.equals("monitor") ? 1 : 2;
+        if (kind == pass) {
+          ordered.add(line);
+        }
+      }
+    }
+    for (List<String> line : ordered) {
       String err = applyLine(s, line);
       if (err != null) {
-        throw new IllegalStateException("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n>>> 'sentinel "
-            + String.join(" ", line) + "'\n" + err);
+        throw new dev.cairn.core.config.ConfigFile.StartupError("\n*** FATAL CONFIG FILE ERROR (Redis 7.2.4) ***\n"
+            + ">>> 'sentinel " + String.join(" ", line) + "'\n" + err);
       }
     }
     queued.clear();
+    return s;
   }
 
   private static String applyLine(Sentinel s, List<String> a) {

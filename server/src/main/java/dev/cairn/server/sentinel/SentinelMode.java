@@ -78,6 +78,12 @@ public final class SentinelMode {
     return new SentinelMode(sc);
   }
 
+  /** After the configuration is read: applies its {@code sentinel} lines (a bad one stops the start-up). */
+  public void loadConfig() throws dev.cairn.core.config.ConfigFile.StartupError {
+    sentinel = sentinelConfig.load();
+    commands.bind(sentinel);
+  }
+
   /** After the configuration is read: the file sentinel mode needs to save its state in; null when fine. */
   public String checkConfigFile(Config config) {
     if (config.configFile == null) {
@@ -133,20 +139,19 @@ public final class SentinelMode {
    * id if the file has none and saves it, logs the id and a +monitor event per master, starts the loop.
    */
   public void start(Engine engine, EventLoop loop, boolean epoll) {
-    sentinel = new Sentinel(engine, loop, epoll, sentinelConfig);
-    commands.bind(sentinel);
-    sentinelConfig.apply(sentinel);
-    if (sentinel.myId == null) {
-      sentinel.myId = Engine.randomHex(40);
-      sentinelConfig.flush();
-    } else {
-      sentinelConfig.flush();
+    if (sentinel == null) {
+      throw new IllegalStateException("sentinel configuration not loaded");
     }
+    sentinel.engine = engine;
+    if (sentinel.myId == null) {
+      sentinel.myId = Engine.randomHex(40); // kept across restarts from now on: the file is saved below
+    }
+    sentinelConfig.flush();
     Log.log(Log.Level.NOTICE, "Sentinel ID is " + sentinel.myId);
     for (Instance m : sentinel.masters.values()) {
       sentinel.event(Log.Level.WARNING, "+monitor", m, "%@ quorum " + m.quorum);
     }
-    sentinel.start();
+    sentinel.start(engine, loop, epoll);
   }
 
   public void stop() {

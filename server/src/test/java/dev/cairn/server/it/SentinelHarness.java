@@ -155,6 +155,7 @@ final class SentinelHarness implements AutoCloseable {
     ServerParams params = new ServerParams(config);
     SentinelMode mode = SentinelMode.prepare(config, true);
     ConfigFile.load(config, new String[] {conf.toString()});
+    mode.loadConfig();
     assumeTrue(mode.checkConfigFile(config) == null);
     CairnServer server = CairnServer.start(config, params, List.of(), port -> { }, mode.families());
     server.eventLoop().submit(() -> mode.start(server.engine(), server.eventLoop(),
