@@ -476,7 +476,9 @@ final class SentinelCommands implements CommandFamily {
               throw RedisException.err("Reconfiguration of scripts path is denied for security reasons. Check the "
                   + "deny-scripts-reconfig configuration directive in your Sentinel configuration");
             }
-            if (!v.isEmpty() && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(v))) {
+            // relative to dir, where redis-server has changed directory
+            if (!v.isEmpty() && !java.nio.file.Files.isExecutable(
+                dev.cairn.core.server.Shutdown.resolve(sentinel.engine.params().dir.value, v))) {
               throw RedisException.err(opt.startsWith("notification")
                   ? "Notification script seems non existing or non executable"
                   : "Client reconfiguration script seems non existing or non executable");

@@ -40,7 +40,7 @@ final class SentinelConfig {
       sc.queued.add(List.copyOf(values));
     });
     if (sentinelMode) {
-      config.setDirectiveRewriter("sentinel", sc::rewriteLines);
+      config.setKeyedDirectiveRewriter("sentinel", sc::rewriteLines);
     }
     return sc;
   }
