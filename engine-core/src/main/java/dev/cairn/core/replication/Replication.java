@@ -429,6 +429,7 @@ public final class Replication {
       }
     }
     master = new MasterLink(this, host, port);
+    params().replicaof.value = host + " " + port; // CONFIG REWRITE writes the master there, as Redis does
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
     Log.log(Log.Level.NOTICE, "REPLICAOF " + host + ":" + port + " enabled (user request from '"
@@ -447,6 +448,7 @@ public final class Replication {
     if (master == null) {
       return;
     }
+    params().replicaof.value = "";
     master.stop();
     master = null;
     shiftReplicationId();

@@ -69,6 +69,7 @@ public final class Sentinel {
     this.engine = engine;
     this.loop = loop;
     this.epoll = epoll;
+    previousTime = System.currentTimeMillis(); // the time the configuration took to load is no clock jump
     scheduleTick();
   }
 

@@ -17,12 +17,12 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Servers and sentinels for Sentinel tests: Debian's redis-server as master, replica or sentinel (processes), Cairn
- * sentinels in this JVM, and Cairn servers as processes. Ports come from 55200-55499 (the range given to the Sentinel
+ * sentinels in this JVM, and Cairn servers as processes. Ports come from 55200-55399 (the range given to the Sentinel
  * work), each probed free. Everything started is stopped by {@link #close}.
  */
 final class SentinelHarness implements AutoCloseable {
   static final String HOST = "127.0.0.1";
-  private static int nextPort = 55200 + (int) (ProcessHandle.current().pid() % 50) * 6;
+  private static int nextPort = 55200 + (int) (ProcessHandle.current().pid() % 30) * 6;
 
   final Path dir;
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -34,7 +34,7 @@ final class SentinelHarness implements AutoCloseable {
   static synchronized int freePort() {
     for (int i = 0; i < 300; i++) {
       int p = nextPort++;
-      if (nextPort > 55499) {
+      if (nextPort > 55399) {
         nextPort = 55200;
       }
       try (ServerSocket s = new ServerSocket(p)) {
@@ -44,7 +44,7 @@ final class SentinelHarness implements AutoCloseable {
         // next
       }
     }
-    throw new IllegalStateException("no free port in 55200-55499");
+    throw new IllegalStateException("no free port in 55200-55399");
   }
 
   /** A data server (master or replica): stopped with {@link #kill}, started again with {@link #restart}. */
