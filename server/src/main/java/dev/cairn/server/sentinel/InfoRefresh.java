@@ -81,10 +81,6 @@ final class InfoRefresh {
     if (sentinel.tilt || role == 0) {
       return; // no actions in TILT mode: our view of time may be wrong
     }
-    if (ri.is(Instance.MASTER) && role == Instance.MASTER && ri.is(Instance.MASTER_REBOOT)) {
-      // rebooted master is fine again once it reports its role
-      ri.flags &= ~Instance.MASTER_REBOOT;
-    }
     if (ri.is(Instance.SLAVE) && role == Instance.MASTER) {
       replicaTurnedMaster(ri, now);
     }

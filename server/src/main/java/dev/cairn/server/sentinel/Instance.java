@@ -145,6 +145,11 @@ final class Instance {
     return cc == null || !cc.connected;
   }
 
+  /** Either link missing (a sentinel has only the command link), as SENTINEL MASTERS' "disconnected" flag says. */
+  boolean disconnected() {
+    return linkDown() || !is(SENTINEL) && (pc == null || !pc.connected);
+  }
+
   String typeName() {
     return is(MASTER) ? "master" : is(SLAVE) ? "slave" : "sentinel";
   }
@@ -157,7 +162,7 @@ final class Instance {
     if (is(MASTER)) sb.append("master,");
     if (is(SLAVE)) sb.append("slave,");
     if (is(SENTINEL)) sb.append("sentinel,");
-    if (linkDown()) sb.append("disconnected,");
+    if (disconnected()) sb.append("disconnected,");
     if (is(MASTER_DOWN)) sb.append("master_down,");
     if (is(FAILOVER_IN_PROGRESS)) sb.append("failover_in_progress,");
     if (is(PROMOTED)) sb.append("promoted,");

@@ -192,7 +192,12 @@ public final class Sentinel {
         ri.pcLastActivity = ri.pcConnTime;
         authenticate(ri, pc);
         pc.send(null, ri.command("CLIENT"), "SETNAME", "sentinel-" + myId.substring(0, 8) + "-pubsub");
-        pc.send(r -> ri.pcLastActivity = System.currentTimeMillis(), ri.command("SUBSCRIBE"), HELLO_CHANNEL);
+        pc.send(r -> {
+          ri.pcLastActivity = System.currentTimeMillis();
+          if (r.error()) {
+            pc.close(); // a pub/sub link that cannot subscribe (NOAUTH) is useless: closed and tried again
+          }
+        }, ri.command("SUBSCRIBE"), HELLO_CHANNEL);
       }, () -> {
         if (ri.pc == pc) {
           ri.pc = null;
@@ -263,9 +268,12 @@ public final class Sentinel {
     ri.cc.send(r -> {
       long t = System.currentTimeMillis();
       String s = r.text();
-      if (s != null && (!r.error() || s.startsWith("LOADING") || s.startsWith("MASTERDOWN"))) {
+      if (s != null && (s.startsWith("PONG") || s.startsWith("LOADING") || s.startsWith("MASTERDOWN"))) {
         ri.lastAvailTime = t;
         ri.actPingTime = 0;
+        if (s.startsWith("PONG")) {
+          ri.flags &= ~Instance.MASTER_REBOOT;
+        }
       } else if (r.error() && s != null && s.startsWith("BUSY") && ri.is(Instance.S_DOWN)
           && !ri.is(Instance.SCRIPT_KILL_SENT) && !ri.linkDown()) {
         ri.cc.send(null, ri.command("SCRIPT"), "KILL");
