@@ -69,7 +69,21 @@ public final class Sentinel {
     this.engine = engine;
     this.loop = loop;
     this.epoll = epoll;
-    previousTime = System.currentTimeMillis(); // the time the configuration took to load is no clock jump
+    // the time the configuration took to load is no clock jump, and no instance was unreachable meanwhile
+    long now = System.currentTimeMillis();
+    previousTime = now;
+    for (Instance m : masters.values()) {
+      List<Instance> all = new ArrayList<>(m.slaves.values());
+      all.addAll(m.sentinels.values());
+      all.add(m);
+      for (Instance i : all) {
+        i.lastAvailTime = now;
+        i.lastPongTime = now;
+        i.roleReportedTime = now;
+        i.slaveConfChangeTime = now;
+        i.lastHelloTime = now;
+      }
+    }
     scheduleTick();
   }
 
