@@ -99,7 +99,7 @@ class Stack:
         exe = [os.path.join(HERE, "cairn-server")] if self.cairn_servers else ["redis-server"]
         log = open(os.path.join(self.dir, "server-%d.log" % port), "ab")
         self.procs[port] = subprocess.Popen(exe + args, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: command(port, "PING") == "PONG", 120, "server %d" % port)
+        self.wait_up(port, "server")
 
     def start_sentinel(self, port, master):
         conf = os.path.join(self.dir, "sentinel-%d.conf" % port)
@@ -112,7 +112,15 @@ class Stack:
         exe = [os.path.join(HERE, "cairn-sentinel"), conf] if self.cairn_sentinels else ["redis-server", conf,
                                                                                          "--sentinel"]
         self.procs[port] = subprocess.Popen(exe, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: command(port, "PING") == "PONG", 120, "sentinel %d" % port)
+        self.wait_up(port, "sentinel")
+
+    def wait_up(self, port, what):
+        """Until it answers PING; a process that exited (its port was taken meanwhile) fails at once."""
+        def up():
+            if self.procs[port].poll() is not None:
+                raise TimeoutError("%s %d exited (port taken?)" % (what, port))
+            return command(port, "PING") == "PONG"
+        wait_for(up, 120, "%s %d" % (what, port))
 
     def run(self):
         master, r1, r2, s1, s2, s3 = self.ports
