@@ -118,7 +118,7 @@ class Stack:
         """Until it answers PING; a process that exited (its port was taken meanwhile) fails at once."""
         def up():
             if self.procs[port].poll() is not None:
-                raise TimeoutError("%s %d exited (port taken?)" % (what, port))
+                raise RuntimeError("%s %d exited (port taken?)" % (what, port))
             return command(port, "PING") == "PONG"
         wait_for(up, 120, "%s %d" % (what, port))
 
@@ -183,7 +183,7 @@ def main():
                     results[name].append(t)
                     print("round %d %-16s %.2f s" % (r + 1, name, t), flush=True)
                     break
-                except TimeoutError as e:
+                except (TimeoutError, RuntimeError) as e:
                     print("round %d %-16s failed: %s" % (r + 1, name, e), flush=True)
                     if "no write" in str(e):
                         break
