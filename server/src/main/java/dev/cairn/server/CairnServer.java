@@ -50,6 +50,10 @@ public final class CairnServer implements AutoCloseable {
   private ServerBootstrap bootstrap;
 
   private CairnServer(Config config, ServerParams params) {
+    this(config, params, CoreCommands.families());
+  }
+
+  private CairnServer(Config config, ServerParams params, dev.cairn.api.command.CommandFamily[] families) {
     IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(1, r -> {
       Thread t = new Thread(r, "cairn-engine");
@@ -58,7 +62,7 @@ public final class CairnServer implements AutoCloseable {
     }, io);
     this.engineThread = group.next();
     StartupTimer.step("event loop");
-    this.engine = new Engine(config, params, CoreCommands.families());
+    this.engine = new Engine(config, params, families);
     StartupTimer.step("engine");
   }
 
@@ -98,8 +102,23 @@ public final class CairnServer implements AutoCloseable {
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
       java.util.function.IntConsumer initialized) throws InterruptedException {
-    CairnServer s = new CairnServer(config, params);
+    return start(config, params, modules, initialized, null);
+  }
+
+  /**
+   * As {@link #start(Config, ServerParams, List, java.util.function.IntConsumer)} with another command table
+   * ({@code families}; null: the core's): sentinel mode, which has no dataset to load.
+   */
+  public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
+      java.util.function.IntConsumer initialized, dev.cairn.api.command.CommandFamily[] families)
+      throws InterruptedException {
+    CairnServer s = families == null ? new CairnServer(config, params) : new CairnServer(config, params, families);
     s.bind();
+    if (families != null) {
+      StartupTimer.step("listening socket");
+      initialized.accept(s.port());
+      return s;
+    }
     StartupTimer.step("listening socket");
     try {
       s.engineThread.submit(() -> s.loadStartupModules(modules)).sync();
@@ -403,6 +422,11 @@ public final class CairnServer implements AutoCloseable {
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     stopped.countDown();
+  }
+
+  /** The engine thread, for connections the server makes itself (Sentinel's links). */
+  public EventLoop eventLoop() {
+    return engineThread;
   }
 
   /** The engine thread as a Netty event loop. */

@@ -57,8 +57,15 @@ public final class Main {
     ServerParams params = new ServerParams(config);
     params.bundledModulesDir = bundledModulesDir();
     String[] stdinText = new String[1];
+    // sentinel mode: --sentinel anywhere, a pseudo option with no value
+    dev.cairn.server.sentinel.SentinelMode sentinel =
+        dev.cairn.server.sentinel.SentinelMode.prepare(config, dev.cairn.server.sentinel.SentinelMode.requested(argv));
+    String[] configArgv = sentinel == null ? argv : dev.cairn.server.sentinel.SentinelMode.withoutFlag(argv);
     try {
-      ConfigFile.load(config, argv, () -> stdinText[0] = new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+      ConfigFile.load(config, configArgv, () -> stdinText[0] = new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+      if (sentinel != null) {
+        sentinel.loadConfig();
+      }
     } catch (ConfigFile.StartupError e) {
       System.err.println(e.getMessage());
       System.exit(1);
@@ -95,6 +102,12 @@ public final class Main {
     } else {
       LogMessage.CONFIG_LOADED.log();
     }
+    if (sentinel != null && sentinel.checkConfigFile(config) != null) {
+      Log.log(Log.Level.WARNING, sentinel.checkConfigFile(config));
+      System.exit(1);
+      return;
+    }
+    String mode = sentinel == null ? "standalone" : "sentinel";
 
     StartupTimer.step("log set-up");
     CairnServer server;
@@ -105,16 +118,18 @@ public final class Main {
         if (pidfile != null) {
           writePidfile(Shutdown.resolve(params.dir.value, pidfile));
         }
-        Log.setRole(() -> 'M');
+        Log.setRole(() -> sentinel == null ? 'M' : 'X');
         boolean showLogo = process.alwaysShowLogo.value
             || process.logfile.value.isEmpty() && !process.syslogEnabled.value && stdoutIsTerminal();
         if (showLogo) {
-          Log.raw(Log.Level.NOTICE, Logo.text("standalone", port, Log.pid()));
+          Log.raw(Log.Level.NOTICE, Logo.text(mode, port, Log.pid()));
         } else {
-          LogMessage.RUNNING_MODE.log("standalone", port);
+          LogMessage.RUNNING_MODE.log(mode, port);
         }
-        LogMessage.SERVER_INITIALIZED.log();
-      });
+        if (sentinel == null) {
+          LogMessage.SERVER_INITIALIZED.log();
+        }
+      }, sentinel == null ? null : sentinel.families());
     } catch (CairnServer.LoadFailure e) {
       System.exit(1); // the loader logged why, last, as Redis does
       return;
@@ -130,7 +145,12 @@ public final class Main {
     }
     StartupTimer.step("dataset load");
     CairnServer running = server;
-    Log.setRole(() -> running.engine().replication().isReplica() ? 'S' : 'M'); // log lines say S on a replica
+    if (sentinel != null) {
+      running.eventLoop().submit(() -> sentinel.start(running.engine(), running.eventLoop(),
+          io.netty.channel.epoll.Epoll.isAvailable())).sync();
+    } else {
+      Log.setRole(() -> running.engine().replication().isReplica() ? 'S' : 'M'); // log lines say S on a replica
+    }
     // before "Ready": a client (or a test) that sees it may signal at once, and must get Redis's shutdown, not the JVM's
     onSignal("TERM", server);
     onSignal("INT", server);

@@ -44,6 +44,23 @@ public final class Config {
     directiveRewriters.put(name.toLowerCase(Locale.ROOT), lines);
   }
 
+  private final java.util.Set<String> keyedDirectives = new java.util.HashSet<>();
+
+  /**
+   * As {@link #setDirectiveRewriter(String, java.util.function.Supplier)}, for a directive whose first argument names
+   * a sub-option ({@code sentinel monitor ...}): CONFIG REWRITE then puts each new line where the file had a line of the
+   * same sub-option, in order, as Redis rewrites Sentinel's lines; the others go to the end.
+   */
+  public void setKeyedDirectiveRewriter(String name, java.util.function.Supplier<List<String>> lines) {
+    setDirectiveRewriter(name, lines);
+    keyedDirectives.add(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether directive {@code name} is rewritten line by line by its first argument. */
+  public boolean keyedDirective(String name) {
+    return keyedDirectives.contains(name.toLowerCase(Locale.ROOT));
+  }
+
   /** The rewriter of directive {@code name}, or null (its lines are kept as they are). */
   public java.util.function.Supplier<List<String>> directiveRewriter(String name) {
     return directiveRewriters.get(name.toLowerCase(Locale.ROOT));

@@ -36,12 +36,30 @@ public final class ConfigRewrite {
     List<String> out = new ArrayList<>();
     Set<ConfigParam> written = new HashSet<>();
     Set<String> directivesWritten = new HashSet<>();
+    // keyed directives (sentinel): the new lines by sub-option, each taking the place of an old line of its sub-option
+    Map<String, java.util.ArrayDeque<String>> keyed = new LinkedHashMap<>();
+    for (String d : config.rewrittenDirectives()) {
+      if (config.keyedDirective(d)) {
+        for (String v : config.directiveRewriter(d).get()) {
+          keyed.computeIfAbsent(d + " " + firstWord(v), k -> new java.util.ArrayDeque<>()).add(d + " " + v);
+        }
+        directivesWritten.add(d);
+      }
+    }
     for (String line : old) {
       String trimmed = line.strip();
       if (trimmed.equals(SIGNATURE)) {
         continue; // the marker is written again before the appended lines
       }
       String directive = trimmed.isEmpty() || trimmed.startsWith("#") ? null : firstWord(trimmed);
+      if (directive != null && config.keyedDirective(directive)) {
+        String v = trimmed.substring(trimmed.indexOf(' ') + 1).strip();
+        java.util.ArrayDeque<String> next = keyed.get(directive + " " + firstWord(v));
+        if (next != null && !next.isEmpty()) {
+          out.add(next.poll());
+        }
+        continue;
+      }
       if (directive != null && config.directiveRewriter(directive) != null) {
         // the first line of a rewritten directive (loadmodule) becomes the current set; later ones go
         if (directivesWritten.add(directive)) {
@@ -59,6 +77,7 @@ public final class ConfigRewrite {
       }
     }
     List<String> addedDirectives = new ArrayList<>();
+    keyed.values().forEach(addedDirectives::addAll);
     for (String d : config.rewrittenDirectives()) {
       if (!directivesWritten.contains(d)) {
         config.directiveRewriter(d).get().forEach(v -> addedDirectives.add(d + " " + v));

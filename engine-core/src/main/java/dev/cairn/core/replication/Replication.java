@@ -482,6 +482,7 @@ public final class Replication {
     unblockForRoleChange();
     params().replicaof.value = host + " " + port; // CONFIG GET and CONFIG REWRITE show the current master
     master = new MasterLink(this, host, port);
+    params().replicaof.value = host + " " + port; // CONFIG REWRITE writes the master there, as Redis does
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
     Log.log(Log.Level.NOTICE, "REPLICAOF " + host + ":" + port + " enabled (user request from '"
@@ -513,6 +514,7 @@ public final class Replication {
     if (master == null) {
       return;
     }
+    params().replicaof.value = "";
     master.stop();
     master = null;
     params().replicaof.value = "";
