@@ -242,6 +242,21 @@ public final class Engine {
     return aof;
   }
 
+  /**
+   * The server listens but has not loaded its dataset yet: commands get LOADING, as during the load itself. Redis serves
+   * no client before its load starts (one thread does both); here the event loop may read a socket between start-up
+   * tasks, and an empty dataset must not answer for the one about to be loaded.
+   */
+  private volatile boolean startingUp;
+
+  public boolean startingUp() {
+    return startingUp;
+  }
+
+  public void setStartingUp(boolean on) {
+    startingUp = on;
+  }
+
   private Session loadingClient;
 
   /** The client with no connection that replays files at load time (Redis's fake client); not in CLIENT LIST. */

@@ -113,6 +113,7 @@ public final class CairnServer implements AutoCloseable {
       java.util.function.IntConsumer initialized, dev.cairn.api.command.CommandFamily[] families)
       throws InterruptedException {
     CairnServer s = families == null ? new CairnServer(config, params) : new CairnServer(config, params, families);
+    s.engine.setStartingUp(families == null); // LOADING until the dataset is in (a sentinel loads none)
     s.bind();
     if (families != null) {
       StartupTimer.step("listening socket");
@@ -152,7 +153,10 @@ public final class CairnServer implements AutoCloseable {
       throw new LoadFailure(e);
     }
     // with the dataset (and the replication state its RDB carried) loaded: the replicaof directive's link starts
-    s.engineThread.submit(() -> s.engine.replication().startAfterLoad()).syncUninterruptibly();
+    s.engineThread.submit(() -> {
+      s.engine.replication().startAfterLoad();
+      s.engine.setStartingUp(false);
+    }).syncUninterruptibly();
     return s;
   }
 

@@ -132,7 +132,8 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;
     }
-    if ((engine.persistence().loader().loading() || engine.aof().loading()) && !cmd.spec.has(Flag.LOADING)) {
+    if ((engine.startingUp() || engine.persistence().loader().loading() || engine.aof().loading())
+        && !cmd.spec.has(Flag.LOADING)) {
       reject(s, cmd, a, LOADING);
       return cmd;
     }
