@@ -170,6 +170,7 @@ public final class Persistence {
     jobType = type;
     long keyDelay = params().rdbKeySaveDelay.value; // as Redis's child, the job keeps the value it started with
     job = Snapshot.start(engine.keyspace(), engine.loop(), sink, info, () -> keyDelay,
+        () -> engine.stats().totalCommandsProcessed,
         type == JobType.RDB ? "cairn-bgsave" : "cairn-aof-rewrite", (outcome, failure) -> {
           if (type == JobType.RDB) {
             lastCowBytes = job.cowPeak(); // an AOF rewrite's is aof_last_cow_size

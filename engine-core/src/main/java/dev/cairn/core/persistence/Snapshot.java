@@ -103,6 +103,8 @@ public final class Snapshot implements SnapshotGuard {
   private long cowPeak;
   /** Microseconds the snapshot thread sleeps after each key (rdb-key-save-delay, for tests), re-read at each key. */
   private final java.util.function.LongSupplier keyDelayMicros;
+  /** Commands the engine has served so far (read racily: it only tells whether clients are being served). */
+  private final java.util.function.LongSupplier clientActivity;
   /** How the snapshot thread ended, for {@link #ended} (set before it stops). */
   private volatile Outcome finalOutcome;
   private volatile Throwable finalFailure;
@@ -111,9 +113,10 @@ public final class Snapshot implements SnapshotGuard {
 
   @SuppressWarnings("unchecked")
   private Snapshot(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
-      java.util.function.LongSupplier keyDelayMicros,
+      java.util.function.LongSupplier keyDelayMicros, java.util.function.LongSupplier clientActivity,
       String threadName, BiConsumer<Outcome, Throwable> onDone) {
     this.keyspace = keyspace;
+    this.clientActivity = clientActivity;
     this.loop = loop;
     this.sink = sink;
     this.info = info;
@@ -136,14 +139,15 @@ public final class Snapshot implements SnapshotGuard {
    * each key (Persistence passes the value the job started with, as a forked child keeps its own).
    */
   public static Snapshot start(Keyspace keyspace, EngineLoop loop, SnapshotSink sink, SnapshotInfo info,
-      java.util.function.LongSupplier keyDelayMicros, String threadName, BiConsumer<Outcome, Throwable> onDone) {
+      java.util.function.LongSupplier keyDelayMicros, java.util.function.LongSupplier clientActivity,
+      String threadName, BiConsumer<Outcome, Throwable> onDone) {
     if (keyspace.snapshotGuard() != null) {
       throw new IllegalStateException("a snapshot is already running");
     }
     if (keyspace.abortedSnapshotsInARow >= REMARK_AFTER_ABORTS) {
       remarkAll(keyspace);
     }
-    Snapshot s = new Snapshot(keyspace, loop, sink, info, keyDelayMicros, threadName, onDone);
+    Snapshot s = new Snapshot(keyspace, loop, sink, info, keyDelayMicros, clientActivity, threadName, onDone);
     for (int i = 0; i < s.dicts.length; i++) {
       s.dicts[i].beginWalk();
       s.walking[i] = true;
@@ -452,6 +456,8 @@ public final class Snapshot implements SnapshotGuard {
     try {
       sink.begin(info);
       long count = 0;
+      long sliceStart = System.nanoTime();
+      long activity = clientActivity.getAsLong();
       while (true) {
         Batch b = queue.take();
         if (b == END || aborted) {
@@ -469,6 +475,13 @@ public final class Snapshot implements SnapshotGuard {
         }
         b.done = true;
         writtenBatches.add(b);
+        long now = System.nanoTime();
+        if (now - sliceStart >= PACING_SLICE_NANOS) {
+          long a = clientActivity.getAsLong();
+          TimeUnit.NANOSECONDS.sleep(pause(now - sliceStart, a - activity));
+          activity = a;
+          sliceStart = System.nanoTime();
+        }
         if (walkerWaiting.get() && handedOver - count <= leash() / 2 && walkerWaiting.compareAndSet(true, false)) {
           loop.execute(this::step);
         }
@@ -499,6 +512,26 @@ public final class Snapshot implements SnapshotGuard {
     for (Batch b : queue) {
       b.done = true;
     }
+  }
+
+  /** How often the snapshot thread considers pausing, in nanoseconds of its work. */
+  static final long PACING_SLICE_NANOS = 1_000_000;
+  /** The snapshot's share of the time (its thread's, and so the walker's, which it leashes) while clients are served. */
+  static final int BUSY_DUTY_PERCENT = 30;
+  /** Clients count as served from this rate on (a harness polling INFO does not slow a save down). */
+  static final long BUSY_COMMANDS_PER_SECOND = 10_000;
+
+  /**
+   * How long the snapshot thread pauses after {@code workedNanos} of work. While the engine serves clients, the
+   * snapshot yields the processor for most of the time: on a machine with few cores its thread competes with the
+   * engine thread (and the walker takes engine time), and a BGSAVE that ends later hurts no one, while a request that
+   * waits does (2M keys under a 50-client SET/GET load: GET p99 during the save 6.0 ms paced against 7.4-8.7 unpaced,
+   * the save 4.5 s instead of 2 s, Redis's forked child 6.7 s). An idle server's snapshot runs flat out.
+   * {@code commandsServed}: commands the engine served meanwhile (negative after CONFIG RESETSTAT).
+   */
+  static long pause(long workedNanos, long commandsServed) {
+    boolean busy = commandsServed < 0 || commandsServed * 1_000_000_000L >= BUSY_COMMANDS_PER_SECOND * workedNanos;
+    return busy ? workedNanos * (100 - BUSY_DUTY_PERCENT) / BUSY_DUTY_PERCENT : 0;
   }
 
   /** rdb-key-save-delay after a key, slept in slices so that a lowered delay takes effect during a long one. */
