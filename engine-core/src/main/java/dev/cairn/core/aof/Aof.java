@@ -592,7 +592,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   private boolean startAppendOnly() {
     state = State.WAIT_REWRITE;
     engine.propagation().addListener(this);
-    if (otherBackgroundJob.getAsBoolean()) {
+    if (otherBackgroundJob.getAsBoolean() || inExec()) {
       rewriteScheduled = true;
       LogMessage.AOF_ENABLE_SCHEDULED.log();
       return true;
@@ -646,11 +646,18 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   /** BGREWRITEAOF's outcome. */
   public enum RewriteRequest { STARTED, SCHEDULED, ALREADY_RUNNING, FAILED }
 
+  /** The command running now is inside EXEC (BGREWRITEAOF or CONFIG SET appendonly in a transaction). */
+  private boolean inExec() {
+    dev.cairn.core.connection.Session s = engine.dispatcher().executing();
+    return s != null && s.inExec;
+  }
+
   public RewriteRequest requestRewrite() {
     if (rewrite != null) {
       return RewriteRequest.ALREADY_RUNNING;
     }
-    if (otherBackgroundJob.getAsBoolean()) {
+    // inside EXEC the rewrite waits for the cron, as Redis forks no child in the middle of a transaction
+    if (otherBackgroundJob.getAsBoolean() || inExec()) {
       rewriteScheduled = true;
       consecutiveFailures = 0; // a manual request is not held back by the failure limit
       return RewriteRequest.SCHEDULED;

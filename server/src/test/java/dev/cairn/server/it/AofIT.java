@@ -200,6 +200,29 @@ class AofIT {
     }
   }
 
+  /** As Redis starts no rewrite in the middle of EXEC: BGREWRITEAOF there is scheduled, and the cron starts it. */
+  @Test
+  void bgrewriteaofInsideExecIsScheduled() throws Exception {
+    start("--appendfsync", "always");
+    try (Jedis j = client()) {
+      j.set("k", "v");
+      redis.clients.jedis.Transaction t = j.multi();
+      t.sendCommand(redis.clients.jedis.Protocol.Command.BGREWRITEAOF);
+      java.util.List<Object> replies = t.exec();
+      assertEquals("Background append only file rewriting scheduled", replies.get(0));
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!j.info("persistence").contains("aof_rewrites:1") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(j.info("persistence").contains("aof_rewrites:1"), j.info("persistence"));
+      waitForRewrite(j);
+    }
+    restart();
+    try (Jedis j = client()) {
+      assertEquals("v", j.get("k"));
+    }
+  }
+
   @Test
   void restoreWithTtlIsLoggedWithTheInstant() throws Exception {
     start("--appendfsync", "always");
