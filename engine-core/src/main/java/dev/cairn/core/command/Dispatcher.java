@@ -163,7 +163,8 @@ public final class Dispatcher {
     }
     RedisException replicaError = obey || !engine.replication().isReplica() ? null : engine.replication().refuse(
         !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale()
-            || engine.scripting().deniesStale(cmd.spec.name(), a), isWrite);
+            || engine.scripting().deniesStale(cmd.spec.name(), a),
+        isWrite || engine.scripting().declaresWrites(cmd.spec.name(), a));
     if (replicaError != null) {
       reject(s, cmd, a, replicaError);
       return cmd;

@@ -274,6 +274,18 @@ public final class Scripting {
     return flags >= 0 && (flags & ScriptCache.EVAL_COMPAT) == 0 && (flags & ScriptCache.ALLOW_STALE) == 0;
   }
 
+  /**
+   * Whether an EVAL, EVALSHA or FCALL runs a script that declares flags without no-writes: Redis counts such a
+   * command as a write (a read-only replica refuses it with its usual READONLY before the script is looked at).
+   */
+  public boolean declaresWrites(String name, dev.cairn.api.command.Args a) {
+    if (!name.equals("fcall") && !name.equals("eval") && !name.equals("evalsha")) {
+      return false;
+    }
+    int flags = declaredFlags(name, a);
+    return flags >= 0 && (flags & (ScriptCache.EVAL_COMPAT | ScriptCache.NO_WRITES)) == 0;
+  }
+
   /** The flags of the script an EVAL/EVALSHA/FCALL(_RO) runs; -1 for other commands. */
   private int declaredFlags(String name, dev.cairn.api.command.Args a) {
     int flags;

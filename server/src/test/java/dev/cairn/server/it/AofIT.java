@@ -207,9 +207,9 @@ class AofIT {
     try (Jedis j = client()) {
       j.set("k", "v");
       redis.clients.jedis.Transaction t = j.multi();
-      t.sendCommand(redis.clients.jedis.Protocol.Command.BGREWRITEAOF);
+      t.sendCommand(redis.clients.jedis.Protocol.Command.BGREWRITEAOF, new String[0]);
       java.util.List<Object> replies = t.exec();
-      assertEquals("Background append only file rewriting scheduled", replies.get(0));
+      assertEquals("Background append only file rewriting scheduled", new String((byte[]) replies.get(0)));
       long deadline = System.currentTimeMillis() + 10_000;
       while (!j.info("persistence").contains("aof_rewrites:1") && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
