@@ -45,9 +45,7 @@ public interface ModuleContext {
    * Registers data kept outside the keyspace that RDB files must carry (Redis's module AUX data); its 9-character name
    * must be unique in the server among AUX registrations.
    */
-  default void registerAuxData(dev.cairn.api.type.AuxData<?> aux) {
-    throw new UnsupportedOperationException("registerAuxData");
-  }
+  void registerAuxData(dev.cairn.api.type.AuxData<?> aux);
 
   /**
    * Subscribes to keyspace events of the classes in {@code types} (bits of

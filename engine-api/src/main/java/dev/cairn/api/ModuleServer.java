@@ -18,7 +18,5 @@ public interface ModuleServer {
    * no hand-off: a listener that must read what just changed uses this. Throws {@link IllegalStateException} when
    * called from another thread.
    */
-  default ServerAccess access() {
-    throw new UnsupportedOperationException("access");
-  }
+  ServerAccess access();
 }

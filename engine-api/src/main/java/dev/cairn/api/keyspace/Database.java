@@ -85,27 +85,21 @@ public interface Database {
    * The value at {@code key} without expiring it, touching it or reporting a miss (so safe inside a keyspace listener):
    * null if absent or if its time has passed.
    */
-  default Object peekValue(byte[] key) {
-    throw new UnsupportedOperationException("peekValue");
-  }
+  Object peekValue(byte[] key);
 
   /**
    * Visits the live fields of the hash at {@code key} (name, value), as {@link #peekValue} reads: nothing is touched
    * or expired. Returns false, visiting nothing, when {@code key} holds no hash. The arrays may be reused after each
    * call: copy what you keep.
    */
-  default boolean forEachHashField(byte[] key, java.util.function.BiConsumer<byte[], byte[]> visitor) {
-    throw new UnsupportedOperationException("forEachHashField");
-  }
+  boolean forEachHashField(byte[] key, java.util.function.BiConsumer<byte[], byte[]> visitor);
 
   /**
    * One step of a SCAN over the keys, with Redis's cursor guarantee (a key present for the whole scan is visited at
    * least once, even while the table resizes); keys whose time has passed are skipped. Returns the next cursor, 0 when
    * the scan is complete. The visitor must not change the keyspace.
    */
-  default long scanKeys(long cursor, java.util.function.Consumer<byte[]> visitor) {
-    throw new UnsupportedOperationException("scanKeys");
-  }
+  long scanKeys(long cursor, java.util.function.Consumer<byte[]> visitor);
 
   private static <V> V moduleValue(Object stored, DataType<V> type) {
     if (stored == null) {
