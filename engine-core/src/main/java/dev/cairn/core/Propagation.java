@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The one stream of effects that leaves the engine: each write command's effect (the command itself, or the
  * replacement commands it chose, e.g. PEXPIREAT for EXPIRE) with its database. The AOF ({@code dev.cairn.core.aof})
- * consumes it, replicas will subscribe the same way; with no listener emitting costs a list check. While a dataset is
- * being loaded from disk nothing is emitted: loading replays effects that are already persisted.
+ * consumes it, and so does replication; while no listener wants effects, emitting costs a check of the listeners. While
+ * a dataset is being loaded from disk nothing is emitted: loading replays effects that are already persisted.
  *
  * <p>Effects are grouped by <b>execution unit</b>, as Redis 7 does: a top-level command, an EXEC, a script, a blocked
  * command served again. While a unit is open, effects are held; when it closes, a unit with one effect emits it alone,
@@ -32,6 +32,14 @@ public final class Propagation {
     /** Which effects this listener takes: {@link #TARGET_AOF}, {@link #TARGET_REPLICAS} or both. */
     default int targets() {
       return TARGET_ALL;
+    }
+
+    /**
+     * Whether this listener takes effects now: replication without a backlog has nobody to tell, and while no listener
+     * wants them, writers skip building them (an array per write).
+     */
+    default boolean wantsEffects() {
+      return true;
     }
   }
 
@@ -61,7 +69,15 @@ public final class Propagation {
   }
 
   public boolean hasListeners() {
-    return !listeners.isEmpty() && suppressed == 0;
+    if (suppressed > 0) {
+      return false;
+    }
+    for (int i = 0; i < listeners.size(); i++) {
+      if (listeners.get(i).wantsEffects()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops emitting until {@link #resume} (nested calls count): loading a dataset replays what is persisted. */
@@ -133,7 +149,7 @@ public final class Propagation {
   /** Emits one effect to {@code only} of the targets (PUBLISH: {@link #TARGET_REPLICAS}). */
   public void emit(int dbIndex, byte[][] command, int only) {
     int to = targets & only;
-    if (listeners.isEmpty() || to == 0 || suppressed > 0) {
+    if (to == 0 || !hasListeners()) {
       return;
     }
     if (depth == 0) {
@@ -153,7 +169,7 @@ public final class Propagation {
   private void send(int dbIndex, byte[][] command, int to) {
     for (int i = 0; i < listeners.size(); i++) {
       Listener l = listeners.get(i);
-      if ((l.targets() & to) != 0) {
+      if ((l.targets() & to) != 0 && l.wantsEffects()) {
         l.effect(dbIndex, command);
       }
     }

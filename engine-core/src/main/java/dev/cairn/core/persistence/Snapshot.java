@@ -11,7 +11,6 @@ import dev.cairn.core.log.Log;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -71,7 +70,14 @@ public final class Snapshot implements SnapshotGuard {
   private final SnapshotInfo info;
   private final BiConsumer<Outcome, Throwable> onDone;
   private final Thread thread;
-  private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+  /**
+   * Batches for the snapshot thread. Lock-free: the snapshot thread runs at a low OS priority (see {@link #run}), and a
+   * lock it held when preempted would stall the engine thread behind it.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Batch> queue =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** The snapshot thread is parked waiting for a batch (or about to be): who queues one unparks it. */
+  private volatile boolean idle;
   /** Lent values: handed over whole and perhaps not yet written, by identity. */
   private final Map<Object, Batch> lent = new IdentityHashMap<>();
   /** Batches the snapshot thread has written, for the engine thread to forget their lent values and reuse them. */
@@ -131,6 +137,9 @@ public final class Snapshot implements SnapshotGuard {
     }
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
+    // The lowest Java priority: the launcher maps it to a high nice value (where the server may raise it back), so that
+    // the engine thread, which serves requests, wins the processor whenever both want it.
+    thread.setPriority(Thread.MIN_PRIORITY);
   }
 
   /**
@@ -205,7 +214,7 @@ public final class Snapshot implements SnapshotGuard {
   public void abort() {
     if (!aborted && !ended) {
       aborted = true;
-      queue.add(END);
+      hand(END);
       thread.interrupt();
     }
   }
@@ -266,7 +275,7 @@ public final class Snapshot implements SnapshotGuard {
         if (++walkDb == dicts.length) {
           walked = true;
           flush();
-          queue.add(END);
+          hand(END);
           return;
         }
       }
@@ -418,7 +427,10 @@ public final class Snapshot implements SnapshotGuard {
     }
     RedisValue copy = ((RedisValue) value).copy();
     if (!b.replace(i, copy)) {
+      // the engine waits for the snapshot thread: at its own priority, lest a busy processor keep it waiting long
+      thread.setPriority(Thread.NORM_PRIORITY);
       b.awaitWritten(i);
+      thread.setPriority(Thread.MIN_PRIORITY);
     } else {
       addCow(copy);
     }
@@ -442,13 +454,39 @@ public final class Snapshot implements SnapshotGuard {
 
   private void flush() {
     if (current.n > 0) {
-      queue.add(current);
+      hand(current);
       Batch next = pool.poll();
       current = next != null ? next : new Batch();
     }
   }
 
+  /** Queues a batch for the snapshot thread, waking it if it waits for one. */
+  private void hand(Batch b) {
+    queue.add(b);
+    if (idle) {
+      java.util.concurrent.locks.LockSupport.unpark(thread);
+    }
+  }
+
   // ---- the snapshot thread
+
+  /** The next batch, waiting for one as long as it takes. */
+  private Batch next() throws InterruptedException {
+    Batch b;
+    while ((b = queue.poll()) == null) {
+      idle = true;
+      if ((b = queue.poll()) != null) { // queued before the flag was seen: no unpark may come
+        idle = false;
+        return b;
+      }
+      java.util.concurrent.locks.LockSupport.park(this);
+      idle = false;
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    return b;
+  }
 
   private void run() {
     Outcome outcome = Outcome.DONE;
@@ -459,7 +497,7 @@ public final class Snapshot implements SnapshotGuard {
       long sliceStart = System.nanoTime();
       long activity = clientActivity.getAsLong();
       while (true) {
-        Batch b = queue.take();
+        Batch b = next();
         if (b == END || aborted) {
           break;
         }

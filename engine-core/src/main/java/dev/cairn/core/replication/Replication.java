@@ -56,6 +56,11 @@ public final class Replication {
       public int targets() {
         return Propagation.TARGET_REPLICAS;
       }
+
+      @Override
+      public boolean wantsEffects() {
+        return master == null && backlog != null; // as feedEffect
+      }
     });
   }
 
