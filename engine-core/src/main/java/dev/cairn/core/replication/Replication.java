@@ -198,7 +198,10 @@ public final class Replication {
     }
   }
 
-  /** Stream bytes: into the backlog, to online replicas, held for those waiting for their RDB. */
+  /**
+   * Stream bytes: into the shared replication buffer, once. Online replicas get their slices of it at the end of the
+   * batch ({@link #sendPending}); those waiting for their RDB keep their place in it.
+   */
   void feed(ByteBuf src, int from, int len) {
     if (backlog == null) {
       createBacklog();
@@ -207,20 +210,68 @@ public final class Replication {
     for (int i = 0; i < replicas.size(); i++) {
       ReplicaLink r = replicas.get(i);
       if (r.waitingForRdb) {
-        r.hold(src, from, len);
         long hard = engine.params().clientOutputBufferLimit.hard(dev.cairn.core.connection.ClientType.REPLICA);
-        if (hard > 0 && r.held.readableBytes() > hard) {
+        if (hard > 0 && !r.session.closing
+            && backlog.bytesFrom(r.sendFrom) > Math.max(hard, params().replBacklogSize.value)) {
           // what waits for the end of its sync counts against the replica's limit, as Redis's output buffer does
+          // (a limit below repl-backlog-size counts as that size: the replica shares the backlog's blocks)
           Log.log(Log.Level.WARNING, "Client for replica " + r.ip() + ":" + r.listeningPort
               + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+          engine.stats().clientOutputBufferLimitDisconnections++;
           r.session.connection.closeNow();
         }
-      } else if (r.state == ReplicaLink.State.ONLINE) {
-        r.session.writer.buffer().writeBytes(src, from, len);
-        engine.flushLater(r.session);
-        r.session.connection.enforceOutputLimit(); // client-output-buffer-limit replica: a stuck replica is dropped
+      } else if (r.state == ReplicaLink.State.ONLINE && !streamPending) {
+        streamPending = true;
+        engine.scheduleBatchEnd();
       }
     }
+  }
+
+  /** Online replicas have stream bytes not yet queued on their sockets. */
+  private boolean streamPending;
+
+  /**
+   * At the end of a batch (before replies are flushed): each online replica gets the stream it has not had yet, as
+   * slices of the shared blocks, and the client-output-buffer-limit is checked on what its socket holds.
+   */
+  public void sendPending() {
+    if (!streamPending) {
+      return;
+    }
+    streamPending = false;
+    for (int i = 0; i < replicas.size(); i++) {
+      ReplicaLink r = replicas.get(i);
+      if (r.state == ReplicaLink.State.ONLINE && !r.waitingForRdb) {
+        startStream(r);
+      }
+    }
+    trimBacklog();
+  }
+
+  /** Queues the stream from the replica's place to the end on its socket. */
+  void startStream(ReplicaLink r) {
+    if (r.session.closing || backlog == null || r.sendFrom > backlog.offset()) {
+      return;
+    }
+    backlog.sendFrom(r.sendFrom, r.session.connection);
+    r.sendFrom = backlog.offset() + 1;
+    engine.flushLater(r.session);
+    r.session.connection.enforceOutputLimit(); // client-output-buffer-limit replica: a stuck replica is dropped
+  }
+
+  /** Drops what the backlog need not keep: beyond its size and wanted by no replica (nor by a sync's late joiners). */
+  void trimBacklog() {
+    if (backlog == null) {
+      return;
+    }
+    long keep = sync != null ? sync.offset() + 1 : Long.MAX_VALUE;
+    for (int i = 0; i < replicas.size(); i++) {
+      ReplicaLink r = replicas.get(i);
+      if (r.waitingForRdb || r.state == ReplicaLink.State.ONLINE) {
+        keep = Math.min(keep, r.sendFrom);
+      }
+    }
+    backlog.trim(keep);
   }
 
   /** The stream this server's master sent (applied already): passed on unchanged. */
@@ -246,7 +297,15 @@ public final class Replication {
 
   /** A new replication history starts here (first replica of a master with no backlog, FLUSHALL is not one). */
   void createBacklog() {
-    backlog = new Backlog(backlogSize(), offset());
+    newBacklog(offset());
+  }
+
+  /** The backlog starts again after {@code at} (the old one's blocks are freed once no socket holds them). */
+  private void newBacklog(long at) {
+    if (backlog != null) {
+      backlog.release();
+    }
+    backlog = new Backlog(backlogSize(), at);
   }
 
   boolean hasBacklog() {
@@ -268,7 +327,7 @@ public final class Replication {
     engine.replId2 = "0".repeat(40);
     secondReplOffset = -1;
     offset = masterOffset;
-    backlog = new Backlog(backlogSize(), masterOffset);
+    newBacklog(masterOffset);
   }
 
   /**
@@ -308,10 +367,10 @@ public final class Replication {
       ReplicaLink r = link(s);
       if (r != null) {
         replicas.remove(r);
-        r.release();
         if (sync != null) {
           sync.replicaGone(r);
         }
+        trimBacklog();
         Log.log(Log.Level.NOTICE, "Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
         if (replicas.isEmpty()) {
           noReplicasSinceMillis = System.currentTimeMillis();
@@ -407,11 +466,10 @@ public final class Replication {
     ByteBuf out = r.session.writer.buffer();
     out.writeCharSequence(r.capaPsync2 ? "+CONTINUE " + engine.replId + "\r\n" : "+CONTINUE\r\n",
         StandardCharsets.US_ASCII);
-    long n = backlog.offset() - psyncOffset + 1;
-    if (n > 0) {
-      backlog.copyFrom(psyncOffset, out);
-    }
+    long n = backlog.bytesFrom(psyncOffset);
+    r.sendFrom = psyncOffset;
     engine.flushLater(r.session);
+    startStream(r);
     syncPartialOk++;
     Log.log(Log.Level.NOTICE, "Partial resynchronization request from " + r.ip() + ":" + r.listeningPort + " accepted. Sending " + n
         + " bytes of backlog starting from offset " + psyncOffset + ".");
@@ -448,11 +506,7 @@ public final class Replication {
     if (r.waitingForRdb && r.state == ReplicaLink.State.ONLINE) {
       // a diskless replica loaded its RDB: the stream held since the snapshot follows now, as Redis starts it on ACK
       r.waitingForRdb = false;
-      if (r.held != null) {
-        r.session.writer.buffer().writeBytes(r.held);
-        r.release();
-        engine.flushLater(r.session);
-      }
+      startStream(r);
     }
     waits.acked();
     failover.update(System.currentTimeMillis());
@@ -538,7 +592,7 @@ public final class Replication {
     if (rdbReplId != null && rdbOffset >= 0 && rdbStreamDb >= 0 && replicaOfConfigured) {
       engine.replId = rdbReplId;
       offset = rdbOffset;
-      backlog = new Backlog(backlogSize(), rdbOffset);
+      newBacklog(rdbOffset);
     }
     if (replicaOfConfigured) {
       replicaOf(w[0], Integer.parseInt(w[1]), null);
@@ -575,7 +629,7 @@ public final class Replication {
       engine.replId2 = rdbReplId;
       secondReplOffset = rdbOffset + 1;
       offset = rdbOffset;
-      backlog = new Backlog(backlogSize(), rdbOffset);
+      newBacklog(rdbOffset);
       noReplicasSinceMillis = System.currentTimeMillis();
     }
   }
@@ -719,8 +773,9 @@ public final class Replication {
   /** Once per cron tick: the master's PINGs, timeouts, the backlog's TTL, full syncs to start, the replica's link. */
   public void cron() {
     long now = System.currentTimeMillis();
-    if (backlog != null && backlog.size() != Math.max(16 * 1024, backlogSize())) {
+    if (backlog != null) {
       backlog.resize(backlogSize()); // CONFIG SET repl-backlog-size
+      trimBacklog();
     }
     if (master != null) {
       master.cron(now);
@@ -754,6 +809,7 @@ public final class Replication {
     if (backlog != null && master == null && replicas.isEmpty() && ttl > 0
         && now - noReplicasSinceMillis > ttl * 1000) {
       changeReplicationId();
+      backlog.release();
       backlog = null;
       Log.log(Log.Level.NOTICE, "Replication backlog freed after " + ttl + " seconds without connected replicas.");
     }
@@ -805,16 +861,16 @@ public final class Replication {
         + " replicas are in sync when shutting down.");
   }
 
-  /** INFO memory: the backlog's ring. */
+  /** INFO memory: the shared replication buffer's blocks (the backlog and every replica's pending stream). */
   public long backlogMemory() {
-    return backlog == null ? 0 : backlog.size();
+    return backlog == null ? 0 : backlog.memory();
   }
 
-  /** INFO memory: what replicas' connections hold unsent, and streams held during their sync. */
+  /** INFO memory: what replicas' connections hold unsent (slices of the shared blocks included). */
   public long replicaOutputMemory() {
     long n = 0;
     for (ReplicaLink r : replicas) {
-      n += r.session.connection.pendingOutputBytes() + (r.held == null ? 0 : r.held.readableBytes());
+      n += r.session.connection.pendingOutputBytes();
     }
     return n;
   }

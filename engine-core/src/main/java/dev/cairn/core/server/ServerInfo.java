@@ -232,8 +232,7 @@ public final class ServerInfo {
         .field("mem_fragmentation_bytes", rss - used)
         .field("mem_not_counted_for_evict", 0) // no AOF buffer to leave out; the backlog is outside the heap's count
         .field("mem_replication_backlog", engine.replication().backlogMemory())
-        .field("mem_total_replication_buffers", engine.replication().backlogMemory()
-            + engine.replication().replicaOutputMemory())
+        .field("mem_total_replication_buffers", engine.replication().backlogMemory()) // shared by the replicas
         .field("mem_clients_slaves", engine.replication().replicaOutputMemory())
         .field("mem_allocator", "jvm")
         .field("jvm_heap_committed", heap.getCommitted())
