@@ -522,8 +522,11 @@ public final class Replication {
   /** As {@link #replicaOf(String, int, Session)}; {@code reason} names who asked when no client did. */
   void replicaOf(String host, int port, Session by, String reason) {
     boolean wasMaster = master == null;
+    // the stream's database goes on with a partial resync, from the next master too (Redis's cached master keeps it)
+    int streamDb = streamDb();
     if (master != null) {
       master.stop();
+      streamDb = master.clientDb();
     }
     if (wasMaster && (by != null || "failover".equals(reason))) {
       // our own history is what a partial resync with the new master could continue (not at start-up: nothing yet)
@@ -536,6 +539,7 @@ public final class Replication {
     unblockForRoleChange();
     params().replicaof.value = host + " " + port; // CONFIG GET and CONFIG REWRITE show the current master
     master = new MasterLink(this, host, port);
+    master.setClientDb(streamDb);
     params().replicaof.value = host + " " + port; // CONFIG REWRITE writes the master there, as Redis does
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
