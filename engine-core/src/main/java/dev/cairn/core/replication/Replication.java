@@ -79,6 +79,25 @@ public final class Replication {
     return backlog != null ? backlog.offset() : offset;
   }
 
+  /**
+   * A replica receiving its full sync's RDB with {@code repl-diskless-load} (on-empty-db, or swapdb for another
+   * history): INFO loading:1 and commands without the loading flag get LOADING, as while Redis parses the socket.
+   */
+  public boolean syncLoading() {
+    return loadState == 1;
+  }
+
+  /**
+   * {@code repl-diskless-load swapdb} for a full sync of the same history (the master's id is ours): the old dataset
+   * serves reads until the new one replaces it (INFO async_loading:1; commands flagged no-async-loading get LOADING).
+   */
+  public boolean asyncLoading() {
+    return loadState == 2;
+  }
+
+  /** 0: no diskless load; 1: loading; 2: async loading (set on the engine thread by the link). */
+  int loadState;
+
   /** Whether the replica's link to its master is up. */
   public boolean masterLinkUp() {
     return master != null && master.linkUp();
