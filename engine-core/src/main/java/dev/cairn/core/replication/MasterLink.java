@@ -448,6 +448,9 @@ final class MasterLink {
         if (argv != null) {
           args.reset(argv, argv.length);
           boolean ran = client.execute(args);
+          if (ran && client.writer.buffer().isReadable() && client.writer.buffer().getByte(0) == '-') {
+            errorReply(client.writer.buffer());
+          }
           client.writer.buffer().clear(); // the master gets no replies
           if (!ran) {
             return; // paused: this command runs again when the pause ends
@@ -474,6 +477,26 @@ final class MasterLink {
       }
     } finally {
       engine.keyspace().setLoading(false);
+    }
+  }
+
+  /**
+   * A command of the master's stream failed here: the data may have diverged, which Redis logs as critical (and
+   * counts); under {@code propagation-error-behavior panic} (or panic-on-replicas) a read-only replica stops.
+   */
+  private void errorReply(io.netty.buffer.ByteBuf reply) {
+    int end = reply.indexOf(reply.readerIndex(), reply.writerIndex(), (byte) '\r');
+    int len = Math.min(4096, (end < 0 ? reply.writerIndex() : end) - reply.readerIndex() - 1);
+    String err = reply.toString(reply.readerIndex() + 1, Math.max(0, len), StandardCharsets.UTF_8);
+    String cmd = client.lastCommand == null || client.lastCommand.equals("NULL") ? "<unknown>" : client.lastCommand;
+    Log.log(Log.Level.WARNING, "== CRITICAL == This replica is sending an error to its master: '" + err
+        + "' after processing the command '" + cmd + "'");
+    engine.stats().unexpectedErrorReplies++;
+    String behavior = repl.params().propagationErrorBehavior.value;
+    if (repl.params().readOnly.value && !behavior.equals("ignore")) {
+      Log.log(Log.Level.WARNING, "Guru Meditation: This replica panicked sending an error to its master after "
+          + "processing the command '" + cmd + "'");
+      Runtime.getRuntime().halt(1);
     }
   }
 
