@@ -74,7 +74,8 @@ final class Backlog {
     while (len > 0) {
       if (tail == null || !tail.buf.isWritable()) {
         int cap = Math.min(Math.max(len, MIN_BLOCK), Math.max(size / 16, MIN_BLOCK));
-        tail = new Block(Unpooled.buffer(cap, cap), tail == null ? offset - len + 1 : tail.end() + 1);
+        // direct memory: the transport writes slices of it as they are, where a heap block would be copied per socket
+        tail = new Block(Unpooled.directBuffer(cap, cap), tail == null ? offset - len + 1 : tail.end() + 1);
         blocks.addLast(tail);
         memory += cap;
       }
