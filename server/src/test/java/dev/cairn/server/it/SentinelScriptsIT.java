@@ -91,4 +91,26 @@ class SentinelScriptsIT {
           lines(notified).toString());
     }
   }
+
+  /** resolve-hostnames lets MONITOR take a name; announce-hostnames decides whether replies show it or its IP. */
+  @Test
+  void hostnamesAreAnnouncedOnlyUnderAnnounceHostnames() throws Exception {
+    try (SentinelHarness h = new SentinelHarness()) {
+      SentinelHarness.Node master = h.redis();
+      int port = SentinelHarness.freePort();
+      Path conf = h.dir.resolve("sentinel-" + port + ".conf");
+      Files.writeString(conf, "port " + port + "\nbind " + SentinelHarness.HOST + "\n"
+          + "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n"
+          + "sentinel monitor " + MASTER + " localhost " + master.port + " 1\n");
+      h.started.add(SentinelHarness.startCairnSentinel(conf));
+      try (Jedis s = new Jedis(SentinelHarness.HOST, port)) {
+        assertEquals(List.of("localhost", Integer.toString(master.port)), s.sentinelGetMasterAddrByName(MASTER));
+        assertEquals("localhost", s.sentinelMaster(MASTER).get("ip"));
+        s.sendCommand(() -> "SENTINEL".getBytes(), "CONFIG", "SET", "announce-hostnames", "no");
+        String ip = s.sentinelGetMasterAddrByName(MASTER).get(0);
+        assertTrue(ip.equals("127.0.0.1") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1"), ip);
+        assertEquals(ip, s.sentinelMaster(MASTER).get("ip"));
+      }
+    }
+  }
 }
