@@ -386,6 +386,7 @@ public final class Engine {
   public void batchEnd() {
     batchEndScheduled = false;
     tracking.broadcast();
+    replication.sendPending(); // the replicas' stream of this batch, before the flushes below
     for (int i = 0; i < toFlush.size(); i++) {
       Session s = toFlush.get(i);
       s.flushQueued = false;

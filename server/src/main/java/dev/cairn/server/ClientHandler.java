@@ -58,6 +58,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private boolean closed;
   /** Close once the replies written so far are flushed (QUIT, a protocol error, CLIENT KILL of oneself). */
   private boolean closeAfterFlush;
+  /** Buffers queued with {@link #writeShared} wait for the channel's flush. */
+  private boolean sharedQueued;
   private String remote;
   private String local;
   private final int fd;
@@ -192,6 +194,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     }
     long used = pendingOutputBytes();
     long hard = l.hard(type);
+    if (type == ClientType.REPLICA && hard > 0) {
+      // a replica shares the backlog's blocks: a hard limit below repl-backlog-size counts as that size, as Redis's
+      hard = Math.max(hard, engine.params().replication.replBacklogSize.value);
+    }
     long soft = l.soft(type);
     boolean over = hard > 0 && used >= hard;
     if (!over && soft > 0 && used >= soft) {
@@ -285,6 +291,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     if (engine.deferFlush(this)) {
       return; // the AOF writes this round's effects first; the engine flushes us right after
     }
+    handOut(true);
+    if (sharedQueued) {
+      sharedQueued = false;
+      ctx.flush();
+    }
+    if (closeAfterFlush && !closed) {
+      closed = true;
+      ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** The reply buffer's bytes go to the channel (written out now, or with the next flush). */
+  private void handOut(boolean flushNow) {
     if (out.isReadable()) {
       int n = out.readableBytes();
       engine.stats().netOutputBytes += n;
@@ -295,7 +314,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         session.replyBufferPeak = fill;
       }
       ByteBuf sent = out;
-      ctx.writeAndFlush(sent.retain(), ctx.voidPromise());
+      if (flushNow) {
+        ctx.writeAndFlush(sent.retain(), ctx.voidPromise());
+      } else {
+        ctx.write(sent.retain(), ctx.voidPromise());
+        sharedQueued = true;
+      }
       if (sent.refCnt() == 1 && sent.capacity() == replySize) {
         sent.clear(); // the socket took it all and let go: reuse it
       } else {
@@ -304,10 +328,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         session.writer.setBuffer(out);
       }
     }
-    if (closeAfterFlush && !closed) {
-      closed = true;
-      ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void writeShared(ByteBuf buf) {
+    if (closed) {
+      buf.release();
+      return;
     }
+    handOut(false); // what was written before goes first
+    int n = buf.readableBytes();
+    engine.stats().netOutputBytes += n;
+    session.netOutputBytes += n;
+    ctx.write(buf, ctx.voidPromise());
+    sharedQueued = true;
   }
 
   @Override

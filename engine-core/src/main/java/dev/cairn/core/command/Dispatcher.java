@@ -132,8 +132,9 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;
     }
-    if ((engine.startingUp() || engine.persistence().loader().loading() || engine.aof().loading())
-        && !cmd.spec.has(Flag.LOADING)) {
+    if ((engine.startingUp() || engine.persistence().loader().loading() || engine.aof().loading()
+        || engine.replication().syncLoading()) && !cmd.spec.has(Flag.LOADING)
+        || engine.replication().asyncLoading() && cmd.spec.has(Flag.NO_ASYNC_LOADING)) {
       reject(s, cmd, a, LOADING);
       return cmd;
     }

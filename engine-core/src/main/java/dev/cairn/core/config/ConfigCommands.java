@@ -118,7 +118,8 @@ public final class ConfigCommands implements CommandFamily {
       }
     }
     for (int i = 0; i < n; i++) {
-      if (params[i].denyLoading() && e.persistence().loader().loading()) {
+      if (params[i].denyLoading() && (e.persistence().loader().loading() || e.replication().syncLoading()
+          || e.replication().asyncLoading())) {
         throw dev.cairn.core.command.Dispatcher.LOADING;
       }
     }

@@ -18,6 +18,7 @@ public final class ReplicationParams extends ParamSet {
   public final Params.Num disklessSyncDelay;
   public final Params.Num disklessSyncMaxReplicas;
   public final Params.Choice disklessLoad;
+  public final Params.Choice propagationErrorBehavior;
   public final Params.Num timeout;
   public final Params.Num pingPeriod;
   public final Params.Num backlogTtl;
@@ -51,7 +52,7 @@ public final class ReplicationParams extends ParamSet {
     backlogTtl = num("repl-backlog-ttl", 3600, 0, LONG_MAX);
     minReplicasToWrite = num("min-replicas-to-write", 0, 0, INT_MAX, "min-slaves-to-write");
     minReplicasMaxLag = num("min-replicas-max-lag", 10, 0, INT_MAX, "min-slaves-max-lag");
-    choice("propagation-error-behavior", "ignore", new String[] {"ignore", "panic", "panic-on-replicas"});
+    propagationErrorBehavior = choice("propagation-error-behavior", "ignore", new String[] {"ignore", "panic", "panic-on-replicas"});
 
     immutable(bool("cluster-enabled", false));
     immutable(text("cluster-config-file", "nodes.conf"));

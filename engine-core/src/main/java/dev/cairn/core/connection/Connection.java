@@ -14,6 +14,14 @@ public interface Connection {
   /** Writes what replies are pending to the socket now (for output produced outside the client's own commands). */
   void flush();
 
+  /**
+   * Queues {@code buf} (its reference passes here) after the pending replies, without copying it, to go with the next
+   * {@link #flush}: replicas get the shared replication buffer's blocks this way. Without a socket it is dropped.
+   */
+  default void writeShared(io.netty.buffer.ByteBuf buf) {
+    buf.release();
+  }
+
   /** Closes after pending replies are written (QUIT, a protocol error). */
   void closeAfterReply();
 

@@ -54,6 +54,11 @@ final class FullSync {
     return diskless;
   }
 
+  /** The snapshot's offset: replicas of this sync continue the stream after it. */
+  long offset() {
+    return offset;
+  }
+
   /** Starts a sync for the replicas waiting for one, when the rules allow (the cron, and each new SYNC). */
   static void maybeStart(Replication repl, long now) {
     List<ReplicaLink> waiting = new ArrayList<>();
@@ -142,13 +147,11 @@ final class FullSync {
 
   /** Adds a replica to this sync: +FULLRESYNC with the snapshot's offset, and the stream held from there. */
   private void attach(ReplicaLink r) {
-    if (!links.isEmpty() && links.get(0).held != null) {
-      r.hold(links.get(0).held, 0, links.get(0).held.writerIndex());
-    }
     links.add(r);
     r.state = ReplicaLink.State.WAIT_BGSAVE_END;
     r.waitingForRdb = true;
     r.syncOffset = offset;
+    r.sendFrom = offset + 1; // the stream from the snapshot on waits in the shared buffer
     if (!r.oldSync) {
       r.session.writer.raw(("+FULLRESYNC " + engine.replId + " " + offset + "\r\n")
           .getBytes(StandardCharsets.US_ASCII));
@@ -191,10 +194,7 @@ final class FullSync {
         continue;
       }
       r.waitingForRdb = false;
-      if (r.held != null) {
-        r.session.writer.buffer().writeBytes(r.held);
-        r.release();
-      }
+      repl.startStream(r);
       r.session.connection.flush();
       Log.log(Log.Level.NOTICE, "Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
     }

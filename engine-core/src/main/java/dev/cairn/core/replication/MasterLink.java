@@ -98,6 +98,7 @@ final class MasterLink {
   void stop() {
     stopped = true;
     generation++;
+    repl.loadState = 0; // a diskless load in progress is abandoned: the old dataset stays
     closeSocket();
     if (thread != null) {
       thread.interrupt();
@@ -192,6 +193,12 @@ final class MasterLink {
         ? new String[] {engine.replId, Long.toString(repl.offset() + 1), repl.failover.inProgress() ? "1" : ""}
         : new String[] {"?", "-1", ""}));
     String[] psync = get(ids);
+    // repl-diskless-load: the RDB is parsed from memory (swapdb always, on-empty-db when there is no key), else the
+    // received file replaces the RDB file and is loaded from disk
+    String loadMode = repl.params().disklessLoad.value;
+    CompletableFuture<Boolean> emptyDb = new CompletableFuture<>();
+    engine.loop().execute(() -> emptyDb.complete(engine.keyspace().totalKeys() == 0));
+    boolean diskless = loadMode.equals("swapdb") || loadMode.equals("on-empty-db") && get(emptyDb);
     if (!psync[0].equals("?")) {
       Log.log(Log.Level.NOTICE, "Trying a partial resynchronization (request " + psync[0] + ":" + psync[1] + ").");
     }
@@ -217,10 +224,33 @@ final class MasterLink {
       long offset = w.length > 2 ? Long.parseLong(w[2]) : 0;
       Log.log(Log.Level.NOTICE, "Full resync from master: " + replId + ":" + offset);
       state = State.TRANSFER;
-      RdbPayload payload = RdbPayload.receive(this, in, repl.params().disklessLoad.value.equals("disabled")
-          ? engine.params().dir.resolve("temp-" + System.currentTimeMillis() + "." + Log.pid() + ".rdb") : null);
+      if (diskless) {
+        // swapdb for the same history (our id is the master's): the old data serves reads meanwhile (async loading)
+        boolean async = loadMode.equals("swapdb");
+        engine.loop().execute(() -> repl.loadState = gen != generation ? 0
+            : async && replId.equalsIgnoreCase(engine.replId) ? 2 : 1);
+      }
+      RdbPayload payload;
+      try {
+        payload = RdbPayload.receive(this, in, diskless ? null
+            : engine.params().dir.resolve("temp-" + System.currentTimeMillis() + "." + Log.pid() + ".rdb"));
+      } catch (IOException | RuntimeException e) {
+        if (diskless) {
+          engine.loop().execute(() -> {
+            if (repl.loadState != 0) {
+              repl.loadState = 0;
+              Log.log(Log.Level.WARNING, "Failed trying to load the MASTER synchronization DB from socket, the old "
+                  + "dataset stays");
+            }
+          });
+        }
+        throw e;
+      }
       CompletableFuture<Boolean> loaded = new CompletableFuture<>();
-      engine.loop().execute(() -> loaded.complete(gen == generation && load(payload, replId, offset)));
+      engine.loop().execute(() -> {
+        repl.loadState = 0;
+        loaded.complete(gen == generation && load(payload, replId, offset));
+      });
       if (!get(loaded)) {
         throw new IOException("Failed trying to load the MASTER synchronization DB from disk");
       }
@@ -418,6 +448,9 @@ final class MasterLink {
         if (argv != null) {
           args.reset(argv, argv.length);
           boolean ran = client.execute(args);
+          if (ran && client.writer.buffer().isReadable() && client.writer.buffer().getByte(0) == '-') {
+            errorReply(client.writer.buffer());
+          }
           client.writer.buffer().clear(); // the master gets no replies
           if (!ran) {
             return; // paused: this command runs again when the pause ends
@@ -444,6 +477,26 @@ final class MasterLink {
       }
     } finally {
       engine.keyspace().setLoading(false);
+    }
+  }
+
+  /**
+   * A command of the master's stream failed here: the data may have diverged, which Redis logs as critical (and
+   * counts); under {@code propagation-error-behavior panic} (or panic-on-replicas) a read-only replica stops.
+   */
+  private void errorReply(io.netty.buffer.ByteBuf reply) {
+    int end = reply.indexOf(reply.readerIndex(), reply.writerIndex(), (byte) '\r');
+    int len = Math.min(4096, (end < 0 ? reply.writerIndex() : end) - reply.readerIndex() - 1);
+    String err = reply.toString(reply.readerIndex() + 1, Math.max(0, len), StandardCharsets.UTF_8);
+    String cmd = client.lastCommand == null || client.lastCommand.equals("NULL") ? "<unknown>" : client.lastCommand;
+    Log.log(Log.Level.WARNING, "== CRITICAL == This replica is sending an error to its master: '" + err
+        + "' after processing the command '" + cmd + "'");
+    engine.stats().unexpectedErrorReplies++;
+    String behavior = repl.params().propagationErrorBehavior.value;
+    if (repl.params().readOnly.value && !behavior.equals("ignore")) {
+      Log.log(Log.Level.WARNING, "Guru Meditation: This replica panicked sending an error to its master after "
+          + "processing the command '" + cmd + "'");
+      Runtime.getRuntime().halt(1);
     }
   }
 

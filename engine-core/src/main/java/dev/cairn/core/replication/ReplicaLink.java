@@ -1,8 +1,6 @@
 package dev.cairn.core.replication;
 
 import dev.cairn.core.connection.Session;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /**
  * A replica as its master sees it: the client that sent SYNC or PSYNC, where it is in its sync (Redis's replstate),
@@ -34,8 +32,11 @@ final class ReplicaLink {
   long ackMillis = System.currentTimeMillis();
   /** When it started waiting for a full sync (repl-diskless-sync-delay counts from here). */
   final long waitSinceMillis = System.currentTimeMillis();
-  /** The stream produced since its snapshot started, held until the RDB is delivered. */
-  ByteBuf held;
+  /**
+   * The offset of the next stream byte to queue on its socket: the stream is the shared replication buffer's, from
+   * which an online replica gets slices at the end of each batch; one waiting for its RDB keeps its place meanwhile.
+   */
+  long sendFrom;
   /** The offset of the snapshot the replica syncs from (its FULLRESYNC offset). */
   long syncOffset;
   /** SYNC (old protocol: no +FULLRESYNC line) rather than PSYNC. */
@@ -47,14 +48,6 @@ final class ReplicaLink {
     this.session = session;
   }
 
-  /** The stream bytes while the RDB transfer runs go here. */
-  void hold(ByteBuf src, int from, int len) {
-    if (held == null) {
-      held = Unpooled.buffer(Math.max(4096, len));
-    }
-    held.writeBytes(src, from, len);
-  }
-
   /** The ip INFO and ROLE show: what the replica announced, else the address it connected from. */
   String ip() {
     if (announcedIp != null) {
@@ -63,12 +56,5 @@ final class ReplicaLink {
     String addr = session.connection.remoteAddress();
     int colon = addr.lastIndexOf(':');
     return colon < 0 ? addr : addr.substring(0, colon);
-  }
-
-  void release() {
-    if (held != null) {
-      held.release();
-      held = null;
-    }
   }
 }

@@ -84,6 +84,25 @@ public final class Replication {
     return backlog != null ? backlog.offset() : offset;
   }
 
+  /**
+   * A replica receiving its full sync's RDB with {@code repl-diskless-load} (on-empty-db, or swapdb for another
+   * history): INFO loading:1 and commands without the loading flag get LOADING, as while Redis parses the socket.
+   */
+  public boolean syncLoading() {
+    return loadState == 1;
+  }
+
+  /**
+   * {@code repl-diskless-load swapdb} for a full sync of the same history (the master's id is ours): the old dataset
+   * serves reads until the new one replaces it (INFO async_loading:1; commands flagged no-async-loading get LOADING).
+   */
+  public boolean asyncLoading() {
+    return loadState == 2;
+  }
+
+  /** 0: no diskless load; 1: loading; 2: async loading (set on the engine thread by the link). */
+  int loadState;
+
   /** Whether the replica's link to its master is up. */
   public boolean masterLinkUp() {
     return master != null && master.linkUp();
@@ -203,7 +222,10 @@ public final class Replication {
     }
   }
 
-  /** Stream bytes: into the backlog, to online replicas, held for those waiting for their RDB. */
+  /**
+   * Stream bytes: into the shared replication buffer, once. Online replicas get their slices of it at the end of the
+   * batch ({@link #sendPending}); those waiting for their RDB keep their place in it.
+   */
   void feed(ByteBuf src, int from, int len) {
     if (backlog == null) {
       createBacklog();
@@ -212,20 +234,68 @@ public final class Replication {
     for (int i = 0; i < replicas.size(); i++) {
       ReplicaLink r = replicas.get(i);
       if (r.waitingForRdb) {
-        r.hold(src, from, len);
         long hard = engine.params().clientOutputBufferLimit.hard(dev.cairn.core.connection.ClientType.REPLICA);
-        if (hard > 0 && r.held.readableBytes() > hard) {
+        if (hard > 0 && !r.session.closing
+            && backlog.bytesFrom(r.sendFrom) > Math.max(hard, params().replBacklogSize.value)) {
           // what waits for the end of its sync counts against the replica's limit, as Redis's output buffer does
+          // (a limit below repl-backlog-size counts as that size: the replica shares the backlog's blocks)
           Log.log(Log.Level.WARNING, "Client for replica " + r.ip() + ":" + r.listeningPort
               + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+          engine.stats().clientOutputBufferLimitDisconnections++;
           r.session.connection.closeNow();
         }
-      } else if (r.state == ReplicaLink.State.ONLINE) {
-        r.session.writer.buffer().writeBytes(src, from, len);
-        engine.flushLater(r.session);
-        r.session.connection.enforceOutputLimit(); // client-output-buffer-limit replica: a stuck replica is dropped
+      } else if (r.state == ReplicaLink.State.ONLINE && !streamPending) {
+        streamPending = true;
+        engine.scheduleBatchEnd();
       }
     }
+  }
+
+  /** Online replicas have stream bytes not yet queued on their sockets. */
+  private boolean streamPending;
+
+  /**
+   * At the end of a batch (before replies are flushed): each online replica gets the stream it has not had yet, as
+   * slices of the shared blocks, and the client-output-buffer-limit is checked on what its socket holds.
+   */
+  public void sendPending() {
+    if (!streamPending) {
+      return;
+    }
+    streamPending = false;
+    for (int i = 0; i < replicas.size(); i++) {
+      ReplicaLink r = replicas.get(i);
+      if (r.state == ReplicaLink.State.ONLINE && !r.waitingForRdb) {
+        startStream(r);
+      }
+    }
+    trimBacklog();
+  }
+
+  /** Queues the stream from the replica's place to the end on its socket. */
+  void startStream(ReplicaLink r) {
+    if (r.session.closing || backlog == null || r.sendFrom > backlog.offset()) {
+      return;
+    }
+    backlog.sendFrom(r.sendFrom, r.session.connection);
+    r.sendFrom = backlog.offset() + 1;
+    engine.flushLater(r.session);
+    r.session.connection.enforceOutputLimit(); // client-output-buffer-limit replica: a stuck replica is dropped
+  }
+
+  /** Drops what the backlog need not keep: beyond its size and wanted by no replica (nor by a sync's late joiners). */
+  void trimBacklog() {
+    if (backlog == null) {
+      return;
+    }
+    long keep = sync != null ? sync.offset() + 1 : Long.MAX_VALUE;
+    for (int i = 0; i < replicas.size(); i++) {
+      ReplicaLink r = replicas.get(i);
+      if (r.waitingForRdb || r.state == ReplicaLink.State.ONLINE) {
+        keep = Math.min(keep, r.sendFrom);
+      }
+    }
+    backlog.trim(keep);
   }
 
   /** The stream this server's master sent (applied already): passed on unchanged. */
@@ -251,7 +321,15 @@ public final class Replication {
 
   /** A new replication history starts here (first replica of a master with no backlog, FLUSHALL is not one). */
   void createBacklog() {
-    backlog = new Backlog(backlogSize(), offset());
+    newBacklog(offset());
+  }
+
+  /** The backlog starts again after {@code at} (the old one's blocks are freed once no socket holds them). */
+  private void newBacklog(long at) {
+    if (backlog != null) {
+      backlog.release();
+    }
+    backlog = new Backlog(backlogSize(), at);
   }
 
   boolean hasBacklog() {
@@ -273,7 +351,7 @@ public final class Replication {
     engine.replId2 = "0".repeat(40);
     secondReplOffset = -1;
     offset = masterOffset;
-    backlog = new Backlog(backlogSize(), masterOffset);
+    newBacklog(masterOffset);
   }
 
   /**
@@ -313,10 +391,10 @@ public final class Replication {
       ReplicaLink r = link(s);
       if (r != null) {
         replicas.remove(r);
-        r.release();
         if (sync != null) {
           sync.replicaGone(r);
         }
+        trimBacklog();
         Log.log(Log.Level.NOTICE, "Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
         if (replicas.isEmpty()) {
           noReplicasSinceMillis = System.currentTimeMillis();
@@ -412,11 +490,10 @@ public final class Replication {
     ByteBuf out = r.session.writer.buffer();
     out.writeCharSequence(r.capaPsync2 ? "+CONTINUE " + engine.replId + "\r\n" : "+CONTINUE\r\n",
         StandardCharsets.US_ASCII);
-    long n = backlog.offset() - psyncOffset + 1;
-    if (n > 0) {
-      backlog.copyFrom(psyncOffset, out);
-    }
+    long n = backlog.bytesFrom(psyncOffset);
+    r.sendFrom = psyncOffset;
     engine.flushLater(r.session);
+    startStream(r);
     syncPartialOk++;
     Log.log(Log.Level.NOTICE, "Partial resynchronization request from " + r.ip() + ":" + r.listeningPort + " accepted. Sending " + n
         + " bytes of backlog starting from offset " + psyncOffset + ".");
@@ -453,11 +530,7 @@ public final class Replication {
     if (r.waitingForRdb && r.state == ReplicaLink.State.ONLINE) {
       // a diskless replica loaded its RDB: the stream held since the snapshot follows now, as Redis starts it on ACK
       r.waitingForRdb = false;
-      if (r.held != null) {
-        r.session.writer.buffer().writeBytes(r.held);
-        r.release();
-        engine.flushLater(r.session);
-      }
+      startStream(r);
     }
     waits.acked();
     failover.update(System.currentTimeMillis());
@@ -473,8 +546,11 @@ public final class Replication {
   /** As {@link #replicaOf(String, int, Session)}; {@code reason} names who asked when no client did. */
   void replicaOf(String host, int port, Session by, String reason) {
     boolean wasMaster = master == null;
+    // the stream's database goes on with a partial resync, from the next master too (Redis's cached master keeps it)
+    int streamDb = streamDb();
     if (master != null) {
       master.stop();
+      streamDb = master.clientDb();
     }
     if (wasMaster && (by != null || "failover".equals(reason))) {
       // our own history is what a partial resync with the new master could continue (not at start-up: nothing yet)
@@ -487,6 +563,7 @@ public final class Replication {
     unblockForRoleChange();
     params().replicaof.value = host + " " + port; // CONFIG GET and CONFIG REWRITE show the current master
     master = new MasterLink(this, host, port);
+    master.setClientDb(streamDb);
     params().replicaof.value = host + " " + port; // CONFIG REWRITE writes the master there, as Redis does
     forceSelect();
     Log.log(Log.Level.NOTICE, "Connecting to MASTER " + host + ":" + port);
@@ -543,7 +620,7 @@ public final class Replication {
     if (rdbReplId != null && rdbOffset >= 0 && rdbStreamDb >= 0 && replicaOfConfigured) {
       engine.replId = rdbReplId;
       offset = rdbOffset;
-      backlog = new Backlog(backlogSize(), rdbOffset);
+      newBacklog(rdbOffset);
     }
     if (replicaOfConfigured) {
       replicaOf(w[0], Integer.parseInt(w[1]), null);
@@ -580,7 +657,7 @@ public final class Replication {
       engine.replId2 = rdbReplId;
       secondReplOffset = rdbOffset + 1;
       offset = rdbOffset;
-      backlog = new Backlog(backlogSize(), rdbOffset);
+      newBacklog(rdbOffset);
       noReplicasSinceMillis = System.currentTimeMillis();
     }
   }
@@ -724,8 +801,9 @@ public final class Replication {
   /** Once per cron tick: the master's PINGs, timeouts, the backlog's TTL, full syncs to start, the replica's link. */
   public void cron() {
     long now = System.currentTimeMillis();
-    if (backlog != null && backlog.size() != Math.max(16 * 1024, backlogSize())) {
+    if (backlog != null) {
       backlog.resize(backlogSize()); // CONFIG SET repl-backlog-size
+      trimBacklog();
     }
     if (master != null) {
       master.cron(now);
@@ -759,6 +837,7 @@ public final class Replication {
     if (backlog != null && master == null && replicas.isEmpty() && ttl > 0
         && now - noReplicasSinceMillis > ttl * 1000) {
       changeReplicationId();
+      backlog.release();
       backlog = null;
       Log.log(Log.Level.NOTICE, "Replication backlog freed after " + ttl + " seconds without connected replicas.");
     }
@@ -810,16 +889,16 @@ public final class Replication {
         + " replicas are in sync when shutting down.");
   }
 
-  /** INFO memory: the backlog's ring. */
+  /** INFO memory: the shared replication buffer's blocks (the backlog and every replica's pending stream). */
   public long backlogMemory() {
-    return backlog == null ? 0 : backlog.size();
+    return backlog == null ? 0 : backlog.memory();
   }
 
-  /** INFO memory: what replicas' connections hold unsent, and streams held during their sync. */
+  /** INFO memory: what replicas' connections hold unsent (slices of the shared blocks included). */
   public long replicaOutputMemory() {
     long n = 0;
     for (ReplicaLink r : replicas) {
-      n += r.session.connection.pendingOutputBytes() + (r.held == null ? 0 : r.held.readableBytes());
+      n += r.session.connection.pendingOutputBytes();
     }
     return n;
   }

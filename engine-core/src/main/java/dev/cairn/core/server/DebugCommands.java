@@ -143,6 +143,16 @@ public final class DebugCommands implements CommandFamily {
         needArgs(a, n >= 3 && n <= 5);
         populate(c, a);
       }
+      case "replicate" -> {
+        // the command goes to the replicas only, unexecuted, with no SELECT before it
+        needArgs(a, n >= 3);
+        byte[][] cmd = new byte[n - 2][];
+        for (int i = 2; i < n; i++) {
+          cmd[i - 2] = a.get(i);
+        }
+        e.propagation().emit(-1, cmd, dev.cairn.core.Propagation.TARGET_REPLICAS);
+        c.reply().ok();
+      }
       case "set-skip-checksum-validation" -> {
         needArgs(a, n == 3);
         e.persistence().loader().skipChecksumValidation = atoi(a.string(2)) != 0;

@@ -232,8 +232,7 @@ public final class ServerInfo {
         .field("mem_fragmentation_bytes", rss - used)
         .field("mem_not_counted_for_evict", 0) // no AOF buffer to leave out; the backlog is outside the heap's count
         .field("mem_replication_backlog", engine.replication().backlogMemory())
-        .field("mem_total_replication_buffers", engine.replication().backlogMemory()
-            + engine.replication().replicaOutputMemory())
+        .field("mem_total_replication_buffers", engine.replication().backlogMemory()) // shared by the replicas
         .field("mem_clients_slaves", engine.replication().replicaOutputMemory())
         .field("mem_allocator", "jvm")
         .field("jvm_heap_committed", heap.getCommitted())
@@ -251,8 +250,8 @@ public final class ServerInfo {
     boolean rdbJob = p.activeJob() == dev.cairn.core.persistence.Persistence.JobType.RDB;
     long total = snapshot == null ? 0 : snapshot.info().totalKeys();
     long done = snapshot == null ? 0 : snapshot.keysWritten();
-    l.field("loading", loader.loading() || aof.loading() ? 1 : 0)
-        .field("async_loading", 0)
+    l.field("loading", loader.loading() || aof.loading() || engine.replication().syncLoading() ? 1 : 0)
+        .field("async_loading", engine.replication().asyncLoading() ? 1 : 0)
         // fork-less snapshots: "copy-on-write" is what the snapshot copied or kept alive of the values changed
         .field("current_cow_peak", snapshot == null ? 0 : snapshot.cowPeak())
         .field("current_cow_size", snapshot == null ? 0 : snapshot.cowBytes())

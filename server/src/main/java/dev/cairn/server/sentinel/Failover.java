@@ -339,8 +339,9 @@ final class Failover {
   /** The end of a failover: the master is now the promoted replica's address. */
   void switchToPromotedSlave(Instance m) {
     Instance ref = m.promotedSlave != null ? m.promotedSlave : m;
-    sentinel.event(Log.Level.WARNING, "+switch-master", null,
-        m.name + " " + m.host + " " + m.port + " " + ref.host + " " + ref.port);
+    sentinel.event(Log.Level.WARNING, "+switch-master", m,
+        m.name + " " + sentinel.announceAddr(m.host) + " " + m.port + " " + sentinel.announceAddr(ref.host) + " "
+            + ref.port);
     sentinel.resetMasterAndChangeAddress(m, ref.host, ref.port);
   }
 

@@ -27,7 +27,7 @@ final class Hello {
     }
     Instance addr = Sentinel.currentAddress(m);
     String payload = ip + "," + sentinel.announcePort() + "," + sentinel.myId + "," + sentinel.currentEpoch + ","
-        + m.name + "," + addr.host + "," + addr.port + "," + m.configEpoch;
+        + m.name + "," + sentinel.announceAddr(addr.host) + "," + addr.port + "," + m.configEpoch;
     ri.cc.send(r -> {
       if (!r.error()) {
         ri.lastPubTime = System.currentTimeMillis();
@@ -123,9 +123,10 @@ final class Hello {
         String oldHost = master.host;
         int oldPort = master.port;
         sentinel.event(Log.Level.WARNING, "+config-update-from", si, "%@");
-        sentinel.event(Log.Level.WARNING, "+switch-master", null,
-            master.name + " " + oldHost + " " + oldPort + " " + t[5] + " " + masterPort);
+        sentinel.event(Log.Level.WARNING, "+switch-master", master,
+            master.name + " " + sentinel.announceAddr(oldHost) + " " + oldPort + " " + t[5] + " " + masterPort);
         sentinel.resetMasterAndChangeAddress(master, t[5], masterPort);
+        sentinel.clientReconfScript(master, false, oldHost, oldPort, t[5], masterPort);
       }
     }
     si.lastHelloTime = System.currentTimeMillis();

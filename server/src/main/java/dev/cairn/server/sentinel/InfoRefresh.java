@@ -125,6 +125,7 @@ final class InfoRefresh {
         Runtime.getRuntime().halt(99);
       }
       sentinel.event(Log.Level.WARNING, "+failover-state-reconf-slaves", m, "%@");
+      sentinel.clientReconfScript(m, true, m.host, m.port, ri.host, ri.port);
       sentinel.hello.forceUpdateForMaster(m);
       return;
     }

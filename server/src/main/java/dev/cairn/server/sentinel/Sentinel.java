@@ -43,6 +43,7 @@ public final class Sentinel {
   final Failover failover = new Failover(this);
   final InfoRefresh infoRefresh = new InfoRefresh(this);
   final Hello hello = new Hello(this);
+  final Scripts scripts = new Scripts(this);
   final Map<String, Instance> masters = new LinkedHashMap<>();
   String myId;
   long currentEpoch;
@@ -127,6 +128,7 @@ public final class Sentinel {
     if (switchTo != null) {
       failover.switchToPromotedSlave(switchTo);
     }
+    scripts.tick(System.currentTimeMillis());
   }
 
   private void checkTilt() {
@@ -501,16 +503,50 @@ public final class Sentinel {
     String msg = fmt;
     if (ri != null && fmt.startsWith("%@")) {
       StringBuilder sb = new StringBuilder();
-      sb.append(ri.typeName()).append(' ').append(ri.name).append(' ').append(ri.host).append(' ').append(ri.port);
+      sb.append(ri.typeName()).append(' ').append(ri.name).append(' ').append(announceAddr(ri.host)).append(' ')
+          .append(ri.port);
       if (!ri.is(Instance.MASTER) && ri.master != null) {
         Instance m = ri.master;
-        sb.append(" @ ").append(m.name).append(' ').append(m.host).append(' ').append(m.port);
+        sb.append(" @ ").append(m.name).append(' ').append(announceAddr(m.host)).append(' ').append(m.port);
       }
       msg = sb + fmt.substring(2);
     }
     Log.log(level, type + " " + msg);
     if (level != Log.Level.DEBUG && engine != null) {
       engine.pubsub().publish(type.getBytes(StandardCharsets.UTF_8), msg.getBytes(StandardCharsets.UTF_8));
+    }
+    if (level == Log.Level.WARNING && ri != null) {
+      Instance m = ri.is(Instance.MASTER) ? ri : ri.master;
+      if (m != null && m.notificationScript != null) {
+        scripts.schedule(m.notificationScript, type, msg);
+      }
+    }
+  }
+
+  /**
+   * The master's client-reconfig-script, when it has one, for a failover: {@code <master-name> <role> <state>
+   * <from-ip> <from-port> <to-ip> <to-port>}, role leader or observer, state "start".
+   */
+  void clientReconfScript(Instance m, boolean leader, String fromHost, int fromPort, String toHost, int toPort) {
+    if (m.clientReconfigScript != null) {
+      scripts.schedule(m.clientReconfigScript, m.name, leader ? "leader" : "observer", "start",
+          announceAddr(fromHost), Integer.toString(fromPort), announceAddr(toHost), Integer.toString(toPort));
+    }
+  }
+
+  /**
+   * An instance's address as this sentinel shows and announces it: the hostname it was given under
+   * announce-hostnames, else its IP (a hostname, accepted with resolve-hostnames, is resolved), as Redis's sentinel
+   * keeps both for each address.
+   */
+  String announceAddr(String host) {
+    if (announceHostnames || host == null || host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return host;
+    }
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress(); // the JVM caches what it resolved
+    } catch (java.io.IOException e) {
+      return host;
     }
   }
 

@@ -110,7 +110,7 @@ final class SentinelCommands implements CommandFamily {
       case "masters" -> (c, a) -> instances(c.reply(), sentinel.masters.values());
       case "monitor" -> (c, a) -> monitor(c, a);
       case "myid" -> (c, a) -> c.reply().bulk(sentinel.myId);
-      case "pending-scripts" -> (c, a) -> c.reply().array(0); // scripts are not run (see docs/ARCHITECTURE.md)
+      case "pending-scripts" -> (c, a) -> sentinel.scripts.pending(c.reply());
       case "remove" -> (c, a) -> remove(c, a);
       case "replicas", "slaves" -> (c, a) -> instances(c.reply(), master(a.string(2)).slaves.values());
       case "reset" -> (c, a) -> reset(c, a);
@@ -207,7 +207,7 @@ final class SentinelCommands implements CommandFamily {
     long now = System.currentTimeMillis();
     List<String[]> f = new ArrayList<>();
     f.add(new String[] {"name", ri.name});
-    f.add(new String[] {"ip", ri.host});
+    f.add(new String[] {"ip", sentinel.announceAddr(ri.host)});
     f.add(new String[] {"port", Integer.toString(ri.port)});
     f.add(new String[] {"runid", ri.runId == null ? "" : ri.runId});
     f.add(new String[] {"flags", ri.flagsText()});
@@ -278,7 +278,7 @@ final class SentinelCommands implements CommandFamily {
     // past the promotion, clients are sent to the promoted replica already
     Instance addr = Sentinel.currentAddress(m);
     r.array(2);
-    r.bulk(addr.host);
+    r.bulk(sentinel.announceAddr(addr.host));
     r.bulk(Integer.toString(addr.port));
   }
 

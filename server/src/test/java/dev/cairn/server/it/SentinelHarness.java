@@ -25,7 +25,7 @@ final class SentinelHarness implements AutoCloseable {
   private static int nextPort = 55200 + (int) (ProcessHandle.current().pid() % 30) * 6;
 
   final Path dir;
-  private final List<AutoCloseable> started = new ArrayList<>();
+  final List<AutoCloseable> started = new ArrayList<>();
 
   SentinelHarness() throws Exception {
     dir = Files.createTempDirectory("cairn-sentinel-test");
