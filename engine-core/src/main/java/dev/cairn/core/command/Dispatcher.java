@@ -132,6 +132,11 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;
     }
+    RedisException denied = engine.acl().check(s, cmd, a, Transactions.inMulti(s) ? "multi" : "toplevel");
+    if (denied != null) {
+      reject(s, cmd, a, denied);
+      return cmd;
+    }
     if ((engine.startingUp() || engine.persistence().loader().loading() || engine.aof().loading())
         && !cmd.spec.has(Flag.LOADING)) {
       reject(s, cmd, a, LOADING);
@@ -322,6 +327,15 @@ public final class Dispatcher {
     int selected = s.dbIndex();
     s.select(db);
     int mark = s.writer.buffer().writerIndex();
+    // permissions may have changed while it waited: Redis checks them again before running it
+    RedisException denied = engine.acl().check(s, cmd, a, "toplevel");
+    if (denied != null) {
+      s.select(selected);
+      engine.stats().countError(denied.code());
+      cmd.rejectedCalls++;
+      s.writer.error(denied);
+      return;
+    }
     try {
       unit(s, cmd, a);
       finishUnit(s, cmd, s.writer, mark);

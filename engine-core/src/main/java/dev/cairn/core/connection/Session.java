@@ -30,6 +30,8 @@ public final class Session implements CommandContext, ClientHandle {
   public String libVersion;
   public boolean authenticated;
   public String user = "default";
+  /** The ACL user the client authenticated as; null for the default user. */
+  public dev.cairn.core.acl.AclUser aclUser;
   public ReplyMode replyMode = ReplyMode.ON;
   public boolean noEvict;
   public boolean noTouch;
@@ -203,6 +205,7 @@ public final class Session implements CommandContext, ClientHandle {
       engine.removeMonitor(this);
     }
     user = "default";
+    aclUser = null;
     authenticated = !engine.authRequired();
   }
 
