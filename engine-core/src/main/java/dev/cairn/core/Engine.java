@@ -496,7 +496,7 @@ public final class Engine {
   // ---- clients
 
   public boolean authRequired() {
-    return acl.authRequired();
+    return acl != null && acl.authRequired(); // the engine's own clients, made before the users, need none
   }
 
   /** The ACL users and the permission check. */

@@ -393,7 +393,8 @@ public final class Acl {
     } else {
       return true;
     }
-    if (why > denial) {
+    // the most specific reason wins; between equal ones, the argument furthest on (as Redis reports)
+    if (why > denial || (why == denial && pos > denialPos)) {
       denial = why;
       denialPos = pos;
     }

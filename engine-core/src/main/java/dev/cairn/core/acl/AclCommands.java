@@ -135,10 +135,10 @@ public final class AclCommands implements CommandFamily {
   /** ACL SETUSER username [rule ...] */
   static void setuser(CommandContext c, Args a) {
     List<String> rules = new ArrayList<>();
-    for (int i = 2; i < a.size(); i++) {
+    for (int i = 3; i < a.size(); i++) {
       rules.add(a.string(i));
     }
-    acl(c).setUser(a.string(1), rules);
+    acl(c).setUser(a.string(2), rules);
     c.reply().ok();
   }
 

@@ -82,6 +82,9 @@ public final class AclUser {
   }
 
   private void applyRule(String op, CommandTable table, boolean pubsubAllChannels) {
+    if (op.isEmpty()) {
+      throw AclException.SYNTAX;
+    }
     if (op.startsWith("(") && op.endsWith(")")) {
       AclSelector s = new AclSelector();
       if (pubsubAllChannels) {
