@@ -70,6 +70,7 @@ public final class CoreCommands {
         new GeoCommands(),
         new ConfigCommands(),
         new dev.cairn.core.acl.AclCommands(),
+        new dev.cairn.core.server.ClusterClientCommands(),
         new DebugCommands(),
         new dev.cairn.core.script.function.FunctionCommands(),
         new dev.cairn.core.script.command.EvalCommands(),

@@ -384,7 +384,8 @@ public final class Acl {
   private boolean selectorPermits(AclSelector sel, Command cmd, byte[][] argv, int argc) {
     int why;
     int pos = -1;
-    if (!sel.mayRun(cmd, argv, argc, table())) {
+    // AUTH and HELLO (no-auth commands) are open to every user, as in Redis
+    if (!cmd.spec.has(dev.cairn.api.command.Flag.NO_AUTH) && !sel.mayRun(cmd, argv, argc, table())) {
       why = DENIED_CMD;
     } else if ((pos = sel.deniedKey(cmd, argv, argc)) >= 0) {
       why = DENIED_KEY;
@@ -423,6 +424,34 @@ public final class Acl {
         return -1;
       }
     }
+  }
+
+  /**
+   * Whether the running command's user may read any key through a selector that allows the command (SORT's BY and
+   * GET patterns name keys no key spec can show), as Redis's unrestricted key access check.
+   */
+  public static boolean readsAnyKey(dev.cairn.api.command.CommandContext c, Args a) {
+    if (!(c instanceof Session s)) {
+      return true;
+    }
+    Acl acl = s.engine.acl();
+    AclUser u = s.aclUser == null ? acl.defaultUser : s.aclUser;
+    if (u.unrestricted || s.mustObey) {
+      return true;
+    }
+    Command cmd = s.engine.commands().lookup(a.get(0));
+    if (cmd == null) {
+      return true;
+    }
+    if (u.root.readsEverything() && acl.selectorPermits(u.root, cmd, a.array(), a.size())) {
+      return true;
+    }
+    for (AclSelector sel : u.selectors) {
+      if (acl.selectorPermits(sel, cmd, a.array(), a.size()) && sel.readsEverything()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** ACL DRYRUN: "OK" or the verbose reason, without logging or counting. */

@@ -369,6 +369,19 @@ final class AclSelector {
     return false;
   }
 
+  /** All keys, or a {@code *} pattern that grants reading. */
+  boolean readsEverything() {
+    if (allKeys) {
+      return true;
+    }
+    for (KeyPattern p : keys) {
+      if ((p.flags & READ) != 0 && p.text.equals("*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether a channel may be used: a channel is matched against the allowed patterns; a pattern (PSUBSCRIBE) must be
    * one of them literally, as Redis checks.

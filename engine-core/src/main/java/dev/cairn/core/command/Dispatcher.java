@@ -331,6 +331,7 @@ public final class Dispatcher {
     RedisException denied = engine.acl().check(s, cmd, a, "toplevel");
     if (denied != null) {
       s.select(selected);
+      s.blockedMicros = 0;
       engine.stats().countError(denied.code());
       cmd.rejectedCalls++;
       s.writer.error(denied);
@@ -467,10 +468,14 @@ public final class Dispatcher {
     e.eventLoopStats().command(nanos);
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);
+    // a blocked command's time is counted when it ends, and not at all if it is then rejected (as Redis's duration)
     if (!waiting) {
       cmd.calls++;
+      cmd.microseconds += nanos / 1000 + s.blockedMicros;
+      s.blockedMicros = 0;
+    } else {
+      s.blockedMicros += nanos / 1000;
     }
-    cmd.microseconds += nanos / 1000;
     if (e.params().process.latencyTracking.value) {
       if (cmd.latency == null) {
         cmd.latency = new LatencyHistogram();
