@@ -91,15 +91,17 @@ final class AclSelector {
     char c0 = op.charAt(0);
     String lower = op.toLowerCase(Locale.ROOT);
     switch (lower) {
-      case "allkeys" -> {
-        return apply("~*", table);
+      case "allkeys", "~*" -> {
+        allKeys = true;
+        keys.clear();
+        return true;
       }
       case "resetkeys" -> {
         allKeys = false;
         keys.clear();
         return true;
       }
-      case "allchannels" -> {
+      case "allchannels", "&*" -> {
         allChannels = true;
         channels.clear();
         return true;
