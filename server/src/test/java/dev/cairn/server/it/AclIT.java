@@ -17,7 +17,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class AclIT extends ServerTestBase {
   @Override
   protected String[] serverArgs() {
-    return new String[] {"--user", "reader on >rpass ~r:* %R~shared:* +@read +@connection"};
+    return new String[] {"--user", "reader", "on", ">rpass", "~r:*", "%R~shared:*", "+@read", "+@connection"};
   }
 
   @Test
@@ -27,7 +27,9 @@ class AclIT extends ServerTestBase {
     jedis.set("w:1", "c");
     Jedis reader = newJedis();
     reader.auth("reader", "rpass");
-    assertEquals("reader", reader.aclWhoAmI());
+    assertTrue(jedis.clientList().contains(" user=reader "), jedis.clientList());
+    JedisDataException whoami = assertThrows(JedisDataException.class, reader::aclWhoAmI);
+    assertEquals("NOPERM User reader has no permissions to run the 'acl|whoami' command", whoami.getMessage());
     assertEquals("a", reader.get("r:1"));
     assertEquals("b", reader.get("shared:1"));
     JedisDataException key = assertThrows(JedisDataException.class, () -> reader.get("w:1"));
