@@ -69,6 +69,8 @@ public final class CoreCommands {
         new HllCommands(),
         new GeoCommands(),
         new ConfigCommands(),
+        new dev.cairn.core.acl.AclCommands(),
+        new dev.cairn.core.server.ClusterClientCommands(),
         new DebugCommands(),
         new dev.cairn.core.script.function.FunctionCommands(),
         new dev.cairn.core.script.command.EvalCommands(),

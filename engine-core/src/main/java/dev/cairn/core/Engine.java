@@ -42,6 +42,7 @@ public final class Engine {
   private final Keyspace keyspace;
   private final CommandTable commands = new CommandTable();
   private final Dispatcher dispatcher = new Dispatcher(this);
+  private dev.cairn.core.acl.Acl acl;
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
   private final dev.cairn.core.server.LatencyMonitor latency = new dev.cairn.core.server.LatencyMonitor();
@@ -127,6 +128,8 @@ public final class Engine {
             + e.getMessage());
       }
     }
+    this.acl = new dev.cairn.core.acl.Acl(this);
+    acl.loadAtStart(params.users);
     rdbCodecs.register(new dev.cairn.core.type.set.SetRdbCodec(
         () -> dev.cairn.core.type.set.SetCommands.limits(params)), dev.cairn.core.type.set.SetRdbCodec.typeBytes());
     rdbCodecs.register(new dev.cairn.core.type.zset.ZSetRdbCodec(
@@ -494,7 +497,12 @@ public final class Engine {
   // ---- clients
 
   public boolean authRequired() {
-    return !params.requirepass.value.isEmpty();
+    return acl != null && acl.authRequired(); // the engine's own clients, made before the users, need none
+  }
+
+  /** The ACL users and the permission check. */
+  public dev.cairn.core.acl.Acl acl() {
+    return acl;
   }
 
   /** Registers a new client; the writer's buffer belongs to the connection. */
@@ -620,6 +628,7 @@ public final class Engine {
     eventLoopStats.reset();
     keyspace.stats.reset();
     replication.resetStats();
+    acl.resetStats();
     for (Command c : commands.all()) {
       c.resetStats();
     }

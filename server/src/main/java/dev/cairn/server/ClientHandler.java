@@ -87,6 +87,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       session.writer.error(RedisException.err("max number of clients reached"));
       closeAfterReply();
       flush();
+    } else if (ProtectedMode.denies(engine, context.channel().remoteAddress())) {
+      session.writer.error(ProtectedMode.DENIED);
+      closeAfterReply();
+      flush();
     }
   }
 

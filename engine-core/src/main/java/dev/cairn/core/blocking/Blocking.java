@@ -311,6 +311,8 @@ public final class Blocking {
     }
     if (cmd != null) {
       cmd.calls++;
+      cmd.microseconds += w.session.blockedMicros;
+      w.session.blockedMicros = 0;
       if (failed) {
         cmd.failedCalls++;
       }

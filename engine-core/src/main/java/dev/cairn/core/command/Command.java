@@ -13,6 +13,8 @@ public final class Command {
   public final Map<String, Command> subcommands = new TreeMap<>();
   /** The container of a subcommand. */
   public final Command parent;
+  /** The command's number in its table (ACL permission bitmaps); -1 for a command outside a table. */
+  public int id = -1;
 
   // INFO commandstats
   public long calls;

@@ -20,6 +20,13 @@ public final class CommandTable implements CommandRegistry {
   /** {@code rename-command}: the name clients must use for a command (empty: none, the command is disabled). */
   private final Map<String, String> clientNames = new java.util.HashMap<>();
 
+  /** The id the next registered command gets (ids are never reused, so ACL bitmaps stay valid). */
+  private int nextId;
+
+  public int nextId() {
+    return nextId;
+  }
+
   /** Registers every family's commands. */
   public CommandTable registerAll(CommandFamily... families) {
     for (CommandFamily f : families) {
@@ -50,13 +57,16 @@ public final class CommandTable implements CommandRegistry {
       if (parent.subcommands.containsKey(spec.name())) {
         throw new IllegalStateException("command already registered: " + spec.fullName());
       }
-      parent.subcommands.put(spec.name(), new Command(spec, handler, parent));
+      Command sub = new Command(spec, handler, parent);
+      sub.id = nextId++;
+      parent.subcommands.put(spec.name(), sub);
       return;
     }
     if (byName.containsKey(spec.name())) {
       throw new IllegalStateException("command already registered: " + spec.fullName());
     }
     Command c = new Command(spec, handler, null);
+    c.id = nextId++;
     byName.put(spec.name(), c);
     insertSlot(c);
   }

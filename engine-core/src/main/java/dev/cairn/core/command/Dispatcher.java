@@ -132,6 +132,11 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;
     }
+    RedisException denied = engine.acl().check(s, cmd, a, Transactions.inMulti(s) ? "multi" : "toplevel");
+    if (denied != null) {
+      reject(s, cmd, a, denied);
+      return cmd;
+    }
     if ((engine.startingUp() || engine.persistence().loader().loading() || engine.aof().loading()
         || engine.replication().syncLoading()) && !cmd.spec.has(Flag.LOADING)
         || engine.replication().asyncLoading() && cmd.spec.has(Flag.NO_ASYNC_LOADING)) {
@@ -323,6 +328,16 @@ public final class Dispatcher {
     int selected = s.dbIndex();
     s.select(db);
     int mark = s.writer.buffer().writerIndex();
+    // permissions may have changed while it waited: Redis checks them again before running it
+    RedisException denied = engine.acl().check(s, cmd, a, "toplevel");
+    if (denied != null) {
+      s.select(selected);
+      s.blockedMicros = 0;
+      engine.stats().countError(denied.code());
+      cmd.rejectedCalls++;
+      s.writer.error(denied);
+      return;
+    }
     try {
       unit(s, cmd, a);
       finishUnit(s, cmd, s.writer, mark);
@@ -454,10 +469,14 @@ public final class Dispatcher {
     e.eventLoopStats().command(nanos);
     // a command that blocked is counted once, when it is served, times out or is unblocked (as Redis does)
     boolean waiting = e.blocking().waitsAfterRun(s);
+    // a blocked command's time is counted when it ends, and not at all if it is then rejected (as Redis's duration)
     if (!waiting) {
       cmd.calls++;
+      cmd.microseconds += nanos / 1000 + s.blockedMicros;
+      s.blockedMicros = 0;
+    } else {
+      s.blockedMicros += nanos / 1000;
     }
-    cmd.microseconds += nanos / 1000;
     if (e.params().process.latencyTracking.value) {
       if (cmd.latency == null) {
         cmd.latency = new LatencyHistogram();

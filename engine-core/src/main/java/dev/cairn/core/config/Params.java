@@ -146,6 +146,17 @@ public final class Params {
       if (onChange != null) {
         onChange.accept(v);
       }
+      if (listener != null) {
+        listener.accept(v);
+      }
+    }
+
+    /** Another party told of every change, and of the current value at once (requirepass sets a user's password). */
+    private volatile Consumer<String> listener;
+
+    public void listen(Consumer<String> l) {
+      listener = l;
+      l.accept(value);
     }
 
     @Override

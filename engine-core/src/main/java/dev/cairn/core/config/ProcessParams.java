@@ -32,6 +32,8 @@ public final class ProcessParams extends ParamSet {
   public final Params.Num tcpKeepalive;
   public final Params.Num busyReplyThreshold;
   public final Params.Num acllogMaxLen;
+  public final Params.Text aclfile;
+  public final Params.Choice aclPubsubDefault;
   public final Params.Num trackingTableMaxKeys;
 
   ProcessParams(Config c) {
@@ -71,9 +73,9 @@ public final class ProcessParams extends ParamSet {
     enableProtectedConfigs = immutable(choice("enable-protected-configs", "no", PROTECTED_ACTION));
     enableDebugCommand = immutable(choice("enable-debug-command", "no", PROTECTED_ACTION));
     enableModuleCommand = immutable(choice("enable-module-command", "no", PROTECTED_ACTION));
-    immutable(text("aclfile", ""));
+    aclfile = immutable(text("aclfile", ""));
     acllogMaxLen = num("acllog-max-len", 128, 0, LONG_MAX);
-    choice("acl-pubsub-default", "resetchannels", new String[] {"allchannels", "resetchannels"});
+    aclPubsubDefault = choice("acl-pubsub-default", "resetchannels", new String[] {"allchannels", "resetchannels"});
     immutable(text("unixsocket", ""));
     immutable(add(new SpecialParams.Words("unixsocketperm", "0",
         w -> w.length == 1 && w[0].matches("[0-7]{1,4}") && Integer.parseInt(w[0], 8) <= 0777,

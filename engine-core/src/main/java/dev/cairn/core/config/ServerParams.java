@@ -25,6 +25,8 @@ public final class ServerParams {
   public final java.util.List<String[]> renameCommands = new java.util.ArrayList<>();
   /** {@code loadmodule path [args ...]} directives, in order: path first, then the module's arguments. */
   public final java.util.List<java.util.List<String>> loadModules = new java.util.ArrayList<>();
+  /** {@code user name rules...} directives, in order (ACL users defined in the config file). */
+  public final java.util.List<java.util.List<String>> users = new java.util.ArrayList<>();
   /**
    * {@code bundled-modules yes|no}: whether the server distribution's bundled module jars
    * ({@link #bundledModulesDir}) are loaded at start-up. A directive, not a parameter: it is read once.
@@ -74,6 +76,12 @@ public final class ServerParams {
         throw new ConfigException("Bad directive or wrong number of arguments");
       }
       renameCommands.add(new String[] {args.get(0), args.get(1)});
+    });
+    c.registerDirective("user", args -> {
+      if (args.isEmpty()) {
+        throw new ConfigException("Bad directive or wrong number of arguments");
+      }
+      users.add(java.util.List.copyOf(args));
     });
     c.registerDirective("loadmodule", args -> {
       if (args.isEmpty()) {

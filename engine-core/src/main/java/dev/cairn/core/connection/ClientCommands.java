@@ -215,7 +215,7 @@ public final class ClientCommands implements CommandFamily {
           laddr = a.string(i + 1);
         } else if (a.is(i, "user") && more) {
           user = a.string(i + 1);
-          if (!user.equals("default")) { // the only user until ACLs come
+          if (self.engine.acl().user(user) == null) {
             throw RedisException.err("No such user '" + user + "'");
           }
         } else if (a.is(i, "skipme") && more) {

@@ -14,7 +14,6 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
 import dev.cairn.core.Engine;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /** Connection commands: PING, ECHO, QUIT, RESET, SELECT, HELLO, AUTH. */
 public final class ConnectionCommands implements CommandFamily {
@@ -196,7 +195,7 @@ public final class ConnectionCommands implements CommandFamily {
     byte[] user;
     byte[] pass;
     if (a.size() == 2) {
-      if (!s.engine.authRequired()) {
+      if (s.engine.acl().defaultUser().nopass()) {
         throw AUTH_NOT_CONFIGURED;
       }
       user = DEFAULT_USER;
@@ -213,21 +212,8 @@ public final class ConnectionCommands implements CommandFamily {
 
   private static final byte[] DEFAULT_USER = "default".getBytes(StandardCharsets.US_ASCII);
 
-  /**
-   * Checks a user/password pair; only the default user exists until ACLs come. Without requirepass the default user
-   * is "nopass" and any password is accepted, as in Redis.
-   */
+  /** Checks a user/password pair against the ACL users; on success the client is that user's. */
   private static boolean authenticate(Session s, byte[] user, byte[] pass) {
-    if (!MessageDigest.isEqual(user, DEFAULT_USER)) {
-      return false;
-    }
-    String required = s.engine.params().requirepass.value;
-    boolean ok = required.isEmpty()
-        || MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), pass);
-    if (ok) {
-      s.authenticated = true;
-      s.user = "default";
-    }
-    return ok;
+    return s.engine.acl().authenticate(s, user, pass);
   }
 }

@@ -30,6 +30,10 @@ public final class Session implements CommandContext, ClientHandle {
   public String libVersion;
   public boolean authenticated;
   public String user = "default";
+  /** Time a blocked command ran so far (counted in INFO commandstats when it ends). */
+  public long blockedMicros;
+  /** The ACL user the client authenticated as; null for the default user. */
+  public dev.cairn.core.acl.AclUser aclUser;
   public ReplyMode replyMode = ReplyMode.ON;
   public boolean noEvict;
   public boolean noTouch;
@@ -203,6 +207,7 @@ public final class Session implements CommandContext, ClientHandle {
       engine.removeMonitor(this);
     }
     user = "default";
+    aclUser = null;
     authenticated = !engine.authRequired();
   }
 

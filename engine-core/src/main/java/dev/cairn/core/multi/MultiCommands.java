@@ -132,6 +132,14 @@ public final class MultiCommands implements CommandFamily {
     try {
       for (int i = 0; i < n; i++) {
         byte[][] argv = argvs[i];
+        // permissions may have changed since the command was queued: checked again, as Redis's EXEC does
+        dev.cairn.api.reply.RedisException denied = s.engine.acl().check(s, commands[i], argv, argv.length, "multi", s);
+        if (denied != null) {
+          s.engine.stats().countError(denied.code());
+          commands[i].rejectedCalls++;
+          s.writer.error(denied);
+          continue;
+        }
         s.engine.dispatcher().call(s, commands[i], new Args(argv, argv.length));
       }
     } finally {

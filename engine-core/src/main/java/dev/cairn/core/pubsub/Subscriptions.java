@@ -31,4 +31,17 @@ public final class Subscriptions {
   public int total() {
     return channels.size() + patterns.size() + shardChannels.size();
   }
+
+  /** Each channel and shard channel (pattern false) and each pattern (true): ACL checks them on a permission change. */
+  public void forEach(java.util.function.BiConsumer<byte[], Boolean> out) {
+    for (ByteKey k : channels) {
+      out.accept(k.bytes(), false);
+    }
+    for (ByteKey k : shardChannels) {
+      out.accept(k.bytes(), false);
+    }
+    for (ByteKey k : patterns) {
+      out.accept(k.bytes(), true);
+    }
+  }
 }

@@ -348,6 +348,7 @@ public final class ServerInfo {
         .field("eventloop_duration_cmd_sum", el.commandSumMicros())
         .field("instantaneous_eventloop_cycles_per_sec", el.instantaneousCyclesPerSec())
         .field("instantaneous_eventloop_duration_usec", el.instantaneousDurationMicros());
+    engine.acl().info(l::field);
   }
 
   /** INFO debug (only when named): Redis's event loop breakdown; Cairn has no AOF, so its share is 0. */

@@ -149,7 +149,13 @@ public final class SortCommands implements CommandFamily {
         sortBy = a.get(++j);
         // a BY pattern without '*' cannot name per-member keys: it means "don't sort"
         dontSort = indexOf(sortBy, (byte) '*', 0) < 0;
+        if (!dontSort && !dev.cairn.core.acl.Acl.readsAnyKey(c, a)) {
+          throw RedisException.err("BY option of SORT denied due to insufficient ACL permissions.");
+        }
       } else if (a.is(j, "get") && left >= 1) {
+        if (!dev.cairn.core.acl.Acl.readsAnyKey(c, a)) {
+          throw RedisException.err("GET option of SORT denied due to insufficient ACL permissions.");
+        }
         gets.add(a.get(++j));
       } else {
         throw Errors.SYNTAX;

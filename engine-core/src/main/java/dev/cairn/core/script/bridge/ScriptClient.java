@@ -169,6 +169,10 @@ public final class ScriptClient {
         && engine.replication().refuse(true, false) != null) {
       return reject(cmd, "Can not execute the command on a stale replica");
     }
+    RedisException denied = engine.acl().check(run.caller, cmd, argv, argv.length, "lua", run.caller);
+    if (denied != null) {
+      return reject(cmd, "ACL failure in script: " + denied.getMessage().substring("NOPERM ".length()));
+    }
     // the server state may refuse a script's first write; after one it cannot stop half-way (a script that declared
     // its flags was checked before it started)
     if (cmd.spec.has(Flag.WRITE) && !run.writeDirty) {

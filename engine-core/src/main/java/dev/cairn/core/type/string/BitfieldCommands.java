@@ -25,6 +25,7 @@ public final class BitfieldCommands implements CommandFamily {
       .flags(Flag.WRITE, Flag.DENYOOM).acl(AclCategory.BITMAP)
       .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RW, KeyFlag.UPDATE, KeyFlag.ACCESS, KeyFlag.VARIABLE_FLAGS)
           .notes("This command allows both access and modification of the key"))
+      .keyFinder(BitfieldCommands::keys)
       .summary("Performs arbitrary bitfield integer operations on strings.")
       .complexity("O(1) for each subcommand specified")
       .args(Arg.key("key", 0),
@@ -58,6 +59,24 @@ public final class BitfieldCommands implements CommandFamily {
             Arg.string("encoding"),
             Arg.integer("offset")).withToken("GET").optional().multiple().multipleToken())
       .build();
+
+  /** Only GETs (and OVERFLOW) read the key; anything else may write it, as Redis's bitfieldGetKeys decides. */
+  static boolean keys(byte[][] argv, int argc, java.util.function.ObjIntConsumer<java.util.Set<KeyFlag>> out) {
+    boolean readOnly = true;
+    for (int i = 2; i < argc && readOnly; i++) {
+      int left = argc - i - 1;
+      if (Args.equalsIgnoreCase(argv[i], "get") && left >= 2) {
+        i += 2;
+      } else if (Args.equalsIgnoreCase(argv[i], "overflow") && left >= 1) {
+        i += 1;
+      } else {
+        readOnly = false; // SET, INCRBY, or a syntax error: assume a write
+      }
+    }
+    out.accept(readOnly ? java.util.EnumSet.of(KeyFlag.RO, KeyFlag.ACCESS)
+        : java.util.EnumSet.of(KeyFlag.RW, KeyFlag.ACCESS, KeyFlag.UPDATE), 1);
+    return true;
+  }
 
   @Override
   public void register(CommandRegistry r) {
