@@ -2,6 +2,7 @@ package dev.cairn.sdk;
 
 import dev.cairn.api.Module;
 import dev.cairn.server.embedded.EmbeddedCairn;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(CairnExtension.class);
 
   /** Closes the server when the class's store is closed (after all its tests). */
-  private record Server(EmbeddedCairn cairn) implements ExtensionContext.Store.CloseableResource {
+  private record Server(EmbeddedCairn cairn) implements AutoCloseable {
     @Override
     public void close() {
       cairn.close();
@@ -38,7 +39,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
   }
 
   /** The clients a test was given, closed after it. */
-  private record Clients(List<Jedis> list) implements ExtensionContext.Store.CloseableResource {
+  private record Clients(List<Jedis> list) implements AutoCloseable {
     @Override
     public void close() {
       list.forEach(Jedis::close);
@@ -73,7 +74,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
         b.config(cfg[i], cfg[i + 1]);
       }
       for (String jar : w.jars()) {
-        b.module(Path.of(jar), w.args());
+        b.module(jarPath(jar), w.args());
       }
       for (Class<? extends Module> m : w.modules()) {
         try {
@@ -84,6 +85,25 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
       }
     }
     return b.start();
+  }
+
+  /** A {@link WithCairn#jars()} entry: a path, or {@code ${property}} naming a system property that holds one. */
+  static Path jarPath(String jar) {
+    String path = jar;
+    if (jar.startsWith("${") && jar.endsWith("}")) {
+      String property = jar.substring(2, jar.length() - 1);
+      path = System.getProperty(property);
+      if (path == null) {
+        throw new IllegalStateException("@WithCairn jars: system property " + property + " is not set (set it in"
+            + " failsafe's systemPropertyVariables to ${project.build.directory}/${project.build.finalName}.jar)");
+      }
+    }
+    Path p = Path.of(path);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException("@WithCairn jars: " + p.toAbsolutePath() + " does not exist; a test that loads"
+          + " the module's own jar must run after `package`: name it *IT and run it with failsafe (mvn verify)");
+    }
+    return p;
   }
 
   @Override
