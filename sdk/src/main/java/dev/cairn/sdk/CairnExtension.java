@@ -2,10 +2,14 @@ package dev.cairn.sdk;
 
 import dev.cairn.api.Module;
 import dev.cairn.server.embedded.EmbeddedCairn;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,10 +35,15 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(CairnExtension.class);
 
   /** Closes the server when the class's store is closed (after all its tests). */
-  private record Server(EmbeddedCairn cairn) implements AutoCloseable {
+  private record Server(EmbeddedCairn cairn, Path dataDir) implements AutoCloseable {
     @Override
-    public void close() {
+    public void close() throws IOException {
       cairn.close();
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
     }
   }
 
@@ -57,14 +66,25 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
       classContext = classContext.getParent().get();
     }
     Class<?> testClass = classContext.getRequiredTestClass();
-    return classContext.getStore(NS).getOrComputeIfAbsent("server", k -> new Server(start(testClass)), Server.class)
+    return classContext.getStore(NS).getOrComputeIfAbsent("server", k -> start(testClass), Server.class)
         .cairn();
   }
 
   /** Starts the server {@code testClass}'s {@link WithCairn} describes (none: a plain server). */
-  static EmbeddedCairn start(Class<?> testClass) {
+  private static Server start(Class<?> testClass) {
+    // its own data directory: a dump.rdb the server writes never lands in the project nor loads into the next run
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("cairn-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Server(start(testClass, dataDir), dataDir);
+  }
+
+  static EmbeddedCairn start(Class<?> testClass, Path dataDir) {
     WithCairn w = testClass.getAnnotation(WithCairn.class);
-    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0);
+    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0).dataDir(dataDir);
     if (w != null) {
       String[] cfg = w.config();
       if (cfg.length % 2 != 0) {
