@@ -84,12 +84,22 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
 
   static EmbeddedCairn start(Class<?> testClass, Path dataDir) {
     WithCairn w = testClass.getAnnotation(WithCairn.class);
-    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0).dataDir(dataDir);
+    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0);
+    boolean dirGiven = false;
     if (w != null) {
       String[] cfg = w.config();
       if (cfg.length % 2 != 0) {
         throw new IllegalArgumentException("@WithCairn config takes name/value pairs");
       }
+      for (int i = 0; i < cfg.length; i += 2) {
+        dirGiven |= cfg[i].equalsIgnoreCase("dir");
+      }
+    }
+    if (!dirGiven) {
+      b.dataDir(dataDir);
+    }
+    if (w != null) {
+      String[] cfg = w.config();
       for (int i = 0; i < cfg.length; i += 2) {
         b.config(cfg[i], cfg[i + 1]);
       }
@@ -123,7 +133,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
       throw new IllegalStateException("@WithCairn jars: " + p.toAbsolutePath() + " does not exist; a test that loads"
           + " the module's own jar must run after `package`: name it *IT and run it with failsafe (mvn verify)");
     }
-    return p;
+    return p.toAbsolutePath(); // "dir" moves the server's working directory
   }
 
   @Override
