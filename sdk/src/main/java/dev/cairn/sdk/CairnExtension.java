@@ -2,9 +2,14 @@ package dev.cairn.sdk;
 
 import dev.cairn.api.Module;
 import dev.cairn.server.embedded.EmbeddedCairn;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,15 +35,20 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(CairnExtension.class);
 
   /** Closes the server when the class's store is closed (after all its tests). */
-  private record Server(EmbeddedCairn cairn) implements ExtensionContext.Store.CloseableResource {
+  private record Server(EmbeddedCairn cairn, Path dataDir) implements AutoCloseable {
     @Override
-    public void close() {
+    public void close() throws IOException {
       cairn.close();
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
     }
   }
 
   /** The clients a test was given, closed after it. */
-  private record Clients(List<Jedis> list) implements ExtensionContext.Store.CloseableResource {
+  private record Clients(List<Jedis> list) implements AutoCloseable {
     @Override
     public void close() {
       list.forEach(Jedis::close);
@@ -56,24 +66,45 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
       classContext = classContext.getParent().get();
     }
     Class<?> testClass = classContext.getRequiredTestClass();
-    return classContext.getStore(NS).getOrComputeIfAbsent("server", k -> new Server(start(testClass)), Server.class)
+    return classContext.getStore(NS).getOrComputeIfAbsent("server", k -> start(testClass), Server.class)
         .cairn();
   }
 
   /** Starts the server {@code testClass}'s {@link WithCairn} describes (none: a plain server). */
-  static EmbeddedCairn start(Class<?> testClass) {
+  private static Server start(Class<?> testClass) {
+    // its own data directory: a dump.rdb the server writes never lands in the project nor loads into the next run
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("cairn-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Server(start(testClass, dataDir), dataDir);
+  }
+
+  static EmbeddedCairn start(Class<?> testClass, Path dataDir) {
     WithCairn w = testClass.getAnnotation(WithCairn.class);
     EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0);
+    boolean dirGiven = false;
     if (w != null) {
       String[] cfg = w.config();
       if (cfg.length % 2 != 0) {
         throw new IllegalArgumentException("@WithCairn config takes name/value pairs");
       }
       for (int i = 0; i < cfg.length; i += 2) {
+        dirGiven |= cfg[i].equalsIgnoreCase("dir");
+      }
+    }
+    if (!dirGiven) {
+      b.dataDir(dataDir);
+    }
+    if (w != null) {
+      String[] cfg = w.config();
+      for (int i = 0; i < cfg.length; i += 2) {
         b.config(cfg[i], cfg[i + 1]);
       }
       for (String jar : w.jars()) {
-        b.module(Path.of(jar), w.args());
+        b.module(jarPath(jar), w.args());
       }
       for (Class<? extends Module> m : w.modules()) {
         try {
@@ -84,6 +115,25 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
       }
     }
     return b.start();
+  }
+
+  /** A {@link WithCairn#jars()} entry: a path, or {@code ${property}} naming a system property that holds one. */
+  static Path jarPath(String jar) {
+    String path = jar;
+    if (jar.startsWith("${") && jar.endsWith("}")) {
+      String property = jar.substring(2, jar.length() - 1);
+      path = System.getProperty(property);
+      if (path == null) {
+        throw new IllegalStateException("@WithCairn jars: system property " + property + " is not set (set it in"
+            + " failsafe's systemPropertyVariables to ${project.build.directory}/${project.build.finalName}.jar)");
+      }
+    }
+    Path p = Path.of(path);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException("@WithCairn jars: " + p.toAbsolutePath() + " does not exist; a test that loads"
+          + " the module's own jar must run after `package`: name it *IT and run it with failsafe (mvn verify)");
+    }
+    return p.toAbsolutePath(); // "dir" moves the server's working directory
   }
 
   @Override

@@ -19,7 +19,10 @@ public @interface WithCairn {
   /** Module classes on the test class path. */
   Class<? extends Module>[] modules() default {};
 
-  /** Module jars, e.g. {@code "target/my-module.jar"}. */
+  /**
+   * Module jars: paths, or {@code "${property}"} for a path in a system property. A module's own jar exists only after
+   * {@code package}: load it from an {@code *IT} test run by failsafe, as the template's {@code HelloJarIT} does.
+   */
   String[] jars() default {};
 
   /** Load arguments for every module loaded (RedisBloom style {@code ERROR_RATE 0.001}). */

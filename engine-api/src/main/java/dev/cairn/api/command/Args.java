@@ -66,7 +66,7 @@ public final class Args {
     return new String(get(i), StandardCharsets.UTF_8);
   }
 
-  /** True if argument {@code i} equals {@code word}, ignoring ASCII case ({@code word} must be lower case ASCII). */
+  /** True if argument {@code i} equals {@code word}, ignoring ASCII case on both sides ("WITHCOUNT" or "withcount"). */
   public boolean is(int i, String word) {
     return i < argc && equalsIgnoreCase(argv[i], word);
   }
@@ -100,9 +100,9 @@ public final class Args {
     return parseDouble(get(i), error);
   }
 
-  /** ASCII case-insensitive comparison of bytes against a lower-case word. */
-  public static boolean equalsIgnoreCase(byte[] b, String lowerWord) {
-    int n = lowerWord.length();
+  /** ASCII case-insensitive comparison of bytes against a word (in any case). */
+  public static boolean equalsIgnoreCase(byte[] b, String word) {
+    int n = word.length();
     if (b.length != n) {
       return false;
     }
@@ -111,7 +111,11 @@ public final class Args {
       if (c >= 'A' && c <= 'Z') {
         c += 32;
       }
-      if (c != lowerWord.charAt(k)) {
+      int w = word.charAt(k);
+      if (w >= 'A' && w <= 'Z') {
+        w += 32;
+      }
+      if (c != w) {
         return false;
       }
     }

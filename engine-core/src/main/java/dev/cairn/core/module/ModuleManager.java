@@ -1,5 +1,6 @@
 package dev.cairn.core.module;
 
+import dev.cairn.api.ApiVersion;
 import dev.cairn.api.Module;
 import dev.cairn.api.ModuleInfo;
 import dev.cairn.api.ModuleServer;
@@ -221,6 +222,12 @@ public final class ModuleManager {
       ModuleInfo info = m.info();
       if (info == null) {
         throw new ModuleLoadException(path + ": info() returned null");
+      }
+      if (!ApiVersion.supports(info.apiMajor(), info.apiMinor())) {
+        throw new ModuleLoadException("module '" + info.name() + "' (" + path + ") needs module API "
+            + info.apiMajor() + "." + info.apiMinor() + " but this server has API " + ApiVersion.string()
+            + (info.apiMajor() == ApiVersion.MAJOR ? ": load it into a newer server"
+                : ": rebuild it against this server's cairn-engine-api"));
       }
       LoadedModule existing = modules.get(info.name().toLowerCase(Locale.ROOT));
       if (existing != null) {

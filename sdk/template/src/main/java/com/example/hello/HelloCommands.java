@@ -1,5 +1,6 @@
 package com.example.hello;
 
+import com.google.gson.JsonObject;
 import dev.cairn.api.ConfigValue;
 import dev.cairn.api.command.Arg;
 import dev.cairn.api.command.Args;
@@ -28,6 +29,10 @@ public final class HelloCommands implements CommandFamily {
       .flags(Flag.WRITE, Flag.DENYOOM).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
       .summary("Sets a counter's total and number of bumps (AOF rewrite uses it).").complexity("O(1)")
       .args(Arg.key("key", 0), Arg.integer("total"), Arg.integer("bumps")).build();
+  static final CommandSpec JSON = CommandSpec.command("hello.json", 2).group(Group.MODULE).since("1.0.0")
+      .flags(Flag.READONLY).key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.RO))
+      .summary("Returns a counter as a JSON object (uses a bundled library: see the shade plugin in pom.xml).")
+      .complexity("O(1)").args(Arg.key("key", 0)).build();
 
   private final ConfigValue<Long> step;
 
@@ -40,6 +45,7 @@ public final class HelloCommands implements CommandFamily {
     r.add(BUMP, this::bump);
     r.add(GET, HelloCommands::get);
     r.add(SET, HelloCommands::set);
+    r.add(JSON, HelloCommands::json);
   }
 
   /** HELLO.BUMP key [amount] */
@@ -74,6 +80,19 @@ public final class HelloCommands implements CommandFamily {
     c.db().set(a.get(1), CounterType.INSTANCE, new Counter(a.longArg(2), a.longArg(3)));
     changed(c, a.get(1), "hello.set");
     c.reply().ok();
+  }
+
+  /** HELLO.JSON key */
+  static void json(CommandContext c, Args a) {
+    Counter counter = c.db().get(a.get(1), CounterType.INSTANCE);
+    if (counter == null) {
+      c.reply().nullBulk();
+      return;
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("total", counter.total);
+    o.addProperty("bumps", counter.bumps);
+    c.reply().bulk(o.toString());
   }
 
   /** What every write does: wake WATCH/tracking/blocked clients, publish the event, count the change. */

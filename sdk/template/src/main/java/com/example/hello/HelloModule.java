@@ -1,5 +1,6 @@
 package com.example.hello;
 
+import dev.cairn.api.ApiVersion;
 import dev.cairn.api.ConfigValue;
 import dev.cairn.api.Module; // import it by name: java.lang.Module makes "dev.cairn.api.*" ambiguous
 import dev.cairn.api.ModuleContext;
@@ -9,7 +10,8 @@ import dev.cairn.api.ModuleInfo;
 public final class HelloModule implements Module {
   @Override
   public ModuleInfo info() {
-    return new ModuleInfo("hello", 1);
+    // the API version this jar is compiled against: a server with an older API refuses it at MODULE LOAD
+    return new ModuleInfo("hello", 1, ApiVersion.MAJOR, ApiVersion.MINOR);
   }
 
   @Override
