@@ -35,6 +35,13 @@ final class Cypher {
       }
       return sb.append(']').toString();
     }
+    if (v instanceof Temporal.Dur d) {
+      return "duration({months: " + d.months() + ", days: " + d.days() + ", seconds: " + d.seconds()
+          + ", nanoseconds: " + d.nanos() + "})";
+    }
+    if (Temporal.isTemporal(v)) {
+      return Temporal.typeName(v).toLowerCase(Locale.ROOT) + "('" + v + "')";
+    }
     if (v instanceof Map<?, ?> m) {
       StringBuilder sb = new StringBuilder("{");
       for (Map.Entry<?, ?> e : m.entrySet()) {

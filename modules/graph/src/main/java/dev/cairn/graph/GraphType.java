@@ -25,6 +25,8 @@ import java.util.List;
  * props   := unsigned(n) (unsigned(key) value){n}
  * value   := unsigned(1) string | unsigned(2) signed | unsigned(3) double | unsigned(4) unsigned(0|1)
  *          | unsigned(5) unsigned(n) value{n}           list
+ *          | unsigned(6) unsigned(kind) string          temporal: kind 0 DateTime .. 4 LocalTime, ISO text
+ *          | unsigned(7) signed{4}                       duration: months, days, seconds, nanoseconds
  * </pre>
  *
  * Entity ids are kept (clients cache them), holes included.
@@ -114,6 +116,16 @@ public final class GraphType implements DataType<Graph> {
       for (Object o : l) {
         value(out, o);
       }
+    } else if (v instanceof Temporal.Dur d) {
+      out.writeUnsigned(7);
+      out.writeSigned(d.months());
+      out.writeSigned(d.days());
+      out.writeSigned(d.seconds());
+      out.writeSigned(d.nanos());
+    } else if (Temporal.isTemporal(v)) {
+      out.writeUnsigned(6);
+      out.writeUnsigned(Temporal.rank(v));
+      out.writeString(v.toString());
     } else {
       throw new IOException("unstorable property value " + v);
     }
@@ -203,6 +215,24 @@ public final class GraphType implements DataType<Graph> {
         return in.readDouble();
       case 4:
         return in.readUnsigned() != 0;
+      case 6: {
+        long kind = in.readUnsigned();
+        String text = in.readString();
+        try {
+          return switch ((int) kind) {
+            case 0 -> java.time.ZonedDateTime.parse(text);
+            case 1 -> java.time.LocalDateTime.parse(text);
+            case 2 -> java.time.LocalDate.parse(text);
+            case 3 -> java.time.OffsetTime.parse(text);
+            case 4 -> java.time.LocalTime.parse(text);
+            default -> throw new RdbFormatException("bad temporal kind " + kind);
+          };
+        } catch (java.time.DateTimeException e) {
+          throw new RdbFormatException("bad temporal value " + text);
+        }
+      }
+      case 7:
+        return Temporal.Dur.of(in.readSigned(), in.readSigned(), in.readSigned(), in.readSigned());
       case 5: {
         long n = in.readUnsigned();
         if (depth > 0 || n > 100_000_000) {
