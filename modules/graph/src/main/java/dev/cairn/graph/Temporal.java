@@ -586,6 +586,19 @@ final class Temporal {
    */
   static Dur between(Object a, Object b, Between kind) {
     boolean dates = hasDate(a) && hasDate(b);
+    if (!dates && (hasDate(a) || hasDate(b))) {
+      // a time of day is taken on the other side's date (and in its zone when it has none of its own)
+      Object dated = hasDate(a) ? a : b;
+      LocalDate day = LocalDate.from((TemporalAccessor) dated);
+      java.util.function.Function<Object, Object> on = v -> hasDate(v) ? v
+          : v instanceof OffsetTime t ? ZonedDateTime.of(day, t.toLocalTime(), t.getOffset())
+          : dated instanceof ZonedDateTime z ? ZonedDateTime.of(day, (LocalTime) v, z.getZone())
+          : LocalDateTime.of(day, (LocalTime) v);
+      if (kind == Between.MONTHS || kind == Between.DAYS) {
+        return new Dur(0, 0, 0, 0);
+      }
+      return between(on.apply(a), on.apply(b), Between.SECONDS);
+    }
     if (!dates) {
       if (kind == Between.MONTHS || kind == Between.DAYS) {
         return new Dur(0, 0, 0, 0);

@@ -33,10 +33,15 @@ final class TemporalFunctions {
   static void register() {
     for (Kind k : Kind.values()) {
       String name = k.name().toLowerCase(Locale.ROOT);
-      Functions.def(name, 0, 1, (c, a) -> a.isEmpty() ? now(k, null) : construct(k, a.get(0)));
+      Functions.def(name, 0, 1, (c, a) -> a.isEmpty() ? now(c.clock(), k, null)
+          : a.get(0) instanceof Map<?, ?> m && m.size() == 1 && m.containsKey("timezone")
+          ? now(c.clock(), k, m) : construct(k, a.get(0)));
       for (String clock : List.of("transaction", "statement", "realtime")) {
-        Functions.def(name + "." + clock, 0, 1, (c, a) -> a.isEmpty() ? now(k, null)
-            : a.get(0) == null ? null : now(k, a.get(0)));
+        // a query is its own transaction and statement: those clocks stand still while it runs
+        Functions.def(name + "." + clock, 0, 1, (c, a) -> {
+          Instant at = clock.equals("realtime") ? Instant.now() : c.clock();
+          return a.isEmpty() ? now(at, k, null) : a.get(0) == null ? null : now(at, k, a.get(0));
+        });
       }
       Functions.def(name + ".truncate", 2, 3, (c, a) -> a.get(1) == null ? null
           : truncate(k, string(a.get(0)), a.get(1), a.size() > 2 ? a.get(2) : null));
@@ -89,13 +94,13 @@ final class TemporalFunctions {
     throw CypherException.typeMismatch("Integer", v);
   }
 
-  private static Object now(Kind k, Object tz) {
+  private static Object now(Instant at, Kind k, Object tz) {
     ZoneId zone = tz == null ? ZoneOffset.UTC : tz instanceof String s ? Temporal.zone(s)
         : tz instanceof Map<?, ?> m && m.get("timezone") instanceof String s ? Temporal.zone(s) : null;
     if (zone == null) {
       throw CypherException.typeMismatch("String or Map", tz);
     }
-    ZonedDateTime n = ZonedDateTime.now(zone);
+    ZonedDateTime n = ZonedDateTime.ofInstant(at, zone);
     return switch (k) {
       case DATE -> n.toLocalDate();
       case LOCALTIME -> n.toLocalTime();
@@ -148,14 +153,12 @@ final class TemporalFunctions {
         baseDate = LocalDate.from((TemporalAccessor) b);
       }
     }
-    for (Object b : new Object[] {t, dt, d}) {
+    // a date selects only the date: the time and the zone come from time or datetime
+    for (Object b : new Object[] {t, dt}) {
       if (b != null && baseTime == null && Temporal.hasTime(b)) {
         baseTime = LocalTime.from((TemporalAccessor) b);
         baseZone = b instanceof ZonedDateTime z ? z.getZone() : b instanceof OffsetTime o ? o.getOffset() : null;
       }
-    }
-    if (baseZone == null && d instanceof ZonedDateTime z && t == null) {
-      baseZone = z.getZone();
     }
     return build(k, baseDate, baseTime, baseZone, m);
   }
@@ -178,20 +181,21 @@ final class TemporalFunctions {
       baseTime = z.toLocalTime();
       baseZone = z.getZone();
       tz = null;
-    } else if (tz != null && baseZone != null && baseTime != null && (k == Kind.TIME || k == Kind.DATETIME)) {
-      // a value with a zone moved to another zone keeps its instant
-      ZonedDateTime z = ZonedDateTime.of(baseDate == null ? LocalDate.of(1970, 1, 1) : baseDate, baseTime, baseZone)
-          .withZoneSameInstant(tz);
-      baseDate = baseDate == null ? null : z.toLocalDate();
-      baseTime = z.toLocalTime();
     }
     LocalDate date = null;
     if (k == Kind.DATE || k == Kind.LOCALDATETIME || k == Kind.DATETIME) {
-      date = date(baseDate, m, tz);
+      date = date(baseDate, m);
     }
     LocalTime time = null;
     if (k != Kind.DATE) {
       time = time(baseTime, m);
+    }
+    if (tz != null && baseZone != null && (k == Kind.TIME || k == Kind.DATETIME)) {
+      // a value with a zone moved to another zone keeps its instant
+      ZonedDateTime z = ZonedDateTime.of(date == null ? LocalDate.of(1970, 1, 1) : date, time, baseZone)
+          .withZoneSameInstant(tz);
+      date = date == null ? null : z.toLocalDate();
+      time = z.toLocalTime();
     }
     ZoneId zone = tz != null ? tz : baseZone != null ? baseZone : ZoneOffset.UTC;
     return switch (k) {
@@ -204,7 +208,7 @@ final class TemporalFunctions {
     };
   }
 
-  private static LocalDate date(LocalDate base, Map<String, Object> m, ZoneId tz) {
+  private static LocalDate date(LocalDate base, Map<String, Object> m) {
     Long year = field(m, "year");
     Long month = field(m, "month");
     Long day = field(m, "day");
@@ -214,10 +218,6 @@ final class TemporalFunctions {
     Long doq = field(m, "dayofquarter");
     Long ordinal = field(m, "ordinalday");
     if (base == null && year == null) {
-      if (month == null && day == null && week == null && dow == null && quarter == null && doq == null
-          && ordinal == null) {
-        return LocalDate.now(tz == null ? ZoneOffset.UTC : tz);
-      }
       throw CypherException.argument("year must be specified");
     }
     if (week != null || dow != null) {
@@ -265,6 +265,8 @@ final class TemporalFunctions {
         throw CypherException.argument("minute must be specified");
       }
     }
+    // over a base value each of millisecond, microsecond, nanosecond replaces its three digits of the fraction;
+    // alone (no base), the finest one given may carry the coarser digits too
     long nano = base != null ? base.getNano() : 0;
     if (ms != null) {
       if (ms < 0 || ms > 999) {
@@ -273,17 +275,19 @@ final class TemporalFunctions {
       nano = ms * 1_000_000 + (base != null ? nano % 1_000_000 : 0);
     }
     if (us != null) {
+      boolean keep = ms != null || (base != null && us < 1000);
       if (us < 0 || us > (ms != null ? 999 : 999_999)) {
         throw CypherException.argument("Invalid value for Microsecond: " + us);
       }
-      nano = (ms != null ? nano / 1_000_000 * 1_000_000 : 0) + us * 1000 + (base != null ? nano % 1000 : 0);
+      nano = (keep ? nano / 1_000_000 * 1_000_000 : 0) + us * 1000 + (base != null ? nano % 1000 : 0);
     }
     if (ns != null) {
+      boolean keep = ms != null || us != null || (base != null && ns < 1000);
       long max = us != null ? 999 : ms != null ? 999_999 : 999_999_999;
       if (ns < 0 || ns > max) {
         throw CypherException.argument("Invalid value for Nanosecond: " + ns);
       }
-      nano = (us != null ? nano / 1000 * 1000 : ms != null ? nano / 1_000_000 * 1_000_000 : 0) + ns;
+      nano = (keep ? nano / 1000 * 1000 : 0) + ns;
     }
     return LocalTime.of(hour != null ? hour.intValue() : base != null ? base.getHour() : 0,
         minute != null ? minute.intValue() : base != null ? base.getMinute() : 0,
@@ -305,10 +309,10 @@ final class TemporalFunctions {
       default -> throw CypherException.argument("Unit `" + unit + "` is not supported");
     };
     if (dateUnit) {
-      if (k == Kind.LOCALTIME || k == Kind.TIME) {
+      if ((k == Kind.LOCALTIME || k == Kind.TIME) && !u.equals("day")) {
         throw CypherException.argument("Unit `" + unit + "` is not supported for " + k.name().toLowerCase());
       }
-      if (d == null) {
+      if (d == null && !u.equals("day")) {
         throw CypherException.argument("Cannot truncate a value without a date to `" + unit + "`");
       }
       d = switch (u) {
@@ -320,7 +324,7 @@ final class TemporalFunctions {
         case "quarter" -> LocalDate.of(d.getYear(), (d.get(IsoFields.QUARTER_OF_YEAR) - 1) * 3 + 1, 1);
         case "month" -> d.withDayOfMonth(1);
         case "week" -> d.minusDays(d.getDayOfWeek().getValue() - 1);
-        default -> d;
+        default -> d; // day
       };
       t = LocalTime.MIDNIGHT;
     } else {
