@@ -42,6 +42,9 @@ final class Cypher {
     if (Temporal.isTemporal(v)) {
       return Temporal.typeName(v).toLowerCase(Locale.ROOT) + "('" + v + "')";
     }
+    if (v instanceof Point p) {
+      return "point({latitude: " + literal(p.latitude()) + ", longitude: " + literal(p.longitude()) + "})";
+    }
     if (v instanceof Map<?, ?> m) {
       StringBuilder sb = new StringBuilder("{");
       for (Map.Entry<?, ?> e : m.entrySet()) {

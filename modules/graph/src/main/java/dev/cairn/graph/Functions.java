@@ -414,6 +414,8 @@ final class Functions {
       return true;
     });
     def("typeof", 1, 1, (c, a) -> Values.typeName(a.get(0)));
+    def("point", 1, 1, (c, a) -> Point.of(a.get(0)));
+    def("distance", 2, 2, (c, a) -> Point.distance(a.get(0), a.get(1)));
     TemporalFunctions.register();
   }
 

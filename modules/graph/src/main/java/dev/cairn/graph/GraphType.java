@@ -27,6 +27,7 @@ import java.util.List;
  *          | unsigned(5) unsigned(n) value{n}           list
  *          | unsigned(6) unsigned(kind) string          temporal: kind 0 DateTime .. 4 LocalTime, ISO text
  *          | unsigned(7) signed{4}                       duration: months, days, seconds, nanoseconds
+ *          | unsigned(8) double double                   point: latitude, longitude
  * </pre>
  *
  * Entity ids are kept (clients cache them), holes included.
@@ -122,6 +123,10 @@ public final class GraphType implements DataType<Graph> {
       out.writeSigned(d.days());
       out.writeSigned(d.seconds());
       out.writeSigned(d.nanos());
+    } else if (v instanceof Point p) {
+      out.writeUnsigned(8);
+      out.writeDouble(p.latitude());
+      out.writeDouble(p.longitude());
     } else if (Temporal.isTemporal(v)) {
       out.writeUnsigned(6);
       out.writeUnsigned(Temporal.rank(v));
@@ -231,6 +236,8 @@ public final class GraphType implements DataType<Graph> {
           throw new RdbFormatException("bad temporal value " + text);
         }
       }
+      case 8:
+        return new Point(in.readDouble(), in.readDouble());
       case 7:
         return Temporal.Dur.of(in.readSigned(), in.readSigned(), in.readSigned(), in.readSigned());
       case 5: {

@@ -48,6 +48,7 @@ final class Procedures {
           });
           return out;
         }));
+    Algorithms.register(REGISTRY);
   }
 
   private static List<Map<String, Object>> names(Graph.Names names, String col, Graph g, int kind) {

@@ -45,6 +45,9 @@ public final class Values {
     } else if (v instanceof Path) {
       return "Path";
     }
+    if (v instanceof Point) {
+      return "Point";
+    }
     String t = Temporal.typeName(v);
     return t != null ? t : v.getClass().getSimpleName();
   }
@@ -52,7 +55,7 @@ public final class Values {
   /** True when {@code v} may be stored as a property (scalars and lists of scalars). */
   public static boolean storable(Object v) {
     if (v instanceof Long || v instanceof Double || v instanceof String || v instanceof Boolean
-        || Temporal.isTemporal(v)) {
+        || Temporal.isTemporal(v) || v instanceof Point) {
       return true;
     }
     if (v instanceof List<?> l) {
@@ -190,6 +193,8 @@ public final class Values {
       return 90;
     } else if (Temporal.isTemporal(v)) {
       return 41 + Temporal.rank(v); // DateTime, LocalDateTime, Date, Time, LocalTime, Duration
+    } else if (v instanceof Point) {
+      return 47;
     }
     return 100;
   }
@@ -267,6 +272,12 @@ public final class Values {
       }
       case 41, 42, 43, 44, 45, 46:
         return Temporal.orderCompare(a, b);
+      case 47: {
+        Point x = (Point) a;
+        Point y = (Point) b;
+        int c = Double.compare(x.latitude(), y.latitude());
+        return c != 0 ? c : Double.compare(x.longitude(), y.longitude());
+      }
       default:
         return 0;
     }

@@ -27,7 +27,7 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
           + " d: date('2015-07-21') + duration({days: i}), lt: localtime('12:00:01.5'), t: time('10:00+01:00'),"
           + " ldt: localdatetime('2015-07-21T10:00'), dt: datetime('2015-07-21T21:40:32.142+02:00[Europe/Stockholm]'),"
           + " dto: datetime('1984-10-11T12:31:14.000000001-05:30'), dur: duration({months: i, seconds: -i, nanoseconds: 5}),"
-          + " ds: [date('2000-01-01'), date('-0001-12-31')]})");
+          + " ds: [date('2000-01-01'), date('-0001-12-31')], p: point({latitude: 32.07 + i, longitude: -34.8})})");
       Executor.run(g, q.toString(), Map.of(), 0, false);
       Executor.run(g, "MATCH (a), (b) WHERE rand() < 0.1 CREATE (a)-[:R {w: a.i * b.i}]->(b)", Map.of(), 0, false);
       Executor.run(g, "MATCH (a) WHERE a.i % 7 = 3 DETACH DELETE a", Map.of(), 0, false);
