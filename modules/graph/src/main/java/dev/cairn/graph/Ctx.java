@@ -45,10 +45,12 @@ final class Ctx {
     long relationshipsDeleted;
     long indicesCreated;
     long indicesDeleted;
+    /** Constraints created by db.createConstraint (RedisGraph has no statistics line for them). */
+    long constraintsChanged;
 
     boolean wrote() {
       return labelsAdded + labelsRemoved + nodesCreated + nodesDeleted + propertiesSet + propertiesRemoved
-          + relationshipsCreated + relationshipsDeleted + indicesCreated + indicesDeleted > 0;
+          + relationshipsCreated + relationshipsDeleted + indicesCreated + indicesDeleted + constraintsChanged > 0;
     }
   }
 }

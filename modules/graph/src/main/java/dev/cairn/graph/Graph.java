@@ -43,6 +43,9 @@ public final class Graph {
   private Object[][] edgeProps = new Object[16][];
   private int edgeCount;
 
+  /** GRAPH.CONSTRAINT's constraints, in creation order. */
+  final List<Constraints.Constraint> constraints = new ArrayList<>();
+
   /** Exact-match indexes: label id -> property key id -> value -> node ids. */
   final Map<Integer, Map<Integer, Map<Object, BitSet>>> indexes = new HashMap<>();
 
@@ -511,6 +514,7 @@ public final class Graph {
         createIndex(e.getKey(), k);
       }
     }
+    constraints.addAll(o.constraints); // immutable records
   }
 
   /** Loading: recreate a node with a given id (ids below it that stay unused are freed by {@link #endLoad}). */

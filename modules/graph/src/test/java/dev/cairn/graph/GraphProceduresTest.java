@@ -89,4 +89,50 @@ class GraphProceduresTest {
     assertEquals(2, rows(g, "MATCH (d {n: 'D'}) CALL algo.SSpaths({sourceNode: d, relDirection: 'incoming',"
         + " maxLen: 1, pathCount: 10}) YIELD path RETURN path").size() - 1);
   }
+
+  @Test
+  void constraints() {
+    Graph g = new Graph();
+    rows(g, "CREATE (:Person {name: 'Ann', id: 1}), (:Person {name: 'Bob', id: 2})");
+    CypherException e = assertThrows(CypherException.class,
+        () -> Constraints.create(g, true, true, "Person", List.of("id")));
+    assertEquals("missing supporting exact-match index", e.getMessage());
+    rows(g, "CREATE INDEX FOR (p:Person) ON (p.id)");
+    Constraints.create(g, true, true, "Person", List.of("id"));
+    Constraints.create(g, false, true, "Person", List.of("name"));
+    Constraints.create(g, false, false, "KNOWS", List.of("since"));
+    assertEquals(List.of(List.of("UNIQUE", "Person", List.of("id"), "NODE", "OPERATIONAL"),
+        List.of("MANDATORY", "Person", List.of("name"), "NODE", "OPERATIONAL"),
+        List.of("MANDATORY", "KNOWS", List.of("since"), "RELATIONSHIP", "OPERATIONAL")),
+        rows(g, "CALL db.constraints()"));
+    e = assertThrows(CypherException.class, () -> rows(g, "CREATE (:Person {name: 'Cy', id: 1})"));
+    assertEquals("unique constraint violation, on node of type Person", e.getMessage());
+    e = assertThrows(CypherException.class, () -> rows(g, "CREATE (:Person {id: 3})"));
+    assertEquals("mandatory constraint violation: node with label Person missing property name", e.getMessage());
+    e = assertThrows(CypherException.class, () -> rows(g, "MATCH (p:Person {id: 2}) SET p.id = 1"));
+    assertEquals("unique constraint violation, on node of type Person", e.getMessage());
+    assertThrows(CypherException.class, () -> rows(g, "MATCH (p:Person {id: 2}) REMOVE p.name"));
+    assertThrows(CypherException.class, () -> rows(g, "CREATE (n {id: 2, name: 'x'}) SET n:Person"));
+    e = assertThrows(CypherException.class,
+        () -> rows(g, "MATCH (a {id: 1}), (b {id: 2}) CREATE (a)-[:KNOWS]->(b)"));
+    assertEquals("mandatory constraint violation: relationship with type KNOWS missing property since",
+        e.getMessage());
+    rows(g, "MATCH (a {id: 1}), (b {id: 2}) CREATE (a)-[:KNOWS {since: 2020}]->(b)");
+    rows(g, "MATCH (p:Person {id: 2}) SET p.id = 3, p.name = 'Bo'");
+    rows(g, "CREATE (:Person {name: 'Cy', id: [1]})"); // arrays are not governed by unique constraints
+    assertEquals(2L, one(g, "MATCH (p:Person) WHERE p.id = 1 OR p.id = 3 RETURN count(p)"));
+    assertThrows(CypherException.class, () -> rows(g, "DROP INDEX ON :Person(id)"));
+    // created over data that violates it: FAILED, not enforced
+    rows(g, "CREATE (:Dup {v: 1}), (:Dup {v: 1})");
+    rows(g, "CREATE INDEX FOR (d:Dup) ON (d.v)");
+    Constraints.create(g, true, true, "Dup", List.of("v"));
+    assertEquals("FAILED", one(g, "CALL db.constraints() YIELD label, status WHERE label = 'Dup' RETURN status"));
+    rows(g, "CREATE (:Dup {v: 1})");
+    // the procedure form (the AOF rewrite's) is a write
+    Executor.Result r = Executor.run(g, "CALL db.createConstraint('MANDATORY', 'NODE', 'Dup', ['v'])", Map.of(), 0,
+        false);
+    assertTrue(r.stats().wrote());
+    assertThrows(CypherException.class, () -> Executor.run(g, "CALL db.createConstraint('MANDATORY', 'NODE', 'X',"
+        + " ['v'])", Map.of(), 0, true));
+  }
 }

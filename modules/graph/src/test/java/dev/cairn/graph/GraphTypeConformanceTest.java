@@ -33,6 +33,11 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
       Executor.run(g, "MATCH (a) WHERE a.i % 7 = 3 DETACH DELETE a", Map.of(), 0, false);
       if (random.nextBoolean()) {
         Executor.run(g, "CREATE INDEX FOR (n:L0) ON (n.i)", Map.of(), 0, false);
+        Constraints.create(g, true, true, "L0", List.of("i"));
+      }
+      if (random.nextBoolean()) {
+        Constraints.create(g, false, true, "L1", List.of("i", "s"));
+        Constraints.create(g, false, false, "R", List.of("w"));
       }
       out.add(g);
     }
@@ -50,7 +55,15 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
 
   @Override
   protected Graph fixtureValue(int encver) {
-    return fixture();
+    Graph g = fixture();
+    if (encver >= 2) {
+      Executor.run(g, "CREATE (:Event {on: date('2015-07-21'), at: datetime('2015-07-21T21:40:32.142+02:00[Europe/Stockholm]'),"
+          + " took: duration('P1DT2H'), t: localtime('12:00'), where: point({latitude: 32.07, longitude: 34.81})})",
+          Map.of(), 0, false);
+      Constraints.create(g, true, true, "Person", List.of("name"));
+      Constraints.create(g, false, false, "KNOWS", List.of("since"));
+    }
+    return g;
   }
 
   @Override
@@ -79,6 +92,7 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
           .append(g.type(e)).append(Cypher.props(g, g.props(false, e))).append('\n');
     }
     sb.append(new java.util.TreeMap<>(g.indexes).keySet());
+    Constraints.list(g).forEach(c -> sb.append(new java.util.TreeMap<>(c)));
     g.indexes.forEach((l, m) -> sb.append(l).append(new java.util.TreeSet<>(m.keySet())));
     return sb.toString();
   }
