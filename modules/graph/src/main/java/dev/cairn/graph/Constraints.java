@@ -117,7 +117,7 @@ final class Constraints {
       throw CypherException.argument("Constraint already exists");
     }
     if (unique) {
-      Map<Integer, Map<Object, BitSet>> idx = node ? g.indexes.get(s) : null;
+      Map<Integer, Map<Object, Postings>> idx = node ? g.indexes.get(s) : null;
       for (int k : keys) {
         if (idx == null || !idx.containsKey(k)) {
           throw CypherException.argument("missing supporting exact-match index");
@@ -215,29 +215,30 @@ final class Constraints {
 
   /** A unique tuple's clash: another node of the label with the same values (self excluded; -1 for a new node). */
   private static void checkUnique(Graph g, Constraint con, int self, java.util.function.IntFunction<Object> value) {
-    BitSet match = null;
+    List<Postings> hits = new ArrayList<>();
     for (int k : con.keys()) {
       Object v = value.apply(k);
       if (v == null || v instanceof List) {
         return; // not governed
       }
-      BitSet hits = g.indexLookup(con.schema(), k, v);
-      if (hits == null || hits.isEmpty()) {
+      Postings p = g.indexLookup(con.schema(), k, v);
+      if (p == null || p.isEmpty()) {
         return;
       }
-      if (match == null) {
-        match = (BitSet) hits.clone();
-      } else {
-        match.and(hits);
-      }
+      hits.add(p);
     }
-    if (match != null) {
-      if (self >= 0) {
-        match.clear(self);
+    hits.sort(java.util.Comparator.comparingInt(Postings::size));
+    next:
+    for (int id : hits.get(0).toArray()) {
+      if (id == self) {
+        continue;
       }
-      if (!match.isEmpty()) {
-        throw unique(g, con);
+      for (int i = 1; i < hits.size(); i++) {
+        if (!hits.get(i).contains(id)) {
+          continue next;
+        }
       }
+      throw unique(g, con);
     }
   }
 

@@ -69,12 +69,26 @@ public final class Values {
     return false;
   }
 
-  /** Key for exact-match indexes: numbers equal across Integer/Float map to one key. */
+  /**
+   * Key for exact-match indexes: numbers equal across Integer/Float map to one key, a Long for integral values (a
+   * Double's hash of small integers has zero low bits, which piles them into a few hash buckets).
+   */
   static Object indexKey(Object v) {
-    if (v instanceof Long l) {
-      return (double) l;
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p62) {
+      return (long) d.doubleValue();
     }
     return v;
+  }
+
+  /** A number's hash, equal for equal Integer and Float values, spread for integral ones. */
+  static int numberHash(double d) {
+    if (Double.isNaN(d)) {
+      return 7;
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 0x1p62) {
+      return Long.hashCode((long) d * 0x9E3779B97F4A7C15L);
+    }
+    return Double.hashCode(d);
   }
 
   /** Cypher '=': TRUE, FALSE or null (unknown). */
@@ -307,8 +321,7 @@ public final class Values {
         return 0;
       }
       if (v instanceof Number n) {
-        double d = n.doubleValue();
-        return Double.isNaN(d) ? 7 : Double.hashCode(d == 0.0 ? 0.0 : d);
+        return numberHash(n.doubleValue());
       }
       if (v instanceof List<?> l) {
         int h = 1;
