@@ -9,7 +9,7 @@ There is no RedisGraph or FalkorDB on this machine to measure against, so the fi
 same server in the same run is printed beside them as the yardstick for how loaded the machine was.
 
 usage: bench/graph-social.py  ; env: NODES=1000000 DEGREE=10 BATCH=20000 SAMPLES=2000 SP_SAMPLES=100 CLIENTS=8
-PORT=58010. Needs redis-cli and redis-benchmark (redis-tools), a JDK >= 21 and Maven (./cairn-server builds).
+PORT=58010 SERVER=./cairn-server. Needs redis-cli and redis-benchmark (redis-tools), a JDK >= 21 and Maven (./cairn-server builds).
 """
 import os
 import random
@@ -97,15 +97,17 @@ def benchmark(*args):
 
 def main():
     log = open("/tmp/graph-social-%d.log" % PORT, "w")
-    server = subprocess.Popen([os.path.join(HERE, "cairn-server"), "--port", str(PORT), "--save", "",
-                               "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT)
+    # SERVER: another start command (e.g. "java -jar /path/cairn-server.jar"); default ./cairn-server
+    start = os.environ.get("SERVER", os.path.join(HERE, "cairn-server")).split()
+    server = subprocess.Popen(start + ["--port", str(PORT), "--save", "", "--appendonly", "no"], stdout=log,
+                              stderr=subprocess.STDOUT)
     try:
         for _ in range(3000):
             try:
                 c = Resp(PORT)
                 c.call("PING")
                 break
-            except OSError:
+            except (OSError, RuntimeError):  # not listening yet, or LOADING
                 time.sleep(0.1)
         time.sleep(2)  # the module's warm-up thread
         base = int(dict(l.split(":", 1) for l in c.call("INFO", "memory").split("\r\n") if ":" in l)["used_memory"])
