@@ -27,6 +27,13 @@ final class Arith {
       out.addAll(m);
       return out;
     }
+    if (Temporal.isTemporal(a) || Temporal.isTemporal(b)) {
+      Object t = Temporal.add(a, b);
+      if (t == null) {
+        throw CypherException.typeMismatch("Duration", Temporal.isTemporal(a) ? b : a);
+      }
+      return t;
+    }
     if (a instanceof String s) {
       if (b instanceof String || b instanceof Number || b instanceof Boolean) {
         return s + Functions.str(b);
@@ -64,6 +71,13 @@ final class Arith {
     if (a == null || b == null) {
       return null;
     }
+    if (Temporal.isTemporal(a) || Temporal.isTemporal(b)) {
+      Object t = Temporal.sub(a, b);
+      if (t == null) {
+        throw CypherException.typeMismatch("Duration", Temporal.isTemporal(a) ? b : a);
+      }
+      return t;
+    }
     if (a instanceof Long x && b instanceof Long y) {
       try {
         return Math.subtractExact(x, y);
@@ -78,6 +92,9 @@ final class Arith {
     if (a == null) {
       return null;
     }
+    if (a instanceof Temporal.Dur d) {
+      return d.negate();
+    }
     if (a instanceof Long x) {
       if (x == Long.MIN_VALUE) {
         throw overflow();
@@ -90,6 +107,13 @@ final class Arith {
   static Object mulDiv(String op, Object a, Object b) {
     if (a == null || b == null) {
       return null;
+    }
+    if (a instanceof Temporal.Dur || b instanceof Temporal.Dur) {
+      Object t = Temporal.mulDiv(op, a, b);
+      if (t == null) {
+        throw CypherException.typeMismatch("Integer or Float", a instanceof Temporal.Dur ? b : a);
+      }
+      return t;
     }
     if (a instanceof Long x && b instanceof Long y) {
       switch (op) {

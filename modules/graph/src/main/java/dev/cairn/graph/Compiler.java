@@ -125,6 +125,11 @@ final class Compiler {
     scope.computeIfPresent(name, (k, v) -> v == 1 ? null : v - 1);
   }
 
+  /** A write procedure makes the query a write (RO_QUERY refuses it; it propagates). */
+  void markWrite() {
+    writes = true;
+  }
+
   boolean inScope(String name) {
     return scope.containsKey(name);
   }

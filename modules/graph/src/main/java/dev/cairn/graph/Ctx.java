@@ -10,11 +10,20 @@ final class Ctx {
   final Stats stats = new Stats();
   final long deadlineNanos;
   int steps;
+  private java.time.Instant clock;
 
   Ctx(Graph graph, Map<String, Object> params, long timeoutMillis) {
     this.graph = graph;
     this.params = params == null ? new HashMap<>() : params;
     this.deadlineNanos = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : Long.MAX_VALUE;
+  }
+
+  /** The statement clock: the instant the query first asked for the time (date(), datetime(), ...). */
+  java.time.Instant clock() {
+    if (clock == null) {
+      clock = java.time.Instant.now();
+    }
+    return clock;
   }
 
   /** Called in loops; checks the timeout every few thousand steps. */
@@ -36,10 +45,12 @@ final class Ctx {
     long relationshipsDeleted;
     long indicesCreated;
     long indicesDeleted;
+    /** Constraints created by db.createConstraint (RedisGraph has no statistics line for them). */
+    long constraintsChanged;
 
     boolean wrote() {
       return labelsAdded + labelsRemoved + nodesCreated + nodesDeleted + propertiesSet + propertiesRemoved
-          + relationshipsCreated + relationshipsDeleted + indicesCreated + indicesDeleted > 0;
+          + relationshipsCreated + relationshipsDeleted + indicesCreated + indicesDeleted + constraintsChanged > 0;
     }
   }
 }

@@ -35,6 +35,16 @@ final class Cypher {
       }
       return sb.append(']').toString();
     }
+    if (v instanceof Temporal.Dur d) {
+      return "duration({months: " + d.months() + ", days: " + d.days() + ", seconds: " + d.seconds()
+          + ", nanoseconds: " + d.nanos() + "})";
+    }
+    if (Temporal.isTemporal(v)) {
+      return Temporal.typeName(v).toLowerCase(Locale.ROOT) + "('" + v + "')";
+    }
+    if (v instanceof Point p) {
+      return "point({latitude: " + literal(p.latitude()) + ", longitude: " + literal(p.longitude()) + "})";
+    }
     if (v instanceof Map<?, ?> m) {
       StringBuilder sb = new StringBuilder("{");
       for (Map.Entry<?, ?> e : m.entrySet()) {

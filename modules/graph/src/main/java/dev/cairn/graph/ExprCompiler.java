@@ -424,6 +424,12 @@ final class ExprCompiler {
     if (v instanceof Map<?, ?> m) {
       return m.get(key);
     }
+    if (Temporal.isTemporal(v)) {
+      return Temporal.component(v, key);
+    }
+    if (v instanceof Point p) {
+      return p.component(key);
+    }
     throw CypherException.type("Type mismatch: expected Map, Node, Edge, Null, Time, Date, DateTime,"
         + " LocalTime, LocalDateTime or Duration but was " + Values.typeName(v));
   }

@@ -43,7 +43,7 @@ final class Functions {
 
   private static final Map<String, Def> SCALARS = new LinkedHashMap<>();
 
-  private static void def(String name, int min, int max, Fn fn) {
+  static void def(String name, int min, int max, Fn fn) {
     SCALARS.put(name, new Def(min, max, fn));
   }
 
@@ -257,14 +257,15 @@ final class Functions {
       if (v == null) {
         return null;
       }
-      if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+      if (v instanceof String || v instanceof Number || v instanceof Boolean || Temporal.isTemporal(v)) {
         return str(v);
       }
       throw CypherException.typeMismatch("String, Integer, Float or Boolean", v);
     });
     def("tostringornull", 1, 1, (c, a) -> {
       Object v = a.get(0);
-      return v instanceof String || v instanceof Number || v instanceof Boolean ? str(v) : null;
+      return v instanceof String || v instanceof Number || v instanceof Boolean || Temporal.isTemporal(v) ? str(v)
+          : null;
     });
     def("tointeger", 1, 1, (c, a) -> toInteger(a.get(0), true));
     def("tointegerornull", 1, 1, (c, a) -> toInteger(a.get(0), false));
@@ -413,6 +414,9 @@ final class Functions {
       return true;
     });
     def("typeof", 1, 1, (c, a) -> Values.typeName(a.get(0)));
+    def("point", 1, 1, (c, a) -> Point.of(a.get(0)));
+    def("distance", 2, 2, (c, a) -> Point.distance(a.get(0), a.get(1)));
+    TemporalFunctions.register();
   }
 
   private static Object degree(Ctx c, List<Object> a, boolean out) {

@@ -43,8 +43,11 @@ public final class Graph {
   private Object[][] edgeProps = new Object[16][];
   private int edgeCount;
 
+  /** GRAPH.CONSTRAINT's constraints, in creation order. */
+  final List<Constraints.Constraint> constraints = new ArrayList<>();
+
   /** Exact-match indexes: label id -> property key id -> value -> node ids. */
-  final Map<Integer, Map<Integer, Map<Object, BitSet>>> indexes = new HashMap<>();
+  final Map<Integer, Map<Integer, Map<Object, Postings>>> indexes = new HashMap<>();
 
   /** GRAPH.SLOWLOG: the 10 slowest queries, {time millis, command, query, run millis}; not persisted. */
   final List<Object[]> slowlog = new ArrayList<>();
@@ -374,24 +377,24 @@ public final class Graph {
   // ---- exact-match indexes on (label, property)
 
   boolean createIndex(int label, int key) {
-    Map<Integer, Map<Object, BitSet>> byKey = indexes.computeIfAbsent(label, k -> new HashMap<>());
+    Map<Integer, Map<Object, Postings>> byKey = indexes.computeIfAbsent(label, k -> new HashMap<>());
     if (byKey.containsKey(key)) {
       return false;
     }
-    Map<Object, BitSet> idx = new HashMap<>();
+    Map<Object, Postings> idx = new HashMap<>();
     byKey.put(key, idx);
     BitSet nodes = nodesWithLabel(label);
     for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
       Object v = prop(true, n, key);
       if (v != null) {
-        idx.computeIfAbsent(Values.indexKey(v), k -> new BitSet()).set(n);
+        idx.computeIfAbsent(Values.indexKey(v), k -> new Postings()).add(n);
       }
     }
     return true;
   }
 
   boolean dropIndex(int label, int key) {
-    Map<Integer, Map<Object, BitSet>> byKey = indexes.get(label);
+    Map<Integer, Map<Object, Postings>> byKey = indexes.get(label);
     if (byKey == null || byKey.remove(key) == null) {
       return false;
     }
@@ -402,14 +405,14 @@ public final class Graph {
   }
 
   /** Node ids with {@code label} whose {@code key} equals {@code value}, or null when no index covers it. */
-  BitSet indexLookup(int label, int key, Object value) {
-    Map<Integer, Map<Object, BitSet>> byKey = indexes.get(label);
-    Map<Object, BitSet> idx = byKey == null ? null : byKey.get(key);
+  Postings indexLookup(int label, int key, Object value) {
+    Map<Integer, Map<Object, Postings>> byKey = indexes.get(label);
+    Map<Object, Postings> idx = byKey == null ? null : byKey.get(key);
     if (idx == null) {
       return null;
     }
-    BitSet b = idx.get(Values.indexKey(value));
-    return b == null ? new BitSet() : b;
+    Postings b = idx.get(Values.indexKey(value));
+    return b == null ? Postings.EMPTY : b;
   }
 
   private void unindexNode(int id) {
@@ -417,14 +420,17 @@ public final class Graph {
       return;
     }
     for (int l : nodeLabels[id]) {
-      Map<Integer, Map<Object, BitSet>> byKey = indexes.get(l);
+      Map<Integer, Map<Object, Postings>> byKey = indexes.get(l);
       if (byKey != null) {
-        for (Map.Entry<Integer, Map<Object, BitSet>> e : byKey.entrySet()) {
+        for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
           Object v = prop(true, id, e.getKey());
           if (v != null) {
-            BitSet b = e.getValue().get(Values.indexKey(v));
+            Postings b = e.getValue().get(Values.indexKey(v));
             if (b != null) {
-              b.clear(id);
+              b.remove(id);
+              if (b.isEmpty()) {
+                e.getValue().remove(Values.indexKey(v));
+              }
             }
           }
         }
@@ -437,12 +443,12 @@ public final class Graph {
       return;
     }
     for (int l : nodeLabels[id]) {
-      Map<Integer, Map<Object, BitSet>> byKey = indexes.get(l);
+      Map<Integer, Map<Object, Postings>> byKey = indexes.get(l);
       if (byKey != null) {
-        for (Map.Entry<Integer, Map<Object, BitSet>> e : byKey.entrySet()) {
+        for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
           Object v = prop(true, id, e.getKey());
           if (v != null) {
-            e.getValue().computeIfAbsent(Values.indexKey(v), k -> new BitSet()).set(id);
+            e.getValue().computeIfAbsent(Values.indexKey(v), k -> new Postings()).add(id);
           }
         }
       }
@@ -506,11 +512,12 @@ public final class Graph {
       }
     }
     endLoad(liveNodes, liveEdges);
-    for (Map.Entry<Integer, Map<Integer, Map<Object, BitSet>>> e : o.indexes.entrySet()) {
+    for (Map.Entry<Integer, Map<Integer, Map<Object, Postings>>> e : o.indexes.entrySet()) {
       for (Integer k : e.getValue().keySet()) {
         createIndex(e.getKey(), k);
       }
     }
+    constraints.addAll(o.constraints); // immutable records
   }
 
   /** Loading: recreate a node with a given id (ids below it that stay unused are freed by {@link #endLoad}). */

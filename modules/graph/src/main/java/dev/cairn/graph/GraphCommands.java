@@ -62,6 +62,16 @@ public final class GraphCommands implements CommandFamily {
       .summary("Returns a list containing up to 10 of the slowest queries issued against the given graph")
       .complexity("O(1)").args(Arg.key("graph", 0), Arg.token("RESET").optional()).build();
 
+  static final CommandSpec CONSTRAINT = CommandSpec.command("graph.constraint", -9).group(Group.MODULE)
+      .since("2.12.0").flags(Flag.WRITE, Flag.DENYOOM).key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RW,
+          KeyFlag.UPDATE))
+      .summary("Creates or deletes a graph constraint").complexity("O(N) where N is the number of entities governed")
+      .args(Arg.oneOf("operation", Arg.token("CREATE"), Arg.token("DROP")), Arg.key("graph", 0),
+          Arg.oneOf("type", Arg.token("MANDATORY"), Arg.token("UNIQUE")),
+          Arg.oneOf("entity", Arg.token("NODE"), Arg.token("RELATIONSHIP")), Arg.string("label"),
+          Arg.token("PROPERTIES"), Arg.integer("prop-count"), Arg.string("prop").multiple())
+      .build();
+
   private final GraphConfig config;
 
   GraphCommands(GraphConfig config) {
@@ -78,6 +88,7 @@ public final class GraphCommands implements CommandFamily {
     r.add(LIST, GraphCommands::list);
     r.add(CONFIG, (c, a) -> config.command(c, a));
     r.add(SLOWLOG, GraphCommands::slowlog);
+    r.add(CONSTRAINT, Constraints::command);
   }
 
   static final RedisException EMPTY_KEY = RedisException.err("Invalid graph operation on empty key");

@@ -32,5 +32,6 @@ public final class GraphModule implements Module {
       m.put("resultset_size", config.get("RESULTSET_SIZE"));
       return m;
     });
+    Warmup.start();
   }
 }

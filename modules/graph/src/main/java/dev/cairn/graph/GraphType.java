@@ -14,24 +14,29 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * The graph as a module type. Layout, encoding version 1:
+ * The graph as a module type. Layout, encoding version 2 (version 1 ends before the constraints):
  *
  * <pre>
  * graph   := names(labels) names(types) names(keys)
  *            unsigned(nodes) node{nodes} unsigned(edges) edge{edges} unsigned(indexes) (unsigned(label) unsigned(key)){indexes}
+ *            unsigned(constraints) constraint{constraints}
+ * constraint := unsigned(flags: 1 unique, 2 node, 4 failed) unsigned(label or type) unsigned(n) unsigned(key){n}
  * names   := unsigned(n) string{n}                      ids are positions: dense from 0 in creation order
  * node    := unsigned(id) unsigned(labels) unsigned(label){labels} props
  * edge    := unsigned(id) unsigned(src) unsigned(dst) unsigned(type) props
  * props   := unsigned(n) (unsigned(key) value){n}
  * value   := unsigned(1) string | unsigned(2) signed | unsigned(3) double | unsigned(4) unsigned(0|1)
  *          | unsigned(5) unsigned(n) value{n}           list
+ *          | unsigned(6) unsigned(kind) string          temporal: kind 0 DateTime .. 4 LocalTime, ISO text
+ *          | unsigned(7) signed{4}                       duration: months, days, seconds, nanoseconds
+ *          | unsigned(8) double double                   point: latitude, longitude
  * </pre>
  *
  * Entity ids are kept (clients cache them), holes included.
  */
 public final class GraphType implements DataType<Graph> {
-  // RedisGraph's type name, so TYPE answers as it did; the layout is Cairn's own (encoding version 1)
-  public static final TypeId ID = TypeId.of("graphdata", 1);
+  // RedisGraph's type name, so TYPE answers as it did; the layout is Cairn's own (encoding version 2; 1 is read)
+  public static final TypeId ID = TypeId.of("graphdata", 2);
   public static final GraphType INSTANCE = new GraphType();
 
   private GraphType() {}
@@ -78,6 +83,15 @@ public final class GraphType implements DataType<Graph> {
       out.writeUnsigned(i[0]);
       out.writeUnsigned(i[1]);
     }
+    out.writeUnsigned(g.constraints.size());
+    for (Constraints.Constraint con : g.constraints) {
+      out.writeUnsigned((con.unique() ? 1 : 0) | (con.node() ? 2 : 0) | (con.failed() ? 4 : 0));
+      out.writeUnsigned(con.schema());
+      out.writeUnsigned(con.keys().length);
+      for (int k : con.keys()) {
+        out.writeUnsigned(k);
+      }
+    }
   }
 
   private static void names(RdbOutput out, Graph.Names names) throws IOException {
@@ -114,6 +128,20 @@ public final class GraphType implements DataType<Graph> {
       for (Object o : l) {
         value(out, o);
       }
+    } else if (v instanceof Temporal.Dur d) {
+      out.writeUnsigned(7);
+      out.writeSigned(d.months());
+      out.writeSigned(d.days());
+      out.writeSigned(d.seconds());
+      out.writeSigned(d.nanos());
+    } else if (v instanceof Point p) {
+      out.writeUnsigned(8);
+      out.writeDouble(p.latitude());
+      out.writeDouble(p.longitude());
+    } else if (Temporal.isTemporal(v)) {
+      out.writeUnsigned(6);
+      out.writeUnsigned(Temporal.rank(v));
+      out.writeString(v.toString());
     } else {
       throw new IOException("unstorable property value " + v);
     }
@@ -121,7 +149,7 @@ public final class GraphType implements DataType<Graph> {
 
   @Override
   public Graph rdbLoad(RdbInput in, int encver) throws IOException {
-    if (encver != 1) {
+    if (encver < 1 || encver > 2) {
       throw RdbFormatException.unsupported(ID, encver);
     }
     Graph g = new Graph();
@@ -158,6 +186,21 @@ public final class GraphType implements DataType<Graph> {
     for (long i = 0; i < idx; i++) {
       g.createIndex(checkedId(in.readUnsigned(), g.labels.size() - 1), checkedId(in.readUnsigned(),
           g.keys.size() - 1));
+    }
+    long cons = encver >= 2 ? in.readUnsigned() : 0;
+    for (long i = 0; i < cons; i++) {
+      long flags = in.readUnsigned();
+      boolean node = (flags & 2) != 0;
+      int schema = checkedId(in.readUnsigned(), (node ? g.labels : g.types).size() - 1);
+      long n = in.readUnsigned();
+      if (n < 1 || n > 255) {
+        throw new RdbFormatException("bad graph constraint");
+      }
+      int[] keys = new int[(int) n];
+      for (int k = 0; k < n; k++) {
+        keys[k] = checkedId(in.readUnsigned(), g.keys.size() - 1);
+      }
+      g.constraints.add(new Constraints.Constraint((flags & 1) != 0, node, schema, keys, (flags & 4) != 0));
     }
     return g;
   }
@@ -203,6 +246,26 @@ public final class GraphType implements DataType<Graph> {
         return in.readDouble();
       case 4:
         return in.readUnsigned() != 0;
+      case 6: {
+        long kind = in.readUnsigned();
+        String text = in.readString();
+        try {
+          return switch ((int) kind) {
+            case 0 -> java.time.ZonedDateTime.parse(text);
+            case 1 -> java.time.LocalDateTime.parse(text);
+            case 2 -> java.time.LocalDate.parse(text);
+            case 3 -> java.time.OffsetTime.parse(text);
+            case 4 -> java.time.LocalTime.parse(text);
+            default -> throw new RdbFormatException("bad temporal kind " + kind);
+          };
+        } catch (java.time.DateTimeException e) {
+          throw new RdbFormatException("bad temporal value " + text);
+        }
+      }
+      case 8:
+        return new Point(in.readDouble(), in.readDouble());
+      case 7:
+        return Temporal.Dur.of(in.readSigned(), in.readSigned(), in.readSigned(), in.readSigned());
       case 5: {
         long n = in.readUnsigned();
         if (depth > 0 || n > 100_000_000) {
@@ -277,6 +340,18 @@ public final class GraphType implements DataType<Graph> {
           .append(Cypher.quoteName(g.keys.name(k))).append(')');
       emit(out, key, q);
     }));
+    for (Constraints.Constraint con : g.constraints) {
+      // a constraint FAILED at creation comes back as the replayed creation finds it (the data is the same)
+      StringBuilder ps = new StringBuilder();
+      for (int k : con.keys()) {
+        ps.append(ps.length() == 0 ? "" : ", ").append(Cypher.literal(g.keys.name(k)));
+      }
+      q.append("CALL db.createConstraint('").append(con.unique() ? "UNIQUE" : "MANDATORY").append("', '")
+          .append(con.node() ? "NODE" : "RELATIONSHIP").append("', ")
+          .append(Cypher.literal((con.node() ? g.labels : g.types).name(con.schema()))).append(", [").append(ps)
+          .append("])");
+      emit(out, key, q);
+    }
   }
 
   private static void emit(AofEmitter out, byte[] key, StringBuilder q) {

@@ -53,6 +53,10 @@ final class IndexOps {
         } else {
           int l = g.labels.id(label);
           int k = g.keys.id(p);
+          if (l >= 0 && k >= 0 && Constraints.supportedBy(g, l, k)) {
+            throw CypherException.semantic("Unable to drop index on :" + label + "(" + p + "): the index supports a"
+                + " unique constraint");
+          }
           if (l < 0 || k < 0 || !g.dropIndex(l, k)) {
             throw CypherException.semantic("Unable to drop index on :" + label + "(" + p + "): no such index.");
           }

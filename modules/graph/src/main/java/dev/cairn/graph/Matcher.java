@@ -55,8 +55,12 @@ final class Matcher {
           r -> matchParts(parts, i + 1, r, used, out));
       return;
     }
-    BitSet candidates = candidates(first, row);
-    for (int n = candidates.nextSetBit(0); n >= 0; n = candidates.nextSetBit(n + 1)) {
+    Object cands = candidates(first, row);
+    BitSet candidates = cands instanceof BitSet b ? b : null;
+    int[] listed = cands instanceof int[] a ? a : null;
+    int at = 0;
+    for (int n = listed != null ? (listed.length > 0 ? listed[0] : -1) : candidates.nextSetBit(0); n >= 0;
+        n = listed != null ? (++at < listed.length ? listed[at] : -1) : candidates.nextSetBit(n + 1)) {
       c.tick();
       if (!nodeFits(first, n, row)) {
         continue;
@@ -93,7 +97,8 @@ final class Matcher {
     return new PathPat(null, ns, rs, 0);
   }
 
-  private BitSet candidates(NodePat np, Map<String, Object> row) {
+  /** The first node's candidates: a BitSet copy (label scans) or an id array (index lookups). */
+  private Object candidates(NodePat np, Map<String, Object> row) {
     Graph g = c.graph;
     if (np.labels().isEmpty()) {
       return (BitSet) g.nodesAlive().clone();
@@ -112,9 +117,9 @@ final class Matcher {
           if (k >= 0) {
             Object v = e.getValue().eval(c, row);
             if (v != null && !(v instanceof List)) {
-              BitSet hit = g.indexLookup(id, k, v);
+              Postings hit = g.indexLookup(id, k, v);
               if (hit != null) {
-                return (BitSet) hit.clone();
+                return hit.toArray();
               }
             }
           }

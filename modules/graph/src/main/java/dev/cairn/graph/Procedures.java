@@ -48,6 +48,11 @@ final class Procedures {
           });
           return out;
         }));
+    REGISTRY.put("db.constraints", new Proc(List.of(), List.of("type", "label", "properties", "entitytype",
+        "status"), (c, a) -> Constraints.list(c.graph)));
+    REGISTRY.put("db.createconstraint", new Proc(List.of("type", "entity", "label", "properties"), List.of(),
+        Constraints::createProc));
+    Algorithms.register(REGISTRY);
   }
 
   private static List<Map<String, Object>> names(Graph.Names names, String col, Graph g, int kind) {
@@ -69,6 +74,9 @@ final class Procedures {
     Proc p = REGISTRY.get(name.toLowerCase(Locale.ROOT));
     if (p == null) {
       throw new CypherException("ProcedureError", "Procedure `" + name + "` is not registered");
+    }
+    if (name.equalsIgnoreCase("db.createConstraint")) {
+      comp.markWrite();
     }
     List<Expr> args = new ArrayList<>();
     boolean implicitArgs = x.LPAREN() == null;

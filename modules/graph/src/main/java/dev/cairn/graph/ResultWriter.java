@@ -28,6 +28,7 @@ final class ResultWriter {
   static final int NODE = 8;
   static final int PATH = 9;
   static final int MAP = 10;
+  static final int POINT = 11;
   static final int COLUMN_SCALAR = 1;
 
   static void write(Reply r, Ctx c, Executor.Result res, boolean compact, long maxRows) {
@@ -211,7 +212,13 @@ final class ResultWriter {
         r.integer(EDGE);
         compactEdge(r, c, e);
       }
+    } else if (v instanceof Point p) {
+      r.integer(POINT);
+      r.array(2);
+      r.bulk(Cypher.g15(p.latitude()));
+      r.bulk(Cypher.g15(p.longitude()));
     } else {
+      // temporal values: RedisGraph 2.12 has no compact type for them, so they go as their text
       r.integer(STRING);
       r.bulk(String.valueOf(v));
     }

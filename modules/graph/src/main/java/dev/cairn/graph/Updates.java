@@ -99,6 +99,9 @@ final class Updates {
         throw new CypherException("EntityNotFound", "Failed to create relationship; endpoint was not found.");
       }
       Object props = rp.props() == null ? null : rp.props().eval(c, r);
+      if (!c.graph.constraints.isEmpty()) {
+        Constraints.beforeCreate(c.graph, false, new int[] {c.graph.types.id(rp.types().get(0))}, byKeyId(c, props));
+      }
       int type = c.graph.types.intern(rp.types().get(0));
       int e = rp.dir() > 0 ? c.graph.createEdge(a.id(), b.id(), type) : c.graph.createEdge(b.id(), a.id(), type);
       c.stats.relationshipsCreated++;
@@ -115,6 +118,13 @@ final class Updates {
 
   private static Node createNode(Ctx c, NodePat np, Map<String, Object> r) {
     Object props = np.props() == null ? null : np.props().eval(c, r);
+    if (!c.graph.constraints.isEmpty()) {
+      int[] ls = new int[np.labels().size()];
+      for (int i = 0; i < ls.length; i++) {
+        ls[i] = c.graph.labels.id(np.labels().get(i));
+      }
+      Constraints.beforeCreate(c.graph, true, ls, byKeyId(c, props));
+    }
     int id = c.graph.createNode();
     c.stats.nodesCreated++;
     for (String l : np.labels()) {
@@ -126,6 +136,20 @@ final class Updates {
     }
     setProps(c, true, id, props);
     return new Node(id);
+  }
+
+  /** A property map by key id, for the constraint checks (keys the graph has never seen are left out). */
+  private static Map<Integer, Object> byKeyId(Ctx c, Object props) {
+    Map<Integer, Object> out = new java.util.HashMap<>();
+    if (props instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> {
+        int id = c.graph.keys.id((String) k);
+        if (id >= 0 && v != null) {
+          out.put(id, v);
+        }
+      });
+    }
+    return out;
   }
 
   private static void setProps(Ctx c, boolean node, int id, Object props) {
@@ -348,6 +372,10 @@ final class Updates {
           throw CypherException.typeMismatch("Node", o);
         }
         for (String l : labels) {
+          int known = c.graph.labels.id(l);
+          if (known >= 0 && c.graph.nodeExists(n.id()) && !c.graph.hasLabel(n.id(), known)) {
+            Constraints.beforeLabel(c.graph, n.id(), known);
+          }
           if (c.graph.addLabel(n.id(), c.graph.labels.intern(l))) {
             c.stats.labelsAdded++;
           }
@@ -411,6 +439,9 @@ final class Updates {
     } else {
       throw CypherException.type("Update error: alias '" + Functions.str(o) + "' did not resolve to a graph"
           + " entity");
+    }
+    if (!c.graph.constraints.isEmpty() && c.graph.keys.id(key) >= 0) {
+      Constraints.beforeSet(c.graph, node, id, c.graph.keys.id(key), v);
     }
     if (v != null) {
       checkStorable(v);

@@ -45,12 +45,17 @@ public final class Values {
     } else if (v instanceof Path) {
       return "Path";
     }
-    return v.getClass().getSimpleName();
+    if (v instanceof Point) {
+      return "Point";
+    }
+    String t = Temporal.typeName(v);
+    return t != null ? t : v.getClass().getSimpleName();
   }
 
   /** True when {@code v} may be stored as a property (scalars and lists of scalars). */
   public static boolean storable(Object v) {
-    if (v instanceof Long || v instanceof Double || v instanceof String || v instanceof Boolean) {
+    if (v instanceof Long || v instanceof Double || v instanceof String || v instanceof Boolean
+        || Temporal.isTemporal(v) || v instanceof Point) {
       return true;
     }
     if (v instanceof List<?> l) {
@@ -64,12 +69,26 @@ public final class Values {
     return false;
   }
 
-  /** Key for exact-match indexes: numbers equal across Integer/Float map to one key. */
+  /**
+   * Key for exact-match indexes: numbers equal across Integer/Float map to one key, a Long for integral values (a
+   * Double's hash of small integers has zero low bits, which piles them into a few hash buckets).
+   */
   static Object indexKey(Object v) {
-    if (v instanceof Long l) {
-      return (double) l;
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p62) {
+      return (long) d.doubleValue();
     }
     return v;
+  }
+
+  /** A number's hash, equal for equal Integer and Float values, spread for integral ones. */
+  static int numberHash(double d) {
+    if (Double.isNaN(d)) {
+      return 7;
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 0x1p62) {
+      return Long.hashCode((long) d * 0x9E3779B97F4A7C15L);
+    }
+    return Double.hashCode(d);
   }
 
   /** Cypher '=': TRUE, FALSE or null (unknown). */
@@ -146,6 +165,9 @@ public final class Values {
     if (a instanceof Boolean s && b instanceof Boolean t) {
       return Boolean.compare(s, t);
     }
+    if (Temporal.isTemporal(a) && Temporal.isTemporal(b)) {
+      return Temporal.compare(a, b);
+    }
     if (a instanceof List<?> l && b instanceof List<?> m) {
       for (int i = 0; i < Math.min(l.size(), m.size()); i++) {
         Object x = l.get(i);
@@ -166,25 +188,29 @@ public final class Values {
     if (v instanceof Map) {
       return 0;
     } else if (v instanceof Node) {
-      return 1;
+      return 10;
     } else if (v instanceof Edge) {
-      return 2;
+      return 20;
     } else if (v instanceof List) {
-      return 3;
+      return 30;
     } else if (v instanceof Path) {
-      return 4;
+      return 40;
     } else if (v instanceof String) {
-      return 5;
+      return 50;
     } else if (v instanceof Boolean) {
-      return 6;
+      return 60;
     } else if (v instanceof Double d && d.isNaN()) {
-      return 8;
+      return 80;
     } else if (v instanceof Number) {
-      return 7;
+      return 70;
     } else if (v == null) {
-      return 9;
+      return 90;
+    } else if (Temporal.isTemporal(v)) {
+      return 41 + Temporal.rank(v); // DateTime, LocalDateTime, Date, Time, LocalTime, Duration
+    } else if (v instanceof Point) {
+      return 47;
     }
-    return 10;
+    return 100;
   }
 
   /** ORDER BY's total order (ascending); also DISTINCT's and grouping's equivalence. */
@@ -218,11 +244,11 @@ public final class Values {
         }
         return Boolean.compare(i.hasNext(), j.hasNext());
       }
-      case 1:
+      case 10:
         return Integer.compare(((Node) a).id(), ((Node) b).id());
-      case 2:
+      case 20:
         return Integer.compare(((Edge) a).id(), ((Edge) b).id());
-      case 3: {
+      case 30: {
         List<?> x = (List<?>) a;
         List<?> y = (List<?>) b;
         for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
@@ -233,7 +259,7 @@ public final class Values {
         }
         return Integer.compare(x.size(), y.size());
       }
-      case 4: {
+      case 40: {
         Path x = (Path) a;
         Path y = (Path) b;
         List<Object> lx = new ArrayList<>();
@@ -242,11 +268,11 @@ public final class Values {
         interleave(y, ly);
         return orderCompare(lx, ly);
       }
-      case 5:
+      case 50:
         return ((String) a).compareTo((String) b);
-      case 6:
+      case 60:
         return Boolean.compare((Boolean) a, (Boolean) b);
-      case 7: {
+      case 70: {
         if (a instanceof Long l && b instanceof Long m) {
           return Long.compare(l, m);
         }
@@ -257,6 +283,14 @@ public final class Values {
           return (double) l == y ? 0 : c;
         }
         return c;
+      }
+      case 41, 42, 43, 44, 45, 46:
+        return Temporal.orderCompare(a, b);
+      case 47: {
+        Point x = (Point) a;
+        Point y = (Point) b;
+        int c = Double.compare(x.latitude(), y.latitude());
+        return c != 0 ? c : Double.compare(x.longitude(), y.longitude());
       }
       default:
         return 0;
@@ -287,8 +321,7 @@ public final class Values {
         return 0;
       }
       if (v instanceof Number n) {
-        double d = n.doubleValue();
-        return Double.isNaN(d) ? 7 : Double.hashCode(d == 0.0 ? 0.0 : d);
+        return numberHash(n.doubleValue());
       }
       if (v instanceof List<?> l) {
         int h = 1;

@@ -23,12 +23,21 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
       Graph g = new Graph();
       int nodes = 1 + random.nextInt(40);
       StringBuilder q = new StringBuilder("UNWIND range(1, " + nodes + ") AS i CREATE (:L" + random.nextInt(3)
-          + " {i: i, f: i / 3.0, s: 'n' + toString(i), b: i % 2 = 0, l: [i, 'x', 1.5]})");
+          + " {i: i, f: i / 3.0, s: 'n' + toString(i), b: i % 2 = 0, l: [i, 'x', 1.5],"
+          + " d: date('2015-07-21') + duration({days: i}), lt: localtime('12:00:01.5'), t: time('10:00+01:00'),"
+          + " ldt: localdatetime('2015-07-21T10:00'), dt: datetime('2015-07-21T21:40:32.142+02:00[Europe/Stockholm]'),"
+          + " dto: datetime('1984-10-11T12:31:14.000000001-05:30'), dur: duration({months: i, seconds: -i, nanoseconds: 5}),"
+          + " ds: [date('2000-01-01'), date('-0001-12-31')], p: point({latitude: 32.07 + i, longitude: -34.8})})");
       Executor.run(g, q.toString(), Map.of(), 0, false);
       Executor.run(g, "MATCH (a), (b) WHERE rand() < 0.1 CREATE (a)-[:R {w: a.i * b.i}]->(b)", Map.of(), 0, false);
       Executor.run(g, "MATCH (a) WHERE a.i % 7 = 3 DETACH DELETE a", Map.of(), 0, false);
       if (random.nextBoolean()) {
         Executor.run(g, "CREATE INDEX FOR (n:L0) ON (n.i)", Map.of(), 0, false);
+        Constraints.create(g, true, true, "L0", List.of("i"));
+      }
+      if (random.nextBoolean()) {
+        Constraints.create(g, false, true, "L1", List.of("i", "s"));
+        Constraints.create(g, false, false, "R", List.of("w"));
       }
       out.add(g);
     }
@@ -46,7 +55,15 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
 
   @Override
   protected Graph fixtureValue(int encver) {
-    return fixture();
+    Graph g = fixture();
+    if (encver >= 2) {
+      Executor.run(g, "CREATE (:Event {on: date('2015-07-21'), at: datetime('2015-07-21T21:40:32.142+02:00[Europe/Stockholm]'),"
+          + " took: duration('P1DT2H'), t: localtime('12:00'), where: point({latitude: 32.07, longitude: 34.81})})",
+          Map.of(), 0, false);
+      Constraints.create(g, true, true, "Person", List.of("name"));
+      Constraints.create(g, false, false, "KNOWS", List.of("since"));
+    }
+    return g;
   }
 
   @Override
@@ -75,6 +92,7 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
           .append(g.type(e)).append(Cypher.props(g, g.props(false, e))).append('\n');
     }
     sb.append(new java.util.TreeMap<>(g.indexes).keySet());
+    Constraints.list(g).forEach(c -> sb.append(new java.util.TreeMap<>(c)));
     g.indexes.forEach((l, m) -> sb.append(l).append(new java.util.TreeSet<>(m.keySet())));
     return sb.toString();
   }

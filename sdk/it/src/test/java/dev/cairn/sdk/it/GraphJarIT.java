@@ -266,4 +266,49 @@ class GraphJarIT {
       assertNull(list(rows.get(0)).get(1));
     }
   }
+
+  @Test
+  void constraintsThroughTheCommand() {
+    cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 1, name: 'a'})");
+    JedisDataException e = assertThrows(JedisDataException.class,
+        () -> cmd("GRAPH.CONSTRAINT", "CREATE", "c", "UNIQUE", "NODE", "User", "PROPERTIES", "1", "id"));
+    assertEquals("missing supporting exact-match index", e.getMessage());
+    cmd("GRAPH.QUERY", "c", "CREATE INDEX FOR (u:User) ON (u.id)");
+    assertEquals("PENDING", cmd("GRAPH.CONSTRAINT", "CREATE", "c", "UNIQUE", "NODE", "User", "PROPERTIES", "1", "id"));
+    assertEquals("PENDING", cmd("GRAPH.CONSTRAINT", "CREATE", "c", "MANDATORY", "NODE", "User", "PROPERTIES", "1",
+        "name"));
+    e = assertThrows(JedisDataException.class,
+        () -> cmd("GRAPH.CONSTRAINT", "CREATE", "c", "UNIQUE", "NODE", "User", "PROPERTIES", "1", "id"));
+    assertEquals("Constraint already exists", e.getMessage());
+    e = assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 1, name: 'b'})"));
+    assertEquals("unique constraint violation, on node of type User", e.getMessage());
+    e = assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 2})"));
+    assertEquals("mandatory constraint violation: node with label User missing property name", e.getMessage());
+    assertEquals(1L, list(list(list(cmd("GRAPH.RO_QUERY", "c", "MATCH (u:User) RETURN count(u)")).get(1)).get(0))
+        .get(0), "the failed writes left nothing behind");
+    List<?> cons = list(list(cmd("GRAPH.RO_QUERY", "c", "CALL db.constraints() YIELD type, status RETURN type,"
+        + " status")).get(1));
+    assertEquals(List.of(List.of("UNIQUE", "OPERATIONAL"), List.of("MANDATORY", "OPERATIONAL")), cons);
+    // the constraints survive DUMP/RESTORE (the RDB form)
+    byte[] dump = jedis.dump("c");
+    jedis.restore("c2", 0, dump);
+    e = assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "c2", "CREATE (:User {id: 1, name: 'b'})"));
+    assertEquals("unique constraint violation, on node of type User", e.getMessage());
+    assertEquals("OK", cmd("GRAPH.CONSTRAINT", "DROP", "c", "MANDATORY", "NODE", "User", "PROPERTIES", "1", "name"));
+    cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 2})");
+  }
+
+  @Test
+  void pointsAndTemporalValuesInReplies() {
+    List<?> r = list(cmd("GRAPH.QUERY", "t", "RETURN point({latitude: 32.5, longitude: 34.25}),"
+        + " date('2015-07-21') + duration('P1M'), duration.between(date('2015-01-01'), date('2015-03-02'))",
+        "--compact"));
+    List<?> row = list(list(r.get(1)).get(0));
+    assertEquals(List.of(11L, List.of("32.5", "34.25")), row.get(0), "points are compact type 11");
+    assertEquals(List.of(2L, "2015-08-21"), row.get(1), "temporal values go as their ISO text");
+    assertEquals(List.of(2L, "P2M1D"), row.get(2));
+    r = list(cmd("GRAPH.QUERY", "t", "CREATE (:E {at: datetime('2015-07-21T21:40:32.142+01:00')})"));
+    r = list(cmd("GRAPH.RO_QUERY", "t", "MATCH (e:E) RETURN e.at.hour, toString(e.at)"));
+    assertEquals(List.of(21L, "2015-07-21T21:40:32.142+01:00"), list(r.get(1)).get(0));
+  }
 }
