@@ -164,9 +164,10 @@ public final class JsonCommands implements CommandFamily {
       return;
     }
     if (resp3 && (format == Format.EXPAND || format == Format.EXPAND1)) {
+      Object tree = doc.view();
       r.array(paths.size());
       for (JsonPath p : paths) {
-        List<Object> values = p.values(doc.root);
+        List<Object> values = p.values(tree);
         r.array(values.size());
         for (Object v : values) {
           if (format == Format.EXPAND) {
@@ -181,7 +182,7 @@ public final class JsonCommands implements CommandFamily {
     JsonWriter w = new JsonWriter(indent, newline, space);
     if (paths.size() == 1) {
       JsonPath p = paths.get(0);
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc, null);
       if (p.legacy) {
         if (values.isEmpty()) {
           throw pathMissing(p.text);
@@ -199,12 +200,13 @@ public final class JsonCommands implements CommandFamily {
     w.beginObject();
     boolean first = true;
     List<String> seen = new ArrayList<>();
+    Object tree = paths.stream().allMatch(JsonPath::isRoot) ? null : doc.view();
     for (JsonPath p : paths) {
       if (seen.contains(p.original)) {
         continue;
       }
       seen.add(p.original);
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc, tree);
       if (allLegacy && values.isEmpty()) {
         throw pathMissing(p.original);
       }
@@ -219,6 +221,17 @@ public final class JsonCommands implements CommandFamily {
     }
     w.endObject();
     r.bulk(w.toByteArray());
+  }
+
+  /**
+   * The values a path selects, to be printed as JSON: the root as stored (the writer prints a packed document
+   * straight from its bytes), other paths from {@code tree} (the document's, decoded now when null).
+   */
+  static List<Object> printable(JsonPath p, JsonDoc doc, Object tree) {
+    if (p.isRoot()) {
+      return List.of(doc.root);
+    }
+    return p.values(tree != null ? tree : doc.view());
   }
 
   /** JSON.MGET key [key ...] path: per key its value(s), null for a missing key, another type, or no match. */
@@ -240,7 +253,7 @@ public final class JsonCommands implements CommandFamily {
         continue;
       }
       JsonDoc doc = mv.valueIf(JsonType.INSTANCE);
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc, null);
       if (p.legacy) {
         if (values.isEmpty()) {
           r.nullBulk();
@@ -266,7 +279,7 @@ public final class JsonCommands implements CommandFamily {
       r.nullBulk();
       return;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.view());
     if (p.legacy) {
       if (values.isEmpty()) {
         r.nullBulk();
@@ -298,7 +311,7 @@ public final class JsonCommands implements CommandFamily {
       r.integer(Json.utf8Length(s));
       return;
     }
-    List<Object> values = p.values(existing(doc).root);
+    List<Object> values = p.values(existing(doc).view());
     Long[] out = new Long[values.size()];
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof String s) {
@@ -310,7 +323,7 @@ public final class JsonCommands implements CommandFamily {
 
   /** The first match of a legacy path, or RedisJSON's "Path ... does not exist". */
   static Object first(JsonPath p, JsonDoc doc) {
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.view());
     if (values.isEmpty()) {
       throw pathMissing(p.text);
     }
@@ -329,7 +342,7 @@ public final class JsonCommands implements CommandFamily {
       }
       throw JsonSupport.NO_KEY;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.view());
     if (p.legacy) {
       if (values.isEmpty()) {
         throw pathMissing(p.original);
@@ -371,7 +384,7 @@ public final class JsonCommands implements CommandFamily {
       r.integer(indexOf(arr, needle, start, stop));
       return;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.view());
     Long[] out = new Long[values.size()];
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof JArray arr) {
@@ -407,7 +420,7 @@ public final class JsonCommands implements CommandFamily {
         r.nullBulk();
         return;
       }
-      List<Object> values = p.values(doc.root);
+      List<Object> values = p.values(doc.view());
       if (values.isEmpty()) {
         r.nullBulk();
       } else if (values.get(0) instanceof JObject o) {
@@ -417,7 +430,7 @@ public final class JsonCommands implements CommandFamily {
       }
       return;
     }
-    List<Object> values = p.values(existing(doc).root);
+    List<Object> values = p.values(existing(doc).view());
     r.array(values.size());
     for (Object v : values) {
       if (v instanceof JObject o) {
@@ -445,7 +458,7 @@ public final class JsonCommands implements CommandFamily {
         r.nullBulk();
         return;
       }
-      List<Object> values = p.values(doc.root);
+      List<Object> values = p.values(doc.view());
       if (values.isEmpty()) {
         r.nullBulk();
       } else if (values.get(0) instanceof JObject o) {
@@ -458,7 +471,7 @@ public final class JsonCommands implements CommandFamily {
     if (doc == null) {
       throw pathMissingOr(p.text, "not an object");
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.view());
     Long[] out = new Long[values.size()];
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof JObject o) {
@@ -481,11 +494,16 @@ public final class JsonCommands implements CommandFamily {
       JsonSupport.expand(r, first(p, doc), false);
       return;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.view());
     r.array(values.size());
     for (Object v : values) {
       JsonSupport.expand(r, v, false);
     }
+  }
+
+  /** Bytes a value takes in its document: inside a packed document, the bytes of its packed form. */
+  private static long memory(JsonDoc doc, Object v) {
+    return doc.root instanceof byte[] && !(v instanceof byte[]) ? Tape.encode(v).length : Json.memory(v);
   }
 
   /** JSON.DEBUG MEMORY key [path] | HELP */
@@ -497,18 +515,27 @@ public final class JsonCommands implements CommandFamily {
       }
       JsonPath p = pathOrDefault(a, 3);
       JsonDoc doc = read(c, a.get(2));
+      // what the document holds: the root as stored (packed or a tree), other paths as trees
       if (p.legacy) {
-        r.integer(doc == null ? 0 : Json.memory(first(p, doc)));
+        if (doc == null) {
+          r.integer(0);
+          return;
+        }
+        List<Object> values = printable(p, doc, null);
+        if (values.isEmpty()) {
+          throw pathMissing(p.text);
+        }
+        r.integer(memory(doc, values.get(0)));
         return;
       }
       if (doc == null) {
         r.array(0);
         return;
       }
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc, null);
       r.array(values.size());
       for (Object v : values) {
-        r.integer(Json.memory(v));
+        r.integer(memory(doc, v));
       }
     } else if (a.is(1, "help")) {
       r.array(2);

@@ -1,10 +1,68 @@
 package dev.cairn.json;
 
-/** A JSON key's value: the document's root, replaced in place when a command sets the root. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A JSON key's value. The document is kept packed (one {@code byte[]}, see {@link Tape}) while it is small, so a
+ * stored document costs the collector one array; reads that need the tree decode a temporary one, and a write
+ * unpacks the document into a tree, changes it in place and packs it again when the command ends
+ * ({@link #repackTouched}). A document whose packed form passes {@link Tape#PACK_LIMIT} stays a tree, so writes to
+ * a large document stay O(change).
+ */
 final class JsonDoc {
+  /** The documents unpacked by the running command (engine thread only). */
+  private static final List<JsonDoc> TOUCHED = new ArrayList<>();
+
+  /** The document: a packed {@code byte[]} or a tree value (see {@link Json}). */
   Object root;
 
   JsonDoc(Object root) {
     this.root = root;
+  }
+
+  /** A document a write command creates: packed, if small enough, when the command ends. */
+  static JsonDoc created(Object root) {
+    JsonDoc d = new JsonDoc(root);
+    if (!(root instanceof byte[])) {
+      TOUCHED.add(d);
+    }
+    return d;
+  }
+
+  /** The document as a tree to read: a packed document is decoded into a tree that is not kept. */
+  Object view() {
+    return root instanceof byte[] t ? Tape.decode(t) : root;
+  }
+
+  /** The document as a tree to change in place: unpacked until the command ends. */
+  Object tree() {
+    if (root instanceof byte[] t) {
+      root = Tape.decode(t);
+      TOUCHED.add(this);
+    }
+    return root;
+  }
+
+  /** Replaces the whole document (a value parsed with {@link JsonReader#parseDoc} or a tree). */
+  void replace(Object value) {
+    root = value;
+    if (!(value instanceof byte[])) {
+      TOUCHED.add(this);
+    }
+  }
+
+  /** After a write command: packs the documents it unpacked or created, unless they grew past the limit. */
+  static void repackTouched() {
+    for (int i = 0; i < TOUCHED.size(); i++) {
+      JsonDoc d = TOUCHED.get(i);
+      if (!(d.root instanceof byte[])) {
+        byte[] t = Tape.encodeWithin(d.root);
+        if (t != null) {
+          d.root = t;
+        }
+      }
+    }
+    TOUCHED.clear();
   }
 }

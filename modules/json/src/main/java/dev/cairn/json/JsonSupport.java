@@ -90,10 +90,10 @@ final class JsonSupport {
   /** Replaces the value at a concrete path (the root if empty); false if the path no longer leads anywhere. */
   static boolean replace(JsonDoc doc, Object[] path, Object value) {
     if (path.length == 0) {
-      doc.root = value;
+      doc.replace(value);
       return true;
     }
-    Object parent = at(doc.root, Arrays.copyOf(path, path.length - 1));
+    Object parent = at(doc.tree(), Arrays.copyOf(path, path.length - 1));
     Object last = path[path.length - 1];
     if (parent instanceof JObject o && last instanceof String k) {
       int i = o.indexOf(k);

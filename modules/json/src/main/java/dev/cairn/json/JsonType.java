@@ -57,7 +57,7 @@ final class JsonType implements DataType<JsonDoc> {
       in.readBytes();
     }
     try {
-      return new JsonDoc(JsonReader.parse(text, false));
+      return new JsonDoc(JsonReader.parseDoc(text, false));
     } catch (RedisException e) {
       throw new RdbFormatException("bad JSON document: " + e.getMessage());
     }

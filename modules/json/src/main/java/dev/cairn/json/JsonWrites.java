@@ -16,6 +16,7 @@ import dev.cairn.api.command.CommandContext;
 import dev.cairn.api.command.CommandRegistry;
 import dev.cairn.api.command.CommandSpec;
 import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Handler;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.api.command.KeySpec;
@@ -83,20 +84,31 @@ final class JsonWrites {
   }
 
   static void register(CommandRegistry r) {
-    r.add(SET, JsonWrites::set);
-    r.add(MSET, JsonWrites::mset);
-    r.add(MERGE, JsonWrites::merge);
-    r.add(DEL, JsonWrites::del);
-    r.add(FORGET, JsonWrites::del);
-    r.add(CLEAR, JsonWrites::clear);
-    r.add(TOGGLE, JsonWrites::toggle);
-    r.add(NUMINCRBY, (c, a) -> numOp(c, a, "json.numincrby", false));
-    r.add(NUMMULTBY, (c, a) -> numOp(c, a, "json.nummultby", true));
-    r.add(STRAPPEND, JsonWrites::strappend);
-    r.add(ARRAPPEND, JsonWrites::arrappend);
-    r.add(ARRINSERT, JsonWrites::arrinsert);
-    r.add(ARRPOP, JsonWrites::arrpop);
-    r.add(ARRTRIM, JsonWrites::arrtrim);
+    add(r, SET, JsonWrites::set);
+    add(r, MSET, JsonWrites::mset);
+    add(r, MERGE, JsonWrites::merge);
+    add(r, DEL, JsonWrites::del);
+    add(r, FORGET, JsonWrites::del);
+    add(r, CLEAR, JsonWrites::clear);
+    add(r, TOGGLE, JsonWrites::toggle);
+    add(r, NUMINCRBY, (c, a) -> numOp(c, a, "json.numincrby", false));
+    add(r, NUMMULTBY, (c, a) -> numOp(c, a, "json.nummultby", true));
+    add(r, STRAPPEND, JsonWrites::strappend);
+    add(r, ARRAPPEND, JsonWrites::arrappend);
+    add(r, ARRINSERT, JsonWrites::arrinsert);
+    add(r, ARRPOP, JsonWrites::arrpop);
+    add(r, ARRTRIM, JsonWrites::arrtrim);
+  }
+
+  /** Registers a write command: the documents it unpacked or created are packed again when it ends. */
+  private static void add(CommandRegistry r, CommandSpec spec, Handler h) {
+    r.add(spec, (c, a) -> {
+      try {
+        h.handle(c, a);
+      } finally {
+        JsonDoc.repackTouched();
+      }
+    });
   }
 
   // ---------------------------------------------------------------- SET, MSET, MERGE
@@ -126,13 +138,14 @@ final class JsonWrites {
       }
     }
     JsonDoc doc = write(c, key);
-    Object value = JsonReader.parse(a.get(3));
+    // a whole document is parsed straight into its packed form; a value for inside one into a tree
+    Object value = p.isRoot() ? JsonReader.parseDoc(a.get(3), true) : JsonReader.parse(a.get(3));
     Reply r = c.reply();
     if (doc == null) {
       if (cond == XX) {
         r.nullBulk();
       } else if (p.isRoot()) {
-        c.db().set(key, JsonType.INSTANCE, new JsonDoc(value));
+        c.db().set(key, JsonType.INSTANCE, JsonDoc.created(value));
         changed(c, key, "json.set");
         r.ok();
       } else {
@@ -145,7 +158,7 @@ final class JsonWrites {
         r.nullBulk();
         return;
       }
-      doc.root = value;
+      doc.replace(value);
       changed(c, key, "json.set");
       r.ok();
       return;
@@ -176,7 +189,7 @@ final class JsonWrites {
     List<Update> out = new ArrayList<>();
     if (cond != NX) {
       List<Object[]> paths = new ArrayList<>();
-      p.values(doc.root, paths);
+      p.values(doc.tree(), paths);
       if (cond != MERGE_EXISTING) {
         JsonSupport.orderForUpdate(paths);
       }
@@ -200,7 +213,7 @@ final class JsonWrites {
     }
     String last = p.lastKey();
     if (last == null) {
-      if (p.values(doc.root).isEmpty()) {
+      if (p.values(doc.tree()).isEmpty()) {
         throw RedisException.err("array index out of range");
       }
       return out;
@@ -210,7 +223,7 @@ final class JsonWrites {
       return out;
     }
     List<Object[]> parents = new ArrayList<>();
-    p.parent().values(doc.root, parents);
+    p.parent().values(doc.tree(), parents);
     for (Object[] parent : parents) {
       out.add(new Update(parent, last));
     }
@@ -226,12 +239,12 @@ final class JsonWrites {
       Object v = i == updates.size() - 1 ? value : Json.copy(value);
       boolean done;
       if (u.addKey != null) {
-        done = JsonSupport.at(doc.root, u.path) instanceof JObject o && o.indexOf(u.addKey) < 0;
+        done = JsonSupport.at(doc.tree(), u.path) instanceof JObject o && o.indexOf(u.addKey) < 0;
         if (done) {
-          ((JObject) JsonSupport.at(doc.root, u.path)).put(u.addKey, v);
+          ((JObject) JsonSupport.at(doc.tree(), u.path)).put(u.addKey, v);
         }
       } else if (merge) {
-        Object current = JsonSupport.at(doc.root, u.path);
+        Object current = JsonSupport.at(doc.tree(), u.path);
         done = current != null && JsonSupport.replace(doc, u.path, mergePatch(current, v));
       } else {
         done = JsonSupport.replace(doc, u.path, v);
@@ -278,13 +291,13 @@ final class JsonWrites {
       if (!p.isRoot()) {
         throw JsonSupport.ROOT_ONLY;
       }
-      c.db().set(key, JsonType.INSTANCE, new JsonDoc(value));
+      c.db().set(key, JsonType.INSTANCE, JsonDoc.created(value));
       changed(c, key, "json.merge");
       r.ok();
       return;
     }
     if (p.isRoot()) {
-      doc.root = mergePatch(doc.root, value);
+      doc.replace(mergePatch(doc.tree(), value));
       changed(c, key, "json.merge");
       r.ok();
       return;
@@ -318,7 +331,7 @@ final class JsonWrites {
       } else {
         throw JsonSupport.ROOT_ONLY;
       }
-      values[t] = JsonReader.parse(a.get(3 + 3 * t));
+      values[t] = p.isRoot() ? JsonReader.parseDoc(a.get(3 + 3 * t), true) : JsonReader.parse(a.get(3 + 3 * t));
     }
     for (int t = 0; t < n; t++) {
       byte[] key = a.get(1 + 3 * t);
@@ -327,9 +340,9 @@ final class JsonWrites {
       if (u == null) {
         JsonDoc doc = write(c, key);
         if (doc == null) {
-          c.db().set(key, JsonType.INSTANCE, new JsonDoc(values[t]));
+          c.db().set(key, JsonType.INSTANCE, JsonDoc.created(values[t]));
         } else {
-          doc.root = values[t];
+          doc.replace(values[t]);
         }
         updated = true;
       } else {
@@ -360,11 +373,11 @@ final class JsonWrites {
       return;
     }
     List<Object[]> paths = new ArrayList<>();
-    p.values(doc.root, paths);
+    p.values(doc.tree(), paths);
     JsonSupport.orderForUpdate(paths);
     long deleted = 0;
     for (Object[] path : paths) {
-      if (path.length > 0 && JsonSupport.remove(doc.root, path)) {
+      if (path.length > 0 && JsonSupport.remove(doc.tree(), path)) {
         deleted++;
       }
     }
@@ -380,10 +393,10 @@ final class JsonWrites {
     JsonPath p = pathOrDefault(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    p.values(doc.root, paths);
+    p.values(doc.tree(), paths);
     long cleared = 0;
     for (Object[] path : paths) {
-      Object v = JsonSupport.at(doc.root, path);
+      Object v = JsonSupport.at(doc.tree(), path);
       if (v instanceof JArray arr && arr.size > 0) {
         arr.clear();
       } else if (v instanceof JObject o && o.size > 0) {
@@ -407,7 +420,7 @@ final class JsonWrites {
     JsonPath p = JsonSupport.path(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    List<Object> values = p.values(doc.tree(), paths);
     Reply r = c.reply();
     Long[] out = new Long[values.size()];
     Boolean last = null;
@@ -439,7 +452,7 @@ final class JsonWrites {
     JsonPath p = JsonSupport.path(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    List<Object> values = p.values(doc.tree(), paths);
     Object[] results = new Object[values.size()];
     Object operand = null;
     Object last = null;
@@ -505,7 +518,7 @@ final class JsonWrites {
     byte[] text = a.get(a.size() > 3 ? 3 : 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    List<Object> values = p.values(doc.tree(), paths);
     Long[] out = new Long[values.size()];
     String suffix = null;
     Long last = null;
@@ -566,7 +579,7 @@ final class JsonWrites {
   private static void eachArray(CommandContext c, byte[] key, JsonPath p, String event, String legacyName,
       java.util.function.ToLongFunction<JArray> op) {
     JsonDoc doc = existing(write(c, key));
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.tree());
     Long[] out = new Long[values.size()];
     Long last = null;
     try {
@@ -643,7 +656,7 @@ final class JsonWrites {
     }
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    List<Object> values = p.values(doc.tree(), paths);
     Object[] popped = new Object[values.size()];
     boolean anyArray = false;
     boolean any = false;
