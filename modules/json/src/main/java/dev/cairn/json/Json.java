@@ -58,6 +58,9 @@ final class Json {
       }
       return c;
     }
+    if (v instanceof byte[] t) {
+      return t.clone(); // packed documents change in place (numbers, booleans)
+    }
     return v; // immutable scalars are shared
   }
 

@@ -35,6 +35,41 @@ final class JsonDoc {
     return root instanceof byte[] t ? Tape.decode(t) : root;
   }
 
+  /**
+   * The values {@code p} selects, as trees: from a packed document only the selected values are decoded (a path
+   * with a filter decodes the document).
+   */
+  List<Object> select(JsonPath p) {
+    if (root instanceof byte[] t) {
+      TapeSelect s = TapeSelect.of(p, t);
+      if (s == null) {
+        return p.values(Tape.decode(t));
+      }
+      List<Object> out = new ArrayList<>(s.size);
+      for (int i = 0; i < s.size; i++) {
+        out.add(Tape.decode(t, s.at[i]));
+      }
+      return out;
+    }
+    return p.values(root);
+  }
+
+  /** For a command that changes scalars where they are: the selection in the packed document, else null. */
+  TapeSelect inPlace(JsonPath p) {
+    return root instanceof byte[] t ? TapeSelect.of(p, t) : null;
+  }
+
+  /** The selected values that are numbers or booleans, decoded; null (not a candidate) for the others. */
+  List<Object> scalars(TapeSelect s) {
+    byte[] t = (byte[]) root;
+    List<Object> out = new ArrayList<>(s.size);
+    for (int i = 0; i < s.size; i++) {
+      byte tag = t[s.at[i]];
+      out.add(tag >= Tape.FALSE && tag <= Tape.DOUBLE ? Tape.decode(t, s.at[i]) : null);
+    }
+    return out;
+  }
+
   /** The document as a tree to change in place: unpacked until the command ends. */
   Object tree() {
     if (root instanceof byte[] t) {

@@ -60,6 +60,9 @@ final class JsonWrites {
   static final CommandSpec NUMMULTBY = cmd("json.nummultby", 4, "1.0.0", "Multiplies the numeric value at path by a value", true)
       .complexity("O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key")
       .args(KEY, PATH, Arg.dbl("value")).build();
+  static final CommandSpec NUMPOWBY = cmd("json.numpowby", 4, "2.0.2", "Raises the numeric value at path to the power of a value (deprecated, undocumented)", true)
+      .complexity("O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key")
+      .args(KEY, PATH, Arg.dbl("value")).build();
   static final CommandSpec STRAPPEND = cmd("json.strappend", -3, "1.0.0", "Appends a string to a JSON string value at path", true)
       .complexity("O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key")
       .args(KEY, OPT_PATH, Arg.string("value")).build();
@@ -91,8 +94,9 @@ final class JsonWrites {
     add(r, FORGET, JsonWrites::del);
     add(r, CLEAR, JsonWrites::clear);
     add(r, TOGGLE, JsonWrites::toggle);
-    add(r, NUMINCRBY, (c, a) -> numOp(c, a, "json.numincrby", false));
-    add(r, NUMMULTBY, (c, a) -> numOp(c, a, "json.nummultby", true));
+    add(r, NUMINCRBY, (c, a) -> numOp(c, a, "json.numincrby", NumOp.INCR));
+    add(r, NUMMULTBY, (c, a) -> numOp(c, a, "json.nummultby", NumOp.MULT));
+    add(r, NUMPOWBY, (c, a) -> numOp(c, a, "json.numpowby", NumOp.POW));
     add(r, STRAPPEND, JsonWrites::strappend);
     add(r, ARRAPPEND, JsonWrites::arrappend);
     add(r, ARRINSERT, JsonWrites::arrinsert);
@@ -420,14 +424,19 @@ final class JsonWrites {
     JsonPath p = JsonSupport.path(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.tree(), paths);
+    TapeSelect sel = doc.inPlace(p);
+    List<Object> values = sel != null ? doc.scalars(sel) : p.values(doc.tree(), paths);
     Reply r = c.reply();
     Long[] out = new Long[values.size()];
     Boolean last = null;
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof Boolean b) {
         last = !b;
-        JsonSupport.replace(doc, paths.get(i), last);
+        if (sel != null) {
+          Tape.set((byte[]) doc.root, sel.at[i], last);
+        } else {
+          JsonSupport.replace(doc, paths.get(i), last);
+        }
         out[i] = last ? 1L : 0L;
       }
     }
@@ -446,13 +455,45 @@ final class JsonWrites {
 
   // ---------------------------------------------------------------- numbers and strings
 
-  /** JSON.NUMINCRBY / JSON.NUMMULTBY key path number */
-  static void numOp(CommandContext c, Args a, String event, boolean multiply) {
+  enum NumOp {
+    INCR, MULT, POW;
+
+    /** Two integers: 64-bit wrap-around, as RedisJSON 2.x (POW: the exponent's low 32 bits, unsigned, as Rust's {@code i2 as u32}). */
+    long apply(long x, long y) {
+      return switch (this) {
+        case INCR -> x + y;
+        case MULT -> x * y;
+        case POW -> {
+          long result = 1;
+          long base = x;
+          for (long e = y & 0xFFFFFFFFL; e != 0; e >>>= 1) {
+            if ((e & 1) != 0) {
+              result *= base;
+            }
+            base *= base;
+          }
+          yield result;
+        }
+      };
+    }
+
+    double apply(double x, double y) {
+      return switch (this) {
+        case INCR -> x + y;
+        case MULT -> x * y;
+        case POW -> Math.pow(x, y);
+      };
+    }
+  }
+
+  /** JSON.NUMINCRBY / JSON.NUMMULTBY / JSON.NUMPOWBY key path number */
+  static void numOp(CommandContext c, Args a, String event, NumOp op) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.tree(), paths);
+    TapeSelect sel = doc.inPlace(p); // numbers keep their size in a packed document: changed where they are
+    List<Object> values = sel != null ? doc.scalars(sel) : p.values(doc.tree(), paths);
     Object[] results = new Object[values.size()];
     Object operand = null;
     Object last = null;
@@ -469,16 +510,19 @@ final class JsonWrites {
       }
       Object result;
       if (v instanceof Long x && operand instanceof Long y) {
-        result = multiply ? x * y : x + y; // 64-bit wrap-around, as RedisJSON 2.x
+        result = op.apply(x, y);
       } else {
-        double d = multiply ? ((Number) v).doubleValue() * ((Number) operand).doubleValue()
-            : ((Number) v).doubleValue() + ((Number) operand).doubleValue();
+        double d = op.apply(((Number) v).doubleValue(), ((Number) operand).doubleValue());
         if (Double.isNaN(d) || Double.isInfinite(d)) {
           throw RedisException.line("result is not a number");
         }
         result = d;
       }
-      JsonSupport.replace(doc, paths.get(i), result);
+      if (sel != null) {
+        Tape.set((byte[]) doc.root, sel.at[i], result);
+      } else {
+        JsonSupport.replace(doc, paths.get(i), result);
+      }
       results[i] = result;
       last = result;
     }

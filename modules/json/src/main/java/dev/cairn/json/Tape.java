@@ -163,6 +163,20 @@ final class Tape {
     return new String(out, 0, len);
   }
 
+  /** Replaces the number or boolean at {@code at} with {@code v}, a Long, Double or Boolean: the same size. */
+  static void set(byte[] t, int at, Object v) {
+    if (v instanceof Boolean b) {
+      t[at] = b ? TRUE : FALSE;
+      return;
+    }
+    long bits = v instanceof Long l ? l : Double.doubleToRawLongBits((Double) v);
+    t[at] = v instanceof Long ? LONG : DOUBLE;
+    for (int i = 8; i > 0; i--) {
+      t[at + i] = (byte) bits;
+      bits >>>= 8;
+    }
+  }
+
   /** Heap bytes of a packed value: the array alone. */
   static long memory(byte[] t) {
     return (16L + t.length + 7) & ~7L;
