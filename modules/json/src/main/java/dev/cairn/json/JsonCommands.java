@@ -151,7 +151,7 @@ public final class JsonCommands implements CommandFamily {
       } else if (arg.length <= 8 && a.is(i, "noescape")) {
         continue; // accepted and ignored, as RedisJSON does (a ReJSON 1.0 option)
       } else {
-        paths.add(JsonPath.of(new String(arg, StandardCharsets.UTF_8)));
+        paths.add(JsonPath.of(JsonSupport.text(arg)));
       }
     }
     if (paths.isEmpty()) {
@@ -232,8 +232,9 @@ public final class JsonCommands implements CommandFamily {
   /** JSON.MGET key [key ...] path: per key its value(s), null for a missing key, another type, or no match. */
   static void mget(CommandContext c, Args a) {
     JsonPath p;
+    String text = JsonSupport.text(a.get(a.size() - 1));
     try {
-      p = JsonPath.of(a.string(a.size() - 1)).compile();
+      p = JsonPath.of(text).compile();
     } catch (RedisException e) {
       p = null; // RedisJSON answers null for every key then
     }
@@ -363,6 +364,7 @@ public final class JsonCommands implements CommandFamily {
       throw Errors.arity("json.arrindex");
     }
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3));
     long start = a.size() > 4 ? JsonSupport.integerArg(a, 4) : 0;
     long stop = a.size() > 5 ? JsonSupport.integerArg(a, 5) : 0;
     JsonDoc doc = read(c, a.get(1));

@@ -11,8 +11,11 @@ import java.util.List;
  * a large document stay O(change).
  */
 final class JsonDoc {
-  /** The documents unpacked by the running command (engine thread only). */
-  private static final List<JsonDoc> TOUCHED = new ArrayList<>();
+  /**
+   * The documents unpacked by the running command, per engine thread (one per server: an embedding JVM may run
+   * several servers, whose classes of a module loaded from the class path are shared).
+   */
+  private static final ThreadLocal<List<JsonDoc>> TOUCHED = ThreadLocal.withInitial(ArrayList::new);
 
   /** The document: a packed {@code byte[]} or a tree value (see {@link Json}). */
   Object root;
@@ -25,7 +28,7 @@ final class JsonDoc {
   static JsonDoc created(Object root) {
     JsonDoc d = new JsonDoc(root);
     if (!(root instanceof byte[])) {
-      TOUCHED.add(d);
+      TOUCHED.get().add(d);
     }
     return d;
   }
@@ -74,7 +77,7 @@ final class JsonDoc {
   Object tree() {
     if (root instanceof byte[] t) {
       root = Tape.decode(t);
-      TOUCHED.add(this);
+      TOUCHED.get().add(this);
     }
     return root;
   }
@@ -83,14 +86,15 @@ final class JsonDoc {
   void replace(Object value) {
     root = value;
     if (!(value instanceof byte[])) {
-      TOUCHED.add(this);
+      TOUCHED.get().add(this);
     }
   }
 
   /** After a write command: packs the documents it unpacked or created, unless they grew past the limit. */
   static void repackTouched() {
-    for (int i = 0; i < TOUCHED.size(); i++) {
-      JsonDoc d = TOUCHED.get(i);
+    List<JsonDoc> touched = TOUCHED.get();
+    for (int i = 0; i < touched.size(); i++) {
+      JsonDoc d = touched.get(i);
       if (!(d.root instanceof byte[])) {
         byte[] t = Tape.encodeWithin(d.root);
         if (t != null) {
@@ -98,6 +102,6 @@ final class JsonDoc {
         }
       }
     }
-    TOUCHED.clear();
+    touched.clear();
   }
 }

@@ -61,6 +61,7 @@ final class JsonReader {
   }
 
   private static Object run(byte[] text, Body body) {
+    JsonSupport.checkUtf8(text); // RedisJSON reads every value as a Rust str first
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t = p.nextToken();
       if (t == null) {

@@ -129,21 +129,22 @@ final class JsonWrites {
   static void set(CommandContext c, Args a) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3)); // read as text before the options, as RedisJSON
     int cond = NONE;
+    boolean bson = false;
     for (int i = 4; i < a.size(); i++) {
       if (a.is(i, "nx") && cond == NONE) {
         cond = NX;
       } else if (a.is(i, "xx") && cond == NONE) {
         cond = XX;
       } else if (a.is(i, "format")) {
-        i = format(a, i, "json.set");
+        bson = bsonFormat(a, i++, "json.set");
       } else {
         throw Errors.SYNTAX;
       }
     }
     JsonDoc doc = write(c, key);
-    // a whole document is parsed straight into its packed form; a value for inside one into a tree
-    Object value = p.isRoot() ? JsonReader.parseDoc(a.get(3), true) : JsonReader.parse(a.get(3));
+    Object value = value(a.get(3), bson, p.isRoot());
     Reply r = c.reply();
     if (doc == null) {
       if (cond == XX) {
@@ -176,16 +177,24 @@ final class JsonWrites {
     }
   }
 
-  /** FORMAT's value for JSON.SET/MERGE: the input is JSON text either way (RedisJSON's BSON input is not supported). */
-  private static int format(Args a, int i, String command) {
+  /** FORMAT's value for JSON.SET/MERGE (exact case, as RedisJSON): true for BSON, false for JSON text. */
+  private static boolean bsonFormat(Args a, int i, String command) {
     if (i + 1 >= a.size()) {
       throw Errors.arity(command);
     }
-    String f = a.string(i + 1);
-    if (!f.equals("JSON") && !f.equals("STRING")) {
-      throw RedisException.err("wrong format");
+    return switch (a.string(i + 1)) {
+      case "BSON" -> true;
+      case "JSON", "STRING" -> false;
+      default -> throw RedisException.err("wrong format");
+    };
+  }
+
+  /** The value argument of JSON.SET/MERGE: a whole document parsed into its packed form, else a tree. */
+  private static Object value(byte[] arg, boolean bson, boolean whole) {
+    if (bson) {
+      return BsonInput.parse(arg);
     }
-    return i + 1;
+    return whole ? JsonReader.parseDoc(arg, true) : JsonReader.parse(arg);
   }
 
   /** Where a JSON.SET/MERGE at a path other than the root applies (RedisJSON's find_paths). */
@@ -281,15 +290,17 @@ final class JsonWrites {
   static void merge(CommandContext c, Args a) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3));
+    boolean bson = false;
     for (int i = 4; i < a.size(); i++) {
       if (a.is(i, "format")) {
-        i = format(a, i, "json.merge");
+        bson = bsonFormat(a, i++, "json.merge");
       } else {
         throw Errors.SYNTAX;
       }
     }
     JsonDoc doc = write(c, key);
-    Object value = JsonReader.parse(a.get(3));
+    Object value = value(a.get(3), bson, false);
     Reply r = c.reply();
     if (doc == null) {
       if (!p.isRoot()) {
@@ -490,6 +501,7 @@ final class JsonWrites {
   static void numOp(CommandContext c, Args a, String event, NumOp op) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3));
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
     TapeSelect sel = doc.inPlace(p); // numbers keep their size in a packed document: changed where they are
@@ -560,6 +572,7 @@ final class JsonWrites {
     byte[] key = a.get(1);
     JsonPath p = a.size() > 3 ? JsonSupport.path(a, 2) : JsonPath.of(JsonPath.DEFAULT);
     byte[] text = a.get(a.size() > 3 ? 3 : 2);
+    JsonSupport.checkUtf8(text); // read as text up front, as RedisJSON
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
     List<Object> values = p.values(doc.tree(), paths);

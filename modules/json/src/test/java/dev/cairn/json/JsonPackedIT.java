@@ -5,24 +5,42 @@ import static dev.cairn.json.JsonTestSupport.err;
 import static dev.cairn.json.JsonTestSupport.list;
 import static dev.cairn.json.JsonTestSupport.resp3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
 import dev.cairn.server.embedded.EmbeddedCairn;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonObjectId;
+import org.bson.BsonString;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
- * Documents as the server stores them (packed up to 16 KB, trees beyond) through real commands, and the commands
- * RedisJSON 2.8 has beyond its documented set: JSON.NUMPOWBY and JSON.DEBUG DEFRAG_INFO.
+ * Documents as the server stores them (packed up to 16 KB, trees beyond) through real commands, and what RedisJSON
+ * 2.8 has beyond its documented set: JSON.NUMPOWBY, JSON.DEBUG DEFRAG_INFO, FORMAT BSON, arguments that must be
+ * UTF-8.
  */
 @ExtendWith(CairnExtension.class)
 @WithCairn(modules = JsonModule.class)
@@ -165,5 +183,72 @@ class JsonPackedIT {
       assertEquals(Map.of("defrag_started", 0L, "defrag_ended", 0L, "keys_defrag", 0L),
           call(r3, "JSON.DEBUG", "DEFRAG_INFO"));
     }
+  }
+
+  // ---------------------------------------------------------------- UTF-8 arguments, FORMAT BSON
+
+  private static Object callBytes(Jedis j, String command, byte[]... args) {
+    return JsonTestSupport.plain(j.sendCommand(() -> SafeEncoder.encode(command), args));
+  }
+
+  private static String errBytes(Jedis j, String command, byte[]... args) {
+    return assertThrows(JedisDataException.class, () -> callBytes(j, command, args)).getMessage();
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void valuesAndPathsMustBeUtf8(Jedis j) {
+    call(j, "JSON.SET", "test", ".", "{\"arr\":[1,2]}");
+    byte[] bad = {(byte) 0x80, 'a', 'b', 'c'};
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.ARRINSERT", b("test"), b(".arr"), b("0"), bad));
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.ARRAPPEND", b("test"), b(".arr"), bad));
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.SET", b("test"), b("$"), bad));
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.SET", b("test"), b("$"), bad, b("BOGUS")));
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.GET", b("test"), bad));
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.STRAPPEND", b("test"), b("$"), bad));
+    assertEquals("{\"arr\":[1,2]}", call(j, "JSON.GET", "test"));
+    // UTF-8 outside ASCII is fine
+    assertEquals("OK", call(j, "JSON.SET", "test", "$.arr[0]", "\"żółw\""));
+    assertEquals("[\"żółw\"]", call(j, "JSON.GET", "test", "$.arr[0]"));
+  }
+
+  private static byte[] bson(BsonDocument d) {
+    ByteBuffer buf = new RawBsonDocument(d, new BsonDocumentCodec()).getByteBuffer().asNIO();
+    byte[] out = new byte[buf.remaining()];
+    buf.get(out);
+    return out;
+  }
+
+  @Test
+  void setAndMergeFormatBson(Jedis j) {
+    BsonDocument value = new BsonDocument("a", new BsonInt32(1)).append("s", new BsonString("t"))
+        .append("l", new BsonArray(List.of(new BsonInt64(7), BsonBoolean.TRUE, BsonNull.VALUE)))
+        .append("id", new BsonObjectId(new ObjectId("0102030405060708090a0b0c")));
+    // the stored value is the first element's value
+    assertEquals("OK", callBytes(j, "JSON.SET", b("b"), b("$"), bson(new BsonDocument("x", value)), b("FORMAT"),
+        b("BSON")));
+    assertEquals("{\"a\":1,\"s\":\"t\",\"l\":[7,true,null],\"id\":{\"$oid\":\"0102030405060708090a0b0c\"}}",
+        call(j, "JSON.GET", "b"));
+    assertEquals("OK", callBytes(j, "JSON.MERGE", b("b"), b("$"),
+        bson(new BsonDocument("ignored", new BsonDocument("s", BsonNull.VALUE).append("y", new BsonInt32(2)))),
+        b("FORMAT"), b("BSON")));
+    assertEquals("{\"a\":1,\"l\":[7,true,null],\"id\":{\"$oid\":\"0102030405060708090a0b0c\"},\"y\":2}",
+        call(j, "JSON.GET", "b"));
+    assertEquals("OK", callBytes(j, "JSON.SET", b("b"), b("$.y"), bson(new BsonDocument("", new BsonString("z"))),
+        b("FORMAT"), b("BSON")));
+    assertEquals("[\"z\"]", call(j, "JSON.GET", "b", "$.y"));
+    // an empty document is JSON null
+    assertEquals("OK", callBytes(j, "JSON.SET", b("e"), b("$"), bson(new BsonDocument()), b("FORMAT"), b("BSON")));
+    assertEquals("null", call(j, "JSON.GET", "e"));
+    // a double's bytes are rarely UTF-8, and RedisJSON reads every value as text first
+    assertEquals("Couldn't parse as UTF-8 string", errBytes(j, "JSON.SET", b("d"), b("$"),
+        bson(new BsonDocument("x", new BsonDouble(1.5))), b("FORMAT"), b("BSON")));
+    assertTrue(errBytes(j, "JSON.SET", b("d"), b("$"), b("abc"), b("FORMAT"), b("BSON")).startsWith("bad BSON"));
+    assertEquals("ERR wrong format", err(j, "JSON.SET", "d", "$", "{}", "FORMAT", "bson"));
+    assertEquals("ERR wrong format", err(j, "JSON.MERGE", "d", "$", "{}", "FORMAT", "XML"));
+    assertEquals("OK", call(j, "JSON.SET", "d", "$", "{}", "FORMAT", "STRING"));
   }
 }
