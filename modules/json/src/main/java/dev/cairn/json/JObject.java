@@ -22,6 +22,11 @@ final class JObject {
     values = NO_VALUES;
   }
 
+  JObject(int capacity) {
+    keys = capacity == 0 ? NO_KEYS : new String[capacity];
+    values = capacity == 0 ? NO_VALUES : new Object[capacity];
+  }
+
   int size() {
     return size;
   }
@@ -51,6 +56,11 @@ final class JObject {
       values[i] = value;
       return;
     }
+    append(key, value);
+  }
+
+  /** Adds a member known not to be there (decoding a packed object, whose names are unique). */
+  void append(String key, Object value) {
     if (size == keys.length) {
       int cap = Math.max(4, size + (size >> 1) + 1);
       keys = Arrays.copyOf(keys, cap);

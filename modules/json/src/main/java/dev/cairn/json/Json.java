@@ -58,6 +58,9 @@ final class Json {
       }
       return c;
     }
+    if (v instanceof byte[] t) {
+      return t.clone(); // packed documents change in place (numbers, booleans)
+    }
     return v; // immutable scalars are shared
   }
 
@@ -134,7 +137,7 @@ final class Json {
   }
 
   /**
-   * Heap bytes the value holds (itself and what only it references), with compressed references: object headers,
+   * Heap bytes the value holds (a packed document: its array) (itself and what only it references), with compressed references: object headers,
    * fields, array slots (capacity, not size), string bytes, and the index of large objects. Shared instances (true,
    * false, null) cost nothing; a container's slot for a child is counted in the container.
    */
@@ -147,6 +150,9 @@ final class Json {
     }
     if (v instanceof String s) {
       return stringMemory(s);
+    }
+    if (v instanceof byte[] t) {
+      return Tape.memory(t);
     }
     if (v instanceof JArray a) {
       long m = 24 + array(a.items.length);

@@ -81,7 +81,7 @@ public final class JsonCommands implements CommandFamily {
       .key(KeySpec.index(2).range(0, 1, 0).flags(KeyFlag.RO))
       .complexity("N/A")
       .args(Arg.oneOf("subcommand", Arg.block("memory", Arg.token("MEMORY"), Arg.key("key", 0), OPT_PATH),
-          Arg.token("HELP"))).build();
+          Arg.token("DEFRAG_INFO"), Arg.token("HELP"))).build();
 
   @Override
   public void register(CommandRegistry r) {
@@ -151,7 +151,7 @@ public final class JsonCommands implements CommandFamily {
       } else if (arg.length <= 8 && a.is(i, "noescape")) {
         continue; // accepted and ignored, as RedisJSON does (a ReJSON 1.0 option)
       } else {
-        paths.add(JsonPath.of(new String(arg, StandardCharsets.UTF_8)));
+        paths.add(JsonPath.of(JsonSupport.text(arg)));
       }
     }
     if (paths.isEmpty()) {
@@ -166,7 +166,7 @@ public final class JsonCommands implements CommandFamily {
     if (resp3 && (format == Format.EXPAND || format == Format.EXPAND1)) {
       r.array(paths.size());
       for (JsonPath p : paths) {
-        List<Object> values = p.values(doc.root);
+        List<Object> values = doc.select(p);
         r.array(values.size());
         for (Object v : values) {
           if (format == Format.EXPAND) {
@@ -181,7 +181,7 @@ public final class JsonCommands implements CommandFamily {
     JsonWriter w = new JsonWriter(indent, newline, space);
     if (paths.size() == 1) {
       JsonPath p = paths.get(0);
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc);
       if (p.legacy) {
         if (values.isEmpty()) {
           throw pathMissing(p.text);
@@ -204,7 +204,7 @@ public final class JsonCommands implements CommandFamily {
         continue;
       }
       seen.add(p.original);
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc);
       if (allLegacy && values.isEmpty()) {
         throw pathMissing(p.original);
       }
@@ -221,11 +221,20 @@ public final class JsonCommands implements CommandFamily {
     r.bulk(w.toByteArray());
   }
 
+  /**
+   * The values a path selects, to be printed as JSON: the root as stored (the writer prints a packed document
+   * straight from its bytes), other paths' matches as trees.
+   */
+  static List<Object> printable(JsonPath p, JsonDoc doc) {
+    return p.isRoot() ? List.of(doc.root) : doc.select(p);
+  }
+
   /** JSON.MGET key [key ...] path: per key its value(s), null for a missing key, another type, or no match. */
   static void mget(CommandContext c, Args a) {
     JsonPath p;
+    String text = JsonSupport.text(a.get(a.size() - 1));
     try {
-      p = JsonPath.of(a.string(a.size() - 1)).compile();
+      p = JsonPath.of(text).compile();
     } catch (RedisException e) {
       p = null; // RedisJSON answers null for every key then
     }
@@ -240,7 +249,7 @@ public final class JsonCommands implements CommandFamily {
         continue;
       }
       JsonDoc doc = mv.valueIf(JsonType.INSTANCE);
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc);
       if (p.legacy) {
         if (values.isEmpty()) {
           r.nullBulk();
@@ -266,7 +275,7 @@ public final class JsonCommands implements CommandFamily {
       r.nullBulk();
       return;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = doc.select(p);
     if (p.legacy) {
       if (values.isEmpty()) {
         r.nullBulk();
@@ -298,7 +307,7 @@ public final class JsonCommands implements CommandFamily {
       r.integer(Json.utf8Length(s));
       return;
     }
-    List<Object> values = p.values(existing(doc).root);
+    List<Object> values = existing(doc).select(p);
     Long[] out = new Long[values.size()];
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof String s) {
@@ -310,7 +319,7 @@ public final class JsonCommands implements CommandFamily {
 
   /** The first match of a legacy path, or RedisJSON's "Path ... does not exist". */
   static Object first(JsonPath p, JsonDoc doc) {
-    List<Object> values = p.values(doc.root);
+    List<Object> values = doc.select(p);
     if (values.isEmpty()) {
       throw pathMissing(p.text);
     }
@@ -329,7 +338,7 @@ public final class JsonCommands implements CommandFamily {
       }
       throw JsonSupport.NO_KEY;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = doc.select(p);
     if (p.legacy) {
       if (values.isEmpty()) {
         throw pathMissing(p.original);
@@ -355,6 +364,7 @@ public final class JsonCommands implements CommandFamily {
       throw Errors.arity("json.arrindex");
     }
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3));
     long start = a.size() > 4 ? JsonSupport.integerArg(a, 4) : 0;
     long stop = a.size() > 5 ? JsonSupport.integerArg(a, 5) : 0;
     JsonDoc doc = read(c, a.get(1));
@@ -371,7 +381,7 @@ public final class JsonCommands implements CommandFamily {
       r.integer(indexOf(arr, needle, start, stop));
       return;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = doc.select(p);
     Long[] out = new Long[values.size()];
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof JArray arr) {
@@ -407,7 +417,7 @@ public final class JsonCommands implements CommandFamily {
         r.nullBulk();
         return;
       }
-      List<Object> values = p.values(doc.root);
+      List<Object> values = doc.select(p);
       if (values.isEmpty()) {
         r.nullBulk();
       } else if (values.get(0) instanceof JObject o) {
@@ -417,7 +427,7 @@ public final class JsonCommands implements CommandFamily {
       }
       return;
     }
-    List<Object> values = p.values(existing(doc).root);
+    List<Object> values = existing(doc).select(p);
     r.array(values.size());
     for (Object v : values) {
       if (v instanceof JObject o) {
@@ -445,7 +455,7 @@ public final class JsonCommands implements CommandFamily {
         r.nullBulk();
         return;
       }
-      List<Object> values = p.values(doc.root);
+      List<Object> values = doc.select(p);
       if (values.isEmpty()) {
         r.nullBulk();
       } else if (values.get(0) instanceof JObject o) {
@@ -458,7 +468,7 @@ public final class JsonCommands implements CommandFamily {
     if (doc == null) {
       throw pathMissingOr(p.text, "not an object");
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = doc.select(p);
     Long[] out = new Long[values.size()];
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof JObject o) {
@@ -481,14 +491,19 @@ public final class JsonCommands implements CommandFamily {
       JsonSupport.expand(r, first(p, doc), false);
       return;
     }
-    List<Object> values = p.values(doc.root);
+    List<Object> values = doc.select(p);
     r.array(values.size());
     for (Object v : values) {
       JsonSupport.expand(r, v, false);
     }
   }
 
-  /** JSON.DEBUG MEMORY key [path] | HELP */
+  /** Bytes a value takes in its document: inside a packed document, the bytes of its packed form. */
+  private static long memory(JsonDoc doc, Object v) {
+    return doc.root instanceof byte[] && !(v instanceof byte[]) ? Tape.encode(v).length : Json.memory(v);
+  }
+
+  /** JSON.DEBUG MEMORY key [path] | DEFRAG_INFO | HELP */
   static void debug(CommandContext c, Args a) {
     Reply r = c.reply();
     if (a.is(1, "memory")) {
@@ -497,19 +512,38 @@ public final class JsonCommands implements CommandFamily {
       }
       JsonPath p = pathOrDefault(a, 3);
       JsonDoc doc = read(c, a.get(2));
+      // what the document holds: the root as stored (packed or a tree), other paths as trees
       if (p.legacy) {
-        r.integer(doc == null ? 0 : Json.memory(first(p, doc)));
+        if (doc == null) {
+          r.integer(0);
+          return;
+        }
+        List<Object> values = printable(p, doc);
+        if (values.isEmpty()) {
+          throw pathMissing(p.text);
+        }
+        r.integer(memory(doc, values.get(0)));
         return;
       }
       if (doc == null) {
         r.array(0);
         return;
       }
-      List<Object> values = p.values(doc.root);
+      List<Object> values = printable(p, doc);
       r.array(values.size());
       for (Object v : values) {
-        r.integer(Json.memory(v));
+        r.integer(memory(doc, v));
       }
+    } else if (a.is(1, "defrag_info")) {
+      // RedisJSON's counters of its active-defrag callbacks; Cairn's collector compacts the heap itself and never
+      // runs a module defrag cycle, so they stay 0
+      r.map(3);
+      r.bulk("defrag_started");
+      r.integer(0);
+      r.bulk("defrag_ended");
+      r.integer(0);
+      r.bulk("keys_defrag");
+      r.integer(0);
     } else if (a.is(1, "help")) {
       r.array(2);
       r.bulk("MEMORY <key> [path] - reports memory usage");

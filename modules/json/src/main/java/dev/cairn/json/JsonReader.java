@@ -33,12 +33,41 @@ final class JsonReader {
 
   /** As {@link #parse(byte[])}; {@code limitDepth} false for data loaded from disk (RedisJSON loads any depth). */
   static Object parse(byte[] text, boolean limitDepth) {
+    return run(text, (p, t) -> read(p, t, 0, limitDepth, text));
+  }
+
+  /**
+   * A whole document as it is stored: packed ({@link Tape}) unless the text passes {@link Tape#PACK_LIMIT}, then a
+   * tree. Errors as {@link #parse(byte[])}.
+   */
+  static Object parseDoc(byte[] text, boolean limitDepth) {
+    if (text.length > Tape.PACK_LIMIT) {
+      return parse(text, limitDepth);
+    }
+    try {
+      Packer packer = new Packer(limitDepth);
+      run(text, (p, t) -> {
+        packer.value(p, t, 0);
+        return null;
+      });
+      return packer.out.toArray();
+    } catch (Packer.Duplicate e) {
+      return Tape.encode(parse(text, limitDepth)); // a repeated member name: the tree keeps the last value
+    }
+  }
+
+  private interface Body {
+    Object read(JsonParser p, JsonToken first) throws IOException;
+  }
+
+  private static Object run(byte[] text, Body body) {
+    JsonSupport.checkUtf8(text); // RedisJSON reads every value as a Rust str first
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t = p.nextToken();
       if (t == null) {
         throw error("EOF while parsing a value", 1, text.length == 0 ? 0 : column(p, text));
       }
-      Object v = read(p, t, 0, limitDepth, text);
+      Object v = body.read(p, t);
       try {
         if (p.nextToken() != null) {
           JsonLocation at = p.currentTokenLocation();
@@ -55,6 +84,95 @@ final class JsonReader {
       throw translate(e, text);
     } catch (IOException e) {
       throw RedisException.line(e.getMessage());
+    }
+  }
+
+  /** Writes parser tokens straight into a packed document, checking as {@link #read} does. */
+  private static final class Packer {
+    /** A member name repeated in one object: the caller falls back to the tree, which keeps the last value. */
+    static final class Duplicate extends RuntimeException {
+      Duplicate() {
+        super(null, null, false, false);
+      }
+    }
+
+    private static final Duplicate DUPLICATE = new Duplicate();
+    final Tape.TapeOut out = new Tape.TapeOut(256);
+    private final boolean limitDepth;
+    private String[] names = new String[16];
+    private int nameTop;
+
+    Packer(boolean limitDepth) {
+      this.limitDepth = limitDepth;
+    }
+
+    void value(JsonParser p, JsonToken t, int depth) throws IOException {
+      switch (t) {
+        case START_OBJECT -> {
+          checkDepth(p, depth, limitDepth);
+          int at = out.begin(Tape.OBJECT);
+          int base = nameTop;
+          int count = 0;
+          JsonToken n;
+          while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            for (int i = base; i < nameTop; i++) {
+              if (names[i] == name || names[i].equals(name)) {
+                throw DUPLICATE;
+              }
+            }
+            if (nameTop == names.length) {
+              names = java.util.Arrays.copyOf(names, nameTop * 2);
+            }
+            names[nameTop++] = name;
+            out.utf8(name);
+            value(p, p.nextToken(), depth + 1);
+            count++;
+          }
+          if (n == null) {
+            throw error("EOF while parsing an object", p);
+          }
+          java.util.Arrays.fill(names, base, nameTop, null);
+          nameTop = base;
+          out.end(at, count);
+        }
+        case START_ARRAY -> {
+          checkDepth(p, depth, limitDepth);
+          int at = out.begin(Tape.ARRAY);
+          int count = 0;
+          JsonToken n;
+          while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (n == null) {
+              throw error("EOF while parsing a list", p);
+            }
+            value(p, n, depth + 1);
+            count++;
+          }
+          out.end(at, count);
+        }
+        case VALUE_STRING -> {
+          out.tag(Tape.STRING);
+          out.utf8(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        }
+        case VALUE_NUMBER_INT -> {
+          if (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG) {
+            out.number(Tape.LONG, p.getLongValue());
+          } else {
+            out.number(Tape.DOUBLE, Double.doubleToRawLongBits(p.getDoubleValue()));
+          }
+        }
+        case VALUE_NUMBER_FLOAT -> {
+          double d = p.getDoubleValue();
+          if (Double.isInfinite(d)) {
+            throw error("number out of range", p);
+          }
+          out.number(Tape.DOUBLE, Double.doubleToRawLongBits(d));
+        }
+        case VALUE_TRUE -> out.tag(Tape.TRUE);
+        case VALUE_FALSE -> out.tag(Tape.FALSE);
+        case VALUE_NULL -> out.tag(Tape.NULL);
+        default -> throw error("expected value", p);
+      }
     }
   }
 

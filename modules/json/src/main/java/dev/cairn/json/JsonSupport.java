@@ -44,11 +44,32 @@ final class JsonSupport {
   }
 
   static JsonPath path(Args a, int i) {
-    return JsonPath.of(a.string(i));
+    return JsonPath.of(text(a.get(i)));
   }
 
   static JsonPath pathOrDefault(Args a, int i) {
-    return JsonPath.of(i < a.size() ? a.string(i) : JsonPath.DEFAULT);
+    return JsonPath.of(i < a.size() ? text(a.get(i)) : JsonPath.DEFAULT);
+  }
+
+  static final RedisException NOT_UTF8 = RedisException.line("Couldn't parse as UTF-8 string");
+
+  /** An argument RedisJSON reads as text (paths, JSON values): its error when the bytes are not UTF-8. */
+  static String text(byte[] arg) {
+    checkUtf8(arg);
+    return new String(arg, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static void checkUtf8(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        try {
+          java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b));
+        } catch (java.nio.charset.CharacterCodingException e) {
+          throw NOT_UTF8;
+        }
+        return;
+      }
+    }
   }
 
   static long integerArg(Args a, int i) {
@@ -90,10 +111,10 @@ final class JsonSupport {
   /** Replaces the value at a concrete path (the root if empty); false if the path no longer leads anywhere. */
   static boolean replace(JsonDoc doc, Object[] path, Object value) {
     if (path.length == 0) {
-      doc.root = value;
+      doc.replace(value);
       return true;
     }
-    Object parent = at(doc.root, Arrays.copyOf(path, path.length - 1));
+    Object parent = at(doc.tree(), Arrays.copyOf(path, path.length - 1));
     Object last = path[path.length - 1];
     if (parent instanceof JObject o && last instanceof String k) {
       int i = o.indexOf(k);

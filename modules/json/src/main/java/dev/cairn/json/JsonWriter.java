@@ -117,6 +117,8 @@ final class JsonWriter {
       ascii(formatDouble(d));
     } else if (v instanceof String s) {
       string(s);
+    } else if (v instanceof byte[] t) {
+      tape(t, 0);
     } else if (v instanceof JArray a) {
       beginArray();
       for (int i = 0; i < a.size; i++) {
@@ -135,6 +137,74 @@ final class JsonWriter {
       }
       endObject();
     }
+  }
+
+  /** Writes the packed value at {@code at} (see {@link Tape}) as {@link #value} writes its tree. */
+  void tape(byte[] t, int at) {
+    switch (t[at]) {
+      case Tape.NULL -> ascii("null");
+      case Tape.FALSE -> ascii("false");
+      case Tape.TRUE -> ascii("true");
+      case Tape.LONG -> ascii(Long.toString(Tape.i64(t, at + 1)));
+      case Tape.DOUBLE -> ascii(formatDouble(Double.longBitsToDouble(Tape.i64(t, at + 1))));
+      case Tape.STRING -> {
+        int n = Tape.varint(t, at + 1);
+        utf8String(t, at + 1 + Tape.varintSize(n), n);
+      }
+      case Tape.ARRAY -> {
+        int count = Tape.i32(t, at + 5);
+        int p = at + Tape.HEADER;
+        beginArray();
+        for (int i = 0; i < count; i++) {
+          arrayValue(i == 0);
+          tape(t, p);
+          endValue();
+          p = Tape.skip(t, p);
+        }
+        endArray();
+      }
+      default -> {
+        int count = Tape.i32(t, at + 5);
+        int p = at + Tape.HEADER;
+        beginObject();
+        for (int i = 0; i < count; i++) {
+          if (i > 0) {
+            put((byte) ',');
+          }
+          newLine();
+          int n = Tape.varint(t, p);
+          p += Tape.varintSize(n);
+          utf8String(t, p, n);
+          p += n;
+          put((byte) ':');
+          if (space != null) {
+            put(space);
+          }
+          tape(t, p);
+          endValue();
+          p = Tape.skip(t, p);
+        }
+        endObject();
+      }
+    }
+  }
+
+  /** A string already in UTF-8: escaped as {@link #string} escapes, other bytes copied. */
+  private void utf8String(byte[] t, int at, int n) {
+    ensure(n + 2);
+    buf[len++] = '"';
+    for (int i = at, end = at + n; i < end; i++) {
+      byte b = t[i];
+      if (b < 0 || b >= 0x20 && b != '"' && b != '\\') {
+        if (len == buf.length) {
+          ensure(end - i + 1);
+        }
+        buf[len++] = b;
+      } else {
+        special(null, 0, (char) b);
+      }
+    }
+    put((byte) '"');
   }
 
   private void newLine() {

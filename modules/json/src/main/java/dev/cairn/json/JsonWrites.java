@@ -16,6 +16,7 @@ import dev.cairn.api.command.CommandContext;
 import dev.cairn.api.command.CommandRegistry;
 import dev.cairn.api.command.CommandSpec;
 import dev.cairn.api.command.Flag;
+import dev.cairn.api.command.Handler;
 import dev.cairn.api.command.Group;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.api.command.KeySpec;
@@ -59,6 +60,9 @@ final class JsonWrites {
   static final CommandSpec NUMMULTBY = cmd("json.nummultby", 4, "1.0.0", "Multiplies the numeric value at path by a value", true)
       .complexity("O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key")
       .args(KEY, PATH, Arg.dbl("value")).build();
+  static final CommandSpec NUMPOWBY = cmd("json.numpowby", 4, "2.0.2", "Raises the numeric value at path to the power of a value (deprecated, undocumented)", true)
+      .complexity("O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key")
+      .args(KEY, PATH, Arg.dbl("value")).build();
   static final CommandSpec STRAPPEND = cmd("json.strappend", -3, "1.0.0", "Appends a string to a JSON string value at path", true)
       .complexity("O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key")
       .args(KEY, OPT_PATH, Arg.string("value")).build();
@@ -83,20 +87,32 @@ final class JsonWrites {
   }
 
   static void register(CommandRegistry r) {
-    r.add(SET, JsonWrites::set);
-    r.add(MSET, JsonWrites::mset);
-    r.add(MERGE, JsonWrites::merge);
-    r.add(DEL, JsonWrites::del);
-    r.add(FORGET, JsonWrites::del);
-    r.add(CLEAR, JsonWrites::clear);
-    r.add(TOGGLE, JsonWrites::toggle);
-    r.add(NUMINCRBY, (c, a) -> numOp(c, a, "json.numincrby", false));
-    r.add(NUMMULTBY, (c, a) -> numOp(c, a, "json.nummultby", true));
-    r.add(STRAPPEND, JsonWrites::strappend);
-    r.add(ARRAPPEND, JsonWrites::arrappend);
-    r.add(ARRINSERT, JsonWrites::arrinsert);
-    r.add(ARRPOP, JsonWrites::arrpop);
-    r.add(ARRTRIM, JsonWrites::arrtrim);
+    add(r, SET, JsonWrites::set);
+    add(r, MSET, JsonWrites::mset);
+    add(r, MERGE, JsonWrites::merge);
+    add(r, DEL, JsonWrites::del);
+    add(r, FORGET, JsonWrites::del);
+    add(r, CLEAR, JsonWrites::clear);
+    add(r, TOGGLE, JsonWrites::toggle);
+    add(r, NUMINCRBY, (c, a) -> numOp(c, a, "json.numincrby", NumOp.INCR));
+    add(r, NUMMULTBY, (c, a) -> numOp(c, a, "json.nummultby", NumOp.MULT));
+    add(r, NUMPOWBY, (c, a) -> numOp(c, a, "json.numpowby", NumOp.POW));
+    add(r, STRAPPEND, JsonWrites::strappend);
+    add(r, ARRAPPEND, JsonWrites::arrappend);
+    add(r, ARRINSERT, JsonWrites::arrinsert);
+    add(r, ARRPOP, JsonWrites::arrpop);
+    add(r, ARRTRIM, JsonWrites::arrtrim);
+  }
+
+  /** Registers a write command: the documents it unpacked or created are packed again when it ends. */
+  private static void add(CommandRegistry r, CommandSpec spec, Handler h) {
+    r.add(spec, (c, a) -> {
+      try {
+        h.handle(c, a);
+      } finally {
+        JsonDoc.repackTouched();
+      }
+    });
   }
 
   // ---------------------------------------------------------------- SET, MSET, MERGE
@@ -113,26 +129,28 @@ final class JsonWrites {
   static void set(CommandContext c, Args a) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3)); // read as text before the options, as RedisJSON
     int cond = NONE;
+    boolean bson = false;
     for (int i = 4; i < a.size(); i++) {
       if (a.is(i, "nx") && cond == NONE) {
         cond = NX;
       } else if (a.is(i, "xx") && cond == NONE) {
         cond = XX;
       } else if (a.is(i, "format")) {
-        i = format(a, i, "json.set");
+        bson = bsonFormat(a, i++, "json.set");
       } else {
         throw Errors.SYNTAX;
       }
     }
     JsonDoc doc = write(c, key);
-    Object value = JsonReader.parse(a.get(3));
+    Object value = value(a.get(3), bson, p.isRoot());
     Reply r = c.reply();
     if (doc == null) {
       if (cond == XX) {
         r.nullBulk();
       } else if (p.isRoot()) {
-        c.db().set(key, JsonType.INSTANCE, new JsonDoc(value));
+        c.db().set(key, JsonType.INSTANCE, JsonDoc.created(value));
         changed(c, key, "json.set");
         r.ok();
       } else {
@@ -145,7 +163,7 @@ final class JsonWrites {
         r.nullBulk();
         return;
       }
-      doc.root = value;
+      doc.replace(value);
       changed(c, key, "json.set");
       r.ok();
       return;
@@ -159,16 +177,24 @@ final class JsonWrites {
     }
   }
 
-  /** FORMAT's value for JSON.SET/MERGE: the input is JSON text either way (RedisJSON's BSON input is not supported). */
-  private static int format(Args a, int i, String command) {
+  /** FORMAT's value for JSON.SET/MERGE (exact case, as RedisJSON): true for BSON, false for JSON text. */
+  private static boolean bsonFormat(Args a, int i, String command) {
     if (i + 1 >= a.size()) {
       throw Errors.arity(command);
     }
-    String f = a.string(i + 1);
-    if (!f.equals("JSON") && !f.equals("STRING")) {
-      throw RedisException.err("wrong format");
+    return switch (a.string(i + 1)) {
+      case "BSON" -> true;
+      case "JSON", "STRING" -> false;
+      default -> throw RedisException.err("wrong format");
+    };
+  }
+
+  /** The value argument of JSON.SET/MERGE: a whole document parsed into its packed form, else a tree. */
+  private static Object value(byte[] arg, boolean bson, boolean whole) {
+    if (bson) {
+      return BsonInput.parse(arg);
     }
-    return i + 1;
+    return whole ? JsonReader.parseDoc(arg, true) : JsonReader.parse(arg);
   }
 
   /** Where a JSON.SET/MERGE at a path other than the root applies (RedisJSON's find_paths). */
@@ -176,7 +202,7 @@ final class JsonWrites {
     List<Update> out = new ArrayList<>();
     if (cond != NX) {
       List<Object[]> paths = new ArrayList<>();
-      p.values(doc.root, paths);
+      p.values(doc.tree(), paths);
       if (cond != MERGE_EXISTING) {
         JsonSupport.orderForUpdate(paths);
       }
@@ -200,7 +226,7 @@ final class JsonWrites {
     }
     String last = p.lastKey();
     if (last == null) {
-      if (p.values(doc.root).isEmpty()) {
+      if (p.values(doc.tree()).isEmpty()) {
         throw RedisException.err("array index out of range");
       }
       return out;
@@ -210,7 +236,7 @@ final class JsonWrites {
       return out;
     }
     List<Object[]> parents = new ArrayList<>();
-    p.parent().values(doc.root, parents);
+    p.parent().values(doc.tree(), parents);
     for (Object[] parent : parents) {
       out.add(new Update(parent, last));
     }
@@ -226,12 +252,12 @@ final class JsonWrites {
       Object v = i == updates.size() - 1 ? value : Json.copy(value);
       boolean done;
       if (u.addKey != null) {
-        done = JsonSupport.at(doc.root, u.path) instanceof JObject o && o.indexOf(u.addKey) < 0;
+        done = JsonSupport.at(doc.tree(), u.path) instanceof JObject o && o.indexOf(u.addKey) < 0;
         if (done) {
-          ((JObject) JsonSupport.at(doc.root, u.path)).put(u.addKey, v);
+          ((JObject) JsonSupport.at(doc.tree(), u.path)).put(u.addKey, v);
         }
       } else if (merge) {
-        Object current = JsonSupport.at(doc.root, u.path);
+        Object current = JsonSupport.at(doc.tree(), u.path);
         done = current != null && JsonSupport.replace(doc, u.path, mergePatch(current, v));
       } else {
         done = JsonSupport.replace(doc, u.path, v);
@@ -264,27 +290,29 @@ final class JsonWrites {
   static void merge(CommandContext c, Args a) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3));
+    boolean bson = false;
     for (int i = 4; i < a.size(); i++) {
       if (a.is(i, "format")) {
-        i = format(a, i, "json.merge");
+        bson = bsonFormat(a, i++, "json.merge");
       } else {
         throw Errors.SYNTAX;
       }
     }
     JsonDoc doc = write(c, key);
-    Object value = JsonReader.parse(a.get(3));
+    Object value = value(a.get(3), bson, false);
     Reply r = c.reply();
     if (doc == null) {
       if (!p.isRoot()) {
         throw JsonSupport.ROOT_ONLY;
       }
-      c.db().set(key, JsonType.INSTANCE, new JsonDoc(value));
+      c.db().set(key, JsonType.INSTANCE, JsonDoc.created(value));
       changed(c, key, "json.merge");
       r.ok();
       return;
     }
     if (p.isRoot()) {
-      doc.root = mergePatch(doc.root, value);
+      doc.replace(mergePatch(doc.tree(), value));
       changed(c, key, "json.merge");
       r.ok();
       return;
@@ -318,7 +346,7 @@ final class JsonWrites {
       } else {
         throw JsonSupport.ROOT_ONLY;
       }
-      values[t] = JsonReader.parse(a.get(3 + 3 * t));
+      values[t] = p.isRoot() ? JsonReader.parseDoc(a.get(3 + 3 * t), true) : JsonReader.parse(a.get(3 + 3 * t));
     }
     for (int t = 0; t < n; t++) {
       byte[] key = a.get(1 + 3 * t);
@@ -327,9 +355,9 @@ final class JsonWrites {
       if (u == null) {
         JsonDoc doc = write(c, key);
         if (doc == null) {
-          c.db().set(key, JsonType.INSTANCE, new JsonDoc(values[t]));
+          c.db().set(key, JsonType.INSTANCE, JsonDoc.created(values[t]));
         } else {
-          doc.root = values[t];
+          doc.replace(values[t]);
         }
         updated = true;
       } else {
@@ -360,11 +388,11 @@ final class JsonWrites {
       return;
     }
     List<Object[]> paths = new ArrayList<>();
-    p.values(doc.root, paths);
+    p.values(doc.tree(), paths);
     JsonSupport.orderForUpdate(paths);
     long deleted = 0;
     for (Object[] path : paths) {
-      if (path.length > 0 && JsonSupport.remove(doc.root, path)) {
+      if (path.length > 0 && JsonSupport.remove(doc.tree(), path)) {
         deleted++;
       }
     }
@@ -380,10 +408,10 @@ final class JsonWrites {
     JsonPath p = pathOrDefault(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    p.values(doc.root, paths);
+    p.values(doc.tree(), paths);
     long cleared = 0;
     for (Object[] path : paths) {
-      Object v = JsonSupport.at(doc.root, path);
+      Object v = JsonSupport.at(doc.tree(), path);
       if (v instanceof JArray arr && arr.size > 0) {
         arr.clear();
       } else if (v instanceof JObject o && o.size > 0) {
@@ -407,14 +435,19 @@ final class JsonWrites {
     JsonPath p = JsonSupport.path(a, 2);
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    TapeSelect sel = doc.inPlace(p);
+    List<Object> values = sel != null ? doc.scalars(sel) : p.values(doc.tree(), paths);
     Reply r = c.reply();
     Long[] out = new Long[values.size()];
     Boolean last = null;
     for (int i = 0; i < out.length; i++) {
       if (values.get(i) instanceof Boolean b) {
         last = !b;
-        JsonSupport.replace(doc, paths.get(i), last);
+        if (sel != null) {
+          Tape.set((byte[]) doc.root, sel.at[i], last);
+        } else {
+          JsonSupport.replace(doc, paths.get(i), last);
+        }
         out[i] = last ? 1L : 0L;
       }
     }
@@ -433,13 +466,46 @@ final class JsonWrites {
 
   // ---------------------------------------------------------------- numbers and strings
 
-  /** JSON.NUMINCRBY / JSON.NUMMULTBY key path number */
-  static void numOp(CommandContext c, Args a, String event, boolean multiply) {
+  enum NumOp {
+    INCR, MULT, POW;
+
+    /** Two integers: 64-bit wrap-around, as RedisJSON 2.x (POW: the exponent's low 32 bits, unsigned, as Rust's {@code i2 as u32}). */
+    long apply(long x, long y) {
+      return switch (this) {
+        case INCR -> x + y;
+        case MULT -> x * y;
+        case POW -> {
+          long result = 1;
+          long base = x;
+          for (long e = y & 0xFFFFFFFFL; e != 0; e >>>= 1) {
+            if ((e & 1) != 0) {
+              result *= base;
+            }
+            base *= base;
+          }
+          yield result;
+        }
+      };
+    }
+
+    double apply(double x, double y) {
+      return switch (this) {
+        case INCR -> x + y;
+        case MULT -> x * y;
+        case POW -> Math.pow(x, y);
+      };
+    }
+  }
+
+  /** JSON.NUMINCRBY / JSON.NUMMULTBY / JSON.NUMPOWBY key path number */
+  static void numOp(CommandContext c, Args a, String event, NumOp op) {
     byte[] key = a.get(1);
     JsonPath p = JsonSupport.path(a, 2);
+    JsonSupport.checkUtf8(a.get(3));
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    TapeSelect sel = doc.inPlace(p); // numbers keep their size in a packed document: changed where they are
+    List<Object> values = sel != null ? doc.scalars(sel) : p.values(doc.tree(), paths);
     Object[] results = new Object[values.size()];
     Object operand = null;
     Object last = null;
@@ -456,16 +522,19 @@ final class JsonWrites {
       }
       Object result;
       if (v instanceof Long x && operand instanceof Long y) {
-        result = multiply ? x * y : x + y; // 64-bit wrap-around, as RedisJSON 2.x
+        result = op.apply(x, y);
       } else {
-        double d = multiply ? ((Number) v).doubleValue() * ((Number) operand).doubleValue()
-            : ((Number) v).doubleValue() + ((Number) operand).doubleValue();
+        double d = op.apply(((Number) v).doubleValue(), ((Number) operand).doubleValue());
         if (Double.isNaN(d) || Double.isInfinite(d)) {
           throw RedisException.line("result is not a number");
         }
         result = d;
       }
-      JsonSupport.replace(doc, paths.get(i), result);
+      if (sel != null) {
+        Tape.set((byte[]) doc.root, sel.at[i], result);
+      } else {
+        JsonSupport.replace(doc, paths.get(i), result);
+      }
       results[i] = result;
       last = result;
     }
@@ -503,9 +572,10 @@ final class JsonWrites {
     byte[] key = a.get(1);
     JsonPath p = a.size() > 3 ? JsonSupport.path(a, 2) : JsonPath.of(JsonPath.DEFAULT);
     byte[] text = a.get(a.size() > 3 ? 3 : 2);
+    JsonSupport.checkUtf8(text); // read as text up front, as RedisJSON
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    List<Object> values = p.values(doc.tree(), paths);
     Long[] out = new Long[values.size()];
     String suffix = null;
     Long last = null;
@@ -566,7 +636,7 @@ final class JsonWrites {
   private static void eachArray(CommandContext c, byte[] key, JsonPath p, String event, String legacyName,
       java.util.function.ToLongFunction<JArray> op) {
     JsonDoc doc = existing(write(c, key));
-    List<Object> values = p.values(doc.root);
+    List<Object> values = p.values(doc.tree());
     Long[] out = new Long[values.size()];
     Long last = null;
     try {
@@ -643,7 +713,7 @@ final class JsonWrites {
     }
     JsonDoc doc = existing(write(c, key));
     List<Object[]> paths = new ArrayList<>();
-    List<Object> values = p.values(doc.root, paths);
+    List<Object> values = p.values(doc.tree(), paths);
     Object[] popped = new Object[values.size()];
     boolean anyArray = false;
     boolean any = false;
