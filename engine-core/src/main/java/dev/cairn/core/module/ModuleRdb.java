@@ -14,8 +14,10 @@ import java.io.IOException;
  *
  * <pre>
  * module-value := ulength(module-type-id) field* length(0)          ; 0 is RDB_MODULE_OPCODE_EOF
- * field        := length(1) ulength(v)                              ; signed, as its two's complement
- *               | length(2) ulength(v)                              ; unsigned
+ * field        := length(2) ulength(v)                              ; unsigned, and signed as its two's complement
+ *               | length(1) ulength(v)                              ; signed: read, never written (Redis's
+ *                                                                   ; RM_SaveSigned writes opcode 2 and its
+ *                                                                   ; RM_LoadSigned accepts only 2)
  *               | length(3) float32-little-endian
  *               | length(4) float64-little-endian
  *               | length(5) rdb-string                              ; plain, integer or LZF encoded
@@ -144,7 +146,7 @@ public final class ModuleRdb {
 
     @Override
     public void writeSigned(long value) {
-      out.writeLength(OP_SINT);
+      out.writeLength(OP_UINT); // as RM_SaveSigned: a module loading it in Redis reads it with RM_LoadSigned
       out.writeLengthUnsigned(value);
     }
 
@@ -192,7 +194,10 @@ public final class ModuleRdb {
 
     @Override
     public long readSigned() throws IOException {
-      expect(OP_SINT, "a signed integer");
+      long got = core(in::readLength);
+      if (got != OP_UINT && got != OP_SINT) { // opcode 1: files Cairn wrote before it wrote signed values as Redis
+        throw new RdbFormatException("expected a signed integer (module opcode 2) but found opcode " + got);
+      }
       return core(in::readLengthUnsigned);
     }
 

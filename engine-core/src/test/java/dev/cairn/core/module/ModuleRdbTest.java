@@ -13,6 +13,7 @@ import dev.cairn.api.type.RdbOutput;
 import dev.cairn.api.type.TypeId;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The module value encoding (RDB_TYPE_MODULE_2 layout) and the 64-bit type id, without a server. */
@@ -139,6 +140,20 @@ class ModuleRdbTest {
     byte[] v3 = ModuleRdb.encodeAs(type.id().withEncver(3), type, new Fields(1, 1, 1, 1, new byte[0]));
     assertTrue(assertThrows(RdbFormatException.class, () -> ModuleRdb.decode(v3, type)).getMessage()
         .contains("newer"));
+  }
+
+  @Test
+  void signedFieldsAreWrittenAsRedisWritesThemAndTheOldOpcodeStillLoads() throws IOException {
+    FieldsType type = new FieldsType("Fields-sg");
+    Fields f = new Fields(1, 5, 0, 0, new byte[0]);
+    byte[] bytes = ModuleRdb.encode(type, f);
+    // after the type id: unsigned 1 (opcode 2, value 1), then signed 5 with opcode 2, as RM_SaveSigned writes it
+    // (RM_LoadSigned in Redis accepts nothing else)
+    int at = 9;
+    assertEquals(List.of(2, 1, 2, 5), List.of((int) bytes[at], (int) bytes[at + 1], (int) bytes[at + 2],
+        (int) bytes[at + 3]));
+    bytes[at + 2] = 1; // RDB_MODULE_OPCODE_SINT, which Cairn wrote before
+    assertEquals(f, ModuleRdb.decode(bytes, type));
   }
 
   @Test
