@@ -53,6 +53,8 @@ public final class ModuleManager {
   private final ApiClassLoader apiLoader = new ApiClassLoader(Module.class.getClassLoader());
   /** The module whose command is running, or null. */
   private LoadedModule running;
+  /** APIs modules export to each other. */
+  private final SharedApis sharedApis = new SharedApis();
 
   public ModuleManager(Engine engine) {
     this.engine = engine;
@@ -105,6 +107,11 @@ public final class ModuleManager {
 
   public Collection<LoadedModule> list() {
     return modules.values();
+  }
+
+  /** INFO modules' {@code usedby=} (users true) or {@code using=} list of {@code m}, as {@code [a|b]}. */
+  public String sharedApiUsers(LoadedModule m, boolean users) {
+    return sharedApis.render(m, users);
   }
 
   public LoadedModule get(String name) {
@@ -313,6 +320,11 @@ public final class ModuleManager {
         throw new ModuleLoadException(me + ": AUX data '" + n + "' is already registered");
       }
     }
+    for (String api : ctx.sharedApis.keySet()) {
+      if (sharedApis.taken(api)) {
+        throw new ModuleLoadException(me + ": shared API '" + api + "' is already exported");
+      }
+    }
     Set<String> paramNames = new HashSet<>();
     for (ModuleParam<?> p : ctx.params) {
       if (!paramNames.add(p.name())) {
@@ -397,6 +409,7 @@ public final class ModuleManager {
       lm.keyspaceListeners.add(l);
     }
     lm.auxData.addAll(ctx.auxData);
+    ctx.sharedApis.forEach((api, o) -> sharedApis.export(lm, api, o));
     lm.serverListeners.addAll(ctx.serverListeners);
     lm.infoSections.putAll(ctx.infoSections);
     modules.put(name.toLowerCase(Locale.ROOT), lm);
@@ -465,6 +478,10 @@ public final class ModuleManager {
     if (!lm.types.isEmpty() && holdsValuesOf(lm)) {
       throw new ModuleLoadException("the module exports one or more module-side data types, can't unload");
     }
+    if (sharedApis.isUsed(lm)) {
+      throw new ModuleLoadException("the module exports APIs used by other modules. "
+          + "Please unload them first and try again");
+    }
     if (lm.blockedClients > 0) {
       throw new ModuleLoadException("the module has blocked clients. Please wait them unblocked and try again");
     }
@@ -504,6 +521,7 @@ public final class ModuleManager {
       engine.events().removeListener(l);
     }
     modules.remove(lm.info.name().toLowerCase(Locale.ROOT));
+    sharedApis.remove(lm);
     if (types.isEmpty()) {
       engine.keyspace().setValueReleasedListener(null);
     }
@@ -588,6 +606,11 @@ public final class ModuleManager {
         }
         engine.blocking().serveReadyKeys();
       });
+    }
+
+    @Override
+    public <T> T sharedApi(String name, Class<T> type) {
+      return sharedApis.lookup(lm, name, type);
     }
 
     @Override
