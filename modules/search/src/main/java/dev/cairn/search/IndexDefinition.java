@@ -36,6 +36,8 @@ final class IndexDefinition {
   long temporarySeconds = -1;
   int textFields;
   boolean hasPhonetic;
+  /** ON JSON: documents are JSON values, field identifiers JSONPaths. */
+  boolean onJson;
 
   IndexDefinition(String name) {
     this.name = name;
@@ -57,7 +59,7 @@ final class IndexDefinition {
           need(a, i, 1, "ON");
           String on = a.get(i + 1).toUpperCase(Locale.ROOT);
           if (on.equals("JSON")) {
-            throw err("Unsupported index type: JSON documents need the JSON module, which is not loaded");
+            d.onJson = true;
           } else if (!on.equals("HASH")) {
             throw err("Invalid `ON` arguments: expected HASH or JSON");
           }

@@ -81,7 +81,7 @@ final class QueryEval {
       case QueryNode.Numeric num -> {
         BitSet b = new BitSet();
         for (SearchIndex.Doc d : idx.docs) {
-          if (d != null && num.matches(idx.numeric(num.attribute, d.id))) {
+          if (d != null && idx.numericMatches(num.attribute, d.id, num::matches)) {
             b.set(d.id);
           }
         }
@@ -91,8 +91,7 @@ final class QueryEval {
       case QueryNode.Geo geo -> {
         BitSet b = new BitSet();
         for (SearchIndex.Doc d : idx.docs) {
-          if (d != null && geo.matches(idx.numeric(geo.attribute + SearchIndex.LON, d.id),
-              idx.numeric(geo.attribute + SearchIndex.LAT, d.id))) {
+          if (d != null && idx.geoMatches(geo.attribute, d.id, geo::matches)) {
             b.set(d.id);
           }
         }

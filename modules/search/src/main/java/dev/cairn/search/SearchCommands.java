@@ -99,6 +99,9 @@ final class SearchCommands implements CommandFamily {
     if (indexes.byName.containsKey(name)) {
       throw RedisException.line("Index already exists");
     }
+    if (def.onJson) {
+      checkJson(def);
+    }
     SearchIndex idx = new SearchIndex(def);
     indexes.byName.put(name, idx);
     if (!def.skipInitialScan) {
@@ -106,6 +109,24 @@ final class SearchCommands implements CommandFamily {
     }
     c.addDirty(1);
     c.reply().ok();
+  }
+
+  /** ON JSON needs the JSON module, and every identifier must be a JSONPath it accepts. */
+  void checkJson(IndexDefinition def) {
+    if (!indexes.json.available()) {
+      throw RedisException.line("JSON module is not loaded: ON JSON needs it");
+    }
+    for (FieldSpec f : def.fields.values()) {
+      try {
+        indexes.json.checkPath(f.identifier);
+      } catch (RuntimeException e) {
+        throw RedisException.line("Invalid JSONPath '" + f.identifier + "' in attribute '" + f.attribute + "'");
+      }
+    }
+  }
+
+  Indexes indexes() {
+    return indexes;
   }
 
   SearchIndex index(String name) {
@@ -388,14 +409,14 @@ final class SearchCommands implements CommandFamily {
     QueryEval.Result r = new QueryEval(idx, o.verbatim, o.inFields, o.scorer).run(root);
     for (QueryNode.Numeric f : o.filters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        if (!f.matches(idx.numeric(f.attribute, d))) {
+        if (!idx.numericMatches(f.attribute, d, f::matches)) {
           r.docs.clear(d);
         }
       }
     }
     for (QueryNode.Geo g : o.geoFilters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        if (!g.matches(idx.numeric(g.attribute + SearchIndex.LON, d), idx.numeric(g.attribute + SearchIndex.LAT, d))) {
+        if (!idx.geoMatches(g.attribute, d, g::matches)) {
           r.docs.clear(d);
         }
       }
@@ -443,19 +464,15 @@ final class SearchCommands implements CommandFamily {
     return cmp;
   }
 
-  private static Object sortKey(CommandContext c, SearchIndex idx, FieldSpec f, SearchIndex.Doc d) {
+  private Object sortKey(CommandContext c, SearchIndex idx, FieldSpec f, SearchIndex.Doc d) {
     if (f.type == FieldSpec.Type.NUMERIC) {
       double v = idx.numeric(f.attribute, d.id);
       return Double.isNaN(v) ? null : v;
     }
     String s = d.sortables.get(f.attribute);
     if (s == null) {
-      byte[] v = null;
-      Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
-      if (doc != null && doc.get(f.identifier) != null) {
-        v = doc.get(f.identifier).getBytes(StandardCharsets.UTF_8);
-      }
-      s = v == null ? null : new String(v, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      String v = indexes.value(idx, c.db(0), d.keyBytes, f.attribute, 2);
+      s = v == null ? null : v.toLowerCase(Locale.ROOT);
     }
     return s;
   }
@@ -530,7 +547,7 @@ final class SearchCommands implements CommandFamily {
     out.array(0);
   }
 
-  private static void sortKeyReply(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
+  private void sortKeyReply(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
     if (o.sortBy == null) {
       c.reply().nullBulk();
       return;
@@ -550,8 +567,19 @@ final class SearchCommands implements CommandFamily {
   }
 
   /** The fields a result carries: the whole hash, or RETURN's fields (under their AS names) that it has. */
-  private static Map<String, String> content(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
-    Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
+  private Map<String, String> content(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
+    if (idx.def.onJson && o.returns != null) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String[] r : o.returns) {
+        String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
+        String v = indexes.value(idx, c.db(0), d.keyBytes, id, o.dialect);
+        if (v != null) {
+          out.put(r[1], v);
+        }
+      }
+      return out;
+    }
+    Map<String, String> doc = indexes.content(idx, c.db(0), d.keyBytes);
     if (doc == null) {
       doc = Map.of();
     }
