@@ -668,5 +668,22 @@ public final class ModuleManager {
         engine.propagation().emit(dbIndex, command);
       }
     }
+
+    @Override
+    public Object call(int dbIndex, byte[]... argv) {
+      if (index(dbIndex) && moduleCall == null) {
+        moduleCall = new ModuleCall(engine);
+      }
+      return moduleCall.call(dbIndex, argv);
+    }
+
+    private boolean index(int dbIndex) {
+      if (dbIndex < 0 || dbIndex >= engine.keyspace().databases()) {
+        throw Errors.DB_INDEX_OUT_OF_RANGE;
+      }
+      return true;
+    }
   };
+  /** The client of {@code ServerAccess.call}, made on first use. */
+  private ModuleCall moduleCall;
 }

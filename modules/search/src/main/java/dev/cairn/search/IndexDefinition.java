@@ -84,10 +84,10 @@ final class IndexDefinition {
         }
         case "LANGUAGE" -> {
           need(a, i, 1, "LANGUAGE");
-          if (!a.get(i + 1).equalsIgnoreCase("english")) {
-            throw err("Invalid Language");
+          d.language = Analyzer.language(a.get(i + 1));
+          if (d.language == null) {
+            throw err("Invalid language");
           }
-          d.language = a.get(i + 1).toLowerCase(Locale.ROOT);
           i += 2;
         }
         case "LANGUAGE_FIELD" -> {

@@ -107,6 +107,10 @@ final class Indexes {
     };
   }
 
+  ModuleServer server() {
+    return server;
+  }
+
   SearchIndex get(String nameOrAlias) {
     SearchIndex idx = byName.get(nameOrAlias);
     if (idx == null) {

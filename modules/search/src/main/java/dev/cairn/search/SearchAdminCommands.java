@@ -207,18 +207,22 @@ final class SearchAdminCommands implements CommandFamily {
   }
 
   /** FT.DROPINDEX index [DD]: DD deletes the indexed documents' keys too. */
-  private void dropIndex(CommandContext c, Args a) {
+  void dropIndex(CommandContext c, Args a) {
     if (a.size() > 3 || a.size() == 3 && !a.is(2, "dd")) {
       throw RedisException.line("Unknown argument `" + a.string(a.size() - 1) + "`");
     }
-    String name = a.string(1);
+    drop(c, a.string(1), a.size() == 3);
+  }
+
+  /** Drops index {@code name}; {@code deleteDocs} deletes its documents' keys too. */
+  void drop(CommandContext c, String name, boolean deleteDocs) {
     SearchIndex idx = indexes.byName.get(name);
     if (idx == null) {
       throw SearchCommands.UNKNOWN_INDEX;
     }
     indexes.byName.remove(name);
     indexes.aliases.values().removeIf(name::equals);
-    if (a.size() == 3) {
+    if (deleteDocs) {
       for (SearchIndex.Doc d : new ArrayList<>(idx.byKey.values())) {
         if (c.db(0).delete(d.keyBytes)) {
           c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", d.keyBytes, 0);
@@ -236,7 +240,7 @@ final class SearchAdminCommands implements CommandFamily {
   }
 
   /** FT.ALTER index [SKIPINITIALSCAN] SCHEMA ADD field type [options] ... */
-  private void alter(CommandContext c, Args a) {
+  void alter(CommandContext c, Args a) {
     SearchIndex idx = known(a.string(1));
     int i = 2;
     boolean skip = false;
@@ -275,7 +279,7 @@ final class SearchAdminCommands implements CommandFamily {
     values.keySet().forEach(c.reply()::bulk);
   }
 
-  private void alias(CommandContext c, Args a, boolean update) {
+  void alias(CommandContext c, Args a, boolean update) {
     String alias = a.string(1);
     String target = a.string(2);
     if (indexes.byName.get(target) == null) {
@@ -292,7 +296,7 @@ final class SearchAdminCommands implements CommandFamily {
     c.reply().ok();
   }
 
-  private void aliasDel(CommandContext c, Args a) {
+  void aliasDel(CommandContext c, Args a) {
     if (indexes.aliases.remove(a.string(1)) == null) {
       throw RedisException.line("Alias does not exist");
     }

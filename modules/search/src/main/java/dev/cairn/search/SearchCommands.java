@@ -93,7 +93,7 @@ final class SearchCommands implements CommandFamily {
 
 
   /** FT.CREATE index [options] SCHEMA field type [options] ... */
-  private void create(CommandContext c, Args a) {
+  void create(CommandContext c, Args a) {
     String name = a.string(1);
     IndexDefinition def = IndexDefinition.parse(name, strings(a, 2));
     if (indexes.byName.containsKey(name)) {
@@ -139,6 +139,8 @@ final class SearchCommands implements CommandFamily {
 
   /** The options of FT.SEARCH this module carries out. */
   static final class Options {
+    /** LANGUAGE: the query terms' stemming language; null for the index's. */
+    String language;
     boolean noContent;
     boolean verbatim;
     boolean withScores;
@@ -245,8 +247,11 @@ final class SearchCommands implements CommandFamily {
         }
         case "TIMEOUT", "LANGUAGE", "EXPANDER", "PAYLOAD" -> {
           need(a, i, 1, w);
-          if (w.equals("LANGUAGE") && !a.string(i + 1).equalsIgnoreCase("english")) {
-            throw RedisException.line("No such language " + a.string(i + 1));
+          if (w.equals("LANGUAGE")) {
+            o.language = Analyzer.language(a.string(i + 1));
+            if (o.language == null) {
+              throw RedisException.line("No such language");
+            }
           }
           i++;
         }
@@ -396,6 +401,15 @@ final class SearchCommands implements CommandFamily {
   private void search(CommandContext c, Args a) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
+    idx.analyzer.queryLanguage = o.language != null ? o.language : idx.def.language;
+    try {
+      search(c, idx, o, a);
+    } finally {
+      idx.analyzer.queryLanguage = idx.def.language;
+    }
+  }
+
+  private void search(CommandContext c, SearchIndex idx, Options o, Args a) {
     QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
     if (root instanceof QueryNode.Intersect in && !in.exact) {
       if (o.slop >= 0) {

@@ -20,7 +20,7 @@ final class SearchIndex {
 
   final IndexDefinition def;
   private Filter.Expr filter;
-  final Analyzer analyzer = new Analyzer();
+  final Analyzer analyzer;
   final List<Doc> docs = new ArrayList<>(); // by doc id; null once deleted
   /** Ids of deleted documents, given to new ones (last freed first, so a re-indexed document keeps its id). */
   private int[] freeIds = new int[8];
@@ -45,6 +45,7 @@ final class SearchIndex {
 
   SearchIndex(IndexDefinition def) {
     this.def = def;
+    this.analyzer = new Analyzer(def.language);
     this.filter = def.filter == null ? null : Filter.parse(def.filter);
   }
 
@@ -184,6 +185,11 @@ final class SearchIndex {
     } else {
       d.score = def.defaultScore;
     }
+    String lang = first(fields.get(def.languageField)); // the document's own language, if it names a known one
+    lang = lang == null ? def.language : Analyzer.language(lang);
+    if (lang == null) {
+      lang = def.language;
+    }
     int base = 0;
     for (FieldSpec f : def.fields.values()) {
       Object raw = fields.get(f.identifier);
@@ -213,7 +219,7 @@ final class SearchIndex {
               pos++;
               addTerm(d, tok, f, pos);
               if (!f.noStem) {
-                String st = analyzer.stem(tok);
+                String st = analyzer.stem(tok, lang);
                 if (st != null) {
                   addTerm(d, "+" + st, f, pos);
                 }

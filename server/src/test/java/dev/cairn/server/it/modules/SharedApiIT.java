@@ -18,7 +18,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * Module-to-module APIs ({@code ModuleContext.exportSharedApi} / {@code ModuleServer.sharedApi}): two jars in their own
  * class loaders, the exporter's contract a JDK interface; lookup in either load order, INFO modules' usedby/using, and
- * UNLOAD refused while the API is used, with Redis's text.
+ * UNLOAD refused while the API is used, with Redis's text. And modules calling commands ({@code ServerAccess.call}).
  */
 class SharedApiIT extends ServerTestBase {
   static final String LOAD_FAILED = "ERR Error loading the extension. Please check the server logs.";
@@ -83,9 +83,44 @@ class SharedApiIT extends ServerTestBase {
       }
       """);
 
+  /** CALLER.RUN cmd args...: ServerAccess.call, the reply rendered as text (RedisModule_Call). */
+  static final Map<String, String> CALLER = Map.of("ca.Caller", """
+      package ca;
+      import dev.cairn.api.*;
+      import dev.cairn.api.Module;
+      import dev.cairn.api.command.*;
+      public final class Caller implements Module {
+        public ModuleInfo info() { return new ModuleInfo("caller", 1); }
+        static String render(Object o) {
+          if (o instanceof byte[] b) return "bulk:" + new String(b);
+          if (o instanceof java.util.List<?> l) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Object x : l) sb.append(sb.length() > 1 ? "," : "").append(render(x));
+            return sb.append("]").toString();
+          }
+          if (o instanceof Exception e) return "error:" + e.getMessage();
+          return o == null ? "nil" : o.getClass().getSimpleName() + ":" + o;
+        }
+        public void onLoad(ModuleContext ctx) {
+          ctx.registerCommands(r -> r.add(CommandSpec.command("caller.run", -2).flags(Flag.WRITE).summary("x").build(),
+              (c, a) -> {
+                byte[][] argv = new byte[a.size() - 1][];
+                for (int i = 1; i < a.size(); i++) argv[i - 1] = a.get(i);
+                try {
+                  c.reply().bulk(render(ctx.server().access().call(c.db().id(), argv)));
+                } catch (dev.cairn.api.reply.RedisException e) {
+                  c.reply().bulk("thrown:" + e.getMessage());
+                }
+                c.preventPropagation();
+              }));
+        }
+      }
+      """);
+
   Path exporter;
   Path importer;
   Path clash;
+  Path caller;
 
   @Override
   protected String[] serverArgs() {
@@ -98,11 +133,12 @@ class SharedApiIT extends ServerTestBase {
     exporter = TestJars.build(dir, "exporter.jar", "ex.Exporter", EXPORTER);
     importer = TestJars.build(dir, "importer.jar", "im.Importer", IMPORTER);
     clash = TestJars.build(dir, "clash.jar", "cl.Clash", CLASH);
+    caller = TestJars.build(dir, "caller.jar", "ca.Caller", CALLER);
   }
 
   @AfterEach
   void unloadAll() {
-    for (String m : List.of("importer", "clash", "exporter")) {
+    for (String m : List.of("importer", "clash", "exporter", "caller")) {
       try {
         cmd("MODULE", "UNLOAD", m);
       } catch (JedisDataException ignored) {
@@ -167,5 +203,25 @@ class SharedApiIT extends ServerTestBase {
     assertEquals("OK", cmd("MODULE", "LOAD", importer.toString()));
     assertEquals("ClassCastException", cmd("IMP.BADTYPE"));
     assertEquals("OK", cmd("MODULE", "UNLOAD", "exporter"), "a lookup that failed its cast does not count as a use");
+  }
+
+  @Test
+  void modulesCallCommands() {
+    assertEquals("OK", cmd("MODULE", "LOAD", caller.toString()));
+    jedis.select(2);
+    assertEquals("Long:2", cmd("CALLER.RUN", "RPUSH", "l", "a", "b"));
+    assertEquals("[bulk:a,bulk:b]", cmd("CALLER.RUN", "LRANGE", "l", "0", "-1"));
+    assertEquals("String:OK", cmd("CALLER.RUN", "SET", "s", "v"));
+    assertEquals("bulk:v", cmd("CALLER.RUN", "get", "s"), "in the caller's database");
+    assertEquals("nil", cmd("CALLER.RUN", "GET", "missing"));
+    assertEquals("[bulk:maxmemory,bulk:0]", cmd("CALLER.RUN", "CONFIG", "GET", "maxmemory"), "a subcommand");
+    assertEquals("thrown:WRONGTYPE Operation against a key holding the wrong kind of value",
+        cmd("CALLER.RUN", "LPUSH", "s", "x"));
+    assertEquals("thrown:ERR unknown command 'NOPE'", cmd("CALLER.RUN", "NOPE"));
+    assertEquals("thrown:ERR wrong number of arguments for 'get' command", cmd("CALLER.RUN", "GET"));
+    assertEquals("nil", cmd("CALLER.RUN", "BLPOP", "empty", "0"), "a called command never blocks");
+    assertEquals(2L, jedis.llen("l"));
+    jedis.select(0);
+    assertEquals(0L, jedis.exists("l") ? 1L : 0L);
   }
 }
