@@ -105,6 +105,27 @@ public final class ModuleManager {
     return out;
   }
 
+  /**
+   * The commands that rebuild every loaded module's AUX data ({@code AuxData.aofRewrite} of a fresh capture), for an
+   * AOF rewrite without an RDB preamble. Engine thread.
+   */
+  @SuppressWarnings("unchecked")
+  public List<byte[][]> auxCommands() {
+    List<byte[][]> out = new ArrayList<>();
+    for (dev.cairn.api.type.AuxData<?> a : auxData()) {
+      dev.cairn.api.type.AuxData<Object> aux = (dev.cairn.api.type.AuxData<Object>) a;
+      try {
+        Object image = aux.capture();
+        if (image != null) {
+          aux.aofRewrite(out::add, image);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "AUX data " + a.id().name() + " failed to rewrite as commands", e);
+      }
+    }
+    return out;
+  }
+
   public Collection<LoadedModule> list() {
     return modules.values();
   }
