@@ -26,6 +26,7 @@ final class IndexDefinition {
   double defaultScore = 1;
   String scoreField = "__score";
   String languageField = "__language";
+  String payloadField = "__payload";
   String filter;
   boolean skipInitialScan;
   boolean noOffsets;
@@ -114,6 +115,7 @@ final class IndexDefinition {
         }
         case "PAYLOAD_FIELD" -> {
           need(a, i, 1, "PAYLOAD_FIELD");
+          d.payloadField = a.get(i + 1);
           i += 2;
         }
         case "TEMPORARY" -> {

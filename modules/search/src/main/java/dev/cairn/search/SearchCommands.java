@@ -141,6 +141,10 @@ final class SearchCommands implements CommandFamily {
   static final class Options {
     /** LANGUAGE: the query terms' stemming language; null for the index's. */
     String language;
+    /** PAYLOAD: the query's payload (the HAMMING scorer compares it with the documents'). */
+    byte[] payload;
+    /** EXPLAINSCORE: each result's explanation, by doc id. */
+    Map<Integer, Scorer.Explain> explained;
     boolean noContent;
     boolean verbatim;
     boolean withScores;
@@ -247,6 +251,9 @@ final class SearchCommands implements CommandFamily {
         }
         case "TIMEOUT", "LANGUAGE", "EXPANDER", "PAYLOAD" -> {
           need(a, i, 1, w);
+          if (w.equals("PAYLOAD")) {
+            o.payload = a.get(i + 1);
+          }
           if (w.equals("LANGUAGE")) {
             o.language = Analyzer.language(a.string(i + 1));
             if (o.language == null) {
@@ -258,10 +265,8 @@ final class SearchCommands implements CommandFamily {
         case "SCORER" -> {
           need(a, i, 1, "SCORER");
           o.scorer = a.string(i + 1).toUpperCase(Locale.ROOT);
-          if (o.scorer.equals("HAMMING")) {
-            throw RedisException.line("Scoring function `HAMMING` is not supported by this module yet");
-          }
-          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE").contains(o.scorer)) {
+          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE", "HAMMING")
+              .contains(o.scorer)) {
                   throw RedisException.line("Scoring function `" + a.string(i + 1) + "` not found");
           }
           i++;
@@ -401,6 +406,9 @@ final class SearchCommands implements CommandFamily {
   private void search(CommandContext c, Args a) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
+    if (o.explainScore && !o.withScores) {
+      throw RedisException.line("EXPLAINSCORE must be accompanied with WITHSCORES");
+    }
     idx.analyzer.queryLanguage = o.language != null ? o.language : idx.def.language;
     try {
       search(c, idx, o, a);
@@ -420,7 +428,8 @@ final class SearchCommands implements CommandFamily {
     if (o.hl != null) {
       o.hl.prepare(root, idx);
     }
-    QueryEval.Result r = new QueryEval(idx, o.verbatim, o.inFields, o.scorer).run(root);
+    QueryEval eval = new QueryEval(idx, o.verbatim, o.inFields, o.scorer);
+    QueryEval.Result r = eval.run(root);
     for (QueryNode.Numeric f : o.filters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
         if (!idx.numericMatches(f.attribute, d, f::matches)) {
@@ -445,6 +454,18 @@ final class SearchCommands implements CommandFamily {
       }
     }
     final double[] sc = r.scores;
+    Scorer scorer = new Scorer(idx, eval, o.scorer, o.payload);
+    Map<Integer, Scorer.Explain> explained = o.explainScore ? new HashMap<>() : null;
+    if (o.sortBy == null || o.withScores) {
+      Scorer.Explain[] ex = o.explainScore ? new Scorer.Explain[1] : null;
+      for (SearchIndex.Doc d : hits) {
+        sc[d.id] = scorer.score(root, d, ex);
+        if (ex != null) {
+          explained.put(d.id, ex[0]);
+        }
+      }
+    }
+    o.explained = explained;
     Comparator<SearchIndex.Doc> order;
     if (o.sortBy != null) {
       FieldSpec f = idx.def.field(o.sortBy);
@@ -507,7 +528,7 @@ final class SearchCommands implements CommandFamily {
         SearchIndex.Doc d = page.get(k);
         out.bulk(d.keyBytes);
         if (o.withScores) {
-          out.doubleValue(scores[d.id]);
+          score(out, o, scores, d);
         }
         if (o.withSortKeys) {
           sortKeyReply(c, idx, o, d);
@@ -537,7 +558,7 @@ final class SearchCommands implements CommandFamily {
       out.bulk(d.keyBytes);
       if (o.withScores) {
         out.bulk("score");
-        out.doubleValue(scores[d.id]);
+        score(out, o, scores, d);
       }
       if (o.withSortKeys) {
         out.bulk("sortkey");
@@ -559,6 +580,32 @@ final class SearchCommands implements CommandFamily {
     out.integer(total);
     out.bulk("warning");
     out.array(0);
+  }
+
+  /** A result's score; with EXPLAINSCORE {@code [score, explanation]}, RediSearch's shape. */
+  private static void score(Reply out, Options o, double[] scores, SearchIndex.Doc d) {
+    if (o.explained == null) {
+      out.doubleValue(scores[d.id]);
+      return;
+    }
+    out.array(2);
+    out.doubleValue(scores[d.id]);
+    explain(out, o.explained.get(d.id));
+  }
+
+  private static void explain(Reply out, Scorer.Explain e) {
+    if (e == null) {
+      out.simple("");
+    } else if (e.children().isEmpty()) {
+      out.simple(e.text());
+    } else {
+      out.array(2);
+      out.simple(e.text());
+      out.array(e.children().size());
+      for (Scorer.Explain c : e.children()) {
+        explain(out, c);
+      }
+    }
   }
 
   private void sortKeyReply(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {

@@ -34,6 +34,8 @@ final class SearchIndex {
   final Map<String, List<String>> synonyms = new TreeMap<>(); // group id -> terms
   long liveDocs;
   long totalLength;
+  /** Sum of the documents' {@code docLen}: RediSearch's average document length is this over the documents. */
+  long totalDocLen;
   long termOccurrences;
   long indexingFailures;
   String lastIndexingError;
@@ -55,7 +57,11 @@ final class SearchIndex {
     final String key;
     final byte[] keyBytes;
     double score = 1;
+    /** RediSearch's max term frequency (stems included) and length (weighted words), for its scorers. */
     int maxFreq;
+    int docLen;
+    /** The PAYLOAD_FIELD's value (HAMMING), or null. */
+    byte[] payload;
     int length;
     final List<String> terms = new ArrayList<>();
     final List<String[]> tagValues = new ArrayList<>(); // {attribute, value}
@@ -81,13 +87,13 @@ final class SearchIndex {
       return mask == null || (fieldMask0 & mask[0]) != 0 || (fieldMask1 & mask[1]) != 0;
     }
 
-    void add(FieldSpec f, int pos) {
+    void add(FieldSpec f, int pos, boolean stem) {
       if (f.textBit < 64) {
         fieldMask0 |= 1L << f.textBit;
       } else {
         fieldMask1 |= 1L << (f.textBit - 64);
       }
-      freq++;
+      freq += Scorer.freqStep(f.weight, stem);
       weightedFreq += f.weight;
       if (npos == positions.length) {
         positions = java.util.Arrays.copyOf(positions, npos * 2);
@@ -157,6 +163,7 @@ final class SearchIndex {
     byKey.put(k, d);
     liveDocs++;
     totalLength += d.length;
+    totalDocLen += d.docLen;
   }
 
   /** A field value's first (or only) string; null for none. */
@@ -185,6 +192,8 @@ final class SearchIndex {
     } else {
       d.score = def.defaultScore;
     }
+    String pl = first(fields.get(def.payloadField));
+    d.payload = pl == null ? null : pl.getBytes(StandardCharsets.ISO_8859_1);
     String lang = first(fields.get(def.languageField)); // the document's own language, if it names a known one
     lang = lang == null ? def.language : Analyzer.language(lang);
     if (lang == null) {
@@ -217,19 +226,20 @@ final class SearchIndex {
                 continue;
               }
               pos++;
-              addTerm(d, tok, f, pos);
+              addTerm(d, tok, f, pos, false);
               if (!f.noStem) {
                 String st = analyzer.stem(tok, lang);
                 if (st != null) {
-                  addTerm(d, "+" + st, f, pos);
+                  addTerm(d, "+" + st, f, pos, true);
                 }
               }
               if (f.phonetic) {
                 for (String code : analyzer.phonetic(tok)) {
-                  addTerm(d, code, f, pos);
+                  addTerm(d, code, f, pos, false);
                 }
               }
               d.length++;
+              d.docLen += Scorer.freqStep(f.weight, false);
             }
             pos += 100; // array elements: a phrase does not run from one into the next
           }
@@ -325,7 +335,7 @@ final class SearchIndex {
     return false;
   }
 
-  private void addTerm(Doc d, String term, FieldSpec f, int pos) {
+  private void addTerm(Doc d, String term, FieldSpec f, int pos, boolean stem) {
     Map<Integer, Posting> postings = terms.computeIfAbsent(term, x -> new HashMap<>());
     Posting p = postings.get(d.id);
     if (p == null) {
@@ -333,10 +343,11 @@ final class SearchIndex {
       postings.put(d.id, p);
       d.terms.add(term);
     }
-    p.add(f, pos);
-    termOccurrences++;
-    if (!term.startsWith("+") && !term.startsWith("<") && p.freq > d.maxFreq) {
-      d.maxFreq = p.freq;
+    int before = p.freq;
+    p.add(f, pos, stem);
+    termOccurrences += p.freq - before;
+    if (p.freq > d.maxFreq) {
+      d.maxFreq = p.freq; // over every entry, stems and phonetic codes included, as RediSearch's forward index
     }
   }
 
@@ -350,6 +361,7 @@ final class SearchIndex {
     free(d.id);
     liveDocs--;
     totalLength -= d.length;
+    totalDocLen -= d.docLen;
   }
 
   private void free(int id) {
@@ -427,6 +439,7 @@ final class SearchIndex {
     multi.clear();
     liveDocs = 0;
     totalLength = 0;
+    totalDocLen = 0;
     termOccurrences = 0;
   }
 
