@@ -24,9 +24,10 @@ final class IndexDefinition {
   boolean customStopwords;
   String language = "english";
   double defaultScore = 1;
-  String scoreField = "__score";
-  String languageField = "__language";
-  String payloadField = "__payload";
+  /** SCORE_FIELD, LANGUAGE_FIELD, PAYLOAD_FIELD: null unless given (or set by FT.ADD), as RediSearch 2.10's rule. */
+  String scoreField;
+  String languageField;
+  String payloadField;
   String filter;
   boolean skipInitialScan;
   boolean noOffsets;
@@ -275,6 +276,35 @@ final class IndexDefinition {
     }
     fields.putAll(added);
     textFields = text;
+  }
+
+  /**
+   * FT.ADD's way to start reading {@code __score}/{@code __language}/{@code __payload} (RediSearch sets the rule's
+   * field the first time FT.ADD writes one); kept in the replayable arguments, before SCHEMA.
+   */
+  void useField(String option, String field) {
+    switch (option) {
+      case "SCORE_FIELD" -> {
+        if (scoreField != null) {
+          return;
+        }
+        scoreField = field;
+      }
+      case "LANGUAGE_FIELD" -> {
+        if (languageField != null) {
+          return;
+        }
+        languageField = field;
+      }
+      default -> {
+        if (payloadField != null) {
+          return;
+        }
+        payloadField = field;
+      }
+    }
+    args.add(0, field);
+    args.add(0, option);
   }
 
   FieldSpec field(String attribute) {

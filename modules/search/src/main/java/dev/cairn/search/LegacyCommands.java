@@ -227,14 +227,17 @@ final class LegacyCommands implements CommandFamily {
     if (score != 1 || partial) {
       hset.add(bytes("__score"));
       hset.add(a.get(3));
+      idx.def.useField("SCORE_FIELD", "__score"); // as RediSearch, which then reads it for this index
     }
     if (language != null) {
       hset.add(bytes("__language"));
       hset.add(language);
+      idx.def.useField("LANGUAGE_FIELD", "__language");
     }
     if (payload != null) {
       hset.add(bytes("__payload"));
       hset.add(payload);
+      idx.def.useField("PAYLOAD_FIELD", "__payload");
     }
     if (hset.size() > 2) {
       access.call(0, hset.toArray(new byte[0][]));

@@ -409,6 +409,8 @@ final class SearchCommands implements CommandFamily {
     if (o.explainScore && !o.withScores) {
       throw RedisException.line("EXPLAINSCORE must be accompanied with WITHSCORES");
     }
+    idx.uses++;
+    idx.dialectsUsed |= 1 << o.dialect;
     idx.analyzer.queryLanguage = o.language != null ? o.language : idx.def.language;
     try {
       search(c, idx, o, a);

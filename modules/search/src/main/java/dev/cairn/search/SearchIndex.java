@@ -39,6 +39,11 @@ final class SearchIndex {
   long termOccurrences;
   long indexingFailures;
   String lastIndexingError;
+  String lastIndexingErrorKey;
+  /** FT.INFO: queries run (number_of_uses), dialects used (bit d), time spent indexing. */
+  long uses;
+  int dialectsUsed;
+  long indexingNanos;
   /** The key whose "new" event just failed to index (its command's own event follows). */
   private String failedOnNew;
   boolean indexing;
@@ -145,8 +150,10 @@ final class SearchIndex {
       docs.add(null);
     }
     Doc d = new Doc(id, key);
+    long t0 = System.nanoTime();
     try {
       index(d, fields);
+      indexingNanos += System.nanoTime() - t0;
     } catch (RuntimeException e) {
       unindex(d);
       free(id);
@@ -157,6 +164,7 @@ final class SearchIndex {
         indexingFailures++;
       }
       lastIndexingError = e.getMessage();
+      lastIndexingErrorKey = k;
       return;
     }
     docs.set(id, d);
@@ -182,7 +190,7 @@ final class SearchIndex {
   }
 
   private void index(Doc d, Map<String, ?> fields) {
-    String s = first(fields.get(def.scoreField));
+    String s = def.scoreField == null ? null : first(fields.get(def.scoreField));
     if (s != null) {
       try {
         d.score = Double.parseDouble(s);
@@ -192,9 +200,9 @@ final class SearchIndex {
     } else {
       d.score = def.defaultScore;
     }
-    String pl = first(fields.get(def.payloadField));
+    String pl = def.payloadField == null ? null : first(fields.get(def.payloadField));
     d.payload = pl == null ? null : pl.getBytes(StandardCharsets.ISO_8859_1);
-    String lang = first(fields.get(def.languageField)); // the document's own language, if it names a known one
+    String lang = def.languageField == null ? null : first(fields.get(def.languageField)); // the document's own
     lang = lang == null ? def.language : Analyzer.language(lang);
     if (lang == null) {
       lang = def.language;

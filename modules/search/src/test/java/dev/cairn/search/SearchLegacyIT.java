@@ -92,6 +92,11 @@ class SearchLegacyIT {
     assertEquals(List.of("title", "bye", "__score", "1", "__language", "english", "__payload", "pl", "n", "7"),
         cmd("HGETALL", "doc1"));
     assertEquals(List.of(1L, "doc1"), cmd("FT.SEARCH", "idx", "@n:[7 7]", "NOCONTENT"));
+    // FT.ADD with a score, a language and a payload made the index read those fields (RediSearch's rule)
+    Object info = cmd("FT.INFO", "idx");
+    String def = ((List<?>) info).get(5).toString();
+    assertTrue(def.contains("language_field, __language") && def.contains("score_field, __score")
+        && def.contains("payload_field, __payload"), def);
     assertEquals(List.of(0L), cmd("FT.SEARCH", "idx", "hello", "NOCONTENT"));
     // IF: a condition on the existing document; false answers NOADD and changes nothing
     assertEquals("NOADD", cmd("FT.ADD", "idx", "doc1", "1", "REPLACE", "PARTIAL", "IF", "@n == 8", "FIELDS", "n",
@@ -155,10 +160,10 @@ class SearchLegacyIT {
   @Test
   void languages() {
     cmd("FT.CREATE", "de", "LANGUAGE", "german", "PREFIX", "1", "de:", "SCHEMA", "t", "TEXT");
-    cmd("FT.CREATE", "en", "PREFIX", "1", "en:", "SCHEMA", "t", "TEXT");
+    cmd("FT.CREATE", "en", "PREFIX", "1", "en:", "LANGUAGE_FIELD", "__language", "SCHEMA", "t", "TEXT");
     cmd("HSET", "de:1", "t", "Katzen");
     cmd("HSET", "en:1", "t", "Katzen");
-    cmd("HSET", "en:2", "t", "Katze", "__language", "german"); // LANGUAGE_FIELD's default name
+    cmd("HSET", "en:2", "t", "Katze", "__language", "german");
     assertEquals(List.of(1L, "de:1"), cmd("FT.SEARCH", "de", "katze", "NOCONTENT"), "German Snowball: katz");
     assertEquals(List.of(1L, "en:1"), cmd("FT.SEARCH", "en", "katzen", "NOCONTENT"), "English keeps katzen");
     List<?> both = (List<?>) cmd("FT.SEARCH", "en", "katzen", "LANGUAGE", "german", "NOCONTENT");

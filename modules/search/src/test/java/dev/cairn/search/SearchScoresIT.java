@@ -52,7 +52,8 @@ class SearchScoresIT {
       j.ftDropIndex(idx);
     }
     cmd("FLUSHALL");
-    cmd("FT.CREATE", "sc", "PREFIX", "1", "d", "SCHEMA", "title", "TEXT");
+    cmd("FT.CREATE", "sc", "PREFIX", "1", "d", "SCORE_FIELD", "__score", "PAYLOAD_FIELD", "__payload", "SCHEMA",
+        "title", "TEXT");
     cmd("HSET", "d1", "title", "hello world");
     cmd("HSET", "d2", "title", "hello hello kitty");
     cmd("HSET", "d3", "title", "goodbye moon");
