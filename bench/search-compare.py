@@ -78,11 +78,14 @@ class Conn:
 def corpus(seed=7):
     rnd = random.Random(seed)
     vocab = ["w%04d" % i for i in range(3000)]
-    weights = [1.0 / (i + 1) for i in range(len(vocab))]  # Zipf-like
+    cum, total = [], 0.0
+    for i in range(len(vocab)):  # Zipf-like
+        total += 1.0 / (i + 1)
+        cum.append(total)
     docs = []
     for i in range(DOCS):
-        title = " ".join(rnd.choices(vocab, weights, k=rnd.randint(3, 8)))
-        body = " ".join(rnd.choices(vocab, weights, k=rnd.randint(20, 40)))
+        title = " ".join(rnd.choices(vocab, cum_weights=cum, k=rnd.randint(3, 8)))
+        body = " ".join(rnd.choices(vocab, cum_weights=cum, k=rnd.randint(20, 40)))
         docs.append((f"doc:{i}", title, body, "t%d" % rnd.randrange(50), rnd.randrange(1000)))
     return docs
 
