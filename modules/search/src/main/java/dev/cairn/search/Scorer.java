@@ -50,6 +50,9 @@ final class Scorer {
   private final String scorer;
   private final byte[] payload;
   private final double avgDocLen;
+  /** Each term node's expansion and field mask, computed once per query rather than per document. */
+  private final Map<QueryNode, List<String>> expanded = new java.util.IdentityHashMap<>();
+  private final Map<QueryNode, long[]> masks = new java.util.IdentityHashMap<>();
 
   Scorer(SearchIndex idx, QueryEval eval, String scorer, byte[] payload) {
     this.idx = idx;
@@ -173,9 +176,9 @@ final class Scorer {
 
   private Part part(QueryNode n, SearchIndex.Doc d, boolean ex) {
     return switch (n) {
-      case QueryNode.Term t -> words(eval.expansions(t), t, d, ex);
-      case QueryNode.Pattern p -> words(eval.expansions(p), p, d, ex);
-      case QueryNode.Fuzzy f -> words(eval.expansions(f), f, d, ex);
+      case QueryNode.Term t -> words(expansion(t), t, d, ex);
+      case QueryNode.Pattern p -> words(expansion(p), p, d, ex);
+      case QueryNode.Fuzzy f -> words(expansion(f), f, d, ex);
       case QueryNode.Intersect in -> aggregate(in.children, in.weight, false, d, ex);
       case QueryNode.Union u -> aggregate(u.children, u.weight, true, d, ex);
       case QueryNode.Optional o -> {
@@ -189,6 +192,18 @@ final class Scorer {
       case QueryNode.Tag tag -> tag(tag, d, ex);
       default -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, false);
     };
+  }
+
+  private List<String> expansion(QueryNode n) {
+    return expanded.computeIfAbsent(n, x -> switch (x) {
+      case QueryNode.Term t -> eval.expansions(t);
+      case QueryNode.Pattern p -> eval.expansions(p);
+      default -> eval.expansions((QueryNode.Fuzzy) x);
+    });
+  }
+
+  private long[] mask(QueryNode n) {
+    return masks.computeIfAbsent(n, eval::maskOf);
   }
 
   /** A numeric or geo range: frequency 1, weight 1, no positions. */
@@ -257,7 +272,7 @@ final class Scorer {
 
   /** A term that expands: a union of the words that occur in the document (one word alone is that term). */
   private Part words(List<String> words, QueryNode n, SearchIndex.Doc d, boolean ex) {
-    long[] mask = eval.maskOf(n);
+    long[] mask = mask(n);
     List<Part> parts = new ArrayList<>();
     for (String w : words) {
       Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
@@ -375,13 +390,12 @@ final class Scorer {
       }
     } else if (root instanceof QueryNode.Term || root instanceof QueryNode.Pattern
         || root instanceof QueryNode.Fuzzy) {
-      List<String> words = root instanceof QueryNode.Term t ? eval.expansions(t)
-          : root instanceof QueryNode.Pattern p ? eval.expansions(p) : eval.expansions((QueryNode.Fuzzy) root);
+      List<String> words = expansion(root);
       if (words.size() == 1) {
         return 1;
       }
       count = 0;
-      long[] mask = eval.maskOf(root);
+      long[] mask = mask(root);
       for (String w : words) {
         Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
         SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
