@@ -63,6 +63,15 @@ public interface ModuleContext {
    */
   void addInfoSection(String section, Supplier<Map<String, Object>> fields);
 
+  /**
+   * Exports {@code api} under {@code name} for other modules (Redis's {@code RM_ExportSharedAPI}); they find it with
+   * {@link ModuleServer#sharedApi}. The contract between the two modules is the object's type, which both must see:
+   * modules load in class loaders of their own, so it must be a JDK type (a {@code java.util.function} interface, a
+   * {@code Map} of them) or one of {@code dev.cairn.api}. A name taken by a loaded module fails the load. The export
+   * goes away when the module unloads, which is refused while another module uses it.
+   */
+  void exportSharedApi(String name, Object api);
+
   /** The server, for work that starts on other threads and must come back to the keyspace. */
   ModuleServer server();
 }

@@ -19,4 +19,13 @@ public interface ModuleServer {
    * called from another thread.
    */
   ServerAccess access();
+
+  /**
+   * The API another module exported under {@code name} ({@link ModuleContext#exportSharedApi}), or null while no loaded
+   * module exports it (Redis's {@code RM_GetSharedAPI}). Resolved when called, so the two modules may load in any
+   * order: look it up when a command needs it rather than once in {@code onLoad}. The first successful lookup records
+   * that this module uses the exporter (INFO modules {@code usedby}/{@code using}; the exporter cannot be unloaded
+   * first). Throws {@link ClassCastException} when the export is not a {@code type}.
+   */
+  <T> T sharedApi(String name, Class<T> type);
 }

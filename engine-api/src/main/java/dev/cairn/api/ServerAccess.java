@@ -23,4 +23,14 @@ public interface ServerAccess {
 
   /** Sends a command to the AOF and replicas, as the effect of this task, in database {@code dbIndex}. */
   void propagate(int dbIndex, byte[]... command);
+
+  /**
+   * Runs a command in database {@code dbIndex} as Redis's {@code RedisModule_Call} does (FT.ADD writes its hash with
+   * HSET): unknown commands and wrong arity are refused first, the command cannot block, and its effects are
+   * propagated as the command's own inside the running execution unit (so a module command that calls writes should
+   * {@code preventPropagation()} of itself). The RESP2 reply comes back as Java values: {@code String} (status),
+   * {@code byte[]} (bulk), {@code Long}, null, {@code List<Object>} (array; an error inside it is a
+   * {@code RedisException} element). An error reply is thrown as a {@code RedisException}.
+   */
+  Object call(int dbIndex, byte[]... argv);
 }

@@ -38,4 +38,12 @@ public interface AuxData<T> {
 
   /** Before a load that starts from an empty dataset (DEBUG RELOAD, a replica's full sync): forget the old state. */
   default void clear() {}
+
+  /**
+   * On the engine thread when an AOF rewrite without an RDB preamble starts ({@code aof-use-rdb-preamble no}): the
+   * commands that rebuild the captured state, written at the start of the new base file, before any key (so replaying
+   * them first, e.g. creating an index, lets the keys that follow be indexed as they load). The default writes none:
+   * the state is then lost by such a rewrite, as Redis's module AUX data has no AOF form.
+   */
+  default void aofRewrite(AofEmitter out, T captured) {}
 }

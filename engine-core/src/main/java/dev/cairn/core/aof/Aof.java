@@ -719,8 +719,11 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     if (rdb) {
       return rdbSupport.baseSink(file, rdbTemp, info);
     }
-    return new AofBaseWriter(file, engine.rdbCodecs(), engine.dumpPayload(), engine.scripting().functions().codes(),
-        params.aofTimestampEnabled.value, params.aofRewriteIncrementalFsync.value);
+    AofBaseWriter w = new AofBaseWriter(file, engine.rdbCodecs(), engine.dumpPayload(),
+        engine.scripting().functions().codes(), params.aofTimestampEnabled.value,
+        params.aofRewriteIncrementalFsync.value);
+    w.moduleCommands(engine.modules().auxCommands()); // modules' AUX data, which has no place in commands otherwise
+    return w;
   }
 
   /** The rewrite's snapshot ended (engine thread). A rewrite that was killed meanwhile only cleans up. */

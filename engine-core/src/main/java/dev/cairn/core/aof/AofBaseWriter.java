@@ -44,6 +44,8 @@ final class AofBaseWriter implements SnapshotSink {
   private OutputStream os;
   private RespOut out;
   private int selected = -1;
+  /** Commands that rebuild modules' AUX data, written after the function libraries and before the keys. */
+  private List<byte[][]> moduleCommands = List.of();
 
   /**
    * Writes to {@code file} (a temporary file the caller renames into place); {@code libraries} are the function
@@ -57,6 +59,11 @@ final class AofBaseWriter implements SnapshotSink {
     this.libraries = libraries;
     this.timestamps = timestamps;
     this.incrementalFsync = incrementalFsync;
+  }
+
+  /** Sets the commands that rebuild modules' AUX data (captured on the engine thread as the rewrite starts). */
+  void moduleCommands(List<byte[][]> commands) {
+    this.moduleCommands = commands;
   }
 
   /** The types whose RDB codec may read them on the snapshot thread may be encoded there; module values may not. */
@@ -94,6 +101,12 @@ final class AofBaseWriter implements SnapshotSink {
     }
     for (byte[] code : libraries) {
       out.command(3).bulk("FUNCTION").bulk("LOAD").bulk(code);
+    }
+    for (byte[][] argv : moduleCommands) {
+      out.command(argv.length);
+      for (byte[] a : argv) {
+        out.bulk(a);
+      }
     }
   }
 

@@ -40,6 +40,7 @@ final class LoadingContext implements ModuleContext {
   final List<PendingListener> keyspaceListeners = new ArrayList<>();
   final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();
   final Map<String, Supplier<Map<String, Object>>> infoSections = new LinkedHashMap<>();
+  final Map<String, Object> sharedApis = new LinkedHashMap<>();
 
   LoadingContext(String moduleName, List<String> args, ModuleServer server) {
     this.moduleName = moduleName;
@@ -153,6 +154,17 @@ final class LoadingContext implements ModuleContext {
   public void addInfoSection(String section, Supplier<Map<String, Object>> fields) {
     checkOpen();
     infoSections.put(moduleName + "_" + section, fields);
+  }
+
+  @Override
+  public void exportSharedApi(String name, Object api) {
+    checkOpen();
+    if (name == null || name.isEmpty() || api == null) {
+      throw new IllegalArgumentException("a shared API needs a name and an object");
+    }
+    if (sharedApis.putIfAbsent(name, api) != null) {
+      throw new IllegalArgumentException("shared API '" + name + "' exported twice");
+    }
   }
 
   @Override

@@ -54,6 +54,8 @@ public final class ModuleManager {
   private final ApiClassLoader apiLoader = new ApiClassLoader(Module.class.getClassLoader());
   /** The module whose command is running, or null. */
   private LoadedModule running;
+  /** APIs modules export to each other. */
+  private final SharedApis sharedApis = new SharedApis();
 
   public ModuleManager(Engine engine) {
     this.engine = engine;
@@ -104,8 +106,34 @@ public final class ModuleManager {
     return out;
   }
 
+  /**
+   * The commands that rebuild every loaded module's AUX data ({@code AuxData.aofRewrite} of a fresh capture), for an
+   * AOF rewrite without an RDB preamble. Engine thread.
+   */
+  @SuppressWarnings("unchecked")
+  public List<byte[][]> auxCommands() {
+    List<byte[][]> out = new ArrayList<>();
+    for (dev.cairn.api.type.AuxData<?> a : auxData()) {
+      dev.cairn.api.type.AuxData<Object> aux = (dev.cairn.api.type.AuxData<Object>) a;
+      try {
+        Object image = aux.capture();
+        if (image != null) {
+          aux.aofRewrite(out::add, image);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "AUX data " + a.id().name() + " failed to rewrite as commands", e);
+      }
+    }
+    return out;
+  }
+
   public Collection<LoadedModule> list() {
     return modules.values();
+  }
+
+  /** INFO modules' {@code usedby=} (users true) or {@code using=} list of {@code m}, as {@code [a|b]}. */
+  public String sharedApiUsers(LoadedModule m, boolean users) {
+    return sharedApis.render(m, users);
   }
 
   public LoadedModule get(String name) {
@@ -320,6 +348,11 @@ public final class ModuleManager {
         throw new ModuleLoadException(me + ": AUX data '" + n + "' is already registered");
       }
     }
+    for (String api : ctx.sharedApis.keySet()) {
+      if (sharedApis.taken(api)) {
+        throw new ModuleLoadException(me + ": shared API '" + api + "' is already exported");
+      }
+    }
     Set<String> paramNames = new HashSet<>();
     for (ModuleParam<?> p : ctx.params) {
       if (!paramNames.add(p.name())) {
@@ -404,6 +437,7 @@ public final class ModuleManager {
       lm.keyspaceListeners.add(l);
     }
     lm.auxData.addAll(ctx.auxData);
+    ctx.sharedApis.forEach((api, o) -> sharedApis.export(lm, api, o));
     lm.serverListeners.addAll(ctx.serverListeners);
     lm.infoSections.putAll(ctx.infoSections);
     modules.put(name.toLowerCase(Locale.ROOT), lm);
@@ -472,6 +506,10 @@ public final class ModuleManager {
     if (!lm.types.isEmpty() && holdsValuesOf(lm)) {
       throw new ModuleLoadException("the module exports one or more module-side data types, can't unload");
     }
+    if (sharedApis.isUsed(lm)) {
+      throw new ModuleLoadException("the module exports APIs used by other modules. "
+          + "Please unload them first and try again");
+    }
     if (lm.blockedClients > 0) {
       throw new ModuleLoadException("the module has blocked clients. Please wait them unblocked and try again");
     }
@@ -511,6 +549,7 @@ public final class ModuleManager {
       engine.events().removeListener(l);
     }
     modules.remove(lm.info.name().toLowerCase(Locale.ROOT));
+    sharedApis.remove(lm);
     if (types.isEmpty()) {
       engine.keyspace().setValueReleasedListener(null);
     }
@@ -598,6 +637,11 @@ public final class ModuleManager {
     }
 
     @Override
+    public <T> T sharedApi(String name, Class<T> type) {
+      return sharedApis.lookup(lm, name, type);
+    }
+
+    @Override
     public boolean inEngineThread() {
       return engine.loop() != null && engine.loop().inLoop();
     }
@@ -652,5 +696,22 @@ public final class ModuleManager {
         engine.propagation().emit(dbIndex, command);
       }
     }
+
+    @Override
+    public Object call(int dbIndex, byte[]... argv) {
+      if (index(dbIndex) && moduleCall == null) {
+        moduleCall = new ModuleCall(engine);
+      }
+      return moduleCall.call(dbIndex, argv);
+    }
+
+    private boolean index(int dbIndex) {
+      if (dbIndex < 0 || dbIndex >= engine.keyspace().databases()) {
+        throw Errors.DB_INDEX_OUT_OF_RANGE;
+      }
+      return true;
+    }
   };
+  /** The client of {@code ServerAccess.call}, made on first use. */
+  private ModuleCall moduleCall;
 }

@@ -98,7 +98,8 @@ public final class ServerInfo {
   private void modules(Lines l) {
     for (dev.cairn.core.module.LoadedModule m : engine.modules().list()) {
       l.field("module", "name=" + m.info.name() + ",ver=" + m.info.version()
-          + ",api=1,filters=0,usedby=[],using=[],options=[]");
+          + ",api=1,filters=0,usedby=" + engine.modules().sharedApiUsers(m, true)
+          + ",using=" + engine.modules().sharedApiUsers(m, false) + ",options=[]");
     }
   }
 

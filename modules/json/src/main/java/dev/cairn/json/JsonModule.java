@@ -21,5 +21,6 @@ public final class JsonModule implements dev.cairn.api.Module {
   public void onLoad(ModuleContext ctx) {
     ctx.registerType(JsonType.INSTANCE);
     ctx.registerCommands(new JsonCommands());
+    JsonSharedApi.export(ctx); // read access for other modules (search's ON JSON indexes)
   }
 }

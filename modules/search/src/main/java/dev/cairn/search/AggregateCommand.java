@@ -95,7 +95,7 @@ final class AggregateCommand implements CommandFamily {
     List<Map<String, String>> sources = new ArrayList<>(); // each row's document, for fields not loaded yet
     for (SearchIndex.Doc d : docs) {
       rows.add(new LinkedHashMap<>());
-      Map<String, String> doc = Indexes.DocumentSource.HASH.read(db0, d.keyBytes);
+      Map<String, String> doc = search.indexes().loadable(idx, db0, d.keyBytes, dialect);
       doc = doc == null ? new HashMap<>() : new HashMap<>(doc);
       doc.put("__key", d.key);
       sources.add(doc);

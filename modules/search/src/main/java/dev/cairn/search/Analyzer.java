@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.tartarus.snowball.ext.EnglishStemmer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.tartarus.snowball.SnowballStemmer;
+import org.tartarus.snowball.ext.*;
 
 /**
  * RediSearch's default text analysis: tokens split on its separators (punctuation and whitespace, a backslash escapes
@@ -18,7 +22,61 @@ final class Analyzer {
       "by", "for", "if", "in", "into", "it", "no", "not", "of", "on", "or", "such", "that", "their", "then", "there",
       "these", "they", "this", "to", "was", "will", "with");
 
-  private final EnglishStemmer stemmer = new EnglishStemmer();
+  /** RediSearch's languages, each with its Snowball stemmer (Lucene's); Chinese has none (RediSearch segments it). */
+  private static final Map<String, Supplier<SnowballStemmer>> LANGUAGES = new HashMap<>();
+
+  static {
+    LANGUAGES.put("arabic", ArabicStemmer::new);
+    LANGUAGES.put("armenian", ArmenianStemmer::new);
+    LANGUAGES.put("basque", BasqueStemmer::new);
+    LANGUAGES.put("catalan", CatalanStemmer::new);
+    LANGUAGES.put("danish", DanishStemmer::new);
+    LANGUAGES.put("dutch", DutchStemmer::new);
+    LANGUAGES.put("english", EnglishStemmer::new);
+    LANGUAGES.put("finnish", FinnishStemmer::new);
+    LANGUAGES.put("french", FrenchStemmer::new);
+    LANGUAGES.put("german", GermanStemmer::new);
+    LANGUAGES.put("greek", GreekStemmer::new);
+    LANGUAGES.put("hindi", HindiStemmer::new);
+    LANGUAGES.put("hungarian", HungarianStemmer::new);
+    LANGUAGES.put("indonesian", IndonesianStemmer::new);
+    LANGUAGES.put("irish", IrishStemmer::new);
+    LANGUAGES.put("italian", ItalianStemmer::new);
+    LANGUAGES.put("lithuanian", LithuanianStemmer::new);
+    LANGUAGES.put("nepali", NepaliStemmer::new);
+    LANGUAGES.put("norwegian", NorwegianStemmer::new);
+    LANGUAGES.put("portuguese", PortugueseStemmer::new);
+    LANGUAGES.put("romanian", RomanianStemmer::new);
+    LANGUAGES.put("russian", RussianStemmer::new);
+    LANGUAGES.put("serbian", SerbianStemmer::new);
+    LANGUAGES.put("spanish", SpanishStemmer::new);
+    LANGUAGES.put("swedish", SwedishStemmer::new);
+    LANGUAGES.put("tamil", TamilStemmer::new);
+    LANGUAGES.put("turkish", TurkishStemmer::new);
+    LANGUAGES.put("yiddish", YiddishStemmer::new);
+    LANGUAGES.put("chinese", () -> null);
+  }
+
+  /** A supported language's name in lower case, or null ("Invalid language"). */
+  static String language(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return LANGUAGES.containsKey(n) ? n : null;
+  }
+
+  private final Map<String, SnowballStemmer> stemmers = new HashMap<>();
+  /** The index's default language (FT.CREATE LANGUAGE). */
+  final String defaultLanguage;
+  /** The language query terms are stemmed in: the default, or FT.SEARCH's LANGUAGE while that search runs. */
+  String queryLanguage;
+
+  Analyzer() {
+    this("english");
+  }
+
+  Analyzer(String language) {
+    this.defaultLanguage = language;
+    this.queryLanguage = language;
+  }
   private final org.apache.commons.codec.language.DoubleMetaphone metaphone =
       new org.apache.commons.codec.language.DoubleMetaphone();
 
@@ -63,9 +121,21 @@ final class Analyzer {
     return out;
   }
 
-  /** The stem of a lower-cased word, or null when it is the word itself (or too short to stem). */
+  /** The stem of a lower-cased query word in the query's language, or null (see {@link #stem(String, String)}). */
   String stem(String word) {
+    return stem(word, queryLanguage);
+  }
+
+  /** The stem of a lower-cased word, or null when it is the word itself (or too short to stem, or no stemmer). */
+  String stem(String word, String language) {
     if (word.length() < 3) {
+      return null;
+    }
+    SnowballStemmer stemmer = stemmers.computeIfAbsent(language, l -> {
+      Supplier<SnowballStemmer> make = LANGUAGES.get(l);
+      return make == null ? null : make.get();
+    });
+    if (stemmer == null) {
       return null;
     }
     stemmer.setCurrent(word);

@@ -66,7 +66,7 @@ final class DocumentCommands implements CommandFamily {
   /** The document's fields (a flat list, RESP3 too, as RediSearch), or null when it is not in the index. */
   private void document(CommandContext c, SearchIndex idx, String id) {
     SearchIndex.Doc d = idx.byKey.get(id);
-    Map<String, String> fields = d == null ? null : Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
+    Map<String, String> fields = d == null ? null : indexes.content(idx, c.db(0), d.keyBytes);
     if (fields == null) {
       c.reply().nullBulk();
       return;
@@ -91,20 +91,15 @@ final class DocumentCommands implements CommandFamily {
   }
 
   /** FT.DEL index doc [DD]: deletes the document's key (RediSearch 2's documents are the keys): 1, or 0 if none. */
+  /** FT.DEL index doc [DD]: deletes the key (DD is accepted and ignored, as in RediSearch 2.x); propagated as DEL. */
   private void del(CommandContext c, Args a) {
-    SearchIndex idx = known(a.string(1));
-    if (a.size() > 4 || a.size() == 4 && !a.is(3, "dd")) {
-      throw RedisException.line("Unknown argument `" + a.string(a.size() - 1) + "`");
+    known(a.string(1));
+    if (a.size() > 4) {
+      throw RedisException.err("wrong number of arguments for 'ft.del' command");
     }
-    SearchIndex.Doc d = idx.byKey.get(a.string(2));
-    if (d == null || !c.db(0).delete(d.keyBytes)) {
-      c.reply().integer(0);
-      return;
-    }
-    c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", d.keyBytes, 0);
-    c.signalModifiedKey(0, d.keyBytes);
-    c.addDirty(1);
-    c.reply().integer(1);
+    Object n = indexes.server().access().call(0, "DEL".getBytes(StandardCharsets.US_ASCII), a.get(2));
+    c.preventPropagation(); // the DEL went to the AOF and replicas
+    c.reply().integer(Long.valueOf(1).equals(n) ? 1 : 0);
   }
 
   /**

@@ -24,8 +24,10 @@ final class IndexDefinition {
   boolean customStopwords;
   String language = "english";
   double defaultScore = 1;
-  String scoreField = "__score";
-  String languageField = "__language";
+  /** SCORE_FIELD, LANGUAGE_FIELD, PAYLOAD_FIELD: null unless given (or set by FT.ADD), as RediSearch 2.10's rule. */
+  String scoreField;
+  String languageField;
+  String payloadField;
   String filter;
   boolean skipInitialScan;
   boolean noOffsets;
@@ -36,6 +38,8 @@ final class IndexDefinition {
   long temporarySeconds = -1;
   int textFields;
   boolean hasPhonetic;
+  /** ON JSON: documents are JSON values, field identifiers JSONPaths. */
+  boolean onJson;
 
   IndexDefinition(String name) {
     this.name = name;
@@ -57,7 +61,7 @@ final class IndexDefinition {
           need(a, i, 1, "ON");
           String on = a.get(i + 1).toUpperCase(Locale.ROOT);
           if (on.equals("JSON")) {
-            throw err("Unsupported index type: JSON documents need the JSON module, which is not loaded");
+            d.onJson = true;
           } else if (!on.equals("HASH")) {
             throw err("Invalid `ON` arguments: expected HASH or JSON");
           }
@@ -82,10 +86,10 @@ final class IndexDefinition {
         }
         case "LANGUAGE" -> {
           need(a, i, 1, "LANGUAGE");
-          if (!a.get(i + 1).equalsIgnoreCase("english")) {
-            throw err("Invalid Language");
+          d.language = Analyzer.language(a.get(i + 1));
+          if (d.language == null) {
+            throw err("Invalid language");
           }
-          d.language = a.get(i + 1).toLowerCase(Locale.ROOT);
           i += 2;
         }
         case "LANGUAGE_FIELD" -> {
@@ -112,6 +116,7 @@ final class IndexDefinition {
         }
         case "PAYLOAD_FIELD" -> {
           need(a, i, 1, "PAYLOAD_FIELD");
+          d.payloadField = a.get(i + 1);
           i += 2;
         }
         case "TEMPORARY" -> {
@@ -271,6 +276,35 @@ final class IndexDefinition {
     }
     fields.putAll(added);
     textFields = text;
+  }
+
+  /**
+   * FT.ADD's way to start reading {@code __score}/{@code __language}/{@code __payload} (RediSearch sets the rule's
+   * field the first time FT.ADD writes one); kept in the replayable arguments, before SCHEMA.
+   */
+  void useField(String option, String field) {
+    switch (option) {
+      case "SCORE_FIELD" -> {
+        if (scoreField != null) {
+          return;
+        }
+        scoreField = field;
+      }
+      case "LANGUAGE_FIELD" -> {
+        if (languageField != null) {
+          return;
+        }
+        languageField = field;
+      }
+      default -> {
+        if (payloadField != null) {
+          return;
+        }
+        payloadField = field;
+      }
+    }
+    args.add(0, field);
+    args.add(0, option);
   }
 
   FieldSpec field(String attribute) {

@@ -1,6 +1,7 @@
 package dev.cairn.search;
 
 import dev.cairn.api.ModuleServer;
+import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.ServerEvent;
 import dev.cairn.api.keyspace.Database;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +31,68 @@ final class Indexes {
   final Map<String, TreeSet<String>> dicts = new HashMap<>();
   private final ModuleServer server;
   private ExecutorService scanner;
-  /** Where a document's fields come from: the hash reader now, a JSON reader when JSON documents plug in. */
-  private final DocumentSource source = DocumentSource.HASH;
+  /** JSON documents, through the JSON module's shared API. */
+  final JsonSource json;
 
   Indexes(ModuleServer server) {
     this.server = server;
+    this.json = new JsonSource(server);
+  }
+
+  /** The fields {@code idx} indexes of the document at {@code key}, or null when it holds no document of its kind. */
+  Map<String, ?> read(SearchIndex idx, Database db, byte[] key) {
+    return idx.def.onJson ? json.read(db, key, idx.def) : DocumentSource.HASH.read(db, key);
+  }
+
+  /**
+   * A document as results show it: a hash's fields, or a JSON document as {@code $} and its text (RediSearch's
+   * shape); null when the key holds no document.
+   */
+  Map<String, String> content(SearchIndex idx, Database db, byte[] key) {
+    if (!idx.def.onJson) {
+      return DocumentSource.HASH.read(db, key);
+    }
+    String text = json.whole(db, key);
+    if (text == null) {
+      return null;
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("$", text);
+    return m;
+  }
+
+  /**
+   * What FT.AGGREGATE's LOAD finds in a document, by identifier: a hash's fields; a JSON document's schema paths (as
+   * RETURN gives them) and {@code $}.
+   */
+  Map<String, String> loadable(SearchIndex idx, Database db, byte[] key, int dialect) {
+    if (!idx.def.onJson) {
+      return DocumentSource.HASH.read(db, key);
+    }
+    Map<String, String> m = content(idx, db, key);
+    if (m != null) {
+      for (FieldSpec f : idx.def.fields.values()) {
+        String v = json.returned(db, key, f.identifier, dialect);
+        if (v != null) {
+          m.put(f.identifier, v);
+        }
+      }
+    }
+    return m;
+  }
+
+  /**
+   * One field of a document, named by an attribute, an identifier or (JSON) a path: a hash field's value, or a JSON
+   * value as RETURN gives it.
+   */
+  String value(SearchIndex idx, Database db, byte[] key, String name, int dialect) {
+    FieldSpec f = idx.def.field(name);
+    String id = f != null ? f.identifier : name;
+    if (idx.def.onJson) {
+      return id.startsWith("$") || f != null ? json.returned(db, key, id, dialect) : null;
+    }
+    Map<String, String> doc = DocumentSource.HASH.read(db, key);
+    return doc == null ? null : doc.get(id);
   }
 
   /** Reads the fields of a document, or null when the key holds no document of the source's kind. */
@@ -47,6 +105,10 @@ final class Indexes {
           fields.put(new String(f, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8)));
       return hash && !fields.isEmpty() ? fields : null; // a hash being created is empty until its fields come
     };
+  }
+
+  ModuleServer server() {
+    return server;
   }
 
   SearchIndex get(String nameOrAlias) {
@@ -64,17 +126,21 @@ final class Indexes {
       return;
     }
     Database db = dbs.apply(0);
-    Map<String, String> doc = null;
+    Map<String, String> hash = null;
     boolean read = false;
     for (SearchIndex idx : byName.values()) {
       if (!idx.def.matchesPrefix(key)) {
         continue;
       }
+      if (idx.def.onJson) {
+        idx.update(key, json.read(db, key, idx.def), (type & KeyspaceEvents.NEW) != 0);
+        continue;
+      }
       if (!read) {
-        doc = source.read(db, key);
+        hash = DocumentSource.HASH.read(db, key);
         read = true;
       }
-      idx.update(key, doc);
+      idx.update(key, hash);
     }
   }
 
@@ -161,7 +227,7 @@ final class Indexes {
     } while (next != 0 && visited[0] < SCAN_STEP);
     idx.scanned += visited[0];
     for (byte[] k : keys) {
-      Map<String, String> doc = source.read(db, k);
+      Map<String, ?> doc = read(idx, db, k);
       if (doc != null) {
         idx.update(k, doc);
       }

@@ -11,10 +11,9 @@ import org.apache.lucene.util.automaton.LevenshteinAutomata;
 import org.apache.lucene.util.automaton.Operations;
 
 /**
- * Runs a query tree over one index: each node gives the set of matching doc ids and their scores. Text scores are
- * RediSearch's TFIDF: per matched term, its frequency weighted by the fields' weights times
- * {@code log2(1 + docs / docs-with-term)}, summed, divided by the document's highest term frequency and multiplied by
- * the document's score. Fuzzy and wildcard terms are found with Lucene's automata over the sorted term dictionary.
+ * Runs a query tree over one index: each node gives the set of matching doc ids (scores come from {@link Scorer}, over
+ * the same tree, for the documents that matched). Fuzzy and wildcard terms are found with Lucene's automata over the
+ * sorted term dictionary.
  */
 final class QueryEval {
   /** Terms a pattern may expand to, as RediSearch's MAXEXPANSIONS (200). */
@@ -24,14 +23,12 @@ final class QueryEval {
   private final boolean verbatim;
   private final long[] inFields;
   private final String scorer;
-  private final double avgLength;
 
   QueryEval(SearchIndex idx, boolean verbatim, long[] inFields, String scorer) {
     this.idx = idx;
     this.verbatim = verbatim;
     this.inFields = inFields;
     this.scorer = scorer;
-    this.avgLength = idx.liveDocs == 0 ? 1 : Math.max(1.0, (double) idx.totalLength / idx.liveDocs);
   }
 
   /** Matching docs and their scores (indexed by doc id). */
@@ -81,7 +78,7 @@ final class QueryEval {
       case QueryNode.Numeric num -> {
         BitSet b = new BitSet();
         for (SearchIndex.Doc d : idx.docs) {
-          if (d != null && num.matches(idx.numeric(num.attribute, d.id))) {
+          if (d != null && idx.numericMatches(num.attribute, d.id, num::matches)) {
             b.set(d.id);
           }
         }
@@ -91,8 +88,7 @@ final class QueryEval {
       case QueryNode.Geo geo -> {
         BitSet b = new BitSet();
         for (SearchIndex.Doc d : idx.docs) {
-          if (d != null && geo.matches(idx.numeric(geo.attribute + SearchIndex.LON, d.id),
-              idx.numeric(geo.attribute + SearchIndex.LAT, d.id))) {
+          if (d != null && idx.geoMatches(geo.attribute, d.id, geo::matches)) {
             b.set(d.id);
           }
         }
@@ -135,6 +131,22 @@ final class QueryEval {
       }
     }
     return m;
+  }
+
+  List<String> expansions(QueryNode.Term t) {
+    return expandTerm(t);
+  }
+
+  List<String> expansions(QueryNode.Pattern p) {
+    return expandPattern(p);
+  }
+
+  List<String> expansions(QueryNode.Fuzzy f) {
+    return expandFuzzy(f);
+  }
+
+  long[] maskOf(QueryNode n) {
+    return mask(n);
   }
 
   private List<String> expandTerm(QueryNode.Term t) {
@@ -215,31 +227,6 @@ final class QueryEval {
     return out;
   }
 
-  /**
-   * One term's contribution to a document's score under the query's scorer. TFIDF (the default): weighted frequency
-   * times {@code log2(1 + N/df)}, over the document's highest frequency; TFIDF.DOCNORM: over its length in words;
-   * BM25 and BM25STD: Robertson's BM25 (k1 1.2, b 0.75) with {@code log(1 + (N - df + .5) / (df + .5))}; DISMAX: the
-   * weighted frequency; DOCSCORE: the document's score alone. Each is multiplied by the document's score.
-   */
-  private double score(SearchIndex.Posting p, SearchIndex.Doc doc, int df) {
-    return switch (scorer) {
-      case "TFIDF.DOCNORM" -> p.weightedFreq * idf(df) * doc.score / Math.max(doc.length, 1);
-      case "BM25", "BM25STD" -> {
-        double n = idx.liveDocs;
-        double idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        double f = p.weightedFreq;
-        yield doc.score * idf * f * (1.2 + 1) / (f + 1.2 * (1 - 0.75 + 0.75 * doc.length / avgLength));
-      }
-      case "DISMAX" -> p.weightedFreq * doc.score;
-      case "DOCSCORE" -> doc.score;
-      default -> p.weightedFreq * idf(df) * doc.score / Math.max(doc.maxFreq, 1);
-    };
-  }
-
-  double idf(int df) {
-    return Math.log(1.0 + (double) idx.liveDocs / Math.max(df, 1)) / Math.log(2);
-  }
-
   private Result terms(List<String> words, QueryNode n) {
     long[] m = mask(n);
     Result r = empty();
@@ -257,7 +244,6 @@ final class QueryEval {
         int d = e.getKey();
         SearchIndex.Doc doc = idx.docs.get(d);
         r.docs.set(d);
-        r.scores[d] += score(p, doc, df);
       }
     }
     return r;

@@ -96,83 +96,127 @@ final class SearchAdminCommands implements CommandFamily {
   }
 
   /** FT.INFO index: RediSearch's fields in its order (RESP2 a flat list, RESP3 a map). */
+  /**
+   * FT.INFO in RediSearch 2.10's order and shape (a map in RESP3, a flat list in RESP2). Sizes come from
+   * {@code SearchIndex.estimatedBytes} (an estimate of the module's structures); there is no GC, vector or geoshape
+   * index, so those figures are 0.
+   */
   private void info(CommandContext c, Args a) {
     SearchIndex idx = known(a.string(1));
     IndexDefinition d = idx.def;
     Reply r = c.reply();
     long bytes = idx.estimatedBytes();
     long records = 0;
+    long offsets = 0;
     for (Map<Integer, SearchIndex.Posting> p : idx.terms.values()) {
       records += p.size();
+      for (SearchIndex.Posting post : p.values()) {
+        offsets += post.npos;
+      }
     }
-    r.map(16);
+    double mb = 1048576.0;
+    r.map(d.customStopwords ? 35 : 34);
     r.bulk("index_name");
     r.bulk(d.name);
     r.bulk("index_options");
     List<String> opts = new ArrayList<>();
-    if (d.noOffsets) {
-      opts.add("NOOFFSETS");
+    if (d.noFreqs) {
+      opts.add("NOFREQS");
     }
     if (d.noFields) {
       opts.add("NOFIELDS");
     }
-    if (d.noFreqs) {
-      opts.add("NOFREQS");
+    if (d.noOffsets) {
+      opts.add("NOOFFSETS");
+    }
+    if (d.noOffsets || d.noHl) {
+      opts.add("NOHL");
+    }
+    if (d.maxTextFields) {
+      opts.add("MAXTEXTFIELDS");
     }
     r.array(opts.size());
-    opts.forEach(r::bulk);
+    opts.forEach(r::simple);
     r.bulk("index_definition");
-    r.map(d.filter == null ? 3 : 4);
+    int n = 2 + (d.filter != null ? 1 : 0) + (d.language.equals("english") ? 0 : 1) + (d.languageField != null ? 1 : 0)
+        + (d.defaultScore != 0 ? 1 : 0) + (d.scoreField != null ? 1 : 0) + (d.payloadField != null ? 1 : 0);
+    r.map(n);
     r.bulk("key_type");
-    r.bulk("HASH");
+    r.simple(d.onJson ? "JSON" : "HASH");
     r.bulk("prefixes");
     r.array(d.prefixes.size());
-    d.prefixes.forEach(r::bulk);
+    d.prefixes.forEach(r::simple);
     if (d.filter != null) {
       r.bulk("filter");
-      r.bulk(d.filter);
+      r.simple(d.filter);
     }
-    r.bulk("default_score");
-    r.bulk(SearchCommands.fmt(d.defaultScore));
+    if (!d.language.equals("english")) {
+      r.bulk("default_language");
+      r.simple(d.language);
+    }
+    if (d.languageField != null) {
+      r.bulk("language_field");
+      r.simple(d.languageField);
+    }
+    if (d.defaultScore != 0) {
+      r.bulk("default_score");
+      r.doubleValue(d.defaultScore);
+    }
+    if (d.scoreField != null) {
+      r.bulk("score_field");
+      r.simple(d.scoreField);
+    }
+    if (d.payloadField != null) {
+      r.bulk("payload_field");
+      r.simple(d.payloadField);
+    }
     r.bulk("attributes");
     r.array(d.fields.size());
+    boolean resp3 = r.protocol() >= 3;
     for (FieldSpec f : d.fields.values()) {
-      List<String> parts = new ArrayList<>(List.of("identifier", f.identifier, "attribute", f.attribute, "type",
-          f.type.name()));
-      switch (f.type) {
-        case TEXT -> {
-          parts.add("WEIGHT");
-          parts.add(SearchCommands.fmt(f.weight));
-          if (f.noStem) {
-            parts.add("NOSTEM");
-          }
-          if (f.phonetic) {
-            parts.add("PHONETIC");
-          }
-        }
-        case TAG -> {
-          parts.add("SEPARATOR");
-          parts.add(String.valueOf(f.separator));
-          if (f.caseSensitive) {
-            parts.add("CASESENSITIVE");
-          }
-        }
-        default -> { }
+      List<String> flags = new ArrayList<>();
+      if (f.caseSensitive) {
+        flags.add("CASESENSITIVE");
       }
       if (f.sortable) {
-        parts.add("SORTABLE");
+        flags.add("SORTABLE");
       }
       if (f.unf) {
-        parts.add("UNF");
+        flags.add("UNF");
+      }
+      if (f.noStem) {
+        flags.add("NOSTEM");
       }
       if (f.noIndex) {
-        parts.add("NOINDEX");
+        flags.add("NOINDEX");
       }
       if (f.withSuffixTrie) {
-        parts.add("WITHSUFFIXTRIE");
+        flags.add("WITHSUFFIXTRIE");
       }
-      r.array(parts.size());
-      parts.forEach(r::bulk);
+      int pairs = 3 + (f.type == FieldSpec.Type.TEXT || f.type == FieldSpec.Type.TAG ? 1 : 0);
+      if (resp3) {
+        r.map(pairs + 1);
+      } else {
+        r.array(pairs * 2 + flags.size());
+      }
+      r.bulk("identifier");
+      r.simple(f.identifier);
+      r.bulk("attribute");
+      r.simple(f.attribute);
+      r.bulk("type");
+      r.simple(f.type.name());
+      if (f.type == FieldSpec.Type.TEXT) {
+        r.bulk("WEIGHT");
+        r.doubleValue(f.weight);
+      } else if (f.type == FieldSpec.Type.TAG) {
+        r.bulk("SEPARATOR");
+        r.simple(String.valueOf(f.separator));
+      }
+      if (resp3) {
+        r.bulk("flags");
+        r.array(flags.size());
+      }
+      flags.forEach(r::simple);
     }
     r.bulk("num_docs");
     r.integer(idx.liveDocs);
@@ -183,42 +227,137 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("num_records");
     r.integer(records);
     r.bulk("inverted_sz_mb");
-    r.bulk(String.format(Locale.ROOT, "%.6f", bytes / 1048576.0));
+    r.doubleValue((float) (bytes / mb));
+    r.bulk("vector_index_sz_mb");
+    r.doubleValue(0);
     r.bulk("total_inverted_index_blocks");
-    r.integer(idx.terms.size());
+    r.integer(idx.terms.size() + idx.tags.values().stream().mapToLong(Map::size).sum());
+    r.bulk("offset_vectors_sz_mb");
+    r.doubleValue((float) (offsets * 4 / mb));
+    r.bulk("doc_table_size_mb");
+    r.doubleValue((float) (idx.liveDocs * 160L / mb));
+    long sortables = 0;
+    for (SearchIndex.Doc doc : idx.byKey.values()) {
+      for (String v : doc.sortables.values()) {
+        sortables += 16 + 2L * v.length();
+      }
+    }
+    r.bulk("sortable_values_size_mb");
+    r.doubleValue((float) (sortables / mb));
+    long keyTable = 0;
+    for (SearchIndex.Doc doc : idx.byKey.values()) {
+      keyTable += 48 + doc.keyBytes.length;
+    }
+    r.bulk("key_table_size_mb");
+    r.doubleValue((float) (keyTable / mb));
+    long tagOverhead = 0;
+    for (java.util.TreeMap<String, BitSet> t : idx.tags.values()) {
+      for (String v : t.keySet()) {
+        tagOverhead += 48 + 2L * v.length();
+      }
+    }
+    long textOverhead = 0;
+    for (String t : idx.terms.keySet()) {
+      textOverhead += 48 + 2L * t.length();
+    }
+    r.bulk("tag_overhead_sz_mb");
+    r.doubleValue((float) (tagOverhead / mb));
+    r.bulk("text_overhead_sz_mb");
+    r.doubleValue((float) (textOverhead / mb));
+    r.bulk("total_index_memory_sz_mb");
+    r.doubleValue((float) ((bytes + keyTable + sortables) / mb));
+    r.bulk("geoshapes_sz_mb");
+    r.doubleValue(0);
+    r.bulk("records_per_doc_avg");
+    r.doubleValue((float) records / (float) idx.liveDocs);
+    r.bulk("bytes_per_record_avg");
+    r.doubleValue((float) bytes / (float) records);
+    r.bulk("offsets_per_term_avg");
+    r.doubleValue((float) offsets / (float) records);
+    r.bulk("offset_bits_per_record_avg");
+    r.doubleValue(8.0f * (float) (offsets * 4) / (float) offsets);
     r.bulk("hash_indexing_failures");
     r.integer(idx.indexingFailures);
+    r.bulk("total_indexing_time");
+    r.doubleValue((float) (idx.indexingNanos / 1e6));
     r.bulk("indexing");
     r.integer(idx.indexing ? 1 : 0);
     r.bulk("percent_indexed");
-    r.bulk(SearchCommands.fmt(idx.percentIndexed));
+    r.doubleValue(idx.percentIndexed);
     r.bulk("number_of_uses");
-    r.integer(0);
+    r.integer(idx.uses);
     r.bulk("cleaning");
     r.integer(0);
+    r.bulk("gc_stats");
+    r.map(7);
+    for (String k : List.of("bytes_collected", "total_ms_run", "total_cycles", "average_cycle_time_ms",
+        "last_run_time_ms", "gc_numeric_trees_missed", "gc_blocks_denied")) {
+      r.bulk(k);
+      r.doubleValue(k.equals("average_cycle_time_ms") ? Double.NaN : 0); // no GC: deletions are immediate
+    }
+    r.bulk("cursor_stats");
+    r.map(4);
+    r.bulk("global_idle");
+    r.integer(0);
+    r.bulk("global_total");
+    r.integer(0);
+    r.bulk("index_capacity");
+    r.integer(128);
+    r.bulk("index_total");
+    r.integer(0);
+    if (d.customStopwords) {
+      r.bulk("stopwords_list");
+      r.array(d.stopwords.size());
+      d.stopwords.forEach(r::simple);
+    }
+    r.bulk("dialect_stats");
+    r.map(4);
+    for (int k = 1; k <= 4; k++) {
+      r.bulk("dialect_" + k);
+      r.integer((idx.dialectsUsed >> k) & 1);
+    }
     r.bulk("Index Errors");
+    indexErrors(r, idx.indexingFailures, idx.lastIndexingError, idx.lastIndexingErrorKey);
+    r.bulk("field statistics");
+    r.array(d.fields.size());
+    for (FieldSpec f : d.fields.values()) {
+      r.map(3);
+      r.bulk("identifier");
+      r.simple(f.identifier);
+      r.bulk("attribute");
+      r.simple(f.attribute);
+      r.bulk("Index Errors");
+      indexErrors(r, 0, null, null); // failures are counted per index, not per field
+    }
+  }
+
+  private static void indexErrors(Reply r, long failures, String error, String key) {
     r.map(3);
     r.bulk("indexing failures");
-    r.integer(idx.indexingFailures);
+    r.integer(failures);
     r.bulk("last indexing error");
-    r.bulk(idx.lastIndexingError == null ? "N/A" : idx.lastIndexingError);
+    r.simple(error == null ? "N/A" : error);
     r.bulk("last indexing error key");
-    r.bulk("N/A");
+    r.simple(key == null ? "N/A" : key);
   }
 
   /** FT.DROPINDEX index [DD]: DD deletes the indexed documents' keys too. */
-  private void dropIndex(CommandContext c, Args a) {
+  void dropIndex(CommandContext c, Args a) {
     if (a.size() > 3 || a.size() == 3 && !a.is(2, "dd")) {
       throw RedisException.line("Unknown argument `" + a.string(a.size() - 1) + "`");
     }
-    String name = a.string(1);
+    drop(c, a.string(1), a.size() == 3);
+  }
+
+  /** Drops index {@code name}; {@code deleteDocs} deletes its documents' keys too. */
+  void drop(CommandContext c, String name, boolean deleteDocs) {
     SearchIndex idx = indexes.byName.get(name);
     if (idx == null) {
       throw SearchCommands.UNKNOWN_INDEX;
     }
     indexes.byName.remove(name);
     indexes.aliases.values().removeIf(name::equals);
-    if (a.size() == 3) {
+    if (deleteDocs) {
       for (SearchIndex.Doc d : new ArrayList<>(idx.byKey.values())) {
         if (c.db(0).delete(d.keyBytes)) {
           c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", d.keyBytes, 0);
@@ -236,7 +375,7 @@ final class SearchAdminCommands implements CommandFamily {
   }
 
   /** FT.ALTER index [SKIPINITIALSCAN] SCHEMA ADD field type [options] ... */
-  private void alter(CommandContext c, Args a) {
+  void alter(CommandContext c, Args a) {
     SearchIndex idx = known(a.string(1));
     int i = 2;
     boolean skip = false;
@@ -275,7 +414,7 @@ final class SearchAdminCommands implements CommandFamily {
     values.keySet().forEach(c.reply()::bulk);
   }
 
-  private void alias(CommandContext c, Args a, boolean update) {
+  void alias(CommandContext c, Args a, boolean update) {
     String alias = a.string(1);
     String target = a.string(2);
     if (indexes.byName.get(target) == null) {
@@ -292,7 +431,7 @@ final class SearchAdminCommands implements CommandFamily {
     c.reply().ok();
   }
 
-  private void aliasDel(CommandContext c, Args a) {
+  void aliasDel(CommandContext c, Args a) {
     if (indexes.aliases.remove(a.string(1)) == null) {
       throw RedisException.line("Alias does not exist");
     }

@@ -63,6 +63,35 @@ final class SearchAux implements AuxData<SearchAux.State> {
     return new State(list, Map.copyOf(indexes.aliases), dicts);
   }
 
+  /**
+   * An AOF rewrite without an RDB preamble: the state as commands before the keys (RediSearch refuses to load with
+   * AOF on and {@code aof-use-rdb-preamble no}; Cairn bundles this module, so it writes the definitions instead). The
+   * idempotent forms, so that DEBUG LOADAOF over existing indexes replays cleanly.
+   */
+  @Override
+  public void aofRewrite(dev.cairn.api.type.AofEmitter out, State s) {
+    for (IndexState i : s.indexes()) {
+      List<String> create = new ArrayList<>();
+      create.add("FT._CREATEIFNX");
+      create.add(i.name());
+      create.addAll(i.args());
+      out.emit(create.toArray(new String[0]));
+      for (Map.Entry<String, List<String>> e : i.synonyms().entrySet()) {
+        List<String> syn = new ArrayList<>(List.of("FT.SYNUPDATE", i.name(), e.getKey(), "SKIPINITIALSCAN"));
+        syn.addAll(e.getValue());
+        out.emit(syn.toArray(new String[0]));
+      }
+    }
+    s.aliases().forEach((alias, target) -> out.emit("FT._ALIASADDIFNX", alias, target));
+    s.dicts().forEach((name, words) -> {
+      if (!words.isEmpty()) {
+        List<String> add = new ArrayList<>(List.of("FT.DICTADD", name));
+        add.addAll(words);
+        out.emit(add.toArray(new String[0]));
+      }
+    });
+  }
+
   @Override
   public void save(RdbOutput out, State s) throws IOException {
     out.writeUnsigned(s.indexes().size());

@@ -93,11 +93,14 @@ final class SearchCommands implements CommandFamily {
 
 
   /** FT.CREATE index [options] SCHEMA field type [options] ... */
-  private void create(CommandContext c, Args a) {
+  void create(CommandContext c, Args a) {
     String name = a.string(1);
     IndexDefinition def = IndexDefinition.parse(name, strings(a, 2));
     if (indexes.byName.containsKey(name)) {
       throw RedisException.line("Index already exists");
+    }
+    if (def.onJson) {
+      checkJson(def);
     }
     SearchIndex idx = new SearchIndex(def);
     indexes.byName.put(name, idx);
@@ -106,6 +109,24 @@ final class SearchCommands implements CommandFamily {
     }
     c.addDirty(1);
     c.reply().ok();
+  }
+
+  /** ON JSON needs the JSON module, and every identifier must be a JSONPath it accepts. */
+  void checkJson(IndexDefinition def) {
+    if (!indexes.json.available()) {
+      throw RedisException.line("JSON module is not loaded: ON JSON needs it");
+    }
+    for (FieldSpec f : def.fields.values()) {
+      try {
+        indexes.json.checkPath(f.identifier);
+      } catch (RuntimeException e) {
+        throw RedisException.line("Invalid JSONPath '" + f.identifier + "' in attribute '" + f.attribute + "'");
+      }
+    }
+  }
+
+  Indexes indexes() {
+    return indexes;
   }
 
   SearchIndex index(String name) {
@@ -118,6 +139,12 @@ final class SearchCommands implements CommandFamily {
 
   /** The options of FT.SEARCH this module carries out. */
   static final class Options {
+    /** LANGUAGE: the query terms' stemming language; null for the index's. */
+    String language;
+    /** PAYLOAD: the query's payload (the HAMMING scorer compares it with the documents'). */
+    byte[] payload;
+    /** EXPLAINSCORE: each result's explanation, by doc id. */
+    Map<Integer, Scorer.Explain> explained;
     boolean noContent;
     boolean verbatim;
     boolean withScores;
@@ -224,18 +251,22 @@ final class SearchCommands implements CommandFamily {
         }
         case "TIMEOUT", "LANGUAGE", "EXPANDER", "PAYLOAD" -> {
           need(a, i, 1, w);
-          if (w.equals("LANGUAGE") && !a.string(i + 1).equalsIgnoreCase("english")) {
-            throw RedisException.line("No such language " + a.string(i + 1));
+          if (w.equals("PAYLOAD")) {
+            o.payload = a.get(i + 1);
+          }
+          if (w.equals("LANGUAGE")) {
+            o.language = Analyzer.language(a.string(i + 1));
+            if (o.language == null) {
+              throw RedisException.line("No such language");
+            }
           }
           i++;
         }
         case "SCORER" -> {
           need(a, i, 1, "SCORER");
           o.scorer = a.string(i + 1).toUpperCase(Locale.ROOT);
-          if (o.scorer.equals("HAMMING")) {
-            throw RedisException.line("Scoring function `HAMMING` is not supported by this module yet");
-          }
-          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE").contains(o.scorer)) {
+          if (!Set.of("TFIDF", "TFIDF.DOCNORM", "BM25", "BM25STD", "DISMAX", "DOCSCORE", "HAMMING")
+              .contains(o.scorer)) {
                   throw RedisException.line("Scoring function `" + a.string(i + 1) + "` not found");
           }
           i++;
@@ -375,6 +406,20 @@ final class SearchCommands implements CommandFamily {
   private void search(CommandContext c, Args a) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
+    if (o.explainScore && !o.withScores) {
+      throw RedisException.line("EXPLAINSCORE must be accompanied with WITHSCORES");
+    }
+    idx.uses++;
+    idx.dialectsUsed |= 1 << o.dialect;
+    idx.analyzer.queryLanguage = o.language != null ? o.language : idx.def.language;
+    try {
+      search(c, idx, o, a);
+    } finally {
+      idx.analyzer.queryLanguage = idx.def.language;
+    }
+  }
+
+  private void search(CommandContext c, SearchIndex idx, Options o, Args a) {
     QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
     if (root instanceof QueryNode.Intersect in && !in.exact) {
       if (o.slop >= 0) {
@@ -385,17 +430,18 @@ final class SearchCommands implements CommandFamily {
     if (o.hl != null) {
       o.hl.prepare(root, idx);
     }
-    QueryEval.Result r = new QueryEval(idx, o.verbatim, o.inFields, o.scorer).run(root);
+    QueryEval eval = new QueryEval(idx, o.verbatim, o.inFields, o.scorer);
+    QueryEval.Result r = eval.run(root);
     for (QueryNode.Numeric f : o.filters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        if (!f.matches(idx.numeric(f.attribute, d))) {
+        if (!idx.numericMatches(f.attribute, d, f::matches)) {
           r.docs.clear(d);
         }
       }
     }
     for (QueryNode.Geo g : o.geoFilters) {
       for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        if (!g.matches(idx.numeric(g.attribute + SearchIndex.LON, d), idx.numeric(g.attribute + SearchIndex.LAT, d))) {
+        if (!idx.geoMatches(g.attribute, d, g::matches)) {
           r.docs.clear(d);
         }
       }
@@ -410,6 +456,18 @@ final class SearchCommands implements CommandFamily {
       }
     }
     final double[] sc = r.scores;
+    Scorer scorer = new Scorer(idx, eval, o.scorer, o.payload);
+    Map<Integer, Scorer.Explain> explained = o.explainScore ? new HashMap<>() : null;
+    if (o.sortBy == null || o.withScores) {
+      Scorer.Explain[] ex = o.explainScore ? new Scorer.Explain[1] : null;
+      for (SearchIndex.Doc d : hits) {
+        sc[d.id] = scorer.score(root, d, ex);
+        if (ex != null) {
+          explained.put(d.id, ex[0]);
+        }
+      }
+    }
+    o.explained = explained;
     Comparator<SearchIndex.Doc> order;
     if (o.sortBy != null) {
       FieldSpec f = idx.def.field(o.sortBy);
@@ -443,19 +501,15 @@ final class SearchCommands implements CommandFamily {
     return cmp;
   }
 
-  private static Object sortKey(CommandContext c, SearchIndex idx, FieldSpec f, SearchIndex.Doc d) {
+  private Object sortKey(CommandContext c, SearchIndex idx, FieldSpec f, SearchIndex.Doc d) {
     if (f.type == FieldSpec.Type.NUMERIC) {
       double v = idx.numeric(f.attribute, d.id);
       return Double.isNaN(v) ? null : v;
     }
     String s = d.sortables.get(f.attribute);
     if (s == null) {
-      byte[] v = null;
-      Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
-      if (doc != null && doc.get(f.identifier) != null) {
-        v = doc.get(f.identifier).getBytes(StandardCharsets.UTF_8);
-      }
-      s = v == null ? null : new String(v, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      String v = indexes.value(idx, c.db(0), d.keyBytes, f.attribute, 2);
+      s = v == null ? null : v.toLowerCase(Locale.ROOT);
     }
     return s;
   }
@@ -476,7 +530,7 @@ final class SearchCommands implements CommandFamily {
         SearchIndex.Doc d = page.get(k);
         out.bulk(d.keyBytes);
         if (o.withScores) {
-          out.doubleValue(scores[d.id]);
+          score(out, o, scores, d);
         }
         if (o.withSortKeys) {
           sortKeyReply(c, idx, o, d);
@@ -506,7 +560,7 @@ final class SearchCommands implements CommandFamily {
       out.bulk(d.keyBytes);
       if (o.withScores) {
         out.bulk("score");
-        out.doubleValue(scores[d.id]);
+        score(out, o, scores, d);
       }
       if (o.withSortKeys) {
         out.bulk("sortkey");
@@ -530,7 +584,33 @@ final class SearchCommands implements CommandFamily {
     out.array(0);
   }
 
-  private static void sortKeyReply(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
+  /** A result's score; with EXPLAINSCORE {@code [score, explanation]}, RediSearch's shape. */
+  private static void score(Reply out, Options o, double[] scores, SearchIndex.Doc d) {
+    if (o.explained == null) {
+      out.doubleValue(scores[d.id]);
+      return;
+    }
+    out.array(2);
+    out.doubleValue(scores[d.id]);
+    explain(out, o.explained.get(d.id));
+  }
+
+  private static void explain(Reply out, Scorer.Explain e) {
+    if (e == null) {
+      out.simple("");
+    } else if (e.children().isEmpty()) {
+      out.simple(e.text());
+    } else {
+      out.array(2);
+      out.simple(e.text());
+      out.array(e.children().size());
+      for (Scorer.Explain c : e.children()) {
+        explain(out, c);
+      }
+    }
+  }
+
+  private void sortKeyReply(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
     if (o.sortBy == null) {
       c.reply().nullBulk();
       return;
@@ -550,8 +630,19 @@ final class SearchCommands implements CommandFamily {
   }
 
   /** The fields a result carries: the whole hash, or RETURN's fields (under their AS names) that it has. */
-  private static Map<String, String> content(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
-    Map<String, String> doc = Indexes.DocumentSource.HASH.read(c.db(0), d.keyBytes);
+  private Map<String, String> content(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d) {
+    if (idx.def.onJson && o.returns != null) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String[] r : o.returns) {
+        String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
+        String v = indexes.value(idx, c.db(0), d.keyBytes, id, o.dialect);
+        if (v != null) {
+          out.put(r[1], v);
+        }
+      }
+      return out;
+    }
+    Map<String, String> doc = indexes.content(idx, c.db(0), d.keyBytes);
     if (doc == null) {
       doc = Map.of();
     }

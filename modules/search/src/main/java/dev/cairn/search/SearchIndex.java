@@ -20,7 +20,7 @@ final class SearchIndex {
 
   final IndexDefinition def;
   private Filter.Expr filter;
-  final Analyzer analyzer = new Analyzer();
+  final Analyzer analyzer;
   final List<Doc> docs = new ArrayList<>(); // by doc id; null once deleted
   /** Ids of deleted documents, given to new ones (last freed first, so a re-indexed document keeps its id). */
   private int[] freeIds = new int[8];
@@ -29,18 +29,30 @@ final class SearchIndex {
   final TreeMap<String, Map<Integer, Posting>> terms = new TreeMap<>();
   final Map<String, TreeMap<String, BitSet>> tags = new HashMap<>(); // per attribute: value -> docs
   final Map<String, double[]> numerics = new HashMap<>(); // per attribute: value by doc id (NaN: none)
+  /** Per numeric column: all values of the documents that have more than one (JSON arrays); the column has the first. */
+  final Map<String, Map<Integer, double[]>> multi = new HashMap<>();
   final Map<String, List<String>> synonyms = new TreeMap<>(); // group id -> terms
   long liveDocs;
   long totalLength;
+  /** Sum of the documents' {@code docLen}: RediSearch's average document length is this over the documents. */
+  long totalDocLen;
   long termOccurrences;
   long indexingFailures;
   String lastIndexingError;
+  String lastIndexingErrorKey;
+  /** FT.INFO: queries run (number_of_uses), dialects used (bit d), time spent indexing. */
+  long uses;
+  int dialectsUsed;
+  long indexingNanos;
+  /** The key whose "new" event just failed to index (its command's own event follows). */
+  private String failedOnNew;
   boolean indexing;
   double percentIndexed = 1;
   long scanned;
 
   SearchIndex(IndexDefinition def) {
     this.def = def;
+    this.analyzer = new Analyzer(def.language);
     this.filter = def.filter == null ? null : Filter.parse(def.filter);
   }
 
@@ -50,7 +62,11 @@ final class SearchIndex {
     final String key;
     final byte[] keyBytes;
     double score = 1;
+    /** RediSearch's max term frequency (stems included) and length (weighted words), for its scorers. */
     int maxFreq;
+    int docLen;
+    /** The PAYLOAD_FIELD's value (HAMMING), or null. */
+    byte[] payload;
     int length;
     final List<String> terms = new ArrayList<>();
     final List<String[]> tagValues = new ArrayList<>(); // {attribute, value}
@@ -76,13 +92,13 @@ final class SearchIndex {
       return mask == null || (fieldMask0 & mask[0]) != 0 || (fieldMask1 & mask[1]) != 0;
     }
 
-    void add(FieldSpec f, int pos) {
+    void add(FieldSpec f, int pos, boolean stem) {
       if (f.textBit < 64) {
         fieldMask0 |= 1L << f.textBit;
       } else {
         fieldMask1 |= 1L << (f.textBit - 64);
       }
-      freq++;
+      freq += Scorer.freqStep(f.weight, stem);
       weightedFreq += f.weight;
       if (npos == positions.length) {
         positions = java.util.Arrays.copyOf(positions, npos * 2);
@@ -95,15 +111,35 @@ final class SearchIndex {
     return docs.size();
   }
 
-  /** Indexes (or re-indexes) the hash {@code fields} of {@code key}; fields null removes the document. */
-  void update(byte[] key, Map<String, String> fields) {
+  /**
+   * Indexes (or re-indexes) the document at {@code key}; fields null removes it. A field's value is a String, or a
+   * List of Strings for a multi-valued JSON attribute (an array, or a path with several matches).
+   */
+  void update(byte[] key, Map<String, ?> fields) {
+    update(key, fields, false);
+  }
+
+  /**
+   * As {@link #update(byte[], Map)}; {@code isNew} for the "new" event of a key that a command then reports again
+   * (a JSON.SET that creates a document): a document failing on both counts one failure.
+   */
+  void update(byte[] key, Map<String, ?> fields, boolean isNew) {
     String k = new String(key, StandardCharsets.UTF_8);
+    String failedBefore = failedOnNew;
+    failedOnNew = null;
     remove(k);
     if (fields == null) {
       return;
     }
     if (filter != null) {
-      Map<String, String> env = new HashMap<>(fields);
+      Map<String, String> env = new HashMap<>();
+      fields.forEach((f, v) -> env.put(f, first(v)));
+      for (FieldSpec f : def.fields.values()) { // JSON attributes are named by their AS names
+        String v = first(fields.get(f.identifier));
+        if (v != null) {
+          env.putIfAbsent(f.attribute, v);
+        }
+      }
       env.put("__key", k);
       if (!Filter.truthy(filter.eval(env))) {
         return;
@@ -114,23 +150,47 @@ final class SearchIndex {
       docs.add(null);
     }
     Doc d = new Doc(id, key);
+    long t0 = System.nanoTime();
     try {
       index(d, fields);
+      indexingNanos += System.nanoTime() - t0;
     } catch (RuntimeException e) {
       unindex(d);
       free(id);
-      indexingFailures++;
+      if (isNew) {
+        failedOnNew = k;
+      }
+      if (isNew || !k.equals(failedBefore)) {
+        indexingFailures++;
+      }
       lastIndexingError = e.getMessage();
+      lastIndexingErrorKey = k;
       return;
     }
     docs.set(id, d);
     byKey.put(k, d);
     liveDocs++;
     totalLength += d.length;
+    totalDocLen += d.docLen;
   }
 
-  private void index(Doc d, Map<String, String> fields) {
-    String s = fields.get(def.scoreField);
+  /** A field value's first (or only) string; null for none. */
+  static String first(Object v) {
+    if (v instanceof JsonSource.Bad) {
+      return null;
+    }
+    if (v instanceof List<?> l) {
+      return l.isEmpty() ? null : (String) l.get(0);
+    }
+    return (String) v;
+  }
+
+  private static List<?> values(Object v) {
+    return v instanceof List<?> l ? l : List.of(v);
+  }
+
+  private void index(Doc d, Map<String, ?> fields) {
+    String s = def.scoreField == null ? null : first(fields.get(def.scoreField));
     if (s != null) {
       try {
         d.score = Double.parseDouble(s);
@@ -140,13 +200,24 @@ final class SearchIndex {
     } else {
       d.score = def.defaultScore;
     }
+    String pl = def.payloadField == null ? null : first(fields.get(def.payloadField));
+    d.payload = pl == null ? null : pl.getBytes(StandardCharsets.ISO_8859_1);
+    String lang = def.languageField == null ? null : first(fields.get(def.languageField)); // the document's own
+    lang = lang == null ? def.language : Analyzer.language(lang);
+    if (lang == null) {
+      lang = def.language;
+    }
     int base = 0;
     for (FieldSpec f : def.fields.values()) {
-      String v = fields.get(f.identifier);
-      if (v == null) {
+      Object raw = fields.get(f.identifier);
+      if (raw == null || raw instanceof List<?> l && l.isEmpty()) {
         base += FIELD_GAP;
         continue;
       }
+      if (raw instanceof JsonSource.Bad b) {
+        throw new IllegalArgumentException(b.message());
+      }
+      String v = first(raw);
       if (f.sortable) {
         d.sortables.put(f.attribute, f.type == FieldSpec.Type.TEXT && !f.unf ? v.toLowerCase(Locale.ROOT) : v);
       }
@@ -157,71 +228,122 @@ final class SearchIndex {
       switch (f.type) {
         case TEXT -> {
           int pos = base;
-          for (String tok : Analyzer.tokens(v)) {
-            if (def.stopwords.contains(tok)) {
-              continue;
-            }
-            pos++;
-            addTerm(d, tok, f, pos);
-            if (!f.noStem) {
-              String st = analyzer.stem(tok);
-              if (st != null) {
-                addTerm(d, "+" + st, f, pos);
+          for (Object value : values(raw)) {
+            for (String tok : Analyzer.tokens((String) value)) {
+              if (def.stopwords.contains(tok)) {
+                continue;
               }
-            }
-            if (f.phonetic) {
-              for (String code : analyzer.phonetic(tok)) {
-                addTerm(d, code, f, pos);
+              pos++;
+              addTerm(d, tok, f, pos, false);
+              if (!f.noStem) {
+                String st = analyzer.stem(tok, lang);
+                if (st != null) {
+                  addTerm(d, "+" + st, f, pos, true);
+                }
               }
+              if (f.phonetic) {
+                for (String code : analyzer.phonetic(tok)) {
+                  addTerm(d, code, f, pos, false);
+                }
+              }
+              d.length++;
+              d.docLen += Scorer.freqStep(f.weight, false);
             }
-            d.length++;
+            pos += 100; // array elements: a phrase does not run from one into the next
           }
         }
         case TAG -> {
           TreeMap<String, BitSet> t = tags.computeIfAbsent(f.attribute, x -> new TreeMap<>());
-          for (String part : v.split(java.util.regex.Pattern.quote(String.valueOf(f.separator)), -1)) {
-            String tag = part.strip();
-            if (tag.isEmpty()) {
-              continue;
+          for (Object value : values(raw)) {
+            for (String part : ((String) value).split(java.util.regex.Pattern.quote(String.valueOf(f.separator)), -1)) {
+              String tag = part.strip();
+              if (tag.isEmpty()) {
+                continue;
+              }
+              if (!f.caseSensitive) {
+                tag = tag.toLowerCase(Locale.ROOT);
+              }
+              t.computeIfAbsent(tag, x -> new BitSet()).set(d.id);
+              d.tagValues.add(new String[] {f.attribute, tag});
             }
-            if (!f.caseSensitive) {
-              tag = tag.toLowerCase(Locale.ROOT);
-            }
-            t.computeIfAbsent(tag, x -> new BitSet()).set(d.id);
-            d.tagValues.add(new String[] {f.attribute, tag});
           }
         }
         case NUMERIC -> {
-          double n;
-          try {
-            n = Double.parseDouble(v.strip());
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid numeric value: '" + v + "'");
+          List<?> all = values(raw);
+          double[] ns = new double[all.size()];
+          for (int i = 0; i < ns.length; i++) {
+            String x = (String) all.get(i);
+            try {
+              ns[i] = Double.parseDouble(x.strip());
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("Invalid numeric value: '" + x + "'");
+            }
           }
-          setNumeric(f.attribute, d.id, n);
+          setNumeric(f.attribute, d.id, ns[0]);
+          if (ns.length > 1) {
+            multi.computeIfAbsent(f.attribute, x -> new HashMap<>()).put(d.id, ns);
+          }
         }
         case GEO -> {
-          String[] parts = v.strip().split("[, ]+");
-          double lon;
-          double lat;
-          try {
-            lon = Double.parseDouble(parts[0]);
-            lat = Double.parseDouble(parts.length == 2 ? parts[1] : "x");
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid geo string");
+          List<?> all = values(raw);
+          double[] lons = new double[all.size()];
+          double[] lats = new double[all.size()];
+          for (int i = 0; i < lons.length; i++) {
+            String[] parts = ((String) all.get(i)).strip().split("[, ]+");
+            try {
+              lons[i] = Double.parseDouble(parts[0]);
+              lats[i] = Double.parseDouble(parts.length == 2 ? parts[1] : "x");
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("Invalid geo string");
+            }
+            if (Math.abs(lons[i]) > 180 || Math.abs(lats[i]) > 85.05112878) {
+              throw new IllegalArgumentException("Invalid geo string");
+            }
           }
-          if (Math.abs(lon) > 180 || Math.abs(lat) > 85.05112878) {
-            throw new IllegalArgumentException("Invalid geo string");
+          setNumeric(f.attribute + LON, d.id, lons[0]); // a geo point is two numeric columns
+          setNumeric(f.attribute + LAT, d.id, lats[0]);
+          if (lons.length > 1) {
+            multi.computeIfAbsent(f.attribute + LON, x -> new HashMap<>()).put(d.id, lons);
+            multi.computeIfAbsent(f.attribute + LAT, x -> new HashMap<>()).put(d.id, lats);
           }
-          setNumeric(f.attribute + LON, d.id, lon); // a geo point is two numeric columns
-          setNumeric(f.attribute + LAT, d.id, lat);
         }
       }
       base += FIELD_GAP;
     }
   }
 
-  private void addTerm(Doc d, String term, FieldSpec f, int pos) {
+  /** Whether one of the document's values of a numeric attribute satisfies {@code test} (JSON arrays have several). */
+  boolean numericMatches(String attribute, int docId, java.util.function.DoublePredicate test) {
+    Map<Integer, double[]> m = multi.get(attribute);
+    double[] all = m == null ? null : m.get(docId);
+    if (all == null) {
+      return test.test(numeric(attribute, docId));
+    }
+    for (double v : all) {
+      if (test.test(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether one of the document's points of a geo attribute satisfies {@code test(lon, lat)}. */
+  boolean geoMatches(String attribute, int docId, java.util.function.BiPredicate<Double, Double> test) {
+    Map<Integer, double[]> lons = multi.get(attribute + LON);
+    double[] all = lons == null ? null : lons.get(docId);
+    if (all == null) {
+      return test.test(numeric(attribute + LON, docId), numeric(attribute + LAT, docId));
+    }
+    double[] lats = multi.get(attribute + LAT).get(docId);
+    for (int i = 0; i < all.length; i++) {
+      if (test.test(all[i], lats[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void addTerm(Doc d, String term, FieldSpec f, int pos, boolean stem) {
     Map<Integer, Posting> postings = terms.computeIfAbsent(term, x -> new HashMap<>());
     Posting p = postings.get(d.id);
     if (p == null) {
@@ -229,10 +351,11 @@ final class SearchIndex {
       postings.put(d.id, p);
       d.terms.add(term);
     }
-    p.add(f, pos);
-    termOccurrences++;
-    if (!term.startsWith("+") && !term.startsWith("<") && p.freq > d.maxFreq) {
-      d.maxFreq = p.freq;
+    int before = p.freq;
+    p.add(f, pos, stem);
+    termOccurrences += p.freq - before;
+    if (p.freq > d.maxFreq) {
+      d.maxFreq = p.freq; // over every entry, stems and phonetic codes included, as RediSearch's forward index
     }
   }
 
@@ -246,6 +369,7 @@ final class SearchIndex {
     free(d.id);
     liveDocs--;
     totalLength -= d.length;
+    totalDocLen -= d.docLen;
   }
 
   private void free(int id) {
@@ -283,6 +407,9 @@ final class SearchIndex {
         col[d.id] = Double.NaN;
       }
     }
+    for (Map<Integer, double[]> m : multi.values()) {
+      m.remove(d.id);
+    }
   }
 
   static final String LON = "\u0000lon";
@@ -317,8 +444,10 @@ final class SearchIndex {
     terms.clear();
     tags.clear();
     numerics.clear();
+    multi.clear();
     liveDocs = 0;
     totalLength = 0;
+    totalDocLen = 0;
     termOccurrences = 0;
   }
 

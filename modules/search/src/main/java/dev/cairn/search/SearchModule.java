@@ -30,7 +30,9 @@ public final class SearchModule implements Module {
     ConfigValue<Long> maxExpansions = ctx.numericConfig("maxexpansions", 200, 1, Long.MAX_VALUE, null);
     SearchCommands commands = new SearchCommands(indexes, dialect, timeout, maxExpansions);
     ctx.registerCommands(commands);
-    ctx.registerCommands(new SearchAdminCommands(indexes, commands));
+    SearchAdminCommands admin = new SearchAdminCommands(indexes, commands);
+    ctx.registerCommands(admin);
+    ctx.registerCommands(new LegacyCommands(indexes, commands, admin));
     ctx.registerCommands(new DocumentCommands(commands, indexes));
     ctx.registerType(Suggestions.Type.INSTANCE);
     ctx.registerCommands(new SuggestionCommands());

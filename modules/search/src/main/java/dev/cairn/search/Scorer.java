@@ -1,0 +1,435 @@
+package dev.cairn.search;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RediSearch 2.10's scoring functions (its {@code ext/default.c}), computed over the query tree for one matching
+ * document, with EXPLAINSCORE's text. What the formulas read, as RediSearch keeps it:
+ * <ul>
+ *   <li>a term's frequency in a document: per occurrence {@code max(1, (int) weight)} of its field (a stem entry
+ *       {@code max(1, (int) (weight * 0.2))}); the document's max frequency is over all its entries, stems included;
+ *       its length is the same sum over its words alone;
+ *   <li>IDF {@code logb(1 + N / df)} (the binary exponent: 1 + 3/2 gives 1), BM25STD's
+ *       {@code log(1 + (N - df + 0.5) / (df + 0.5))}, with N the index's documents;
+ *   <li>a term that expands (stems, phonetics, synonyms, prefixes, fuzzy) is a union of its matching words; tags are
+ *       terms; numeric and geo ranges have frequency 1 and weight 1; NOT and an unmatched optional are virtual with
+ *       frequency 0; {@code *} is virtual with frequency 1;
+ *   <li>TFIDF: {@code score * sum(weight * tf * idf) / maxFreq / slop}, TFIDF.DOCNORM the same over the length;
+ *       BM25 (RediSearch's legacy form): {@code score * sum(idf * f / (f + k1 * (1 - b + b * avgLen))) / slop};
+ *       BM25STD: {@code score * sum(idf * f * (k1 + 1) / (f + k1 * (1 - b + b * len / avgLen)))}; k1 1.2, b 0.5
+ *       (as C floats); DISMAX: sums in intersections, maxima in unions, of {@code weight * frequency}; DOCSCORE: the
+ *       document's score; HAMMING: {@code 1 / (1 + differing bits)} between the query's PAYLOAD and the document's
+ *       (0 unless they have the same length);
+ *   <li>slop: over the top node's children's positions, the root of the summed squares of each consecutive pair's
+ *       closest distance, or children - 1 when that is 0 (RediSearch's {@code IndexResult_MinOffsetDelta}).
+ * </ul>
+ */
+final class Scorer {
+  private static final double K1 = 1.2f;
+  private static final float B = 0.5f;
+  private static final float STEM_FACTOR = 0.2f;
+
+  /** EXPLAINSCORE's tree: a leaf is a simple string, a node {@code [text, [children]]}. */
+  record Explain(String text, List<Explain> children) {
+    static Explain leaf(String text) {
+      return new Explain(text, List.of());
+    }
+  }
+
+  /** One node's result for the document: its value, explanation, positions (for slop), and whether it matched. */
+  private record Part(double value, Explain explain, int[] positions, boolean matched) { }
+
+  private final SearchIndex idx;
+  private final QueryEval eval;
+  private final String scorer;
+  private final byte[] payload;
+  private final double avgDocLen;
+  /** Each term node's expansion and field mask, computed once per query rather than per document. */
+  private final Map<QueryNode, List<String>> expanded = new java.util.IdentityHashMap<>();
+  private final Map<QueryNode, long[]> masks = new java.util.IdentityHashMap<>();
+
+  Scorer(SearchIndex idx, QueryEval eval, String scorer, byte[] payload) {
+    this.idx = idx;
+    this.eval = eval;
+    this.scorer = scorer == null ? "TFIDF" : scorer;
+    this.payload = payload;
+    this.avgDocLen = idx.liveDocs == 0 ? 0 : (double) idx.totalDocLen / (double) idx.liveDocs;
+  }
+
+  /** A term's occurrence count contribution: RediSearch's integer frequency step. */
+  static int freqStep(double fieldWeight, boolean stem) {
+    float s = (float) fieldWeight;
+    if (stem) {
+      s *= STEM_FACTOR;
+    }
+    return Math.max(1, (int) s);
+  }
+
+  static double idf(long n, long df) {
+    double x = 1.0 + n / (double) (df == 0 ? 1 : df);
+    return Math.getExponent(x); // C's logb for x >= 1
+  }
+
+  static double bm25Idf(long n, long df) {
+    return Math.log(1.0f + (n - df + 0.5f) / (df + 0.5f)); // float arithmetic, as the C expression
+  }
+
+  /** C's {@code %.2f}: the exact binary value rounded half to even. */
+  static String f2(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+    }
+    return new BigDecimal(v).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+  }
+
+  /** The document's score for the query; with {@code explain} non-null, its explanation goes in explain[0]. */
+  double score(QueryNode root, SearchIndex.Doc d, Explain[] explain) {
+    boolean ex = explain != null;
+    switch (scorer) {
+      case "DOCSCORE" -> {
+        if (ex) {
+          explain[0] = Explain.leaf("Document's score is " + f2(d.score));
+        }
+        return d.score;
+      }
+      case "HAMMING" -> {
+        return hamming(d, explain);
+      }
+      default -> { }
+    }
+    Part p = part(root, d, ex);
+    double raw = p.value;
+    switch (scorer) {
+      case "DISMAX" -> {
+        if (ex) {
+          explain[0] = p.explain;
+        }
+        return raw;
+      }
+      case "BM25" -> {
+        double s = d.score * raw;
+        int slop = slop(root, d);
+        s /= slop;
+        if (ex) {
+          explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score) + " / slop "
+              + slop, p.explain);
+        }
+        return s;
+      }
+      case "BM25STD" -> {
+        if (ex) {
+          explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score), p.explain);
+        }
+        return d.score * raw;
+      }
+      default -> { // TFIDF, TFIDF.DOCNORM
+        if (d.score == 0) {
+          if (ex) {
+            explain[0] = Explain.leaf("Document score is 0");
+          }
+          return 0;
+        }
+        long norm = scorer.equals("TFIDF.DOCNORM") ? d.docLen : d.maxFreq;
+        double s = d.score * raw / norm;
+        int slop = slop(root, d);
+        s /= slop;
+        if (ex) {
+          explain[0] = parent("Final TFIDF : words TFIDF " + f2(raw) + " * document score " + f2(d.score)
+              + " / norm " + norm + " / slop " + slop, p.explain);
+        }
+        return s;
+      }
+    }
+  }
+
+  private static Explain parent(String text, Explain child) {
+    return new Explain(text, child == null ? List.of() : List.of(child));
+  }
+
+  private double hamming(SearchIndex.Doc d, Explain[] explain) {
+    byte[] dp = d.payload;
+    if (dp == null || dp.length == 0 || payload == null || dp.length != payload.length) {
+      if (explain != null) {
+        explain[0] = Explain.leaf("Payloads provided to scorer vary in length");
+      }
+      return 0;
+    }
+    long bits = 0;
+    for (int i = 0; i < dp.length; i++) {
+      bits += Integer.bitCount((dp[i] ^ payload[i]) & 0xff);
+    }
+    double r = 1.0 / (bits + 1);
+    if (explain != null) {
+      explain[0] = Explain.leaf("String length is " + dp.length + ". Bit count is " + bits
+          + ". Result is (1 / count + 1) = " + f2(r));
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- the tree
+
+  private Part part(QueryNode n, SearchIndex.Doc d, boolean ex) {
+    return switch (n) {
+      case QueryNode.Term t -> words(expansion(t), t, d, ex);
+      case QueryNode.Pattern p -> words(expansion(p), p, d, ex);
+      case QueryNode.Fuzzy f -> words(expansion(f), f, d, ex);
+      case QueryNode.Intersect in -> aggregate(in.children, in.weight, false, d, ex);
+      case QueryNode.Union u -> aggregate(u.children, u.weight, true, d, ex);
+      case QueryNode.Optional o -> {
+        Part c = part(o.child, d, ex);
+        yield c.matched ? c : virtual(o.weight, 0, ex);
+      }
+      case QueryNode.Not x -> virtual(x.weight, 0, ex);
+      case QueryNode.All a -> virtual(1, 1, ex);
+      case QueryNode.Numeric num -> other(ex);
+      case QueryNode.Geo geo -> other(ex);
+      case QueryNode.Tag tag -> tag(tag, d, ex);
+      default -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, false);
+    };
+  }
+
+  private List<String> expansion(QueryNode n) {
+    return expanded.computeIfAbsent(n, x -> switch (x) {
+      case QueryNode.Term t -> eval.expansions(t);
+      case QueryNode.Pattern p -> eval.expansions(p);
+      default -> eval.expansions((QueryNode.Fuzzy) x);
+    });
+  }
+
+  private long[] mask(QueryNode n) {
+    return masks.computeIfAbsent(n, eval::maskOf);
+  }
+
+  /** A numeric or geo range: frequency 1, weight 1, no positions. */
+  private Part other(boolean ex) {
+    double w = 1;
+    int f = 1;
+    return switch (scorer) {
+      case "BM25" -> {
+        double v = w * f / (f + K1 * (1.0f - B + B * avgDocLen));
+        yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = Weight " + f2(w) + " * F " + f + " / (F " + f
+            + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, null, true);
+      }
+      case "BM25STD" -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, true);
+      case "DISMAX" -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+          + " * Frequency " + f) : null, null, true);
+      default -> new Part(w * f, ex ? Explain.leaf("(TFIDF " + f2(w * f) + " = Weight " + f2(w) + " * Frequency "
+          + f + ")") : null, null, true);
+    };
+  }
+
+  private Part virtual(double w, int f, boolean ex) {
+    return switch (scorer) {
+      case "BM25" -> {
+        if (f == 0) {
+          yield new Part(0, ex ? Explain.leaf("Frequency 0 -> value 0") : null, null, false);
+        }
+        double v = w * f / (f + K1 * (1.0f - B + B * avgDocLen));
+        yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = Weight " + f2(w) + " * F " + f + " / (F " + f
+            + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, null, f > 0);
+      }
+      case "BM25STD" -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, f > 0);
+      case "DISMAX" -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+          + " * Frequency " + f) : null, null, f > 0);
+      default -> new Part(w * f, ex ? Explain.leaf("(TFIDF " + f2(w * f) + " = Weight " + f2(w) + " * Frequency "
+          + f + ")") : null, null, f > 0);
+    };
+  }
+
+  /** A term leaf: {@code word} with frequency {@code f} in the document, {@code df} documents, weight {@code w}. */
+  private Part term(String word, int f, long df, double w, int[] positions, SearchIndex.Doc d, boolean ex) {
+    long n = idx.liveDocs;
+    return switch (scorer) {
+      case "BM25" -> {
+        double idf = idf(n, df);
+        double v = idf * f / (f + K1 * (1.0f - B + B * avgDocLen));
+        yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = IDF " + f2(idf) + " * F " + f + " / (F " + f
+            + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, positions, true);
+      }
+      case "BM25STD" -> {
+        double idf = bm25Idf(n, df);
+        double v = idf * f * (K1 + 1) / (f + K1 * (1.0f - B + B * (float) d.docLen / avgDocLen));
+        yield new Part(v, ex ? Explain.leaf(word + ": (" + f2(v) + " = IDF " + f2(idf) + " * (F " + f2(f)
+            + " * (k1 1.2 + 1)) / (F " + f2(f) + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len " + d.docLen
+            + " / Average Doc Len " + f2(avgDocLen) + ")))") : null, positions, true);
+      }
+      case "DISMAX" -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+          + " * Frequency " + f) : null, positions, true);
+      default -> {
+        double idf = idf(n, df);
+        double v = w * f * idf;
+        yield new Part(v, ex ? Explain.leaf("(TFIDF " + f2(v) + " = Weight " + f2(w) + " * TF " + f + " * IDF "
+            + f2(idf) + ")") : null, positions, true);
+      }
+    };
+  }
+
+  /** A term that expands: a union of the words that occur in the document (one word alone is that term). */
+  private Part words(List<String> words, QueryNode n, SearchIndex.Doc d, boolean ex) {
+    long[] mask = mask(n);
+    List<Part> parts = new ArrayList<>();
+    for (String w : words) {
+      Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
+      SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
+      if (p != null && p.inFields(mask)) {
+        parts.add(term(w, p.freq, postings.size(), words.size() == 1 ? n.weight : 1,
+            Arrays.copyOf(p.positions, p.npos), d, ex));
+      }
+    }
+    if (words.size() == 1) {
+      return parts.isEmpty() ? new Part(0, null, null, false) : parts.get(0);
+    }
+    return combine(parts, n.weight, true, ex);
+  }
+
+  private Part tag(QueryNode.Tag t, SearchIndex.Doc d, boolean ex) {
+    java.util.TreeMap<String, BitSet> values = idx.tags.get(t.attribute);
+    List<Part> parts = new ArrayList<>();
+    if (values != null) {
+      for (String v : t.values) {
+        List<String> matched = new ArrayList<>();
+        if (v.endsWith("*") && v.length() > 1) {
+          String pre = v.substring(0, v.length() - 1);
+          for (String k : values.tailMap(pre).keySet()) {
+            if (!k.startsWith(pre)) {
+              break;
+            }
+            matched.add(k);
+          }
+        } else {
+          matched.add(v);
+        }
+        for (String k : matched) {
+          BitSet b = values.get(k);
+          if (b != null && b.get(d.id)) {
+            parts.add(term(k, 1, b.cardinality(), 1, null, d, ex));
+          }
+        }
+      }
+    }
+    if (parts.size() == 1) {
+      Part p = parts.get(0);
+      return t.weight == 1 ? p : combine(parts, t.weight, true, ex);
+    }
+    return combine(parts, t.weight, true, ex);
+  }
+
+  private Part aggregate(List<QueryNode> children, double weight, boolean union, SearchIndex.Doc d, boolean ex) {
+    List<Part> parts = new ArrayList<>();
+    for (QueryNode c : children) {
+      Part p = part(c, d, ex);
+      if (p.matched || !union) {
+        parts.add(p);
+      }
+    }
+    return combine(parts, weight, union, ex);
+  }
+
+  private Part combine(List<Part> parts, double w, boolean union, boolean ex) {
+    double sum = 0;
+    boolean matched = false;
+    int[] positions = null;
+    List<Explain> kids = ex ? new ArrayList<>() : null;
+    boolean max = union && scorer.equals("DISMAX");
+    for (Part p : parts) {
+      sum = max ? Math.max(sum, p.value) : sum + p.value;
+      matched |= p.matched;
+      if (p.positions != null) {
+        positions = positions == null ? p.positions : merge(positions, p.positions);
+      }
+      if (ex && p.explain != null) {
+        kids.add(p.explain);
+      }
+    }
+    String text = null;
+    if (ex) {
+      text = switch (scorer) {
+        case "DISMAX" -> f2(w * sum) + " = Weight " + f2(w) + " * children DISMAX " + f2(sum);
+        case "BM25", "BM25STD" -> "(Weight " + f2(w) + " * children BM25 " + f2(sum) + ")";
+        default -> "(Weight " + f2(w) + " * total children TFIDF " + f2(sum) + ")";
+      };
+    }
+    return new Part(w * sum, ex ? new Explain(text, kids) : null, positions, matched);
+  }
+
+  private static int[] merge(int[] a, int[] b) {
+    int[] m = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, m, a.length, b.length);
+    Arrays.sort(m);
+    return m;
+  }
+
+  /** RediSearch's slop of the top node: over its children that have positions. */
+  private int slop(QueryNode root, SearchIndex.Doc d) {
+    List<int[]> children = new ArrayList<>();
+    int count;
+    if (root instanceof QueryNode.Intersect in) {
+      count = in.children.size();
+      for (QueryNode c : in.children) {
+        int[] ps = part(c, d, false).positions;
+        if (ps != null) {
+          children.add(ps);
+        }
+      }
+    } else if (root instanceof QueryNode.Union u) {
+      count = 0;
+      for (QueryNode c : u.children) {
+        Part p = part(c, d, false);
+        if (p.matched) {
+          count++;
+          if (p.positions != null) {
+            children.add(p.positions);
+          }
+        }
+      }
+    } else if (root instanceof QueryNode.Term || root instanceof QueryNode.Pattern
+        || root instanceof QueryNode.Fuzzy) {
+      List<String> words = expansion(root);
+      if (words.size() == 1) {
+        return 1;
+      }
+      count = 0;
+      long[] mask = mask(root);
+      for (String w : words) {
+        Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
+        SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
+        if (p != null && p.inFields(mask)) {
+          count++;
+          children.add(Arrays.copyOf(p.positions, p.npos));
+        }
+      }
+    } else {
+      return 1;
+    }
+    if (count <= 1) {
+      return 1;
+    }
+    double dist = 0;
+    for (int i = 0; i + 1 < children.size(); i++) { // consecutive children: 0-1, 1-2, ...
+      int[] v1 = children.get(i);
+      int[] v2 = children.get(i + 1);
+      if (v1.length == 0 || v2.length == 0) {
+        continue;
+      }
+      int a = 0;
+      int b = 0;
+      int cd = Math.abs(v2[0] - v1[0]);
+      while (cd > 1 && a < v1.length && b < v2.length) {
+        cd = Math.min(Math.abs(v2[b] - v1[a]), cd);
+        if (v2[b] > v1[a]) {
+          a++;
+        } else {
+          b++;
+        }
+      }
+      dist += (double) cd * cd;
+    }
+    return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
+  }
+}
