@@ -33,11 +33,15 @@ class MaxmemoryTest {
     assertEquals("$3\r\n123\r\n", run("GET", "x"));
     assertEquals(":1\r\n", run("DEL", "x"), "DEL frees memory: it may run");
     assertEquals("+OK\r\n", run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
-    assertEquals("+OK\r\n", run("SET", "y", "1"), "the eviction policies are not enforced yet");
+    run("CONFIG", "SET", "maxmemory", "0");
+    run("SET", "x", "1");
+    run("CONFIG", "SET", "maxmemory", "1");
+    assertEquals(":0\r\n", run("EXISTS", "x"), "allkeys-lru evicts keys first");
+    assertEquals(OOM, run("SET", "y", "1"), "and refuses once nothing is left to evict");
     run("CONFIG", "SET", "maxmemory-policy", "noeviction");
     run("CONFIG", "SET", "maxmemory", "0");
     assertEquals("+OK\r\n", run("SET", "y", "1"));
-    assertEquals(1L, clients.engine.commands().lookup("set").rejectedCalls, "counted as rejected");
+    assertEquals(2L, clients.engine.commands().lookup("set").rejectedCalls, "counted as rejected");
   }
 
   @Test
