@@ -12,6 +12,7 @@ public final class ClientInfo {
   public static long memory(Session s) {
     Connection c = s.connection;
     return c.queryBufferBytes() + c.queryBufferFree() + s.engine.dispatcher().runningArgvBytes(s)
+        + c.partialArgvBytes()
         + (s.transaction == null ? 0 : s.transaction.memory()) + c.replyBufferSize() + c.pendingWriteBytes();
   }
 
@@ -20,7 +21,7 @@ public final class ClientInfo {
     Connection c = s.connection;
     long qbuf = c.queryBufferBytes();
     long qfree = c.queryBufferFree();
-    long argvMem = s.engine.dispatcher().runningArgvBytes(s);
+    long argvMem = s.engine.dispatcher().runningArgvBytes(s) + c.partialArgvBytes();
     long obl = c.replyBufferBytes();
     long rbs = c.replyBufferSize();
     long omem = c.pendingWriteBytes();

@@ -37,8 +37,29 @@ public final class ClientEviction {
         && (s.type() == ClientType.NORMAL || s.type() == ClientType.PUBSUB);
   }
 
+  /**
+   * Before a client's command runs (only while maxmemory-clients is set, as it walks the clients): the command's
+   * arguments count as the client's, so a client whose command would take it over the limit is evicted instead of
+   * running it. Returns whether {@code s} was evicted.
+   */
+  public boolean evictBeforeCommand(Session s, dev.cairn.api.command.Args a) {
+    if (limit() <= 0 || s.closing) {
+      return false;
+    }
+    long argv = 0;
+    for (int i = 0; i < a.size(); i++) {
+      argv += a.get(i).length;
+    }
+    evict(s, argv);
+    return s.closing;
+  }
+
   /** Closes the biggest evictable clients while they hold more than the limit; returns how many were closed. */
   public int evict() {
+    return evict(null, 0);
+  }
+
+  private int evict(Session running, long runningExtra) {
     long limit = limit();
     if (limit <= 0) {
       return 0;
@@ -48,7 +69,7 @@ public final class ClientEviction {
     long total = 0;
     for (Session s : engine.clients()) {
       if (evictable(s)) {
-        long m = ClientInfo.memory(s);
+        long m = ClientInfo.memory(s) + (s == running ? runningExtra : 0);
         candidates.add(s);
         sizes.add(m);
         total += m;
