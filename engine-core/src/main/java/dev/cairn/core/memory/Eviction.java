@@ -75,7 +75,12 @@ public final class Eviction {
     if (max <= 0 || !safe()) {
       return OK;
     }
+    used.refreshClientsPeriodically();
     long counted = countedMemory();
+    if (counted > max) {
+      used.refreshClientsIfStale();
+      counted = countedMemory();
+    }
     if (counted <= max) {
       noteUnder();
       return OK;

@@ -17,7 +17,8 @@ import dev.cairn.core.keyspace.Keyspace;
 public final class UsedMemory {
   private final Engine engine;
   private long normalClients;
-  private long clientsCountedAt = -1;
+  private long clientsCountedAt;
+  private boolean clientsCounted;
 
   public UsedMemory(Engine engine) {
     this.engine = engine;
@@ -51,10 +52,33 @@ public final class UsedMemory {
 
   /** What clients other than replicas hold (mem_clients_normal), as of the last refresh. */
   public long normalClients() {
-    if (clientsCountedAt < 0) {
+    if (!clientsCounted) {
       refreshClients();
     }
     return normalClients;
+  }
+
+  /**
+   * Sums the clients' memory again unless done within the last millisecond: eviction's check when memory looks over the
+   * limit, so that clients gone since the cron's sum (and the buffers they held) do not cause evictions.
+   */
+  public void refreshClientsIfStale() {
+    refreshClientsIfOlder(1_000_000);
+  }
+
+  /**
+   * Before each command while maxmemory is set: the clients' sum is renewed every millisecond, or every microsecond per
+   * client where there are more than a thousand, so that a walk over them never takes more than a few percent of the
+   * time, yet buffers that grow during a long batch of commands (the cron waits for it) are seen.
+   */
+  public void refreshClientsPeriodically() {
+    refreshClientsIfOlder(Math.max(1_000_000, 1_000L * engine.clients().size()));
+  }
+
+  private void refreshClientsIfOlder(long nanos) {
+    if (!clientsCounted || System.nanoTime() - clientsCountedAt > nanos) {
+      refreshClients();
+    }
   }
 
   /** Sums the clients' memory again (the cron, INFO, CONFIG SET maxmemory). */
@@ -67,5 +91,6 @@ public final class UsedMemory {
     }
     normalClients = n;
     clientsCountedAt = System.nanoTime();
+    clientsCounted = true;
   }
 }
