@@ -119,7 +119,7 @@ public final class Eviction {
       keysFreed++;
       if (keysFreed % 16 == 0 && System.nanoTime() - start > limitNanos) {
         startTask();
-        break;
+        return RUNNING; // the command runs meanwhile, as in Redis
       }
     }
     return taskRunning ? RUNNING : OK;

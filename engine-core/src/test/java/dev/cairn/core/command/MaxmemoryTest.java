@@ -35,9 +35,12 @@ class MaxmemoryTest {
     assertEquals("+OK\r\n", run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
     run("CONFIG", "SET", "maxmemory", "0");
     run("SET", "x", "1");
+    run("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
     run("CONFIG", "SET", "maxmemory", "1");
-    assertEquals(":0\r\n", run("EXISTS", "x"), "allkeys-lru evicts keys first");
-    assertEquals(OOM, run("SET", "y", "1"), "and refuses once nothing is left to evict");
+    assertEquals(OOM, run("SET", "y", "1"), "volatile-lru finds no key with a TTL to evict: it refuses");
+    run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+    assertEquals("+OK\r\n", run("SET", "y", "1"), "allkeys-lru evicts x instead");
+    assertEquals(":0\r\n", run("EXISTS", "x"));
     run("CONFIG", "SET", "maxmemory-policy", "noeviction");
     run("CONFIG", "SET", "maxmemory", "0");
     assertEquals("+OK\r\n", run("SET", "y", "1"));
