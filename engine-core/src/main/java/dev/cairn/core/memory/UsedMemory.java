@@ -34,9 +34,17 @@ public final class UsedMemory {
     return n;
   }
 
-  /** What the server holds besides the keys: clients, replication buffers, scripts. */
+  /**
+   * An empty database's own objects (the database, its key table with 4 buckets, its expiry index with 16 slots, its
+   * table of keys with expiring parts): the server's fixed share of used_memory, so that it is never 0 (as Redis's
+   * never is) and maxmemory 1 means "always over", as there.
+   */
+  static final long EMPTY_DB = 304;
+
+  /** What the server holds besides the keys: the databases' fixed part, clients, replication buffers, scripts. */
   public long overhead() {
-    return normalClients() + notCountedForEviction() + engine.scripting().cache().memory()
+    return EMPTY_DB * engine.keyspace().databases() + normalClients() + notCountedForEviction()
+        + engine.scripting().cache().memory()
         + engine.scripting().functions().memory();
   }
 
