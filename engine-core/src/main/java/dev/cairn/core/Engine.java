@@ -76,6 +76,9 @@ public final class Engine {
   private Runnable shutdownHook = () -> { };
   private final dev.cairn.core.server.Shutdown shutdown = new dev.cairn.core.server.Shutdown(this);
   private final dev.cairn.core.server.OomScoreAdj oomScoreAdj;
+  private final dev.cairn.core.memory.UsedMemory usedMemory;
+  private final dev.cairn.core.memory.Eviction eviction;
+  private final dev.cairn.core.memory.ClientEviction clientEviction;
   public final long runIdSeed = System.nanoTime();
   /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
   public String transport = "nio";
@@ -111,6 +114,10 @@ public final class Engine {
     events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
     this.scripting = new dev.cairn.core.script.Scripting(this);
     this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
+    this.usedMemory = new dev.cairn.core.memory.UsedMemory(this);
+    this.eviction = new dev.cairn.core.memory.Eviction(this, usedMemory);
+    this.clientEviction = new dev.cairn.core.memory.ClientEviction(this, usedMemory);
+    params.memory.maxmemory.onApply(eviction::maxmemoryChanged);
     this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
     // a paused server deletes nothing (replicas must see no DEL meanwhile); a replica never does: its master decides
@@ -336,15 +343,24 @@ public final class Engine {
   }
 
   /**
-   * Whether memory in use is over {@code maxmemory} (0: no limit) under the noeviction policy, where Redis refuses
-   * commands that may use more memory. In use is the JVM heap's, collectable garbage included, so near the limit this
-   * errs towards refusing. The eviction policies (which free keys instead) are not implemented yet: under them the
-   * limit is not enforced.
+   * Evicts what the maxmemory policy allows (see {@code memory.Eviction}); returns whether memory is still over
+   * {@code maxmemory}, so that commands that may use more memory must be refused (noeviction, or nothing left to evict).
    */
   public boolean overMaxmemory() {
-    long max = params.memory.maxmemory.value;
-    return max > 0 && "noeviction".equals(params.memory.maxmemoryPolicy.value)
-        && dev.cairn.core.server.ServerInfo.usedMemory() > max;
+    return params.memory.maxmemory.value > 0 && eviction.perform() == dev.cairn.core.memory.Eviction.FAIL;
+  }
+
+  /** used_memory as Cairn accounts it (the keys, clients, replication buffers, scripts). */
+  public dev.cairn.core.memory.UsedMemory usedMemory() {
+    return usedMemory;
+  }
+
+  public dev.cairn.core.memory.Eviction eviction() {
+    return eviction;
+  }
+
+  public dev.cairn.core.memory.ClientEviction clientEviction() {
+    return clientEviction;
   }
 
   /** MULTI/EXEC and WATCH. */
@@ -407,6 +423,7 @@ public final class Engine {
   /** Attaches the engine thread and starts the cron ({@code hz} times a second). */
   public void start(EngineLoop engineLoop) {
     this.loop = engineLoop;
+    stats.startupMemory = usedMemory.total();
     try {
       oomScoreAdj.apply();
     } catch (dev.cairn.core.config.ConfigException e) {
@@ -471,7 +488,9 @@ public final class Engine {
     persistence.cron();
     replication.cron();
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
-    stats.notePeakMemory(dev.cairn.core.server.ServerInfo.usedMemory());
+    usedMemory.refreshClients();
+    clientEviction.evict();
+    stats.notePeakMemory(usedMemory.total());
     replyBuffers.cron(clients.values(), hz, now);
     long timeout = params.timeout.value;
     if (timeout > 0) {

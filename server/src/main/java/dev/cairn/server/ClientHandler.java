@@ -377,6 +377,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   }
 
   @Override
+  public long partialArgvBytes() {
+    return decoder.partialArgvBytes();
+  }
+
+  @Override
   public long queryBufferFree() {
     return in.writableBytes() + decoder.partialBulkFree();
   }

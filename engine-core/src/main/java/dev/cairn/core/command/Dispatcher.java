@@ -59,6 +59,9 @@ public final class Dispatcher {
     RespWriter w = s.writer;
     int mark = w.buffer().writerIndex();
     replyIsPush = false;
+    if (engine.clientEviction().evictBeforeCommand(s, a)) {
+      return true; // maxmemory-clients: this client was the one to go
+    }
     Command cmd = run(s, a);
     if (cmd == PAUSED) {
       return false;

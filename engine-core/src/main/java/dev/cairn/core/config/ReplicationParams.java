@@ -13,6 +13,7 @@ public final class ReplicationParams extends ParamSet {
   public final Params.Bool lazyFlush;
   public final Params.Bool serveStaleData;
   public final Params.Bool readOnly;
+  public final Params.Bool ignoreMaxmemory;
   public final Params.Num priority;
   public final Params.Bool disklessSync;
   public final Params.Num disklessSyncDelay;
@@ -37,7 +38,7 @@ public final class ReplicationParams extends ParamSet {
     lazyFlush = bool("replica-lazy-flush", false, "slave-lazy-flush");
     serveStaleData = bool("replica-serve-stale-data", true, "slave-serve-stale-data");
     readOnly = bool("replica-read-only", true, "slave-read-only");
-    bool("replica-ignore-maxmemory", true, "slave-ignore-maxmemory");
+    ignoreMaxmemory = bool("replica-ignore-maxmemory", true, "slave-ignore-maxmemory");
     bool("replica-announced", true);
     bool("replica-ignore-disk-write-errors", false);
     priority = num("replica-priority", 100, 0, INT_MAX, "slave-priority");

@@ -4,12 +4,24 @@ package dev.cairn.core.connection;
 public final class ClientInfo {
   private ClientInfo() {}
 
+  /**
+   * The bytes the client holds (tot-mem): its query buffer with its free room, the running command's arguments, its
+   * queued transaction, its reply buffer and the replies waiting for the socket. Used memory and client eviction count
+   * the same figure.
+   */
+  public static long memory(Session s) {
+    Connection c = s.connection;
+    return c.queryBufferBytes() + c.queryBufferFree() + s.engine.dispatcher().runningArgvBytes(s)
+        + c.partialArgvBytes()
+        + (s.transaction == null ? 0 : s.transaction.memory()) + c.replyBufferSize() + c.pendingWriteBytes();
+  }
+
   /** Appends the client's line (without the trailing newline). */
   public static void append(StringBuilder sb, Session s, long nowMillis) {
     Connection c = s.connection;
     long qbuf = c.queryBufferBytes();
     long qfree = c.queryBufferFree();
-    long argvMem = s.engine.dispatcher().runningArgvBytes(s);
+    long argvMem = s.engine.dispatcher().runningArgvBytes(s) + c.partialArgvBytes();
     long obl = c.replyBufferBytes();
     long rbs = c.replyBufferSize();
     long omem = c.pendingWriteBytes();

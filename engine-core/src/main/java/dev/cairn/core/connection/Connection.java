@@ -34,6 +34,11 @@ public interface Connection {
   /** Bytes in the query buffer: unparsed input, plus the running command's own bytes while it runs (qbuf=). */
   long queryBufferBytes();
 
+  /** Bytes of the complete arguments of a command not yet complete (argv-mem= while it arrives). */
+  default long partialArgvBytes() {
+    return 0;
+  }
+
   /** Room left in the query buffer before it must grow (qbuf-free=). */
   long queryBufferFree();
 

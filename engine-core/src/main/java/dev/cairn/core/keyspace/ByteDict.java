@@ -266,6 +266,35 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     return n;
   }
 
+  /**
+   * Visits up to {@code count} nodes found from a random bucket onwards through contiguous buckets (both tables while
+   * rehashing), looking at no more than {@code count * 10} empty buckets, as Redis's dictGetSomeKeys: cheap samples for
+   * eviction and for measuring a big value. Returns how many were visited; the visitor must not change the table.
+   */
+  @SuppressWarnings("unchecked")
+  public int sample(int count, Consumer<N> visitor) {
+    if (size == 0 || count <= 0) {
+      return 0;
+    }
+    int total = t0.length + (t1 == null ? 0 : t1.length);
+    int i = ThreadLocalRandom.current().nextInt(total);
+    int seen = 0;
+    int empty = 0;
+    long maxEmpty = count * 10L;
+    for (int step = 0; step < total && seen < count && empty < maxEmpty; step++, i = (i + 1) % total) {
+      Node<?> head = i < t0.length ? t0[i] : t1[i - t0.length];
+      if (head == null) {
+        empty++;
+        continue;
+      }
+      for (N n = (N) head; n != null && seen < count; n = n.next) {
+        visitor.accept(n);
+        seen++;
+      }
+    }
+    return seen;
+  }
+
   /** Chains up to this long are sampled exactly uniformly; longer ones (rare at a load factor of at most 1) less. */
   private static final int FAIR_CHAIN = 8;
 

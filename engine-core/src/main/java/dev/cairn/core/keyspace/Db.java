@@ -21,6 +21,11 @@ public final class Db implements Database {
   private ByteDict<KeyRef> partExpires = new ByteDict<>();
   /** Bumped on FLUSHDB/SWAPDB so that scans and watchers of the old contents can tell. */
   private long generation;
+  /** The bytes of this database's keys ({@link EntrySize}), kept as keys come, change and go (used_memory). */
+  private long usedBytes;
+  /** Entries whose value may have changed in place since last measured, each listed once (see {@link Entry#mem}). */
+  private Entry[] unmeasured = new Entry[16];
+  private int unmeasuredCount;
 
   Db(int id, Keyspace keyspace) {
     this.id = id;
@@ -108,6 +113,7 @@ public final class Db implements Database {
     Entry e = peek(key);
     if (e != null) {
       guard(e, SnapshotGuard.Change.IN_PLACE);
+      changedInPlace(e);
       if (!keyspace.noTouch) {
         e.setLru(keyspace.accessed(e.lru()));
       }
@@ -120,11 +126,10 @@ public final class Db implements Database {
    * reclaims an expired hash field, the active expiry of fields); nothing happens if the key is absent.
    */
   public void willChange(byte[] key) {
-    if (keyspace.snapshotGuard != null) {
-      Entry e = dict.get(key);
-      if (e != null) {
-        keyspace.snapshotGuard.beforeChange(this, e, SnapshotGuard.Change.IN_PLACE);
-      }
+    Entry e = dict.get(key);
+    if (e != null) {
+      guard(e, SnapshotGuard.Change.IN_PLACE);
+      changedInPlace(e);
     }
   }
 
@@ -188,6 +193,8 @@ public final class Db implements Database {
     guard(e, SnapshotGuard.Change.REPLACE);
     Object old = e.value;
     e.value = value;
+    unaccount(e);
+    account(e);
     if (keyspace.valueReleased != null && old != value) {
       keyspace.valueReleased.accept(old);
     }
@@ -213,6 +220,7 @@ public final class Db implements Database {
     Entry e = new Entry(key, value);
     e.lru = keyspace.newEntryMark() << 24 | keyspace.freshAccess(); // a running snapshot does not include it
     dict.addNew(e);
+    account(e);
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
     }
@@ -257,6 +265,7 @@ public final class Db implements Database {
 
   private void unlink(Entry e) {
     dict.remove(e.key);
+    unaccount(e);
     if (partExpires.size() > 0) {
       partExpires.remove(e.key);
     }
@@ -327,6 +336,9 @@ public final class Db implements Database {
     dict = ByteDict.forKeyspace(); // the old table is dropped whole: freeing is the collector's work, off this thread
     expires = new ExpireIndex();
     partExpires = new ByteDict<>();
+    usedBytes = 0;
+    java.util.Arrays.fill(unmeasured, 0, unmeasuredCount, null);
+    unmeasuredCount = 0;
     generation++;
     return n;
   }
@@ -342,8 +354,95 @@ public final class Db implements Database {
     ByteDict<KeyRef> pe = partExpires;
     partExpires = other.partExpires;
     other.partExpires = pe;
+    long u = usedBytes;
+    usedBytes = other.usedBytes;
+    other.usedBytes = u;
+    Entry[] m = unmeasured;
+    unmeasured = other.unmeasured;
+    other.unmeasured = m;
+    int mc = unmeasuredCount;
+    unmeasuredCount = other.unmeasuredCount;
+    other.unmeasuredCount = mc;
     generation++;
     other.generation++;
+  }
+
+  // ---- memory accounting
+
+  /**
+   * Counts a new or replaced value. A string is measured now; any other value is usually filled in place right after
+   * it is stored (LPUSH stores an empty list, then pushes), so it is measured at the next settle.
+   */
+  private void account(Entry e) {
+    if (e.value instanceof byte[]) {
+      int bytes = EntrySize.clamp(EntrySize.of(e.key, e.value));
+      e.mem = bytes;
+      usedBytes += bytes;
+    } else {
+      e.mem = 0;
+      changedInPlace(e);
+    }
+  }
+
+  private void unaccount(Entry e) {
+    usedBytes -= e.mem >= 0 ? e.mem : ~e.mem;
+    e.mem = 0; // measured and gone: a later settle passes over it
+  }
+
+  /** Notes that the entry's value is about to change in place: it is measured again at the next settle. */
+  private void changedInPlace(Entry e) {
+    if (e.mem >= 0) {
+      e.mem = ~e.mem;
+      if (unmeasuredCount == unmeasured.length) {
+        unmeasured = java.util.Arrays.copyOf(unmeasured, unmeasuredCount * 2);
+      }
+      unmeasured[unmeasuredCount++] = e;
+    }
+  }
+
+  /** Measures again the values changed in place since the last settle. */
+  public void settleSizes() {
+    for (int i = 0; i < unmeasuredCount; i++) {
+      Entry e = unmeasured[i];
+      unmeasured[i] = null;
+      if (e.mem < 0) {
+        int bytes = EntrySize.clamp(EntrySize.of(e.key, e.value));
+        usedBytes += bytes - ~e.mem;
+        e.mem = bytes;
+      }
+    }
+    unmeasuredCount = 0;
+    if (unmeasured.length > 1024) {
+      unmeasured = new Entry[16]; // a burst of writes to many keys does not keep its list for ever
+    }
+  }
+
+  /** The bytes of this database's keys, values changed in place measured again first. */
+  public long usedBytes() {
+    if (unmeasuredCount > 0) {
+      settleSizes();
+    }
+    return usedBytes;
+  }
+
+  /**
+   * Calls {@code visitor} for up to {@code count} entries sampled from the keys (or from the keys with an expiry only),
+   * for eviction's pool; expired entries may be among them. Returns how many were visited.
+   */
+  public int sampleEntries(boolean volatileOnly, int count, Consumer<Entry> visitor) {
+    if (!volatileOnly) {
+      int n = dict.sample(count, visitor);
+      if (n == 0 && dict.size() > 0) {
+        visitor.accept(dict.random()); // a sparse table: a run of empty buckets, so search until a key turns up
+        n = 1;
+      }
+      return n;
+    }
+    int n = Math.min(count, expires.size());
+    for (int i = 0; i < n; i++) {
+      visitor.accept(expires.random());
+    }
+    return n;
   }
 
   // ---- Database's observer reads (see there): nothing touched, expired or reported

@@ -14,6 +14,12 @@ public final class Entry extends ByteDict.Node<Entry> {
    * {@link SnapshotGuard}). Packed so that an entry costs no more memory for being snapshottable.
    */
   int lru;
+  /**
+   * The bytes this key was last measured to hold ({@link EntrySize}), counted in its database's dataset size; the
+   * complement ({@code ~bytes}, negative) while the value may have changed in place and waits to be measured again.
+   * Sized to fit in the object's alignment padding with 12-byte headers; a value over 2 GB counts as 2 GB.
+   */
+  int mem;
 
   static final int ACCESS_MASK = 0xFFFFFF;
 

@@ -9,6 +9,11 @@ public final class KeyspaceStats {
   public long expiredSubkeys;
   public long expiredStaleKeys;
   public long expiredTimeCapReachedCount;
+  /** Keys and clients removed to stay under maxmemory / maxmemory-clients (INFO evicted_keys, evicted_clients). */
+  public long evictedKeys;
+  public long evictedClients;
+  /** Milliseconds spent over maxmemory, ended spells (INFO total_eviction_exceeded_time). */
+  public long evictionExceededMillis;
 
   public void reset() {
     keyspaceHits = 0;
@@ -17,5 +22,8 @@ public final class KeyspaceStats {
     expiredSubkeys = 0;
     expiredStaleKeys = 0;
     expiredTimeCapReachedCount = 0;
+    evictedKeys = 0;
+    evictedClients = 0;
+    evictionExceededMillis = 0;
   }
 }

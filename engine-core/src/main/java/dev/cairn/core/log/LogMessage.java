@@ -31,6 +31,10 @@ public enum LogMessage {
   PIDFILE_FAILED(Log.Level.WARNING, "Failed to write PID file: %s"),
   MAXMEMORY_TOO_SMALL(Log.Level.WARNING, "WARNING: You specified a maxmemory value that is less than 1MB (current "
       + "value is %d bytes). Are you sure this is what you really want?"),
+  MAXMEMORY_UNDER_USAGE(Log.Level.WARNING, "WARNING: the new maxmemory value set via CONFIG SET (%d) is smaller "
+      + "than the current memory usage (%d). This will result in key eviction and/or the inability to accept new "
+      + "write commands depending on the maxmemory-policy."),
+  CLIENT_EVICTED(Log.Level.VERBOSE, "Evicting client: %s"),
   MODULE_LOADED(Log.Level.NOTICE, "Module '%s' loaded from %s"),
   MODULE_UNLOADED(Log.Level.NOTICE, "Module %s unloaded"),
 

@@ -27,6 +27,11 @@ public final class MemoryEstimate {
     return align(ARRAY_HEADER + (long) len);
   }
 
+  /** What a key costs before its value: the entry, its bucket slot and the key bytes. */
+  public static long keyOverhead(int keyLength) {
+    return ENTRY + BUCKET + byteArray(keyLength);
+  }
+
   /** A string key: the entry, the key bytes and the value bytes. */
   public static long stringKey(byte[] key, byte[] value) {
     return ENTRY + BUCKET + byteArray(key.length) + byteArray(value.length);

@@ -201,7 +201,10 @@ public final class ServerInfo {
 
   private void memory(Lines l) {
     ServerStats st = engine.stats();
-    long used = usedMemory();
+    var um = engine.usedMemory();
+    um.refreshClients();
+    long dataset = um.dataset();
+    long used = um.total();
     st.notePeakMemory(used);
     long rss = residentSetSize();
     long total = totalSystemMemory();
@@ -215,7 +218,11 @@ public final class ServerInfo {
         .field("used_memory_peak_human", human(st.peakMemory))
         .field("used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%",
             st.peakMemory == 0 ? 0 : used * 100.0 / st.peakMemory))
+        .field("used_memory_overhead", used - dataset)
         .field("used_memory_startup", st.startupMemory)
+        .field("used_memory_dataset", dataset)
+        .field("used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%",
+            used - st.startupMemory <= 0 ? 0 : dataset * 100.0 / (used - st.startupMemory)))
         .field("total_system_memory", total)
         .field("total_system_memory_human", human(total))
         .field("maxmemory", max)
@@ -231,11 +238,13 @@ public final class ServerInfo {
         .field("used_memory_functions", engine.scripting().functions().memory())
         .field("mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used))
         .field("mem_fragmentation_bytes", rss - used)
-        .field("mem_not_counted_for_evict", 0) // no AOF buffer to leave out; the backlog is outside the heap's count
+        .field("mem_not_counted_for_evict", um.notCountedForEviction())
         .field("mem_replication_backlog", engine.replication().backlogMemory())
         .field("mem_total_replication_buffers", engine.replication().backlogMemory()) // shared by the replicas
         .field("mem_clients_slaves", engine.replication().replicaOutputMemory())
+        .field("mem_clients_normal", um.normalClients())
         .field("mem_allocator", "jvm")
+        .field("jvm_heap_used", heap.getUsed())
         .field("jvm_heap_committed", heap.getCommitted())
         .field("jvm_heap_max", heap.getMax())
         .field("lazyfree_pending_objects", 0)
@@ -324,8 +333,10 @@ public final class ServerInfo {
         .field("expired_subkeys", ks.expiredSubkeys)
         .field("expired_keys", ks.expiredKeys)
         .field("expired_time_cap_reached_count", ks.expiredTimeCapReachedCount)
-        .field("evicted_keys", 0)
-        .field("evicted_clients", 0)
+        .field("evicted_keys", ks.evictedKeys)
+        .field("evicted_clients", ks.evictedClients)
+        .field("total_eviction_exceeded_time", ks.evictionExceededMillis + engine.eviction().currentExceededMillis())
+        .field("current_eviction_exceeded_time", engine.eviction().currentExceededMillis())
         .field("keyspace_hits", ks.keyspaceHits)
         .field("keyspace_misses", ks.keyspaceMisses)
         .field("pubsub_channels", engine.pubsub().channelCount())

@@ -22,7 +22,8 @@ public final class ServerStats {
   /** INFO used_memory_peak: the highest heap use seen (cron and INFO sample it). */
   public long peakMemory;
   /** INFO used_memory_startup: heap in use when the engine started. */
-  public long startupMemory = ServerInfo.usedMemory();
+  /** used_memory when the server started (set by the engine's start). */
+  public long startupMemory;
   public final InstantaneousMetrics instantaneous = new InstantaneousMetrics();
   /** Error replies by code (ERR, WRONGTYPE, ...). */
   public final Map<String, Long> errorCounts = new TreeMap<>();

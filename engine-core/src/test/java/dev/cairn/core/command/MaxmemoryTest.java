@@ -33,11 +33,18 @@ class MaxmemoryTest {
     assertEquals("$3\r\n123\r\n", run("GET", "x"));
     assertEquals(":1\r\n", run("DEL", "x"), "DEL frees memory: it may run");
     assertEquals("+OK\r\n", run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
-    assertEquals("+OK\r\n", run("SET", "y", "1"), "the eviction policies are not enforced yet");
+    run("CONFIG", "SET", "maxmemory", "0");
+    run("SET", "x", "1");
+    run("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+    run("CONFIG", "SET", "maxmemory", "1");
+    assertEquals(OOM, run("SET", "y", "1"), "volatile-lru finds no key with a TTL to evict: it refuses");
+    run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+    assertEquals(OOM, run("SET", "y", "1"), "allkeys-lru evicts x, and refuses once nothing is left to evict");
+    assertEquals(":0\r\n", run("EXISTS", "x"));
     run("CONFIG", "SET", "maxmemory-policy", "noeviction");
     run("CONFIG", "SET", "maxmemory", "0");
     assertEquals("+OK\r\n", run("SET", "y", "1"));
-    assertEquals(1L, clients.engine.commands().lookup("set").rejectedCalls, "counted as rejected");
+    assertEquals(3L, clients.engine.commands().lookup("set").rejectedCalls, "counted as rejected");
   }
 
   @Test

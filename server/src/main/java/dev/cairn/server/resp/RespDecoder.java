@@ -97,6 +97,18 @@ public final class RespDecoder {
     return bulk != null ? bulk.length - bulkFilled : chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).writableBytes();
   }
 
+  /** Bytes of the arguments already complete of a command still partly read (CLIENT LIST's argv-mem counts them). */
+  public long partialArgvBytes() {
+    if (expectedArgs < 0) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = 0; i < argc; i++) {
+      n += argv[i].length;
+    }
+    return n;
+  }
+
   /** Whether a command is partly read (the query buffer holds part of it, or a bulk is half filled). */
   public boolean midCommand() {
     return expectedArgs >= 0;

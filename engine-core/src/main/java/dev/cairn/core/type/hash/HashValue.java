@@ -64,11 +64,9 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     bytes += 16 + 4L * d.buckets();
     long[] acc = {0, 0};
     int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
-    d.forEach(f -> {
-      if (acc[1] < limit) {
-        acc[0] += 40 + align(16 + f.key.length) + align(16 + f.value.length);
-        acc[1]++;
-      }
+    d.sample(limit, f -> {
+      acc[0] += 40 + align(16 + f.key.length) + align(16 + f.value.length);
+      acc[1]++;
     });
     return bytes + (acc[1] == 0 ? 0 : acc[0] * size / acc[1]);
   }

@@ -40,17 +40,23 @@ public final class ListValue implements RedisValue, SortSource {
   }
 
   /**
-   * The heap this list holds, counted exactly (the node count is small): this object, the node array, and each node
-   * with its byte array (free room included).
+   * The heap this list holds: this object, the node array, and each node with its byte array (free room included);
+   * counted exactly up to {@link #EXACT_NODES} nodes, beyond that from that many nodes spread over the list, so that
+   * measuring a long list after each write stays cheap.
    */
   @Override
   public long estimatedBytes(int samples) {
     long total = 40 + ((16 + 4L * nodes.length + 7) & ~7L);
-    for (int i = 0; i < nodeCount; i++) {
-      total += 32 + dev.cairn.core.server.MemoryEstimate.byteArray(node(i).buf.length);
+    int step = samples <= 0 || nodeCount <= EXACT_NODES ? 1 : nodeCount / EXACT_NODES;
+    long sum = 0;
+    int seen = 0;
+    for (int i = 0; i < nodeCount; i += step, seen++) {
+      sum += 32 + dev.cairn.core.server.MemoryEstimate.byteArray(node(i).buf.length);
     }
-    return total;
+    return total + (step == 1 ? sum : sum * nodeCount / seen);
   }
+
+  private static final int EXACT_NODES = 64;
 
   /** An independent copy with the same elements, nodes and encoding (COPY). */
   @Override

@@ -111,11 +111,9 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
         long[] sum = {0};
         int[] seen = {0};
         int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
-        dict.forEach(e -> {
-          if (seen[0] < limit) {
-            sum[0] += align(16 + e.key.length);
-            seen[0]++;
-          }
+        dict.sample(limit, e -> {
+          sum[0] += align(16 + e.key.length);
+          seen[0]++;
         });
         // node (24) and bucket slot (4) per member, then the sampled member sizes extrapolated
         long avg = seen[0] == 0 ? 0 : sum[0] / seen[0];

@@ -1,0 +1,115 @@
+package dev.cairn.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** maxmemory and maxmemory-clients through a real client: each policy's limit, OOM, evicted events, client eviction. */
+class EvictionIT extends ServerTestBase {
+  @AfterEach
+  void reset() {
+    jedis.configSet("maxmemory", "0");
+    jedis.configSet("maxmemory-policy", "noeviction");
+    jedis.configSet("maxmemory-clients", "0");
+  }
+
+  private long info(String field) {
+    for (String line : jedis.info().split("\r\n")) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1));
+      }
+    }
+    throw new AssertionError("no " + field);
+  }
+
+  @Test
+  void everyPolicyHonoursTheLimit() {
+    for (String policy : List.of("allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
+        "volatile-random", "volatile-ttl")) {
+      jedis.flushAll();
+      jedis.configSet("maxmemory", "0");
+      long limit = info("used_memory") + 100 * 1024;
+      jedis.configSet("maxmemory", Long.toString(limit));
+      jedis.configSet("maxmemory-policy", policy);
+      long evictedBefore = info("evicted_keys");
+      for (int i = 0; i < 5000; i++) {
+        jedis.setex("key:" + i, 10_000, "x".repeat(50));
+      }
+      assertTrue(info("used_memory") < limit + 4096, policy + ": " + info("used_memory") + " vs " + limit);
+      assertTrue(info("evicted_keys") > evictedBefore + 1000, policy);
+      assertTrue(jedis.dbSize() > 300, policy + " keeps what fits: " + jedis.dbSize());
+    }
+  }
+
+  @Test
+  void noevictionAnswersOom() {
+    jedis.set("a", "1");
+    jedis.configSet("maxmemory", "1");
+    JedisDataException e = assertThrows(JedisDataException.class, () -> jedis.set("b", "1"));
+    assertEquals("OOM command not allowed when used memory > 'maxmemory'.", e.getMessage());
+    assertEquals("1", jedis.get("a"));
+  }
+
+  @Test
+  void evictedEventsAndDelToReplicasStream() throws Exception {
+    jedis.configSet("notify-keyspace-events", "Ee");
+    jedis.set("k", "v");
+    try (Jedis sub = new Jedis("127.0.0.1", server.port())) {
+      List<String> got = new ArrayList<>();
+      Thread t = new Thread(() -> sub.subscribe(new redis.clients.jedis.JedisPubSub() {
+        @Override
+        public void onMessage(String channel, String message) {
+          got.add(channel + " " + message);
+          unsubscribe();
+        }
+      }, "__keyevent@0__:evicted"));
+      t.start();
+      Thread.sleep(300);
+      jedis.configSet("maxmemory-policy", "allkeys-lru");
+      jedis.configSet("maxmemory", "1"); // eviction starts from CONFIG SET itself, between commands
+      t.join(5000);
+      assertEquals(List.of("__keyevent@0__:evicted k"), got);
+    } finally {
+      jedis.configSet("notify-keyspace-events", "");
+    }
+    assertEquals(0, jedis.dbSize());
+  }
+
+  @Test
+  void objectFreqAndIdletime() {
+    jedis.configSet("maxmemory-policy", "allkeys-lfu");
+    jedis.set("f", "1");
+    assertEquals(5L, jedis.objectFreq("f"));
+    for (int i = 0; i < 100; i++) {
+      jedis.get("f");
+    }
+    assertTrue(jedis.objectFreq("f") > 5);
+    JedisDataException e = assertThrows(JedisDataException.class, () -> jedis.objectIdletime("f"));
+    assertTrue(e.getMessage().contains("An LFU maxmemory policy is selected"), e.getMessage());
+    jedis.configSet("maxmemory-policy", "allkeys-lru");
+    jedis.get("f"); // the key's field holds LFU data until its next access, as in Redis
+    assertTrue(jedis.objectIdletime("f") <= 2);
+  }
+
+  @Test
+  void clientOverMaxmemoryClientsIsEvicted() throws Exception {
+    jedis.configSet("maxmemory-clients", "3000000");
+    jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "NO-EVICT", "on");
+    try (Jedis big = new Jedis("127.0.0.1", server.port())) {
+      big.clientSetname("big");
+      big.set("k", "v".repeat(1_000_000));
+      assertEquals("v", big.get("k").substring(0, 1));
+      assertThrows(Exception.class, () -> big.set("k2", "v".repeat(3_000_000)));
+    }
+    assertTrue(!jedis.clientList().contains("name=big"));
+    assertTrue(info("evicted_clients") >= 1);
+    assertEquals(false, jedis.exists("k2"), "its command did not run");
+  }
+}
