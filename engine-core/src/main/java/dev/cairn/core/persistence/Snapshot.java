@@ -70,10 +70,7 @@ public final class Snapshot implements SnapshotGuard {
   private final SnapshotInfo info;
   private final BiConsumer<Outcome, Throwable> onDone;
   private final Thread thread;
-  /**
-   * Batches for the snapshot thread. Lock-free: the snapshot thread runs at a low OS priority (see {@link #run}), and a
-   * lock it held when preempted would stall the engine thread behind it.
-   */
+  /** Batches for the snapshot thread. Lock-free: a lock the snapshot thread held when preempted would stall the engine. */
   private final java.util.concurrent.ConcurrentLinkedQueue<Batch> queue =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** The snapshot thread is parked waiting for a batch (or about to be): who queues one unparks it. */
@@ -137,9 +134,6 @@ public final class Snapshot implements SnapshotGuard {
     }
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
-    // The lowest Java priority: the launcher maps it to a high nice value (where the server may raise it back), so that
-    // the engine thread, which serves requests, wins the processor whenever both want it.
-    thread.setPriority(Thread.MIN_PRIORITY);
   }
 
   /**
@@ -427,10 +421,7 @@ public final class Snapshot implements SnapshotGuard {
     }
     RedisValue copy = ((RedisValue) value).copy();
     if (!b.replace(i, copy)) {
-      // the engine waits for the snapshot thread: at its own priority, lest a busy processor keep it waiting long
-      thread.setPriority(Thread.NORM_PRIORITY);
       b.awaitWritten(i);
-      thread.setPriority(Thread.MIN_PRIORITY);
     } else {
       addCow(copy);
     }
