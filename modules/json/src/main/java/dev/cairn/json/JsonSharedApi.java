@@ -33,8 +33,9 @@ final class JsonSharedApi {
   static void export(ModuleContext ctx) {
     Function<String, Function<Object, List<Object>>> paths = text -> {
       JsonPath p = JsonPath.of(text).compile();
+      // through the document, which selects from a packed document without decoding all of it
       return stored -> stored instanceof ModuleValue mv && mv.valueIf(JsonType.INSTANCE) instanceof JsonDoc d
-          ? p.values(d.root) : null;
+          ? d.select(p) : null;
     };
     ctx.exportSharedApi(PATHS, paths);
     ctx.exportSharedApi(TO_JAVA, (Function<Object, Object>) JsonSharedApi::toJava);
