@@ -400,6 +400,7 @@ public final class CairnServer implements AutoCloseable {
           for (dev.cairn.core.connection.Session client : new java.util.ArrayList<>(engine.clients())) {
             client.connection.closeNow();
           }
+          engine.replication().releaseBacklog();
         };
         if (engineThread.inEventLoop()) {
           stop.run();

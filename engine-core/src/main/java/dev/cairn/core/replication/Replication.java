@@ -909,4 +909,16 @@ public final class Replication {
       master.stop();
     }
   }
+
+  /**
+   * The server is closing and its clients are gone: the backlog's blocks are freed (direct memory, which only a
+   * release returns; an embedding JVM may start and close many servers).
+   */
+  public void releaseBacklog() {
+    if (backlog != null) {
+      offset = backlog.offset();
+      backlog.release();
+      backlog = null;
+    }
+  }
 }
