@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * FT.AGGREGATE index query, with the steps in the order given: LOAD n @f ... | LOAD *, GROUPBY n @f ... with REDUCE
  * COUNT | COUNT_DISTINCT | SUM | AVG | MIN | MAX [AS name], SORTBY n @f [ASC|DESC] ... [MAX m], FILTER expr,
- * LIMIT offset num; PARAMS, DIALECT, VERBATIM, TIMEOUT accepted. APPLY, TOLIST and the other reducers, and cursors
- * are not implemented yet.
+ * LIMIT offset num; PARAMS, DIALECT, VERBATIM, TIMEOUT accepted. APPLY, TOLIST and the other reducers, and
+ * WITHCURSOR are refused with an error until they are built (issue 14).
  */
 final class AggregateCommand implements CommandFamily {
   static final CommandSpec AGGREGATE = CommandSpec.command("ft.aggregate", -3).group(Group.MODULE).since("1.1.0")
@@ -107,7 +107,9 @@ final class AggregateCommand implements CommandFamily {
     for (int i = 3; i < a.size(); i++) {
       String w = a.string(i).toUpperCase(Locale.ROOT);
       switch (w) {
-        case "VERBATIM", "WITHCURSOR" -> { }
+        case "VERBATIM" -> { }
+        // a cursor changes the reply's shape ([rows, cursor id]): refused until cursors exist (issue 14)
+        case "WITHCURSOR" -> throw RedisException.line("WITHCURSOR is not supported by this search module yet");
         case "TIMEOUT", "DIALECT" -> i++;
         case "PARAMS" -> i += 1 + count(a, i, "PARAMS");
         case "LOAD" -> {

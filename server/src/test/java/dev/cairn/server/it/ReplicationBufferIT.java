@@ -8,14 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
-import dev.cairn.server.CairnServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -31,32 +26,20 @@ import redis.clients.jedis.params.ClientKillParams;
 class ReplicationBufferIT {
   @TempDir
   Path dir;
-  private final List<CairnServer> servers = new ArrayList<>();
-  private final List<Jedis> clients = new ArrayList<>();
-  private final java.util.Map<Jedis, Integer> ports = new java.util.HashMap<>();
-  private int n;
+  private InProcessServers cairn;
+
+  @BeforeEach
+  void setUp() {
+    cairn = new InProcessServers(dir);
+  }
 
   @AfterEach
   void close() {
-    clients.forEach(Jedis::close);
-    servers.forEach(CairnServer::close);
+    cairn.close();
   }
 
   private Jedis start(String... extra) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    Path d = dir.resolve("s" + n++);
-    java.nio.file.Files.createDirectories(d);
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(),
-        "--save", "", "--repl-diskless-sync-delay", "0"));
-    args.addAll(List.of(extra));
-    ConfigFile.load(config, args.toArray(new String[0]));
-    CairnServer s = CairnServer.start(config, params);
-    servers.add(s);
-    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
-    clients.add(j);
-    ports.put(j, s.port());
-    return j;
+    return cairn.start(extra);
   }
 
   private static long num(Jedis j, String field) {
@@ -74,12 +57,12 @@ class ReplicationBufferIT {
   void aReplicaWaitingForItsRdbMakesTheBacklogOutgrowItsSize() throws Exception {
     Jedis master = start("--repl-backlog-size", "16384", "--client-output-buffer-limit", "replica 0 0 0");
     Jedis fast = start();
-    fast.replicaof("127.0.0.1", ports.get(master));
+    fast.replicaof("127.0.0.1", cairn.port(master));
     waitForLink(fast);
     master.configSet("rdb-key-save-delay", "1000000"); // the next snapshot takes a second per key
     write(master, "slow", 20, 10);
     Jedis waiting = start();
-    waiting.replicaof("127.0.0.1", ports.get(master));
+    waiting.replicaof("127.0.0.1", cairn.port(master));
     waitFor("the second replica to wait for its RDB", () -> "1".equals(info(master, "rdb_bgsave_in_progress")));
     write(master, "k", 200, 10_000); // 2 MB the waiting replica will need
     assertTrue(num(master, "repl_backlog_histlen") > 2_000_000, info(master, "repl_backlog_histlen"));
@@ -105,7 +88,7 @@ class ReplicationBufferIT {
     write(master, "m", 300, 100);
     Jedis replica = start("--repl-diskless-load", "swapdb");
     replica.set("mine", "old");
-    replica.replicaof("127.0.0.1", ports.get(master));
+    replica.replicaof("127.0.0.1", cairn.port(master));
     // another history (our id is not the master's): loading, and commands get LOADING meanwhile
     waitFor("the replica to be loading", () -> "1".equals(info(replica, "loading")));
     assertEquals("0", info(replica, "async_loading"));
@@ -126,7 +109,7 @@ class ReplicationBufferIT {
     Jedis master = start("--repl-diskless-sync", "yes");
     write(master, "m", 300, 100);
     Jedis replica = start("--repl-diskless-load", "swapdb", "--replica-read-only", "no");
-    replica.replicaof("127.0.0.1", ports.get(master));
+    replica.replicaof("127.0.0.1", cairn.port(master));
     waitForLink(replica);
     replica.set("mine", "old");
     // a full sync of the same history: the link drops and the backlog no longer covers the replica's offset

@@ -10,11 +10,11 @@ import dev.cairn.core.config.ConfigFile;
 import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -28,37 +28,24 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class ReplicationIT {
   @TempDir
   Path dir;
-  private final List<CairnServer> servers = new ArrayList<>();
-  private final List<Jedis> clients = new ArrayList<>();
-  private int n;
+  private InProcessServers cairn;
+
+  @BeforeEach
+  void setUp() {
+    cairn = new InProcessServers(dir);
+  }
 
   @AfterEach
   void close() {
-    clients.forEach(Jedis::close);
-    servers.forEach(CairnServer::close);
+    cairn.close();
   }
 
   private Jedis start(String... extra) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    Path d = dir.resolve("s" + n++);
-    java.nio.file.Files.createDirectories(d);
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(),
-        "--save", "", "--repl-diskless-sync-delay", "0"));
-    args.addAll(List.of(extra));
-    ConfigFile.load(config, args.toArray(new String[0]));
-    CairnServer s = CairnServer.start(config, params);
-    servers.add(s);
-    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
-    clients.add(j);
-    ports.put(j, s.port());
-    return j;
+    return cairn.start(extra);
   }
 
-  private final Map<Jedis, Integer> ports = new java.util.HashMap<>();
-
   private int port(Jedis j) {
-    return ports.get(j);
+    return cairn.port(j);
   }
 
   static void waitFor(String what, BooleanSupplier cond) throws InterruptedException {
@@ -358,7 +345,7 @@ class ReplicationIT {
     mixedWrites(master, 1);
     assertInSync(master, replica);
     replica.save();
-    CairnServer first = servers.remove(1);
+    CairnServer first = cairn.servers.remove(1);
     first.close();
     mixedWrites(master, 2);
     Config config = new Config();
@@ -366,9 +353,9 @@ class ReplicationIT {
     ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", replicaDir.toString(),
         "--save", "", "--replicaof", "127.0.0.1", Integer.toString(port(master))});
     CairnServer again = CairnServer.start(config, params);
-    servers.add(again);
+    cairn.servers.add(again);
     Jedis restarted = new Jedis("127.0.0.1", again.port(), 10_000);
-    clients.add(restarted);
+    cairn.clients.add(restarted);
     waitForLink(restarted);
     assertInSync(master, restarted);
     assertEquals("1", info(master, "sync_partial_ok"));

@@ -1,0 +1,58 @@
+package dev.cairn.server.it;
+
+import dev.cairn.core.config.Config;
+import dev.cairn.core.config.ConfigFile;
+import dev.cairn.core.config.ServerParams;
+import dev.cairn.server.CairnServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Cairn servers in this JVM for replication tests, each on a port and in a directory of its own (no save points, no
+ * diskless-sync delay), each with a Jedis client; closed together.
+ */
+final class InProcessServers implements AutoCloseable {
+  final List<CairnServer> servers = new ArrayList<>();
+  final List<Jedis> clients = new ArrayList<>();
+  private final Map<Jedis, Integer> ports = new HashMap<>();
+  private final Path dir;
+  private int n;
+
+  InProcessServers(Path dir) {
+    this.dir = dir;
+  }
+
+  /** A new server with {@code extra} arguments after the defaults, and a client of it. */
+  Jedis start(String... extra) throws Exception {
+    Config config = new Config();
+    ServerParams params = new ServerParams(config);
+    Path d = dir.resolve("s" + n++);
+    Files.createDirectories(d);
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(),
+        "--save", "", "--repl-diskless-sync-delay", "0"));
+    args.addAll(List.of(extra));
+    ConfigFile.load(config, args.toArray(new String[0]));
+    CairnServer s = CairnServer.start(config, params);
+    servers.add(s);
+    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
+    clients.add(j);
+    ports.put(j, s.port());
+    return j;
+  }
+
+  /** The port of the server {@code j} talks to. */
+  int port(Jedis j) {
+    return ports.get(j);
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(Jedis::close);
+    servers.forEach(CairnServer::close);
+  }
+}
