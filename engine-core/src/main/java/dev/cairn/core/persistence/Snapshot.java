@@ -225,6 +225,16 @@ public final class Snapshot implements SnapshotGuard {
   // ---- the walker, on the engine thread
 
   private void step() {
+    long start = System.nanoTime();
+    try {
+      walkStep();
+    } finally {
+      walkerNanos += System.nanoTime() - start;
+      walkerSlices++;
+    }
+  }
+
+  private void walkStep() {
     if (ended) {
       return;
     }
@@ -256,7 +266,8 @@ public final class Snapshot implements SnapshotGuard {
       }
       boolean tableDone;
       if (bucketOrder) {
-        walkCursor = d.walk(walkCursor, visitor);
+        walkCursor = d.gather(walkCursor, GATHER_BUCKETS, block);
+        visitBlock();
         tableDone = walkCursor < 0;
       } else {
         walkCursor = d.scan(walkCursor, visitor);
@@ -273,12 +284,31 @@ public final class Snapshot implements SnapshotGuard {
           return;
         }
       }
-      if ((++n & 7) == 0 && System.nanoTime() > deadline) {
+      if ((bucketOrder || (++n & 7) == 0) && System.nanoTime() > deadline) {
         break;
       }
     }
     flush();
     reschedule(0);
+  }
+
+  /**
+   * Visits the entries {@link ByteDict#gather} put in {@link #block}, after reading each one's value reference and the
+   * value's class in a tight loop first: those loads are independent of each other, so their cache misses overlap
+   * (a block of 64 buckets is read in about the time of a few misses), and the visits find the lines in the cache.
+   */
+  private void visitBlock() {
+    int size = block.size();
+    int strings = 0;
+    for (int i = 0; i < size; i++) {
+      if (block.get(i).value() instanceof byte[]) {
+        strings++;
+      }
+    }
+    touched += strings;
+    for (int i = 0; i < size; i++) {
+      visit(block.get(i));
+    }
   }
 
   /** Lets the table resize again (once its walk is over, or the snapshot ended). */
@@ -304,6 +334,14 @@ public final class Snapshot implements SnapshotGuard {
   }
 
   private final java.util.function.Consumer<Entry> visitor = this::visit;
+  /** Buckets the walker gathers at a time in bucket order, and the entries it gathered. */
+  private static final int GATHER_BUCKETS = 64;
+  private final ByteDict.NodeBlock<Entry> block = new ByteDict.NodeBlock<>();
+  /** Values whose class the walker read ahead (kept so that the compiler cannot drop those reads). */
+  private long touched;
+  /** Engine-thread time the walker has taken, and in how many slices (logged at the end, verbose). */
+  private long walkerNanos;
+  private int walkerSlices;
 
   private void visit(Entry e) {
     if (e.mark() != epoch) {
@@ -610,6 +648,9 @@ public final class Snapshot implements SnapshotGuard {
     }
     keyspace.abortedSnapshotsInARow = outcome == Outcome.DONE ? 0 : keyspace.abortedSnapshotsInARow + 1;
     lent.clear();
+    block.clear();
+    Log.log(Log.Level.VERBOSE, String.format("Snapshot walk: %.1f ms of the main thread in %d slices, %d keys written",
+        walkerNanos / 1e6, walkerSlices, written));
     pool.clear();
     writtenBatches.clear();
     try {

@@ -50,8 +50,12 @@ class ByteDictWalkTest {
       int layout = d.layout();
       int buckets = d.buckets();
       long index = 0;
+      ByteDict.NodeBlock<Node> block = new ByteDict.NodeBlock<>();
       do {
-        index = d.walk(index, n -> seen.merge(new String(n.key, StandardCharsets.US_ASCII), 1, Integer::sum));
+        index = d.gather(index, 1 + r.nextInt(64), block);
+        for (int i = 0; i < block.size(); i++) {
+          seen.merge(new String(block.get(i).key, StandardCharsets.US_ASCII), 1, Integer::sum);
+        }
         // growth up to three times the size, deletions, lookups and the cron's rehash steps: none moves a node
         for (int k = r.nextInt(20); k > 0; k--) {
           switch (r.nextInt(4)) {
