@@ -20,8 +20,10 @@ cleanup() {
   rm -rf "$out"
 }
 trap cleanup EXIT
-"$here/cairn-server" --port "$PORT" --save '' >"$out/cairn.log" 2>&1 &
-for _ in $(seq 1 600); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+# its own directory: a dump.rdb in the current one would be loaded
+"$here/cairn-server" --port "$PORT" --save '' --dir "$out" >"$out/cairn.log" 2>&1 &
+# ready when PING answers PONG (a server still loading answers -LOADING)
+for _ in $(seq 1 600); do [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
 
 # a 1 KB document with a nested counter, and a 1 KB string
 doc=$(python3 -c '

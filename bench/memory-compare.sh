@@ -58,9 +58,9 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 printf '%-10s %14s %14s %8s\n' scenario cairn_growth_MB redis_growth_MB ratio
 for s in $SCENARIOS; do
   gen "$s" >"$work/$s.resp"
-  "$here/cairn-server" --port "$CAIRN_PORT" --save '' >"$work/cairn.log" 2>&1 &
+  "$here/cairn-server" --port "$CAIRN_PORT" --save '' --dir "$work" >"$work/cairn.log" 2>&1 &
   cpid=$!
-  redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
+  redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$work" --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
   for p in $CAIRN_PORT $REDIS_PORT; do for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done; done
   sleep 1
   rpid=$(cat "$work/redis.pid")

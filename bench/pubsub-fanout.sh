@@ -29,9 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$here/cairn-server" --port "$CAIRN_PORT" >"$out/cairn.log" 2>&1 &
+"$here/cairn-server" --port "$CAIRN_PORT" --dir "$out" >"$out/cairn.log" 2>&1 &
 cairn_pid=$!
-redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes --logfile "$out/redis.log"
+redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$out" --daemonize yes --logfile "$out/redis.log"
 for port in "$CAIRN_PORT" "$REDIS_PORT"; do
   for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
   redis-cli -p "$port" ping >/dev/null || { echo "server on port $port did not start" >&2; cat "$out"/*.log >&2; exit 1; }

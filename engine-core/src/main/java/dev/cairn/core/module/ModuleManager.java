@@ -511,7 +511,7 @@ public final class ModuleManager {
           + "Please unload them first and try again");
     }
     if (lm.blockedClients > 0) {
-      throw new ModuleLoadException("the module has blocked clients. Please wait them unblocked and try again");
+      throw new ModuleLoadException("the module has blocked clients. Please wait for them to be unblocked and try again");
     }
     remove(lm);
     dev.cairn.core.log.LogMessage.MODULE_UNLOADED.log(lm.info.name());

@@ -624,8 +624,8 @@ class ModulesIT extends ServerTestBase {
     while (!jedis.clientList().contains("cmd=test.wait") && System.currentTimeMillis() < deadline) {
       sleep(10); // until the waiter's command has run and blocked it
     }
-    String refused = "ERR Error unloading module: the module has blocked clients. Please wait them unblocked and "
-        + "try again";
+    String refused = "ERR Error unloading module: the module has blocked clients. Please wait for them to be unblocked "
+        + "and try again";
     String got = error("MODULE", "UNLOAD", "testmod");
     assertEquals(refused, got);
     assertEquals("WAITED", reply.get());
