@@ -70,6 +70,11 @@ public abstract class ServerTestBase {
     return server.port();
   }
 
+  /** Closes {@code c} after the test. */
+  protected void closeAfter(AutoCloseable c) {
+    toClose.add(c);
+  }
+
   /** Another client, closed after the test. */
   protected Jedis newJedis() {
     Jedis j = new Jedis("127.0.0.1", port(), 10_000);
