@@ -195,7 +195,7 @@ final class Compiler {
       for (ExpressionContext e : cl.deleteClause().expression()) {
         targets.add(expr(e));
       }
-      return Updates.delete(targets, cl.deleteClause().DETACH() != null);
+      return Updates.delete(targets); // DETACH or not: see Updates.delete
     } else if (cl.setClause() != null) {
       return Updates.set(this, cl.setClause().setItem());
     } else if (cl.removeClause() != null) {
