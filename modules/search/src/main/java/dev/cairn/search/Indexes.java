@@ -145,8 +145,15 @@ final class Indexes {
   }
 
   void onServerEvent(ServerEvent e, Function<Integer, Database> dbs) {
+    if (e.kind() == ServerEvent.Kind.FLUSH_START) {
+      // as RediSearch: a FLUSHDB of any database, or FLUSHALL, drops every index, alias and dictionary (clients
+      // recreate their indexes after a flush; FT.CREATE of a surviving name would fail with "Index already exists")
+      byName.clear();
+      aliases.clear();
+      dicts.clear();
+      return;
+    }
     boolean touches0 = switch (e.kind()) {
-      case FLUSH_END -> e.db() == -1 || e.db() == 0;
       case SWAPDB -> e.db() == 0 || e.otherDb() == 0;
       case SHUTDOWN -> {
         stop();

@@ -668,30 +668,14 @@ final class SearchCommands implements CommandFamily {
     return out;
   }
 
-  /** FT.EXPLAIN / FT.EXPLAINCLI index query [DIALECT d] */
+  /**
+   * FT.EXPLAIN / FT.EXPLAINCLI index query [options]: as RediSearch, the options are FT.SEARCH's (clients such as
+   * redis-py send a query's LIMIT along); DIALECT and PARAMS shape the parse.
+   */
   private void explain(CommandContext c, Args a, boolean cli) {
     SearchIndex idx = index(a.string(1));
-    Map<String, String> params = new HashMap<>();
-    int dialect = (int) settings.get("DEFAULT_DIALECT").get();
-    for (int i = 3; i < a.size(); i++) {
-      if (a.is(i, "dialect") && i + 1 < a.size()) {
-        long d = a.longArg(i + 1, RedisException.line("DIALECT requires a non negative integer >=1 and <= 4"));
-        if (d < 1 || d > 4) {
-          throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
-        }
-        dialect = (int) d;
-        i++;
-      } else if (a.is(i, "params") && i + 1 < a.size()) {
-        int n = (int) a.longArg(i + 1);
-        for (int k = 0; k + 1 < n && i + 3 + k < a.size(); k += 2) {
-          params.put(a.string(i + 2 + k), a.string(i + 3 + k));
-        }
-        i += 1 + n;
-      } else {
-        throw RedisException.line("Unknown argument `" + a.string(i) + "`");
-      }
-    }
-    QueryNode root = QueryParser.parse(a.string(2), idx.def, params, dialect);
+    Options o = options(a, idx);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
     StringBuilder sb = new StringBuilder();
     root.explain(sb, 0, idx);
     if (!cli) {

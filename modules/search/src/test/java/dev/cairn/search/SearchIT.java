@@ -45,10 +45,11 @@ import redis.clients.jedis.search.schemafields.TextField;
 class SearchIT {
   private UnifiedJedis j;
   private UnifiedJedis j3;
+  private HostAndPort hp;
 
   @BeforeEach
   void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
+    hp = new HostAndPort(cairn.host(), cairn.port());
     j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
     j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).resp3().build());
     for (String idx : j.ftList()) {
@@ -214,10 +215,17 @@ class SearchIT {
     j.pexpire("book:6", 1);
     sleep(20);
     assertEquals(List.of(), search("ephemeral"));
+    // a flush drops the indexes themselves, as RediSearch does: clients create them again
     j.flushAll();
-    assertEquals(0, search("*").size());
+    assertEquals(List.of(), List.copyOf(j.ftList()));
+    assertThrows(JedisDataException.class, () -> search("*"));
+    books();
     j.hset("book:7", "title", "after flush");
     assertEquals(List.of("book:7"), search("flush"));
+    try (UnifiedJedis db1 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().database(1).build())) {
+      db1.flushDB(); // any database's flush, as RediSearch's handler does not look at which
+    }
+    assertEquals(List.of(), List.copyOf(j.ftList()));
   }
 
   @Test
