@@ -317,6 +317,16 @@ final class MasterLink {
 
   /** The full sync's RDB: the old data goes, the new is loaded, and this server's history becomes the master's. */
   private boolean load(RdbPayload payload, String replId, long offset) {
+    // the AOF stops and starts again with a rewrite of the new dataset, as Redis restarts it around the load
+    engine.aof().stopForSync();
+    try {
+      return loadFlushed(payload, replId, offset);
+    } finally {
+      engine.aof().restartAfterSync(); // (done already unless the load threw)
+    }
+  }
+
+  private boolean loadFlushed(RdbPayload payload, String replId, long offset) {
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
     dropClient();
     repl.disconnectReplicas(); // they follow a history that has just ended
@@ -332,12 +342,16 @@ final class MasterLink {
     } finally {
       engine.propagation().resume();
     }
+    engine.aof().restartAfterSync();
     if (!ok) {
       return false;
     }
     repl.resetHistory(replId, offset);
+    // a new history: FACK covers nothing of it until the restarted AOF's base (which holds the sync's data) is written
+    aofMarks.clear();
+    fsyncedReplOffset = 0;
     if (engine.aof().state() != dev.cairn.core.aof.Aof.State.OFF) {
-      engine.aof().requestRewrite(); // the AOF must hold the dataset just loaded, as Redis restarts it after a sync
+      aofMarks.addLast(new long[] {engine.aof().offset(), repl.offset()});
     }
     newClient(0);
     state = State.CONNECTED;
@@ -424,7 +438,7 @@ final class MasterLink {
     }
     pending.addLast(b);
     drain();
-    if (engine.aof().state() == dev.cairn.core.aof.Aof.State.ON) {
+    if (engine.aof().state() != dev.cairn.core.aof.Aof.State.OFF) { // fsynced only once the AOF is on (FACK)
       if (aofMarks.size() > 1024) {
         aofMarks.pollFirst();
       }
