@@ -48,6 +48,8 @@ final class MasterLink {
   private volatile int generation;
   /** Engine thread: the master client, and the offset of the last byte it applied. */
   private Session client;
+  /** The connection (generation) the master client belongs to. */
+  private int clientGeneration;
   private int clientDb;
   /** When the master last sent anything (ms), and since when the link is down. */
   volatile long lastIoMillis = System.currentTimeMillis();
@@ -370,6 +372,7 @@ final class MasterLink {
       Log.log(Log.Level.NOTICE, "Master replication ID changed to " + newId);
       repl.disconnectReplicas(); // they must learn the new id
     }
+    dropClient(); // (none left unless a lost connection's client outlived it: its database is the one to continue in)
     newClient(clientDb);
     state = State.CONNECTED;
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
@@ -378,6 +381,7 @@ final class MasterLink {
 
   private void newClient(int db) {
     client = engine.connect(new MasterConnection(), Unpooled.buffer(256));
+    clientGeneration = generation;
     client.master = true;
     client.mustObey = true;
     client.authenticated = true;
@@ -409,6 +413,11 @@ final class MasterLink {
 
   private void linkDown(int gen) {
     if (gen != generation && !stopped) {
+      // the link thread is already on its next connection (this task waited behind a long command, e.g. DEBUG SLEEP):
+      // the master client of the connection that went down still goes, keeping its database for a partial resync
+      if (client != null && clientGeneration == gen) {
+        dropClient();
+      }
       return;
     }
     if (state == State.CONNECTED) {
