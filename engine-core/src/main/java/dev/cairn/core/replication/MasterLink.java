@@ -329,20 +329,34 @@ final class MasterLink {
   }
 
   private boolean loadFlushed(RdbPayload payload, String replId, long offset) {
-    Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
+    // repl-diskless-load swapdb: the old dataset is set aside, not flushed, and comes back if the payload turns out
+    // corrupt, as Redis loads into temporary databases (not while a snapshot walks the tables: they are flushed then)
+    OldDataset old = payload.inMemory() && repl.params().disklessLoad.value.equals("swapdb")
+        && engine.keyspace().snapshotGuard() == null ? new OldDataset(engine) : null;
     dropClient();
     repl.disconnectReplicas(); // they follow a history that has just ended
-    for (int i = 0; i < engine.keyspace().databases(); i++) {
-      engine.keyspace().db(i).flush();
+    if (old == null) {
+      Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
+      for (int i = 0; i < engine.keyspace().databases(); i++) {
+        engine.keyspace().db(i).flush();
+      }
+      engine.scripting().functions().flush();
     }
-    engine.scripting().functions().flush();
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     engine.propagation().suppress();
-    boolean ok;
+    boolean ok = false;
     try {
       ok = payload.load(engine);
     } finally {
       engine.propagation().resume();
+      if (old != null) {
+        if (ok) {
+          old.discard();
+        } else {
+          old.restore();
+          Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Discarding the half-loaded data");
+        }
+      }
     }
     engine.aof().restartAfterSync();
     if (!ok) {

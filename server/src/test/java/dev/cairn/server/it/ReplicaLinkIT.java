@@ -62,4 +62,105 @@ class ReplicaLinkIT {
     long masters = List.of(replica.clientList().split("\n")).stream().filter(l -> l.contains(" flags=M ")).count();
     assertEquals(1, masters, replica.clientList());
   }
+
+  /**
+   * repl-diskless-load swapdb: a payload that turns out corrupt while loading leaves the replica with its old dataset
+   * (keys in every database, function libraries), as Redis's temporary databases do; without swapdb it is flushed.
+   */
+  @Test
+  void corruptPayloadUnderSwapdbKeepsTheOldDataset() throws Exception {
+    assertEquals(List.of("k0", "3", "1"), afterCorruptSync("swapdb"));
+  }
+
+  @Test
+  void corruptPayloadWithoutSwapdbLeavesTheDatasetEmpty() throws Exception {
+    assertEquals(List.of("", "0", "0"), afterCorruptSync("disabled"));
+  }
+
+  /** The replica's first key of database 0, its key count in database 3 and its library count after the failed sync. */
+  private List<String> afterCorruptSync(String loadMode) throws Exception {
+    try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Jedis replica = cairn.start("--repl-diskless-load", loadMode);
+      replica.set("k0", "v");
+      replica.select(3);
+      for (int i = 0; i < 3; i++) {
+        replica.set("db3-" + i, "v");
+      }
+      replica.select(0);
+      try (Jedis slow = new Jedis("127.0.0.1", cairn.port(replica), 120_000)) { // the first script makes Lua's world
+        slow.functionLoad("#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+      }
+      Thread master = new Thread(() -> serveCorruptSync(fake));
+      master.setDaemon(true);
+      master.start();
+      replica.replicaof("127.0.0.1", fake.getLocalPort());
+      master.join(20_000);
+      waitFor("the failed load", () -> "0".equals(info(replica, "loading"))
+          && !"up".equals(info(replica, "master_link_status")));
+      Thread.sleep(200);
+      replica.replicaofNoOne();
+      String first = replica.exists("k0") ? "k0" : "";
+      replica.select(3);
+      long db3 = replica.dbSize();
+      replica.select(0);
+      return List.of(first, Long.toString(db3), Integer.toString(replica.functionList().size()));
+    }
+  }
+
+  /** A master that answers the handshake, then sends a diskless RDB whose first key has an unknown type. */
+  private static void serveCorruptSync(java.net.ServerSocket fake) {
+    try (java.net.Socket s = fake.accept()) {
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+          java.nio.charset.StandardCharsets.ISO_8859_1));
+      java.io.OutputStream out = s.getOutputStream();
+      while (true) {
+        String line = in.readLine();
+        if (line == null) {
+          return;
+        }
+        if (!line.startsWith("*")) {
+          continue;
+        }
+        int n = Integer.parseInt(line.substring(1));
+        String cmd = null;
+        for (int i = 0; i < n; i++) {
+          in.readLine();
+          String arg = in.readLine();
+          if (i == 0) {
+            cmd = arg.toUpperCase(java.util.Locale.ROOT);
+          }
+        }
+        if (cmd.equals("PING")) {
+          out.write("+PONG\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } else if (cmd.equals("PSYNC")) {
+          String mark = "x".repeat(40);
+          java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
+          rdb.writeBytes(("+FULLRESYNC " + "a".repeat(40) + " 0\r\n$EOF:" + mark + "\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          rdb.writeBytes("REDIS0011".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          rdb.write(0xFE); // SELECTDB 0
+          rdb.write(0);
+          rdb.write(0x00); // a string key
+          rdb.write(3);
+          rdb.writeBytes("new".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          rdb.write(1);
+          rdb.write('v');
+          rdb.write(0x42); // no such value type
+          rdb.write(1);
+          rdb.write('z');
+          rdb.writeBytes(mark.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.write(rdb.toByteArray());
+          out.flush();
+          Thread.sleep(500);
+          return;
+        } else {
+          out.write("+OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        out.flush();
+      }
+    } catch (Exception e) {
+      // the replica closed the link
+    }
+  }
 }
