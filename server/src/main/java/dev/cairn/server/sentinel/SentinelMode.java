@@ -30,7 +30,8 @@ public final class SentinelMode {
       "client|kill", "client|list", "client|no-evict", "client|pause", "client|reply", "client|setinfo",
       "client|setname", "client|tracking", "client|trackinginfo", "client|unblock", "client|unpause",
       "command|count", "command|docs", "command|getkeys", "command|getkeysandflags", "command|help", "command|info",
-      "command|list");
+      "command|list", "acl|cat", "acl|deluser", "acl|dryrun", "acl|genpass", "acl|getuser", "acl|help", "acl|list",
+      "acl|load", "acl|log", "acl|save", "acl|setuser", "acl|users", "acl|whoami");
 
   private final SentinelCommands commands = new SentinelCommands();
   private final SentinelConfig sentinelConfig;
