@@ -473,7 +473,10 @@ final class MasterLink {
   private void drain() {
     engine.keyspace().setLoading(true); // the master's commands see keys the master has not expired yet
     try {
-      while (!pending.isEmpty() && client != null && !client.closing && !client.suspended()) {
+      // while a script is busy the master's commands wait (Redis accumulates the stream rather than answer -BUSY to
+      // its master); the cron drains them once it is over
+      while (!pending.isEmpty() && client != null && !client.closing && !client.suspended()
+          && !engine.scripting().busy()) {
         Batch b = pending.peekFirst();
         if (b.generation != generation) {
           pending.pollFirst();
@@ -590,6 +593,9 @@ final class MasterLink {
       if (now - lastIoMillis > repl.params().timeout.value * 1000) {
         Log.log(Log.Level.WARNING, "MASTER timeout: no data nor PING received...");
         closeSocket();
+      }
+      if (!pending.isEmpty()) {
+        drain(); // what waited for a busy script to end
       }
     }
   }

@@ -144,6 +144,7 @@ public final class SentinelMode {
       throw new IllegalStateException("sentinel configuration not loaded");
     }
     sentinel.engine = engine;
+    engine.shutdown().neverSave(); // SIGTERM and SHUTDOWN never write an RDB file in sentinel mode
     if (sentinel.myId == null) {
       sentinel.myId = Engine.randomHex(40); // kept across restarts from now on: the file is saved below
     }

@@ -64,6 +64,41 @@ class ReplicaLinkIT {
   }
 
   /**
+   * integration/replication's "Master stream is correctly processed while the replica has a script in -BUSY state":
+   * the master's commands wait while a script on the replica is busy (none gets -BUSY, which would lose the write and
+   * log the CRITICAL line), then apply in order.
+   */
+  @Test
+  void masterStreamWaitsForABusyScriptOnTheReplica() throws Exception {
+    Jedis master = cairn.start();
+    Jedis replica = cairn.start("--lua-time-limit", "100");
+    replica.replicaof("127.0.0.1", cairn.port(master));
+    waitForLink(replica);
+    Thread script = new Thread(() -> {
+      try (Jedis j = new Jedis("127.0.0.1", cairn.port(replica), 120_000)) {
+        j.eval("for i = 1, 100000000 do end return 1", 0); // about a second of CPU (TIME stands still in a script)
+      }
+    });
+    script.start();
+    waitFor("the script to be busy", () -> {
+      try (Jedis j = new Jedis("127.0.0.1", cairn.port(replica), 120_000)) {
+        j.ping();
+        return false;
+      } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        return e.getMessage().startsWith("BUSY");
+      }
+    });
+    for (int i = 0; i < 50; i++) {
+      master.incr("n");
+      master.rpush("l", "v" + i);
+    }
+    script.join(120_000);
+    assertInSync(master, replica);
+    assertEquals("50", replica.get("n"));
+    assertEquals("0", info(replica, "unexpected_error_replies"));
+  }
+
+  /**
    * repl-diskless-load swapdb: a payload that turns out corrupt while loading leaves the replica with its old dataset
    * (keys in every database, function libraries), as Redis's temporary databases do; without swapdb it is flushed.
    */
