@@ -108,9 +108,12 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     return writer.encoded;
   }
 
-  /** Whether everything up to {@code offset} is fsynced (never while the AOF is off, as Redis counts it). */
+  /**
+   * Whether everything up to {@code offset} is fsynced: never while the AOF is off, nor while it waits for its first
+   * base (Redis's fsynced offset becomes valid only when that rewrite ends; the temporary incr file is not yet an AOF).
+   */
   public boolean fsyncedUpTo(long offset) {
-    return state != State.OFF && writer.fsyncedOffset >= offset;
+    return state == State.ON && writer.fsyncedOffset >= offset;
   }
 
   /** WAITAOF with numlocal: waits until the client's last write is fsynced (the blocking is the caller's). */
@@ -610,8 +613,47 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     return true;
   }
 
+  /** The AOF was stopped for a replica's full sync and starts again once the new dataset is loaded. */
+  private boolean restartAfterSync;
+
+  /**
+   * A replica's full sync is about to replace the dataset: the AOF stops (what is buffered is fsynced, a running
+   * rewrite is killed rather than left to copy a dataset that is going away), as Redis stops it before loading.
+   * WAITAOF clients keep waiting: appendonly stays yes.
+   */
+  public void stopForSync() {
+    if (state == State.OFF) {
+      return;
+    }
+    stopAppendOnly(false);
+    restartAfterSync = true;
+  }
+
+  /**
+   * After the full sync's load: the AOF starts again with a rewrite of the new dataset, so its fsynced offset (FACK,
+   * WAITAOF) counts nothing until that base exists. Retried by the cron when it cannot start yet.
+   */
+  public void restartAfterSync() {
+    if (!restartAfterSync) {
+      return;
+    }
+    if (state != State.OFF || !params.appendonly.value) {
+      restartAfterSync = false; // CONFIG SET appendonly meanwhile decided
+      return;
+    }
+    if (startAppendOnly()) {
+      restartAfterSync = false;
+    } else {
+      LogMessage.AOF_RESTART_AFTER_SYNC_FAILED.log();
+    }
+  }
+
   /** CONFIG SET appendonly no: what is buffered is written and fsynced, and a running rewrite is stopped. */
   private void stopAppendOnly() {
+    stopAppendOnly(true);
+  }
+
+  private void stopAppendOnly(boolean failWaiting) {
     boolean waiting = state == State.WAIT_REWRITE;
     writer.close();
     engine.propagation().removeListener(this);
@@ -624,7 +666,10 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     }
     state = State.OFF;
     rewriteScheduled = false;
-    failWaiters();
+    restartAfterSync = false;
+    if (failWaiting) {
+      failWaiters();
+    }
   }
 
   private void killRewrite() {
@@ -760,6 +805,7 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
     consecutiveFailures = 0;
     deleteHistoryFiles();
     LogMessage.AOF_REWRITE_FINISHED.log();
+    releaseWaiters(); // a WAITAOF made while the AOF waited for its first base may be answered now
   }
 
   /** Moves the new base (and the temporary incr file, when waiting for the first base) into the manifest. */
@@ -803,6 +849,9 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
   public void cron() {
     if (loading) {
       return; // a sliced DEBUG LOADAOF is between slices: no rewrite may start from a half-loaded dataset
+    }
+    if (restartAfterSync) {
+      restartAfterSync();
     }
     if (rewrite == null && rewriteScheduled && !otherBackgroundJob.getAsBoolean() && !rewriteLimited()) {
       startRewrite();

@@ -73,6 +73,14 @@ public final class Keyspace {
     return dbs.length;
   }
 
+  /**
+   * An empty database outside the numbered ones, with the number {@code index}: {@link Db#swapWith} parks a
+   * database's contents there (a replica's swapdb load keeps its old dataset aside until the new one has loaded).
+   */
+  public Db spareDb(int index) {
+    return new Db(index, this);
+  }
+
   public Db db(int index) {
     return dbs[index];
   }

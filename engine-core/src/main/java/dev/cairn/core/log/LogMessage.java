@@ -110,6 +110,8 @@ public enum LogMessage {
       + "AOF background was scheduled to start when possible."),
   AOF_ENABLE_RESTART(Log.Level.NOTICE, "AOF was enabled but there is already an AOF rewriting in background. "
       + "Stopping background AOF and starting a rewrite now."),
+  AOF_RESTART_AFTER_SYNC_FAILED(Log.Level.WARNING, "Failed enabling the AOF after successful master synchronization! "
+      + "Trying it again in one second."),
   AOF_ENABLE_FAILED(Log.Level.WARNING, "Redis needs to enable the AOF but can't trigger a background AOF rewrite "
       + "operation. Check the above logs for more info about the error."),
   AOF_REWRITE_STARTED(Log.Level.NOTICE, "Background append only file rewriting started by pid %d"),

@@ -48,6 +48,8 @@ final class MasterLink {
   private volatile int generation;
   /** Engine thread: the master client, and the offset of the last byte it applied. */
   private Session client;
+  /** The connection (generation) the master client belongs to. */
+  private int clientGeneration;
   private int clientDb;
   /** When the master last sent anything (ms), and since when the link is down. */
   volatile long lastIoMillis = System.currentTimeMillis();
@@ -317,27 +319,55 @@ final class MasterLink {
 
   /** The full sync's RDB: the old data goes, the new is loaded, and this server's history becomes the master's. */
   private boolean load(RdbPayload payload, String replId, long offset) {
-    Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
+    // the AOF stops and starts again with a rewrite of the new dataset, as Redis restarts it around the load
+    engine.aof().stopForSync();
+    try {
+      return loadFlushed(payload, replId, offset);
+    } finally {
+      engine.aof().restartAfterSync(); // (done already unless the load threw)
+    }
+  }
+
+  private boolean loadFlushed(RdbPayload payload, String replId, long offset) {
+    // repl-diskless-load swapdb: the old dataset is set aside, not flushed, and comes back if the payload turns out
+    // corrupt, as Redis loads into temporary databases (not while a snapshot walks the tables: they are flushed then)
+    OldDataset old = payload.inMemory() && repl.params().disklessLoad.value.equals("swapdb")
+        && engine.keyspace().snapshotGuard() == null ? new OldDataset(engine) : null;
     dropClient();
     repl.disconnectReplicas(); // they follow a history that has just ended
-    for (int i = 0; i < engine.keyspace().databases(); i++) {
-      engine.keyspace().db(i).flush();
+    if (old == null) {
+      Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
+      for (int i = 0; i < engine.keyspace().databases(); i++) {
+        engine.keyspace().db(i).flush();
+      }
+      engine.scripting().functions().flush();
     }
-    engine.scripting().functions().flush();
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     engine.propagation().suppress();
-    boolean ok;
+    boolean ok = false;
     try {
       ok = payload.load(engine);
     } finally {
       engine.propagation().resume();
+      if (old != null) {
+        if (ok) {
+          old.discard();
+        } else {
+          old.restore();
+          Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Discarding the half-loaded data");
+        }
+      }
     }
+    engine.aof().restartAfterSync();
     if (!ok) {
       return false;
     }
     repl.resetHistory(replId, offset);
+    // a new history: FACK covers nothing of it until the restarted AOF's base (which holds the sync's data) is written
+    aofMarks.clear();
+    fsyncedReplOffset = 0;
     if (engine.aof().state() != dev.cairn.core.aof.Aof.State.OFF) {
-      engine.aof().requestRewrite(); // the AOF must hold the dataset just loaded, as Redis restarts it after a sync
+      aofMarks.addLast(new long[] {engine.aof().offset(), repl.offset()});
     }
     newClient(0);
     state = State.CONNECTED;
@@ -356,6 +386,7 @@ final class MasterLink {
       Log.log(Log.Level.NOTICE, "Master replication ID changed to " + newId);
       repl.disconnectReplicas(); // they must learn the new id
     }
+    dropClient(); // (none left unless a lost connection's client outlived it: its database is the one to continue in)
     newClient(clientDb);
     state = State.CONNECTED;
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
@@ -364,6 +395,7 @@ final class MasterLink {
 
   private void newClient(int db) {
     client = engine.connect(new MasterConnection(), Unpooled.buffer(256));
+    clientGeneration = generation;
     client.master = true;
     client.mustObey = true;
     client.authenticated = true;
@@ -395,6 +427,11 @@ final class MasterLink {
 
   private void linkDown(int gen) {
     if (gen != generation && !stopped) {
+      // the link thread is already on its next connection (this task waited behind a long command, e.g. DEBUG SLEEP):
+      // the master client of the connection that went down still goes, keeping its database for a partial resync
+      if (client != null && clientGeneration == gen) {
+        dropClient();
+      }
       return;
     }
     if (state == State.CONNECTED) {
@@ -424,7 +461,7 @@ final class MasterLink {
     }
     pending.addLast(b);
     drain();
-    if (engine.aof().state() == dev.cairn.core.aof.Aof.State.ON) {
+    if (engine.aof().state() != dev.cairn.core.aof.Aof.State.OFF) { // fsynced only once the AOF is on (FACK)
       if (aofMarks.size() > 1024) {
         aofMarks.pollFirst();
       }
@@ -436,7 +473,10 @@ final class MasterLink {
   private void drain() {
     engine.keyspace().setLoading(true); // the master's commands see keys the master has not expired yet
     try {
-      while (!pending.isEmpty() && client != null && !client.closing && !client.suspended()) {
+      // while a script is busy the master's commands wait (Redis accumulates the stream rather than answer -BUSY to
+      // its master); the cron drains them once it is over
+      while (!pending.isEmpty() && client != null && !client.closing && !client.suspended()
+          && !engine.scripting().busy()) {
         Batch b = pending.peekFirst();
         if (b.generation != generation) {
           pending.pollFirst();
@@ -553,6 +593,9 @@ final class MasterLink {
       if (now - lastIoMillis > repl.params().timeout.value * 1000) {
         Log.log(Log.Level.WARNING, "MASTER timeout: no data nor PING received...");
         closeSocket();
+      }
+      if (!pending.isEmpty()) {
+        drain(); // what waited for a busy script to end
       }
     }
   }

@@ -29,6 +29,11 @@ final class RdbPayload {
     this.file = file;
   }
 
+  /** Whether the payload is parsed from memory (repl-diskless-load), rather than from the RDB file it replaced. */
+  boolean inMemory() {
+    return file == null;
+  }
+
   /** Reads the payload from the master (on the link thread); {@code temp} null keeps it in memory. */
   static RdbPayload receive(MasterLink link, InputStream in, Path temp) throws IOException {
     String header = MasterLink.readLine(in);

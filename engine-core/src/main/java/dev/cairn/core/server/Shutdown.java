@@ -186,9 +186,16 @@ public final class Shutdown {
     blocked.clear();
   }
 
+  /** A server with no dataset of its own (sentinel mode) never saves at shutdown, as Redis forces NOSAVE there. */
+  private boolean neverSave;
+
+  public void neverSave() {
+    neverSave = true;
+  }
+
   private boolean finish(int flags) {
     engine.replication().logShutdownSync();
-    if (engine.persistence().loader().loading() || engine.aof().loading()) {
+    if (neverSave || engine.persistence().loader().loading() || engine.aof().loading()) {
       // the dataset is only partly loaded: saving it would overwrite the file with a part of it, as Redis knows
       flags = (flags & ~SAVE) | NOSAVE;
     }

@@ -30,7 +30,8 @@ public final class SentinelMode {
       "client|kill", "client|list", "client|no-evict", "client|pause", "client|reply", "client|setinfo",
       "client|setname", "client|tracking", "client|trackinginfo", "client|unblock", "client|unpause",
       "command|count", "command|docs", "command|getkeys", "command|getkeysandflags", "command|help", "command|info",
-      "command|list");
+      "command|list", "acl|cat", "acl|deluser", "acl|dryrun", "acl|genpass", "acl|getuser", "acl|help", "acl|list",
+      "acl|load", "acl|log", "acl|save", "acl|setuser", "acl|users", "acl|whoami");
 
   private final SentinelCommands commands = new SentinelCommands();
   private final SentinelConfig sentinelConfig;
@@ -143,6 +144,7 @@ public final class SentinelMode {
       throw new IllegalStateException("sentinel configuration not loaded");
     }
     sentinel.engine = engine;
+    engine.shutdown().neverSave(); // SIGTERM and SHUTDOWN never write an RDB file in sentinel mode
     if (sentinel.myId == null) {
       sentinel.myId = Engine.randomHex(40); // kept across restarts from now on: the file is saved below
     }

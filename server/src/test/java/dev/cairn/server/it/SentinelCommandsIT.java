@@ -222,4 +222,16 @@ class SentinelCommandsIT {
       assertTrue(Protocol.Command.SENTINEL != null);
     }
   }
+
+  /** ACL in sentinel mode (Redis 7.2 flags every ACL subcommand SENTINEL): both sentinels answer alike. */
+  @Test
+  void aclCommandsInSentinelMode() {
+    for (int port : new int[] {cairn, rs}) {
+      assertEquals("OK", text(call(port, "ACL", "SETUSER", "acluser", ">secret", "+@all", "on")), "port " + port);
+      assertEquals("[acluser, default]", text(call(port, "ACL", "USERS")), "port " + port);
+      assertEquals("default", text(call(port, "ACL", "WHOAMI")), "port " + port);
+      assertEquals("1", text(call(port, "ACL", "DELUSER", "acluser")), "port " + port);
+      assertTrue(text(call(port, "ACL", "CAT")).contains("admin"), "port " + port);
+    }
+  }
 }
