@@ -30,8 +30,8 @@ import javax.net.ssl.SSLParameters;
  * the server's cipher preference, session caching) and the client's, for the connections the server makes itself
  * (a replica's link to its master under {@code tls-replication}: {@code tls-client-cert-file}/{@code -key-file}, or the
  * server's certificate when none is given, and the same CAs). Neither checks host names, as Redis does not.
- * <p>The engine is OpenSSL (BoringSSL through netty-tcnative) when its native library loads, else the JDK's:
- * {@code -Dcairn.tls.provider=jdk|openssl} forces one (see docs/ARCHITECTURE.md, "TLS", for the measurement).
+ * <p>The engine is the JDK's, or OpenSSL (BoringSSL through netty-tcnative) with {@code -Dcairn.tls.provider=openssl}
+ * (see docs/ARCHITECTURE.md, "TLS", for the measurement).
  */
 public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
   /** A configuration that cannot be used; the message says why, for the log (Redis logs it and refuses). */
@@ -75,14 +75,15 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     this.preferServerCiphers = prefer;
   }
 
-  /** The engine in use: OpenSSL where its native library loads (unless told otherwise), else the JDK's. */
+  /**
+   * The engine in use: the JDK's, or OpenSSL (BoringSSL) with {@code -Dcairn.tls.provider=openssl} where its native
+   * library loads. The JDK's is the default: measured no slower here (bench/tls-compare.sh), and it has the CBC-SHA256
+   * suites BoringSSL dropped, which Redis's OpenSSL still offers.
+   */
   public static SslProvider provider() {
     String forced = System.getProperty("cairn.tls.provider", "");
-    if (forced.equalsIgnoreCase("jdk")) {
-      return SslProvider.JDK;
-    }
-    if (forced.equalsIgnoreCase("openssl") || forced.isEmpty()) {
-      return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    if (forced.equalsIgnoreCase("openssl") && OpenSsl.isAvailable()) {
+      return SslProvider.OPENSSL;
     }
     return SslProvider.JDK;
   }

@@ -99,7 +99,46 @@ final class TestCerts {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+    // the certificate is sent whoever signed it (the JDK's own choice skips one the server's CA list does not name)
+    javax.net.ssl.X509ExtendedKeyManager any = new javax.net.ssl.X509ExtendedKeyManager() {
+      @Override
+      public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+        return km.getClientAliases(keyType, null);
+      }
+
+      @Override
+      public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+        return name == null ? null : "me";
+      }
+
+      @Override
+      public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+          javax.net.ssl.SSLEngine engine) {
+        return name == null ? null : "me";
+      }
+
+      @Override
+      public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+        return null;
+      }
+
+      @Override
+      public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+        return null;
+      }
+
+      @Override
+      public java.security.cert.X509Certificate[] getCertificateChain(String alias) {
+        return km.getCertificateChain(alias);
+      }
+
+      @Override
+      public PrivateKey getPrivateKey(String alias) {
+        return km.getPrivateKey(alias);
+      }
+    };
+    ctx.init(new javax.net.ssl.KeyManager[] {any}, tmf.getTrustManagers(), null);
     return ctx;
   }
 

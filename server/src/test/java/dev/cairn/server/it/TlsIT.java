@@ -28,8 +28,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * TLS as Redis has it: a TLS port beside the plain one, client certificates per {@code tls-auth-clients}, protocols,
  * ciphers and the server's preference, certificates reloaded by CONFIG SET, encrypted keys, moving the TLS port, a
- * replica of a TLS master, redis-cli --tls, and garbage on the TLS port. Runs with the default engine (OpenSSL where
- * it loads); {@link TlsJdkIT} runs the same with the JDK's.
+ * replica of a TLS master, redis-cli --tls, and garbage on the TLS port. Runs with the default engine (the JDK's);
+ * {@link TlsOpenSslIT} runs the same with OpenSSL.
  */
 class TlsIT extends ServerTestBase {
   private static TestCerts certs;
