@@ -348,7 +348,7 @@ public final class CairnServer implements AutoCloseable {
     int port = (int) engine.params().port.value;
     List<Channel> opened = new ArrayList<>();
     for (String addr : engine.params().bind.value.trim().split("\\s+")) {
-      if (addr.isEmpty() || port == 0) {
+      if (addr.isEmpty() || (port == 0 && engine.tlsPort != 0)) { // port 0 beside a TLS port: no plain port
         continue; // bind "": no TCP listener at all
       }
       boolean optional = addr.startsWith("-");
