@@ -84,6 +84,10 @@ public final class Engine {
   public String transport = "nio";
   /** INFO tcp_port: the port actually listened on. */
   public int listeningPort;
+  /** The TLS port listened on (0: none); a replica announces it to its master under tls-replication. */
+  public volatile int tlsPort;
+  /** TLS for outgoing connections, set by the server while TLS is configured (null: none). */
+  public volatile dev.cairn.core.connection.TlsSockets tls;
   /** INFO run_id: 40 random hex characters, new each start. */
   public final String runId = randomHex(40);
   /** INFO master_replid; DEBUG CHANGE-REPL-ID draws a new one. */

@@ -48,6 +48,8 @@ public final class CairnServer implements AutoCloseable {
   private int boundPort;
   private boolean closed;
   private ServerBootstrap bootstrap;
+  /** {@code tls-port} and the TLS contexts. */
+  private dev.cairn.server.tls.TlsPort tls;
 
   private CairnServer(Config config, ServerParams params) {
     this(config, params, CoreCommands.families());
@@ -237,6 +239,16 @@ public final class CairnServer implements AutoCloseable {
         });
     int port = (int) engine.params().port.value;
     String[] addresses = engine.params().bind.value.trim().split("\\s+");
+    tls = new dev.cairn.server.tls.TlsPort(engine, b, () -> new ClientHandler(engine, fds.incrementAndGet()));
+    try {
+      tls.start();
+    } catch (IllegalStateException e) {
+      close();
+      throw e;
+    }
+    if (port == 0 && engine.tlsPort != 0) {
+      addresses = new String[0]; // port 0 beside a TLS port: no plain TCP port, as in Redis
+    }
     for (String addr : addresses) {
       boolean optional = addr.startsWith("-");
       String host = optional ? addr.substring(1) : addr;
@@ -257,19 +269,23 @@ public final class CairnServer implements AutoCloseable {
         }
       }
     }
-    if (listeners.isEmpty()) {
+    if (listeners.isEmpty() && engine.tlsPort == 0) {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
     bindUnixSocket();
     engine.params().port.onApply(() -> changeListeners("Unable to listen on this port. Check server logs."));
-    engine.params().bind.onApply(() -> changeListeners("Failed to bind to specified addresses."));
+    engine.params().bind.onApply(() -> {
+      changeListeners("Failed to bind to specified addresses.");
+      tls.rebind();
+    });
     engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
     engine.listeningPort = boundPort;
     engine.setShutdownHook(() -> {
       // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
       // as soon as "ready to exit" is logged; the rest stops off the engine thread, which it waits for
       listeners.forEach(Channel::close);
+      tls.closeNow();
       if (unixListener != null) {
         unixListener.close();
       }
@@ -332,7 +348,7 @@ public final class CairnServer implements AutoCloseable {
     int port = (int) engine.params().port.value;
     List<Channel> opened = new ArrayList<>();
     for (String addr : engine.params().bind.value.trim().split("\\s+")) {
-      if (addr.isEmpty()) {
+      if (addr.isEmpty() || (port == 0 && engine.tlsPort != 0)) { // port 0 beside a TLS port: no plain port
         continue; // bind "": no TCP listener at all
       }
       boolean optional = addr.startsWith("-");
@@ -413,6 +429,9 @@ public final class CairnServer implements AutoCloseable {
     }
     for (Channel ch : listeners) {
       ch.close().syncUninterruptibly();
+    }
+    if (tls != null) {
+      tls.close();
     }
     if (unixListener != null) {
       unixListener.close().syncUninterruptibly();

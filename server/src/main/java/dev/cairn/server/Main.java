@@ -154,7 +154,12 @@ public final class Main {
     // before "Ready": a client (or a test) that sees it may signal at once, and must get Redis's shutdown, not the JVM's
     onSignal("TERM", server);
     onSignal("INT", server);
-    LogMessage.READY.log("tcp");
+    if (running.port() != 0) {
+      LogMessage.READY.log("tcp");
+    }
+    if (running.engine().tlsPort != 0) {
+      LogMessage.READY.log("tls");
+    }
     if (!config.find("unixsocket").get().isEmpty()) {
       LogMessage.READY.log("unix");
     }

@@ -146,6 +146,11 @@ final class MasterLink {
 
   // ---- the handshake
 
+  /** {@code tls-replication yes}: the link to the master is a TLS connection, as Redis's. */
+  private boolean tlsReplication() {
+    return engine.config().find("tls-replication").get().equals("yes");
+  }
+
   private void connectAndSync(int gen) throws IOException, InterruptedException {
     state = State.CONNECTING;
     lastIoMillis = System.currentTimeMillis();
@@ -156,6 +161,14 @@ final class MasterLink {
     s.connect(new InetSocketAddress(host, port), timeout);
     s.setTcpNoDelay(true);
     s.setSoTimeout(timeout);
+    if (tlsReplication()) {
+      var tls = engine.tls;
+      if (tls == null) {
+        throw new IOException("TLS replication is on but TLS is not configured");
+      }
+      s = tls.wrapClient(s, host, port);
+      socket = s;
+    }
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync started");
     InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 1 << 16);
     out = s.getOutputStream();
@@ -181,7 +194,8 @@ final class MasterLink {
       }
     }
     long announcePort = repl.params().announcePort.value;
-    send("REPLCONF", "listening-port", Long.toString(announcePort != 0 ? announcePort : engine.listeningPort));
+    send("REPLCONF", "listening-port", Long.toString(announcePort != 0 ? announcePort
+        : tlsReplication() ? engine.tlsPort : engine.listeningPort));
     readLine(in); // an old master that knows no REPLCONF answers with an error: not fatal
     String announceIp = repl.params().announceIp.value;
     if (!announceIp.isEmpty()) {

@@ -17,8 +17,8 @@ import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 
 /**
- * MEMORY USAGE / PURGE / HELP. DOCTOR, STATS and MALLOC-STATS describe an allocator Cairn does not have, so they are
- * not offered. PURGE keeps its purpose: Redis asks its allocator to hand freed pages back to the system; Cairn runs a
+ * MEMORY USAGE / STATS / DOCTOR / PURGE / HELP. STATS and DOCTOR ({@link MemoryReport}) report Cairn's accounting;
+ * MALLOC-STATS describes an allocator Cairn does not have, so it is not offered. PURGE keeps its purpose: Redis asks its allocator to hand freed pages back to the system; Cairn runs a
  * full collection, after which the JVM can shrink the heap and give memory back.
  */
 public final class MemoryCommands implements CommandFamily {
@@ -43,10 +43,16 @@ public final class MemoryCommands implements CommandFamily {
       System.gc();
       c.reply().ok();
     });
+    r.add(MemoryReport.STATS, (c, a) -> MemoryReport.stats(c, ((dev.cairn.core.connection.Session) c).engine));
+    r.add(MemoryReport.DOCTOR, (c, a) -> MemoryReport.doctor(c, ((dev.cairn.core.connection.Session) c).engine));
     r.add(HELP, (c, a) -> Help.reply(c.reply(), "MEMORY",
+        "DOCTOR",
+        "    Return memory problems reports.",
         "USAGE <key> [SAMPLES <count>]",
         "    Return memory in bytes used by <key> and its value. Nested values are",
         "    sampled up to <count> times (default: 5, 0 means sample all).",
+        "STATS",
+        "    Return information about the memory usage of the server.",
         "PURGE",
         "    Run a full garbage collection so that the JVM can return free memory to the system."));
   }
