@@ -258,7 +258,8 @@ public final class Blocking {
     }
     unblock(w);
     countCall(w, false);
-    w.onTimeout.accept(w.session.writer);
+    // a module's timeout reply may fail: the client gets an error, never half a reply, and is resumed regardless
+    dev.cairn.core.connection.ReplyGuard.write(w.session, w.onTimeout, "the timeout callback");
     w.session.connection.flush();
     w.session.resume();
   }

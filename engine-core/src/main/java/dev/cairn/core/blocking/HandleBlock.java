@@ -84,7 +84,11 @@ public final class HandleBlock implements BlockedClient {
     if (session.closing) {
       return;
     }
-    writer.accept(session.writer);
+    // module code: if it fails, the client gets an error instead of half a reply, and is resumed regardless
+    RuntimeException failed = dev.cairn.core.connection.ReplyGuard.write(session, writer, "the module");
+    if (failed != null && !(failed instanceof dev.cairn.api.reply.RedisException)) {
+      System.getLogger("dev.cairn.modules").log(System.Logger.Level.ERROR, "a blocked client's reply failed", failed);
+    }
     session.connection.flush();
     session.resume();
   }
