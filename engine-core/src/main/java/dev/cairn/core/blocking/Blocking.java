@@ -234,7 +234,12 @@ public final class Blocking {
       return true;
     }
     dev.cairn.core.keyspace.Entry e = engine.keyspace().db(k.db()).peek(k.key().bytes());
-    return e != null && w.waitsFor.isInstance(e.value());
+    if (e == null) {
+      return false;
+    }
+    // a module's value is stored wrapped with its type: a module waits for its own value class
+    Object v = e.value() instanceof dev.cairn.api.type.ModuleValue mv ? mv.value() : e.value();
+    return w.waitsFor.isInstance(v);
   }
 
   private void rerun(Waiter w) {
