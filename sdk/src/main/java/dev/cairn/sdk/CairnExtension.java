@@ -84,7 +84,9 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
 
   static EmbeddedCairn start(Class<?> testClass, Path dataDir) {
     WithCairn w = testClass.getAnnotation(WithCairn.class);
-    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0);
+    // warnings only: a test run's output shows the tests, not every server's start, module load and shutdown save
+    // (a config pair in @WithCairn may set loglevel again)
+    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0).config("loglevel", "warning");
     boolean dirGiven = false;
     if (w != null) {
       String[] cfg = w.config();
