@@ -87,7 +87,8 @@ public final class HandleBlock implements BlockedClient {
     // module code: if it fails, the client gets an error instead of half a reply, and is resumed regardless
     RuntimeException failed = dev.cairn.core.connection.ReplyGuard.write(session, writer, "the module");
     if (failed != null && !(failed instanceof dev.cairn.api.reply.RedisException)) {
-      System.getLogger("dev.cairn.modules").log(System.Logger.Level.ERROR, "a blocked client's reply failed", failed);
+      dev.cairn.core.log.LogBridges.logger("dev.cairn.modules", "").log(System.Logger.Level.ERROR,
+          "a module's reply to a blocked client failed", failed);
     }
     session.connection.flush();
     session.resume();
