@@ -8,12 +8,15 @@ package dev.cairn.api;
  * {@code new ModuleInfo("name", 1, ApiVersion.MAJOR, ApiVersion.MINOR)} it is the version it was compiled against (the
  * constants are copied into the module's class file at compile time), so a jar built against a newer API than the
  * server's is refused at MODULE LOAD instead of failing later on a missing method.
+ *
+ * <p>History: 1.0 the first API; 1.1 added timers ({@link ModuleServer#createTimer}), command filters
+ * ({@link ModuleContext#registerCommandFilter}) and module ACL categories ({@link ModuleContext#addAclCategory}).
  */
 public final class ApiVersion {
   /** Incremented by a change that can break modules; MINOR restarts at 0. */
   public static final int MAJOR = 1;
   /** Incremented by an addition. */
-  public static final int MINOR = 0;
+  public static final int MINOR = 1;
 
   private ApiVersion() {}
 

@@ -72,6 +72,28 @@ public interface ModuleContext {
    */
   void exportSharedApi(String name, Object api);
 
+  /**
+   * Registers a filter that sees and may rewrite every command's arguments before it runs (Redis's
+   * {@code RedisModule_RegisterCommandFilter}; see {@link dev.cairn.api.command.CommandFilter} for where it applies).
+   * Filters run in the order they were registered. With {@code noSelf} (Redis's {@code REDISMODULE_CMDFILTER_NOSELF})
+   * the filter skips the commands this module runs with {@link ServerAccess#call}, and those they run in turn.
+   *
+   * @since API 1.1
+   */
+  dev.cairn.api.command.CommandFilter.Handle registerCommandFilter(dev.cairn.api.command.CommandFilter filter,
+      boolean noSelf);
+
+  /**
+   * Adds an ACL category (Redis 7.4's {@code RedisModule_AddACLCategory}): {@code ACL CAT} lists it, users get
+   * {@code +@name}/{@code -@name}, and commands join it with {@code CommandSpec.Builder.acl("name")}. The name is
+   * letters, digits, {@code -} and {@code _}; a core category's name, or one another loaded module added, fails the
+   * load; at most 64 categories exist in a server. As in Redis a category stays when its module unloads (users' rules
+   * may name it), and the module may add it again when it loads again.
+   *
+   * @since API 1.1
+   */
+  void addAclCategory(String name);
+
   /** The server, for work that starts on other threads and must come back to the keyspace. */
   ModuleServer server();
 }

@@ -28,4 +28,21 @@ public interface ModuleServer {
    * first). Throws {@link ClassCastException} when the export is not a {@code type}.
    */
   <T> T sharedApi(String name, Class<T> type);
+
+  /**
+   * Runs {@code callback} once on the engine thread after {@code delayMillis} (Redis's {@code RedisModule_CreateTimer}),
+   * as an engine task of its own: its effects propagate together, blocked clients whose keys it changed are served
+   * after it. From any thread. Timers stop when the module unloads.
+   *
+   * @since API 1.1
+   */
+  ModuleTimer createTimer(long delayMillis, Consumer<ServerAccess> callback);
+
+  /**
+   * Runs {@code callback} on the engine thread every {@code periodMillis} (the first time after one period) until the
+   * timer is stopped or the module unloads. A callback that throws is logged and runs again next period.
+   *
+   * @since API 1.1
+   */
+  ModuleTimer createRepeatingTimer(long periodMillis, Consumer<ServerAccess> callback);
 }

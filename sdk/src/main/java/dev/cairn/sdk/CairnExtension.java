@@ -82,9 +82,17 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
     return new Server(start(testClass, dataDir), dataDir);
   }
 
+  /**
+   * The injected clients' socket timeout: long, so that a test on a loaded machine (a CI runner, a laptop building
+   * something else) waits for a slow reply instead of failing with "Read timed out"; a hung server still fails it.
+   */
+  static final int CLIENT_TIMEOUT_MILLIS = 60_000;
+
   static EmbeddedCairn start(Class<?> testClass, Path dataDir) {
     WithCairn w = testClass.getAnnotation(WithCairn.class);
-    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0);
+    // warnings only: a test run's output shows the tests, not every server's start, module load and shutdown save
+    // (a config pair in @WithCairn may set loglevel again)
+    EmbeddedCairn.Builder b = EmbeddedCairn.builder().port(0).config("loglevel", "warning");
     boolean dirGiven = false;
     if (w != null) {
       String[] cfg = w.config();
@@ -141,7 +149,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
     WithCairn w = context.getRequiredTestClass().getAnnotation(WithCairn.class);
     if (w == null || w.flushBeforeEach()) {
       EmbeddedCairn cairn = server(context);
-      try (Jedis j = new Jedis(cairn.host(), cairn.port(), 10_000)) {
+      try (Jedis j = new Jedis(cairn.host(), cairn.port(), CLIENT_TIMEOUT_MILLIS)) {
         j.flushAll();
       }
     }
@@ -159,7 +167,7 @@ public final class CairnExtension implements BeforeAllCallback, BeforeEachCallba
     if (pc.getParameter().getType() == EmbeddedCairn.class) {
       return cairn;
     }
-    Jedis j = new Jedis(cairn.host(), cairn.port(), 10_000);
+    Jedis j = new Jedis(cairn.host(), cairn.port(), CLIENT_TIMEOUT_MILLIS);
     ec.getStore(NS).getOrComputeIfAbsent("clients", k -> new Clients(new ArrayList<>()), Clients.class).list().add(j);
     return j;
   }

@@ -20,6 +20,8 @@ public final class CommandSpec {
   private final int arity;
   private final Set<Flag> flags;
   private final Set<AclCategory> acl;
+  /** Categories a module added ({@code ModuleContext.addAclCategory}), lower case, in declaration order. */
+  private final Set<String> moduleAcl;
   private final List<KeySpec> keySpecs;
   private final Group group;
   private final String since;
@@ -50,6 +52,7 @@ public final class CommandSpec {
     this.arity = b.arity;
     this.flags = Collections.unmodifiableSet(b.flags);
     this.acl = Collections.unmodifiableSet(effectiveAcl(b.acl, b.flags));
+    this.moduleAcl = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(b.moduleAcl));
     this.keySpecs = List.copyOf(b.keySpecs);
     this.group = b.group;
     this.since = b.since;
@@ -109,6 +112,14 @@ public final class CommandSpec {
 
   public Set<AclCategory> aclCategories() {
     return acl;
+  }
+
+  /**
+   * The module-defined ACL categories the command belongs to (names given to {@link Builder#acl(String...)} that are
+   * not core categories), lower case, without {@code @}.
+   */
+  public Set<String> moduleAclCategories() {
+    return moduleAcl;
   }
 
   public List<KeySpec> keySpecs() {
@@ -175,6 +186,7 @@ public final class CommandSpec {
     Builder b = new Builder(name, container, arity);
     b.flags.addAll(flags);
     b.acl.addAll(acl);
+    b.moduleAcl.addAll(moduleAcl);
     b.keySpecs.addAll(keySpecs);
     b.group = group;
     b.since = since;
@@ -272,6 +284,7 @@ public final class CommandSpec {
     private final int arity;
     private final EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
     private final EnumSet<AclCategory> acl = EnumSet.noneOf(AclCategory.class);
+    private final java.util.LinkedHashSet<String> moduleAcl = new java.util.LinkedHashSet<>();
     private final List<KeySpec> keySpecs = new ArrayList<>();
     private Group group = Group.GENERIC;
     private String since = "1.0.0";
@@ -294,6 +307,29 @@ public final class CommandSpec {
 
     public Builder flags(Flag... f) {
       Collections.addAll(flags, f);
+      return this;
+    }
+
+    /**
+     * ACL categories by name, as Redis's {@code RedisModule_SetCommandACLCategories} takes them ({@code "write"},
+     * {@code "@fast"}): core categories and the categories modules add with {@code ModuleContext.addAclCategory}. A
+     * name that is neither fails the module's load.
+     */
+    public Builder acl(String... names) {
+      for (String n : names) {
+        String name = (n.startsWith("@") ? n.substring(1) : n).toLowerCase(java.util.Locale.ROOT);
+        AclCategory core = null;
+        for (AclCategory c : AclCategory.values()) {
+          if (c.replyName().substring(1).equals(name)) {
+            core = c;
+          }
+        }
+        if (core != null) {
+          acl.add(core);
+        } else if (!name.isEmpty()) {
+          moduleAcl.add(name);
+        }
+      }
       return this;
     }
 

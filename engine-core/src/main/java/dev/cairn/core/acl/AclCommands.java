@@ -1,6 +1,7 @@
 package dev.cairn.core.acl;
 
 import dev.cairn.api.command.AclCategory;
+import dev.cairn.core.command.ModuleAclCategories;
 import dev.cairn.api.command.Arg;
 import dev.cairn.api.command.Args;
 import dev.cairn.api.command.CommandContext;
@@ -212,25 +213,30 @@ public final class AclCommands implements CommandFamily {
       throw RedisException.err("unknown subcommand or wrong number of arguments for '" + a.string(1)
           + "'. Try ACL HELP.");
     }
+    var table = ((Session) c).engine.commands();
     if (a.size() == 2) {
       AclCategory[] all = AclCategory.values();
-      r.array(all.length);
+      List<String> added = table.moduleAclCategories.names();
+      r.array(all.length + added.size());
       for (AclCategory cat : all) {
         r.bulk(cat.replyName().substring(1));
       }
+      for (String cat : added) {
+        r.bulk(cat);
+      }
       return;
     }
-    AclCategory cat = AclSelector.category(a.string(2));
-    if (cat == null) {
-      throw RedisException.err("Unknown category '" + a.string(2) + "'");
+    String cat = a.string(2);
+    if (!table.moduleAclCategories.exists(cat)) {
+      throw RedisException.err("Unknown category '" + cat + "'");
     }
     List<String> names = new ArrayList<>();
-    for (Command cmd : ((Session) c).engine.commands().all()) {
-      if (cmd.spec.aclCategories().contains(cat)) {
+    for (Command cmd : table.all()) {
+      if (ModuleAclCategories.contains(cmd.spec, cat)) {
         names.add(cmd.fullName());
       }
       for (Command sub : cmd.subcommands.values()) {
-        if (sub.spec.aclCategories().contains(cat)) {
+        if (ModuleAclCategories.contains(sub.spec, cat)) {
           names.add(sub.fullName());
         }
       }

@@ -1,10 +1,10 @@
 package dev.cairn.core.acl;
 
-import dev.cairn.api.command.AclCategory;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.core.command.Command;
 import dev.cairn.core.command.CommandKeys;
 import dev.cairn.core.command.CommandTable;
+import dev.cairn.core.command.ModuleAclCategories;
 import dev.cairn.core.util.Glob;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -198,7 +198,7 @@ final class AclSelector {
   /** {@code +name} / {@code -name} where name is a command, {@code cmd|sub}, {@code cmd|firstarg} or {@code @cat}. */
   private void commandRule(String name, boolean allow, CommandTable table) {
     if (name.startsWith("@")) {
-      if (category(name.substring(1)) == null) {
+      if (!table.moduleAclCategories.exists(name.substring(1))) {
         throw AclException.UNKNOWN_COMMAND;
       }
     } else {
@@ -238,15 +238,6 @@ final class AclSelector {
     computedIds = -1;
   }
 
-  static AclCategory category(String name) {
-    for (AclCategory c : AclCategory.values()) {
-      if (c.replyName().substring(1).equalsIgnoreCase(name)) {
-        return c;
-      }
-    }
-    return null;
-  }
-
   // ---- the bitmap
 
   private void compute(CommandTable table) {
@@ -260,13 +251,13 @@ final class AclSelector {
       boolean allow = r.charAt(0) == '+';
       String name = r.substring(1);
       if (name.startsWith("@")) {
-        AclCategory cat = category(name.substring(1));
+        String cat = name.substring(1);
         for (Command c : table.all()) {
-          if (c.spec.aclCategories().contains(cat)) {
+          if (ModuleAclCategories.contains(c.spec, cat)) {
             setBit(c, allow, false);
           }
           for (Command sub : c.subcommands.values()) {
-            if (sub.spec.aclCategories().contains(cat)) {
+            if (ModuleAclCategories.contains(sub.spec, cat)) {
               setBit(sub, allow, false);
             }
           }

@@ -234,7 +234,12 @@ public final class Blocking {
       return true;
     }
     dev.cairn.core.keyspace.Entry e = engine.keyspace().db(k.db()).peek(k.key().bytes());
-    return e != null && w.waitsFor.isInstance(e.value());
+    if (e == null) {
+      return false;
+    }
+    // a module's value is stored wrapped with its type: a module waits for its own value class
+    Object v = e.value() instanceof dev.cairn.api.type.ModuleValue mv ? mv.value() : e.value();
+    return w.waitsFor.isInstance(v);
   }
 
   private void rerun(Waiter w) {
@@ -258,7 +263,8 @@ public final class Blocking {
     }
     unblock(w);
     countCall(w, false);
-    w.onTimeout.accept(w.session.writer);
+    // a module's timeout reply may fail: the client gets an error, never half a reply, and is resumed regardless
+    dev.cairn.core.connection.ReplyGuard.write(w.session, w.onTimeout, "the timeout callback");
     w.session.connection.flush();
     w.session.resume();
   }

@@ -84,7 +84,12 @@ public final class HandleBlock implements BlockedClient {
     if (session.closing) {
       return;
     }
-    writer.accept(session.writer);
+    // module code: if it fails, the client gets an error instead of half a reply, and is resumed regardless
+    RuntimeException failed = dev.cairn.core.connection.ReplyGuard.write(session, writer, "the module");
+    if (failed != null && !(failed instanceof dev.cairn.api.reply.RedisException)) {
+      dev.cairn.core.log.LogBridges.logger("dev.cairn.modules", "").log(System.Logger.Level.ERROR,
+          "a module's reply to a blocked client failed", failed);
+    }
     session.connection.flush();
     session.resume();
   }

@@ -20,6 +20,9 @@ public final class CommandTable implements CommandRegistry {
   /** {@code rename-command}: the name clients must use for a command (empty: none, the command is disabled). */
   private final Map<String, String> clientNames = new java.util.HashMap<>();
 
+  /** The ACL categories modules added, beside the core's. */
+  public final ModuleAclCategories moduleAclCategories = new ModuleAclCategories();
+
   /** The id the next registered command gets (ids are never reused, so ACL bitmaps stay valid). */
   private int nextId;
 

@@ -47,8 +47,15 @@ public final class Dispatcher {
   private Command scan;
   private Command randomkey;
 
+  /** Modules' command filters, run before a command is looked up. */
+  private final CommandFilters filters = new CommandFilters();
+
   public Dispatcher(Engine engine) {
     this.engine = engine;
+  }
+
+  public CommandFilters filters() {
+    return filters;
   }
 
   /**
@@ -59,11 +66,20 @@ public final class Dispatcher {
     RespWriter w = s.writer;
     int mark = w.buffer().writerIndex();
     replyIsPush = false;
+    if (s.filteredArgv != null) { // a paused command offered again: it was filtered the first time
+      a.reset(s.filteredArgv, s.filteredArgv.length);
+      s.filteredArgv = null;
+    } else if (filters.active()) {
+      filters.apply(s.id, a);
+    }
     if (engine.clientEviction().evictBeforeCommand(s, a)) {
       return true; // maxmemory-clients: this client was the one to go
     }
     Command cmd = run(s, a);
     if (cmd == PAUSED) {
+      if (filters.active()) {
+        s.filteredArgv = a.toArray();
+      }
       return false;
     }
     finishUnit(s, cmd, w, mark);

@@ -92,6 +92,8 @@ public final class Session implements CommandContext, ClientHandle {
   public Args currentArgs;
   /** The client that runs scripts' commands (some commands refuse options there, as XREAD's BLOCK). */
   public boolean scriptClient;
+  /** The command filters' output for a command that was paused: offered again, it is not filtered twice. */
+  public byte[][] filteredArgv;
   /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
   private boolean suspended;
 

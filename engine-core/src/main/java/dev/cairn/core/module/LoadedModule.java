@@ -33,6 +33,10 @@ public final class LoadedModule {
   final Map<String, Supplier<Map<String, Object>>> infoSections = new LinkedHashMap<>();
   /** Clients blocked by the module's commands and not answered yet (engine thread). */
   int blockedClients;
+  /** Timers not fired or stopped yet (any thread). */
+  final java.util.Set<dev.cairn.api.ModuleTimer> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** How deep the module is in {@code ServerAccess.call}s (engine thread): NOSELF filters skip those commands. */
+  int inCall;
   /** Cleared on unload: background tasks handed in afterwards are dropped. */
   volatile boolean live = true;
 

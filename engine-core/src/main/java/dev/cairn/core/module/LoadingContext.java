@@ -28,6 +28,28 @@ final class LoadingContext implements ModuleContext {
   /** A keyspace listener with the event classes it asked for. */
   record PendingListener(int types, KeyspaceListener listener) { }
 
+  /** A command filter; {@code handle} is given out at once and connected to the filter when the load commits. */
+  static final class PendingFilter implements dev.cairn.api.command.CommandFilter.Handle {
+    final dev.cairn.api.command.CommandFilter filter;
+    final boolean noSelf;
+    dev.cairn.api.command.CommandFilter.Handle registered;
+    boolean removed;
+
+    PendingFilter(dev.cairn.api.command.CommandFilter filter, boolean noSelf) {
+      this.filter = filter;
+      this.noSelf = noSelf;
+    }
+
+    @Override
+    public boolean unregister() {
+      if (removed) {
+        return false;
+      }
+      removed = true;
+      return registered == null || registered.unregister();
+    }
+  }
+
   private final String moduleName;
   private final List<String> args;
   private final ModuleServer server;
@@ -41,6 +63,9 @@ final class LoadingContext implements ModuleContext {
   final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();
   final Map<String, Supplier<Map<String, Object>>> infoSections = new LinkedHashMap<>();
   final Map<String, Object> sharedApis = new LinkedHashMap<>();
+  final List<PendingFilter> filters = new ArrayList<>();
+  /** ACL categories to add, lower case. */
+  final List<String> aclCategories = new ArrayList<>();
 
   LoadingContext(String moduleName, List<String> args, ModuleServer server) {
     this.moduleName = moduleName;
@@ -165,6 +190,29 @@ final class LoadingContext implements ModuleContext {
     if (sharedApis.putIfAbsent(name, api) != null) {
       throw new IllegalArgumentException("shared API '" + name + "' exported twice");
     }
+  }
+
+  @Override
+  public dev.cairn.api.command.CommandFilter.Handle registerCommandFilter(dev.cairn.api.command.CommandFilter filter,
+      boolean noSelf) {
+    checkOpen();
+    PendingFilter f = new PendingFilter(java.util.Objects.requireNonNull(filter), noSelf);
+    filters.add(f);
+    return f;
+  }
+
+  @Override
+  public void addAclCategory(String name) {
+    checkOpen();
+    if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c)
+        || c == '-' || c == '_'))) {
+      throw new IllegalArgumentException("ACL category name '" + name + "': letters, digits, - and _ only");
+    }
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (aclCategories.contains(lower)) {
+      throw new IllegalArgumentException("ACL category '" + name + "' added twice");
+    }
+    aclCategories.add(lower);
   }
 
   @Override

@@ -34,6 +34,9 @@ final class ModuleCall {
     if (argv.length == 0) {
       throw RedisException.err("unknown command ''");
     }
+    if (engine.dispatcher().filters().active()) {
+      argv = engine.dispatcher().filters().apply(session.id, argv); // before the lookup, as RM_Call
+    }
     Command cmd = engine.commands().lookup(argv[0]);
     String name = new String(argv[0], StandardCharsets.UTF_8);
     if (cmd != null && argv.length > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {

@@ -3,12 +3,9 @@ package dev.cairn.core.module;
 import dev.cairn.api.ApiVersion;
 import dev.cairn.api.Module;
 import dev.cairn.api.ModuleInfo;
-import dev.cairn.api.ModuleServer;
-import dev.cairn.api.ServerAccess;
 import dev.cairn.api.ServerEvent;
 import dev.cairn.api.command.CommandSpec;
 import dev.cairn.api.command.Handler;
-import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.type.DataType;
@@ -16,9 +13,9 @@ import dev.cairn.api.type.ModuleValue;
 import dev.cairn.core.Engine;
 import dev.cairn.core.KeyspaceEventsHub;
 import dev.cairn.core.command.Command;
+import dev.cairn.core.connection.ReplyGuard;
 import dev.cairn.core.config.ConfigException;
 import dev.cairn.core.config.ConfigParam;
-import dev.cairn.core.keyspace.Db;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -265,7 +262,7 @@ public final class ModuleManager {
         throw dup;
       }
       lm = new LoadedModule(m, info, path, args, loader);
-      LoadingContext ctx = new LoadingContext(info.name(), args, new Server(lm));
+      LoadingContext ctx = new LoadingContext(info.name(), args, new ModuleServerImpl(engine, lm, sharedApis));
       try {
         m.onLoad(ctx);
       } catch (Exception | LinkageError e) {
@@ -283,6 +280,7 @@ public final class ModuleManager {
     } catch (ModuleLoadException | RuntimeException e) {
       if (lm != null) {
         lm.live = false; // tasks its threads hand in from now on are dropped
+        stopTimers(lm);
       }
       if (onLoadReturned) {
         try {
@@ -328,6 +326,18 @@ public final class ModuleManager {
       } else if (!ownContainers.contains(s.container())) {
         throw new ModuleLoadException(me + ": subcommand '" + s.fullName()
             + "' must follow its container, registered by the same module");
+      }
+    }
+    String aclRefusal = engine.commands().moduleAclCategories.refusal(ctx.aclCategories, lm.info.name());
+    if (aclRefusal != null) {
+      throw new ModuleLoadException(me + ": " + aclRefusal);
+    }
+    for (LoadingContext.PendingCommand pc : ctx.commands) {
+      for (String cat : pc.spec().moduleAclCategories()) {
+        if (!ctx.aclCategories.contains(cat) && !engine.commands().moduleAclCategories.exists(cat)) {
+          throw new ModuleLoadException(me + ": command '" + pc.spec().fullName() + "' names ACL category '" + cat
+              + "', which is neither a core category nor one a module added");
+        }
       }
     }
     Set<String> typeNames = new HashSet<>();
@@ -403,6 +413,7 @@ public final class ModuleManager {
 
   private void commit(LoadedModule lm, LoadingContext ctx) {
     String name = lm.info.name();
+    engine.commands().moduleAclCategories.add(ctx.aclCategories, name);
     for (LoadingContext.PendingCommand pc : ctx.commands) {
       CommandSpec spec = pc.spec().forModule(name);
       if (pc.handler() == null) {
@@ -436,6 +447,11 @@ public final class ModuleManager {
       engine.events().addListener(l);
       lm.keyspaceListeners.add(l);
     }
+    for (LoadingContext.PendingFilter f : ctx.filters) {
+      if (!f.removed) {
+        f.registered = engine.dispatcher().filters().add(f.filter, f.noSelf ? () -> lm.inCall > 0 : null, name);
+      }
+    }
     lm.auxData.addAll(ctx.auxData);
     ctx.sharedApis.forEach((api, o) -> sharedApis.export(lm, api, o));
     lm.serverListeners.addAll(ctx.serverListeners);
@@ -448,18 +464,22 @@ public final class ModuleManager {
 
   /**
    * Runs a module's handler: one that fails with something other than a Redis error gets an error reply, not a dead
-   * client; while it runs, clients it blocks are counted as its own.
+   * client, and a handler that fails after it started its reply gets the error instead of that reply (a half-written
+   * array would leave the client out of step); while it runs, clients it blocks are counted as its own.
    */
   private Handler guard(LoadedModule lm, Handler h) {
     String module = lm.info.name();
     return (c, a) -> {
       LoadedModule outer = running;
       running = lm;
+      ReplyGuard.Mark mark = ReplyGuard.mark(c);
       try {
         h.handle(c, a);
       } catch (RedisException e) {
+        mark.rewind();
         throw e;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        mark.rewind();
         LOG.log(System.Logger.Level.ERROR, "module '" + module + "' command " + a.string(0) + " failed", e);
         throw Errors.err("module '" + module + "' failed to run the command: " + e);
       } finally {
@@ -534,8 +554,16 @@ public final class ModuleManager {
     return false;
   }
 
+  private static void stopTimers(LoadedModule lm) {
+    for (dev.cairn.api.ModuleTimer t : List.copyOf(lm.timers)) {
+      t.stop();
+    }
+  }
+
   private void remove(LoadedModule lm) {
     lm.live = false;
+    stopTimers(lm);
+    engine.dispatcher().filters().removeAll(lm.info.name());
     for (String c : lm.commands) {
       engine.commands().remove(c);
     }
@@ -605,113 +633,13 @@ public final class ModuleManager {
     }
   }
 
-  /** A module's way back to the engine thread. */
-  private final class Server implements ModuleServer {
-    private final LoadedModule lm;
-
-    Server(LoadedModule lm) {
-      this.lm = lm;
+  /** The client of {@code ServerAccess.call}, made on first use (engine thread). */
+  ModuleCall moduleCall() {
+    if (moduleCall == null) {
+      moduleCall = new ModuleCall(engine);
     }
-
-    @Override
-    public void execute(Consumer<ServerAccess> task) {
-      if (!lm.live || engine.loop() == null) {
-        return;
-      }
-      engine.loop().execute(() -> {
-        if (!lm.live) {
-          return;
-        }
-        engine.keyspace().updateTime();
-        // the task's effects are one execution unit: replicas and the AOF get them as one transaction
-        engine.propagation().enterUnit();
-        try {
-          task.accept(access);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "module '" + lm.info.name() + "' engine task failed", e);
-        } finally {
-          engine.propagation().exitUnit();
-        }
-        engine.blocking().serveReadyKeys();
-      });
-    }
-
-    @Override
-    public <T> T sharedApi(String name, Class<T> type) {
-      return sharedApis.lookup(lm, name, type);
-    }
-
-    @Override
-    public boolean inEngineThread() {
-      return engine.loop() != null && engine.loop().inLoop();
-    }
-
-    @Override
-    public ServerAccess access() {
-      if (engine.loop() != null && !engine.loop().inLoop()) {
-        throw new IllegalStateException("ModuleServer.access() outside the engine thread");
-      }
-      return access;
-    }
+    return moduleCall;
   }
 
-  private final ServerAccess access = new ServerAccess() {
-    @Override
-    public Database db(int index) {
-      if (index < 0 || index >= engine.keyspace().databases()) {
-        throw Errors.DB_INDEX_OUT_OF_RANGE;
-      }
-      Db db = engine.keyspace().db(index);
-      return db;
-    }
-
-    @Override
-    public int databases() {
-      return engine.keyspace().databases();
-    }
-
-    @Override
-    public long now() {
-      return engine.keyspace().now();
-    }
-
-    @Override
-    public void notifyKeyspaceEvent(int type, String event, byte[] key, int dbIndex) {
-      engine.events().notify(type, event, key, dbIndex);
-    }
-
-    @Override
-    public void signalModifiedKey(int dbIndex, byte[] key) {
-      engine.events().keyModified(dbIndex, key);
-    }
-
-    @Override
-    public void addDirty(long changes) {
-      engine.stats().dirty += changes;
-    }
-
-    @Override
-    public void propagate(int dbIndex, byte[]... command) {
-      if (engine.propagation().hasListeners()) {
-        engine.propagation().emit(dbIndex, command);
-      }
-    }
-
-    @Override
-    public Object call(int dbIndex, byte[]... argv) {
-      if (index(dbIndex) && moduleCall == null) {
-        moduleCall = new ModuleCall(engine);
-      }
-      return moduleCall.call(dbIndex, argv);
-    }
-
-    private boolean index(int dbIndex) {
-      if (dbIndex < 0 || dbIndex >= engine.keyspace().databases()) {
-        throw Errors.DB_INDEX_OUT_OF_RANGE;
-      }
-      return true;
-    }
-  };
-  /** The client of {@code ServerAccess.call}, made on first use. */
   private ModuleCall moduleCall;
 }

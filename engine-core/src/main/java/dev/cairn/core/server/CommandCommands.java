@@ -152,8 +152,7 @@ public final class CommandCommands implements CommandFamily {
       if (a.is(3, "module")) {
         filter = cmd -> arg.equals(cmd.spec.module());
       } else if (a.is(3, "aclcat")) {
-        AclCategory cat = category(arg);
-        filter = cmd -> cat != null && cmd.spec.aclCategories().contains(cat);
+        filter = cmd -> dev.cairn.core.command.ModuleAclCategories.contains(cmd.spec, arg);
       } else if (a.is(3, "pattern")) {
         filter = cmd -> Glob.matches(arg, cmd.fullName(), true);
       } else {
@@ -177,15 +176,6 @@ public final class CommandCommands implements CommandFamily {
     for (Command sub : cmd.subcommands.values()) {
       collect(sub, filter, out);
     }
-  }
-
-  private static AclCategory category(String name) {
-    for (AclCategory cat : AclCategory.values()) {
-      if (cat.replyName().substring(1).equalsIgnoreCase(name)) {
-        return cat;
-      }
-    }
-    return null;
   }
 
   /** COMMAND GETKEYS command [arg ...] / COMMAND GETKEYSANDFLAGS command [arg ...] */

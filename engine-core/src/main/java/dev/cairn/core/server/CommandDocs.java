@@ -60,9 +60,12 @@ final class CommandDocs {
     r.integer(range[0]);
     r.integer(range[1]);
     r.integer(range[2]);
-    r.set(s.aclCategories().size());
+    r.set(s.aclCategories().size() + s.moduleAclCategories().size());
     for (AclCategory a : s.aclCategories()) {
       r.simple(a.replyName());
+    }
+    for (String a : s.moduleAclCategories()) {
+      r.simple("@" + a);
     }
     r.set(s.tips().size());
     for (String t : s.tips()) {

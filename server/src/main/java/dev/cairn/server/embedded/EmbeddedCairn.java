@@ -116,6 +116,10 @@ public final class EmbeddedCairn implements AutoCloseable {
         throw new IllegalStateException("bad config: " + e.getMessage(), e);
       }
       params.loadModules.addAll(jars);
+      if (config.containsKey("loglevel")) {
+        // the log is the process's (the one a Main would configure): an embedded server given a level sets it
+        dev.cairn.core.log.Log.setLevel(c.find("loglevel").get());
+      }
       try {
         return new EmbeddedCairn(CairnServer.start(c, params, instances));
       } catch (InterruptedException e) {

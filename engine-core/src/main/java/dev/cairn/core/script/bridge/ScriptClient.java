@@ -102,6 +102,9 @@ public final class ScriptClient {
       }
       return e.getMessageObject();
     }
+    if (engine.dispatcher().filters().active()) {
+      argv = engine.dispatcher().filters().apply(session.id, argv); // as Redis's scriptCall, before the lookup
+    }
     String rejection = check(run, argv);
     if (rejection != null) {
       LuaTable err = LuaErrors.errorTable(rejection);
