@@ -401,6 +401,9 @@ public final class CairnServer implements AutoCloseable {
             client.connection.closeNow();
           }
           engine.replication().releaseBacklog();
+          if (engine.cluster() != null) {
+            engine.cluster().stop(); // the bus closes and nodes.conf is unlocked
+          }
         };
         if (engineThread.inEventLoop()) {
           stop.run();
