@@ -367,10 +367,18 @@ public final class Cluster {
     saveIfNeeded();
   }
 
-  /** The names of the bus's message types, for INFO and CLUSTER INFO. */
+  /** PUBLISH and SPUBLISH reach the other nodes over the bus. */
+  public void publish(byte[] channel, byte[] message, boolean sharded) {
+    if (bus != null) {
+      bus.publish(channel, message, sharded);
+    }
+  }
+
   public void stop() {
     if (bus != null) {
-      bus.close();
+      Bus b = bus;
+      bus = null;
+      b.close();
     }
     if (conf != null) {
       conf.unlock();
