@@ -66,6 +66,7 @@ public final class Cluster {
       myself.shardId = Engine.randomHex(40);
       nodes.put(myself.name, myself);
       Log.log(Log.Level.NOTICE, "No cluster configuration found, I'm " + myself.name);
+      applyAnnounced();
       save();
     }
     applyAnnounced();
