@@ -265,6 +265,8 @@ public final class Gossip implements Bus {
   }
 
   public void closed(BusLink link) {
+    Log.log(Log.Level.DEBUG, "Bus link closed (" + (link.inbound ? "from" : "to") + " "
+        + (link.node == null ? "?" : link.node.name) + ")");
     if (link.inbound) {
       inbound.remove(link);
       if (link.node != null && link.node.inboundLink == link) {
@@ -371,6 +373,7 @@ public final class Gossip implements Bus {
             return;
           }
           c.rename(ln, senderName);
+          Log.log(Log.Level.DEBUG, "Handshake with node " + senderName + " completed.");
           ln.flags &= ~ClusterNode.HANDSHAKE;
           ln.flags |= flags & (ClusterNode.MASTER | ClusterNode.SLAVE);
           c.saveNeeded = true;
@@ -811,6 +814,7 @@ public final class Gossip implements Bus {
         continue;
       }
       if (n.inHandshake() && now - n.ctime > handshakeTimeout) {
+        Log.log(Log.Level.DEBUG, "Handshake timeout for node " + n.name + " " + n.ip + ":" + n.cport);
         c.deleteNode(n);
         continue;
       }

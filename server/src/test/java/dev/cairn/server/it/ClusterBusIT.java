@@ -43,7 +43,7 @@ class ClusterBusIT {
 
   static String[] node(int i) {
     return new String[] {"--port", String.valueOf(BASE + i), "--cluster-enabled", "yes", "--cluster-node-timeout",
-        "1500"};
+        "4000"};
   }
 
   @Test
@@ -56,8 +56,14 @@ class ClusterBusIT {
       for (int i = 1; i < 4; i++) {
         assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(BASE + i))));
       }
-      await("4 nodes known everywhere", 10_000, () -> n.stream().allMatch(j -> "4".equals(info(j,
-          "cluster_known_nodes"))));
+      try {
+        await("4 nodes known everywhere", 30_000, () -> n.stream().allMatch(j -> "4".equals(info(j,
+            "cluster_known_nodes"))));
+      } catch (AssertionError e) {
+        StringBuilder views = new StringBuilder();
+        n.forEach(j -> views.append(text(cluster(j, "NODES"))).append('\n'));
+        throw new AssertionError(e.getMessage() + "\n" + views);
+      }
       assertEquals("OK", text(cluster(n.get(0), "ADDSLOTSRANGE", "0", "5460")));
       assertEquals("OK", text(cluster(n.get(1), "ADDSLOTSRANGE", "5461", "10922")));
       assertEquals("OK", text(cluster(n.get(2), "ADDSLOTSRANGE", "10923", "16383")));
@@ -123,9 +129,9 @@ class ClusterBusIT {
         // node 0 dies: its replica (node 3) is elected and serves node 0's slots with node 0's data
         await("the replica has the data", 10_000, () -> (Long) n.get(3).dbSize() == (Long) n.get(0).dbSize());
         s.servers.get(0).close();
-        await("node 3 promoted", 20_000, () -> text(cluster(n.get(3), "NODES")).lines()
+        await("node 3 promoted", 40_000, () -> text(cluster(n.get(3), "NODES")).lines()
             .anyMatch(l -> l.contains("myself,master")));
-        await("the cluster ok again", 15_000, () -> n.subList(1, 4).stream().allMatch(j -> "ok".equals(info(j,
+        await("the cluster ok again", 30_000, () -> n.subList(1, 4).stream().allMatch(j -> "ok".equals(info(j,
             "cluster_state"))));
         try (JedisCluster after = new JedisCluster(new HashSet<>(List.of(new HostAndPort("127.0.0.1", BASE + 1))),
             5000, 5000, 10, null)) {

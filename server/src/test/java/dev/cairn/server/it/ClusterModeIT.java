@@ -165,7 +165,9 @@ class ClusterModeIT {
       String nodes = text(cluster(j, "NODES"));
       assertTrue(nodes.contains(me + " 127.0.0.1:" + PORT + "@" + (PORT + 10000) + " myself,master - 0 0 1 connected"
           + " 0-8191\n"), nodes);
-      assertTrue(nodes.contains(OTHER + " 127.0.0.1:40111@50111 master - 0 0 2 disconnected 8192-16383\n"), nodes);
+      // the bus keeps trying to reach the other node (absent here): its link state flips while it connects
+      assertTrue(nodes.lines().anyMatch(l -> l.matches(OTHER
+          + " 127\\.0\\.0\\.1:40111@50111 master - \\d+ 0 2 (dis)?connected 8192-16383")), nodes);
       waitOk(j);
       // foo is in slot 12182: the other node's
       assertEquals("MOVED 12182 127.0.0.1:40111", error(() -> j.get("foo")));
