@@ -71,6 +71,7 @@ public final class CoreCommands {
         new ConfigCommands(),
         new dev.cairn.core.acl.AclCommands(),
         new dev.cairn.core.server.ClusterClientCommands(),
+        new dev.cairn.core.cluster.ClusterCommands(),
         new DebugCommands(),
         new dev.cairn.core.script.function.FunctionCommands(),
         new dev.cairn.core.script.command.EvalCommands(),

@@ -79,6 +79,9 @@ public final class Engine {
   private final dev.cairn.core.memory.UsedMemory usedMemory;
   private final dev.cairn.core.memory.Eviction eviction;
   private final dev.cairn.core.memory.ClientEviction clientEviction;
+  /** The cluster state with {@code cluster-enabled yes}, else null (see dev.cairn.core.cluster). */
+  private final dev.cairn.core.cluster.Cluster cluster;
+  private final dev.cairn.core.cluster.ClusterRouting clusterRouting;
   public final long runIdSeed = System.nanoTime();
   /** INFO multiplexing_api: the network transport the server runs on (epoll, nio). */
   public String transport = "nio";
@@ -167,6 +170,28 @@ public final class Engine {
     aof.setRdbSupport(new dev.cairn.core.persistence.AofRdbSupport(this));
     this.dumpPayload = new DumpPayload(rdbCodecs, () -> (int) params.persistence.rdbVersion.value,
         () -> persistence.loader().skipChecksumValidation);
+    if (params.cluster.enabled.value) {
+      cluster = new dev.cairn.core.cluster.Cluster(this);
+      clusterRouting = new dev.cairn.core.cluster.ClusterRouting(cluster);
+      try {
+        cluster.init();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    } else {
+      cluster = null;
+      clusterRouting = null;
+    }
+  }
+
+  /** The cluster state, or null when cluster mode is off. */
+  public dev.cairn.core.cluster.Cluster cluster() {
+    return cluster;
+  }
+
+  /** The slot check of dispatch, or null when cluster mode is off. */
+  public dev.cairn.core.cluster.ClusterRouting clusterRouting() {
+    return clusterRouting;
   }
 
   /** DEBUG DIGEST and DIGEST-VALUE (a data type outside the core registers its digest here). */
@@ -491,6 +516,9 @@ public final class Engine {
     aof.cron();
     persistence.cron();
     replication.cron();
+    if (cluster != null) {
+      cluster.cron();
+    }
     stats.instantaneous.track(now, stats.totalCommandsProcessed, stats.netInputBytes, stats.netOutputBytes);
     usedMemory.refreshClients();
     clientEviction.evict();
@@ -669,6 +697,9 @@ public final class Engine {
 
   /** Stops the server; called once, by {@link dev.cairn.core.server.Shutdown} when a shutdown goes ahead. */
   public void stop() {
+    if (cluster != null) {
+      cluster.stop();
+    }
     shutdownHook.run();
   }
 }

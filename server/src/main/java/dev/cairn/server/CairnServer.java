@@ -117,6 +117,16 @@ public final class CairnServer implements AutoCloseable {
     CairnServer s = families == null ? new CairnServer(config, params) : new CairnServer(config, params, families);
     s.engine.setStartingUp(families == null); // LOADING until the dataset is in (a sentinel loads none)
     s.bind();
+    if (s.engine.cluster() != null) {
+      try {
+        // the cluster bus on the bus port, on the engine's event loop (see dev.cairn.core.cluster.Gossip)
+        dev.cairn.server.cluster.NettyBus.start(s.group, s.engine.cluster(),
+            s.engine.params().bind.value.trim().split("\\s+"));
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    }
     if (families != null) {
       StartupTimer.step("listening socket");
       initialized.accept(s.port());
@@ -417,6 +427,9 @@ public final class CairnServer implements AutoCloseable {
             client.connection.closeNow();
           }
           engine.replication().releaseBacklog();
+          if (engine.cluster() != null) {
+            engine.cluster().stop(); // the bus closes and nodes.conf is unlocked
+          }
         };
         if (engineThread.inEventLoop()) {
           stop.run();

@@ -156,6 +156,9 @@ public final class Dispatcher {
       reject(s, cmd, a, denied);
       return cmd;
     }
+    if (engine.clusterRouting() != null && !s.mustObey && !clusterServes(s, cmd, a)) {
+      return cmd;
+    }
     if ((engine.startingUp() || engine.persistence().loader().loading() || engine.aof().loading()
         || engine.replication().syncLoading()) && !cmd.spec.has(Flag.LOADING)
         || engine.replication().asyncLoading() && cmd.spec.has(Flag.NO_ASYNC_LOADING)) {
@@ -220,6 +223,35 @@ public final class Dispatcher {
     }
     unit(s, cmd, a);
     return cmd;
+  }
+
+  /**
+   * Cluster mode: whether this node serves the command's keys; if not, the redirect or error is the reply (for EXEC
+   * too: the transaction stays open, as Redis leaves it), and ASKING lasts one command (a whole MULTI).
+   */
+  private boolean clusterServes(Session s, Command cmd, Args a) {
+    resolveControlCommands();
+    boolean isExec = cmd == exec;
+    if (!isExec && !dev.cairn.core.cluster.ClusterRouting.hasKeys(cmd.spec)) {
+      clearAsking(s, cmd);
+      return true;
+    }
+    RedisException err = engine.clusterRouting().check(s, cmd, a, isExec);
+    clearAsking(s, cmd);
+    if (err == null) {
+      return true;
+    }
+    engine.stats().countError(err.code());
+    cmd.rejectedCalls++;
+    Transactions.flag(s);
+    s.writer.error(err);
+    return false;
+  }
+
+  private static void clearAsking(Session s, Command cmd) {
+    if (!Transactions.inMulti(s) || cmd.spec.name().equals("exec")) {
+      s.clusterAsking = false;
+    }
   }
 
   static final RedisException OOM = RedisException.of("OOM", "command not allowed when used memory > 'maxmemory'.");

@@ -1,6 +1,6 @@
 package dev.cairn.core.config;
 
-/** Replication parameters (read by {@code dev.cairn.core.replication}) and cluster ones (accepted and stored). */
+/** Replication parameters (read by {@code dev.cairn.core.replication}); the cluster's are {@link ClusterParams}. */
 public final class ReplicationParams extends ParamSet {
   public final SpecialParams.Words replicaof;
   public final Params.Num replBacklogSize;
@@ -54,26 +54,5 @@ public final class ReplicationParams extends ParamSet {
     minReplicasToWrite = num("min-replicas-to-write", 0, 0, INT_MAX, "min-slaves-to-write");
     minReplicasMaxLag = num("min-replicas-max-lag", 10, 0, INT_MAX, "min-slaves-max-lag");
     propagationErrorBehavior = choice("propagation-error-behavior", "ignore", new String[] {"ignore", "panic", "panic-on-replicas"});
-
-    immutable(bool("cluster-enabled", false));
-    immutable(text("cluster-config-file", "nodes.conf"));
-    immutable(num("cluster-port", 0, 0, 65535));
-    num("cluster-node-timeout", 15000, 0, LONG_MAX);
-    hidden(num("cluster-ping-interval", 0, 0, LONG_MAX));
-    num("cluster-migration-barrier", 1, 0, INT_MAX);
-    num("cluster-replica-validity-factor", 10, 0, INT_MAX, "cluster-slave-validity-factor");
-    bool("cluster-replica-no-failover", false, "cluster-slave-no-failover");
-    bool("cluster-require-full-coverage", true);
-    bool("cluster-allow-reads-when-down", false);
-    bool("cluster-allow-pubsubshard-when-down", true);
-    bool("cluster-allow-replica-migration", true);
-    text("cluster-announce-ip", "");
-    text("cluster-announce-hostname", "");
-    text("cluster-announce-human-nodename", "");
-    num("cluster-announce-port", 0, 0, 65535);
-    num("cluster-announce-bus-port", 0, 0, 65535);
-    num("cluster-announce-tls-port", 0, 0, 65535);
-    choice("cluster-preferred-endpoint-type", "ip", new String[] {"ip", "hostname", "unknown-endpoint"});
-    mem("cluster-link-sendbuf-limit", 0, 0, LONG_MAX);
   }
 }

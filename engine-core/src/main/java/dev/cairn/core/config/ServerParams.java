@@ -38,6 +38,7 @@ public final class ServerParams {
   public final dev.cairn.core.connection.OutputBufferLimits clientOutputBufferLimit;
   public final PersistenceParams persistence;
   public final ReplicationParams replication;
+  public final ClusterParams cluster;
   public final MemoryParams memory;
   public final ProcessParams process;
 
@@ -68,6 +69,7 @@ public final class ServerParams {
     clientOutputBufferLimit = c.register(new dev.cairn.core.connection.OutputBufferLimits());
     persistence = new PersistenceParams(c);
     replication = new ReplicationParams(c);
+    cluster = new ClusterParams(c);
     memory = new MemoryParams(c);
     ListConfig.bind(memory.listMaxListpackSize, memory.listCompressDepth);
     process = new ProcessParams(c);

@@ -113,6 +113,9 @@ public final class ConnectionCommands implements CommandFamily {
     if (idx < Integer.MIN_VALUE || idx > Integer.MAX_VALUE) {
       throw Errors.NOT_INTEGER;
     }
+    if (idx != 0 && ((Session) c).engine.cluster() != null) {
+      throw Errors.err("SELECT is not allowed in cluster mode");
+    }
     if (idx < 0 || idx >= c.databases()) {
       throw Errors.DB_INDEX_OUT_OF_RANGE;
     }

@@ -46,6 +46,9 @@ public final class Session implements CommandContext, ClientHandle {
    * link later): Redis's mustObeyClient, under which some argument checks are relaxed.
    */
   public boolean mustObey;
+  /** Cluster: ASKING was sent (one command may then use an importing slot); READONLY reads from a replica. */
+  public boolean clusterAsking;
+  public boolean clusterReadonly;
   /** A replica of this server (it sent SYNC or PSYNC); its connection carries the replication stream. */
   public boolean replica;
   /** The client that applies this server's master's stream. */
@@ -205,6 +208,8 @@ public final class Session implements CommandContext, ClientHandle {
     replyMode = replyMode == ReplyMode.SKIP ? ReplyMode.SKIP : ReplyMode.ON;
     noEvict = false;
     noTouch = false;
+    clusterAsking = false;
+    clusterReadonly = false;
     if (monitor) {
       engine.removeMonitor(this);
     }

@@ -115,6 +115,9 @@ public final class DatabaseCommands implements CommandFamily {
 
   /** SWAPDB index1 index2 */
   static void swapdb(CommandContext c, Args a) {
+    if (((dev.cairn.core.connection.Session) c).engine.cluster() != null) {
+      throw Errors.err("SWAPDB is not allowed in cluster mode");
+    }
     int first = dbIndex(a, 1, Errors.err("invalid first DB index"));
     int second = dbIndex(a, 2, Errors.err("invalid second DB index"));
     if (first < 0 || first >= c.databases() || second < 0 || second >= c.databases()) {

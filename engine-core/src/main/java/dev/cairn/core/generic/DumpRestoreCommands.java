@@ -50,6 +50,19 @@ public final class DumpRestoreCommands implements CommandFamily {
           Arg.integer("frequency").withToken("FREQ").optional().since("5.0.0"))
       .build();
 
+  /** RESTORE as MIGRATE sends it to a cluster node: the ASKING flag lets it into a slot being imported. */
+  static final CommandSpec RESTORE_ASKING = CommandSpec.command("restore-asking", -4).group(Group.SERVER)
+      .since("3.0.0").flags(Flag.WRITE, Flag.DENYOOM, Flag.ASKING)
+      .acl(AclCategory.KEYSPACE, AclCategory.DANGEROUS)
+      .key(KeySpec.index(1).range(0, 1, 0).flags(KeyFlag.OW, KeyFlag.UPDATE))
+      .summary("An internal command for migrating keys in a cluster.")
+      .complexity(RESTORE.complexity())
+      .history("3.0.0", "Added the `REPLACE` modifier.")
+      .history("5.0.0", "Added the `ABSTTL` modifier.")
+      .history("5.0.0", "Added the `IDLETIME` and `FREQ` options.")
+      .args(RESTORE.arguments().toArray(new Arg[0])).sysCmd()
+      .build();
+
   static final RedisException BUSYKEY = RedisException.of("BUSYKEY", "Target key name already exists.");
   static final RedisException BAD_PAYLOAD = Errors.err("DUMP payload version or checksum are wrong");
   static final RedisException BAD_FORMAT = Errors.err("Bad data format");
@@ -60,6 +73,7 @@ public final class DumpRestoreCommands implements CommandFamily {
   public void register(CommandRegistry r) {
     r.add(DUMP, DumpRestoreCommands::dump);
     r.add(RESTORE, DumpRestoreCommands::restore);
+    r.add(RESTORE_ASKING, DumpRestoreCommands::restore);
   }
 
   private static DumpPayload payloads(CommandContext c) {

@@ -214,6 +214,9 @@ public final class KeyCommands implements CommandFamily {
         replace = true;
       } else if (a.is(i, "db") && i + 1 < a.size()) {
         int id = dbArg(a, i + 1);
+        if (id != 0 && ((dev.cairn.core.connection.Session) c).engine.cluster() != null) {
+          throw Errors.err("Copying to another database is not allowed in cluster mode");
+        }
         if (id < 0 || id >= c.databases()) {
           throw Errors.DB_INDEX_OUT_OF_RANGE;
         }
@@ -252,6 +255,9 @@ public final class KeyCommands implements CommandFamily {
 
   /** MOVE key db */
   static void move(CommandContext c, Args a) {
+    if (((dev.cairn.core.connection.Session) c).engine.cluster() != null) {
+      throw Errors.err("MOVE is not allowed in cluster mode");
+    }
     Db src = (Db) c.db();
     int id = dbArg(a, 2);
     if (id < 0 || id >= c.databases()) {

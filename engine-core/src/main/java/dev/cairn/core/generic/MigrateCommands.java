@@ -165,7 +165,9 @@ public final class MigrateCommands implements CommandFamily {
         replies += command(out, List.of(b("SELECT"), b(Long.toString(dbid))));
       }
       for (int k = 0; k < keys.size(); k++) {
-        List<byte[]> restore = new ArrayList<>(List.of(b("RESTORE"), keys.get(k), b(Long.toString(ttls.get(k))),
+        // a cluster's target may be importing the slot: RESTORE-ASKING passes its slot check, as Redis sends it
+        List<byte[]> restore = new ArrayList<>(List.of(b(s.engine.cluster() != null ? "RESTORE-ASKING" : "RESTORE"),
+            keys.get(k), b(Long.toString(ttls.get(k))),
             payloads.get(k)));
         if (replace) {
           restore.add(b("REPLACE"));

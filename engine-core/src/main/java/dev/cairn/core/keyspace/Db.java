@@ -26,6 +26,8 @@ public final class Db implements Database {
   /** Entries whose value may have changed in place since last measured, each listed once (see {@link Entry#mem}). */
   private Entry[] unmeasured = new Entry[16];
   private int unmeasuredCount;
+  /** The keys by hash slot, in cluster mode only (null otherwise). */
+  private SlotIndex slots;
 
   Db(int id, Keyspace keyspace) {
     this.id = id;
@@ -49,6 +51,21 @@ public final class Db implements Database {
 
   public long generation() {
     return generation;
+  }
+
+  /** Starts indexing keys by hash slot (cluster mode), before any key is added. */
+  void indexSlots() {
+    if (slots == null) {
+      slots = new SlotIndex();
+      dict.forEach(e -> {
+        throw new IllegalStateException("slot index enabled on a non-empty database");
+      });
+    }
+  }
+
+  /** The keys by hash slot, or null when not in cluster mode. */
+  public SlotIndex slots() {
+    return slots;
   }
 
   // ---- lookups
@@ -217,9 +234,12 @@ public final class Db implements Database {
         remove(stale);
       }
     }
-    Entry e = new Entry(key, value);
+    Entry e = slots == null ? new Entry(key, value) : new SlotEntry(key, value);
     e.lru = keyspace.newEntryMark() << 24 | keyspace.freshAccess(); // a running snapshot does not include it
     dict.addNew(e);
+    if (slots != null) {
+      slots.add((SlotEntry) e);
+    }
     account(e);
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
@@ -265,6 +285,9 @@ public final class Db implements Database {
 
   private void unlink(Entry e) {
     dict.remove(e.key);
+    if (slots != null) {
+      slots.remove((SlotEntry) e);
+    }
     unaccount(e);
     if (partExpires.size() > 0) {
       partExpires.remove(e.key);
@@ -336,6 +359,9 @@ public final class Db implements Database {
     dict = ByteDict.forKeyspace(); // the old table is dropped whole: freeing is the collector's work, off this thread
     expires = new ExpireIndex();
     partExpires = new ByteDict<>();
+    if (slots != null) {
+      slots.clear();
+    }
     usedBytes = 0;
     java.util.Arrays.fill(unmeasured, 0, unmeasuredCount, null);
     unmeasuredCount = 0;
@@ -354,6 +380,9 @@ public final class Db implements Database {
     ByteDict<KeyRef> pe = partExpires;
     partExpires = other.partExpires;
     other.partExpires = pe;
+    if (slots != null && other.slots != null) {
+      slots.swapWith(other.slots);
+    }
     long u = usedBytes;
     usedBytes = other.usedBytes;
     other.usedBytes = u;

@@ -1,7 +1,7 @@
 package dev.cairn.core.keyspace;
 
 /** A key in the keyspace: the key bytes, its value, its expiry and its access clock. */
-public final class Entry extends ByteDict.Node<Entry> {
+public class Entry extends ByteDict.Node<Entry> {
   /** A {@code byte[]} (a string) or a {@link dev.cairn.api.keyspace.RedisValue}. */
   Object value;
   /** Expiry in milliseconds since the epoch, or -1. */

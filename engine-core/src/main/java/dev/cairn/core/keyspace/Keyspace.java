@@ -69,6 +69,13 @@ public final class Keyspace {
     }
   }
 
+  /** Cluster mode: every database indexes its keys by hash slot from now on (called before anything is loaded). */
+  public void indexSlots() {
+    for (Db db : dbs) {
+      db.indexSlots();
+    }
+  }
+
   public int databases() {
     return dbs.length;
   }

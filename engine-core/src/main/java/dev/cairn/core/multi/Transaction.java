@@ -42,6 +42,16 @@ public final class Transaction {
     return count;
   }
 
+  /** The i-th queued command (cluster routing looks at the keys of all of them at EXEC). */
+  public Command command(int i) {
+    return commands[i];
+  }
+
+  /** The arguments of the i-th queued command. */
+  public byte[][] argv(int i) {
+    return argvs[i];
+  }
+
   /** Whether a watched key changed (CLIENT LIST flag d). */
   public boolean dirty() {
     return dirtyCas;

@@ -279,7 +279,11 @@ public final class PubSubCommands implements CommandFamily {
   static void publish(CommandContext c, Args a) {
     Session s = (Session) c;
     int receivers = s.engine.pubsub().publish(a.get(1), a.get(2));
-    s.engine.dispatcher().forceReplicaPropagation(); // replicas' subscribers get it too, as in Redis
+    if (s.engine.cluster() != null) {
+      s.engine.cluster().publish(a.get(1), a.get(2), false); // every node gets it over the bus, replicas included
+    } else {
+      s.engine.dispatcher().forceReplicaPropagation(); // replicas' subscribers get it too, as in Redis
+    }
     c.reply().integer(receivers);
   }
 
@@ -287,7 +291,11 @@ public final class PubSubCommands implements CommandFamily {
   static void spublish(CommandContext c, Args a) {
     Session s = (Session) c;
     int receivers = s.engine.pubsub().spublish(a.get(1), a.get(2));
-    s.engine.dispatcher().forceReplicaPropagation();
+    if (s.engine.cluster() != null) {
+      s.engine.cluster().publish(a.get(1), a.get(2), true); // the shard's nodes get it over the bus
+    } else {
+      s.engine.dispatcher().forceReplicaPropagation();
+    }
     c.reply().integer(receivers);
   }
 

@@ -165,6 +165,9 @@ public final class ReplicationCommands implements CommandFamily {
   /** REPLICAOF host port | NO ONE */
   static void replicaof(CommandContext c, Args a) {
     Session s = (Session) c;
+    if (s.engine.cluster() != null) {
+      throw dev.cairn.api.reply.RedisException.err("REPLICAOF not allowed in cluster mode.");
+    }
     Replication repl = repl(c);
     if (a.is(1, "no") && a.is(2, "one")) {
       repl.replicaOfNoOne(s);

@@ -9,8 +9,8 @@ import dev.cairn.api.command.Group;
 import dev.cairn.api.reply.RedisException;
 
 /**
- * READONLY, READWRITE and ASKING: a cluster client's connection commands. Cairn runs standalone, where Redis answers
- * them with the same error; they exist so that clients and ACL rules ({@code +readonly}) can name them.
+ * READONLY, READWRITE and ASKING: a cluster client's connection commands (the flags they set are read by
+ * {@code cluster.ClusterRouting}). A standalone server answers them with Redis's error.
  */
 public final class ClusterClientCommands implements CommandFamily {
   static final CommandSpec READONLY = CommandSpec.command("readonly", 1).group(Group.CLUSTER).since("3.0.0")
@@ -28,13 +28,25 @@ public final class ClusterClientCommands implements CommandFamily {
   @Override
   public void register(CommandRegistry r) {
     r.add(READONLY, (c, a) -> {
-      throw DISABLED;
+      session(c).clusterReadonly = true;
+      c.reply().ok();
     });
     r.add(READWRITE, (c, a) -> {
-      throw DISABLED;
+      session(c).clusterReadonly = false;
+      c.reply().ok();
     });
     r.add(ASKING, (c, a) -> {
-      throw DISABLED;
+      session(c).clusterAsking = true;
+      c.reply().ok();
     });
+  }
+
+  /** The client's session, in cluster mode only (standalone Redis answers these with an error). */
+  private static dev.cairn.core.connection.Session session(dev.cairn.api.command.CommandContext c) {
+    dev.cairn.core.connection.Session s = (dev.cairn.core.connection.Session) c;
+    if (s.engine.cluster() == null) {
+      throw DISABLED;
+    }
+    return s;
   }
 }

@@ -85,7 +85,7 @@ public final class ServerInfo {
         case "errorstats" -> errorstats(l.title("Errorstats"));
         case "latencystats" -> latencystats(l.title("Latencystats"));
         case "debug" -> debug(l.title("Debug"));
-        case "cluster" -> l.title("Cluster").field("cluster_enabled", 0);
+        case "cluster" -> l.title("Cluster").field("cluster_enabled", engine.cluster() != null ? 1 : 0);
         case "keyspace" -> keyspace(l.title("Keyspace"));
         default -> { }
       }

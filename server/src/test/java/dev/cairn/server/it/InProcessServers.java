@@ -29,9 +29,14 @@ final class InProcessServers implements AutoCloseable {
 
   /** A new server with {@code extra} arguments after the defaults, and a client of it. */
   Jedis start(String... extra) throws Exception {
+    return startIn(n++, extra);
+  }
+
+  /** A server in the directory of the {@code index}-th one started (a restart of a stopped server keeps its files). */
+  Jedis startIn(int index, String... extra) throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    Path d = dir.resolve("s" + n++);
+    Path d = dir.resolve("s" + index);
     Files.createDirectories(d);
     List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(),
         "--save", "", "--repl-diskless-sync-delay", "0"));

@@ -1,0 +1,401 @@
+package dev.cairn.core.cluster;
+
+import dev.cairn.core.Engine;
+import dev.cairn.core.config.ClusterParams;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.log.Log;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster state of this node (Redis's clusterState), owned by the engine thread: the known nodes, who serves
+ * each hash slot, the slots being migrated or imported, the epochs and the cluster's health. Present on the engine
+ * only with {@code cluster-enabled yes}. Commands change it through here; every change that must survive a restart
+ * is saved to nodes.conf ({@link NodesConf}) before the command replies, as Redis does before it sleeps.
+ */
+public final class Cluster {
+  /** After a start as a master, the cluster stays down this long so that a stale config is corrected first. */
+  static final long WRITABLE_DELAY_MS = 2000;
+  static final int STATE_OK = 0;
+  static final int STATE_FAIL = 1;
+
+  final Engine engine;
+  final ClusterParams params;
+  ClusterNode myself;
+  final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
+  /** Node names forgotten with CLUSTER FORGET, and until when (ms) they are not to be added again. */
+  final Map<String, Long> blacklist = new LinkedHashMap<>();
+  long currentEpoch;
+  long lastVoteEpoch;
+  final ClusterNode[] slots = new ClusterNode[KeySlot.SLOTS];
+  final ClusterNode[] migratingTo = new ClusterNode[KeySlot.SLOTS];
+  final ClusterNode[] importingFrom = new ClusterNode[KeySlot.SLOTS];
+  int state = STATE_FAIL;
+  int size;
+  private final long startedAt = System.currentTimeMillis();
+  private long amongMinoritySince;
+  final long[] messagesSent = new long[BusMessage.TYPE_COUNT];
+  final long[] messagesReceived = new long[BusMessage.TYPE_COUNT];
+  long linksBufferLimitExceeded;
+  private NodesConf conf;
+  /** Set when the state changed in a way nodes.conf must keep; saved before the engine sleeps. */
+  boolean saveNeeded;
+  /** The bus (null until started, and in unit tests that run without sockets). */
+  Bus bus;
+
+  public Cluster(Engine engine) {
+    this.engine = engine;
+    this.params = engine.params().cluster;
+  }
+
+  /**
+   * Loads nodes.conf, or creates myself with a new name and writes the file (Redis's clusterInit). Refuses a file
+   * another process holds. Called before the dataset loads: keys are indexed by slot from the start.
+   */
+  public void init() throws IOException {
+    engine.keyspace().indexSlots();
+    Path file = engine.params().dir.resolve(params.configFile.value);
+    conf = new NodesConf(this, file);
+    conf.lock();
+    if (!conf.load()) {
+      myself = new ClusterNode(Engine.randomHex(40), ClusterNode.MYSELF | ClusterNode.MASTER, now());
+      myself.shardId = Engine.randomHex(40);
+      nodes.put(myself.name, myself);
+      Log.log(Log.Level.NOTICE, "No cluster configuration found, I'm " + myself.name);
+      applyAnnounced();
+      save();
+    }
+    applyAnnounced();
+    updateState();
+  }
+
+  long now() {
+    return System.currentTimeMillis();
+  }
+
+  /** Sets myself's advertised address parts from the announce parameters and the listening ports. */
+  void applyAnnounced() {
+    int port = (int) engine.params().port.value;
+    myself.port = params.announcePort.value != 0 ? (int) params.announcePort.value : port;
+    int busPort = params.port.value != 0 ? (int) params.port.value : port + 10000;
+    myself.cport = params.announceBusPort.value != 0 ? (int) params.announceBusPort.value : busPort;
+    if (!params.announceIp.value.isEmpty()) {
+      myself.ip = params.announceIp.value;
+    }
+    myself.hostname = params.announceHostname.value;
+    myself.humanNodename = params.announceHumanNodename.value;
+  }
+
+  /** The port the bus listens on: cluster-port, else the client port + 10000. */
+  public int busPort() {
+    return params.port.value != 0 ? (int) params.port.value : (int) engine.params().port.value + 10000;
+  }
+
+  public ClusterNode myself() {
+    return myself;
+  }
+
+  public ClusterNode node(String name) {
+    return nodes.get(name);
+  }
+
+  public java.util.Collection<ClusterNode> nodes() {
+    return nodes.values();
+  }
+
+  public ClusterNode slotOwner(int slot) {
+    return slots[slot];
+  }
+
+  public boolean ok() {
+    return state == STATE_OK;
+  }
+
+  public long currentEpoch() {
+    return currentEpoch;
+  }
+
+  public Db db() {
+    return engine.keyspace().db(0);
+  }
+
+  public int countKeysInSlot(int slot) {
+    return db().slots().count(slot);
+  }
+
+  // ---- slots
+
+  boolean addSlot(ClusterNode n, int slot) {
+    if (slots[slot] != null) {
+      return false;
+    }
+    n.addSlot(slot);
+    slots[slot] = n;
+    return true;
+  }
+
+  boolean delSlot(int slot) {
+    ClusterNode n = slots[slot];
+    if (n == null) {
+      return false;
+    }
+    n.delSlot(slot);
+    slots[slot] = null;
+    return true;
+  }
+
+  int delNodeSlots(ClusterNode n) {
+    int deleted = 0;
+    for (int j = n.slots.nextSetBit(0); j >= 0; j = n.slots.nextSetBit(j + 1)) {
+      if (n.isMyself()) {
+        importingFrom[j] = null;
+        migratingTo[j] = null;
+      }
+      delSlot(j);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  // ---- nodes
+
+  void addNode(ClusterNode n) {
+    nodes.put(n.name, n);
+  }
+
+  /** Removes a node from the tables: its slots, its place among its master's replicas, its failure reports. */
+  void deleteNode(ClusterNode n) {
+    for (int j = 0; j < KeySlot.SLOTS; j++) {
+      if (importingFrom[j] == n) {
+        importingFrom[j] = null;
+      }
+      if (migratingTo[j] == n) {
+        migratingTo[j] = null;
+      }
+      if (slots[j] == n) {
+        delSlot(j);
+      }
+    }
+    for (ClusterNode other : nodes.values()) {
+      other.failReports.remove(n);
+    }
+    if (n.master != null) {
+      n.master.removeReplica(n);
+    }
+    for (ClusterNode r : n.replicas) {
+      if (r.master == n) {
+        r.master = null;
+      }
+    }
+    nodes.remove(n.name);
+    if (bus != null) {
+      bus.nodeDeleted(n);
+    }
+  }
+
+  /** Renames a node met by address once its first PONG tells its real name. */
+  void rename(ClusterNode n, String newName) {
+    nodes.remove(n.name);
+    n.name = newName;
+    nodes.put(newName, n);
+  }
+
+  void blacklistAdd(String name) {
+    blacklistCleanup();
+    blacklist.put(name, now() / 1000 + 60);
+  }
+
+  boolean blacklisted(String name) {
+    blacklistCleanup();
+    return blacklist.containsKey(name);
+  }
+
+  private void blacklistCleanup() {
+    long now = now() / 1000;
+    blacklist.values().removeIf(expire -> expire < now);
+  }
+
+  /** Makes {@code n} the master of myself (CLUSTER REPLICATE, a lost slot, a failover elsewhere): replication follows. */
+  void setMaster(ClusterNode n) {
+    if (myself.isMaster()) {
+      myself.flags &= ~(ClusterNode.MASTER | ClusterNode.MIGRATE_TO);
+      myself.flags |= ClusterNode.SLAVE;
+      for (int j = 0; j < KeySlot.SLOTS; j++) {
+        importingFrom[j] = null;
+        migratingTo[j] = null;
+      }
+    }
+    if (myself.master != null) {
+      myself.master.removeReplica(myself);
+    }
+    myself.master = n;
+    n.addReplica(myself);
+    myself.shardId = n.shardId;
+    if (!n.ip.isEmpty() && n.port > 0) {
+      engine.replication().replicaOf(n.ip, n.port, null);
+    }
+    saveNeeded = true;
+  }
+
+  /** Myself becomes a master (a won election, CLUSTER RESET of a replica, a manual takeover). */
+  void setMyselfMaster() {
+    if (myself.isMaster()) {
+      return;
+    }
+    if (myself.master != null) {
+      myself.master.removeReplica(myself);
+    }
+    myself.flags &= ~ClusterNode.SLAVE;
+    myself.flags |= ClusterNode.MASTER;
+    myself.master = null;
+    engine.replication().replicaOfNoOne(null);
+    saveNeeded = true;
+  }
+
+  /** CLUSTER BUMPEPOCH and the end of an import: a new config epoch without agreement, unless mine is already the top. */
+  boolean bumpEpochWithoutConsensus() {
+    long maxEpoch = maxEpoch();
+    if (myself.configEpoch == 0 || myself.configEpoch != maxEpoch) {
+      currentEpoch++;
+      myself.configEpoch = currentEpoch;
+      saveNeeded = true;
+      Log.log(Log.Level.NOTICE, "New configEpoch set to " + myself.configEpoch);
+      return true;
+    }
+    return false;
+  }
+
+  long maxEpoch() {
+    long max = currentEpoch;
+    for (ClusterNode n : nodes.values()) {
+      max = Math.max(max, n.configEpoch);
+    }
+    return max;
+  }
+
+  // ---- state
+
+  /**
+   * Recomputes cluster_state and cluster_size as Redis does: down when a slot is unserved or served by a failed node
+   * (under cluster-require-full-coverage), or when fewer than a majority of the masters that serve slots are
+   * reachable; a master that just started stays down for a moment.
+   */
+  public void updateState() {
+    if (myself.isMaster() && state == STATE_FAIL && now() - startedAt < WRITABLE_DELAY_MS) {
+      return;
+    }
+    int newState = STATE_OK;
+    if (params.requireFullCoverage.value) {
+      for (int j = 0; j < KeySlot.SLOTS; j++) {
+        if (slots[j] == null || slots[j].failed()) {
+          newState = STATE_FAIL;
+          break;
+        }
+      }
+    }
+    int reachable = 0;
+    size = 0;
+    for (ClusterNode n : nodes.values()) {
+      if (n.isMaster() && n.numSlots > 0) {
+        size++;
+        if (!n.failed() && !n.timedOut()) {
+          reachable++;
+        }
+      }
+    }
+    int quorum = size / 2 + 1;
+    if (reachable < quorum) {
+      newState = STATE_FAIL;
+      amongMinoritySince = now();
+    }
+    if (newState != state) {
+      // a master of the minority side waits before it takes writes again, so the majority's view reaches it first
+      long rejoinDelay = Math.max(500, Math.min(5000, params.nodeTimeout.value));
+      if (newState == STATE_OK && myself.isMaster() && now() - amongMinoritySince < rejoinDelay) {
+        return;
+      }
+      Log.log(Log.Level.NOTICE, newState == STATE_OK ? "Cluster state changed: ok" : "Cluster state changed: fail");
+      state = newState;
+    }
+  }
+
+  /** Saves nodes.conf when something changed; called after commands and bus events, and from the cron. */
+  public void saveIfNeeded() {
+    if (saveNeeded) {
+      try {
+        save();
+      } catch (IOException e) {
+        Log.log(Log.Level.WARNING, "Could not save the cluster config: " + e.getMessage());
+      }
+    }
+  }
+
+  void save() throws IOException {
+    saveNeeded = false;
+    conf.save();
+  }
+
+  /** The masters serving at least one slot, for CLUSTER SHARDS and the failure majority. */
+  List<ClusterNode> masters() {
+    List<ClusterNode> out = new ArrayList<>();
+    for (ClusterNode n : nodes.values()) {
+      if (n.isMaster()) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The address a client should use for a node: ip, hostname or "?" (cluster-preferred-endpoint-type). */
+  String endpoint(ClusterNode n) {
+    return switch (params.preferredEndpointType.value) {
+      case "hostname" -> n.hostname.isEmpty() ? "?" : n.hostname;
+      case "unknown-endpoint" -> "";
+      default -> n.ip;
+    };
+  }
+
+  /** The cron: failure detection, pings, the state; called hz times a second from the engine's cron. */
+  public void cron() {
+    if (bus != null) {
+      bus.cron();
+    }
+    updateState();
+    saveIfNeeded();
+  }
+
+  /** PUBLISH and SPUBLISH reach the other nodes over the bus. */
+  public void publish(byte[] channel, byte[] message, boolean sharded) {
+    if (bus != null) {
+      bus.publish(channel, message, sharded);
+    }
+  }
+
+  public void stop() {
+    if (bus != null) {
+      Bus b = bus;
+      bus = null;
+      b.close();
+    }
+    if (conf != null) {
+      conf.unlock();
+    }
+  }
+
+  /** Starts the bus listener (server side); null bus means this node cannot talk to others. */
+  public void attachBus(Bus b) {
+    this.bus = b;
+  }
+
+  public Bus bus() {
+    return bus;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+}

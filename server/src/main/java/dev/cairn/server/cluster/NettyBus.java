@@ -1,0 +1,178 @@
+package dev.cairn.server.cluster;
+
+import dev.cairn.core.cluster.BusLink;
+import dev.cairn.core.cluster.BusTransport;
+import dev.cairn.core.cluster.Cluster;
+import dev.cairn.core.cluster.Gossip;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cluster bus's sockets on the engine's event loop: a listener on the bus port and the outbound links, each
+ * framed by the message header's length (bytes 4-7, which count the whole message). Messages and link events go to
+ * {@link Gossip} on the engine thread, so the cluster state needs no locks.
+ */
+public final class NettyBus implements BusTransport {
+  private final EventLoopGroup group;
+  private final List<Channel> listeners = new ArrayList<>();
+  private Gossip gossip;
+
+  private NettyBus(EventLoopGroup group) {
+    this.group = group;
+  }
+
+  /** Binds the bus port on the addresses the client port uses and attaches the protocol to the cluster. */
+  public static NettyBus start(EventLoopGroup group, Cluster cluster, String[] addresses) throws InterruptedException {
+    NettyBus bus = new NettyBus(group);
+    bus.gossip = new Gossip(cluster, bus);
+    Class<? extends ServerChannel> type = Epoll.isAvailable() ? EpollServerSocketChannel.class
+        : NioServerSocketChannel.class;
+    ServerBootstrap b = new ServerBootstrap().group(group).channel(type)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            NettyLink link = new NettyLink(true, ch);
+            bus.pipeline(ch, link);
+            bus.gossip.accepted(link);
+          }
+        });
+    int port = cluster.busPort();
+    for (String addr : addresses) {
+      String host = addr.startsWith("-") ? addr.substring(1) : addr;
+      if (host.equals("*")) {
+        host = "0.0.0.0";
+      }
+      try {
+        bus.listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
+      } catch (Exception e) {
+        if (!addr.startsWith("-")) {
+          bus.close();
+          throw new IllegalStateException("Could not bind the cluster bus port " + port + " on " + host + ": "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    cluster.attachBus(bus.gossip);
+    return bus;
+  }
+
+  private void pipeline(Channel ch, NettyLink link) {
+    ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 30, 4, 4, -8, 0));
+    ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf m = (ByteBuf) msg;
+        if (m.readableBytes() < 8 || m.getByte(0) != 'R' || m.getByte(1) != 'C' || m.getByte(2) != 'm'
+            || m.getByte(3) != 'b') {
+          m.release();
+          ctx.close();
+          return;
+        }
+        gossip.received(link, m);
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) {
+        gossip.closed(link);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+      }
+    });
+  }
+
+  @Override
+  public BusLink connect(String ip, int port) {
+    Class<? extends Channel> type = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+    NettyLink link = new NettyLink(false, null);
+    Bootstrap b = new Bootstrap().group(group).channel(type)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            pipeline(ch, link);
+          }
+        });
+    ChannelFuture f = b.connect(ip, port);
+    link.channel = f.channel();
+    f.addListener(done -> {
+      if (done.isSuccess()) {
+        gossip.connected(link);
+      } else {
+        gossip.closed(link);
+      }
+    });
+    return link;
+  }
+
+  @Override
+  public void close() {
+    for (Channel ch : listeners) {
+      ch.close();
+    }
+    listeners.clear();
+  }
+
+  /** A bus connection over a Netty channel. */
+  static final class NettyLink extends BusLink {
+    Channel channel;
+
+    NettyLink(boolean inbound, Channel channel) {
+      super(inbound);
+      this.channel = channel;
+    }
+
+    @Override
+    public void send(ByteBuf message) {
+      if (channel.isActive()) {
+        channel.writeAndFlush(message, channel.voidPromise());
+      } else {
+        message.release();
+      }
+    }
+
+    @Override
+    public void close() {
+      channel.close();
+    }
+
+    @Override
+    public String localIp() {
+      return channel.localAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public String remoteIp() {
+      return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+    }
+
+    @Override
+    public long pendingBytes() {
+      return channel.unsafe().outboundBuffer() == null ? 0 : channel.unsafe().outboundBuffer().totalPendingWriteBytes();
+    }
+  }
+}
