@@ -175,6 +175,19 @@ class GraphJarIT {
   }
 
   @Test
+  void failingWriteQueryChangesNothing() {
+    cmd("GRAPH.QUERY", "g", "CREATE (:A {v: 1})");
+    assertEquals("Division by zero", assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "g",
+        "MATCH (a:A) SET a.v = 2, a:C CREATE (:B {w: 1}) WITH a RETURN 1 / 0")).getMessage());
+    assertEquals(List.of(List.of("[A]", 1L)), list(cmd("GRAPH.QUERY", "g", "MATCH (n) RETURN labels(n), n.v")).get(1));
+    assertEquals(List.of(List.of("A")), list(cmd("GRAPH.QUERY", "g", "CALL db.labels()")).get(1),
+        "labels the failed query added are gone");
+    assertEquals(List.of(List.of("v")), list(cmd("GRAPH.QUERY", "g", "CALL db.propertyKeys()")).get(1));
+    assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "fresh", "CREATE (:X) WITH 1 AS x RETURN 1 / 0"));
+    assertEquals(0L, jedis.exists("fresh"), "a failed query creates no key");
+  }
+
+  @Test
   void listDeleteAndKeyspace() {
     cmd("GRAPH.QUERY", "g1", "CREATE ()");
     cmd("GRAPH.QUERY", "g2", "CREATE ()");
