@@ -71,6 +71,103 @@ public final class Graph {
     }
   }
 
+  /** Relationship indexes: type id -> property key id -> value -> edge ids. */
+  final Map<Integer, Map<Integer, Map<Object, Postings>>> edgeIndexes = new HashMap<>();
+
+  boolean createEdgeIndex(int type, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.computeIfAbsent(type, k -> new HashMap<>());
+    if (byKey.containsKey(key)) {
+      return false;
+    }
+    Map<Object, Postings> idx = RangeIndex.create();
+    byKey.put(key, idx);
+    for (int e = edgeAlive.nextSetBit(0); e >= 0; e = edgeAlive.nextSetBit(e + 1)) {
+      Object v = edgeType[e] == type ? prop(false, e, key) : null;
+      if (v != null) {
+        RangeIndex.add(idx, v, e);
+      }
+    }
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> dropEdgeIndex(type, key));
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+    return true;
+  }
+
+  boolean dropEdgeIndex(int type, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.get(type);
+    if (byKey == null || byKey.remove(key) == null) {
+      return false;
+    }
+    if (byKey.isEmpty()) {
+      edgeIndexes.remove(type);
+    }
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> createEdgeIndex(type, key));
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+    return true;
+  }
+
+  /** The index on (type, key), or null. */
+  Map<Object, Postings> edgeIndex(int type, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.get(type);
+    return byKey == null ? null : byKey.get(key);
+  }
+
+  /** The index on (label, key), or null. */
+  Map<Object, Postings> nodeIndex(int label, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = indexes.get(label);
+    return byKey == null ? null : byKey.get(key);
+  }
+
+  private void edgeIndexing(int id, boolean add) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.isEmpty() ? null : edgeIndexes.get(edgeType[id]);
+    if (byKey != null) {
+      for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
+        Object v = prop(false, id, e.getKey());
+        if (v != null) {
+          if (add) {
+            RangeIndex.add(e.getValue(), v, id);
+          } else {
+            RangeIndex.remove(e.getValue(), v, id);
+          }
+        }
+      }
+    }
+  }
+
+  /** Full-text indexes by label id, in creation order. */
+  final Map<Integer, FullText.Index> fulltext = new java.util.LinkedHashMap<>();
+
+  /** Adds fields to a label's full-text index (creating it); {@code before} is its definition until now. */
+  void addFullText(FullText.Index idx, List<FullText.FieldDef> fields, FullText.Index before) {
+    idx.fields.addAll(fields);
+    idx.rebuild = true;
+    fulltext.put(idx.label, idx);
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> {
+        if (before == null) {
+          fulltext.remove(idx.label).close();
+        } else {
+          idx.fields.clear();
+          idx.fields.addAll(before.fields);
+          idx.close();
+        }
+      });
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+  }
+
+  void dropFullText(int label) {
+    FullText.Index idx = fulltext.remove(label);
+    idx.close();
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> fulltext.put(label, idx));
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+  }
+
   /** GRAPH.SLOWLOG: the 10 slowest queries, {time millis, command, query, run millis}; not persisted. */
   final List<Object[]> slowlog = new ArrayList<>();
 
@@ -396,6 +493,7 @@ public final class Graph {
     edgeCount++;
     outAdj[src] = insert(outAdj[src], outLen[src]++, outPos, id);
     inAdj[dst] = insert(inAdj[dst], inLen[dst]++, inPos, id);
+    edgeIndexing(id, true);
   }
 
   private static int[] insert(int[] a, int len, int at, int v) {
@@ -432,6 +530,7 @@ public final class Graph {
       undo.add(id, s, d, edgeType[id], indexOf(outAdj[s], outLen[s], id), indexOf(inAdj[d], inLen[d], id),
           UndoLog.DELETE_EDGE);
     }
+    edgeIndexing(id, false);
     outLen[s] = remove(outAdj[s], outLen[s], id);
     inLen[d] = remove(inAdj[d], inLen[d], id);
     edgeAlive.clear(id);
@@ -487,6 +586,8 @@ public final class Graph {
     }
     if (node) {
       unindexNode(id);
+    } else {
+      edgeIndexing(id, false);
     }
     Object old = null;
     int at = -1;
@@ -516,6 +617,7 @@ public final class Graph {
       indexNode(id);
     } else {
       edgeProps[id] = p;
+      edgeIndexing(id, true);
     }
     return old;
   }
@@ -527,7 +629,9 @@ public final class Graph {
       nodeProps[id] = props;
       indexNode(id);
     } else {
+      edgeIndexing(id, false);
       edgeProps[id] = props;
+      edgeIndexing(id, true);
     }
   }
 
@@ -538,13 +642,13 @@ public final class Graph {
     if (byKey.containsKey(key)) {
       return false;
     }
-    Map<Object, Postings> idx = new HashMap<>();
+    Map<Object, Postings> idx = RangeIndex.create();
     byKey.put(key, idx);
     BitSet nodes = nodesWithLabel(label);
     for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
       Object v = prop(true, n, key);
       if (v != null) {
-        idx.computeIfAbsent(Values.indexKey(v), k -> new Postings()).add(n);
+        RangeIndex.add(idx, v, n);
       }
     }
     if (undo != null) {
@@ -579,6 +683,7 @@ public final class Graph {
   }
 
   private void unindexNode(int id) {
+    markFullText(id);
     if (indexes.isEmpty()) {
       return;
     }
@@ -588,20 +693,23 @@ public final class Graph {
         for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
           Object v = prop(true, id, e.getKey());
           if (v != null) {
-            Postings b = e.getValue().get(Values.indexKey(v));
-            if (b != null) {
-              b.remove(id);
-              if (b.isEmpty()) {
-                e.getValue().remove(Values.indexKey(v));
-              }
-            }
+            RangeIndex.remove(e.getValue(), v, id);
           }
         }
       }
     }
   }
 
+  private void markFullText(int id) {
+    if (!fulltext.isEmpty()) {
+      for (FullText.Index f : fulltext.values()) {
+        f.dirty.set(id);
+      }
+    }
+  }
+
   private void indexNode(int id) {
+    markFullText(id);
     if (indexes.isEmpty()) {
       return;
     }
@@ -611,7 +719,7 @@ public final class Graph {
         for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
           Object v = prop(true, id, e.getKey());
           if (v != null) {
-            e.getValue().computeIfAbsent(Values.indexKey(v), k -> new Postings()).add(id);
+            RangeIndex.add(e.getValue(), v, id);
           }
         }
       }
@@ -627,6 +735,9 @@ public final class Graph {
     }
     for (int e = edgeAlive.nextSetBit(0); e >= 0; e = edgeAlive.nextSetBit(e + 1)) {
       bytes += propBytes(edgeProps[e]);
+    }
+    for (FullText.Index f : fulltext.values()) {
+      bytes += f.bytes();
     }
     return bytes;
   }
@@ -681,6 +792,8 @@ public final class Graph {
       }
     }
     constraints.addAll(o.constraints); // immutable records
+    o.fulltext.forEach((l, f) -> fulltext.put(l, f.copyDefinition())); // built at the first query
+    o.edgeIndexes.forEach((t, byKey) -> byKey.keySet().forEach(k -> createEdgeIndex(t, k)));
   }
 
   /** Loading: recreate a node with a given id (ids below it that stay unused are freed by {@link #endLoad}). */

@@ -127,7 +127,10 @@ final class UndoLog {
           int key = ints[--i];
           g.createIndex(ints[--i], key);
         }
-        case INDEX_CHANGE -> ((Runnable) objects.get(--obj)).run();
+        case INDEX_CHANGE -> {
+          i--;
+          ((Runnable) objects.get(--obj)).run();
+        }
         default -> throw new IllegalStateException("undo log op " + op);
       }
     }
