@@ -159,21 +159,21 @@ final class Compiler {
         ops.add(label(projection(cl.returnClause().projectionBody(), null, columns, true),
             "Results\n" + projectionLabel(cl.returnClause().projectionBody(), null)));
       } else if (cl.withClause() != null) {
-        if (last) {
+        if (last && top) { // an EXISTS subquery may end anywhere: it only asks whether rows come out
           throw CypherException.syntax("Query cannot conclude with WITH (must be a RETURN clause, an update clause,"
               + " a procedure call or a non-returning subquery)");
         }
         ops.add(label(projection(cl.withClause().projectionBody(), cl.withClause().where(), null, false),
             projectionLabel(cl.withClause().projectionBody(), cl.withClause().where())));
       } else if (cl.matchClause() != null) {
-        if (last) {
+        if (last && top) {
           throw CypherException.syntax("Query cannot conclude with MATCH (must be a RETURN clause, an update clause,"
               + " a procedure call or a non-returning subquery)");
         }
         ops.add(match(cl.matchClause()));
         labels.put(ops.get(ops.size() - 1), matchLabel(cl.matchClause(), lastMatch, lastHints));
       } else if (cl.unwindClause() != null) {
-        if (last) {
+        if (last && top) {
           throw CypherException.syntax("Query cannot conclude with UNWIND (must be a RETURN clause, an update"
               + " clause, a procedure call or a non-returning subquery)");
         }
