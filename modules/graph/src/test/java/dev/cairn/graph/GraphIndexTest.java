@@ -133,7 +133,8 @@ class GraphIndexTest {
     assertEquals(1, rows(g, "CALL db.idx.fulltext.queryNodes('G', 'hallo')").size());
     assertEquals(1, run(g, "CALL db.idx.fulltext.drop('L')").stats().indicesDeleted);
     assertEquals(2, rows(g, "CALL db.indexes()").size());
-    assertThrows(CypherException.class, () -> rows(g, "CALL db.idx.fulltext.drop('G') WITH count(*) AS x RETURN 1 / 0"));
+    assertThrows(CypherException.class,
+        () -> rows(g, "CALL db.idx.fulltext.drop('G') WITH count(*) AS x RETURN 1 / 0"));
     assertEquals(1, rows(g, "CALL db.idx.fulltext.queryNodes('G', 'hallo')").size(), "the drop was rolled back");
     assertEquals("graph.RO_QUERY is to be executed only on read-only queries", assertThrows(CypherException.class,
         () -> Executor.run(g, "CALL db.idx.fulltext.drop('G')", Map.of(), 0, true)).getMessage());
