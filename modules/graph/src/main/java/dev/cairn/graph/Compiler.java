@@ -519,6 +519,9 @@ final class Compiler {
   /** Puts the pattern's named variables in scope, recording the new ones in {@code added}. */
   void declarePattern(PathPat p, Set<String> added) {
     for (NodePat n : p.nodes()) {
+      if (!n.anonymous() && inScope(n.var())) {
+        conflict(n.var(), "node");
+      }
       if (!n.anonymous() && !inScope(n.var())) {
         push(n.var());
         kinds.put(n.var(), "node");
@@ -526,6 +529,9 @@ final class Compiler {
       }
     }
     for (RelPat r : p.rels()) {
+      if (!r.anonymous() && inScope(r.var())) {
+        conflict(r.var(), "rel");
+      }
       if (!r.anonymous() && !inScope(r.var())) {
         push(r.var());
         kinds.put(r.var(), r.varLength() ? "rels" : "rel");
@@ -540,6 +546,18 @@ final class Compiler {
       kinds.put(p.pathVar(), "path");
       added.add(p.pathVar());
     }
+  }
+
+  /** A variable known to hold one kind of entity used in a pattern as another (openCypher's VariableTypeConflict). */
+  private void conflict(String var, String as) {
+    String known = kinds.get(var);
+    if (known == null || known.startsWith(as) || (as.equals("rel") && known.equals("rels"))) {
+      return;
+    }
+    String what = known.equals("node") ? "node" : known.equals("path") ? "path" : "relationship";
+    String other = as.equals("node") ? "node" : "relationship";
+    throw CypherException.syntax("The alias '" + var + "' was specified for both a " + what + " and a " + other
+        + ".");
   }
 
   Expr existsSubquery(ExistsSubqueryContext ex) {

@@ -30,6 +30,21 @@ class GraphQueryFixesTest {
   }
 
   @Test
+  void variableTypeConflictsInPatterns() {
+    Graph g = new Graph();
+    for (String p : List.of("()-[r]-(r)", "(s)-[r]-(t), (r)-[]-(t)", "r = ()-[]-(), (r)", "(a)-[r*]-(b), (r)")) {
+      CypherException e = assertThrows(CypherException.class, () -> rows(g, "MATCH " + p + " RETURN r"), p);
+      assertEquals("SyntaxError", e.kind, p);
+    }
+    assertEquals("The alias 'r' was specified for both a relationship and a node.", assertThrows(
+        CypherException.class, () -> rows(g, "MATCH ()-[r]-(), (r) RETURN r")).getMessage());
+    // a bound variable used again as its own kind is fine
+    rows(g, "CREATE (:A)-[:T]->(:B)");
+    assertEquals(List.of(List.of(1L)), rows(g, "MATCH (a)-[r]->(b) MATCH (b)<-[r]-(a) RETURN count(r)"));
+    assertEquals(List.of(List.of(1L)), rows(g, "MATCH (a:A) MATCH (a)-->(b) RETURN count(b)"));
+  }
+
+  @Test
   void labelScansSeeWritesOfEarlierRows() {
     Graph g = new Graph();
     rows(g, "UNWIND range(1, 5) AS i MERGE (n:X {k: i % 2})");
