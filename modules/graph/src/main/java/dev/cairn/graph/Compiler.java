@@ -138,6 +138,10 @@ final class Compiler {
     return source.substring(x.start.getStartIndex(), x.stop.getStopIndex() + 1);
   }
 
+  ExprCompiler exprCompiler() {
+    return ec;
+  }
+
   Expr expr(ExpressionContext x) {
     return ec.expr(x);
   }
@@ -155,21 +159,21 @@ final class Compiler {
         ops.add(label(projection(cl.returnClause().projectionBody(), null, columns, true),
             "Results\n" + projectionLabel(cl.returnClause().projectionBody(), null)));
       } else if (cl.withClause() != null) {
-        if (last) {
+        if (last && top) { // an EXISTS subquery may end anywhere: it only asks whether rows come out
           throw CypherException.syntax("Query cannot conclude with WITH (must be a RETURN clause, an update clause,"
               + " a procedure call or a non-returning subquery)");
         }
         ops.add(label(projection(cl.withClause().projectionBody(), cl.withClause().where(), null, false),
             projectionLabel(cl.withClause().projectionBody(), cl.withClause().where())));
       } else if (cl.matchClause() != null) {
-        if (last) {
+        if (last && top) {
           throw CypherException.syntax("Query cannot conclude with MATCH (must be a RETURN clause, an update clause,"
               + " a procedure call or a non-returning subquery)");
         }
         ops.add(match(cl.matchClause()));
-        labels.put(ops.get(ops.size() - 1), matchLabel(cl.matchClause(), lastMatch));
+        labels.put(ops.get(ops.size() - 1), matchLabel(cl.matchClause(), lastMatch, lastHints));
       } else if (cl.unwindClause() != null) {
-        if (last) {
+        if (last && top) {
           throw CypherException.syntax("Query cannot conclude with UNWIND (must be a RETURN clause, an update"
               + " clause, a procedure call or a non-returning subquery)");
         }
@@ -263,9 +267,11 @@ final class Compiler {
   }
 
   private List<PathPat> lastMatch;
+  private Map<String, List<IndexHints.Hint>> lastHints = Map.of();
 
   /** RedisGraph-style scan and traverse lines; an index scan when the graph has an index the pattern can use. */
-  private static java.util.function.Function<Graph, String> matchLabel(MatchClauseContext m, List<PathPat> parts) {
+  private static java.util.function.Function<Graph, String> matchLabel(MatchClauseContext m, List<PathPat> parts,
+      Map<String, List<IndexHints.Hint>> hints) {
     boolean filter = m.where() != null;
     boolean optional = m.OPTIONAL() != null;
     return g -> {
@@ -280,20 +286,13 @@ final class Compiler {
       for (PathPat p : parts) {
         List<String> pl = new ArrayList<>();
         NodePat first = p.nodes().get(0);
-        String scan = "All Node Scan";
-        if (!first.labels().isEmpty()) {
-          scan = "Node By Label Scan";
-          int l = g == null ? -1 : g.labels.id(first.labels().get(0));
-          if (l >= 0 && first.props() instanceof MapExpr me && g.indexes.containsKey(l)) {
-            for (String k : me.entries().keySet()) {
-              if (g.keys.id(k) >= 0 && g.indexes.get(l).containsKey(g.keys.id(k))) {
-                scan = "Node By Index Scan";
-              }
-            }
-          }
+        String scan = first.labels().isEmpty() ? "All Node Scan" : "Node By Label Scan";
+        int start = g == null ? 0 : Matcher.start(g, p, hints);
+        if (start == 2) {
+          scan = "Node By Index Scan";
         }
-        pl.add(scan + " | " + nodeText(first));
-        for (int i = 0; i < p.rels().size(); i++) {
+        pl.add(start == 1 ? "Edge By Index Scan | " + edgeText(p) : scan + " | " + nodeText(first));
+        for (int i = start == 1 ? 1 : 0; i < p.rels().size(); i++) {
           RelPat r = p.rels().get(i);
           String arrow = (r.dir() < 0 ? "<-" : "-") + "[" + (r.anonymous() ? "" : r.var())
               + (r.types().isEmpty() ? "" : ":" + String.join("|", r.types())) + (r.varLength() ? "*" : "") + "]"
@@ -314,6 +313,12 @@ final class Compiler {
     };
   }
 
+  private static String edgeText(PathPat p) {
+    RelPat r = p.rels().get(0);
+    return nodeText(p.nodes().get(0)) + (r.dir() < 0 ? "<-" : "-") + "[" + (r.anonymous() ? "" : r.var()) + ":"
+        + r.types().get(0) + "]" + (r.dir() > 0 ? "->" : "-") + nodeText(p.nodes().get(1));
+  }
+
   private static String nodeText(NodePat n) {
     return "(" + (n.anonymous() ? "" : n.var()) + (n.labels().isEmpty() ? "" : ":" + String.join(":", n.labels()))
         + ")";
@@ -332,10 +337,14 @@ final class Compiler {
     }
     added.removeAll(before);
     Expr where = m.where() == null ? null : expr(m.where().expression());
+    Map<String, List<IndexHints.Hint>> hints = m.where() == null ? Map.of()
+        : IndexHints.extract(this, m.where().expression(), added);
+    lastHints = hints;
     List<String> introduced = new ArrayList<>(added);
     return (c, in) -> {
       List<Map<String, Object>> out = new ArrayList<>();
       Matcher matcher = new Matcher(c);
+      matcher.hints = hints;
       for (Map<String, Object> row : in) {
         int n = out.size();
         matcher.match(parts, row, r -> {
@@ -510,6 +519,9 @@ final class Compiler {
   /** Puts the pattern's named variables in scope, recording the new ones in {@code added}. */
   void declarePattern(PathPat p, Set<String> added) {
     for (NodePat n : p.nodes()) {
+      if (!n.anonymous() && inScope(n.var())) {
+        conflict(n.var(), "node");
+      }
       if (!n.anonymous() && !inScope(n.var())) {
         push(n.var());
         kinds.put(n.var(), "node");
@@ -517,6 +529,9 @@ final class Compiler {
       }
     }
     for (RelPat r : p.rels()) {
+      if (!r.anonymous() && inScope(r.var())) {
+        conflict(r.var(), "rel");
+      }
       if (!r.anonymous() && !inScope(r.var())) {
         push(r.var());
         kinds.put(r.var(), r.varLength() ? "rels" : "rel");
@@ -531,6 +546,18 @@ final class Compiler {
       kinds.put(p.pathVar(), "path");
       added.add(p.pathVar());
     }
+  }
+
+  /** A variable known to hold one kind of entity used in a pattern as another (openCypher's VariableTypeConflict). */
+  private void conflict(String var, String as) {
+    String known = kinds.get(var);
+    if (known == null || known.startsWith(as) || (as.equals("rel") && known.equals("rels"))) {
+      return;
+    }
+    String what = known.equals("node") ? "node" : known.equals("path") ? "path" : "relationship";
+    String other = as.equals("node") ? "node" : "relationship";
+    throw CypherException.syntax("The alias '" + var + "' was specified for both a " + what + " and a " + other
+        + ".");
   }
 
   Expr existsSubquery(ExistsSubqueryContext ex) {

@@ -80,11 +80,14 @@ final class Constraints {
       g = new Graph();
     }
     if (create) {
+      g.beginUndo(); // names interned for a refused constraint go again
       try {
         create(g, unique, node, schema, props);
       } catch (CypherException e) {
+        g.rollback();
         throw RedisException.line(e.getMessage());
       }
+      g.commitUndo();
       if (created) {
         c.db().set(key, GraphType.INSTANCE, g);
       }

@@ -8,8 +8,6 @@ package dev.cairn.graph;
 public final class CypherException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   public final String kind;
-  /** Set when the query had changed the graph before it failed (there is no rollback, as in RedisGraph). */
-  boolean wrote;
 
   public CypherException(String kind, String message) {
     super(message, null, false, false);

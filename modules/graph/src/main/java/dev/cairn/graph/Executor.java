@@ -73,12 +73,16 @@ public final class Executor {
     }
     Ctx c = new Ctx(g, params, timeoutMillis);
     List<Map<String, Object>> rows;
+    if (q.writes()) {
+      g.beginUndo();
+    }
     try {
       rows = runBranches(c, q, List.of(new HashMap<>()), true);
-    } catch (CypherException e) {
-      e.wrote = c.stats.wrote();
+    } catch (RuntimeException | Error e) {
+      g.rollback(); // a failing query leaves the graph as it found it
       throw e;
     }
+    g.commitUndo();
     List<List<Object>> out = new ArrayList<>();
     if (!q.columns().isEmpty()) {
       for (Map<String, Object> r : rows) {
@@ -104,14 +108,23 @@ public final class Executor {
     Plan.Query q = Compiler.compile(query);
     Ctx c = new Ctx(g, params, timeoutMillis);
     Map<Op, long[]> counts = new java.util.IdentityHashMap<>();
-    for (List<Op> ops : q.branches()) {
-      List<Map<String, Object>> rows = new ArrayList<>(List.of(new HashMap<>()));
-      for (Op op : ops) {
-        long t0 = System.nanoTime();
-        rows = op.run(c, rows);
-        counts.put(op, new long[] {rows.size(), System.nanoTime() - t0});
-      }
+    if (q.writes()) {
+      g.beginUndo();
     }
+    try {
+      for (List<Op> ops : q.branches()) {
+        List<Map<String, Object>> rows = new ArrayList<>(List.of(new HashMap<>()));
+        for (Op op : ops) {
+          long t0 = System.nanoTime();
+          rows = op.run(c, rows);
+          counts.put(op, new long[] {rows.size(), System.nanoTime() - t0});
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      g.rollback();
+      throw e;
+    }
+    g.commitUndo();
     return new Profile(describe(g, q, counts), c.stats);
   }
 

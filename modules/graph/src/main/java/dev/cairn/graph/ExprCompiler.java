@@ -203,7 +203,7 @@ final class ExprCompiler {
     }
   }
 
-  private Expr predicate(StringListNullPredicateExpressionContext x) {
+  Expr predicate(StringListNullPredicateExpressionContext x) {
     Expr e = addSub(x.addOrSubtractExpression());
     for (PredicateSuffixContext s : x.predicateSuffix()) {
       Expr left = e;
@@ -272,7 +272,7 @@ final class ExprCompiler {
     };
   }
 
-  private Expr addSub(AddOrSubtractExpressionContext x) {
+  Expr addSub(AddOrSubtractExpressionContext x) {
     Expr e = mulDiv(x.multiplyDivideModuloExpression(0));
     for (int i = 0; i < x.addOp().size(); i++) {
       Expr left = e;

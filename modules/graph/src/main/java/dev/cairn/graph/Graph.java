@@ -49,6 +49,125 @@ public final class Graph {
   /** Exact-match indexes: label id -> property key id -> value -> node ids. */
   final Map<Integer, Map<Integer, Map<Object, Postings>>> indexes = new HashMap<>();
 
+  /** The running write query's undo log (null outside a query): every change below records its inverse. */
+  UndoLog undo;
+
+  /** Starts recording changes (a query begins). */
+  void beginUndo() {
+    undo = new UndoLog(this);
+  }
+
+  /** Forgets the recorded changes (the query succeeded). */
+  void commitUndo() {
+    undo = null;
+  }
+
+  /** Undoes the recorded changes (the query failed): the graph is as the query found it. */
+  void rollback() {
+    UndoLog u = undo;
+    undo = null;
+    if (u != null) {
+      u.rollback(this);
+    }
+  }
+
+  /** Relationship indexes: type id -> property key id -> value -> edge ids. */
+  final Map<Integer, Map<Integer, Map<Object, Postings>>> edgeIndexes = new HashMap<>();
+
+  boolean createEdgeIndex(int type, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.computeIfAbsent(type, k -> new HashMap<>());
+    if (byKey.containsKey(key)) {
+      return false;
+    }
+    Map<Object, Postings> idx = RangeIndex.create();
+    byKey.put(key, idx);
+    for (int e = edgeAlive.nextSetBit(0); e >= 0; e = edgeAlive.nextSetBit(e + 1)) {
+      Object v = edgeType[e] == type ? prop(false, e, key) : null;
+      if (v != null) {
+        RangeIndex.add(idx, v, e);
+      }
+    }
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> dropEdgeIndex(type, key));
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+    return true;
+  }
+
+  boolean dropEdgeIndex(int type, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.get(type);
+    if (byKey == null || byKey.remove(key) == null) {
+      return false;
+    }
+    if (byKey.isEmpty()) {
+      edgeIndexes.remove(type);
+    }
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> createEdgeIndex(type, key));
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+    return true;
+  }
+
+  /** The index on (type, key), or null. */
+  Map<Object, Postings> edgeIndex(int type, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.get(type);
+    return byKey == null ? null : byKey.get(key);
+  }
+
+  /** The index on (label, key), or null. */
+  Map<Object, Postings> nodeIndex(int label, int key) {
+    Map<Integer, Map<Object, Postings>> byKey = indexes.get(label);
+    return byKey == null ? null : byKey.get(key);
+  }
+
+  private void edgeIndexing(int id, boolean add) {
+    Map<Integer, Map<Object, Postings>> byKey = edgeIndexes.isEmpty() ? null : edgeIndexes.get(edgeType[id]);
+    if (byKey != null) {
+      for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
+        Object v = prop(false, id, e.getKey());
+        if (v != null) {
+          if (add) {
+            RangeIndex.add(e.getValue(), v, id);
+          } else {
+            RangeIndex.remove(e.getValue(), v, id);
+          }
+        }
+      }
+    }
+  }
+
+  /** Full-text indexes by label id, in creation order. */
+  final Map<Integer, FullText.Index> fulltext = new java.util.LinkedHashMap<>();
+
+  /** Adds fields to a label's full-text index (creating it); {@code before} is its definition until now. */
+  void addFullText(FullText.Index idx, List<FullText.FieldDef> fields, FullText.Index before) {
+    idx.fields.addAll(fields);
+    idx.rebuild = true;
+    fulltext.put(idx.label, idx);
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> {
+        if (before == null) {
+          fulltext.remove(idx.label).close();
+        } else {
+          idx.fields.clear();
+          idx.fields.addAll(before.fields);
+          idx.close();
+        }
+      });
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+  }
+
+  void dropFullText(int label) {
+    FullText.Index idx = fulltext.remove(label);
+    idx.close();
+    if (undo != null) {
+      undo.objects.add((Runnable) () -> fulltext.put(label, idx));
+      undo.add(0, UndoLog.INDEX_CHANGE);
+    }
+  }
+
   /** GRAPH.SLOWLOG: the 10 slowest queries, {time millis, command, query, run millis}; not persisted. */
   final List<Object[]> slowlog = new ArrayList<>();
 
@@ -99,6 +218,24 @@ public final class Graph {
     List<String> all() {
       return byId;
     }
+
+    void truncate(int size) {
+      while (byId.size() > size) {
+        ids.remove(byId.remove(byId.size() - 1));
+      }
+    }
+  }
+
+  /** Undo: names added by the failed query go, and the id high-water marks return. */
+  void truncateSchema(int labelCount, int typeCount, int keyCount, int nodeHigh, int edgeHigh) {
+    labels.truncate(labelCount);
+    types.truncate(typeCount);
+    keys.truncate(keyCount);
+    while (labelNodes.size() > labelCount) {
+      labelNodes.remove(labelNodes.size() - 1);
+    }
+    this.nodeHigh = nodeHigh;
+    this.edgeHigh = edgeHigh;
   }
 
   public int nodeCount() {
@@ -160,11 +297,45 @@ public final class Graph {
     inLen[id] = 0;
     nodeHigh = Math.max(nodeHigh, id + 1);
     nodeCount++;
+    if (undo != null) {
+      undo.add(id, UndoLog.CREATE_NODE);
+    }
     return id;
+  }
+
+  /** Undo of createNode: the node has no labels, properties or edges left by now. */
+  void undoCreateNode(int id) {
+    nodeAlive.clear(id);
+    nodeLabels[id] = null;
+    nodeProps[id] = null;
+    outAdj[id] = null;
+    inAdj[id] = null;
+    nodeCount--;
+  }
+
+  /** Undo of deleteNode: the node again, with its id, labels and properties (its edges follow). */
+  void undoDeleteNode(int id, int[] labels, Object[] props) {
+    nodeAlive.set(id);
+    nodeLabels[id] = labels;
+    nodeProps[id] = props;
+    outAdj[id] = NO_INTS;
+    inAdj[id] = NO_INTS;
+    outLen[id] = 0;
+    inLen[id] = 0;
+    nodeCount++;
+    for (int l : labels) {
+      labelNodes.get(l).set(id);
+    }
+    indexNode(id);
   }
 
   /** Deletes a node; its edges must be gone already. */
   void deleteNode(int id) {
+    if (undo != null) {
+      undo.objects.add(nodeLabels[id]);
+      undo.objects.add(nodeProps[id]);
+      undo.add(id, UndoLog.DELETE_NODE);
+    }
     for (int l : nodeLabels[id]) {
       labelNodes.get(l).clear(id);
     }
@@ -204,7 +375,23 @@ public final class Graph {
     }
     labelNodes.get(label).set(node);
     indexNode(node);
+    if (undo != null) {
+      undo.add(node, label, UndoLog.ADD_LABEL);
+    }
     return true;
+  }
+
+  /** Undo of removeLabel: the label back at its place in the node's label list. */
+  void undoRemoveLabel(int node, int label, int pos) {
+    unindexNode(node);
+    int[] ls = nodeLabels[node];
+    int[] n = new int[ls.length + 1];
+    System.arraycopy(ls, 0, n, 0, pos);
+    n[pos] = label;
+    System.arraycopy(ls, pos, n, pos + 1, ls.length - pos);
+    nodeLabels[node] = n;
+    labelNodes.get(label).set(node);
+    indexNode(node);
   }
 
   boolean removeLabel(int node, int label) {
@@ -218,6 +405,9 @@ public final class Graph {
         nodeLabels[node] = n;
         labelNodes.get(label).clear(node);
         indexNode(node);
+        if (undo != null) {
+          undo.add(node, label, i, UndoLog.REMOVE_LABEL);
+        }
         return true;
       }
     }
@@ -276,7 +466,52 @@ public final class Graph {
     edgeCount++;
     outAdj[src] = append(outAdj[src], outLen[src]++, id);
     inAdj[dst] = append(inAdj[dst], inLen[dst]++, id);
+    if (undo != null) {
+      undo.add(id, UndoLog.CREATE_EDGE);
+    }
     return id;
+  }
+
+  /** Undo of createEdge: the edge is the last of its endpoints' lists by now. */
+  void undoCreateEdge(int id) {
+    int s = edgeSrc[id];
+    int d = edgeDst[id];
+    outLen[s] = remove(outAdj[s], outLen[s], id);
+    inLen[d] = remove(inAdj[d], inLen[d], id);
+    edgeAlive.clear(id);
+    edgeProps[id] = null;
+    edgeCount--;
+  }
+
+  /** Undo of deleteEdge: the edge with its id, at its places in its endpoints' lists (traversal order kept). */
+  void undoDeleteEdge(int id, int src, int dst, int type, int outPos, int inPos, Object[] props) {
+    edgeAlive.set(id);
+    edgeSrc[id] = src;
+    edgeDst[id] = dst;
+    edgeType[id] = type;
+    edgeProps[id] = props;
+    edgeCount++;
+    outAdj[src] = insert(outAdj[src], outLen[src]++, outPos, id);
+    inAdj[dst] = insert(inAdj[dst], inLen[dst]++, inPos, id);
+    edgeIndexing(id, true);
+  }
+
+  private static int[] insert(int[] a, int len, int at, int v) {
+    if (len == a.length) {
+      a = Arrays.copyOf(a, Math.max(4, a.length * 2));
+    }
+    System.arraycopy(a, at, a, at + 1, len - at);
+    a[at] = v;
+    return a;
+  }
+
+  private static int indexOf(int[] a, int len, int v) {
+    for (int i = 0; i < len; i++) {
+      if (a[i] == v) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static int[] append(int[] a, int at, int v) {
@@ -290,6 +525,12 @@ public final class Graph {
   void deleteEdge(int id) {
     int s = edgeSrc[id];
     int d = edgeDst[id];
+    if (undo != null) {
+      undo.objects.add(edgeProps[id]);
+      undo.add(id, s, d, edgeType[id], indexOf(outAdj[s], outLen[s], id), indexOf(inAdj[d], inLen[d], id),
+          UndoLog.DELETE_EDGE);
+    }
+    edgeIndexing(id, false);
     outLen[s] = remove(outAdj[s], outLen[s], id);
     inLen[d] = remove(inAdj[d], inLen[d], id);
     edgeAlive.clear(id);
@@ -339,8 +580,14 @@ public final class Graph {
   /** Sets (value null: removes) one property; returns the old value. */
   Object setProp(boolean node, int id, int key, Object value) {
     Object[] p = node ? nodeProps[id] : edgeProps[id];
+    if (undo != null) {
+      undo.objects.add(p.clone()); // the array may change in place below
+      undo.add(node ? 1 : 0, id, UndoLog.SET_PROPS);
+    }
     if (node) {
       unindexNode(id);
+    } else {
+      edgeIndexing(id, false);
     }
     Object old = null;
     int at = -1;
@@ -370,8 +617,22 @@ public final class Graph {
       indexNode(id);
     } else {
       edgeProps[id] = p;
+      edgeIndexing(id, true);
     }
     return old;
+  }
+
+  /** Undo of setProp: the entity's property array as it was. */
+  void undoSetProps(boolean node, int id, Object[] props) {
+    if (node) {
+      unindexNode(id);
+      nodeProps[id] = props;
+      indexNode(id);
+    } else {
+      edgeIndexing(id, false);
+      edgeProps[id] = props;
+      edgeIndexing(id, true);
+    }
   }
 
   // ---- exact-match indexes on (label, property)
@@ -381,14 +642,17 @@ public final class Graph {
     if (byKey.containsKey(key)) {
       return false;
     }
-    Map<Object, Postings> idx = new HashMap<>();
+    Map<Object, Postings> idx = RangeIndex.create();
     byKey.put(key, idx);
     BitSet nodes = nodesWithLabel(label);
     for (int n = nodes.nextSetBit(0); n >= 0; n = nodes.nextSetBit(n + 1)) {
       Object v = prop(true, n, key);
       if (v != null) {
-        idx.computeIfAbsent(Values.indexKey(v), k -> new Postings()).add(n);
+        RangeIndex.add(idx, v, n);
       }
+    }
+    if (undo != null) {
+      undo.add(label, key, UndoLog.CREATE_INDEX);
     }
     return true;
   }
@@ -400,6 +664,9 @@ public final class Graph {
     }
     if (byKey.isEmpty()) {
       indexes.remove(label);
+    }
+    if (undo != null) {
+      undo.add(label, key, UndoLog.DROP_INDEX);
     }
     return true;
   }
@@ -416,6 +683,7 @@ public final class Graph {
   }
 
   private void unindexNode(int id) {
+    markFullText(id);
     if (indexes.isEmpty()) {
       return;
     }
@@ -425,20 +693,23 @@ public final class Graph {
         for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
           Object v = prop(true, id, e.getKey());
           if (v != null) {
-            Postings b = e.getValue().get(Values.indexKey(v));
-            if (b != null) {
-              b.remove(id);
-              if (b.isEmpty()) {
-                e.getValue().remove(Values.indexKey(v));
-              }
-            }
+            RangeIndex.remove(e.getValue(), v, id);
           }
         }
       }
     }
   }
 
+  private void markFullText(int id) {
+    if (!fulltext.isEmpty()) {
+      for (FullText.Index f : fulltext.values()) {
+        f.dirty.set(id);
+      }
+    }
+  }
+
   private void indexNode(int id) {
+    markFullText(id);
     if (indexes.isEmpty()) {
       return;
     }
@@ -448,7 +719,7 @@ public final class Graph {
         for (Map.Entry<Integer, Map<Object, Postings>> e : byKey.entrySet()) {
           Object v = prop(true, id, e.getKey());
           if (v != null) {
-            e.getValue().computeIfAbsent(Values.indexKey(v), k -> new Postings()).add(id);
+            RangeIndex.add(e.getValue(), v, id);
           }
         }
       }
@@ -464,6 +735,9 @@ public final class Graph {
     }
     for (int e = edgeAlive.nextSetBit(0); e >= 0; e = edgeAlive.nextSetBit(e + 1)) {
       bytes += propBytes(edgeProps[e]);
+    }
+    for (FullText.Index f : fulltext.values()) {
+      bytes += f.bytes();
     }
     return bytes;
   }
@@ -518,6 +792,8 @@ public final class Graph {
       }
     }
     constraints.addAll(o.constraints); // immutable records
+    o.fulltext.forEach((l, f) -> fulltext.put(l, f.copyDefinition())); // built at the first query
+    o.edgeIndexes.forEach((t, byKey) -> byKey.keySet().forEach(k -> createEdgeIndex(t, k)));
   }
 
   /** Loading: recreate a node with a given id (ids below it that stay unused are freed by {@link #endLoad}). */

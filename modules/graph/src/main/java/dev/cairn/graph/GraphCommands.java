@@ -131,16 +131,8 @@ public final class GraphCommands implements CommandFamily {
       String body = Executor.extractParams(text, params);
       res = Executor.run(g, body, params, timeout, readOnly);
     } catch (CypherException e) {
-      if (e.wrote) {
-        // the changes made before the error stay; replicas replay the same query and fail at the same point
-        if (created) {
-          c.db().set(key, GraphType.INSTANCE, g);
-        }
-        c.signalModifiedKey(c.db().id(), key);
-        c.addDirty(1);
-      } else {
-        c.preventPropagation();
-      }
+      // the query's changes were undone: nothing to store or propagate
+      c.preventPropagation();
       throw RedisException.line(e.getMessage());
     }
     boolean wrote = res.stats().wrote();

@@ -14,12 +14,16 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * The graph as a module type. Layout, encoding version 2 (version 1 ends before the constraints):
+ * The graph as a module type. Layout, encoding version 3 (version 2 ends before the full-text indexes, version 1
+ * before the constraints):
  *
  * <pre>
  * graph   := names(labels) names(types) names(keys)
  *            unsigned(nodes) node{nodes} unsigned(edges) edge{edges} unsigned(indexes) (unsigned(label) unsigned(key)){indexes}
  *            unsigned(constraints) constraint{constraints}
+ *            unsigned(fulltext) fulltext{fulltext} unsigned(edgeIndexes) (unsigned(type) unsigned(key)){edgeIndexes}
+ * fulltext := unsigned(label) string(language) unsigned(0 | 1 + stopwords) string{stopwords}
+ *            unsigned(fields) (unsigned(key) double(weight) unsigned(nostem) unsigned(0 | 1) string(phonetic)?){fields}
  * constraint := unsigned(flags: 1 unique, 2 node, 4 failed) unsigned(label or type) unsigned(n) unsigned(key){n}
  * names   := unsigned(n) string{n}                      ids are positions: dense from 0 in creation order
  * node    := unsigned(id) unsigned(labels) unsigned(label){labels} props
@@ -36,7 +40,7 @@ import java.util.List;
  */
 public final class GraphType implements DataType<Graph> {
   // RedisGraph's type name, so TYPE answers as it did; the layout is Cairn's own (encoding version 2; 1 is read)
-  public static final TypeId ID = TypeId.of("graphdata", 2);
+  public static final TypeId ID = TypeId.of("graphdata", 3);
   public static final GraphType INSTANCE = new GraphType();
 
   private GraphType() {}
@@ -91,6 +95,32 @@ public final class GraphType implements DataType<Graph> {
       for (int k : con.keys()) {
         out.writeUnsigned(k);
       }
+    }
+    out.writeUnsigned(g.fulltext.size());
+    for (FullText.Index f : g.fulltext.values()) {
+      out.writeUnsigned(f.label);
+      out.writeString(f.language);
+      out.writeUnsigned(f.stopwords == null ? 0 : 1 + f.stopwords.size());
+      for (String w : f.stopwords == null ? List.<String>of() : f.stopwords) {
+        out.writeString(w);
+      }
+      out.writeUnsigned(f.fields.size());
+      for (FullText.FieldDef d : f.fields) {
+        out.writeUnsigned(d.key());
+        out.writeDouble(d.weight());
+        out.writeUnsigned(d.nostem() ? 1 : 0);
+        out.writeUnsigned(d.phonetic() == null ? 0 : 1);
+        if (d.phonetic() != null) {
+          out.writeString(d.phonetic());
+        }
+      }
+    }
+    List<int[]> eidx = new ArrayList<>();
+    g.edgeIndexes.forEach((t, byKey) -> byKey.keySet().forEach(k -> eidx.add(new int[] {t, k})));
+    out.writeUnsigned(eidx.size());
+    for (int[] i : eidx) {
+      out.writeUnsigned(i[0]);
+      out.writeUnsigned(i[1]);
     }
   }
 
@@ -149,7 +179,7 @@ public final class GraphType implements DataType<Graph> {
 
   @Override
   public Graph rdbLoad(RdbInput in, int encver) throws IOException {
-    if (encver < 1 || encver > 2) {
+    if (encver < 1 || encver > 3) {
       throw RdbFormatException.unsupported(ID, encver);
     }
     Graph g = new Graph();
@@ -201,6 +231,34 @@ public final class GraphType implements DataType<Graph> {
         keys[k] = checkedId(in.readUnsigned(), g.keys.size() - 1);
       }
       g.constraints.add(new Constraints.Constraint((flags & 1) != 0, node, schema, keys, (flags & 4) != 0));
+    }
+    long fts = encver >= 3 ? in.readUnsigned() : 0;
+    for (long i = 0; i < fts; i++) {
+      int label = checkedId(in.readUnsigned(), g.labels.size() - 1);
+      String language = in.readString();
+      long sw = in.readUnsigned();
+      if (!FullText.LANGUAGES.containsKey(language) || sw > 1_000_000 || g.fulltext.containsKey(label)) {
+        throw new RdbFormatException("bad graph full-text index");
+      }
+      List<String> stopwords = sw == 0 ? null : new ArrayList<>();
+      for (long k = 1; k < sw; k++) {
+        stopwords.add(in.readString());
+      }
+      FullText.Index f = new FullText.Index(label, language, stopwords);
+      long n = in.readUnsigned();
+      for (long k = 0; k < n; k++) {
+        int key = checkedId(in.readUnsigned(), g.keys.size() - 1);
+        double weight = in.readDouble();
+        boolean nostem = in.readUnsigned() != 0;
+        String phonetic = in.readUnsigned() != 0 ? in.readString() : null;
+        f.fields.add(new FullText.FieldDef(key, weight, nostem, phonetic));
+      }
+      g.fulltext.put(label, f); // built at its first query
+    }
+    long eidx = encver >= 3 ? in.readUnsigned() : 0;
+    for (long i = 0; i < eidx; i++) {
+      g.createEdgeIndex(checkedId(in.readUnsigned(), g.types.size() - 1), checkedId(in.readUnsigned(),
+          g.keys.size() - 1));
     }
     return g;
   }
@@ -340,6 +398,29 @@ public final class GraphType implements DataType<Graph> {
           .append(Cypher.quoteName(g.keys.name(k))).append(')');
       emit(out, key, q);
     }));
+    g.edgeIndexes.forEach((t, byKey) -> byKey.keySet().forEach(k -> {
+      q.append("CREATE INDEX FOR ()-[r:").append(Cypher.quoteName(g.types.name(t))).append("]-() ON (r.")
+          .append(Cypher.quoteName(g.keys.name(k))).append(')');
+      emit(out, key, q);
+    }));
+    for (FullText.Index f : g.fulltext.values()) {
+      q.append("CALL db.idx.fulltext.createNodeIndex({label: ").append(Cypher.literal(g.labels.name(f.label)))
+          .append(", language: ").append(Cypher.literal(f.language));
+      if (f.stopwords != null) {
+        q.append(", stopwords: ").append(Cypher.literal(f.stopwords));
+      }
+      q.append('}');
+      for (FullText.FieldDef d : f.fields) {
+        q.append(", {field: ").append(Cypher.literal(g.keys.name(d.key()))).append(", weight: ")
+            .append(Cypher.literal(d.weight())).append(", nostem: ").append(d.nostem());
+        if (d.phonetic() != null) {
+          q.append(", phonetic: ").append(Cypher.literal(d.phonetic()));
+        }
+        q.append('}');
+      }
+      q.append(')');
+      emit(out, key, q);
+    }
     for (Constraints.Constraint con : g.constraints) {
       // a constraint FAILED at creation comes back as the replayed creation finds it (the data is the same)
       StringBuilder ps = new StringBuilder();

@@ -23,9 +23,123 @@ import java.util.function.Consumer;
  */
 final class Matcher {
   private final Ctx c;
+  /** The MATCH's WHERE predicates an index can serve, by variable. */
+  Map<String, List<IndexHints.Hint>> hints = Map.of();
 
   Matcher(Ctx c) {
     this.c = c;
+  }
+
+  /**
+   * How a pattern part's walk starts (the same rule for the run and for GRAPH.EXPLAIN): 2 from a node index (an
+   * equality in the first node's property map, or a WHERE predicate on an indexed property of its label), 1 from a
+   * relationship index on the first relationship, 0 from a label scan or all nodes.
+   */
+  static int start(Graph g, PathPat q, Map<String, List<IndexHints.Hint>> hints) {
+    NodePat first = q.nodes().get(0);
+    for (String l : first.labels()) {
+      int id = g.labels.id(l);
+      if (id >= 0 && g.indexes.containsKey(id) && indexedKey(g, first.props(), first.anonymous() ? null
+          : hints.get(first.var()), k -> g.nodeIndex(id, k))) {
+        return 2;
+      }
+    }
+    if (!q.rels().isEmpty()) {
+      RelPat r = q.rels().get(0);
+      if (!r.varLength() && r.types().size() == 1) {
+        int t = g.types.id(r.types().get(0));
+        if (t >= 0 && g.edgeIndexes.containsKey(t) && indexedKey(g, r.props(), r.anonymous() ? null
+            : hints.get(r.var()), k -> g.edgeIndex(t, k))) {
+          return 1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static boolean indexedKey(Graph g, Plan.Expr props, List<IndexHints.Hint> hs,
+      java.util.function.IntFunction<Map<Object, Postings>> index) {
+    if (props instanceof Compiler.MapExpr me) {
+      for (String k : me.entries().keySet()) {
+        if (g.keys.id(k) >= 0 && index.apply(g.keys.id(k)) != null) {
+          return true;
+        }
+      }
+    }
+    if (hs != null) {
+      for (IndexHints.Hint h : hs) {
+        if (g.keys.id(h.key()) >= 0 && index.apply(g.keys.id(h.key())) != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The ids an index gives for a pattern element (property map equalities first, then WHERE), or null. */
+  private int[] indexed(Plan.Expr props, List<IndexHints.Hint> hs, Map<String, Object> row,
+      java.util.function.IntFunction<Map<Object, Postings>> index) {
+    Graph g = c.graph;
+    if (props instanceof Compiler.MapExpr me) {
+      for (Map.Entry<String, Plan.Expr> e : me.entries().entrySet()) {
+        int k = g.keys.id(e.getKey());
+        Map<Object, Postings> idx = k < 0 ? null : index.apply(k);
+        if (idx != null) {
+          Object v = e.getValue().eval(c, row);
+          if (v == null) {
+            return Graph.NO_INTS; // {p: null} matches nothing
+          }
+          if (!(v instanceof List)) {
+            Postings hit = idx.get(Values.indexKey(v));
+            return hit == null ? Graph.NO_INTS : hit.toArray();
+          }
+        }
+      }
+    }
+    int[] best = null;
+    if (hs != null) {
+      for (IndexHints.Hint h : hs) {
+        int k = g.keys.id(h.key());
+        Map<Object, Postings> idx = k < 0 ? null : index.apply(k);
+        int[] ids = idx == null ? null : IndexHints.lookup(idx, h, c, row);
+        if (ids != null && (best == null || ids.length < best.length)) {
+          best = ids;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Start nodes from a relationship index on the pattern's first relationship, or null. */
+  private int[] edgeStarts(PathPat q, Map<String, Object> row) {
+    if (q.rels().isEmpty()) {
+      return null;
+    }
+    RelPat r = q.rels().get(0);
+    Graph g = c.graph;
+    if (r.varLength() || r.types().size() != 1 || g.edgeIndexes.isEmpty()) {
+      return null;
+    }
+    int t = g.types.id(r.types().get(0));
+    if (t < 0 || !g.edgeIndexes.containsKey(t)) {
+      return null;
+    }
+    int[] edges = indexed(r.props(), r.anonymous() ? null : hints.get(r.var()), row, k -> g.edgeIndex(t, k));
+    if (edges == null) {
+      return null;
+    }
+    BitSet starts = new BitSet();
+    for (int e : edges) {
+      if (g.edgeExists(e)) {
+        if (r.dir() >= 0) {
+          starts.set(g.src(e));
+        }
+        if (r.dir() <= 0) {
+          starts.set(g.dst(e));
+        }
+      }
+    }
+    return starts.stream().toArray();
   }
 
   /** Emits every extension of {@code row} that matches all parts. */
@@ -56,6 +170,12 @@ final class Matcher {
       return;
     }
     Object cands = candidates(first, row);
+    if (!(cands instanceof int[])) {
+      int[] viaEdges = edgeStarts(q, row);
+      if (viaEdges != null) {
+        cands = viaEdges;
+      }
+    }
     BitSet candidates = cands instanceof BitSet b ? b : null;
     int[] listed = cands instanceof int[] a ? a : null;
     int at = 0;
@@ -97,40 +217,35 @@ final class Matcher {
     return new PathPat(null, ns, rs, 0);
   }
 
-  /** The first node's candidates: a BitSet copy (label scans) or an id array (index lookups). */
+  /**
+   * The first node's candidates: an id array (index lookups) or the graph's own label or node set, walked in
+   * place: nothing changes the graph while a pattern is matched (clauses run one after the other).
+   */
   private Object candidates(NodePat np, Map<String, Object> row) {
     Graph g = c.graph;
     if (np.labels().isEmpty()) {
-      return (BitSet) g.nodesAlive().clone();
+      return g.nodesAlive();
     }
     int best = -1;
     int bestCount = Integer.MAX_VALUE;
     for (String l : np.labels()) {
       int id = g.labels.id(l);
       if (id < 0) {
-        return new BitSet();
+        return Graph.NO_INTS;
       }
-      BitSet s = g.nodesWithLabel(id);
-      if (np.props() instanceof Compiler.MapExpr me && g.indexes.containsKey(id)) {
-        for (Map.Entry<String, Plan.Expr> e : me.entries().entrySet()) {
-          int k = g.keys.id(e.getKey());
-          if (k >= 0) {
-            Object v = e.getValue().eval(c, row);
-            if (v != null && !(v instanceof List)) {
-              Postings hit = g.indexLookup(id, k, v);
-              if (hit != null) {
-                return hit.toArray();
-              }
-            }
-          }
+      if (g.indexes.containsKey(id)) {
+        int[] hit = indexed(np.props(), np.anonymous() ? null : hints.get(np.var()), row, k -> g.nodeIndex(id, k));
+        if (hit != null) {
+          return hit;
         }
       }
-      if (s.cardinality() < bestCount) {
+      int count = np.labels().size() == 1 ? 0 : g.nodesWithLabel(id).cardinality();
+      if (count < bestCount) {
         best = id;
-        bestCount = s.cardinality();
+        bestCount = count;
       }
     }
-    return (BitSet) g.nodesWithLabel(best).clone();
+    return g.nodesWithLabel(best);
   }
 
   boolean nodeFits(NodePat np, int n, Map<String, Object> row) {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Procedures {
   private Procedures() {}
 
-  /** A procedure: output column names and a function from arguments to rows. */
+  /** A procedure: input names (null: any number), output column names and a function from arguments to rows. */
   record Proc(List<String> inputs, List<String> outputs, Body body) {}
 
   interface Body {
@@ -31,28 +31,14 @@ final class Procedures {
         (c, a) -> names(c.graph.types, "relationshipType", c.graph, 1)));
     REGISTRY.put("db.propertykeys", new Proc(List.of(), List.of("propertyKey"),
         (c, a) -> names(c.graph.keys, "propertyKey", c.graph, 2)));
-    REGISTRY.put("db.indexes", new Proc(List.of(), List.of("label", "properties", "types", "entitytype"),
-        (c, a) -> {
-          List<Map<String, Object>> out = new ArrayList<>();
-          c.graph.indexes.forEach((l, byKey) -> {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("label", c.graph.labels.name(l));
-            List<Object> ps = new ArrayList<>();
-            byKey.keySet().forEach(k -> ps.add(c.graph.keys.name(k)));
-            r.put("properties", ps);
-            Map<String, Object> types = new LinkedHashMap<>();
-            ps.forEach(p -> types.put((String) p, new ArrayList<Object>(List.of("RANGE"))));
-            r.put("types", types);
-            r.put("entitytype", "NODE");
-            out.add(r);
-          });
-          return out;
-        }));
+    REGISTRY.put("db.indexes", new Proc(List.of(), List.of("type", "label", "properties", "language", "stopwords",
+        "entitytype", "status"), (c, a) -> IndexOps.list(c.graph)));
     REGISTRY.put("db.constraints", new Proc(List.of(), List.of("type", "label", "properties", "entitytype",
         "status"), (c, a) -> Constraints.list(c.graph)));
     REGISTRY.put("db.createconstraint", new Proc(List.of("type", "entity", "label", "properties"), List.of(),
         Constraints::createProc));
     Algorithms.register(REGISTRY);
+    FullTextProcs.register(REGISTRY);
   }
 
   private static List<Map<String, Object>> names(Graph.Names names, String col, Graph g, int kind) {
@@ -67,15 +53,18 @@ final class Procedures {
 
   static Op compile(Compiler comp, CallClauseContext x, boolean standalone, List<String> columns) {
     StringBuilder nb = new StringBuilder();
-    for (SymbolicNameContext s : x.procedureName().symbolicName()) {
-      nb.append(nb.length() == 0 ? "" : ".").append(ExprCompiler.symbol(s));
+    nb.append(ExprCompiler.symbol(x.procedureName().symbolicName()));
+    for (ProcedureNamePartContext part : x.procedureName().procedureNamePart()) {
+      nb.append('.').append(part.symbolicName() != null ? ExprCompiler.symbol(part.symbolicName())
+          : part.reservedWord().getText());
     }
     String name = nb.toString();
     Proc p = REGISTRY.get(name.toLowerCase(Locale.ROOT));
     if (p == null) {
       throw new CypherException("ProcedureError", "Procedure `" + name + "` is not registered");
     }
-    if (name.equalsIgnoreCase("db.createConstraint")) {
+    if (name.equalsIgnoreCase("db.createConstraint") || name.equalsIgnoreCase("db.idx.fulltext.createNodeIndex")
+        || name.equalsIgnoreCase("db.idx.fulltext.drop")) {
       comp.markWrite();
     }
     List<Expr> args = new ArrayList<>();
@@ -84,11 +73,11 @@ final class Procedures {
       for (ExpressionContext e : x.expression()) {
         args.add(comp.expr(e));
       }
-      if (args.size() != p.inputs().size()) {
+      if (p.inputs() != null && args.size() != p.inputs().size()) {
         throw CypherException.semantic("Procedure `" + name + "` requires " + p.inputs().size() + " arguments, got "
             + args.size());
       }
-    } else if (!standalone && !p.inputs().isEmpty()) {
+    } else if (!standalone && (p.inputs() == null || !p.inputs().isEmpty())) {
       throw CypherException.semantic("Procedure call inside a query does not support naming results implicitly");
     }
     List<String[]> yields = new ArrayList<>(); // {field, variable}
@@ -124,7 +113,7 @@ final class Procedures {
       for (Map<String, Object> row : in) {
         List<Object> vals = new ArrayList<>();
         if (implicitArgs) {
-          for (String i : p.inputs()) {
+          for (String i : p.inputs() == null ? List.<String>of() : p.inputs()) {
             if (!c.params.containsKey(i)) {
               throw new CypherException("ParameterMissing", "Missing parameters");
             }

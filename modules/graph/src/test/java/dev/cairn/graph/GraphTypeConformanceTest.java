@@ -36,6 +36,11 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
         Constraints.create(g, true, true, "L0", List.of("i"));
       }
       if (random.nextBoolean()) {
+        Executor.run(g, "CREATE INDEX FOR ()-[r:R]-() ON (r.w)", Map.of(), 0, false);
+        Executor.run(g, "CALL db.idx.fulltext.createNodeIndex({label: 'L1', language: 'french', stopwords: ['le']},"
+            + " 's', {field: 'x', weight: 2.5, nostem: true, phonetic: 'dm:en'})", Map.of(), 0, false);
+      }
+      if (random.nextBoolean()) {
         Constraints.create(g, false, true, "L1", List.of("i", "s"));
         Constraints.create(g, false, false, "R", List.of("w"));
       }
@@ -62,6 +67,11 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
           Map.of(), 0, false);
       Constraints.create(g, true, true, "Person", List.of("name"));
       Constraints.create(g, false, false, "KNOWS", List.of("since"));
+    }
+    if (encver >= 3) {
+      Executor.run(g, "CREATE INDEX FOR ()-[k:KNOWS]-() ON (k.since)", Map.of(), 0, false);
+      Executor.run(g, "CALL db.idx.fulltext.createNodeIndex({label: 'Person', stopwords: ['the']}, 'name',"
+          + " {field: 'bio', weight: 2, nostem: true, phonetic: 'dm:en'})", Map.of(), 0, false);
     }
     return g;
   }
@@ -94,6 +104,8 @@ class GraphTypeConformanceTest extends DataTypeConformanceTest<Graph> {
     sb.append(new java.util.TreeMap<>(g.indexes).keySet());
     Constraints.list(g).forEach(c -> sb.append(new java.util.TreeMap<>(c)));
     g.indexes.forEach((l, m) -> sb.append(l).append(new java.util.TreeSet<>(m.keySet())));
+    sb.append(IndexOps.list(g));
+    g.fulltext.values().forEach(f -> sb.append(f.fields).append(f.stopwords));
     return sb.toString();
   }
 

@@ -48,7 +48,10 @@ unwindClause : UNWIND expression AS variable ;
 
 callClause : CALL procedureName (LPAREN (expression (COMMA expression)*)? RPAREN)? (YIELD (MULT | yieldItems))? ;
 
-procedureName : symbolicName (DOT symbolicName)* ;
+procedureName : symbolicName (DOT procedureNamePart)* ;
+
+// after a dot any word names a procedure part (db.idx.fulltext.drop)
+procedureNamePart : symbolicName | reservedWord ;
 
 yieldItems : yieldItem (COMMA yieldItem)* where? ;
 

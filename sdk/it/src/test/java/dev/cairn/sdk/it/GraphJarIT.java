@@ -175,6 +175,19 @@ class GraphJarIT {
   }
 
   @Test
+  void failingWriteQueryChangesNothing() {
+    cmd("GRAPH.QUERY", "g", "CREATE (:A {v: 1})");
+    assertEquals("Division by zero", assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "g",
+        "MATCH (a:A) SET a.v = 2, a:C CREATE (:B {w: 1}) WITH a RETURN 1 / 0")).getMessage());
+    assertEquals(List.of(List.of("[A]", 1L)), list(cmd("GRAPH.QUERY", "g", "MATCH (n) RETURN labels(n), n.v")).get(1));
+    assertEquals(List.of(List.of("A")), list(cmd("GRAPH.QUERY", "g", "CALL db.labels()")).get(1),
+        "labels the failed query added are gone");
+    assertEquals(List.of(List.of("v")), list(cmd("GRAPH.QUERY", "g", "CALL db.propertyKeys()")).get(1));
+    assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "fresh", "CREATE (:X) WITH 1 AS x RETURN 1 / 0"));
+    assertEquals(false, jedis.exists("fresh"), "a failed query creates no key");
+  }
+
+  @Test
   void listDeleteAndKeyspace() {
     cmd("GRAPH.QUERY", "g1", "CREATE ()");
     cmd("GRAPH.QUERY", "g2", "CREATE ()");
@@ -217,6 +230,38 @@ class GraphJarIT {
     // the id hole left by the delete is reused after the round trip, as before it
     cmd("GRAPH.QUERY", "h", "CREATE (:Z)");
     assertEquals(List.of(List.of(1L)), list(cmd("GRAPH.QUERY", "h", "MATCH (z:Z) RETURN id(z)")).get(1));
+  }
+
+  @Test
+  void fullTextRangeAndRelationshipIndexesThroughTheJar() {
+    cmd("GRAPH.QUERY", "g", "CREATE (:Movie {title: 'The Matrix', year: 1999})-[:SEQUEL {gap: 4}]->"
+        + "(:Movie {title: 'Matrix Reloaded', year: 2003}), (:Movie {title: 'Toy Story', year: 1995})");
+    assertEquals(List.of("Indices created: 1", "Cached execution: 0"), stats(list(cmd("GRAPH.QUERY", "g",
+        "CALL db.idx.fulltext.createNodeIndex('Movie', 'title')"))));
+    String q = "CALL db.idx.fulltext.queryNodes('Movie', 'matri*') YIELD node, score RETURN node.title, score > 0"
+        + " ORDER BY node.title";
+    assertEquals(List.of(List.of("Matrix Reloaded", "true"), List.of("The Matrix", "true")),
+        list(cmd("GRAPH.QUERY", "g", q)).get(1));
+    // the index survives DUMP/RESTORE (rebuilt from the graph on its first query)
+    assertEquals("OK", jedis.restore("h".getBytes(StandardCharsets.UTF_8), 0,
+        jedis.dump("g".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(list(cmd("GRAPH.QUERY", "g", q)).get(1), list(cmd("GRAPH.QUERY", "h", q)).get(1));
+    cmd("GRAPH.QUERY", "g", "CREATE INDEX FOR (m:Movie) ON (m.year)");
+    cmd("GRAPH.QUERY", "g", "CREATE INDEX FOR ()-[s:SEQUEL]-() ON (s.gap)");
+    assertEquals(List.of("Results", "    Project", "        Filter", "            Node By Index Scan | (m:Movie)"),
+        cmd("GRAPH.EXPLAIN", "g", "MATCH (m:Movie) WHERE m.year > 1996 RETURN m.title"));
+    assertEquals(List.of(List.of("Matrix Reloaded"), List.of("The Matrix")), list(cmd("GRAPH.QUERY", "g",
+        "MATCH (m:Movie) WHERE m.year > 1996 RETURN m.title ORDER BY m.title")).get(1));
+    assertEquals(List.of("Results", "    Project", "        Filter",
+        "            Edge By Index Scan | (a)-[s:SEQUEL]->(b)"),
+        cmd("GRAPH.EXPLAIN", "g", "MATCH (a)-[s:SEQUEL]->(b) WHERE s.gap = 4 RETURN b.title"));
+    assertEquals(List.of(List.of("Matrix Reloaded")), list(cmd("GRAPH.QUERY", "g",
+        "MATCH (a)-[s:SEQUEL]->(b) WHERE s.gap = 4 RETURN b.title")).get(1));
+    List<?> idx = list(list(cmd("GRAPH.QUERY", "g", "CALL db.indexes() YIELD type, label, entitytype")).get(1));
+    assertEquals(List.of(List.of("exact-match", "Movie", "NODE"), List.of("exact-match", "SEQUEL", "RELATIONSHIP"),
+        List.of("full-text", "Movie", "NODE")), idx);
+    assertEquals(List.of("Indices deleted: 1", "Cached execution: 0"), stats(list(cmd("GRAPH.QUERY", "g",
+        "CALL db.idx.fulltext.drop('Movie')"))));
   }
 
   private static Object unwrapCompact(Object v) {
