@@ -4,9 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RediSearch 2.10's scoring functions (its {@code ext/default.c}), computed over the query tree for one matching
@@ -50,9 +48,8 @@ final class Scorer {
   private final String scorer;
   private final byte[] payload;
   private final double avgDocLen;
-  /** Each term node's expansion and field mask, computed once per query rather than per document. */
-  private final Map<QueryNode, List<String>> expanded = new java.util.IdentityHashMap<>();
-  private final Map<QueryNode, long[]> masks = new java.util.IdentityHashMap<>();
+  /** Whether term parts carry their positions (only the slop reads them). */
+  private boolean wantPositions;
 
   Scorer(SearchIndex idx, QueryEval eval, String scorer, byte[] payload) {
     this.idx = idx;
@@ -176,9 +173,9 @@ final class Scorer {
 
   private Part part(QueryNode n, SearchIndex.Doc d, boolean ex) {
     return switch (n) {
-      case QueryNode.Term t -> words(expansion(t), t, d, ex);
-      case QueryNode.Pattern p -> words(expansion(p), p, d, ex);
-      case QueryNode.Fuzzy f -> words(expansion(f), f, d, ex);
+      case QueryNode.Term t -> words(t, d, ex);
+      case QueryNode.Pattern p -> words(p, d, ex);
+      case QueryNode.Fuzzy f -> words(f, d, ex);
       case QueryNode.Intersect in -> aggregate(in.children, in.weight, false, d, ex);
       case QueryNode.Union u -> aggregate(u.children, u.weight, true, d, ex);
       case QueryNode.Optional o -> {
@@ -194,17 +191,12 @@ final class Scorer {
     };
   }
 
-  private List<String> expansion(QueryNode n) {
-    return expanded.computeIfAbsent(n, x -> switch (x) {
-      case QueryNode.Term t -> eval.expansions(t);
-      case QueryNode.Pattern p -> eval.expansions(p);
-      default -> eval.expansions((QueryNode.Fuzzy) x);
-    });
+  /** The leaf iterator of a term node: its words and their cursors, on the document being scored. */
+  private DocIterator.Terms leaf(QueryNode n) {
+    return eval.leaf(n) instanceof DocIterator.Terms t ? t : NO_WORDS;
   }
 
-  private long[] mask(QueryNode n) {
-    return masks.computeIfAbsent(n, eval::maskOf);
-  }
+  private static final DocIterator.Terms NO_WORDS = new DocIterator.Terms(new String[0], new PostingList[0], null);
 
   /** A numeric or geo range: frequency 1, weight 1, no positions. */
   private Part other(boolean ex) {
@@ -271,45 +263,35 @@ final class Scorer {
   }
 
   /** A term that expands: a union of the words that occur in the document (one word alone is that term). */
-  private Part words(List<String> words, QueryNode n, SearchIndex.Doc d, boolean ex) {
-    long[] mask = mask(n);
-    List<Part> parts = new ArrayList<>();
-    for (String w : words) {
-      Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
-      SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
-      if (p != null && p.inFields(mask)) {
-        parts.add(term(w, p.freq, postings.size(), words.size() == 1 ? n.weight : 1,
-            Arrays.copyOf(p.positions, p.npos), d, ex));
+  private Part words(QueryNode n, SearchIndex.Doc d, boolean ex) {
+    DocIterator.Terms leaf = leaf(n);
+    int nw = leaf.words.length;
+    Part single = null;
+    List<Part> parts = nw == 1 ? null : new ArrayList<>(2);
+    for (int i = 0; i < nw; i++) {
+      if (leaf.on(i, d.id)) {
+        PostingList.Cursor c = leaf.cursors[i];
+        Part p = term(leaf.words[i], c.freq, leaf.lists[i].size(), nw == 1 ? n.weight : 1,
+            wantPositions ? c.positions() : null, d, ex);
+        if (parts == null) {
+          single = p;
+        } else {
+          parts.add(p);
+        }
       }
     }
-    if (words.size() == 1) {
-      return parts.isEmpty() ? new Part(0, null, null, false) : parts.get(0);
+    if (parts == null) {
+      return single == null ? new Part(0, null, null, false) : single;
     }
     return combine(parts, n.weight, true, ex);
   }
 
   private Part tag(QueryNode.Tag t, SearchIndex.Doc d, boolean ex) {
-    java.util.TreeMap<String, BitSet> values = idx.tags.get(t.attribute);
     List<Part> parts = new ArrayList<>();
-    if (values != null) {
-      for (String v : t.values) {
-        List<String> matched = new ArrayList<>();
-        if (v.endsWith("*") && v.length() > 1) {
-          String pre = v.substring(0, v.length() - 1);
-          for (String k : values.tailMap(pre).keySet()) {
-            if (!k.startsWith(pre)) {
-              break;
-            }
-            matched.add(k);
-          }
-        } else {
-          matched.add(v);
-        }
-        for (String k : matched) {
-          BitSet b = values.get(k);
-          if (b != null && b.get(d.id)) {
-            parts.add(term(k, 1, b.cardinality(), 1, null, d, ex));
-          }
+    if (eval.leaf(t) instanceof DocIterator.Tags tags) {
+      for (int k = 0; k < tags.values.length; k++) {
+        if (tags.its[k].at(d.id)) {
+          parts.add(term(tags.values[k], 1, tags.sets[k].size(), 1, null, d, ex));
         }
       }
     }
@@ -371,14 +353,20 @@ final class Scorer {
     int count;
     if (root instanceof QueryNode.Intersect in) {
       count = in.children.size();
+      if (count <= 1) {
+        return 1;
+      }
+      wantPositions = true;
       for (QueryNode c : in.children) {
         int[] ps = part(c, d, false).positions;
         if (ps != null) {
           children.add(ps);
         }
       }
+      wantPositions = false;
     } else if (root instanceof QueryNode.Union u) {
       count = 0;
+      wantPositions = true;
       for (QueryNode c : u.children) {
         Part p = part(c, d, false);
         if (p.matched) {
@@ -388,20 +376,18 @@ final class Scorer {
           }
         }
       }
+      wantPositions = false;
     } else if (root instanceof QueryNode.Term || root instanceof QueryNode.Pattern
         || root instanceof QueryNode.Fuzzy) {
-      List<String> words = expansion(root);
-      if (words.size() == 1) {
+      DocIterator.Terms leaf = leaf(root);
+      if (leaf.words.length == 1) {
         return 1;
       }
       count = 0;
-      long[] mask = mask(root);
-      for (String w : words) {
-        Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
-        SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
-        if (p != null && p.inFields(mask)) {
+      for (int i = 0; i < leaf.words.length; i++) {
+        if (leaf.on(i, d.id)) {
           count++;
-          children.add(Arrays.copyOf(p.positions, p.npos));
+          children.add(leaf.cursors[i].positions());
         }
       }
     } else {
