@@ -254,6 +254,8 @@ abstract class DocIterator {
     final PostingList[] lists; // null where the word has no postings
     final PostingList.Cursor[] cursors;
     private final long[] mask;
+    /** Scratch of the phrase check: how many positions it read for the current document. */
+    int npos;
 
     Terms(String[] words, PostingList[] lists, long[] mask) {
       this.words = words;

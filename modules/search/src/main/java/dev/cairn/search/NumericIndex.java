@@ -82,6 +82,7 @@ final class NumericIndex {
   int[] range(double lo, double hi, QueryNode.Numeric r) {
     int[] out = new int[16];
     int n = 0;
+    int maxDoc = 0;
     for (int b = Math.max(0, block(lo, Integer.MIN_VALUE)); b < blocks; b++) {
       double[] vs = vals[b];
       int[] ds = docs[b];
@@ -102,8 +103,22 @@ final class NumericIndex {
             out = Arrays.copyOf(out, n * 2);
           }
           out[n++] = ds[i];
+          maxDoc = Math.max(maxDoc, ds[i]);
         }
       }
+    }
+    if (n > 64 && n > maxDoc >>> 6) { // many: through a bit map of the doc ids, O(n + maxDoc / 64)
+      long[] bits = new long[(maxDoc >>> 6) + 1];
+      for (int i = 0; i < n; i++) {
+        bits[out[i] >>> 6] |= 1L << out[i];
+      }
+      int m = 0;
+      for (int w = 0; w < bits.length; w++) {
+        for (long x = bits[w]; x != 0; x &= x - 1) {
+          out[m++] = (w << 6) + Long.numberOfTrailingZeros(x);
+        }
+      }
+      return Arrays.copyOf(out, m);
     }
     Arrays.sort(out, 0, n);
     int m = 0;

@@ -2,7 +2,6 @@ package dev.cairn.search;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -30,8 +29,6 @@ final class QueryEval {
   private final boolean verbatim;
   private final long[] inFields;
   private final String scorer;
-  /** Each node's iterator, for the scorer. */
-  private final Map<QueryNode, DocIterator> leaves = new IdentityHashMap<>();
 
   QueryEval(SearchIndex idx, boolean verbatim, long[] inFields, String scorer) {
     this.idx = idx;
@@ -68,7 +65,7 @@ final class QueryEval {
 
   /** The iterator built for {@code n} (its current entry is what the scorer reads), or null. */
   DocIterator leaf(QueryNode n) {
-    return leaves.get(n);
+    return n.iterator;
   }
 
   private DocIterator build(QueryNode n) {
@@ -92,7 +89,7 @@ final class QueryEval {
       case QueryNode.All a -> new DocIterator.All(idx.docs);
       default -> new DocIterator.Empty();
     };
-    leaves.put(n, it);
+    n.iterator = it;
     return it;
   }
 
@@ -272,7 +269,7 @@ final class QueryEval {
   private java.util.function.IntPredicate proximity(QueryNode.Intersect in, List<QueryNode> children) {
     List<DocIterator.Terms> slots = new ArrayList<>();
     for (QueryNode c : children) {
-      if (c instanceof QueryNode.Term && leaves.get(c) instanceof DocIterator.Terms t) {
+      if (c instanceof QueryNode.Term && c.iterator instanceof DocIterator.Terms t) {
         slots.add(t);
       } else {
         return null;
@@ -281,42 +278,63 @@ final class QueryEval {
     boolean adjacentOnly = in.exact && in.slop < 0;
     int slop = Math.max(in.slop, 0);
     boolean ordered = in.exact || in.inOrder;
+    int[][] bufs = new int[slots.size()][8];
+    int[] lens = new int[slots.size()];
     return d -> {
-      List<int[]> positions = new ArrayList<>(slots.size());
-      for (DocIterator.Terms t : slots) {
-        positions.add(positions(t, d));
+      for (int k = 0; k < bufs.length; k++) {
+        bufs[k] = positions(slots.get(k), d, bufs[k]);
+        lens[k] = slots.get(k).npos;
       }
-      return adjacentOnly ? adjacent(positions) : within(positions, slop, ordered);
+      return adjacentOnly ? adjacent(bufs, lens) : within(bufs, lens, slop, ordered);
     };
   }
 
-  /** The positions of a term leaf's words in {@code d}, merged in order. */
-  static int[] positions(DocIterator.Terms t, int d) {
-    int[] out = null;
+  /**
+   * The positions of a term leaf's words in {@code d}, merged in order, into {@code buf} (or a larger copy); their
+   * count is left in the leaf's {@code npos}.
+   */
+  static int[] positions(DocIterator.Terms t, int d, int[] buf) {
     int n = 0;
+    int words = 0;
     for (int i = 0; i < t.cursors.length; i++) {
       if (t.on(i, d)) {
-        int[] ps = t.cursors[i].positions();
-        if (out == null) {
-          out = ps;
-          n = ps.length;
+        PostingList.Cursor c = t.cursors[i];
+        if (n == 0) {
+          buf = c.positions(buf);
+          n = c.npos;
         } else {
-          int[] merged = java.util.Arrays.copyOf(out, n + ps.length);
-          System.arraycopy(ps, 0, merged, n, ps.length);
-          out = merged;
-          n = merged.length;
-          java.util.Arrays.sort(out);
+          int[] more = c.positions();
+          if (n + more.length > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, n + more.length);
+          }
+          System.arraycopy(more, 0, buf, n, more.length);
+          n += more.length;
         }
+        words++;
       }
     }
-    return out == null ? new int[0] : out;
+    if (words > 1) {
+      java.util.Arrays.sort(buf, 0, n);
+    }
+    t.npos = n;
+    return buf;
   }
 
-  private static boolean adjacent(List<int[]> positions) {
-    for (int p : positions.get(0)) {
+  /** Whether a position of the first slot is followed by one of each next slot at the next positions. */
+  private static boolean adjacent(int[][] pos, int[] lens) {
+    int n = pos.length;
+    int[] at = new int[n]; // each slot's scan point: positions only grow, so one merge-like pass suffices
+    for (int k = 0; k < lens[0]; k++) {
+      int p = pos[0][k];
       boolean all = true;
-      for (int i = 1; i < positions.size() && all; i++) {
-        all = java.util.Arrays.binarySearch(positions.get(i), p + i) >= 0;
+      for (int i = 1; i < n && all; i++) {
+        int[] ps = pos[i];
+        int j = at[i];
+        while (j < lens[i] && ps[j] < p + i) {
+          j++;
+        }
+        at[i] = j;
+        all = j < lens[i] && ps[j] == p + i;
       }
       if (all) {
         return true;
@@ -326,41 +344,38 @@ final class QueryEval {
   }
 
   /** Whether one position per slot can be chosen with at most {@code slop} words between them in total. */
-  private static boolean within(List<int[]> positions, int slop, boolean inOrder) {
-    int n = positions.size();
-    int[] idx = new int[n];
-    // Try each position of the first slot as the start (in order) or every combination's span (any order).
-    if (inOrder) {
-      for (int p0 : positions.get(0)) {
+  private static boolean within(int[][] pos, int[] lens, int slop, boolean inOrder) {
+    int n = pos.length;
+    if (inOrder) { // from each start, the earliest position after the previous one in each next slot
+      for (int k = 0; k < lens[0]; k++) {
+        int p0 = pos[0][k];
         int prev = p0;
-        int gaps = 0;
         boolean ok = true;
         for (int i = 1; i < n && ok; i++) {
-          int[] ps = positions.get(i);
-          int j = java.util.Arrays.binarySearch(ps, prev + 1);
+          int j = java.util.Arrays.binarySearch(pos[i], 0, lens[i], prev + 1);
           j = j < 0 ? -j - 1 : j;
-          if (j >= ps.length) {
+          if (j >= lens[i]) {
             ok = false;
           } else {
-            gaps += ps[j] - prev - 1;
-            prev = ps[j];
+            prev = pos[i][j];
           }
         }
-        if (ok && gaps <= slop) {
+        if (ok && prev - p0 - (n - 1) <= slop) {
           return true;
         }
       }
       return false;
     }
+    int[] idx = new int[n]; // any order: the smallest window holding a position of every slot
     while (true) {
       int min = Integer.MAX_VALUE;
       int max = Integer.MIN_VALUE;
       int minSlot = -1;
       for (int i = 0; i < n; i++) {
-        if (idx[i] >= positions.get(i).length) {
+        if (idx[i] >= lens[i]) {
           return false;
         }
-        int p = positions.get(i)[idx[i]];
+        int p = pos[i][idx[i]];
         if (p < min) {
           min = p;
           minSlot = i;
