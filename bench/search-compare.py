@@ -5,7 +5,9 @@ same corpus indexed and queried on both in the same run, as ratios Cairn/RediSea
 Both servers index with FT.ADD (RediSearch 1.2 predates hash indexing). Measured per server, in interleaved rounds
 (RediSearch, Cairn, RediSearch, ...), medians printed: documents/s indexed (FT.ADD pipelined 100 at a time), then for
 single-term, phrase, prefix, numeric-range and tag queries (one client, LIMIT 0 10, NOCONTENT) queries/s and p99
-latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index).
+latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index). Each server's own CPU
+time per document and per query (user + system, from /proc) is printed too: on a machine shared with other work the
+wall-clock rates swing with the load, the CPU a server spends per request much less.
 
 usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 PORT=57010
 Needs redis-server and /usr/lib/redis/modules/redisearch.so (apt-get install redis-redisearch), a JDK >= 21, Maven.
@@ -109,6 +111,12 @@ def rss_kb(pid):
     return 0
 
 
+def cpu_ms(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+
+
 def wait(port):
     for _ in range(6000):  # the first start of ./cairn-server may build it
         try:
@@ -130,21 +138,26 @@ def run(name, conn, pid, docs):
     conn.call("FT.CREATE", "idx", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT", "tag", "TAG", "num",
               "NUMERIC")
     t0 = time.perf_counter()
+    c0 = cpu_ms(pid)
     for i in range(0, len(docs), 100):
         conn.pipeline([("FT.ADD", "idx", d[0], "1.0", "FIELDS", "title", d[1], "body", d[2], "tag", d[3], "num",
                         d[4]) for d in docs[i:i + 100]])
     load = len(docs) / (time.perf_counter() - t0)
+    index_cpu = (cpu_ms(pid) - c0) / len(docs)
     time.sleep(0.5)
-    out = {"documents/s indexed": load, "RSS growth MB": (rss_kb(pid) - before) / 1024.0}
+    out = {"documents/s indexed": load, "CPU ms per document": index_cpu,
+           "RSS growth MB": (rss_kb(pid) - before) / 1024.0}
     for qname, gen in queries().items():
         lat = []
         t0 = time.perf_counter()
+        c0 = cpu_ms(pid)
         for _ in range(QUERIES):
             q = gen()
             s = time.perf_counter()
             conn.call("FT.SEARCH", "idx", q, "NOCONTENT", "LIMIT", "0", "10")
             lat.append(time.perf_counter() - s)
         qps = QUERIES / (time.perf_counter() - t0)
+        out[f"{qname} CPU ms per query"] = (cpu_ms(pid) - c0) / QUERIES
         lat.sort()
         out[f"{qname} queries/s"] = qps
         out[f"{qname} p99 ms"] = lat[int(len(lat) * 0.99) - 1] * 1000

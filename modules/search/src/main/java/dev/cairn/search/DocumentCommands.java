@@ -151,7 +151,7 @@ final class DocumentCommands implements CommandFamily {
       CharacterRunAutomaton near = new CharacterRunAutomaton(new LevenshteinAutomata(w, false)
           .toAutomaton(distance));
       TreeMap<String, Double> sugg = new TreeMap<>();
-      for (Map.Entry<String, Map<Integer, SearchIndex.Posting>> e : idx.terms.entrySet()) {
+      for (Map.Entry<String, PostingList> e : idx.terms.entrySet()) {
         String t = e.getKey();
         if (!t.startsWith("+") && !t.startsWith("<") && near.run(t) && !inAny(exclude, t)) {
           sugg.put(t, idx.liveDocs == 0 ? 0 : (double) e.getValue().size() / idx.liveDocs);

@@ -1,5 +1,6 @@
 package dev.cairn.search;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,22 @@ final class Filter {
   /** A parsed expression: evaluates to a Double or a String (null for a missing field). */
   interface Expr {
     Object eval(Map<String, String> doc);
+  }
+
+  /** What ends a {@code @$path} in an expression. */
+  private static final String PATH_END = " \t=!<>&|(),";
+
+  /** The JSON paths ({@code @$...}) an expression reads. */
+  static List<String> paths(String text) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = text.indexOf("@$"); i >= 0; i = text.indexOf("@$", i + 1)) {
+      int end = i + 1;
+      while (end < text.length() && PATH_END.indexOf(text.charAt(end)) < 0) {
+        end++;
+      }
+      out.add(text.substring(i + 1, end));
+    }
+    return out;
   }
 
   static Expr parse(String text) {
@@ -144,6 +161,11 @@ final class Filter {
     }
     if (ch == '@') {
       int start = ++pos;
+      if (pos < src.length() && src.charAt(pos) == '$') { // a JSON path (ON JSON): up to a space or an operator
+        while (pos < src.length() && PATH_END.indexOf(src.charAt(pos)) < 0) {
+          pos++;
+        }
+      }
       while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
         pos++;
       }

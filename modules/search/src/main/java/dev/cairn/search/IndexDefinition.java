@@ -50,6 +50,23 @@ final class IndexDefinition {
   }
 
   /** FT.CREATE's arguments after the index name. */
+  /**
+   * JSON paths a document is read at besides the schema's: SCORE_FIELD, LANGUAGE_FIELD and PAYLOAD_FIELD given as
+   * paths, and the {@code @$...} paths of the FILTER expression.
+   */
+  List<String> extraJsonPaths() {
+    List<String> out = new java.util.ArrayList<>();
+    for (String f : new String[] {scoreField, languageField, payloadField}) {
+      if (f != null && f.startsWith("$")) {
+        out.add(f);
+      }
+    }
+    if (filter != null) {
+      out.addAll(Filter.paths(filter));
+    }
+    return out;
+  }
+
   static IndexDefinition parse(String name, List<String> a) {
     IndexDefinition d = new IndexDefinition(name);
     d.args.addAll(a);

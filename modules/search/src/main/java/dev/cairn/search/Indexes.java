@@ -134,6 +134,7 @@ final class Indexes {
       }
       if (idx.def.onJson) {
         idx.update(key, json.read(db, key, idx.def), (type & KeyspaceEvents.NEW) != 0);
+        noteExpiry(idx, db, key);
         continue;
       }
       if (!read) {
@@ -141,6 +142,7 @@ final class Indexes {
         read = true;
       }
       idx.update(key, hash);
+      noteExpiry(idx, db, key);
     }
   }
 
@@ -237,9 +239,17 @@ final class Indexes {
       Map<String, ?> doc = read(idx, db, k);
       if (doc != null) {
         idx.update(k, doc);
+        noteExpiry(idx, db, k);
       }
     }
     return next;
+  }
+
+  /** Marks the document just indexed as one whose key has a time to live: searches then check it is still there. */
+  private static void noteExpiry(SearchIndex idx, Database db, byte[] key) {
+    if (idx.lastUpdated != null) {
+      idx.lastUpdated.mayExpire = db.expireAt(key) >= 0;
+    }
   }
 
   void stop() {

@@ -113,6 +113,22 @@ final class JsonSource {
         out.put(f.identifier, values);
       }
     }
+    for (String path : def.extraJsonPaths()) { // SCORE_FIELD, LANGUAGE_FIELD, PAYLOAD_FIELD, FILTER's @$paths
+      if (out.containsKey(path)) {
+        continue;
+      }
+      List<Object> matches;
+      try {
+        matches = select(db, key, path);
+      } catch (RuntimeException e) {
+        continue;
+      }
+      Object v = matches == null || matches.isEmpty() ? null : java.apply(matches.get(0));
+      if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+        out.put(path, v instanceof Double dv && dv == Math.rint(dv) && !Double.isInfinite(dv)
+            ? Long.toString(dv.longValue()) : v.toString());
+      }
+    }
     return out;
   }
 

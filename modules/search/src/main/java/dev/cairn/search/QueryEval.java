@@ -5,15 +5,21 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.lucene.util.automaton.Automaton;
 import org.apache.lucene.util.automaton.CharacterRunAutomaton;
 import org.apache.lucene.util.automaton.LevenshteinAutomata;
 import org.apache.lucene.util.automaton.Operations;
 
 /**
- * Runs a query tree over one index: each node gives the set of matching doc ids (scores come from {@link Scorer}, over
- * the same tree, for the documents that matched). Fuzzy and wildcard terms are found with Lucene's automata over the
- * sorted term dictionary.
+ * Runs a query tree over one index: {@link #iterator} turns each node into a {@link DocIterator} (terms over their
+ * postings, tags over their value sets, numeric and geo ranges over the sorted values, intersections, unions and
+ * negations over their children's iterators), so matches come one doc id at a time, in order; {@link Scorer} scores
+ * the document the iterators are on, reading the leaves' current entries ({@link #leaf}). Fuzzy and wildcard terms
+ * are found with Lucene's automata over the sorted term dictionary.
+ *
+ * <p>A new node type plugs in with a case in {@link #build} that returns its iterator (and, if it scores, a case in
+ * {@link Scorer}'s tree walk that reads it back through {@link #leaf}).
  */
 final class QueryEval {
   /** Terms a pattern may expand to, as RediSearch's MAXEXPANSIONS (200). */
@@ -31,7 +37,7 @@ final class QueryEval {
     this.scorer = scorer;
   }
 
-  /** Matching docs and their scores (indexed by doc id). */
+  /** Matching docs (scores are the {@link Scorer}'s, for the documents a caller keeps). */
   static final class Result {
     final BitSet docs;
     final double[] scores;
@@ -42,73 +48,71 @@ final class QueryEval {
     }
   }
 
-  private Result empty() {
-    return new Result(new BitSet(), new double[idx.maxDocId()]);
-  }
-
+  /** Every match at once, as a set (FT.AGGREGATE); searches walk {@link #iterator} instead. */
   Result run(QueryNode n) {
-    Result r = eval(n);
-    r.docs.and(live());
-    return r;
-  }
-
-  private BitSet live() {
     BitSet b = new BitSet(idx.maxDocId());
-    for (SearchIndex.Doc d : idx.docs) {
-      if (d != null) {
-        b.set(d.id);
-      }
+    DocIterator it = iterator(n);
+    for (int d = it.next(); d != DocIterator.END; d = it.next()) {
+      b.set(d);
     }
-    return b;
+    return new Result(b, new double[idx.maxDocId()]);
   }
 
-  private Result eval(QueryNode n) {
-    Result r = switch (n) {
+  /** The query's matches in doc id order. */
+  DocIterator iterator(QueryNode root) {
+    return build(root);
+  }
+
+  /** The iterator built for {@code n} (its current entry is what the scorer reads), or null. */
+  DocIterator leaf(QueryNode n) {
+    return n.iterator;
+  }
+
+  private DocIterator build(QueryNode n) {
+    DocIterator it = switch (n) {
       case QueryNode.Term t -> terms(expandTerm(t), n);
       case QueryNode.Pattern p -> terms(expandPattern(p), n);
       case QueryNode.Fuzzy f -> terms(expandFuzzy(f), n);
       case QueryNode.Intersect in -> intersect(in);
-      case QueryNode.Union u -> union(u);
-      case QueryNode.Not x -> {
-        BitSet b = live();
-        b.andNot(eval(x.child).docs);
-        yield new Result(b, new double[idx.maxDocId()]);
-      }
-      case QueryNode.Optional x -> eval(x.child);
-      case QueryNode.Numeric num -> {
-        BitSet b = new BitSet();
-        for (SearchIndex.Doc d : idx.docs) {
-          if (d != null && idx.numericMatches(num.attribute, d.id, num::matches)) {
-            b.set(d.id);
-          }
+      case QueryNode.Union u -> {
+        DocIterator[] kids = new DocIterator[u.children.size()];
+        for (int i = 0; i < kids.length; i++) {
+          kids[i] = build(u.children.get(i));
         }
-        yield new Result(b, new double[idx.maxDocId()]);
+        yield new DocIterator.Union(kids);
       }
+      case QueryNode.Not x -> new DocIterator.Not(new DocIterator.All(idx.docs), build(x.child));
+      case QueryNode.Optional x -> build(x.child);
+      case QueryNode.Numeric num -> numeric(num);
       case QueryNode.Tag tag -> tag(tag);
-      case QueryNode.Geo geo -> {
-        BitSet b = new BitSet();
-        for (SearchIndex.Doc d : idx.docs) {
-          if (d != null && idx.geoMatches(geo.attribute, d.id, geo::matches)) {
-            b.set(d.id);
-          }
-        }
-        yield new Result(b, new double[idx.maxDocId()]);
-      }
-      case QueryNode.All a -> {
-        Result all = new Result(live(), new double[idx.maxDocId()]);
-        for (int d = all.docs.nextSetBit(0); d >= 0; d = all.docs.nextSetBit(d + 1)) {
-          all.scores[d] = idx.docs.get(d).score;
-        }
-        yield all;
-      }
-      default -> empty();
+      case QueryNode.Geo geo -> geo(geo);
+      case QueryNode.All a -> new DocIterator.All(idx.docs);
+      default -> new DocIterator.Empty();
     };
-    if (n.weight != 1) {
-      for (int i = 0; i < r.scores.length; i++) {
-        r.scores[i] *= n.weight;
-      }
+    n.iterator = it;
+    return it;
+  }
+
+  /** A numeric range as an iterator (also FT.SEARCH's FILTER). */
+  DocIterator numeric(QueryNode.Numeric num) {
+    NumericIndex ni = idx.ranges.get(num.attribute);
+    if (ni == null) {
+      return new DocIterator.Empty();
     }
-    return r;
+    int[] ids = ni.range(num);
+    return new DocIterator.Ids(ids, ids.length);
+  }
+
+  /** A geo radius as an iterator (also GEOFILTER): the band of latitudes it spans, then the exact distance. */
+  DocIterator geo(QueryNode.Geo geo) {
+    NumericIndex ni = idx.ranges.get(geo.attribute + SearchIndex.LAT);
+    if (ni == null) {
+      return new DocIterator.Empty();
+    }
+    double band = Math.toDegrees(geo.meters() / 6372797.560856) * 1.01 + 1e-9;
+    int[] ids = ni.range(geo.lat - band, geo.lat + band, null);
+    return new DocIterator.Filtered(new DocIterator.Ids(ids, ids.length),
+        d -> idx.geoMatches(geo.attribute, d, geo::matches));
   }
 
   private long[] mask(QueryNode n) {
@@ -227,109 +231,110 @@ final class QueryEval {
     return out;
   }
 
-  private Result terms(List<String> words, QueryNode n) {
-    long[] m = mask(n);
-    Result r = empty();
-    for (String w : words) {
-      Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
-      if (postings == null) {
-        continue;
-      }
-      int df = postings.size();
-      for (Map.Entry<Integer, SearchIndex.Posting> e : postings.entrySet()) {
-        SearchIndex.Posting p = e.getValue();
-        if (!p.inFields(m)) {
-          continue;
-        }
-        int d = e.getKey();
-        SearchIndex.Doc doc = idx.docs.get(d);
-        r.docs.set(d);
-      }
+  private DocIterator terms(List<String> words, QueryNode n) {
+    String[] ws = words.toArray(new String[0]);
+    PostingList[] lists = new PostingList[ws.length];
+    for (int i = 0; i < ws.length; i++) {
+      lists[i] = idx.postings(ws[i]);
     }
-    return r;
+    return new DocIterator.Terms(ws, lists, mask(n));
   }
 
-  private Result intersect(QueryNode.Intersect in) {
-    Result acc = null;
-    List<Result> parts = new ArrayList<>();
-    List<Result> optional = new ArrayList<>();
+  private DocIterator intersect(QueryNode.Intersect in) {
+    List<DocIterator> required = new ArrayList<>();
     List<QueryNode> positive = new ArrayList<>();
     for (QueryNode c : in.children) {
-      Result r = eval(c);
+      DocIterator it = build(c);
       if (c instanceof QueryNode.Optional) {
-        optional.add(r);
-        continue;
+        continue; // scored where it matches, never required
       }
-      parts.add(r);
+      required.add(it);
       positive.add(c);
-      acc = acc == null ? new Result((BitSet) r.docs.clone(), r.scores.clone()) : and(acc, r);
     }
-    if (acc == null) { // only optional children: everything matches
-      acc = new Result(live(), new double[idx.maxDocId()]);
+    if (required.isEmpty()) { // only optional children: everything matches
+      required.add(new DocIterator.All(idx.docs));
     }
-    for (Result o : optional) {
-      for (int d = acc.docs.nextSetBit(0); d >= 0; d = acc.docs.nextSetBit(d + 1)) {
-        acc.scores[d] += o.scores[d];
-      }
+    java.util.function.IntPredicate check = null;
+    if ((in.exact || in.slop >= 0) && positive.size() > 1) {
+      check = proximity(in, positive);
     }
-    if (in.exact || in.slop >= 0) {
-      proximity(in, positive, acc);
-    }
-    return acc;
+    return required.size() == 1 && check == null ? required.get(0)
+        : new DocIterator.Intersect(required.toArray(new DocIterator[0]), check);
   }
 
-  private static Result and(Result a, Result b) {
-    a.docs.and(b.docs);
-    for (int d = a.docs.nextSetBit(0); d >= 0; d = a.docs.nextSetBit(d + 1)) {
-      a.scores[d] += b.scores[d];
-    }
-    return a;
-  }
-
-  /** Keeps the docs where the terms occur adjacent and in order (a phrase), or within the slop. */
-  private void proximity(QueryNode.Intersect in, List<QueryNode> children, Result acc) {
-    List<List<String>> slots = new ArrayList<>();
+  /**
+   * The test of a phrase (adjacent, in order) or a slop on a document all children match: over the children's
+   * positions, when every child is a plain term (only terms carry positions here), else none.
+   */
+  private java.util.function.IntPredicate proximity(QueryNode.Intersect in, List<QueryNode> children) {
+    List<DocIterator.Terms> slots = new ArrayList<>();
     for (QueryNode c : children) {
-      if (c instanceof QueryNode.Term t) {
-        slots.add(expandTerm(t));
+      if (c instanceof QueryNode.Term && c.iterator instanceof DocIterator.Terms t) {
+        slots.add(t);
       } else {
-        return; // only plain terms carry positions here
+        return null;
       }
     }
-    long[] m = mask(in);
-    for (int d = acc.docs.nextSetBit(0); d >= 0; d = acc.docs.nextSetBit(d + 1)) {
-      List<int[]> positions = new ArrayList<>();
-      for (List<String> words : slots) {
-        positions.add(positions(words, d, m));
+    boolean adjacentOnly = in.exact && in.slop < 0;
+    int slop = Math.max(in.slop, 0);
+    boolean ordered = in.exact || in.inOrder;
+    int[][] bufs = new int[slots.size()][8];
+    int[] lens = new int[slots.size()];
+    return d -> {
+      for (int k = 0; k < bufs.length; k++) {
+        bufs[k] = positions(slots.get(k), d, bufs[k]);
+        lens[k] = slots.get(k).npos;
       }
-      boolean ok = in.exact && in.slop < 0 ? adjacent(positions) : within(positions, Math.max(in.slop, 0),
-          in.exact || in.inOrder);
-      if (!ok) {
-        acc.docs.clear(d);
-      }
-    }
+      return adjacentOnly ? adjacent(bufs, lens) : within(bufs, lens, slop, ordered);
+    };
   }
 
-  private int[] positions(List<String> words, int doc, long[] m) {
-    int[] out = new int[0];
-    for (String w : words) {
-      Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
-      SearchIndex.Posting p = postings == null ? null : postings.get(doc);
-      if (p != null && p.inFields(m)) {
-        int[] merged = java.util.Arrays.copyOf(out, out.length + p.npos);
-        System.arraycopy(p.positions, 0, merged, out.length, p.npos);
-        out = merged;
+  /**
+   * The positions of a term leaf's words in {@code d}, merged in order, into {@code buf} (or a larger copy); their
+   * count is left in the leaf's {@code npos}.
+   */
+  static int[] positions(DocIterator.Terms t, int d, int[] buf) {
+    int n = 0;
+    int words = 0;
+    for (int i = 0; i < t.cursors.length; i++) {
+      if (t.on(i, d)) {
+        PostingList.Cursor c = t.cursors[i];
+        if (n == 0) {
+          buf = c.positions(buf);
+          n = c.npos;
+        } else {
+          int[] more = c.positions();
+          if (n + more.length > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, n + more.length);
+          }
+          System.arraycopy(more, 0, buf, n, more.length);
+          n += more.length;
+        }
+        words++;
       }
     }
-    java.util.Arrays.sort(out);
-    return out;
+    if (words > 1) {
+      java.util.Arrays.sort(buf, 0, n);
+    }
+    t.npos = n;
+    return buf;
   }
 
-  private static boolean adjacent(List<int[]> positions) {
-    for (int p : positions.get(0)) {
+  /** Whether a position of the first slot is followed by one of each next slot at the next positions. */
+  private static boolean adjacent(int[][] pos, int[] lens) {
+    int n = pos.length;
+    int[] at = new int[n]; // each slot's scan point: positions only grow, so one merge-like pass suffices
+    for (int k = 0; k < lens[0]; k++) {
+      int p = pos[0][k];
       boolean all = true;
-      for (int i = 1; i < positions.size() && all; i++) {
-        all = java.util.Arrays.binarySearch(positions.get(i), p + i) >= 0;
+      for (int i = 1; i < n && all; i++) {
+        int[] ps = pos[i];
+        int j = at[i];
+        while (j < lens[i] && ps[j] < p + i) {
+          j++;
+        }
+        at[i] = j;
+        all = j < lens[i] && ps[j] == p + i;
       }
       if (all) {
         return true;
@@ -339,41 +344,38 @@ final class QueryEval {
   }
 
   /** Whether one position per slot can be chosen with at most {@code slop} words between them in total. */
-  private static boolean within(List<int[]> positions, int slop, boolean inOrder) {
-    int n = positions.size();
-    int[] idx = new int[n];
-    // Try each position of the first slot as the start (in order) or every combination's span (any order).
-    if (inOrder) {
-      for (int p0 : positions.get(0)) {
+  private static boolean within(int[][] pos, int[] lens, int slop, boolean inOrder) {
+    int n = pos.length;
+    if (inOrder) { // from each start, the earliest position after the previous one in each next slot
+      for (int k = 0; k < lens[0]; k++) {
+        int p0 = pos[0][k];
         int prev = p0;
-        int gaps = 0;
         boolean ok = true;
         for (int i = 1; i < n && ok; i++) {
-          int[] ps = positions.get(i);
-          int j = java.util.Arrays.binarySearch(ps, prev + 1);
+          int j = java.util.Arrays.binarySearch(pos[i], 0, lens[i], prev + 1);
           j = j < 0 ? -j - 1 : j;
-          if (j >= ps.length) {
+          if (j >= lens[i]) {
             ok = false;
           } else {
-            gaps += ps[j] - prev - 1;
-            prev = ps[j];
+            prev = pos[i][j];
           }
         }
-        if (ok && gaps <= slop) {
+        if (ok && prev - p0 - (n - 1) <= slop) {
           return true;
         }
       }
       return false;
     }
+    int[] idx = new int[n]; // any order: the smallest window holding a position of every slot
     while (true) {
       int min = Integer.MAX_VALUE;
       int max = Integer.MIN_VALUE;
       int minSlot = -1;
       for (int i = 0; i < n; i++) {
-        if (idx[i] >= positions.get(i).length) {
+        if (idx[i] >= lens[i]) {
           return false;
         }
-        int p = positions.get(i)[idx[i]];
+        int p = pos[i][idx[i]];
         if (p < min) {
           min = p;
           minSlot = i;
@@ -387,40 +389,31 @@ final class QueryEval {
     }
   }
 
-  private Result union(QueryNode.Union u) {
-    Result acc = empty();
-    for (QueryNode c : u.children) {
-      Result r = eval(c);
-      acc.docs.or(r.docs);
-      for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        acc.scores[d] += r.scores[d];
-      }
-    }
-    return acc;
-  }
-
-  private Result tag(QueryNode.Tag t) {
-    Result r = empty();
-    java.util.TreeMap<String, BitSet> values = idx.tags.get(t.attribute);
+  private DocIterator tag(QueryNode.Tag t) {
+    TreeMap<String, DocIdSet> values = idx.tags.get(t.attribute);
     if (values == null) {
-      return r;
+      return new DocIterator.Tags(new String[0], new DocIdSet[0]);
     }
+    List<String> names = new ArrayList<>();
+    List<DocIdSet> sets = new ArrayList<>();
     for (String v : t.values) {
       if (v.endsWith("*") && v.length() > 1) {
         String pre = v.substring(0, v.length() - 1);
-        for (Map.Entry<String, BitSet> e : values.tailMap(pre).entrySet()) {
+        for (Map.Entry<String, DocIdSet> e : values.tailMap(pre).entrySet()) {
           if (!e.getKey().startsWith(pre)) {
             break;
           }
-          r.docs.or(e.getValue());
+          names.add(e.getKey());
+          sets.add(e.getValue());
         }
       } else {
-        BitSet b = values.get(v);
+        DocIdSet b = values.get(v);
         if (b != null) {
-          r.docs.or(b);
+          names.add(v);
+          sets.add(b);
         }
       }
     }
-    return r;
+    return new DocIterator.Tags(names.toArray(new String[0]), sets.toArray(new DocIdSet[0]));
   }
 }

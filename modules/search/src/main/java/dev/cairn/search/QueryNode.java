@@ -8,6 +8,8 @@ abstract class QueryNode {
   /** Field restriction of text nodes: attribute names, null for all fields. */
   List<String> fields;
   double weight = 1;
+  /** The node's iterator in the evaluation running it ({@link QueryEval#build}), which the scorer reads. */
+  DocIterator iterator;
 
   abstract void explain(StringBuilder sb, int depth, SearchIndex idx);
 

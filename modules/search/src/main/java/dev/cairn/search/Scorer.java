@@ -4,9 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RediSearch 2.10's scoring functions (its {@code ext/default.c}), computed over the query tree for one matching
@@ -50,14 +48,32 @@ final class Scorer {
   private final String scorer;
   private final byte[] payload;
   private final double avgDocLen;
-  /** Each term node's expansion and field mask, computed once per query rather than per document. */
-  private final Map<QueryNode, List<String>> expanded = new java.util.IdentityHashMap<>();
-  private final Map<QueryNode, long[]> masks = new java.util.IdentityHashMap<>();
+  private static final int TFIDF = 0;
+  private static final int DOCNORM = 1;
+  private static final int BM25 = 2;
+  private static final int BM25STD = 3;
+  private static final int DISMAX = 4;
+  private static final int DOCSCORE = 5;
+  private static final int HAMMING = 6;
+  private final int kind;
+  private final boolean dismax;
+  /** Whether term parts carry their positions (only the slop reads them). */
+  private boolean wantPositions;
 
   Scorer(SearchIndex idx, QueryEval eval, String scorer, byte[] payload) {
     this.idx = idx;
     this.eval = eval;
     this.scorer = scorer == null ? "TFIDF" : scorer;
+    this.kind = switch (this.scorer) { // an int to switch on per document, not the name
+      case "TFIDF.DOCNORM" -> DOCNORM;
+      case "BM25" -> BM25;
+      case "BM25STD" -> BM25STD;
+      case "DISMAX" -> DISMAX;
+      case "DOCSCORE" -> DOCSCORE;
+      case "HAMMING" -> HAMMING;
+      default -> TFIDF;
+    };
+    this.dismax = kind == DISMAX;
     this.payload = payload;
     this.avgDocLen = idx.liveDocs == 0 ? 0 : (double) idx.totalDocLen / (double) idx.liveDocs;
   }
@@ -91,28 +107,28 @@ final class Scorer {
   /** The document's score for the query; with {@code explain} non-null, its explanation goes in explain[0]. */
   double score(QueryNode root, SearchIndex.Doc d, Explain[] explain) {
     boolean ex = explain != null;
-    switch (scorer) {
-      case "DOCSCORE" -> {
+    switch (kind) {
+      case DOCSCORE -> {
         if (ex) {
           explain[0] = Explain.leaf("Document's score is " + f2(d.score));
         }
         return d.score;
       }
-      case "HAMMING" -> {
+      case HAMMING -> {
         return hamming(d, explain);
       }
       default -> { }
     }
     Part p = part(root, d, ex);
     double raw = p.value;
-    switch (scorer) {
-      case "DISMAX" -> {
+    switch (kind) {
+      case DISMAX -> {
         if (ex) {
           explain[0] = p.explain;
         }
         return raw;
       }
-      case "BM25" -> {
+      case BM25 -> {
         double s = d.score * raw;
         int slop = slop(root, d);
         s /= slop;
@@ -122,7 +138,7 @@ final class Scorer {
         }
         return s;
       }
-      case "BM25STD" -> {
+      case BM25STD -> {
         if (ex) {
           explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score), p.explain);
         }
@@ -135,7 +151,7 @@ final class Scorer {
           }
           return 0;
         }
-        long norm = scorer.equals("TFIDF.DOCNORM") ? d.docLen : d.maxFreq;
+        long norm = kind == DOCNORM ? d.docLen : d.maxFreq;
         double s = d.score * raw / norm;
         int slop = slop(root, d);
         s /= slop;
@@ -176,9 +192,9 @@ final class Scorer {
 
   private Part part(QueryNode n, SearchIndex.Doc d, boolean ex) {
     return switch (n) {
-      case QueryNode.Term t -> words(expansion(t), t, d, ex);
-      case QueryNode.Pattern p -> words(expansion(p), p, d, ex);
-      case QueryNode.Fuzzy f -> words(expansion(f), f, d, ex);
+      case QueryNode.Term t -> words(t, d, ex);
+      case QueryNode.Pattern p -> words(p, d, ex);
+      case QueryNode.Fuzzy f -> words(f, d, ex);
       case QueryNode.Intersect in -> aggregate(in.children, in.weight, false, d, ex);
       case QueryNode.Union u -> aggregate(u.children, u.weight, true, d, ex);
       case QueryNode.Optional o -> {
@@ -194,30 +210,25 @@ final class Scorer {
     };
   }
 
-  private List<String> expansion(QueryNode n) {
-    return expanded.computeIfAbsent(n, x -> switch (x) {
-      case QueryNode.Term t -> eval.expansions(t);
-      case QueryNode.Pattern p -> eval.expansions(p);
-      default -> eval.expansions((QueryNode.Fuzzy) x);
-    });
+  /** The leaf iterator of a term node: its words and their cursors, on the document being scored. */
+  private DocIterator.Terms leaf(QueryNode n) {
+    return eval.leaf(n) instanceof DocIterator.Terms t ? t : NO_WORDS;
   }
 
-  private long[] mask(QueryNode n) {
-    return masks.computeIfAbsent(n, eval::maskOf);
-  }
+  private static final DocIterator.Terms NO_WORDS = new DocIterator.Terms(new String[0], new PostingList[0], null);
 
   /** A numeric or geo range: frequency 1, weight 1, no positions. */
   private Part other(boolean ex) {
     double w = 1;
     int f = 1;
-    return switch (scorer) {
-      case "BM25" -> {
+    return switch (kind) {
+      case BM25 -> {
         double v = w * f / (f + K1 * (1.0f - B + B * avgDocLen));
         yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = Weight " + f2(w) + " * F " + f + " / (F " + f
             + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, null, true);
       }
-      case "BM25STD" -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, true);
-      case "DISMAX" -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+      case BM25STD -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, true);
+      case DISMAX -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
           + " * Frequency " + f) : null, null, true);
       default -> new Part(w * f, ex ? Explain.leaf("(TFIDF " + f2(w * f) + " = Weight " + f2(w) + " * Frequency "
           + f + ")") : null, null, true);
@@ -225,8 +236,8 @@ final class Scorer {
   }
 
   private Part virtual(double w, int f, boolean ex) {
-    return switch (scorer) {
-      case "BM25" -> {
+    return switch (kind) {
+      case BM25 -> {
         if (f == 0) {
           yield new Part(0, ex ? Explain.leaf("Frequency 0 -> value 0") : null, null, false);
         }
@@ -234,8 +245,8 @@ final class Scorer {
         yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = Weight " + f2(w) + " * F " + f + " / (F " + f
             + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, null, f > 0);
       }
-      case "BM25STD" -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, f > 0);
-      case "DISMAX" -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+      case BM25STD -> new Part(0, ex ? Explain.leaf("Irrelevant token -> score is 0") : null, null, f > 0);
+      case DISMAX -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
           + " * Frequency " + f) : null, null, f > 0);
       default -> new Part(w * f, ex ? Explain.leaf("(TFIDF " + f2(w * f) + " = Weight " + f2(w) + " * Frequency "
           + f + ")") : null, null, f > 0);
@@ -245,21 +256,21 @@ final class Scorer {
   /** A term leaf: {@code word} with frequency {@code f} in the document, {@code df} documents, weight {@code w}. */
   private Part term(String word, int f, long df, double w, int[] positions, SearchIndex.Doc d, boolean ex) {
     long n = idx.liveDocs;
-    return switch (scorer) {
-      case "BM25" -> {
+    return switch (kind) {
+      case BM25 -> {
         double idf = idf(n, df);
         double v = idf * f / (f + K1 * (1.0f - B + B * avgDocLen));
         yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = IDF " + f2(idf) + " * F " + f + " / (F " + f
             + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
-      case "BM25STD" -> {
+      case BM25STD -> {
         double idf = bm25Idf(n, df);
         double v = idf * f * (K1 + 1) / (f + K1 * (1.0f - B + B * (float) d.docLen / avgDocLen));
         yield new Part(v, ex ? Explain.leaf(word + ": (" + f2(v) + " = IDF " + f2(idf) + " * (F " + f2(f)
             + " * (k1 1.2 + 1)) / (F " + f2(f) + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len " + d.docLen
             + " / Average Doc Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
-      case "DISMAX" -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+      case DISMAX -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
           + " * Frequency " + f) : null, positions, true);
       default -> {
         double idf = idf(n, df);
@@ -271,45 +282,54 @@ final class Scorer {
   }
 
   /** A term that expands: a union of the words that occur in the document (one word alone is that term). */
-  private Part words(List<String> words, QueryNode n, SearchIndex.Doc d, boolean ex) {
-    long[] mask = mask(n);
-    List<Part> parts = new ArrayList<>();
-    for (String w : words) {
-      Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
-      SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
-      if (p != null && p.inFields(mask)) {
-        parts.add(term(w, p.freq, postings.size(), words.size() == 1 ? n.weight : 1,
-            Arrays.copyOf(p.positions, p.npos), d, ex));
+  private Part words(QueryNode n, SearchIndex.Doc d, boolean ex) {
+    DocIterator.Terms leaf = leaf(n);
+    int nw = leaf.words.length;
+    if (nw > 1 && !ex) { // the union of the words, summed as combine() does, without a list
+      double sum = 0;
+      boolean matched = false;
+      int[] positions = null;
+      boolean max = dismax;
+      for (int i = 0; i < nw; i++) {
+        if (leaf.on(i, d.id)) {
+          PostingList.Cursor c = leaf.cursors[i];
+          Part p = term(leaf.words[i], c.freq, leaf.lists[i].size(), 1, wantPositions ? c.positions() : null, d,
+              false);
+          sum = max ? Math.max(sum, p.value) : sum + p.value;
+          matched = true;
+          if (p.positions != null) {
+            positions = positions == null ? p.positions : merge(positions, p.positions);
+          }
+        }
+      }
+      return new Part(n.weight * sum, null, positions, matched);
+    }
+    Part single = null;
+    List<Part> parts = nw == 1 ? null : new ArrayList<>(2);
+    for (int i = 0; i < nw; i++) {
+      if (leaf.on(i, d.id)) {
+        PostingList.Cursor c = leaf.cursors[i];
+        Part p = term(leaf.words[i], c.freq, leaf.lists[i].size(), nw == 1 ? n.weight : 1,
+            wantPositions ? c.positions() : null, d, ex);
+        if (parts == null) {
+          single = p;
+        } else {
+          parts.add(p);
+        }
       }
     }
-    if (words.size() == 1) {
-      return parts.isEmpty() ? new Part(0, null, null, false) : parts.get(0);
+    if (parts == null) {
+      return single == null ? new Part(0, null, null, false) : single;
     }
     return combine(parts, n.weight, true, ex);
   }
 
   private Part tag(QueryNode.Tag t, SearchIndex.Doc d, boolean ex) {
-    java.util.TreeMap<String, BitSet> values = idx.tags.get(t.attribute);
     List<Part> parts = new ArrayList<>();
-    if (values != null) {
-      for (String v : t.values) {
-        List<String> matched = new ArrayList<>();
-        if (v.endsWith("*") && v.length() > 1) {
-          String pre = v.substring(0, v.length() - 1);
-          for (String k : values.tailMap(pre).keySet()) {
-            if (!k.startsWith(pre)) {
-              break;
-            }
-            matched.add(k);
-          }
-        } else {
-          matched.add(v);
-        }
-        for (String k : matched) {
-          BitSet b = values.get(k);
-          if (b != null && b.get(d.id)) {
-            parts.add(term(k, 1, b.cardinality(), 1, null, d, ex));
-          }
+    if (eval.leaf(t) instanceof DocIterator.Tags tags) {
+      for (int k = 0; k < tags.values.length; k++) {
+        if (tags.its[k].at(d.id)) {
+          parts.add(term(tags.values[k], 1, tags.sets[k].size(), 1, null, d, ex));
         }
       }
     }
@@ -336,7 +356,7 @@ final class Scorer {
     boolean matched = false;
     int[] positions = null;
     List<Explain> kids = ex ? new ArrayList<>() : null;
-    boolean max = union && scorer.equals("DISMAX");
+    boolean max = union && dismax;
     for (Part p : parts) {
       sum = max ? Math.max(sum, p.value) : sum + p.value;
       matched |= p.matched;
@@ -349,9 +369,9 @@ final class Scorer {
     }
     String text = null;
     if (ex) {
-      text = switch (scorer) {
-        case "DISMAX" -> f2(w * sum) + " = Weight " + f2(w) + " * children DISMAX " + f2(sum);
-        case "BM25", "BM25STD" -> "(Weight " + f2(w) + " * children BM25 " + f2(sum) + ")";
+      text = switch (kind) {
+        case DISMAX -> f2(w * sum) + " = Weight " + f2(w) + " * children DISMAX " + f2(sum);
+        case BM25, BM25STD -> "(Weight " + f2(w) + " * children BM25 " + f2(sum) + ")";
         default -> "(Weight " + f2(w) + " * total children TFIDF " + f2(sum) + ")";
       };
     }
@@ -371,14 +391,29 @@ final class Scorer {
     int count;
     if (root instanceof QueryNode.Intersect in) {
       count = in.children.size();
+      if (count <= 1) {
+        return 1;
+      }
+      wantPositions = true;
       for (QueryNode c : in.children) {
         int[] ps = part(c, d, false).positions;
         if (ps != null) {
           children.add(ps);
         }
       }
+      wantPositions = false;
     } else if (root instanceof QueryNode.Union u) {
       count = 0;
+      for (QueryNode c : u.children) {
+        if (eval.leaf(c) instanceof DocIterator it && it.at(d.id)) {
+          count++;
+        }
+      }
+      if (count <= 1) {
+        return 1;
+      }
+      count = 0;
+      wantPositions = true;
       for (QueryNode c : u.children) {
         Part p = part(c, d, false);
         if (p.matched) {
@@ -388,20 +423,25 @@ final class Scorer {
           }
         }
       }
+      wantPositions = false;
     } else if (root instanceof QueryNode.Term || root instanceof QueryNode.Pattern
         || root instanceof QueryNode.Fuzzy) {
-      List<String> words = expansion(root);
-      if (words.size() == 1) {
+      DocIterator.Terms leaf = leaf(root);
+      if (leaf.words.length == 1) {
         return 1;
       }
       count = 0;
-      long[] mask = mask(root);
-      for (String w : words) {
-        Map<Integer, SearchIndex.Posting> postings = idx.terms.get(w);
-        SearchIndex.Posting p = postings == null ? null : postings.get(d.id);
-        if (p != null && p.inFields(mask)) {
+      for (int i = 0; i < leaf.words.length; i++) {
+        if (leaf.on(i, d.id)) {
           count++;
-          children.add(Arrays.copyOf(p.positions, p.npos));
+        }
+      }
+      if (count <= 1) {
+        return 1; // positions are read only when two words or more matched
+      }
+      for (int i = 0; i < leaf.words.length; i++) {
+        if (leaf.on(i, d.id)) {
+          children.add(leaf.cursors[i].positions());
         }
       }
     } else {

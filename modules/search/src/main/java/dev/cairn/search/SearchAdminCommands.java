@@ -13,7 +13,6 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,11 +107,9 @@ final class SearchAdminCommands implements CommandFamily {
     long bytes = idx.estimatedBytes();
     long records = 0;
     long offsets = 0;
-    for (Map<Integer, SearchIndex.Posting> p : idx.terms.values()) {
+    for (PostingList p : idx.terms.values()) {
       records += p.size();
-      for (SearchIndex.Posting post : p.values()) {
-        offsets += post.npos;
-      }
+      offsets += p.positions;
     }
     double mb = 1048576.0;
     r.map(d.customStopwords ? 35 : 34);
@@ -238,7 +235,7 @@ final class SearchAdminCommands implements CommandFamily {
     r.doubleValue((float) (idx.liveDocs * 160L / mb));
     long sortables = 0;
     for (SearchIndex.Doc doc : idx.byKey.values()) {
-      for (String v : doc.sortables.values()) {
+      for (String v : doc.sortables == null ? List.<String>of() : doc.sortables.values()) {
         sortables += 16 + 2L * v.length();
       }
     }
@@ -251,7 +248,7 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("key_table_size_mb");
     r.doubleValue((float) (keyTable / mb));
     long tagOverhead = 0;
-    for (java.util.TreeMap<String, BitSet> t : idx.tags.values()) {
+    for (java.util.TreeMap<String, DocIdSet> t : idx.tags.values()) {
       for (String v : t.keySet()) {
         tagOverhead += 48 + 2L * v.length();
       }
@@ -409,7 +406,7 @@ final class SearchAdminCommands implements CommandFamily {
     if (f.type != FieldSpec.Type.TAG) {
       throw RedisException.line("Not a tag field");
     }
-    TreeMap<String, BitSet> values = idx.tags.getOrDefault(f.attribute, new TreeMap<>());
+    TreeMap<String, DocIdSet> values = idx.tags.getOrDefault(f.attribute, new TreeMap<>());
     c.reply().set(values.size());
     values.keySet().forEach(c.reply()::bulk);
   }

@@ -431,55 +431,64 @@ final class SearchCommands implements CommandFamily {
       o.hl.prepare(root, idx);
     }
     QueryEval eval = new QueryEval(idx, o.verbatim, o.inFields, o.scorer);
-    QueryEval.Result r = eval.run(root);
-    for (QueryNode.Numeric f : o.filters) {
-      for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        if (!idx.numericMatches(f.attribute, d, f::matches)) {
-          r.docs.clear(d);
-        }
-      }
+    DocIterator it = eval.iterator(root);
+    if (!o.filters.isEmpty() || !o.geoFilters.isEmpty()) { // FILTER and GEOFILTER narrow without scoring
+      List<DocIterator> all = new ArrayList<>();
+      all.add(it);
+      o.filters.forEach(f -> all.add(eval.numeric(f)));
+      o.geoFilters.forEach(g -> all.add(eval.geo(g)));
+      it = new DocIterator.Intersect(all.toArray(new DocIterator[0]), null);
     }
-    for (QueryNode.Geo g : o.geoFilters) {
-      for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-        if (!idx.geoMatches(g.attribute, d, g::matches)) {
-          r.docs.clear(d);
-        }
-      }
-    }
-    List<SearchIndex.Doc> hits = new ArrayList<>();
     dev.cairn.api.keyspace.Database db0 = c.db(0);
-    for (int d = r.docs.nextSetBit(0); d >= 0; d = r.docs.nextSetBit(d + 1)) {
-      SearchIndex.Doc doc = idx.docs.get(d);
-      // a key whose time has passed but that nothing has removed yet is no longer a document
-      if ((o.inKeys == null || o.inKeys.contains(doc.key)) && db0.peekValue(doc.keyBytes) != null) {
-        hits.add(doc);
-      }
-    }
-    final double[] sc = r.scores;
     Scorer scorer = new Scorer(idx, eval, o.scorer, o.payload);
     Map<Integer, Scorer.Explain> explained = o.explainScore ? new HashMap<>() : null;
-    if (o.sortBy == null || o.withScores) {
-      Scorer.Explain[] ex = o.explainScore ? new Scorer.Explain[1] : null;
-      for (SearchIndex.Doc d : hits) {
-        sc[d.id] = scorer.score(root, d, ex);
+    Scorer.Explain[] ex = o.explainScore ? new Scorer.Explain[1] : null;
+    boolean scored = o.sortBy == null || o.withScores;
+    long want = o.offset + o.num;
+    TopK.Order order;
+    if (o.sortBy != null) {
+      Comparator<SearchIndex.Doc> cmp = sortOrder(c, idx, idx.def.field(o.sortBy), o.sortAsc);
+      order = (d1, s1, d2, s2) -> cmp.compare(idx.docs.get(d1), idx.docs.get(d2));
+    } else {
+      order = TopK.BY_SCORE;
+    }
+    TopK top = new TopK(o.num == 0 ? 0 : want, order);
+    int total = 0;
+    for (int d = it.next(); d != DocIterator.END; d = it.next()) {
+      SearchIndex.Doc doc = idx.docs.get(d);
+      if (o.inKeys != null && !o.inKeys.contains(doc.key)) {
+        continue;
+      }
+      // a key whose time has passed but that nothing has removed yet is no longer a document
+      if (doc.mayExpire && db0.peekValue(doc.keyBytes) == null) {
+        continue;
+      }
+      total++;
+      if (o.num == 0) {
+        continue; // LIMIT 0 0: the count alone
+      }
+      double score = 0;
+      if (scored) {
+        score = scorer.score(root, doc, ex);
         if (ex != null) {
-          explained.put(d.id, ex[0]);
+          explained.put(d, ex[0]);
         }
       }
+      top.offer(d, score);
     }
     o.explained = explained;
-    Comparator<SearchIndex.Doc> order;
-    if (o.sortBy != null) {
-      FieldSpec f = idx.def.field(o.sortBy);
-      order = sortOrder(c, idx, f, o.sortAsc);
-    } else {
-      order = Comparator.<SearchIndex.Doc>comparingDouble(d -> -sc[d.id]).thenComparingInt(d -> d.id);
+    int n = top.size();
+    int[] ids = new int[n];
+    double[] scores = new double[n];
+    top.drain(ids, scores);
+    int from = (int) Math.min(o.offset, n);
+    List<SearchIndex.Doc> page = new ArrayList<>(n - from);
+    double[] pageScores = new double[n - from];
+    for (int i = from; i < n; i++) {
+      page.add(idx.docs.get(ids[i]));
+      pageScores[i - from] = scores[i];
     }
-    hits.sort(order);
-    int from = (int) Math.min(o.offset, hits.size());
-    int to = (int) Math.min(hits.size(), o.offset + o.num);
-    List<SearchIndex.Doc> page = hits.subList(from, to);
-    reply(c, idx, o, hits.size(), page, sc);
+    reply(c, idx, o, total, page, pageScores);
   }
 
   private Comparator<SearchIndex.Doc> sortOrder(CommandContext c, SearchIndex idx, FieldSpec f, boolean asc) {
@@ -506,7 +515,7 @@ final class SearchCommands implements CommandFamily {
       double v = idx.numeric(f.attribute, d.id);
       return Double.isNaN(v) ? null : v;
     }
-    String s = d.sortables.get(f.attribute);
+    String s = d.sortables == null ? null : d.sortables.get(f.attribute);
     if (s == null) {
       String v = indexes.value(idx, c.db(0), d.keyBytes, f.attribute, 2);
       s = v == null ? null : v.toLowerCase(Locale.ROOT);
@@ -530,7 +539,7 @@ final class SearchCommands implements CommandFamily {
         SearchIndex.Doc d = page.get(k);
         out.bulk(d.keyBytes);
         if (o.withScores) {
-          score(out, o, scores, d);
+          score(out, o, scores[k], d);
         }
         if (o.withSortKeys) {
           sortKeyReply(c, idx, o, d);
@@ -560,7 +569,7 @@ final class SearchCommands implements CommandFamily {
       out.bulk(d.keyBytes);
       if (o.withScores) {
         out.bulk("score");
-        score(out, o, scores, d);
+        score(out, o, scores[k], d);
       }
       if (o.withSortKeys) {
         out.bulk("sortkey");
@@ -585,13 +594,13 @@ final class SearchCommands implements CommandFamily {
   }
 
   /** A result's score; with EXPLAINSCORE {@code [score, explanation]}, RediSearch's shape. */
-  private static void score(Reply out, Options o, double[] scores, SearchIndex.Doc d) {
+  private static void score(Reply out, Options o, double score, SearchIndex.Doc d) {
     if (o.explained == null) {
-      out.doubleValue(scores[d.id]);
+      out.doubleValue(score);
       return;
     }
     out.array(2);
-    out.doubleValue(scores[d.id]);
+    out.doubleValue(score);
     explain(out, o.explained.get(d.id));
   }
 

@@ -2,7 +2,7 @@ package dev.cairn.search;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,12 +11,16 @@ import java.util.TreeMap;
 
 /**
  * One index's data, held in memory and changed in place on the engine thread, so a write is searchable before the
- * next command runs: a document table (key to doc id), a sorted term dictionary of text postings (doc id, field mask,
- * frequency, positions), tag value sets and numeric columns per field.
+ * next command runs: a document table (key to doc id), a sorted term dictionary of text postings ({@link PostingList}:
+ * doc ids in order with frequency, field mask, positions), tag value sets ({@link DocIdSet}), numeric columns per field
+ * and their sorted form for ranges ({@link NumericIndex}).
+ *
+ * <p>Positions run on across a document's text fields, as RediSearch counts them (a JSON array's elements are
+ * {@value #ARRAY_GAP} apart, RediSearch's default multi-value slop).
  */
 final class SearchIndex {
-  /** Gap between the positions of two fields, so that phrases never match across a field boundary. */
-  static final int FIELD_GAP = 1 << 20;
+  /** Gap between the positions of a JSON array's elements. */
+  static final int ARRAY_GAP = 100;
 
   final IndexDefinition def;
   private Filter.Expr filter;
@@ -26,9 +30,13 @@ final class SearchIndex {
   private int[] freeIds = new int[8];
   private int freeCount;
   final Map<String, Doc> byKey = new HashMap<>();
-  final TreeMap<String, Map<Integer, Posting>> terms = new TreeMap<>();
-  final Map<String, TreeMap<String, BitSet>> tags = new HashMap<>(); // per attribute: value -> docs
+  /** The term dictionary in order (prefixes, automata, FT.INFO); {@link #postings} finds a term in O(1). */
+  final TreeMap<String, PostingList> terms = new TreeMap<>();
+  private final HashMap<String, PostingList> termLookup = new HashMap<>();
+  final Map<String, TreeMap<String, DocIdSet>> tags = new HashMap<>(); // per attribute: value -> docs
   final Map<String, double[]> numerics = new HashMap<>(); // per attribute: value by doc id (NaN: none)
+  /** Per numeric column: its (value, doc) pairs in order, for ranges. */
+  final Map<String, NumericIndex> ranges = new HashMap<>();
   /** Per numeric column: all values of the documents that have more than one (JSON arrays); the column has the first. */
   final Map<String, Map<Integer, double[]>> multi = new HashMap<>();
   final Map<String, List<String>> synonyms = new TreeMap<>(); // group id -> terms
@@ -68,9 +76,14 @@ final class SearchIndex {
     /** The PAYLOAD_FIELD's value (HAMMING), or null. */
     byte[] payload;
     int length;
-    final List<String> terms = new ArrayList<>();
-    final List<String[]> tagValues = new ArrayList<>(); // {attribute, value}
-    final Map<String, String> sortables = new HashMap<>();
+    /** Whether the key had a time to live when indexed: only then must a search check that it is still there. */
+    boolean mayExpire;
+    /** The postings this document is in (to leave them when it goes). */
+    PostingList[] lists;
+    /** {attribute, value, ...} of its tags, or null. */
+    String[] tagValues;
+    /** Sortable values by attribute, or null when the index has none. */
+    Map<String, String> sortables;
 
     Doc(int id, byte[] key) {
       this.id = id;
@@ -79,32 +92,21 @@ final class SearchIndex {
     }
   }
 
-  /** A term in one document. */
-  static final class Posting {
-    long fieldMask0;
-    long fieldMask1;
-    int freq;
-    double weightedFreq;
-    int[] positions = new int[2];
-    int npos;
+  /** The document the last {@link #update} indexed, or null (the indexer notes its key's expiry on it). */
+  Doc lastUpdated;
+  /** Indexing scratch, reused from document to document: the entry each term of the document will get. */
+  private int stamp;
+  private final ArrayList<PostingList> touched = new ArrayList<>();
+  private int[] slotFreq = new int[64];
+  private long[] slotMask0 = new long[64];
+  private long[] slotMask1 = new long[64];
+  private int[][] slotPos = new int[64][];
+  private int[] slotNpos = new int[64];
+  private final ArrayList<String> tagScratch = new ArrayList<>();
 
-    boolean inFields(long[] mask) {
-      return mask == null || (fieldMask0 & mask[0]) != 0 || (fieldMask1 & mask[1]) != 0;
-    }
-
-    void add(FieldSpec f, int pos, boolean stem) {
-      if (f.textBit < 64) {
-        fieldMask0 |= 1L << f.textBit;
-      } else {
-        fieldMask1 |= 1L << (f.textBit - 64);
-      }
-      freq += Scorer.freqStep(f.weight, stem);
-      weightedFreq += f.weight;
-      if (npos == positions.length) {
-        positions = java.util.Arrays.copyOf(positions, npos * 2);
-      }
-      positions[npos++] = pos;
-    }
+  /** The postings of a term, or null. */
+  PostingList postings(String term) {
+    return termLookup.get(term);
   }
 
   int maxDocId() {
@@ -125,6 +127,7 @@ final class SearchIndex {
    */
   void update(byte[] key, Map<String, ?> fields, boolean isNew) {
     String k = new String(key, StandardCharsets.UTF_8);
+    lastUpdated = null;
     String failedBefore = failedOnNew;
     failedOnNew = null;
     remove(k);
@@ -169,6 +172,7 @@ final class SearchIndex {
     }
     docs.set(id, d);
     byKey.put(k, d);
+    lastUpdated = d;
     liveDocs++;
     totalLength += d.length;
     totalDocLen += d.docLen;
@@ -207,11 +211,13 @@ final class SearchIndex {
     if (lang == null) {
       lang = def.language;
     }
-    int base = 0;
+    int pos = 0;
+    stamp++;
+    touched.clear();
+    tagScratch.clear();
     for (FieldSpec f : def.fields.values()) {
       Object raw = fields.get(f.identifier);
       if (raw == null || raw instanceof List<?> l && l.isEmpty()) {
-        base += FIELD_GAP;
         continue;
       }
       if (raw instanceof JsonSource.Bad b) {
@@ -219,16 +225,22 @@ final class SearchIndex {
       }
       String v = first(raw);
       if (f.sortable) {
+        if (d.sortables == null) {
+          d.sortables = new HashMap<>(4);
+        }
         d.sortables.put(f.attribute, f.type == FieldSpec.Type.TEXT && !f.unf ? v.toLowerCase(Locale.ROOT) : v);
       }
       if (f.noIndex) {
-        base += FIELD_GAP;
         continue;
       }
       switch (f.type) {
         case TEXT -> {
-          int pos = base;
+          boolean firstValue = true;
           for (Object value : values(raw)) {
+            if (!firstValue) {
+              pos += ARRAY_GAP; // array elements: a phrase does not run from one into the next
+            }
+            firstValue = false;
             for (String tok : Analyzer.tokens((String) value)) {
               if (def.stopwords.contains(tok)) {
                 continue;
@@ -249,11 +261,10 @@ final class SearchIndex {
               d.length++;
               d.docLen += Scorer.freqStep(f.weight, false);
             }
-            pos += 100; // array elements: a phrase does not run from one into the next
           }
         }
         case TAG -> {
-          TreeMap<String, BitSet> t = tags.computeIfAbsent(f.attribute, x -> new TreeMap<>());
+          TreeMap<String, DocIdSet> t = tags.computeIfAbsent(f.attribute, x -> new TreeMap<>());
           for (Object value : values(raw)) {
             for (String part : ((String) value).split(java.util.regex.Pattern.quote(String.valueOf(f.separator)), -1)) {
               String tag = part.strip();
@@ -263,8 +274,9 @@ final class SearchIndex {
               if (!f.caseSensitive) {
                 tag = tag.toLowerCase(Locale.ROOT);
               }
-              t.computeIfAbsent(tag, x -> new BitSet()).set(d.id);
-              d.tagValues.add(new String[] {f.attribute, tag});
+              t.computeIfAbsent(tag, x -> new DocIdSet()).add(d.id);
+              tagScratch.add(f.attribute);
+              tagScratch.add(tag);
             }
           }
         }
@@ -282,6 +294,10 @@ final class SearchIndex {
           setNumeric(f.attribute, d.id, ns[0]);
           if (ns.length > 1) {
             multi.computeIfAbsent(f.attribute, x -> new HashMap<>()).put(d.id, ns);
+          }
+          NumericIndex ni = ranges.computeIfAbsent(f.attribute, x -> new NumericIndex());
+          for (double n : ns) {
+            ni.add(n, d.id);
           }
         }
         case GEO -> {
@@ -306,10 +322,31 @@ final class SearchIndex {
             multi.computeIfAbsent(f.attribute + LON, x -> new HashMap<>()).put(d.id, lons);
             multi.computeIfAbsent(f.attribute + LAT, x -> new HashMap<>()).put(d.id, lats);
           }
+          NumericIndex ni = ranges.computeIfAbsent(f.attribute + LAT, x -> new NumericIndex());
+          for (double lat : lats) { // a radius query reads the band of latitudes it covers
+            ni.add(lat, d.id);
+          }
         }
       }
-      base += FIELD_GAP;
     }
+    flush(d);
+  }
+
+  /** Gives each term the document touched its entry, and the document the list of its postings and tags. */
+  private void flush(Doc d) {
+    int n = touched.size();
+    PostingList[] lists = new PostingList[n];
+    for (int k = 0; k < n; k++) {
+      PostingList pl = touched.get(k);
+      lists[k] = pl;
+      pl.add(d.id, slotFreq[k], slotMask0[k], slotMask1[k], slotPos[k], slotNpos[k]);
+      termOccurrences += slotFreq[k];
+      if (slotFreq[k] > d.maxFreq) {
+        d.maxFreq = slotFreq[k]; // over every entry, stems and phonetic codes included, as RediSearch's forward index
+      }
+    }
+    d.lists = lists;
+    d.tagValues = tagScratch.isEmpty() ? null : tagScratch.toArray(new String[0]);
   }
 
   /** Whether one of the document's values of a numeric attribute satisfies {@code test} (JSON arrays have several). */
@@ -344,19 +381,46 @@ final class SearchIndex {
   }
 
   private void addTerm(Doc d, String term, FieldSpec f, int pos, boolean stem) {
-    Map<Integer, Posting> postings = terms.computeIfAbsent(term, x -> new HashMap<>());
-    Posting p = postings.get(d.id);
-    if (p == null) {
-      p = new Posting();
-      postings.put(d.id, p);
-      d.terms.add(term);
+    PostingList pl = termLookup.get(term);
+    if (pl == null) {
+      pl = new PostingList(term);
+      termLookup.put(term, pl);
+      terms.put(term, pl);
     }
-    int before = p.freq;
-    p.add(f, pos, stem);
-    termOccurrences += p.freq - before;
-    if (p.freq > d.maxFreq) {
-      d.maxFreq = p.freq; // over every entry, stems and phonetic codes included, as RediSearch's forward index
+    int k;
+    if (pl.stamp != stamp) { // the term's first occurrence in this document
+      k = touched.size();
+      touched.add(pl);
+      pl.stamp = stamp;
+      pl.slot = k;
+      if (k == slotFreq.length) {
+        slotFreq = Arrays.copyOf(slotFreq, k * 2);
+        slotMask0 = Arrays.copyOf(slotMask0, k * 2);
+        slotMask1 = Arrays.copyOf(slotMask1, k * 2);
+        slotPos = Arrays.copyOf(slotPos, k * 2);
+        slotNpos = Arrays.copyOf(slotNpos, k * 2);
+      }
+      slotFreq[k] = 0;
+      slotMask0[k] = 0;
+      slotMask1[k] = 0;
+      slotNpos[k] = 0;
+      if (slotPos[k] == null) {
+        slotPos[k] = new int[8];
+      }
+    } else {
+      k = pl.slot;
     }
+    if (f.textBit < 64) {
+      slotMask0[k] |= 1L << f.textBit;
+    } else {
+      slotMask1[k] |= 1L << (f.textBit - 64);
+    }
+    slotFreq[k] += Scorer.freqStep(f.weight, stem);
+    int[] ps = slotPos[k];
+    if (slotNpos[k] == ps.length) {
+      slotPos[k] = ps = Arrays.copyOf(ps, ps.length * 2);
+    }
+    ps[slotNpos[k]++] = pos;
   }
 
   void remove(String key) {
@@ -380,35 +444,58 @@ final class SearchIndex {
   }
 
   private void unindex(Doc d) {
-    for (String t : d.terms) {
-      Map<Integer, Posting> p = terms.get(t);
-      if (p != null) {
-        Posting removed = p.remove(d.id);
-        if (removed != null) {
-          termOccurrences -= removed.freq;
+    if (d.lists != null) {
+      for (PostingList pl : d.lists) {
+        int freq = pl.remove(d.id);
+        if (freq >= 0) {
+          termOccurrences -= freq;
         }
-        if (p.isEmpty()) {
-          terms.remove(t);
+        if (pl.size() == 0) {
+          terms.remove(pl.term);
+          termLookup.remove(pl.term);
         }
       }
+    } else { // a document that failed half-way: its entries were never written
+      for (PostingList pl : touched) {
+        if (pl.size() == 0) {
+          terms.remove(pl.term);
+          termLookup.remove(pl.term);
+        }
+      }
+      touched.clear();
     }
-    for (String[] tv : d.tagValues) {
-      TreeMap<String, BitSet> t = tags.get(tv[0]);
-      BitSet b = t == null ? null : t.get(tv[1]);
+    if (d.tagValues == null && !tagScratch.isEmpty() && d.lists == null) {
+      d.tagValues = tagScratch.toArray(new String[0]); // tags written before the failure
+    }
+    String[] tv = d.tagValues;
+    for (int i = 0; tv != null && i < tv.length; i += 2) {
+      TreeMap<String, DocIdSet> t = tags.get(tv[i]);
+      DocIdSet b = t == null ? null : t.get(tv[i + 1]);
       if (b != null) {
-        b.clear(d.id);
-        if (b.isEmpty()) {
-          t.remove(tv[1]);
+        b.remove(d.id);
+        if (b.size() == 0) {
+          t.remove(tv[i + 1]);
         }
       }
     }
-    for (double[] col : numerics.values()) {
-      if (d.id < col.length) {
+    for (Map.Entry<String, double[]> e : numerics.entrySet()) {
+      double[] col = e.getValue();
+      if (d.id < col.length && !Double.isNaN(col[d.id])) {
+        String column = e.getKey();
+        Map<Integer, double[]> m = multi.get(column);
+        double[] all = m == null ? null : m.remove(d.id);
+        NumericIndex ni = ranges.get(column);
+        if (ni != null) {
+          if (all == null) {
+            ni.remove(col[d.id], d.id);
+          } else {
+            for (double v : all) {
+              ni.remove(v, d.id);
+            }
+          }
+        }
         col[d.id] = Double.NaN;
       }
-    }
-    for (Map<Integer, double[]> m : multi.values()) {
-      m.remove(d.id);
     }
   }
 
@@ -442,8 +529,10 @@ final class SearchIndex {
     freeCount = 0;
     byKey.clear();
     terms.clear();
+    termLookup.clear();
     tags.clear();
     numerics.clear();
+    ranges.clear();
     multi.clear();
     liveDocs = 0;
     totalLength = 0;
@@ -454,17 +543,20 @@ final class SearchIndex {
   /** A rough figure of the memory the index holds, in bytes. */
   long estimatedBytes() {
     long b = 0;
-    for (Map.Entry<String, Map<Integer, Posting>> e : terms.entrySet()) {
-      b += 48 + 2L * e.getKey().length() + e.getValue().size() * 96L;
+    for (PostingList pl : terms.values()) {
+      b += 2 * 48 + 2L * pl.term.length() + pl.byteSize(); // two map entries, the term, its postings
     }
-    b += liveDocs * 160L;
-    for (TreeMap<String, BitSet> t : tags.values()) {
-      for (Map.Entry<String, BitSet> e : t.entrySet()) {
-        b += 64 + 2L * e.getKey().length() + e.getValue().size() / 8;
+    b += liveDocs * 96L;
+    for (TreeMap<String, DocIdSet> t : tags.values()) {
+      for (Map.Entry<String, DocIdSet> e : t.entrySet()) {
+        b += 64 + 2L * e.getKey().length() + e.getValue().byteSize();
       }
     }
     for (double[] col : numerics.values()) {
       b += 16 + 8L * col.length;
+    }
+    for (NumericIndex ni : ranges.values()) {
+      b += ni.byteSize();
     }
     return b;
   }

@@ -128,6 +128,22 @@ class SearchJsonIT {
   }
 
   @Test
+  void scoreAndLanguageFieldsAndFilterReadJsonPaths() {
+    cmd("FT.CREATE", "docs", "ON", "JSON", "PREFIX", "1", "d:", "FILTER", "@$.kind == \"post\"", "SCORE_FIELD",
+        "$.rank", "LANGUAGE_FIELD", "$.lang", "SCHEMA", "$.text", "AS", "text", "TEXT");
+    cmd("JSON.SET", "d:1", "$", "{\"kind\":\"post\",\"rank\":0.5,\"lang\":\"german\",\"text\":\"hello häuser\"}");
+    cmd("JSON.SET", "d:2", "$", "{\"kind\":\"post\",\"rank\":1,\"text\":\"hello häuser\"}");
+    cmd("JSON.SET", "d:3", "$", "{\"kind\":\"draft\",\"rank\":1,\"text\":\"hello\"}");
+    // FILTER on a path leaves the draft out; SCORE_FIELD's path gives each document its score
+    assertEquals(List.of(2L, "d:2", "1", "d:1", "0.5"),
+        cmd("FT.SEARCH", "docs", "hello", "NOCONTENT", "WITHSCORES", "SCORER", "DOCSCORE"));
+    // LANGUAGE_FIELD's path: d:1 was stemmed in German (haus), d:2 in English (no stem)
+    assertEquals(List.of(1L, "d:1"), cmd("FT.SEARCH", "docs", "haus", "NOCONTENT", "LANGUAGE", "german"));
+    cmd("JSON.SET", "d:3", "$.kind", "\"post\"");
+    assertEquals(List.of(3L), cmd("FT.SEARCH", "docs", "hello", "LIMIT", "0", "0"), "the filter follows writes");
+  }
+
+  @Test
   void theIndexFollowsJsonWrites() {
     createUsers();
     users();

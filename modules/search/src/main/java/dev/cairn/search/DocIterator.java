@@ -1,0 +1,345 @@
+package dev.cairn.search;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * A query node's matching documents in ascending doc id order, produced on demand: {@link #next} and
+ * {@link #advance} return the new current doc id ({@link #END} when exhausted) and never go backwards. Intersections
+ * leapfrog their children (the cheapest leads), unions take the least child, negations walk the live documents past
+ * the child's matches: nothing is materialised per query node. A new kind of query node plugs in by returning any
+ * iterator from {@link QueryEval} (a node that computes its matches at once, as a vector search does, wraps its sorted
+ * ids in {@link Ids}).
+ */
+abstract class DocIterator {
+  static final int END = Integer.MAX_VALUE;
+
+  /** The current doc id: -1 before the first call, {@link #END} after the last. */
+  int doc = -1;
+
+  /** Moves to the next matching document. */
+  int next() {
+    return advance(doc + 1);
+  }
+
+  /** Moves to the first matching document at or after {@code target}; stays when already there. */
+  abstract int advance(int target);
+
+  /** An upper bound of the matches, to order an intersection's children. */
+  abstract long cost();
+
+  /** Whether the iterator matches {@code d}, moving forward to it when behind (calls must not go backwards). */
+  final boolean at(int d) {
+    if (doc < d) {
+      advance(d);
+    }
+    return doc == d;
+  }
+
+  /** Matches nothing. */
+  static final class Empty extends DocIterator {
+    @Override
+    int advance(int target) {
+      return doc = END;
+    }
+
+    @Override
+    long cost() {
+      return 0;
+    }
+  }
+
+  /** Sorted doc ids (tag values, numeric ranges, precomputed sets). */
+  static final class Ids extends DocIterator {
+    private final int[] ids;
+    private final int size;
+    private int i = -1;
+
+    Ids(int[] ids, int size) {
+      this.ids = ids;
+      this.size = size;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      int j = i + 1;
+      if (j < size && ids[j] < target) { // gallop, then binary search
+        int step = 1;
+        int hi = j;
+        while (hi < size && ids[hi] < target) {
+          j = hi;
+          hi += step;
+          step <<= 1;
+        }
+        int k = Arrays.binarySearch(ids, j, Math.min(hi, size), target);
+        j = k >= 0 ? k : -k - 1;
+      }
+      i = j;
+      return doc = j < size ? ids[j] : END;
+    }
+
+    @Override
+    long cost() {
+      return size;
+    }
+  }
+
+  /** Every live document of the index. */
+  static final class All extends DocIterator {
+    private final List<SearchIndex.Doc> docs;
+
+    All(List<SearchIndex.Doc> docs) {
+      this.docs = docs;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      for (int d = Math.max(target, 0); d < docs.size(); d++) {
+        if (docs.get(d) != null) {
+          return doc = d;
+        }
+      }
+      return doc = END;
+    }
+
+    @Override
+    long cost() {
+      return docs.size();
+    }
+  }
+
+  /** Documents the child matches, that also pass a test. */
+  static final class Filtered extends DocIterator {
+    private final DocIterator child;
+    private final IntPredicate test;
+
+    Filtered(DocIterator child, IntPredicate test) {
+      this.child = child;
+      this.test = test;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      int d = child.advance(target);
+      while (d != END && !test.test(d)) {
+        d = child.next();
+      }
+      return doc = d;
+    }
+
+    @Override
+    long cost() {
+      return child.cost();
+    }
+  }
+
+  /** Documents at least one child matches: the least current child. */
+  static final class Union extends DocIterator {
+    final DocIterator[] children;
+
+    Union(DocIterator[] children) {
+      this.children = children;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      int min = END;
+      for (DocIterator c : children) {
+        int d = c.doc < target ? c.advance(target) : c.doc;
+        if (d < min) {
+          min = d;
+        }
+      }
+      return doc = min;
+    }
+
+    @Override
+    long cost() {
+      long s = 0;
+      for (DocIterator c : children) {
+        s += c.cost();
+      }
+      return s;
+    }
+  }
+
+  /**
+   * Documents every child matches (leapfrog from the cheapest child), that also pass {@code check} when given (a
+   * phrase's or slop's positions).
+   */
+  static final class Intersect extends DocIterator {
+    private final DocIterator[] children;
+    private final IntPredicate check;
+
+    Intersect(DocIterator[] children, IntPredicate check) {
+      this.children = children.clone();
+      Arrays.sort(this.children, (a, b) -> Long.compare(a.cost(), b.cost()));
+      this.check = check;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      DocIterator lead = children[0];
+      int d = lead.advance(target);
+      outer:
+      while (d != END) {
+        for (int i = 1; i < children.length; i++) {
+          int x = children[i].advance(d);
+          if (x > d) {
+            d = lead.advance(x);
+            continue outer;
+          }
+        }
+        if (check == null || check.test(d)) {
+          return doc = d;
+        }
+        d = lead.advance(d + 1);
+      }
+      return doc = END;
+    }
+
+    @Override
+    long cost() {
+      return children[0].cost();
+    }
+  }
+
+  /** Live documents the child does not match. */
+  static final class Not extends DocIterator {
+    private final DocIterator all;
+    private final DocIterator child;
+
+    Not(DocIterator all, DocIterator child) {
+      this.all = all;
+      this.child = child;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      int d = all.advance(target);
+      while (d != END && child.at(d)) {
+        d = all.next();
+      }
+      return doc = d;
+    }
+
+    @Override
+    long cost() {
+      return all.cost();
+    }
+  }
+
+  /** A term's words (the word, its stem, phonetic codes, synonyms, or a pattern's expansions) restricted to fields. */
+  static final class Terms extends DocIterator {
+    final String[] words;
+    final PostingList[] lists; // null where the word has no postings
+    final PostingList.Cursor[] cursors;
+    private final long[] mask;
+    /** Scratch of the phrase check: how many positions it read for the current document. */
+    int npos;
+
+    Terms(String[] words, PostingList[] lists, long[] mask) {
+      this.words = words;
+      this.lists = lists;
+      this.mask = mask;
+      cursors = new PostingList.Cursor[lists.length];
+      for (int i = 0; i < lists.length; i++) {
+        cursors[i] = lists[i] == null ? null : lists[i].cursor();
+      }
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      int min = END;
+      for (PostingList.Cursor c : cursors) {
+        if (c == null) {
+          continue;
+        }
+        int d = c.doc < target ? seek(c, target) : c.doc;
+        if (d < min) {
+          min = d;
+        }
+      }
+      return doc = min;
+    }
+
+    private int seek(PostingList.Cursor c, int target) {
+      int d = c.advance(target);
+      while (d != END && mask != null && !c.inFields(mask)) {
+        d = c.next();
+      }
+      return d;
+    }
+
+    /** Whether word {@code i} occurs in {@code d} within the fields (moving its cursor forward to d). */
+    boolean on(int i, int d) {
+      PostingList.Cursor c = cursors[i];
+      if (c == null) {
+        return false;
+      }
+      if (c.doc < d) {
+        seek(c, d);
+      }
+      return c.doc == d;
+    }
+
+    @Override
+    long cost() {
+      long s = 0;
+      for (PostingList l : lists) {
+        s += l == null ? 0 : l.size();
+      }
+      return s;
+    }
+  }
+
+  /** A tag query's values (prefixes expanded), each with its documents. */
+  static final class Tags extends DocIterator {
+    final String[] values;
+    final DocIdSet[] sets;
+    final DocIterator[] its;
+    private final Union union;
+
+    Tags(String[] values, DocIdSet[] sets) {
+      this.values = values;
+      this.sets = sets;
+      its = new DocIterator[sets.length];
+      for (int i = 0; i < sets.length; i++) {
+        its[i] = sets[i].iterator();
+      }
+      union = new Union(its);
+    }
+
+    @Override
+    int advance(int target) {
+      return doc = union.advance(target);
+    }
+
+    @Override
+    long cost() {
+      return union.cost();
+    }
+  }
+}
