@@ -76,7 +76,9 @@ class ReplicaLinkIT {
     waitForLink(replica);
     Thread script = new Thread(() -> {
       try (Jedis j = new Jedis("127.0.0.1", cairn.port(replica), 120_000)) {
-        j.eval("for i = 1, 100000000 do end return 1", 0); // about a second of CPU (TIME stands still in a script)
+        j.eval("for i = 1, 1000000000000 do end return 1", 0); // runs until SCRIPT KILL (TIME stands still in a script)
+      } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        // killed, as intended
       }
     });
     script.start();
@@ -91,6 +93,10 @@ class ReplicaLinkIT {
     for (int i = 0; i < 50; i++) {
       master.incr("n");
       master.rpush("l", "v" + i);
+    }
+    Thread.sleep(300);
+    try (Jedis k = new Jedis("127.0.0.1", cairn.port(replica), 120_000)) {
+      assertEquals("OK", k.scriptKill());
     }
     script.join(120_000);
     assertInSync(master, replica);
