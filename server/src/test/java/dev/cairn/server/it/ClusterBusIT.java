@@ -154,7 +154,7 @@ class ClusterBusIT {
         }
 
         // node 0 dies: its replica (node 3) is elected and serves node 0's slots with node 0's data
-        await("the replica has the data", 10_000, () -> (Long) n.get(3).dbSize() == (Long) n.get(0).dbSize());
+        await("the replica has the data", 10_000, () -> n.get(3).dbSize() == n.get(0).dbSize());
         procs.get(0).kill();
         await("node 3 promoted", 40_000, () -> text(cluster(n.get(3), "NODES")).lines()
             .anyMatch(l -> l.contains("myself,master")));
