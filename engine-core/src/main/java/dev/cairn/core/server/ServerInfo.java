@@ -104,11 +104,12 @@ public final class ServerInfo {
   }
 
   /**
-   * Sections modules added: all of them for "everything", a module's for its name, one for its full name
+   * Sections modules added: all of them for "everything" and "modules", a module's for its name, one for its full name
    * ({@code <module>_<section>}). Field names get the module's name as prefix, as RedisModule_InfoAddField does.
    */
   private void moduleSections(StringBuilder out, Set<String> sections) {
-    boolean everything = sections.contains("everything");
+    // "modules" asks for them too, as Redis 7 answers INFO modules with the modules' own sections
+    boolean everything = sections.contains("everything") || sections.contains("modules");
     for (dev.cairn.core.module.LoadedModule m : engine.modules().list()) {
       String prefix = m.info.name().toLowerCase(Locale.ROOT);
       for (Map.Entry<String, java.util.function.Supplier<Map<String, Object>>> e : m.infoSections().entrySet()) {

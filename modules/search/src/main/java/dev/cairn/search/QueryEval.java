@@ -15,7 +15,7 @@ import org.apache.lucene.util.automaton.Operations;
  * the same tree, for the documents that matched). Fuzzy and wildcard terms are found with Lucene's automata over the
  * sorted term dictionary.
  */
-final class QueryEval {
+final class QueryEval implements IteratorProfile {
   /** Terms a pattern may expand to, as RediSearch's MAXEXPANSIONS (200). */
   static final int MAX_EXPANSIONS = 200;
 
@@ -131,6 +131,18 @@ final class QueryEval {
       }
     }
     return m;
+  }
+
+  /** The live documents {@code n} matches on its own (FT.PROFILE's counters). */
+  BitSet matches(QueryNode n) {
+    BitSet b = (BitSet) eval(n).docs.clone();
+    b.and(live());
+    return b;
+  }
+
+  @Override
+  public IteratorProfile.Node describe(QueryNode root) {
+    return new IteratorDescriber(this, idx).describe(root);
   }
 
   List<String> expansions(QueryNode.Term t) {
