@@ -329,9 +329,10 @@ final class AggregatePipeline {
         if (!s.keys().isEmpty()) {
           rows.sort(comparator(s.keys(), s.ascending()));
         }
-        if (s.max() > 0 && rows.size() > s.max()) {
-          rows = new ArrayList<>(rows.subList(0, (int) s.max()));
-        }
+        int from = (int) Math.min(s.offset(), rows.size());
+        int to = s.max() > 0 || s.offset() > 0 ? (int) Math.min(rows.size(), from + (s.max() > 0 ? s.max()
+            : rows.size())) : rows.size();
+        rows = new ArrayList<>(rows.subList(from, to));
         out = rows.iterator();
       }
       return out.hasNext() ? out.next() : null;

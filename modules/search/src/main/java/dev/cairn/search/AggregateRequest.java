@@ -29,8 +29,11 @@ final class AggregateRequest {
   record Group(List<String> keys, List<Reducers.Spec> reducers) implements Step {
   }
 
-  /** SORTBY n @k [ASC|DESC] ... [MAX m]; max 0 for all. */
-  record Sort(List<String> keys, boolean[] ascending, long max) implements Step {
+  /**
+   * SORTBY n @k [ASC|DESC] ... [MAX m]: max 0 for all; a LIMIT right after it is the sorter's (offset, then max), as
+   * RediSearch folds it into the same step.
+   */
+  record Sort(List<String> keys, boolean[] ascending, long max, long offset) implements Step {
   }
 
   record Apply(Expr expr, String alias, String text) implements Step {
@@ -318,7 +321,7 @@ final class AggregateRequest {
             max = number(a, i + 2, "MAX", 0);
             i += 2;
           }
-          lastSort = new Sort(keys, java.util.Arrays.copyOf(asc, keys.size()), max);
+          lastSort = new Sort(keys, java.util.Arrays.copyOf(asc, keys.size()), max, 0);
           if (!keys.isEmpty() || max > 0) {
             r.steps.add(lastSort);
           }
@@ -368,7 +371,13 @@ final class AggregateRequest {
           if (off < 0 || num < 0) {
             throw RedisException.line("LIMIT needs two numeric arguments");
           }
-          r.steps.add(new Limit(off, num));
+          int last = r.steps.size() - 1;
+          if (last >= 0 && r.steps.get(last) instanceof Sort so && so == lastSort && so.max() == 0 && num > 0) {
+            r.steps.set(last, new Sort(so.keys(), so.ascending(), num, off));
+            lastSort = (Sort) r.steps.get(last);
+          } else {
+            r.steps.add(new Limit(off, num));
+          }
           i += 2;
         }
         case "SUMMARIZE", "HIGHLIGHT" -> throw RedisException.line(w + " is not supported on FT.AGGREGATE");
