@@ -2,10 +2,8 @@ package dev.cairn.search;
 
 import dev.cairn.api.ModuleServer;
 import dev.cairn.api.reply.RedisException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,11 +107,6 @@ final class Cursors {
       }
     }
     return n;
-  }
-
-  /** Drops the cursors of an index that is gone (FLUSHALL, FT.DROPINDEX): they could only fail from now on. */
-  List<Long> ids() {
-    return new ArrayList<>(byId.keySet());
   }
 
   private void startSweeper() {

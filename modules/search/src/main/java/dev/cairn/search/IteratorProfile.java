@@ -14,8 +14,7 @@ interface IteratorProfile {
    * One iterator: its type (TEXT, TAG, NUMERIC, GEO, UNION, INTERSECT, NOT, OPTIONAL, WILDCARD, EMPTY, ID-LIST,
    * VECTOR ...), its term (readers) or query type (unions), the results it gave, the size of what it reads
    * (readers; -1 for none), the time it took in ms, and its children. {@code single}: a NOT/OPTIONAL-like iterator
-   * whose one child is shown under "Child iterator". {@code childrenNote}: LIMITED's text in place of a union's
-   * children.
+   * whose one child is shown under "Child iterator".
    */
   record Node(String type, String term, String queryType, long counter, long size, double millis,
       List<Node> children, boolean single) {
