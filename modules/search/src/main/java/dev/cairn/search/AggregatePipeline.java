@@ -134,6 +134,7 @@ final class AggregatePipeline {
   private final class IndexProc extends Proc {
     private final BitSet docs;
     private int at;
+    private int visited;
 
     IndexProc(BitSet docs) {
       super("Index");
@@ -147,7 +148,7 @@ final class AggregatePipeline {
         if (d < 0) {
           return null;
         }
-        if (((d + 1) & 127) == 0 && System.nanoTime() > deadline) {
+        if ((++visited & 127) == 0 && System.nanoTime() > deadline) {
           timedOut = true;
           return null;
         }

@@ -160,11 +160,13 @@ class SearchCursorProfileIT {
     assertEquals(0L, total);
     // the per-index limit
     assertEquals("OK", cmd("FT.CONFIG", "SET", "INDEX_CURSOR_LIMIT", "2"));
-    cmd("FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT", "1");
-    cmd("FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT", "1");
+    Object c1 = ((List<?>) cmd("FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT", "1")).get(1);
+    Object c2 = ((List<?>) cmd("FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT", "1")).get(1);
     assertEquals("Too many cursors allocated for index", err("FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT",
         "1"));
     assertEquals(2L, cursorStats().get("index_capacity"));
+    assertEquals("OK", cmd("FT.CURSOR", "DEL", "idx", c1.toString()));
+    assertEquals("OK", cmd("FT.CURSOR", "DEL", "idx", c2.toString()));
     // a dropped index
     cmd("FT.CONFIG", "SET", "INDEX_CURSOR_LIMIT", "128");
     r = (List<?>) cmd("FT.AGGREGATE", "idx", "*", "WITHCURSOR", "COUNT", "1");
@@ -250,6 +252,12 @@ class SearchCursorProfileIT {
     assertTrue(prof.containsKey("Iterators profile") && prof.containsKey("Result processors profile")
         && prof.containsKey("Total profile time"), prof.toString());
     assertEquals("None", prof.get("Warning"));
+    Map.Entry<redis.clients.jedis.search.SearchResult, ProfilingInfo> s3 = j3.ftProfileSearch("idx",
+        FTProfileParams.profileParams(), new redis.clients.jedis.search.Query("hello"));
+    assertEquals(1, s3.getKey().getTotalResults());
+    Map<?, ?> sprof = (Map<?, ?>) SearchAggregateIT.stringify(s3.getValue().getProfilingInfo());
+    assertTrue(sprof.containsKey("Iterators profile") && sprof.containsKey("Result processors profile"),
+        sprof.toString());
     Map.Entry<AggregationResult, ProfilingInfo> e2 = j.ftProfileAggregate("idx", FTProfileParams.profileParams(),
         new AggregationBuilder("hello").load("@t"));
     assertEquals(1, e2.getKey().getRows().size());
