@@ -33,10 +33,13 @@ final class Indexes {
   private ExecutorService scanner;
   /** JSON documents, through the JSON module's shared API. */
   final JsonSource json;
+  /** FT.AGGREGATE's cursors (FT.INFO and INFO show their counts). */
+  final Cursors cursors;
 
   Indexes(ModuleServer server) {
     this.server = server;
     this.json = new JsonSource(server);
+    this.cursors = new Cursors(server);
   }
 
   /** The fields {@code idx} indexes of the document at {@code key}, or null when it holds no document of its kind. */
@@ -253,6 +256,7 @@ final class Indexes {
   }
 
   void stop() {
+    cursors.stop();
     if (scanner != null) {
       scanner.shutdownNow();
       scanner = null;

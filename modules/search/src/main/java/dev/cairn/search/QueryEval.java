@@ -21,7 +21,7 @@ import org.apache.lucene.util.automaton.Operations;
  * <p>A new node type plugs in with a case in {@link #build} that returns its iterator (and, if it scores, a case in
  * {@link Scorer}'s tree walk that reads it back through {@link #leaf}).
  */
-final class QueryEval {
+final class QueryEval implements IteratorProfile {
   /** Terms a pattern may expand to, as RediSearch's MAXEXPANSIONS (200). */
   static final int MAX_EXPANSIONS = 200;
 
@@ -89,6 +89,9 @@ final class QueryEval {
       case QueryNode.All a -> new DocIterator.All(idx.docs);
       default -> new DocIterator.Empty();
     };
+    if (saved != null) {
+      saved.putIfAbsent(n, n.iterator);
+    }
     n.iterator = it;
     return it;
   }
@@ -135,6 +138,36 @@ final class QueryEval {
       }
     }
     return m;
+  }
+
+  /**
+   * The live documents {@code n} matches on its own (FT.PROFILE's counters): a fresh iterator over the subtree, run
+   * to its end. The search's own iterators stay on the nodes (the scorer and the phrase checks read them).
+   */
+  BitSet matches(QueryNode n) {
+    Map<QueryNode, DocIterator> before = new java.util.IdentityHashMap<>();
+    saved = before;
+    BitSet b = new BitSet(idx.maxDocId());
+    try {
+      DocIterator it = build(n);
+      for (int d = it.next(); d != DocIterator.END; d = it.next()) {
+        if (idx.docs.get(d) != null) {
+          b.set(d);
+        }
+      }
+    } finally {
+      saved = null;
+      before.forEach((node, old) -> node.iterator = old);
+    }
+    return b;
+  }
+
+  /** While {@link #matches} runs: the iterators its build replaced, to put back. */
+  private Map<QueryNode, DocIterator> saved;
+
+  @Override
+  public IteratorProfile.Node describe(QueryNode root) {
+    return new IteratorDescriber(this, idx).describe(root);
   }
 
   List<String> expansions(QueryNode.Term t) {

@@ -295,13 +295,13 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("cursor_stats");
     r.map(4);
     r.bulk("global_idle");
-    r.integer(0);
+    r.integer(indexes.cursors.total()); // a cursor runs only inside a command: between commands all are idle
     r.bulk("global_total");
-    r.integer(0);
+    r.integer(indexes.cursors.total());
     r.bulk("index_capacity");
-    r.integer(128);
+    r.integer(search.settings.get("INDEX_CURSOR_LIMIT").get());
     r.bulk("index_total");
-    r.integer(0);
+    r.integer(indexes.cursors.countFor(idx));
     if (d.customStopwords) {
       r.bulk("stopwords_list");
       r.array(d.stopwords.size());
@@ -507,7 +507,7 @@ final class SearchAdminCommands implements CommandFamily {
         for (String n : names) {
           c.reply().array(2);
           c.reply().bulk(n);
-          c.reply().bulk(String.valueOf(options.get(n).get()));
+          c.reply().bulk(options.get(n).display());
         }
       }
       case "SET" -> {
@@ -518,13 +518,8 @@ final class SearchAdminCommands implements CommandFamily {
         if (v == null) {
           throw RedisException.line("Invalid option");
         }
-        long n;
-        try {
-          n = Long.parseLong(a.string(3));
-        } catch (NumberFormatException e) {
-          throw RedisException.line("Invalid value for `" + opt + "`");
-        }
-        if (n < v.min || n > v.max) {
+        Long n = v.parse(a.string(3));
+        if (n == null) {
           throw RedisException.line("Invalid value for `" + opt + "`");
         }
         v.override = n;

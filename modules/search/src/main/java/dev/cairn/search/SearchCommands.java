@@ -51,16 +51,51 @@ final class SearchCommands implements CommandFamily {
     final ConfigValue<Long> config;
     final long min;
     final long max;
+    /** For an option whose values are words (ON_TIMEOUT RETURN|FAIL): the words, the value being an index. */
+    final String[] choices;
     Long override;
 
     Setting(ConfigValue<Long> config, long min, long max) {
+      this(config, min, max, null);
+    }
+
+    Setting(ConfigValue<Long> config, long min, long max, String[] choices) {
       this.config = config;
       this.min = min;
       this.max = max;
+      this.choices = choices;
+    }
+
+    /** A word-valued option with no module config parameter behind it: {@code choices[0]} until FT.CONFIG SET. */
+    static Setting choice(String... choices) {
+      return new Setting(null, 0, choices.length - 1, choices);
     }
 
     long get() {
-      return override != null ? override : config.get();
+      return override != null ? override : config == null ? 0 : config.get();
+    }
+
+    /** The value as FT.CONFIG GET shows it. */
+    String display() {
+      return choices != null ? choices[(int) get()] : String.valueOf(get());
+    }
+
+    /** The value FT.CONFIG SET gives, or null when it is not one. */
+    Long parse(String text) {
+      if (choices != null) {
+        for (int i = 0; i < choices.length; i++) {
+          if (choices[i].equalsIgnoreCase(text)) {
+            return (long) i;
+          }
+        }
+        return null;
+      }
+      try {
+        long n = Long.parseLong(text);
+        return n < min || n > max ? null : n;
+      } catch (NumberFormatException e) {
+        return null;
+      }
     }
   }
 
@@ -165,6 +200,8 @@ final class SearchCommands implements CommandFamily {
     int dialect;
     String scorer = "TFIDF";
     Highlighter hl;
+    /** FT.PROFILE SEARCH: told what ran, writes its part of the reply. */
+    ProfileCommand.SearchProfile profile;
   }
 
   private Options options(Args a, SearchIndex idx) {
@@ -404,8 +441,14 @@ final class SearchCommands implements CommandFamily {
 
   /** FT.SEARCH index query [options] */
   private void search(CommandContext c, Args a) {
+    search(c, a, null);
+  }
+
+  /** FT.SEARCH, or FT.PROFILE's run of it when {@code profile} is given. */
+  void search(CommandContext c, Args a, ProfileCommand.SearchProfile profile) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
+    o.profile = profile;
     if (o.explainScore && !o.withScores) {
       throw RedisException.line("EXPLAINSCORE must be accompanied with WITHSCORES");
     }
@@ -488,6 +531,16 @@ final class SearchCommands implements CommandFamily {
       page.add(idx.docs.get(ids[i]));
       pageScores[i - from] = scores[i];
     }
+    if (o.profile != null) {
+      o.profile.searched(root, eval, total, page.size(), o.sortBy != null, scored, !o.noContent, o.hl != null,
+          o.num == 0);
+    }
+    if (o.profile != null && c.reply().protocol() < 3) {
+      c.reply().array(2); // [the search's reply, the profile]
+      reply(c, idx, o, total, page, pageScores);
+      o.profile.write(c.reply());
+      return;
+    }
     reply(c, idx, o, total, page, pageScores);
   }
 
@@ -555,7 +608,7 @@ final class SearchCommands implements CommandFamily {
       }
       return;
     }
-    out.map(5);
+    out.map(o.profile != null ? 6 : 5);
     out.bulk("attributes");
     out.array(0);
     out.bulk("format");
@@ -591,6 +644,10 @@ final class SearchCommands implements CommandFamily {
     out.integer(total);
     out.bulk("warning");
     out.array(0);
+    if (o.profile != null) {
+      out.bulk("profile");
+      o.profile.write(out);
+    }
   }
 
   /** A result's score; with EXPLAINSCORE {@code [score, explanation]}, RediSearch's shape. */
