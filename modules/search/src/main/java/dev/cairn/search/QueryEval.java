@@ -85,6 +85,11 @@ final class QueryEval {
         yield new Result(b, new double[idx.maxDocId()]);
       }
       case QueryNode.Tag tag -> tag(tag);
+      case SpatialQueries.Knn k -> spatial(SpatialQueries.knn(idx, k, k.filter == null
+          || k.filter instanceof QueryNode.All ? null : eval(k.filter).docs),
+          k.yieldAs);
+      case SpatialQueries.Range v -> spatial(SpatialQueries.range(idx, v), v.yieldAs);
+      case SpatialQueries.Shape g -> spatial(SpatialQueries.shape(idx, g), null);
       case QueryNode.Geo geo -> {
         BitSet b = new BitSet();
         for (SearchIndex.Doc d : idx.docs) {
@@ -109,6 +114,17 @@ final class QueryEval {
       }
     }
     return r;
+  }
+
+  /** Distances vector queries yielded, by their names (in query order), then doc id: fields of the results. */
+  final Map<String, Map<Integer, Double>> yields = new java.util.LinkedHashMap<>();
+
+  /** Where vector and shape queries ({@link SpatialQueries}) join the tree: their doc ids, scored 0. */
+  private Result spatial(SpatialQueries.Hits h, String yieldAs) {
+    if (yieldAs != null) {
+      yields.put(yieldAs, h.distances());
+    }
+    return new Result(h.docs(), new double[idx.maxDocId()]);
   }
 
   private long[] mask(QueryNode n) {

@@ -179,6 +179,9 @@ final class SearchIndex {
     if (v instanceof JsonSource.Bad) {
       return null;
     }
+    if (v instanceof byte[] b) { // a VECTOR field's blob, read as bytes
+      return new String(b, StandardCharsets.UTF_8);
+    }
     if (v instanceof List<?> l) {
       return l.isEmpty() ? null : (String) l.get(0);
     }
@@ -307,9 +310,23 @@ final class SearchIndex {
             multi.computeIfAbsent(f.attribute + LAT, x -> new HashMap<>()).put(d.id, lats);
           }
         }
+        case VECTOR -> vectorStore(f).put(d.id, VectorFields.decode(f, raw));
+        case GEOSHAPE -> shapeStore(f).put(d.id, v);
       }
       base += FIELD_GAP;
     }
+  }
+
+  /** VECTOR and GEOSHAPE fields' stores, by attribute (made when a document first has the field). */
+  final Map<String, VectorStore> vectors = new HashMap<>();
+  final Map<String, ShapeStore> shapes = new HashMap<>();
+
+  VectorStore vectorStore(FieldSpec f) {
+    return vectors.computeIfAbsent(f.attribute, x -> new VectorStore(f.vector));
+  }
+
+  ShapeStore shapeStore(FieldSpec f) {
+    return shapes.computeIfAbsent(f.attribute, x -> new ShapeStore(f.flatShape));
   }
 
   /** Whether one of the document's values of a numeric attribute satisfies {@code test} (JSON arrays have several). */
@@ -410,6 +427,12 @@ final class SearchIndex {
     for (Map<Integer, double[]> m : multi.values()) {
       m.remove(d.id);
     }
+    for (VectorStore v : vectors.values()) {
+      v.remove(d.id);
+    }
+    for (ShapeStore g : shapes.values()) {
+      g.remove(d.id);
+    }
   }
 
   static final String LON = "\u0000lon";
@@ -445,6 +468,8 @@ final class SearchIndex {
     tags.clear();
     numerics.clear();
     multi.clear();
+    vectors.values().forEach(VectorStore::clear);
+    shapes.values().forEach(ShapeStore::clear);
     liveDocs = 0;
     totalLength = 0;
     totalDocLen = 0;

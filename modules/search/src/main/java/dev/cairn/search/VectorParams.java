@@ -176,4 +176,29 @@ final class VectorParams {
     }
     return out;
   }
+
+  /**
+   * FT.INFO's attributes of a VECTOR field ({@code algorithm}, {@code data_type}, {@code dim},
+   * {@code distance_metric}, HNSW's {@code M} and {@code ef_construction}, as RediSearch 2.10) or a GEOSHAPE field
+   * ({@code coord_system}); values are Strings or Longs. Empty for other fields.
+   */
+  static List<Object[]> info(FieldSpec f) {
+    List<Object[]> out = new java.util.ArrayList<>();
+    if (f.type == FieldSpec.Type.GEOSHAPE) {
+      out.add(new Object[] {"coord_system", f.flatShape ? "FLAT" : "SPHERICAL"});
+    }
+    VectorParams p = f.vector;
+    if (f.type != FieldSpec.Type.VECTOR || p == null) {
+      return out;
+    }
+    out.add(new Object[] {"algorithm", p.algorithm()});
+    out.add(new Object[] {"data_type", p.type.name()});
+    out.add(new Object[] {"dim", (long) p.dim});
+    out.add(new Object[] {"distance_metric", p.metric.name()});
+    if (p.hnsw) {
+      out.add(new Object[] {"M", (long) p.m});
+      out.add(new Object[] {"ef_construction", (long) p.efConstruction});
+    }
+    return out;
+  }
 }
