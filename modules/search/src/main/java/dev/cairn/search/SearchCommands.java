@@ -770,6 +770,7 @@ final class SearchCommands implements CommandFamily {
   private void explain(CommandContext c, Args a, boolean cli) {
     SearchIndex idx = index(a.string(1));
     Map<String, String> params = new HashMap<>();
+    Map<String, byte[]> raw = new HashMap<>(); // vector blobs are bytes
     int dialect = (int) settings.get("DEFAULT_DIALECT").get();
     for (int i = 3; i < a.size(); i++) {
       if (a.is(i, "dialect") && i + 1 < a.size()) {
@@ -783,13 +784,14 @@ final class SearchCommands implements CommandFamily {
         int n = (int) a.longArg(i + 1);
         for (int k = 0; k + 1 < n && i + 3 + k < a.size(); k += 2) {
           params.put(a.string(i + 2 + k), a.string(i + 3 + k));
+          raw.put(a.string(i + 2 + k), a.get(i + 3 + k));
         }
         i += 1 + n;
       } else {
         throw RedisException.line("Unknown argument `" + a.string(i) + "`");
       }
     }
-    QueryNode root = QueryParser.parse(a.string(2), idx.def, params, dialect);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, params, dialect, raw);
     StringBuilder sb = new StringBuilder();
     root.explain(sb, 0, idx);
     if (!cli) {

@@ -325,8 +325,8 @@ class SearchVectorIT {
     assertEquals("p:1", first.getId());
     assertEquals("2", first.getString("d"));
     // FT.EXPLAIN
-    String plan = (String) cmd("FT.EXPLAIN", "idx", "@t:even=>[KNN 3 @v $b AS d]", "PARAMS", "2", "b", q,
-        "DIALECT", "2");
+    String plan = (String) cmd("FT.EXPLAIN", "idx", "@t:even=>[KNN 3 @v $b AS d]", "PARAMS", "2", "b",
+        f32(0.1, -7.3), "DIALECT", "2");
     assertTrue(plan.startsWith("VECTOR {\n") && plan.contains("K=3 nearest vectors to `$b` in vector index "
         + "associated with field @v, yields distance as `d`"), plan);
   }
@@ -425,6 +425,10 @@ class SearchVectorIT {
         j.del("n" + i);
       }
       assertEquals(List.of(3L, "n2990", "n2991", "n2992"), knnIds(f32(2990, 0), 3));
+      // the definition and the vectors come back from the RDB file
+      assertEquals("OK", cmd("DEBUG", "RELOAD"));
+      assertEquals(List.of(3L, "n2990", "n2991", "n2992"), knnIds(f32(2990, 0), 3), algo);
+      assertEquals(List.of(2L, "a", "n2990"), knnIds(f32(9, 9), 2), algo);
     }
   }
 
