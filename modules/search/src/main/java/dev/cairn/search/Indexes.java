@@ -44,7 +44,8 @@ final class Indexes {
 
   /** The fields {@code idx} indexes of the document at {@code key}, or null when it holds no document of its kind. */
   Map<String, ?> read(SearchIndex idx, Database db, byte[] key) {
-    return idx.def.onJson ? json.read(db, key, idx.def) : DocumentSource.HASH.read(db, key);
+    return idx.def.onJson ? json.read(db, key, idx.def)
+        : VectorFields.withBlobs(idx, db, key, DocumentSource.HASH.read(db, key));
   }
 
   /**
@@ -144,7 +145,7 @@ final class Indexes {
         hash = DocumentSource.HASH.read(db, key);
         read = true;
       }
-      idx.update(key, hash);
+      idx.update(key, VectorFields.withBlobs(idx, db, key, hash));
       noteExpiry(idx, db, key);
     }
   }

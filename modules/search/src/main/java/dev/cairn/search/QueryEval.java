@@ -85,6 +85,10 @@ final class QueryEval implements IteratorProfile {
       case QueryNode.Optional x -> build(x.child);
       case QueryNode.Numeric num -> numeric(num);
       case QueryNode.Tag tag -> tag(tag);
+      case SpatialQueries.Knn k -> spatial(SpatialQueries.knn(idx, k, k.filter == null
+          || k.filter instanceof QueryNode.All ? null : run(k.filter).docs), k.yieldAs);
+      case SpatialQueries.Range v -> spatial(SpatialQueries.range(idx, v), v.yieldAs);
+      case SpatialQueries.Shape g -> spatial(SpatialQueries.shape(idx, g), null);
       case QueryNode.Geo geo -> geo(geo);
       case QueryNode.All a -> new DocIterator.All(idx.docs);
       default -> new DocIterator.Empty();
@@ -116,6 +120,26 @@ final class QueryEval implements IteratorProfile {
     int[] ids = ni.range(geo.lat - band, geo.lat + band, null);
     return new DocIterator.Filtered(new DocIterator.Ids(ids, ids.length),
         d -> idx.geoMatches(geo.attribute, d, geo::matches));
+  }
+
+  /** Distances vector queries yielded, by their names (in query order), then doc id: fields of the results. */
+  final Map<String, Map<Integer, Double>> yields = new java.util.LinkedHashMap<>();
+
+  /**
+   * Where vector and shape queries ({@link SpatialQueries}) join the tree: an iterator over their doc ids in order
+   * (scored 0); a vector query's distances are kept by the name it yields them as.
+   */
+  private DocIterator spatial(SpatialQueries.Hits h, String yieldAs) {
+    if (yieldAs != null) {
+      yields.put(yieldAs, h.distances());
+    }
+    BitSet b = h.docs();
+    int[] ids = new int[b.cardinality()];
+    int n = 0;
+    for (int d = b.nextSetBit(0); d >= 0; d = b.nextSetBit(d + 1)) {
+      ids[n++] = d;
+    }
+    return new DocIterator.Ids(ids, n);
   }
 
   private long[] mask(QueryNode n) {
