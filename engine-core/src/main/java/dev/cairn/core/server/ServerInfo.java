@@ -34,6 +34,9 @@ public final class ServerInfo {
     this.engine = engine;
   }
 
+  /** Marks an INFO that named "modules": the default INFO has the module list but not the modules' sections. */
+  private static final String MODULE_SECTIONS = "\0module-sections";
+
   /** The sections an INFO call with these arguments asks for, in output order. */
   public static Set<String> sections(List<String> args) {
     Set<String> wanted = new LinkedHashSet<>();
@@ -46,6 +49,10 @@ public final class ServerInfo {
         case "everything" -> {
           all = true;
           wanted.add(s); // and every module's sections
+        }
+        case "modules" -> {
+          wanted.add(s);
+          wanted.add(MODULE_SECTIONS); // asked for by name (not by default): the modules' own sections too
         }
         default -> wanted.add(s);
       }
@@ -104,11 +111,13 @@ public final class ServerInfo {
   }
 
   /**
-   * Sections modules added: all of them for "everything", a module's for its name, one for its full name
-   * ({@code <module>_<section>}). Field names get the module's name as prefix, as RedisModule_InfoAddField does.
+   * Sections modules added: all of them for "everything" and an INFO that names "modules", a module's for its name,
+   * one for its full name ({@code <module>_<section>}). Field names get the module's name as prefix, as
+   * RedisModule_InfoAddField does.
    */
   private void moduleSections(StringBuilder out, Set<String> sections) {
-    boolean everything = sections.contains("everything");
+    // INFO modules asks for them too, as Redis 7 answers it with the modules' own sections
+    boolean everything = sections.contains("everything") || sections.contains(MODULE_SECTIONS);
     for (dev.cairn.core.module.LoadedModule m : engine.modules().list()) {
       String prefix = m.info.name().toLowerCase(Locale.ROOT);
       for (Map.Entry<String, java.util.function.Supplier<Map<String, Object>>> e : m.infoSections().entrySet()) {

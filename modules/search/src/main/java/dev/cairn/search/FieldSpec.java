@@ -2,7 +2,7 @@ package dev.cairn.search;
 
 /** One field of an index's schema: the hash field it reads ({@code identifier}) and the name queries use. */
 final class FieldSpec {
-  enum Type { TEXT, TAG, NUMERIC, GEO }
+  enum Type { TEXT, TAG, NUMERIC, GEO, VECTOR, GEOSHAPE }
 
   final String identifier;
   final String attribute;
@@ -19,6 +19,10 @@ final class FieldSpec {
   char separator = ',';
   /** Bit of this field in a posting's field mask (TEXT fields only), else -1. */
   int textBit = -1;
+  /** VECTOR: the algorithm and its attributes. */
+  VectorParams vector;
+  /** GEOSHAPE: FLAT (Cartesian) rather than SPHERICAL (lon/lat, the default). */
+  boolean flatShape;
 
   FieldSpec(String identifier, String attribute, Type type) {
     this.identifier = identifier;

@@ -40,6 +40,8 @@ final class IndexDefinition {
   boolean hasPhonetic;
   /** ON JSON: documents are JSON values, field identifiers JSONPaths. */
   boolean onJson;
+  /** Some field is a VECTOR: a hash's values of those fields are read as bytes (blobs are not text). */
+  boolean hasVectors;
 
   IndexDefinition(String name) {
     this.name = name;
@@ -222,7 +224,18 @@ final class IndexDefinition {
         case "TAG" -> f = new FieldSpec(id, attr, FieldSpec.Type.TAG);
         case "NUMERIC" -> f = new FieldSpec(id, attr, FieldSpec.Type.NUMERIC);
         case "GEO" -> f = new FieldSpec(id, attr, FieldSpec.Type.GEO);
-        case "VECTOR", "GEOSHAPE" -> throw err("Field type " + t + " is not supported by this search module yet");
+        case "VECTOR" -> {
+          f = new FieldSpec(id, attr, FieldSpec.Type.VECTOR);
+          f.vector = VectorParams.parse(a, i);
+          i += f.vector.consumed;
+          hasVectors = true;
+        }
+        case "GEOSHAPE" -> {
+          f = new FieldSpec(id, attr, FieldSpec.Type.GEOSHAPE);
+          if (i < a.size() && (a.get(i).equalsIgnoreCase("FLAT") || a.get(i).equalsIgnoreCase("SPHERICAL"))) {
+            f.flatShape = a.get(i++).equalsIgnoreCase("FLAT");
+          }
+        }
         default -> throw err("Invalid field type for field `" + id + "`");
       }
       if (fields.containsKey(attr) || added.containsKey(attr)) {

@@ -33,15 +33,19 @@ final class Indexes {
   private ExecutorService scanner;
   /** JSON documents, through the JSON module's shared API. */
   final JsonSource json;
+  /** FT.AGGREGATE's cursors (FT.INFO and INFO show their counts). */
+  final Cursors cursors;
 
   Indexes(ModuleServer server) {
     this.server = server;
     this.json = new JsonSource(server);
+    this.cursors = new Cursors(server);
   }
 
   /** The fields {@code idx} indexes of the document at {@code key}, or null when it holds no document of its kind. */
   Map<String, ?> read(SearchIndex idx, Database db, byte[] key) {
-    return idx.def.onJson ? json.read(db, key, idx.def) : DocumentSource.HASH.read(db, key);
+    return idx.def.onJson ? json.read(db, key, idx.def)
+        : VectorFields.withBlobs(idx, db, key, DocumentSource.HASH.read(db, key));
   }
 
   /**
@@ -141,7 +145,7 @@ final class Indexes {
         hash = DocumentSource.HASH.read(db, key);
         read = true;
       }
-      idx.update(key, hash);
+      idx.update(key, VectorFields.withBlobs(idx, db, key, hash));
       noteExpiry(idx, db, key);
     }
   }
@@ -253,6 +257,7 @@ final class Indexes {
   }
 
   void stop() {
+    cursors.stop();
     if (scanner != null) {
       scanner.shutdownNow();
       scanner = null;

@@ -159,6 +159,18 @@ final class JsonSource {
         }
         out.add(s);
       }
+      case VECTOR -> {
+        if (!(v instanceof Number n)) {
+          return new Bad("Invalid JSON type: " + kind(v) + " type can represent only " + canHold(v) + " field");
+        }
+        out.add(Double.toString(n.doubleValue()));
+      }
+      case GEOSHAPE -> {
+        if (!(v instanceof String s)) {
+          return new Bad("Invalid JSON type: " + kind(v) + " type can represent only " + canHold(v) + " field");
+        }
+        out.add(s);
+      }
       case TAG -> {
         if (v instanceof String s) {
           out.add(s);

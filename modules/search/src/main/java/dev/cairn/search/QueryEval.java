@@ -21,7 +21,7 @@ import org.apache.lucene.util.automaton.Operations;
  * <p>A new node type plugs in with a case in {@link #build} that returns its iterator (and, if it scores, a case in
  * {@link Scorer}'s tree walk that reads it back through {@link #leaf}).
  */
-final class QueryEval {
+final class QueryEval implements IteratorProfile {
   /** Terms a pattern may expand to, as RediSearch's MAXEXPANSIONS (200). */
   static final int MAX_EXPANSIONS = 200;
 
@@ -85,10 +85,17 @@ final class QueryEval {
       case QueryNode.Optional x -> build(x.child);
       case QueryNode.Numeric num -> numeric(num);
       case QueryNode.Tag tag -> tag(tag);
+      case SpatialQueries.Knn k -> spatial(SpatialQueries.knn(idx, k, k.filter == null
+          || k.filter instanceof QueryNode.All ? null : run(k.filter).docs), k.yieldAs);
+      case SpatialQueries.Range v -> spatial(SpatialQueries.range(idx, v), v.yieldAs);
+      case SpatialQueries.Shape g -> spatial(SpatialQueries.shape(idx, g), null);
       case QueryNode.Geo geo -> geo(geo);
       case QueryNode.All a -> new DocIterator.All(idx.docs);
       default -> new DocIterator.Empty();
     };
+    if (saved != null) {
+      saved.putIfAbsent(n, n.iterator);
+    }
     n.iterator = it;
     return it;
   }
@@ -115,6 +122,26 @@ final class QueryEval {
         d -> idx.geoMatches(geo.attribute, d, geo::matches));
   }
 
+  /** Distances vector queries yielded, by their names (in query order), then doc id: fields of the results. */
+  final Map<String, Map<Integer, Double>> yields = new java.util.LinkedHashMap<>();
+
+  /**
+   * Where vector and shape queries ({@link SpatialQueries}) join the tree: an iterator over their doc ids in order
+   * (scored 0); a vector query's distances are kept by the name it yields them as.
+   */
+  private DocIterator spatial(SpatialQueries.Hits h, String yieldAs) {
+    if (yieldAs != null) {
+      yields.put(yieldAs, h.distances());
+    }
+    BitSet b = h.docs();
+    int[] ids = new int[b.cardinality()];
+    int n = 0;
+    for (int d = b.nextSetBit(0); d >= 0; d = b.nextSetBit(d + 1)) {
+      ids[n++] = d;
+    }
+    return new DocIterator.Ids(ids, n);
+  }
+
   private long[] mask(QueryNode n) {
     long[] m = null;
     if (n.fields != null) {
@@ -135,6 +162,36 @@ final class QueryEval {
       }
     }
     return m;
+  }
+
+  /**
+   * The live documents {@code n} matches on its own (FT.PROFILE's counters): a fresh iterator over the subtree, run
+   * to its end. The search's own iterators stay on the nodes (the scorer and the phrase checks read them).
+   */
+  BitSet matches(QueryNode n) {
+    Map<QueryNode, DocIterator> before = new java.util.IdentityHashMap<>();
+    saved = before;
+    BitSet b = new BitSet(idx.maxDocId());
+    try {
+      DocIterator it = build(n);
+      for (int d = it.next(); d != DocIterator.END; d = it.next()) {
+        if (idx.docs.get(d) != null) {
+          b.set(d);
+        }
+      }
+    } finally {
+      saved = null;
+      before.forEach((node, old) -> node.iterator = old);
+    }
+    return b;
+  }
+
+  /** While {@link #matches} runs: the iterators its build replaced, to put back. */
+  private Map<QueryNode, DocIterator> saved;
+
+  @Override
+  public IteratorProfile.Node describe(QueryNode root) {
+    return new IteratorDescriber(this, idx).describe(root);
   }
 
   List<String> expansions(QueryNode.Term t) {

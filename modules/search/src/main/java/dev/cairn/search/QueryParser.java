@@ -18,6 +18,10 @@ final class QueryParser {
   private final Map<String, String> params;
   private final int dialect;
   private int pos;
+  /** PARAMS as given (vector blobs are bytes, not text); null when the caller has only the text form. */
+  private Map<String, byte[]> rawParams;
+  /** Names results get from vector queries ($YIELD_DISTANCE_AS, KNN's AS): each at most once. */
+  private final java.util.Set<String> yields = new java.util.HashSet<>();
 
   private QueryParser(String q, IndexDefinition def, Map<String, String> params, int dialect) {
     this.q = q;
@@ -36,12 +40,20 @@ final class QueryParser {
    * {@code a (b | c)}), as RediSearch's first parser does.
    */
   static QueryNode parse(String query, IndexDefinition def, Map<String, String> params, int dialect) {
+    return parse(query, def, params, dialect, null);
+  }
+
+  /** As {@link #parse(String, IndexDefinition, Map, int)}, with the parameters' bytes for vector blobs. */
+  static QueryNode parse(String query, IndexDefinition def, Map<String, String> params, int dialect,
+      Map<String, byte[]> rawParams) {
     QueryParser p = new QueryParser(query, def, params, dialect);
+    p.rawParams = rawParams;
     p.ws();
     if (p.pos >= query.length()) {
       return new QueryNode.Empty();
     }
     QueryNode n = p.union();
+    n = p.knnClause(n);
     p.ws();
     if (p.pos < query.length()) {
       throw p.syntax();
@@ -92,7 +104,7 @@ final class QueryParser {
     List<QueryNode> parts = new ArrayList<>();
     while (true) {
       ws();
-      if (pos >= q.length() || q.charAt(pos) == ')') {
+      if (pos >= q.length() || q.charAt(pos) == ')' || atVectorClause()) {
         break;
       }
       if (q.charAt(pos) == '|') {
@@ -133,7 +145,7 @@ final class QueryParser {
     boolean any = false;
     while (true) {
       ws();
-      if (pos >= q.length() || q.charAt(pos) == ')' || q.charAt(pos) == '|') {
+      if (pos >= q.length() || q.charAt(pos) == ')' || q.charAt(pos) == '|' || atVectorClause()) {
         break;
       }
       any = true;
@@ -177,7 +189,7 @@ final class QueryParser {
   /** {@code =>{$weight: 2; $slop: 1; $inorder: true}} after an atom. */
   private void attributes(QueryNode n) {
     ws();
-    if (!q.startsWith("=>", pos)) {
+    if (!q.startsWith("=>", pos) || atVectorClause()) {
       return;
     }
     pos += 2;
@@ -197,6 +209,12 @@ final class QueryParser {
       String k = kv[0].strip().toLowerCase(Locale.ROOT);
       String v = value(kv[1].strip());
       if (n == null) {
+        continue;
+      }
+      if (n instanceof SpatialQueries.VectorNode vn && SpatialQueries.attribute(vn, kv[0].strip(), v, def)) {
+        if (k.equals("$yield_distance_as") && !(vn instanceof SpatialQueries.Knn)) { // a KNN's: once parsed
+          yielded(vn.yieldAs);
+        }
         continue;
       }
       try {
@@ -403,6 +421,16 @@ final class QueryParser {
     }
     FieldSpec first = def.field(names.get(0));
     ws();
+    if ((first.type == FieldSpec.Type.VECTOR || first.type == FieldSpec.Type.GEOSHAPE) && names.size() == 1) {
+      if (!peek('[')) {
+        throw syntax();
+      }
+      List<String> words = bracketWords();
+      if (first.type == FieldSpec.Type.GEOSHAPE) {
+        return SpatialQueries.shape(first, words, params, syntax());
+      }
+      return SpatialQueries.range(first.attribute, words, def, params, rawParams, syntax());
+    }
     if (first.type == FieldSpec.Type.GEO && names.size() == 1) {
       if (!peek('[')) {
         throw syntax();
@@ -443,6 +471,64 @@ final class QueryParser {
     }
     restrict(n, attrs);
     return n;
+  }
+
+  /** Whether {@code =>[} (a KNN clause) comes next. */
+  private boolean atVectorClause() {
+    int p = pos;
+    while (p < q.length() && Character.isWhitespace(q.charAt(p))) {
+      p++;
+    }
+    if (!q.startsWith("=>", p)) {
+      return false;
+    }
+    p += 2;
+    while (p < q.length() && Character.isWhitespace(q.charAt(p))) {
+      p++;
+    }
+    return p < q.length() && q.charAt(p) == '[';
+  }
+
+  /** The words between {@code [} (at pos) and its {@code ]}; pos after it. */
+  private List<String> bracketWords() {
+    int open = pos;
+    int end = q.indexOf(']', pos);
+    if (end < 0) {
+      pos = open;
+      throw syntax();
+    }
+    String inner = q.substring(pos + 1, end).strip();
+    pos = end + 1;
+    return inner.isEmpty() ? List.of() : List.of(inner.split("\\s+"));
+  }
+
+  /** {@code filter=>[KNN k @v $blob ...]} (and its {@code =>{...}} attributes) after the whole query. */
+  private QueryNode knnClause(QueryNode filter) {
+    if (!atVectorClause()) {
+      return filter;
+    }
+    ws();
+    pos += 2;
+    ws();
+    int at = pos;
+    List<String> words = bracketWords();
+    int after = pos;
+    pos = at;
+    RedisException syntax = syntax();
+    pos = after;
+    SpatialQueries.Knn n = SpatialQueries.knn(words, filter, def, params, rawParams, syntax);
+    attributes(n);
+    if (n.yieldAs == null) {
+      n.yieldAs = SpatialQueries.defaultYield(n);
+    }
+    yielded(n.yieldAs);
+    return n;
+  }
+
+  private void yielded(String name) {
+    if (!yields.add(name)) {
+      throw RedisException.line("Property `" + name + "` specified more than once");
+    }
   }
 
   private String rawWordWith(String extra) {

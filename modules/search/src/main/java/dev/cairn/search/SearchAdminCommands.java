@@ -190,7 +190,8 @@ final class SearchAdminCommands implements CommandFamily {
       if (f.withSuffixTrie) {
         flags.add("WITHSUFFIXTRIE");
       }
-      int pairs = 3 + (f.type == FieldSpec.Type.TEXT || f.type == FieldSpec.Type.TAG ? 1 : 0);
+      List<Object[]> extra = VectorParams.info(f); // VECTOR and GEOSHAPE attributes
+      int pairs = 3 + (f.type == FieldSpec.Type.TEXT || f.type == FieldSpec.Type.TAG ? 1 : 0) + extra.size();
       if (resp3) {
         r.map(pairs + 1);
       } else {
@@ -209,6 +210,14 @@ final class SearchAdminCommands implements CommandFamily {
         r.bulk("SEPARATOR");
         r.simple(String.valueOf(f.separator));
       }
+      for (Object[] kv : extra) {
+        r.bulk((String) kv[0]);
+        if (kv[1] instanceof Long num) {
+          r.integer(num);
+        } else {
+          r.simple((String) kv[1]);
+        }
+      }
       if (resp3) {
         r.bulk("flags");
         r.array(flags.size());
@@ -226,7 +235,7 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("inverted_sz_mb");
     r.doubleValue((float) (bytes / mb));
     r.bulk("vector_index_sz_mb");
-    r.doubleValue(0);
+    r.doubleValue((float) (idx.vectors.values().stream().mapToLong(VectorStore::estimatedBytes).sum() / mb));
     r.bulk("total_inverted_index_blocks");
     r.integer(idx.terms.size() + idx.tags.values().stream().mapToLong(Map::size).sum());
     r.bulk("offset_vectors_sz_mb");
@@ -264,7 +273,7 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("total_index_memory_sz_mb");
     r.doubleValue((float) ((bytes + keyTable + sortables) / mb));
     r.bulk("geoshapes_sz_mb");
-    r.doubleValue(0);
+    r.doubleValue((float) (idx.shapes.values().stream().mapToLong(ShapeStore::estimatedBytes).sum() / mb));
     r.bulk("records_per_doc_avg");
     r.doubleValue((float) records / (float) idx.liveDocs);
     r.bulk("bytes_per_record_avg");
@@ -295,13 +304,13 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("cursor_stats");
     r.map(4);
     r.bulk("global_idle");
-    r.integer(0);
+    r.integer(indexes.cursors.total()); // a cursor runs only inside a command: between commands all are idle
     r.bulk("global_total");
-    r.integer(0);
+    r.integer(indexes.cursors.total());
     r.bulk("index_capacity");
-    r.integer(128);
+    r.integer(search.settings.get("INDEX_CURSOR_LIMIT").get());
     r.bulk("index_total");
-    r.integer(0);
+    r.integer(indexes.cursors.countFor(idx));
     if (d.customStopwords) {
       r.bulk("stopwords_list");
       r.array(d.stopwords.size());
@@ -507,7 +516,7 @@ final class SearchAdminCommands implements CommandFamily {
         for (String n : names) {
           c.reply().array(2);
           c.reply().bulk(n);
-          c.reply().bulk(String.valueOf(options.get(n).get()));
+          c.reply().bulk(options.get(n).display());
         }
       }
       case "SET" -> {
@@ -518,13 +527,8 @@ final class SearchAdminCommands implements CommandFamily {
         if (v == null) {
           throw RedisException.line("Invalid option");
         }
-        long n;
-        try {
-          n = Long.parseLong(a.string(3));
-        } catch (NumberFormatException e) {
-          throw RedisException.line("Invalid value for `" + opt + "`");
-        }
-        if (n < v.min || n > v.max) {
+        Long n = v.parse(a.string(3));
+        if (n == null) {
           throw RedisException.line("Invalid value for `" + opt + "`");
         }
         v.override = n;

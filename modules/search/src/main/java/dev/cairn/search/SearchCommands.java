@@ -51,16 +51,51 @@ final class SearchCommands implements CommandFamily {
     final ConfigValue<Long> config;
     final long min;
     final long max;
+    /** For an option whose values are words (ON_TIMEOUT RETURN|FAIL): the words, the value being an index. */
+    final String[] choices;
     Long override;
 
     Setting(ConfigValue<Long> config, long min, long max) {
+      this(config, min, max, null);
+    }
+
+    Setting(ConfigValue<Long> config, long min, long max, String[] choices) {
       this.config = config;
       this.min = min;
       this.max = max;
+      this.choices = choices;
+    }
+
+    /** A word-valued option with no module config parameter behind it: {@code choices[0]} until FT.CONFIG SET. */
+    static Setting choice(String... choices) {
+      return new Setting(null, 0, choices.length - 1, choices);
     }
 
     long get() {
-      return override != null ? override : config.get();
+      return override != null ? override : config == null ? 0 : config.get();
+    }
+
+    /** The value as FT.CONFIG GET shows it. */
+    String display() {
+      return choices != null ? choices[(int) get()] : String.valueOf(get());
+    }
+
+    /** The value FT.CONFIG SET gives, or null when it is not one. */
+    Long parse(String text) {
+      if (choices != null) {
+        for (int i = 0; i < choices.length; i++) {
+          if (choices[i].equalsIgnoreCase(text)) {
+            return (long) i;
+          }
+        }
+        return null;
+      }
+      try {
+        long n = Long.parseLong(text);
+        return n < min || n > max ? null : n;
+      } catch (NumberFormatException e) {
+        return null;
+      }
     }
   }
 
@@ -160,11 +195,21 @@ final class SearchCommands implements CommandFamily {
     Set<String> inKeys;
     long[] inFields;
     Map<String, String> params = new HashMap<>();
+    /** PARAMS' values as bytes: vector blobs are not text. */
+    Map<String, byte[]> rawParams = new HashMap<>();
+    /** SORTBY names no schema field: it may be a vector query's distance, known once the query is parsed. */
+    boolean sortByYield;
+    /** Distances the query's vector parts yielded, by name then doc id (see QueryEval.yields). */
+    Map<String, Map<Integer, Double>> yields = Map.of();
+    /** Result fields whose values are blobs (see blobsAsBytes). */
+    Set<String> blobKeys = new HashSet<>();
     int slop = -1;
     boolean inOrder;
     int dialect;
     String scorer = "TFIDF";
     Highlighter hl;
+    /** FT.PROFILE SEARCH: told what ran, writes its part of the reply. */
+    ProfileCommand.SearchProfile profile;
   }
 
   private Options options(Args a, SearchIndex idx) {
@@ -278,7 +323,7 @@ final class SearchCommands implements CommandFamily {
             o.sortBy = o.sortBy.substring(1);
           }
           if (idx.def.field(o.sortBy) == null) {
-            throw RedisException.line("Property `" + o.sortBy + "` not loaded nor in schema");
+            o.sortByYield = true; // checked once the query's yields are known
           }
           i++;
           if (i + 1 < a.size() && (a.is(i + 1, "asc") || a.is(i + 1, "desc"))) {
@@ -305,6 +350,7 @@ final class SearchCommands implements CommandFamily {
           }
           for (int k = 0; k < n; k += 2) {
             o.params.put(a.string(i + 2 + k), a.string(i + 3 + k));
+            o.rawParams.put(a.string(i + 2 + k), a.get(i + 3 + k));
           }
           i += 1 + n;
         }
@@ -404,8 +450,14 @@ final class SearchCommands implements CommandFamily {
 
   /** FT.SEARCH index query [options] */
   private void search(CommandContext c, Args a) {
+    search(c, a, null);
+  }
+
+  /** FT.SEARCH, or FT.PROFILE's run of it when {@code profile} is given. */
+  void search(CommandContext c, Args a, ProfileCommand.SearchProfile profile) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
+    o.profile = profile;
     if (o.explainScore && !o.withScores) {
       throw RedisException.line("EXPLAINSCORE must be accompanied with WITHSCORES");
     }
@@ -420,7 +472,7 @@ final class SearchCommands implements CommandFamily {
   }
 
   private void search(CommandContext c, SearchIndex idx, Options o, Args a) {
-    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect, o.rawParams);
     if (root instanceof QueryNode.Intersect in && !in.exact) {
       if (o.slop >= 0) {
         in.slop = o.slop;
@@ -432,6 +484,10 @@ final class SearchCommands implements CommandFamily {
     }
     QueryEval eval = new QueryEval(idx, o.verbatim, o.inFields, o.scorer);
     DocIterator it = eval.iterator(root);
+    o.yields = eval.yields;
+    if (o.sortByYield && !o.yields.containsKey(o.sortBy)) {
+      throw RedisException.line("Property `" + o.sortBy + "` not loaded nor in schema");
+    }
     if (!o.filters.isEmpty() || !o.geoFilters.isEmpty()) { // FILTER and GEOFILTER narrow without scoring
       List<DocIterator> all = new ArrayList<>();
       all.add(it);
@@ -446,7 +502,20 @@ final class SearchCommands implements CommandFamily {
     boolean scored = o.sortBy == null || o.withScores;
     long want = o.offset + o.num;
     TopK.Order order;
-    if (o.sortBy != null) {
+    Map<Integer, Double> byDistance = o.sortByYield ? o.yields.get(o.sortBy)
+        : o.sortBy == null && root instanceof SpatialQueries.Knn k ? o.yields.get(k.yieldAs) : null;
+    if (byDistance != null) { // a KNN's results come nearest first; SORTBY a distance sorts by it
+      boolean asc = o.sortBy == null || o.sortAsc;
+      order = (x, sx, y, sy) -> {
+        Double dx = byDistance.get(x);
+        Double dy = byDistance.get(y);
+        if (dx == null || dy == null) {
+          return dx == dy ? Integer.compare(x, y) : dx == null ? 1 : -1;
+        }
+        int v = asc ? Double.compare(dx, dy) : Double.compare(dy, dx);
+        return v != 0 ? v : Integer.compare(x, y);
+      };
+    } else if (o.sortBy != null) {
       Comparator<SearchIndex.Doc> cmp = sortOrder(c, idx, idx.def.field(o.sortBy), o.sortAsc);
       order = (d1, s1, d2, s2) -> cmp.compare(idx.docs.get(d1), idx.docs.get(d2));
     } else {
@@ -487,6 +556,16 @@ final class SearchCommands implements CommandFamily {
     for (int i = from; i < n; i++) {
       page.add(idx.docs.get(ids[i]));
       pageScores[i - from] = scores[i];
+    }
+    if (o.profile != null) {
+      o.profile.searched(root, eval, total, page.size(), o.sortBy != null, scored, !o.noContent, o.hl != null,
+          o.num == 0);
+    }
+    if (o.profile != null && c.reply().protocol() < 3) {
+      c.reply().array(2); // [the search's reply, the profile]
+      reply(c, idx, o, total, page, pageScores);
+      o.profile.write(c.reply());
+      return;
     }
     reply(c, idx, o, total, page, pageScores);
   }
@@ -529,7 +608,7 @@ final class SearchCommands implements CommandFamily {
     boolean resp3 = out.protocol() >= 3;
     List<Map<String, String>> contents = new ArrayList<>();
     for (SearchIndex.Doc d : page) {
-      contents.add(o.noContent ? null : content(c, idx, o, d));
+      contents.add(o.noContent ? null : withYields(o, d, content(c, idx, o, d)));
     }
     if (!resp3) {
       int per = 1 + (o.withScores ? 1 : 0) + (o.withSortKeys ? 1 : 0) + (o.noContent ? 0 : 1);
@@ -549,13 +628,13 @@ final class SearchCommands implements CommandFamily {
           out.array(m.size() * 2);
           for (Map.Entry<String, String> e : m.entrySet()) {
             out.bulk(e.getKey());
-            out.bulk(e.getValue().getBytes(StandardCharsets.UTF_8));
+            out.bulk(valueBytes(o, e));
           }
         }
       }
       return;
     }
-    out.map(5);
+    out.map(o.profile != null ? 6 : 5);
     out.bulk("attributes");
     out.array(0);
     out.bulk("format");
@@ -583,7 +662,7 @@ final class SearchCommands implements CommandFamily {
         out.map(m.size());
         for (Map.Entry<String, String> e : m.entrySet()) {
           out.bulk(e.getKey());
-          out.bulk(e.getValue().getBytes(StandardCharsets.UTF_8));
+          out.bulk(valueBytes(o, e));
         }
       }
     }
@@ -591,6 +670,10 @@ final class SearchCommands implements CommandFamily {
     out.integer(total);
     out.bulk("warning");
     out.array(0);
+    if (o.profile != null) {
+      out.bulk("profile");
+      o.profile.write(out);
+    }
   }
 
   /** A result's score; with EXPLAINSCORE {@code [score, explanation]}, RediSearch's shape. */
@@ -624,6 +707,15 @@ final class SearchCommands implements CommandFamily {
       c.reply().nullBulk();
       return;
     }
+    if (o.sortByYield) {
+      Double v = o.yields.get(o.sortBy).get(d.id);
+      if (v == null) {
+        c.reply().nullBulk();
+      } else {
+        c.reply().bulk("#" + SpatialQueries.distanceText(v));
+      }
+      return;
+    }
     Object k = sortKey(c, idx, idx.def.field(o.sortBy), d);
     if (k == null) {
       c.reply().nullBulk();
@@ -636,6 +728,63 @@ final class SearchCommands implements CommandFamily {
 
   static String fmt(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /**
+   * A hash's VECTOR fields as their stored bytes (a blob is not UTF-8 text): held as ISO-8859-1 strings, one char per
+   * byte, and written back as those bytes ({@link #valueBytes}).
+   */
+  private static Map<String, String> blobsAsBytes(CommandContext c, SearchIndex idx, Options o, SearchIndex.Doc d,
+      Map<String, String> doc) {
+    Map<String, String> out = new LinkedHashMap<>(doc);
+    for (FieldSpec f : idx.def.fields.values()) {
+      if (f.type == FieldSpec.Type.VECTOR && out.containsKey(f.identifier)) {
+        o.blobKeys.add(f.identifier);
+      }
+    }
+    c.db(0).forEachHashField(d.keyBytes, (f, v) -> {
+      String name = new String(f, StandardCharsets.UTF_8);
+      if (o.blobKeys.contains(name)) {
+        out.put(name, new String(v, StandardCharsets.ISO_8859_1));
+      }
+    });
+    return out;
+  }
+
+  private static byte[] valueBytes(Options o, Map.Entry<String, String> e) {
+    return e.getValue().getBytes(o.blobKeys.contains(e.getKey()) ? StandardCharsets.ISO_8859_1
+        : StandardCharsets.UTF_8);
+  }
+
+  /** A result's fields with the distances vector queries yielded first (under RETURN: those it names). */
+  private static Map<String, String> withYields(Options o, SearchIndex.Doc d, Map<String, String> fields) {
+    if (o.yields.isEmpty()) {
+      return fields;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<Integer, Double>> e : o.yields.entrySet()) {
+      Double v = e.getValue().get(d.id);
+      if (v == null) {
+        continue;
+      }
+      String name = e.getKey();
+      if (o.returns != null) {
+        name = null;
+        for (String[] r : o.returns) {
+          String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
+          if (id.equals(e.getKey())) {
+            name = r[1];
+          }
+        }
+      }
+      if (name != null) {
+        out.put(name, SpatialQueries.distanceText(v));
+      }
+    }
+    for (Map.Entry<String, String> e : fields.entrySet()) {
+      out.putIfAbsent(e.getKey(), e.getValue());
+    }
+    return out;
   }
 
   /** The fields a result carries: the whole hash, or RETURN's fields (under their AS names) that it has. */
@@ -655,6 +804,9 @@ final class SearchCommands implements CommandFamily {
     if (doc == null) {
       doc = Map.of();
     }
+    if (idx.def.hasVectors && !idx.def.onJson) {
+      doc = blobsAsBytes(c, idx, o, d, doc);
+    }
     if (o.hl != null) {
       Map<String, String> marked = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : doc.entrySet()) {
@@ -670,6 +822,9 @@ final class SearchCommands implements CommandFamily {
       String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
       FieldSpec f = idx.def.field(id);
       String v = doc.get(f != null ? f.identifier : id);
+      if (v != null && o.blobKeys.contains(f != null ? f.identifier : id)) {
+        o.blobKeys.add(r[1]);
+      }
       if (v != null) {
         out.put(r[1].equals(r[0]) && f != null && !f.attribute.equals(id) ? r[1] : r[1], v);
       }
@@ -684,7 +839,7 @@ final class SearchCommands implements CommandFamily {
   private void explain(CommandContext c, Args a, boolean cli) {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
-    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect);
+    QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect, o.rawParams);
     StringBuilder sb = new StringBuilder();
     root.explain(sb, 0, idx);
     if (!cli) {

@@ -183,6 +183,9 @@ final class SearchIndex {
     if (v instanceof JsonSource.Bad) {
       return null;
     }
+    if (v instanceof byte[] b) { // a VECTOR field's blob, read as bytes
+      return new String(b, StandardCharsets.UTF_8);
+    }
     if (v instanceof List<?> l) {
       return l.isEmpty() ? null : (String) l.get(0);
     }
@@ -327,6 +330,8 @@ final class SearchIndex {
             ni.add(lat, d.id);
           }
         }
+        case VECTOR -> vectorStore(f).put(d.id, VectorFields.decode(f, raw));
+        case GEOSHAPE -> shapeStore(f).put(d.id, v);
       }
     }
     flush(d);
@@ -347,6 +352,18 @@ final class SearchIndex {
     }
     d.lists = lists;
     d.tagValues = tagScratch.isEmpty() ? null : tagScratch.toArray(new String[0]);
+  }
+
+  /** VECTOR and GEOSHAPE fields' stores, by attribute (made when a document first has the field). */
+  final Map<String, VectorStore> vectors = new HashMap<>();
+  final Map<String, ShapeStore> shapes = new HashMap<>();
+
+  VectorStore vectorStore(FieldSpec f) {
+    return vectors.computeIfAbsent(f.attribute, x -> new VectorStore(f.vector));
+  }
+
+  ShapeStore shapeStore(FieldSpec f) {
+    return shapes.computeIfAbsent(f.attribute, x -> new ShapeStore(f.flatShape));
   }
 
   /** Whether one of the document's values of a numeric attribute satisfies {@code test} (JSON arrays have several). */
@@ -497,6 +514,15 @@ final class SearchIndex {
         col[d.id] = Double.NaN;
       }
     }
+    for (Map<Integer, double[]> m : multi.values()) {
+      m.remove(d.id);
+    }
+    for (VectorStore v : vectors.values()) {
+      v.remove(d.id);
+    }
+    for (ShapeStore g : shapes.values()) {
+      g.remove(d.id);
+    }
   }
 
   static final String LON = "\u0000lon";
@@ -534,6 +560,8 @@ final class SearchIndex {
     numerics.clear();
     ranges.clear();
     multi.clear();
+    vectors.values().forEach(VectorStore::clear);
+    shapes.values().forEach(ShapeStore::clear);
     liveDocs = 0;
     totalLength = 0;
     totalDocLen = 0;

@@ -5,8 +5,6 @@ import dev.cairn.api.Module;
 import dev.cairn.api.ModuleContext;
 import dev.cairn.api.ModuleInfo;
 import dev.cairn.api.command.KeyspaceEvents;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * RediSearch-compatible secondary indexes and full-text search (FT.*) over the hashes of database 0. Indexes follow
@@ -29,6 +27,14 @@ public final class SearchModule implements Module {
     ConfigValue<Long> timeout = ctx.numericConfig("timeout", 500, 0, Long.MAX_VALUE, null);
     ConfigValue<Long> maxExpansions = ctx.numericConfig("maxexpansions", 200, 1, Long.MAX_VALUE, null);
     SearchCommands commands = new SearchCommands(indexes, dialect, timeout, maxExpansions);
+    commands.settings.put("ON_TIMEOUT", SearchCommands.Setting.choice("RETURN", "FAIL"));
+    commands.settings.put("_PRINT_PROFILE_CLOCK", SearchCommands.Setting.choice("true", "false"));
+    commands.settings.put("CURSOR_MAX_IDLE", new SearchCommands.Setting(
+        ctx.numericConfig("cursor-max-idle", 300_000, 1, Long.MAX_VALUE, null), 1, Long.MAX_VALUE));
+    commands.settings.put("INDEX_CURSOR_LIMIT", new SearchCommands.Setting(
+        ctx.numericConfig("index-cursor-limit", 128, 0, Long.MAX_VALUE, null), 0, Long.MAX_VALUE));
+    commands.settings.put("CURSOR_READ_SIZE", new SearchCommands.Setting(
+        ctx.numericConfig("cursor-read-size", 1000, 1, Long.MAX_VALUE, null), 1, Long.MAX_VALUE));
     ctx.registerCommands(commands);
     SearchAdminCommands admin = new SearchAdminCommands(indexes, commands);
     ctx.registerCommands(admin);
@@ -36,25 +42,16 @@ public final class SearchModule implements Module {
     ctx.registerCommands(new DocumentCommands(commands, indexes));
     ctx.registerType(Suggestions.Type.INSTANCE);
     ctx.registerCommands(new SuggestionCommands());
-    ctx.registerCommands(new AggregateCommand(commands));
+    AggregateCommand aggregate = new AggregateCommand(commands, indexes.cursors);
+    ctx.registerCommands(aggregate);
+    ctx.registerCommands(new ProfileCommand(commands, aggregate));
+    ctx.registerCommands(new SearchDebugCommands(indexes, commands));
     ctx.registerAuxData(new SearchAux(indexes, ctx.server()));
     // NEW too: keys that arrive without a command (an RDB load) are indexed as they are added
     ctx.onKeyspaceEvent(KeyspaceEvents.ALL | KeyspaceEvents.NEW, (type, event, key, db) ->
         indexes.onKeyEvent(type, event, key, db, i -> ctx.server().access().db(i)));
     ctx.onServerEvent(e -> indexes.onServerEvent(e, i -> ctx.server().access().db(i)));
-    ctx.addInfoSection("index", () -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      long docs = 0;
-      long bytes = 0;
-      for (SearchIndex idx : indexes.byName.values()) {
-        docs += idx.liveDocs;
-        bytes += idx.estimatedBytes();
-      }
-      m.put("number_of_indexes", indexes.byName.size());
-      m.put("total_indexed_docs", docs);
-      m.put("used_memory_indexes", bytes);
-      return m;
-    });
+    SearchInfo.register(ctx, indexes, commands);
   }
 
   @Override
