@@ -25,11 +25,16 @@ public final class Training {
   private Training() {}
 
   public static void main(String[] argv) throws Exception {
-    Path dir = Path.of(argv.length > 0 ? argv[0] : ".").toAbsolutePath();
+    boolean sentinel = argv.length > 0 && argv[0].equals("--sentinel");
+    Path dir = Path.of(argv.length > (sentinel ? 1 : 0) ? argv[sentinel ? 1 : 0] : ".").toAbsolutePath();
     Files.createDirectories(dir);
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
+    }
+    if (sentinel) {
+      sentinel(dir, port);
+      return;
     }
     Path conf = dir.resolve("training.conf");
     Files.writeString(conf, """
@@ -51,17 +56,40 @@ public final class Training {
         "--dir", dir.toString()});
   }
 
+  /**
+   * The sentinel mode's archive (a start loads its own classes: the links' client pipeline, SENTINEL's handlers): a
+   * sentinel that monitors itself, so that its links connect, send PING, INFO and hellos and parse the replies, while
+   * the client asks what the test suite's sentinels are asked; then SHUTDOWN.
+   */
+  private static void sentinel(Path dir, int port) throws Exception {
+    Path conf = dir.resolve("sentinel.conf");
+    Files.writeString(conf, "port " + port + "\nlogfile ''\nsentinel monitor training 127.0.0.1 " + port + " 1\n"
+        + "sentinel down-after-milliseconds training 2000\n");
+    Thread client = new Thread(() -> drive(port, SENTINEL_SCRIPT, 1500), "cairn-training");
+    client.setDaemon(true);
+    client.start();
+    Main.main(new String[] {conf.toString(), "--bind", "127.0.0.1", "--dir", dir.toString(), "--sentinel"});
+  }
+
   private static void drive(int port) {
+    drive(port, SCRIPT, 0);
+  }
+
+  /** Sends the script, then (a server) a pipelined SET/GET burst, or (a sentinel) waits for its links to work. */
+  private static void drive(int port, List<String[]> script, long settleMillis) {
     long deadline = System.currentTimeMillis() + GIVE_UP_MILLIS;
     try (Socket s = connect(port, deadline)) {
       s.setSoTimeout((int) GIVE_UP_MILLIS);
       OutputStream out = s.getOutputStream();
       InputStream in = new BufferedInputStream(s.getInputStream());
-      for (String[] cmd : SCRIPT) {
+      if (settleMillis > 0) {
+        Thread.sleep(settleMillis);
+      }
+      for (String[] cmd : script) {
         send(out, cmd);
         skipReply(in);
       }
-      for (int round = 0; round < 20; round++) {
+      for (int round = 0; round < (settleMillis > 0 ? 0 : 20); round++) {
         for (int i = 0; i < 100; i++) {
           send(out, new String[] {"SET", "key:" + i, "value-" + i});
           send(out, new String[] {"GET", "key:" + i});
@@ -72,7 +100,7 @@ public final class Training {
       }
       send(out, new String[] {"SHUTDOWN", "NOSAVE"});
       in.read(); // the server closes the connection as it exits
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | InterruptedException e) {
       System.err.println("training client: " + e);
       System.exit(1);
     }
@@ -136,6 +164,30 @@ public final class Training {
       DBSIZE
       DEL a b s h l set z st e
       FLUSHALL
+      """);
+
+  private static final List<String[]> SENTINEL_SCRIPT = commands("""
+      PING
+      INFO
+      ROLE
+      CLIENT SETNAME training
+      CLIENT LIST
+      SENTINEL MASTERS
+      SENTINEL MASTER training
+      SENTINEL REPLICAS training
+      SENTINEL SENTINELS training
+      SENTINEL GET-MASTER-ADDR-BY-NAME training
+      SENTINEL CKQUORUM training
+      SENTINEL SET training down-after-milliseconds 3000
+      SENTINEL CONFIG GET *
+      SENTINEL DEBUG
+      SENTINEL INFO-CACHE training
+      SENTINEL IS-MASTER-DOWN-BY-ADDR 127.0.0.1 1 0 *
+      SENTINEL FLUSHCONFIG
+      SENTINEL REMOVE training
+      SENTINEL MONITOR training 127.0.0.1 1 1
+      SENTINEL RESET *
+      ACL WHOAMI
       """);
 
   /** One command per line, words split on spaces except inside double quotes (where \\n is a newline). */
