@@ -77,6 +77,7 @@ public final class Engine {
   private final dev.cairn.core.server.Shutdown shutdown = new dev.cairn.core.server.Shutdown(this);
   private final dev.cairn.core.server.OomScoreAdj oomScoreAdj;
   private final dev.cairn.core.memory.UsedMemory usedMemory;
+  private final dev.cairn.core.memory.LazyFree lazyFree = new dev.cairn.core.memory.LazyFree();
   private final dev.cairn.core.memory.Eviction eviction;
   private final dev.cairn.core.memory.ClientEviction clientEviction;
   /** The cluster state with {@code cluster-enabled yes}, else null (see dev.cairn.core.cluster). */
@@ -384,6 +385,11 @@ public final class Engine {
     return usedMemory;
   }
 
+  /** UNLINK's and asynchronous flushes' released objects, until the collector reclaims them (INFO's lazyfree fields). */
+  public dev.cairn.core.memory.LazyFree lazyFree() {
+    return lazyFree;
+  }
+
   public dev.cairn.core.memory.Eviction eviction() {
     return eviction;
   }
@@ -680,6 +686,7 @@ public final class Engine {
     keyspace.stats.reset();
     replication.resetStats();
     acl.resetStats();
+    lazyFree.resetStats();
     for (Command c : commands.all()) {
       c.resetStats();
     }

@@ -28,4 +28,12 @@ public interface RedisValue {
 
   /** An independent copy with the same contents and encoding (COPY, RESTORE of a duplicate). */
   RedisValue copy();
+
+  /**
+   * The work of freeing the value, counted as Redis counts it (allocations: a hash table's or skip list's elements, a
+   * quicklist's nodes; 1 for a compact encoding): a lazy delete (UNLINK) tracks a value above 64 as a lazy free.
+   */
+  default long freeEffort() {
+    return 1;
+  }
 }

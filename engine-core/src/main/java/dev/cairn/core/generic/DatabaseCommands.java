@@ -58,14 +58,17 @@ public final class DatabaseCommands implements CommandFamily {
     c.reply().integer(c.db().size());
   }
 
-  /** FLUSHDB [ASYNC | SYNC]: the old table is dropped whole, so ASYNC and SYNC both return at once. */
+  /**
+   * FLUSHDB [ASYNC | SYNC]: the old table is dropped whole, so ASYNC and SYNC both return at once; an asynchronous
+   * flush hands it to the lazy free, which counts its keys until the collector has reclaimed it.
+   */
   static void flushdb(CommandContext c, Args a) {
-    checkFlushMode(a);
+    boolean async = checkFlushMode(c, a);
     serverEvent(c, ServerEvent.Kind.FLUSH_START, c.db().id(), -1);
     // watchers and trackers are told while the keys are still there (a watched key that did not exist is untouched)
     ((Session) c).engine.events().beforeFlush(c.db().id());
     // counted even when empty: Redis 7.2 always propagates FLUSHDB to replicas and the AOF
-    c.addDirty(((Db) c.db()).flush() + 1);
+    c.addDirty(flush(c, (Db) c.db(), async) + 1);
     flushed(c, c.db().id());
     serverEvent(c, ServerEvent.Kind.FLUSH_END, c.db().id(), -1);
     c.reply().ok();
@@ -73,7 +76,7 @@ public final class DatabaseCommands implements CommandFamily {
 
   /** FLUSHALL [ASYNC | SYNC] */
   static void flushall(CommandContext c, Args a) {
-    checkFlushMode(a);
+    boolean async = checkFlushMode(c, a);
     var persistence = c instanceof Session s ? s.engine.persistence() : null;
     if (persistence != null) {
       persistence.beforeFlushAll(); // a running BGSAVE is stopped, as Redis kills its child
@@ -82,7 +85,7 @@ public final class DatabaseCommands implements CommandFamily {
     ((Session) c).engine.events().beforeFlush(-1);
     long n = 0;
     for (int i = 0; i < c.databases(); i++) {
-      n += ((Db) c.db(i)).flush();
+      n += flush(c, (Db) c.db(i), async);
       flushed(c, i);
     }
     serverEvent(c, ServerEvent.Kind.FLUSH_END, -1, -1);
@@ -107,10 +110,22 @@ public final class DatabaseCommands implements CommandFamily {
     }
   }
 
-  private static void checkFlushMode(Args a) {
+  /** Whether the flush is asynchronous: ASYNC, or neither mode under lazyfree-lazy-user-flush. */
+  private static boolean checkFlushMode(CommandContext c, Args a) {
     if (a.size() > 2 || a.size() == 2 && !a.is(1, "async") && !a.is(1, "sync")) {
       throw Errors.SYNTAX;
     }
+    return a.size() == 2 ? a.is(1, "async")
+        : c instanceof Session s && s.engine.params().memory.lazyfreeLazyUserFlush.value;
+  }
+
+  private static long flush(CommandContext c, Db db, boolean async) {
+    Object table = db.table();
+    long n = db.flush();
+    if (async && c instanceof Session s) {
+      s.engine.lazyFree().releaseTable(table, n);
+    }
+    return n;
   }
 
   /** SWAPDB index1 index2 */

@@ -15,6 +15,7 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.keyspace.Values;
@@ -93,7 +94,7 @@ public final class KeyCommands implements CommandFamily {
   @Override
   public void register(CommandRegistry r) {
     r.add(DEL, KeyCommands::del);
-    r.add(UNLINK, KeyCommands::del); // the collector frees memory off the engine thread either way
+    r.add(UNLINK, (c, a) -> del(c, a, true));
     r.add(EXISTS, KeyCommands::exists);
     r.add(TYPE, KeyCommands::type);
     r.add(TOUCH, KeyCommands::touch);
@@ -103,13 +104,27 @@ public final class KeyCommands implements CommandFamily {
     r.add(MOVE, KeyCommands::move);
   }
 
-  /** DEL key [key ...] (and UNLINK) */
+  /** DEL key [key ...] */
   static void del(CommandContext c, Args a) {
+    del(c, a, c instanceof Session s && s.engine.params().memory.lazyfreeLazyUserDel.value);
+  }
+
+  /**
+   * DEL and UNLINK: the engine drops the values at once either way; a lazy delete (UNLINK, DEL under
+   * lazyfree-lazy-user-del) hands a big value to the lazy free, which counts it until the collector has reclaimed it.
+   */
+  private static void del(CommandContext c, Args a, boolean lazy) {
     Db db = (Db) c.db();
+    var lazyFree = lazy && c instanceof Session s ? s.engine.lazyFree() : null;
     long n = 0;
     for (int i = 1; i < a.size(); i++) {
       byte[] key = a.get(i);
-      if (db.delete(key)) {
+      Entry e = db.peek(key);
+      if (e != null) {
+        db.remove(e);
+        if (lazyFree != null) {
+          lazyFree.releaseValue(e.value());
+        }
         c.signalModifiedKey(db.id(), key);
         c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
         n++;

@@ -347,6 +347,11 @@ public final class Db implements Database {
     return true;
   }
 
+  /** The keys' table as it is now: what a flush drops (lazy free watches it be reclaimed). */
+  public Object table() {
+    return dict;
+  }
+
   /** Removes every key; returns how many there were. */
   public long flush() {
     long n = dict.size();

@@ -41,10 +41,15 @@ final class OldDataset {
     f.restore(functions, Functions.Policy.FLUSH);
   }
 
-  /** The new dataset loaded: the old one is released as a flush releases it. */
+  /** The new dataset loaded: the old one is released as a flush releases it (lazily under replica-lazy-flush). */
   void discard() {
+    boolean lazy = engine.params().replication.lazyFlush.value;
     for (Db d : parked) {
-      d.flush();
+      Object table = d.table();
+      long n = d.flush();
+      if (lazy) {
+        engine.lazyFree().releaseTable(table, n);
+      }
     }
   }
 }

@@ -256,8 +256,8 @@ public final class ServerInfo {
         .field("jvm_heap_used", heap.getUsed())
         .field("jvm_heap_committed", heap.getCommitted())
         .field("jvm_heap_max", heap.getMax())
-        .field("lazyfree_pending_objects", 0)
-        .field("lazyfreed_objects", 0);
+        .field("lazyfree_pending_objects", engine.lazyFree().pending())
+        .field("lazyfreed_objects", engine.lazyFree().freed());
   }
 
   private void persistence(Lines l) {

@@ -46,6 +46,11 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   }
 
   @Override
+  public long freeEffort() {
+    return data instanceof byte[] ? 1 : size();
+  }
+
+  @Override
   public boolean hasExpiringParts() {
     return volatileCount > 0;
   }

@@ -39,6 +39,11 @@ public final class ListValue implements RedisValue, SortSource {
     return quicklist ? "quicklist" : "listpack";
   }
 
+  @Override
+  public long freeEffort() {
+    return quicklist ? nodeCount() : 1;
+  }
+
   /**
    * The heap this list holds: this object, the node array, and each node with its byte array (free room included);
    * counted exactly up to {@link #EXACT_NODES} nodes, beyond that from that many nodes spread over the list, so that

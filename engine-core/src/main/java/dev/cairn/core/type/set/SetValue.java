@@ -78,6 +78,11 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
   }
 
   @Override
+  public long freeEffort() {
+    return enc == INTSET || enc == LISTPACK ? 1 : size();
+  }
+
+  @Override
   public SetValue copy() {
     SetValue s = new SetValue();
     s.enc = enc;

@@ -50,6 +50,16 @@ public final class StreamValue implements RedisValue {
     return "stream";
   }
 
+  /** Redis's estimate: the nodes, and each group with a PEL the size of the first group's. */
+  @Override
+  public long freeEffort() {
+    long effort = count;
+    if (groups != null && !groups.isEmpty()) {
+      effort += (long) groups.size() * (1 + groups.firstEntry().getValue().pel.size());
+    }
+    return effort;
+  }
+
   public long length() {
     return length;
   }

@@ -52,6 +52,11 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
   }
 
   @Override
+  public long freeEffort() {
+    return dict == null ? 1 : size();
+  }
+
+  @Override
   public ZSetValue copy() {
     ZSetValue z = new ZSetValue();
     if (dict != null) {
