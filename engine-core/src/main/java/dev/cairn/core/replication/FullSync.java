@@ -162,7 +162,9 @@ final class FullSync {
   /** A replica of this sync went away; a diskless sync with nobody left stops. */
   void replicaGone(ReplicaLink r) {
     links.remove(r);
-    if (links.isEmpty() && diskless && snapshot != null) {
+    if (links.isEmpty() && diskless && snapshot != null && !cancelled) {
+      // Redis's wording: its RDB comes from a fork child through a pipe
+      Log.log(Log.Level.WARNING, "Diskless rdb transfer, last replica dropped, killing fork child.");
       cancelled = true;
       snapshot.abort();
     }
@@ -177,8 +179,36 @@ final class FullSync {
     repl.sync = null;
   }
 
+  /**
+   * The cron: a replica of a diskless sync whose socket took none of its queued bytes for {@code repl-timeout} is
+   * dropped (the sync goes on for the others), as Redis drops one its pipe writer could not write to.
+   */
+  void cron(long now, long timeoutMillis) {
+    if (!diskless || !sending) {
+      return;
+    }
+    for (ReplicaLink r : new ArrayList<>(links)) {
+      if (r.session.closing) {
+        continue;
+      }
+      long pending = r.session.connection.pendingOutputBytes();
+      if (pending == 0 || pending < r.syncPending || r.syncProgressMillis == 0) {
+        r.syncProgressMillis = now;
+      }
+      r.syncPending = pending;
+      if (now - r.syncProgressMillis > timeoutMillis) {
+        Log.log(Log.Level.WARNING, "Disconnecting timedout replica (full sync): " + r.ip() + ":" + r.listeningPort);
+        r.session.connection.closeNow();
+      }
+    }
+  }
+
   /** Every byte of the RDB is queued for the replicas: they go online, the held stream follows. */
   private void finished() {
+    if (diskless) {
+      long up = links.stream().filter(r -> !r.session.closing).count();
+      Log.log(Log.Level.NOTICE, "Diskless rdb transfer, done reading from pipe, " + up + " replicas still up.");
+    }
     for (ReplicaLink r : links) {
       if (r.session.closing) {
         continue;

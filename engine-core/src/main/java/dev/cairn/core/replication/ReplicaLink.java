@@ -43,6 +43,9 @@ final class ReplicaLink {
   boolean oldSync;
   /** Waiting for its RDB before the stream may go. */
   boolean waitingForRdb;
+  /** A diskless sync: the bytes its socket held at the last cron, and when it last took some (the sync's timeout). */
+  long syncPending;
+  long syncProgressMillis;
 
   ReplicaLink(Session session) {
     this.session = session;

@@ -827,6 +827,9 @@ public final class Replication {
       }
     }
     long timeout = params().timeout.value * 1000;
+    if (sync != null) {
+      sync.cron(now, timeout);
+    }
     for (ReplicaLink r : new ArrayList<>(replicas)) {
       if (r.state == ReplicaLink.State.ONLINE && !r.oldSync && now - r.ackMillis > timeout) {
         Log.log(Log.Level.WARNING, "Disconnecting timedout replica (streaming sync): " + r.ip() + ":" + r.listeningPort);
