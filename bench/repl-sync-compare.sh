@@ -10,6 +10,8 @@
 #
 # usage: bench/repl-sync-compare.sh ; env: ROUNDS=3 KEYS=2000000 VALUE=100 CLIENTS=50 DISKLESS=yes
 #        CAIRN_PORT=7712 REDIS_PORT=7812 (the replica takes the port after); CAIRN=launcher (default ./cairn-server)
+# Run it on a quiet machine (load average well under the number of cores, printed with the table): each round takes
+# a few minutes per server kind at 2M keys.
 # Needs: redis-server, redis-cli and redis-benchmark (Debian's redis-server and redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,6 +101,8 @@ round() { # kind port
   kill -9 "$replica_pid" "$master_pid"; wait "$replica_pid" "$master_pid" 2>/dev/null || true
 }
 
+# the load average beside the figures: on a machine busy with other work, latency percentiles measure that work
+load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 for r in $(seq 1 "$ROUNDS"); do
   round cairn "$CAIRN_PORT"
   round redis "$REDIS_PORT"
@@ -107,7 +111,8 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 col() { awk -v k="$1" -v p="$2" -v t="$3" -v c="$4" '$1==k && $2==p && $3==t {print $c}' "$out/results" | median; }
 echo "Full sync of $KEYS keys x $VALUE bytes (diskless: $DISKLESS), redis-benchmark -c $CLIENTS on the master," \
-  "medians of $ROUNDS rounds (ms)"
+  "medians of $ROUNDS rounds (ms); load average at the start $load_start, at the end" \
+  "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown), $(nproc 2>/dev/null || echo '?') cores"
 printf '%-32s %10s %10s %8s\n' "" Cairn Redis Cairn/Redis
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}'; }
 for t in SET GET; do
