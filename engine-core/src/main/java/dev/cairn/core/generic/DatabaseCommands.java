@@ -120,12 +120,7 @@ public final class DatabaseCommands implements CommandFamily {
   }
 
   private static long flush(CommandContext c, Db db, boolean async) {
-    Object table = db.table();
-    long n = db.flush();
-    if (async && c instanceof Session s) {
-      s.engine.lazyFree().releaseTable(table, n);
-    }
-    return n;
+    return c instanceof Session s ? s.engine.lazyFree().flush(db, async) : db.flush();
   }
 
   /** SWAPDB index1 index2 */

@@ -70,6 +70,16 @@ public final class LazyFree {
     }
   }
 
+  /** Flushes {@code db}; an asynchronous flush releases its old table here. Returns the keys there were. */
+  public long flush(dev.cairn.core.keyspace.Db db, boolean async) {
+    Object table = db.table();
+    long n = db.flush();
+    if (async) {
+      releaseTable(table, n);
+    }
+    return n;
+  }
+
   private void release(Object o, long count) {
     tracked.add(new Tracked(o, count, queue));
     pending.addAndGet(count);

@@ -352,7 +352,7 @@ final class MasterLink {
     if (old == null) {
       Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
       for (int i = 0; i < engine.keyspace().databases(); i++) {
-        flushOld(engine.keyspace().db(i));
+        engine.lazyFree().flush(engine.keyspace().db(i), repl.params().lazyFlush.value);
       }
       engine.scripting().functions().flush();
     }
@@ -389,15 +389,6 @@ final class MasterLink {
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Finished with success");
     sendAck(); // a diskless master starts the stream on this first ACK
     return true;
-  }
-
-  /** The old dataset goes; with replica-lazy-flush as Redis's asynchronous flush (the lazy free counts its keys). */
-  private void flushOld(dev.cairn.core.keyspace.Db db) {
-    Object table = db.table();
-    long n = db.flush();
-    if (repl.params().lazyFlush.value) {
-      engine.lazyFree().releaseTable(table, n);
-    }
   }
 
   /** +CONTINUE: the history goes on; a new id (the master was promoted) makes ours the old one's successor. */

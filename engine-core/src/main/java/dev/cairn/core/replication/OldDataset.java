@@ -45,11 +45,7 @@ final class OldDataset {
   void discard() {
     boolean lazy = engine.params().replication.lazyFlush.value;
     for (Db d : parked) {
-      Object table = d.table();
-      long n = d.flush();
-      if (lazy) {
-        engine.lazyFree().releaseTable(table, n);
-      }
+      engine.lazyFree().flush(d, lazy);
     }
   }
 }
