@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * value, or a flushed database's table counted as its keys) is watched through a phantom reference, counted in
  * {@code lazyfree_pending_objects} until the collector has found it unreachable, then in {@code lazyfreed_objects}.
  * A thread of its own waits for those references; while something stays pending it asks for a concurrent collection
- * (at most once a {@link #COLLECT_INTERVAL_MILLIS}), so that a dropped dataset's heap is reclaimed and, under the
+ * (at once, then at most every {@link #COLLECT_INTERVAL_MILLIS}), so that a dropped dataset's heap is reclaimed and, under the
  * launcher's heap free ratios, given back to the system, as Redis's lazy-free thread gives it back to the allocator.
  * The request is made only where {@code System.gc()} starts a concurrent cycle ({@code -XX:+ExplicitGCInvokesConcurrent},
  * which the launcher sets), never as a stop-the-world full collection; without it the collector's own cycles reclaim.
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LazyFree {
   /** Redis's LAZYFREE_THRESHOLD. */
   public static final long THRESHOLD = 64;
-  static final long COLLECT_INTERVAL_MILLIS = 1000;
+  static final long COLLECT_INTERVAL_MILLIS = 500;
 
   private static final boolean CONCURRENT_GC = explicitGcIsConcurrent();
 
@@ -109,11 +109,12 @@ public final class LazyFree {
 
   /** Waits for the tracked objects to be reclaimed; asks for collections while some stay; ends when none is left. */
   private void run() {
-    long lastRequest = System.nanoTime();
+    // the first request goes at the first idle poll: a young object may be reclaimed by then without one
+    long lastRequest = System.nanoTime() - COLLECT_INTERVAL_MILLIS * 1_000_000;
     while (true) {
       Reference<?> r;
       try {
-        r = queue.remove(COLLECT_INTERVAL_MILLIS / 4);
+        r = queue.remove(100);
       } catch (InterruptedException e) {
         r = null;
       }
