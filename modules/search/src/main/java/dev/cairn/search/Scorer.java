@@ -119,8 +119,8 @@ final class Scorer {
       }
       default -> { }
     }
-    Part p = part(root, d, ex);
-    double raw = p.value;
+    Part p = ex ? part(root, d, true) : null;
+    double raw = ex ? p.value : tree(root).value(d.id, d.docLen);
     switch (kind) {
       case DISMAX -> {
         if (ex) {
@@ -253,28 +253,70 @@ final class Scorer {
     };
   }
 
+  /** The scoring tree of the query being scored (rebuilt when the query's iterators are). */
+  private ScoreTree tree;
+  private QueryNode treeRoot;
+  private DocIterator treeIterator;
+
+  private ScoreTree tree(QueryNode root) {
+    if (tree == null || treeRoot != root || treeIterator != root.iterator) {
+      tree = ScoreTree.of(root, this);
+      treeRoot = root;
+      treeIterator = root.iterator;
+    }
+    return tree;
+  }
+
+  boolean dismax() {
+    return dismax;
+  }
+
+  /** A term's IDF for the scorer (computed once per term and query by {@link ScoreTree}). */
+  double idfOf(long df) {
+    return switch (kind) {
+      case BM25STD -> bm25Idf(idx.liveDocs, df);
+      case DISMAX -> 0;
+      default -> idf(idx.liveDocs, df);
+    };
+  }
+
+  /** A term's value: frequency {@code f}, its IDF ({@link #idfOf}), weight {@code w}, in a document of that length. */
+  double termValue(int f, double idf, double w, int docLen) {
+    return switch (kind) {
+      case BM25 -> idf * f / (f + K1 * (1.0f - B + B * avgDocLen));
+      case BM25STD -> idf * f * (K1 + 1) / (f + K1 * (1.0f - B + B * (float) docLen / avgDocLen));
+      case DISMAX -> w * f;
+      default -> w * f * idf;
+    };
+  }
+
+  /** The value of a virtual term ({@link #virtual}). */
+  double virtualValue(double w, int f) {
+    return virtual(w, f, false).value;
+  }
+
+  /** The value of a numeric or geo range ({@link #other}). */
+  double otherValue() {
+    return other(false).value;
+  }
+
   /** A term leaf: {@code word} with frequency {@code f} in the document, {@code df} documents, weight {@code w}. */
   private Part term(String word, int f, long df, double w, int[] positions, SearchIndex.Doc d, boolean ex) {
-    long n = idx.liveDocs;
+    double idf = idfOf(df);
+    double v = termValue(f, idf, w, d.docLen);
     return switch (kind) {
       case BM25 -> {
-        double idf = idf(n, df);
-        double v = idf * f / (f + K1 * (1.0f - B + B * avgDocLen));
         yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = IDF " + f2(idf) + " * F " + f + " / (F " + f
             + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
       case BM25STD -> {
-        double idf = bm25Idf(n, df);
-        double v = idf * f * (K1 + 1) / (f + K1 * (1.0f - B + B * (float) d.docLen / avgDocLen));
         yield new Part(v, ex ? Explain.leaf(word + ": (" + f2(v) + " = IDF " + f2(idf) + " * (F " + f2(f)
             + " * (k1 1.2 + 1)) / (F " + f2(f) + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len " + d.docLen
             + " / Average Doc Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
-      case DISMAX -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+      case DISMAX -> new Part(v, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
           + " * Frequency " + f) : null, positions, true);
       default -> {
-        double idf = idf(n, df);
-        double v = w * f * idf;
         yield new Part(v, ex ? Explain.leaf("(TFIDF " + f2(v) + " = Weight " + f2(w) + " * TF " + f + " * IDF "
             + f2(idf) + ")") : null, positions, true);
       }
@@ -385,9 +427,12 @@ final class Scorer {
     return m;
   }
 
+  private final List<int[]> slopScratch = new ArrayList<>();
+
   /** RediSearch's slop of the top node: over its children that have positions. */
   private int slop(QueryNode root, SearchIndex.Doc d) {
-    List<int[]> children = new ArrayList<>();
+    List<int[]> children = slopScratch;
+    children.clear();
     int count;
     if (root instanceof QueryNode.Intersect in) {
       count = in.children.size();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * through the iterators against a naive evaluator over the documents' words.
  */
 class QueryIteratorTest {
-  private static final String[] VOCAB = {"aa", "ab", "ac", "ba", "bb", "ca", "cb", "dd"};
+  static final String[] VOCAB = {"aa", "ab", "ac", "ba", "bb", "ca", "cb", "dd"};
 
   private static long seed() {
     long seed = Long.getLong("seed", System.nanoTime());
@@ -216,7 +216,8 @@ class QueryIteratorTest {
     return w;
   }
 
-  private static QueryNode randomNode(Random rnd, int depth) {
+  /** A random query tree over {@link #VOCAB}, numeric attribute n and tag attribute t (also {@link ScoreTreeTest}'s). */
+  static QueryNode randomNode(Random rnd, int depth) {
     int kind = depth == 0 ? rnd.nextInt(4) : rnd.nextInt(10);
     switch (kind) {
       case 0, 1 -> {
