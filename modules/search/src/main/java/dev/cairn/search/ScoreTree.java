@@ -14,6 +14,31 @@ abstract class ScoreTree {
   /** The node's value for document {@code d} (sets {@link #matched}). */
   abstract double value(int d, int docLen);
 
+  /**
+   * After {@link #collect}: the node's positions in the document, merged in order, in {@code pos[0, npos)}, when
+   * {@code hasPos} (the tree walk's non-null positions: a range or a tag has none, an absent word none either).
+   */
+  int[] pos = EMPTY;
+  int npos;
+  boolean hasPos;
+  private static final int[] EMPTY = new int[0];
+
+  /** Sets {@link #matched} and the positions for document {@code d} (what the slop reads). */
+  void collect(int d) {
+    hasPos = false;
+    npos = 0;
+  }
+
+  /** Appends {@code n} positions to {@link #pos}. */
+  final void append(int[] from, int n) {
+    if (npos + n > pos.length) {
+      pos = java.util.Arrays.copyOf(pos, Math.max(8, Math.max(npos + n, pos.length * 2)));
+    }
+    System.arraycopy(from, 0, pos, npos, n);
+    npos += n;
+    hasPos = true;
+  }
+
   /** Builds the tree for {@code n}; {@code s} gives the scorer's kind and constants. */
   static ScoreTree of(QueryNode n, Scorer s) {
     return switch (n) {
@@ -80,7 +105,7 @@ abstract class ScoreTree {
   }
 
   /** A term's words (one word, or the union of its expansions), read from the cursors the iterator is on. */
-  private static final class Words extends ScoreTree {
+  static final class Words extends ScoreTree {
     private final DocIterator.Terms leaf;
     private final double[] idf;
     private final double weight;
@@ -113,6 +138,30 @@ abstract class ScoreTree {
       matched = any;
       return weight * sum;
     }
+
+    private int[] buf = new int[8];
+
+    @Override
+    void collect(int d) {
+      super.collect(d);
+      int words = 0;
+      for (int i = 0; i < idf.length; i++) {
+        if (leaf.on(i, d)) {
+          PostingList.Cursor c = leaf.cursors[i];
+          buf = c.positions(buf);
+          append(buf, c.npos);
+          words++;
+        }
+      }
+      matched = words > 0;
+      if (words > 1) {
+        java.util.Arrays.sort(pos, 0, npos);
+      }
+    }
+
+    DocIterator.Terms leaf() {
+      return leaf;
+    }
   }
 
   /** A tag query's values: each matching value a term of frequency 1. */
@@ -144,11 +193,21 @@ abstract class ScoreTree {
       matched = any;
       return weight * sum;
     }
+
+    @Override
+    void collect(int d) {
+      super.collect(d);
+      boolean any = false;
+      for (int k = 0; k < idf.length && !any; k++) {
+        any = tags.its[k].at(d);
+      }
+      matched = any;
+    }
   }
 
   /** An intersection (every child's value) or a union (the matching children's; DISMAX takes their maximum). */
-  private static final class Group extends ScoreTree {
-    private final ScoreTree[] children;
+  static final class Group extends ScoreTree {
+    final ScoreTree[] children;
     private final double weight;
     private final boolean union;
     private final boolean max;
@@ -174,6 +233,27 @@ abstract class ScoreTree {
       matched = any;
       return weight * sum;
     }
+
+    @Override
+    void collect(int d) {
+      super.collect(d);
+      boolean any = false;
+      int parts = 0;
+      for (ScoreTree c : children) {
+        c.collect(d);
+        if (c.matched || !union) {
+          any |= c.matched;
+          if (c.hasPos) {
+            append(c.pos, c.npos);
+            parts++;
+          }
+        }
+      }
+      matched = any;
+      if (parts > 1) {
+        java.util.Arrays.sort(pos, 0, npos);
+      }
+    }
   }
 
   /** {@code ~child}: the child's value where it matches, else a virtual term of frequency 0. */
@@ -191,6 +271,16 @@ abstract class ScoreTree {
       double v = child.value(d, docLen);
       matched = child.matched;
       return matched ? v : unmatched;
+    }
+
+    @Override
+    void collect(int d) {
+      super.collect(d);
+      child.collect(d);
+      matched = child.matched;
+      if (matched && child.hasPos) {
+        append(child.pos, child.npos);
+      }
     }
   }
 }

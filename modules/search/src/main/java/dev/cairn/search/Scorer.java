@@ -130,7 +130,7 @@ final class Scorer {
       }
       case BM25 -> {
         double s = d.score * raw;
-        int slop = slop(root, d);
+        int slop = ex ? slop(root, d) : treeSlop(root, d.id);
         s /= slop;
         if (ex) {
           explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score) + " / slop "
@@ -153,7 +153,7 @@ final class Scorer {
         }
         long norm = kind == DOCNORM ? d.docLen : d.maxFreq;
         double s = d.score * raw / norm;
-        int slop = slop(root, d);
+        int slop = ex ? slop(root, d) : treeSlop(root, d.id);
         s /= slop;
         if (ex) {
           explain[0] = parent("Final TFIDF : words TFIDF " + f2(raw) + " * document score " + f2(d.score)
@@ -428,6 +428,113 @@ final class Scorer {
   }
 
   private final List<int[]> slopScratch = new ArrayList<>();
+  /** The tree's slop: the children's positions (arrays and counts) and, for a term root, one buffer per word. */
+  private int[][] slopPos = new int[4][];
+  private int[] slopLen = new int[4];
+  private int slopN;
+  private int[][] wordPos = new int[0][];
+
+  private void slopAdd(int[] pos, int n) {
+    if (slopN == slopPos.length) {
+      slopPos = Arrays.copyOf(slopPos, slopN * 2);
+      slopLen = Arrays.copyOf(slopLen, slopN * 2);
+    }
+    slopPos[slopN] = pos;
+    slopLen[slopN++] = n;
+  }
+
+  /** {@link #slop} read from the scoring tree, without allocating: the same children, positions and distances. */
+  private int treeSlop(QueryNode root, int d) {
+    ScoreTree t = tree(root);
+    slopN = 0;
+    int count;
+    if (root instanceof QueryNode.Intersect in) {
+      count = in.children.size();
+      if (count <= 1) {
+        return 1;
+      }
+      for (ScoreTree c : ((ScoreTree.Group) t).children) {
+        c.collect(d);
+        if (c.hasPos) {
+          slopAdd(c.pos, c.npos);
+        }
+      }
+    } else if (root instanceof QueryNode.Union u) {
+      count = 0;
+      for (QueryNode c : u.children) {
+        if (c.iterator != null && c.iterator.at(d)) {
+          count++;
+        }
+      }
+      if (count <= 1) {
+        return 1;
+      }
+      count = 0;
+      for (ScoreTree c : ((ScoreTree.Group) t).children) {
+        c.collect(d);
+        if (c.matched) {
+          count++;
+          if (c.hasPos) {
+            slopAdd(c.pos, c.npos);
+          }
+        }
+      }
+    } else if (t instanceof ScoreTree.Words w) {
+      DocIterator.Terms leaf = w.leaf();
+      int nw = leaf.words.length;
+      if (nw == 1) {
+        return 1;
+      }
+      count = 0;
+      for (int i = 0; i < nw; i++) {
+        if (leaf.on(i, d)) {
+          count++;
+        }
+      }
+      if (count <= 1) {
+        return 1;
+      }
+      if (wordPos.length < nw) {
+        wordPos = Arrays.copyOf(wordPos, nw);
+      }
+      for (int i = 0; i < nw; i++) {
+        if (leaf.on(i, d)) {
+          PostingList.Cursor c = leaf.cursors[i];
+          wordPos[i] = c.positions(wordPos[i] == null ? new int[8] : wordPos[i]);
+          slopAdd(wordPos[i], c.npos);
+        }
+      }
+    } else {
+      return 1;
+    }
+    if (count <= 1) {
+      return 1;
+    }
+    double dist = 0;
+    for (int i = 0; i + 1 < slopN; i++) {
+      dist += minDelta(slopPos[i], slopLen[i], slopPos[i + 1], slopLen[i + 1]);
+    }
+    return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
+  }
+
+  /** The squared closest distance between two children's positions (0 when one has none). */
+  private static double minDelta(int[] v1, int n1, int[] v2, int n2) {
+    if (n1 == 0 || n2 == 0) {
+      return 0;
+    }
+    int a = 0;
+    int b = 0;
+    int cd = Math.abs(v2[0] - v1[0]);
+    while (cd > 1 && a < n1 && b < n2) {
+      cd = Math.min(Math.abs(v2[b] - v1[a]), cd);
+      if (v2[b] > v1[a]) {
+        a++;
+      } else {
+        b++;
+      }
+    }
+    return (double) cd * cd;
+  }
 
   /** RediSearch's slop of the top node: over its children that have positions. */
   private int slop(QueryNode root, SearchIndex.Doc d) {
@@ -499,21 +606,7 @@ final class Scorer {
     for (int i = 0; i + 1 < children.size(); i++) { // consecutive children: 0-1, 1-2, ...
       int[] v1 = children.get(i);
       int[] v2 = children.get(i + 1);
-      if (v1.length == 0 || v2.length == 0) {
-        continue;
-      }
-      int a = 0;
-      int b = 0;
-      int cd = Math.abs(v2[0] - v1[0]);
-      while (cd > 1 && a < v1.length && b < v2.length) {
-        cd = Math.min(Math.abs(v2[b] - v1[a]), cd);
-        if (v2[b] > v1[a]) {
-          a++;
-        } else {
-          b++;
-        }
-      }
-      dist += (double) cd * cd;
+      dist += minDelta(v1, v1.length, v2, v2.length);
     }
     return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
   }
