@@ -151,9 +151,9 @@ def run(name, conn, pid, docs):
         conn.pipeline([("FT.ADD", "idx", d[0], "1.0", "FIELDS", "title", d[1], "body", d[2], "tag", d[3], "num",
                         d[4]) for d in docs[i:i + 100]])
     load = len(docs) / (time.perf_counter() - t0)
-    index_cpu = (cpu_ms(pid) - c0) / len(docs)
+    index_cpu = (cpu_ms(pid) - c0) * 1000 / len(docs)
     time.sleep(0.5)
-    out = {"documents/s indexed": load, "CPU ms per document": index_cpu,
+    out = {"documents/s indexed": load, "CPU us per document": index_cpu,
            "RSS growth MB": (rss_kb(pid) - before) / 1024.0}
     for qname, gen in queries().items():
         lat = []
@@ -165,7 +165,7 @@ def run(name, conn, pid, docs):
             conn.call("FT.SEARCH", "idx", q, "NOCONTENT", "LIMIT", "0", "10")
             lat.append(time.perf_counter() - s)
         qps = QUERIES / (time.perf_counter() - t0)
-        out[f"{qname} CPU ms per query"] = (cpu_ms(pid) - c0) / QUERIES
+        out[f"{qname} CPU us per query"] = (cpu_ms(pid) - c0) * 1000 / QUERIES
         lat.sort()
         out[f"{qname} queries/s"] = qps
         out[f"{qname} p99 ms"] = lat[int(len(lat) * 0.99) - 1] * 1000
