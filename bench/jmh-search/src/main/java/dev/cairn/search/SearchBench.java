@@ -90,6 +90,16 @@ public class SearchBench {
     for (int i = 0; i < corpus.size(); i++) {
       index.update(("doc:" + i).getBytes(StandardCharsets.UTF_8), corpus.get(i));
     }
+    queries();
+  }
+
+  /** Queries over an index built elsewhere ({@link SearchCpu}). */
+  void useIndex(SearchIndex idx) {
+    index = idx;
+    queries();
+  }
+
+  private void queries() {
     Random rnd = new Random(11);
     queries = new String[512];
     for (int i = 0; i < queries.length; i++) {
