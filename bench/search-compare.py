@@ -5,11 +5,14 @@ same corpus indexed and queried on both in the same run, as ratios Cairn/RediSea
 Both servers index with FT.ADD (RediSearch 1.2 predates hash indexing). Measured per server, in interleaved rounds
 (RediSearch, Cairn, RediSearch, ...), medians printed: documents/s indexed (FT.ADD pipelined 100 at a time), then for
 single-term, phrase, prefix, numeric-range and tag queries (one client, LIMIT 0 10, NOCONTENT) queries/s and p99
-latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index). Each server's own CPU
+latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index; the first round's, on fresh
+servers, is printed apart). Each server's own CPU
 time per document and per query (user + system, from /proc) is printed too: on a machine shared with other work the
-wall-clock rates swing with the load, the CPU a server spends per request much less.
+wall-clock rates swing with the load, the CPU a server spends per request much less. The load average is printed
+with each round.
 
-usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 PORT=57010
+usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 PORT=57010, CAIRN_ARGS (more arguments for
+cairn-server, e.g. "--bundled-modules no --loadmodule /path/to/an/other/cairn-search.jar" to measure another build)
 Needs redis-server and /usr/lib/redis/modules/redisearch.so (apt-get install redis-redisearch), a JDK >= 21, Maven.
 """
 import os
@@ -111,6 +114,11 @@ def rss_kb(pid):
     return 0
 
 
+def load_avg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def cpu_ms(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -143,9 +151,9 @@ def run(name, conn, pid, docs):
         conn.pipeline([("FT.ADD", "idx", d[0], "1.0", "FIELDS", "title", d[1], "body", d[2], "tag", d[3], "num",
                         d[4]) for d in docs[i:i + 100]])
     load = len(docs) / (time.perf_counter() - t0)
-    index_cpu = (cpu_ms(pid) - c0) / len(docs)
+    index_cpu = (cpu_ms(pid) - c0) * 1000 / len(docs)
     time.sleep(0.5)
-    out = {"documents/s indexed": load, "CPU ms per document": index_cpu,
+    out = {"documents/s indexed": load, "CPU us per document": index_cpu,
            "RSS growth MB": (rss_kb(pid) - before) / 1024.0}
     for qname, gen in queries().items():
         lat = []
@@ -157,7 +165,7 @@ def run(name, conn, pid, docs):
             conn.call("FT.SEARCH", "idx", q, "NOCONTENT", "LIMIT", "0", "10")
             lat.append(time.perf_counter() - s)
         qps = QUERIES / (time.perf_counter() - t0)
-        out[f"{qname} CPU ms per query"] = (cpu_ms(pid) - c0) / QUERIES
+        out[f"{qname} CPU us per query"] = (cpu_ms(pid) - c0) * 1000 / QUERIES
         lat.sort()
         out[f"{qname} queries/s"] = qps
         out[f"{qname} p99 ms"] = lat[int(len(lat) * 0.99) - 1] * 1000
@@ -171,7 +179,8 @@ def main():
     tmp = tempfile.mkdtemp()
     rs = subprocess.Popen(["redis-server", "--port", str(PORT), "--save", "", "--appendonly", "no", "--dir", tmp,
                            "--loadmodule", MODULE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ca = subprocess.Popen([os.path.join(HERE, "cairn-server"), "--port", str(PORT + 1), "--save", "", "--dir", tmp],
+    ca = subprocess.Popen([os.path.join(HERE, "cairn-server"), "--port", str(PORT + 1), "--save", "", "--dir", tmp]
+                          + os.environ.get("CAIRN_ARGS", "").split(),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         rc = wait(PORT)
@@ -184,7 +193,8 @@ def main():
             b = run("cairn", cc, cpid, docs)
             results["redisearch"].append(a)
             results["cairn"].append(b)
-            print(f"round {r + 1}: " + ", ".join(f"{k} {a[k]:.1f}/{b[k]:.1f}" for k in a), flush=True)
+            print(f"round {r + 1} (load {load_avg()}): " + ", ".join(f"{k} {a[k]:.1f}/{b[k]:.1f}" for k in a),
+                  flush=True)
         print(f"\n{DOCS} documents, {QUERIES} queries per kind, {ROUNDS} rounds, medians "
               f"(RediSearch 1.2.2 in redis-server 7.0 vs Cairn)")
         print(f"{'':28s} {'RediSearch':>12s} {'Cairn':>12s} {'Cairn/RS':>9s}")
@@ -192,6 +202,10 @@ def main():
             a = statistics.median(x[k] for x in results["redisearch"])
             b = statistics.median(x[k] for x in results["cairn"])
             print(f"{k:28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
+        a = results["redisearch"][0]["RSS growth MB"]  # the first round runs on fresh servers: heap growth shows
+        b = results["cairn"][0]["RSS growth MB"]
+        print(f"{'RSS growth MB, first round':28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
+        print(f"load average at the end: {load_avg()}")
     finally:
         for p in (rs, ca):
             p.terminate()

@@ -94,13 +94,36 @@ final class Analyzer {
     return out;
   }
 
+  /** The ASCII separators, by character (the tokenizer asks for every character of every text). */
+  private static final boolean[] ASCII_SEPARATOR = new boolean[128];
+
+  static {
+    for (char ch = 0; ch < 128; ch++) {
+      ASCII_SEPARATOR[ch] = Character.isWhitespace(ch) || SEPARATORS.indexOf(ch) >= 0 && ch != '\\';
+    }
+  }
+
   static boolean isSeparator(char ch) {
-    return Character.isWhitespace(ch) || SEPARATORS.indexOf(ch) >= 0 && ch != '\\';
+    return ch < 128 ? ASCII_SEPARATOR[ch] : Character.isWhitespace(ch);
   }
 
   /** Splits {@code text} into lower-cased tokens (stop words included; the caller decides). */
   static List<String> tokens(String text) {
     List<String> out = new ArrayList<>();
+    if (text.indexOf('\\') < 0) { // no escapes: each token is a substring (one copy, lower-cased only if it must)
+      int start = -1;
+      for (int i = 0; i <= text.length(); i++) {
+        if (i == text.length() || isSeparator(text.charAt(i))) {
+          if (start >= 0) {
+            out.add(text.substring(start, i).toLowerCase(Locale.ROOT));
+            start = -1;
+          }
+        } else if (start < 0) {
+          start = i;
+        }
+      }
+      return out;
+    }
     StringBuilder cur = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {
       char ch = text.charAt(i);
@@ -131,6 +154,28 @@ final class Analyzer {
     if (word.length() < 3) {
       return null;
     }
+    if (language.equals(defaultLanguage)) { // indexing asks for the same words again and again: remember them
+      String s = stems.get(word);
+      if (s == null) {
+        if (stems.size() >= STEM_CACHE) {
+          stems.clear();
+        }
+        s = snowball(word, language);
+        stems.put(word, s == null ? NO_STEM : s);
+        return s;
+      }
+      return s == NO_STEM ? null : s;
+    }
+    return snowball(word, language);
+  }
+
+  /** Words the stem cache holds at most (then it starts again: the frequent words come back first). */
+  private static final int STEM_CACHE = 16384;
+  private static final String NO_STEM = new String("");
+  /** The default language's stems by word ({@link #NO_STEM} for a word that is its own stem). */
+  private final HashMap<String, String> stems = new HashMap<>();
+
+  private String snowball(String word, String language) {
     SnowballStemmer stemmer = stemmers.computeIfAbsent(language, l -> {
       Supplier<SnowballStemmer> make = LANGUAGES.get(l);
       return make == null ? null : make.get();

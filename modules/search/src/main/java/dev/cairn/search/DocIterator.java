@@ -14,6 +14,11 @@ import java.util.function.IntPredicate;
  */
 abstract class DocIterator {
   static final int END = Integer.MAX_VALUE;
+  /**
+   * Children from which a union keeps them in a heap by current doc (each step moves only the children behind the
+   * target, in log time) instead of looking at every child per document.
+   */
+  static final int HEAP_MIN = 3;
 
   /** The current doc id: -1 before the first call, {@link #END} after the last. */
   int doc = -1;
@@ -151,19 +156,60 @@ abstract class DocIterator {
       this.children = children;
     }
 
+    /** With {@value #HEAP_MIN} children or more: child indexes in a min-heap by their current doc, once built. */
+    private int[] heap;
+
     @Override
     int advance(int target) {
       if (doc >= target) {
         return doc;
       }
-      int min = END;
-      for (DocIterator c : children) {
-        int d = c.doc < target ? c.advance(target) : c.doc;
-        if (d < min) {
-          min = d;
+      if (children.length < HEAP_MIN) {
+        int min = END;
+        for (DocIterator c : children) {
+          int d = c.doc < target ? c.advance(target) : c.doc;
+          if (d < min) {
+            min = d;
+          }
+        }
+        return doc = min;
+      }
+      if (heap == null) {
+        heap = new int[children.length];
+        for (int i = 0; i < heap.length; i++) {
+          children[i].advance(target);
+          heap[i] = i;
+        }
+        for (int i = heap.length / 2 - 1; i >= 0; i--) {
+          down(i);
         }
       }
-      return doc = min;
+      DocIterator top;
+      while ((top = children[heap[0]]).doc < target) { // only the children behind the target move
+        top.advance(target);
+        down(0);
+      }
+      return doc = top.doc;
+    }
+
+    private void down(int i) {
+      int n = heap.length;
+      int h = heap[i];
+      int d = children[h].doc;
+      while (true) {
+        int l = 2 * i + 1;
+        if (l >= n) {
+          break;
+        }
+        int r = l + 1;
+        int m = r < n && children[heap[r]].doc < children[heap[l]].doc ? r : l;
+        if (children[heap[m]].doc >= d) {
+          break;
+        }
+        heap[i] = heap[m];
+        i = m;
+      }
+      heap[i] = h;
     }
 
     @Override
@@ -267,22 +313,73 @@ abstract class DocIterator {
       }
     }
 
+    /** With {@link #HEAP_MIN} words with postings or more: their cursors in a min-heap by doc, once built. */
+    private PostingList.Cursor[] heap;
+
     @Override
     int advance(int target) {
       if (doc >= target) {
         return doc;
       }
-      int min = END;
-      for (PostingList.Cursor c : cursors) {
-        if (c == null) {
-          continue;
+      if (heap == null) {
+        int live = 0;
+        for (PostingList.Cursor c : cursors) {
+          live += c == null ? 0 : 1;
         }
-        int d = c.doc < target ? seek(c, target) : c.doc;
-        if (d < min) {
-          min = d;
+        if (live < HEAP_MIN) {
+          int min = END;
+          for (PostingList.Cursor c : cursors) {
+            if (c == null) {
+              continue;
+            }
+            int d = c.doc < target ? seek(c, target) : c.doc;
+            if (d < min) {
+              min = d;
+            }
+          }
+          return doc = min;
+        }
+        heap = new PostingList.Cursor[live];
+        int n = 0;
+        for (PostingList.Cursor c : cursors) {
+          if (c != null) {
+            if (c.doc < target) {
+              seek(c, target);
+            }
+            heap[n++] = c;
+          }
+        }
+        for (int i = n / 2 - 1; i >= 0; i--) {
+          down(i);
         }
       }
-      return doc = min;
+      PostingList.Cursor top;
+      while ((top = heap[0]).doc < target) { // a prefix's many words: only the cursors behind the target move
+        seek(top, target);
+        down(0);
+      }
+      return doc = top.doc;
+    }
+
+    private void down(int i) {
+      PostingList.Cursor[] h = heap;
+      int n = h.length;
+      PostingList.Cursor c = h[i];
+      int d = c.doc;
+      while (true) {
+        int l = 2 * i + 1;
+        if (l >= n) {
+          break;
+        }
+        int r = l + 1;
+        int m = r < n && h[r].doc < h[l].doc ? r : l;
+        if (h[m].doc >= d) {
+          break;
+        }
+        h[i] = h[m];
+        i = m;
+      }
+      h[i] = c;
     }
 
     private int seek(PostingList.Cursor c, int target) {

@@ -119,8 +119,8 @@ final class Scorer {
       }
       default -> { }
     }
-    Part p = part(root, d, ex);
-    double raw = p.value;
+    Part p = ex ? part(root, d, true) : null;
+    double raw = ex ? p.value : tree(root).value(d.id, d.docLen);
     switch (kind) {
       case DISMAX -> {
         if (ex) {
@@ -130,7 +130,7 @@ final class Scorer {
       }
       case BM25 -> {
         double s = d.score * raw;
-        int slop = slop(root, d);
+        int slop = ex ? slop(root, d) : treeSlop(root, d.id);
         s /= slop;
         if (ex) {
           explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score) + " / slop "
@@ -153,7 +153,7 @@ final class Scorer {
         }
         long norm = kind == DOCNORM ? d.docLen : d.maxFreq;
         double s = d.score * raw / norm;
-        int slop = slop(root, d);
+        int slop = ex ? slop(root, d) : treeSlop(root, d.id);
         s /= slop;
         if (ex) {
           explain[0] = parent("Final TFIDF : words TFIDF " + f2(raw) + " * document score " + f2(d.score)
@@ -253,28 +253,70 @@ final class Scorer {
     };
   }
 
+  /** The scoring tree of the query being scored (rebuilt when the query's iterators are). */
+  private ScoreTree tree;
+  private QueryNode treeRoot;
+  private DocIterator treeIterator;
+
+  private ScoreTree tree(QueryNode root) {
+    if (tree == null || treeRoot != root || treeIterator != root.iterator) {
+      tree = ScoreTree.of(root, this);
+      treeRoot = root;
+      treeIterator = root.iterator;
+    }
+    return tree;
+  }
+
+  boolean dismax() {
+    return dismax;
+  }
+
+  /** A term's IDF for the scorer (computed once per term and query by {@link ScoreTree}). */
+  double idfOf(long df) {
+    return switch (kind) {
+      case BM25STD -> bm25Idf(idx.liveDocs, df);
+      case DISMAX -> 0;
+      default -> idf(idx.liveDocs, df);
+    };
+  }
+
+  /** A term's value: frequency {@code f}, its IDF ({@link #idfOf}), weight {@code w}, in a document of that length. */
+  double termValue(int f, double idf, double w, int docLen) {
+    return switch (kind) {
+      case BM25 -> idf * f / (f + K1 * (1.0f - B + B * avgDocLen));
+      case BM25STD -> idf * f * (K1 + 1) / (f + K1 * (1.0f - B + B * (float) docLen / avgDocLen));
+      case DISMAX -> w * f;
+      default -> w * f * idf;
+    };
+  }
+
+  /** The value of a virtual term ({@link #virtual}). */
+  double virtualValue(double w, int f) {
+    return virtual(w, f, false).value;
+  }
+
+  /** The value of a numeric or geo range ({@link #other}). */
+  double otherValue() {
+    return other(false).value;
+  }
+
   /** A term leaf: {@code word} with frequency {@code f} in the document, {@code df} documents, weight {@code w}. */
   private Part term(String word, int f, long df, double w, int[] positions, SearchIndex.Doc d, boolean ex) {
-    long n = idx.liveDocs;
+    double idf = idfOf(df);
+    double v = termValue(f, idf, w, d.docLen);
     return switch (kind) {
       case BM25 -> {
-        double idf = idf(n, df);
-        double v = idf * f / (f + K1 * (1.0f - B + B * avgDocLen));
         yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = IDF " + f2(idf) + " * F " + f + " / (F " + f
             + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
       case BM25STD -> {
-        double idf = bm25Idf(n, df);
-        double v = idf * f * (K1 + 1) / (f + K1 * (1.0f - B + B * (float) d.docLen / avgDocLen));
         yield new Part(v, ex ? Explain.leaf(word + ": (" + f2(v) + " = IDF " + f2(idf) + " * (F " + f2(f)
             + " * (k1 1.2 + 1)) / (F " + f2(f) + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len " + d.docLen
             + " / Average Doc Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
-      case DISMAX -> new Part(w * f, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
+      case DISMAX -> new Part(v, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)
           + " * Frequency " + f) : null, positions, true);
       default -> {
-        double idf = idf(n, df);
-        double v = w * f * idf;
         yield new Part(v, ex ? Explain.leaf("(TFIDF " + f2(v) + " = Weight " + f2(w) + " * TF " + f + " * IDF "
             + f2(idf) + ")") : null, positions, true);
       }
@@ -385,9 +427,119 @@ final class Scorer {
     return m;
   }
 
+  private final List<int[]> slopScratch = new ArrayList<>();
+  /** The tree's slop: the children's positions (arrays and counts) and, for a term root, one buffer per word. */
+  private int[][] slopPos = new int[4][];
+  private int[] slopLen = new int[4];
+  private int slopN;
+  private int[][] wordPos = new int[0][];
+
+  private void slopAdd(int[] pos, int n) {
+    if (slopN == slopPos.length) {
+      slopPos = Arrays.copyOf(slopPos, slopN * 2);
+      slopLen = Arrays.copyOf(slopLen, slopN * 2);
+    }
+    slopPos[slopN] = pos;
+    slopLen[slopN++] = n;
+  }
+
+  /** {@link #slop} read from the scoring tree, without allocating: the same children, positions and distances. */
+  private int treeSlop(QueryNode root, int d) {
+    ScoreTree t = tree(root);
+    slopN = 0;
+    int count;
+    if (root instanceof QueryNode.Intersect in) {
+      count = in.children.size();
+      if (count <= 1) {
+        return 1;
+      }
+      for (ScoreTree c : ((ScoreTree.Group) t).children) {
+        c.collect(d);
+        if (c.hasPos) {
+          slopAdd(c.pos, c.npos);
+        }
+      }
+    } else if (root instanceof QueryNode.Union u) {
+      count = 0;
+      for (QueryNode c : u.children) {
+        if (c.iterator != null && c.iterator.at(d)) {
+          count++;
+        }
+      }
+      if (count <= 1) {
+        return 1;
+      }
+      count = 0;
+      for (ScoreTree c : ((ScoreTree.Group) t).children) {
+        c.collect(d);
+        if (c.matched) {
+          count++;
+          if (c.hasPos) {
+            slopAdd(c.pos, c.npos);
+          }
+        }
+      }
+    } else if (t instanceof ScoreTree.Words w) {
+      DocIterator.Terms leaf = w.leaf();
+      int nw = leaf.words.length;
+      if (nw == 1) {
+        return 1;
+      }
+      count = 0;
+      for (int i = 0; i < nw; i++) {
+        if (leaf.on(i, d)) {
+          count++;
+        }
+      }
+      if (count <= 1) {
+        return 1;
+      }
+      if (wordPos.length < nw) {
+        wordPos = Arrays.copyOf(wordPos, nw);
+      }
+      for (int i = 0; i < nw; i++) {
+        if (leaf.on(i, d)) {
+          PostingList.Cursor c = leaf.cursors[i];
+          wordPos[i] = c.positions(wordPos[i] == null ? new int[8] : wordPos[i]);
+          slopAdd(wordPos[i], c.npos);
+        }
+      }
+    } else {
+      return 1;
+    }
+    if (count <= 1) {
+      return 1;
+    }
+    double dist = 0;
+    for (int i = 0; i + 1 < slopN; i++) {
+      dist += minDelta(slopPos[i], slopLen[i], slopPos[i + 1], slopLen[i + 1]);
+    }
+    return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
+  }
+
+  /** The squared closest distance between two children's positions (0 when one has none). */
+  private static double minDelta(int[] v1, int n1, int[] v2, int n2) {
+    if (n1 == 0 || n2 == 0) {
+      return 0;
+    }
+    int a = 0;
+    int b = 0;
+    int cd = Math.abs(v2[0] - v1[0]);
+    while (cd > 1 && a < n1 && b < n2) {
+      cd = Math.min(Math.abs(v2[b] - v1[a]), cd);
+      if (v2[b] > v1[a]) {
+        a++;
+      } else {
+        b++;
+      }
+    }
+    return (double) cd * cd;
+  }
+
   /** RediSearch's slop of the top node: over its children that have positions. */
   private int slop(QueryNode root, SearchIndex.Doc d) {
-    List<int[]> children = new ArrayList<>();
+    List<int[]> children = slopScratch;
+    children.clear();
     int count;
     if (root instanceof QueryNode.Intersect in) {
       count = in.children.size();
@@ -454,21 +606,7 @@ final class Scorer {
     for (int i = 0; i + 1 < children.size(); i++) { // consecutive children: 0-1, 1-2, ...
       int[] v1 = children.get(i);
       int[] v2 = children.get(i + 1);
-      if (v1.length == 0 || v2.length == 0) {
-        continue;
-      }
-      int a = 0;
-      int b = 0;
-      int cd = Math.abs(v2[0] - v1[0]);
-      while (cd > 1 && a < v1.length && b < v2.length) {
-        cd = Math.min(Math.abs(v2[b] - v1[a]), cd);
-        if (v2[b] > v1[a]) {
-          a++;
-        } else {
-          b++;
-        }
-      }
-      dist += (double) cd * cd;
+      dist += minDelta(v1, v1.length, v2, v2.length);
     }
     return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * through the iterators against a naive evaluator over the documents' words.
  */
 class QueryIteratorTest {
-  private static final String[] VOCAB = {"aa", "ab", "ac", "ba", "bb", "ca", "cb", "dd"};
+  static final String[] VOCAB = {"aa", "ab", "ac", "ba", "bb", "ca", "cb", "dd"};
 
   private static long seed() {
     long seed = Long.getLong("seed", System.nanoTime());
@@ -90,6 +90,55 @@ class QueryIteratorTest {
         break;
       }
       target = got;
+    }
+  }
+
+  /** Unions of many children (kept in a heap) and terms of many words, advanced to random targets, against sets. */
+  @Test
+  void wideUnionsMatchTheirSets() {
+    long seed = seed();
+    Random rnd = new Random(seed);
+    for (int round = 0; round < 200; round++) {
+      int k = 1 + rnd.nextInt(24);
+      int max = 50 + rnd.nextInt(3000);
+      DocIterator[] kids = new DocIterator[k];
+      PostingList[] lists = new PostingList[k];
+      TreeSet<Integer> union = new TreeSet<>();
+      TreeSet<Integer> terms = new TreeSet<>(); // a word without postings (null) matches nothing
+      for (int i = 0; i < k; i++) {
+        TreeSet<Integer> ids = new TreeSet<>();
+        int n = rnd.nextInt(max / 4 + 1);
+        for (int j = 0; j < n; j++) {
+          ids.add(rnd.nextInt(max));
+        }
+        union.addAll(ids);
+        int[] arr = ids.stream().mapToInt(Integer::intValue).toArray();
+        kids[i] = new DocIterator.Ids(arr, arr.length);
+        if (rnd.nextInt(8) != 0 && arr.length > 0) {
+          lists[i] = new PostingList("w" + i);
+          for (int id : arr) {
+            lists[i].add(id, 1, 1, 0, new int[] {1}, 1);
+          }
+          terms.addAll(ids);
+        }
+      }
+      String[] words = new String[k];
+      Arrays.setAll(words, i -> "w" + i);
+      walk(new DocIterator.Union(kids), union, rnd, seed);
+      walk(new DocIterator.Terms(words, lists, null), terms, rnd, seed);
+    }
+  }
+
+  private static void walk(DocIterator it, TreeSet<Integer> model, Random rnd, long seed) {
+    int target = 0;
+    while (true) {
+      Integer want = model.ceiling(target);
+      int got = rnd.nextBoolean() ? it.advance(target) : target == it.doc + 1 ? it.next() : it.advance(target);
+      assertEquals(want == null ? DocIterator.END : (int) want, got, "target " + target + " seed " + seed);
+      if (want == null) {
+        return;
+      }
+      target = got + (rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(100) : 1);
     }
   }
 
@@ -216,7 +265,8 @@ class QueryIteratorTest {
     return w;
   }
 
-  private static QueryNode randomNode(Random rnd, int depth) {
+  /** A random query tree over {@link #VOCAB}, numeric attribute n and tag attribute t (also {@link ScoreTreeTest}'s). */
+  static QueryNode randomNode(Random rnd, int depth) {
     int kind = depth == 0 ? rnd.nextInt(4) : rnd.nextInt(10);
     switch (kind) {
       case 0, 1 -> {
