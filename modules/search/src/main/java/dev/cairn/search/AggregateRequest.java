@@ -47,7 +47,11 @@ final class AggregateRequest {
 
   final String query;
   final Map<String, String> params = new HashMap<>();
+  /** PARAMS' values as bytes: a KNN's vector blob is not text. */
+  final Map<String, byte[]> rawParams = new HashMap<>();
   int dialect;
+  /** FORMAT EXPAND: JSON values as RESP3 values, loaded as dialect 3 loads them. */
+  boolean expand;
   boolean verbatim;
   boolean addScores;
   String scorer = "TFIDF";
@@ -119,6 +123,7 @@ final class AggregateRequest {
         }
         for (int k = 0; k < n; k += 2) {
           r.params.put(a.string(i + 2 + k), a.string(i + 3 + k));
+          r.rawParams.put(a.string(i + 2 + k), a.get(i + 3 + k));
         }
         i += 1 + n;
       }
@@ -150,8 +155,12 @@ final class AggregateRequest {
             throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
           }
           r.dialect = (int) d;
+          if (ExpandFormat.dialectError(r.expand, d) != null) {
+            throw RedisException.line(ExpandFormat.dialectError(r.expand, d));
+          }
           i++;
         }
+        case "FORMAT" -> r.expand = ExpandFormat.parse(a, i++);
         case "TIMEOUT" -> {
           if (i + 1 >= a.size()) {
             throw RedisException.line("Need argument for TIMEOUT");
@@ -409,4 +418,9 @@ final class AggregateRequest {
 
   /** The option values a cursor uses when the request gave none. */
   static final long DEFAULT_CURSOR_COUNT = 1000;
+
+  /** The dialect values are read with: FORMAT EXPAND reads as dialect 3 at least. */
+  int valueDialect() {
+    return expand ? Math.max(3, dialect) : dialect;
+  }
 }
