@@ -129,6 +129,7 @@ final class AggregateRequest {
       }
     }
     Set<String> available = new HashSet<>(); // produced by LOAD or APPLY (or GROUPBY, after it)
+    available.addAll(yieldedNames(r.query)); // a vector query's distances are fields of its rows
     boolean grouped = false;
     Sort lastSort = null;
     for (int i = first; i < a.size(); i++) {
@@ -418,6 +419,31 @@ final class AggregateRequest {
 
   /** The option values a cursor uses when the request gave none. */
   static final long DEFAULT_CURSOR_COUNT = 1000;
+
+  private static final java.util.regex.Pattern YIELD_AS = java.util.regex.Pattern.compile(
+      "(?i)(?:\\bAS\\s+|\\$YIELD_DISTANCE_AS\\s*:\\s*)([A-Za-z_][\\w]*)");
+  private static final java.util.regex.Pattern VECTOR_FIELD = java.util.regex.Pattern.compile(
+      "(?i)\\[\\s*(?:KNN\\s+\\S+|VECTOR_RANGE)\\s+@(\\w+)");
+
+  /**
+   * The names a query's vector parts yield distances as (AS / $YIELD_DISTANCE_AS, or {@code __<field>_score}), read
+   * from its text: the steps are parsed before the query, and these names are rows' fields like loaded ones.
+   */
+  static Set<String> yieldedNames(String query) {
+    Set<String> out = new HashSet<>();
+    if (!query.contains("=>") && !query.toUpperCase(java.util.Locale.ROOT).contains("VECTOR_RANGE")) {
+      return out;
+    }
+    java.util.regex.Matcher m = YIELD_AS.matcher(query);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    m = VECTOR_FIELD.matcher(query);
+    while (m.find()) {
+      out.add("__" + m.group(1) + "_score");
+    }
+    return out;
+  }
 
   /** The dialect values are read with: FORMAT EXPAND reads as dialect 3 at least. */
   int valueDialect() {
