@@ -89,7 +89,7 @@ class SearchAggregateParityIT {
   /**
    * QUANTILE is RediSearch's stream: over fewer values than its buffer it picks the sorted values' element
    * ceil(q * n) - 1 (RediSearch's own test: the median of 1..8, 10, 10, 15, 15 is 6), QUANTILE 0 answers the
-   * largest (its error bound is 0/0 there), and over many values it stays within its rank error (1%).
+   * largest (its error bound is 0/0 there), and over many values it stays within its rank error.
    */
   @Test
   void quantileIsRediSearchsStream() {
@@ -114,35 +114,40 @@ class SearchAggregateParityIT {
     Map<String, Object> big = r.get(1);
     double q50 = Double.parseDouble((String) big.get("q50"));
     double q90 = Double.parseDouble((String) big.get("q90"));
-    assertTrue(Math.abs(q50 - 2500) <= 50, "median of 0..4999 within 1% of the ranks: " + q50);
-    assertTrue(Math.abs(q90 - 4500) <= 50, "q90 of 0..4999 within 1% of the ranks: " + q90);
+    // the stream's rank error at rank r is 2 * 0.01 * r / q (and the query aims f/2 past q * n): 4% at the median
+    assertTrue(Math.abs(q50 - 2500) <= 200, "median of 0..4999 within the stream's error: " + q50);
+    assertTrue(Math.abs(q90 - 4500) <= 200, "q90 of 0..4999 within the stream's error: " + q90);
+    System.out.println("QUANTILE over 5000 values: q50 " + q50 + ", q90 " + q90);
     // a resolution (the stream's buffer) of 12 over the small group still answers from uncompressed samples
     r = rows(cmd("FT.AGGREGATE", "q", "@g:{small}", "GROUPBY", "0", "REDUCE", "QUANTILE", "3", "@price", "0.5", "12",
         "AS", "m"));
     assertEquals("6", r.get(0).get("m"));
   }
 
-  /** COUNT_DISTINCTISH is RediSearch's 256-register HyperLogLog: near, not equal to, COUNT_DISTINCT past small sets. */
+  /**
+   * COUNT_DISTINCTISH is RediSearch's HyperLogLog (256 registers; 64-bit FNV-1a seeded 0x5f61767a, folded to 32 bits):
+   * near COUNT_DISTINCT, and with RediSearch's own weakness: values that differ only in their last byte share the
+   * hash's top bits, so they fall into one register ("u0".."u9" count as 1). The figures below are that algorithm's.
+   */
   @Test
-  void countDistinctishIsAHyperLogLog() {
+  void countDistinctishIsRediSearchsHyperLogLog() {
     cmd("FT.CREATE", "d", "PREFIX", "1", "d:", "SCHEMA", "g", "TAG", "user", "TAG");
+    String[] words = "apple banana cherry damson elder fig grape hazel ivy juniper".split(" ");
     for (int i = 0; i < 3000; i++) {
-      j.hset("d:" + i, Map.of("g", i < 10 ? "few" : "many", "user", "u" + (i % 2000)));
+      String user = i < 10 ? words[i] : String.format(java.util.Locale.ROOT, "user-%05d-x", i % 2000);
+      j.hset("d:" + i, Map.of("g", i < 10 ? "few" : "many", "user", user));
     }
-    List<Map<String, Object>> r = rows(cmd("FT.AGGREGATE", "d", "*", "LOAD", "1", "@user", "GROUPBY", "1", "@g",
-        "REDUCE", "COUNT_DISTINCT", "1", "@user", "AS", "exact", "REDUCE", "COUNT_DISTINCTISH", "1", "@user", "AS",
-        "ish", "SORTBY", "2", "@g", "ASC"));
-    Map<String, Object> few = r.get(0);
-    assertEquals("10", few.get("exact"));
-    assertEquals("10", few.get("ish")); // linear counting over 256 registers: exact for a handful
-    Map<String, Object> many = r.get(1);
-    assertEquals("2000", many.get("exact"));
-    long ish = Long.parseLong((String) many.get("ish"));
-    assertTrue(Math.abs(ish - 2000) <= 300, "estimate " + ish); // standard error 6.5%: within 15%
-    // the same query twice: the same estimate (deterministic hashing), and duplicates do not move it
-    assertEquals(r, rows(cmd("FT.AGGREGATE", "d", "*", "LOAD", "1", "@user", "GROUPBY", "1", "@g",
-        "REDUCE", "COUNT_DISTINCT", "1", "@user", "AS", "exact", "REDUCE", "COUNT_DISTINCTISH", "1", "@user", "AS",
-        "ish", "SORTBY", "2", "@g", "ASC")));
+    for (int i = 0; i < 10; i++) {
+      j.hset("d:short" + i, Map.of("g", "short", "user", "u" + i));
+    }
+    Object[] query = {"FT.AGGREGATE", "d", "*", "LOAD", "1", "@user", "GROUPBY", "1", "@g", "REDUCE",
+        "COUNT_DISTINCT", "1", "@user", "AS", "exact", "REDUCE", "COUNT_DISTINCTISH", "1", "@user", "AS", "ish",
+        "SORTBY", "2", "@g", "ASC"};
+    List<Map<String, Object>> r = rows(cmd(query));
+    assertEquals(List.of(Map.of("g", "few", "exact", "10", "ish", "10"),
+        Map.of("g", "many", "exact", "2000", "ish", "1953"),
+        Map.of("g", "short", "exact", "10", "ish", "1")), r);
+    assertEquals(r, rows(cmd(query))); // deterministic
   }
 
   @Test
