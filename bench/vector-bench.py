@@ -203,14 +203,18 @@ def main():
     pings.append(("Cairn idle", p))
     for algo in ("FLAT", "HNSW"):
         t0 = time.perf_counter()
-        pinger = Pinger(a.port) if algo == "HNSW" else None
-        if pinger:
-            pinger.start()
+        pinger = Pinger(a.port)
+        pinger.start()
         c.cmd("FT.CREATE", algo.lower(), "PREFIX", 1, "vec:", "SCHEMA", "v", "VECTOR", algo, 6, "TYPE", "FLOAT32",
               "DIM", a.dim, "DISTANCE_METRIC", "L2")
         wait_indexed(c, algo.lower())
         scan = time.perf_counter() - t0
-        if pinger:
+        pinger.stop.set()
+        pinger.join()
+        pings.append(("Cairn during %s scan" % algo, pinger))
+        if algo == "HNSW":
+            pinger = Pinger(a.port)
+            pinger.start()
             while int(vecsim_field(c, algo.lower(), "BACKGROUND_INDEXING")) != 0:
                 time.sleep(0.5)
             pinger.stop.set()

@@ -37,6 +37,8 @@ final class HnswBuild {
   private final ReentrantLock lock = new ReentrantLock(true);
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile int built;
+  /** The graph's memory as the builder last measured it (read without the lock: FT.INFO must not wait). */
+  private volatile long ramBytes;
   private volatile boolean closed;
   /** Why the builder stopped, if it failed (searches then scan what it did not insert). */
   private volatile Throwable failure;
@@ -69,6 +71,9 @@ final class HnswBuild {
             }
             builder.addGraphNode(built);
             built++;
+            if ((built & 1023) == 0 || built == vectors.size()) {
+              ramBytes = builder.getGraph().ramBytesUsed();
+            }
           } finally {
             lock.unlock();
           }
@@ -123,11 +128,6 @@ final class HnswBuild {
   record Result(ScoreDoc[] hits, int built) { }
 
   long ramBytesUsed() {
-    lock.lock();
-    try {
-      return builder.getGraph().ramBytesUsed();
-    } finally {
-      lock.unlock();
-    }
+    return ramBytes;
   }
 }
