@@ -197,10 +197,10 @@ final class Sketches {
       int prev = 0;
       double r = 0;
       for (int cur = 1; cur < size; cur++) {
-        if (r + g[cur] + d[cur] >= t) {
+        r += g[prev]; // the ranks up to and including the previous sample
+        if (r + g[cur] + d[cur] > t) {
           break;
         }
-        r += g[cur];
         prev = cur;
       }
       return v[prev];
