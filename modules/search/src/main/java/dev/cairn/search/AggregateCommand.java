@@ -59,9 +59,10 @@ final class AggregateCommand implements CommandFamily {
     String name = a.string(first - 2);
     SearchIndex idx = search.index(name);
     AggregateRequest req = AggregateRequest.parse(a, first, idx, search, profile);
+    ExpandFormat.check(req.expand, c.reply(), idx);
     idx.uses++;
     idx.dialectsUsed |= 1 << req.dialect;
-    QueryNode root = QueryParser.parse(req.query, idx.def, req.params, req.dialect);
+    QueryNode root = QueryParser.parse(req.query, idx.def, req.params, req.dialect, req.rawParams);
     QueryEval eval = new QueryEval(idx, req.verbatim, null, req.scorer);
     QueryEval.Result result = eval.run(root);
     AggregatePipeline p = new AggregatePipeline(idx, req, root, eval, result, search.indexes(), c.db(0));
@@ -119,7 +120,7 @@ final class AggregateCommand implements CommandFamily {
       out.bulk("attributes");
       out.array(0);
       out.bulk("format");
-      out.simple("STRING");
+      out.simple(chunk.expand ? "EXPAND" : "STRING");
       out.bulk("results");
       out.array(chunk.rows.size());
       for (Row row : chunk.rows) {
@@ -129,7 +130,12 @@ final class AggregateCommand implements CommandFamily {
         row.values.forEach((k, v) -> {
           if (v != null) {
             out.bulk(k);
-            value(out, v);
+            if (chunk.expand && v instanceof String json && (k.startsWith("$") || chunk.def.field(k) != null)) {
+              ExpandFormat.write(out, json); // a loaded JSON value
+
+            } else {
+              value(out, v);
+            }
           }
         });
         out.bulk("values");

@@ -106,11 +106,16 @@ final class AggregatePipeline {
     String error;
     boolean timedOut;
     long total;
+    /** FORMAT EXPAND over a JSON index: the loaded JSON values are written as RESP3 values. */
+    boolean expand;
+    IndexDefinition def;
   }
 
   /** Pulls up to {@code limit} rows, within the request's TIMEOUT (0: none) from now. */
   Chunk read(long limit) {
     Chunk c = new Chunk();
+    c.expand = req.expand;
+    c.def = idx.def;
     total = 0;
     timedOut = false;
     deadline = req.timeoutMs > 0 ? System.nanoTime() + req.timeoutMs * 1_000_000L : Long.MAX_VALUE;
@@ -163,7 +168,14 @@ final class AggregatePipeline {
           continue;
         }
         total++;
-        return new Row(doc);
+        Row row = new Row(doc);
+        for (Map.Entry<String, Map<Integer, Double>> y : eval.yields.entrySet()) {
+          Double dist = y.getValue().get(d); // a KNN's or VECTOR_RANGE's distance is a field of the row
+          if (dist != null) {
+            row.values.put(y.getKey(), dist);
+          }
+        }
+        return row;
       }
     }
   }
@@ -204,12 +216,16 @@ final class AggregatePipeline {
       if (r == null || r.doc == null) {
         return r;
       }
-      Map<String, String> doc = indexes.loadable(idx, db, r.doc.keyBytes, req.dialect);
+      Map<String, String> doc = indexes.loadable(idx, db, r.doc.keyBytes, req.valueDialect());
       if (fields == null) {
         if (doc != null) {
           for (Map.Entry<String, String> e : doc.entrySet()) {
             FieldSpec f = idx.def.byIdentifier(e.getKey());
-            r.values.put(e.getKey(), typed(f, e.getValue()));
+            String v = e.getValue();
+            if (req.expand && idx.def.onJson && e.getKey().equals("$")) {
+              v = "[" + v + "]"; // the whole document is one match of $, as dialect 3 reads $
+            }
+            r.values.put(e.getKey(), typed(f, v));
           }
         }
         return r;
@@ -226,7 +242,7 @@ final class AggregatePipeline {
         String id = spec == null ? f[0] : spec.identifier;
         String v = doc == null ? null : doc.get(id);
         if (v == null && idx.def.onJson && id.startsWith("$")) {
-          v = indexes.value(idx, db, r.doc.keyBytes, id, req.dialect);
+          v = indexes.value(idx, db, r.doc.keyBytes, id, req.valueDialect());
         }
         if (v != null) {
           r.values.put(f[1], typed(spec, v));

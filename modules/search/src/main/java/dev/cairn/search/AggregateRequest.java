@@ -47,7 +47,11 @@ final class AggregateRequest {
 
   final String query;
   final Map<String, String> params = new HashMap<>();
+  /** PARAMS' values as bytes: a KNN's vector blob is not text. */
+  final Map<String, byte[]> rawParams = new HashMap<>();
   int dialect;
+  /** FORMAT EXPAND: JSON values as RESP3 values, loaded as dialect 3 loads them. */
+  boolean expand;
   boolean verbatim;
   boolean addScores;
   String scorer = "TFIDF";
@@ -119,11 +123,13 @@ final class AggregateRequest {
         }
         for (int k = 0; k < n; k += 2) {
           r.params.put(a.string(i + 2 + k), a.string(i + 3 + k));
+          r.rawParams.put(a.string(i + 2 + k), a.get(i + 3 + k));
         }
         i += 1 + n;
       }
     }
     Set<String> available = new HashSet<>(); // produced by LOAD or APPLY (or GROUPBY, after it)
+    available.addAll(yieldedNames(r.query)); // a vector query's distances are fields of its rows
     boolean grouped = false;
     Sort lastSort = null;
     for (int i = first; i < a.size(); i++) {
@@ -150,8 +156,12 @@ final class AggregateRequest {
             throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
           }
           r.dialect = (int) d;
+          if (ExpandFormat.dialectError(r.expand, d) != null) {
+            throw RedisException.line(ExpandFormat.dialectError(r.expand, d));
+          }
           i++;
         }
+        case "FORMAT" -> r.expand = ExpandFormat.parse(a, i++);
         case "TIMEOUT" -> {
           if (i + 1 >= a.size()) {
             throw RedisException.line("Need argument for TIMEOUT");
@@ -409,4 +419,34 @@ final class AggregateRequest {
 
   /** The option values a cursor uses when the request gave none. */
   static final long DEFAULT_CURSOR_COUNT = 1000;
+
+  private static final java.util.regex.Pattern YIELD_AS = java.util.regex.Pattern.compile(
+      "(?i)(?:\\bAS\\s+|\\$YIELD_DISTANCE_AS\\s*:\\s*)([A-Za-z_][\\w]*)");
+  private static final java.util.regex.Pattern VECTOR_FIELD = java.util.regex.Pattern.compile(
+      "(?i)\\[\\s*(?:KNN\\s+\\S+|VECTOR_RANGE)\\s+@(\\w+)");
+
+  /**
+   * The names a query's vector parts yield distances as (AS / $YIELD_DISTANCE_AS, or {@code __<field>_score}), read
+   * from its text: the steps are parsed before the query, and these names are rows' fields like loaded ones.
+   */
+  static Set<String> yieldedNames(String query) {
+    Set<String> out = new HashSet<>();
+    if (!query.contains("=>") && !query.toUpperCase(java.util.Locale.ROOT).contains("VECTOR_RANGE")) {
+      return out;
+    }
+    java.util.regex.Matcher m = YIELD_AS.matcher(query);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    m = VECTOR_FIELD.matcher(query);
+    while (m.find()) {
+      out.add("__" + m.group(1) + "_score");
+    }
+    return out;
+  }
+
+  /** The dialect values are read with: FORMAT EXPAND reads as dialect 3 at least. */
+  int valueDialect() {
+    return expand ? Math.max(3, dialect) : dialect;
+  }
 }

@@ -31,6 +31,8 @@ final class Reducers {
     /** FIRST_VALUE's BY property (null: the first row's value) and direction. */
     final String by;
     final boolean ascending;
+    /** QUANTILE's resolution: how many values its stream buffers between compressions. */
+    int resolution = 500;
 
     Spec(String fn, String property, String alias, double param, String by, boolean ascending) {
       this.fn = fn;
@@ -44,11 +46,12 @@ final class Reducers {
     Acc newAcc() {
       return switch (fn) {
         case "COUNT" -> new Count();
-        case "COUNT_DISTINCT", "COUNT_DISTINCTISH" -> new Distinct(property);
+        case "COUNT_DISTINCT" -> new Distinct(property);
+        case "COUNT_DISTINCTISH" -> new DistinctIsh(property);
         case "SUM", "AVG" -> new Sum(property, fn.equals("AVG"));
         case "MIN", "MAX" -> new MinMax(property, fn.equals("MIN"));
         case "STDDEV" -> new StdDev(property);
-        case "QUANTILE" -> new Quantile(property, param);
+        case "QUANTILE" -> new Quantile(property, param, resolution);
         case "TOLIST" -> new ToList(property);
         case "FIRST_VALUE" -> new FirstValue(property, by, ascending);
         default -> new Sample(property, (int) param);
@@ -85,6 +88,7 @@ final class Reducers {
   static Spec of(String name, List<String> args, String as, java.util.function.Predicate<String> known) {
     String fn = name.toUpperCase(Locale.ROOT);
     int i = 0;
+    int resolution = 500;
     String property = null;
     double param = 0;
     String by = null;
@@ -118,6 +122,7 @@ final class Reducers {
             if (res < 1 || res > MAX_SAMPLE_SIZE) {
               throw RedisException.line("Invalid resolution");
             }
+            resolution = (int) res;
           }
         } else if (fn.equals("RANDOM_SAMPLE")) {
           if (i >= args.size()) {
@@ -162,7 +167,9 @@ final class Reducers {
       }
       alias = sb.toString().toLowerCase(Locale.ROOT);
     }
-    return new Spec(fn, property, alias, param, by, asc);
+    Spec spec = new Spec(fn, property, alias, param, by, asc);
+    spec.resolution = resolution;
+    return spec;
   }
 
   private static long unsigned(String s, String what) {
@@ -199,7 +206,30 @@ final class Reducers {
     }
   }
 
-  /** Distinct values; COUNT_DISTINCTISH counts exactly too (RediSearch estimates it with a HyperLogLog). */
+  /** COUNT_DISTINCTISH: RediSearch's HyperLogLog estimate of the distinct values. */
+  private static final class DistinctIsh implements Acc {
+    final String p;
+    final Sketches.Hll hll = new Sketches.Hll();
+
+    DistinctIsh(String p) {
+      this.p = p;
+    }
+
+    @Override
+    public void add(Row row) {
+      Object v = row.get(p);
+      if (v != null) {
+        hll.add(v);
+      }
+    }
+
+    @Override
+    public Object result() {
+      return (double) hll.count();
+    }
+  }
+
+  /** COUNT_DISTINCT: the exact number of distinct values. */
   private static final class Distinct implements Acc {
     final String p;
     final Set<String> seen = new HashSet<>();
@@ -310,37 +340,24 @@ final class Reducers {
     }
   }
 
-  /** Exact quantile over the group's values (RediSearch streams an estimate that is exact for small groups). */
+  /** QUANTILE: RediSearch's quantile stream (exact until its samples are compressed, past 500 values). */
   private static final class Quantile implements Acc {
     final String p;
-    final double q;
-    double[] values = new double[8];
-    int n;
+    final Sketches.QuantileStream stream;
 
-    Quantile(String p, double q) {
+    Quantile(String p, double q, int resolution) {
       this.p = p;
-      this.q = q;
+      this.stream = new Sketches.QuantileStream(q, resolution);
     }
 
     @Override
     public void add(Row row) {
-      numbers(row.get(p), d -> {
-        if (n == values.length) {
-          values = Arrays.copyOf(values, n * 2);
-        }
-        values[n++] = d;
-      });
+      numbers(row.get(p), stream::insert);
     }
 
     @Override
     public Object result() {
-      if (n == 0) {
-        return 0.0;
-      }
-      double[] s = Arrays.copyOf(values, n);
-      Arrays.sort(s);
-      int rank = (int) Math.min(n - 1, Math.max(0, Math.floor(q * n)));
-      return s[rank];
+      return stream.query();
     }
   }
 

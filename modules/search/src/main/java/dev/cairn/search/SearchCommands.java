@@ -206,6 +206,8 @@ final class SearchCommands implements CommandFamily {
     int slop = -1;
     boolean inOrder;
     int dialect;
+    /** FORMAT EXPAND: JSON values as RESP3 values, read as dialect 3 reads them. */
+    boolean expand;
     String scorer = "TFIDF";
     Highlighter hl;
     /** FT.PROFILE SEARCH: told what ran, writes its part of the reply. */
@@ -361,8 +363,12 @@ final class SearchCommands implements CommandFamily {
             throw RedisException.line("DIALECT requires a non negative integer >=1 and <= 4");
           }
           o.dialect = (int) d;
+          if (ExpandFormat.dialectError(o.expand, d) != null) {
+            throw RedisException.line(ExpandFormat.dialectError(o.expand, d));
+          }
           i++;
         }
+        case "FORMAT" -> o.expand = ExpandFormat.parse(a, i++);
         default -> throw RedisException.line("Unknown argument `" + a.string(i) + "`");
       }
       i++;
@@ -458,6 +464,7 @@ final class SearchCommands implements CommandFamily {
     SearchIndex idx = index(a.string(1));
     Options o = options(a, idx);
     o.profile = profile;
+    ExpandFormat.check(o.expand, c.reply(), idx);
     if (o.explainScore && !o.withScores) {
       throw RedisException.line("EXPLAINSCORE must be accompanied with WITHSCORES");
     }
@@ -638,7 +645,7 @@ final class SearchCommands implements CommandFamily {
     out.bulk("attributes");
     out.array(0);
     out.bulk("format");
-    out.simple("STRING");
+    out.simple(o.expand ? "EXPAND" : "STRING");
     out.bulk("results");
     out.array(page.size());
     for (int k = 0; k < page.size(); k++) {
@@ -662,7 +669,13 @@ final class SearchCommands implements CommandFamily {
         out.map(m.size());
         for (Map.Entry<String, String> e : m.entrySet()) {
           out.bulk(e.getKey());
-          out.bulk(valueBytes(o, e));
+          if (o.expand && !o.yields.containsKey(e.getKey())) {
+            // the whole document is one match of $: an array of it, as dialect 3 gives $
+            ExpandFormat.write(out, o.returns == null && e.getKey().equals("$") ? "[" + e.getValue() + "]"
+                : e.getValue());
+          } else {
+            out.bulk(valueBytes(o, e));
+          }
         }
       }
     }
@@ -793,7 +806,7 @@ final class SearchCommands implements CommandFamily {
       Map<String, String> out = new LinkedHashMap<>();
       for (String[] r : o.returns) {
         String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
-        String v = indexes.value(idx, c.db(0), d.keyBytes, id, o.dialect);
+        String v = indexes.value(idx, c.db(0), d.keyBytes, id, o.expand ? Math.max(3, o.dialect) : o.dialect);
         if (v != null) {
           out.put(r[1], v);
         }

@@ -19,12 +19,14 @@ import java.util.TreeMap;
 /**
  * _FT.DEBUG (and FT.DEBUG) subcommands that clients and tests use and that are cheap here: DUMP_INVIDX idx term
  * (the doc ids of a term), DUMP_TAGIDX / INFO_TAGIDX idx field, DUMP_NUMIDX / NUMIDX_SUMMARY idx field, DUMP_TERMS
- * idx, DOCIDTOID / IDTODOCID, GC_FORCEINVOKE / GC_FORCEBGINVOKE (nothing to collect: deletions are immediate), HELP.
+ * idx, DOCIDTOID / IDTODOCID, GC_FORCEINVOKE / GC_FORCEBGINVOKE (nothing to collect: deletions are immediate),
+ * VECSIM_INFO idx field (an HNSW field shows as RediSearch's tiered index: the vectors waiting for the background
+ * builder are the flat front end, the graph the back end), HELP.
  * Doc ids are shown 1-based, as RediSearch's.
  */
 final class SearchDebugCommands implements CommandFamily {
   private static final List<String> SUBCOMMANDS = List.of("DUMP_INVIDX", "DUMP_NUMIDX", "DUMP_TAGIDX", "INFO_TAGIDX",
-      "IDTODOCID", "DOCIDTOID", "DUMP_TERMS", "NUMIDX_SUMMARY", "GC_FORCEINVOKE", "GC_FORCEBGINVOKE", "HELP");
+      "IDTODOCID", "DOCIDTOID", "DUMP_TERMS", "NUMIDX_SUMMARY", "GC_FORCEINVOKE", "GC_FORCEBGINVOKE", "VECSIM_INFO", "HELP");
 
   private final Indexes indexes;
 
@@ -184,7 +186,54 @@ final class SearchDebugCommands implements CommandFamily {
           out.ok();
         }
       }
+      case "VECSIM_INFO" -> {
+        arity(a, 4, sub);
+        SearchIndex idx = index(a);
+        FieldSpec f = field(idx, a.string(3), FieldSpec.Type.VECTOR);
+        vecsimInfo(out, f.vector, idx.vectors.get(f.attribute));
+      }
       default -> throw RedisException.line("subcommand was not found");
+    }
+  }
+
+  private static void vecsimInfo(Reply out, VectorParams p, VectorStore s) {
+    int labels = s == null ? 0 : s.size();
+    int stored = s == null ? 0 : s.storedOrdinals();
+    int inGraph = s == null ? 0 : s.graphSize();
+    out.array(p.hnsw ? 22 : 18);
+    kv(out, "ALGORITHM", p.hnsw ? "TIERED" : "FLAT");
+    kv(out, "TYPE", p.type.name());
+    kv(out, "DIMENSION", p.dim);
+    kv(out, "METRIC", p.metric.name());
+    kv(out, "IS_MULTI_VALUE", 0);
+    kv(out, "INDEX_SIZE", stored);
+    kv(out, "INDEX_LABEL_COUNT", labels);
+    kv(out, "MEMORY", s == null ? 0 : s.estimatedBytes());
+    if (!p.hnsw) {
+      kv(out, "BLOCK_SIZE", p.blockSize);
+      return;
+    }
+    kv(out, "BACKGROUND_INDEXING", s != null && s.backgroundIndexing() ? 1 : 0);
+    out.bulk("FRONTEND_INDEX");
+    out.array(4);
+    kv(out, "ALGORITHM", "FLAT");
+    kv(out, "INDEX_SIZE", stored - inGraph);
+    out.bulk("BACKEND_INDEX");
+    out.array(12);
+    kv(out, "ALGORITHM", "HNSW");
+    kv(out, "INDEX_SIZE", inGraph);
+    kv(out, "M", p.m);
+    kv(out, "EF_CONSTRUCTION", p.efConstruction);
+    kv(out, "EF_RUNTIME", p.efRuntime);
+    kv(out, "EPSILON", SpatialQueries.distanceText(p.epsilon));
+  }
+
+  private static void kv(Reply out, String name, Object value) {
+    out.bulk(name);
+    if (value instanceof String str) {
+      out.bulk(str);
+    } else {
+      out.integer(((Number) value).longValue());
     }
   }
 

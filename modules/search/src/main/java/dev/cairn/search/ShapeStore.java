@@ -10,6 +10,9 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+import org.locationtech.jts.index.quadtree.Quadtree;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTReader;
 import org.locationtech.jts.operation.valid.IsValidOp;
@@ -18,14 +21,20 @@ import org.locationtech.jts.operation.valid.TopologyValidationError;
 /**
  * The shapes of one GEOSHAPE field, by doc id (JTS geometries parsed from WKT POINT and POLYGON), and the four
  * predicates RediSearch queries them with. Self-contained: it answers with doc ids and knows nothing of the query
- * tree. SPHERICAL shapes are lon/lat pairs checked for range; the predicates treat their edges as straight lines in
- * lon/lat (RediSearch's Boost.Geometry follows great circles), which differs only for long edges.
+ * tree. Shapes are found through a spatial index over their bounding boxes (JTS's Quadtree: inserts and removals
+ * as documents change, where an STRtree would have to be rebuilt), and a query shape is prepared once for the exact
+ * predicates. SPHERICAL shapes are lon/lat pairs checked for range whose edges are great-circle arcs, as in
+ * RediSearch's Boost.Geometry: JTS computes in the plane, so each edge is densified along its great circle (a point
+ * every 0.1 degree of arc: the chords then stray from the arc by well under a metre) before the planar predicates.
+ * Edges that cross the antimeridian are not split.
  */
 final class ShapeStore {
   enum Predicate { WITHIN, CONTAINS, INTERSECTS, DISJOINT }
 
   final boolean flat;
   private final Map<Integer, Geometry> shapes = new HashMap<>();
+  /** Doc ids by their shape's envelope. */
+  private Quadtree index = new Quadtree();
   private long points;
 
   ShapeStore(boolean flat) {
@@ -72,19 +81,25 @@ final class ShapeStore {
       throw new IllegalArgumentException("Error indexing geoshape: " + e.getMessage());
     }
     remove(doc);
+    if (!flat) {
+      g = GreatCircles.densify(g);
+    }
     shapes.put(doc, g);
+    index.insert(g.getEnvelopeInternal(), doc);
     points += g.getNumPoints();
   }
 
   void remove(int doc) {
     Geometry g = shapes.remove(doc);
     if (g != null) {
+      index.remove(g.getEnvelopeInternal(), doc);
       points -= g.getNumPoints();
     }
   }
 
   void clear() {
     shapes.clear();
+    index = new Quadtree();
     points = 0;
   }
 
@@ -95,7 +110,8 @@ final class ShapeStore {
   /** A query shape (from a parameter): a RediSearch-style error on bad WKT. */
   static Geometry queryShape(String wkt, boolean flat) {
     try {
-      return parse(wkt, flat);
+      Geometry g = parse(wkt, flat);
+      return flat ? g : GreatCircles.densify(g);
     } catch (IllegalArgumentException e) {
       throw RedisException.line("Error parsing geoshape: " + e.getMessage());
     }
@@ -105,17 +121,31 @@ final class ShapeStore {
   BitSet query(Predicate p, Geometry q) {
     BitSet out = new BitSet();
     Envelope qe = q.getEnvelopeInternal();
-    for (Map.Entry<Integer, Geometry> e : shapes.entrySet()) {
-      Geometry g = e.getValue();
+    PreparedGeometry pq = PreparedGeometryFactory.prepare(q);
+    // the index gives every shape whose box may meet the query's (a superset); DISJOINT is the rest of the shapes
+    BitSet meets = new BitSet();
+    for (Object o : index.query(qe)) {
+      int doc = (Integer) o;
+      Geometry g = shapes.get(doc);
       Envelope ge = g.getEnvelopeInternal();
+      if (!qe.intersects(ge)) {
+        continue;
+      }
       boolean match = switch (p) {
-        case WITHIN -> qe.covers(ge) && g.within(q);
-        case CONTAINS -> ge.covers(qe) && g.contains(q);
-        case INTERSECTS -> qe.intersects(ge) && g.intersects(q);
-        case DISJOINT -> !qe.intersects(ge) || g.disjoint(q);
+        case WITHIN -> qe.covers(ge) && pq.contains(g);
+        case CONTAINS -> ge.covers(qe) && pq.within(g);
+        case INTERSECTS, DISJOINT -> pq.intersects(g);
       };
       if (match) {
-        out.set(e.getKey());
+        meets.set(doc);
+      }
+    }
+    if (p != Predicate.DISJOINT) {
+      return meets;
+    }
+    for (Integer doc : shapes.keySet()) {
+      if (!meets.get(doc)) {
+        out.set(doc);
       }
     }
     return out;

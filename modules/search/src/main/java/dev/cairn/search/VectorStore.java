@@ -8,25 +8,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
-import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
-import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.VectorUtil;
-import org.apache.lucene.util.hnsw.HnswGraphBuilder;
-import org.apache.lucene.util.hnsw.HnswGraphSearcher;
-import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
-import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
 /**
  * The vectors of one VECTOR field, by doc id, and the searches over them: exact (FLAT, and small filtered sets) and
  * approximate over Lucene's HNSW graph (HNSW). Distances are RediSearch's: squared Euclidean (L2), 1 - dot product
  * (IP), 1 - cosine (COSINE, vectors normalized when stored). Vectors live in ordinals (insertion order); the graph
  * cannot delete a node, so a deleted or replaced vector's ordinal is only masked out of searches, and the store is
- * rebuilt once the dead outnumber the live. Self-contained: it knows doc ids and nothing of the query tree.
+ * rebuilt once the dead outnumber the live. HNSW's graph is built by a module thread ({@link HnswBuild}); a search
+ * walks the graph for the vectors it holds and scans the few the builder has not reached, so it sees every vector
+ * stored before it. Self-contained: it knows doc ids and nothing of the query tree.
  */
 final class VectorStore {
   /** Hits within this many filtered documents are found by scanning them rather than walking the graph. */
@@ -34,14 +28,13 @@ final class VectorStore {
 
   final VectorParams params;
   private final VectorSimilarityFunction similarity;
-  private List<float[]> vectors = new ArrayList<>(); // by ordinal; normalized for COSINE
+  private VectorBlocks vectors; // by ordinal; normalized for COSINE
   private List<double[]> exact; // FLOAT64: the stored doubles, by ordinal (distances in double precision)
   private int[] ordToDoc = new int[16];
   private final Map<Integer, Integer> docToOrd = new HashMap<>();
   private BitSet live = new BitSet();
   private int dead;
-  private FloatVectorValues values;
-  private HnswGraphBuilder builder;
+  private HnswBuild graph;
 
   VectorStore(VectorParams params) {
     this.params = params;
@@ -54,23 +47,31 @@ final class VectorStore {
   }
 
   private void reset() {
-    vectors = new ArrayList<>();
+    if (graph != null) {
+      graph.close();
+    }
+    vectors = new VectorBlocks(params.dim);
     exact = params.type == VectorParams.ElementType.FLOAT64 ? new ArrayList<>() : null;
     docToOrd.clear();
     live = new BitSet();
     dead = 0;
-    values = FloatVectorValues.fromFloats(vectors, params.dim);
-    builder = null;
-    if (params.hnsw) {
-      try {
-        FlatVectorsScorer scorer = FlatVectorScorerUtil.getLucene99FlatVectorsScorer();
-        // beam width (EF_CONSTRUCTION) is at most 3200 in Lucene
-        builder = HnswGraphBuilder.create(scorer.getRandomVectorScorerSupplier(similarity, values), params.m,
-            Math.min(params.efConstruction, 3200), 42);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    // beam width (EF_CONSTRUCTION) is at most 3200 in Lucene
+    graph = params.hnsw ? new HnswBuild(vectors, similarity, params.m, Math.min(params.efConstruction, 3200)) : null;
+  }
+
+  /** Whether vectors wait for the HNSW builder (the graph is behind the store). */
+  boolean backgroundIndexing() {
+    return graph != null && graph.backlog();
+  }
+
+  /** Vectors stored, the masked-out (deleted, replaced) ones included. */
+  int storedOrdinals() {
+    return vectors.size();
+  }
+
+  /** Vectors in the HNSW graph (all of them, for FLAT). */
+  int graphSize() {
+    return graph == null ? vectors.size() : graph.built();
   }
 
   int size() {
@@ -108,8 +109,7 @@ final class VectorStore {
   void put(int doc, double[] raw) {
     remove(doc);
     double[] v = prepare(raw);
-    int ord = vectors.size();
-    vectors.add(floats(v));
+    int ord = vectors.add(floats(v));
     if (exact != null) {
       exact.add(v);
     }
@@ -119,12 +119,8 @@ final class VectorStore {
     ordToDoc[ord] = doc;
     docToOrd.put(doc, ord);
     live.set(ord);
-    if (builder != null) {
-      try {
-        builder.addGraphNode(ord);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    if (graph != null) {
+      graph.added();
     }
   }
 
@@ -142,7 +138,7 @@ final class VectorStore {
 
   /** Rebuilds the store (and graph) from the live vectors. */
   private void compact() {
-    List<float[]> oldVectors = vectors;
+    VectorBlocks oldVectors = vectors;
     List<double[]> oldExact = exact;
     int[] oldDocs = ordToDoc;
     BitSet oldLive = live;
@@ -150,21 +146,16 @@ final class VectorStore {
     ordToDoc = new int[Math.max(16, oldLive.cardinality())];
     for (int ord = oldLive.nextSetBit(0); ord >= 0; ord = oldLive.nextSetBit(ord + 1)) {
       int doc = oldDocs[ord];
-      int n = vectors.size();
-      vectors.add(oldVectors.get(ord));
+      int n = vectors.add(oldVectors.get(ord));
       if (exact != null) {
         exact.add(oldExact.get(ord));
       }
       ordToDoc[n] = doc;
       docToOrd.put(doc, n);
       live.set(n);
-      if (builder != null) {
-        try {
-          builder.addGraphNode(n);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
+    }
+    if (graph != null) {
+      graph.added();
     }
   }
 
@@ -231,30 +222,33 @@ final class VectorStore {
       }
       out.addAll(heap);
     } else {
-      try {
-        RandomVectorScorer scorer = FlatVectorScorerUtil.getLucene99FlatVectorsScorer()
-            .getRandomVectorScorer(similarity, values, q);
-        TopKnnCollector collector = new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE);
-        OnHeapHnswGraph graph = builder.getGraph();
-        BitSet lv = live;
-        int[] docs = ordToDoc;
-        Bits accept = new Bits() {
-          @Override
-          public boolean get(int ord) {
-            return lv.get(ord) && (filter == null || filter.get(docs[ord]));
-          }
-
-          @Override
-          public int length() {
-            return vectors.size();
-          }
-        };
-        HnswGraphSearcher.search(scorer, collector, graph, accept);
-        for (ScoreDoc sd : collector.topDocs().scoreDocs) {
-          out.add(new Hit(ordToDoc[sd.doc], distance(sd.doc, q, qd)));
+      int[] docs = ordToDoc;
+      BitSet lv = live;
+      Bits accept = new Bits() {
+        @Override
+        public boolean get(int ord) {
+          return lv.get(ord) && (filter == null || filter.get(docs[ord]));
         }
+
+        @Override
+        public int length() {
+          return vectors.size();
+        }
+      };
+      HnswBuild.Result r;
+      try {
+        r = graph.search(q, similarity, Math.max(k, ef), accept);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      for (ScoreDoc sd : r.hits()) {
+        out.add(new Hit(ordToDoc[sd.doc], distance(sd.doc, q, qd)));
+      }
+      // what the builder has not reached yet is scanned: the query sees every vector stored before it
+      for (int ord = live.nextSetBit(r.built()); ord >= 0; ord = live.nextSetBit(ord + 1)) {
+        if (filter == null || filter.get(ordToDoc[ord])) {
+          out.add(new Hit(ordToDoc[ord], distance(ord, q, qd)));
+        }
       }
     }
     out.sort((a, b) -> {
@@ -284,10 +278,10 @@ final class VectorStore {
 
   /** Memory the field's vectors and graph hold, roughly, in bytes. */
   long estimatedBytes() {
-    long b = (long) vectors.size() * (16 + 4L * params.dim) + (exact == null ? 0 : exact.size() * (16 + 8L
-        * params.dim)) + docToOrd.size() * 48L + ordToDoc.length * 4L;
-    if (builder != null) {
-      b += builder.getGraph().ramBytesUsed();
+    long b = vectors.estimatedBytes() + (exact == null ? 0 : exact.size() * (16 + 8L * params.dim))
+        + docToOrd.size() * 48L + ordToDoc.length * 4L;
+    if (graph != null) {
+      b += graph.ramBytesUsed();
     }
     return b;
   }

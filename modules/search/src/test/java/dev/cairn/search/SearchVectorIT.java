@@ -470,7 +470,7 @@ class SearchVectorIT {
    * both, bench/vector-bench.py). The seed is printed.
    */
   @Test
-  void hnswRecallAgainstFlatAtDefaults() {
+  void hnswRecallAgainstFlatAtDefaults() throws InterruptedException {
     long seed = System.nanoTime();
     System.out.println("hnswRecallAgainstFlatAtDefaults seed=" + seed);
     Random rnd = new Random(seed);
@@ -496,6 +496,7 @@ class SearchVectorIT {
     for (int i = 0; i < n; i++) {
       j.hset(("r:" + i).getBytes(), "v".getBytes(), f32(embedding(rnd, map, centres)));
     }
+    SearchHnswIT.awaitGraph(j, "hnsw", "v"); // the recall of the graph itself, not of the builder's backlog scan
     int queries = 100;
     int found = 0;
     for (int qi = 0; qi < queries; qi++) {
