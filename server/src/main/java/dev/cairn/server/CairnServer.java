@@ -48,6 +48,12 @@ public final class CairnServer implements AutoCloseable {
   private int boundPort;
   private boolean closed;
   private ServerBootstrap bootstrap;
+  /** The TLS contexts for the cluster bus while tls-cluster is on, else null. */
+  private dev.cairn.server.tls.TlsContexts clusterTls() {
+    return engine.config().find("tls-cluster").get().equals("yes")
+        && engine.tls instanceof dev.cairn.server.tls.TlsContexts t ? t : null;
+  }
+
   /** {@code tls-port} and the TLS contexts. */
   private dev.cairn.server.tls.TlsPort tls;
 
@@ -121,7 +127,7 @@ public final class CairnServer implements AutoCloseable {
       try {
         // the cluster bus on the bus port, on the engine's event loop (see dev.cairn.core.cluster.Gossip)
         dev.cairn.server.cluster.NettyBus.start(s.group, s.engine.cluster(),
-            s.engine.params().bind.value.trim().split("\\s+"));
+            s.engine.params().bind.value.trim().split("\\s+"), s::clusterTls);
       } catch (RuntimeException e) {
         s.close();
         throw e;
