@@ -44,7 +44,7 @@ class ClusterTlsIT {
         bus[i] = TlsIT.freePort();
         n.add(s.start("--port", String.valueOf(TlsIT.freePort()), "--cluster-enabled", "yes",
             "--cluster-port", String.valueOf(bus[i]),
-            "--cluster-node-timeout", "5000", "--tls-port", String.valueOf(TlsIT.freePort()), "--tls-cluster", "yes",
+            "--cluster-node-timeout", "15000", "--tls-port", String.valueOf(TlsIT.freePort()), "--tls-cluster", "yes",
             "--tls-auth-clients", "no", "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
             "--tls-ca-cert-file", c.path("ca.crt")));
       }
@@ -52,12 +52,19 @@ class ClusterTlsIT {
         assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(s.port(n.get(i))),
             String.valueOf(bus[i]))));
       }
-      ClusterBusIT.await("3 nodes known everywhere", 30_000,
-          () -> n.stream().allMatch(j -> "3".equals(info(j, "cluster_known_nodes"))));
+      try {
+        // the first TLS handshakes of a JVM are slow on a loaded machine (class loading, cold code)
+        ClusterBusIT.await("3 nodes known everywhere", 90_000,
+            () -> n.stream().allMatch(j -> "3".equals(info(j, "cluster_known_nodes"))));
+      } catch (AssertionError e) {
+        StringBuilder views = new StringBuilder();
+        n.forEach(j -> views.append(text(cluster(j, "NODES"))).append('\n'));
+        throw new AssertionError(e.getMessage() + "\n" + views);
+      }
       assertEquals("OK", text(cluster(n.get(0), "ADDSLOTSRANGE", "0", "5460")));
       assertEquals("OK", text(cluster(n.get(1), "ADDSLOTSRANGE", "5461", "10922")));
       assertEquals("OK", text(cluster(n.get(2), "ADDSLOTSRANGE", "10923", "16383")));
-      ClusterBusIT.await("the cluster ok everywhere", 30_000,
+      ClusterBusIT.await("the cluster ok everywhere", 60_000,
           () -> n.stream().allMatch(j -> "ok".equals(info(j, "cluster_state"))));
       String slots = ClusterBusIT.deep(cluster(n.get(0), "SLOTS"));
       ClusterBusIT.await("same slots everywhere", 10_000,
