@@ -76,10 +76,7 @@ public final class NettyBus implements BusTransport {
         });
     int port = cluster.busPort();
     for (String addr : addresses) {
-      String host = addr.startsWith("-") ? addr.substring(1) : addr;
-      if (host.equals("*")) {
-        host = "0.0.0.0";
-      }
+      String host = dev.cairn.server.CairnServer.anyAddress(addr.startsWith("-") ? addr.substring(1) : addr);
       try {
         bus.listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
       } catch (Exception e) {
