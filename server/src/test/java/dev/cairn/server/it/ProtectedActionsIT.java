@@ -3,11 +3,7 @@ package dev.cairn.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.file.Files;
-import java.util.Collections;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -31,17 +27,6 @@ class ProtectedActionsIT extends ServerTestBase {
         "--enable-module-command", "local", "--enable-protected-configs", "local"};
   }
 
-  private static String external() throws Exception {
-    for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-        if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-          return a.getHostAddress();
-        }
-      }
-    }
-    return null;
-  }
-
   @Test
   void localAllowsLoopbackClients() throws Exception {
     try (RawClient r = new RawClient("127.0.0.1", port())) {
@@ -54,7 +39,7 @@ class ProtectedActionsIT extends ServerTestBase {
 
   @Test
   void localRefusesOtherClients() throws Exception {
-    String ip = external();
+    String ip = ProtectedModeIT.external();
     Assumptions.assumeTrue(ip != null, "no non-loopback IPv4 address on this machine");
     try (RawClient r = new RawClient(ip, port())) {
       assertEquals(DEBUG_DENIED, r.command("DEBUG", "SLEEP", "0").readReply());
