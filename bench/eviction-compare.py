@@ -214,6 +214,10 @@ def rss_bound(args):
             c.call("DBSIZE"), int(info["used_memory"]) / 2**20, info["evicted_keys"]))
         print("RSS peak while writing: %.1f MB = fixed + %.1f MB" % (peak, peak - base))
         print("RSS after MEMORY PURGE: %.1f MB = fixed + %.1f MB" % (after, after - base))
+        heap = c.info("memory")
+        print("JVM heap while full: used %s committed %s; after MEMORY PURGE: used %s committed %s (max %s)" % (
+            info.get("jvm_heap_used"), info.get("jvm_heap_committed"), heap.get("jvm_heap_used"),
+            heap.get("jvm_heap_committed"), heap.get("jvm_heap_max")))
         bound = base + 100 * 1.5
         print("stated bound: fixed + 150 MB (100 MB of data, 50%% for the collector's room) = %.1f MB: %s" % (
             bound, "held" if peak <= bound else "EXCEEDED"))

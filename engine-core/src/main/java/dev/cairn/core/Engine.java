@@ -121,7 +121,8 @@ public final class Engine {
     this.tracking = new dev.cairn.core.tracking.Tracking(this);
     events.setNotifier(new dev.cairn.core.pubsub.KeyspaceNotifier(pubsub, params.notifyKeyspaceEvents));
     this.scripting = new dev.cairn.core.script.Scripting(this);
-    this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory);
+    this.oomScoreAdj = new dev.cairn.core.server.OomScoreAdj(params.memory,
+        () -> replication() != null && replication().isReplica());
     this.usedMemory = new dev.cairn.core.memory.UsedMemory(this);
     this.eviction = new dev.cairn.core.memory.Eviction(this, usedMemory);
     this.clientEviction = new dev.cairn.core.memory.ClientEviction(this, usedMemory);
@@ -453,6 +454,15 @@ public final class Engine {
 
   public EngineLoop loop() {
     return loop;
+  }
+
+  /** The replica role began or ended: the OOM score follows it (oom-score-adj-values' second value for a replica). */
+  public void roleChanged() {
+    try {
+      oomScoreAdj.apply();
+    } catch (dev.cairn.core.config.ConfigException e) {
+      // logged; the score stays as it was, as Redis's setOOMScoreAdj leaves it
+    }
   }
 
   /** Attaches the engine thread and starts the cron ({@code hz} times a second). */

@@ -29,7 +29,9 @@ public final class EngineClients {
 
   public EngineClients() {
     Config config = new Config();
-    engine = new Engine(config, new ServerParams(config), CoreCommands.families());
+    ServerParams params = new ServerParams(config);
+    params.process.enableDebugCommand.value = "yes"; // as Redis's test configuration has it
+    engine = new Engine(config, params, CoreCommands.families());
     engine.propagation().addListener(new Propagation.Listener() {
       @Override
       public void effect(int dbIndex, byte[][] command) {

@@ -48,6 +48,17 @@ public final class CairnServer implements AutoCloseable {
   private int boundPort;
   private boolean closed;
   private ServerBootstrap bootstrap;
+  /** A {@code bind} address as a socket address's host: {@code *} is every IPv4 address, {@code ::*} every IPv6 one. */
+  public static String anyAddress(String host) {
+    return host.equals("*") ? "0.0.0.0" : host.equals("::*") ? "::" : host;
+  }
+
+  /** The TLS contexts for the cluster bus while tls-cluster is on, else null. */
+  private dev.cairn.server.tls.TlsContexts clusterTls() {
+    return engine.config().find("tls-cluster").get().equals("yes")
+        && engine.tls instanceof dev.cairn.server.tls.TlsContexts t ? t : null;
+  }
+
   /** {@code tls-port} and the TLS contexts. */
   private dev.cairn.server.tls.TlsPort tls;
 
@@ -121,7 +132,7 @@ public final class CairnServer implements AutoCloseable {
       try {
         // the cluster bus on the bus port, on the engine's event loop (see dev.cairn.core.cluster.Gossip)
         dev.cairn.server.cluster.NettyBus.start(s.group, s.engine.cluster(),
-            s.engine.params().bind.value.trim().split("\\s+"));
+            s.engine.params().bind.value.trim().split("\\s+"), s::clusterTls);
       } catch (RuntimeException e) {
         s.close();
         throw e;
@@ -262,9 +273,7 @@ public final class CairnServer implements AutoCloseable {
     for (String addr : addresses) {
       boolean optional = addr.startsWith("-");
       String host = optional ? addr.substring(1) : addr;
-      if (host.equals("*")) {
-        host = "0.0.0.0";
-      }
+      host = anyAddress(host);
       try {
         Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
         listeners.add(ch);
@@ -363,7 +372,7 @@ public final class CairnServer implements AutoCloseable {
       }
       boolean optional = addr.startsWith("-");
       String host = optional ? addr.substring(1) : addr;
-      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
+      InetSocketAddress a = new InetSocketAddress(anyAddress(host), port);
       io.netty.channel.ChannelFuture reg = bootstrap.register();
       io.netty.channel.ChannelFuture bound = reg.isSuccess() ? reg.channel().bind(a) : reg;
       if (bound.isDone() && bound.isSuccess()) {

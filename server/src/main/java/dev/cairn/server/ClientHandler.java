@@ -228,6 +228,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public void channelReadComplete(ChannelHandlerContext context) {
+    if (!closed && engine.clientEviction().limit() > 0 && (queryBufferBytes() > 0 || partialArgvBytes() > 0)) {
+      // maxmemory-clients: input still arriving counts now, as Redis evicts after reads and not only before commands
+      engine.clientEviction().evict();
+    }
     flush();
     engine.eventLoopStats().end();
   }

@@ -51,6 +51,7 @@ public final class Acl {
     }
     users.put("default", defaultUser);
     engine.params().requirepass.listen(this::setRequirepass);
+    engine.config().setDirectiveRewriter("user", this::configLines);
   }
 
   /** requirepass is the default user's password ("" makes it nopass), as in Redis. */
@@ -85,11 +86,17 @@ public final class Acl {
     }
   }
 
-  /** The {@code user} lines CONFIG REWRITE writes when users are not kept in an ACL file. */
+  /**
+   * What CONFIG REWRITE writes after {@code user}: every user as ACL LIST shows it, by name; none when the users are
+   * kept in an {@code aclfile} (the file's {@code user} lines then go), as Redis's rewriteConfigUserOption does.
+   */
   public List<String> configLines() {
     List<String> out = new ArrayList<>();
+    if (!engine.params().process.aclfile.value.isEmpty()) {
+      return out;
+    }
     for (String d : describeAll()) {
-      out.add(d);
+      out.add(d.substring("user ".length()));
     }
     return out;
   }

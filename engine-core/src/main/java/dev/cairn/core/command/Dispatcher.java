@@ -147,6 +147,11 @@ public final class Dispatcher {
       reject(s, cmd, a, Errors.arity(cmd.fullName()));
       return cmd;
     }
+    RedisException notAllowed = ProtectedActions.check(engine.params().process, s, cmd);
+    if (notAllowed != null) {
+      reject(s, cmd, a, notAllowed);
+      return cmd;
+    }
     if (!s.authenticated && !cmd.spec.has(Flag.NO_AUTH)) {
       reject(s, cmd, a, Errors.NOAUTH);
       return cmd;

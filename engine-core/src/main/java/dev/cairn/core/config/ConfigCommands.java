@@ -127,7 +127,8 @@ public final class ConfigCommands implements CommandFamily {
       String reason = null;
       if (params[i].immutable()) {
         reason = "can't set immutable config";
-      } else if (params[i].isProtected() && !protectedAllowed(c, e)) {
+      } else if (params[i].isProtected()
+          && !dev.cairn.core.command.ProtectedActions.allowed(e.params().process.enableProtectedConfigs, (Session) c)) {
         reason = "can't set protected config";
       }
       // a name given twice is a duplicate; a name and its alias are not (Redis keeps aliases as entries of their own)
@@ -188,18 +189,7 @@ public final class ConfigCommands implements CommandFamily {
     }
   }
 
-  private static boolean protectedAllowed(CommandContext c, Engine e) {
-    String mode = e.params().process.enableProtectedConfigs.value;
-    if (mode.equals("yes")) {
-      return true;
-    }
-    if (mode.equals("local")) {
-      String peer = ((Session) c).connection.remoteAddress();
-      return peer != null && (peer.startsWith("127.") || peer.startsWith("[::1]") || peer.startsWith("::1")
-          || peer.startsWith("/"));
-    }
-    return false;
-  }
+
 
   private static RedisException failed(String name, String reason) {
     return RedisException.err("CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);

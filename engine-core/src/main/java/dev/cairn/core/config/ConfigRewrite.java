@@ -46,6 +46,7 @@ public final class ConfigRewrite {
         directivesWritten.add(d);
       }
     }
+    Map<String, java.util.ArrayDeque<String>> positional = new LinkedHashMap<>();
     for (String line : old) {
       String trimmed = line.strip();
       if (trimmed.equals(SIGNATURE)) {
@@ -61,9 +62,12 @@ public final class ConfigRewrite {
         continue;
       }
       if (directive != null && config.directiveRewriter(directive) != null) {
-        // the first line of a rewritten directive (loadmodule) becomes the current set; later ones go
-        if (directivesWritten.add(directive)) {
-          config.directiveRewriter(directive).get().forEach(v -> out.add(directive + " " + v));
+        // a rewritten directive (loadmodule, user): the current lines take the places of the file's lines in order,
+        // as Redis's rewriteConfigRewriteLine does; old lines left over go, new ones left over are appended
+        java.util.ArrayDeque<String> next = positional.computeIfAbsent(directive, d -> new java.util.ArrayDeque<>(
+            config.directiveRewriter(d).get().stream().map(v -> d + " " + v).toList()));
+        if (!next.isEmpty()) {
+          out.add(next.poll());
         }
         continue;
       }
@@ -79,7 +83,9 @@ public final class ConfigRewrite {
     List<String> addedDirectives = new ArrayList<>();
     keyed.values().forEach(addedDirectives::addAll);
     for (String d : config.rewrittenDirectives()) {
-      if (!directivesWritten.contains(d)) {
+      if (positional.containsKey(d)) {
+        addedDirectives.addAll(positional.get(d));
+      } else if (!directivesWritten.contains(d)) {
         config.directiveRewriter(d).get().forEach(v -> addedDirectives.add(d + " " + v));
       }
     }

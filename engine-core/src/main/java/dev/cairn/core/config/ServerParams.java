@@ -44,7 +44,7 @@ public final class ServerParams {
 
   public ServerParams(Config c) {
     port = c.register(new Params.Num("port", 6379, 0, 65535, false, null));
-    bind = c.register(new Params.Text("bind", "127.0.0.1 -::1", null));
+    bind = c.register(new Params.Text("bind", "* -::*", null)); // Redis's built-in default (redis.conf narrows it)
     bind.markMultiArg();
     databases = c.register(new Params.Num("databases", 16, 1, Integer.MAX_VALUE, false, null));
     databases.immutableAtRuntime();

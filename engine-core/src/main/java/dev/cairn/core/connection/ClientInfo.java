@@ -13,7 +13,29 @@ public final class ClientInfo {
     Connection c = s.connection;
     return c.queryBufferBytes() + c.queryBufferFree() + s.engine.dispatcher().runningArgvBytes(s)
         + c.partialArgvBytes()
-        + (s.transaction == null ? 0 : s.transaction.memory()) + c.replyBufferSize() + c.pendingWriteBytes();
+        + (s.transaction == null ? 0 : s.transaction.memory()) + c.replyBufferSize() + c.pendingWriteBytes()
+        + overhead(s);
+  }
+
+  /**
+   * What Redis's getClientMemoryUsage adds for a client's subscriptions and tracking prefixes: a list node (24 bytes)
+   * per pattern, a dict entry (24) and bucket slot (8) per channel and shard channel, and 32 bytes per prefix-tree
+   * node, one per BCAST prefix (the channel names and prefixes are shared, so they are not counted, as in Redis).
+   */
+  static long overhead(Session s) {
+    long mem = 0;
+    if (s.subscriptions != null) {
+      mem += s.subscriptions.patterns() * 24L + dictMem(s.subscriptions.channels())
+          + dictMem(s.subscriptions.shardChannels());
+    }
+    if (s.tracking != null) {
+      mem += s.tracking.prefixCount() * 32L;
+    }
+    return mem;
+  }
+
+  private static long dictMem(long entries) {
+    return entries == 0 ? 0 : entries * 24 + Math.max(4, Long.highestOneBit(entries - 1) << 1) * 8;
   }
 
   /** Appends the client's line (without the trailing newline). */
@@ -50,7 +72,7 @@ public final class ClientInfo {
         .append(" obl=").append(obl)
         .append(" oll=").append(c.pendingWrites())
         .append(" omem=").append(omem)
-        .append(" tot-mem=").append(qbuf + qfree + argvMem + multiMem + rbs + omem)
+        .append(" tot-mem=").append(qbuf + qfree + argvMem + multiMem + rbs + omem + overhead(s))
         .append(" events=");
     if (c.reading()) {
       sb.append('r');

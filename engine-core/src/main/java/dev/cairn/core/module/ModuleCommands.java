@@ -44,9 +44,6 @@ public final class ModuleCommands implements CommandFamily {
       .complexity("O(1)").build();
 
   static final RedisException LOAD_FAILED = Errors.err("Error loading the extension. Please check the server logs.");
-  static final RedisException NOT_ALLOWED = Errors.err("MODULE command not allowed. If the enable-module-command "
-      + "option is set to \"local\", you can run it from a local connection, otherwise you need to set this option "
-      + "in the configuration file, and then restart the server.");
 
   private static final String[] HELP_LINES = {
       "MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -70,23 +67,6 @@ public final class ModuleCommands implements CommandFamily {
     r.add(LOADEX, ModuleCommands::loadex);
     r.add(UNLOAD, ModuleCommands::unload);
     r.add(HELP, ModuleCommands::help);
-  }
-
-  /** enable-module-command: no, yes, or local (loopback clients only), as Redis checks for protected commands. */
-  private static void checkAllowed(Session s) {
-    String mode = s.engine.params().process.enableModuleCommand.value;
-    if (mode.equals("yes")) {
-      return;
-    }
-    if (mode.equals("local") && isLocal(s.connection.remoteAddress())) {
-      return;
-    }
-    throw NOT_ALLOWED;
-  }
-
-  private static boolean isLocal(String addr) {
-    return addr == null || addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1")
-        || addr.startsWith("/");
   }
 
   /** MODULE LIST */
@@ -114,7 +94,6 @@ public final class ModuleCommands implements CommandFamily {
   /** MODULE LOAD path [arg ...] */
   static void load(CommandContext c, Args a) {
     Session s = (Session) c;
-    checkAllowed(s);
     List<String> args = new ArrayList<>();
     for (int i = 3; i < a.size(); i++) {
       args.add(a.string(i));
@@ -126,7 +105,6 @@ public final class ModuleCommands implements CommandFamily {
   /** MODULE LOADEX path [CONFIG name value ...] [ARGS arg ...] */
   static void loadex(CommandContext c, Args a) {
     Session s = (Session) c;
-    checkAllowed(s);
     Map<String, String> configs = new LinkedHashMap<>();
     List<String> args = new ArrayList<>();
     int i = 3;
@@ -165,7 +143,6 @@ public final class ModuleCommands implements CommandFamily {
   /** MODULE UNLOAD name */
   static void unload(CommandContext c, Args a) {
     Session s = (Session) c;
-    checkAllowed(s);
     try {
       s.engine.modules().unload(a.string(2));
     } catch (ModuleLoadException e) {

@@ -570,6 +570,9 @@ public final class Replication {
     Log.log(Log.Level.NOTICE, "REPLICAOF " + host + ":" + port + " enabled (user request from '"
         + (by == null ? reason : "id=" + by.id + " addr=" + by.connection.remoteAddress()) + "')");
     master.start();
+    if (wasMaster) {
+      engine.roleChanged();
+    }
   }
 
   private static final dev.cairn.api.reply.RedisException UNBLOCKED = dev.cairn.api.reply.RedisException.of(
@@ -605,6 +608,7 @@ public final class Replication {
     forceSelect();
     noReplicasSinceMillis = System.currentTimeMillis();
     Log.log(Log.Level.NOTICE, "MASTER MODE enabled (" + why + ")");
+    engine.roleChanged();
   }
 
   /**

@@ -8,19 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code oom-score-adj}: sets the process's Linux OOM score from {@code oom-score-adj-values} (the master's value;
- * Cairn has no replica role nor forked children yet), relative to the score the process had before (yes/relative) or
- * as it is (absolute), and puts the original score back when turned off. Values are clamped to -1000..1000; a failed
- * write fails the CONFIG SET, as in Redis.
+ * {@code oom-score-adj}: sets the process's Linux OOM score from {@code oom-score-adj-values} (the master's value, or
+ * the replica's while this server is a replica: {@link #apply} runs again when the role changes; the third value, for
+ * forked children, has no use, since background saves are threads of this process), relative to the score the process
+ * had before (yes/relative) or as it is (absolute), and puts the original score back when turned off. Values are
+ * clamped to -1000..1000; a failed write fails the CONFIG SET, as in Redis.
  */
 public final class OomScoreAdj {
   private static final Path PROC = Path.of("/proc/self/oom_score_adj");
   private final MemoryParams params;
+  private final java.util.function.BooleanSupplier replica;
   private boolean adjusted;
   private int base;
 
-  public OomScoreAdj(MemoryParams params) {
+  public OomScoreAdj(MemoryParams params, java.util.function.BooleanSupplier replica) {
     this.params = params;
+    this.replica = replica;
     params.oomScoreAdj.onApply(this::apply);
     params.oomScoreAdjValues.onApply(this::apply);
   }
@@ -39,7 +42,7 @@ public final class OomScoreAdj {
         }
         adjusted = true;
       }
-      value = Integer.parseInt(params.oomScoreAdjValues.get().trim().split("\\s+")[0]);
+      value = Integer.parseInt(params.oomScoreAdjValues.get().trim().split("\\s+")[replica.getAsBoolean() ? 1 : 0]);
       if (!mode.equals("absolute")) {
         value += base;
       }

@@ -32,6 +32,11 @@ public final class ClientTracking {
     return redirect;
   }
 
+  /** How many BCAST prefixes the client has (client memory counts them, as Redis counts its prefix tree's nodes). */
+  public int prefixCount() {
+    return prefixes.size();
+  }
+
   /** The prefixes in Redis's (byte-wise sorted) order. */
   List<byte[]> sortedPrefixes() {
     List<byte[]> out = new ArrayList<>();

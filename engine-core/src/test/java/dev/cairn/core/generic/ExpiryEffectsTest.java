@@ -33,7 +33,9 @@ class ExpiryEffectsTest {
   @BeforeEach
   void setUp() {
     Config config = new Config();
-    engine = new Engine(config, new ServerParams(config), CoreCommands.families());
+    ServerParams params = new ServerParams(config);
+    params.process.enableDebugCommand.value = "yes"; // as Redis's test configuration has it
+    engine = new Engine(config, params, CoreCommands.families());
     engine.propagation().addListener((db, cmd) -> {
       StringBuilder sb = new StringBuilder(Integer.toString(db));
       for (byte[] a : cmd) {

@@ -32,6 +32,7 @@ final class TestEngine {
     ServerParams params = new ServerParams(c);
     c.find("dir").set(dir.toString());
     c.find("save").set("");
+    c.find("enable-debug-command").set("yes");
     for (int i = 0; i + 1 < config.length; i += 2) {
       c.find(config[i]).set(config[i + 1]);
     }

@@ -25,7 +25,7 @@ import redis.clients.jedis.JedisPubSub;
  */
 @ExtendWith(CairnExtension.class)
 @WithCairn(modules = JsonModule.class, config = {"appendonly", "yes", "aof-use-rdb-preamble", "no",
-    "appendfsync", "always"})
+    "appendfsync", "always", "enable-debug-command", "yes"})
 class JsonPersistenceIT {
   private static String aofText(Jedis j) throws Exception {
     Path dir = Path.of(j.configGet("dir").get("dir"), j.configGet("appenddirname").get("appenddirname"));

@@ -41,7 +41,7 @@ import redis.clients.jedis.search.schemafields.TextField;
  * runs; the module's classes and Lucene are not on this test's class path), in RESP2 and RESP3.
  */
 @ExtendWith(CairnExtension.class)
-@WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", ""})
+@WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", "", "enable-debug-command", "yes"})
 class SearchIT {
   private UnifiedJedis j;
   private UnifiedJedis j3;

@@ -37,7 +37,8 @@ import redis.clients.jedis.search.SearchResult;
  * indexing that follows the keyspace, RESP3, bad input; and HNSW's recall against FLAT on the same data.
  */
 @ExtendWith(CairnExtension.class)
-@WithCairn(jars = {"target/cairn-search.jar", "../json/target/cairn-json.jar"}, config = {"dir", "target", "save", ""})
+@WithCairn(jars = {"target/cairn-search.jar", "../json/target/cairn-json.jar"},
+    config = {"dir", "target", "save", "", "enable-debug-command", "yes"})
 class SearchVectorIT {
   private UnifiedJedis j;
   private UnifiedJedis j3;

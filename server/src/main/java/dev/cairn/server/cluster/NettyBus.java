@@ -21,28 +21,41 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import dev.cairn.server.tls.TlsContexts;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The cluster bus's sockets on the engine's event loop: a listener on the bus port and the outbound links, each
  * framed by the message header's length (bytes 4-7, which count the whole message). Messages and link events go to
- * {@link Gossip} on the engine thread, so the cluster state needs no locks.
+ * {@link Gossip} on the engine thread, so the cluster state needs no locks. Under {@code tls-cluster} every link is
+ * TLS: accepted ones with the server's certificate and the peer's required, opened ones with the client certificate
+ * (the contexts in force when the link starts, as CONFIG SET of tls-* reloads them).
  */
 public final class NettyBus implements BusTransport {
   private final EventLoopGroup group;
+  /** The TLS contexts while tls-cluster is on, else null. */
+  private final Supplier<TlsContexts> tls;
   private final List<Channel> listeners = new ArrayList<>();
   private Gossip gossip;
 
-  private NettyBus(EventLoopGroup group) {
+  private NettyBus(EventLoopGroup group, Supplier<TlsContexts> tls) {
     this.group = group;
+    this.tls = tls;
   }
 
   /** Binds the bus port on the addresses the client port uses and attaches the protocol to the cluster. */
   public static NettyBus start(EventLoopGroup group, Cluster cluster, String[] addresses) throws InterruptedException {
-    NettyBus bus = new NettyBus(group);
+    return start(group, cluster, addresses, () -> null);
+  }
+
+  /** As {@link #start(EventLoopGroup, Cluster, String[])}; {@code tls} gives the contexts while tls-cluster is on. */
+  public static NettyBus start(EventLoopGroup group, Cluster cluster, String[] addresses, Supplier<TlsContexts> tls)
+      throws InterruptedException {
+    NettyBus bus = new NettyBus(group, tls);
     bus.gossip = new Gossip(cluster, bus);
     Class<? extends ServerChannel> type = Epoll.isAvailable() ? EpollServerSocketChannel.class
         : NioServerSocketChannel.class;
@@ -53,16 +66,17 @@ public final class NettyBus implements BusTransport {
           @Override
           protected void initChannel(SocketChannel ch) {
             NettyLink link = new NettyLink(true, ch);
+            TlsContexts t = bus.tls.get();
+            if (t != null) {
+              ch.pipeline().addLast("tls", t.newBusHandler(ch.alloc()));
+            }
             bus.pipeline(ch, link);
             bus.gossip.accepted(link);
           }
         });
     int port = cluster.busPort();
     for (String addr : addresses) {
-      String host = addr.startsWith("-") ? addr.substring(1) : addr;
-      if (host.equals("*")) {
-        host = "0.0.0.0";
-      }
+      String host = dev.cairn.server.CairnServer.anyAddress(addr.startsWith("-") ? addr.substring(1) : addr);
       try {
         bus.listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
       } catch (Exception e) {
@@ -114,6 +128,10 @@ public final class NettyBus implements BusTransport {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            TlsContexts t = tls.get();
+            if (t != null) {
+              ch.pipeline().addLast("tls", t.newClientHandler(ip, port));
+            }
             pipeline(ch, link);
           }
         });

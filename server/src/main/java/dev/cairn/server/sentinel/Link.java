@@ -66,8 +66,15 @@ final class Link {
   String localIp;
 
   private final Class<? extends Channel> channelClass;
+  /** The TLS contexts when the link is TLS (tls-replication, as Redis's sentinel decides), else null. */
+  private final dev.cairn.server.tls.TlsContexts tls;
 
   Link(EventLoop loop, boolean epoll, String host, int port) {
+    this(loop, epoll, host, port, null);
+  }
+
+  Link(EventLoop loop, boolean epoll, String host, int port, dev.cairn.server.tls.TlsContexts tls) {
+    this.tls = tls;
     this.loop = loop;
     this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     this.host = host;
@@ -86,6 +93,9 @@ final class Link {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newClientHandler(host, port));
+            }
             ch.pipeline().addLast(new RedisDecoder(), new RedisBulkStringAggregator(), new RedisArrayAggregator(),
                 new Handler());
           }

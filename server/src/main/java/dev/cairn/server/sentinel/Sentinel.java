@@ -65,6 +65,12 @@ public final class Sentinel {
     this.config = config;
   }
 
+  /** The TLS contexts for links to instances under tls-replication (Redis's sentinel uses it for all its links). */
+  private dev.cairn.server.tls.TlsContexts linkTls() {
+    return engine.config().find("tls-replication").get().equals("yes")
+        && engine.tls instanceof dev.cairn.server.tls.TlsContexts t ? t : null;
+  }
+
   /** Starts the loop on the server's engine thread. */
   void start(Engine engine, EventLoop loop, boolean epoll) {
     this.engine = engine;
@@ -178,7 +184,7 @@ public final class Sentinel {
     }
     ri.lastReconnTime = now;
     if (needCc) {
-      Link cc = new Link(loop, epoll, ri.host, ri.port);
+      Link cc = new Link(loop, epoll, ri.host, ri.port, linkTls());
       ri.cc = cc;
       cc.connect(() -> {
         ri.ccConnTime = System.currentTimeMillis();
@@ -195,7 +201,7 @@ public final class Sentinel {
       });
     }
     if (needPc) {
-      Link pc = new Link(loop, epoll, ri.host, ri.port);
+      Link pc = new Link(loop, epoll, ri.host, ri.port, linkTls());
       ri.pc = pc;
       pc.onPush(msg -> {
         ri.pcLastActivity = System.currentTimeMillis();

@@ -58,6 +58,8 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
   }
 
   private final SslContext server;
+  /** The cluster bus's side of accepted links: the server's certificate, the peer's required (tls-cluster). */
+  private final SslContext bus;
   private final SSLContext client;
   private final String[] clientProtocols;
   private final String[] clientCiphers;
@@ -65,10 +67,11 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
   /** tls-auth-clients optional: a certificate the client gives must still chain to the CAs (checked here). */
   private final javax.net.ssl.X509TrustManager optionalClientCheck;
 
-  private TlsContexts(SslContext server, SSLContext client, String[] protocols, String[] ciphers, boolean prefer,
-      javax.net.ssl.X509TrustManager optionalClientCheck) {
+  private TlsContexts(SslContext server, SslContext bus, SSLContext client, String[] protocols, String[] ciphers,
+      boolean prefer, javax.net.ssl.X509TrustManager optionalClientCheck) {
     this.optionalClientCheck = optionalClientCheck;
     this.server = server;
+    this.bus = bus;
     this.client = client;
     this.clientProtocols = protocols;
     this.clientCiphers = ciphers;
@@ -114,34 +117,15 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     String[] ciphers = ciphers(c.find("tls-ciphers").get(), c.find("tls-ciphersuites").get(), suites, protocols);
     boolean prefer = c.find("tls-prefer-server-ciphers").get().equals("yes");
     checkKeyPair(cert, key, password(c, "tls-key-file-pass"));
-    SslContext server;
-    try {
-      SslContextBuilder b = SslContextBuilder.forServer(new File(cert), new File(key), password(c, "tls-key-file-pass"))
-          .sslProvider(provider)
-          .protocols(protocols)
-          .ciphers(Arrays.asList(ciphers))
-          .clientAuth(switch (auth) {
-            case "yes" -> ClientAuth.REQUIRE;
-            case "optional" -> ClientAuth.OPTIONAL;
-            default -> ClientAuth.NONE;
-          });
-      if (cas != null) {
-        b.trustManager(cas);
-      }
-      boolean caching = c.find("tls-session-caching").get().equals("yes");
-      long size = Long.parseLong(c.find("tls-session-cache-size").get());
-      long timeout = Long.parseLong(c.find("tls-session-cache-timeout").get());
-      if (caching) {
-        b.sessionCacheSize(size).sessionTimeout(timeout);
-      }
-      server = b.build();
-      if (!caching && server.sessionContext() instanceof OpenSslSessionContext o) {
-        o.setSessionCacheEnabled(false);
-        o.setTicketKeys(); // no keys: no session tickets either
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new Invalid("Failed to configure the server's TLS certificate and key", e);
-    }
+    ClientAuth clientAuth = switch (auth) {
+      case "yes" -> ClientAuth.REQUIRE;
+      case "optional" -> ClientAuth.OPTIONAL;
+      default -> ClientAuth.NONE;
+    };
+    SslContext server = serverContext(c, cert, key, cas, protocols, ciphers, provider, clientAuth);
+    // the cluster bus always asks for the peer's certificate, whatever tls-auth-clients says, as Redis's bus does
+    SslContext bus = !c.find("tls-cluster").get().equals("yes") || clientAuth == ClientAuth.REQUIRE ? server
+        : serverContext(c, cert, key, cas, protocols, ciphers, provider, ClientAuth.REQUIRE);
     SSLContext client;
     try {
       String ccert = c.find("tls-client-cert-file").get();
@@ -161,7 +145,35 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     if (auth.equals("optional") && cas != null) {
       optional = trustManager(cas);
     }
-    return new TlsContexts(server, client, protocols, ciphers, prefer, optional);
+    return new TlsContexts(server, bus, client, protocols, ciphers, prefer, optional);
+  }
+
+  private static SslContext serverContext(Config c, String cert, String key, X509Certificate[] cas, String[] protocols,
+      String[] ciphers, SslProvider provider, ClientAuth clientAuth) throws Invalid {
+    try {
+      SslContextBuilder b = SslContextBuilder.forServer(new File(cert), new File(key), password(c, "tls-key-file-pass"))
+          .sslProvider(provider)
+          .protocols(protocols)
+          .ciphers(Arrays.asList(ciphers))
+          .clientAuth(clientAuth);
+      if (cas != null) {
+        b.trustManager(cas);
+      }
+      boolean caching = c.find("tls-session-caching").get().equals("yes");
+      long size = Long.parseLong(c.find("tls-session-cache-size").get());
+      long timeout = Long.parseLong(c.find("tls-session-cache-timeout").get());
+      if (caching) {
+        b.sessionCacheSize(size).sessionTimeout(timeout);
+      }
+      SslContext server = b.build();
+      if (!caching && server.sessionContext() instanceof OpenSslSessionContext o) {
+        o.setSessionCacheEnabled(false);
+        o.setTicketKeys(); // no keys: no session tickets either
+      }
+      return server;
+    } catch (IOException | RuntimeException e) {
+      throw new Invalid("Failed to configure the server's TLS certificate and key", e);
+    }
   }
 
   private static javax.net.ssl.X509TrustManager trustManager(X509Certificate[] cas) throws Invalid {
@@ -296,6 +308,27 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
       });
     }
     return h;
+  }
+
+  /** A handler for a cluster bus link this node accepted (tls-cluster): the peer must show a certificate. */
+  public SslHandler newBusHandler(ByteBufAllocator alloc) {
+    return bus.newHandler(alloc);
+  }
+
+  /**
+   * A handler for a link this node opens (the cluster bus under tls-cluster): the client certificate
+   * ({@code tls-client-cert-file}, else the server's), the CAs, tls-protocols and the ciphers, no host-name check.
+   */
+  public SslHandler newClientHandler(String host, int port) {
+    SSLEngine e = client.createSSLEngine(host, port);
+    e.setUseClientMode(true);
+    e.setEnabledProtocols(clientProtocols);
+    List<String> usable = new ArrayList<>(Arrays.asList(e.getSupportedCipherSuites()));
+    usable.retainAll(Arrays.asList(clientCiphers));
+    if (!usable.isEmpty()) {
+      e.setEnabledCipherSuites(usable.toArray(String[]::new));
+    }
+    return new SslHandler(e);
   }
 
   @Override

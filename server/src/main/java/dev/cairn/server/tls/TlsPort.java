@@ -139,7 +139,7 @@ public final class TlsPort {
       }
       boolean optional = addr.startsWith("-");
       String host = optional ? addr.substring(1) : addr;
-      InetSocketAddress a = new InetSocketAddress(host.equals("*") ? "0.0.0.0" : host, port);
+      InetSocketAddress a = new InetSocketAddress(dev.cairn.server.CairnServer.anyAddress(host), port);
       ChannelFuture f;
       if (bootstrap.config().group().next().inEventLoop()) {
         // CONFIG SET runs on the engine thread, which is the event loop: Netty registers and binds inline there

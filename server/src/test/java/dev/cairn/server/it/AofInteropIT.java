@@ -49,7 +49,8 @@ class AofInteropIT {
   private CairnServer startCairn(String rdbPreamble) throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", dir.toString(),
         "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", rdbPreamble});
     Log.configure("notice", dir.resolve("cairn.log").toString());
     return CairnServer.start(config, params);

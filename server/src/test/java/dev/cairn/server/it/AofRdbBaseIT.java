@@ -45,7 +45,8 @@ class AofRdbBaseIT {
   private CairnServer start(String... extra) throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", dir.toString(),
         "--appendonly", "yes", "--save", ""));
     argv.addAll(List.of(extra));
     ConfigFile.load(config, argv.toArray(new String[0]));

@@ -29,7 +29,7 @@ final class CairnProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main",
-        "--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--enable-debug-command", "yes"));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cairn-process", ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

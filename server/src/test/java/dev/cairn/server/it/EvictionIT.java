@@ -112,4 +112,59 @@ class EvictionIT extends ServerTestBase {
     assertTrue(info("evicted_clients") >= 1);
     assertEquals(false, jedis.exists("k2"), "its command did not run");
   }
+
+  /** tot-mem less the buffers CLIENT LIST shows (which the cron resizes): what subscriptions and prefixes add. */
+  private static long overhead(String clientList, String name) {
+    for (String line : clientList.split("\n")) {
+      if (line.contains(" name=" + name + " ")) {
+        long rest = field(line, "tot-mem");
+        for (String f : new String[] {"qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "omem"}) {
+          rest -= field(line, f);
+        }
+        return rest;
+      }
+    }
+    throw new AssertionError("no client " + name + " in " + clientList);
+  }
+
+  private static long field(String line, String name) {
+    int i = line.indexOf(" " + name + "=") + name.length() + 2;
+    return Long.parseLong(line.substring(i, line.indexOf(' ', i)));
+  }
+
+  /** As unit/client-eviction: subscriptions and tracking prefixes count in a client's memory, so they can evict it. */
+  @Test
+  void subscriptionsAndPrefixesCountAndEvict() throws Exception {
+    jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "NO-EVICT", "on");
+    try (RawClient r = new RawClient("127.0.0.1", port())) {
+      r.command("CLIENT", "SETNAME", "subs").readReply();
+      assertEquals(0, overhead(jedis.clientList(), "subs"));
+      for (int i = 0; i < 1000; i++) {
+        r.command("PSUBSCRIBE", "p" + i).readReply();
+      }
+      for (int i = 0; i < 1000; i++) {
+        r.command("SUBSCRIBE", "c" + i).readReply();
+      }
+      // 24 bytes per pattern, 24 per channel and 8 per bucket slot (1024 slots), as Redis's pubsubMemOverhead
+      assertEquals(1000 * 24 + 1000 * 24 + 1024 * 8, overhead(jedis.clientList(), "subs"));
+    }
+    try (RawClient r = new RawClient("127.0.0.1", port())) {
+      r.command("CLIENT", "SETNAME", "prefixes").readReply();
+      assertEquals("+OK\r\n", r.command("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "b")
+          .readReply());
+      assertEquals(2 * 32, overhead(jedis.clientList(), "prefixes"));
+    }
+    jedis.configSet("maxmemory-clients", "200000");
+    long evictedBefore = info("evicted_clients");
+    boolean evicted = false;
+    try (RawClient r = new RawClient("127.0.0.1", port())) {
+      for (int i = 0; i < 200_000; i++) {
+        r.command("PSUBSCRIBE", Integer.toString(i)).readReply();
+      }
+    } catch (java.io.IOException closed) {
+      evicted = true; // the eviction closed the connection
+    }
+    assertTrue(evicted, "evicted for its patterns");
+    assertEquals(evictedBefore + 1, info("evicted_clients"));
+  }
 }

@@ -29,7 +29,8 @@ class FunctionsRdbIT {
   private CairnServer start() throws Exception {
     Config config = new Config();
     var params = new dev.cairn.core.config.ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString(),
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", dir.toString(),
         "--save", ""));
     ConfigFile.load(config, argv.toArray(new String[0]));
     return CairnServer.start(config, params); // loads the directory's dump.rdb before it returns

@@ -38,7 +38,8 @@ final class InProcessServers implements AutoCloseable {
     ServerParams params = new ServerParams(config);
     Path d = dir.resolve("s" + index);
     Files.createDirectories(d);
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(),
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", d.toString(),
         "--save", "", "--repl-diskless-sync-delay", "0"));
     args.addAll(List.of(extra));
     ConfigFile.load(config, args.toArray(new String[0]));

@@ -24,7 +24,7 @@ class MigrateIT extends ServerTestBase {
   void startTarget() throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1"});
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--enable-debug-command", "yes"});
     target = CairnServer.start(config, params);
   }
 

@@ -33,7 +33,8 @@ class PersistenceIT {
   private CairnServer start(String... args) throws Exception {
     Config config = new Config();
     var params = new dev.cairn.core.config.ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", dir.toString()));
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", dir.toString()));
     argv.addAll(List.of(args));
     ConfigFile.load(config, argv.toArray(new String[0]));
     CairnServer s = CairnServer.start(config, params);

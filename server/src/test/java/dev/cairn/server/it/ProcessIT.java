@@ -222,7 +222,7 @@ class ProcessIT {
     Path log = dir.resolve("server.log");
     // save points configured and a save that fails: the RDB file's name is taken by a directory that is not empty
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "900 1",
-        "--hz", "100", "--dir", dir.toString(), "--dbfilename", "blocked.rdb");
+        "--hz", "100", "--dir", dir.toString(), "--dbfilename", "blocked.rdb", "--enable-debug-command", "yes");
     waitForLine(log, "Ready to accept connections");
     Files.createDirectories(dir.resolve("blocked.rdb")); // after start-up, which would refuse to load it
     Files.writeString(dir.resolve("blocked.rdb").resolve("keep"), "x");
@@ -263,7 +263,8 @@ class ProcessIT {
   void secondSigintExitsAtOnceWithStatusOne() throws Exception {
     int port = freePort();
     Path log = dir.resolve("server.log");
-    Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "");
+    Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "",
+        "--enable-debug-command", "yes");
     waitForLine(log, "Ready to accept connections");
     try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
       j.sendCommand(DEBUG, "PAUSE-CRON", "1"); // the first one stays pending

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * served once it has one; loopback clients are always served.
  */
 class ProtectedModeIT extends ServerTestBase {
-  private static String external() throws Exception {
+  /** A non-loopback IPv4 address of this machine, or null. */
+  static String external() throws Exception {
     for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InetAddress a : Collections.list(ni.getInetAddresses())) {
         if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {

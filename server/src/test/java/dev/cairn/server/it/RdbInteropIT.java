@@ -27,7 +27,8 @@ class RdbInteropIT {
   private CairnServer startCairn(Path d, String... args) throws Exception {
     Config config = new Config();
     var params = new dev.cairn.core.config.ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(),
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", d.toString(),
         "--save", ""));
     argv.addAll(List.of(args));
     ConfigFile.load(config, argv.toArray(new String[0]));

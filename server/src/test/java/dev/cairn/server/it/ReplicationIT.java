@@ -350,7 +350,8 @@ class ReplicationIT {
     mixedWrites(master, 2);
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", replicaDir.toString(),
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", replicaDir.toString(),
         "--save", "", "--replicaof", "127.0.0.1", Integer.toString(port(master))});
     CairnServer again = CairnServer.start(config, params);
     cairn.servers.add(again);

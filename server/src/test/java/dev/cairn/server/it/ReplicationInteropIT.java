@@ -46,6 +46,7 @@ class ReplicationInteropIT {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes",
         "--dir", dir.toString(), "--save", "", "--repl-diskless-sync-delay", "0"));
     args.addAll(java.util.List.of(extra));
     ConfigFile.load(config, args.toArray(new String[0]));

@@ -233,7 +233,8 @@ class ScriptingIT extends ServerTestBase {
     dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
     dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cairn-unkillable");
-    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--save", "",
+    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--save", "",
         "--dir", dir.toString(), "--lua-time-limit", "10"});
     dev.cairn.server.CairnServer own = dev.cairn.server.CairnServer.start(config, params);
     try (Jedis admin = new Jedis("127.0.0.1", own.port(), 10_000);

@@ -36,7 +36,8 @@ public abstract class ServerTestBase {
     ServerParams params = new ServerParams(config);
     // no save points and a directory of its own: a test server writes no RDB file unless a test asks for one
     dataDir = java.nio.file.Files.createTempDirectory("cairn-it");
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--save", "", "--dir",
+    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--save", "", "--dir",
         dataDir.toString()));
     argv.addAll(List.of(serverArgs()));
     ConfigFile.load(config, argv.toArray(new String[0]));

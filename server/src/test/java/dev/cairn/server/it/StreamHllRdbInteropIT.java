@@ -34,7 +34,8 @@ class StreamHllRdbInteropIT {
   private CairnServer startCairn(Path d) throws Exception {
     Config config = new Config();
     var params = new dev.cairn.core.config.ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--dir", d.toString(), "--save", ""});
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", d.toString(), "--save", ""});
     return CairnServer.start(config, params);
   }
 

@@ -30,7 +30,8 @@ class UnixSocketIT {
     Path sock = dir.resolve("cairn.sock");
     Config config = new Config();
     ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--unixsocket", sock.toString(),
+    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--unixsocket", sock.toString(),
         "--unixsocketperm", "700"});
     CairnServer server = CairnServer.start(config, params);
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -304,7 +304,8 @@ class ModulesIT extends ServerTestBase {
   void moduleCommandRefusedWhenModuleCommandDisabled() throws Exception {
     dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
     dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
-    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1"});
+    dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes"});
     dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
     try (Jedis j = new Jedis("127.0.0.1", s.port(), 10_000)) {
       String msg = assertThrows(JedisDataException.class,
@@ -321,6 +322,7 @@ class ModulesIT extends ServerTestBase {
     dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
     dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
     dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes",
         "--testmod.greeting", "salut", "--loadmodule", good.toString(), "one", "two"});
     dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
     try (Jedis j = new Jedis("127.0.0.1", s.port(), 10_000)) {
@@ -333,6 +335,7 @@ class ModulesIT extends ServerTestBase {
     dev.cairn.core.config.Config c2 = new dev.cairn.core.config.Config();
     dev.cairn.core.config.ServerParams p2 = new dev.cairn.core.config.ServerParams(c2);
     dev.cairn.core.config.ConfigFile.load(c2, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes",
         "--nomodule.param", "x"});
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> dev.cairn.server.CairnServer.start(c2, p2));
@@ -341,6 +344,7 @@ class ModulesIT extends ServerTestBase {
     dev.cairn.core.config.Config c3 = new dev.cairn.core.config.Config();
     dev.cairn.core.config.ServerParams p3 = new dev.cairn.core.config.ServerParams(c3);
     dev.cairn.core.config.ConfigFile.load(c3, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes",
         "--loadmodule", failing.toString()});
     IllegalStateException e3 = assertThrows(IllegalStateException.class,
         () -> dev.cairn.server.CairnServer.start(c3, p3));
@@ -496,6 +500,7 @@ class ModulesIT extends ServerTestBase {
     dev.cairn.core.config.Config config = new dev.cairn.core.config.Config();
     dev.cairn.core.config.ServerParams params = new dev.cairn.core.config.ServerParams(config);
     dev.cairn.core.config.ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes",
         "--loadmodule", good.toString(), "events-file", events.toString()});
     dev.cairn.server.CairnServer s = dev.cairn.server.CairnServer.start(config, params);
     s.close();

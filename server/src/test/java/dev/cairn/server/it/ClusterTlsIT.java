@@ -1,0 +1,117 @@
+package dev.cairn.server.it;
+
+import static dev.cairn.server.it.ClusterModeIT.cluster;
+import static dev.cairn.server.it.ClusterModeIT.info;
+import static dev.cairn.server.it.ClusterModeIT.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * tls-cluster: the cluster bus over TLS. Three nodes meet, agree on the slots and turn ok over TLS links; the bus port
+ * answers only TLS, and, as Redis's bus does, only to a peer with a certificate from the CAs (whatever
+ * tls-auth-clients says); a plain-text message on it is dropped with the connection.
+ */
+class ClusterTlsIT {
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void certificates() {
+    Assumptions.assumeTrue(TestCerts.available(), "no openssl tool to make certificates");
+  }
+
+  @Test
+  void busLinksAreTls() throws Exception {
+    TestCerts c = TlsIT.certs();
+    try (InProcessServers s = new InProcessServers(dir)) {
+      List<Jedis> n = new ArrayList<>();
+      int[] bus = new int[3];
+      for (int i = 0; i < 3; i++) {
+        bus[i] = TlsIT.freePort();
+        n.add(s.start("--port", String.valueOf(TlsIT.freePort()), "--cluster-enabled", "yes",
+            "--cluster-port", String.valueOf(bus[i]),
+            "--cluster-node-timeout", "15000", "--tls-port", String.valueOf(TlsIT.freePort()), "--tls-cluster", "yes",
+            "--tls-auth-clients", "no", "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
+            "--tls-ca-cert-file", c.path("ca.crt")));
+      }
+      for (int i = 1; i < 3; i++) {
+        assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(s.port(n.get(i))),
+            String.valueOf(bus[i]))));
+      }
+      try {
+        // the first TLS handshakes of a JVM are slow on a loaded machine (class loading, cold code)
+        ClusterBusIT.await("3 nodes known everywhere", 90_000,
+            () -> n.stream().allMatch(j -> "3".equals(info(j, "cluster_known_nodes"))));
+      } catch (AssertionError e) {
+        StringBuilder views = new StringBuilder();
+        n.forEach(j -> views.append(text(cluster(j, "NODES"))).append('\n'));
+        throw new AssertionError(e.getMessage() + "\n" + views);
+      }
+      assertEquals("OK", text(cluster(n.get(0), "ADDSLOTSRANGE", "0", "5460")));
+      assertEquals("OK", text(cluster(n.get(1), "ADDSLOTSRANGE", "5461", "10922")));
+      assertEquals("OK", text(cluster(n.get(2), "ADDSLOTSRANGE", "10923", "16383")));
+      ClusterBusIT.await("the cluster ok everywhere", 60_000,
+          () -> n.stream().allMatch(j -> "ok".equals(info(j, "cluster_state"))));
+      String slots = ClusterBusIT.deep(cluster(n.get(0), "SLOTS"));
+      ClusterBusIT.await("same slots everywhere", 10_000,
+          () -> n.stream().allMatch(j -> ClusterBusIT.deep(cluster(j, "SLOTS")).equals(slots)));
+
+      // the bus port speaks TLS to a peer with a certificate of the CA ...
+      try (SSLSocket t = (SSLSocket) c.client("client", "ca").getSocketFactory().createSocket("127.0.0.1", bus[0])) {
+        t.setSoTimeout(10_000);
+        t.startHandshake();
+        assertTrue(t.getSession().getProtocol().startsWith("TLS"), t.getSession().getProtocol());
+      }
+      // ... refuses one without (the bus requires client certificates although tls-auth-clients is no) ...
+      assertThrows(IOException.class, () -> {
+        try (SSLSocket t = (SSLSocket) c.client(null, "ca").getSocketFactory().createSocket("127.0.0.1", bus[0])) {
+          t.setSoTimeout(10_000);
+          t.startHandshake();
+          t.getOutputStream().write(new byte[] {'R', 'C', 'm', 'b'});
+          t.getOutputStream().flush();
+          if (t.getInputStream().read() < 0) {
+            throw new IOException("closed");
+          }
+        }
+      });
+      // ... and drops plain text: an RCmb header in the clear is not a TLS record
+      try (Socket p = new Socket("127.0.0.1", bus[0])) {
+        p.setSoTimeout(10_000);
+        byte[] header = new byte[2256];
+        header[0] = 'R';
+        header[1] = 'C';
+        header[2] = 'm';
+        header[3] = 'b';
+        header[6] = (byte) (2256 >> 8);
+        header[7] = (byte) (2256 & 0xFF);
+        p.getOutputStream().write(header);
+        InputStream in = p.getInputStream();
+        int b;
+        int got = 0;
+        try {
+          while ((b = in.read()) >= 0 && got < 10_000) {
+            got++; // a TLS alert may come before the close; no bus message does
+          }
+        } catch (IOException reset) {
+          // closed by the server
+        }
+        assertTrue(got < 64, "no bus reply in the clear: " + got + " bytes");
+      }
+      assertEquals("ok", info(n.get(0), "cluster_state"));
+    }
+  }
+}
