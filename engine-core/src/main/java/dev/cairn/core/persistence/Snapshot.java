@@ -301,7 +301,7 @@ public final class Snapshot implements SnapshotGuard {
     int size = block.size();
     int strings = 0;
     for (int i = 0; i < size; i++) {
-      if (block.get(i).value() instanceof byte[]) {
+      if (block.get(i).valueObject() instanceof byte[]) {
         strings++;
       }
     }
@@ -356,7 +356,7 @@ public final class Snapshot implements SnapshotGuard {
   public void beforeChange(Db db, Entry e, Change change) {
     if (e.mark() == epoch) {
       if (change == Change.IN_PLACE && !lent.isEmpty()) {
-        takeBack(e.value());
+        takeBack(e.valueObject());
       }
       return;
     }
@@ -382,7 +382,8 @@ public final class Snapshot implements SnapshotGuard {
     }
     int index = indexOf(dict);
     dict.forEach(e -> {
-      if (e.mark() != epoch && !sink.concurrent(e.value())) {
+      Object v = e.valueObject(); // null: a string in the arena, which any thread may write
+      if (e.mark() != epoch && v != null && !sink.concurrent(v)) {
         e.setMark(epoch);
         take(index, e, Hand.GONE);
       }
