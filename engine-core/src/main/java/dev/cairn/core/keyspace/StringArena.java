@@ -20,6 +20,8 @@ import java.util.Arrays;
  * {@link #offset} and {@link #length} on slots that a snapshot was promised stay unchanged (see {@link #park}).
  */
 public final class StringArena {
+  /** Off with {@code -Dcairn.stringArena=false}: every string a plain {@code byte[]} (for before/after measurements). */
+  public static final boolean ENABLED = !"false".equals(System.getProperty("cairn.stringArena"));
   /** The longest string kept in an arena; longer ones stay plain {@code byte[]}s (few and large: little to gain). */
   public static final int MAX_LENGTH = 65536 - 2;
   private static final int ALIGN_SHIFT = 4;
@@ -111,7 +113,7 @@ public final class StringArena {
    * too long for an arena or the arena is full (the caller keeps a plain {@code byte[]}).
    */
   public int alloc(byte[] b, int off, int len) {
-    if (len > MAX_LENGTH) {
+    if (len > MAX_LENGTH || !ENABLED) {
       return -1;
     }
     int c = classOf(len);
