@@ -235,6 +235,13 @@ public final class StringArena {
     return Arrays.copyOfRange(page, o + 2, o + 2 + len);
   }
 
+  /** A new {@code byte[]} with the bytes of the string at {@code handle} in {@code page} (any thread, see {@link #park}). */
+  public static byte[] copyOut(byte[] page, int handle) {
+    int o = (handle & SLOT_MASK) << ALIGN_SHIFT;
+    int len = (page[o] & 0xff) << 8 | page[o + 1] & 0xff;
+    return Arrays.copyOfRange(page, o + 2, o + 2 + len);
+  }
+
   /** Whether the string equals {@code len} bytes of {@code b} from {@code off}. */
   public boolean contentEquals(int handle, byte[] b, int off, int len) {
     int o = offset(handle);
