@@ -31,6 +31,9 @@ import java.util.function.BiConsumer;
  *   <li>a value about to change in place is copied ({@link RedisValue#copy}) and the copy is handed over; a replaced
  *       or deleted value is handed over as it is (nothing else refers to it any more); strings are immutable
  *       {@code byte[]} and never copied;
+ *   <li>a string in a table's {@link dev.cairn.core.keyspace.StringArena} is handed over as its page and slot: the
+ *       arenas of the walked tables park the slots freed while the snapshot runs (reused only after its end), so the
+ *       snapshot thread reads the bytes in place;
  *   <li>a value handed over whole and still queued ("lent") that is then written in place is taken back: the engine
  *       swaps a copy into the queued record before the snapshot thread claims it, or, if that thread is serializing
  *       it at this very moment, waits for that one value;
