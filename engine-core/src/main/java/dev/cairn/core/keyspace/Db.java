@@ -16,6 +16,8 @@ public final class Db implements Database {
   private final int id;
   private final Keyspace keyspace;
   private ByteDict<Entry> dict = ByteDict.forKeyspace();
+  /** The strings of this table's entries (see {@link StringArena}); replaced and swapped together with the table. */
+  private StringArena arena = new StringArena();
   private ExpireIndex expires = new ExpireIndex();
   /** Keys whose value has parts with their own expiry (hash fields with a TTL), for the active cycle that reaps them. */
   private ByteDict<KeyRef> partExpires = new ByteDict<>();
@@ -160,25 +162,25 @@ public final class Db implements Database {
   @Override
   public Object get(byte[] key) {
     Entry e = lookupRead(key);
-    return e == null ? null : e.value;
+    return e == null ? null : e.value();
   }
 
   @Override
   public <T> T get(byte[] key, Class<T> type) {
     Entry e = lookupRead(key);
-    return e == null ? null : cast(e.value, type);
+    return e == null ? null : cast(e.value(), type);
   }
 
   @Override
   public Object getForWrite(byte[] key) {
     Entry e = lookupWrite(key);
-    return e == null ? null : e.value;
+    return e == null ? null : e.value();
   }
 
   @Override
   public <T> T getForWrite(byte[] key, Class<T> type) {
     Entry e = lookupWrite(key);
-    return e == null ? null : cast(e.value, type);
+    return e == null ? null : cast(e.value(), type);
   }
 
   private static <T> T cast(Object value, Class<T> type) {
@@ -209,12 +211,12 @@ public final class Db implements Database {
     }
     guard(e, SnapshotGuard.Change.REPLACE);
     Object old = e.value;
-    e.value = value;
-    unaccount(e);
-    account(e);
-    if (keyspace.valueReleased != null && old != value) {
+    if (!release(e) && keyspace.valueReleased != null && old != value) {
       keyspace.valueReleased.accept(old);
     }
+    store(e, value);
+    unaccount(e);
+    account(e);
     e.setLru(keyspace.accessed(e.lru())); // under LFU an overwritten key keeps its history, as in Redis
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
@@ -234,7 +236,8 @@ public final class Db implements Database {
         remove(stale);
       }
     }
-    Entry e = slots == null ? new Entry(key, value) : new SlotEntry(key, value);
+    Entry e = slots == null ? new Entry(key, null) : new SlotEntry(key, null);
+    store(e, value);
     e.lru = keyspace.newEntryMark() << 24 | keyspace.freshAccess(); // a running snapshot does not include it
     dict.addNew(e);
     if (slots != null) {
@@ -272,7 +275,7 @@ public final class Db implements Database {
   public void remove(Entry e) {
     guard(e, SnapshotGuard.Change.REMOVE);
     unlink(e);
-    if (keyspace.valueReleased != null) {
+    if (!release(e) && keyspace.valueReleased != null) {
       keyspace.valueReleased.accept(e.value);
     }
   }
@@ -281,6 +284,39 @@ public final class Db implements Database {
   public void detach(Entry e) {
     guard(e, SnapshotGuard.Change.MOVE);
     unlink(e);
+    if (e.value instanceof StringArena a) {
+      e.value = a.copyOut(e.handle); // the string goes on under another key, maybe in another table's arena
+      a.free(e.handle);
+    }
+  }
+
+  /** Puts {@code value} in the entry: a string short enough goes into the table's arena, any other value as it is. */
+  private void store(Entry e, Object value) {
+    if (value instanceof byte[] b) {
+      int h = arena.alloc(b, 0, b.length);
+      if (h >= 0) {
+        if (e.value != arena) {
+          e.value = arena; // only when it changes: a store of the same reference would still mark a card
+        }
+        e.handle = h;
+        return;
+      }
+    }
+    e.value = value;
+  }
+
+  /** Frees the arena slot of a string leaving the keyspace; returns whether the value was one. */
+  private static boolean release(Entry e) {
+    if (e.value instanceof StringArena a) {
+      a.free(e.handle);
+      return true;
+    }
+    return false;
+  }
+
+  /** This table's string arena (for snapshots, which park its freed slots while they run). */
+  public StringArena arena() {
+    return arena;
   }
 
   private void unlink(Entry e) {
@@ -359,9 +395,14 @@ public final class Db implements Database {
       keyspace.snapshotGuard.beforeFlush(this, dict);
     }
     if (keyspace.valueReleased != null) {
-      dict.forEach(e -> keyspace.valueReleased.accept(e.value));
+      dict.forEach(e -> {
+        if (!(e.value instanceof StringArena)) {
+          keyspace.valueReleased.accept(e.value);
+        }
+      });
     }
     dict = ByteDict.forKeyspace(); // the old table is dropped whole: freeing is the collector's work, off this thread
+    arena = new StringArena(); // with its strings: a snapshot walking the old table still reads them
     expires = new ExpireIndex();
     partExpires = new ByteDict<>();
     if (slots != null) {
@@ -379,6 +420,9 @@ public final class Db implements Database {
     ByteDict<Entry> d = dict;
     dict = other.dict;
     other.dict = d;
+    StringArena sa = arena;
+    arena = other.arena;
+    other.arena = sa;
     ExpireIndex x = expires;
     expires = other.expires;
     other.expires = x;
@@ -408,8 +452,8 @@ public final class Db implements Database {
    * it is stored (LPUSH stores an empty list, then pushes), so it is measured at the next settle.
    */
   private void account(Entry e) {
-    if (e.value instanceof byte[]) {
-      int bytes = EntrySize.clamp(EntrySize.of(e.key, e.value));
+    if (e.value instanceof byte[] || e.value instanceof StringArena) {
+      int bytes = EntrySize.clamp(measure(e));
       e.mem = bytes;
       usedBytes += bytes;
     } else {
@@ -434,13 +478,18 @@ public final class Db implements Database {
     }
   }
 
+  private static long measure(Entry e) {
+    return e.value instanceof StringArena a ? EntrySize.ofArenaString(e.key, a.length(e.handle))
+        : EntrySize.of(e.key, e.value);
+  }
+
   /** Measures again the values changed in place since the last settle. */
   public void settleSizes() {
     for (int i = 0; i < unmeasuredCount; i++) {
       Entry e = unmeasured[i];
       unmeasured[i] = null;
       if (e.mem < 0) {
-        int bytes = EntrySize.clamp(EntrySize.of(e.key, e.value));
+        int bytes = EntrySize.clamp(measure(e));
         usedBytes += bytes - ~e.mem;
         e.mem = bytes;
       }

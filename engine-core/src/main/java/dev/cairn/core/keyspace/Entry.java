@@ -2,8 +2,13 @@ package dev.cairn.core.keyspace;
 
 /** A key in the keyspace: the key bytes, its value, its expiry and its access clock. */
 public class Entry extends ByteDict.Node<Entry> {
-  /** A {@code byte[]} (a string) or a {@link dev.cairn.api.keyspace.RedisValue}. */
+  /**
+   * A {@code byte[]} (a string), a {@link dev.cairn.api.keyspace.RedisValue}, or the table's {@link StringArena} when
+   * the value is a string held there at {@link #handle}.
+   */
   Object value;
+  /** The slot of a string held in the arena ({@link #value} is the arena). */
+  int handle;
   /** Expiry in milliseconds since the epoch, or -1. */
   long expireAt = -1;
   /** Index in the database's {@link ExpireIndex} while {@code expireAt >= 0}. */
@@ -28,8 +33,26 @@ public class Entry extends ByteDict.Node<Entry> {
     this.value = value;
   }
 
+  /** The value; a string held in the arena comes out as a new {@code byte[]} (hot paths read the slot instead). */
   public Object value() {
-    return value;
+    Object v = value;
+    return v instanceof StringArena a ? a.copyOut(handle) : v;
+  }
+
+  /** The arena holding this entry's string, or null if the value is an object of its own. */
+  public StringArena arena() {
+    return value instanceof StringArena a ? a : null;
+  }
+
+  /** The slot of the string in {@link #arena()}. */
+  public int handle() {
+    return handle;
+  }
+
+  /** The value if it is an object of its own, else null (a string in the arena): no copy made. */
+  public Object valueObject() {
+    Object v = value;
+    return v instanceof StringArena ? null : v;
   }
 
   public long expireAt() {

@@ -30,6 +30,11 @@ public final class EntrySize {
     return MemoryEstimate.keyOverhead(key.length) + v;
   }
 
+  /** The bytes of key {@code key} holding a string of {@code length} bytes in a {@link StringArena} (its slot). */
+  public static long ofArenaString(byte[] key, int length) {
+    return MemoryEstimate.keyOverhead(key.length) + StringArena.slotSize(length);
+  }
+
   static int clamp(long bytes) {
     return (int) Math.min(Integer.MAX_VALUE, bytes);
   }

@@ -31,6 +31,9 @@ import java.util.function.BiConsumer;
  *   <li>a value about to change in place is copied ({@link RedisValue#copy}) and the copy is handed over; a replaced
  *       or deleted value is handed over as it is (nothing else refers to it any more); strings are immutable
  *       {@code byte[]} and never copied;
+ *   <li>a string in a table's {@link dev.cairn.core.keyspace.StringArena} is handed over as its page and slot: the
+ *       arenas of the walked tables park the slots freed while the snapshot runs (reused only after its end), so the
+ *       snapshot thread reads the bytes in place;
  *   <li>a value handed over whole and still queued ("lent") that is then written in place is taken back: the engine
  *       swaps a copy into the queued record before the snapshot thread claims it, or, if that thread is serializing
  *       it at this very moment, waits for that one value;
@@ -67,6 +70,8 @@ public final class Snapshot implements SnapshotGuard {
   private final SnapshotSink sink;
   private final int epoch;
   private final ByteDict<Entry>[] dicts;
+  /** The tables' string arenas at the start: their freed slots are parked until the end, the snapshot reads in place. */
+  private final dev.cairn.core.keyspace.StringArena[] arenas;
   private final SnapshotInfo info;
   private final BiConsumer<Outcome, Throwable> onDone;
   private final Thread thread;
@@ -129,8 +134,10 @@ public final class Snapshot implements SnapshotGuard {
     this.dicts = new ByteDict[keyspace.databases()];
     this.layouts = new int[dicts.length];
     this.walking = new boolean[dicts.length];
+    this.arenas = new dev.cairn.core.keyspace.StringArena[dicts.length];
     for (int i = 0; i < dicts.length; i++) {
       dicts[i] = keyspace.db(i).dict();
+      arenas[i] = keyspace.db(i).arena();
     }
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
@@ -155,6 +162,7 @@ public final class Snapshot implements SnapshotGuard {
       s.dicts[i].beginWalk();
       s.walking[i] = true;
       s.layouts[i] = s.dicts[i].layout();
+      s.arenas[i].park();
     }
     keyspace.setSnapshotGuard(s);
     s.thread.start();
@@ -301,7 +309,7 @@ public final class Snapshot implements SnapshotGuard {
     int size = block.size();
     int strings = 0;
     for (int i = 0; i < size; i++) {
-      if (block.get(i).value() instanceof byte[]) {
+      if (block.get(i).valueObject() instanceof byte[]) {
         strings++;
       }
     }
@@ -356,7 +364,7 @@ public final class Snapshot implements SnapshotGuard {
   public void beforeChange(Db db, Entry e, Change change) {
     if (e.mark() == epoch) {
       if (change == Change.IN_PLACE && !lent.isEmpty()) {
-        takeBack(e.value());
+        takeBack(e.valueObject());
       }
       return;
     }
@@ -382,7 +390,8 @@ public final class Snapshot implements SnapshotGuard {
     }
     int index = indexOf(dict);
     dict.forEach(e -> {
-      if (e.mark() != epoch && !sink.concurrent(e.value())) {
+      Object v = e.valueObject(); // null: a string in the arena, which any thread may write
+      if (e.mark() != epoch && v != null && !sink.concurrent(v)) {
         e.setMark(epoch);
         take(index, e, Hand.GONE);
       }
@@ -411,6 +420,21 @@ public final class Snapshot implements SnapshotGuard {
 
   /** Hands the entry's current value, expiry and access data to the snapshot thread. */
   private void take(int db, Entry e, Hand hand) {
+    dev.cairn.core.keyspace.StringArena arena = e.arena();
+    if (arena != null) {
+      // a string in its table's arena: the snapshot thread reads the slot in place (freed slots are parked until the
+      // end, so its bytes stay); a slot kept only for the snapshot counts as copy-on-write
+      int h = e.handle();
+      if (hand != Hand.KEPT) {
+        addCow(dev.cairn.core.keyspace.StringArena.slotSize(arena.length(h)));
+      }
+      current.addSlot(db, e.key, arena.page(h), h, e.expireAt(), e.lru());
+      handedOver++;
+      if (current.n == BATCH || walkerWaiting.get()) {
+        flush();
+      }
+      return;
+    }
     Object v = e.value();
     boolean prepared = false;
     boolean track = false;
@@ -442,7 +466,10 @@ public final class Snapshot implements SnapshotGuard {
   }
 
   private void addCow(Object v) {
-    long size = v instanceof byte[] b ? b.length + 16 : Math.max(0, ((RedisValue) v).estimatedBytes(16));
+    addCow(v instanceof byte[] b ? b.length + 16 : Math.max(0, ((RedisValue) v).estimatedBytes(16)));
+  }
+
+  private void addCow(long size) {
     cowBytes += size;
     cowPeak = Math.max(cowPeak, cowBytes);
   }
@@ -532,6 +559,9 @@ public final class Snapshot implements SnapshotGuard {
         }
         for (int i = 0; i < b.n && !aborted; i++) {
           Object v = b.claim(i);
+          if (b.inArena[i]) {
+            v = dev.cairn.core.keyspace.StringArena.copyOut((byte[]) v, b.handles[i]);
+          }
           try {
             sink.write(b.dbs[i], b.keys[i], v, b.prepared[i], b.expires[i], b.lrus[i]);
           } finally {
@@ -642,6 +672,7 @@ public final class Snapshot implements SnapshotGuard {
     ended = true;
     for (int i = 0; i < dicts.length; i++) {
       endWalk(i);
+      arenas[i].unpark();
     }
     if (keyspace.snapshotGuard() == this) {
       keyspace.setSnapshotGuard(null);
@@ -677,6 +708,9 @@ public final class Snapshot implements SnapshotGuard {
     final long[] expires = new long[BATCH];
     final int[] lrus = new int[BATCH];
     final int[] states = new int[BATCH];
+    /** The record is a string in an arena: its value is the page, and the slot is at {@link #handles}. */
+    final boolean[] inArena = new boolean[BATCH];
+    final int[] handles = new int[BATCH];
     int n;
     volatile boolean done;
     /** Some value here is lent (in the engine's map of lent values). */
@@ -688,6 +722,7 @@ public final class Snapshot implements SnapshotGuard {
       java.util.Arrays.fill(values, 0, n, null);
       java.util.Arrays.fill(replacements, 0, n, null);
       java.util.Arrays.fill(states, 0, n, PENDING);
+      java.util.Arrays.fill(inArena, 0, n, false);
       n = 0;
       tracked = false;
       done = false;
@@ -701,6 +736,12 @@ public final class Snapshot implements SnapshotGuard {
       expires[n] = expireAt;
       lrus[n] = lru;
       n++;
+    }
+
+    void addSlot(int db, byte[] key, byte[] page, int handle, long expireAt, int lru) {
+      inArena[n] = true;
+      handles[n] = handle;
+      add(db, key, page, false, expireAt, lru);
     }
 
     int indexOf(Object value) {

@@ -78,6 +78,10 @@ public final class MemoryCommands implements CommandFamily {
       c.reply().nullBulk();
       return;
     }
+    if (e.arena() != null) { // a string in its table's arena: its slot
+      c.reply().integer(dev.cairn.core.keyspace.EntrySize.ofArenaString(e.key, e.arena().length(e.handle())));
+      return;
+    }
     Object v = e.value();
     if (v instanceof byte[] b) {
       c.reply().integer(MemoryEstimate.stringKey(e.key, b));

@@ -13,8 +13,11 @@ public final class MemoryEstimate {
   static final int HEADER = 12;
   /** A byte array: header plus its length field. */
   static final int ARRAY_HEADER = 16;
-  /** A keyspace entry: header, key and value references, expiry, expiry slot, access clock, hash, next link. */
-  static final int ENTRY = align(HEADER + 4 + 4 + 8 + 4 + 4 + 4 + 4);
+  /**
+   * A keyspace entry: header, key and value references, expiry, expiry slot, access clock, hash, next link, arena
+   * handle (the measured size shares the alignment padding).
+   */
+  static final int ENTRY = align(HEADER + 4 + 4 + 8 + 4 + 4 + 4 + 4 + 4);
   /** The entry's share of the hash table's bucket array (one reference at a load factor near one). */
   static final int BUCKET = 4;
 

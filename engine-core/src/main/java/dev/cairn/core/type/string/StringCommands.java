@@ -15,6 +15,9 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.keyspace.StringArena;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.ObjIntConsumer;
@@ -199,6 +202,15 @@ public final class StringCommands implements CommandFamily {
 
   /** GET key */
   static void get(CommandContext c, Args a) {
+    if (c.db() instanceof Db d) { // the string read in place from the arena, no copy
+      Entry e = d.lookupRead(a.get(1));
+      if (e == null) {
+        c.reply().nullBulk();
+      } else if (!StringValues.replyArena(c.reply(), e)) {
+        StringValues.reply(c.reply(), e.valueObject());
+      }
+      return;
+    }
     Object v = c.db().get(a.get(1));
     if (v instanceof byte[] b) {
       c.reply().bulk(b);
@@ -378,8 +390,18 @@ public final class StringCommands implements CommandFamily {
     Reply r = c.reply();
     int n = a.size();
     r.array(n - 1);
+    Db d = db instanceof Db x ? x : null;
     for (int i = 1; i < n; i++) {
-      Object v = db.get(a.get(i));
+      Object v;
+      if (d != null) {
+        Entry e = d.lookupRead(a.get(i));
+        if (e != null && StringValues.replyArena(r, e)) {
+          continue;
+        }
+        v = e == null ? null : e.valueObject();
+      } else {
+        v = db.get(a.get(i));
+      }
       if (v instanceof byte[] b) {
         r.bulk(b);
       } else if (StringValues.isString(v)) {
@@ -422,6 +444,12 @@ public final class StringCommands implements CommandFamily {
 
   /** STRLEN key */
   static void strlen(CommandContext c, Args a) {
+    if (c.db() instanceof Db d) {
+      Entry e = d.lookupRead(a.get(1));
+      StringArena arena = e == null ? null : e.arena();
+      c.reply().integer(arena != null ? arena.length(e.handle()) : StringValues.length(e == null ? null : e.valueObject()));
+      return;
+    }
     c.reply().integer(StringValues.length(c.db().get(a.get(1))));
   }
 }

@@ -117,13 +117,24 @@ public final class StringRangeCommands implements CommandFamily {
   static void getrange(CommandContext c, Args a) {
     long start = a.longArg(2);
     long end = a.longArg(3);
-    Object v = c.db().get(a.get(1));
-    if (v == null) {
-      c.reply().bulk(EMPTY);
-      return;
+    byte[] b;
+    int base = 0;
+    long len;
+    dev.cairn.core.keyspace.Entry e = c.db() instanceof dev.cairn.core.keyspace.Db d ? d.lookupRead(a.get(1)) : null;
+    dev.cairn.core.keyspace.StringArena arena = e == null ? null : e.arena();
+    if (arena != null) { // read in place
+      b = arena.page(e.handle());
+      base = dev.cairn.core.keyspace.StringArena.offset(e.handle());
+      len = arena.length(e.handle());
+    } else {
+      Object v = e != null ? e.valueObject() : c.db() instanceof dev.cairn.core.keyspace.Db ? null : c.db().get(a.get(1));
+      if (v == null) {
+        c.reply().bulk(EMPTY);
+        return;
+      }
+      b = StringValues.array(v);
+      len = StringValues.length(v);
     }
-    byte[] b = StringValues.array(v);
-    long len = StringValues.length(v);
     if (start < 0 && end < 0 && start > end) {
       c.reply().bulk(EMPTY);
       return;
@@ -140,7 +151,7 @@ public final class StringRangeCommands implements CommandFamily {
     if (start > end || len == 0) {
       c.reply().bulk(EMPTY);
     } else {
-      c.reply().bulk(b, (int) start, (int) (end - start + 1));
+      c.reply().bulk(b, base + (int) start, (int) (end - start + 1));
     }
   }
 

@@ -77,6 +77,20 @@ public final class StringValues {
     throw Errors.WRONGTYPE;
   }
 
+  /**
+   * Replies with the string of an entry held in its table's arena, read in place; false (nothing written) if the entry's
+   * value is an object of its own ({@link dev.cairn.core.keyspace.Entry#valueObject}).
+   */
+  static boolean replyArena(Reply reply, dev.cairn.core.keyspace.Entry e) {
+    dev.cairn.core.keyspace.StringArena arena = e.arena();
+    if (arena == null) {
+      return false;
+    }
+    int h = e.handle();
+    reply.bulk(arena.page(h), dev.cairn.core.keyspace.StringArena.offset(h), arena.length(h));
+    return true;
+  }
+
   /** Writes a string value as a bulk reply; WRONGTYPE for other types. */
   static void reply(Reply reply, Object value) {
     if (value instanceof byte[] b) {
