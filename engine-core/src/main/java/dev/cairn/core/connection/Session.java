@@ -318,6 +318,11 @@ public final class Session implements CommandContext, ClientHandle {
   }
 
   @Override
+  public boolean mayBlock() {
+    return denyBlocking == 0;
+  }
+
+  @Override
   public dev.cairn.api.command.BlockedClient blockClient(long timeoutMillis,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
     if (denyBlocking > 0) {

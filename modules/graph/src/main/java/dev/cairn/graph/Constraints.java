@@ -79,6 +79,16 @@ final class Constraints {
       }
       g = new Graph();
     }
+    g.gate.beginWrite(); // readers of this graph step aside
+    try {
+      change(c, g, key, created, create, unique, node, schema, props);
+    } finally {
+      g.gate.endWrite();
+    }
+  }
+
+  private static void change(CommandContext c, Graph g, byte[] key, boolean created, boolean create, boolean unique,
+      boolean node, String schema, List<String> props) {
     if (create) {
       g.beginUndo(); // names interned for a refused constraint go again
       try {

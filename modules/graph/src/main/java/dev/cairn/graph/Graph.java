@@ -43,6 +43,9 @@ public final class Graph {
   private Object[][] edgeProps = new Object[16][];
   private int edgeCount;
 
+  /** Keeps reads on reader threads apart from writes on the engine thread. */
+  final ReadGate gate = new ReadGate();
+
   /** GRAPH.CONSTRAINT's constraints, in creation order. */
   final List<Constraints.Constraint> constraints = new ArrayList<>();
 

@@ -9,6 +9,8 @@ import java.util.Map;
 
 /** The graph module: RedisGraph's GRAPH.* commands over property graphs queried with openCypher. */
 public final class GraphModule implements Module {
+  private GraphCommands commands;
+
   @Override
   public ModuleInfo info() {
     return new ModuleInfo("graph", 21200); // RedisGraph 2.12's version number: clients check it
@@ -25,7 +27,8 @@ public final class GraphModule implements Module {
       config.set(args.get(i), args.get(i + 1));
     }
     ctx.registerType(GraphType.INSTANCE);
-    ctx.registerCommands(new GraphCommands(config));
+    commands = new GraphCommands(config, ctx.server());
+    ctx.registerCommands(commands);
     ctx.addInfoSection("config", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("timeout", config.get("TIMEOUT"));
@@ -33,5 +36,12 @@ public final class GraphModule implements Module {
       return m;
     });
     Warmup.start();
+  }
+
+  @Override
+  public void onUnload() {
+    if (commands != null) {
+      commands.close();
+    }
   }
 }
