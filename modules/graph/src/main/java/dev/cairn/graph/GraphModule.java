@@ -35,6 +35,13 @@ public final class GraphModule implements Module {
       m.put("resultset_size", config.get("RESULTSET_SIZE"));
       return m;
     });
+    ctx.addInfoSection("queries", () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("reads_on_readers", commands.scheduler.offloaded.get());
+      m.put("reads_preempted", commands.scheduler.preempted.get());
+      m.put("writes_queued", commands.scheduler.deferred.get());
+      return m;
+    });
     Warmup.start();
   }
 
