@@ -40,6 +40,7 @@ public final class GraphModule implements Module {
       m.put("reads_on_readers", commands.scheduler.offloaded.get());
       m.put("reads_preempted", commands.scheduler.preempted.get());
       m.put("writes_queued", commands.scheduler.deferred.get());
+      m.put("reads_on_copies", commands.scheduler.copied.get());
       return m;
     });
     Warmup.start();

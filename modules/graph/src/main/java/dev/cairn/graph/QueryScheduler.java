@@ -6,7 +6,6 @@ import dev.cairn.api.command.BlockedClient;
 import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.RedisException;
-import dev.cairn.api.reply.Reply;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads on a pool of reader threads (THREAD_COUNT of them, as RedisGraph's), writes that must wait for a graph's
  * readers later on the engine thread, each with its client blocked meanwhile. A reader renders its result set where
  * it ran ({@link RecordedReply}), so what the reply says is the graph the query saw; the engine thread plays it to the
- * client. A read preempted {@link #MAX_PREEMPTIONS} times runs on the engine thread instead.
+ * client. A read preempted {@link #MAX_PREEMPTIONS} times (writes that cannot wait keep coming) runs on a private
+ * copy of its graph, taken on the engine thread between two writes, which no write can preempt.
  */
 final class QueryScheduler {
   static final int MAX_PREEMPTIONS = 5;
@@ -31,6 +31,7 @@ final class QueryScheduler {
   final AtomicInteger offloaded = new AtomicInteger();
   final AtomicInteger preempted = new AtomicInteger();
   final AtomicInteger deferred = new AtomicInteger();
+  final AtomicInteger copied = new AtomicInteger();
 
   QueryScheduler(ModuleServer server, int threads) {
     this.server = server;
@@ -73,13 +74,20 @@ final class QueryScheduler {
   }
 
   private void submit(BlockedClient client, Query q, long now, int attempt) {
+    if (attempt >= MAX_PREEMPTIONS) {
+      Graph copy = q.graph().copy(); // no write reaches it: the read cannot be preempted again
+      copied.incrementAndGet();
+      copy.gate.reserve();
+      pool().execute(() -> runRead(client, q, copy, now, attempt));
+      return;
+    }
     q.graph().gate.reserve();
     offloaded.incrementAndGet();
-    pool().execute(() -> runRead(client, q, now, attempt));
+    pool().execute(() -> runRead(client, q, q.graph(), now, attempt));
   }
 
-  private void runRead(BlockedClient client, Query q, long now, int attempt) {
-    Graph g = q.graph();
+  /** Runs {@code q} on {@code g}: its graph, or a copy of it. */
+  private void runRead(BlockedClient client, Query q, Graph g, long now, int attempt) {
     RecordedReply out = new RecordedReply(q.protocol());
     boolean again = false;
     try {
@@ -89,7 +97,7 @@ final class QueryScheduler {
       ResultWriter.write(out, new Ctx(g, q.params(), Long.MAX_VALUE, g.gate), res, q.compact(), q.maxRows());
       client.reply(r -> {
         out.replay(r);
-        g.slowlog(now, q.command(), q.text(), res.millis());
+        q.graph().slowlog(now, q.command(), q.text(), res.millis());
       });
     } catch (ReadGate.Preempted p) {
       preempted.incrementAndGet();
@@ -104,26 +112,8 @@ final class QueryScheduler {
       }
     }
     if (again) {
-      if (attempt + 1 >= MAX_PREEMPTIONS) {
-        client.reply(r -> runHere(r, q, now)); // writes keep preempting it: the engine thread runs it between them
-      } else {
-        server.execute(a -> read(client, q, now, attempt + 1));
-      }
+      server.execute(a -> read(client, q, now, attempt + 1));
     }
-  }
-
-  /** Engine thread: a read run in place, its reply (or error) to {@code r}. */
-  private static void runHere(Reply r, Query q, long now) {
-    Graph g = q.graph();
-    Executor.Result res;
-    try {
-      res = Executor.run(g, q.plan(), new Ctx(g, q.params(), q.timeoutMillis()), System.nanoTime());
-    } catch (CypherException e) {
-      r.error(RedisException.line(e.getMessage()));
-      return;
-    }
-    g.slowlog(now, q.command(), q.text(), res.millis());
-    ResultWriter.write(r, new Ctx(g, q.params(), 0), res, q.compact(), q.maxRows());
   }
 
   // ---- writes that wait for readers

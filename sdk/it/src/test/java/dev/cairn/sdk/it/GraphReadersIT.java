@@ -226,8 +226,9 @@ class GraphReadersIT {
     assertEquals(List.of("true", accounts * 100L, 2L * (writes.get() + 1), writes.get() + 1L), row);
     long preempted = info("reads_preempted") - preemptedBefore;
     long queued = info("writes_queued") - queuedBefore;
-    System.out.printf("%d reads, %d writes, %d reads preempted, %d writes queued behind readers, slowest PING %d"
-        + " ms%n", reads.get(), writes.get(), preempted, queued, maxPing / 1_000_000);
+    System.out.printf("%d reads, %d writes, %d reads preempted, %d writes queued behind readers, %d reads on copies,"
+        + " slowest PING %d ms%n", reads.get(), writes.get(), preempted, queued, info("reads_on_copies"),
+        maxPing / 1_000_000);
     assertTrue(reads.get() >= 5 && writes.get() >= 10, reads.get() + " reads, " + writes.get() + " writes");
     assertTrue(queued > 0, "some writes waited for readers");
     assertTrue(preempted > 0, "some reads were preempted by the MULTI writer");
