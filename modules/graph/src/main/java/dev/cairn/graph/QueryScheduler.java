@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * copy of its graph, taken on the engine thread between two writes, which no write can preempt.
  */
 final class QueryScheduler {
-  static final int MAX_PREEMPTIONS = 5;
+  static final int MAX_PREEMPTIONS = 2;
 
   private final ModuleServer server;
   private final int threads;

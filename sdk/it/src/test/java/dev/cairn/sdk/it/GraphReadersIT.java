@@ -148,7 +148,7 @@ class GraphReadersIT {
   void readsSeeOneGraphWhileWritesGoOn() throws Exception {
     long seed = System.nanoTime();
     System.out.println("GraphReadersIT seed " + seed);
-    int accounts = 40;
+    int accounts = 30;
     cmd(jedis, "GRAPH.QUERY", "bank", "UNWIND range(1, " + accounts + ") AS i CREATE (:Acc {id: i, v: 100})");
     cmd(jedis, "GRAPH.QUERY", "bank", "CREATE (:T)-[:L]->(:T)");
     // each write moves 7 between two accounts and adds a linked pair: the total stays, pairs and links agree
