@@ -319,7 +319,8 @@ public final class Session implements CommandContext, ClientHandle {
 
   @Override
   public boolean mayBlock() {
-    return denyBlocking == 0;
+    // the master's stream and the AOF are applied in order: their commands never wait (Redis's DENY_BLOCKING)
+    return denyBlocking == 0 && !mustObey && !master;
   }
 
   @Override
