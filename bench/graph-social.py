@@ -5,11 +5,16 @@ edge (MEMORY USAGE of the key, and the server's used_memory growth), and for 1-h
 a shortest path between random people: queries/s and latency percentiles, from one client (sequential) and from
 redis-benchmark with CLIENTS connections (throughput).
 
-There is no RedisGraph or FalkorDB on this machine to measure against, so the figures are Cairn's alone; GET on the
-same server in the same run is printed beside them as the yardstick for how loaded the machine was.
+There is no RedisGraph or FalkorDB on this machine to measure against. What the same run compares with instead is
+Redis itself holding the same graph the way people model one without a graph module: a set of neighbour ids per
+person (SADD adj:<id>), the 1-hop count as SCARD, the 2-hop count and the shortest path (breadth first, at most 8
+hops) as Lua scripts (EVALSHA). The rounds alternate between the two servers with the same random ids, and the
+ratios Cairn/Redis are printed with the load average (BASELINE=0 skips Redis). GET on Cairn is printed as the
+yardstick for how loaded the machine was.
 
 usage: bench/graph-social.py  ; env: NODES=1000000 DEGREE=10 BATCH=20000 SAMPLES=2000 SP_SAMPLES=100 CLIENTS=8
-PORT=58010 SERVER=./cairn-server. Needs redis-cli and redis-benchmark (redis-tools), a JDK >= 21 and Maven (./cairn-server builds).
+ROUNDS=5 PORT=58010 (Redis on PORT+1) SERVER=./cairn-server BASELINE=1. Needs redis-server, redis-cli and
+redis-benchmark, a JDK >= 21 and Maven (./cairn-server builds).
 """
 import os
 import random
@@ -26,7 +31,9 @@ BATCH = int(os.environ.get("BATCH", 20_000))
 SAMPLES = int(os.environ.get("SAMPLES", 2000))
 SP_SAMPLES = int(os.environ.get("SP_SAMPLES", 100))
 CLIENTS = int(os.environ.get("CLIENTS", 8))
+ROUNDS = int(os.environ.get("ROUNDS", 5))
 PORT = int(os.environ.get("PORT", 58010))
+BASELINE = os.environ.get("BASELINE", "1") != "0"
 KEY = "social"
 
 
@@ -66,6 +73,51 @@ class Resp:
         raise RuntimeError("bad reply %r" % line)
 
 
+HOP2 = """local n = 0
+for _, b in ipairs(redis.call('SMEMBERS', KEYS[1])) do n = n + redis.call('SCARD', 'adj:' .. b) end
+return n"""
+
+SP = """local src, dst, maxd = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if src == dst then return 0 end
+local seen, frontier = {[src] = true}, {src}
+for d = 1, maxd do
+  local nxt = {}
+  for _, v in ipairs(frontier) do
+    for _, w in ipairs(redis.call('SMEMBERS', 'adj:' .. v)) do
+      if w == dst then return d end
+      if not seen[w] then seen[w] = true; nxt[#nxt + 1] = w end
+    end
+  end
+  if #nxt == 0 then return -1 end
+  frontier = nxt
+end
+return -1"""
+
+
+def target(i, k):
+    return (i * 7919 + k * 104729) % NODES
+
+
+def load_redis(r):
+    """The same KNOWS edges as one set of neighbour ids per person, pipelined."""
+    t0 = time.perf_counter()
+    chunk = 2000
+    for lo in range(0, NODES, chunk):
+        out = []
+        hi = min(NODES, lo + chunk)
+        for i in range(lo, hi):
+            args = [b"SADD", b"adj:%d" % i] + [b"%d" % target(i, k) for k in range(1, DEGREE + 1)]
+            out.append(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+        r.s.sendall(b"".join(out))
+        for _ in range(lo, hi):
+            r.read()
+    return time.perf_counter() - t0
+
+
+def loadavg():
+    return "%.1f %.1f %.1f" % os.getloadavg()
+
+
 def pct(values, p):
     v = sorted(values)
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
@@ -81,6 +133,52 @@ def timed(c, samples, make_query):
         lat.append((time.perf_counter() - t) * 1000)
     wall = time.perf_counter() - t0
     return samples / wall, pct(lat, 50), pct(lat, 99), max(lat)
+
+
+def run_calls(conn, calls):
+    """Runs the calls one after another: (q/s, latencies in ms)."""
+    lat = []
+    t0 = time.perf_counter()
+    for args in calls:
+        t = time.perf_counter()
+        conn.call(*args)
+        lat.append((time.perf_counter() - t) * 1000)
+    return len(calls) / (time.perf_counter() - t0), lat
+
+
+def compare(c, r, hop2, sp):
+    """Interleaved rounds, Cairn then Redis on the same ids: median q/s per round and p99 over all samples."""
+    rnd = random.Random(7)
+    kinds = [("1-hop count", SAMPLES,
+              lambda a, b: (["GRAPH.RO_QUERY", KEY, "MATCH (a:Person {id: %d})-[:KNOWS]->(b) RETURN count(b)" % a],
+                            ["SCARD", "adj:%d" % a])),
+             ("2-hop count", SAMPLES,
+              lambda a, b: (["GRAPH.RO_QUERY", KEY, "MATCH (a:Person {id: %d})-[:KNOWS]->()-[:KNOWS]->(c)"
+                             " RETURN count(c)" % a], ["EVALSHA", hop2, 1, "adj:%d" % a])),
+             ("shortest path", SP_SAMPLES,
+              lambda a, b: (["GRAPH.RO_QUERY", KEY, "MATCH (a:Person {id: %d}), (b:Person {id: %d})"
+                             " MATCH p = shortestPath((a)-[:KNOWS*..8]->(b)) RETURN length(p)" % (a, b)],
+                            ["EVALSHA", sp, 0, a, b, 8]))]
+    print("against Redis (adjacency sets, Lua), %d interleaved rounds after one unmeasured (JIT warm-up); load"
+          " average before: %s" % (ROUNDS, loadavg()))
+    for name, samples, make in kinds:
+        per = max(1, samples // ROUNDS)
+        warm = [make(rnd.randrange(NODES), rnd.randrange(NODES)) for _ in range(per)]
+        run_calls(c, [p[0] for p in warm])
+        run_calls(r, [p[1] for p in warm])
+        cq, rq, cl, rl = [], [], [], []
+        for _ in range(ROUNDS):
+            pairs = [make(rnd.randrange(NODES), rnd.randrange(NODES)) for _ in range(per)]
+            q, lat = run_calls(c, [p[0] for p in pairs])
+            cq.append(q)
+            cl += lat
+            q, lat = run_calls(r, [p[1] for p in pairs])
+            rq.append(q)
+            rl += lat
+        cm, rm = pct(cq, 50), pct(rq, 50)
+        print("  %-14s Cairn %8.1f q/s p99 %7.2f ms | Redis %8.1f q/s p99 %7.2f ms | Cairn/Redis q/s %.2f,"
+              " p99 %.2f  (load %s)" % (name, cm, pct(cl, 99), rm, pct(rl, 99), cm / rm, pct(cl, 99) / pct(rl, 99),
+                                        loadavg()))
 
 
 def benchmark(*args):
@@ -101,14 +199,22 @@ def main():
     start = os.environ.get("SERVER", os.path.join(HERE, "cairn-server")).split()
     server = subprocess.Popen(start + ["--port", str(PORT), "--save", "", "--appendonly", "no"], stdout=log,
                               stderr=subprocess.STDOUT)
+    redis = None
+    if BASELINE:
+        redis = subprocess.Popen(["redis-server", "--port", str(PORT + 1), "--save", "", "--appendonly", "no",
+                                  "--daemonize", "no"], stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(3000):
+        c = None
+        deadline = time.time() + 1800  # ./cairn-server may build first
+        while c is None and server.poll() is None and time.time() < deadline:
             try:
                 c = Resp(PORT)
                 c.call("PING")
-                break
             except (OSError, RuntimeError):  # not listening yet, or LOADING
-                time.sleep(0.1)
+                c = None
+                time.sleep(0.2)
+        if c is None:
+            raise RuntimeError("the server did not start; see /tmp/graph-social-%d.log" % PORT)
         time.sleep(2)  # the module's warm-up thread
         base = int(dict(l.split(":", 1) for l in c.call("INFO", "memory").split("\r\n") if ":" in l)["used_memory"])
         print("graph: %d nodes, %d KNOWS edges out of each (%d edges)" % (NODES, DEGREE, NODES * DEGREE))
@@ -133,6 +239,14 @@ def main():
         print("memory: MEMORY USAGE %.1f MB, used_memory growth %.1f MB; per node+%d edges %.0f bytes"
               " (%.1f bytes per node-or-edge)" % (usage / 1e6, (used - base) / 1e6, DEGREE, usage / NODES,
                                                  usage / (NODES + edges)))
+        if BASELINE:
+            r = Resp(PORT + 1)
+            rbase = int(dict(l.split(":", 1) for l in r.call("INFO", "memory").split("\r\n") if ":" in l)["used_memory"])
+            t_redis = load_redis(r)
+            rused = int(dict(l.split(":", 1) for l in r.call("INFO", "memory").split("\r\n") if ":" in l)["used_memory"])
+            print("Redis: load %.1f s (Cairn/Redis %.1f), used_memory growth %.1f MB (Cairn's MEMORY USAGE / Redis's"
+                  " growth %.2f)" % (t_redis, t_all / t_redis, (rused - rbase) / 1e6, usage / (rused - rbase)))
+            compare(c, r, r.call("SCRIPT", "LOAD", HOP2), r.call("SCRIPT", "LOAD", SP))
         rnd = random.Random(42)
         print("sequential, one client (%d queries each; latency in ms):" % SAMPLES)
         for name, q in [("1-hop count", "MATCH (a:Person {id: %d})-[:KNOWS]->(b) RETURN count(b)"),
@@ -153,11 +267,17 @@ def main():
             r = benchmark(*args)
             print("  %-16s %s" % (name, "n/a" if r is None else "%9.0f q/s  p50 %6.2f  p99 %6.2f" % r))
     finally:
-        try:
-            Resp(PORT).call("SHUTDOWN", "NOSAVE")
-        except Exception:
-            pass
-        server.wait(timeout=60)
+        for p, proc in [(PORT, server), (PORT + 1, redis)]:
+            if proc is None:
+                continue
+            try:
+                Resp(p).call("SHUTDOWN", "NOSAVE")
+            except Exception:
+                pass
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 if __name__ == "__main__":

@@ -81,4 +81,13 @@ public interface CommandContext {
    * later commands wait meanwhile, as for any blocked client; MODULE UNLOAD waits for the module's blocked clients.
    */
   BlockedClient blockClient(long timeoutMillis, java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout);
+
+  /**
+   * Whether this command may block its client ({@link #block}, {@link #blockClient}): false inside MULTI/EXEC and
+   * scripts, as Redis's {@code REDISMODULE_CTX_FLAGS_DENY_BLOCKING}. A command that would hand its work to another
+   * thread does it in place when this is false.
+   */
+  default boolean mayBlock() {
+    return true;
+  }
 }

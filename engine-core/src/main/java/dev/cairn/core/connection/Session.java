@@ -318,6 +318,12 @@ public final class Session implements CommandContext, ClientHandle {
   }
 
   @Override
+  public boolean mayBlock() {
+    // the master's stream and the AOF are applied in order: their commands never wait (Redis's DENY_BLOCKING)
+    return denyBlocking == 0 && !mustObey && !master;
+  }
+
+  @Override
   public dev.cairn.api.command.BlockedClient blockClient(long timeoutMillis,
       java.util.function.Consumer<dev.cairn.api.reply.Reply> onTimeout) {
     if (denyBlocking > 0) {

@@ -35,6 +35,7 @@ final class Compiler {
   /** GRAPH.EXPLAIN's lines per operator (top first, one per line), computed against the graph. */
   private final Map<Op, java.util.function.Function<Graph, String>> labels = new java.util.IdentityHashMap<>();
   private boolean writes;
+  private boolean engineOnly;
   private int anon;
   private String source;
 
@@ -78,7 +79,7 @@ final class Compiler {
       Op op = IndexOps.compile(st.indexCommand());
       labels.put(op, g -> st.indexCommand().getChild(0).getText().equalsIgnoreCase("create") ? "Create Index"
           : "Drop Index");
-      return new Plan.Query(List.of(List.of(op)), false, List.of(), true, "index", labels);
+      return new Plan.Query(List.of(List.of(op)), false, List.of(), true, "index", labels, false);
     }
     return regular(st.regularQuery(), true);
   }
@@ -108,7 +109,7 @@ final class Compiler {
       }
       columns = cols;
     }
-    return new Plan.Query(branches, all != null && all, columns, writes, null, labels);
+    return new Plan.Query(branches, all != null && all, columns, writes, null, labels, engineOnly);
   }
 
   void require(String name) {
@@ -123,6 +124,11 @@ final class Compiler {
 
   void pop(String name) {
     scope.computeIfPresent(name, (k, v) -> v == 1 ? null : v - 1);
+  }
+
+  /** A procedure that changes state beside the graph keeps the query on the engine thread. */
+  void markEngineOnly() {
+    engineOnly = true;
   }
 
   /** A write procedure makes the query a write (RO_QUERY refuses it; it propagates). */
@@ -346,6 +352,7 @@ final class Compiler {
       Matcher matcher = new Matcher(c);
       matcher.hints = hints;
       for (Map<String, Object> row : in) {
+        c.tick();
         int n = out.size();
         matcher.match(parts, row, r -> {
           if (where == null || Boolean.TRUE.equals(ExprCompiler.bool(where.eval(c, r)))) {
@@ -379,6 +386,7 @@ final class Compiler {
           continue;
         }
         for (Object item : v instanceof List<?> l ? l : List.of(v)) {
+          c.tick();
           Map<String, Object> r = new HashMap<>(row);
           r.put(var, item);
           out.add(r);
@@ -734,6 +742,7 @@ final class Compiler {
       List<Map<String, Object>[]> rows = new ArrayList<>(); // [projected, context for ORDER BY / WHERE]
       if (!aggregating) {
         for (Map<String, Object> r : in) {
+          c.tick();
           Map<String, Object> p = new LinkedHashMap<>();
           for (Item it : items) {
             p.put(it.name(), it.expr().eval(c, r));
@@ -743,6 +752,7 @@ final class Compiler {
       } else {
         Map<Values.Key, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         for (Map<String, Object> r : in) {
+          c.tick();
           List<Object> key = new ArrayList<>();
           for (Item it : items) {
             if (!it.aggregating()) {
@@ -756,6 +766,7 @@ final class Compiler {
           groups.put(new Values.Key(List.of()), new ArrayList<>());
         }
         for (List<Map<String, Object>> g : groups.values()) {
+          c.tick();
           Map<String, Object> rep = new HashMap<>(g.isEmpty() ? Map.of() : g.get(0));
           for (Functions.Aggregate a : aggs) {
             rep.put(a.slot, a.fold(c, g));
@@ -783,6 +794,7 @@ final class Compiler {
           keyed.add(k);
         }
         keyed.sort((x, y) -> {
+          c.tick();
           for (int i = 0; i < sortKeys.size(); i++) {
             int cmp = Values.orderCompare(x[i], y[i]);
             if (cmp != 0) {
@@ -802,6 +814,7 @@ final class Compiler {
       long count = limit == null ? Long.MAX_VALUE : (Long) limit.eval(c, Map.of());
       List<Map<String, Object>> out = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
+        c.tick();
         if (i < from || out.size() >= count) {
           continue;
         }

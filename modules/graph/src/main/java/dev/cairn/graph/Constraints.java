@@ -79,6 +79,16 @@ final class Constraints {
       }
       g = new Graph();
     }
+    g.gate.beginWrite(); // readers of this graph step aside
+    try {
+      change(c, g, key, created, create, unique, node, schema, props);
+    } finally {
+      g.gate.endWrite();
+    }
+  }
+
+  private static void change(CommandContext c, Graph g, byte[] key, boolean created, boolean create, boolean unique,
+      boolean node, String schema, List<String> props) {
     if (create) {
       g.beginUndo(); // names interned for a refused constraint go again
       try {
@@ -120,7 +130,7 @@ final class Constraints {
       throw CypherException.argument("Constraint already exists");
     }
     if (unique) {
-      Map<Integer, Map<Object, Postings>> idx = node ? g.indexes.get(s) : null;
+      Map<Integer, Map<Object, Postings>> idx = node ? g.indexes.get(s) : g.edgeIndexes.get(s);
       for (int k : keys) {
         if (idx == null || !idx.containsKey(k)) {
           throw CypherException.argument("missing supporting exact-match index");
@@ -208,15 +218,20 @@ final class Constraints {
   private static CypherException mandatory(Graph g, Constraint con, int key) {
     return new CypherException("ConstraintVerificationFailed", "mandatory constraint violation: "
         + (con.node() ? "node with label " + g.labels.name(con.schema())
-        : "relationship with type " + g.types.name(con.schema())) + " missing property " + g.keys.name(key));
+        : "edge with relationship-type " + g.types.name(con.schema())) + " missing property " + g.keys.name(key));
   }
 
   private static CypherException unique(Graph g, Constraint con) {
-    return new CypherException("ConstraintVerificationFailed", "unique constraint violation, on node of type "
-        + g.labels.name(con.schema()));
+    // RedisGraph's two texts differ by a comma
+    return new CypherException("ConstraintVerificationFailed", con.node()
+        ? "unique constraint violation on node of type " + g.labels.name(con.schema())
+        : "unique constraint violation, on edge of relationship-type " + g.types.name(con.schema()));
   }
 
-  /** A unique tuple's clash: another node of the label with the same values (self excluded; -1 for a new node). */
+  /**
+   * A unique tuple's clash: another node of the label (edge of the type) with the same values, found through the
+   * supporting indexes (self excluded; -1 for a new entity).
+   */
   private static void checkUnique(Graph g, Constraint con, int self, java.util.function.IntFunction<Object> value) {
     List<Postings> hits = new ArrayList<>();
     for (int k : con.keys()) {
@@ -224,7 +239,7 @@ final class Constraints {
       if (v == null || v instanceof List) {
         return; // not governed
       }
-      Postings p = g.indexLookup(con.schema(), k, v);
+      Postings p = con.node() ? g.indexLookup(con.schema(), k, v) : g.edgeIndexLookup(con.schema(), k, v);
       if (p == null || p.isEmpty()) {
         return;
       }
@@ -279,7 +294,7 @@ final class Constraints {
         throw mandatory(g, con, key);
       }
       if (con.unique()) {
-        checkUnique(g, con, id, k -> k == key ? v : g.prop(true, id, k));
+        checkUnique(g, con, id, k -> k == key ? v : g.prop(node, id, k));
       }
     }
   }
@@ -304,10 +319,14 @@ final class Constraints {
     }
   }
 
-  /** Whether a unique constraint rests on the index (label, key), which then cannot be dropped. */
+  /** Whether a unique constraint rests on the index (label or type, key), which then cannot be dropped. */
   static boolean supportedBy(Graph g, int label, int key) {
+    return supportedBy(g, true, label, key);
+  }
+
+  static boolean supportedBy(Graph g, boolean node, int schema, int key) {
     for (Constraint con : g.constraints) {
-      if (con.unique() && con.node() && con.schema() == label && con.governs(key)) {
+      if (con.unique() && con.node() == node && con.schema() == schema && con.governs(key)) {
         return true;
       }
     }

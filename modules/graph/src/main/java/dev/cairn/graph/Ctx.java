@@ -10,12 +10,20 @@ final class Ctx {
   final Stats stats = new Stats();
   final long deadlineNanos;
   int steps;
+  /** Set when the query runs on a worker: a waiting write preempts it at a tick. */
+  ReadGate gate;
   private java.time.Instant clock;
 
   Ctx(Graph graph, Map<String, Object> params, long timeoutMillis) {
+    this(graph, params, timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : Long.MAX_VALUE, null);
+  }
+
+  /** A run with an absolute deadline ({@code System.nanoTime()}), preempted through {@code gate} when not null. */
+  Ctx(Graph graph, Map<String, Object> params, long deadlineNanos, ReadGate gate) {
     this.graph = graph;
     this.params = params == null ? new HashMap<>() : params;
-    this.deadlineNanos = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : Long.MAX_VALUE;
+    this.deadlineNanos = deadlineNanos;
+    this.gate = gate;
   }
 
   /** The statement clock: the instant the query first asked for the time (date(), datetime(), ...). */
@@ -26,10 +34,15 @@ final class Ctx {
     return clock;
   }
 
-  /** Called in loops; checks the timeout every few thousand steps. */
+  /** Called in loops; checks the timeout (and, on a worker, whether a write waits) every few thousand steps. */
   void tick() {
-    if ((++steps & 4095) == 0 && System.nanoTime() > deadlineNanos) {
-      throw new CypherException("Timeout", "Query timed out");
+    if ((++steps & 4095) == 0) {
+      if (System.nanoTime() > deadlineNanos) {
+        throw new CypherException("Timeout", "Query timed out");
+      }
+      if (gate != null) {
+        gate.check();
+      }
     }
   }
 

@@ -71,7 +71,11 @@ public final class Executor {
     if (readOnly && q.writes()) {
       throw new CypherException("ReadOnly", RO_ERROR);
     }
-    Ctx c = new Ctx(g, params, timeoutMillis);
+    return run(g, q, new Ctx(g, params, timeoutMillis), t0);
+  }
+
+  /** Runs a compiled query in {@code c} (its graph, parameters, deadline and gate); {@code t0} is when it began. */
+  static Result run(Graph g, Plan.Query q, Ctx c, long t0) {
     List<Map<String, Object>> rows;
     if (q.writes()) {
       g.beginUndo();
@@ -79,10 +83,14 @@ public final class Executor {
     try {
       rows = runBranches(c, q, List.of(new HashMap<>()), true);
     } catch (RuntimeException | Error e) {
-      g.rollback(); // a failing query leaves the graph as it found it
+      if (q.writes()) {
+        g.rollback(); // a failing query leaves the graph as it found it
+      }
       throw e;
     }
-    g.commitUndo();
+    if (q.writes()) {
+      g.commitUndo(); // a read changes no field of the graph: it may run on a reader thread
+    }
     List<List<Object>> out = new ArrayList<>();
     if (!q.columns().isEmpty()) {
       for (Map<String, Object> r : rows) {

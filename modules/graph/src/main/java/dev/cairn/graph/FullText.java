@@ -52,7 +52,7 @@ import org.tartarus.snowball.SnowballStemmer;
  * and a rolled back change costs nothing more. Analysis follows RediSearch's defaults: words split on punctuation
  * and spaces, lower-cased, stop words dropped (RediSearch's default list, or the index's own), stemmed by the
  * index's language unless the field says NOSTEM; a PHONETIC field also indexes each word's Double Metaphone codes.
- * Scores are TF-IDF (Lucene's classic similarity, as RediSearch's default scorer is TF-IDF based).
+ * Lucene finds the matches; their scores are RediSearch's TFIDF ({@link FullTextScore}).
  */
 final class FullText {
   private FullText() {}
@@ -203,10 +203,9 @@ final class FullText {
           Tokenizer t = new StandardTokenizer();
           TokenStream ts = new StopFilter(new LowerCaseFilter(t), stop);
           if (!stemmer.isEmpty()) {
-            // the word and its stem at one position, as RediSearch indexes both (prefixes and fuzzy terms
-            // match words; a stemmed query word matches the stem)
-            ts = new RemoveDuplicatesTokenFilter(new SnowballFilter(new KeywordRepeatFilter(ts),
-                stemmer(stemmer)));
+            // the word and, when it differs, its stem as "+stem" at one position, as RediSearch indexes them
+            ts = new StemMark(new RemoveDuplicatesTokenFilter(new SnowballFilter(new KeywordRepeatFilter(ts),
+                stemmer(stemmer))));
           }
           if (phonetic) {
             ts = new Metaphone(ts);
@@ -219,7 +218,9 @@ final class FullText {
     /** The matching nodes, best score first: {node id, score} pairs. */
     List<double[]> query(Graph g, String text) {
       IndexSearcher s = searcher(g);
-      Query q = new FullTextQuery(this, g).parse(text);
+      FullTextQuery parsed = new FullTextQuery(this, g);
+      Query q = parsed.parse(text);
+      FullTextScore.Stats stats = new FullTextScore.Stats(s, this);
       try {
         int max = Math.max(1, s.getIndexReader().maxDoc());
         TopDocs top = s.search(q, max);
@@ -229,9 +230,13 @@ final class FullText {
           LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
           NumericDocValues ids = leaf.reader().getNumericDocValues("_id");
           if (ids != null && ids.advanceExact(sd.doc - leaf.docBase)) {
-            out.add(new double[] {ids.longValue(), sd.score});
+            int node = (int) ids.longValue();
+            double score = parsed.root == null ? 0
+                : FullTextScore.score(parsed.root, FullTextScore.doc(this, g, node), stats);
+            out.add(new double[] {node, score});
           }
         }
+        out.sort((a, b) -> Double.compare(b[1], a[1])); // best first, ties in index order
         return out;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -278,6 +283,38 @@ final class FullText {
           FullText.class.getClassLoader()).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** RediSearch's marker before a stem, and the shortest word it stems. */
+  static final char STEM = '+';
+  static final int MIN_STEM_LENGTH = 4;
+
+  /** Marks the stems KeywordRepeatFilter and SnowballFilter made ("+run"), dropping those of words too short. */
+  static final class StemMark extends TokenFilter {
+    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+    private final org.apache.lucene.analysis.tokenattributes.KeywordAttribute keyword =
+        addAttribute(org.apache.lucene.analysis.tokenattributes.KeywordAttribute.class);
+    private int wordLength;
+
+    StemMark(TokenStream in) {
+      super(in);
+    }
+
+    @Override
+    public boolean incrementToken() throws IOException {
+      while (input.incrementToken()) {
+        if (keyword.isKeyword()) {
+          wordLength = term.length();
+          return true;
+        }
+        if (wordLength >= MIN_STEM_LENGTH) {
+          String stem = term.toString();
+          term.setEmpty().append(STEM).append(stem);
+          return true;
+        }
+      }
+      return false;
     }
   }
 

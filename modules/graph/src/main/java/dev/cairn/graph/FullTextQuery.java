@@ -32,6 +32,10 @@ import org.apache.lucene.search.TermQuery;
 final class FullTextQuery {
   private final FullText.Index index;
   private final Graph graph;
+  /** Each Lucene query built here and its node in RediSearch's result tree, which scores ({@link FullTextScore}). */
+  private final java.util.Map<Query, FullTextScore.Node> nodes = new java.util.IdentityHashMap<>();
+  /** The parsed query's scoring tree (null when nothing can match). */
+  FullTextScore.Node root;
   private String s;
   private int i;
 
@@ -48,7 +52,24 @@ final class FullTextQuery {
     if (i < s.length()) {
       throw error("Syntax error at offset " + i + " near " + s.substring(i, Math.min(s.length(), i + 10)));
     }
+    root = q == null ? null : nodes.get(q);
     return q == null ? new MatchNoDocsQuery() : q;
+  }
+
+  private Query node(Query q, FullTextScore.Node n) {
+    nodes.put(q, n);
+    return q;
+  }
+
+  private FullTextScore.Node group(List<Query> parts, boolean all) {
+    List<FullTextScore.Node> ns = new ArrayList<>();
+    for (Query p : parts) {
+      FullTextScore.Node n = p == null ? null : nodes.get(p);
+      if (n != null) {
+        ns.add(n);
+      }
+    }
+    return new FullTextScore.Group(ns, all);
   }
 
   private static CypherException error(String m) {
@@ -85,7 +106,7 @@ final class FullTextQuery {
         any = true;
       }
     }
-    return any ? b.build() : null;
+    return any ? node(b.build(), group(parts, false)) : null;
   }
 
   /** Terms side by side: all must match; negated ones must not; optional ones only score. */
@@ -94,6 +115,7 @@ final class FullTextQuery {
     int must = 0;
     int clauses = 0;
     Query single = null;
+    List<Query> scored = new ArrayList<>(); // negated parts do not score
     while (true) {
       skipSpace();
       if (i >= s.length() || s.charAt(i) == '|' || s.charAt(i) == ')') {
@@ -112,6 +134,9 @@ final class FullTextQuery {
         continue; // a stop word: RediSearch ignores it
       }
       b.add(q, occur);
+      if (occur != Occur.MUST_NOT) {
+        scored.add(q);
+      }
       clauses++;
       single = q;
       if (occur == Occur.MUST) {
@@ -127,7 +152,7 @@ final class FullTextQuery {
     if (must == 0) {
       b.add(new MatchAllDocsQuery(), Occur.MUST); // only exclusions or optional terms
     }
-    return b.build();
+    return node(b.build(), group(scored, true));
   }
 
   private Query unary(List<FullText.FieldDef> fields) {
@@ -197,7 +222,8 @@ final class FullTextQuery {
       }
       String lw = w.toLowerCase(Locale.ROOT);
       final int edits = Math.min(level, 2); // Lucene's automata go to distance 2
-      return perField(fields, f -> new FuzzyQuery(new Term(FullText.fieldName(f.key()), lw), edits));
+      return node(perField(fields, f -> new FuzzyQuery(new Term(FullText.fieldName(f.key()), lw), edits)),
+          new FullTextScore.Matching(t -> distance(t, lw) <= edits));
     }
     String w = word();
     if (w.isEmpty()) {
@@ -206,7 +232,8 @@ final class FullTextQuery {
     if (i < s.length() && s.charAt(i) == '*') {
       i++;
       String lw = w.toLowerCase(Locale.ROOT);
-      return perField(fields, f -> new PrefixQuery(new Term(FullText.fieldName(f.key()), lw)));
+      return node(perField(fields, f -> new PrefixQuery(new Term(FullText.fieldName(f.key()), lw))),
+          new FullTextScore.Matching(t -> t.startsWith(lw)));
     }
     return perField(fields, f -> words(f, w, false));
   }
@@ -230,11 +257,15 @@ final class FullTextQuery {
     Query query(FullText.FieldDef f);
   }
 
-  /** A part matched in any of the fields, each field's matches boosted by its weight. */
-  private static Query perField(List<FullText.FieldDef> fields, PerField each) {
+  /** A part matched in any of the fields, each field's matches boosted by its weight; scored as its first field's. */
+  private Query perField(List<FullText.FieldDef> fields, PerField each) {
     List<Query> qs = new ArrayList<>();
+    FullTextScore.Node scoring = null;
     for (FullText.FieldDef f : fields) {
       Query q = each.query(f);
+      if (q != null && scoring == null) {
+        scoring = nodes.get(q);
+      }
       if (q != null) {
         qs.add(f.weight() == 1.0 ? q : new BoostQuery(q, (float) f.weight()));
       }
@@ -243,11 +274,66 @@ final class FullTextQuery {
       return null;
     }
     if (qs.size() == 1) {
-      return qs.get(0);
+      return scoring == null ? qs.get(0) : node(qs.get(0), scoring);
     }
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     qs.forEach(q -> b.add(q, Occur.SHOULD));
-    return b.build();
+    return scoring == null ? b.build() : node(b.build(), scoring);
+  }
+
+  /** Levenshtein distance, as RediSearch's fuzzy terms count it. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1)
+            ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /**
+   * A query word's expansions, as RediSearch's default expander makes them: the word, {@code +stem} and the stem
+   * when it differs (the field stems), the phonetic codes the analysis gave.
+   */
+  private List<String> expansions(FullText.FieldDef f, List<Term> position) {
+    List<String> alts = new ArrayList<>();
+    String word = null;
+    for (Term t : position) {
+      String x = t.text();
+      if (!x.isEmpty() && x.charAt(0) != FullText.STEM && x.charAt(0) != FullText.PHONETIC && word == null) {
+        word = x;
+      }
+    }
+    if (word != null) {
+      alts.add(word);
+      String lang = f.nostem() ? "" : FullText.LANGUAGES.getOrDefault(index.language, "");
+      if (!lang.isEmpty()) {
+        org.tartarus.snowball.SnowballStemmer st = FullText.stemmer(lang);
+        st.setCurrent(word);
+        st.stem();
+        String stem = st.getCurrent();
+        alts.add(FullText.STEM + stem);
+        if (!stem.equals(word)) {
+          alts.add(stem);
+        }
+      }
+    }
+    for (Term t : position) {
+      if (!alts.contains(t.text()) && !t.text().isEmpty() && t.text().charAt(0) == FullText.PHONETIC) {
+        alts.add(t.text());
+      }
+    }
+    return alts;
   }
 
   /** Text analyzed as the field indexes it: one position may hold several terms (phonetic codes). */
@@ -272,13 +358,23 @@ final class FullTextQuery {
     if (positions.isEmpty()) {
       return null;
     }
+    List<FullTextScore.Node> scoring = new ArrayList<>();
+    List<List<Term>> expanded = new ArrayList<>();
+    for (List<Term> p : positions) {
+      List<String> alts = expansions(f, p);
+      scoring.add(new FullTextScore.Terms(alts));
+      List<Term> ts = new ArrayList<>();
+      alts.forEach(x -> ts.add(new Term(field, x)));
+      expanded.add(ts.isEmpty() ? p : ts);
+    }
+    FullTextScore.Node n = scoring.size() == 1 ? scoring.get(0) : new FullTextScore.Group(scoring, true);
     if (phrase && positions.size() > 1) {
       MultiPhraseQuery.Builder b = new MultiPhraseQuery.Builder();
-      positions.forEach(p -> b.add(p.toArray(new Term[0])));
-      return b.build();
+      expanded.forEach(p -> b.add(p.toArray(new Term[0])));
+      return node(b.build(), n);
     }
     BooleanQuery.Builder all = new BooleanQuery.Builder();
-    for (List<Term> p : positions) {
+    for (List<Term> p : expanded) {
       if (p.size() == 1) {
         all.add(new TermQuery(p.get(0)), Occur.MUST);
       } else {
@@ -288,6 +384,6 @@ final class FullTextQuery {
       }
     }
     BooleanQuery q = all.build();
-    return q.clauses().size() == 1 ? q.clauses().get(0).query() : q;
+    return node(q.clauses().size() == 1 ? q.clauses().get(0).query() : q, n);
   }
 }

@@ -603,6 +603,7 @@ final class Functions {
       Set<Values.Key> seen = distinct ? new LinkedHashSet<>() : null;
       Object extra = null;
       for (Map<String, Object> r : rows) {
+        c.tick();
         Object v = args.get(0).eval(c, r);
         if (args.size() > 1 && extra == null) {
           extra = args.get(1).eval(c, r);

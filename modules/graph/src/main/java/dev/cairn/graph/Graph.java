@@ -43,6 +43,9 @@ public final class Graph {
   private Object[][] edgeProps = new Object[16][];
   private int edgeCount;
 
+  /** Keeps reads on reader threads apart from writes on the engine thread. */
+  final ReadGate gate = new ReadGate();
+
   /** GRAPH.CONSTRAINT's constraints, in creation order. */
   final List<Constraints.Constraint> constraints = new ArrayList<>();
 
@@ -672,6 +675,16 @@ public final class Graph {
   }
 
   /** Node ids with {@code label} whose {@code key} equals {@code value}, or null when no index covers it. */
+  /** The edges of the type whose indexed property equals {@code value}; null when (type, key) has no index. */
+  Postings edgeIndexLookup(int type, int key, Object value) {
+    Map<Object, Postings> idx = edgeIndex(type, key);
+    if (idx == null) {
+      return null;
+    }
+    Postings b = idx.get(Values.indexKey(value));
+    return b == null ? Postings.EMPTY : b;
+  }
+
   Postings indexLookup(int label, int key, Object value) {
     Map<Integer, Map<Object, Postings>> byKey = indexes.get(label);
     Map<Object, Postings> idx = byKey == null ? null : byKey.get(key);

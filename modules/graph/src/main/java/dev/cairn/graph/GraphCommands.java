@@ -73,9 +73,12 @@ public final class GraphCommands implements CommandFamily {
       .build();
 
   private final GraphConfig config;
+  /** Reads on reader threads, writes waiting for readers. */
+  final QueryScheduler scheduler;
 
-  GraphCommands(GraphConfig config) {
+  GraphCommands(GraphConfig config, dev.cairn.api.ModuleServer server) {
     this.config = config;
+    this.scheduler = new QueryScheduler(server, (int) config.get("THREAD_COUNT"));
   }
 
   @Override
@@ -120,20 +123,55 @@ public final class GraphCommands implements CommandFamily {
         throw RedisException.line("Unknown argument " + a.string(i));
       }
     }
+    long t0 = System.nanoTime();
     Graph g = readOnly ? c.db().get(key, GraphType.INSTANCE) : c.db().getForWrite(key, GraphType.INSTANCE);
     boolean created = g == null;
     if (created) {
       g = new Graph();
     }
     Map<String, Object> params = new HashMap<>();
-    Executor.Result res;
+    Plan.Query q;
     try {
-      String body = Executor.extractParams(text, params);
-      res = Executor.run(g, body, params, timeout, readOnly);
+      q = Compiler.compile(Executor.extractParams(text, params));
+      if (readOnly && q.writes()) {
+        throw new CypherException("ReadOnly", Executor.RO_ERROR);
+      }
+    } catch (CypherException e) {
+      c.preventPropagation();
+      throw RedisException.line(e.getMessage());
+    }
+    String command = readOnly ? "GRAPH.RO_QUERY" : "GRAPH.QUERY";
+    boolean gated = q.writes() || q.engineOnly();
+    if (!created && c.mayBlock() && (!gated || g.gate.busy())) {
+      // a read runs on a reader thread, a write waits for the graph's readers; the engine thread goes on
+      c.preventPropagation();
+      QueryScheduler.Query sq = new QueryScheduler.Query(g, q, params, timeout, c.client().protocol(), compact,
+          config.get("RESULTSET_SIZE"), t0, command, text);
+      if (gated) {
+        byte[][] argv = new byte[a.size()][];
+        for (int i = 0; i < argv.length; i++) {
+          argv[i] = a.get(i).clone();
+        }
+        scheduler.write(c.blockClient(0, null), new QueryScheduler.Write(sq, c.db().id(), key, argv));
+      } else {
+        scheduler.read(c.blockClient(0, null), sq, c.now());
+      }
+      return;
+    }
+    Executor.Result res;
+    if (gated) {
+      g.gate.beginWrite(); // readers of this graph step aside until the write is over
+    }
+    try {
+      res = Executor.run(g, q, new Ctx(g, params, timeout), t0);
     } catch (CypherException e) {
       // the query's changes were undone: nothing to store or propagate
       c.preventPropagation();
       throw RedisException.line(e.getMessage());
+    } finally {
+      if (gated) {
+        g.gate.endWrite();
+      }
     }
     boolean wrote = res.stats().wrote();
     if (created && wrote) {
@@ -146,8 +184,13 @@ public final class GraphCommands implements CommandFamily {
     } else {
       c.preventPropagation();
     }
-    g.slowlog(c.now(), readOnly ? "GRAPH.RO_QUERY" : "GRAPH.QUERY", text, res.millis());
+    g.slowlog(c.now(), command, text, res.millis());
     ResultWriter.write(c.reply(), new Ctx(g, params, 0), res, compact, config.get("RESULTSET_SIZE"));
+  }
+
+  /** Stops the reader threads (module unload). */
+  void close() {
+    scheduler.close();
   }
 
   /** GRAPH.PROFILE key query: runs it as GRAPH.QUERY would, replies with the plan and each operator's counts. */
@@ -160,11 +203,14 @@ public final class GraphCommands implements CommandFamily {
     }
     Map<String, Object> params = new HashMap<>();
     Executor.Profile prof;
+    g.gate.beginWrite(); // a profile may write: readers of this graph step aside
     try {
       prof = Executor.profile(g, Executor.extractParams(a.string(2), params), params, config.get("TIMEOUT"));
     } catch (CypherException e) {
       c.preventPropagation();
       throw RedisException.line(e.getMessage());
+    } finally {
+      g.gate.endWrite();
     }
     if (prof.stats().wrote()) {
       if (created) {

@@ -9,6 +9,8 @@ import java.util.Map;
 
 /** The graph module: RedisGraph's GRAPH.* commands over property graphs queried with openCypher. */
 public final class GraphModule implements Module {
+  private GraphCommands commands;
+
   @Override
   public ModuleInfo info() {
     return new ModuleInfo("graph", 21200); // RedisGraph 2.12's version number: clients check it
@@ -25,13 +27,29 @@ public final class GraphModule implements Module {
       config.set(args.get(i), args.get(i + 1));
     }
     ctx.registerType(GraphType.INSTANCE);
-    ctx.registerCommands(new GraphCommands(config));
+    commands = new GraphCommands(config, ctx.server());
+    ctx.registerCommands(commands);
     ctx.addInfoSection("config", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("timeout", config.get("TIMEOUT"));
       m.put("resultset_size", config.get("RESULTSET_SIZE"));
       return m;
     });
+    ctx.addInfoSection("queries", () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("reads_on_readers", commands.scheduler.offloaded.get());
+      m.put("reads_preempted", commands.scheduler.preempted.get());
+      m.put("writes_queued", commands.scheduler.deferred.get());
+      m.put("reads_on_copies", commands.scheduler.copied.get());
+      return m;
+    });
     Warmup.start();
+  }
+
+  @Override
+  public void onUnload() {
+    if (commands != null) {
+      commands.close();
+    }
   }
 }

@@ -93,6 +93,10 @@ final class IndexOps {
         } else {
           int t = g.types.id(type);
           int k = g.keys.id(p);
+          if (t >= 0 && k >= 0 && Constraints.supportedBy(g, false, t, k)) {
+            throw CypherException.semantic("Unable to drop index on :" + type + "(" + p + "): the index supports a"
+                + " unique constraint");
+          }
           if (t < 0 || k < 0 || !g.dropEdgeIndex(t, k)) {
             throw CypherException.semantic("Unable to drop index on :" + type + "(" + p + "): no such index.");
           }

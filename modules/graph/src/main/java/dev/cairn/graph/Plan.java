@@ -29,7 +29,11 @@ final class Plan {
   /** shortest: 0 plain, 1 shortestPath, 2 allShortestPaths. */
   record PathPat(String pathVar, List<NodePat> nodes, List<RelPat> rels, int shortest) {}
 
-  /** A compiled statement: its UNION branches, columns and whether it writes. */
+  /**
+   * A compiled statement: its UNION branches, columns and whether it writes; {@code engineOnly} when it changes state
+   * beside the graph even as a read (a full-text query brings its Lucene index up to date), so it runs on the engine
+   * thread and never on a reader.
+   */
   record Query(List<List<Op>> branches, boolean unionAll, List<String> columns, boolean writes, String indexOp,
-      Map<Op, java.util.function.Function<Graph, String>> labels) {}
+      Map<Op, java.util.function.Function<Graph, String>> labels, boolean engineOnly) {}
 }

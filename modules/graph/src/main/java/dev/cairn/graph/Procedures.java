@@ -67,6 +67,9 @@ final class Procedures {
         || name.equalsIgnoreCase("db.idx.fulltext.drop")) {
       comp.markWrite();
     }
+    if (name.toLowerCase(Locale.ROOT).startsWith("db.idx.fulltext.")) {
+      comp.markEngineOnly(); // queryNodes brings the Lucene index up to date
+    }
     List<Expr> args = new ArrayList<>();
     boolean implicitArgs = x.LPAREN() == null;
     if (!implicitArgs) {

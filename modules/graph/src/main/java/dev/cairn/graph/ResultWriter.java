@@ -50,6 +50,7 @@ final class ResultWriter {
     int n = maxRows >= 0 ? (int) Math.min(maxRows, res.rows().size()) : res.rows().size();
     r.array(n);
     for (int i = 0; i < n; i++) {
+      c.tick();
       List<Object> row = res.rows().get(i);
       r.array(row.size());
       for (Object v : row) {

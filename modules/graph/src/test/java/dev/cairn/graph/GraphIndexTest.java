@@ -30,6 +30,41 @@ class GraphIndexTest {
     return out;
   }
 
+  /** Scores as RediSearch's TFIDF gives them (RedisGraph's own scoring test, and cases worked out by its rules). */
+  @Test
+  void fullTextScoresAreRediSearchs() {
+    Graph g = new Graph();
+    rows(g, "CALL db.idx.fulltext.createNodeIndex('L', 'v')");
+    rows(g, "CREATE (:L {v: 'hello world hello'})");
+    rows(g, "CREATE (:L {v: 'hello world hello world'})");
+    // RedisGraph 2.12's test_index_scans test15: 3 / maxFreq 2 and 4 / maxFreq 2, idf logb(1 + 2/2) = 1
+    assertEquals(List.of(List.of("hello world hello", 1.5), List.of("hello world hello world", 2.0)),
+        rows(g, "CALL db.idx.fulltext.queryNodes('L', 'hello world') YIELD node, score RETURN node.v, score"
+            + " ORDER BY score"));
+    assertEquals(List.of(1.0, 1.0), col(g, "CALL db.idx.fulltext.queryNodes('L', 'hello') YIELD score"
+        + " RETURN score"));
+    // words two apart: the slop divides
+    rows(g, "CALL db.idx.fulltext.createNodeIndex('F', 'v')");
+    rows(g, "CREATE (:F {v: 'alpha beta gamma'}), (:F {v: 'alpha gamma'}), (:F {v: 'delta'})");
+    // idf(alpha) = idf(gamma) = logb(1 + 3/2) = 1; 'alpha beta gamma': (1 + 1) / 1 / slop 2; 'alpha gamma': 2
+    assertEquals(List.of(List.of("alpha gamma", 2.0), List.of("alpha beta gamma", 1.0)),
+        rows(g, "CALL db.idx.fulltext.queryNodes('F', 'alpha gamma') YIELD node, score RETURN node.v, score"));
+    // stems: 'running' expands to running, +run and run; idf of each logb(1 + 3/1) = 2
+    rows(g, "CALL db.idx.fulltext.createNodeIndex('S', 'v')");
+    rows(g, "CREATE (:S {v: 'running fast'}), (:S {v: 'run'}), (:S {v: 'walk'})");
+    assertEquals(List.of(List.of("running fast", 4.0), List.of("run", 2.0)),
+        rows(g, "CALL db.idx.fulltext.queryNodes('S', 'running') YIELD node, score RETURN node.v, score"));
+    // field weights count in the frequencies: weight 2 adds 2 per occurrence (maxFreq 3, 'hello', in both); 'redis'
+    // stems to 'redi', so the query is redis | +redi | redi, and each doc holds +redi once (a fifth of the weight,
+    // at least 1): (2 + 1) / 3 and (1 + 1) / 3
+    rows(g, "CALL db.idx.fulltext.createNodeIndex('W', { field: 'v1', weight: 1 }, { field: 'v2', weight: 2 })");
+    rows(g, "CREATE (:W {v1: 'hello world', v2: 'hello redis'}), (:W {v1: 'hello redis', v2: 'hello world'})");
+    List<Object> scores = col(g, "CALL db.idx.fulltext.queryNodes('W', 'redis') YIELD score RETURN score");
+    assertEquals(2, scores.size());
+    assertEquals(1.0, (Double) scores.get(0), 1e-12);
+    assertEquals(2.0 / 3, (Double) scores.get(1), 1e-12);
+  }
+
   @Test
   void fullTextQueriesAsRedisGraphsTests() {
     Graph g = new Graph();

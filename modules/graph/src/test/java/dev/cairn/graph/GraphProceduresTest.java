@@ -106,16 +106,16 @@ class GraphProceduresTest {
         List.of("MANDATORY", "KNOWS", List.of("since"), "RELATIONSHIP", "OPERATIONAL")),
         rows(g, "CALL db.constraints()"));
     e = assertThrows(CypherException.class, () -> rows(g, "CREATE (:Person {name: 'Cy', id: 1})"));
-    assertEquals("unique constraint violation, on node of type Person", e.getMessage());
+    assertEquals("unique constraint violation on node of type Person", e.getMessage());
     e = assertThrows(CypherException.class, () -> rows(g, "CREATE (:Person {id: 3})"));
     assertEquals("mandatory constraint violation: node with label Person missing property name", e.getMessage());
     e = assertThrows(CypherException.class, () -> rows(g, "MATCH (p:Person {id: 2}) SET p.id = 1"));
-    assertEquals("unique constraint violation, on node of type Person", e.getMessage());
+    assertEquals("unique constraint violation on node of type Person", e.getMessage());
     assertThrows(CypherException.class, () -> rows(g, "MATCH (p:Person {id: 2}) REMOVE p.name"));
     assertThrows(CypherException.class, () -> rows(g, "CREATE (n {id: 2, name: 'x'}) SET n:Person"));
     e = assertThrows(CypherException.class,
         () -> rows(g, "MATCH (a {id: 1}), (b {id: 2}) CREATE (a)-[:KNOWS]->(b)"));
-    assertEquals("mandatory constraint violation: relationship with type KNOWS missing property since",
+    assertEquals("mandatory constraint violation: edge with relationship-type KNOWS missing property since",
         e.getMessage());
     rows(g, "MATCH (a {id: 1}), (b {id: 2}) CREATE (a)-[:KNOWS {since: 2020}]->(b)");
     rows(g, "MATCH (p:Person {id: 2}) SET p.id = 3, p.name = 'Bo'");
@@ -134,6 +134,65 @@ class GraphProceduresTest {
     assertTrue(r.stats().wrote());
     assertThrows(CypherException.class, () -> Executor.run(g, "CALL db.createConstraint('MANDATORY', 'NODE', 'X',"
         + " ['v'])", Map.of(), 0, true));
+  }
+
+  /** UNIQUE and MANDATORY on relationships, the cases of RedisGraph 2.12's own constraint tests for edges. */
+  @Test
+  void relationshipConstraints() {
+    Graph g = new Graph();
+    for (String p : List.of("{name: 'Mike', age: 10, height: 180}", "{name: 'Tim', age: 20, height: 190}",
+        "{name: 'Rick', age: 30, height: 200}", "{name: 'Andrew', age: 36, height: 173}")) {
+      rows(g, "CREATE ()-[:Person " + p + "]->()");
+    }
+    CypherException e = assertThrows(CypherException.class,
+        () -> Constraints.create(g, true, false, "Person", List.of("height")));
+    assertEquals("missing supporting exact-match index", e.getMessage());
+    rows(g, "CREATE INDEX FOR ()-[e:Person]-() ON (e.height, e.name, e.age)");
+    Constraints.create(g, false, false, "Person", List.of("height"));
+    Constraints.create(g, true, false, "Person", List.of("height"));
+    Constraints.create(g, true, false, "Person", List.of("name", "age"));
+    assertEquals(List.of(List.of("MANDATORY", "Person", List.of("height"), "RELATIONSHIP", "OPERATIONAL"),
+        List.of("UNIQUE", "Person", List.of("height"), "RELATIONSHIP", "OPERATIONAL"),
+        List.of("UNIQUE", "Person", List.of("name", "age"), "RELATIONSHIP", "OPERATIONAL")),
+        rows(g, "CALL db.constraints()"));
+    List<List<Object>> before = rows(g, "MATCH ()-[e]->() RETURN e.name, e.age, e.height ORDER BY id(e)");
+    String mandatory = "mandatory constraint violation: edge with relationship-type Person missing property height";
+    String unique = "unique constraint violation, on edge of relationship-type Person";
+    Map<String, String> violations = new java.util.LinkedHashMap<>();
+    violations.put("CREATE ()-[:Person]->()", mandatory);
+    violations.put("MATCH ()-[e:Person]->() CREATE ()-[:Person {height: e.height}]->()", unique);
+    violations.put("MATCH ()-[e:Person]->() CREATE ()-[:Person {height: rand(), name: e.name, age: e.age}]->()",
+        unique);
+    violations.put("MATCH ()-[e:Person]->() SET e.height = NULL", mandatory);
+    violations.put("MATCH ()-[a:Person]->(), ()-[b:Person]->() WHERE a <> b SET a.height = b.height", unique);
+    violations.put("MATCH ()-[a:Person]->(), ()-[b:Person]->() WHERE a <> b SET a.name = b.name, a.age = b.age",
+        unique);
+    violations.put("MERGE ()-[e:Person {name: 'Andrew'}]->() ON MATCH SET e.height = NULL", mandatory);
+    violations.put("MERGE ()-[e:Person {height: 180}]->() ON MATCH SET e.height = 190", unique);
+    violations.put("MERGE ()-[e:Person {name: 'Mike'}]->() ON MATCH SET e.age = 20, e.height = 190", unique);
+    violations.put("MERGE ()-[e:Person {name: 'Dor', height: 187}]->() ON CREATE SET e.height = NULL", mandatory);
+    violations.put("MERGE ()-[e:Person {name: 'Dor', height: 187}]->() ON CREATE SET e.height = 190", unique);
+    violations.put("MERGE ()-[e:Person {name: 'Dor', height: 187}]->() ON CREATE SET e.age = 10, e.name = 'Mike'",
+        unique);
+    violations.put("MERGE ()-[e:Person {name: 'Dor'}]->()", mandatory);
+    violations.put("MERGE ()-[e:Person {name: 'Dor', height: 180}]->()", unique);
+    violations.forEach((q, msg) -> {
+      CypherException x = assertThrows(CypherException.class, () -> rows(g, q), q);
+      assertEquals(msg, x.getMessage(), q);
+    });
+    assertEquals(before, rows(g, "MATCH ()-[e]->() RETURN e.name, e.age, e.height ORDER BY id(e)"),
+        "every refused query was undone");
+    // another type, or values that differ, are not governed
+    rows(g, "CREATE ()-[:Other {height: 180}]->(), ()-[:Person {name: 'Mike', age: 11, height: 181}]->()");
+    assertEquals(6L, one(g, "MATCH ()-[e]->() RETURN count(e)"));
+    // the supporting index cannot go while the constraint rests on it
+    e = assertThrows(CypherException.class, () -> rows(g, "DROP INDEX FOR ()-[e:Person]-() ON (e.height)"));
+    assertTrue(e.getMessage().contains("supports a unique constraint"), e.getMessage());
+    // created over data that violates it: FAILED
+    rows(g, "CREATE ()-[:Dup {v: 1}]->(), ()-[:Dup {v: 1}]->()");
+    rows(g, "CREATE INDEX FOR ()-[d:Dup]-() ON (d.v)");
+    Constraints.create(g, true, false, "Dup", List.of("v"));
+    assertEquals("FAILED", one(g, "CALL db.constraints() YIELD label, status WHERE label = 'Dup' RETURN status"));
   }
 
   /** Every warm-up query runs without an error, so the warm-up covers what it names. */

@@ -326,7 +326,7 @@ class GraphJarIT {
         () -> cmd("GRAPH.CONSTRAINT", "CREATE", "c", "UNIQUE", "NODE", "User", "PROPERTIES", "1", "id"));
     assertEquals("Constraint already exists", e.getMessage());
     e = assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 1, name: 'b'})"));
-    assertEquals("unique constraint violation, on node of type User", e.getMessage());
+    assertEquals("unique constraint violation on node of type User", e.getMessage());
     e = assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 2})"));
     assertEquals("mandatory constraint violation: node with label User missing property name", e.getMessage());
     assertEquals(1L, list(list(list(cmd("GRAPH.RO_QUERY", "c", "MATCH (u:User) RETURN count(u)")).get(1)).get(0))
@@ -338,7 +338,7 @@ class GraphJarIT {
     byte[] dump = jedis.dump("c");
     jedis.restore("c2", 0, dump);
     e = assertThrows(JedisDataException.class, () -> cmd("GRAPH.QUERY", "c2", "CREATE (:User {id: 1, name: 'b'})"));
-    assertEquals("unique constraint violation, on node of type User", e.getMessage());
+    assertEquals("unique constraint violation on node of type User", e.getMessage());
     assertEquals("OK", cmd("GRAPH.CONSTRAINT", "DROP", "c", "MANDATORY", "NODE", "User", "PROPERTIES", "1", "name"));
     cmd("GRAPH.QUERY", "c", "CREATE (:User {id: 2})");
   }
