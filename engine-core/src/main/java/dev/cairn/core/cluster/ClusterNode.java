@@ -40,6 +40,9 @@ public final class ClusterNode {
   public long failTime;
   public long votedTime;
   public long replOffset;
+  /** When we last sent this node a MEET it has not answered by connecting to us (0: none), and how many so far. */
+  long meetSent;
+  int meetRetries;
   /** Failure reports by other masters: node and when (see {@link Failures}). */
   public final java.util.Map<ClusterNode, Long> failReports = new java.util.LinkedHashMap<>();
   /** The bus link we opened to it (outbound) and the one it opened to us (inbound); null when none. */

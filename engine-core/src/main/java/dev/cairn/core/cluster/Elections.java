@@ -79,7 +79,8 @@ final class Elections {
     mfEnd = c.now() + MF_TIMEOUT;
     mfReplica = replica;
     c.engine.pauses().pause(c.now() + MF_TIMEOUT * 2, true);
-    Log.log(Log.Level.NOTICE, "Manual failover requested by replica " + replica.name + " ().");
+    Log.log(Log.Level.NOTICE, "Manual failover requested by replica " + replica.name + " (" + replica.humanNodename
+        + ").");
     g.sendPing(link, BusMessage.PING);
   }
 
@@ -112,7 +113,8 @@ final class Elections {
     master.votedTime = now;
     c.saveNeeded = true;
     g.send(node, g.message(BusMessage.FAILOVER_AUTH_ACK, BusCodec.HEADER), BusMessage.FAILOVER_AUTH_ACK);
-    Log.log(Log.Level.NOTICE, "Failover auth granted to " + node.name + " () for epoch " + c.currentEpoch);
+    Log.log(Log.Level.NOTICE, "Failover auth granted to " + node.name + " (" + node.humanNodename + ") for epoch "
+        + c.currentEpoch);
   }
 
   void authAck(ClusterNode sender, long senderCurrentEpoch) {

@@ -146,12 +146,26 @@ public final class NettyBus implements BusTransport {
       this.channel = channel;
     }
 
+    private boolean flushScheduled;
+
+    /**
+     * Queues the message and flushes once the engine thread is done with its current work, as Redis writes a link's
+     * queue from its event loop: messages sent by one command go out together, and until then they count in the
+     * link's send queue (CLUSTER LINKS, mem_cluster_links, cluster-link-sendbuf-limit).
+     */
     @Override
     public void send(ByteBuf message) {
-      if (channel.isActive()) {
-        channel.writeAndFlush(message, channel.voidPromise());
-      } else {
+      if (!channel.isActive()) {
         message.release();
+        return;
+      }
+      channel.write(message, channel.voidPromise());
+      if (!flushScheduled) {
+        flushScheduled = true;
+        channel.eventLoop().execute(() -> {
+          flushScheduled = false;
+          channel.flush();
+        });
       }
     }
 
