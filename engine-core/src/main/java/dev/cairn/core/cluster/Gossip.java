@@ -877,24 +877,20 @@ public final class Gossip implements Bus {
   // ---- the cron
 
   /**
-   * A node we met answers our MEET with a PONG and then connects to us; if it never connects, its side of the
-   * handshake timed out (a loaded machine can take longer than the handshake timeout) and it does not know us, while we
-   * know it: nothing in Redis's protocol would ever tell it about us again. So the MEET is sent again, a few times.
+   * A node we have a link to but that has none to us does not know us: its side of a handshake timed out (a loaded
+   * machine can take longer than the handshake timeout), or the MEET was lost with its link, and nothing in the
+   * protocol would tell it about us again. So it is sent a MEET, once per handshake timeout, as Valkey does since 8.0
+   * (a node that knows us takes a MEET as a PING).
    */
   private void meetAgainIfUnanswered(long now, long handshakeTimeout) {
     for (ClusterNode n : c.nodes.values()) {
-      if (n.meetSent == 0 || n.inHandshake()) {
-        continue; // our side of the handshake has its own timeout
+      if (n.isMyself() || n.inHandshake() || n.inboundLink != null || !(n.link instanceof BusLink l)
+          || !l.connected() || now - l.ctime <= handshakeTimeout || now - n.meetSent <= handshakeTimeout) {
+        continue;
       }
-      if (n.inboundLink != null || n.meetRetries >= 5) {
-        n.meetSent = 0;
-        n.meetRetries = 0;
-      } else if (now - n.meetSent > handshakeTimeout && n.link instanceof BusLink l) {
-        Log.log(Log.Level.VERBOSE, "Node " + n.name + " did not connect back after our MEET: meeting it again");
-        n.meetSent = now;
-        n.meetRetries++;
-        sendPing(l, BusMessage.MEET);
-      }
+      Log.log(Log.Level.VERBOSE, "Node " + n.name + " has no link to us: sending it a MEET");
+      n.meetSent = now;
+      sendPing(l, BusMessage.MEET);
     }
   }
 
@@ -971,5 +967,6 @@ public final class Gossip implements Bus {
       c.saveNeeded = true;
     }
     elections.cron();
+    ReplicaMigration.run(c);
   }
 }

@@ -99,6 +99,7 @@ public final class NettyBus implements BusTransport {
 
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.VERBOSE, "Cluster bus link error: " + cause);
         ctx.close();
       }
     });
@@ -123,6 +124,8 @@ public final class NettyBus implements BusTransport {
       if (done.isSuccess()) {
         gossip.connected(link);
       } else {
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.DEBUG, "Cluster bus connect to " + ip + ":" + port
+            + " failed: " + done.cause());
         gossip.closed(link);
       }
     });
@@ -172,6 +175,11 @@ public final class NettyBus implements BusTransport {
     @Override
     public void close() {
       channel.close();
+    }
+
+    @Override
+    public boolean connected() {
+      return channel.isActive();
     }
 
     @Override
