@@ -103,9 +103,9 @@ final class Elections {
     if (now - master.votedTime < g.timeout() * 2) {
       return; // voted for a replica of this master recently
     }
-    for (int j = 0; j < KeySlot.SLOTS; j++) {
-      if (BusCodec.slotBit(request, BusCodec.MYSLOTS, j) && c.slots[j] != null
-          && c.slots[j].configEpoch > requestConfigEpoch) {
+    java.util.BitSet claimed = BusCodec.slotSet(request, BusCodec.MYSLOTS);
+    for (int j = claimed.nextSetBit(0); j >= 0; j = claimed.nextSetBit(j + 1)) {
+      if (c.slots[j] != null && c.slots[j].configEpoch > requestConfigEpoch) {
         return; // the replica's view of the slots is stale
       }
     }
