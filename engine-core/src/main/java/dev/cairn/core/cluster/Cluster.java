@@ -81,12 +81,19 @@ public final class Cluster {
     updateState();
   }
 
+  /** The cluster-announce-ip last applied (a listener is also called once when registered: that is no change). */
+  private String announcedIp = "";
+
   private void reannounce(boolean ip) {
     if (myself == null) {
       return;
     }
-    if (ip && params.announceIp.value.isEmpty()) {
-      myself.ip = ""; // found again from the next PING, as after a start
+    if (ip) {
+      String v = params.announceIp.value;
+      if (v.isEmpty() && !announcedIp.isEmpty()) {
+        myself.ip = ""; // no longer announced: found again from the next PING, as after a start
+      }
+      announcedIp = v;
     }
     applyAnnounced();
     saveNeeded = true;
