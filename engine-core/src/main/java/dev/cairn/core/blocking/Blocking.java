@@ -325,6 +325,20 @@ public final class Blocking {
     }
   }
 
+  /** A client blocked on keys: its first key (a cluster keeps a command's keys in one slot) and its command. */
+  public record KeyWait(Session session, byte[] firstKey, byte[][] command) { }
+
+  /** The clients blocked on keys now (the cluster's cron redirects those whose slot went elsewhere). */
+  public java.util.List<KeyWait> keyWaits() {
+    java.util.List<KeyWait> out = new java.util.ArrayList<>();
+    for (Waiter w : waiterBySession.values()) {
+      if (w.keys.length > 0) {
+        out.add(new KeyWait(w.session, w.keys[0], w.command));
+      }
+    }
+    return out;
+  }
+
   /** Forgets a client that disconnected while blocked. */
   public void disconnected(Session s) {
     HandleBlock h = handles.get(s);

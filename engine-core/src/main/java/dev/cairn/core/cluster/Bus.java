@@ -26,6 +26,12 @@ public interface Bus {
   /** CLUSTER FAILOVER on a replica: the manual failover (FORCE skips the master's agreement, TAKEOVER the vote). */
   void manualFailover(boolean force, boolean takeover);
 
+  /** DEBUG CLUSTERLINK KILL: frees our link to {@code n} and/or the one it opened to us. */
+  void killLinks(ClusterNode n, boolean to, boolean from);
+
+  /** The memory the links hold (INFO mem_cluster_links). */
+  long linksMemory();
+
   /** Closes the listener and every link. */
   void close();
 }

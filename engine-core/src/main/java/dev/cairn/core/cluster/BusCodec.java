@@ -87,15 +87,18 @@ public final class BusCodec {
     b.setBytes(at, bytes, 0, Math.min(bytes.length, max - 1));
   }
 
+  /** Writes a slot bitmap (BitSet's byte order is Redis's: slot j is bit j % 8 of byte j / 8). */
   static void slots(ByteBuf b, int at, BitSet slots) {
-    for (int j = slots.nextSetBit(0); j >= 0; j = slots.nextSetBit(j + 1)) {
-      int i = at + (j >> 3);
-      b.setByte(i, b.getByte(i) | (1 << (j & 7)));
-    }
+    b.setBytes(at, slots.toByteArray());
   }
 
-  static boolean slotBit(ByteBuf b, int at, int slot) {
-    return (b.getByte(at + (slot >> 3)) & (1 << (slot & 7))) != 0;
+  /** The slot bitmap at {@code at} as a set (a message is read a word at a time, not a slot at a time). */
+  static BitSet slotSet(ByteBuf b, int at) {
+    long[] words = new long[SLOTS_BYTES / 8];
+    for (int i = 0; i < words.length; i++) {
+      words[i] = b.getLongLE(at + i * 8);
+    }
+    return BitSet.valueOf(words);
   }
 
   static String readName(ByteBuf b, int at) {

@@ -28,6 +28,9 @@ public abstract class BusLink {
 
   public abstract String remoteIp();
 
+  /** Whether the connection is established (an outbound link connects after it is made). */
+  public abstract boolean connected();
+
   /** Bytes queued and not yet written (CLUSTER LINKS send-buffer-allocated). */
   public abstract long pendingBytes();
 }

@@ -41,6 +41,8 @@ public final class Cluster {
   final long[] messagesSent = new long[BusMessage.TYPE_COUNT];
   final long[] messagesReceived = new long[BusMessage.TYPE_COUNT];
   long linksBufferLimitExceeded;
+  /** DEBUG DROP-CLUSTER-PACKET-FILTER: bus messages of this type are dropped on arrival (-1: none). */
+  public long dropPacketFilter = -1;
   private NodesConf conf;
   /** Set when the state changed in a way nodes.conf must keep; saved before the engine sleeps. */
   boolean saveNeeded;
@@ -70,7 +72,31 @@ public final class Cluster {
       save();
     }
     applyAnnounced();
+    // CONFIG SET of an announced part takes effect at once: CLUSTER NODES shows it, the next PING carries it
+    params.announcePort.listen(v -> reannounce(false));
+    params.announceBusPort.listen(v -> reannounce(false));
+    params.announceIp.listen(v -> reannounce(true));
+    params.announceHostname.listen(v -> reannounce(false));
+    params.announceHumanNodename.listen(v -> reannounce(false));
     updateState();
+  }
+
+  /** The cluster-announce-ip last applied (a listener is also called once when registered: that is no change). */
+  private String announcedIp = "";
+
+  private void reannounce(boolean ip) {
+    if (myself == null) {
+      return;
+    }
+    if (ip) {
+      String v = params.announceIp.value;
+      if (v.isEmpty() && !announcedIp.isEmpty()) {
+        myself.ip = ""; // no longer announced: found again from the next PING, as after a start
+      }
+      announcedIp = v;
+    }
+    applyAnnounced();
+    saveNeeded = true;
   }
 
   long now() {
@@ -365,6 +391,7 @@ public final class Cluster {
       bus.cron();
     }
     updateState();
+    BlockedRedirects.run(this);
     saveIfNeeded();
   }
 
@@ -384,6 +411,27 @@ public final class Cluster {
     if (conf != null) {
       conf.unlock();
     }
+  }
+
+  /** DEBUG CLUSTERLINK KILL to|from|all node-id. */
+  public void killLinks(String name, String direction) {
+    ClusterNode n = nodes.get(name);
+    if (n == null) {
+      throw dev.cairn.api.reply.RedisException.err("Unknown node " + name);
+    }
+    boolean to = direction.equalsIgnoreCase("to") || direction.equalsIgnoreCase("all");
+    boolean from = direction.equalsIgnoreCase("from") || direction.equalsIgnoreCase("all");
+    if (!to && !from) {
+      throw dev.cairn.api.reply.RedisException.err("Unknown direction " + direction);
+    }
+    if (bus != null) {
+      bus.killLinks(n, to, from);
+    }
+  }
+
+  /** INFO mem_cluster_links. */
+  public long linksMemory() {
+    return bus == null ? 0 : bus.linksMemory();
   }
 
   /** Starts the bus listener (server side); null bus means this node cannot talk to others. */

@@ -40,6 +40,8 @@ public final class ClusterNode {
   public long failTime;
   public long votedTime;
   public long replOffset;
+  /** When we last sent this node a MEET (0: never). */
+  long meetSent;
   /** Failure reports by other masters: node and when (see {@link Failures}). */
   public final java.util.Map<ClusterNode, Long> failReports = new java.util.LinkedHashMap<>();
   /** The bus link we opened to it (outbound) and the one it opened to us (inbound); null when none. */
@@ -119,17 +121,33 @@ public final class ClusterNode {
     return isReplica() && master != null ? master.configEpoch : configEpoch;
   }
 
+  /** A master that has had a replica is one replica migration may give a replica to again (MIGRATE_TO). */
   void addReplica(ClusterNode r) {
     if (!replicas.contains(r)) {
       replicas.add(r);
     }
+    flags |= MIGRATE_TO;
   }
 
   void removeReplica(ClusterNode r) {
     replicas.remove(r);
   }
 
-  /** Replicas not in FAIL state (cluster-migration-barrier counts these). */
+  /** Replicas not marked FAIL (a master without any is orphaned). */
+  public int nonFailedReplicas() {
+    int n = 0;
+    for (ClusterNode r : replicas) {
+      if (!r.failed()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** When this master was first seen orphaned (0: it is not), for the delay before a replica migrates to it. */
+  long orphanedSince;
+
+  /** Replicas neither FAIL nor PFAIL (cluster-migration-barrier counts these). */
   public int okReplicas() {
     int n = 0;
     for (ClusterNode r : replicas) {

@@ -125,10 +125,36 @@ public final class ClusterRouting {
     return owner == me ? null : redirect("MOVED", owner);
   }
 
+  /**
+   * A command a script runs (Redis's scriptVerifyClusterState), checked as the calling client's own: null when it
+   * may run here, else the script's error line. {@link #lastSlot} then tells the slot of its keys.
+   */
+  public String checkFromScript(Session caller, Command cmd, byte[][] argv) {
+    RedisException e = check(caller, cmd, Args.ofBytes(argv), false);
+    if (e == null) {
+      return null;
+    } else if (e == DOWN_READONLY) {
+      return "Script attempted to execute a write command while the cluster is down and readonly";
+    } else if (e == DOWN) {
+      return "Script attempted to execute a command while the cluster is down";
+    }
+    return "Script attempted to access a non local key in a cluster node";
+  }
+
+  /** The slot of the keys of the last command checked, or -1 when it had none. */
+  public int lastSlot() {
+    return firstKey == null ? -1 : slot;
+  }
+
   private static final ClusterNode UNBOUND_MARK = new ClusterNode("-", 0, 0);
 
   private RedisException redirect(String kind, ClusterNode n) {
-    return RedisException.of(kind, slot + " " + cluster.endpoint(n) + ":" + n.port);
+    return redirect(cluster, kind, slot, n);
+  }
+
+  /** MOVED or ASK to {@code n}, with the endpoint cluster-preferred-endpoint-type asks for. */
+  static RedisException redirect(Cluster c, String kind, int slot, ClusterNode n) {
+    return RedisException.of(kind, slot + " " + c.endpoint(n) + ":" + n.port);
   }
 
   private void walk(CommandSpec spec, byte[][] v, int argc) {

@@ -79,7 +79,8 @@ final class Elections {
     mfEnd = c.now() + MF_TIMEOUT;
     mfReplica = replica;
     c.engine.pauses().pause(c.now() + MF_TIMEOUT * 2, true);
-    Log.log(Log.Level.NOTICE, "Manual failover requested by replica " + replica.name + " ().");
+    Log.log(Log.Level.NOTICE, "Manual failover requested by replica " + replica.name + " (" + replica.humanNodename
+        + ").");
     g.sendPing(link, BusMessage.PING);
   }
 
@@ -102,9 +103,9 @@ final class Elections {
     if (now - master.votedTime < g.timeout() * 2) {
       return; // voted for a replica of this master recently
     }
-    for (int j = 0; j < KeySlot.SLOTS; j++) {
-      if (BusCodec.slotBit(request, BusCodec.MYSLOTS, j) && c.slots[j] != null
-          && c.slots[j].configEpoch > requestConfigEpoch) {
+    java.util.BitSet claimed = BusCodec.slotSet(request, BusCodec.MYSLOTS);
+    for (int j = claimed.nextSetBit(0); j >= 0; j = claimed.nextSetBit(j + 1)) {
+      if (c.slots[j] != null && c.slots[j].configEpoch > requestConfigEpoch) {
         return; // the replica's view of the slots is stale
       }
     }
@@ -112,7 +113,8 @@ final class Elections {
     master.votedTime = now;
     c.saveNeeded = true;
     g.send(node, g.message(BusMessage.FAILOVER_AUTH_ACK, BusCodec.HEADER), BusMessage.FAILOVER_AUTH_ACK);
-    Log.log(Log.Level.NOTICE, "Failover auth granted to " + node.name + " () for epoch " + c.currentEpoch);
+    Log.log(Log.Level.NOTICE, "Failover auth granted to " + node.name + " (" + node.humanNodename + ") for epoch "
+        + c.currentEpoch);
   }
 
   void authAck(ClusterNode sender, long senderCurrentEpoch) {

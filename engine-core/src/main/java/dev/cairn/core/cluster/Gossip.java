@@ -51,16 +51,74 @@ public final class Gossip implements Bus {
 
   @Override
   public void nodeDeleted(ClusterNode n) {
-    if (n.link instanceof BusLink l) {
-      l.node = null;
-      l.close();
+    killLinks(n, true, true);
+  }
+
+  @Override
+  public void killLinks(ClusterNode n, boolean to, boolean from) {
+    if (to && n.link instanceof BusLink l) {
+      freeLink(l);
     }
-    if (n.inboundLink instanceof BusLink l) {
-      l.node = null;
-      l.close();
+    if (from && n.inboundLink instanceof BusLink l) {
+      freeLink(l);
     }
-    n.link = null;
-    n.inboundLink = null;
+  }
+
+  /** Closes a link and detaches it from its node at once (the cron makes a new outbound one). */
+  private void freeLink(BusLink l) {
+    ClusterNode n = l.node;
+    if (n != null) {
+      if (n.link == l) {
+        n.link = null;
+      }
+      if (n.inboundLink == l) {
+        n.inboundLink = null;
+      }
+    }
+    l.node = null;
+    if (l.inbound) {
+      inbound.remove(l);
+    }
+    l.close();
+  }
+
+  /**
+   * A link's send queue as Redis counts it (send_msg_queue_mem): the queue's own header and the messages not yet
+   * written, flushed or not. An idle link thus holds a few bytes, and a 1-byte cluster-link-sendbuf-limit frees them all.
+   */
+  static long queueMemory(BusLink l) {
+    return 48 + l.pendingBytes();
+  }
+
+  /** mem_cluster_links: each link's receive buffer (Redis's initial 1 KB) and send queue. */
+  @Override
+  public long linksMemory() {
+    long total = 0;
+    for (ClusterNode n : c.nodes.values()) {
+      if (n.link instanceof BusLink l) {
+        total += 1024 + queueMemory(l);
+      }
+    }
+    for (BusLink l : inbound) {
+      total += 1024 + queueMemory(l);
+    }
+    return total;
+  }
+
+  /** cluster-link-sendbuf-limit: a link whose peer does not read is freed rather than left to grow. */
+  private void freeLinkOverLimit(Object link) {
+    long limit = c.params.linkSendbufLimit.value;
+    if (limit == 0 || !(link instanceof BusLink l)) {
+      return;
+    }
+    long used = queueMemory(l);
+    if (used > limit) {
+      Log.log(Log.Level.WARNING, "Freeing cluster link(" + (l.inbound ? "from" : "to") + " node "
+          + (l.node == null ? "" : l.node.name) + ", used memory: " + used + ") due to exceeding send buffer memory"
+          + " limit.");
+      freeLink(l);
+      c.linksBufferLimitExceeded++;
+    }
   }
 
   @Override
@@ -134,9 +192,9 @@ public final class Gossip implements Bus {
       r.bulk("events");
       r.bulk(l.inbound ? "r" : "rw");
       r.bulk("send-buffer-allocated");
-      r.integer(l.pendingBytes());
+      r.integer(queueMemory(l));
       r.bulk("send-buffer-used");
-      r.integer(l.pendingBytes());
+      r.integer(queueMemory(l));
     }
   }
 
@@ -253,6 +311,9 @@ public final class Gossip implements Bus {
       return;
     }
     long oldPingSent = n.pingSent;
+    if (n.has(ClusterNode.MEET)) {
+      n.meetSent = c.now();
+    }
     sendPing(link, n.has(ClusterNode.MEET) ? BusMessage.MEET : BusMessage.PING);
     if (oldPingSent != 0) {
       n.pingSent = oldPingSent; // a reconnect does not restart the failure detection clock
@@ -301,6 +362,10 @@ public final class Gossip implements Bus {
       c.messagesReceived[type]++;
     }
     if (m.getUnsignedShort(BusCodec.VER) != 1 || totlen != m.readableBytes()) {
+      return;
+    }
+    if (type == c.dropPacketFilter) {
+      Log.log(Log.Level.WARNING, "Dropping packet that matches debug drop filter");
       return;
     }
     long expected = BusCodec.expectedLength(m);
@@ -432,7 +497,8 @@ public final class Gossip implements Bus {
         }
         ClusterNode failing = c.nodes.get(BusCodec.readName(m, BusCodec.HEADER));
         if (failing != null && !failing.has(ClusterNode.FAIL | ClusterNode.MYSELF)) {
-          Log.log(Log.Level.NOTICE, "FAIL message received from " + senderName + " () about " + failing.name + " ()");
+          Log.log(Log.Level.NOTICE, "FAIL message received from " + senderName + " (" + sender.humanNodename
+              + ") about " + failing.name + " (" + failing.humanNodename + ")");
           failing.flags |= ClusterNode.FAIL;
           failing.failTime = now;
           failing.flags &= ~ClusterNode.PFAIL;
@@ -484,7 +550,7 @@ public final class Gossip implements Bus {
         }
         n.configEpoch = reported;
         c.saveNeeded = true;
-        updateSlotsWith(n, reported, m, BusCodec.HEADER + 48);
+        updateSlotsWith(n, reported, BusCodec.slotSet(m, BusCodec.HEADER + 48));
       }
       default -> { }
     }
@@ -514,7 +580,8 @@ public final class Gossip implements Bus {
       l.close();
       n.link = null;
     }
-    Log.log(Log.Level.NOTICE, "Address updated for node " + n.name + " (), now " + ip + ":" + port);
+    Log.log(Log.Level.NOTICE, "Address updated for node " + n.name + " (" + n.humanNodename + "), now " + ip + ":"
+        + port);
     if (c.myself.isReplica() && c.myself.master == n) {
       c.engine.replication().replicaOf(ip, port, null);
     }
@@ -567,32 +634,27 @@ public final class Gossip implements Bus {
     if (senderMaster == null) {
       return;
     }
-    boolean dirty = false;
-    for (int j = 0; j < KeySlot.SLOTS && !dirty; j++) {
-      dirty = senderMaster.slots.get(j) != BusCodec.slotBit(m, BusCodec.MYSLOTS, j);
-    }
-    if (!dirty) {
+    java.util.BitSet claimed = BusCodec.slotSet(m, BusCodec.MYSLOTS);
+    if (claimed.equals(senderMaster.slots)) {
       return;
     }
     if (sender.isMaster()) {
-      updateSlotsWith(sender, senderConfigEpoch, m, BusCodec.MYSLOTS);
+      updateSlotsWith(sender, senderConfigEpoch, claimed);
     }
-    for (int j = 0; j < KeySlot.SLOTS; j++) {
-      if (BusCodec.slotBit(m, BusCodec.MYSLOTS, j)) {
-        ClusterNode owner = c.slots[j];
-        if (owner == sender || owner == null) {
-          continue;
-        }
-        if (owner.configEpoch > senderConfigEpoch) {
-          sendUpdate(sender.link instanceof BusLink l ? l : null, owner);
-          break;
-        }
+    for (int j = claimed.nextSetBit(0); j >= 0; j = claimed.nextSetBit(j + 1)) {
+      ClusterNode owner = c.slots[j];
+      if (owner == sender || owner == null) {
+        continue;
+      }
+      if (owner.configEpoch > senderConfigEpoch) {
+        sendUpdate(sender.link instanceof BusLink l ? l : null, owner);
+        break;
       }
     }
   }
 
   /** Redis's clusterUpdateSlotsConfigWith: slots move to a claim with a newer config epoch. */
-  void updateSlotsWith(ClusterNode sender, long senderConfigEpoch, ByteBuf m, int at) {
+  void updateSlotsWith(ClusterNode sender, long senderConfigEpoch, java.util.BitSet claimed) {
     ClusterNode me = c.myself;
     if (sender == me) {
       return;
@@ -602,10 +664,7 @@ public final class Gossip implements Bus {
     int senderSlots = 0;
     int migratedOurSlots = 0;
     List<Integer> dirty = new ArrayList<>();
-    for (int j = 0; j < KeySlot.SLOTS; j++) {
-      if (!BusCodec.slotBit(m, at, j)) {
-        continue;
-      }
+    for (int j = claimed.nextSetBit(0); j >= 0; j = claimed.nextSetBit(j + 1)) {
       senderSlots++;
       ClusterNode owner = c.slots[j];
       if (owner == sender || c.importingFrom[j] != null) {
@@ -627,11 +686,11 @@ public final class Gossip implements Bus {
     if (newMaster != null && curMaster.numSlots == 0
         && (c.params.allowReplicaMigration.value || senderSlots == migratedOurSlots)) {
       Log.log(Log.Level.NOTICE, "Configuration change detected. Reconfiguring myself as a replica of "
-          + sender.name + " ()");
+          + sender.name + " (" + sender.humanNodename + ")");
       c.setMaster(sender);
     } else if (me.master != null && me.master.master != null && me.master.master != me) {
       Log.log(Log.Level.NOTICE, "I'm a sub-replica! Reconfiguring myself as a replica of grandmaster "
-          + me.master.master.name + " ()");
+          + me.master.master.name + " (" + me.master.master.humanNodename + ")");
       c.setMaster(me.master.master);
     } else {
       for (int slot : dirty) {
@@ -663,7 +722,7 @@ public final class Gossip implements Bus {
     c.myself.configEpoch = c.currentEpoch;
     c.saveNeeded = true;
     Log.log(Log.Level.VERBOSE, "WARNING: configEpoch collision with node " + sender.name
-        + " (). configEpoch set to " + c.myself.configEpoch);
+        + " (" + sender.humanNodename + "). configEpoch set to " + c.myself.configEpoch);
   }
 
   private void processGossip(ByteBuf m, ClusterNode sender, BusLink link) {
@@ -682,7 +741,10 @@ public final class Gossip implements Bus {
       if (node != null) {
         if (reporter != null && reporter.isMaster() && node != c.myself) {
           if (failing) {
-            Failures.add(c, node, reporter);
+            if (Failures.add(c, node, reporter)) {
+              Log.log(Log.Level.VERBOSE, "Node " + reporter.name + " (" + reporter.humanNodename + ") reported node "
+                  + node.name + " (" + node.humanNodename + ") as not reachable.");
+            }
             markFailingIfNeeded(node);
           } else {
             Failures.remove(node, reporter);
@@ -779,7 +841,8 @@ public final class Gossip implements Bus {
     if (failures < quorum) {
       return;
     }
-    Log.log(Log.Level.NOTICE, "Marking node " + n.name + " () as failing (quorum reached).");
+    Log.log(Log.Level.NOTICE, "Marking node " + n.name + " (" + n.humanNodename
+        + ") as failing (quorum reached).");
     n.flags &= ~ClusterNode.PFAIL;
     n.flags |= ClusterNode.FAIL;
     n.failTime = c.now();
@@ -790,20 +853,38 @@ public final class Gossip implements Bus {
   private void clearFailureIfNeeded(ClusterNode n) {
     long now = c.now();
     if (n.isReplica() || n.numSlots == 0) {
-      Log.log(Log.Level.NOTICE, "Clear FAIL state for node " + n.name + " ():"
+      Log.log(Log.Level.NOTICE, "Clear FAIL state for node " + n.name + " (" + n.humanNodename + "):"
           + (n.isReplica() ? "replica" : "master without slots") + " is reachable again.");
       n.flags &= ~ClusterNode.FAIL;
       c.saveNeeded = true;
     }
     if (n.isMaster() && n.numSlots > 0 && now - n.failTime > timeout() * 2) {
-      Log.log(Log.Level.NOTICE, "Clear FAIL state for node " + n.name
-          + " (): is reachable again and nobody is serving its slots after some time.");
+      Log.log(Log.Level.NOTICE, "Clear FAIL state for node " + n.name + " (" + n.humanNodename
+          + "): is reachable again and nobody is serving its slots after some time.");
       n.flags &= ~ClusterNode.FAIL;
       c.saveNeeded = true;
     }
   }
 
   // ---- the cron
+
+  /**
+   * A node we have a link to but that has none to us does not know us: its side of a handshake timed out (a loaded
+   * machine can take longer than the handshake timeout), or the MEET was lost with its link, and nothing in the
+   * protocol would tell it about us again. So it is sent a MEET, once per handshake timeout, as Valkey does since 8.0
+   * (a node that knows us takes a MEET as a PING).
+   */
+  private void meetAgainIfUnanswered(long now, long handshakeTimeout) {
+    for (ClusterNode n : c.nodes.values()) {
+      if (n.isMyself() || n.inHandshake() || n.inboundLink != null || !(n.link instanceof BusLink l)
+          || !l.connected() || now - l.ctime <= handshakeTimeout || now - n.meetSent <= handshakeTimeout) {
+        continue;
+      }
+      Log.log(Log.Level.VERBOSE, "Node " + n.name + " has no link to us: sending it a MEET");
+      n.meetSent = now;
+      sendPing(l, BusMessage.MEET);
+    }
+  }
 
   @Override
   public void cron() {
@@ -824,6 +905,7 @@ public final class Gossip implements Bus {
         n.link = l;
       }
     }
+    meetAgainIfUnanswered(now, handshakeTimeout);
     // once a second, ping the node with the oldest PONG among five random ones
     if (now - lastRandomPing >= 1000) {
       lastRandomPing = now;
@@ -844,6 +926,10 @@ public final class Gossip implements Bus {
     }
     boolean update = false;
     for (ClusterNode n : c.nodes.values()) {
+      if (!n.isMyself()) {
+        freeLinkOverLimit(n.link);
+        freeLinkOverLimit(n.inboundLink);
+      }
       if (n.has(ClusterNode.MYSELF | ClusterNode.NOADDR | ClusterNode.HANDSHAKE)) {
         continue;
       }
@@ -852,7 +938,9 @@ public final class Gossip implements Bus {
           && now - n.pingSent > timeout() / 2 && now - n.dataReceived > timeout() / 2) {
         l.close();
       }
-      if (n.link instanceof BusLink l && n.pingSent == 0 && now - n.pongReceived > timeout() / 2) {
+      // cluster-ping-interval (hidden; the test suites set it) pings more often than half the node timeout
+      long pingInterval = c.params.pingInterval.value != 0 ? c.params.pingInterval.value : timeout() / 2;
+      if (n.link instanceof BusLink l && n.pingSent == 0 && now - n.pongReceived > pingInterval) {
         sendPing(l, BusMessage.PING);
         continue;
       }
@@ -873,5 +961,6 @@ public final class Gossip implements Bus {
       c.saveNeeded = true;
     }
     elections.cron();
+    ReplicaMigration.run(c);
   }
 }

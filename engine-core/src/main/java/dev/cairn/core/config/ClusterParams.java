@@ -45,5 +45,30 @@ public final class ClusterParams extends ParamSet {
     preferredEndpointType = choice("cluster-preferred-endpoint-type", "ip",
         new String[] {"ip", "hostname", "unknown-endpoint"});
     linkSendbufLimit = mem("cluster-link-sendbuf-limit", 0, 0, LONG_MAX);
+    announceHostname.onApply(() -> checkHostname(announceHostname.value));
+    announceHumanNodename.onApply(() -> checkNodename(announceHumanNodename.value));
+  }
+
+  /** Redis's check of an announced hostname: it travels in the bus extensions and in nodes.conf. */
+  static void checkHostname(String v) throws ConfigException {
+    if (v.length() >= 256) {
+      throw new ConfigException("Hostnames must be less than 256 characters");
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if (!(ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '.')) {
+        throw new ConfigException("Hostnames may only contain alphanumeric characters, hyphens or dots");
+      }
+    }
+  }
+
+  /** A human node name goes into nodes.conf's aux fields: none of the characters that would break them. */
+  static void checkNodename(String v) throws ConfigException {
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if (!Character.isLetterOrDigit(ch) && "!#$%&()*+:;<>?@[]^{|}~".indexOf(ch) >= 0) {
+        throw new ConfigException("Announced human node name contained invalid character");
+      }
+    }
   }
 }

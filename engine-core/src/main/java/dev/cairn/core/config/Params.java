@@ -94,6 +94,16 @@ public final class Params {
       if (onChange != null) {
         onChange.accept(parsed);
       }
+      if (listener != null) {
+        listener.accept(parsed);
+      }
+    }
+
+    /** Another party told of every change after start-up (the cluster re-announces its ports). */
+    private volatile Consumer<Long> listener;
+
+    public void listen(Consumer<Long> l) {
+      listener = l;
     }
 
     @Override

@@ -153,6 +153,25 @@ public final class DebugCommands implements CommandFamily {
         e.propagation().emit(-1, cmd, dev.cairn.core.Propagation.TARGET_REPLICAS);
         c.reply().ok();
       }
+      case "drop-cluster-packet-filter" -> {
+        needArgs(a, n == 3);
+        long type = a.longArg(2);
+        if (e.cluster() != null) {
+          e.cluster().dropPacketFilter = type;
+        }
+        c.reply().ok();
+      }
+      case "clusterlink" -> {
+        if (n != 5 || !a.is(2, "kill")) {
+          throw unknown(a);
+        }
+        dev.cairn.core.cluster.Cluster cl = e.cluster();
+        if (cl == null) {
+          throw RedisException.err("Debug option only available for cluster mode enabled setup!");
+        }
+        cl.killLinks(a.string(4), a.string(3));
+        c.reply().ok();
+      }
       case "set-skip-checksum-validation" -> {
         needArgs(a, n == 3);
         e.persistence().loader().skipChecksumValidation = atoi(a.string(2)) != 0;
@@ -242,6 +261,8 @@ public final class DebugCommands implements CommandFamily {
         "    Output a hex signature representing the current DB content.",
         "DIGEST-VALUE <key> [<key> ...]",
         "    Output a hex signature of the values of all the specified keys.",
+        "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+        "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
         "JMAP",
         "    Show the JVM's heap and memory pool usage (Cairn only).",
         "LOADAOF",
@@ -258,6 +279,8 @@ public final class DebugCommands implements CommandFamily {
         "    In case RESET is provided the peak reset time will be restored to the default value",
         "REPLYBUFFER RESIZING <0|1>",
         "    Enable or disable the reply buffer resize cron job",
+        "CLUSTERLINK KILL <to|from|all> <node-id>",
+        "    Kills the link based on the direction to/from (both) with the provided node.",
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
         "    it is used instead of the 'key' prefix. These are not propagated to",

@@ -252,6 +252,7 @@ public final class ServerInfo {
         .field("mem_total_replication_buffers", engine.replication().backlogMemory()) // shared by the replicas
         .field("mem_clients_slaves", engine.replication().replicaOutputMemory())
         .field("mem_clients_normal", um.normalClients())
+        .field("mem_cluster_links", engine.cluster() == null ? 0 : engine.cluster().linksMemory())
         .field("mem_allocator", "jvm")
         .field("jvm_heap_used", heap.getUsed())
         .field("jvm_heap_committed", heap.getCommitted())

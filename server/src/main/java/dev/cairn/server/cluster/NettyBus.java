@@ -113,6 +113,7 @@ public final class NettyBus implements BusTransport {
 
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.VERBOSE, "Cluster bus link error: " + cause);
         ctx.close();
       }
     });
@@ -141,6 +142,8 @@ public final class NettyBus implements BusTransport {
       if (done.isSuccess()) {
         gossip.connected(link);
       } else {
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.DEBUG, "Cluster bus connect to " + ip + ":" + port
+            + " failed: " + done.cause());
         gossip.closed(link);
       }
     });
@@ -164,18 +167,37 @@ public final class NettyBus implements BusTransport {
       this.channel = channel;
     }
 
+    private boolean flushScheduled;
+
+    /**
+     * Queues the message and flushes once the engine thread is done with its current work, as Redis writes a link's
+     * queue from its event loop: messages sent by one command go out together, and until then they count in the
+     * link's send queue (CLUSTER LINKS, mem_cluster_links, cluster-link-sendbuf-limit).
+     */
     @Override
     public void send(ByteBuf message) {
-      if (channel.isActive()) {
-        channel.writeAndFlush(message, channel.voidPromise());
-      } else {
+      if (!channel.isActive()) {
         message.release();
+        return;
+      }
+      channel.write(message, channel.voidPromise());
+      if (!flushScheduled) {
+        flushScheduled = true;
+        channel.eventLoop().execute(() -> {
+          flushScheduled = false;
+          channel.flush();
+        });
       }
     }
 
     @Override
     public void close() {
       channel.close();
+    }
+
+    @Override
+    public boolean connected() {
+      return channel.isActive();
     }
 
     @Override

@@ -199,6 +199,30 @@ public final class ScriptClient {
       cmd.rejectedCalls++;
       return "-OOM command not allowed when used memory > 'maxmemory'.";
     }
+    if (engine.cluster() != null && !run.caller.mustObey) {
+      String refused = clusterCheck(run, cmd, argv);
+      if (refused != null) {
+        return reject(cmd, refused);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Redis's scriptVerifyClusterState: the command's keys must be served here, as the caller's own command would be
+   * (with its READONLY and ASKING), and stay in the script's slot unless it may cross slots.
+   */
+  private String clusterCheck(ScriptRun run, Command cmd, byte[][] argv) {
+    var routing = engine.clusterRouting();
+    String refused = routing.checkFromScript(run.caller, cmd, argv);
+    if (refused != null || run.allowCrossSlot || routing.lastSlot() == -1) {
+      return refused;
+    }
+    if (run.clusterSlot == -1) {
+      run.clusterSlot = routing.lastSlot();
+    } else if (run.clusterSlot != routing.lastSlot()) {
+      return "Script attempted to access keys that do not hash to the same slot";
+    }
     return null;
   }
 

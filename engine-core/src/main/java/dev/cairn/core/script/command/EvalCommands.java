@@ -161,6 +161,7 @@ public final class EvalCommands implements CommandFamily {
     boolean readOnly = ro || !compat && (flags & ScriptCache.NO_WRITES) != 0;
     boolean allowOom = !compat && (flags & ScriptCache.ALLOW_OOM) != 0;
     ScriptRun run = new ScriptRun(s, true, script.sha(), a.toArray(), readOnly, allowOom);
+    clusterScope(run, s, a, numKeys, compat || (flags & ScriptCache.ALLOW_CROSS_SLOT) != 0);
     LuaTable globals = sc.evalSandbox().globals();
     globals.rawset("KEYS", array(a, 3, numKeys));
     globals.rawset("ARGV", array(a, 3 + numKeys, a.size() - 3 - numKeys));
@@ -174,6 +175,9 @@ public final class EvalCommands implements CommandFamily {
    * first); unless allow-oom or no-writes, not over maxmemory (under noeviction).
    */
   public static void checkDeclared(Session s, int flags, boolean ro) {
+    if ((flags & ScriptCache.NO_CLUSTER) != 0 && s.engine.cluster() != null) {
+      throw RedisException.err("Can not run script on cluster, 'no-cluster' flag is set.");
+    }
     var d = s.engine.dispatcher();
     if ((flags & ScriptCache.NO_WRITES) == 0) {
       if (!s.mustObey && s.engine.replication().refuse(false, true) != null) {
@@ -193,6 +197,14 @@ public final class EvalCommands implements CommandFamily {
     if ((flags & (ScriptCache.ALLOW_OOM | ScriptCache.NO_WRITES)) == 0 && d.outOfMemoryAtStart()) {
       throw RedisException.line(
           "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+    }
+  }
+
+  /** In cluster mode, the script keeps to the slot of its declared keys (Redis's caller slot) unless it may cross. */
+  public static void clusterScope(ScriptRun run, Session s, Args a, int numKeys, boolean allowCrossSlot) {
+    run.allowCrossSlot = allowCrossSlot;
+    if (numKeys > 0 && s.engine.cluster() != null) {
+      run.clusterSlot = dev.cairn.core.cluster.KeySlot.of(a.get(3));
     }
   }
 

@@ -33,6 +33,12 @@ public final class ScriptRun {
   /** Runs in a continuation that may yield to the event loop when busy (not while a dataset loads). */
   public boolean pausable;
   private long sliceStart = startNanos;
+  /**
+   * Cluster mode: the slot of the keys the script declared or first touched (-1: none yet), which every command of
+   * the script must keep to unless cross-slot access is allowed (scripts without a shebang, allow-cross-slot-keys).
+   */
+  public int clusterSlot = -1;
+  public boolean allowCrossSlot = true;
 
   public ScriptRun(Session caller, boolean eval, String name, byte[][] command, boolean readOnly, boolean allowOom) {
     this.caller = caller;

@@ -164,6 +164,7 @@ public final class FunctionCommands implements CommandFamily {
     EvalCommands.checkDeclared(s, flags, ro);
     boolean readOnly = ro || (flags & ScriptCache.NO_WRITES) != 0;
     ScriptRun run = new ScriptRun(s, false, f.name(), a.toArray(), readOnly, (flags & ScriptCache.ALLOW_OOM) != 0);
+    EvalCommands.clusterScope(run, s, a, numKeys, (flags & ScriptCache.ALLOW_CROSS_SLOT) != 0);
     assert n == numKeys;
     sc.run(run, sc.functions().sandbox(), f.callback(),
         LuaValue.varargsOf(EvalCommands.array(a, 3, numKeys), EvalCommands.array(a, 3 + numKeys,
