@@ -29,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cluster clients as users run them, against a Cairn cluster of three masters, the first with a replica: Lettuce's
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterClientsIT {
-  @TempDir
   Path dir;
 
   static final int BASE = 41300;
@@ -50,6 +48,7 @@ class ClusterClientsIT {
 
   @BeforeAll
   void form() throws Exception {
+    dir = Files.createTempDirectory("cluster-clients");
     nodes = new ClusterNodes(dir);
     all = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
@@ -75,12 +74,30 @@ class ClusterClientsIT {
   @AfterAll
   void stop() throws Exception {
     nodes.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   /** The node serving {@code slot} as node {@code via} sees it, or null. */
   Node owner(Node via, int slot) {
     String id = MixedClusterIT.ownerOf(via, slot);
     return all.stream().filter(n -> n.id().equals(id)).findFirst().orElse(null);
+  }
+
+  /** Each node's role, its value of {@code key} (read with READONLY) and its clients, for a failure message. */
+  String views(String key) {
+    StringBuilder sb = new StringBuilder();
+    for (Node n : all) {
+      try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", n.port, 5000)) {
+        j.readonly();
+        sb.append(n).append(' ').append(n.myself()).append("\n  ").append(key).append('=').append(j.get(key))
+            .append('\n').append(j.clientList()).append('\n');
+      } catch (RuntimeException e) {
+        sb.append(n).append(": ").append(e).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   @Test
@@ -132,8 +149,12 @@ class ClusterClientsIT {
       await("Lettuce's partitions show the new master", 30_000, () -> replica.id().equals(
           conn.getPartitions().getPartitionBySlot(0).getNodeId()));
       for (int i = 0; i < 300; i++) {
-        assertEquals("OK", c.set("lt:" + i, "w" + i));
-        assertEquals("w" + i, c.get("lt:" + i));
+        String k = "lt:" + i;
+        assertEquals("OK", c.set(k, "w" + i));
+        String got = c.get(k);
+        if (!("w" + i).equals(got)) {
+          throw new AssertionError("GET " + k + " after SET w" + i + ": " + got + "\n" + views(k));
+        }
       }
       assertEquals("before", c.get("lt:fo"), "key of slot " + foSlot + " on " + foOwner);
       awaitSynced(master, replica);

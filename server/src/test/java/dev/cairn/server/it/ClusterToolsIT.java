@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.server.it.ClusterNodes.Node;
+import dev.cairn.server.it.ClusterNodes.Run;
 import dev.cairn.server.it.ClusterNodes.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,7 @@ class ClusterToolsIT {
       }
 
       // 1000 slots under a writer, then everything readable and no slot left open
+      int n2Slots = slotCount(n2);
       try (Writer writer = new Writer(n1, before)) {
         out = cli(900, "reshard", n1.addr(), "--cluster-from", n1.id(), "--cluster-to", n2.id(), "--cluster-slots",
             "1000", "--cluster-yes");
@@ -78,7 +80,7 @@ class ClusterToolsIT {
       }
       awaitAgreed(three, 30_000);
       assertHealthy(n3);
-      assertEquals(1000 + 5461, slotCount(n2), n2.nodes());
+      assertEquals(n2Slots + 1000, slotCount(n2), n2.nodes());
       try (JedisCluster jc = ClusterNodes.client(n3)) {
         Writer.assertAll(jc, before);
         ClusterNodes.assertTyped(jc, typed);
@@ -104,8 +106,23 @@ class ClusterToolsIT {
       assertEquals(0, slotCount(n4));
       assertEquals(0, n4.jedis.dbSize());
       String n4id = n4.id();
-      out = cli(120, "del-node", n1.addr(), n4id);
-      assertTrue(out.contains("Sending CLUSTER RESET SOFT to the deleted node."), out);
+      Run del = ClusterNodes.run(List.of(RealRedis.binary("redis-cli"), "--cluster", "del-node", n1.addr(), n4id),
+          120);
+      if (del.exit() != 0) {
+        // Redis 7.2's nodes pass a forgotten node on in their pings (the forgotten-node extension), and Cairn's do as
+        // well, so a node may have forgotten it before redis-cli's own FORGET reaches it: redis-cli then stops with
+        // "Unknown node" before resetting the deleted node. Only that failure is accepted; the rest is done here.
+        assertTrue(del.output().contains("replied with error:\nERR Unknown node " + n4id), del.output());
+        System.out.println("del-node met the forgotten-node gossip race:\n" + del.output());
+        for (Node n : three) {
+          if (n.nodes().contains(n4id)) {
+            assertEquals("OK", text(cluster(n.jedis, "FORGET", n4id)));
+          }
+        }
+        assertEquals("OK", text(cluster(n4.jedis, "RESET", "SOFT")));
+      } else {
+        assertTrue(del.output().contains("Sending CLUSTER RESET SOFT to the deleted node."), del.output());
+      }
       await("n4 forgotten", 30_000, () -> three.stream().allMatch(n -> "3".equals(info(n.jedis,
           "cluster_known_nodes")) && !n.nodes().contains(n4id)));
       assertEquals("1", info(n4.jedis, "cluster_known_nodes"));

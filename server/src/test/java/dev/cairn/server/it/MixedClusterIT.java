@@ -67,7 +67,7 @@ class MixedClusterIT {
       Map<String, String> typed;
       int before = 2000;
       try (JedisCluster jc = ClusterNodes.client(c1)) {
-        typed = ClusterNodes.writeTyped(jc, 8);
+        typed = ClusterNodes.writeTyped(jc, 4);
         for (int i = 0; i < before; i++) {
           jc.set("w:" + i, "v" + i);
         }
