@@ -196,17 +196,11 @@ class ClusterClientsIT {
       Files.copy(CLIENTS.resolve("ioredis").resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
     if (!Files.isDirectory(work.resolve("node_modules/ioredis"))) {
-      Run install = runIn(work, List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+      Run install = ClusterNodes.run(List.of("npm", "ci", "--no-audit", "--no-fund"), work, 300);
       assumeTrue(install.exit() == 0, "npm could not install ioredis (no npm registry?): " + install.output());
     }
-    Run r = runIn(work, List.of("node", "cluster.mjs", Integer.toString(BASE + 1), Integer.toString(BASE + 2)), 300);
+    Run r = ClusterNodes.run(List.of("node", "cluster.mjs", Integer.toString(BASE + 1),
+        Integer.toString(BASE + 2)), work, 300);
     assertEquals(0, r.exit(), r.output());
-  }
-
-  private static Run runIn(Path work, List<String> command, int seconds) throws Exception {
-    List<String> sh = List.of("sh", "-c", "cd \"$0\" && exec \"$@\"", work.toAbsolutePath().toString());
-    List<String> cmd = new ArrayList<>(sh);
-    cmd.addAll(command);
-    return ClusterNodes.run(cmd, seconds);
   }
 }

@@ -97,7 +97,8 @@ final class ClusterNodes implements AutoCloseable {
         "--cluster-enabled", "yes", "--cluster-node-timeout", "3000"));
     args.addAll(List.of(extra));
     CairnProcess p = CairnProcess.start(args.toArray(new String[0]));
-    assertTrue(p.awaitReady(), p.log());
+    // several JVMs start at once, on a machine other work may load: more time than a lone server gets
+    assertTrue(p.awaitLog("Ready to accept connections", 180_000), p.log());
     Node n = new Node(port, false, p.process, p.log, RealRedis.connectWithRetry(port, p.process));
     started.add(n);
     return n;
@@ -122,7 +123,17 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Runs a command (redis-cli ...) with its input closed, up to {@code seconds}. */
   static Run run(List<String> command, int seconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return run(command, Path.of("."), seconds);
+  }
+
+  /** Runs a command in {@code dir}; a command that cannot start exits -1 with the reason as its output. */
+  static Run run(List<String> command, Path dir, int seconds) throws IOException, InterruptedException {
+    Process p;
+    try {
+      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      return new Run(-1, e.toString()); // not installed
+    }
     p.getOutputStream().close();
     var out = new java.io.ByteArrayOutputStream();
     Thread reader = Thread.ofVirtual().start(() -> {
