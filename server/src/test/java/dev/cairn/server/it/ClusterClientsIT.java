@@ -57,7 +57,7 @@ class ClusterClientsIT {
     for (int i = 1; i < 4; i++) {
       assertEquals("OK", text(cluster(all.get(0).jedis, "MEET", "127.0.0.1", Integer.toString(BASE + i + 1))));
     }
-    await("4 nodes known everywhere", 30_000, () -> all.stream().allMatch(n -> "4".equals(ClusterModeIT.info(
+    await("4 nodes known everywhere", 90_000, () -> all.stream().allMatch(n -> "4".equals(ClusterModeIT.info(
         n.jedis, "cluster_known_nodes"))));
     assertEquals("OK", text(cluster(all.get(0).jedis, "ADDSLOTSRANGE", "0", "5460")));
     assertEquals("OK", text(cluster(all.get(1).jedis, "ADDSLOTSRANGE", "5461", "10922")));
