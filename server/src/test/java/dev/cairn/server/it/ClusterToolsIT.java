@@ -89,8 +89,11 @@ class ClusterToolsIT {
       // add-node: an empty master; rebalance onto it (weight 0.25 of the others'), then off it, then del-node
       cli(120, "add-node", n4.addr(), n1.addr());
       List<Node> four = List.of(n1, n2, n3, n4);
-      await("n4 known everywhere", 30_000, () -> four.stream().allMatch(n -> "4".equals(info(n.jedis,
+      await("n4 known everywhere", 60_000, () -> four.stream().allMatch(n -> "4".equals(info(n.jedis,
           "cluster_known_nodes"))));
+      // until n4 has learnt every slot's owner its cluster is down, and it answers MIGRATE's RESTORE-ASKING with
+      // CLUSTERDOWN, as Redis does: wait for it as a user would check the cluster first
+      awaitAgreed(four, 60_000);
       cli(900, "rebalance", n1.addr(), "--cluster-use-empty-masters", "--cluster-weight", n4.id() + "=0.25");
       awaitAgreed(four, 30_000);
       assertHealthy(n4);
