@@ -107,7 +107,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    String mode = sentinel == null ? "standalone" : "sentinel";
+    String mode = sentinel != null ? "sentinel" : params.cluster.enabled.value ? "cluster" : "standalone";
 
     StartupTimer.step("log set-up");
     CairnServer server;
