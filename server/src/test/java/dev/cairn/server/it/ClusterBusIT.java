@@ -29,7 +29,7 @@ class ClusterBusIT {
   @TempDir
   Path dir;
 
-  static final int BASE = 40130;
+  static final int BASE = 21130;
 
   /** A reply as text, nested arrays and bulk strings included (byte arrays print as their contents). */
   static String deep(Object reply) {

@@ -34,7 +34,7 @@ class ClusterInProcessIT {
   @TempDir
   Path dir;
 
-  static final int BASE = 40150;
+  static final int BASE = 21150;
   static final redis.clients.jedis.commands.ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
 
   static String[] node(int port, String... extra) {

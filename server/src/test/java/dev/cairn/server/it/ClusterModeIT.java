@@ -26,7 +26,7 @@ class ClusterModeIT {
   Path dir;
 
   private static final String OTHER = "a".repeat(40);
-  private static final int PORT = 40110;
+  private static final int PORT = 21110;
 
   static Object cluster(Jedis j, String... args) {
     return j.sendCommand(Protocol.Command.CLUSTER, args);
@@ -154,7 +154,7 @@ class ClusterModeIT {
     Files.writeString(d.resolve("nodes.conf"),
         me + " 127.0.0.1:" + PORT + "@" + (PORT + 10000) + ",,shard-id=" + "c".repeat(40)
             + " myself,master - 0 0 1 connected 0-8191\n"
-            + OTHER + " 127.0.0.1:40111@50111,,shard-id=" + "d".repeat(40)
+            + OTHER + " 127.0.0.1:21111@31111,,shard-id=" + "d".repeat(40)
             + " master - 0 0 2 connected 8192-16383\n"
             + "vars currentEpoch 2 lastVoteEpoch 0\n");
     try (InProcessServers s = new InProcessServers(dir)) {
@@ -167,23 +167,23 @@ class ClusterModeIT {
           + " 0-8191\n"), nodes);
       // the bus keeps trying to reach the other node (absent here): its link state flips while it connects
       assertTrue(nodes.lines().anyMatch(l -> l.matches(OTHER
-          + " 127\\.0\\.0\\.1:40111@50111 master - \\d+ 0 2 (dis)?connected 8192-16383")), nodes);
+          + " 127\\.0\\.0\\.1:21111@31111 master - \\d+ 0 2 (dis)?connected 8192-16383")), nodes);
       waitOk(j);
       // foo is in slot 12182: the other node's
-      assertEquals("MOVED 12182 127.0.0.1:40111", error(() -> j.get("foo")));
+      assertEquals("MOVED 12182 127.0.0.1:21111", error(() -> j.get("foo")));
       j.set("bar", "1"); // slot 5061 is ours
       j.set("{bar}x", "2");
       List<?> slots = (List<?>) cluster(j, "SLOTS");
       assertEquals(2, slots.size());
       assertEquals(List.of(0L, 8191L), ((List<?>) slots.get(0)).subList(0, 2));
-      assertEquals(40111L, ((List<?>) ((List<?>) slots.get(1)).get(2)).get(1));
+      assertEquals(21111L, ((List<?>) ((List<?>) slots.get(1)).get(2)).get(1));
 
       // migrating slot 5061 to the other node: a missing key is asked for there, a present one served here
       assertEquals("OK", text(cluster(j, "SETSLOT", "5061", "MIGRATING", OTHER)));
       assertTrue(text(cluster(j, "NODES")).contains("[5061->-" + OTHER + "]"));
       assertEquals("1", j.get("bar"));
-      assertEquals("ASK 5061 127.0.0.1:40111", error(() -> j.set("{bar}y", "2"))); // a new key goes there too
-      assertEquals("ASK 5061 127.0.0.1:40111", error(() -> j.get("{bar}missing")));
+      assertEquals("ASK 5061 127.0.0.1:21111", error(() -> j.set("{bar}y", "2"))); // a new key goes there too
+      assertEquals("ASK 5061 127.0.0.1:21111", error(() -> j.get("{bar}missing")));
       assertEquals("TRYAGAIN Multiple keys request during rehashing of slot",
           error(() -> j.mget("bar", "{bar}missing")));
       assertEquals("ERR Can't assign hashslot 5061 to a different node while I still hold keys for this hash slot.",
@@ -192,10 +192,10 @@ class ClusterModeIT {
 
       // importing slot 12182 from the other node: served only after ASKING, for one command
       assertEquals("OK", text(cluster(j, "SETSLOT", "12182", "IMPORTING", OTHER)));
-      assertEquals("MOVED 12182 127.0.0.1:40111", error(() -> j.get("foo")));
+      assertEquals("MOVED 12182 127.0.0.1:21111", error(() -> j.get("foo")));
       assertEquals("OK", text(j.sendCommand(Protocol.Command.ASKING)));
       assertEquals("OK", j.set("foo", "v"));
-      assertEquals("MOVED 12182 127.0.0.1:40111", error(() -> j.get("foo")));
+      assertEquals("MOVED 12182 127.0.0.1:21111", error(() -> j.get("foo")));
       j.sendCommand(Protocol.Command.ASKING);
       assertEquals("TRYAGAIN Multiple keys request during rehashing of slot", error(() -> j.mget("foo", "{foo}no")));
       assertEquals("OK", text(cluster(j, "SETSLOT", "12182", "NODE", me)));
@@ -204,7 +204,7 @@ class ClusterModeIT {
       // MULTI: each queued command is checked, and EXEC checks them together
       j.sendCommand(Protocol.Command.MULTI);
       j.sendCommand(Protocol.Command.GET, "bar");
-      assertEquals("MOVED 8192 127.0.0.1:40111", error(() -> j.sendCommand(Protocol.Command.GET, "fjl")));
+      assertEquals("MOVED 8192 127.0.0.1:21111", error(() -> j.sendCommand(Protocol.Command.GET, "fjl")));
       assertTrue(error(() -> j.sendCommand(Protocol.Command.EXEC)).startsWith("EXECABORT"));
     }
     // the state survives a restart: nodes.conf was saved (atomically) after each change

@@ -34,7 +34,7 @@ class MixedClusterIT {
   @TempDir
   Path dir;
 
-  static final int BASE = 41100;
+  static final int BASE = 22100;
 
   @Test
   void cairnAndRedisNodesInOneCluster() throws Exception {
