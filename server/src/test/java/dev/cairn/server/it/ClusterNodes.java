@@ -199,8 +199,21 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Waits until {@code replica} is linked to its master and holds as many keys. */
   static void awaitSynced(Node replica, Node master) throws InterruptedException {
+    // the replica has processed everything the master had written when asked: key counts alone match as soon as a
+    // replica holds the same keys, while overwritten values may still be on their way (replication is asynchronous)
+    long target = infoLong(master, "master_repl_offset");
     await(replica + " in sync with " + master, 60_000, () -> replica.jedis.info("replication").contains(
-        "master_link_status:up") && replica.jedis.dbSize() == master.jedis.dbSize());
+        "master_link_status:up") && infoLong(replica, "slave_repl_offset") >= target
+        && replica.jedis.dbSize() == master.jedis.dbSize());
+  }
+
+  private static long infoLong(Node n, String field) {
+    for (String line : n.jedis.info("replication").split("\r\n")) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).trim());
+      }
+    }
+    return -1;
   }
 
   static JedisCluster client(Node seed) {
