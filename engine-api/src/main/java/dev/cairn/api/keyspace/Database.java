@@ -43,6 +43,15 @@ public interface Database {
   /** Whether {@code key} exists (a read lookup: an expired key is removed and does not exist). */
   boolean exists(byte[] key);
 
+  /**
+   * Whether {@code key} exists, as a write lookup that leaves the value alone: for commands that replace the value
+   * whole if a condition on its existence holds (SET NX|XX, MSETNX), so that the check neither copies the value nor
+   * counts a keyspace hit or miss.
+   */
+  default boolean existsForWrite(byte[] key) {
+    return getForWrite(key) != null;
+  }
+
   /** The key's expiry as milliseconds since the epoch; -1 if it has none, -2 if the key does not exist. */
   long expireAt(byte[] key);
 

@@ -191,6 +191,15 @@ public final class Db implements Database {
   }
 
   @Override
+  public boolean existsForWrite(byte[] key) {
+    Entry e = peek(key); // no snapshot guard: the value is replaced whole (the guard of set) or not at all
+    if (e != null && !keyspace.noTouch) {
+      e.setLru(keyspace.accessed(e.lru()));
+    }
+    return e != null;
+  }
+
+  @Override
   public boolean exists(byte[] key) {
     return lookupReadNoTouch(key, true) != null; // EXISTS does not count as an access (Redis's LOOKUP_NOTOUCH)
   }

@@ -73,6 +73,30 @@ class ArenaStringsTest {
   }
 
   @Test
+  void commandsThatReplyWithTheOldStringReadItBeforeTheSlotIsReused() {
+    // same length: the new string may take the old one's slot, so the reply must be written before the store
+    run("SET", "s", "old-value");
+    assertEquals(bulk("old-value"), run("GETSET", "s", "new-value"));
+    assertEquals(bulk("new-value"), run("SET", "s", "3rd-value", "GET"));
+    assertEquals(bulk("3rd-value"), run("GET", "s"));
+    assertEquals(bulk("3rd-value"), run("GETEX", "s", "PX", "100000"));
+    assertEquals(bulk("3rd-value"), run("GETDEL", "s"));
+    assertEquals("$-1\r\n", run("GET", "s"));
+    long live = db(0).arena().liveSlotBytes();
+    assertEquals(0, live); // GETDEL gave the slot back
+    run("SET", "n", "x");
+    assertEquals("$-1\r\n", run("SET", "n", "y", "NX"));
+    assertEquals(bulk("x"), run("GET", "n"));
+    assertEquals(integer(0), run("MSETNX", "n", "z", "m", "z"));
+    assertEquals(bulk("x"), run("SET", "n", "w", "XX", "GET"));
+    assertEquals(bulk("w"), run("GET", "n"));
+    run("LPUSH", "l", "a");
+    assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", run("GETEX", "l"));
+    assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", run("GETDEL", "l"));
+    assertEquals(integer(1), run("EXISTS", "l"));
+  }
+
+  @Test
   void inPlaceWritesLeaveTheArenaAndGiveTheSlotBack() {
     run("SET", "s", "abc");
     long slots = db(0).arena().liveSlotBytes();

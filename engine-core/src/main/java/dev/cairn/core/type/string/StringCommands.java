@@ -15,7 +15,6 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.Reply;
-import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.keyspace.StringArena;
 import java.util.EnumSet;
@@ -202,22 +201,11 @@ public final class StringCommands implements CommandFamily {
 
   /** GET key */
   static void get(CommandContext c, Args a) {
-    if (c.db() instanceof Db d) { // the string read in place from the arena, no copy
-      Entry e = d.lookupRead(a.get(1));
-      if (e == null) {
-        c.reply().nullBulk();
-      } else if (!StringValues.replyArena(c.reply(), e)) {
-        StringValues.reply(c.reply(), e.valueObject());
-      }
-      return;
-    }
-    Object v = c.db().get(a.get(1));
-    if (v instanceof byte[] b) {
-      c.reply().bulk(b);
-    } else if (v == null) {
+    Entry e = StringValues.lookupRead(c, a.get(1));
+    if (e == null) {
       c.reply().nullBulk();
     } else {
-      StringValues.reply(c.reply(), v);
+      StringValues.reply(c.reply(), e); // read in place from the arena, no copy
     }
   }
 
@@ -261,7 +249,7 @@ public final class StringCommands implements CommandFamily {
     Database db = c.db();
     boolean get = (flags & ExpireOptions.GET) != 0;
     if (get) {
-      Object old = db.get(key);
+      Entry old = StringValues.lookupRead(c, key);
       if (old == null) {
         c.reply().nullBulk();
       } else {
@@ -269,7 +257,7 @@ public final class StringCommands implements CommandFamily {
       }
     }
     if ((flags & (ExpireOptions.NX | ExpireOptions.XX)) != 0) {
-      boolean found = db.getForWrite(key) != null;
+      boolean found = db.existsForWrite(key);
       if ((flags & ExpireOptions.NX) != 0 && found || (flags & ExpireOptions.XX) != 0 && !found) {
         if (intReply) {
           c.reply().integer(0);
@@ -319,17 +307,17 @@ public final class StringCommands implements CommandFamily {
     int expireArg = ExpireOptions.argIndex(o);
     Database db = c.db();
     byte[] key = a.get(1);
-    Object v = db.get(key);
-    if (v == null) {
+    Entry e = StringValues.lookupRead(c, key);
+    if (e == null) {
       c.reply().nullBulk();
       return;
     }
-    if (!StringValues.isString(v)) {
+    if (e.arena() == null && !StringValues.isString(e.valueObject())) {
       throw Errors.WRONGTYPE;
     }
     // the expiry is checked only once the key is known to be a string, as Redis does
     long at = expireArg < 0 ? -1 : ExpireOptions.expireAt(c, a.get(expireArg), flags, "getex");
-    StringValues.reply(c.reply(), v);
+    StringValues.reply(c.reply(), e);
     if ((flags & (ExpireOptions.EXAT | ExpireOptions.PXAT)) != 0 && ExpireOptions.alreadyExpired(c, at)) {
       db.delete(key);
       c.propagate(ExpireOptions.expiredDeleteCommand(c), key);
@@ -354,12 +342,12 @@ public final class StringCommands implements CommandFamily {
   static void getdel(CommandContext c, Args a) {
     Database db = c.db();
     byte[] key = a.get(1);
-    Object v = db.get(key);
-    if (v == null) {
+    Entry e = StringValues.lookupRead(c, key);
+    if (e == null) {
       c.reply().nullBulk();
       return;
     }
-    StringValues.reply(c.reply(), v);
+    StringValues.reply(c.reply(), e); // before the delete frees its arena slot
     db.delete(key);
     c.propagate(DEL_CMD, key);
     c.signalModifiedKey(db.id(), key);
@@ -371,11 +359,11 @@ public final class StringCommands implements CommandFamily {
   static void getset(CommandContext c, Args a) {
     Database db = c.db();
     byte[] key = a.get(1);
-    Object v = db.get(key);
-    if (v == null) {
+    Entry e = StringValues.lookupRead(c, key);
+    if (e == null) {
       c.reply().nullBulk();
     } else {
-      StringValues.reply(c.reply(), v);
+      StringValues.reply(c.reply(), e); // before the set writes over its arena slot
     }
     db.set(key, a.get(2));
     c.signalModifiedKey(db.id(), key);
@@ -386,22 +374,15 @@ public final class StringCommands implements CommandFamily {
 
   /** MGET key [key ...] */
   static void mget(CommandContext c, Args a) {
-    Database db = c.db();
     Reply r = c.reply();
     int n = a.size();
     r.array(n - 1);
-    Db d = db instanceof Db x ? x : null;
     for (int i = 1; i < n; i++) {
-      Object v;
-      if (d != null) {
-        Entry e = d.lookupRead(a.get(i));
-        if (e != null && StringValues.replyArena(r, e)) {
-          continue;
-        }
-        v = e == null ? null : e.valueObject();
-      } else {
-        v = db.get(a.get(i));
+      Entry e = StringValues.lookupRead(c, a.get(i));
+      if (e != null && StringValues.replyArena(r, e)) {
+        continue;
       }
+      Object v = e == null ? null : e.valueObject();
       if (v instanceof byte[] b) {
         r.bulk(b);
       } else if (StringValues.isString(v)) {
@@ -421,7 +402,7 @@ public final class StringCommands implements CommandFamily {
     Database db = c.db();
     if (nx) {
       for (int i = 1; i < n; i += 2) {
-        if (db.getForWrite(a.get(i)) != null) {
+        if (db.existsForWrite(a.get(i))) {
           c.reply().integer(0);
           return;
         }
@@ -444,12 +425,8 @@ public final class StringCommands implements CommandFamily {
 
   /** STRLEN key */
   static void strlen(CommandContext c, Args a) {
-    if (c.db() instanceof Db d) {
-      Entry e = d.lookupRead(a.get(1));
-      StringArena arena = e == null ? null : e.arena();
-      c.reply().integer(arena != null ? arena.length(e.handle()) : StringValues.length(e == null ? null : e.valueObject()));
-      return;
-    }
-    c.reply().integer(StringValues.length(c.db().get(a.get(1))));
+    Entry e = StringValues.lookupRead(c, a.get(1));
+    StringArena arena = e == null ? null : e.arena();
+    c.reply().integer(arena != null ? arena.length(e.handle()) : StringValues.length(e == null ? null : e.valueObject()));
   }
 }

@@ -120,14 +120,14 @@ public final class StringRangeCommands implements CommandFamily {
     byte[] b;
     int base = 0;
     long len;
-    dev.cairn.core.keyspace.Entry e = c.db() instanceof dev.cairn.core.keyspace.Db d ? d.lookupRead(a.get(1)) : null;
+    dev.cairn.core.keyspace.Entry e = StringValues.lookupRead(c, a.get(1));
     dev.cairn.core.keyspace.StringArena arena = e == null ? null : e.arena();
     if (arena != null) { // read in place
       b = arena.page(e.handle());
       base = dev.cairn.core.keyspace.StringArena.offset(e.handle());
       len = arena.length(e.handle());
     } else {
-      Object v = e != null ? e.valueObject() : c.db() instanceof dev.cairn.core.keyspace.Db ? null : c.db().get(a.get(1));
+      Object v = e != null ? e.valueObject() : null;
       if (v == null) {
         c.reply().bulk(EMPTY);
         return;

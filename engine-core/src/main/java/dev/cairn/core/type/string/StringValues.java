@@ -91,6 +91,18 @@ public final class StringValues {
     return true;
   }
 
+  /** A read lookup (an access, a hit or miss) of the entry at {@code key}, whose string can then be read in place. */
+  static dev.cairn.core.keyspace.Entry lookupRead(dev.cairn.api.command.CommandContext c, byte[] key) {
+    return ((dev.cairn.core.keyspace.Db) c.db()).lookupRead(key);
+  }
+
+  /** Writes an entry's string as a bulk reply, read in place when it is in the arena; WRONGTYPE for other types. */
+  static void reply(Reply reply, dev.cairn.core.keyspace.Entry e) {
+    if (!replyArena(reply, e)) {
+      reply(reply, e.valueObject());
+    }
+  }
+
   /** Writes a string value as a bulk reply; WRONGTYPE for other types. */
   static void reply(Reply reply, Object value) {
     if (value instanceof byte[] b) {
