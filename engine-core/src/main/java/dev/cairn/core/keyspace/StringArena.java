@@ -227,16 +227,15 @@ public final class StringArena {
     return (page[o] & 0xff) << 8 | page[o + 1] & 0xff;
   }
 
+  /** The length of the string at {@code handle} in {@code page} (any thread, see {@link #park}). */
+  public static int length(byte[] page, int handle) {
+    int o = (handle & SLOT_MASK) << ALIGN_SHIFT;
+    return (page[o] & 0xff) << 8 | page[o + 1] & 0xff;
+  }
+
   /** A new {@code byte[]} with the string's bytes. */
   public byte[] copyOut(int handle) {
     byte[] page = pages[handle >>> SLOT_BITS];
-    int o = (handle & SLOT_MASK) << ALIGN_SHIFT;
-    int len = (page[o] & 0xff) << 8 | page[o + 1] & 0xff;
-    return Arrays.copyOfRange(page, o + 2, o + 2 + len);
-  }
-
-  /** A new {@code byte[]} with the bytes of the string at {@code handle} in {@code page} (any thread, see {@link #park}). */
-  public static byte[] copyOut(byte[] page, int handle) {
     int o = (handle & SLOT_MASK) << ALIGN_SHIFT;
     int len = (page[o] & 0xff) << 8 | page[o + 1] & 0xff;
     return Arrays.copyOfRange(page, o + 2, o + 2 + len);

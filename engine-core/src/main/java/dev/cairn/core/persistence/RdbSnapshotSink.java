@@ -129,17 +129,30 @@ public final class RdbSnapshotSink implements SnapshotSink {
 
   @Override
   public void write(int db, byte[] key, Object value, boolean prepared, long expireAt, int lru) throws IOException {
-    writer.selectDb(db);
-    if (!resized[db]) {
-      resized[db] = true;
-      writer.resizeDb(info.dbSizes()[db], info.expireSizes()[db]);
-    }
+    selectDb(db);
     long idle = info.lru() ? LruClock.idleSeconds(lru, now) : -1;
     int freq = info.lfu() ? Lfu.counter(lru, now, options.lfuDecayTime()) : -1;
     if (prepared) {
       writer.keyEncoded(key, (byte[]) value, expireAt, idle, freq);
     } else {
       writer.key(key, value, expireAt, idle, freq);
+    }
+  }
+
+  @Override
+  public void writeString(int db, byte[] key, byte[] page, int off, int len, long expireAt, int lru)
+      throws IOException {
+    selectDb(db);
+    long idle = info.lru() ? LruClock.idleSeconds(lru, now) : -1;
+    int freq = info.lfu() ? Lfu.counter(lru, now, options.lfuDecayTime()) : -1;
+    writer.keyString(key, page, off, len, expireAt, idle, freq);
+  }
+
+  private void selectDb(int db) throws IOException {
+    writer.selectDb(db);
+    if (!resized[db]) {
+      resized[db] = true;
+      writer.resizeDb(info.dbSizes()[db], info.expireSizes()[db]);
     }
   }
 

@@ -559,11 +559,15 @@ public final class Snapshot implements SnapshotGuard {
         }
         for (int i = 0; i < b.n && !aborted; i++) {
           Object v = b.claim(i);
-          if (b.inArena[i]) {
-            v = dev.cairn.core.keyspace.StringArena.copyOut((byte[]) v, b.handles[i]);
-          }
           try {
-            sink.write(b.dbs[i], b.keys[i], v, b.prepared[i], b.expires[i], b.lrus[i]);
+            if (b.inArena[i]) { // the slot read in place: no copy per string
+              byte[] page = (byte[]) v;
+              int h = b.handles[i];
+              sink.writeString(b.dbs[i], b.keys[i], page, dev.cairn.core.keyspace.StringArena.offset(h),
+                  dev.cairn.core.keyspace.StringArena.length(page, h), b.expires[i], b.lrus[i]);
+            } else {
+              sink.write(b.dbs[i], b.keys[i], v, b.prepared[i], b.expires[i], b.lrus[i]);
+            }
           } finally {
             b.written(i);
           }

@@ -31,6 +31,16 @@ public interface SnapshotSink {
    */
   void write(int db, byte[] key, Object value, boolean prepared, long expireAt, int lru) throws IOException;
 
+  /**
+   * One string key whose bytes are {@code len} bytes of {@code page} from {@code off}: a string arena's slot, read in
+   * place on the snapshot thread (it stays unchanged until the snapshot ends), so that a sink that can write from it
+   * makes no copy per key. By default a copy goes to {@link #write}.
+   */
+  default void writeString(int db, byte[] key, byte[] page, int off, int len, long expireAt, int lru)
+      throws IOException {
+    write(db, key, java.util.Arrays.copyOfRange(page, off, off + len), false, expireAt, lru);
+  }
+
   /** Every key was written: completes the output (an RDB file's EOF and checksum, then its rename into place). */
   void finish() throws IOException;
 

@@ -111,6 +111,16 @@ public final class RdbFileWriter {
     maybeFlush();
   }
 
+  /** One string key whose value is {@code len} bytes of {@code s} from {@code off} (a string arena's slot, in place). */
+  public void keyString(byte[] key, byte[] s, int off, int len, long expireAt, long idleSeconds, int lfuFreq)
+      throws IOException {
+    keyPrefix(expireAt, idleSeconds, lfuFreq);
+    buf.writeByte(RdbCodecs.TYPE_STRING);
+    buf.writeString(key);
+    buf.writeString(s, off, len);
+    maybeFlush();
+  }
+
   /** One key whose value was serialized already ({@link #encodeValue}: its type byte, then its body). */
   public void keyEncoded(byte[] key, byte[] typeAndBody, long expireAt, long idleSeconds, int lfuFreq)
       throws IOException {

@@ -134,14 +134,19 @@ public final class RdbOutput {
 
   /** A string, choosing the integer, LZF or plain encoding. */
   public void writeString(byte[] s) {
-    if (s.length <= 11 && writeIntEncoded(s)) {
+    writeString(s, 0, s.length);
+  }
+
+  /** {@code len} bytes of {@code s} from {@code off} as a string, choosing the integer, LZF or plain encoding. */
+  public void writeString(byte[] s, int off, int len) {
+    if (len <= 11 && writeIntEncoded(s, off, len)) {
       return;
     }
-    if (compress && s.length > 20 && writeLzf(s)) {
+    if (compress && len > 20 && writeLzf(s, off, len)) {
       return;
     }
-    writeLength(s.length);
-    writeBytes(s, 0, s.length);
+    writeLength(len);
+    writeBytes(s, off, len);
   }
 
   /** A string known to hold {@code v} in decimal. */
@@ -153,11 +158,13 @@ public final class RdbOutput {
     }
   }
 
-  private boolean writeIntEncoded(byte[] s) {
-    if (!Args.isLong(s)) {
+  /** Up to 11 bytes: the integer encoding if they are a canonical decimal that fits 32 bits. */
+  private boolean writeIntEncoded(byte[] s, int off, int len) {
+    long v = Args.parseLongOrMin(s, off, len);
+    if (v == Long.MIN_VALUE) {
       return false; // not canonical ("007", "+1"): the integer form would not give the same bytes back
     }
-    return writeInt(Args.parseLongOrMin(s, 0, s.length));
+    return writeInt(v);
   }
 
   private boolean writeInt(long v) {
@@ -174,10 +181,6 @@ public final class RdbOutput {
       return false;
     }
     return true;
-  }
-
-  private boolean writeLzf(byte[] s) {
-    return writeLzf(s, 0, s.length);
   }
 
   /** LZF into the buffer itself (no temporary arrays): compressed after room for the header, then moved up to it. */

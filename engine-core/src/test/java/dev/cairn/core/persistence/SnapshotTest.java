@@ -151,6 +151,34 @@ class SnapshotTest {
     assertEquals(before, t.digest(), "seed " + seed);
   }
 
+  /**
+   * Strings that the snapshot thread writes from their arena slots keep their exact bytes: integer-like ones that must
+   * not be integer-encoded ("007", "-0", past 32 bits), ones that are, compressible and empty ones, binary ones.
+   */
+  @Test
+  void arenaStringsAreSavedFromTheirSlotsByteForByte() throws Exception {
+    TestEngine t = new TestEngine(dir);
+    String[] values = {"007", "-0", "+1", "0", "-1", "2147483647", "-2147483648", "2147483648", "12345678901",
+        "99999999999", "", "x".repeat(100), "ab".repeat(600), "\u0000\u00ff\r\n", "3.14", " 1"};
+    for (int i = 0; i < values.length; i++) {
+      t.run("SET", "s" + i, values[i]);
+    }
+    String before = t.digest();
+    assertEquals("+Background saving started\r\n", t.run("BGSAVE"));
+    Persistence p = t.engine.persistence();
+    t.runUntil(() -> p.activeJob() == Persistence.JobType.NONE);
+    t.runTasks();
+    assertTrue(p.lastBgsaveOk());
+    TestEngine loaded = new TestEngine(dir);
+    assertEquals("+OK\r\n", loaded.run("DEBUG", "RELOAD", "NOSAVE"));
+    assertEquals(before, loaded.digest());
+    for (int i = 0; i < values.length; i++) {
+      String v = values[i];
+      String expected = "$" + v.length() + "\r\n" + v + "\r\n";
+      assertEquals(expected, loaded.run("GET", "s" + i), "value " + i);
+    }
+  }
+
   /** Keys of every type in databases 0 to 3, small and large encodings, some with a TTL; returns their names. */
   static List<String> populate(TestEngine t, Random rnd, int n) {
     List<String> keys = new ArrayList<>();
