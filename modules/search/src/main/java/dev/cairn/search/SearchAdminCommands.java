@@ -296,10 +296,14 @@ final class SearchAdminCommands implements CommandFamily {
     r.integer(0);
     r.bulk("gc_stats");
     r.map(7);
-    for (String k : List.of("bytes_collected", "total_ms_run", "total_cycles", "average_cycle_time_ms",
-        "last_run_time_ms", "gc_numeric_trees_missed", "gc_blocks_denied")) {
-      r.bulk(k);
-      r.doubleValue(k.equals("average_cycle_time_ms") ? Double.NaN : 0); // no GC: deletions are immediate
+    double totalMs = idx.gcNanos / 1e6;
+    double[] gc = {idx.gcBytes, totalMs, idx.gcCycles, idx.gcCycles == 0 ? Double.NaN : totalMs / idx.gcCycles,
+        idx.gcLastNanos / 1e6, 0, 0};
+    List<String> gcNames = List.of("bytes_collected", "total_ms_run", "total_cycles", "average_cycle_time_ms",
+        "last_run_time_ms", "gc_numeric_trees_missed", "gc_blocks_denied");
+    for (int k = 0; k < gc.length; k++) { // only vectors leave garbage (SearchIndex.collectGarbage)
+      r.bulk(gcNames.get(k));
+      r.doubleValue(gc[k]);
     }
     r.bulk("cursor_stats");
     r.map(4);

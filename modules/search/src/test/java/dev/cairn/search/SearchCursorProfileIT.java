@@ -263,6 +263,70 @@ class SearchCursorProfileIT {
     assertEquals(1, e2.getKey().getRows().size());
   }
 
+  /**
+   * The iterators' counters are what each iterator gave while the query ran (RediSearch's profile iterators), not the
+   * sizes of their lists: an intersection leapfrogs from its rarest child, so the common term's reader stops only
+   * where the rare one leads it.
+   */
+  @Test
+  void profileCountersAreWhatTheIteratorsGave() {
+    cmd("FT.CONFIG", "SET", "_PRINT_PROFILE_CLOCK", "false");
+    cmd("FT.CREATE", "cnt", "PREFIX", "1", "c:", "SCHEMA", "t", "TEXT", "n", "NUMERIC", "g", "TAG");
+    for (int i = 1; i <= 100; i++) {
+      j.hset("c:" + i, Map.of("t", i % 50 == 0 ? "common rare" : "common", "n", Integer.toString(i),
+          "g", i % 2 == 0 ? "even" : "odd"));
+    }
+    List<?> p = (List<?>) profile("cnt", "SEARCH", "QUERY", "common rare", "NOCONTENT").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "INTERSECT", "Counter", 2L, "Child iterators",
+        List.of("Type", "TEXT", "Term", "common", "Counter", 2L, "Size", 100L),
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L))), p.get(4));
+    assertEquals(List.of("Result processors profile", List.of("Type", "Index", "Counter", 2L),
+        List.of("Type", "Scorer", "Counter", 2L), List.of("Type", "Sorter", "Counter", 2L)), p.get(5));
+    p = (List<?>) profile("cnt", "SEARCH", "QUERY", "common|rare", "NOCONTENT", "LIMIT", "0", "3").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "UNION", "Query type", "UNION", "Counter", 100L,
+        "Child iterators", List.of("Type", "TEXT", "Term", "common", "Counter", 100L, "Size", 100L),
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L))), p.get(4));
+    assertEquals(List.of("Result processors profile", List.of("Type", "Index", "Counter", 100L),
+        List.of("Type", "Scorer", "Counter", 100L), List.of("Type", "Sorter", "Counter", 3L)), p.get(5));
+    // a numeric range and a tag union led by the rare term: each reader stops twice
+    p = (List<?>) profile("cnt", "SEARCH", "QUERY", "rare @n:[40 100] @g:{even|odd}", "NOCONTENT").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "INTERSECT", "Counter", 2L, "Child iterators",
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L),
+        List.of("Type", "NUMERIC", "Term", "40 - 100", "Counter", 2L, "Size", 61L),
+        List.of("Type", "UNION", "Query type", "TAG", "Counter", 2L, "Child iterators",
+            List.of("Type", "TAG", "Term", "even", "Counter", 2L, "Size", 50L),
+            List.of("Type", "TAG", "Term", "odd", "Counter", 1L, "Size", 50L)))), p.get(4));
+    // a prefix's expansions, each reader with its own count
+    p = (List<?>) profile("cnt", "SEARCH", "QUERY", "@t:(comm* rare)", "NOCONTENT").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "INTERSECT", "Counter", 2L, "Child iterators",
+        List.of("Type", "UNION", "Query type", "PREFIX - comm", "Counter", 2L, "Child iterators",
+            List.of("Type", "TEXT", "Term", "common", "Counter", 2L, "Size", 100L)),
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L))), p.get(4));
+    // the same counters in RESP3's maps, and FT.AGGREGATE's iterators count the query's run
+    Map<?, ?> r3 = (Map<?, ?>) SearchAggregateIT.stringify(j3.sendCommand(() -> "FT.PROFILE".getBytes(
+        StandardCharsets.UTF_8), "cnt", "AGGREGATE", "QUERY", "common rare", "LOAD", "1", "@n"));
+    Map<?, ?> prof = (Map<?, ?>) r3.get("profile");
+    assertEquals(List.of(Map.of("Type", "INTERSECT", "Counter", 2L, "Child iterators", List.of(
+        Map.of("Type", "TEXT", "Term", "common", "Counter", 2L, "Size", 100L),
+        Map.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L)))), prof.get("Iterators profile"));
+    assertEquals(List.of(Map.of("Type", "Index", "Counter", 2L), Map.of("Type", "Loader", "Counter", 2L)),
+        prof.get("Result processors profile"));
+    // with the clock, every iterator and processor has a time, and the parent's includes its children's
+    cmd("FT.CONFIG", "SET", "_PRINT_PROFILE_CLOCK", "true");
+    r3 = (Map<?, ?>) SearchAggregateIT.stringify(j3.sendCommand(() -> "FT.PROFILE".getBytes(
+        StandardCharsets.UTF_8), "cnt", "SEARCH", "QUERY", "common rare", "NOCONTENT"));
+    prof = (Map<?, ?>) r3.get("profile");
+    Map<?, ?> root = (Map<?, ?>) ((List<?>) prof.get("Iterators profile")).get(0);
+    double rootTime = ((Number) root.get("Time")).doubleValue();
+    for (Object c : (List<?>) root.get("Child iterators")) {
+      assertTrue(((Map<?, ?>) c).containsKey("Time"), c.toString());
+    }
+    assertTrue(rootTime > 0, root.toString());
+    for (Object rp : (List<?>) prof.get("Result processors profile")) {
+      assertTrue(((Number) ((Map<?, ?>) rp).get("Time")).doubleValue() >= 0, rp.toString());
+    }
+  }
+
   @Test
   void debugSubcommandsAndInfo() {
     assertEquals(List.of(1L), cmd("_FT.DEBUG", "DUMP_INVIDX", "idx", "hello"));
