@@ -334,6 +334,15 @@ final class QueryEval implements IteratorProfile {
       }
     }
     boolean adjacentOnly = in.exact && in.slop < 0;
+    if (adjacentOnly && slots.size() == 2 && slots.get(0).cursors.length == 1 && slots.get(1).cursors.length == 1
+        && slots.get(0).cursors[0] != null && slots.get(1).cursors[0] != null) {
+      // two words, neither with stems or expansions: their positions merged as they are decoded
+      PostingList.Cursor first = slots.get(0).cursors[0];
+      PostingList.Cursor second = slots.get(1).cursors[0];
+      DocIterator.Terms a = slots.get(0);
+      DocIterator.Terms b = slots.get(1);
+      return d -> a.on(0, d) && b.on(0, d) && first.followedBy(second);
+    }
     int slop = Math.max(in.slop, 0);
     boolean ordered = in.exact || in.inOrder;
     int[][] bufs = new int[slots.size()][8];
