@@ -48,9 +48,15 @@ class Conn:
             out.append(b"$%d\r\n%s\r\n" % (len(a), a))
         return b"".join(out)
 
+    def _more(self):
+        data = self.s.recv(1 << 16)
+        if not data:  # the server closed the connection (a SHUTDOWN after terminate): no reply will come
+            raise OSError("connection closed")
+        self.buf += data
+
     def _line(self):
         while b"\r\n" not in self.buf:
-            self.buf += self.s.recv(1 << 16)
+            self._more()
         line, self.buf = self.buf.split(b"\r\n", 1)
         return line
 
@@ -66,7 +72,7 @@ class Conn:
             if n < 0:
                 return None
             while len(self.buf) < n + 2:
-                self.buf += self.s.recv(1 << 16)
+                self._more()
             v, self.buf = self.buf[:n], self.buf[n + 2:]
             return v
         if t == b"*":
