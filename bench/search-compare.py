@@ -11,7 +11,8 @@ time per document and per query (user + system, from /proc) is printed too: on a
 wall-clock rates swing with the load, the CPU a server spends per request much less. The load average is printed
 with each round.
 
-usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 PORT=57010, CAIRN_ARGS (more arguments for
+usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 PORT=57010 (RediSearch; Cairn on CAIRN_PORT,
+PORT + 1 by default), CAIRN_ARGS (more arguments for
 cairn-server, e.g. "--bundled-modules no --loadmodule /path/to/an/other/cairn-search.jar" to measure another build)
 Needs redis-server and /usr/lib/redis/modules/redisearch.so (apt-get install redis-redisearch), a JDK >= 21, Maven.
 """
@@ -29,6 +30,7 @@ DOCS = int(os.environ.get("DOCS", 20000))
 QUERIES = int(os.environ.get("QUERIES", 2000))
 ROUNDS = int(os.environ.get("ROUNDS", 3))
 PORT = int(os.environ.get("PORT", 57010))
+CAIRN_PORT = int(os.environ.get("CAIRN_PORT", PORT + 1))  # RediSearch on PORT
 MODULE = "/usr/lib/redis/modules/redisearch.so"
 
 
@@ -46,9 +48,15 @@ class Conn:
             out.append(b"$%d\r\n%s\r\n" % (len(a), a))
         return b"".join(out)
 
+    def _more(self):
+        data = self.s.recv(1 << 16)
+        if not data:  # the server closed the connection (a SHUTDOWN after terminate): no reply will come
+            raise OSError("connection closed")
+        self.buf += data
+
     def _line(self):
         while b"\r\n" not in self.buf:
-            self.buf += self.s.recv(1 << 16)
+            self._more()
         line, self.buf = self.buf.split(b"\r\n", 1)
         return line
 
@@ -64,7 +72,7 @@ class Conn:
             if n < 0:
                 return None
             while len(self.buf) < n + 2:
-                self.buf += self.s.recv(1 << 16)
+                self._more()
             v, self.buf = self.buf[:n], self.buf[n + 2:]
             return v
         if t == b"*":
@@ -179,12 +187,12 @@ def main():
     tmp = tempfile.mkdtemp()
     rs = subprocess.Popen(["redis-server", "--port", str(PORT), "--save", "", "--appendonly", "no", "--dir", tmp,
                            "--loadmodule", MODULE], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ca = subprocess.Popen([os.path.join(HERE, "cairn-server"), "--port", str(PORT + 1), "--save", "", "--dir", tmp]
+    ca = subprocess.Popen([os.path.join(HERE, "cairn-server"), "--port", str(CAIRN_PORT), "--save", "", "--dir", tmp]
                           + os.environ.get("CAIRN_ARGS", "").split(),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         rc = wait(PORT)
-        cc = wait(PORT + 1)
+        cc = wait(CAIRN_PORT)
         cpid = int(next(l for l in cc.call("INFO", "server").decode().split("\r\n")
                         if l.startswith("process_id:")).split(":")[1])
         results = {"redisearch": [], "cairn": []}
@@ -210,7 +218,7 @@ def main():
         for p in (rs, ca):
             p.terminate()
         try:
-            Conn(PORT + 1).call("SHUTDOWN", "NOSAVE")
+            Conn(CAIRN_PORT).call("SHUTDOWN", "NOSAVE")
         except Exception:
             pass
 

@@ -64,7 +64,11 @@ final class AggregateCommand implements CommandFamily {
     idx.dialectsUsed |= 1 << req.dialect;
     QueryNode root = QueryParser.parse(req.query, idx.def, req.params, req.dialect, req.rawParams);
     QueryEval eval = new QueryEval(idx, req.verbatim, null, req.scorer);
+    if (profile) {
+      eval.profile();
+    }
     QueryEval.Result result = eval.run(root);
+    eval.stopCounting(); // the query's run only: ADDSCORES' scorer rebuilds iterators per read
     AggregatePipeline p = new AggregatePipeline(idx, req, root, eval, result, search.indexes(), c.db(0));
     return new Started(req, p, root, eval);
   }

@@ -302,6 +302,8 @@ abstract class DocIterator {
     private final long[] mask;
     /** Scratch of the phrase check: how many positions it read for the current document. */
     int npos;
+    /** FT.PROFILE: the documents each word's cursor stopped at (null when not profiling). */
+    long[] reads;
 
     Terms(String[] words, PostingList[] lists, long[] mask) {
       this.words = words;
@@ -387,7 +389,19 @@ abstract class DocIterator {
       while (d != END && mask != null && !c.inFields(mask)) {
         d = c.next();
       }
+      if (reads != null && d != END) {
+        count(c);
+      }
       return d;
+    }
+
+    private void count(PostingList.Cursor c) {
+      for (int i = 0; i < cursors.length; i++) {
+        if (cursors[i] == c) {
+          reads[i]++;
+          return;
+        }
+      }
     }
 
     /** Whether word {@code i} occurs in {@code d} within the fields (moving its cursor forward to d). */
@@ -419,12 +433,13 @@ abstract class DocIterator {
     final DocIterator[] its;
     private final Union union;
 
-    Tags(String[] values, DocIdSet[] sets) {
+    /** {@code reads}: FT.PROFILE's count per value (null when not profiling). */
+    Tags(String[] values, DocIdSet[] sets, long[] reads) {
       this.values = values;
       this.sets = sets;
       its = new DocIterator[sets.length];
       for (int i = 0; i < sets.length; i++) {
-        its[i] = sets[i].iterator();
+        its[i] = reads == null ? sets[i].iterator() : new CountedIterator.Part(sets[i].iterator(), reads, i);
       }
       union = new Union(its);
     }

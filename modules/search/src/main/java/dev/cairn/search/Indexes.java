@@ -257,6 +257,7 @@ final class Indexes {
   private static void noteExpiry(SearchIndex idx, Database db, byte[] key) {
     if (idx.lastUpdated != null) {
       idx.lastUpdated.mayExpire = db.expireAt(key) >= 0;
+      idx.columns(idx.lastUpdated);
     }
   }
 

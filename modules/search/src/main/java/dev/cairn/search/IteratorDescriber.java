@@ -1,15 +1,14 @@
 package dev.cairn.search;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@link IteratorProfile} for {@link QueryEval}: each query node as the iterator RediSearch would run for it (a term a
  * TEXT reader, or a UNION of its expansions; a prefix, fuzzy or wildcard term a UNION of the terms it expanded to; a
- * tag a TAG reader per value; a numeric range a NUMERIC reader; {@code *} WILDCARD), with the documents each gave and
- * the time its evaluation took.
+ * tag a TAG reader per value; a numeric range a NUMERIC reader; {@code *} WILDCARD), with the counts its iterator
+ * made while the query ran ({@link CountedIterator}: the documents it stopped at, the time its calls took).
  */
 final class IteratorDescriber {
   private final QueryEval eval;
@@ -21,16 +20,16 @@ final class IteratorDescriber {
   }
 
   IteratorProfile.Node describe(QueryNode n) {
-    long t0 = System.nanoTime();
-    BitSet docs = eval.matches(n);
-    double ms = (System.nanoTime() - t0) / 1e6;
-    long counter = docs.cardinality();
+    CountedIterator.Stats stats = eval.stats(n);
+    long counter = stats == null ? 0 : stats.counter;
+    double ms = stats == null ? 0 : stats.nanos / 1e6;
+    long[] parts = stats == null ? null : stats.parts;
     return switch (n) {
-      case QueryNode.Term t -> union("UNION", null, readers(eval.expansions(t), n), counter, ms, true);
+      case QueryNode.Term t -> union("UNION", null, readers(eval.expansions(t), parts), counter, ms, true);
       case QueryNode.Pattern p -> union("UNION", (p.kind.equals("PREFIX") ? "PREFIX - "
           + p.pattern.substring(0, p.pattern.length() - 1) : "WILDCARD - " + p.pattern),
-          readers(eval.expansions(p), n), counter, ms, false);
-      case QueryNode.Fuzzy f -> union("UNION", "FUZZY - " + f.word, readers(eval.expansions(f), n), counter, ms,
+          readers(eval.expansions(p), parts), counter, ms, false);
+      case QueryNode.Fuzzy f -> union("UNION", "FUZZY - " + f.word, readers(eval.expansions(f), parts), counter, ms,
           false);
       case QueryNode.Intersect in -> new IteratorProfile.Node("INTERSECT", null, null, counter, -1, ms,
           children(in.children), false);
@@ -40,11 +39,10 @@ final class IteratorDescriber {
           List.of(describe(x.child)), true);
       case QueryNode.Optional x -> new IteratorProfile.Node("OPTIONAL", null, null, counter, -1, ms,
           List.of(describe(x.child)), true);
-      case QueryNode.Numeric num -> new IteratorProfile.Node("NUMERIC", range(num.attribute, docs), null, counter,
-          counter, ms, List.of(), false);
+      case QueryNode.Numeric num -> numeric(num, counter, ms);
       case QueryNode.Geo g -> new IteratorProfile.Node("GEO", AggValues.format(g.lon) + "," + AggValues.format(g.lat)
           + " - " + AggValues.format(g.radius) + " " + g.unit, null, counter, counter, ms, List.of(), false);
-      case QueryNode.Tag tag -> tag(tag, counter, ms);
+      case QueryNode.Tag tag -> tag(tag, parts, counter, ms);
       case QueryNode.All a -> new IteratorProfile.Node("WILDCARD", null, null, counter, -1, ms, List.of(), false);
       case QueryNode.Empty e -> new IteratorProfile.Node("EMPTY", null, null, 0, -1, ms, List.of(), false);
       default -> new IteratorProfile.Node(n.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT), null,
@@ -60,23 +58,16 @@ final class IteratorDescriber {
     return out;
   }
 
-  /** A TEXT reader per expansion the index holds, with the documents it gives within the node's fields. */
-  private List<IteratorProfile.Node> readers(List<String> words, QueryNode n) {
-    long[] mask = eval.maskOf(n);
+  /** A TEXT reader per expansion the index holds, with the documents its cursor stopped at ({@code reads}). */
+  private List<IteratorProfile.Node> readers(List<String> words, long[] reads) {
     List<IteratorProfile.Node> out = new ArrayList<>();
-    for (String w : words) {
-      PostingList postings = idx.terms.get(w);
+    for (int i = 0; i < words.size(); i++) {
+      PostingList postings = idx.terms.get(words.get(i));
       if (postings == null) {
         continue;
       }
-      long given = 0;
-      PostingList.Cursor c = postings.cursor();
-      for (int d = c.next(); d != PostingList.Cursor.END; d = c.next()) {
-        if (c.inFields(mask) && idx.docs.get(d) != null) {
-          given++;
-        }
-      }
-      out.add(new IteratorProfile.Node("TEXT", w, null, given, postings.size(), 0, List.of(), false));
+      long given = reads != null && i < reads.length ? reads[i] : 0;
+      out.add(new IteratorProfile.Node("TEXT", words.get(i), null, given, postings.size(), 0, List.of(), false));
     }
     return out;
   }
@@ -95,7 +86,8 @@ final class IteratorDescriber {
         false);
   }
 
-  private IteratorProfile.Node tag(QueryNode.Tag t, long counter, double ms) {
+  /** The values {@link QueryEval}'s tag iterator read, in its order, each with the documents it stopped at. */
+  private IteratorProfile.Node tag(QueryNode.Tag t, long[] reads, long counter, double ms) {
     java.util.TreeMap<String, DocIdSet> values = idx.tags.get(t.attribute);
     List<IteratorProfile.Node> readers = new ArrayList<>();
     if (values != null) {
@@ -106,12 +98,10 @@ final class IteratorDescriber {
             if (!e.getKey().startsWith(pre)) {
               break;
             }
-            readers.add(new IteratorProfile.Node("TAG", e.getKey(), null, e.getValue().size(),
-                e.getValue().size(), 0, List.of(), false));
+            readers.add(tagReader(e.getKey(), e.getValue(), reads, readers.size()));
           }
         } else if (values.get(v) != null) {
-          long c = values.get(v).size();
-          readers.add(new IteratorProfile.Node("TAG", v, null, c, c, 0, List.of(), false));
+          readers.add(tagReader(v, values.get(v), reads, readers.size()));
         }
       }
     }
@@ -125,12 +115,19 @@ final class IteratorDescriber {
     return new IteratorProfile.Node("UNION", null, "TAG", counter, -1, ms, readers, false);
   }
 
-  /** A numeric reader's term: the lowest and highest value among the documents it gave. */
-  private String range(String attribute, BitSet docs) {
+  private static IteratorProfile.Node tagReader(String value, DocIdSet set, long[] reads, int i) {
+    long given = reads != null && i < reads.length ? reads[i] : 0;
+    return new IteratorProfile.Node("TAG", value, null, given, set.size(), 0, List.of(), false);
+  }
+
+  /** A numeric reader: its term the lowest and highest value in the range it read, its size the entries there. */
+  private IteratorProfile.Node numeric(QueryNode.Numeric num, long counter, double ms) {
+    NumericIndex ni = idx.ranges.get(num.attribute);
+    int[] ids = ni == null ? new int[0] : ni.range(num);
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (int d = docs.nextSetBit(0); d >= 0; d = docs.nextSetBit(d + 1)) {
-      double v = idx.numeric(attribute, d);
+    for (int d : ids) {
+      double v = idx.numeric(num.attribute, d);
       if (!Double.isNaN(v)) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
@@ -140,6 +137,7 @@ final class IteratorDescriber {
       lo = 0;
       hi = 0;
     }
-    return AggValues.format(lo) + " - " + AggValues.format(hi);
+    return new IteratorProfile.Node("NUMERIC", AggValues.format(lo) + " - " + AggValues.format(hi), null, counter,
+        ids.length, ms, List.of(), false);
   }
 }

@@ -258,6 +258,22 @@ final class PostingList {
    * Walks the entries in doc id order. {@link #next} and {@link #advance} return the current doc id, {@link #END}
    * past the last; the current entry's frequency and masks are fields, its positions are decoded on request.
    */
+  /** The varint at {@code p}: its value in the low 32 bits, the offset after it in the high 32. */
+  private static long varint(byte[] b, int p) {
+    int v = b[p++];
+    if (v < 0) {
+      int r = v & 0x7f;
+      int shift = 7;
+      do {
+        v = b[p++];
+        r |= (v & 0x7f) << shift;
+        shift += 7;
+      } while (v < 0);
+      v = r;
+    }
+    return ((long) p << 32) | (v & 0xffffffffL);
+  }
+
   final class Cursor {
     static final int END = Integer.MAX_VALUE;
     int doc = -1;
@@ -380,6 +396,53 @@ final class PostingList {
 
     boolean inFields(long[] mask) {
       return mask == null || (mask0 & mask[0]) != 0 || (mask1 & mask[1]) != 0;
+    }
+
+    /**
+     * Whether one of the current entry's positions is followed, at the next position, by one of {@code next}'s current
+     * entry (a two-word phrase): both position lists merged as they are decoded, nothing copied.
+     */
+    boolean followedBy(Cursor next) {
+      byte[] x = bytes;
+      int p = posAt;
+      int pe = p + posLen;
+      byte[] y = next.list().bytes;
+      int q = next.posAt;
+      int qe = q + next.posLen;
+      if (p >= pe || q >= qe) {
+        return false;
+      }
+      long r = varint(x, p);
+      int a = (int) r;
+      p = (int) (r >>> 32);
+      r = varint(y, q);
+      int b = (int) r;
+      q = (int) (r >>> 32);
+      while (true) {
+        int want = a + 1;
+        if (b == want) {
+          return true;
+        }
+        if (b < want) {
+          if (q >= qe) {
+            return false;
+          }
+          r = varint(y, q);
+          b += (int) r;
+          q = (int) (r >>> 32);
+        } else {
+          if (p >= pe) {
+            return false;
+          }
+          r = varint(x, p);
+          a += (int) r;
+          p = (int) (r >>> 32);
+        }
+      }
+    }
+
+    private PostingList list() {
+      return PostingList.this;
     }
 
     /** The current entry's positions in {@code buf} (or a larger copy), their count in {@link #npos}. */

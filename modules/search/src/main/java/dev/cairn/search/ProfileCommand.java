@@ -187,24 +187,48 @@ final class ProfileCommand implements CommandFamily {
     }
 
     void searched(QueryNode root, IteratorProfile eval, int hits, int page, boolean sorted, boolean scored,
-        boolean loaded, boolean highlighted, boolean countOnly) {
-      profile.parseMs = (System.nanoTime() - parseStart) / 1e6;
+        boolean loaded, boolean highlighted, boolean countOnly, long indexNanos, long scoreNanos, long sortNanos) {
       profile.iterators = eval.describe(root);
       List<Processor> p = profile.processors;
-      p.add(new Processor("Index", hits, 0));
+      p.add(new Processor("Index", hits, indexNanos / 1e6));
       if (countOnly) {
         p.add(new Processor("Counter", 1, 0));
         return;
       }
       if (scored) {
-        p.add(new Processor("Scorer", hits, 0));
+        p.add(new Processor("Scorer", hits, scoreNanos / 1e6));
       }
-      p.add(new Processor("Sorter", page, 0));
+      p.add(new Processor("Sorter", page, sortNanos / 1e6));
       if (loaded) {
+        loader = p.size();
         p.add(new Processor("Loader", page, 0));
       }
       if (highlighted) {
         p.add(new Processor("Highlighter", page, 0));
+      }
+    }
+
+    private long parsed;
+
+    /** The query is parsed: the parsing time ends, the pipeline's creation (the iterators) starts. */
+    void parsed() {
+      parsed = System.nanoTime();
+      profile.parseMs = (parsed - parseStart) / 1e6;
+    }
+
+    /** The iterators are built: the pipeline's creation ends. */
+    void built() {
+      profile.pipelineMs = (System.nanoTime() - parsed) / 1e6;
+    }
+
+    /** Where the Loader is in the processors (-1: none). */
+    private int loader = -1;
+
+    /** The time the reply's documents took to read (the Loader's; the Highlighter's work is part of it). */
+    void loaded(long nanos) {
+      if (loader >= 0) {
+        Processor l = profile.processors.get(loader);
+        profile.processors.set(loader, new Processor(l.type(), l.counter(), nanos / 1e6));
       }
     }
 
@@ -246,8 +270,8 @@ final class ProfileCommand implements CommandFamily {
     long t0 = System.nanoTime();
     AggregateCommand.Started s = aggregate.start(c, inner, 3, true);
     profile.pipelineMs = (System.nanoTime() - t0) / 1e6;
-    profile.iterators = s.eval().describe(s.root());
     AggregatePipeline.Chunk chunk = s.pipeline().read(Long.MAX_VALUE);
+    profile.iterators = s.eval().describe(s.root());
     profile.timedOut = chunk.timedOut;
     for (AggregatePipeline.Proc p : s.pipeline().procs) {
       long own = p.nanos - (p.upstream == null ? 0 : p.upstream.nanos); // its own time, as RediSearch shows

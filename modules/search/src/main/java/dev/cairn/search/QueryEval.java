@@ -68,11 +68,37 @@ final class QueryEval implements IteratorProfile {
     return n.iterator;
   }
 
+  /**
+   * FT.PROFILE: the counts of each query node's iterator, by node (null when not profiling, so a search that is not
+   * profiled builds no wrapper).
+   */
+  private Map<QueryNode, CountedIterator.Stats> profiled;
+
+  private boolean counting;
+
+  /** Counts what each iterator this evaluator builds from now on gives ({@link #describe}). */
+  void profile() {
+    profiled = new java.util.IdentityHashMap<>();
+    counting = true;
+  }
+
+  /** Builds no more counted iterators (what ran is kept for {@link #describe}). */
+  void stopCounting() {
+    counting = false;
+  }
+
+  /** The counts of {@code n}'s iterator, or null when it was not built while profiling. */
+  CountedIterator.Stats stats(QueryNode n) {
+    return profiled == null ? null : profiled.get(n);
+  }
+
   private DocIterator build(QueryNode n) {
+    CountedIterator.Stats stats = !counting ? null : profiled.computeIfAbsent(n,
+        x -> new CountedIterator.Stats());
     DocIterator it = switch (n) {
-      case QueryNode.Term t -> terms(expandTerm(t), n);
-      case QueryNode.Pattern p -> terms(expandPattern(p), n);
-      case QueryNode.Fuzzy f -> terms(expandFuzzy(f), n);
+      case QueryNode.Term t -> terms(expandTerm(t), n, stats);
+      case QueryNode.Pattern p -> terms(expandPattern(p), n, stats);
+      case QueryNode.Fuzzy f -> terms(expandFuzzy(f), n, stats);
       case QueryNode.Intersect in -> intersect(in);
       case QueryNode.Union u -> {
         DocIterator[] kids = new DocIterator[u.children.size()];
@@ -84,7 +110,7 @@ final class QueryEval implements IteratorProfile {
       case QueryNode.Not x -> new DocIterator.Not(new DocIterator.All(idx.docs), build(x.child));
       case QueryNode.Optional x -> build(x.child);
       case QueryNode.Numeric num -> numeric(num);
-      case QueryNode.Tag tag -> tag(tag);
+      case QueryNode.Tag tag -> tag(tag, stats);
       case SpatialQueries.Knn k -> spatial(SpatialQueries.knn(idx, k, k.filter == null
           || k.filter instanceof QueryNode.All ? null : run(k.filter).docs), k.yieldAs);
       case SpatialQueries.Range v -> spatial(SpatialQueries.range(idx, v), v.yieldAs);
@@ -93,11 +119,8 @@ final class QueryEval implements IteratorProfile {
       case QueryNode.All a -> new DocIterator.All(idx.docs);
       default -> new DocIterator.Empty();
     };
-    if (saved != null) {
-      saved.putIfAbsent(n, n.iterator);
-    }
     n.iterator = it;
-    return it;
+    return stats == null ? it : new CountedIterator(it, stats);
   }
 
   /** A numeric range as an iterator (also FT.SEARCH's FILTER). */
@@ -164,31 +187,6 @@ final class QueryEval implements IteratorProfile {
     return m;
   }
 
-  /**
-   * The live documents {@code n} matches on its own (FT.PROFILE's counters): a fresh iterator over the subtree, run
-   * to its end. The search's own iterators stay on the nodes (the scorer and the phrase checks read them).
-   */
-  BitSet matches(QueryNode n) {
-    Map<QueryNode, DocIterator> before = new java.util.IdentityHashMap<>();
-    saved = before;
-    BitSet b = new BitSet(idx.maxDocId());
-    try {
-      DocIterator it = build(n);
-      for (int d = it.next(); d != DocIterator.END; d = it.next()) {
-        if (idx.docs.get(d) != null) {
-          b.set(d);
-        }
-      }
-    } finally {
-      saved = null;
-      before.forEach((node, old) -> node.iterator = old);
-    }
-    return b;
-  }
-
-  /** While {@link #matches} runs: the iterators its build replaced, to put back. */
-  private Map<QueryNode, DocIterator> saved;
-
   @Override
   public IteratorProfile.Node describe(QueryNode root) {
     return new IteratorDescriber(this, idx).describe(root);
@@ -204,10 +202,6 @@ final class QueryEval implements IteratorProfile {
 
   List<String> expansions(QueryNode.Fuzzy f) {
     return expandFuzzy(f);
-  }
-
-  long[] maskOf(QueryNode n) {
-    return mask(n);
   }
 
   private List<String> expandTerm(QueryNode.Term t) {
@@ -288,13 +282,20 @@ final class QueryEval implements IteratorProfile {
     return out;
   }
 
-  private DocIterator terms(List<String> words, QueryNode n) {
+  private DocIterator terms(List<String> words, QueryNode n, CountedIterator.Stats stats) {
     String[] ws = words.toArray(new String[0]);
     PostingList[] lists = new PostingList[ws.length];
     for (int i = 0; i < ws.length; i++) {
       lists[i] = idx.postings(ws[i]);
     }
-    return new DocIterator.Terms(ws, lists, mask(n));
+    DocIterator.Terms t = new DocIterator.Terms(ws, lists, mask(n));
+    if (stats != null) { // each word's reader counted as RediSearch's TEXT iterators under the term's union
+      if (stats.parts == null || stats.parts.length != ws.length) {
+        stats.parts = new long[ws.length];
+      }
+      t.reads = stats.parts;
+    }
+    return t;
   }
 
   private DocIterator intersect(QueryNode.Intersect in) {
@@ -333,6 +334,15 @@ final class QueryEval implements IteratorProfile {
       }
     }
     boolean adjacentOnly = in.exact && in.slop < 0;
+    if (adjacentOnly && slots.size() == 2 && slots.get(0).cursors.length == 1 && slots.get(1).cursors.length == 1
+        && slots.get(0).cursors[0] != null && slots.get(1).cursors[0] != null) {
+      // two words, neither with stems or expansions: their positions merged as they are decoded
+      PostingList.Cursor first = slots.get(0).cursors[0];
+      PostingList.Cursor second = slots.get(1).cursors[0];
+      DocIterator.Terms a = slots.get(0);
+      DocIterator.Terms b = slots.get(1);
+      return d -> a.on(0, d) && b.on(0, d) && first.followedBy(second);
+    }
     int slop = Math.max(in.slop, 0);
     boolean ordered = in.exact || in.inOrder;
     int[][] bufs = new int[slots.size()][8];
@@ -446,10 +456,10 @@ final class QueryEval implements IteratorProfile {
     }
   }
 
-  private DocIterator tag(QueryNode.Tag t) {
+  private DocIterator tag(QueryNode.Tag t, CountedIterator.Stats stats) {
     TreeMap<String, DocIdSet> values = idx.tags.get(t.attribute);
     if (values == null) {
-      return new DocIterator.Tags(new String[0], new DocIdSet[0]);
+      return new DocIterator.Tags(new String[0], new DocIdSet[0], null);
     }
     List<String> names = new ArrayList<>();
     List<DocIdSet> sets = new ArrayList<>();
@@ -471,6 +481,10 @@ final class QueryEval implements IteratorProfile {
         }
       }
     }
-    return new DocIterator.Tags(names.toArray(new String[0]), sets.toArray(new DocIdSet[0]));
+    if (stats != null && (stats.parts == null || stats.parts.length != sets.size())) {
+      stats.parts = new long[sets.size()];
+    }
+    return new DocIterator.Tags(names.toArray(new String[0]), sets.toArray(new DocIdSet[0]),
+        stats == null ? null : stats.parts);
   }
 }

@@ -104,39 +104,70 @@ abstract class ScoreTree {
     }
   }
 
-  /** A term's words (one word, or the union of its expansions), read from the cursors the iterator is on. */
-  static final class Words extends ScoreTree {
-    private final DocIterator.Terms leaf;
-    private final double[] idf;
-    private final double weight;
-    private final Scorer s;
+  /**
+   * Parts whose values add up (DISMAX: the greatest), each a term of its own IDF read where its reader is: a term's
+   * words, a tag query's values.
+   */
+  abstract static class Sum extends ScoreTree {
+    final double[] idf;
+    final double weight;
+    final Scorer s;
 
-    Words(DocIterator.Terms leaf, double[] idf, double weight, Scorer s) {
-      this.leaf = leaf;
+    Sum(double[] idf, double weight, Scorer s) {
       this.idf = idf;
       this.weight = weight;
       this.s = s;
     }
 
+    /** Whether part {@code k} occurs in {@code d} (moving its reader forward to it). */
+    abstract boolean on(int k, int d);
+
+    /** Part {@code k}'s frequency in the document its reader is on. */
+    abstract int freq(int k);
+
     @Override
     double value(int d, int docLen) {
-      int nw = idf.length;
-      if (nw == 1) { // the word alone carries the node's weight
-        matched = leaf.on(0, d);
-        return matched ? s.termValue(leaf.cursors[0].freq, idf[0], weight, docLen) : 0;
-      }
       double sum = 0;
       boolean any = false;
       boolean max = s.dismax();
-      for (int i = 0; i < nw; i++) {
-        if (leaf.on(i, d)) {
-          double v = s.termValue(leaf.cursors[i].freq, idf[i], 1, docLen);
+      for (int k = 0; k < idf.length; k++) {
+        if (on(k, d)) {
+          double v = s.termValue(freq(k), idf[k], 1, docLen);
           sum = max ? Math.max(sum, v) : sum + v;
           any = true;
         }
       }
       matched = any;
       return weight * sum;
+    }
+  }
+
+  /** A term's words (one word, or the union of its expansions), read from the cursors the iterator is on. */
+  static final class Words extends Sum {
+    private final DocIterator.Terms leaf;
+
+    Words(DocIterator.Terms leaf, double[] idf, double weight, Scorer s) {
+      super(idf, weight, s);
+      this.leaf = leaf;
+    }
+
+    @Override
+    boolean on(int k, int d) {
+      return leaf.on(k, d);
+    }
+
+    @Override
+    int freq(int k) {
+      return leaf.cursors[k].freq;
+    }
+
+    @Override
+    double value(int d, int docLen) {
+      if (idf.length == 1) { // the word alone carries the node's weight
+        matched = leaf.on(0, d);
+        return matched ? s.termValue(leaf.cursors[0].freq, idf[0], weight, docLen) : 0;
+      }
+      return super.value(d, docLen);
     }
 
     private int[] buf = new int[8];
@@ -165,33 +196,22 @@ abstract class ScoreTree {
   }
 
   /** A tag query's values: each matching value a term of frequency 1. */
-  private static final class TagValues extends ScoreTree {
+  private static final class TagValues extends Sum {
     private final DocIterator.Tags tags;
-    private final double[] idf;
-    private final double weight;
-    private final Scorer s;
 
     TagValues(DocIterator.Tags tags, double[] idf, double weight, Scorer s) {
+      super(idf, weight, s);
       this.tags = tags;
-      this.idf = idf;
-      this.weight = weight;
-      this.s = s;
     }
 
     @Override
-    double value(int d, int docLen) {
-      double sum = 0;
-      boolean any = false;
-      boolean max = s.dismax();
-      for (int k = 0; k < idf.length; k++) {
-        if (tags.its[k].at(d)) {
-          double v = s.termValue(1, idf[k], 1, docLen);
-          sum = max ? Math.max(sum, v) : sum + v;
-          any = true;
-        }
-      }
-      matched = any;
-      return weight * sum;
+    boolean on(int k, int d) {
+      return tags.its[k].at(d);
+    }
+
+    @Override
+    int freq(int k) {
+      return 1;
     }
 
     @Override

@@ -104,9 +104,53 @@ final class Scorer {
     return new BigDecimal(v).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
   }
 
+  /**
+   * The score of document {@code id} for the query, read from the scoring tree and the index's columns without
+   * loading the document (a search's path; {@link #score(QueryNode, SearchIndex.Doc, Explain[])} with an
+   * explanation is the tree walk).
+   */
+  double score(QueryNode root, int id) {
+    switch (kind) {
+      case DOCSCORE -> {
+        return idx.docScore(id);
+      }
+      case HAMMING -> {
+        return hamming(idx.docs.get(id), null);
+      }
+      default -> { }
+    }
+    double raw = tree(root).value(id, idx.docLen(id));
+    switch (kind) {
+      case DISMAX -> {
+        return raw;
+      }
+      case BM25 -> {
+        double s = idx.docScore(id) * raw;
+        s /= treeSlop(root, id);
+        return s;
+      }
+      case BM25STD -> {
+        return idx.docScore(id) * raw;
+      }
+      default -> { // TFIDF, TFIDF.DOCNORM
+        double score = idx.docScore(id);
+        if (score == 0) {
+          return 0;
+        }
+        long norm = kind == DOCNORM ? idx.docLen(id) : idx.docMaxFreq(id);
+        double s = score * raw / norm;
+        s /= treeSlop(root, id);
+        return s;
+      }
+    }
+  }
+
   /** The document's score for the query; with {@code explain} non-null, its explanation goes in explain[0]. */
   double score(QueryNode root, SearchIndex.Doc d, Explain[] explain) {
-    boolean ex = explain != null;
+    if (explain == null) {
+      return score(root, d.id);
+    }
+    boolean ex = true;
     switch (kind) {
       case DOCSCORE -> {
         if (ex) {

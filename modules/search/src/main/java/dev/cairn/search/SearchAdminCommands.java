@@ -104,7 +104,7 @@ final class SearchAdminCommands implements CommandFamily {
     SearchIndex idx = known(a.string(1));
     IndexDefinition d = idx.def;
     Reply r = c.reply();
-    long bytes = idx.estimatedBytes();
+    long bytes = idx.invertedBytes();
     long records = 0;
     long offsets = 0;
     for (PostingList p : idx.terms.values()) {
@@ -241,7 +241,8 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("offset_vectors_sz_mb");
     r.doubleValue((float) (offsets * 4 / mb));
     r.bulk("doc_table_size_mb");
-    r.doubleValue((float) (idx.liveDocs * 160L / mb));
+    long docTable = idx.docTableBytes();
+    r.doubleValue((float) (docTable / mb));
     long sortables = 0;
     for (SearchIndex.Doc doc : idx.byKey.values()) {
       for (String v : doc.sortables == null ? List.<String>of() : doc.sortables.values()) {
@@ -250,10 +251,7 @@ final class SearchAdminCommands implements CommandFamily {
     }
     r.bulk("sortable_values_size_mb");
     r.doubleValue((float) (sortables / mb));
-    long keyTable = 0;
-    for (SearchIndex.Doc doc : idx.byKey.values()) {
-      keyTable += 48 + doc.keyBytes.length;
-    }
+    long keyTable = idx.keyTableBytes();
     r.bulk("key_table_size_mb");
     r.doubleValue((float) (keyTable / mb));
     long tagOverhead = 0;
@@ -271,7 +269,9 @@ final class SearchAdminCommands implements CommandFamily {
     r.bulk("text_overhead_sz_mb");
     r.doubleValue((float) (textOverhead / mb));
     r.bulk("total_index_memory_sz_mb");
-    r.doubleValue((float) ((bytes + keyTable + sortables) / mb));
+    long vectors = idx.vectors.values().stream().mapToLong(VectorStore::estimatedBytes).sum();
+    long shapes = idx.shapes.values().stream().mapToLong(ShapeStore::estimatedBytes).sum();
+    r.doubleValue((float) ((bytes + docTable + keyTable + sortables + vectors + shapes) / mb));
     r.bulk("geoshapes_sz_mb");
     r.doubleValue((float) (idx.shapes.values().stream().mapToLong(ShapeStore::estimatedBytes).sum() / mb));
     r.bulk("records_per_doc_avg");
@@ -296,10 +296,14 @@ final class SearchAdminCommands implements CommandFamily {
     r.integer(0);
     r.bulk("gc_stats");
     r.map(7);
-    for (String k : List.of("bytes_collected", "total_ms_run", "total_cycles", "average_cycle_time_ms",
-        "last_run_time_ms", "gc_numeric_trees_missed", "gc_blocks_denied")) {
-      r.bulk(k);
-      r.doubleValue(k.equals("average_cycle_time_ms") ? Double.NaN : 0); // no GC: deletions are immediate
+    double totalMs = idx.gcNanos / 1e6;
+    double[] gc = {idx.gcBytes, totalMs, idx.gcCycles, idx.gcCycles == 0 ? Double.NaN : totalMs / idx.gcCycles,
+        idx.gcLastNanos / 1e6, 0, 0};
+    List<String> gcNames = List.of("bytes_collected", "total_ms_run", "total_cycles", "average_cycle_time_ms",
+        "last_run_time_ms", "gc_numeric_trees_missed", "gc_blocks_denied");
+    for (int k = 0; k < gc.length; k++) { // only vectors leave garbage (SearchIndex.collectGarbage)
+      r.bulk(gcNames.get(k));
+      r.doubleValue(gc[k]);
     }
     r.bulk("cursor_stats");
     r.map(4);

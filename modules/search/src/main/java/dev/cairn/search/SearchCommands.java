@@ -480,6 +480,9 @@ final class SearchCommands implements CommandFamily {
 
   private void search(CommandContext c, SearchIndex idx, Options o, Args a) {
     QueryNode root = QueryParser.parse(a.string(2), idx.def, o.params, o.dialect, o.rawParams);
+    if (o.profile != null) {
+      o.profile.parsed();
+    }
     if (root instanceof QueryNode.Intersect in && !in.exact) {
       if (o.slop >= 0) {
         in.slop = o.slop;
@@ -490,6 +493,10 @@ final class SearchCommands implements CommandFamily {
       o.hl.prepare(root, idx);
     }
     QueryEval eval = new QueryEval(idx, o.verbatim, o.inFields, o.scorer);
+    boolean timing = o.profile != null; // FT.PROFILE: counted iterators and the processors' times
+    if (timing) {
+      eval.profile();
+    }
     DocIterator it = eval.iterator(root);
     o.yields = eval.yields;
     if (o.sortByYield && !o.yields.containsKey(o.sortBy)) {
@@ -530,13 +537,19 @@ final class SearchCommands implements CommandFamily {
     }
     TopK top = new TopK(o.num == 0 ? 0 : want, order);
     int total = 0;
+    if (timing) {
+      o.profile.built();
+    }
+    long loopStart = timing ? System.nanoTime() : 0;
+    long scoreNanos = 0;
+    long sortNanos = 0;
     for (int d = it.next(); d != DocIterator.END; d = it.next()) {
-      SearchIndex.Doc doc = idx.docs.get(d);
-      if (o.inKeys != null && !o.inKeys.contains(doc.key)) {
+      // the Doc is loaded only when needed: a match is otherwise read from the index's columns (SearchIndex.columns)
+      if (o.inKeys != null && !o.inKeys.contains(idx.docs.get(d).key)) {
         continue;
       }
       // a key whose time has passed but that nothing has removed yet is no longer a document
-      if (doc.mayExpire && db0.peekValue(doc.keyBytes) == null) {
+      if (idx.mayExpire(d) && db0.peekValue(idx.docs.get(d).keyBytes) == null) {
         continue;
       }
       total++;
@@ -544,14 +557,27 @@ final class SearchCommands implements CommandFamily {
         continue; // LIMIT 0 0: the count alone
       }
       double score = 0;
+      if (timing) {
+        long t0 = System.nanoTime();
+        score = !scored ? 0 : ex != null ? scorer.score(root, idx.docs.get(d), ex) : scorer.score(root, d);
+        long t1 = System.nanoTime();
+        top.offer(d, score);
+        scoreNanos += t1 - t0;
+        sortNanos += System.nanoTime() - t1;
+        if (ex != null) {
+          explained.put(d, ex[0]);
+        }
+        continue;
+      }
       if (scored) {
-        score = scorer.score(root, doc, ex);
+        score = ex != null ? scorer.score(root, idx.docs.get(d), ex) : scorer.score(root, d);
         if (ex != null) {
           explained.put(d, ex[0]);
         }
       }
       top.offer(d, score);
     }
+    long loopNanos = timing ? System.nanoTime() - loopStart : 0;
     o.explained = explained;
     int n = top.size();
     int[] ids = new int[n];
@@ -566,7 +592,7 @@ final class SearchCommands implements CommandFamily {
     }
     if (o.profile != null) {
       o.profile.searched(root, eval, total, page.size(), o.sortBy != null, scored, !o.noContent, o.hl != null,
-          o.num == 0);
+          o.num == 0, loopNanos - scoreNanos - sortNanos, scoreNanos, sortNanos);
     }
     if (o.profile != null && c.reply().protocol() < 3) {
       c.reply().array(2); // [the search's reply, the profile]
@@ -614,8 +640,12 @@ final class SearchCommands implements CommandFamily {
     Reply out = c.reply();
     boolean resp3 = out.protocol() >= 3;
     List<Map<String, String>> contents = new ArrayList<>();
+    long t0 = o.profile != null ? System.nanoTime() : 0;
     for (SearchIndex.Doc d : page) {
       contents.add(o.noContent ? null : withYields(o, d, content(c, idx, o, d)));
+    }
+    if (o.profile != null) {
+      o.profile.loaded(System.nanoTime() - t0);
     }
     if (!resp3) {
       int per = 1 + (o.withScores ? 1 : 0) + (o.withSortKeys ? 1 : 0) + (o.noContent ? 0 : 1);

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * _FT.DEBUG (and FT.DEBUG) subcommands that clients and tests use and that are cheap here: DUMP_INVIDX idx term
  * (the doc ids of a term), DUMP_TAGIDX / INFO_TAGIDX idx field, DUMP_NUMIDX / NUMIDX_SUMMARY idx field, DUMP_TERMS
- * idx, DOCIDTOID / IDTODOCID, GC_FORCEINVOKE / GC_FORCEBGINVOKE (nothing to collect: deletions are immediate),
+ * idx, DOCIDTOID / IDTODOCID, GC_FORCEINVOKE / GC_FORCEBGINVOKE (the deleted vectors; other entries leave at deletion),
  * VECSIM_INFO idx field (an HNSW field shows as RediSearch's tiered index: the vectors waiting for the background
  * builder are the flat front end, the graph the back end), HELP.
  * Doc ids are shown 1-based, as RediSearch's.
@@ -179,7 +179,7 @@ final class SearchDebugCommands implements CommandFamily {
         out.bulk(d.keyBytes);
       }
       case "GC_FORCEINVOKE", "GC_FORCEBGINVOKE" -> {
-        index(a);
+        index(a).collectGarbage(); // on the engine thread at once: the background form's work is done on reply
         if (sub.equals("GC_FORCEINVOKE")) {
           out.simple("DONE");
         } else {

@@ -51,9 +51,17 @@ final class SearchInfo {
     });
     ctx.addInfoSection("gc", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("bytes_collected", 0);
-      m.put("total_cycles", 0);
-      m.put("total_ms_run", 0);
+      long bytes = 0;
+      long cycles = 0;
+      long nanos = 0;
+      for (SearchIndex idx : indexes.byName.values()) {
+        bytes += idx.gcBytes;
+        cycles += idx.gcCycles;
+        nanos += idx.gcNanos;
+      }
+      m.put("bytes_collected", bytes);
+      m.put("total_cycles", cycles);
+      m.put("total_ms_run", nanos / 1_000_000);
       return m;
     });
     ctx.addInfoSection("dialect_statistics", () -> {

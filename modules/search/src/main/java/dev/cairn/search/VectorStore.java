@@ -36,8 +36,20 @@ final class VectorStore {
   private int dead;
   private HnswBuild graph;
 
+  /** Told of each compaction: the bytes the dead vectors held and the time it took (FT.INFO's gc_stats). */
+  interface Collected {
+    void collected(long bytes, long nanos);
+  }
+
+  private final Collected collected;
+
   VectorStore(VectorParams params) {
+    this(params, (b, n) -> { });
+  }
+
+  VectorStore(VectorParams params, Collected collected) {
     this.params = params;
+    this.collected = collected;
     this.similarity = switch (params.metric) {
       case L2 -> VectorSimilarityFunction.EUCLIDEAN;
       case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
@@ -132,8 +144,30 @@ final class VectorStore {
     live.clear(ord);
     dead++;
     if (dead > 1024 && dead > docToOrd.size()) {
-      compact();
+      collect();
     }
+  }
+
+  /** Deleted or replaced vectors still stored (masked out of searches) until a compaction. */
+  int dead() {
+    return dead;
+  }
+
+  /**
+   * The garbage collection of the store (_FT.DEBUG GC_FORCEINVOKE, and on its own once the dead outnumber the live):
+   * rebuilds it from the live vectors when any is dead; returns the bytes the dead ones held (their share of the
+   * store and graph).
+   */
+  long collect() {
+    if (dead == 0) {
+      return 0;
+    }
+    long t0 = System.nanoTime();
+    int stored = vectors.size();
+    long freed = stored == 0 ? 0 : estimatedBytes() * dead / stored;
+    compact();
+    collected.collected(freed, System.nanoTime() - t0);
+    return freed;
   }
 
   /** Rebuilds the store (and graph) from the live vectors. */

@@ -2,15 +2,10 @@ package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.search.FieldName;
 import redis.clients.jedis.search.aggr.AggregationBuilder;
 import redis.clients.jedis.search.aggr.AggregationResult;
@@ -37,21 +28,15 @@ import redis.clients.jedis.search.aggr.SortedField;
  * and operator, FILTER, SORTBY MAX, LIMIT, LOAD, PARAMS, DIALECT, VERBATIM, ADDSCORES, SCORER, TIMEOUT with ON_TIMEOUT,
  * and the errors of bad input.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", ""})
-class SearchAggregateIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
+class SearchAggregateIT extends SearchITBase {
+  @Override
+  int timeoutMillis() {
+    return 20_000;
+  }
 
   @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(20_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(20_000).resp3().build());
-    j.flushAll();
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
+  void setUp() {
     cmd("FT.CREATE", "shop", "PREFIX", "1", "p:", "SCHEMA", "name", "TEXT", "brand", "TAG", "price", "NUMERIC",
         "SORTABLE", "qty", "NUMERIC", "ts", "NUMERIC", "loc", "GEO");
     j.hset("p:1", Map.of("name", "red apple", "brand", "acme", "price", "10", "qty", "3", "ts", "1700000000",
@@ -64,53 +49,8 @@ class SearchAggregateIT {
   }
 
   @AfterEach
-  void close() {
+  void resetConfig() {
     cmd("FT.CONFIG", "SET", "ON_TIMEOUT", "RETURN");
-    j.close();
-    j3.close();
-  }
-
-  private Object cmd(String... args) {
-    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private Object cmd3(String... args) {
-    return stringify(j3.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private String err(String... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
-  }
-
-  static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l && !l.isEmpty()
-        && l.stream().allMatch(x -> x instanceof redis.clients.jedis.util.KeyValue<?, ?>)) {
-      Map<Object, Object> out = new LinkedHashMap<>(); // a RESP3 map, as Jedis gives it
-      for (Object x : l) {
-        redis.clients.jedis.util.KeyValue<?, ?> kv = (redis.clients.jedis.util.KeyValue<?, ?>) x;
-        out.put(stringify(kv.getKey()), stringify(kv.getValue()));
-      }
-      return out;
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    if (o instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(stringify(k), stringify(v)));
-      return out;
-    }
-    if (o instanceof redis.clients.jedis.util.KeyValue<?, ?> kv) {
-      return List.of(stringify(kv.getKey()), stringify(kv.getValue()));
-    }
-    return o;
   }
 
   /** The rows of a RESP2 FT.AGGREGATE reply as maps. */

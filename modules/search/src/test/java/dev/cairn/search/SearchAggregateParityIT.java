@@ -1,74 +1,26 @@
 package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * FT.AGGREGATE's answers where RediSearch estimates (COUNT_DISTINCTISH's HyperLogLog, QUANTILE's stream: the same
  * numbers, not just near ones), KNN queries with a binary vector blob in PARAMS, and FORMAT EXPAND (JSON values as
  * RESP3 values) in FT.SEARCH and FT.AGGREGATE with RediSearch's errors.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = {"target/cairn-search.jar", "../json/target/cairn-json.jar"}, config = {"dir", "target", "save", ""})
-class SearchAggregateParityIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(30_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(30_000).resp3().build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    j.flushAll();
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-    j3.close();
-  }
-
-  private static Object send(UnifiedJedis c, Object... args) {
-    byte[][] rest = new byte[args.length - 1][];
-    for (int i = 1; i < args.length; i++) {
-      rest[i - 1] = args[i] instanceof byte[] b ? b : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
-    }
-    return SearchAggregateIT.stringify(c.sendCommand(() -> String.valueOf(args[0]).getBytes(StandardCharsets.UTF_8),
-        rest));
-  }
-
-  private Object cmd(Object... args) {
-    return send(j, args);
-  }
-
-  private Object cmd3(Object... args) {
-    return send(j3, args);
-  }
-
-  private String err(UnifiedJedis c, Object... args) {
-    return assertThrows(JedisDataException.class, () -> send(c, args)).getMessage();
+class SearchAggregateParityIT extends SearchITBase {
+  @Override
+  int timeoutMillis() {
+    return 30_000;
   }
 
   /** A RESP2 FT.AGGREGATE reply's rows as maps. */

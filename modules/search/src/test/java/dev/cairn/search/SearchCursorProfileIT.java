@@ -2,24 +2,16 @@ package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.search.FTProfileParams;
 import redis.clients.jedis.search.ProfilingInfo;
 import redis.clients.jedis.search.aggr.AggregationBuilder;
@@ -31,21 +23,10 @@ import redis.clients.jedis.search.aggr.Reducers;
  * documents only as they are pulled), FT.PROFILE in RediSearch's shape, _FT.DEBUG and INFO's search sections,
  * through Jedis in RESP2 and RESP3.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", ""})
-class SearchCursorProfileIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
-
+class SearchCursorProfileIT extends SearchITBase {
   @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).resp3().build());
-    j.flushAll();
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
+  void setUp() {
     cmd("FT.CREATE", "idx", "PREFIX", "1", "q:", "SCHEMA", "t", "TEXT", "n", "NUMERIC", "g", "TAG");
     j.hset("q:1", Map.of("t", "hello", "n", "1", "g", "foo,bar"));
     j.hset("q:2", Map.of("t", "world", "n", "2", "g", "food"));
@@ -54,30 +35,19 @@ class SearchCursorProfileIT {
   }
 
   @AfterEach
-  void close() {
+  void resetConfig() {
     cmd("FT.CONFIG", "SET", "_PRINT_PROFILE_CLOCK", "true");
     cmd("FT.CONFIG", "SET", "INDEX_CURSOR_LIMIT", "128");
-    j.close();
-    j3.close();
-  }
-
-  private Object cmd(String... args) {
-    return SearchAggregateIT.stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
   }
 
   /** FT.INFO's cursor_stats as a map (RESP2 gives it as a flat list). */
   private Map<Object, Object> cursorStats() {
-    List<?> l = (List<?>) SearchAggregateIT.stringify(j.ftInfo("idx").get("cursor_stats"));
+    List<?> l = (List<?>) stringify(j.ftInfo("idx").get("cursor_stats"));
     Map<Object, Object> m = new java.util.HashMap<>();
     for (int i = 0; i + 1 < l.size(); i += 2) {
       m.put(l.get(i), l.get(i + 1));
     }
     return m;
-  }
-
-  private String err(String... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
   }
 
   @Test
@@ -248,19 +218,83 @@ class SearchCursorProfileIT {
     Map.Entry<AggregationResult, ProfilingInfo> e3 = j3.ftProfileAggregate("idx", FTProfileParams.profileParams(),
         new AggregationBuilder("hello").load("@t"));
     assertEquals(1, e3.getKey().getRows().size());
-    Map<?, ?> prof = (Map<?, ?>) SearchAggregateIT.stringify(e3.getValue().getProfilingInfo());
+    Map<?, ?> prof = (Map<?, ?>) stringify(e3.getValue().getProfilingInfo());
     assertTrue(prof.containsKey("Iterators profile") && prof.containsKey("Result processors profile")
         && prof.containsKey("Total profile time"), prof.toString());
     assertEquals("None", prof.get("Warning"));
     Map.Entry<redis.clients.jedis.search.SearchResult, ProfilingInfo> s3 = j3.ftProfileSearch("idx",
         FTProfileParams.profileParams(), new redis.clients.jedis.search.Query("hello"));
     assertEquals(1, s3.getKey().getTotalResults());
-    Map<?, ?> sprof = (Map<?, ?>) SearchAggregateIT.stringify(s3.getValue().getProfilingInfo());
+    Map<?, ?> sprof = (Map<?, ?>) stringify(s3.getValue().getProfilingInfo());
     assertTrue(sprof.containsKey("Iterators profile") && sprof.containsKey("Result processors profile"),
         sprof.toString());
     Map.Entry<AggregationResult, ProfilingInfo> e2 = j.ftProfileAggregate("idx", FTProfileParams.profileParams(),
         new AggregationBuilder("hello").load("@t"));
     assertEquals(1, e2.getKey().getRows().size());
+  }
+
+  /**
+   * The iterators' counters are what each iterator gave while the query ran (RediSearch's profile iterators), not the
+   * sizes of their lists: an intersection leapfrogs from its rarest child, so the common term's reader stops only
+   * where the rare one leads it.
+   */
+  @Test
+  void profileCountersAreWhatTheIteratorsGave() {
+    cmd("FT.CONFIG", "SET", "_PRINT_PROFILE_CLOCK", "false");
+    cmd("FT.CREATE", "cnt", "PREFIX", "1", "c:", "SCHEMA", "t", "TEXT", "n", "NUMERIC", "g", "TAG");
+    for (int i = 1; i <= 100; i++) {
+      j.hset("c:" + i, Map.of("t", i % 50 == 0 ? "common rare" : "common", "n", Integer.toString(i),
+          "g", i % 2 == 0 ? "even" : "odd"));
+    }
+    List<?> p = (List<?>) profile("cnt", "SEARCH", "QUERY", "common rare", "NOCONTENT").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "INTERSECT", "Counter", 2L, "Child iterators",
+        List.of("Type", "TEXT", "Term", "common", "Counter", 2L, "Size", 100L),
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L))), p.get(4));
+    assertEquals(List.of("Result processors profile", List.of("Type", "Index", "Counter", 2L),
+        List.of("Type", "Scorer", "Counter", 2L), List.of("Type", "Sorter", "Counter", 2L)), p.get(5));
+    p = (List<?>) profile("cnt", "SEARCH", "QUERY", "common|rare", "NOCONTENT", "LIMIT", "0", "3").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "UNION", "Query type", "UNION", "Counter", 100L,
+        "Child iterators", List.of("Type", "TEXT", "Term", "common", "Counter", 100L, "Size", 100L),
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L))), p.get(4));
+    assertEquals(List.of("Result processors profile", List.of("Type", "Index", "Counter", 100L),
+        List.of("Type", "Scorer", "Counter", 100L), List.of("Type", "Sorter", "Counter", 3L)), p.get(5));
+    // a numeric range and a tag union led by the rare term: each reader stops twice
+    p = (List<?>) profile("cnt", "SEARCH", "QUERY", "rare @n:[40 100] @g:{even|odd}", "NOCONTENT").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "INTERSECT", "Counter", 2L, "Child iterators",
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L),
+        List.of("Type", "NUMERIC", "Term", "40 - 100", "Counter", 2L, "Size", 61L),
+        List.of("Type", "UNION", "Query type", "TAG", "Counter", 2L, "Child iterators",
+            List.of("Type", "TAG", "Term", "even", "Counter", 2L, "Size", 50L),
+            List.of("Type", "TAG", "Term", "odd", "Counter", 1L, "Size", 50L)))), p.get(4));
+    // a prefix's expansions, each reader with its own count
+    p = (List<?>) profile("cnt", "SEARCH", "QUERY", "@t:(comm* rare)", "NOCONTENT").get(1);
+    assertEquals(List.of("Iterators profile", List.of("Type", "INTERSECT", "Counter", 2L, "Child iterators",
+        List.of("Type", "UNION", "Query type", "PREFIX - comm", "Counter", 2L, "Child iterators",
+            List.of("Type", "TEXT", "Term", "common", "Counter", 2L, "Size", 100L)),
+        List.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L))), p.get(4));
+    // the same counters in RESP3's maps, and FT.AGGREGATE's iterators count the query's run
+    Map<?, ?> r3 = (Map<?, ?>) stringify(j3.sendCommand(() -> "FT.PROFILE".getBytes(
+        StandardCharsets.UTF_8), "cnt", "AGGREGATE", "QUERY", "common rare", "LOAD", "1", "@n"));
+    Map<?, ?> prof = (Map<?, ?>) r3.get("profile");
+    assertEquals(List.of(Map.of("Type", "INTERSECT", "Counter", 2L, "Child iterators", List.of(
+        Map.of("Type", "TEXT", "Term", "common", "Counter", 2L, "Size", 100L),
+        Map.of("Type", "TEXT", "Term", "rare", "Counter", 2L, "Size", 2L)))), prof.get("Iterators profile"));
+    assertEquals(List.of(Map.of("Type", "Index", "Counter", 2L), Map.of("Type", "Loader", "Counter", 2L)),
+        prof.get("Result processors profile"));
+    // with the clock, every iterator and processor has a time, and the parent's includes its children's
+    cmd("FT.CONFIG", "SET", "_PRINT_PROFILE_CLOCK", "true");
+    r3 = (Map<?, ?>) stringify(j3.sendCommand(() -> "FT.PROFILE".getBytes(
+        StandardCharsets.UTF_8), "cnt", "SEARCH", "QUERY", "common rare", "NOCONTENT"));
+    prof = (Map<?, ?>) r3.get("profile");
+    Map<?, ?> root = (Map<?, ?>) ((List<?>) prof.get("Iterators profile")).get(0);
+    double rootTime = ((Number) root.get("Time")).doubleValue();
+    for (Object c : (List<?>) root.get("Child iterators")) {
+      assertTrue(((Map<?, ?>) c).containsKey("Time"), c.toString());
+    }
+    assertTrue(rootTime > 0, root.toString());
+    for (Object rp : (List<?>) prof.get("Result processors profile")) {
+      assertTrue(((Number) ((Map<?, ?>) rp).get("Time")).doubleValue() >= 0, rp.toString());
+    }
   }
 
   @Test

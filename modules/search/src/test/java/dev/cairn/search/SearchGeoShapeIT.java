@@ -1,25 +1,14 @@
 package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.search.FTSearchParams;
 import redis.clients.jedis.search.SearchResult;
 
@@ -28,50 +17,8 @@ import redis.clients.jedis.search.SearchResult;
  * JSON, the four predicates with the shape as a parameter, text filters beside them, updates and deletes, FT.INFO's
  * coord_system, RESP3, and bad input (invalid WKT in a document or a query, bad predicates, missing parameters).
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = {"target/cairn-search.jar", "../json/target/cairn-json.jar"}, config = {"dir", "target", "save", ""})
-class SearchGeoShapeIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).resp3().build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    cmd("FLUSHALL");
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-    j3.close();
-  }
-
-  private Object cmd(String... args) {
-    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private String err(String... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
-  }
-
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    return o;
-  }
-
+class SearchGeoShapeIT extends SearchITBase {
   /** The ids an FT.SEARCH ... NOCONTENT finds, sorted, after the total. */
   private List<Object> ids(String index, String query, String... params) {
     List<String> args = new ArrayList<>(List.of("FT.SEARCH", index, query, "PARAMS", String.valueOf(params.length)));

@@ -3,21 +3,13 @@ package dev.cairn.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -26,49 +18,17 @@ import redis.clients.jedis.UnifiedJedis;
  * the graph has the vectors, queries meanwhile return exactly FLAT's answer, and _FT.DEBUG VECSIM_INFO shows the
  * backlog until the builder catches up.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = {"target/cairn-search.jar"}, config = {"dir", "target", "save", ""})
-class SearchHnswIT {
-  private UnifiedJedis j;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    j = new UnifiedJedis(new HostAndPort(cairn.host(), cairn.port()),
-        DefaultJedisClientConfig.builder().timeoutMillis(120_000).build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    j.sendCommand(() -> "FLUSHALL".getBytes(StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-  }
-
-  private Object cmd(Object... args) {
-    return cmd(j, args);
+class SearchHnswIT extends SearchITBase {
+  @Override
+  int timeoutMillis() {
+    return 120_000;
   }
 
   static Object cmd(UnifiedJedis j, Object... args) {
-    byte[][] rest = new byte[args.length - 1][];
-    for (int i = 1; i < args.length; i++) {
-      rest[i - 1] = args[i] instanceof byte[] b ? b : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
-    }
-    return stringify(j.sendCommand(() -> String.valueOf(args[0]).getBytes(StandardCharsets.UTF_8), rest));
+    return send(j, args);
   }
 
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    return o;
-  }
 
   /** A value of _FT.DEBUG VECSIM_INFO (a path of names into its nested pairs). */
   static Object vecsim(UnifiedJedis j, String index, String field, String... path) {

@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.search.Document;
@@ -40,38 +33,8 @@ import redis.clients.jedis.search.schemafields.TextField;
  * FT.* through Jedis's search API against a server that loaded target/cairn-search.jar (built just before this test
  * runs; the module's classes and Lucene are not on this test's class path), in RESP2 and RESP3.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", "", "enable-debug-command", "yes"})
-class SearchIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
-  private HostAndPort hp;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).resp3().build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-    j3.close();
-  }
-
-  private Object cmd(String... args) {
-    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private String err(String... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
-  }
-
+class SearchIT extends SearchITBase {
   private static List<String> ids(SearchResult r) {
     List<String> out = new ArrayList<>();
     for (Document d : r.getDocuments()) {
@@ -501,16 +464,6 @@ class SearchIT {
     // VERBATIM turns off stemming; phonetic matching is not stemming and stays
     assertEquals(List.of("pp:1"), ids(j.ftSearch("people", "@name:jon", FTSearchParams.searchParams().verbatim())));
     assertTrue(err("FT.CREATE", "bad", "SCHEMA", "n", "TEXT", "PHONETIC", "xx:yy").startsWith("Matcher Format"));
-  }
-
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      return l.stream().map(SearchIT::stringify).toList();
-    }
-    return o;
   }
 
   private static void sleep(long ms) {

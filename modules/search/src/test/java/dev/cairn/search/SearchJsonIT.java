@@ -1,80 +1,21 @@
 package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * ON JSON indexes: the search module reads the JSON module's documents through its shared API (both jars loaded as
  * third-party jars, search first, so the API is found lazily). JSONPath identifiers with AS, TEXT/TAG/NUMERIC/GEO over
  * values and arrays, indexing that follows JSON writes, results as {@code $} and RETURN of paths, RESP2 and RESP3.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = {"target/cairn-search.jar", "../json/target/cairn-json.jar"}, config = {"dir", "target", "save", ""})
-class SearchJsonIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(10_000).resp3().build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    cmd("FLUSHALL");
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-    j3.close();
-  }
-
-  private Object cmd(String... args) {
-    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private Object cmd3(String... args) {
-    return stringify(j3.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private String err(String... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
-  }
-
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    return o;
-  }
-
+class SearchJsonIT extends SearchITBase {
   /** The ids of an FT.SEARCH ... NOCONTENT reply. */
   private List<Object> ids(String... args) {
     List<?> r = (List<?>) cmd(args);

@@ -1,69 +1,22 @@
 package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The legacy commands RediSearch 2.10 still registers (FT.ADD, FT.SAFEADD, FT.DEL, FT.DROP, FT.SYNADD and the
  * replica-of IFX/IFNX forms), with 2.10's replies and errors, and languages other than English.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", ""})
-class SearchLegacyIT {
-  private UnifiedJedis j;
-
+class SearchLegacyIT extends SearchITBase {
   @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    j = new UnifiedJedis(new HostAndPort(cairn.host(), cairn.port()),
-        DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    cmd("FLUSHALL");
+  void setUp() {
     cmd("CONFIG", "RESETSTAT");
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-  }
-
-  private Object cmd(String... args) {
-    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private String err(String... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
-  }
-
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    return o;
   }
 
   private long calls(String command) {

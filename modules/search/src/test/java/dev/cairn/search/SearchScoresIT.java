@@ -3,22 +3,13 @@ package dev.cairn.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -39,46 +30,15 @@ import redis.clients.jedis.exceptions.JedisDataException;
  *   "hello kitty" in d2: hello 2 + kitty union (kitty 2 + +kitti 2) = 6 / maxFreq 2 / slop 1 = 3
  * </pre>
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = "target/cairn-search.jar", config = {"dir", "target", "save", ""})
-class SearchScoresIT {
-  private UnifiedJedis j;
-
+class SearchScoresIT extends SearchITBase {
   @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    j = new UnifiedJedis(new HostAndPort(cairn.host(), cairn.port()),
-        DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    cmd("FLUSHALL");
+  void setUp() {
     cmd("FT.CREATE", "sc", "PREFIX", "1", "d", "SCORE_FIELD", "__score", "PAYLOAD_FIELD", "__payload", "SCHEMA",
         "title", "TEXT");
     cmd("HSET", "d1", "title", "hello world");
     cmd("HSET", "d2", "title", "hello hello kitty");
     cmd("HSET", "d3", "title", "goodbye moon");
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-  }
-
-  private Object cmd(String... args) {
-    return stringify(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    return o;
   }
 
   /** Document id to score of FT.SEARCH sc query NOCONTENT WITHSCORES [extra]. */

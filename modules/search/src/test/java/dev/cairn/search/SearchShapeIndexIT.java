@@ -2,48 +2,27 @@ package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.WKTReader;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * GEOSHAPE's spatial index and SPHERICAL arcs: many shapes, inserted, replaced and deleted, answer every predicate as
  * a scan of all of them with JTS does (computed here); SPHERICAL polygons' edges are great-circle arcs, so a long
  * east-west edge bulges toward the pole where FLAT's stays straight.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = {"target/cairn-search.jar"}, config = {"dir", "target", "save", ""})
-class SearchShapeIndexIT {
-  private UnifiedJedis j;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    j = new UnifiedJedis(new HostAndPort(cairn.host(), cairn.port()),
-        DefaultJedisClientConfig.builder().timeoutMillis(30_000).build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    j.flushAll();
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
+class SearchShapeIndexIT extends SearchITBase {
+  @Override
+  int timeoutMillis() {
+    return 30_000;
   }
 
   private TreeSet<String> ids(String index, String predicate, String wkt) {

@@ -1,15 +1,11 @@
 package dev.cairn.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.sdk.CairnExtension;
 import dev.cairn.sdk.WithCairn;
-import dev.cairn.server.embedded.EmbeddedCairn;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,14 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.search.Document;
 import redis.clients.jedis.search.FTSearchParams;
 import redis.clients.jedis.search.SearchResult;
@@ -36,55 +25,15 @@ import redis.clients.jedis.search.SearchResult;
  * policies, EF_RUNTIME, AS / $YIELD_DISTANCE_AS, SORTBY the distance, VECTOR_RANGE with EPSILON, JSON arrays,
  * indexing that follows the keyspace, RESP3, bad input; and HNSW's recall against FLAT on the same data.
  */
-@ExtendWith(CairnExtension.class)
 @WithCairn(jars = {"target/cairn-search.jar", "../json/target/cairn-json.jar"},
     config = {"dir", "target", "save", "", "enable-debug-command", "yes"})
-class SearchVectorIT {
-  private UnifiedJedis j;
-  private UnifiedJedis j3;
-
-  @BeforeEach
-  void connect(EmbeddedCairn cairn) {
-    HostAndPort hp = new HostAndPort(cairn.host(), cairn.port());
-    j = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(60_000).build());
-    j3 = new UnifiedJedis(hp, DefaultJedisClientConfig.builder().timeoutMillis(60_000).resp3().build());
-    for (String idx : j.ftList()) {
-      j.ftDropIndex(idx);
-    }
-    cmd("FLUSHALL");
-  }
-
-  @AfterEach
-  void close() {
-    j.close();
-    j3.close();
+class SearchVectorIT extends SearchITBase {
+  @Override
+  int timeoutMillis() {
+    return 60_000;
   }
 
   /** A command whose arguments are Strings or byte[] (blobs); replies with bulk strings as Strings. */
-  private Object cmd(Object... args) {
-    byte[][] rest = new byte[args.length - 1][];
-    for (int i = 1; i < args.length; i++) {
-      rest[i - 1] = args[i] instanceof byte[] b ? b : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
-    }
-    return stringify(j.sendCommand(() -> String.valueOf(args[0]).getBytes(StandardCharsets.UTF_8), rest));
-  }
-
-  private String err(Object... args) {
-    return assertThrows(JedisDataException.class, () -> cmd(args)).getMessage();
-  }
-
-  private static Object stringify(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(stringify(x)));
-      return out;
-    }
-    return o;
-  }
-
   static byte[] f32(double... v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (double x : v) {
