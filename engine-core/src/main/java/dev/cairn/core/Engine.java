@@ -126,7 +126,10 @@ public final class Engine {
     this.usedMemory = new dev.cairn.core.memory.UsedMemory(this);
     this.eviction = new dev.cairn.core.memory.Eviction(this, usedMemory);
     this.clientEviction = new dev.cairn.core.memory.ClientEviction(this, usedMemory);
-    params.memory.maxmemory.onApply(eviction::maxmemoryChanged);
+    params.memory.maxmemory.onApply(() -> {
+      eviction.maxmemoryChanged();
+      heapSoftMax();
+    });
     this.aof = new dev.cairn.core.aof.Aof(this);
     keyspace.setExpiryListener(this::keyExpired);
     // a paused server deletes nothing (replicas must see no DEL meanwhile); a replica never does: its master decides
@@ -465,10 +468,19 @@ public final class Engine {
     }
   }
 
+  /** The JVM's heap follows maxmemory (memory.HeapSoftMax): at start and on CONFIG SET maxmemory. */
+  private void heapSoftMax() {
+    var soft = dev.cairn.core.memory.HeapSoftMax.get();
+    if (soft != null) {
+      soft.apply(params.memory.maxmemory.value);
+    }
+  }
+
   /** Attaches the engine thread and starts the cron ({@code hz} times a second). */
   public void start(EngineLoop engineLoop) {
     this.loop = engineLoop;
     stats.startupMemory = usedMemory.total();
+    heapSoftMax();
     try {
       oomScoreAdj.apply();
     } catch (dev.cairn.core.config.ConfigException e) {

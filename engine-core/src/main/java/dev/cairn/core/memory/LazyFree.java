@@ -139,7 +139,7 @@ public final class LazyFree {
     }
   }
 
-  private static boolean explicitGcIsConcurrent() {
+  static boolean explicitGcIsConcurrent() {
     try {
       var hs = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
       return hs != null && Boolean.parseBoolean(hs.getVMOption("ExplicitGCInvokesConcurrent").getValue());

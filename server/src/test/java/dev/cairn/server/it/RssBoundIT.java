@@ -1,0 +1,127 @@
+package dev.cairn.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * Issue 16's accuracy bound: with {@code maxmemory 100mb} and an allkeys-lru workload writing six times that, the
+ * process's RSS (VmRSS) stays within 160 MB above the RSS of the same server empty (the JVM's fixed share): the 100 MB
+ * of data, the ~25% by which the live heap exceeds what used_memory counts, and G1's 10% free ratio. Measured peaks:
+ * fixed + 148-152 MB (Redis: + 103 MB) at load averages up to ~35 on 2 cores, but 161-172 MB at 45-55 (the concurrent
+ * cycle falls behind the writes), so it runs only when asked for: {@code CAIRN_RSS_BOUND=1} in the environment (on a
+ * machine not shared with other work); {@code bench/eviction-compare.py --rss} states the same bound. The server
+ * runs as the launcher starts it: its own JVM with the collector and heap options of {@code bin/gc.options}, so that
+ * what is proven is the shipped policy (memory.HeapSoftMax, the free ratios, GCTimeRatio). Without the heap soft
+ * maximum the peak was fixed + 260-370 MB (docs/ARCHITECTURE.md, "The JVM's heap").
+ */
+@EnabledIfEnvironmentVariable(named = "CAIRN_RSS_BOUND", matches = "1",
+    disabledReason = "timing-dependent on a loaded machine: CAIRN_RSS_BOUND=1 runs it")
+class RssBoundIT {
+  private static final long BOUND_MB = 160;
+  private static final int VALUE = 1000;
+  private static final long WRITE_MB = 600;
+  @TempDir Path dir;
+  private Process server;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (server != null) {
+      server.destroyForcibly();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The launcher's collector options: bin/gc.options of the project (this module's parent). */
+  static List<String> launcherGcOptions() throws IOException {
+    Path f = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (f != null && !Files.exists(f.resolve("bin/gc.options"))) {
+      f = f.getParent();
+    }
+    if (f == null) {
+      throw new AssertionError("bin/gc.options not found above " + System.getProperty("user.dir"));
+    }
+    List<String> opts = new ArrayList<>();
+    for (String line : Files.readAllLines(f.resolve("bin/gc.options"))) {
+      line = line.strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        opts.addAll(Arrays.asList(line.split("\\s+")));
+      }
+    }
+    return opts;
+  }
+
+  static double rssMb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    throw new AssertionError("no VmRSS for " + pid);
+  }
+
+  @Test
+  void rssStaysWithinMaxmemoryPlusFixedOverheadUnderEviction() throws Exception {
+    Assumptions.assumeTrue(Files.exists(Path.of("/proc/self/status")), "needs /proc (Linux)");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xss1m", "--enable-native-access=ALL-UNNAMED"));
+    cmd.addAll(launcherGcOptions());
+    if (Runtime.version().feature() >= 25) {
+      cmd.add("-XX:+UseCompactObjectHeaders");
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main", "--port",
+        Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+    long pid = server.pid();
+    long seed = System.nanoTime();
+    System.out.println("RssBoundIT seed " + seed);
+    try (Jedis j = RealRedis.connectWithRetry(port, server)) {
+      j.sendCommand(() -> "MEMORY".getBytes(StandardCharsets.US_ASCII), "PURGE");
+      Thread.sleep(1000);
+      double fixed = rssMb(pid);
+      j.configSet("maxmemory-policy", "allkeys-lru");
+      j.configSet("maxmemory", "100mb");
+      byte[] value = new byte[VALUE];
+      Arrays.fill(value, (byte) 'x');
+      Random rnd = new Random(seed);
+      long n = (WRITE_MB << 20) / VALUE;
+      double peak = fixed;
+      for (long i = 0; i < n; i += 500) {
+        Pipeline p = j.pipelined();
+        for (long k = i; k < i + 500; k++) {
+          p.set(("key:" + k + ":" + rnd.nextInt(1 << 30)).getBytes(StandardCharsets.US_ASCII), value);
+        }
+        p.sync();
+        peak = Math.max(peak, rssMb(pid));
+      }
+      String info = j.info("all");
+      long evicted = Long.parseLong(info.replaceAll("(?s).*\r\nevicted_keys:(\\d+).*", "$1"));
+      long used = Long.parseLong(info.replaceAll("(?s).*\r\nused_memory:(\\d+).*", "$1"));
+      System.out.printf("RssBoundIT: fixed %.1f MB, peak %.1f MB = fixed + %.1f MB (bound + %d MB); evicted %d,"
+          + " used_memory %.1f MB%n", fixed, peak, peak - fixed, BOUND_MB, evicted, used / 1048576.0);
+      assertTrue(evicted > n / 2, "the workload evicts: " + evicted);
+      assertTrue(used <= 100L << 20, "used_memory under maxmemory: " + used);
+      assertTrue(peak <= fixed + BOUND_MB,
+          String.format("RSS peak %.1f MB over fixed %.1f MB + %d MB", peak, fixed, BOUND_MB));
+    }
+  }
+}
