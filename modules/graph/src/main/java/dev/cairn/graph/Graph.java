@@ -755,8 +755,8 @@ public final class Graph {
   /**
    * Estimated bytes held, for MEMORY USAGE and GRAPH.INFO. The keyspace measures a value after each write to it, so
    * this costs O(samples), not O(graph): up to {@link #MEMORY_SAMPLES} nodes and edges, spread over the id range,
-   * stand for the rest (as Redis's MEMORY USAGE samples a collection). A full walk after each batch of a bulk load made the
-   * load quadratic.
+   * stand for the rest (as Redis's MEMORY USAGE samples a collection). A full walk after each batch of a bulk load
+   * made the load quadratic.
    */
   long memoryUsage() {
     return memoryUsage(MEMORY_SAMPLES);
