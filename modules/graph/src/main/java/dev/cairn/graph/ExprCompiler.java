@@ -649,11 +649,23 @@ final class ExprCompiler {
       aggregates.add(a);
       return a;
     }
+    if (lower.equals("size") && f.expression().size() == 1 && isPatternPredicate(f.expression(0))) {
+      // openCypher 9 leaves size() of a pattern out (a pattern comprehension counts paths)
+      throw CypherException.syntax("size() of a pattern expression is not supported: use a pattern comprehension");
+    }
     List<Expr> args = new ArrayList<>();
     for (ExpressionContext e : f.expression()) {
       args.add(expr(e));
     }
     return Functions.scalar(lower, name, args);
+  }
+
+  /** Whether the expression is a bare pattern, {@code (a)-->(b)}. */
+  private static boolean isPatternPredicate(org.antlr.v4.runtime.tree.ParseTree t) {
+    while (t.getChildCount() == 1 && !(t instanceof PatternPredicateContext)) {
+      t = t.getChild(0);
+    }
+    return t instanceof PatternPredicateContext;
   }
 
   private Expr caseExpr(CaseExpressionContext x) {
