@@ -486,6 +486,9 @@ final class ExprCompiler {
     if (x instanceof ListComprehensionAtomContext lc) {
       return listComprehension(lc.listComprehension());
     }
+    if (x instanceof ReduceAtomContext rd) {
+      return reduce(rd);
+    }
     if (x instanceof QuantifierContext q) {
       return quantifier(q);
     }
@@ -718,6 +721,40 @@ final class ExprCompiler {
       };
     } finally {
       owner.pop(var);
+    }
+  }
+
+  /** {@code reduce(acc = init, x IN list | body)}: RedisGraph's fold over a list (null list: null). */
+  private Expr reduce(ReduceAtomContext x) {
+    String acc = symbol(x.acc.symbolicName());
+    String elem = symbol(x.elem.symbolicName());
+    Expr init = expr(x.init);
+    Expr list = expr(x.list);
+    owner.push(acc);
+    owner.push(elem);
+    try {
+      Expr body = expr(x.body);
+      return (c, r) -> {
+        Object l = list.eval(c, r);
+        if (l == null) {
+          return null;
+        }
+        if (!(l instanceof List<?> items)) {
+          throw CypherException.typeMismatch("List", l);
+        }
+        Map<String, Object> inner = new HashMap<>(r);
+        Object value = init.eval(c, r);
+        for (Object o : items) {
+          c.tick();
+          inner.put(acc, value);
+          inner.put(elem, o);
+          value = body.eval(c, inner);
+        }
+        return value;
+      };
+    } finally {
+      owner.pop(elem);
+      owner.pop(acc);
     }
   }
 
