@@ -692,6 +692,14 @@ final class ExprCompiler {
     };
   }
 
+  /** The list a comprehension, quantifier or reduce walks: null stays null, anything else is a type mismatch. */
+  private static List<?> listOrNull(Object l) {
+    if (l == null || l instanceof List<?>) {
+      return (List<?>) l;
+    }
+    throw CypherException.typeMismatch("List", l);
+  }
+
   private Expr listComprehension(ListComprehensionContext x) {
     FilterExpressionContext f = x.filterExpression();
     String var = symbol(f.variable().symbolicName());
@@ -701,12 +709,9 @@ final class ExprCompiler {
       Expr where = f.expression().size() > 1 ? expr(f.expression(1)) : null;
       Expr map = x.expression() != null ? expr(x.expression()) : null;
       return (c, r) -> {
-        Object l = list.eval(c, r);
-        if (l == null) {
+        List<?> items = listOrNull(list.eval(c, r));
+        if (items == null) {
           return null;
-        }
-        if (!(l instanceof List<?> items)) {
-          throw CypherException.typeMismatch("List", l);
         }
         List<Object> out = new ArrayList<>();
         Map<String, Object> inner = new HashMap<>(r);
@@ -735,12 +740,9 @@ final class ExprCompiler {
     try {
       Expr body = expr(x.body);
       return (c, r) -> {
-        Object l = list.eval(c, r);
-        if (l == null) {
+        List<?> items = listOrNull(list.eval(c, r));
+        if (items == null) {
           return null;
-        }
-        if (!(l instanceof List<?> items)) {
-          throw CypherException.typeMismatch("List", l);
         }
         Map<String, Object> inner = new HashMap<>(r);
         Object value = init.eval(c, r);
@@ -770,12 +772,9 @@ final class ExprCompiler {
       }
       Expr where = expr(f.expression(1));
       return (c, r) -> {
-        Object l = list.eval(c, r);
-        if (l == null) {
+        List<?> items = listOrNull(list.eval(c, r));
+        if (items == null) {
           return null;
-        }
-        if (!(l instanceof List<?> items)) {
-          throw CypherException.typeMismatch("List", l);
         }
         int trues = 0;
         int nulls = 0;
