@@ -114,6 +114,15 @@ def load_redis(r):
     return time.perf_counter() - t0
 
 
+def cpu_seconds(pid):
+    """The process's user+system CPU time (a loaded machine stretches the wall time, not this)."""
+    try:
+        fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def loadavg():
     return "%.1f %.1f %.1f" % os.getloadavg()
 
@@ -219,6 +228,7 @@ def main():
         base = int(dict(l.split(":", 1) for l in c.call("INFO", "memory").split("\r\n") if ":" in l)["used_memory"])
         print("graph: %d nodes, %d KNOWS edges out of each (%d edges)" % (NODES, DEGREE, NODES * DEGREE))
         t0 = time.perf_counter()
+        cpu0 = cpu_seconds(server.pid)  # ./cairn-server execs the JVM: the same process
         for lo in range(0, NODES, BATCH):
             hi = min(NODES, lo + BATCH) - 1
             c.call("GRAPH.QUERY", KEY, "UNWIND range(%d, %d) AS i CREATE (:Person {id: i})" % (lo, hi))
@@ -232,8 +242,10 @@ def main():
                    % (lo, hi, DEGREE, NODES))
         t_all = time.perf_counter() - t0
         edges = c.call("GRAPH.RO_QUERY", KEY, "MATCH ()-[e:KNOWS]->() RETURN count(e)")[1][0][0]
-        print("load: nodes+index %.1f s, edges %.1f s, total %.1f s (%d edges, %.0f edges/s)"
-              % (t_nodes, t_all - t_nodes, t_all, edges, edges / (t_all - t_nodes)))
+        cpu = cpu_seconds(server.pid) - cpu0
+        print("load: nodes+index %.1f s, edges %.1f s, total %.1f s (%d edges, %.0f edges/s); the server's CPU time"
+              " %.1f s (load average %s)" % (t_nodes, t_all - t_nodes, t_all, edges, edges / (t_all - t_nodes), cpu,
+                                            loadavg()))
         usage = c.call("MEMORY", "USAGE", KEY)
         used = int(dict(l.split(":", 1) for l in c.call("INFO", "memory").split("\r\n") if ":" in l)["used_memory"])
         print("memory: MEMORY USAGE %.1f MB, used_memory growth %.1f MB; per node+%d edges %.0f bytes"

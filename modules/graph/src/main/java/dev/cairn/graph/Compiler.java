@@ -515,7 +515,7 @@ final class Compiler {
   /** Checks a variable's use against what it already is (in scope, or earlier in the same pattern). */
   private void kindOf(Map<String, String> local, String var, String kind, boolean unique) {
     String known = local.containsKey(var) ? local.get(var) : kinds.get(var);
-    if (known != null && !known.equals(kind)) {
+    if (known != null && !known.equals(kind) && !(known.equals("list") && kind.equals("rels"))) {
       throw CypherException.syntax("Type mismatch: variable '" + var + "' is a " + known + ", not a " + kind);
     }
     if (unique && local.containsKey(var)) {
@@ -556,13 +556,25 @@ final class Compiler {
     }
   }
 
+  /** "value" for a literal boolean, number, string or map, "list" for a list literal; else null (null included). */
+  private static String valueLiteral(org.antlr.v4.runtime.tree.ParseTree t) {
+    while (t.getChildCount() == 1 && !(t instanceof CypherParser.LiteralContext)) {
+      t = t.getChild(0);
+    }
+    if (!(t instanceof CypherParser.LiteralContext) || t instanceof CypherParser.NullLitContext) {
+      return null;
+    }
+    return t instanceof CypherParser.ListLitContext ? "list" : "value";
+  }
+
   /** A variable known to hold one kind of entity used in a pattern as another (openCypher's VariableTypeConflict). */
   private void conflict(String var, String as) {
     String known = kinds.get(var);
-    if (known == null || known.startsWith(as) || (as.equals("rel") && known.equals("rels"))) {
+    if (known == null || known.startsWith(as) || (as.equals("rel") && (known.equals("rels") || known.equals("list")))) {
       return;
     }
-    String what = known.equals("node") ? "node" : known.equals("path") ? "path" : "relationship";
+    String what = known.equals("node") ? "node" : known.equals("path") ? "path"
+        : known.equals("value") || known.equals("list") ? "value" : "relationship";
     String other = as.equals("node") ? "node" : "relationship";
     throw CypherException.syntax("The alias '" + var + "' was specified for both a " + what + " and a " + other
         + ".");
@@ -715,6 +727,9 @@ final class Compiler {
       String name = pi.variable() == null ? src : ExprCompiler.symbol(pi.variable().symbolicName());
       if (kinds.containsKey(src)) {
         newKinds.put(name, kinds.get(src));
+      } else if (valueLiteral(pi.expression()) != null) {
+        // not an entity: a pattern cannot bind it (VariableTypeConflict); a list may be a var-length's relationships
+        newKinds.put(name, valueLiteral(pi.expression()));
       }
     }
     if (pis.MULT() != null) {

@@ -34,14 +34,37 @@ final class Ctx {
     return clock;
   }
 
-  /** Called in loops; checks the timeout (and, on a worker, whether a write waits) every few thousand steps. */
+  /**
+   * Steps a read run inline on the engine thread may take before it gives way to a reader thread
+   * ({@link OverBudget}); unlimited elsewhere.
+   */
+  long budget = Long.MAX_VALUE;
+
+  /** Thrown by {@link #tick} when an inline read spent its budget: it is abandoned and runs again on a reader. */
+  static final class OverBudget extends RuntimeException {
+    OverBudget() {
+      super(null, null, false, false);
+    }
+  }
+
+  static final OverBudget OVER_BUDGET = new OverBudget();
+
+  /**
+   * Called in loops; every 256 steps checks the budget, and every 4096 the timeout (and, on a worker, whether a
+   * write waits).
+   */
   void tick() {
-    if ((++steps & 4095) == 0) {
-      if (System.nanoTime() > deadlineNanos) {
-        throw new CypherException("Timeout", "Query timed out");
+    if ((++steps & 255) == 0) {
+      if (steps > budget) {
+        throw OVER_BUDGET;
       }
-      if (gate != null) {
-        gate.check();
+      if ((steps & 4095) == 0) {
+        if (System.nanoTime() > deadlineNanos) {
+          throw new CypherException("Timeout", "Query timed out");
+        }
+        if (gate != null) {
+          gate.check();
+        }
       }
     }
   }

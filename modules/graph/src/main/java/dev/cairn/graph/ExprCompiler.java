@@ -486,6 +486,9 @@ final class ExprCompiler {
     if (x instanceof ListComprehensionAtomContext lc) {
       return listComprehension(lc.listComprehension());
     }
+    if (x instanceof ReduceAtomContext rd) {
+      return reduce(rd);
+    }
     if (x instanceof QuantifierContext q) {
       return quantifier(q);
     }
@@ -649,11 +652,23 @@ final class ExprCompiler {
       aggregates.add(a);
       return a;
     }
+    if (lower.equals("size") && f.expression().size() == 1 && isPatternPredicate(f.expression(0))) {
+      // openCypher 9 leaves size() of a pattern out (a pattern comprehension counts paths)
+      throw CypherException.syntax("size() of a pattern expression is not supported: use a pattern comprehension");
+    }
     List<Expr> args = new ArrayList<>();
     for (ExpressionContext e : f.expression()) {
       args.add(expr(e));
     }
     return Functions.scalar(lower, name, args);
+  }
+
+  /** Whether the expression is a bare pattern, {@code (a)-->(b)}. */
+  private static boolean isPatternPredicate(org.antlr.v4.runtime.tree.ParseTree t) {
+    while (t.getChildCount() == 1 && !(t instanceof PatternPredicateContext)) {
+      t = t.getChild(0);
+    }
+    return t instanceof PatternPredicateContext;
   }
 
   private Expr caseExpr(CaseExpressionContext x) {
@@ -677,6 +692,14 @@ final class ExprCompiler {
     };
   }
 
+  /** The list a comprehension, quantifier or reduce walks: null stays null, anything else is a type mismatch. */
+  private static List<?> listOrNull(Object l) {
+    if (l == null || l instanceof List<?>) {
+      return (List<?>) l;
+    }
+    throw CypherException.typeMismatch("List", l);
+  }
+
   private Expr listComprehension(ListComprehensionContext x) {
     FilterExpressionContext f = x.filterExpression();
     String var = symbol(f.variable().symbolicName());
@@ -686,12 +709,9 @@ final class ExprCompiler {
       Expr where = f.expression().size() > 1 ? expr(f.expression(1)) : null;
       Expr map = x.expression() != null ? expr(x.expression()) : null;
       return (c, r) -> {
-        Object l = list.eval(c, r);
-        if (l == null) {
+        List<?> items = listOrNull(list.eval(c, r));
+        if (items == null) {
           return null;
-        }
-        if (!(l instanceof List<?> items)) {
-          throw CypherException.typeMismatch("List", l);
         }
         List<Object> out = new ArrayList<>();
         Map<String, Object> inner = new HashMap<>(r);
@@ -709,6 +729,37 @@ final class ExprCompiler {
     }
   }
 
+  /** {@code reduce(acc = init, x IN list | body)}: RedisGraph's fold over a list (null list: null). */
+  private Expr reduce(ReduceAtomContext x) {
+    String acc = symbol(x.acc.symbolicName());
+    String elem = symbol(x.elem.symbolicName());
+    Expr init = expr(x.init);
+    Expr list = expr(x.list);
+    owner.push(acc);
+    owner.push(elem);
+    try {
+      Expr body = expr(x.body);
+      return (c, r) -> {
+        List<?> items = listOrNull(list.eval(c, r));
+        if (items == null) {
+          return null;
+        }
+        Map<String, Object> inner = new HashMap<>(r);
+        Object value = init.eval(c, r);
+        for (Object o : items) {
+          c.tick();
+          inner.put(acc, value);
+          inner.put(elem, o);
+          value = body.eval(c, inner);
+        }
+        return value;
+      };
+    } finally {
+      owner.pop(elem);
+      owner.pop(acc);
+    }
+  }
+
   private Expr quantifier(QuantifierContext q) {
     String kind = q.getChild(0).getText().toLowerCase(java.util.Locale.ROOT);
     FilterExpressionContext f = q.filterExpression();
@@ -721,12 +772,9 @@ final class ExprCompiler {
       }
       Expr where = expr(f.expression(1));
       return (c, r) -> {
-        Object l = list.eval(c, r);
-        if (l == null) {
+        List<?> items = listOrNull(list.eval(c, r));
+        if (items == null) {
           return null;
-        }
-        if (!(l instanceof List<?> items)) {
-          throw CypherException.typeMismatch("List", l);
         }
         int trues = 0;
         int nulls = 0;

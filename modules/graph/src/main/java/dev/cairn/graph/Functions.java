@@ -56,6 +56,21 @@ final class Functions {
     return false;
   }
 
+  /** A function of one argument of {@code type}: null gives null, another type a type mismatch. */
+  private static <T> void typed(String name, Class<T> type, String typeName,
+      java.util.function.BiFunction<Ctx, T, Object> f) {
+    def(name, 1, 1, (c, a) -> {
+      Object v = a.get(0);
+      if (v == null) {
+        return null;
+      }
+      if (!type.isInstance(v)) {
+        throw CypherException.typeMismatch(typeName, v);
+      }
+      return f.apply(c, type.cast(v));
+    });
+  }
+
   /** A null-in-null-out function over numbers. */
   private static void math(String name, java.util.function.DoubleUnaryOperator f) {
     def(name, 1, 1, (c, a) -> a.get(0) == null ? null : f.applyAsDouble(Arith.num(a.get(0))));
@@ -105,16 +120,7 @@ final class Functions {
       }
       return out;
     });
-    def("type", 1, 1, (c, a) -> {
-      Object v = a.get(0);
-      if (v == null) {
-        return null;
-      }
-      if (!(v instanceof Edge e)) {
-        throw CypherException.typeMismatch("Edge", v);
-      }
-      return c.graph.types.name(c.graph.type(e.id()));
-    });
+    typed("type", Edge.class, "Edge", (c, e) -> c.graph.types.name(c.graph.type(e.id())));
     def("properties", 1, 1, (c, a) -> {
       Object v = a.get(0);
       if (v == null) {
@@ -169,56 +175,11 @@ final class Functions {
       }
       throw CypherException.typeMismatch("List or String", v);
     });
-    def("length", 1, 1, (c, a) -> {
-      Object v = a.get(0);
-      if (v == null) {
-        return null;
-      }
-      if (v instanceof Path p) {
-        return (long) p.edges().size();
-      }
-      throw CypherException.typeMismatch("Path", v);
-    });
-    def("nodes", 1, 1, (c, a) -> {
-      Object v = a.get(0);
-      if (v == null) {
-        return null;
-      }
-      if (v instanceof Path p) {
-        return new ArrayList<Object>(p.nodes());
-      }
-      throw CypherException.typeMismatch("Path", v);
-    });
-    def("relationships", 1, 1, (c, a) -> {
-      Object v = a.get(0);
-      if (v == null) {
-        return null;
-      }
-      if (v instanceof Path p) {
-        return new ArrayList<Object>(p.edges());
-      }
-      throw CypherException.typeMismatch("Path", v);
-    });
-    def("startnode", 1, 1, (c, a) -> {
-      Object v = a.get(0);
-      if (v == null) {
-        return null;
-      }
-      if (!(v instanceof Edge e)) {
-        throw CypherException.typeMismatch("Edge", v);
-      }
-      return new Node(c.graph.src(e.id()));
-    });
-    def("endnode", 1, 1, (c, a) -> {
-      Object v = a.get(0);
-      if (v == null) {
-        return null;
-      }
-      if (!(v instanceof Edge e)) {
-        throw CypherException.typeMismatch("Edge", v);
-      }
-      return new Node(c.graph.dst(e.id()));
-    });
+    typed("length", Path.class, "Path", (c, p) -> (long) p.edges().size());
+    typed("nodes", Path.class, "Path", (c, p) -> new ArrayList<Object>(p.nodes()));
+    typed("relationships", Path.class, "Path", (c, p) -> new ArrayList<Object>(p.edges()));
+    typed("startnode", Edge.class, "Edge", (c, e) -> new Node(c.graph.src(e.id())));
+    typed("endnode", Edge.class, "Edge", (c, e) -> new Node(c.graph.dst(e.id())));
     def("range", 2, 3, (c, a) -> {
       for (Object o : a) {
         if (!(o instanceof Long)) {

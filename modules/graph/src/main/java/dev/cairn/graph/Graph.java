@@ -33,6 +33,8 @@ public final class Graph {
   private int[] inLen = new int[16];
   private final List<BitSet> labelNodes = new ArrayList<>();
   private int nodeCount;
+  /** No node id below this is free: allocation looks from here, not from 0 (a scan from 0 made a load quadratic). */
+  private int nodeFree;
 
   // edges
   private int edgeHigh;
@@ -42,6 +44,8 @@ public final class Graph {
   private int[] edgeType = new int[16];
   private Object[][] edgeProps = new Object[16][];
   private int edgeCount;
+  /** No edge id below this is free. */
+  private int edgeFree;
 
   /** Keeps reads on reader threads apart from writes on the engine thread. */
   final ReadGate gate = new ReadGate();
@@ -281,7 +285,8 @@ public final class Graph {
   // ---- nodes
 
   int createNode() {
-    int id = nodeAlive.nextClearBit(0);
+    int id = nodeAlive.nextClearBit(nodeFree);
+    nodeFree = id + 1;
     if (id >= nodeLabels.length) {
       int n = Math.max(id + 1, nodeLabels.length * 2);
       nodeLabels = Arrays.copyOf(nodeLabels, n);
@@ -309,6 +314,7 @@ public final class Graph {
   /** Undo of createNode: the node has no labels, properties or edges left by now. */
   void undoCreateNode(int id) {
     nodeAlive.clear(id);
+    nodeFree = Math.min(nodeFree, id);
     nodeLabels[id] = null;
     nodeProps[id] = null;
     outAdj[id] = null;
@@ -344,6 +350,7 @@ public final class Graph {
     }
     unindexNode(id);
     nodeAlive.clear(id);
+    nodeFree = Math.min(nodeFree, id);
     nodeLabels[id] = null;
     nodeProps[id] = null;
     outAdj[id] = null;
@@ -452,7 +459,8 @@ public final class Graph {
   // ---- edges
 
   int createEdge(int src, int dst, int type) {
-    int id = edgeAlive.nextClearBit(0);
+    int id = edgeAlive.nextClearBit(edgeFree);
+    edgeFree = id + 1;
     if (id >= edgeSrc.length) {
       int n = Math.max(id + 1, edgeSrc.length * 2);
       edgeSrc = Arrays.copyOf(edgeSrc, n);
@@ -482,6 +490,7 @@ public final class Graph {
     outLen[s] = remove(outAdj[s], outLen[s], id);
     inLen[d] = remove(inAdj[d], inLen[d], id);
     edgeAlive.clear(id);
+    edgeFree = Math.min(edgeFree, id);
     edgeProps[id] = null;
     edgeCount--;
   }
@@ -537,6 +546,7 @@ public final class Graph {
     outLen[s] = remove(outAdj[s], outLen[s], id);
     inLen[d] = remove(inAdj[d], inLen[d], id);
     edgeAlive.clear(id);
+    edgeFree = Math.min(edgeFree, id);
     edgeProps[id] = null;
     edgeCount--;
   }
@@ -739,18 +749,71 @@ public final class Graph {
     }
   }
 
-  /** Estimated bytes held, for MEMORY USAGE and GRAPH.INFO. */
+  /** Entities measured one by one by {@link #memoryUsage}; beyond this many, a spread sample of them. */
+  static final int MEMORY_SAMPLES = 4096;
+
+  /**
+   * Estimated bytes held, for MEMORY USAGE and GRAPH.INFO. The keyspace measures a value after each write to it, so
+   * this costs O(samples), not O(graph): up to {@link #MEMORY_SAMPLES} nodes and edges, spread over the id range,
+   * stand for the rest (as Redis's MEMORY USAGE samples a collection). A full walk after each batch of a bulk load
+   * made the load quadratic.
+   */
   long memoryUsage() {
+    return memoryUsage(MEMORY_SAMPLES);
+  }
+
+  /** As {@link #memoryUsage()}, measuring each entity when there are at most {@code samples} of a kind. */
+  long memoryUsage(int samples) {
     long bytes = 64L + nodeLabels.length * (4L * 8 + 8) + edgeSrc.length * (3L * 4 + 8);
-    for (int n = nodeAlive.nextSetBit(0); n >= 0; n = nodeAlive.nextSetBit(n + 1)) {
-      bytes += 16 + nodeLabels[n].length * 4L + 16 + outAdj[n].length * 4L + 16 + inAdj[n].length * 4L;
-      bytes += propBytes(nodeProps[n]);
+    bytes += sampled(samples, nodeAlive, nodeHigh, nodeCount, n -> 16 + nodeLabels[n].length * 4L + 16
+        + outAdj[n].length * 4L + 16 + inAdj[n].length * 4L + propBytes(nodeProps[n]));
+    bytes += sampled(samples, edgeAlive, edgeHigh, edgeCount, e -> propBytes(edgeProps[e]));
+    for (Map<Integer, Map<Object, Postings>> byKey : indexes.values()) {
+      bytes += indexBytes(byKey);
     }
-    for (int e = edgeAlive.nextSetBit(0); e >= 0; e = edgeAlive.nextSetBit(e + 1)) {
-      bytes += propBytes(edgeProps[e]);
+    for (Map<Integer, Map<Object, Postings>> byKey : edgeIndexes.values()) {
+      bytes += indexBytes(byKey);
     }
     for (FullText.Index f : fulltext.values()) {
       bytes += f.bytes();
+    }
+    return bytes;
+  }
+
+  /** The bytes of the live ids of {@code alive}: each measured when few, else a sample spread over [0, high). */
+  private static long sampled(int samples, BitSet alive, int high, int count,
+      java.util.function.IntToLongFunction bytesOf) {
+    long sum = 0;
+    if (count <= samples) {
+      for (int id = alive.nextSetBit(0); id >= 0; id = alive.nextSetBit(id + 1)) {
+        sum += bytesOf.applyAsLong(id);
+      }
+      return sum;
+    }
+    int taken = 0;
+    for (int k = 0; k < samples; k++) {
+      int id = alive.nextSetBit((int) ((long) k * high / samples));
+      if (id >= 0) {
+        sum += bytesOf.applyAsLong(id);
+        taken++;
+      }
+    }
+    return taken == 0 ? 0 : sum * count / taken;
+  }
+
+  /** A TreeMap entry, its key and its postings per value (sampled), and the indexed ids. */
+  private static long indexBytes(Map<Integer, Map<Object, Postings>> byKey) {
+    long bytes = 0;
+    for (Map<Object, Postings> idx : byKey.values()) {
+      long ids = 0;
+      int seen = 0;
+      for (Postings p : idx.values()) {
+        ids += p.bytes();
+        if (++seen == 64) {
+          break;
+        }
+      }
+      bytes += 48 + (seen == 0 ? 0 : idx.size() * (40L + 16 + ids / seen));
     }
     return bytes;
   }

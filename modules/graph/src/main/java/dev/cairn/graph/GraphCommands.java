@@ -142,7 +142,16 @@ public final class GraphCommands implements CommandFamily {
     }
     String command = readOnly ? "GRAPH.RO_QUERY" : "GRAPH.QUERY";
     boolean gated = q.writes() || q.engineOnly();
-    if (!created && c.mayBlock() && (!gated || g.gate.busy())) {
+    Executor.Result res = null;
+    if (!gated && !created && c.mayBlock() && QueryScheduler.INLINE_STEPS > 0 && !g.gate.writesWaiting()) {
+      try {
+        res = inlineRead(g, q, params, timeout, t0); // null: too long for the engine thread, a reader runs it
+      } catch (RedisException e) {
+        c.preventPropagation();
+        throw e;
+      }
+    }
+    if (res == null && !created && c.mayBlock() && (!gated || g.gate.busy())) {
       // a read runs on a reader thread, a write waits for the graph's readers; the engine thread goes on
       c.preventPropagation();
       QueryScheduler.Query sq = new QueryScheduler.Query(g, q, params, timeout, c.client().protocol(), compact,
@@ -158,12 +167,13 @@ public final class GraphCommands implements CommandFamily {
       }
       return;
     }
-    Executor.Result res;
     if (gated) {
       g.gate.beginWrite(); // readers of this graph step aside until the write is over
     }
     try {
-      res = Executor.run(g, q, new Ctx(g, params, timeout), t0);
+      if (res == null) {
+        res = Executor.run(g, q, new Ctx(g, params, timeout), t0);
+      }
     } catch (CypherException e) {
       // the query's changes were undone: nothing to store or propagate
       c.preventPropagation();
@@ -186,6 +196,28 @@ public final class GraphCommands implements CommandFamily {
     }
     g.slowlog(c.now(), command, text, res.millis());
     ResultWriter.write(c.reply(), new Ctx(g, params, 0), res, compact, config.get("RESULTSET_SIZE"));
+  }
+
+  /**
+   * A read on the engine thread within {@link QueryScheduler#INLINE_STEPS} executor steps, or null when it needs more
+   * (then it is abandoned, which a read may be: it changed nothing). Handing a read to a reader and its reply back
+   * costs more than a short read itself (a lookup by an indexed property and its neighbours), so short reads run
+   * here; the budget is the cost estimate, since the planner has no statistics to tell a one-hop read of a person from
+   * one of a hub with a million edges before it runs. Errors are the query's: thrown as they would be on a reader.
+   */
+  private Executor.Result inlineRead(Graph g, Plan.Query q, Map<String, Object> params, long timeout,
+      long t0) {
+    Ctx ctx = new Ctx(g, params, timeout);
+    ctx.budget = QueryScheduler.INLINE_STEPS;
+    try {
+      Executor.Result res = Executor.run(g, q, ctx, t0);
+      scheduler.inline.incrementAndGet();
+      return res;
+    } catch (Ctx.OverBudget over) {
+      return null;
+    } catch (CypherException e) {
+      throw RedisException.line(e.getMessage());
+    }
   }
 
   /** Stops the reader threads (module unload). */

@@ -37,6 +37,7 @@ public final class GraphModule implements Module {
     });
     ctx.addInfoSection("queries", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
+      m.put("reads_inline", commands.scheduler.inline.get());
       m.put("reads_on_readers", commands.scheduler.offloaded.get());
       m.put("reads_preempted", commands.scheduler.preempted.get());
       m.put("writes_queued", commands.scheduler.deferred.get());

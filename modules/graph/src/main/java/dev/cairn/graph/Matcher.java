@@ -489,7 +489,22 @@ final class Matcher {
       emitPath(p, row, out, List.of(fn), List.of());
       return;
     }
-    // BFS keeping all parents at the shortest depth
+    if (p.shortest() == 1 && fn.id() != tn.id()) {
+      int[] path = ShortestPath.find(c.graph, fn.id(), tn.id(), rp.dir(), max, e -> edgeFits(rp, e, row), c::tick);
+      if (path != null) {
+        List<Node> ns = new ArrayList<>();
+        List<Edge> es = new ArrayList<>();
+        for (int k = 0; k < path.length; k += 2) {
+          ns.add(new Node(path[k]));
+          if (k + 1 < path.length) {
+            es.add(new Edge(path[k + 1]));
+          }
+        }
+        emitPath(p, row, out, ns, es);
+      }
+      return;
+    }
+    // allShortestPaths: BFS keeping all parents at the shortest depth
     Map<Integer, List<int[]>> parents = new HashMap<>(); // node -> (prev node, edge)
     Map<Integer, Integer> depth = new HashMap<>();
     depth.put(fn.id(), 0);

@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QueryScheduler {
   static final int MAX_PREEMPTIONS = 2;
+  /**
+   * Executor steps a read may take on the engine thread before it is handed to a reader instead (0: every read goes
+   * to a reader); see {@code GraphCommands.inlineRead}. A property for measurements (bench/graph-social.py).
+   */
+  static final long INLINE_STEPS = Long.getLong("cairn.graph.inlineSteps", 2048);
 
   private final ModuleServer server;
   private final int threads;
@@ -32,6 +37,8 @@ final class QueryScheduler {
   final AtomicInteger preempted = new AtomicInteger();
   final AtomicInteger deferred = new AtomicInteger();
   final AtomicInteger copied = new AtomicInteger();
+  /** Reads that ran inline, on the engine thread, within their budget. */
+  final AtomicInteger inline = new AtomicInteger();
 
   QueryScheduler(ModuleServer server, int threads) {
     this.server = server;

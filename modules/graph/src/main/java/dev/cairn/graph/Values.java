@@ -215,6 +215,12 @@ public final class Values {
 
   /** ORDER BY's total order (ascending); also DISTINCT's and grouping's equivalence. */
   public static int orderCompare(Object a, Object b) {
+    if (a instanceof Long x && b instanceof Long y) { // the common case (index lookups, ORDER BY ids) first
+      return Long.compare(x, y);
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return x.compareTo(y);
+    }
     int ra = orderRank(a);
     int rb = orderRank(b);
     if (ra != rb) {

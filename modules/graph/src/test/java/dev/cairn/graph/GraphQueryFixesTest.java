@@ -54,4 +54,24 @@ class GraphQueryFixesTest {
     rows(g, "MATCH (n:X) CREATE (:X {k: n.k + 10})"); // the scan ends before CREATE runs
     assertEquals(List.of(List.of(4L)), rows(g, "MATCH (n:X) RETURN count(n)"));
   }
+
+  @Test
+  void reduceFoldsAList() {
+    Graph g = new Graph();
+    assertEquals(List.of(List.of(15L)), rows(g, "RETURN reduce(sum = 0, x IN [1, 2, 3, 4, 5] | sum + x)"));
+    assertEquals(List.of(List.of("abc")), rows(g, "RETURN reduce(s = '', x IN ['a', 'b', 'c'] | s + x)"));
+    assertEquals(List.of(List.of(7L)), rows(g, "RETURN reduce(acc = 7, x IN [] | acc + x)"));
+    assertEquals(java.util.Collections.singletonList(null), rows(g, "RETURN reduce(acc = 0, x IN null | acc + x)")
+        .get(0));
+    rows(g, "CREATE (:P {w: 2})-[:K {d: 3}]->(:P {w: 5})-[:K {d: 4}]->(:P {w: 1})");
+    assertEquals(List.of(List.of(7L, 8L)), rows(g, "MATCH p = (:P {w: 2})-[:K*]->(:P {w: 1})"
+        + " RETURN reduce(t = 0, r IN relationships(p) | t + r.d), reduce(t = 0, n IN nodes(p) | t + n.w)"));
+    // the outer scope is seen; the fold's variables end with it; reduce stays a usable name
+    assertEquals(List.of(List.of(16L)), rows(g, "WITH 10 AS base RETURN reduce(a = base, x IN [1, 2, 3] | a + x)"));
+    assertEquals("'x' not defined", assertThrows(CypherException.class,
+        () -> rows(g, "RETURN reduce(a = 0, x IN [1] | a + x) AS r, x")).getMessage());
+    assertEquals(List.of(List.of(1L)), rows(g, "WITH 1 AS reduce RETURN reduce"));
+    assertEquals("Type mismatch: expected List but was Integer", assertThrows(CypherException.class,
+        () -> rows(g, "RETURN reduce(a = 0, x IN 5 | a + x)")).getMessage());
+  }
 }

@@ -273,6 +273,12 @@ final class TckValues {
     return String.valueOf(v);
   }
 
+  /** An entity's properties in TCK form (a temporal property is written as its text, as a top-level one). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> props(Ctx c, Map<String, Object> props) {
+    return (Map<String, Object>) fromEngine(c, props);
+  }
+
   /** An engine value in TCK form (nodes and edges with their labels, type and properties read from the graph). */
   static Object fromEngine(Ctx c, Object v) {
     if (Temporal.isTemporal(v)) {
@@ -285,11 +291,11 @@ final class TckValues {
           labels.add(c.graph.labels.name(l));
         }
       }
-      return new TNode(labels, Functions.propertyMap(c, n));
+      return new TNode(labels, props(c, Functions.propertyMap(c, n)));
     }
     if (v instanceof Values.Edge e) {
       String type = c.graph.edgeExists(e.id()) ? c.graph.types.name(c.graph.type(e.id())) : "?";
-      return new TEdge(type, Functions.propertyMap(c, e));
+      return new TEdge(type, props(c, Functions.propertyMap(c, e)));
     }
     if (v instanceof Values.Path p) {
       List<Object> parts = new ArrayList<>();

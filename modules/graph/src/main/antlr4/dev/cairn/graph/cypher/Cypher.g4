@@ -205,6 +205,8 @@ atom
   | relationshipsPattern                                     # patternPredicate
   | LPAREN expression RPAREN                                 # parenthesized
   | EXISTS LBRACE (regularQuery | pattern where?) RBRACE     # existsSubquery
+  | REDUCE LPAREN acc=variable EQ init=expression COMMA elem=variable IN list=expression STICK body=expression RPAREN
+                                                             # reduceAtom
   | functionInvocation                                       # functionAtom
   | variable                                                 # variableAtom
   ;
@@ -259,7 +261,7 @@ schemaName : symbolicName | reservedWord ;
 
 symbolicName
   : UnescapedSymbolicName | EscapedSymbolicName
-  | COUNT | ANY | NONE | SINGLE | FILTER | EXTRACT | EXISTS | SHORTESTPATH | ALLSHORTESTPATHS | INDEX | FOR
+  | COUNT | ANY | NONE | SINGLE | FILTER | EXTRACT | EXISTS | SHORTESTPATH | ALLSHORTESTPATHS | INDEX | FOR | REDUCE
   ;
 
 reservedWord
@@ -344,6 +346,7 @@ REMOVE : R E M O V E ;
 RETURN : R E T U R N ;
 SET : S E T ;
 SHORTESTPATH : S H O R T E S T P A T H ;
+REDUCE : R E D U C E ;
 SINGLE : S I N G L E ;
 SKIP_ : S K I P ;
 STARTS : S T A R T S ;

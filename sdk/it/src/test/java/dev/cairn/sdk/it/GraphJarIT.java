@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
-import dev.cairn.server.CairnServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,21 +23,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GraphJarIT {
-  private CairnServer server;
+  private GraphServer server;
   private Jedis jedis;
 
   @BeforeAll
   void start() throws Exception {
-    Path jar = Path.of(System.getProperty("cairn.graphJar", "../../modules/graph/target/cairn-graph.jar"))
-        .toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(jar), "the reactor builds " + jar + " before this module");
     assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.cairn.graph.GraphModule"));
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--enable-module-command", "yes"});
-    server = CairnServer.start(config, params);
-    jedis = new Jedis("127.0.0.1", server.port(), 10_000);
-    assertEquals("OK", cmd("MODULE", "LOAD", jar.toString()));
+    server = GraphServer.start();
+    jedis = server.client(10_000);
   }
 
   @AfterAll
@@ -58,21 +45,7 @@ class GraphJarIT {
   }
 
   private Object cmd(String... args) {
-    return text(jedis.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        java.util.Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  /** Byte strings as Java strings, recursively. */
-  private static Object text(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(text(x)));
-      return out;
-    }
-    return o;
+    return GraphServer.cmd(jedis, args);
   }
 
   private static List<?> list(Object o) {
@@ -305,7 +278,7 @@ class GraphJarIT {
     cmd("GRAPH.QUERY", "g", "CREATE (:A {v: 1.25})");
     try (Jedis j3 = new Jedis("127.0.0.1", server.port(), 10_000)) {
       j3.sendCommand(() -> "HELLO".getBytes(), "3");
-      Object r = text(j3.sendCommand(() -> "GRAPH.QUERY".getBytes(), "g", "MATCH (a:A) RETURN a.v, null"));
+      Object r = GraphServer.text(j3.sendCommand(() -> "GRAPH.QUERY".getBytes(), "g", "MATCH (a:A) RETURN a.v, null"));
       List<?> rows = list(list(r).get(1));
       assertEquals("1.25", list(rows.get(0)).get(0));
       assertNull(list(rows.get(0)).get(1));

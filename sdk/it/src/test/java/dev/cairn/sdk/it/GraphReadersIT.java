@@ -1,15 +1,12 @@
 package dev.cairn.sdk.it;
 
+import static dev.cairn.sdk.it.GraphServer.cmd;
+import static dev.cairn.sdk.it.GraphServer.firstRow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
-import dev.cairn.server.CairnServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Graph reads on reader threads (the jar loaded as users load it): a long read leaves PING and SET answered, and reads
@@ -32,20 +30,13 @@ import redis.clients.jedis.Transaction;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GraphReadersIT {
-  private CairnServer server;
+  private GraphServer server;
   private Jedis jedis;
 
   @BeforeAll
   void start() throws Exception {
-    Path jar = Path.of(System.getProperty("cairn.graphJar", "../../modules/graph/target/cairn-graph.jar"))
-        .toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(jar), "the reactor builds " + jar + " before this module");
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1", "--enable-module-command", "yes"});
-    server = CairnServer.start(config, params);
+    server = GraphServer.start("THREAD_COUNT", "2");
     jedis = client();
-    assertEquals("OK", cmd(jedis, "MODULE", "LOAD", jar.toString(), "THREAD_COUNT", "2"));
   }
 
   @AfterAll
@@ -60,38 +51,11 @@ class GraphReadersIT {
   }
 
   private Jedis client() {
-    return new Jedis("127.0.0.1", server.port(), 120_000);
-  }
-
-  private static Object cmd(Jedis j, String... args) {
-    return text(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-        java.util.Arrays.copyOfRange(args, 1, args.length)));
-  }
-
-  private static Object text(Object o) {
-    if (o instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
-    }
-    if (o instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      l.forEach(x -> out.add(text(x)));
-      return out;
-    }
-    return o;
-  }
-
-  /** The first row of a result set. */
-  private static List<?> firstRow(Object reply) {
-    return (List<?>) ((List<?>) ((List<?>) reply).get(1)).get(0);
+    return server.client(120_000);
   }
 
   private long info(String field) {
-    for (String line : jedis.info("graph_queries").split("\r\n")) {
-      if (line.startsWith("graph_" + field + ":")) {
-        return Long.parseLong(line.substring(field.length() + 7));
-      }
-    }
-    throw new AssertionError(field + " not in INFO graph_queries");
+    return GraphServer.queriesInfo(jedis, field);
   }
 
   @Test
@@ -142,6 +106,47 @@ class GraphReadersIT {
     assertTrue(answered >= 20, answered + " rounds answered during " + readMillis + " ms of reads");
     assertTrue(pingMillis < Math.max(100, readMillis / 5), "slowest round " + pingMillis + " ms while reads took "
         + readMillis + " ms");
+  }
+
+  @Test
+  void shortReadsRunInlineAndLongOnesOnReaders() throws Exception {
+    cmd(jedis, "GRAPH.QUERY", "g", "UNWIND range(1, 3000) AS i CREATE (:P {i: i})");
+    cmd(jedis, "GRAPH.QUERY", "g", "CREATE INDEX FOR (p:P) ON (p.i)");
+    cmd(jedis, "GRAPH.QUERY", "g", "UNWIND range(1, 2999) AS i MATCH (a:P {i: i}), (b:P {i: i + 1})"
+        + " CREATE (a)-[:N]->(b)");
+    long inline = info("reads_inline");
+    long onReaders = info("reads_on_readers");
+    for (int i = 1; i <= 50; i++) { // a lookup by an indexed property and a hop: within the budget
+      assertEquals(List.of((long) i, 1L), firstRow(cmd(jedis, "GRAPH.RO_QUERY", "g",
+          "MATCH (a:P {i: " + i + "})-[:N]->(b) RETURN a.i, count(b)")));
+    }
+    assertEquals(inline + 50, info("reads_inline"));
+    assertEquals(onReaders, info("reads_on_readers"));
+    // an error raised inline is the query's error, as on a reader
+    JedisDataException e = assertThrows(JedisDataException.class,
+        () -> cmd(jedis, "GRAPH.RO_QUERY", "g", "MATCH (a:P {i: 1}) RETURN a.i / 0"));
+    assertEquals("Division by zero", e.getMessage());
+    // a read over the budget is abandoned and runs on a reader, whose result is the whole answer
+    assertEquals(List.of(2998L), firstRow(cmd(jedis, "GRAPH.RO_QUERY", "g",
+        "MATCH (a:P)-[:N]->(b)-[:N]->(c) RETURN count(c)")));
+    assertEquals(onReaders + 1, info("reads_on_readers"));
+    // while a long read is on a reader, short reads still run inline beside it
+    Thread slow = new Thread(() -> {
+      try (Jedis j = client()) {
+        cmd(j, "GRAPH.RO_QUERY", "g", "MATCH (a:P), (b:P) WHERE a.i * b.i = -1 RETURN count(*)");
+      }
+    });
+    slow.start();
+    long t0 = System.nanoTime();
+    while (info("reads_on_readers") == onReaders + 1 && System.nanoTime() - t0 < 10_000_000_000L) {
+      Thread.sleep(5);
+    }
+    long before = info("reads_inline");
+    assertEquals(List.of(7L), firstRow(cmd(jedis, "GRAPH.RO_QUERY", "g", "MATCH (a:P {i: 7}) RETURN a.i")));
+    boolean slowStillRunning = slow.isAlive();
+    assertEquals(before + 1, info("reads_inline"));
+    slow.join();
+    System.out.println("short read inline while a long read was on a reader: " + slowStillRunning);
   }
 
   @Test
