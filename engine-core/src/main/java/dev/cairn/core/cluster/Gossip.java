@@ -556,6 +556,11 @@ public final class Gossip implements Bus {
         c.saveNeeded = true;
         updateSlotsWith(n, reported, BusCodec.slotSet(m, BusCodec.HEADER + 48));
       }
+      case BusMessage.MODULE -> {
+        // a Redis node's module (RM_SendClusterMessage): Redis hands it to the receiver the module id and type name,
+        // from a known sender only; no Cairn module registers one (the bundled modules need no bus messages), so it is
+        // dropped as Redis drops a message no loaded module receives. Its length was checked above.
+      }
       default -> { }
     }
   }

@@ -139,7 +139,7 @@ class ClusterToolsIT {
         migrate.add(text(inSlot.get(i)));
       }
       assertEquals("OK", text(n2.jedis.sendCommand(Protocol.Command.MIGRATE, migrate.toArray(new String[0]))));
-      out = ClusterNodes.run(List.of(RealRedis.binary("redis-cli"), "--cluster", "check", n1.addr()), 60).output();
+      out = ToolRun.run(List.of(RealRedis.binary("redis-cli"), "--cluster", "check", n1.addr()), 60).output();
       assertTrue(out.contains("The following slots are open: " + slot + "."), out);
       cli(300, "fix", n1.addr(), "--cluster-yes");
       awaitAgreed(four, 30_000);
@@ -148,10 +148,11 @@ class ClusterToolsIT {
       for (Node n : four) {
         assertEquals("OK", text(cluster(n.jedis, "DELSLOTS", Long.toString(empty))));
       }
-      out = ClusterNodes.run(List.of(RealRedis.binary("redis-cli"), "--cluster", "check", n1.addr()), 60).output();
+      out = ToolRun.run(List.of(RealRedis.binary("redis-cli"), "--cluster", "check", n1.addr()), 60).output();
       assertTrue(out.contains("[ERR] Not all 16384 slots are covered by nodes."), out);
-      out = cli(300, "fix", n1.addr(), "--cluster-yes");
-      assertTrue(out.contains("Fixing slots coverage"), out);
+      // redis-cli wants a typed yes before it covers slots, --cluster-yes or not ("explicit manual confirmation")
+      out = ClusterNodes.cliAnswering("yes\n", 300, "fix", n1.addr(), "--cluster-yes");
+      assertTrue(out.contains("Fixing slots coverage") && out.contains("Covering slot " + empty), out);
       awaitAgreed(four, 30_000);
       assertHealthy(n2);
       try (JedisCluster jc = ClusterNodes.client(n2)) {
