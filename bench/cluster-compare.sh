@@ -4,8 +4,9 @@
 # per test and pipelining level the median requests/s of each and the ratio Cairn/Redis, with the load average seen
 # at each round (a ratio measured under a load average well above the core count is noisy: say so when quoting it).
 # usage: bench/cluster-compare.sh [TESTS]
-# env: ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000 CAIRN_BASE=41400 REDIS_BASE=41410
-#      (nodes on BASE+1..3, their buses on +10000)
+# env: ROUNDS=3 REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" KEYSPACE=100000 CAIRN_BASE=22400 REDIS_BASE=22410
+#      (nodes on BASE+1..3, their buses on +10000: below the kernel's ephemeral ports, 32768 and up, where client
+#      sockets would take them)
 # Needs: redis-server, redis-cli and redis-benchmark (apt-get install -y redis-server redis-tools), a JDK >= 21, Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,8 +16,8 @@ REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-1 16}
 KEYSPACE=${KEYSPACE:-100000}
-CAIRN_BASE=${CAIRN_BASE:-41400}
-REDIS_BASE=${REDIS_BASE:-41410}
+CAIRN_BASE=${CAIRN_BASE:-22400}
+REDIS_BASE=${REDIS_BASE:-22410}
 for tool in redis-server redis-cli redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y redis-server redis-tools" >&2; exit 2; }
 done

@@ -325,6 +325,19 @@ public final class Blocking {
     }
   }
 
+  /**
+   * Ends the wait of every module client blocked without keys ({@code blockClient}) with {@code error}, as Redis ends
+   * them when the cluster goes down (the module's later reply goes nowhere); returns how many.
+   */
+  public int failHandles(RedisException error) {
+    int n = 0;
+    for (HandleBlock h : new ArrayList<>(handles.values())) {
+      h.fail(error);
+      n++;
+    }
+    return n;
+  }
+
   /** A client blocked on keys: its first key (a cluster keeps a command's keys in one slot) and its command. */
   public record KeyWait(Session session, byte[] firstKey, byte[][] command) { }
 

@@ -116,6 +116,12 @@ public final class HandleBlock implements BlockedClient {
     return true;
   }
 
+  /** Ends the wait now with {@code error} (the cluster went down); the module's later reply is dropped. */
+  void fail(dev.cairn.api.reply.RedisException error) {
+    engine.stats().countError(error.code());
+    finish(r -> r.error(error));
+  }
+
   @Override
   public long clientId() {
     return session.id;

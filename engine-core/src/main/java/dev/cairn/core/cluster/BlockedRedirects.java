@@ -9,7 +9,8 @@ import dev.cairn.core.command.Command;
  * Clients blocked on keys (BLPOP, BZPOPMIN, XREAD ...) whose slot this node no longer serves are answered as Redis's
  * clusterRedirectBlockedClientIfNeeded answers them: CLUSTERDOWN while the cluster is down (a write that would wake
  * them may never come), CLUSTERDOWN Hash slot not served for an unassigned slot, else MOVED to the slot's owner; a
- * slot being imported keeps its waiters. Run from the cluster's cron, as Redis runs it from its clients' cron.
+ * slot being imported keeps its waiters. Module clients blocked without keys get CLUSTERDOWN while the cluster is
+ * down, and otherwise stay. Run from the cluster's cron, as Redis runs it from its clients' cron.
  */
 final class BlockedRedirects {
   private BlockedRedirects() { }
@@ -18,6 +19,10 @@ final class BlockedRedirects {
     Blocking blocking = c.engine.blocking();
     if (blocking.blockedClients() == 0) {
       return;
+    }
+    if (!c.ok()) {
+      // module clients blocked without keys too: what would wake them may need a write that never comes
+      blocking.failHandles(ClusterRouting.DOWN);
     }
     for (Blocking.KeyWait w : blocking.keyWaits()) {
       RedisException error = redirect(c, w);

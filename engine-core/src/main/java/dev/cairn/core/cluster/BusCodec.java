@@ -165,7 +165,8 @@ public final class BusCodec {
         return HEADER + UPDATE_DATA;
       }
       case BusMessage.MODULE -> {
-        if (totlen < HEADER + 16) {
+        // module id (8), payload length (4), type (1), payload: an empty payload is HEADER + 13 bytes long
+        if (totlen < HEADER + 12) {
           return -1;
         }
         return HEADER + 13 + m.getUnsignedInt(HEADER + 8);

@@ -230,9 +230,12 @@ public final class Cluster {
     nodes.put(newName, n);
   }
 
+  /** Seconds a forgotten node stays banned from being added by gossip, as in Redis. */
+  static final long BLACKLIST_TTL = 60;
+
   void blacklistAdd(String name) {
     blacklistCleanup();
-    blacklist.put(name, now() / 1000 + 60);
+    blacklist.put(name, now() / 1000 + BLACKLIST_TTL);
   }
 
   boolean blacklisted(String name) {

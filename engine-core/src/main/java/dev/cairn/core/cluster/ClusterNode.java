@@ -42,6 +42,11 @@ public final class ClusterNode {
   public long replOffset;
   /** When we last sent this node a MEET (0: never). */
   long meetSent;
+  /**
+   * When a MEET handshake with this node (either way) began, for the handshakes that named it (0: learnt by gossip or
+   * from nodes.conf): a FORGET older than that is not about this meeting (see {@link Gossip}).
+   */
+  long metAt;
   /** Failure reports by other masters: node and when (see {@link Failures}). */
   public final java.util.Map<ClusterNode, Long> failReports = new java.util.LinkedHashMap<>();
   /** The bus link we opened to it (outbound) and the one it opened to us (inbound); null when none. */

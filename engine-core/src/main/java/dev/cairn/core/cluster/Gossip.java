@@ -438,6 +438,10 @@ public final class Gossip implements Bus {
             return;
           }
           c.rename(ln, senderName);
+          // a node met again after a FORGET (redis-cli del-node, then add-node) is a member again: our ban on adding
+          // it by gossip, and our forgotten-node extension telling the others to drop it, end here
+          ln.metAt = ln.ctime;
+          c.blacklist.remove(senderName);
           Log.log(Log.Level.DEBUG, "Handshake with node " + senderName + " completed.");
           ln.flags &= ~ClusterNode.HANDSHAKE;
           ln.flags |= flags & (ClusterNode.MASTER | ClusterNode.SLAVE);
@@ -551,6 +555,11 @@ public final class Gossip implements Bus {
         n.configEpoch = reported;
         c.saveNeeded = true;
         updateSlotsWith(n, reported, BusCodec.slotSet(m, BusCodec.HEADER + 48));
+      }
+      case BusMessage.MODULE -> {
+        // a Redis node's module (RM_SendClusterMessage): Redis hands it to the receiver the module id and type name,
+        // from a known sender only; no Cairn module registers one (the bundled modules need no bus messages), so it is
+        // dropped as Redis drops a message no loaded module receives. Its length was checked above.
       }
       default -> { }
     }
@@ -799,8 +808,10 @@ public final class Gossip implements Bus {
           String name = BusCodec.readName(m, at + 8);
           long ttl = m.getLong(at + 48);
           ClusterNode n = c.nodes.get(name);
-          if (n != null && n != c.myself && !(c.myself.isReplica() && c.myself.master == n)) {
-            c.blacklist.put(name, c.now() / 1000 + ttl);
+          long expires = c.now() / 1000 + ttl;
+          if (n != null && n != c.myself && !(c.myself.isReplica() && c.myself.master == n)
+              && !metSince(n, expires)) {
+            c.blacklist.put(name, expires);
             c.deleteNode(n);
             c.saveNeeded = true;
           }
@@ -828,6 +839,17 @@ public final class Gossip implements Bus {
       }
       c.saveNeeded = true;
     }
+  }
+
+  /**
+   * Whether we met {@code n} (a MEET handshake) after the FORGET that a forgotten-node extension expiring at
+   * {@code expires} (seconds) reports: a FORGET lasts {@link Cluster#BLACKLIST_TTL} seconds from when it was given, so
+   * it was given then minus that. Such a FORGET is about the node as it was before it was met again: without this, a
+   * node removed and added back at once (redis-cli del-node, add-node) is dropped again by every ping from a node
+   * whose ban has not expired, and comes and goes for a minute.
+   */
+  private static boolean metSince(ClusterNode n, long expires) {
+    return n.metAt != 0 && n.metAt >= (expires - Cluster.BLACKLIST_TTL) * 1000;
   }
 
   // ---- failure detection

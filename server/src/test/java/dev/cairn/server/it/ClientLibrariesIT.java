@@ -3,13 +3,10 @@ package dev.cairn.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,58 +22,30 @@ class ClientLibrariesIT extends ServerTestBase {
   void redisPy() throws Exception {
     String python = null;
     for (String candidate : List.of("/usr/bin/python3", "python3")) {
-      if (run(List.of(candidate, "-c", "import redis"), Path.of("."), 30).exit == 0) {
+      if (ToolRun.run(List.of(candidate, "-c", "import redis"), Path.of("."), 30).exit() == 0) {
         python = candidate;
         break;
       }
     }
     assumeTrue(python != null, "redis-py is not installed (apt-get install -y python3-redis)");
-    Result r = run(List.of(python, CLIENTS.resolve("redis-py/check.py").toString(), Integer.toString(port())),
+    ToolRun r = ToolRun.run(List.of(python, CLIENTS.resolve("redis-py/check.py").toString(), Integer.toString(port())),
         Path.of("."), 120);
-    assertEquals(0, r.exit, r.output);
+    assertEquals(0, r.exit(), r.output());
   }
 
   @Test
   void ioredis() throws Exception {
-    assumeTrue(run(List.of("node", "--version"), Path.of("."), 30).exit == 0, "node is not installed");
+    assumeTrue(ToolRun.run(List.of("node", "--version"), Path.of("."), 30).exit() == 0, "node is not installed");
     Path dir = Path.of("target/clients/ioredis");
     Files.createDirectories(dir);
     for (String f : List.of("package.json", "package-lock.json", "check.mjs")) {
       Files.copy(CLIENTS.resolve("ioredis").resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
     if (!Files.isDirectory(dir.resolve("node_modules/ioredis"))) {
-      Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), dir, 300);
-      assumeTrue(install.exit == 0, "npm could not install ioredis (no npm registry?): " + install.output);
+      ToolRun install = ToolRun.run(List.of("npm", "ci", "--no-audit", "--no-fund"), dir, 300);
+      assumeTrue(install.exit() == 0, "npm could not install ioredis (no npm registry?): " + install.output());
     }
-    Result r = run(List.of("node", "check.mjs", Integer.toString(port())), dir, 120);
-    assertEquals(0, r.exit, r.output);
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result run(List<String> command, Path dir, int seconds) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return new Result(-1, e.toString()); // not installed
-    }
-    p.getOutputStream().close();
-    // read while it runs: a full pipe would stall it
-    var out = new java.io.ByteArrayOutputStream();
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        p.getInputStream().transferTo(out);
-      } catch (IOException ignored) {
-        // the process went away
-      }
-    });
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      reader.join(5000);
-      return new Result(-2, String.join(" ", command) + " timed out after " + seconds + " s:\n" + out);
-    }
-    reader.join(5000);
-    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    ToolRun r = ToolRun.run(List.of("node", "check.mjs", Integer.toString(port())), dir, 120);
+    assertEquals(0, r.exit(), r.output());
   }
 }

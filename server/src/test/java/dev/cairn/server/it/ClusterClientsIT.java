@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.server.it.ClusterNodes.Node;
-import dev.cairn.server.it.ClusterNodes.Run;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -190,30 +189,30 @@ class ClusterClientsIT {
   void redisPy() throws Exception {
     String python = null;
     for (String candidate : List.of("/usr/bin/python3", "python3")) {
-      if (ClusterNodes.run(List.of(candidate, "-c", "import redis.cluster"), 30).exit() == 0) {
+      if (ToolRun.run(List.of(candidate, "-c", "import redis.cluster"), 30).exit() == 0) {
         python = candidate;
         break;
       }
     }
     assumeTrue(python != null, "redis-py is not installed (apt-get install -y python3-redis)");
-    Run r = ClusterNodes.run(List.of(python, CLIENTS.resolve("redis-py/cluster_check.py").toString(),
+    ToolRun r = ToolRun.run(List.of(python, CLIENTS.resolve("redis-py/cluster_check.py").toString(),
         Integer.toString(BASE + 1), Integer.toString(BASE + 2)), 300);
     assertEquals(0, r.exit(), r.output());
   }
 
   @Test
   void ioredis() throws Exception {
-    assumeTrue(ClusterNodes.run(List.of("node", "--version"), 30).exit() == 0, "node is not installed");
+    assumeTrue(ToolRun.run(List.of("node", "--version"), 30).exit() == 0, "node is not installed");
     Path work = Path.of("target/clients/ioredis");
     Files.createDirectories(work);
     for (String f : List.of("package.json", "package-lock.json", "cluster.mjs")) {
       Files.copy(CLIENTS.resolve("ioredis").resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
     if (!Files.isDirectory(work.resolve("node_modules/ioredis"))) {
-      Run install = ClusterNodes.run(List.of("npm", "ci", "--no-audit", "--no-fund"), work, 300);
+      ToolRun install = ToolRun.run(List.of("npm", "ci", "--no-audit", "--no-fund"), work, 300);
       assumeTrue(install.exit() == 0, "npm could not install ioredis (no npm registry?): " + install.output());
     }
-    Run r = ClusterNodes.run(List.of("node", "cluster.mjs", Integer.toString(BASE + 1),
+    ToolRun r = ToolRun.run(List.of("node", "cluster.mjs", Integer.toString(BASE + 1),
         Integer.toString(BASE + 2)), work, 300);
     assertEquals(0, r.exit(), r.output());
   }

@@ -334,6 +334,39 @@ class ClusterInProcessIT {
     }
   }
 
+  /**
+   * A node removed as redis-cli del-node does (FORGET on the others, RESET SOFT on it) and met again at once, as
+   * add-node does: FORGET of a node another node's forgotten-node extension already removed answers OK, as in Redis
+   * 7.2; the new MEET is not undone by the others' 60-second bans (their forgotten-node extensions), so the node stays
+   * known everywhere instead of coming and going for a minute.
+   */
+  @Test
+  void forgottenNodeMetAgainStays() throws Exception {
+    try (InProcessServers s = new InProcessServers(dir)) {
+      List<Jedis> n = form(s, 3, BASE + 60);
+      String id2 = text(cluster(n.get(2), "MYID"));
+      assertEquals("OK", text(cluster(n.get(0), "FORGET", id2)));
+      // node 1 drops it on node 0's forgotten-node extension, before it gets FORGET itself
+      await("node 1 forgot node 2 by gossip", 20_000, () -> !text(cluster(n.get(1), "NODES")).contains(id2));
+      assertEquals("OK", text(cluster(n.get(1), "FORGET", id2)));
+      assertEquals("ERR Unknown node " + "0".repeat(40), error(() -> cluster(n.get(1), "FORGET", "0".repeat(40))));
+      assertEquals("OK", text(cluster(n.get(2), "RESET", "SOFT")));
+      assertEquals("1", info(n.get(2), "cluster_known_nodes"));
+      assertEquals("OK", text(cluster(n.get(2), "MEET", "127.0.0.1", String.valueOf(BASE + 60))));
+      // by its name (cluster_known_nodes also counts a node still in its handshake)
+      await("node 2 known everywhere again", 30_000, () -> n.stream().allMatch(j -> text(cluster(j, "NODES"))
+          .lines().filter(l -> !l.contains("handshake")).count() == 3 && text(cluster(j, "NODES")).contains(id2)));
+      // several ping rounds (node timeout 3 s: a ping to each node every 1.5 s) within the bans' minute
+      long until = System.currentTimeMillis() + 8000;
+      while (System.currentTimeMillis() < until) {
+        for (Jedis j : n) {
+          assertTrue(text(cluster(j, "NODES")).contains(id2), text(cluster(j, "NODES")));
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   /** The replicas of {@code master} that {@code j} sees and that are not failed. */
   static int replicasOf(Jedis j, String master) {
     return (int) text(cluster(j, "NODES")).lines().map(l -> l.split(" ")).filter(f -> f.length > 3

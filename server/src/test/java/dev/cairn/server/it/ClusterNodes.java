@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -118,47 +116,21 @@ final class ClusterNodes implements AutoCloseable {
     return n;
   }
 
-  /** The result of a tool run: exit code and output (standard output and error). */
-  record Run(int exit, String output) {}
-
-  /** Runs a command (redis-cli ...) with its input closed, up to {@code seconds}. */
-  static Run run(List<String> command, int seconds) throws IOException, InterruptedException {
-    return run(command, Path.of("."), seconds);
-  }
-
-  /** Runs a command in {@code dir}; a command that cannot start exits -1 with the reason as its output. */
-  static Run run(List<String> command, Path dir, int seconds) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return new Run(-1, e.toString()); // not installed
-    }
-    p.getOutputStream().close();
-    var out = new java.io.ByteArrayOutputStream();
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        p.getInputStream().transferTo(out);
-      } catch (IOException ignored) {
-        // the process went away
-      }
-    });
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      reader.join(5000);
-      return new Run(-2, String.join(" ", command) + " timed out after " + seconds + " s:\n" + out);
-    }
-    reader.join(5000);
-    return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", ""));
-  }
-
   /** {@code redis-cli --cluster <args>}, which must exit 0; returns its output. */
   static String cli(int seconds, String... args) throws IOException, InterruptedException {
+    return cliAnswering("", seconds, args);
+  }
+
+  /**
+   * {@code redis-cli --cluster <args>} with {@code answers} on its input, which must exit 0: redis-cli asks for a
+   * typed "yes" before it covers unassigned slots, even with --cluster-yes.
+   */
+  static String cliAnswering(String answers, int seconds, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(RealRedis.binary("redis-cli"), "--cluster"));
     cmd.addAll(List.of(args));
-    Run r = run(cmd, seconds);
-    assertEquals(0, r.exit, String.join(" ", cmd) + "\n" + tail(r.output));
-    return r.output;
+    ToolRun r = ToolRun.run(cmd, Path.of("."), seconds, answers);
+    assertEquals(0, r.exit(), String.join(" ", cmd) + "\n" + tail(r.output()));
+    return r.output();
   }
 
   /** The last 60 lines of a tool's output (a reshard prints a line per slot). */
