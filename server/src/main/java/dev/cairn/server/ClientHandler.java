@@ -63,6 +63,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private String remote;
   private String local;
   private final int fd;
+  /** Accepted on the TLS port. */
+  private boolean tls;
 
   ClientHandler(Engine engine, int fd) {
     this.engine = engine;
@@ -72,6 +74,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public void channelActive(ChannelHandlerContext context) {
     this.ctx = context;
+    this.tls = context.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     this.remote = format(context.channel().remoteAddress());
     this.local = format(context.channel().localAddress());
     if (remote.equals(":0")) {
@@ -378,6 +381,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public long queryBufferBytes() {
     return current.writerIndex() - Math.min(commandStart, current.readerIndex()) + decoder.partialBulkBytes();
+  }
+
+  @Override
+  public boolean tls() {
+    return tls;
   }
 
   @Override

@@ -154,7 +154,7 @@ public final class ClusterRouting {
 
   /** MOVED or ASK to {@code n}, with the endpoint cluster-preferred-endpoint-type asks for. */
   static RedisException redirect(Cluster c, String kind, int slot, ClusterNode n) {
-    return RedisException.of(kind, slot + " " + c.endpoint(n) + ":" + n.port);
+    return RedisException.of(kind, slot + " " + c.endpoint(n) + ":" + c.clientPort(n));
   }
 
   private void walk(CommandSpec spec, byte[][] v, int argc) {

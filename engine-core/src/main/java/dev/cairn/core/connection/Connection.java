@@ -39,6 +39,11 @@ public interface Connection {
     return 0;
   }
 
+  /** Whether the client is connected over TLS (CLUSTER SLOTS and friends then give TLS ports). */
+  default boolean tls() {
+    return false;
+  }
+
   /** Room left in the query buffer before it must grow (qbuf-free=). */
   long queryBufferFree();
 
