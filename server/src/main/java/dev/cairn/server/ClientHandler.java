@@ -231,7 +231,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public void channelReadComplete(ChannelHandlerContext context) {
-    if (!closed && engine.clientEviction().limit() > 0 && (queryBufferBytes() > 0 || partialArgvBytes() > 0)) {
+    if (!closed && engine.clientEviction().limit() > 0 && (queryBufferBytes() > 0 || partialArgvBytes() > 0 || pendingDeclaredBytes() > 0)) {
       // maxmemory-clients: input still arriving counts now, as Redis evicts after reads and not only before commands
       engine.clientEviction().evict();
     }
@@ -381,6 +381,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public long queryBufferBytes() {
     return current.writerIndex() - Math.min(commandStart, current.readerIndex()) + decoder.partialBulkBytes();
+  }
+
+  @Override
+  public long pendingDeclaredBytes() {
+    return decoder == null ? 0 : decoder.pendingDeclaredBytes();
   }
 
   @Override

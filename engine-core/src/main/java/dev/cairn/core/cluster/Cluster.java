@@ -153,7 +153,11 @@ public final class Cluster {
    * over TLS, else its plain one; with no client connection (a module's call) the default port, as Redis 7.2.
    */
   public int clientPort(ClusterNode n) {
-    dev.cairn.core.connection.Session s = engine.dispatcher().executing();
+    return clientPort(n, engine.dispatcher().executing());
+  }
+
+  /** As {@link #clientPort(ClusterNode)} for client {@code s} (a redirection, decided before its command runs). */
+  int clientPort(ClusterNode n, dev.cairn.core.connection.Session s) {
     boolean tls = s != null && s.connection != null ? s.connection.tls() : tlsCluster();
     return tls ? n.tlsPort : n.port;
   }

@@ -39,6 +39,14 @@ public interface Connection {
     return 0;
   }
 
+  /**
+   * Bytes of a big argument declared and not yet received, beyond the query buffer: Redis allocates its query buffer
+   * at the declared length, so client eviction (maxmemory-clients) counts them as Redis does.
+   */
+  default long pendingDeclaredBytes() {
+    return 0;
+  }
+
   /** Whether the client is connected over TLS (CLUSTER SLOTS and friends then give TLS ports). */
   default boolean tls() {
     return false;

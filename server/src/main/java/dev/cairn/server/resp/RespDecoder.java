@@ -97,6 +97,18 @@ public final class RespDecoder {
     return bulk != null ? bulk.length - bulkFilled : chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).writableBytes();
   }
 
+  /**
+   * What Redis would hold for a big bulk still arriving beyond what is counted in the query buffer: Redis sizes its
+   * query buffer to the declared length once the bulk's header is read (and counts it for client eviction); this
+   * decoder allocates as the bytes come, so the rest is counted here for maxmemory-clients only.
+   */
+  public long pendingDeclaredBytes() {
+    if (bulkLen < BIG_BULK) {
+      return 0;
+    }
+    return Math.max(0, bulkLen + 2L - bulkFilled - partialBulkFree());
+  }
+
   /** Bytes of the arguments already complete of a command still partly read (CLIENT LIST's argv-mem counts them). */
   public long partialArgvBytes() {
     if (expectedArgs < 0) {
