@@ -225,7 +225,7 @@ final class ClusterText {
 
   private static void shardNode(Cluster c, ClusterNode n, Reply r) {
     boolean host = !n.hostname.isEmpty();
-    r.map(5 + (n.port != 0 ? 1 : 0) + (n.tlsPort != 0 ? 1 : 0) + (host ? 1 : 0));
+    r.map(6 + (n.port != 0 ? 1 : 0) + (n.tlsPort != 0 ? 1 : 0) + (host ? 1 : 0));
     r.bulk("id");
     r.bulk(n.name);
     if (n.port != 0) {

@@ -40,8 +40,8 @@ public interface Connection {
   }
 
   /**
-   * Bytes of a big argument declared and not yet received, beyond the query buffer: Redis allocates its query buffer
-   * at the declared length, so client eviction (maxmemory-clients) counts them as Redis does.
+   * Bytes of a big argument declared and not yet received nor allocated: Redis allocates its query buffer at the
+   * declared length once the bulk's header is read, and counts that in tot-mem and for client eviction.
    */
   default long pendingDeclaredBytes() {
     return 0;

@@ -69,7 +69,7 @@ public final class ClientEviction {
     long total = 0;
     for (Session s : engine.clients()) {
       if (evictable(s)) {
-        long m = ClientInfo.memory(s) + s.connection.pendingDeclaredBytes() + (s == running ? runningExtra : 0);
+        long m = ClientInfo.totalMemory(s) + (s == running ? runningExtra : 0);
         candidates.add(s);
         sizes.add(m);
         total += m;

@@ -98,9 +98,9 @@ public final class RespDecoder {
   }
 
   /**
-   * What Redis would hold for a big bulk still arriving beyond what is counted in the query buffer: Redis sizes its
-   * query buffer to the declared length once the bulk's header is read (and counts it for client eviction); this
-   * decoder allocates as the bytes come, so the rest is counted here for maxmemory-clients only.
+   * What Redis would hold for a big bulk still arriving beyond what has come and the room allocated for it: Redis sizes
+   * its query buffer to the declared length once the bulk's header is read, and counts it (tot-mem, client eviction);
+   * this decoder allocates as the bytes come, so qbuf-free shows what is allocated and tot-mem adds the rest.
    */
   public long pendingDeclaredBytes() {
     if (bulkLen < BIG_BULK) {
