@@ -251,7 +251,7 @@ public final class CairnServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -331,7 +331,7 @@ public final class CairnServer implements AutoCloseable {
       Channel ch = new ServerBootstrap().group(group)
           .channel(io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
           .option(ChannelOption.SO_BACKLOG, 511)
-          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 8 << 20))
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {

@@ -63,6 +63,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private String remote;
   private String local;
   private final int fd;
+  /** Accepted on the TLS port. */
+  private boolean tls;
 
   ClientHandler(Engine engine, int fd) {
     this.engine = engine;
@@ -72,6 +74,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public void channelActive(ChannelHandlerContext context) {
     this.ctx = context;
+    this.tls = context.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     this.remote = format(context.channel().remoteAddress());
     this.local = format(context.channel().localAddress());
     if (remote.equals(":0")) {
@@ -228,7 +231,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   @Override
   public void channelReadComplete(ChannelHandlerContext context) {
-    if (!closed && engine.clientEviction().limit() > 0 && (queryBufferBytes() > 0 || partialArgvBytes() > 0)) {
+    if (!closed && engine.clientEviction().limit() > 0 && (queryBufferBytes() > 0 || partialArgvBytes() > 0 || pendingDeclaredBytes() > 0)) {
       // maxmemory-clients: input still arriving counts now, as Redis evicts after reads and not only before commands
       engine.clientEviction().evict();
     }
@@ -378,6 +381,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public long queryBufferBytes() {
     return current.writerIndex() - Math.min(commandStart, current.readerIndex()) + decoder.partialBulkBytes();
+  }
+
+  @Override
+  public long pendingDeclaredBytes() {
+    return decoder == null ? 0 : decoder.pendingDeclaredBytes();
+  }
+
+  @Override
+  public boolean tls() {
+    return tls;
   }
 
   @Override

@@ -49,7 +49,7 @@ final class BlockedRedirects {
     if (node == null) {
       return ClusterRouting.UNBOUND;
     }
-    return ClusterRouting.redirect(c, "MOVED", slot, node);
+    return ClusterRouting.redirect(c, "MOVED", slot, node, w.session());
   }
 
   private static boolean writes(Cluster c, byte[][] command) {

@@ -58,7 +58,9 @@ public final class BusCodec {
     b.setBytes(0, new byte[] {'R', 'C', 'm', 'b'});
     b.setInt(TOTLEN, totlen);
     b.setShort(VER, 1);
-    b.setShort(PORT, me.port);
+    me.tlsPort = c.myTlsPort(); // tls-port may have changed by CONFIG SET
+    b.setShort(PORT, c.defaultPort(me));
+    b.setShort(PPORT, c.secondaryPort(me));
     b.setShort(TYPE, type);
     b.setLong(CURRENT_EPOCH, c.currentEpoch);
     b.setLong(CONFIG_EPOCH, master.configEpoch);
@@ -223,13 +225,14 @@ public final class BusCodec {
   }
 
   /** Writes gossip entry {@code i} about {@code n}. */
-  static void gossip(ByteBuf b, int i, ClusterNode n) {
+  static void gossip(Cluster c, ByteBuf b, int i, ClusterNode n) {
     int at = HEADER + i * GOSSIP;
     name(b, at, n.name);
     b.setInt(at + 40, (int) (n.pingSent / 1000));
     b.setInt(at + 44, (int) (n.pongReceived / 1000));
     string(b, at + 48, n.ip, IPLEN);
-    b.setShort(at + 94, n.port);
+    b.setShort(at + 94, c.defaultPort(n));
+    b.setShort(at + 100, c.secondaryPort(n));
     b.setShort(at + 96, n.cport);
     b.setShort(at + 98, n.flags & 0xFFFF);
   }

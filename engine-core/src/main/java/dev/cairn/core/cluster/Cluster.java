@@ -109,11 +109,57 @@ public final class Cluster {
     myself.port = params.announcePort.value != 0 ? (int) params.announcePort.value : port;
     int busPort = params.port.value != 0 ? (int) params.port.value : port + 10000;
     myself.cport = params.announceBusPort.value != 0 ? (int) params.announceBusPort.value : busPort;
+    myself.tlsPort = myTlsPort();
     if (!params.announceIp.value.isEmpty()) {
       myself.ip = params.announceIp.value;
     }
     myself.hostname = params.announceHostname.value;
     myself.humanNodename = params.announceHumanNodename.value;
+  }
+
+  /** tls-cluster: the bus is TLS, and a node's first client port is its TLS port (on the bus and nodes.conf). */
+  boolean tlsCluster() {
+    return engine.config().find("tls-cluster").get().equals("yes");
+  }
+
+  /** The TLS port myself announces: cluster-announce-tls-port, else tls-port. */
+  int myTlsPort() {
+    return params.announceTlsPort.value != 0 ? (int) params.announceTlsPort.value : engine.tlsPort;
+  }
+
+  /** A node's first client port: TLS under tls-cluster, else plain (Redis's getNodeDefaultClientPort). */
+  int defaultPort(ClusterNode n) {
+    return tlsCluster() ? n.tlsPort : n.port;
+  }
+
+  /** The other one (the header's and gossip's "pport"). */
+  int secondaryPort(ClusterNode n) {
+    return tlsCluster() ? n.port : n.tlsPort;
+  }
+
+  /** Sets a node's ports from a message's port and pport. */
+  void setPorts(ClusterNode n, int port, int pport) {
+    if (tlsCluster()) {
+      n.tlsPort = port;
+      n.port = pport;
+    } else {
+      n.port = port;
+      n.tlsPort = pport;
+    }
+  }
+
+  /**
+   * The port CLUSTER SLOTS/NODES/SHARDS/REPLICAS and redirections give for a node: its TLS port to a client connected
+   * over TLS, else its plain one; with no client connection (a module's call) the default port, as Redis 7.2.
+   */
+  public int clientPort(ClusterNode n) {
+    return clientPort(n, engine.dispatcher().executing());
+  }
+
+  /** As {@link #clientPort(ClusterNode)} for client {@code s} (a redirection, decided before its command runs). */
+  int clientPort(ClusterNode n, dev.cairn.core.connection.Session s) {
+    boolean tls = s != null && s.connection != null ? s.connection.tls() : tlsCluster();
+    return tls ? n.tlsPort : n.port;
   }
 
   /** The port the bus listens on: cluster-port, else the client port + 10000. */
@@ -264,8 +310,10 @@ public final class Cluster {
     myself.master = n;
     n.addReplica(myself);
     myself.shardId = n.shardId;
-    if (!n.ip.isEmpty() && n.port > 0) {
-      engine.replication().replicaOf(n.ip, n.port, null);
+    // tls-replication: the master's TLS port (Redis's getNodeDefaultReplicationPort)
+    int replPort = engine.config().find("tls-replication").get().equals("yes") ? n.tlsPort : n.port;
+    if (!n.ip.isEmpty() && replPort > 0) {
+      engine.replication().replicaOf(n.ip, replPort, null);
     }
     saveNeeded = true;
   }

@@ -23,7 +23,9 @@ public final class ClusterNode {
   public String shardId;
   public int flags;
   public String ip = "";
+  /** The client port (plain TCP) and the TLS port (0: none), as Redis 7.2 keeps both per node. */
   public int port;
+  public int tlsPort;
   public int cport;
   public String hostname = "";
   public String humanNodename = "";

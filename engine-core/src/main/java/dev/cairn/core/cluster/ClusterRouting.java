@@ -60,6 +60,7 @@ public final class ClusterRouting {
    * says whether the command is EXEC, whose check covers the queued commands.
    */
   public RedisException check(Session s, Command cmd, Args a, boolean exec) {
+    asking = s;
     firstKey = null;
     owner = null;
     crossSlot = false;
@@ -148,13 +149,16 @@ public final class ClusterRouting {
 
   private static final ClusterNode UNBOUND_MARK = new ClusterNode("-", 0, 0);
 
+  /** The client whose command is being checked (its connection decides the port a redirection names). */
+  private Session asking;
+
   private RedisException redirect(String kind, ClusterNode n) {
-    return redirect(cluster, kind, slot, n);
+    return redirect(cluster, kind, slot, n, asking);
   }
 
-  /** MOVED or ASK to {@code n}, with the endpoint cluster-preferred-endpoint-type asks for. */
-  static RedisException redirect(Cluster c, String kind, int slot, ClusterNode n) {
-    return RedisException.of(kind, slot + " " + c.endpoint(n) + ":" + n.port);
+  /** MOVED or ASK to {@code n}, with the endpoint cluster-preferred-endpoint-type asks for, for client {@code s}. */
+  static RedisException redirect(Cluster c, String kind, int slot, ClusterNode n, Session s) {
+    return RedisException.of(kind, slot + " " + c.endpoint(n) + ":" + c.clientPort(n, s));
   }
 
   private void walk(CommandSpec spec, byte[][] v, int argc) {

@@ -16,7 +16,8 @@ final class ClusterText {
    */
   static String describe(Cluster c, ClusterNode n, boolean forFile) {
     StringBuilder sb = new StringBuilder(128);
-    sb.append(n.name).append(' ').append(n.ip).append(':').append(n.port).append('@').append(n.cport);
+    sb.append(n.name).append(' ').append(n.ip).append(':').append(forFile ? c.defaultPort(n) : c.clientPort(n))
+        .append('@').append(n.cport);
     if (!n.hostname.isEmpty()) {
       sb.append(',').append(n.hostname);
     }
@@ -28,6 +29,9 @@ final class ClusterText {
         sb.append(",nodename=").append(n.humanNodename);
       }
       sb.append(",shard-id=").append(n.shardId);
+      if (n.tlsPort != 0) { // both client ports, as Redis 7.2's aux fields (without: the address's port is the default)
+        sb.append(",tcp-port=").append(n.port).append(",tls-port=").append(n.tlsPort);
+      }
     }
     sb.append(' ').append(n.flagsString()).append(' ').append(n.master != null ? n.master.name : "-");
     sb.append(' ').append(n.pingSent).append(' ').append(n.pongReceived).append(' ').append(n.shownEpoch());
@@ -162,7 +166,7 @@ final class ClusterText {
       case "unknown-endpoint" -> r.nullBulk();
       default -> r.bulk(n.ip);
     }
-    r.integer(n.port);
+    r.integer(c.clientPort(n));
     r.bulk(n.name);
     boolean ip = !type.equals("ip");
     boolean host = !type.equals("hostname") && !n.hostname.isEmpty();
@@ -221,11 +225,17 @@ final class ClusterText {
 
   private static void shardNode(Cluster c, ClusterNode n, Reply r) {
     boolean host = !n.hostname.isEmpty();
-    r.map(7 + (host ? 1 : 0));
+    r.map(6 + (n.port != 0 ? 1 : 0) + (n.tlsPort != 0 ? 1 : 0) + (host ? 1 : 0));
     r.bulk("id");
     r.bulk(n.name);
-    r.bulk("port");
-    r.integer(n.port);
+    if (n.port != 0) {
+      r.bulk("port");
+      r.integer(n.port);
+    }
+    if (n.tlsPort != 0) {
+      r.bulk("tls-port");
+      r.integer(n.tlsPort);
+    }
     r.bulk("ip");
     r.bulk(n.ip);
     r.bulk("endpoint");

@@ -37,13 +37,13 @@ public final class Gossip implements Bus {
   @Override
   public void meet(String ip, int port, int cport) {
     for (ClusterNode n : c.nodes.values()) {
-      if (n.inHandshake() && n.ip.equalsIgnoreCase(ip) && n.port == port && n.cport == cport) {
+      if (n.inHandshake() && n.ip.equalsIgnoreCase(ip) && c.defaultPort(n) == port && n.cport == cport) {
         return; // a handshake with that address is already under way
       }
     }
     ClusterNode n = new ClusterNode(Engine.randomHex(40), ClusterNode.HANDSHAKE | ClusterNode.MEET, c.now());
     n.ip = ip;
-    n.port = port;
+    c.setPorts(n, port, 0);
     n.cport = cport;
     n.shardId = Engine.randomHex(40);
     c.addNode(n);
@@ -273,7 +273,7 @@ public final class Gossip implements Bus {
     b.setShort(BusCodec.COUNT, candidates.size());
     b.setShort(BusCodec.EXTENSIONS, extCount[0]);
     for (int i = 0; i < candidates.size(); i++) {
-      BusCodec.gossip(b, i, candidates.get(i));
+      BusCodec.gossip(c, b, i, candidates.get(i));
     }
     b.setBytes(BusCodec.HEADER + candidates.size() * BusCodec.GOSSIP, ext, ext.readerIndex(), ext.readableBytes());
     ext.release();
@@ -415,7 +415,7 @@ public final class Gossip implements Bus {
       if (sender == null && type == BusMessage.MEET) {
         ClusterNode n = new ClusterNode(Engine.randomHex(40), ClusterNode.HANDSHAKE, now);
         n.ip = senderIp(link, m);
-        n.port = m.getUnsignedShort(BusCodec.PORT);
+        c.setPorts(n, m.getUnsignedShort(BusCodec.PORT), m.getUnsignedShort(BusCodec.PPORT));
         n.cport = m.getUnsignedShort(BusCodec.CPORT);
         n.shardId = Engine.randomHex(40);
         c.addNode(n);
@@ -460,6 +460,7 @@ public final class Gossip implements Bus {
           ln.flags |= ClusterNode.NOADDR;
           ln.ip = "";
           ln.port = 0;
+          ln.tlsPort = 0;
           ln.cport = 0;
           link.close();
           c.saveNeeded = true;
@@ -577,12 +578,13 @@ public final class Gossip implements Bus {
     }
     String ip = senderIp(link, m);
     int port = m.getUnsignedShort(BusCodec.PORT);
+    int pport = m.getUnsignedShort(BusCodec.PPORT);
     int cport = m.getUnsignedShort(BusCodec.CPORT);
-    if (ip.equals(n.ip) && port == n.port && cport == n.cport) {
+    if (ip.equals(n.ip) && port == c.defaultPort(n) && pport == c.secondaryPort(n) && cport == n.cport) {
       return;
     }
     n.ip = ip;
-    n.port = port;
+    c.setPorts(n, port, pport);
     n.cport = cport;
     n.flags &= ~ClusterNode.NOADDR;
     if (n.link instanceof BusLink l) {
@@ -744,6 +746,7 @@ public final class Gossip implements Bus {
       int flags = m.getUnsignedShort(at + 98);
       String ip = BusCodec.readString(m, at + 48, BusCodec.IPLEN);
       int port = m.getUnsignedShort(at + 94);
+      int pport = m.getUnsignedShort(at + 100);
       int cport = m.getUnsignedShort(at + 96);
       ClusterNode node = c.nodes.get(name);
       boolean failing = (flags & (ClusterNode.FAIL | ClusterNode.PFAIL)) != 0;
@@ -766,13 +769,14 @@ public final class Gossip implements Bus {
           }
         }
         if (node.has(ClusterNode.FAIL | ClusterNode.PFAIL) && (flags & ClusterNode.NOADDR) == 0 && !failing
-            && (!node.ip.equalsIgnoreCase(ip) || node.port != port || node.cport != cport)) {
+            && (!node.ip.equalsIgnoreCase(ip) || c.defaultPort(node) != port || c.secondaryPort(node) != pport
+            || node.cport != cport)) {
           if (node.link instanceof BusLink l) {
             l.close();
             node.link = null;
           }
           node.ip = ip;
-          node.port = port;
+          c.setPorts(node, port, pport);
           node.cport = cport;
           node.flags &= ~ClusterNode.NOADDR;
         }
@@ -780,7 +784,7 @@ public final class Gossip implements Bus {
         ClusterNode n = new ClusterNode(name, flags & ~(ClusterNode.MYSELF | ClusterNode.PFAIL | ClusterNode.FAIL),
             now);
         n.ip = ip;
-        n.port = port;
+        c.setPorts(n, port, pport);
         n.cport = cport;
         n.shardId = Engine.randomHex(40);
         c.addNode(n);

@@ -116,8 +116,9 @@ final class NodesConf {
       throw new IOException("Unrecoverable error: corrupted cluster config file \"" + String.join(" ", f) + "\".");
     }
     n.ip = addr[0].substring(0, colon);
-    n.port = Integer.parseInt(addr[0].substring(colon + 1, at < 0 ? addr[0].length() : at));
-    n.cport = at < 0 ? n.port + 10000 : Integer.parseInt(addr[0].substring(at + 1));
+    int port = Integer.parseInt(addr[0].substring(colon + 1, at < 0 ? addr[0].length() : at));
+    cluster.setPorts(n, port, 0); // the address's port is the default one; aux tcp-port/tls-port name both
+    n.cport = at < 0 ? port + 10000 : Integer.parseInt(addr[0].substring(at + 1));
     if (addr.length > 1) {
       n.hostname = addr[1].contains("=") ? "" : addr[1];
       for (int i = 1; i < addr.length; i++) {
@@ -131,6 +132,7 @@ final class NodesConf {
           case "shard-id" -> n.shardId = value;
           case "nodename" -> n.humanNodename = value;
           case "tcp-port" -> n.port = Integer.parseInt(value);
+          case "tls-port" -> n.tlsPort = Integer.parseInt(value);
           default -> { }
         }
       }

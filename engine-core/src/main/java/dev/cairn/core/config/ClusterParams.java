@@ -19,6 +19,7 @@ public final class ClusterParams extends ParamSet {
   public final Params.Text announceHumanNodename;
   public final Params.Num announcePort;
   public final Params.Num announceBusPort;
+  public final Params.Num announceTlsPort;
   public final Params.Choice preferredEndpointType;
   public final Params.Num linkSendbufLimit;
 
@@ -41,7 +42,7 @@ public final class ClusterParams extends ParamSet {
     announceHumanNodename = text("cluster-announce-human-nodename", "");
     announcePort = num("cluster-announce-port", 0, 0, 65535);
     announceBusPort = num("cluster-announce-bus-port", 0, 0, 65535);
-    num("cluster-announce-tls-port", 0, 0, 65535);
+    announceTlsPort = num("cluster-announce-tls-port", 0, 0, 65535);
     preferredEndpointType = choice("cluster-preferred-endpoint-type", "ip",
         new String[] {"ip", "hostname", "unknown-endpoint"});
     linkSendbufLimit = mem("cluster-link-sendbuf-limit", 0, 0, LONG_MAX);

@@ -5,9 +5,9 @@ public final class ClientInfo {
   private ClientInfo() {}
 
   /**
-   * The bytes the client holds (tot-mem): its query buffer with its free room, the running command's arguments, its
-   * queued transaction, its reply buffer and the replies waiting for the socket. Used memory and client eviction count
-   * the same figure.
+   * The bytes the client holds: its query buffer with its free room, the running command's arguments, its queued
+   * transaction, its reply buffer and the replies waiting for the socket. Used memory counts this figure; tot-mem and
+   * client eviction add a declared bulk's rest ({@link #totalMemory}).
    */
   public static long memory(Session s) {
     Connection c = s.connection;
@@ -36,6 +36,14 @@ public final class ClientInfo {
 
   private static long dictMem(long entries) {
     return entries == 0 ? 0 : entries * 24 + Math.max(4, Long.highestOneBit(entries - 1) << 1) * 8;
+  }
+
+  /**
+   * tot-mem= and what client eviction counts: {@link #memory} plus the rest of a big bulk's declared length, which
+   * Redis would have allocated (not in used_memory: a declaration holds no memory here, see RespDecoder).
+   */
+  public static long totalMemory(Session s) {
+    return memory(s) + s.connection.pendingDeclaredBytes();
   }
 
   /** Appends the client's line (without the trailing newline). */
@@ -72,7 +80,8 @@ public final class ClientInfo {
         .append(" obl=").append(obl)
         .append(" oll=").append(c.pendingWrites())
         .append(" omem=").append(omem)
-        .append(" tot-mem=").append(qbuf + qfree + argvMem + multiMem + rbs + omem + overhead(s))
+        .append(" tot-mem=")
+        .append(qbuf + qfree + argvMem + multiMem + rbs + omem + overhead(s) + c.pendingDeclaredBytes())
         .append(" events=");
     if (c.reading()) {
       sb.append('r');

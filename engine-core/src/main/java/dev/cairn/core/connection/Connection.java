@@ -39,6 +39,19 @@ public interface Connection {
     return 0;
   }
 
+  /**
+   * Bytes of a big argument declared and not yet received nor allocated: Redis allocates its query buffer at the
+   * declared length once the bulk's header is read, and counts that in tot-mem and for client eviction.
+   */
+  default long pendingDeclaredBytes() {
+    return 0;
+  }
+
+  /** Whether the client is connected over TLS (CLUSTER SLOTS and friends then give TLS ports). */
+  default boolean tls() {
+    return false;
+  }
+
   /** Room left in the query buffer before it must grow (qbuf-free=). */
   long queryBufferFree();
 

@@ -69,7 +69,7 @@ public final class ClientEviction {
     long total = 0;
     for (Session s : engine.clients()) {
       if (evictable(s)) {
-        long m = ClientInfo.memory(s) + (s == running ? runningExtra : 0);
+        long m = ClientInfo.totalMemory(s) + (s == running ? runningExtra : 0);
         candidates.add(s);
         sizes.add(m);
         total += m;
@@ -90,6 +90,7 @@ public final class ClientEviction {
       LogMessage.CLIENT_EVICTED.log(sb.toString());
       engine.keyspace().stats.evictedClients++;
       s.connection.closeNow();
+      engine.disconnect(s); // gone at once, as Redis frees it: CLIENT LIST no longer shows it, its memory is freed
       closed++;
     }
     if (closed > 0) {

@@ -97,6 +97,18 @@ public final class RespDecoder {
     return bulk != null ? bulk.length - bulkFilled : chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).writableBytes();
   }
 
+  /**
+   * What Redis would hold for a big bulk still arriving beyond what has come and the room allocated for it: Redis sizes
+   * its query buffer to the declared length once the bulk's header is read, and counts it (tot-mem, client eviction);
+   * this decoder allocates as the bytes come, so qbuf-free shows what is allocated and tot-mem adds the rest.
+   */
+  public long pendingDeclaredBytes() {
+    if (bulkLen < BIG_BULK) {
+      return 0;
+    }
+    return Math.max(0, bulkLen + 2L - bulkFilled - partialBulkFree());
+  }
+
   /** Bytes of the arguments already complete of a command still partly read (CLIENT LIST's argv-mem counts them). */
   public long partialArgvBytes() {
     if (expectedArgs < 0) {

@@ -30,8 +30,9 @@ import javax.net.ssl.SSLParameters;
  * the server's cipher preference, session caching) and the client's, for the connections the server makes itself
  * (a replica's link to its master under {@code tls-replication}: {@code tls-client-cert-file}/{@code -key-file}, or the
  * server's certificate when none is given, and the same CAs). Neither checks host names, as Redis does not.
- * <p>The engine is the JDK's, or OpenSSL (BoringSSL through netty-tcnative) with {@code -Dcairn.tls.provider=openssl}
- * (see docs/ARCHITECTURE.md, "TLS", for the measurement).
+ * <p>The engine is OpenSSL (BoringSSL through netty-tcnative) where its native library loads, else the JDK's; a
+ * {@code tls-ciphers}/{@code tls-ciphersuites} choice BoringSSL cannot serve falls back to the JDK's, decided when the
+ * contexts are built (see docs/ARCHITECTURE.md, "TLS", for the measurement).
  */
 public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
   /** A configuration that cannot be used; the message says why, for the log (Redis logs it and refuses). */
@@ -57,6 +58,7 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     }
   }
 
+  private final SslProvider engine;
   private final SslContext server;
   /** The cluster bus's side of accepted links: the server's certificate, the peer's required (tls-cluster). */
   private final SslContext bus;
@@ -68,7 +70,8 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
   private final javax.net.ssl.X509TrustManager optionalClientCheck;
 
   private TlsContexts(SslContext server, SslContext bus, SSLContext client, String[] protocols, String[] ciphers,
-      boolean prefer, javax.net.ssl.X509TrustManager optionalClientCheck) {
+      boolean prefer, javax.net.ssl.X509TrustManager optionalClientCheck, SslProvider engine) {
+    this.engine = engine;
     this.optionalClientCheck = optionalClientCheck;
     this.server = server;
     this.bus = bus;
@@ -78,17 +81,45 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     this.preferServerCiphers = prefer;
   }
 
+  /** The engine the server's contexts use (OPENSSL or JDK), for the log and tests. */
+  public SslProvider engine() {
+    return engine;
+  }
+
   /**
-   * The engine in use: the JDK's, or OpenSSL (BoringSSL) with {@code -Dcairn.tls.provider=openssl} where its native
-   * library loads. The JDK's is the default: measured no slower here (bench/tls-compare.sh), and it has the CBC-SHA256
-   * suites BoringSSL dropped, which Redis's OpenSSL still offers.
+   * The preferred engine: OpenSSL (BoringSSL) where its native library loads, as it costs about half the JDK's CPU
+   * per request (bench/tls-compare.sh); {@code -Dcairn.tls.provider=jdk} asks for the JDK's.
    */
   public static SslProvider provider() {
     String forced = System.getProperty("cairn.tls.provider", "");
-    if (forced.equalsIgnoreCase("openssl") && OpenSsl.isAvailable()) {
+    if (!forced.equalsIgnoreCase("jdk") && OpenSsl.isAvailable()) {
       return SslProvider.OPENSSL;
     }
     return SslProvider.JDK;
+  }
+
+  /**
+   * Why BoringSSL cannot serve this {@code tls-ciphers}/{@code tls-ciphersuites} choice, or null when it can: the list
+   * selects TLS 1.2 suites it lacks (the CBC-SHA256 ones, DHE key exchange), which the JDK has and Redis's OpenSSL
+   * offers, or names TLS 1.3 suites, which BoringSSL does not let a server restrict.
+   */
+  private static String openSslCannotServe(String v12, String v13, List<String>[] openssl) throws Invalid {
+    if (!v12.isBlank()) { // none given: each engine's own defaults
+      List<String>[] jdk = suites(SslProvider.JDK);
+      List<String> wanted = new ArrayList<>(CipherString.evaluate(v12, jdk[0], jdk[1]));
+      wanted.removeAll(openssl[0]);
+      if (!wanted.isEmpty()) {
+        return "tls-ciphers selects suites BoringSSL does not have: " + String.join(", ", wanted);
+      }
+    }
+    if (!v13.isBlank()) {
+      List<String> named = new ArrayList<>(List.of(v13.trim().split(":")));
+      named.retainAll(openssl[2]);
+      if (!named.containsAll(openssl[2])) {
+        return "BoringSSL cannot restrict the TLS 1.3 suites to tls-ciphersuites";
+      }
+    }
+    return null;
   }
 
   /** Builds both contexts from the configuration's current values. */
@@ -114,7 +145,16 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     String[] protocols = protocols(c.find("tls-protocols").get());
     SslProvider provider = provider();
     List<String>[] suites = suites(provider);
-    String[] ciphers = ciphers(c.find("tls-ciphers").get(), c.find("tls-ciphersuites").get(), suites, protocols);
+    String v12 = c.find("tls-ciphers").get();
+    String v13 = c.find("tls-ciphersuites").get();
+    String fallback = provider == SslProvider.OPENSSL ? openSslCannotServe(v12, v13, suites) : null;
+    if (fallback != null) {
+      provider = SslProvider.JDK;
+      suites = suites(provider);
+    }
+    String[] ciphers = ciphers(v12, v13, suites, protocols);
+    Log.log(Log.Level.NOTICE, "TLS engine: " + (provider == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString()
+        + ")" : "the JDK's") + (fallback != null ? " (" + fallback + ")" : ""));
     boolean prefer = c.find("tls-prefer-server-ciphers").get().equals("yes");
     checkKeyPair(cert, key, password(c, "tls-key-file-pass"));
     ClientAuth clientAuth = switch (auth) {
@@ -145,7 +185,7 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     if (auth.equals("optional") && cas != null) {
       optional = trustManager(cas);
     }
-    return new TlsContexts(server, bus, client, protocols, ciphers, prefer, optional);
+    return new TlsContexts(server, bus, client, protocols, ciphers, prefer, optional, provider);
   }
 
   private static SslContext serverContext(Config c, String cert, String key, X509Certificate[] cas, String[] protocols,

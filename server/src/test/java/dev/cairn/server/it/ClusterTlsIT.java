@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * tls-cluster: the cluster bus over TLS. Three nodes meet, agree on the slots and turn ok over TLS links; the bus port
@@ -112,6 +115,62 @@ class ClusterTlsIT {
         assertTrue(got < 64, "no bus reply in the clear: " + got + " bytes");
       }
       assertEquals("ok", info(n.get(0), "cluster_state"));
+    }
+  }
+
+  /**
+   * Each node has a plain and a TLS client port, as in Redis 7.2: the bus header carries both (port and pport), and
+   * CLUSTER SLOTS, NODES and MOVED give the TLS port to a client connected over TLS and the plain one to a plain
+   * client; CLUSTER SHARDS gives both.
+   */
+  @Test
+  void tlsAndPlainPortsPerNode() throws Exception {
+    TestCerts c = TlsIT.certs();
+    try (InProcessServers s = new InProcessServers(dir)) {
+      int[] plain = new int[2];
+      int[] tls = new int[2];
+      int[] bus = new int[2];
+      List<Jedis> n = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        plain[i] = TlsIT.freePort();
+        tls[i] = TlsIT.freePort();
+        bus[i] = TlsIT.freePort();
+        n.add(s.start("--port", String.valueOf(plain[i]), "--cluster-enabled", "yes",
+            "--cluster-port", String.valueOf(bus[i]), "--cluster-node-timeout", "15000",
+            "--tls-port", String.valueOf(tls[i]), "--tls-cluster", "yes", "--tls-auth-clients", "no",
+            "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
+            "--tls-ca-cert-file", c.path("ca.crt")));
+      }
+      // MEET takes the default client port, the TLS one under tls-cluster
+      assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(tls[1]),
+          String.valueOf(bus[1]))));
+      assertEquals("OK", text(cluster(n.get(0), "ADDSLOTSRANGE", "0", "8191")));
+      assertEquals("OK", text(cluster(n.get(1), "ADDSLOTSRANGE", "8192", "16383")));
+      ClusterBusIT.await("the cluster ok on both", 90_000,
+          () -> n.stream().allMatch(j -> "ok".equals(info(j, "cluster_state"))));
+      String id1 = text(cluster(n.get(1), "MYID"));
+      // node 0 learnt node 1's plain port from the header's pport (MEET gave only the TLS one)
+      ClusterBusIT.await("node 1's ports known to node 0", 30_000,
+          () -> text(cluster(n.get(0), "NODES")).contains(id1 + " 127.0.0.1:" + plain[1] + "@" + bus[1]));
+      try (Jedis t = new Jedis(new HostAndPort("127.0.0.1", tls[0]), DefaultJedisClientConfig.builder().ssl(true)
+          .sslSocketFactory(c.client(null, "ca").getSocketFactory()).socketTimeoutMillis(10_000).build())) {
+        String nodes = text(cluster(t, "NODES"));
+        assertTrue(nodes.contains(id1 + " 127.0.0.1:" + tls[1] + "@" + bus[1]), nodes);
+        assertTrue(nodes.contains("127.0.0.1:" + tls[0] + "@" + bus[0] + " myself"), nodes);
+        String tlsSlots = ClusterBusIT.deep(cluster(t, "SLOTS"));
+        assertTrue(tlsSlots.contains(String.valueOf(tls[1])) && !tlsSlots.contains(String.valueOf(plain[1])),
+            tlsSlots);
+        // a key of node 1's slots: MOVED names its TLS port over TLS, its plain port otherwise
+        JedisDataException moved = assertThrows(JedisDataException.class, () -> t.get("foo")); // slot 12182
+        assertEquals("MOVED 12182 127.0.0.1:" + tls[1], moved.getMessage());
+      }
+      String plainSlots = ClusterBusIT.deep(cluster(n.get(0), "SLOTS"));
+      assertTrue(plainSlots.contains(String.valueOf(plain[1])) && !plainSlots.contains(String.valueOf(tls[1])),
+          plainSlots);
+      JedisDataException moved = assertThrows(JedisDataException.class, () -> n.get(0).get("foo"));
+      assertEquals("MOVED 12182 127.0.0.1:" + plain[1], moved.getMessage());
+      String shards = ClusterBusIT.deep(cluster(n.get(0), "SHARDS"));
+      assertTrue(shards.contains(",port," + plain[1] + ",") && shards.contains(",tls-port," + tls[1] + ","), shards);
     }
   }
 }

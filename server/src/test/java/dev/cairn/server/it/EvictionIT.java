@@ -113,6 +113,39 @@ class EvictionIT extends ServerTestBase {
     assertEquals(false, jedis.exists("k2"), "its command did not run");
   }
 
+  /**
+   * As Redis, which sizes its query buffer to a big bulk's declared length once it has read the header: tot-mem counts
+   * the declared length at once (used_memory does not), so a client declaring more than maxmemory-clients is evicted
+   * before the bytes come, and an evicted client is gone from CLIENT LIST at once (a lower limit set by CONFIG SET
+   * evicts before the next command lists the clients).
+   */
+  @Test
+  void declaredBulkCountsAndEvictedClientsAreGoneAtOnce() throws Exception {
+    jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "NO-EVICT", "on");
+    try (java.net.Socket half = new java.net.Socket("127.0.0.1", server.port())) {
+      half.setSoTimeout(10_000);
+      half.getOutputStream().write("CLIENT SETNAME half\r\n".getBytes());
+      assertEquals("+OK\r\n", new String(half.getInputStream().readNBytes(5)));
+      half.getOutputStream().write("*2\r\n$4\r\nECHO\r\n$2000000\r\nvvvv".getBytes());
+      half.getOutputStream().flush();
+      long tot = 0;
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < deadline && tot == 0) {
+        for (String line : jedis.clientList().split("\n")) {
+          if (line.contains(" name=half ") && field(line, "qbuf") >= 4) {
+            tot = field(line, "tot-mem");
+          }
+        }
+        Thread.sleep(20);
+      }
+      assertTrue(tot >= 2_000_000, "tot-mem " + tot + " counts the declared 2 MB");
+      assertTrue(info("mem_clients_normal") < 1_000_000, "used_memory does not count a declaration");
+      jedis.configSet("maxmemory-clients", "1000000");
+      assertEquals(1, jedis.clientList().split("\n").length, "the half-sent client is gone at once");
+      assertEquals(-1, half.getInputStream().read(), "its connection is closed");
+    }
+  }
+
   /** tot-mem less the buffers CLIENT LIST shows (which the cron resizes): what subscriptions and prefixes add. */
   private static long overhead(String clientList, String name) {
     for (String line : clientList.split("\n")) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +29,20 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * TLS as Redis has it: a TLS port beside the plain one, client certificates per {@code tls-auth-clients}, protocols,
  * ciphers and the server's preference, certificates reloaded by CONFIG SET, encrypted keys, moving the TLS port, a
- * replica of a TLS master, redis-cli --tls, and garbage on the TLS port. Runs with the default engine (the JDK's);
- * {@link TlsOpenSslIT} runs the same with OpenSSL.
+ * replica of a TLS master, redis-cli --tls, and garbage on the TLS port. Runs with the JDK's engine;
+ * {@link TlsOpenSslIT} runs the same with the default engine, OpenSSL.
  */
 class TlsIT extends ServerTestBase {
+  static {
+    // the server allows OpenSSL's DEFAULT RSA key exchange suites by editing the JDK's disabled list, which the JDK
+    // reads once per process at its first TLS use: here the test's clients share the server's process
+    try {
+      Class.forName("dev.cairn.server.tls.TlsContexts", true, TlsIT.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static TestCerts certs;
   private int tlsPort;
   private int plainPort;
@@ -54,8 +65,28 @@ class TlsIT extends ServerTestBase {
     return certs;
   }
 
+  /** The engine asked for through {@code cairn.tls.provider} (read when the server builds its contexts). */
+  protected String engineProperty() {
+    return "jdk";
+  }
+
+  /** The engine the server's contexts use now. */
+  protected io.netty.handler.ssl.SslProvider engineInUse() {
+    return ((dev.cairn.server.tls.TlsContexts) server.engine().tls).engine();
+  }
+
+  @AfterAll
+  void clearEngineProperty() {
+    System.clearProperty("cairn.tls.provider");
+  }
+
   @Override
   protected String[] serverArgs() {
+    if (engineProperty() != null) {
+      System.setProperty("cairn.tls.provider", engineProperty());
+    } else {
+      System.clearProperty("cairn.tls.provider");
+    }
     try {
       TestCerts c = certs();
       tlsPort = freePort();
@@ -175,6 +206,38 @@ class TlsIT extends ServerTestBase {
     try (SSLSocket s = handshake("client", v12, new String[] {gcm256, gcm128})) {
       assertEquals(gcm128, s.getSession().getCipherSuite(), "tls-prefer-server-ciphers: the server's order wins");
     }
+  }
+
+  /**
+   * Redis's unit/tls: "DEFAULT:-AES128-SHA256" leaves AES256-SHA256 usable, and DEFAULT has AES128-SHA256. BoringSSL
+   * has neither, so with OpenSSL the contexts are built on the JDK's engine for such a list (and on OpenSSL again for
+   * one it can serve).
+   */
+  @Test
+  void cbcSha256SuitesAsRedisTestsThem() throws Exception {
+    String aes128 = "TLS_RSA_WITH_AES_128_CBC_SHA256";
+    String aes256 = "TLS_RSA_WITH_AES_256_CBC_SHA256";
+    String[] v12 = {"TLSv1.2"};
+    jedis.configSet("tls-ciphers", "DEFAULT:-AES128-SHA256");
+    assertEquals(io.netty.handler.ssl.SslProvider.JDK, engineInUse());
+    assertFalse(pingWorks("client", v12, new String[] {aes128}), "a cipher taken out is refused");
+    assertTrue(pingWorks("client", v12, new String[] {aes256}));
+    jedis.configSet("tls-ciphers", "DEFAULT");
+    assertTrue(pingWorks("client", v12, new String[] {aes128}));
+    jedis.configSet("tls-ciphers", "AES128-SHA256:AES256-SHA256");
+    jedis.configSet("tls-prefer-server-ciphers", "yes");
+    try (SSLSocket s = handshake("client", v12, new String[] {aes256, aes128})) {
+      assertEquals(aes128, s.getSession().getCipherSuite());
+    }
+    jedis.configSet("tls-ciphers", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384");
+    assertEquals(defaultEngine(), engineInUse(), "a list the preferred engine serves is served by it");
+    jedis.configSet("tls-ciphers", "");
+    assertEquals(defaultEngine(), engineInUse());
+  }
+
+  /** The engine a list both engines serve gets. */
+  protected io.netty.handler.ssl.SslProvider defaultEngine() {
+    return io.netty.handler.ssl.SslProvider.JDK;
   }
 
   @Test
