@@ -38,6 +38,7 @@ final class DisklessLoad {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile long trigger = RdbPipe.CAPACITY / 2;
   private Db[] spare;
+  private RdbInput input;
   private RdbLoader.Incremental load;
   private boolean ended;
 
@@ -78,7 +79,8 @@ final class DisklessLoad {
       engine.scripting().functions().flush();
     }
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
-    load = engine.persistence().loader().incremental(new RdbInput(pipe, totalBytes), "the master's stream",
+    input = new RdbInput(pipe, totalBytes);
+    load = engine.persistence().loader().incremental(input, "the master's stream",
         totalBytes, swap ? i -> spare[i] : null, swap);
     kick();
   }
@@ -100,7 +102,11 @@ final class DisklessLoad {
       end(false); // the link was stopped or replaced
       return;
     }
-    if (!pipe.ready(trigger)) {
+    // what the parser has: the pipe's bytes and those its input read ahead. A slice parses about half of it, so that
+    // the engine thread rarely waits for a record's rest (it would while the master pauses within one)
+    long avail = pipe.buffered() + input.remaining();
+    boolean complete = pipe.ended();
+    if (!complete && avail < Math.min(trigger, RdbPipe.CAPACITY / 2)) {
       scheduled.set(false);
       kick(); // (bytes that came meanwhile)
       return;
@@ -108,7 +114,7 @@ final class DisklessLoad {
     RdbLoader.Result r;
     engine.propagation().suppress();
     try {
-      r = load.step(trigger);
+      r = load.step(complete ? trigger : Math.min(trigger, Math.max(1, avail / 2)));
     } finally {
       engine.propagation().resume();
     }

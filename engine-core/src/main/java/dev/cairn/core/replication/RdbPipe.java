@@ -59,6 +59,11 @@ final class RdbPipe extends InputStream {
     return buffered;
   }
 
+  /** Whether the payload is complete or failed: reads end without waiting for more. */
+  synchronized boolean ended() {
+    return finished || failure != null;
+  }
+
   /** Whether a read can go on without waiting long: {@code want} bytes wait, or the payload ended or failed. */
   synchronized boolean ready(long want) {
     return buffered >= Math.min(want, CAPACITY / 2) || finished || failure != null;

@@ -84,10 +84,11 @@ class DisklessSyncLogIT {
 
   @Test
   void bothReplicasReadTheWholePayload() throws Exception {
-    RawReplica a = attach();
-    RawReplica b = attach();
-    CompletableFuture<Long> ra = CompletableFuture.supplyAsync(a::readPayload);
-    CompletableFuture<Long> rb = CompletableFuture.supplyAsync(b::readPayload);
+    RawReplica[] two = attachTwo();
+    RawReplica a = two[0];
+    RawReplica b = two[1];
+    CompletableFuture<Long> ra = reading(a);
+    CompletableFuture<Long> rb = reading(b);
     long size = ra.get(WAIT_MS, TimeUnit.MILLISECONDS);
     assertEquals(size, rb.get(WAIT_MS, TimeUnit.MILLISECONDS));
     assertTrue(size > 40_000_000L, "payload of " + size + " bytes");
@@ -97,9 +98,10 @@ class DisklessSyncLogIT {
 
   @Test
   void aReplicaThatHangsUpMidwayLeavesOneUp() throws Exception {
-    RawReplica a = attach();
-    RawReplica b = attach();
-    CompletableFuture<Long> ra = CompletableFuture.supplyAsync(a::readPayload);
+    RawReplica[] two = attachTwo();
+    RawReplica a = two[0];
+    RawReplica b = two[1];
+    CompletableFuture<Long> ra = reading(a);
     b.readSome(1 << 20);
     b.close(); // while the master still makes the RDB
     assertTrue(ra.get(WAIT_MS, TimeUnit.MILLISECONDS) > 40_000_000L);
@@ -111,8 +113,9 @@ class DisklessSyncLogIT {
 
   @Test
   void theLastReplicaGoneStopsTheTransfer() throws Exception {
-    RawReplica a = attach();
-    RawReplica b = attach();
+    RawReplica[] two = attachTwo();
+    RawReplica a = two[0];
+    RawReplica b = two[1];
     a.readSome(1 << 20);
     b.readSome(1 << 20);
     a.close();
@@ -126,8 +129,9 @@ class DisklessSyncLogIT {
   @Test
   void aReplicaThatStopsReadingTimesOutAndTheOtherGoesOn() throws Exception {
     client.configSet("repl-timeout", "1");
-    RawReplica a = attach();
-    RawReplica b = attach();
+    RawReplica[] two = attachTwo();
+    RawReplica a = two[0];
+    RawReplica b = two[1];
     b.readSome(1 << 16); // then reads nothing more: its socket fills up
     long size = a.readPayload();
     assertTrue(size > 40_000_000L);
@@ -136,10 +140,30 @@ class DisklessSyncLogIT {
     closeAll();
   }
 
-  private RawReplica attach() throws IOException {
-    RawReplica r = new RawReplica(port);
-    replicas.add(r);
-    return r;
+  /** Reads {@code r}'s payload on a thread of its own (the common pool may have one thread: both must read at once). */
+  private static CompletableFuture<Long> reading(RawReplica r) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(r.readPayload());
+      } catch (RuntimeException | AssertionError e) {
+        f.completeExceptionally(e);
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  /** Two replicas that asked for a full sync, and the sync that serves them both started. */
+  private RawReplica[] attachTwo() throws IOException {
+    RawReplica a = new RawReplica(port);
+    RawReplica b = new RawReplica(port);
+    replicas.add(a);
+    replicas.add(b);
+    a.started();
+    b.started();
+    return new RawReplica[] {a, b};
   }
 
   private void closeAll() {
@@ -176,7 +200,7 @@ class DisklessSyncLogIT {
   private static final class RawReplica implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
-    private final byte[] mark;
+    private byte[] mark;
 
     RawReplica(int port) throws IOException {
       socket = new Socket("127.0.0.1", port);
@@ -190,6 +214,10 @@ class DisklessSyncLogIT {
           .getBytes(StandardCharsets.US_ASCII));
       assertEquals("+OK", line());
       out.write("*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The master's answer once the sync starts (both replicas asked first, so that they join one sync). */
+    void started() throws IOException {
       String full = line();
       assertTrue(full.startsWith("+FULLRESYNC "), full);
       String header = line();
