@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -90,70 +85,38 @@ class DisklessLoadIT {
     assertEquals("0", info(replica, "loading"));
   }
 
-  /** Handshake, then an EOF-marked payload of {@link #KEYS} strings, sent in two halves with a wait between them. */
+  /** An EOF-marked payload of {@link #KEYS} strings, sent in two halves with a wait between them. */
   private static void serve(ServerSocket fake, CountDownLatch firstHalfSent, CountDownLatch sendTheRest) {
-    try (Socket s = fake.accept()) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-      OutputStream out = s.getOutputStream();
-      while (true) {
-        String line = in.readLine();
-        if (line == null) {
-          return;
-        }
-        if (!line.startsWith("*")) {
-          continue;
-        }
-        int n = Integer.parseInt(line.substring(1));
-        String cmd = null;
-        for (int i = 0; i < n; i++) {
-          in.readLine();
-          String arg = in.readLine();
-          if (i == 0) {
-            cmd = arg.toUpperCase(Locale.ROOT);
-          }
-        }
-        if (cmd.equals("PING")) {
-          out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-        } else if (cmd.equals("PSYNC")) {
-          String mark = "m".repeat(40);
-          out.write(("+FULLRESYNC " + "b".repeat(40) + " 0\r\n$EOF:" + mark + "\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-          ByteArrayOutputStream first = new ByteArrayOutputStream();
-          first.writeBytes("REDIS0011".getBytes(StandardCharsets.US_ASCII));
-          first.write(0xFE); // SELECTDB 0
-          first.write(0);
-          ByteArrayOutputStream second = new ByteArrayOutputStream();
-          for (int i = 0; i < KEYS; i++) {
-            ByteArrayOutputStream to = i < KEYS / 2 ? first : second;
-            byte[] key = ("k" + i).getBytes(StandardCharsets.US_ASCII);
-            to.write(0x00); // a string
-            to.write(key.length);
-            to.writeBytes(key);
-            to.write(0x40 | (VALUE >> 8)); // a 14-bit length
-            to.write(VALUE & 0xff);
-            to.writeBytes("x".repeat(VALUE).getBytes(StandardCharsets.US_ASCII));
-          }
-          second.write(0xFF); // EOF, then a checksum of 0 (not checked)
-          second.writeBytes(new byte[8]);
-          second.writeBytes(mark.getBytes(StandardCharsets.US_ASCII));
-          out.write(first.toByteArray());
-          out.flush();
-          firstHalfSent.countDown();
-          if (!sendTheRest.await(60, TimeUnit.SECONDS)) {
-            return;
-          }
-          out.write(second.toByteArray());
-          out.flush();
-          Thread.sleep(1000); // the replica's first ACK, then it may go
-          return;
-        } else {
-          out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.flush();
+    ScriptedMaster.serve(fake, out -> {
+      String mark = "m".repeat(40);
+      out.write(("+FULLRESYNC " + "b".repeat(40) + " 0\r\n$EOF:" + mark + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      ByteArrayOutputStream first = new ByteArrayOutputStream();
+      first.writeBytes("REDIS0011".getBytes(StandardCharsets.US_ASCII));
+      first.write(0xFE); // SELECTDB 0
+      first.write(0);
+      ByteArrayOutputStream second = new ByteArrayOutputStream();
+      for (int i = 0; i < KEYS; i++) {
+        ByteArrayOutputStream to = i < KEYS / 2 ? first : second;
+        byte[] key = ("k" + i).getBytes(StandardCharsets.US_ASCII);
+        to.write(0x00); // a string
+        to.write(key.length);
+        to.writeBytes(key);
+        to.write(0x40 | (VALUE >> 8)); // a 14-bit length
+        to.write(VALUE & 0xff);
+        to.writeBytes("x".repeat(VALUE).getBytes(StandardCharsets.US_ASCII));
       }
-    } catch (Exception e) {
-      // the replica closed the link
-    }
+      second.write(0xFF); // EOF, then a checksum of 0 (not checked)
+      second.writeBytes(new byte[8]);
+      second.writeBytes(mark.getBytes(StandardCharsets.US_ASCII));
+      out.write(first.toByteArray());
+      out.flush();
+      firstHalfSent.countDown();
+      if (sendTheRest.await(60, TimeUnit.SECONDS)) {
+        out.write(second.toByteArray());
+        out.flush();
+        Thread.sleep(1000); // the replica's first ACK, then it may go
+      }
+    });
   }
 
   private static String info(Jedis j, String field) {
