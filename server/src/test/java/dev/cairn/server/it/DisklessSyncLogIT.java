@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * The log lines of a diskless full sync's end that Redis's suite waits for (integration/replication, "diskless ...
- * replicas drop during rdb pipe"): a master process with a slow RDB (rdb-key-save-delay) serves two replicas that
- * join one transfer; the replicas are raw sockets, so that each can read everything, stop reading, or hang up.
+ * The master's log lines about its replicas that Redis's suite waits for (integration/replication): the end of a
+ * diskless full sync ("diskless ... replicas drop during rdb pipe"), where a master process with a slow RDB
+ * (rdb-key-save-delay) serves two replicas that join one transfer, raw sockets that each read everything, stop
+ * reading, or hang up; a replica that sends a command with a reply; PSYNC with an offset that is no number.
  */
 class DisklessSyncLogIT {
   private static final long WAIT_MS = 60_000;
@@ -138,6 +139,42 @@ class DisklessSyncLogIT {
     String text = waitForLog(ONE_UP, logFrom);
     assertTrue(text.contains(TIMED_OUT), text);
     closeAll();
+  }
+
+  /** integration/replication's "replica do not write the reply to the replication link": such a replica goes. */
+  @Test
+  void aReplicaWhoseCommandHasAReplyIsDisconnected() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout((int) WAIT_MS);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      out.write("*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      StringBuilder full = new StringBuilder();
+      for (int c = in.read(); c != '\n' && c >= 0; c = in.read()) {
+        full.append((char) c);
+      }
+      assertTrue(full.toString().startsWith("+FULLRESYNC "), full.toString());
+      out.write("*2\r\n$3\r\nGET\r\n$3\r\nfoo\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String text = waitForLog("Replica generated a reply to command 'get', disconnecting it: ", logFrom);
+      assertTrue(text.contains("== CRITICAL == This master is sending an error to its replica: 'ERR Replica can't "
+          + "interact with the keyspace' after processing the command 'get'"), text);
+      byte[] all = in.readAllBytes(); // the master closed the link, and sent no reply
+      assertFalse(new String(all, StandardCharsets.ISO_8859_1).contains("Replica can't interact"));
+    }
+    assertEquals("PONG", client.ping());
+  }
+
+  @Test
+  void psyncWithAWrongOffsetIsAnErrorAndLogged() throws Exception {
+    try (Jedis j = new Jedis("127.0.0.1", port, 30_000)) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+          () -> j.sendCommand(() -> "PSYNC".getBytes(StandardCharsets.US_ASCII), "replicationid", "offset_str"));
+      assertEquals("ERR value is not an integer or out of range", e.getMessage());
+      waitForLog("asks for synchronization but with a wrong offset", logFrom);
+      assertEquals("PONG", j.ping());
+    }
   }
 
   /** Reads {@code r}'s payload on a thread of its own (the common pool may have one thread: both must read at once). */
