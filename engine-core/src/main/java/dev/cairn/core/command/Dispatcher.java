@@ -75,6 +75,7 @@ public final class Dispatcher {
     if (engine.clientEviction().evictBeforeCommand(s, a)) {
       return true; // maxmemory-clients: this client was the one to go
     }
+    boolean replica = s.replica;
     Command cmd = run(s, a);
     if (cmd == PAUSED) {
       if (filters.active()) {
@@ -83,6 +84,9 @@ public final class Dispatcher {
       return false;
     }
     finishUnit(s, cmd, w, mark);
+    if (replica) {
+      dev.cairn.core.replication.ReplicaMisuse.afterCommand(s, cmd, w.buffer(), mark); // no replies on its link
+    }
     // not while a script is paused (an allow-busy command ran meanwhile): its writes are served when it ends, as Redis
     if (engine.scripting().current() == null) {
       engine.blocking().serveReadyKeys();
@@ -192,6 +196,11 @@ public final class Dispatcher {
     }
     if (isWrite && !obey && !enoughGoodReplicas()) {
       reject(s, cmd, a, NOREPLICAS);
+      return cmd;
+    }
+    RedisException misuse = dev.cairn.core.replication.ReplicaMisuse.refuse(s, cmd);
+    if (misuse != null) {
+      reject(s, cmd, a, misuse);
       return cmd;
     }
     RedisException replicaError = obey || !engine.replication().isReplica() ? null : engine.replication().refuse(

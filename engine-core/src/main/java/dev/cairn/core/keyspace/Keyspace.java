@@ -85,7 +85,11 @@ public final class Keyspace {
    * database's contents there (a replica's swapdb load keeps its old dataset aside until the new one has loaded).
    */
   public Db spareDb(int index) {
-    return new Db(index, this);
+    Db d = new Db(index, this);
+    if (dbs[0].slots() != null) {
+      d.indexSlots(); // cluster mode: the swap exchanges slot indexes too, so the spare keeps one
+    }
+    return d;
   }
 
   public Db db(int index) {

@@ -36,6 +36,8 @@ public final class RdbLoader {
 
   private final Engine engine;
   private Load current;
+  /** A replica's load fed from its master's socket (INFO shows its progress; LOADING is the replication's to say). */
+  private Load incremental;
   private long lastKeysLoaded;
   private long lastKeysExpired;
   /** DEBUG SET-SKIP-CHECKSUM-VALIDATION. */
@@ -60,7 +62,7 @@ public final class RdbLoader {
 
   /** INFO's loading_* fields while loading: start (s), total bytes, used-mem of the file's creator, loaded bytes. */
   public long[] progress() {
-    Load l = current;
+    Load l = current != null ? current : incremental;
     return l == null ? null : new long[] {l.startMillis / 1000, l.totalBytes, l.usedMem, l.reader.offset()};
   }
 
@@ -146,6 +148,74 @@ public final class RdbLoader {
     return r;
   }
 
+  /**
+   * A load that goes on as its bytes arrive (a replica's {@code repl-diskless-load}): {@code in} streams from a source
+   * filled by another thread; {@link Incremental#step} parses up to a budget of bytes on the engine thread between
+   * which clients are served. Keys go into {@code target}'s databases; with {@code deferSections} the records that are
+   * not keys (function libraries, module AUX data) wait for {@link Incremental#applySections}, so that the dataset in
+   * use keeps its own until the new one replaces it. Keys whose time passed are kept (the master's DELs follow).
+   */
+  public Incremental incremental(RdbInput in, String name, long totalBytes, java.util.function.IntFunction<Db> target,
+      boolean deferSections) {
+    return new Incremental(in, name, totalBytes, target, deferSections);
+  }
+
+  /** See {@link #incremental}. */
+  public final class Incremental {
+    private final RdbInput in;
+    private final String name;
+    private final long totalBytes;
+    private final java.util.function.IntFunction<Db> target;
+    private final boolean deferSections;
+    private Load load;
+
+    private Incremental(RdbInput in, String name, long totalBytes, java.util.function.IntFunction<Db> target,
+        boolean deferSections) {
+      this.in = in;
+      this.name = name;
+      this.totalBytes = totalBytes;
+      this.target = target;
+      this.deferSections = deferSections;
+    }
+
+    /** Parses up to {@code budget} more bytes; the result once the payload ended or failed, else null. */
+    public Result step(long budget) {
+      if (load == null) {
+        try {
+          load = new Load(in, name, totalBytes, false, true, null, target, deferSections);
+        } catch (RdbFormatException e) {
+          return failed(name, in.offset(), e.getMessage());
+        } catch (UncheckedIOException e) {
+          return failed(name, in.offset(), Persistence.reason(e.getCause()));
+        }
+        incremental = load;
+      }
+      Result r = load.step(budget);
+      if (r != null) {
+        incremental = null;
+      }
+      return r;
+    }
+
+    /** Applies the deferred non-key records, once the new dataset is the one in use. */
+    @SuppressWarnings("unchecked")
+    public void applySections() throws RdbFormatException {
+      if (load != null && load.deferred != null) {
+        for (Object[] d : load.deferred) {
+          ((RdbSection<Object>) d[0]).apply(d[1], false);
+        }
+        load.deferred.clear();
+      }
+    }
+
+    /** The load was abandoned before its end. */
+    public void abandon() {
+      if (incremental == load) {
+        incremental = null;
+      }
+    }
+  }
+
   private Result failed(String name, long offset, String msg) {
     LogMessage.RDB_READ_ERROR.log(offset, msg);
     LogMessage.RDB_LOAD_FAILED.log(name, offset, msg);
@@ -192,6 +262,9 @@ public final class RdbLoader {
     final Keyspace ks = engine.keyspace();
     final boolean lru;
     final boolean lfu;
+    final java.util.function.IntFunction<Db> target;
+    /** Non-key records waiting for the swap (section, what it read), or null to apply them as they come. */
+    final java.util.List<Object[]> deferred;
     Db db;
     long loaded;
     long expired;
@@ -204,6 +277,13 @@ public final class RdbLoader {
 
     Load(RdbInput in, String name, long totalBytes, boolean merge, boolean aofPreamble, InputStream stream)
         throws RdbFormatException {
+      this(in, name, totalBytes, merge, aofPreamble, stream, null, false);
+    }
+
+    Load(RdbInput in, String name, long totalBytes, boolean merge, boolean aofPreamble, InputStream stream,
+        java.util.function.IntFunction<Db> target, boolean deferSections) throws RdbFormatException {
+      this.target = target != null ? target : ks::db;
+      this.deferred = deferSections ? new java.util.ArrayList<>() : null;
       this.in = in;
       this.name = name;
       this.totalBytes = totalBytes;
@@ -211,7 +291,7 @@ public final class RdbLoader {
       this.aofPreamble = aofPreamble;
       this.stream = stream;
       this.reader = new RdbFileReader(in, engine.rdbCodecs());
-      this.db = ks.db(0);
+      this.db = this.target.apply(0);
       String policy = engine.params().memory.maxmemoryPolicy.value;
       this.lru = policy.endsWith("-lru");
       this.lfu = policy.endsWith("-lfu");
@@ -328,7 +408,7 @@ public final class RdbLoader {
         throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to handle more "
             + "than " + ks.databases() + " databases. Exiting");
       }
-      db = ks.db((int) index);
+      db = target.apply((int) index);
     }
 
     @Override
@@ -339,6 +419,10 @@ public final class RdbLoader {
     @Override
     @SuppressWarnings("unchecked")
     public void section(RdbSection<?> section, Object read) throws RdbFormatException {
+      if (deferred != null) {
+        deferred.add(new Object[] {section, read});
+        return;
+      }
       ((RdbSection<Object>) section).apply(read, merge);
     }
 

@@ -116,6 +116,9 @@ final class FullSync {
     if (diskless) {
       Pump pump = new Pump();
       pump.writeAscii("$EOF:" + eofMark + "\r\n");
+      // the header goes at once: the replicas start their load on it (LOADING, the swapdb set-aside), as Redis's do
+      // when the child's first write reaches them, rather than when a first chunk of the RDB has filled
+      pump.flushChunk();
       sink = new RdbSnapshotSink(engine.rdbCodecs(), pump, p.rdbOptions(info, false));
       snapshot = p.startSnapshot(Persistence.JobType.RDB, sink, info, (outcome, failure) -> {
         if (outcome == Snapshot.Outcome.DONE) {

@@ -72,6 +72,15 @@ final class MasterLink {
     return client;
   }
 
+  Engine engine() {
+    return engine;
+  }
+
+  /** The current connection's number (it changes when the link drops, is stopped or replaced). */
+  int generation() {
+    return generation;
+  }
+
   /** The master client's database, also while it is gone (it comes back there after a partial resync). */
   int clientDb() {
     return client != null ? client.dbIndex() : clientDb;
@@ -100,7 +109,7 @@ final class MasterLink {
   void stop() {
     stopped = true;
     generation++;
-    repl.loadState = 0; // a diskless load in progress is abandoned: the old dataset stays
+    repl.loadState = 0; // a diskless load in progress is abandoned (DisklessLoad ends it when the link thread stops)
     closeSocket();
     if (thread != null) {
       thread.interrupt();
@@ -241,34 +250,15 @@ final class MasterLink {
       Log.log(Log.Level.NOTICE, "Full resync from master: " + replId + ":" + offset);
       state = State.TRANSFER;
       if (diskless) {
-        // swapdb for the same history (our id is the master's): the old data serves reads meanwhile (async loading)
-        boolean async = loadMode.equals("swapdb");
-        engine.loop().execute(() -> repl.loadState = gen != generation ? 0
-            : async && replId.equalsIgnoreCase(engine.replId) ? 2 : 1);
-      }
-      RdbPayload payload;
-      try {
-        payload = RdbPayload.receive(this, in, diskless ? null
-            : engine.params().dir.resolve("temp-" + System.currentTimeMillis() + "." + Log.pid() + ".rdb"));
-      } catch (IOException | RuntimeException e) {
-        if (diskless) {
-          engine.loop().execute(() -> {
-            if (repl.loadState != 0) {
-              repl.loadState = 0;
-              Log.log(Log.Level.WARNING, "Failed trying to load the MASTER synchronization DB from socket, the old "
-                  + "dataset stays");
-            }
-          });
+        receiveAndLoad(in, gen, replId, offset, loadMode.equals("swapdb"));
+      } else {
+        RdbPayload payload = RdbPayload.receive(this, in,
+            engine.params().dir.resolve("temp-" + System.currentTimeMillis() + "." + Log.pid() + ".rdb"));
+        CompletableFuture<Boolean> loaded = new CompletableFuture<>();
+        engine.loop().execute(() -> loaded.complete(gen == generation && load(payload, replId, offset)));
+        if (!get(loaded)) {
+          throw new IOException("Failed trying to load the MASTER synchronization DB from disk");
         }
-        throw e;
-      }
-      CompletableFuture<Boolean> loaded = new CompletableFuture<>();
-      engine.loop().execute(() -> {
-        repl.loadState = 0;
-        loaded.complete(gen == generation && load(payload, replId, offset));
-      });
-      if (!get(loaded)) {
-        throw new IOException("Failed trying to load the MASTER synchronization DB from disk");
       }
     } else if (reply.startsWith("+CONTINUE")) {
       String newId = reply.length() > 10 ? reply.substring(10).trim() : "";
@@ -297,6 +287,36 @@ final class MasterLink {
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException(e.getCause());
     }
+  }
+
+  /**
+   * repl-diskless-load: the payload is parsed while it arrives ({@link DisklessLoad}); swapdb for the same history (our
+   * id is the master's) is async loading: the old data serves reads meanwhile.
+   */
+  private void receiveAndLoad(InputStream in, int gen, String replId, long offset, boolean swapdb)
+      throws IOException, InterruptedException {
+    RdbPayload.Header h = RdbPayload.readHeader(this, in, null);
+    CompletableFuture<Boolean> sameHistory = new CompletableFuture<>();
+    engine.loop().execute(() -> sameHistory.complete(replId.equalsIgnoreCase(engine.replId)));
+    RdbPipe pipe = new RdbPipe(Math.max(1000, repl.params().timeout.value * 1000));
+    DisklessLoad dl = new DisklessLoad(this, gen, pipe, replId, offset, h.length(), swapdb && get(sameHistory));
+    engine.loop().execute(dl::begin);
+    try {
+      RdbPayload.copy(this, in, h, (b, n) -> {
+        pipe.offer(b, 0, n);
+        dl.kick();
+      });
+      pipe.finish();
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      pipe.fail(e instanceof IOException io ? io : new IOException(e.toString()));
+      throw e;
+    } finally {
+      dl.kick();
+    }
+    if (!get(dl.done)) {
+      throw new IOException("Failed trying to load the MASTER synchronization DB from socket");
+    }
+    engine.loop().execute(this::sendAck); // a diskless master starts the stream on this first ACK
   }
 
   void send(String... args) throws IOException {
@@ -343,19 +363,12 @@ final class MasterLink {
   }
 
   private boolean loadFlushed(RdbPayload payload, String replId, long offset) {
-    // repl-diskless-load swapdb: the old dataset is set aside, not flushed, and comes back if the payload turns out
-    // corrupt, as Redis loads into temporary databases (not while a snapshot walks the tables: they are flushed then)
-    OldDataset old = payload.inMemory() && repl.params().disklessLoad.value.equals("swapdb")
-        && engine.keyspace().snapshotGuard() == null ? new OldDataset(engine) : null;
-    dropClient();
-    repl.disconnectReplicas(); // they follow a history that has just ended
-    if (old == null) {
-      Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
-      for (int i = 0; i < engine.keyspace().databases(); i++) {
-        engine.lazyFree().flush(engine.keyspace().db(i), repl.params().lazyFlush.value);
-      }
-      engine.scripting().functions().flush();
+    prepareForLoad();
+    Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
+    for (int i = 0; i < engine.keyspace().databases(); i++) {
+      engine.lazyFree().flush(engine.keyspace().db(i), repl.params().lazyFlush.value);
     }
+    engine.scripting().functions().flush();
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     engine.propagation().suppress();
     boolean ok = false;
@@ -363,19 +376,21 @@ final class MasterLink {
       ok = payload.load(engine);
     } finally {
       engine.propagation().resume();
-      if (old != null) {
-        if (ok) {
-          old.discard();
-        } else {
-          old.restore();
-          Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Discarding the half-loaded data");
-        }
-      }
     }
     engine.aof().restartAfterSync();
-    if (!ok) {
-      return false;
-    }
+    return ok && synced(replId, offset, true);
+  }
+
+  /** Before a full sync's load: the master client goes, and our replicas, whose history has just ended. */
+  void prepareForLoad() {
+    // the AOF stops and starts again with a rewrite of the new dataset, as Redis restarts it around the load
+    engine.aof().stopForSync();
+    dropClient();
+    repl.disconnectReplicas();
+  }
+
+  /** A full sync's data loaded: this server's history becomes the master's, and the master client starts. */
+  boolean synced(String replId, long offset, boolean ack) {
     repl.resetHistory(replId, offset);
     // a new history: FACK covers nothing of it until the restarted AOF's base (which holds the sync's data) is written
     aofMarks.clear();
@@ -387,7 +402,9 @@ final class MasterLink {
     state = State.CONNECTED;
     transferSize = -1;
     Log.log(Log.Level.NOTICE, "MASTER <-> REPLICA sync: Finished with success");
-    sendAck(); // a diskless master starts the stream on this first ACK
+    if (ack) {
+      sendAck(); // a diskless master starts the stream on this first ACK
+    }
     return true;
   }
 

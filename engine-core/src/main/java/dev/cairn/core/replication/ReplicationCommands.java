@@ -105,7 +105,14 @@ public final class ReplicationCommands implements CommandFamily {
     }
     long psyncOffset = 0;
     if (psync) {
-      psyncOffset = a.longArg(2);
+      try {
+        psyncOffset = a.longArg(2);
+      } catch (RedisException e) {
+        ReplicaLink h = repl.handshake(s);
+        dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.WARNING, "Replica " + h.ip() + ":" + h.listeningPort
+            + " asks for synchronization but with a wrong offset");
+        throw e;
+      }
     }
     ReplicaLink r = repl.handshake(s);
     dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.NOTICE, "Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");

@@ -151,57 +151,26 @@ class ReplicaLinkIT {
 
   /** A master that answers the handshake, then sends a diskless RDB whose first key has an unknown type. */
   private static void serveCorruptSync(java.net.ServerSocket fake) {
-    try (java.net.Socket s = fake.accept()) {
-      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-          java.nio.charset.StandardCharsets.ISO_8859_1));
-      java.io.OutputStream out = s.getOutputStream();
-      while (true) {
-        String line = in.readLine();
-        if (line == null) {
-          return;
-        }
-        if (!line.startsWith("*")) {
-          continue;
-        }
-        int n = Integer.parseInt(line.substring(1));
-        String cmd = null;
-        for (int i = 0; i < n; i++) {
-          in.readLine();
-          String arg = in.readLine();
-          if (i == 0) {
-            cmd = arg.toUpperCase(java.util.Locale.ROOT);
-          }
-        }
-        if (cmd.equals("PING")) {
-          out.write("+PONG\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } else if (cmd.equals("PSYNC")) {
-          String mark = "x".repeat(40);
-          java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
-          rdb.writeBytes(("+FULLRESYNC " + "a".repeat(40) + " 0\r\n$EOF:" + mark + "\r\n")
-              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-          rdb.writeBytes("REDIS0011".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-          rdb.write(0xFE); // SELECTDB 0
-          rdb.write(0);
-          rdb.write(0x00); // a string key
-          rdb.write(3);
-          rdb.writeBytes("new".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-          rdb.write(1);
-          rdb.write('v');
-          rdb.write(0x42); // no such value type
-          rdb.write(1);
-          rdb.write('z');
-          rdb.writeBytes(mark.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-          out.write(rdb.toByteArray());
-          out.flush();
-          Thread.sleep(500);
-          return;
-        } else {
-          out.write("+OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        }
-        out.flush();
-      }
-    } catch (Exception e) {
-      // the replica closed the link
-    }
+    ScriptedMaster.serve(fake, out -> {
+      String mark = "x".repeat(40);
+      java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
+      rdb.writeBytes(("+FULLRESYNC " + "a".repeat(40) + " 0\r\n$EOF:" + mark + "\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      rdb.writeBytes("REDIS0011".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      rdb.write(0xFE); // SELECTDB 0
+      rdb.write(0);
+      rdb.write(0x00); // a string key
+      rdb.write(3);
+      rdb.writeBytes("new".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      rdb.write(1);
+      rdb.write('v');
+      rdb.write(0x42); // no such value type
+      rdb.write(1);
+      rdb.write('z');
+      rdb.writeBytes(mark.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(rdb.toByteArray());
+      out.flush();
+      Thread.sleep(500);
+    });
   }
 }
