@@ -17,12 +17,14 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Servers and sentinels for Sentinel tests: Debian's redis-server as master, replica or sentinel (processes), Cairn
- * sentinels in this JVM, and Cairn servers as processes. Ports come from 55200-55399 (the range given to the Sentinel
- * work), each probed free. Everything started is stopped by {@link #close}.
+ * sentinels in this JVM, and Cairn servers as processes. Ports come from 31200-31399, each probed free: below the
+ * kernel's ephemeral range (32768-60999), where a client socket's local port could take one between probe and bind. Everything started is stopped by {@link #close}.
  */
 final class SentinelHarness implements AutoCloseable {
   static final String HOST = "127.0.0.1";
-  private static int nextPort = 55200 + (int) (ProcessHandle.current().pid() % 30) * 6;
+  private static final int FIRST_PORT = 31200;
+  private static final int LAST_PORT = 31399;
+  private static int nextPort = FIRST_PORT + (int) (ProcessHandle.current().pid() % 30) * 6;
 
   final Path dir;
   final List<AutoCloseable> started = new ArrayList<>();
@@ -34,8 +36,8 @@ final class SentinelHarness implements AutoCloseable {
   static synchronized int freePort() {
     for (int i = 0; i < 300; i++) {
       int p = nextPort++;
-      if (nextPort > 55399) {
-        nextPort = 55200;
+      if (nextPort > LAST_PORT) {
+        nextPort = FIRST_PORT;
       }
       try (ServerSocket s = new ServerSocket(p)) {
         s.setReuseAddress(true);
@@ -44,7 +46,7 @@ final class SentinelHarness implements AutoCloseable {
         // next
       }
     }
-    throw new IllegalStateException("no free port in 55200-55399");
+    throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + LAST_PORT);
   }
 
   /** A data server (master or replica): stopped with {@link #kill}, started again with {@link #restart}. */
