@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A run of an external program for the server's ITs (redis-cli, python3, node, npm): its exit code and its output
- * (standard output and error together, terminal colour codes removed). The search and graph modules' redis-py ITs
- * have their own copy, as their test classes cannot see this module's.
+ * (standard output and error together, terminal colour codes removed). Modules' tests use the SDK's
+ * {@code ExternalProgram}, which this module cannot depend on (the SDK depends on the server).
  *
  * @param exit the exit code; -1 when the program could not start (not installed), -2 when it timed out
  */

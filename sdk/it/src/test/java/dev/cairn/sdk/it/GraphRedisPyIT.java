@@ -3,7 +3,9 @@ package dev.cairn.sdk.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cairn.sdk.ExternalProgram;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,18 +17,12 @@ import org.junit.jupiter.api.Test;
 class GraphRedisPyIT {
   @Test
   void redisPyGraphClient() throws Exception {
-    String python = null;
-    for (String candidate : List.of("/usr/bin/python3", "python3")) {
-      if (GraphServer.run(List.of(candidate, "-c", "from redis.commands.graph import Graph"), 30).code() == 0) {
-        python = candidate;
-        break;
-      }
-    }
-    assumeTrue(python != null, "redis-py with its graph client is not installed (apt-get install -y python3-redis)");
+    Optional<String> python = ExternalProgram.pythonWith("from redis.commands.graph import Graph");
+    assumeTrue(python.isPresent(), "redis-py with its graph client is not installed (apt-get install -y python3-redis)");
     try (GraphServer server = GraphServer.start()) {
-      GraphServer.Exit r = GraphServer.run(List.of(python, "src/test/clients/graph_check.py",
-          Integer.toString(server.port())), 120);
-      assertEquals(0, r.code(), r.output());
+      ExternalProgram r = ExternalProgram.run(
+          List.of(python.get(), "src/test/clients/graph_check.py", Integer.toString(server.port())), 120);
+      assertEquals(0, r.exit(), r.output());
     }
   }
 }

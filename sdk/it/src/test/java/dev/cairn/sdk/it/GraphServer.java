@@ -7,20 +7,16 @@ import dev.cairn.core.config.Config;
 import dev.cairn.core.config.ConfigFile;
 import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
  * What the graph module's integration tests share: a server on a free port with the build's cairn-graph.jar loaded
- * by MODULE LOAD, raw commands through Jedis with their byte strings as Java strings, and an external process run with
- * a time limit (redis-py's graph client). {@code SearchRedisPyIT} has a runner of the same shape, left as it is.
+ * by MODULE LOAD, and raw commands through Jedis with their byte strings as Java strings.
  */
 final class GraphServer implements AutoCloseable {
   final CairnServer server;
@@ -100,33 +96,5 @@ final class GraphServer implements AutoCloseable {
       }
     }
     throw new AssertionError(field + " not in INFO graph_queries");
-  }
-
-  /** How an external process ended: its exit code (-1 not startable, -2 timed out) and its output. */
-  record Exit(int code, String output) {}
-
-  static Exit run(List<String> command, int seconds) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return new Exit(-1, e.toString()); // not installed
-    }
-    p.getOutputStream().close();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try {
-        p.getInputStream().transferTo(out);
-      } catch (IOException ignored) {
-        // the process went away
-      }
-    });
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      reader.join(5000);
-      return new Exit(-2, String.join(" ", command) + " timed out after " + seconds + " s:\n" + out);
-    }
-    reader.join(5000);
-    return new Exit(p.exitValue(), out.toString(StandardCharsets.UTF_8));
   }
 }
