@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +21,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class AclConfigRewriteIT {
   private static CairnServer start(Path file) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {file.toString()});
-    return CairnServer.start(config, params);
+    return InProcessServers.launch(file.toString());
   }
 
   @Test

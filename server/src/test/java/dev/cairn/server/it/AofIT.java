@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.log.Log;
 import dev.cairn.server.CairnServer;
 import java.nio.charset.StandardCharsets;
@@ -49,15 +46,10 @@ class AofIT {
   }
 
   private CairnServer start(String... extra) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", dir.toString(),
-        "--appendonly", "yes", "--save", ""));
+    List<String> argv = new ArrayList<>(List.of("--appendonly", "yes", "--save", ""));
     argv.addAll(List.of(extra));
-    ConfigFile.load(config, argv.toArray(new String[0]));
     Log.configure("notice", logFile.toString());
-    server = CairnServer.start(config, params);
+    server = InProcessServers.launchIn(dir, argv.toArray(new String[0]));
     return server;
   }
 

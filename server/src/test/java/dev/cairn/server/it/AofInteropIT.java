@@ -3,9 +3,6 @@ package dev.cairn.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.log.Log;
 import dev.cairn.server.CairnServer;
 import java.io.File;
@@ -47,13 +44,8 @@ class AofInteropIT {
   }
 
   private CairnServer startCairn(String rdbPreamble) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", dir.toString(),
-        "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", rdbPreamble});
     Log.configure("notice", dir.resolve("cairn.log").toString());
-    return CairnServer.start(config, params);
+    return InProcessServers.launchIn(dir, "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", rdbPreamble);
   }
 
   private static void fill(Jedis j) {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,10 +149,7 @@ class ConfigIT extends ServerTestBase {
   }
 
   private static CairnServer start(Path file) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {file.toString(), "--port", "0"});
-    return CairnServer.start(config, params);
+    return InProcessServers.launch(file.toString(), "--port", "0");
   }
 
   @Test

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
 import dev.cairn.server.CairnServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +24,7 @@ class FunctionsRdbIT {
   Path dir;
 
   private CairnServer start() throws Exception {
-    Config config = new Config();
-    var params = new dev.cairn.core.config.ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", dir.toString(),
-        "--save", ""));
-    ConfigFile.load(config, argv.toArray(new String[0]));
-    return CairnServer.start(config, params); // loads the directory's dump.rdb before it returns
+    return InProcessServers.launchIn(dir, "--save", ""); // loads the directory's dump.rdb before it returns
   }
 
   private static Object fcall(Jedis j) {

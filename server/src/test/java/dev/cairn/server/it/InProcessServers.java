@@ -32,18 +32,35 @@ final class InProcessServers implements AutoCloseable {
     return startIn(n++, extra);
   }
 
-  /** A server in the directory of the {@code index}-th one started (a restart of a stopped server keeps its files). */
-  Jedis startIn(int index, String... extra) throws Exception {
+  /**
+   * A server in this JVM started as Main starts one from {@code argv} (a config file and/or {@code --name value}
+   * pairs): it has loaded its directory's RDB or AOF before this returns (and throws when they do not load).
+   */
+  static CairnServer launch(String... argv) throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
+    ConfigFile.load(config, argv);
+    return CairnServer.start(config, params);
+  }
+
+  /**
+   * A server on a free loopback port with DEBUG enabled, working in {@code dir}, with {@code extra} arguments after
+   * those (later arguments win).
+   */
+  static CairnServer launchIn(Path dir, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
+        "--enable-debug-command", "yes", "--dir", dir.toString()));
+    args.addAll(List.of(extra));
+    return launch(args.toArray(new String[0]));
+  }
+
+  /** A server in the directory of the {@code index}-th one started (a restart of a stopped server keeps its files). */
+  Jedis startIn(int index, String... extra) throws Exception {
     Path d = dir.resolve("s" + index);
     Files.createDirectories(d);
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", d.toString(),
-        "--save", "", "--repl-diskless-sync-delay", "0"));
+    List<String> args = new ArrayList<>(List.of("--save", "", "--repl-diskless-sync-delay", "0"));
     args.addAll(List.of(extra));
-    ConfigFile.load(config, args.toArray(new String[0]));
-    CairnServer s = CairnServer.start(config, params);
+    CairnServer s = launchIn(d, args.toArray(new String[0]));
     servers.add(s);
     Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
     clients.add(j);

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +21,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class MonitoredCairnIT {
   private static CairnServer startCairn(Path conf) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    ConfigFile.load(config, new String[] {conf.toString()});
-    return CairnServer.start(config, params);
+    return InProcessServers.launch(conf.toString());
   }
 
   private static Path conf(SentinelHarness h, int port, String... lines) throws Exception {

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
 import dev.cairn.server.CairnServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,15 +28,7 @@ class PersistenceIT {
 
   /** An in-process server on {@code dir}, having loaded its RDB file as Main does. */
   private CairnServer start(String... args) throws Exception {
-    Config config = new Config();
-    var params = new dev.cairn.core.config.ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", dir.toString()));
-    argv.addAll(List.of(args));
-    ConfigFile.load(config, argv.toArray(new String[0]));
-    CairnServer s = CairnServer.start(config, params);
-    // CairnServer.start has loaded the RDB file (it throws LoadFailure when the file does not load)
-    return s;
+    return InProcessServers.launchIn(dir, args); // has loaded the RDB file (LoadFailure when it does not load)
   }
 
   private static Jedis connect(CairnServer s) {

@@ -3,8 +3,6 @@ package dev.cairn.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
 import dev.cairn.server.CairnServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,16 +23,9 @@ class RdbInteropIT {
   Path dir;
 
   private CairnServer startCairn(Path d, String... args) throws Exception {
-    Config config = new Config();
-    var params = new dev.cairn.core.config.ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", d.toString(),
-        "--save", ""));
+    List<String> argv = new ArrayList<>(List.of("--save", ""));
     argv.addAll(List.of(args));
-    ConfigFile.load(config, argv.toArray(new String[0]));
-    CairnServer s = CairnServer.start(config, params);
-    // CairnServer.start has loaded the RDB file (it throws LoadFailure when the file does not load)
-    return s;
+    return InProcessServers.launchIn(d, argv.toArray(new String[0])); // has loaded the RDB file
   }
 
   /** Keys of every type in small and large encodings, with TTLs, in databases 0 and 5 (Redis 7.0's commands only). */

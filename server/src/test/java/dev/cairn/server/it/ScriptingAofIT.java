@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.log.Log;
 import dev.cairn.server.CairnServer;
 import java.nio.charset.StandardCharsets;
@@ -40,15 +37,10 @@ class ScriptingAofIT {
   }
 
   private void start(String... extra) throws Exception {
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    List<String> argv = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", dir.toString(),
-        "--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", "no"));
+    List<String> argv = new ArrayList<>(List.of("--appendonly", "yes", "--save", "", "--aof-use-rdb-preamble", "no"));
     argv.addAll(List.of(extra));
-    ConfigFile.load(config, argv.toArray(new String[0]));
     Log.configure("notice", dir.resolve("server.log").toString());
-    server = CairnServer.start(config, params);
+    server = InProcessServers.launchIn(dir, argv.toArray(new String[0]));
   }
 
   private void restart() throws Exception {

@@ -3,8 +3,6 @@ package dev.cairn.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
 import dev.cairn.server.CairnServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,11 +30,7 @@ class StreamHllRdbInteropIT {
       "hll-dense", "hll-cached", "hll-merged", "hll-plain");
 
   private CairnServer startCairn(Path d) throws Exception {
-    Config config = new Config();
-    var params = new dev.cairn.core.config.ServerParams(config);
-    ConfigFile.load(config, new String[] {"--port", "0", "--bind", "127.0.0.1",
-        "--enable-debug-command", "yes", "--dir", d.toString(), "--save", ""});
-    return CairnServer.start(config, params);
+    return InProcessServers.launchIn(d, "--save", "");
   }
 
   private static Object cmd(Jedis j, String name, String... args) {
