@@ -34,6 +34,19 @@ final class InProcessServers implements AutoCloseable {
 
   /** A server in the directory of the {@code index}-th one started (a restart of a stopped server keeps its files). */
   Jedis startIn(int index, String... extra) throws Exception {
+    CairnServer s = serverIn(index, extra);
+    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
+    clients.add(j);
+    ports.put(j, s.port());
+    return j;
+  }
+
+  /** A new server with no client of its own: one with no plain port (port 0 beside a tls-port) takes TLS clients. */
+  CairnServer server(String... extra) throws Exception {
+    return serverIn(n++, extra);
+  }
+
+  private CairnServer serverIn(int index, String... extra) throws Exception {
     Config config = new Config();
     ServerParams params = new ServerParams(config);
     Path d = dir.resolve("s" + index);
@@ -45,10 +58,7 @@ final class InProcessServers implements AutoCloseable {
     ConfigFile.load(config, args.toArray(new String[0]));
     CairnServer s = CairnServer.start(config, params);
     servers.add(s);
-    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
-    clients.add(j);
-    ports.put(j, s.port());
-    return j;
+    return s;
   }
 
   /** The port of the server {@code j} talks to. */
