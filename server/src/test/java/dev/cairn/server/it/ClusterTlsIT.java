@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,6 +198,10 @@ class ClusterTlsIT {
         n.add(new Jedis(new HostAndPort("127.0.0.1", tls[i]), DefaultJedisClientConfig.builder().ssl(true)
             .sslSocketFactory(sockets).socketTimeoutMillis(10_000).build()));
       }
+      // a client that connects now and says nothing until the cluster is up, as Redis's suite does: no handshake
+      // deadline closes it meanwhile
+      long connected = System.nanoTime();
+      Socket silent = new Socket("127.0.0.1", tls[1]);
       try {
         String myself = n.get(0).clusterNodes().lines().filter(l -> l.contains("myself")).findFirst().orElseThrow();
         assertTrue(myself.contains(":" + tls[0] + "@" + (tls[0] + 10000) + " myself"), myself);
@@ -222,7 +227,15 @@ class ClusterTlsIT {
         for (int port : tls) {
           assertTrue(slots.contains(String.valueOf(port)), slots);
         }
+        Thread.sleep(Math.max(0, 11_000 - (System.nanoTime() - connected) / 1_000_000));
+        try (SSLSocket t = (SSLSocket) sockets.createSocket(silent, "127.0.0.1", tls[1], true)) {
+          t.setSoTimeout(10_000);
+          t.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+          t.getOutputStream().flush();
+          assertEquals("+PONG", new String(t.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+        }
       } finally {
+        silent.close();
         n.forEach(Jedis::close);
       }
     }
