@@ -58,7 +58,7 @@ public final class BusCodec {
     b.setBytes(0, new byte[] {'R', 'C', 'm', 'b'});
     b.setInt(TOTLEN, totlen);
     b.setShort(VER, 1);
-    me.tlsPort = c.myTlsPort(); // tls-port may have changed by CONFIG SET
+    c.deriveAnnouncedPorts(); // a port may have changed by CONFIG SET
     b.setShort(PORT, c.defaultPort(me));
     b.setShort(PPORT, c.secondaryPort(me));
     b.setShort(TYPE, type);

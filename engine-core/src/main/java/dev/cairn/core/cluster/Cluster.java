@@ -22,6 +22,8 @@ public final class Cluster {
   static final long WRITABLE_DELAY_MS = 2000;
   static final int STATE_OK = 0;
   static final int STATE_FAIL = 1;
+  /** The bus port is the client port plus this, unless cluster-port says otherwise. */
+  static final int BUS_PORT_OFFSET = 10000;
 
   final Engine engine;
   final ClusterParams params;
@@ -103,13 +105,9 @@ public final class Cluster {
     return System.currentTimeMillis();
   }
 
-  /** Sets myself's advertised address parts from the announce parameters and the listening ports. */
+  /** Sets myself's advertised address parts from the announce parameters and the configured ports. */
   void applyAnnounced() {
-    int port = (int) engine.params().port.value;
-    myself.port = params.announcePort.value != 0 ? (int) params.announcePort.value : port;
-    int busPort = params.port.value != 0 ? (int) params.port.value : port + 10000;
-    myself.cport = params.announceBusPort.value != 0 ? (int) params.announceBusPort.value : busPort;
-    myself.tlsPort = myTlsPort();
+    deriveAnnouncedPorts();
     if (!params.announceIp.value.isEmpty()) {
       myself.ip = params.announceIp.value;
     }
@@ -117,14 +115,22 @@ public final class Cluster {
     myself.humanNodename = params.announceHumanNodename.value;
   }
 
-  /** tls-cluster: the bus is TLS, and a node's first client port is its TLS port (on the bus and nodes.conf). */
-  boolean tlsCluster() {
-    return engine.config().find("tls-cluster").get().equals("yes");
+  /**
+   * Sets myself's ports (Redis's deriveAnnouncedPorts): each cluster-announce-*port, else the configured port; the bus
+   * port is cluster-announce-bus-port, else {@link #busPort()}. From the configuration, not the listeners: this runs
+   * before they are bound, and again for every message (a CONFIG SET of a port counts from the next one).
+   */
+  void deriveAnnouncedPorts() {
+    myself.port = params.announcePort.value != 0 ? (int) params.announcePort.value
+        : (int) engine.params().port.value;
+    myself.tlsPort = params.announceTlsPort.value != 0 ? (int) params.announceTlsPort.value
+        : (int) engine.params().process.tlsPort.value;
+    myself.cport = params.announceBusPort.value != 0 ? (int) params.announceBusPort.value : busPort();
   }
 
-  /** The TLS port myself announces: cluster-announce-tls-port, else tls-port. */
-  int myTlsPort() {
-    return params.announceTlsPort.value != 0 ? (int) params.announceTlsPort.value : engine.tlsPort;
+  /** tls-cluster: the bus is TLS, and a node's first client port is its TLS port (on the bus and nodes.conf). */
+  boolean tlsCluster() {
+    return engine.params().process.tlsCluster.value;
   }
 
   /** A node's first client port: TLS under tls-cluster, else plain (Redis's getNodeDefaultClientPort). */
@@ -162,9 +168,16 @@ public final class Cluster {
     return tls ? n.tlsPort : n.port;
   }
 
-  /** The port the bus listens on: cluster-port, else the client port + 10000. */
+  /**
+   * The port the bus listens on: cluster-port, else this node's default client port + 10000, which is the TLS port
+   * under tls-cluster (a TLS-only node has plain port 0), as Redis's clusterInitListeners.
+   */
   public int busPort() {
-    return params.port.value != 0 ? (int) params.port.value : (int) engine.params().port.value + 10000;
+    if (params.port.value != 0) {
+      return (int) params.port.value;
+    }
+    long clientPort = tlsCluster() ? engine.params().process.tlsPort.value : engine.params().port.value;
+    return (int) clientPort + BUS_PORT_OFFSET;
   }
 
   public ClusterNode myself() {

@@ -338,7 +338,7 @@ public final class ClusterCommands implements CommandFamily {
     if (!Args.isLong(a.get(3)) || port < 0 || port > 65535) {
       throw RedisException.err("Invalid base port specified: " + a.string(3));
     }
-    long cport = port + 10000;
+    long cport = port + Cluster.BUS_PORT_OFFSET;
     if (a.size() == 5) {
       cport = Args.parseLongOrMin(a.get(4), 0, a.get(4).length);
       if (!Args.isLong(a.get(4)) || cport < 0 || cport > 65535) {

@@ -118,7 +118,7 @@ final class NodesConf {
     n.ip = addr[0].substring(0, colon);
     int port = Integer.parseInt(addr[0].substring(colon + 1, at < 0 ? addr[0].length() : at));
     cluster.setPorts(n, port, 0); // the address's port is the default one; aux tcp-port/tls-port name both
-    n.cport = at < 0 ? port + 10000 : Integer.parseInt(addr[0].substring(at + 1));
+    n.cport = at < 0 ? port + Cluster.BUS_PORT_OFFSET : Integer.parseInt(addr[0].substring(at + 1));
     if (addr.length > 1) {
       n.hostname = addr[1].contains("=") ? "" : addr[1];
       for (int i = 1; i < addr.length; i++) {

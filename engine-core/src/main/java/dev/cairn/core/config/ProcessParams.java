@@ -35,6 +35,9 @@ public final class ProcessParams extends ParamSet {
   public final Params.Text aclfile;
   public final Params.Choice aclPubsubDefault;
   public final Params.Num trackingTableMaxKeys;
+  /** The TLS client port as configured (the listener may not be bound yet: the cluster reads it at start-up). */
+  public final Params.Num tlsPort;
+  public final Params.Bool tlsCluster;
 
   ProcessParams(Config c) {
     super(c);
@@ -92,10 +95,10 @@ public final class ProcessParams extends ParamSet {
         ProcessParams::validPercentiles, "Invalid latency-tracking-info-percentiles parameters")
         .canonical(ProcessParams::shortDouble));
 
-    num("tls-port", 0, 0, 65535);
+    tlsPort = num("tls-port", 0, 0, 65535);
     num("tls-session-cache-size", 20 * 1024, 0, INT_MAX);
     num("tls-session-cache-timeout", 300, 0, INT_MAX);
-    bool("tls-cluster", false);
+    tlsCluster = bool("tls-cluster", false);
     bool("tls-replication", false);
     choice("tls-auth-clients", "yes", new String[] {"no", "yes", "optional"});
     bool("tls-prefer-server-ciphers", false);

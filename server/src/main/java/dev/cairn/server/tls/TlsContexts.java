@@ -324,6 +324,9 @@ public final class TlsContexts implements dev.cairn.core.connection.TlsSockets {
     p.setUseCipherSuitesOrder(preferServerCiphers);
     e.setSSLParameters(p);
     SslHandler h = new SslHandler(e);
+    // no handshake deadline (Netty's default closes after 10 s), as Redis has none: a client may connect and stay
+    // silent a while, as tcl-tls does until its first command (Redis's suite connects when it starts a server)
+    h.setHandshakeTimeoutMillis(0);
     if (optionalClientCheck != null) {
       // OpenSSL's engine accepts any certificate when verification is optional; OpenSSL's own SSL_VERIFY_PEER, as
       // Redis sets it, refuses one that does not verify. Listeners run before any decrypted byte reaches the client.

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,16 +44,18 @@ class ClusterTlsIT {
     try (InProcessServers s = new InProcessServers(dir)) {
       List<Jedis> n = new ArrayList<>();
       int[] bus = new int[3];
+      int[] tls = new int[3];
       for (int i = 0; i < 3; i++) {
         bus[i] = TlsIT.freePort();
+        tls[i] = TlsIT.freePort();
         n.add(s.start("--port", String.valueOf(TlsIT.freePort()), "--cluster-enabled", "yes",
             "--cluster-port", String.valueOf(bus[i]),
-            "--cluster-node-timeout", "15000", "--tls-port", String.valueOf(TlsIT.freePort()), "--tls-cluster", "yes",
+            "--cluster-node-timeout", "15000", "--tls-port", String.valueOf(tls[i]), "--tls-cluster", "yes",
             "--tls-auth-clients", "no", "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
             "--tls-ca-cert-file", c.path("ca.crt")));
       }
-      for (int i = 1; i < 3; i++) {
-        assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(s.port(n.get(i))),
+      for (int i = 1; i < 3; i++) { // under tls-cluster a node's address is its TLS port
+        assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(tls[i]),
             String.valueOf(bus[i]))));
       }
       try {
@@ -171,6 +174,89 @@ class ClusterTlsIT {
       assertEquals("MOVED 12182 127.0.0.1:" + plain[1], moved.getMessage());
       String shards = ClusterBusIT.deep(cluster(n.get(0), "SHARDS"));
       assertTrue(shards.contains(",port," + plain[1] + ",") && shards.contains(",tls-port," + tls[1] + ","), shards);
+    }
+  }
+
+  /**
+   * A TLS-only cluster (port 0 beside tls-port, as Redis's suite starts nodes in TLS mode): each node's bus port is its
+   * TLS port + 10000 and it announces that TLS port (never port 0); the nodes meet on their TLS ports alone, turn ok
+   * and redirect to each other's TLS ports.
+   */
+  @Test
+  void tlsOnlyClusterFormsOnTheTlsPorts() throws Exception {
+    TestCerts c = TlsIT.certs();
+    javax.net.ssl.SSLSocketFactory sockets = c.client(null, "ca").getSocketFactory();
+    try (InProcessServers s = new InProcessServers(dir)) {
+      int[] tls = new int[3];
+      List<Jedis> n = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        tls[i] = portWithBusPort();
+        s.server("--port", "0", "--tls-port", String.valueOf(tls[i]), "--cluster-enabled", "yes",
+            "--cluster-node-timeout", "15000", "--tls-cluster", "yes", "--tls-replication", "yes",
+            "--tls-auth-clients", "no", "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
+            "--tls-ca-cert-file", c.path("ca.crt"));
+        n.add(new Jedis(new HostAndPort("127.0.0.1", tls[i]), DefaultJedisClientConfig.builder().ssl(true)
+            .sslSocketFactory(sockets).socketTimeoutMillis(10_000).build()));
+      }
+      // a client that connects now and says nothing until the cluster is up, as Redis's suite does: no handshake
+      // deadline closes it meanwhile
+      long connected = System.nanoTime();
+      Socket silent = new Socket("127.0.0.1", tls[1]);
+      try {
+        String myself = n.get(0).clusterNodes().lines().filter(l -> l.contains("myself")).findFirst().orElseThrow();
+        assertTrue(myself.contains(":" + tls[0] + "@" + (tls[0] + 10000) + " myself"), myself);
+        for (int i = 1; i < 3; i++) { // MEET with no bus port: the TLS port + 10000
+          assertEquals("OK", text(cluster(n.get(0), "MEET", "127.0.0.1", String.valueOf(tls[i]))));
+        }
+        ClusterBusIT.await("3 nodes known everywhere", 90_000,
+            () -> n.stream().allMatch(j -> "3".equals(info(j, "cluster_known_nodes"))));
+        assertEquals("OK", text(cluster(n.get(0), "ADDSLOTSRANGE", "0", "5460")));
+        assertEquals("OK", text(cluster(n.get(1), "ADDSLOTSRANGE", "5461", "10922")));
+        assertEquals("OK", text(cluster(n.get(2), "ADDSLOTSRANGE", "10923", "16383")));
+        ClusterBusIT.await("the cluster ok everywhere", 60_000,
+            () -> n.stream().allMatch(j -> "ok".equals(info(j, "cluster_state"))));
+        String id2 = text(cluster(n.get(2), "MYID"));
+        ClusterBusIT.await("node 2's address known to node 0", 30_000, () -> text(cluster(n.get(0), "NODES"))
+            .contains(id2 + " 127.0.0.1:" + tls[2] + "@" + (tls[2] + 10000) + " master"));
+        String nodes = text(cluster(n.get(1), "NODES"));
+        assertTrue(!nodes.contains(":0@"), nodes);
+        JedisDataException moved = assertThrows(JedisDataException.class, () -> n.get(0).get("foo")); // slot 12182
+        assertEquals("MOVED 12182 127.0.0.1:" + tls[2], moved.getMessage());
+        assertEquals("OK", n.get(2).set("foo", "bar"));
+        String slots = ClusterBusIT.deep(cluster(n.get(0), "SLOTS"));
+        for (int port : tls) {
+          assertTrue(slots.contains(String.valueOf(port)), slots);
+        }
+        Thread.sleep(Math.max(0, 11_000 - (System.nanoTime() - connected) / 1_000_000));
+        try (SSLSocket t = (SSLSocket) sockets.createSocket(silent, "127.0.0.1", tls[1], true)) {
+          t.setSoTimeout(10_000);
+          t.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+          t.getOutputStream().flush();
+          assertEquals("+PONG", new String(t.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+        }
+      } finally {
+        silent.close();
+        n.forEach(Jedis::close);
+      }
+    }
+  }
+
+  /** A free port from the OS whose bus port (+ 10000) is free as well. */
+  private static int portWithBusPort() throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try (java.net.ServerSocket client = new java.net.ServerSocket(0)) {
+        int port = client.getLocalPort();
+        if (port + 10000 > 65535) {
+          continue;
+        }
+        try (java.net.ServerSocket bus = new java.net.ServerSocket(port + 10000)) {
+          return port;
+        } catch (IOException taken) {
+          if (attempt > 100) {
+            throw taken;
+          }
+        }
+      }
     }
   }
 }

@@ -56,16 +56,26 @@ final class InProcessServers implements AutoCloseable {
 
   /** A server in the directory of the {@code index}-th one started (a restart of a stopped server keeps its files). */
   Jedis startIn(int index, String... extra) throws Exception {
+    CairnServer s = serverIn(index, extra);
+    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
+    clients.add(j);
+    ports.put(j, s.port());
+    return j;
+  }
+
+  /** A new server with no client of its own: one with no plain port (port 0 beside a tls-port) takes TLS clients. */
+  CairnServer server(String... extra) throws Exception {
+    return serverIn(n++, extra);
+  }
+
+  private CairnServer serverIn(int index, String... extra) throws Exception {
     Path d = dir.resolve("s" + index);
     Files.createDirectories(d);
     List<String> args = new ArrayList<>(List.of("--save", "", "--repl-diskless-sync-delay", "0"));
     args.addAll(List.of(extra));
     CairnServer s = launchIn(d, args.toArray(new String[0]));
     servers.add(s);
-    Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
-    clients.add(j);
-    ports.put(j, s.port());
-    return j;
+    return s;
   }
 
   /** The port of the server {@code j} talks to. */
