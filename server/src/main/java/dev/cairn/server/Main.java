@@ -148,6 +148,7 @@ public final class Main {
     if (sentinel != null) {
       running.eventLoop().submit(() -> sentinel.start(running.engine(), running.eventLoop(),
           io.netty.channel.epoll.Epoll.isAvailable())).sync();
+      StartupTimer.step("sentinel");
     } else {
       Log.setRole(() -> running.engine().replication().isReplica() ? 'S' : 'M'); // log lines say S on a replica
     }
