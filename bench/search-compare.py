@@ -5,13 +5,15 @@ same corpus indexed and queried on both in the same run, as ratios Cairn/RediSea
 Both servers index with FT.ADD (RediSearch 1.2 predates hash indexing). Measured per server, in interleaved rounds
 (RediSearch, Cairn, RediSearch, ...), medians printed: documents/s indexed (FT.ADD pipelined 100 at a time), then for
 single-term, phrase, prefix, numeric-range and tag queries (one client, LIMIT 0 10, NOCONTENT) queries/s and p99
-latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index; the first round's, on fresh
-servers, is printed apart). Each server's own CPU
+latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index, 0.5 s after the load and
+again after SETTLE seconds idle; the first round's, on fresh servers, is printed apart). A warm-up round runs first
+(WARMUP=1) and is printed apart as the cold round: Cairn's JIT compiles while it runs, so it does not pull the medians
+of the measured rounds. Each server's own CPU
 time per document and per query (user + system, from /proc) is printed too: on a machine shared with other work the
 wall-clock rates swing with the load, the CPU a server spends per request much less. The load average is printed
 with each round.
 
-usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 PORT=57010 (RediSearch; Cairn on CAIRN_PORT,
+usage: bench/search-compare.py ; env: DOCS=20000 QUERIES=2000 ROUNDS=3 WARMUP=1 SETTLE=12 PORT=57010 (RediSearch; Cairn on CAIRN_PORT,
 PORT + 1 by default), CAIRN_ARGS (more arguments for
 cairn-server, e.g. "--bundled-modules no --loadmodule /path/to/an/other/cairn-search.jar" to measure another build)
 Needs redis-server and /usr/lib/redis/modules/redisearch.so (apt-get install redis-redisearch), a JDK >= 21, Maven.
@@ -29,6 +31,8 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = int(os.environ.get("DOCS", 20000))
 QUERIES = int(os.environ.get("QUERIES", 2000))
 ROUNDS = int(os.environ.get("ROUNDS", 3))
+WARMUP = int(os.environ.get("WARMUP", 1))
+SETTLE = float(os.environ.get("SETTLE", 12))
 PORT = int(os.environ.get("PORT", 57010))
 CAIRN_PORT = int(os.environ.get("CAIRN_PORT", PORT + 1))  # RediSearch on PORT
 MODULE = "/usr/lib/redis/modules/redisearch.so"
@@ -163,6 +167,9 @@ def run(name, conn, pid, docs):
     time.sleep(0.5)
     out = {"documents/s indexed": load, "CPU us per document": index_cpu,
            "RSS growth MB": (rss_kb(pid) - before) / 1024.0}
+    if SETTLE > 0:
+        time.sleep(SETTLE)
+        out["RSS growth MB, settled"] = (rss_kb(pid) - before) / 1024.0
     for qname, gen in queries().items():
         lat = []
         t0 = time.perf_counter()
@@ -196,23 +203,32 @@ def main():
         cpid = int(next(l for l in cc.call("INFO", "server").decode().split("\r\n")
                         if l.startswith("process_id:")).split(":")[1])
         results = {"redisearch": [], "cairn": []}
-        for r in range(ROUNDS):
+        cold = None
+        for r in range(WARMUP + ROUNDS):
             a = run("redisearch", rc, rs.pid, docs)
             b = run("cairn", cc, cpid, docs)
-            results["redisearch"].append(a)
-            results["cairn"].append(b)
-            print(f"round {r + 1} (load {load_avg()}): " + ", ".join(f"{k} {a[k]:.1f}/{b[k]:.1f}" for k in a),
+            if r < WARMUP:
+                cold = cold or (a, b)
+            else:
+                results["redisearch"].append(a)
+                results["cairn"].append(b)
+            name = "warm-up round" if r < WARMUP else f"round {r + 1 - WARMUP}"
+            print(f"{name} (load {load_avg()}): " + ", ".join(f"{k} {a[k]:.1f}/{b[k]:.1f}" for k in a),
                   flush=True)
-        print(f"\n{DOCS} documents, {QUERIES} queries per kind, {ROUNDS} rounds, medians "
+        print(f"\n{DOCS} documents, {QUERIES} queries per kind, {ROUNDS} rounds after {WARMUP} warm-up, medians "
               f"(RediSearch 1.2.2 in redis-server 7.0 vs Cairn)")
         print(f"{'':28s} {'RediSearch':>12s} {'Cairn':>12s} {'Cairn/RS':>9s}")
         for k in results["cairn"][0]:
             a = statistics.median(x[k] for x in results["redisearch"])
             b = statistics.median(x[k] for x in results["cairn"])
             print(f"{k:28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
-        a = results["redisearch"][0]["RSS growth MB"]  # the first round runs on fresh servers: heap growth shows
-        b = results["cairn"][0]["RSS growth MB"]
-        print(f"{'RSS growth MB, first round':28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
+        first = cold or (results["redisearch"][0], results["cairn"][0])  # on fresh servers: heap growth shows
+        if cold:
+            print("cold round (fresh servers, Cairn's JIT compiling):")
+        for k in first[1]:
+            if cold or k.startswith("RSS"):
+                a, b = first[0][k], first[1][k]
+                print(f"{k + ', first round':28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
         print(f"load average at the end: {load_avg()}")
     finally:
         for p in (rs, ca):

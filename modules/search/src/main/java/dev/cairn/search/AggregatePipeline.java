@@ -163,8 +163,8 @@ final class AggregatePipeline {
           return null;
         }
         at = d + 1;
-        SearchIndex.Doc doc = d < idx.docs.size() ? idx.docs.get(d) : null;
-        if (doc == null || db.peekValue(doc.keyBytes) == null) {
+        SearchIndex.Doc doc = idx.doc(d);
+        if (doc == null || db.peekValue(doc.keyBytes()) == null) {
           continue;
         }
         total++;
@@ -216,7 +216,7 @@ final class AggregatePipeline {
       if (r == null || r.doc == null) {
         return r;
       }
-      Map<String, String> doc = indexes.loadable(idx, db, r.doc.keyBytes, req.valueDialect());
+      Map<String, String> doc = indexes.loadable(idx, db, r.doc.keyBytes(), req.valueDialect());
       if (fields == null) {
         if (doc != null) {
           for (Map.Entry<String, String> e : doc.entrySet()) {
@@ -232,7 +232,7 @@ final class AggregatePipeline {
       }
       for (String[] f : fields) {
         if (f[0].equals("__key")) {
-          r.values.put(f[1], r.doc.key);
+          r.values.put(f[1], r.doc.key());
           continue;
         }
         if (r.values.containsKey(f[1])) {
@@ -242,7 +242,7 @@ final class AggregatePipeline {
         String id = spec == null ? f[0] : spec.identifier;
         String v = doc == null ? null : doc.get(id);
         if (v == null && idx.def.onJson && id.startsWith("$")) {
-          v = indexes.value(idx, db, r.doc.keyBytes, id, req.valueDialect());
+          v = indexes.value(idx, db, r.doc.keyBytes(), id, req.valueDialect());
         }
         if (v != null) {
           r.values.put(f[1], typed(spec, v));

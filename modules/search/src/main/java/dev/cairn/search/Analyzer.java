@@ -110,19 +110,36 @@ final class Analyzer {
   /** Splits {@code text} into lower-cased tokens (stop words included; the caller decides). */
   static List<String> tokens(String text) {
     List<String> out = new ArrayList<>();
+    tokens(text, out, null);
+    return out;
+  }
+
+  /**
+   * Recent words, direct-mapped by hash, for {@link #indexTokens}: a document's words are mostly words indexed before,
+   * and taking the cached String instead of a new substring spared half of what indexing allocated.
+   */
+  private final String[] words = new String[4096];
+
+  /** As {@link #tokens(String)} into {@code out} (cleared first), each word's String shared with earlier ones. */
+  void indexTokens(String text, List<String> out) {
+    out.clear();
+    tokens(text, out, words);
+  }
+
+  private static void tokens(String text, List<String> out, String[] cache) {
     if (text.indexOf('\\') < 0) { // no escapes: each token is a substring (one copy, lower-cased only if it must)
       int start = -1;
       for (int i = 0; i <= text.length(); i++) {
         if (i == text.length() || isSeparator(text.charAt(i))) {
           if (start >= 0) {
-            out.add(text.substring(start, i).toLowerCase(Locale.ROOT));
+            out.add(cache == null ? text.substring(start, i).toLowerCase(Locale.ROOT) : word(text, start, i, cache));
             start = -1;
           }
         } else if (start < 0) {
           start = i;
         }
       }
-      return out;
+      return;
     }
     StringBuilder cur = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {
@@ -141,7 +158,37 @@ final class Analyzer {
     if (cur.length() > 0) {
       out.add(cur.toString().toLowerCase(Locale.ROOT));
     }
-    return out;
+  }
+
+  /**
+   * {@code text[start, end)} lower-cased, from the cache when an ASCII word there has the same characters (other words
+   * take {@link String#toLowerCase(Locale)}'s rules and are not cached).
+   */
+  private static String word(String text, int start, int end, String[] cache) {
+    int h = 0;
+    for (int i = start; i < end; i++) {
+      char ch = text.charAt(i);
+      if (ch >= 128) {
+        return text.substring(start, end).toLowerCase(Locale.ROOT);
+      }
+      h = 31 * h + lower(ch);
+    }
+    int slot = (h ^ (h >>> 12)) & (cache.length - 1);
+    String w = cache[slot];
+    if (w != null && w.length() == end - start) {
+      int i = 0;
+      while (i < w.length() && w.charAt(i) == lower(text.charAt(start + i))) {
+        i++;
+      }
+      if (i == w.length()) {
+        return w;
+      }
+    }
+    return cache[slot] = text.substring(start, end).toLowerCase(Locale.ROOT);
+  }
+
+  private static char lower(char ascii) {
+    return ascii >= 'A' && ascii <= 'Z' ? (char) (ascii + 32) : ascii;
   }
 
   /** The stem of a lower-cased query word in the query's language, or null (see {@link #stem(String, String)}). */

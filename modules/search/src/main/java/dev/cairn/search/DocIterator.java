@@ -95,9 +95,9 @@ abstract class DocIterator {
 
   /** Every live document of the index. */
   static final class All extends DocIterator {
-    private final List<SearchIndex.Doc> docs;
+    private final DocTable docs;
 
-    All(List<SearchIndex.Doc> docs) {
+    All(DocTable docs) {
       this.docs = docs;
     }
 
@@ -107,7 +107,7 @@ abstract class DocIterator {
         return doc;
       }
       for (int d = Math.max(target, 0); d < docs.size(); d++) {
-        if (docs.get(d) != null) {
+        if (docs.isLive(d)) {
           return doc = d;
         }
       }

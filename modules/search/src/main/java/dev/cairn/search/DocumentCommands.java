@@ -65,8 +65,8 @@ final class DocumentCommands implements CommandFamily {
 
   /** The document's fields (a flat list, RESP3 too, as RediSearch), or null when it is not in the index. */
   private void document(CommandContext c, SearchIndex idx, String id) {
-    SearchIndex.Doc d = idx.byKey.get(id);
-    Map<String, String> fields = d == null ? null : indexes.content(idx, c.db(0), d.keyBytes);
+    SearchIndex.Doc d = idx.doc(id);
+    Map<String, String> fields = d == null ? null : indexes.content(idx, c.db(0), d.keyBytes());
     if (fields == null) {
       c.reply().nullBulk();
       return;

@@ -255,9 +255,8 @@ final class Indexes {
 
   /** Marks the document just indexed as one whose key has a time to live: searches then check it is still there. */
   private static void noteExpiry(SearchIndex idx, Database db, byte[] key) {
-    if (idx.lastUpdated != null) {
-      idx.lastUpdated.mayExpire = db.expireAt(key) >= 0;
-      idx.columns(idx.lastUpdated);
+    if (idx.lastUpdated >= 0) {
+      idx.table.mayExpire(idx.lastUpdated, db.expireAt(key) >= 0);
     }
   }
 

@@ -18,6 +18,8 @@ final class PostingList {
   static final int SKIP = 64;
 
   final String term;
+  /** The term's id in its index (documents' forward lists hold it); -1 outside an index. */
+  final int id;
   private byte[] bytes = new byte[12];
   private int len;
   private int size;
@@ -34,7 +36,12 @@ final class PostingList {
   int stamp;
 
   PostingList(String term) {
+    this(term, -1);
+  }
+
+  PostingList(String term, int id) {
     this.term = term;
+    this.id = id;
   }
 
   int size() {

@@ -107,7 +107,7 @@ final class QueryEval implements IteratorProfile {
         }
         yield new DocIterator.Union(kids);
       }
-      case QueryNode.Not x -> new DocIterator.Not(new DocIterator.All(idx.docs), build(x.child));
+      case QueryNode.Not x -> new DocIterator.Not(new DocIterator.All(idx.table), build(x.child));
       case QueryNode.Optional x -> build(x.child);
       case QueryNode.Numeric num -> numeric(num);
       case QueryNode.Tag tag -> tag(tag, stats);
@@ -116,7 +116,7 @@ final class QueryEval implements IteratorProfile {
       case SpatialQueries.Range v -> spatial(SpatialQueries.range(idx, v), v.yieldAs);
       case SpatialQueries.Shape g -> spatial(SpatialQueries.shape(idx, g), null);
       case QueryNode.Geo geo -> geo(geo);
-      case QueryNode.All a -> new DocIterator.All(idx.docs);
+      case QueryNode.All a -> new DocIterator.All(idx.table);
       default -> new DocIterator.Empty();
     };
     n.iterator = it;
@@ -310,7 +310,7 @@ final class QueryEval implements IteratorProfile {
       positive.add(c);
     }
     if (required.isEmpty()) { // only optional children: everything matches
-      required.add(new DocIterator.All(idx.docs));
+      required.add(new DocIterator.All(idx.table));
     }
     java.util.function.IntPredicate check = null;
     if ((in.exact || in.slop >= 0) && positive.size() > 1) {

@@ -115,7 +115,7 @@ final class Scorer {
         return idx.docScore(id);
       }
       case HAMMING -> {
-        return hamming(idx.docs.get(id), null);
+        return hamming(idx.doc(id), null);
       }
       default -> { }
     }
@@ -154,9 +154,9 @@ final class Scorer {
     switch (kind) {
       case DOCSCORE -> {
         if (ex) {
-          explain[0] = Explain.leaf("Document's score is " + f2(d.score));
+          explain[0] = Explain.leaf("Document's score is " + f2(d.score()));
         }
-        return d.score;
+        return d.score();
       }
       case HAMMING -> {
         return hamming(d, explain);
@@ -164,7 +164,7 @@ final class Scorer {
       default -> { }
     }
     Part p = ex ? part(root, d, true) : null;
-    double raw = ex ? p.value : tree(root).value(d.id, d.docLen);
+    double raw = ex ? p.value : tree(root).value(d.id, d.docLen());
     switch (kind) {
       case DISMAX -> {
         if (ex) {
@@ -173,34 +173,34 @@ final class Scorer {
         return raw;
       }
       case BM25 -> {
-        double s = d.score * raw;
+        double s = d.score() * raw;
         int slop = ex ? slop(root, d) : treeSlop(root, d.id);
         s /= slop;
         if (ex) {
-          explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score) + " / slop "
+          explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score()) + " / slop "
               + slop, p.explain);
         }
         return s;
       }
       case BM25STD -> {
         if (ex) {
-          explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score), p.explain);
+          explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score()), p.explain);
         }
-        return d.score * raw;
+        return d.score() * raw;
       }
       default -> { // TFIDF, TFIDF.DOCNORM
-        if (d.score == 0) {
+        if (d.score() == 0) {
           if (ex) {
             explain[0] = Explain.leaf("Document score is 0");
           }
           return 0;
         }
-        long norm = kind == DOCNORM ? d.docLen : d.maxFreq;
-        double s = d.score * raw / norm;
+        long norm = kind == DOCNORM ? d.docLen() : d.maxFreq();
+        double s = d.score() * raw / norm;
         int slop = ex ? slop(root, d) : treeSlop(root, d.id);
         s /= slop;
         if (ex) {
-          explain[0] = parent("Final TFIDF : words TFIDF " + f2(raw) + " * document score " + f2(d.score)
+          explain[0] = parent("Final TFIDF : words TFIDF " + f2(raw) + " * document score " + f2(d.score())
               + " / norm " + norm + " / slop " + slop, p.explain);
         }
         return s;
@@ -213,7 +213,7 @@ final class Scorer {
   }
 
   private double hamming(SearchIndex.Doc d, Explain[] explain) {
-    byte[] dp = d.payload;
+    byte[] dp = d.payload();
     if (dp == null || dp.length == 0 || payload == null || dp.length != payload.length) {
       if (explain != null) {
         explain[0] = Explain.leaf("Payloads provided to scorer vary in length");
@@ -347,7 +347,7 @@ final class Scorer {
   /** A term leaf: {@code word} with frequency {@code f} in the document, {@code df} documents, weight {@code w}. */
   private Part term(String word, int f, long df, double w, int[] positions, SearchIndex.Doc d, boolean ex) {
     double idf = idfOf(df);
-    double v = termValue(f, idf, w, d.docLen);
+    double v = termValue(f, idf, w, d.docLen());
     return switch (kind) {
       case BM25 -> {
         yield new Part(v, ex ? Explain.leaf("(" + f2(v) + " = IDF " + f2(idf) + " * F " + f + " / (F " + f
@@ -355,7 +355,7 @@ final class Scorer {
       }
       case BM25STD -> {
         yield new Part(v, ex ? Explain.leaf(word + ": (" + f2(v) + " = IDF " + f2(idf) + " * (F " + f2(f)
-            + " * (k1 1.2 + 1)) / (F " + f2(f) + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len " + d.docLen
+            + " * (k1 1.2 + 1)) / (F " + f2(f) + " + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len " + d.docLen()
             + " / Average Doc Len " + f2(avgDocLen) + ")))") : null, positions, true);
       }
       case DISMAX -> new Part(v, ex ? Explain.leaf("DISMAX " + f2(w * f) + " = Weight " + f2(w)

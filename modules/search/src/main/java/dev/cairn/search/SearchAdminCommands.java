@@ -244,8 +244,9 @@ final class SearchAdminCommands implements CommandFamily {
     long docTable = idx.docTableBytes();
     r.doubleValue((float) (docTable / mb));
     long sortables = 0;
-    for (SearchIndex.Doc doc : idx.byKey.values()) {
-      for (String v : doc.sortables == null ? List.<String>of() : doc.sortables.values()) {
+    for (int id = 0; id < idx.maxDocId(); id++) {
+      Map<String, String> values = idx.table.isLive(id) ? idx.table.sortables(id) : null;
+      for (String v : values == null ? List.<String>of() : values.values()) {
         sortables += 16 + 2L * v.length();
       }
     }
@@ -368,10 +369,12 @@ final class SearchAdminCommands implements CommandFamily {
     indexes.byName.remove(name);
     indexes.aliases.values().removeIf(name::equals);
     if (deleteDocs) {
-      for (SearchIndex.Doc d : new ArrayList<>(idx.byKey.values())) {
-        if (c.db(0).delete(d.keyBytes)) {
-          c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", d.keyBytes, 0);
-          c.signalModifiedKey(0, d.keyBytes);
+      List<byte[]> keys = new ArrayList<>();
+      idx.table.forEach(id -> keys.add(idx.table.key(id)));
+      for (byte[] key : keys) {
+        if (c.db(0).delete(key)) {
+          c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, 0);
+          c.signalModifiedKey(0, key);
         }
       }
     }

@@ -531,7 +531,7 @@ final class SearchCommands implements CommandFamily {
       };
     } else if (o.sortBy != null) {
       Comparator<SearchIndex.Doc> cmp = sortOrder(c, idx, idx.def.field(o.sortBy), o.sortAsc);
-      order = (d1, s1, d2, s2) -> cmp.compare(idx.docs.get(d1), idx.docs.get(d2));
+      order = (d1, s1, d2, s2) -> cmp.compare(idx.doc(d1), idx.doc(d2));
     } else {
       order = TopK.BY_SCORE;
     }
@@ -545,11 +545,11 @@ final class SearchCommands implements CommandFamily {
     long sortNanos = 0;
     for (int d = it.next(); d != DocIterator.END; d = it.next()) {
       // the Doc is loaded only when needed: a match is otherwise read from the index's columns (SearchIndex.columns)
-      if (o.inKeys != null && !o.inKeys.contains(idx.docs.get(d).key)) {
+      if (o.inKeys != null && !o.inKeys.contains(idx.doc(d).key())) {
         continue;
       }
       // a key whose time has passed but that nothing has removed yet is no longer a document
-      if (idx.mayExpire(d) && db0.peekValue(idx.docs.get(d).keyBytes) == null) {
+      if (idx.mayExpire(d) && db0.peekValue(idx.doc(d).keyBytes()) == null) {
         continue;
       }
       total++;
@@ -559,7 +559,7 @@ final class SearchCommands implements CommandFamily {
       double score = 0;
       if (timing) {
         long t0 = System.nanoTime();
-        score = !scored ? 0 : ex != null ? scorer.score(root, idx.docs.get(d), ex) : scorer.score(root, d);
+        score = !scored ? 0 : ex != null ? scorer.score(root, idx.doc(d), ex) : scorer.score(root, d);
         long t1 = System.nanoTime();
         top.offer(d, score);
         scoreNanos += t1 - t0;
@@ -570,7 +570,7 @@ final class SearchCommands implements CommandFamily {
         continue;
       }
       if (scored) {
-        score = ex != null ? scorer.score(root, idx.docs.get(d), ex) : scorer.score(root, d);
+        score = ex != null ? scorer.score(root, idx.doc(d), ex) : scorer.score(root, d);
         if (ex != null) {
           explained.put(d, ex[0]);
         }
@@ -587,7 +587,7 @@ final class SearchCommands implements CommandFamily {
     List<SearchIndex.Doc> page = new ArrayList<>(n - from);
     double[] pageScores = new double[n - from];
     for (int i = from; i < n; i++) {
-      page.add(idx.docs.get(ids[i]));
+      page.add(idx.doc(ids[i]));
       pageScores[i - from] = scores[i];
     }
     if (o.profile != null) {
@@ -627,9 +627,9 @@ final class SearchCommands implements CommandFamily {
       double v = idx.numeric(f.attribute, d.id);
       return Double.isNaN(v) ? null : v;
     }
-    String s = d.sortables == null ? null : d.sortables.get(f.attribute);
+    String s = d.sortables() == null ? null : d.sortables().get(f.attribute);
     if (s == null) {
-      String v = indexes.value(idx, c.db(0), d.keyBytes, f.attribute, 2);
+      String v = indexes.value(idx, c.db(0), d.keyBytes(), f.attribute, 2);
       s = v == null ? null : v.toLowerCase(Locale.ROOT);
     }
     return s;
@@ -653,7 +653,7 @@ final class SearchCommands implements CommandFamily {
       out.integer(total);
       for (int k = 0; k < page.size(); k++) {
         SearchIndex.Doc d = page.get(k);
-        out.bulk(d.keyBytes);
+        out.bulk(d.keyBytes());
         if (o.withScores) {
           score(out, o, scores[k], d);
         }
@@ -682,7 +682,7 @@ final class SearchCommands implements CommandFamily {
       SearchIndex.Doc d = page.get(k);
       out.map(2 + (o.withScores ? 1 : 0) + (o.withSortKeys ? 1 : 0));
       out.bulk("id");
-      out.bulk(d.keyBytes);
+      out.bulk(d.keyBytes());
       if (o.withScores) {
         out.bulk("score");
         score(out, o, scores[k], d);
@@ -785,7 +785,7 @@ final class SearchCommands implements CommandFamily {
         o.blobKeys.add(f.identifier);
       }
     }
-    c.db(0).forEachHashField(d.keyBytes, (f, v) -> {
+    c.db(0).forEachHashField(d.keyBytes(), (f, v) -> {
       String name = new String(f, StandardCharsets.UTF_8);
       if (o.blobKeys.contains(name)) {
         out.put(name, new String(v, StandardCharsets.ISO_8859_1));
@@ -836,14 +836,14 @@ final class SearchCommands implements CommandFamily {
       Map<String, String> out = new LinkedHashMap<>();
       for (String[] r : o.returns) {
         String id = r[0].startsWith("@") ? r[0].substring(1) : r[0];
-        String v = indexes.value(idx, c.db(0), d.keyBytes, id, o.expand ? Math.max(3, o.dialect) : o.dialect);
+        String v = indexes.value(idx, c.db(0), d.keyBytes(), id, o.expand ? Math.max(3, o.dialect) : o.dialect);
         if (v != null) {
           out.put(r[1], v);
         }
       }
       return out;
     }
-    Map<String, String> doc = indexes.content(idx, c.db(0), d.keyBytes);
+    Map<String, String> doc = indexes.content(idx, c.db(0), d.keyBytes());
     if (doc == null) {
       doc = Map.of();
     }

@@ -160,7 +160,7 @@ final class SearchDebugCommands implements CommandFamily {
       }
       case "DOCIDTOID" -> {
         arity(a, 4, sub);
-        SearchIndex.Doc d = index(a).byKey.get(a.string(3));
+        SearchIndex.Doc d = index(a).doc(a.string(3));
         out.integer(d == null ? 0 : d.id + 1);
       }
       case "IDTODOCID" -> {
@@ -172,11 +172,11 @@ final class SearchDebugCommands implements CommandFamily {
         } catch (NumberFormatException e) {
           throw RedisException.line("bad id given");
         }
-        SearchIndex.Doc d = id >= 1 && id <= idx.docs.size() ? idx.docs.get((int) id - 1) : null;
+        SearchIndex.Doc d = id >= 1 && id <= idx.maxDocId() ? idx.doc((int) id - 1) : null;
         if (d == null) {
           throw RedisException.line("document was removed");
         }
-        out.bulk(d.keyBytes);
+        out.bulk(d.keyBytes());
       }
       case "GC_FORCEINVOKE", "GC_FORCEBGINVOKE" -> {
         index(a).collectGarbage(); // on the engine thread at once: the background form's work is done on reply
@@ -239,11 +239,11 @@ final class SearchDebugCommands implements CommandFamily {
 
   private static BitSet numericDocs(SearchIndex idx, FieldSpec f) {
     BitSet docs = new BitSet();
-    for (SearchIndex.Doc d : idx.docs) {
-      if (d != null && !Double.isNaN(idx.numeric(f.attribute, d.id))) {
-        docs.set(d.id);
+    idx.table.forEach(id -> {
+      if (!Double.isNaN(idx.numeric(f.attribute, id))) {
+        docs.set(id);
       }
-    }
+    });
     return docs;
   }
 

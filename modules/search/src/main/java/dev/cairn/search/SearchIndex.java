@@ -25,14 +25,16 @@ final class SearchIndex {
   final IndexDefinition def;
   private Filter.Expr filter;
   final Analyzer analyzer;
-  final List<Doc> docs = new ArrayList<>(); // by doc id; null once deleted
-  /** Ids of deleted documents, given to new ones (last freed first, so a re-indexed document keeps its id). */
-  private int[] freeIds = new int[8];
-  private int freeCount;
-  final Map<String, Doc> byKey = new HashMap<>();
+  /** The documents, by doc id. */
+  final DocTable table = new DocTable();
   /** The term dictionary in order (prefixes, automata, FT.INFO); {@link #postings} finds a term in O(1). */
   final TreeMap<String, PostingList> terms = new TreeMap<>();
   private final HashMap<String, PostingList> termLookup = new HashMap<>();
+  /** Postings by term id (documents' forward lists hold term ids); ids of dropped terms are reused. */
+  private PostingList[] termsById = new PostingList[64];
+  private int termIds;
+  private int[] freeTermIds = new int[8];
+  private int freeTermCount;
   final Map<String, TreeMap<String, DocIdSet>> tags = new HashMap<>(); // per attribute: value -> docs
   final Map<String, double[]> numerics = new HashMap<>(); // per attribute: value by doc id (NaN: none)
   /** Per numeric column: its (value, doc) pairs in order, for ranges. */
@@ -64,79 +66,81 @@ final class SearchIndex {
     this.filter = def.filter == null ? null : Filter.parse(def.filter);
   }
 
-  /** One indexed document. */
-  static final class Doc {
-    final int id;
-    final String key;
-    final byte[] keyBytes;
-    double score = 1;
-    /** RediSearch's max term frequency (stems included) and length (weighted words), for its scorers. */
-    int maxFreq;
-    int docLen;
-    /** The PAYLOAD_FIELD's value (HAMMING), or null. */
-    byte[] payload;
-    int length;
-    /** Whether the key had a time to live when indexed: only then must a search check that it is still there. */
-    boolean mayExpire;
-    /** The postings this document is in (to leave them when it goes). */
-    PostingList[] lists;
-    /** {attribute, value, ...} of its tags, or null. */
-    String[] tagValues;
-    /** Sortable values by attribute, or null when the index has none. */
-    Map<String, String> sortables;
-
-    Doc(int id, byte[] key) {
-      this.id = id;
-      this.keyBytes = key;
-      this.key = new String(key, StandardCharsets.UTF_8);
-    }
-  }
-
-  /** The document the last {@link #update} indexed, or null (the indexer notes its key's expiry on it). */
-  Doc lastUpdated;
-
-  /*
-   * What a search reads of each match, by doc id, in flat arrays (the Doc's score, max frequency and length, and its
-   * expiry flag): a query walks thousands of matches and scores each, and loading each match's Doc object cost a
-   * cache miss apiece (half of a single-term query's CPU time), where these arrays are small and dense.
+  /**
+   * A document's handle, read through to the {@link DocTable}: made when asked for (a page of results, an aggregation
+   * row, EXPLAINSCORE), never kept by the index.
    */
-  private double[] colScore = new double[16];
-  private int[] colMaxFreq = new int[16];
-  private int[] colDocLen = new int[16];
-  private boolean[] colExpire = new boolean[16];
+  static final class Doc {
+    final SearchIndex index;
+    final int id;
 
-  /** Copies the document's scoring inputs and expiry flag into the columns (after indexing it, or noting a TTL). */
-  void columns(Doc d) {
-    int id = d.id;
-    if (id >= colScore.length) {
-      int n = Math.max(id + 1, colScore.length * 2);
-      colScore = java.util.Arrays.copyOf(colScore, n);
-      colMaxFreq = java.util.Arrays.copyOf(colMaxFreq, n);
-      colDocLen = java.util.Arrays.copyOf(colDocLen, n);
-      colExpire = java.util.Arrays.copyOf(colExpire, n);
+    Doc(SearchIndex index, int id) {
+      this.index = index;
+      this.id = id;
     }
-    colScore[id] = d.score;
-    colMaxFreq[id] = d.maxFreq;
-    colDocLen[id] = d.docLen;
-    colExpire[id] = d.mayExpire;
+
+    byte[] keyBytes() {
+      return index.table.key(id);
+    }
+
+    String key() {
+      return new String(keyBytes(), StandardCharsets.UTF_8);
+    }
+
+    double score() {
+      return index.table.score(id);
+    }
+
+    int maxFreq() {
+      return index.table.maxFreq(id);
+    }
+
+    int docLen() {
+      return index.table.docLen(id);
+    }
+
+    /** The PAYLOAD_FIELD's value (HAMMING), or null. */
+    byte[] payload() {
+      return index.table.payload(id);
+    }
+
+    /** Sortable values by attribute, or null. */
+    Map<String, String> sortables() {
+      return index.table.sortables(id);
+    }
   }
+
+  /** The live document with this id, or null. */
+  Doc doc(int id) {
+    return table.isLive(id) ? new Doc(this, id) : null;
+  }
+
+  /** The document at this key, or null. */
+  Doc doc(String key) {
+    int id = table.find(key);
+    return id < 0 ? null : new Doc(this, id);
+  }
+
+  /** The id of the document the last {@link #update} indexed, or -1 (the indexer notes its key's expiry on it). */
+  int lastUpdated = -1;
 
   double docScore(int id) {
-    return colScore[id];
+    return table.score(id);
   }
 
   int docMaxFreq(int id) {
-    return colMaxFreq[id];
+    return table.maxFreq(id);
   }
 
   int docLen(int id) {
-    return colDocLen[id];
+    return table.docLen(id);
   }
 
   /** Whether the document's key had a time to live when indexed (a search then checks that it is still there). */
   boolean mayExpire(int id) {
-    return colExpire[id];
+    return table.mayExpire(id);
   }
+
   /** Indexing scratch, reused from document to document: the entry each term of the document will get. */
   private int stamp;
   private final ArrayList<PostingList> touched = new ArrayList<>();
@@ -146,14 +150,17 @@ final class SearchIndex {
   private int[][] slotPos = new int[64][];
   private int[] slotNpos = new int[64];
   private final ArrayList<String> tagScratch = new ArrayList<>();
+  private int[] termIdScratch = new int[64];
+  private final ArrayList<String> tokenScratch = new ArrayList<>();
 
   /** The postings of a term, or null. */
   PostingList postings(String term) {
     return termLookup.get(term);
   }
 
+  /** Ids handed out (the highest doc id + 1). */
   int maxDocId() {
-    return docs.size();
+    return table.size();
   }
 
   /**
@@ -170,10 +177,10 @@ final class SearchIndex {
    */
   void update(byte[] key, Map<String, ?> fields, boolean isNew) {
     String k = new String(key, StandardCharsets.UTF_8);
-    lastUpdated = null;
+    lastUpdated = -1;
     String failedBefore = failedOnNew;
     failedOnNew = null;
-    remove(k);
+    remove(key);
     if (fields == null) {
       return;
     }
@@ -191,18 +198,14 @@ final class SearchIndex {
         return;
       }
     }
-    int id = freeCount > 0 ? freeIds[--freeCount] : docs.size();
-    if (id == docs.size()) {
-      docs.add(null);
-    }
-    Doc d = new Doc(id, key);
+    int id = table.reserve();
     long t0 = System.nanoTime();
     try {
-      index(d, fields);
+      index(id, fields);
       indexingNanos += System.nanoTime() - t0;
     } catch (RuntimeException e) {
-      unindex(d);
-      free(id);
+      unindex(id);
+      table.release(id);
       if (isNew) {
         failedOnNew = k;
       }
@@ -213,13 +216,11 @@ final class SearchIndex {
       lastIndexingErrorKey = k;
       return;
     }
-    docs.set(id, d);
-    columns(d);
-    byKey.put(k, d);
-    lastUpdated = d;
+    table.bind(id, key);
+    lastUpdated = id;
     liveDocs++;
-    totalLength += d.length;
-    totalDocLen += d.docLen;
+    totalLength += table.length(id);
+    totalDocLen += table.docLen(id);
   }
 
   /** A field value's first (or only) string; null for none. */
@@ -240,19 +241,19 @@ final class SearchIndex {
     return v instanceof List<?> l ? l : List.of(v);
   }
 
-  private void index(Doc d, Map<String, ?> fields) {
+  private void index(int id, Map<String, ?> fields) {
     String s = def.scoreField == null ? null : first(fields.get(def.scoreField));
+    double score = def.defaultScore;
     if (s != null) {
       try {
-        d.score = Double.parseDouble(s);
+        score = Double.parseDouble(s);
       } catch (NumberFormatException e) {
-        d.score = def.defaultScore;
+        score = def.defaultScore;
       }
-    } else {
-      d.score = def.defaultScore;
     }
+    table.score(id, score);
     String pl = def.payloadField == null ? null : first(fields.get(def.payloadField));
-    d.payload = pl == null ? null : pl.getBytes(StandardCharsets.ISO_8859_1);
+    table.payload(id, pl == null ? null : pl.getBytes(StandardCharsets.ISO_8859_1));
     String lang = def.languageField == null ? null : first(fields.get(def.languageField)); // the document's own
     lang = lang == null ? def.language : Analyzer.language(lang);
     if (lang == null) {
@@ -272,10 +273,7 @@ final class SearchIndex {
       }
       String v = first(raw);
       if (f.sortable) {
-        if (d.sortables == null) {
-          d.sortables = new HashMap<>(4);
-        }
-        d.sortables.put(f.attribute, f.type == FieldSpec.Type.TEXT && !f.unf ? v.toLowerCase(Locale.ROOT) : v);
+        table.sortable(id, f.attribute, f.type == FieldSpec.Type.TEXT && !f.unf ? v.toLowerCase(Locale.ROOT) : v);
       }
       if (f.noIndex) {
         continue;
@@ -288,40 +286,52 @@ final class SearchIndex {
               pos += ARRAY_GAP; // array elements: a phrase does not run from one into the next
             }
             firstValue = false;
-            for (String tok : Analyzer.tokens((String) value)) {
+            analyzer.indexTokens((String) value, tokenScratch);
+            for (int t = 0; t < tokenScratch.size(); t++) {
+              String tok = tokenScratch.get(t);
               if (def.stopwords.contains(tok)) {
                 continue;
               }
               pos++;
-              addTerm(d, tok, f, pos, false);
+              addTerm(tok, f, pos, false);
               if (!f.noStem) {
                 String st = analyzer.stem(tok, lang);
                 if (st != null) {
-                  addTerm(d, "+" + st, f, pos, true);
+                  addTerm("+" + st, f, pos, true);
                 }
               }
               if (f.phonetic) {
                 for (String code : analyzer.phonetic(tok)) {
-                  addTerm(d, code, f, pos, false);
+                  addTerm(code, f, pos, false);
                 }
               }
-              d.length++;
-              d.docLen += Scorer.freqStep(f.weight, false);
+              table.addToken(id, Scorer.freqStep(f.weight, false));
             }
           }
         }
         case TAG -> {
           TreeMap<String, DocIdSet> t = tags.computeIfAbsent(f.attribute, x -> new TreeMap<>());
           for (Object value : values(raw)) {
-            for (String part : ((String) value).split(java.util.regex.Pattern.quote(String.valueOf(f.separator)), -1)) {
-              String tag = part.strip();
+            String text = (String) value;
+            for (int from = 0, to; from <= text.length(); from = to + 1) {
+              to = text.indexOf(f.separator, from);
+              if (to < 0) {
+                to = text.length();
+              }
+              String tag = text.substring(from, to).strip();
               if (tag.isEmpty()) {
                 continue;
               }
               if (!f.caseSensitive) {
                 tag = tag.toLowerCase(Locale.ROOT);
               }
-              t.computeIfAbsent(tag, x -> new DocIdSet()).add(d.id);
+              DocIdSet set = t.get(tag);
+              if (set == null) {
+                t.put(tag, set = new DocIdSet());
+              } else {
+                tag = t.ceilingKey(tag); // the map's own instance: the document's tag list shares it
+              }
+              set.add(id);
               tagScratch.add(f.attribute);
               tagScratch.add(tag);
             }
@@ -338,13 +348,13 @@ final class SearchIndex {
               throw new IllegalArgumentException("Invalid numeric value: '" + x + "'");
             }
           }
-          setNumeric(f.attribute, d.id, ns[0]);
+          setNumeric(f.attribute, id, ns[0]);
           if (ns.length > 1) {
-            multi.computeIfAbsent(f.attribute, x -> new HashMap<>()).put(d.id, ns);
+            multi.computeIfAbsent(f.attribute, x -> new HashMap<>()).put(id, ns);
           }
           NumericIndex ni = ranges.computeIfAbsent(f.attribute, x -> new NumericIndex());
           for (double n : ns) {
-            ni.add(n, d.id);
+            ni.add(n, id);
           }
         }
         case GEO -> {
@@ -363,39 +373,43 @@ final class SearchIndex {
               throw new IllegalArgumentException("Invalid geo string");
             }
           }
-          setNumeric(f.attribute + LON, d.id, lons[0]); // a geo point is two numeric columns
-          setNumeric(f.attribute + LAT, d.id, lats[0]);
+          setNumeric(f.attribute + LON, id, lons[0]); // a geo point is two numeric columns
+          setNumeric(f.attribute + LAT, id, lats[0]);
           if (lons.length > 1) {
-            multi.computeIfAbsent(f.attribute + LON, x -> new HashMap<>()).put(d.id, lons);
-            multi.computeIfAbsent(f.attribute + LAT, x -> new HashMap<>()).put(d.id, lats);
+            multi.computeIfAbsent(f.attribute + LON, x -> new HashMap<>()).put(id, lons);
+            multi.computeIfAbsent(f.attribute + LAT, x -> new HashMap<>()).put(id, lats);
           }
           NumericIndex ni = ranges.computeIfAbsent(f.attribute + LAT, x -> new NumericIndex());
           for (double lat : lats) { // a radius query reads the band of latitudes it covers
-            ni.add(lat, d.id);
+            ni.add(lat, id);
           }
         }
-        case VECTOR -> vectorStore(f).put(d.id, VectorFields.decode(f, raw));
-        case GEOSHAPE -> shapeStore(f).put(d.id, v);
+        case VECTOR -> vectorStore(f).put(id, VectorFields.decode(f, raw));
+        case GEOSHAPE -> shapeStore(f).put(id, v);
       }
     }
-    flush(d);
+    flush(id);
   }
 
   /** Gives each term the document touched its entry, and the document the list of its postings and tags. */
-  private void flush(Doc d) {
+  private void flush(int id) {
     int n = touched.size();
-    PostingList[] lists = new PostingList[n];
+    if (termIdScratch.length < n) {
+      termIdScratch = new int[Math.max(n, termIdScratch.length * 2)];
+    }
+    int maxFreq = 0;
     for (int k = 0; k < n; k++) {
       PostingList pl = touched.get(k);
-      lists[k] = pl;
-      pl.add(d.id, slotFreq[k], slotMask0[k], slotMask1[k], slotPos[k], slotNpos[k]);
+      termIdScratch[k] = pl.id;
+      pl.add(id, slotFreq[k], slotMask0[k], slotMask1[k], slotPos[k], slotNpos[k]);
       termOccurrences += slotFreq[k];
-      if (slotFreq[k] > d.maxFreq) {
-        d.maxFreq = slotFreq[k]; // over every entry, stems and phonetic codes included, as RediSearch's forward index
-      }
+      // over every entry, stems and phonetic codes included, as RediSearch's forward index
+      maxFreq = Math.max(maxFreq, slotFreq[k]);
     }
-    d.lists = lists;
-    d.tagValues = tagScratch.isEmpty() ? null : tagScratch.toArray(new String[0]);
+    table.maxFreq(id, maxFreq);
+    Arrays.sort(termIdScratch, 0, n);
+    table.forward(id, termIdScratch, n);
+    table.tags(id, tagScratch.isEmpty() ? null : tagScratch.toArray(new String[0]));
   }
 
   /** VECTOR and GEOSHAPE fields' stores, by attribute (made when a document first has the field). */
@@ -466,10 +480,15 @@ final class SearchIndex {
     return false;
   }
 
-  private void addTerm(Doc d, String term, FieldSpec f, int pos, boolean stem) {
+  private void addTerm(String term, FieldSpec f, int pos, boolean stem) {
     PostingList pl = termLookup.get(term);
     if (pl == null) {
-      pl = new PostingList(term);
+      int termId = freeTermCount > 0 ? freeTermIds[--freeTermCount] : termIds++;
+      if (termId == termsById.length) {
+        termsById = Arrays.copyOf(termsById, termId * 2);
+      }
+      pl = new PostingList(term, termId);
+      termsById[termId] = pl;
       termLookup.put(term, pl);
       terms.put(term, pl);
     }
@@ -509,56 +528,62 @@ final class SearchIndex {
     ps[slotNpos[k]++] = pos;
   }
 
-  void remove(String key) {
-    Doc d = byKey.remove(key);
-    if (d == null) {
+  /** Removes the document at {@code key} from the index, if it is there. */
+  void remove(byte[] key) {
+    int id = table.find(key);
+    if (id < 0) {
       return;
     }
-    unindex(d);
-    docs.set(d.id, null);
-    free(d.id);
+    int length = table.length(id);
+    int docLen = table.docLen(id);
+    unindex(id);
+    table.remove(id);
     liveDocs--;
-    totalLength -= d.length;
-    totalDocLen -= d.docLen;
+    totalLength -= length;
+    totalDocLen -= docLen;
   }
 
-  private void free(int id) {
-    if (freeCount == freeIds.length) {
-      freeIds = java.util.Arrays.copyOf(freeIds, freeCount * 2);
+  private void dropTerm(PostingList pl) {
+    terms.remove(pl.term);
+    termLookup.remove(pl.term);
+    termsById[pl.id] = null;
+    if (freeTermCount == freeTermIds.length) {
+      freeTermIds = Arrays.copyOf(freeTermIds, freeTermCount * 2);
     }
-    freeIds[freeCount++] = id;
+    freeTermIds[freeTermCount++] = pl.id;
   }
 
-  private void unindex(Doc d) {
-    if (d.lists != null) {
-      for (PostingList pl : d.lists) {
-        int freq = pl.remove(d.id);
+  /** Takes a document out of every index it is in; a document that failed half-way has no forward list yet. */
+  private void unindex(int id) {
+    byte[] forward = table.forward(id);
+    String[] tv = table.tags(id);
+    if (forward != null) {
+      DocTable.decode(forward, termId -> {
+        PostingList pl = termsById[termId];
+        int freq = pl.remove(id);
         if (freq >= 0) {
           termOccurrences -= freq;
         }
         if (pl.size() == 0) {
-          terms.remove(pl.term);
-          termLookup.remove(pl.term);
+          dropTerm(pl);
         }
-      }
-    } else { // a document that failed half-way: its entries were never written
+      });
+    } else { // its entries were never written; the terms it created may be empty
       for (PostingList pl : touched) {
-        if (pl.size() == 0) {
-          terms.remove(pl.term);
-          termLookup.remove(pl.term);
+        if (pl.size() == 0 && termLookup.get(pl.term) == pl) {
+          dropTerm(pl);
         }
       }
       touched.clear();
+      if (tv == null && !tagScratch.isEmpty()) {
+        tv = tagScratch.toArray(new String[0]); // tags written before the failure
+      }
     }
-    if (d.tagValues == null && !tagScratch.isEmpty() && d.lists == null) {
-      d.tagValues = tagScratch.toArray(new String[0]); // tags written before the failure
-    }
-    String[] tv = d.tagValues;
     for (int i = 0; tv != null && i < tv.length; i += 2) {
       TreeMap<String, DocIdSet> t = tags.get(tv[i]);
       DocIdSet b = t == null ? null : t.get(tv[i + 1]);
       if (b != null) {
-        b.remove(d.id);
+        b.remove(id);
         if (b.size() == 0) {
           t.remove(tv[i + 1]);
         }
@@ -566,31 +591,31 @@ final class SearchIndex {
     }
     for (Map.Entry<String, double[]> e : numerics.entrySet()) {
       double[] col = e.getValue();
-      if (d.id < col.length && !Double.isNaN(col[d.id])) {
+      if (id < col.length && !Double.isNaN(col[id])) {
         String column = e.getKey();
         Map<Integer, double[]> m = multi.get(column);
-        double[] all = m == null ? null : m.remove(d.id);
+        double[] all = m == null ? null : m.remove(id);
         NumericIndex ni = ranges.get(column);
         if (ni != null) {
           if (all == null) {
-            ni.remove(col[d.id], d.id);
+            ni.remove(col[id], id);
           } else {
             for (double v : all) {
-              ni.remove(v, d.id);
+              ni.remove(v, id);
             }
           }
         }
-        col[d.id] = Double.NaN;
+        col[id] = Double.NaN;
       }
     }
     for (Map<Integer, double[]> m : multi.values()) {
-      m.remove(d.id);
+      m.remove(id);
     }
     for (VectorStore v : vectors.values()) {
-      v.remove(d.id);
+      v.remove(id);
     }
     for (ShapeStore g : shapes.values()) {
-      g.remove(d.id);
+      g.remove(id);
     }
   }
 
@@ -620,11 +645,12 @@ final class SearchIndex {
   }
 
   void clear() {
-    docs.clear();
-    freeCount = 0;
-    byKey.clear();
+    table.clear();
     terms.clear();
     termLookup.clear();
+    Arrays.fill(termsById, null);
+    termIds = 0;
+    freeTermCount = 0;
     tags.clear();
     numerics.clear();
     ranges.clear();
@@ -642,29 +668,14 @@ final class SearchIndex {
     return invertedBytes() + docTableBytes() + keyTableBytes();
   }
 
-  /**
-   * The document table: per document its Doc, the arrays of its postings and tags, its key's bytes, and its
-   * columns. (A class histogram of 20,000 documents of the bench's corpus gives the Docs, their arrays, keys and key
-   * map 6.6 MB, about 330 bytes a document, with {@link #keyTableBytes}.)
-   */
+  /** The document table: its columns, forward lists and tag lists ({@link DocTable#docBytes}). */
   long docTableBytes() {
-    long b = 16L + 4L * docs.size() + 21L * colScore.length; // the doc list, the columns (8 + 3 * 4 + 1 bytes)
-    for (Doc d : byKey.values()) {
-      b += 64 // the Doc
-          + 16 + 4L * (d.lists == null ? 0 : d.lists.length)
-          + (d.tagValues == null ? 0 : 16 + 4L * d.tagValues.length)
-          + 16 + d.keyBytes.length;
-    }
-    return b;
+    return table.docBytes();
   }
 
-  /** The key table: each document's key as a String and its node and slot in the key map. */
+  /** The key table: the keys' bytes and the slots that find a document by its key. */
   long keyTableBytes() {
-    long b = 0;
-    for (Doc d : byKey.values()) {
-      b += 24 + 16 + d.key.length() + 36;
-    }
-    return b;
+    return table.keyBytes();
   }
 
   /** The inverted indexes: terms' postings, tag values' sets, numeric columns and ranges. */

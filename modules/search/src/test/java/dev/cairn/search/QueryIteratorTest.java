@@ -239,7 +239,7 @@ class QueryIteratorTest {
         byKey.put(key, d);
       }
       byId.clear();
-      byKey.forEach((k, d) -> byId.put(idx.byKey.get(k).id, d));
+      byKey.forEach((k, d) -> byId.put(idx.doc(k).id, d));
       for (int q = 0; q < 50; q++) {
         QueryNode node = randomNode(rnd, 3);
         QueryEval eval = new QueryEval(idx, false, null, "TFIDF");

@@ -49,11 +49,11 @@ class ScoreTreeTest {
         DocIterator it = eval.iterator(node);
         Scorer scorer = new Scorer(idx, eval, name, null);
         for (int d = it.next(); d != DocIterator.END; d = it.next()) {
-          SearchIndex.Doc doc = idx.docs.get(d);
+          SearchIndex.Doc doc = idx.doc(d);
           double walked = scorer.score(node, doc, new Scorer.Explain[1]);
           double tree = scorer.score(node, doc, null);
           assertEquals(Double.doubleToLongBits(walked), Double.doubleToLongBits(tree),
-              () -> "seed " + seed + " scorer " + name + " doc " + doc.key + " walk " + walked + " tree " + tree
+              () -> "seed " + seed + " scorer " + name + " doc " + doc.key() + " walk " + walked + " tree " + tree
                   + " query\n" + sb);
           compared++;
         }
