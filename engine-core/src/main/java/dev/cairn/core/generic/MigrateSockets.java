@@ -98,6 +98,9 @@ public final class MigrateSockets {
 
   /** From the cron: closes connections unused for 10 seconds. */
   public void closeIdle(long nowMillis) {
+    if (cache.isEmpty()) {
+      return; // the usual case: no iterator made hz times a second
+    }
     for (Iterator<Target> it = cache.values().iterator(); it.hasNext(); ) {
       Target t = it.next();
       if (nowMillis - t.lastUse > IDLE_MILLIS) {

@@ -52,6 +52,10 @@ public final class RespDecoder {
   private byte[] bulk;
   /** Until then, a big bulk's bytes. */
   private final ArrayList<ByteBuf> chunks = new ArrayList<>(0);
+  /** Command names this connection sent, by {@link #nameSlot}: a name seen again reuses its array. */
+  private static final int NAMES = 16;
+  private static final int NAME_MAX = 32;
+  private final byte[][] names = new byte[NAMES][];
 
   /** Limits that may change at run time (CONFIG SET) and depend on the client (authenticated or not). */
   public interface Limits {
@@ -188,7 +192,12 @@ public final class RespDecoder {
         in.readerIndex(eol + 2);
         bulkLen = (int) len;
         bulkFilled = 0;
-        bulk = len < BIG_BULK || in.readableBytes() >= bulkLen / 2 ? new byte[bulkLen] : null;
+        if (argc == 0 && (bulk = knownName(in)) != null) {
+          in.skipBytes(bulkLen);
+          bulkFilled = bulkLen;
+        } else {
+          bulk = len < BIG_BULK || in.readableBytes() >= bulkLen / 2 ? new byte[bulkLen] : null;
+        }
       }
       int take = Math.min(bulkLen - bulkFilled, in.readableBytes());
       if (bulk != null) {
@@ -205,12 +214,51 @@ public final class RespDecoder {
       if (argc == argv.length) {
         argv = Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
       }
+      if (argc == 0 && bulkLen <= NAME_MAX) {
+        names[nameSlot(bulk, 0, bulkLen)] = bulk;
+      }
       argv[argc++] = bulk;
       bulk = null;
       bulkLen = -1;
     }
     expectedArgs = -1;
     return Result.COMMAND;
+  }
+
+  /**
+   * The array of a command name this connection sent before, when the bulk about to be read (complete in {@code in})
+   * has the same bytes: a client sends a few names over and over, and each would otherwise cost an array per command.
+   * Sharing is safe because nothing writes into an argument's array (the command table looks names up, never keeps
+   * them).
+   */
+  private byte[] knownName(ByteBuf in) {
+    if (bulkLen > NAME_MAX || in.readableBytes() < bulkLen) {
+      return null;
+    }
+    int at = in.readerIndex();
+    byte[] name = names[nameSlot(in, at, bulkLen)];
+    if (name == null || name.length != bulkLen) {
+      return null;
+    }
+    for (int i = 0; i < bulkLen; i++) {
+      if (name[i] != in.getByte(at + i)) {
+        return null;
+      }
+    }
+    return name;
+  }
+
+  /** A slot of {@link #names} from a name's length, first and last byte (the same for the array and the buffer). */
+  private static int nameSlot(int length, int first, int last) {
+    return (length * 7 + first * 3 + last) & (NAMES - 1);
+  }
+
+  private static int nameSlot(byte[] name, int from, int length) {
+    return length == 0 ? 0 : nameSlot(length, name[from], name[from + length - 1]);
+  }
+
+  private static int nameSlot(ByteBuf in, int from, int length) {
+    return length == 0 ? 0 : nameSlot(length, in.getByte(from), in.getByte(from + length - 1));
   }
 
   /**

@@ -274,4 +274,33 @@ class RespDecoderTest {
     int chunk = 1 + rnd.nextInt(50);
     assertEquals(expected, decode(in, chunk), "seed " + seed + " chunk " + chunk);
   }
+
+  /** A command name sent again reuses its array; names that look alike (length, first and last byte) stay apart. */
+  @Test
+  void repeatedCommandNamesShareTheirArrayAndLookAlikesDoNot() throws Exception {
+    RespDecoder d = decoder();
+    ByteBuf buf = Unpooled.buffer();
+    try {
+      List<byte[]> names = new ArrayList<>();
+      for (String cmd : new String[] {"GET", "SET", "SAT", "GET", "set", "SET", "SET"}) {
+        buf.writeBytes(b("*2\r\n$3\r\n" + cmd + "\r\n$1\r\nk\r\n"));
+        assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
+        names.add(d.argv()[0]);
+        assertEquals(cmd, new String(d.argv()[0], StandardCharsets.ISO_8859_1));
+        assertEquals("k", new String(d.argv()[1], StandardCharsets.ISO_8859_1));
+      }
+      assertTrue(names.get(0) == names.get(3), "GET again: the same array");
+      assertTrue(names.get(1) != names.get(2), "SAT is not SET");
+      assertTrue(names.get(5) == names.get(6), "SET again: the same array");
+      assertArrayEquals(b("SET"), names.get(6));
+      // a name split across reads is read as usual
+      buf.writeBytes(b("*1\r\n$3\r\nGE"));
+      assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
+      buf.writeBytes(b("T\r\n"));
+      assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
+      assertArrayEquals(b("GET"), d.argv()[0]);
+    } finally {
+      d.release();
+    }
+  }
 }
