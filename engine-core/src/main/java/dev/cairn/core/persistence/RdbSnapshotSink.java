@@ -130,12 +130,10 @@ public final class RdbSnapshotSink implements SnapshotSink {
   @Override
   public void write(int db, byte[] key, Object value, boolean prepared, long expireAt, int lru) throws IOException {
     selectDb(db);
-    long idle = info.lru() ? LruClock.idleSeconds(lru, now) : -1;
-    int freq = info.lfu() ? Lfu.counter(lru, now, options.lfuDecayTime()) : -1;
     if (prepared) {
-      writer.keyEncoded(key, (byte[]) value, expireAt, idle, freq);
+      writer.keyEncoded(key, (byte[]) value, expireAt, idleSeconds(lru), lfuCounter(lru));
     } else {
-      writer.key(key, value, expireAt, idle, freq);
+      writer.key(key, value, expireAt, idleSeconds(lru), lfuCounter(lru));
     }
   }
 
@@ -143,9 +141,17 @@ public final class RdbSnapshotSink implements SnapshotSink {
   public void writeString(int db, byte[] key, byte[] page, int off, int len, long expireAt, int lru)
       throws IOException {
     selectDb(db);
-    long idle = info.lru() ? LruClock.idleSeconds(lru, now) : -1;
-    int freq = info.lfu() ? Lfu.counter(lru, now, options.lfuDecayTime()) : -1;
-    writer.keyString(key, page, off, len, expireAt, idle, freq);
+    writer.keyString(key, page, off, len, expireAt, idleSeconds(lru), lfuCounter(lru));
+  }
+
+  /** The key's idle time for the IDLE field, or -1 when the eviction policy is not LRU. */
+  private long idleSeconds(int lru) {
+    return info.lru() ? LruClock.idleSeconds(lru, now) : -1;
+  }
+
+  /** The key's LFU counter for the FREQ field, or -1 when the eviction policy is not LFU. */
+  private int lfuCounter(int lru) {
+    return info.lfu() ? Lfu.counter(lru, now, options.lfuDecayTime()) : -1;
   }
 
   private void selectDb(int db) throws IOException {

@@ -99,7 +99,12 @@ public final class Snapshot implements SnapshotGuard {
   private final boolean[] walking;
   private boolean walked;
   private boolean ended;
-  /** Records handed over (engine thread writes; the snapshot thread reads it to wake a waiting walker). */
+  /** Records taken so far (engine thread). */
+  private long taken;
+  /**
+   * Records in batches queued for the snapshot thread, which reads it to wake a waiting walker: published once per
+   * batch rather than per record (a volatile store per key would cost the walker a fence per key).
+   */
   private volatile long handedOver;
   /** The walker stopped for the snapshot thread to catch up; whoever clears this runs the next step. */
   private final java.util.concurrent.atomic.AtomicBoolean walkerWaiting =
@@ -257,11 +262,11 @@ public final class Snapshot implements SnapshotGuard {
       if (aborted) {
         return;
       }
-      if (handedOver - written > leash) {
+      if (taken - written > leash) {
         flush();
         // wait for the snapshot thread to drain half the queue: it runs the next step then (see run)
         walkerWaiting.set(true);
-        if (handedOver - written > leash / 2 || !walkerWaiting.compareAndSet(true, false)) {
+        if (taken - written > leash / 2 || !walkerWaiting.compareAndSet(true, false)) {
           return;
         }
       }
@@ -429,7 +434,7 @@ public final class Snapshot implements SnapshotGuard {
         addCow(dev.cairn.core.keyspace.StringArena.slotSize(arena.length(h)));
       }
       current.addSlot(db, e.key, arena.page(h), h, e.expireAt(), e.lru());
-      handedOver++;
+      taken++;
       if (current.n == BATCH || walkerWaiting.get()) {
         flush();
       }
@@ -457,7 +462,7 @@ public final class Snapshot implements SnapshotGuard {
       lent.put(v, b);
       b.tracked = true;
     }
-    handedOver++;
+    taken++;
     // while the walker waits, the snapshot thread only wakes it after a batch it was given: a copy left in the batch
     // being filled would keep the count of records in flight up and both threads waiting
     if (b.n == BATCH || walkerWaiting.get()) {
@@ -510,6 +515,7 @@ public final class Snapshot implements SnapshotGuard {
 
   private void flush() {
     if (current.n > 0) {
+      handedOver = taken;
       hand(current);
       Batch next = pool.poll();
       current = next != null ? next : new Batch();
@@ -550,8 +556,7 @@ public final class Snapshot implements SnapshotGuard {
     try {
       sink.begin(info);
       long count = 0;
-      long sliceStart = System.nanoTime();
-      long activity = clientActivity.getAsLong();
+      Pacer pacer = new Pacer(clientActivity);
       while (true) {
         Batch b = next();
         if (b == END || aborted) {
@@ -576,13 +581,7 @@ public final class Snapshot implements SnapshotGuard {
         }
         b.done = true;
         writtenBatches.add(b);
-        long now = System.nanoTime();
-        if (now - sliceStart >= PACING_SLICE_NANOS) {
-          long a = clientActivity.getAsLong();
-          TimeUnit.NANOSECONDS.sleep(pause(now - sliceStart, a - activity));
-          activity = a;
-          sliceStart = System.nanoTime();
-        }
+        pacer.afterBatch();
         if (walkerWaiting.get() && handedOver - count <= leash() / 2 && walkerWaiting.compareAndSet(true, false)) {
           loop.execute(this::step);
         }
@@ -615,24 +614,70 @@ public final class Snapshot implements SnapshotGuard {
     }
   }
 
-  /** How often the snapshot thread considers pausing, in nanoseconds of its work. */
+  /** How often the snapshot thread considers pausing, in nanoseconds of its processor time. */
   static final long PACING_SLICE_NANOS = 1_000_000;
-  /** The snapshot's share of the time (its thread's, and so the walker's, which it leashes) while clients are served. */
-  static final int BUSY_DUTY_PERCENT = 30;
+  /**
+   * The share of one processor the snapshot thread may use while clients are served, in percent (the walker, leashed
+   * to it, slows down with it). The default makes a 2M-key save under load last about as long as Redis's forked child
+   * takes for it; {@code -Dcairn.snapshot.busyCpuPercent} changes it (100: no pacing).
+   */
+  static final int BUSY_CPU_PERCENT = Math.max(1, Math.min(100, Integer.getInteger("cairn.snapshot.busyCpuPercent", 15)));
   /** Clients count as served from this rate on (a harness polling INFO does not slow a save down). */
   static final long BUSY_COMMANDS_PER_SECOND = 10_000;
 
   /**
-   * How long the snapshot thread pauses after {@code workedNanos} of work. While the engine serves clients, the
-   * snapshot yields the processor for most of the time: on a machine with few cores its thread competes with the
-   * engine thread (and the walker takes engine time), and a BGSAVE that ends later hurts no one, while a request that
-   * waits does (2M keys under a 50-client SET/GET load: GET p99 during the save 6.0 ms paced against 7.4-8.7 unpaced,
-   * the save 4.5 s instead of 2 s, Redis's forked child 6.7 s). An idle server's snapshot runs flat out.
-   * {@code commandsServed}: commands the engine served meanwhile (negative after CONFIG RESETSTAT).
+   * How long the snapshot thread pauses after {@code cpuNanos} of processor time used over {@code wallNanos} since its
+   * last pause, while the engine served {@code commandsServed} commands over {@code periodNanos} (the time since the
+   * last decision, pause included; negative after CONFIG RESETSTAT). While clients are served, the snapshot keeps to
+   * {@link #BUSY_CPU_PERCENT} of a processor: on a machine with few cores its thread competes with the engine thread
+   * (and the walker takes engine time), and a BGSAVE that ends later hurts no one, while a request that waits does.
+   * The budget is counted in the thread's own processor time, so the time it spent preempted (waiting for a core,
+   * which is the engine's or the clients') counts as pause already. An idle server's snapshot runs flat out.
    */
-  static long pause(long workedNanos, long commandsServed) {
-    boolean busy = commandsServed < 0 || commandsServed * 1_000_000_000L >= BUSY_COMMANDS_PER_SECOND * workedNanos;
-    return busy ? workedNanos * (100 - BUSY_DUTY_PERCENT) / BUSY_DUTY_PERCENT : 0;
+  static long pause(long cpuNanos, long wallNanos, long commandsServed, long periodNanos) {
+    boolean busy = commandsServed < 0 || commandsServed * 1_000_000_000L >= BUSY_COMMANDS_PER_SECOND * periodNanos;
+    return busy ? Math.max(0, cpuNanos * 100 / BUSY_CPU_PERCENT - wallNanos) : 0;
+  }
+
+  /** Keeps the snapshot thread to its processor budget (see {@link #pause}); snapshot thread only. */
+  private static final class Pacer {
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    private final java.util.function.LongSupplier clientActivity;
+    private final boolean cpuClock = THREADS.isCurrentThreadCpuTimeSupported();
+    /** Processor and wall time when the thread last woke from a pause. */
+    private long cpuStart = cpuNanos();
+    private long wallStart = System.nanoTime();
+    /** Commands served, and the time, at the last decision. */
+    private long activity;
+    private long decidedAt = wallStart;
+
+    Pacer(java.util.function.LongSupplier clientActivity) {
+      this.clientActivity = clientActivity;
+      this.activity = clientActivity.getAsLong();
+    }
+
+    /** The thread's processor time (its wall time where the JVM cannot tell). */
+    private long cpuNanos() {
+      return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    void afterBatch() throws InterruptedException {
+      long cpu = cpuNanos() - cpuStart;
+      if (cpu < PACING_SLICE_NANOS) {
+        return;
+      }
+      long now = System.nanoTime();
+      long a = clientActivity.getAsLong();
+      long sleep = pause(cpu, now - wallStart, a - activity, now - decidedAt);
+      activity = a;
+      decidedAt = now;
+      if (sleep > 0) {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+      cpuStart = cpuNanos();
+      wallStart = System.nanoTime();
+    }
   }
 
   /** rdb-key-save-delay after a key, slept in slices so that a lowered delay takes effect during a long one. */

@@ -16,7 +16,6 @@ import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.Reply;
 import dev.cairn.core.keyspace.Entry;
-import dev.cairn.core.keyspace.StringArena;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.ObjIntConsumer;
@@ -425,8 +424,6 @@ public final class StringCommands implements CommandFamily {
 
   /** STRLEN key */
   static void strlen(CommandContext c, Args a) {
-    Entry e = StringValues.lookupRead(c, a.get(1));
-    StringArena arena = e == null ? null : e.arena();
-    c.reply().integer(arena != null ? arena.length(e.handle()) : StringValues.length(e == null ? null : e.valueObject()));
+    c.reply().integer(StringValues.view(StringValues.lookupRead(c, a.get(1))).length());
   }
 }

@@ -117,24 +117,8 @@ public final class StringRangeCommands implements CommandFamily {
   static void getrange(CommandContext c, Args a) {
     long start = a.longArg(2);
     long end = a.longArg(3);
-    byte[] b;
-    int base = 0;
-    long len;
-    dev.cairn.core.keyspace.Entry e = StringValues.lookupRead(c, a.get(1));
-    dev.cairn.core.keyspace.StringArena arena = e == null ? null : e.arena();
-    if (arena != null) { // read in place
-      b = arena.page(e.handle());
-      base = dev.cairn.core.keyspace.StringArena.offset(e.handle());
-      len = arena.length(e.handle());
-    } else {
-      Object v = e != null ? e.valueObject() : null;
-      if (v == null) {
-        c.reply().bulk(EMPTY);
-        return;
-      }
-      b = StringValues.array(v);
-      len = StringValues.length(v);
-    }
+    StringValues.View v = StringValues.view(StringValues.lookupRead(c, a.get(1))); // read in place
+    long len = v.length();
     if (start < 0 && end < 0 && start > end) {
       c.reply().bulk(EMPTY);
       return;
@@ -151,7 +135,7 @@ public final class StringRangeCommands implements CommandFamily {
     if (start > end || len == 0) {
       c.reply().bulk(EMPTY);
     } else {
-      c.reply().bulk(b, base + (int) start, (int) (end - start + 1));
+      c.reply().bulk(v.array(), v.offset() + (int) start, (int) (end - start + 1));
     }
   }
 

@@ -91,6 +91,28 @@ public final class StringValues {
     return true;
   }
 
+  /** A string read in place: {@code array[offset, offset + length)}, an arena slot or a value's own buffer. */
+  record View(byte[] array, int offset, int length) {
+    static final View EMPTY = new View(new byte[0], 0, 0);
+  }
+
+  /**
+   * Where an entry's string lies, read in place from its arena slot or its value (empty for a missing entry): what the
+   * commands that read part of a string or its length use; WRONGTYPE for other types.
+   */
+  static View view(dev.cairn.core.keyspace.Entry e) {
+    if (e == null) {
+      return View.EMPTY;
+    }
+    dev.cairn.core.keyspace.StringArena arena = e.arena();
+    if (arena != null) {
+      int h = e.handle();
+      return new View(arena.page(h), dev.cairn.core.keyspace.StringArena.offset(h), arena.length(h));
+    }
+    Object v = e.valueObject();
+    return new View(array(v), 0, length(v));
+  }
+
   /** A read lookup (an access, a hit or miss) of the entry at {@code key}, whose string can then be read in place. */
   static dev.cairn.core.keyspace.Entry lookupRead(dev.cairn.api.command.CommandContext c, byte[] key) {
     return ((dev.cairn.core.keyspace.Db) c.db()).lookupRead(key);
