@@ -724,6 +724,18 @@ public final class Engine {
     return shutdown;
   }
 
+  /**
+   * Runs {@code task} on the engine thread when the server stops, before the hook set by {@link #setShutdownHook}: a
+   * sentinel's loop ends there, so nothing is logged or sent after "ready to exit" while the process winds down.
+   */
+  public void beforeStop(Runnable task) {
+    Runnable hook = shutdownHook;
+    shutdownHook = () -> {
+      task.run();
+      hook.run();
+    };
+  }
+
   /** Stops the server; called once, by {@link dev.cairn.core.server.Shutdown} when a shutdown goes ahead. */
   public void stop() {
     if (cluster != null) {

@@ -112,6 +112,12 @@ final class FullSync {
     Persistence p = engine.persistence();
     SnapshotInfo info = p.snapshotInfo();
     engine.stats().totalForks++;
+    // Redis's lines for its child, which tests wait for; the snapshot is a thread of this process
+    if (diskless) {
+      Log.log(Log.Level.NOTICE, "Background RDB transfer started by pid " + Log.pid());
+    } else {
+      dev.cairn.core.log.LogMessage.BGSAVE_STARTED.log(Log.pid());
+    }
     RdbSnapshotSink sink;
     if (diskless) {
       Pump pump = new Pump();
@@ -138,6 +144,9 @@ final class FullSync {
           Log.log(Log.Level.NOTICE, "Background RDB transfer started");
           sending = true;
           sendFile(file);
+        } else if (cancelled) {
+          dev.cairn.core.log.LogMessage.BGSAVE_STOPPED.log(); // no replica waits for it any more (replicaGone)
+          repl.sync = null;
         } else {
           failed(failure);
         }
@@ -162,12 +171,23 @@ final class FullSync {
     }
   }
 
-  /** A replica of this sync went away; a diskless sync with nobody left stops. */
+  /**
+   * A replica of this sync went away. A diskless sync with nobody left stops; so does a disk-based one whose file is
+   * still being written when no other replica waits for it and no save point wants the file (as Redis kills its RDB
+   * child then: the next sync or BGSAVE can start at once).
+   */
   void replicaGone(ReplicaLink r) {
     links.remove(r);
-    if (links.isEmpty() && diskless && snapshot != null && !cancelled) {
+    if (snapshot == null || cancelled) {
+      return;
+    }
+    if (links.isEmpty() && diskless) {
       // Redis's wording: its RDB comes from a fork child through a pipe
       Log.log(Log.Level.WARNING, "Diskless rdb transfer, last replica dropped, killing fork child.");
+      cancelled = true;
+      snapshot.abort();
+    } else if (!diskless && !sending && engine.params().persistence.save.rules.length == 0
+        && links.stream().noneMatch(l -> !l.session.closing && l.state == ReplicaLink.State.WAIT_BGSAVE_END)) {
       cancelled = true;
       snapshot.abort();
     }

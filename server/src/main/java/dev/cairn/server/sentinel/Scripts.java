@@ -79,8 +79,11 @@ final class Scripts {
       j.retryNum++;
       j.killed = false;
       try {
-        ProcessBuilder pb = new ProcessBuilder(j.argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
-            "/dev/null"))).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // the script runs in `dir`, where a relative path names it: redis-sentinel has made `dir` its working
+        // directory (SENTINEL SET checks the path there too), and a JVM cannot change its own
+        ProcessBuilder pb = new ProcessBuilder(j.argv).directory(sentinel.engine.params().dir.value.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
         j.process = pb.start();
         running++;
         sentinel.event(Log.Level.DEBUG, "+script-child", null, Long.toString(j.process.pid()));

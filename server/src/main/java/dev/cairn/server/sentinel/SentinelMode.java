@@ -145,6 +145,7 @@ public final class SentinelMode {
     }
     sentinel.engine = engine;
     engine.shutdown().neverSave(); // SIGTERM and SHUTDOWN never write an RDB file in sentinel mode
+    engine.beforeStop(sentinel::stop); // no event, hello or vote after "ready to exit"
     if (sentinel.myId == null) {
       sentinel.myId = Engine.randomHex(40); // kept across restarts from now on: the file is saved below
     }
@@ -156,6 +157,7 @@ public final class SentinelMode {
     sentinel.start(engine, loop, epoll);
   }
 
+  /** Ends the sentinel's loop and links: a shutdown does it itself, a server closed without one (tests) does not. */
   public void stop() {
     if (sentinel != null) {
       sentinel.stop();

@@ -169,6 +169,41 @@ class ReplicationIT {
     assertNull(replica.get("k1007"));
   }
 
+  /**
+   * A disk-based sync's snapshot stops once no replica waits for it and no save point wants the file, as Redis kills
+   * its RDB child then; with a save point it goes on.
+   */
+  @Test
+  void diskSyncSnapshotStopsWhenNoReplicaWaitsForIt() throws Exception {
+    Jedis master = start("--repl-diskless-sync", "no", "--save", "", "--rdb-key-save-delay", "1000000");
+    for (int i = 0; i < 40; i++) {
+      master.set("k" + i, "v" + i); // a second a key: the snapshot would run 40 s, longer than waitFor waits
+    }
+    Jedis replica1 = start();
+    Jedis replica2 = start();
+    BooleanSupplier bothWait = () -> "1".equals(info(master, "rdb_bgsave_in_progress"))
+        && String.valueOf(info(master, "slave0")).contains("wait_bgsave")
+        && String.valueOf(info(master, "slave1")).contains("wait_bgsave");
+    replica1.replicaof("127.0.0.1", port(master));
+    replica2.replicaof("127.0.0.1", port(master));
+    waitFor("both replicas to wait for the snapshot", bothWait);
+    replica1.replicaofNoOne();
+    waitFor("one replica left", () -> info(master, "slave1") == null);
+    assertEquals("1", info(master, "rdb_bgsave_in_progress"), "another replica still waits for the file");
+    replica2.replicaofNoOne();
+    waitFor("the snapshot to stop", () -> "0".equals(info(master, "rdb_bgsave_in_progress")));
+
+    master.configSet("save", "900 1");
+    replica1.replicaof("127.0.0.1", port(master));
+    replica2.replicaof("127.0.0.1", port(master));
+    waitFor("both replicas to wait for the snapshot again", bothWait);
+    replica1.replicaofNoOne();
+    replica2.replicaofNoOne();
+    waitFor("no replica left", () -> info(master, "slave0") == null);
+    Thread.sleep(200);
+    assertEquals("1", info(master, "rdb_bgsave_in_progress"), "a save point wants the file");
+  }
+
   @Test
   void partialResyncAfterTheLinkDrops() throws Exception {
     Jedis master = start();

@@ -48,9 +48,11 @@ class SentinelScriptsIT {
       SentinelHarness.Node replica = h.redis("--replicaof", SentinelHarness.HOST, Integer.toString(master.port));
       int port = SentinelHarness.freePort();
       Path conf = d.resolve("sentinel-" + port + ".conf");
-      Files.writeString(conf, SentinelHarness.conf(port, MASTER, master.port, 1)
+      // the reconfig script by a path relative to dir, as Redis's sentinel suite gives its scripts: redis-sentinel
+      // runs in dir, and so do Cairn's scripts
+      Files.writeString(conf, SentinelHarness.conf(port, MASTER, master.port, 1) + "dir " + d + "\n"
           + "sentinel notification-script " + MASTER + " " + notify + "\n"
-          + "sentinel client-reconfig-script " + MASTER + " " + reconfig + "\n");
+          + "sentinel client-reconfig-script " + MASTER + " ./" + reconfig.getFileName() + "\n");
       h.started.add(SentinelHarness.startCairnSentinel(conf));
       String m = SentinelHarness.HOST + " " + master.port;
       String r = SentinelHarness.HOST + " " + replica.port;
