@@ -228,7 +228,7 @@ def main():
         for k in first[1]:
             if cold or k.startswith("RSS"):
                 a, b = first[0][k], first[1][k]
-                print(f"{k + ', first round':28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
+                print(f"{k + ', first round':40s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
         print(f"load average at the end: {load_avg()}")
     finally:
         for p in (rs, ca):
