@@ -6,7 +6,8 @@ Both servers index with FT.ADD (RediSearch 1.2 predates hash indexing). Measured
 (RediSearch, Cairn, RediSearch, ...), medians printed: documents/s indexed (FT.ADD pipelined 100 at a time), then for
 single-term, phrase, prefix, numeric-range and tag queries (one client, LIMIT 0 10, NOCONTENT) queries/s and p99
 latency, and the RSS growth of indexing (VmRSS after loading minus before creating the index, 0.5 s after the load and
-again after SETTLE seconds idle; the first round's, on fresh servers, is printed apart). A warm-up round runs first
+again after SETTLE seconds idle; "before" is taken SETTLE seconds after the previous round's FLUSHALL; the first
+round's, on fresh servers, is printed apart). A warm-up round runs first
 (WARMUP=1) and is printed apart as the cold round: Cairn's JIT compiles while it runs, so it does not pull the medians
 of the measured rounds. Each server's own CPU
 time per document and per query (user + system, from /proc) is printed too: on a machine shared with other work the
@@ -154,6 +155,8 @@ def run(name, conn, pid, docs):
         conn.call("FT.DROP", "idx")
     except RuntimeError:
         pass
+    if SETTLE > 0:
+        time.sleep(SETTLE)  # the previous round's index is garbage now: RSS from a settled server, as after the load
     before = rss_kb(pid)
     conn.call("FT.CREATE", "idx", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT", "tag", "TAG", "num",
               "NUMERIC")
@@ -228,7 +231,7 @@ def main():
         for k in first[1]:
             if cold or k.startswith("RSS"):
                 a, b = first[0][k], first[1][k]
-                print(f"{k + ', first round':28s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
+                print(f"{k + ', first round':40s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):9.2f}")
         print(f"load average at the end: {load_avg()}")
     finally:
         for p in (rs, ca):

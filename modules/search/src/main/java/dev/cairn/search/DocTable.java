@@ -57,13 +57,25 @@ final class DocTable {
   int reserve() {
     int id = freeCount > 0 ? freeIds[--freeCount] : size++;
     if (id >= keys.length) {
-      grow(Math.max(id + 1, keys.length * 2));
+      grow(Math.max(id + 1, keys.length + (keys.length >> 1))); // by half: less slack than doubling
     }
     score[id] = 0;
     maxFreq[id] = 0;
     docLen[id] = 0;
     length[id] = 0;
     mayExpire[id] = false;
+    dropRefs(id);
+    return id;
+  }
+
+  /** Gives a reserved id back (its document failed to index). */
+  void release(int id) {
+    dropRefs(id);
+    free(id);
+  }
+
+  /** Lets go of what the id's columns refer to, so a free id holds no memory. */
+  private void dropRefs(int id) {
     forward[id] = null;
     tags[id] = null;
     if (payloads != null) {
@@ -72,14 +84,6 @@ final class DocTable {
     if (sortables != null) {
       sortables[id] = null;
     }
-    return id;
-  }
-
-  /** Gives a reserved id back (its document failed to index). */
-  void release(int id) {
-    forward[id] = null;
-    tags[id] = null;
-    free(id);
   }
 
   /** Makes a reserved id the document at {@code key}. */
@@ -114,14 +118,7 @@ final class DocTable {
       }
     }
     keys[id] = null;
-    forward[id] = null;
-    tags[id] = null;
-    if (payloads != null) {
-      payloads[id] = null;
-    }
-    if (sortables != null) {
-      sortables[id] = null;
-    }
+    dropRefs(id);
     live--;
     free(id);
   }
