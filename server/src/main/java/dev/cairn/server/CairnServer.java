@@ -18,12 +18,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running Cairn: the engine plus its listening sockets, all served by one Netty event loop which is also the engine
- * thread (see docs/ARCHITECTURE.md for why one thread). Native epoll where available, NIO elsewhere.
+ * thread (see docs/ARCHITECTURE.md for why one thread). Native epoll where available, NIO elsewhere; io_uring on request
+ * ({@link Transport}).
  */
 public final class CairnServer implements AutoCloseable {
   private final Engine engine;
@@ -68,7 +64,7 @@ public final class CairnServer implements AutoCloseable {
   }
 
   private CairnServer(Config config, ServerParams params, dev.cairn.api.command.CommandFamily[] families) {
-    IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    IoHandlerFactory handlers = Transport.current().handlers();
     this.group = new MultiThreadIoEventLoopGroup(1, r -> {
       // a FastThreadLocalThread, as Netty's own factory makes: on any other thread Netty's Recycler pools nothing (a
       // new ChannelOutboundBuffer entry per write, ~60 bytes a reply batch) and its allocator takes shared, locked
@@ -76,7 +72,7 @@ public final class CairnServer implements AutoCloseable {
       Thread t = new FastThreadLocalThread(r, "cairn-engine");
       t.setDaemon(false);
       return t;
-    }, io);
+    }, handlers);
     this.engineThread = group.next();
     StartupTimer.step("event loop");
     this.engine = new Engine(config, params, families);
@@ -246,8 +242,7 @@ public final class CairnServer implements AutoCloseable {
   }
 
   private void bind() throws InterruptedException {
-    Class<? extends ServerChannel> channelType =
-        Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> channelType = Transport.current().serverSocket();
     ServerBootstrap b = bootstrap = new ServerBootstrap()
         .group(group)
         .channel(channelType)
@@ -302,7 +297,7 @@ public final class CairnServer implements AutoCloseable {
       changeListeners("Failed to bind to specified addresses.");
       tls.rebind();
     });
-    engine.transport = Epoll.isAvailable() ? "epoll" : "nio";
+    engine.transport = Transport.current().apiName;
     engine.listeningPort = boundPort;
     engine.setShutdownHook(() -> {
       // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
@@ -318,7 +313,7 @@ public final class CairnServer implements AutoCloseable {
   }
 
   /**
-   * {@code unixsocket}: also listens on a Unix domain socket (native epoll only), serving the same clients; the file is
+   * {@code unixsocket}: also listens on a Unix domain socket (native epoll or io_uring only), serving the same clients; the file is
    * replaced if it exists and given {@code unixsocketperm}, as redis-server does.
    */
   private void bindUnixSocket() {
@@ -326,14 +321,15 @@ public final class CairnServer implements AutoCloseable {
     if (path.isEmpty()) {
       return;
     }
-    if (!Epoll.isAvailable()) {
+    Class<? extends ServerChannel> domainSocket = Transport.current().serverDomainSocket();
+    if (domainSocket == null) {
       close();
-      throw new IllegalStateException("unixsocket needs native epoll, which is not available here");
+      throw new IllegalStateException("unixsocket needs native epoll or io_uring, which is not available here");
     }
     try {
       java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(path));
       Channel ch = new ServerBootstrap().group(group)
-          .channel(io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+          .channel(domainSocket)
           .option(ChannelOption.SO_BACKLOG, 511)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
           .childHandler(new ChannelInitializer<Channel>() {

@@ -15,12 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import dev.cairn.server.tls.TlsContexts;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
@@ -57,8 +52,7 @@ public final class NettyBus implements BusTransport {
       throws InterruptedException {
     NettyBus bus = new NettyBus(group, tls);
     bus.gossip = new Gossip(cluster, bus);
-    Class<? extends ServerChannel> type = Epoll.isAvailable() ? EpollServerSocketChannel.class
-        : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> type = dev.cairn.server.Transport.current().serverSocket();
     ServerBootstrap b = new ServerBootstrap().group(group).channel(type)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -121,7 +115,7 @@ public final class NettyBus implements BusTransport {
 
   @Override
   public BusLink connect(String ip, int port) {
-    Class<? extends Channel> type = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+    Class<? extends Channel> type = dev.cairn.server.Transport.current().socket();
     NettyLink link = new NettyLink(false, null);
     Bootstrap b = new Bootstrap().group(group).channel(type)
         .option(ChannelOption.TCP_NODELAY, true)

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.redis.ArrayRedisMessage;
@@ -76,7 +75,8 @@ final class Link {
   Link(EventLoop loop, boolean epoll, String host, int port, dev.cairn.server.tls.TlsContexts tls) {
     this.tls = tls;
     this.loop = loop;
-    this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    // the event loop's own kind (epoll is false only where the server runs on NIO)
+    this.channelClass = epoll ? dev.cairn.server.Transport.current().socket() : NioSocketChannel.class;
     this.host = host;
     this.port = port;
   }

@@ -23,12 +23,19 @@ final class CairnProcess implements AutoCloseable {
 
   /** Starts Cairn with {@code args} after {@code --port N --bind 127.0.0.1}; does not wait for it. */
   static CairnProcess start(String... args) throws Exception {
+    return start(List.of(), args);
+  }
+
+  /** As {@link #start(String...)}, with options for the server's JVM ({@code -Dcairn.transport=io_uring}). */
+  static CairnProcess start(List<String> jvmOptions, String... args) throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main",
+        "-Xmx512m"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main",
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--enable-debug-command", "yes"));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("cairn-process", ".log");
