@@ -10,6 +10,8 @@ import io.netty.buffer.ByteBuf;
 public abstract class BusLink {
   public final boolean inbound;
   public final long ctime = System.currentTimeMillis();
+  /** When an outbound link became usable (connected, and its TLS handshake done under tls-cluster); 0 until then. */
+  long establishedAt;
   ClusterNode node;
   long sentBytes;
   long receivedBytes;

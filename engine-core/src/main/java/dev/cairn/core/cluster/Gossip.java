@@ -310,6 +310,7 @@ public final class Gossip implements Bus {
       link.close();
       return;
     }
+    link.establishedAt = c.now();
     long oldPingSent = n.pingSent;
     if (n.has(ClusterNode.MEET)) {
       n.meetSent = c.now();
@@ -912,6 +913,19 @@ public final class Gossip implements Bus {
     }
   }
 
+  /**
+   * Where a handshake node's time limit counts from: the node's creation, as in Redis, or later, when its link became
+   * usable; a link still connecting holds it (the connect and the TLS handshake have deadlines of their own). Redis's
+   * links are usable at once; a JVM that has just started, on a loaded machine, can take seconds for its first TLS
+   * handshake, and a MEET whose node timed out meanwhile is lost on both sides.
+   */
+  private static long handshakeSince(ClusterNode n, long now) {
+    if (n.link instanceof BusLink l) {
+      return l.establishedAt == 0 ? now : Math.max(n.ctime, l.establishedAt);
+    }
+    return n.ctime;
+  }
+
   @Override
   public void cron() {
     long now = c.now();
@@ -920,7 +934,7 @@ public final class Gossip implements Bus {
       if (n.isMyself() || n.has(ClusterNode.NOADDR)) {
         continue;
       }
-      if (n.inHandshake() && now - n.ctime > handshakeTimeout) {
+      if (n.inHandshake() && now - handshakeSince(n, now) > handshakeTimeout) {
         Log.log(Log.Level.DEBUG, "Handshake timeout for node " + n.name + " " + n.ip + ":" + n.cport);
         c.deleteNode(n);
         continue;

@@ -250,6 +250,11 @@ public final class Dispatcher {
       clearAsking(s, cmd);
       return true;
     }
+    if (!engine.scripting().busy()) {
+      // the routing's look at a migrating slot's keys expires by this command's time, not the previous command's:
+      // Redis sets its command clock when the event loop wakes, before processCommand routes
+      engine.keyspace().updateTime();
+    }
     RedisException err = engine.clusterRouting().check(s, cmd, a, isExec);
     clearAsking(s, cmd);
     if (err == null) {

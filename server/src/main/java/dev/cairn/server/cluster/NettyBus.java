@@ -133,7 +133,15 @@ public final class NettyBus implements BusTransport {
     ChannelFuture f = b.connect(ip, port);
     link.channel = f.channel();
     f.addListener(done -> {
-      if (done.isSuccess()) {
+      io.netty.handler.ssl.SslHandler ssl = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+      if (done.isSuccess() && ssl != null) {
+        // usable once the TLS handshake is done (a failed one closes the channel: closed() follows)
+        ssl.handshakeFuture().addListener(h -> {
+          if (h.isSuccess()) {
+            gossip.connected(link);
+          }
+        });
+      } else if (done.isSuccess()) {
         gossip.connected(link);
       } else {
         dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.DEBUG, "Cluster bus connect to " + ip + ":" + port
