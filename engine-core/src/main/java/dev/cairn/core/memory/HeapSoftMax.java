@@ -187,7 +187,7 @@ public final class HeapSoftMax {
           }
           fits = Runtime.getRuntime().totalMemory() <= softMax;
           wait = fits ? MIN_WAIT_MILLIS : Math.min(MAX_BACKOFF_MILLIS, wait * 2);
-          notBefore = fits ? 0 : System.currentTimeMillis() + wait;
+          notBefore = System.currentTimeMillis() + wait; // back to back, cycles failed 2 of unit/client-eviction
         } else {
           synchronized (this) {
             wait(POLL_MILLIS);
