@@ -187,6 +187,9 @@ public final class Dispatcher {
       reject(s, cmd, a, OOM);
       return cmd;
     }
+    if (!obey && HEAP != null && cmd.spec.has(Flag.DENYOOM) && engine.params().memory.maxmemory.value > 0) {
+      HEAP.awaitCollection(); // the heap outgrew what maxmemory allows: the collector catches up first
+    }
     engine.tracking().limitUsedSlots();
     boolean isWrite = cmd.spec.has(Flag.WRITE) || (isExec && inMulti && s.transaction.writes());
     RedisException diskError = obey ? null : diskWriteError();
@@ -303,6 +306,7 @@ public final class Dispatcher {
 
   /** Whether memory was over maxmemory when the running client command started (Redis's pre_command_oom_state). */
   private boolean oomAtStart;
+  private static final dev.cairn.core.memory.HeapSoftMax HEAP = dev.cairn.core.memory.HeapSoftMax.get();
 
   /**
    * Whether memory was over {@code maxmemory} (under noeviction) when the running command was sent: a script may then

@@ -13,13 +13,14 @@ import java.lang.management.ManagementFactory;
  * <ul>
  *   <li>where the collector honours the manageable {@code SoftMaxHeapSize} (ZGC, Shenandoah; G1 from JDK 26), the
  *       flag is set, and the collector runs its cycles to stay under it;
- *   <li>G1 before JDK 26 ignores that flag, so a daemon thread looks at the committed heap every
- *       {@link #POLL_MILLIS} and, above the soft maximum, asks for a collection, which {@code
+ *   <li>G1 before JDK 26 ignores that flag, so a daemon thread looks at the committed heap after each collection
+ *       and at least every {@link #POLL_MILLIS} and, above the soft maximum, asks for a collection, which {@code
  *       -XX:+ExplicitGCInvokesConcurrent} (the launcher's) makes a concurrent cycle: its mixed collections reclaim the
  *       evicted keys' old regions and its Remark shrinks the heap to the launcher's free ratio. A request that leaves
  *       the heap above the soft maximum (live data larger than it: a JVM shared by several servers, as in tests)
  *       doubles the wait before the next one, up to {@link #MAX_BACKOFF_MILLIS}. Without concurrent explicit
- *       collections it does nothing: a stop-the-world full collection is never asked for.
+ *       collections it does nothing: a stop-the-world full collection is never asked for. While that cycle runs,
+ *       writes wait for it ({@link #awaitCollection}).
  * </ul>
  * One per JVM: the flag is the JVM's, and the last server to set maxmemory decides.
  */
@@ -29,6 +30,10 @@ public final class HeapSoftMax {
   static final long POLL_MILLIS = 100;
   static final long MIN_WAIT_MILLIS = 500;
   static final long MAX_BACKOFF_MILLIS = 10_000;
+  /** The longest a write waits for one cycle (a loaded machine's cycles take a second or more). */
+  static final long MAX_STALL_MILLIS = 1_000;
+  /** Off with {@code -Dcairn.heapWriteWait=false}: writes never wait for a cycle (for before/after measurements). */
+  static final boolean WRITES_WAIT = !"false".equals(System.getProperty("cairn.heapWriteWait"));
   static final long PERCENT = Long.getLong("cairn.heapSoftMaxPercent", 125);
 
   private static final HeapSoftMax INSTANCE = create();
@@ -40,7 +45,14 @@ public final class HeapSoftMax {
   /** The soft maximum being kept, 0 for none. */
   private volatile long softMax;
   private Thread watcher; // guarded by this
+  private boolean listening; // guarded by this
   private volatile long requests;
+  /** A cycle asked for because the heap outgrew the soft maximum is running: writes wait for it. */
+  private volatile boolean collecting;
+  private final Object cycleEnded = new Object();
+  /** The cycle (its number in {@link #requests}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
+  private long stallGivenUp = -1; // engine thread
+  private volatile long stallNanos;
 
   private HeapSoftMax(HotSpotDiagnosticMXBean bean, long maxHeap, boolean flag) {
     this.bean = bean;
@@ -116,14 +128,40 @@ public final class HeapSoftMax {
 
   private synchronized void startWatcher() {
     if (watcher == null) {
+      listenForCollections();
       watcher = new Thread(this::watch, "cairn-heap-soft-max");
       watcher.setDaemon(true);
       watcher.start();
     }
   }
 
+  /**
+   * The heap grows only at a collection (G1 expands after a pause it judged too costly), so the watcher is woken by
+   * each one's end rather than left to find the growth at its next poll.
+   */
+  private void listenForCollections() {
+    if (listening) {
+      return;
+    }
+    listening = true;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof javax.management.NotificationEmitter emitter) {
+        emitter.addNotificationListener((n, h) -> {
+          if (Runtime.getRuntime().totalMemory() > softMax) {
+            synchronized (this) {
+              notifyAll();
+            }
+          }
+        }, null, null);
+      }
+    }
+  }
+
   private void watch() {
     long wait = MIN_WAIT_MILLIS;
+    long notBefore = 0;
+    // whether the last cycle brought the heap under the soft maximum: the data fits, and growth past it is garbage
+    boolean fits = true;
     try {
       while (true) {
         long soft = softMax;
@@ -136,14 +174,24 @@ public final class HeapSoftMax {
           }
           continue;
         }
-        if (Runtime.getRuntime().totalMemory() > soft) {
+        if (Runtime.getRuntime().totalMemory() > soft && System.currentTimeMillis() >= notBefore) {
           requests++;
-          System.gc(); // a concurrent cycle (-XX:+ExplicitGCInvokesConcurrent); returns when it has finished
-          boolean stillAbove = Runtime.getRuntime().totalMemory() > softMax;
-          Thread.sleep(wait);
-          wait = stillAbove ? Math.min(MAX_BACKOFF_MILLIS, wait * 2) : MIN_WAIT_MILLIS;
+          collecting = fits && WRITES_WAIT;
+          try {
+            System.gc(); // a concurrent cycle (-XX:+ExplicitGCInvokesConcurrent); returns when it has finished
+          } finally {
+            synchronized (cycleEnded) {
+              collecting = false;
+              cycleEnded.notifyAll();
+            }
+          }
+          fits = Runtime.getRuntime().totalMemory() <= softMax;
+          wait = fits ? MIN_WAIT_MILLIS : Math.min(MAX_BACKOFF_MILLIS, wait * 2);
+          notBefore = System.currentTimeMillis() + wait; // back to back, cycles failed 2 of unit/client-eviction
         } else {
-          Thread.sleep(POLL_MILLIS);
+          synchronized (this) {
+            wait(POLL_MILLIS);
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -151,5 +199,44 @@ public final class HeapSoftMax {
         watcher = null;
       }
     }
+  }
+
+  /**
+   * Before a command that may use more memory, while maxmemory is set (engine thread): while a cycle the watcher asked
+   * for because the heap grew past the soft maximum is running, waits for its end, at most {@link #MAX_STALL_MILLIS}
+   * per cycle. Redis evicts synchronously, within the write that needs the room; here the room is the collector's
+   * to make, and on a loaded machine its concurrent threads fall behind a writer that keeps going, while G1 grows the
+   * heap and the writes fill it. Costs a volatile read when no such cycle runs.
+   */
+  public void awaitCollection() {
+    if (!collecting) {
+      return;
+    }
+    long cycle = requests;
+    if (cycle == stallGivenUp) {
+      return;
+    }
+    long start = System.nanoTime();
+    long deadline = start + MAX_STALL_MILLIS * 1_000_000;
+    try {
+      synchronized (cycleEnded) {
+        while (collecting && requests == cycle) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            stallGivenUp = cycle; // writes go on; the next cycle may stall them again
+            break;
+          }
+          cycleEnded.wait(Math.max(1, left / 1_000_000));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stallNanos += System.nanoTime() - start;
+  }
+
+  /** Milliseconds commands waited for collections in {@link #awaitCollection} since start. */
+  public long stallMillis() {
+    return stallNanos / 1_000_000;
   }
 }

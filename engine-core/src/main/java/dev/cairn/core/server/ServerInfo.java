@@ -219,6 +219,7 @@ public final class ServerInfo {
     long total = totalSystemMemory();
     long max = engine.params().memory.maxmemory.value;
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    var softMax = dev.cairn.core.memory.HeapSoftMax.get();
     l.field("used_memory", used)
         .field("used_memory_human", human(used))
         .field("used_memory_rss", rss)
@@ -257,6 +258,9 @@ public final class ServerInfo {
         .field("jvm_heap_used", heap.getUsed())
         .field("jvm_heap_committed", heap.getCommitted())
         .field("jvm_heap_max", heap.getMax())
+        .field("jvm_heap_soft_max", softMax == null ? 0 : softMax.softMax())
+        .field("jvm_heap_collections_requested", softMax == null ? 0 : softMax.requests())
+        .field("jvm_heap_write_wait_ms", softMax == null ? 0 : softMax.stallMillis())
         .field("lazyfree_pending_objects", engine.lazyFree().pending())
         .field("lazyfreed_objects", engine.lazyFree().freed());
   }
