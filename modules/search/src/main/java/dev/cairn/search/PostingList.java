@@ -261,10 +261,6 @@ final class PostingList {
     return new Cursor();
   }
 
-  /**
-   * Walks the entries in doc id order. {@link #next} and {@link #advance} return the current doc id, {@link #END}
-   * past the last; the current entry's frequency and masks are fields, its positions are decoded on request.
-   */
   /** The varint at {@code p}: its value in the low 32 bits, the offset after it in the high 32. */
   private static long varint(byte[] b, int p) {
     int v = b[p++];
@@ -281,6 +277,10 @@ final class PostingList {
     return ((long) p << 32) | (v & 0xffffffffL);
   }
 
+  /**
+   * Walks the entries in doc id order. {@link #next} and {@link #advance} return the current doc id, {@link #END}
+   * past the last; the current entry's frequency and masks are fields, its positions are decoded on request.
+   */
   final class Cursor {
     static final int END = Integer.MAX_VALUE;
     int doc = -1;

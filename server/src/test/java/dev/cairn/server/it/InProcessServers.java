@@ -10,21 +10,54 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
 /**
  * Cairn servers in this JVM for replication tests, each on a port and in a directory of its own (no save points, no
  * diskless-sync delay), each with a Jedis client; closed together.
  */
-final class InProcessServers implements AutoCloseable {
+final class InProcessServers implements AutoCloseable, AfterEachCallback {
   final List<CairnServer> servers = new ArrayList<>();
   final List<Jedis> clients = new ArrayList<>();
   private final Map<Jedis, Integer> ports = new HashMap<>();
   private final Path dir;
+  private final boolean ownsDir;
   private int n;
 
+  /** Servers whose directories are below {@code dir}, which the caller owns. */
   InProcessServers(Path dir) {
     this.dir = dir;
+    this.ownsDir = false;
+  }
+
+  /**
+   * For a test class's {@code @RegisterExtension} field: servers in a temporary directory of their own, all closed
+   * and the directory removed after each test.
+   */
+  InProcessServers() {
+    try {
+      this.dir = Files.createTempDirectory("cairn-servers");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    this.ownsDir = true;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
+    if (ownsDir && Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  /** The directory of the {@code index}-th server started. */
+  Path dirOf(int index) {
+    return dir.resolve("s" + index);
   }
 
   /** A new server with {@code extra} arguments after the defaults, and a client of it. */
@@ -69,7 +102,7 @@ final class InProcessServers implements AutoCloseable {
   }
 
   private CairnServer serverIn(int index, String... extra) throws Exception {
-    Path d = dir.resolve("s" + index);
+    Path d = dirOf(index);
     Files.createDirectories(d);
     List<String> args = new ArrayList<>(List.of("--save", "", "--repl-diskless-sync-delay", "0"));
     args.addAll(List.of(extra));
@@ -87,5 +120,8 @@ final class InProcessServers implements AutoCloseable {
   public void close() {
     clients.forEach(Jedis::close);
     servers.forEach(CairnServer::close);
+    clients.clear();
+    servers.clear();
+    ports.clear();
   }
 }

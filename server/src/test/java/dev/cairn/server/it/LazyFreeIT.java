@@ -5,11 +5,8 @@ import static dev.cairn.server.it.ReplicationIT.waitFor;
 import static dev.cairn.server.it.ReplicationIT.waitForLink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.StreamEntryID;
@@ -21,19 +18,8 @@ import redis.clients.jedis.params.XReadGroupParams;
  * then freed; small values and synchronous deletes are not lazy frees, as in Redis.
  */
 class LazyFreeIT {
-  @TempDir
-  Path dir;
-  private InProcessServers cairn;
-
-  @BeforeEach
-  void setUp() {
-    cairn = new InProcessServers(dir);
-  }
-
-  @AfterEach
-  void close() {
-    cairn.close();
-  }
+  @RegisterExtension
+  final InProcessServers cairn = new InProcessServers();
 
   private static long stat(Jedis j, String field) {
     return Long.parseLong(info(j, field));

@@ -10,10 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -22,19 +20,8 @@ import redis.clients.jedis.Jedis;
  * rewrite of the loaded dataset, so its FACK covers the sync's data only once that base is written.
  */
 class ReplicaAofIT {
-  @TempDir
-  Path dir;
-  private InProcessServers cairn;
-
-  @BeforeEach
-  void setUp() {
-    cairn = new InProcessServers(dir);
-  }
-
-  @AfterEach
-  void close() {
-    cairn.close();
-  }
+  @RegisterExtension
+  final InProcessServers cairn = new InProcessServers();
 
   private static Object waitaof(Jedis j, String... args) {
     return j.sendCommand(() -> "WAITAOF".getBytes(StandardCharsets.US_ASCII), args);
@@ -65,7 +52,7 @@ class ReplicaAofIT {
       master.set("k" + i, "v" + i);
     }
     Jedis replica = cairn.start("--appendonly", "yes", "--appendfsync", "everysec");
-    String baseBefore = manifestBase(dir.resolve("s1"));
+    String baseBefore = manifestBase(cairn.dirOf(1));
     // the replica's rewrite after the sync is slow (10 ms a key): WAITAOF must not count the replica before its end
     replica.configSet("rdb-key-save-delay", "10000");
     replica.replicaof("127.0.0.1", cairn.port(master));
@@ -77,7 +64,7 @@ class ReplicaAofIT {
     assertEquals(List.of(1L, 1L), waitaof(master, "1", "1", "0"));
     waitFor("the rewrite to end", () -> "0".equals(info(replica, "aof_rewrite_in_progress")));
     // the base now holds the synced data, and a BGREWRITEAOF starts at once
-    String baseAfter = manifestBase(dir.resolve("s1"));
+    String baseAfter = manifestBase(cairn.dirOf(1));
     assertTrue(!baseAfter.equals(baseBefore), baseBefore + " -> " + baseAfter);
     assertEquals("Background append only file rewriting started", replica.bgrewriteaof());
     waitFor("the rewrite to end", () -> "0".equals(info(replica, "aof_rewrite_in_progress")));

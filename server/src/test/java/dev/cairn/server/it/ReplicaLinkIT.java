@@ -7,30 +7,16 @@ import static dev.cairn.server.it.ReplicationIT.waitForLink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 
 /** The replica's link to its master when the engine thread is busy while the link drops and comes back. */
 class ReplicaLinkIT {
-  @TempDir
-  Path dir;
-  private InProcessServers cairn;
-
-  @BeforeEach
-  void setUp() {
-    cairn = new InProcessServers(dir);
-  }
-
-  @AfterEach
-  void close() {
-    cairn.close();
-  }
+  @RegisterExtension
+  final InProcessServers cairn = new InProcessServers();
 
   /**
    * replication-psync's "ok after delay": the replica kills its master client and sleeps longer than the link's

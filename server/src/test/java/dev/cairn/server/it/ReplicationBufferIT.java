@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -24,19 +21,8 @@ import redis.clients.jedis.params.ClientKillParams;
  * old data served until the new replaces it), between Cairn servers in one JVM.
  */
 class ReplicationBufferIT {
-  @TempDir
-  Path dir;
-  private InProcessServers cairn;
-
-  @BeforeEach
-  void setUp() {
-    cairn = new InProcessServers(dir);
-  }
-
-  @AfterEach
-  void close() {
-    cairn.close();
-  }
+  @RegisterExtension
+  final InProcessServers cairn = new InProcessServers();
 
   private Jedis start(String... extra) throws Exception {
     return cairn.start(extra);

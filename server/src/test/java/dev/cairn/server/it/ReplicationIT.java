@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -26,19 +24,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * PSYNC2 after a promotion, WAIT, read-only replicas, expiry on replicas, min-replicas-to-write.
  */
 class ReplicationIT {
-  @TempDir
-  Path dir;
-  private InProcessServers cairn;
-
-  @BeforeEach
-  void setUp() {
-    cairn = new InProcessServers(dir);
-  }
-
-  @AfterEach
-  void close() {
-    cairn.close();
-  }
+  @RegisterExtension
+  final InProcessServers cairn = new InProcessServers();
 
   private Jedis start(String... extra) throws Exception {
     return cairn.start(extra);
@@ -374,7 +361,7 @@ class ReplicationIT {
   void replicaRestartContinuesPartiallyFromItsRdb() throws Exception {
     Jedis master = start();
     Jedis replica = start();
-    Path replicaDir = dir.resolve("s1");
+    Path replicaDir = cairn.dirOf(1);
     replica.replicaof("127.0.0.1", port(master));
     waitForLink(replica);
     mixedWrites(master, 1);
