@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ class AofCrashIT {
     // acked[w] = the highest n that writer w saw acknowledged for INCR counter:w (also key w:n was SET before)
     AtomicLongArray acked = new AtomicLongArray(WRITERS);
     for (int round = 0; round < rounds; round++) {
-      int port = freePort();
+      int port = RealRedis.freePort();
       Process p = startServer(port, fsync);
       try {
         awaitUp(port, p);
@@ -68,7 +67,7 @@ class AofCrashIT {
         p.destroyForcibly();
       }
     }
-    int port = freePort();
+    int port = RealRedis.freePort();
     Process p = startServer(port, fsync);
     try {
       awaitUp(port, p);
@@ -143,9 +142,4 @@ class AofCrashIT {
     throw new AssertionError("server did not start");
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.core.log.Log;
 import dev.cairn.server.CairnServer;
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +113,7 @@ class AofInteropIT {
       Log.reset();
     }
     // Redis reads Cairn's directory
-    int port = freePort();
+    int port = RealRedis.freePort();
     Process p = redisServer(redis, port, "no");
     try (Jedis j = connect(port, p)) {
       check(j);
@@ -171,7 +170,7 @@ class AofInteropIT {
   @Test
   void redisAndCairnLoadEachOthersRdbBases() throws Exception {
     String redis = tool("redis-server");
-    int port = freePort();
+    int port = RealRedis.freePort();
     Process p = redisServer(redis, port, "yes");
     try (Jedis j = connect(port, p)) {
       fill(j);
@@ -233,9 +232,4 @@ class AofInteropIT {
     throw new AssertionError("redis-server did not start");
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
 class ClusterClientsIT {
   Path dir;
 
-  static final int BASE = 22300;
+  final int base = ClusterNodes.freeBase(4);
   private static final Path CLIENTS = Path.of("src/test/clients");
 
   ClusterNodes nodes;
@@ -52,10 +52,10 @@ class ClusterClientsIT {
     nodes = new ClusterNodes(dir);
     all = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
-      all.add(nodes.cairn(BASE + i));
+      all.add(nodes.cairn(base + i));
     }
     for (int i = 1; i < 4; i++) {
-      assertEquals("OK", text(cluster(all.get(0).jedis, "MEET", "127.0.0.1", Integer.toString(BASE + i + 1))));
+      assertEquals("OK", text(cluster(all.get(0).jedis, "MEET", "127.0.0.1", Integer.toString(base + i + 1))));
     }
     await("4 nodes known everywhere", 90_000, () -> all.stream().allMatch(n -> "4".equals(ClusterModeIT.info(
         n.jedis, "cluster_known_nodes"))));
@@ -115,7 +115,7 @@ class ClusterClientsIT {
 
   @Test
   void lettuce() throws Exception {
-    RedisClusterClient client = RedisClusterClient.create(RedisURI.create("127.0.0.1", BASE + 1));
+    RedisClusterClient client = RedisClusterClient.create(RedisURI.create("127.0.0.1", base + 1));
     client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
         .enablePeriodicRefresh(Duration.ofSeconds(1)).enableAllAdaptiveRefreshTriggers().build()).build());
     try (StatefulRedisClusterConnection<String, String> conn = client.connect()) {
@@ -196,7 +196,7 @@ class ClusterClientsIT {
     }
     assumeTrue(python != null, "redis-py is not installed (apt-get install -y python3-redis)");
     ToolRun r = ToolRun.run(List.of(python, CLIENTS.resolve("redis-py/cluster_check.py").toString(),
-        Integer.toString(BASE + 1), Integer.toString(BASE + 2)), 300);
+        Integer.toString(base + 1), Integer.toString(base + 2)), 300);
     assertEquals(0, r.exit(), r.output());
   }
 
@@ -212,8 +212,8 @@ class ClusterClientsIT {
       ToolRun install = ToolRun.run(List.of("npm", "ci", "--no-audit", "--no-fund"), work, 300);
       assumeTrue(install.exit() == 0, "npm could not install ioredis (no npm registry?): " + install.output());
     }
-    ToolRun r = ToolRun.run(List.of("node", "cluster.mjs", Integer.toString(BASE + 1),
-        Integer.toString(BASE + 2)), work, 300);
+    ToolRun r = ToolRun.run(List.of("node", "cluster.mjs", Integer.toString(base + 1),
+        Integer.toString(base + 2)), work, 300);
     assertEquals(0, r.exit(), r.output());
   }
 }

@@ -24,8 +24,8 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Cluster nodes as processes for the cluster ITs: Cairn nodes and Debian's redis-server nodes on fixed ports (the bus
- * on port + 10000, as both default to), each in its own directory, and redis-cli runs with their output. Closing
+ * Cluster nodes as processes for the cluster ITs: Cairn nodes and Debian's redis-server nodes on given ports (the bus
+ * on port + 10000, as both default to; {@link #freeBase} finds a free block), each in its own directory, and redis-cli runs with their output. Closing
  * stops every node it started.
  */
 final class ClusterNodes implements AutoCloseable {
@@ -80,6 +80,23 @@ final class ClusterNodes implements AutoCloseable {
 
   ClusterNodes(Path dir) {
     this.dir = dir;
+  }
+
+  /**
+   * A base for {@code count} nodes on ports base+1..base+count whose client and bus ports (+10000) are all free now,
+   * searched from 22100 in steps of 100: a fixed block would collide with whatever else the machine runs there.
+   */
+  static int freeBase(int count) {
+    for (int base = 22100; base + count + 10000 < 32768; base += 100) {
+      boolean free = true;
+      for (int i = 1; i <= count && free; i++) {
+        free = RealRedis.freePort(base + i, base + i) > 0 && RealRedis.freePort(base + i + 10000, base + i + 10000) > 0;
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free block of " + count + " cluster ports below 22768");
   }
 
   /** Whether Debian's redis-server and redis-cli are installed; a test that needs them skips, saying so, when not. */

@@ -46,9 +46,9 @@ class ClusterTlsIT {
       int[] bus = new int[3];
       int[] tls = new int[3];
       for (int i = 0; i < 3; i++) {
-        bus[i] = TlsIT.freePort();
-        tls[i] = TlsIT.freePort();
-        n.add(s.start("--port", String.valueOf(TlsIT.freePort()), "--cluster-enabled", "yes",
+        bus[i] = RealRedis.freePort();
+        tls[i] = RealRedis.freePort();
+        n.add(s.start("--port", String.valueOf(RealRedis.freePort()), "--cluster-enabled", "yes",
             "--cluster-port", String.valueOf(bus[i]),
             "--cluster-node-timeout", "15000", "--tls-port", String.valueOf(tls[i]), "--tls-cluster", "yes",
             "--tls-auth-clients", "no", "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
@@ -135,9 +135,9 @@ class ClusterTlsIT {
       int[] bus = new int[2];
       List<Jedis> n = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        plain[i] = TlsIT.freePort();
-        tls[i] = TlsIT.freePort();
-        bus[i] = TlsIT.freePort();
+        plain[i] = RealRedis.freePort();
+        tls[i] = RealRedis.freePort();
+        bus[i] = RealRedis.freePort();
         n.add(s.start("--port", String.valueOf(plain[i]), "--cluster-enabled", "yes",
             "--cluster-port", String.valueOf(bus[i]), "--cluster-node-timeout", "15000",
             "--tls-port", String.valueOf(tls[i]), "--tls-cluster", "yes", "--tls-auth-clients", "no",

@@ -32,16 +32,16 @@ class ClusterToolsIT {
   @TempDir
   Path dir;
 
-  static final int BASE = 22200;
+  final int base = ClusterNodes.freeBase(4);
 
   @Test
   void redisCliClusterSubcommands() throws Exception {
     RealRedis.assumeInstalled("redis-cli");
     try (ClusterNodes nodes = new ClusterNodes(dir)) {
-      Node n1 = nodes.cairn(BASE + 1);
-      Node n2 = nodes.cairn(BASE + 2);
-      Node n3 = nodes.cairn(BASE + 3);
-      Node n4 = nodes.cairn(BASE + 4);
+      Node n1 = nodes.cairn(base + 1);
+      Node n2 = nodes.cairn(base + 2);
+      Node n3 = nodes.cairn(base + 3);
+      Node n4 = nodes.cairn(base + 4);
       List<Node> three = List.of(n1, n2, n3);
       String out = cli(120, "create", n1.addr(), n2.addr(), n3.addr(), "--cluster-replicas", "0", "--cluster-yes");
       assertTrue(out.contains("[OK] All 16384 slots covered."), out);

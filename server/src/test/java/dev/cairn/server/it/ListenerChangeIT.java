@@ -13,11 +13,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /** CONFIG SET port and bind move the listening sockets at once, or fail with Redis's message and keep the old ones. */
 class ListenerChangeIT extends ServerTestBase {
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @Test
   void portAndBindChanges() throws Exception {
@@ -37,7 +32,7 @@ class ListenerChangeIT extends ServerTestBase {
     assertEquals("PONG", newJedis().ping());
 
     // the new port listens by the time the reply arrives: no retry needed
-    int next = freePort();
+    int next = RealRedis.freePort();
     assertEquals("OK", jedis.configSet("port", Integer.toString(next)));
     try (Jedis j = new Jedis("127.0.0.1", next, 10_000)) {
       assertEquals("PONG", j.ping());

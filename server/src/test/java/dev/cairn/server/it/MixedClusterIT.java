@@ -34,18 +34,18 @@ class MixedClusterIT {
   @TempDir
   Path dir;
 
-  static final int BASE = 22100;
+  final int base = ClusterNodes.freeBase(8);
 
   @Test
   void cairnAndRedisNodesInOneCluster() throws Exception {
     ClusterNodes.assumeRedisTools();
     try (ClusterNodes nodes = new ClusterNodes(dir)) {
-      Node c1 = nodes.cairn(BASE + 1);
-      Node r1 = nodes.redis(BASE + 2);
-      Node c2 = nodes.cairn(BASE + 3);
-      Node r2 = nodes.redis(BASE + 4);
-      Node c3 = nodes.cairn(BASE + 5);
-      Node r3 = nodes.redis(BASE + 6);
+      Node c1 = nodes.cairn(base + 1);
+      Node r1 = nodes.redis(base + 2);
+      Node c2 = nodes.cairn(base + 3);
+      Node r2 = nodes.redis(base + 4);
+      Node c3 = nodes.cairn(base + 5);
+      Node r3 = nodes.redis(base + 6);
       List<Node> masters = List.of(c1, r1, c2, r2, c3, r3);
       List<String> create = new ArrayList<>(List.of("create"));
       masters.forEach(n -> create.add(n.addr()));
@@ -94,8 +94,8 @@ class MixedClusterIT {
       }
 
       // a Redis replica of a Cairn master and a Cairn replica of a Redis master
-      Node r4 = nodes.redis(BASE + 7);
-      Node c4 = nodes.cairn(BASE + 8);
+      Node r4 = nodes.redis(base + 7);
+      Node c4 = nodes.cairn(base + 8);
       cli(120, "add-node", r4.addr(), c1.addr(), "--cluster-slave", "--cluster-master-id", c1.id());
       cli(120, "add-node", c4.addr(), r1.addr(), "--cluster-slave", "--cluster-master-id", r1.id());
       List<Node> all = List.of(c1, r1, c2, r2, c3, r3, r4, c4);

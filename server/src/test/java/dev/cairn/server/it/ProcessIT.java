@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +75,6 @@ class ProcessIT {
       }
     }
     return p;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static String waitForLine(Path log, String text) throws Exception {
@@ -159,7 +152,7 @@ class ProcessIT {
   /** The logo goes to a terminal only (Redis's isatty(stdout)); redirected output gets the "Running mode" line. */
   @Test
   void logoOnlyWhenStandardOutputIsATerminal() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path plain = dir.resolve("stdout-plain");
     Process p = new ProcessBuilder(with(javaCommand(), "dev.cairn.server.Main", "--port", Integer.toString(port),
         "--save", "")).redirectErrorStream(true).redirectOutput(plain.toFile()).start();
@@ -173,7 +166,7 @@ class ProcessIT {
     if (!Files.isExecutable(Path.of("/usr/bin/script"))) {
       return; // no way to give the server a terminal here
     }
-    int port2 = freePort();
+    int port2 = RealRedis.freePort();
     Path typescript = dir.resolve("typescript");
     StringBuilder cmd = new StringBuilder();
     for (String w : with(javaCommand(), "dev.cairn.server.Main", "--port", Integer.toString(port2), "--save", "")) {
@@ -195,7 +188,7 @@ class ProcessIT {
 
   @Test
   void stdinConfigPidfileLogfileAndSigtermExitZero() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server.log");
     Path pidfile = dir.resolve("server.pid");
     Process p = start("port " + port + "\nloglevel verbose\n", "-", "--pidfile", pidfile.toString(), "--logfile",
@@ -218,7 +211,7 @@ class ProcessIT {
 
   @Test
   void aSignalShutdownThatMustSaveFailsUnlessForcedAndCanBeAborted() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server.log");
     // save points configured and a save that fails: the RDB file's name is taken by a directory that is not empty
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "900 1",
@@ -261,7 +254,7 @@ class ProcessIT {
 
   @Test
   void secondSigintExitsAtOnceWithStatusOne() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server.log");
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "",
         "--enable-debug-command", "yes");
@@ -279,7 +272,7 @@ class ProcessIT {
 
   @Test
   void aSecondSigintDuringTheFinalSaveRemovesItsTemporaryFile() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server.log");
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "900 1",
         "--dir", dir.toString());
@@ -308,7 +301,7 @@ class ProcessIT {
 
   @Test
   void aSigtermWhileTheFirstAofRewriteRunsIsRefusedUnlessForced() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server.log");
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--save", "",
         "--appendonly", "no", "--dir", dir.toString());
@@ -333,7 +326,7 @@ class ProcessIT {
 
   @Test
   void shutdownCommandRemovesPidfileAndExitsZero() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server.log");
     Path pidfile = dir.resolve("p.pid");
     Process p = start(null, "--port", Integer.toString(port), "--logfile", log.toString(), "--pidfile",
@@ -351,7 +344,7 @@ class ProcessIT {
 
   @Test
   void daemonizeDetachesAndThePidfileHoldsTheServersPid() throws Exception {
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("daemon.log");
     Path pidfile = dir.resolve("daemon.pid");
     Process launcher = start("port " + port + "\n", "-", "--daemonize", "yes", "--pidfile", pidfile.toString(),
@@ -383,7 +376,7 @@ class ProcessIT {
   void syslogGetsTheLinesWhenItsSocketIsThereAndAWarningOnceWhenNot() throws Exception {
     Path socket = dir.resolve("log.sock");
     try (SyslogReceiver rx = new SyslogReceiver(socket)) {
-      int port = freePort();
+      int port = RealRedis.freePort();
       Path log = dir.resolve("server.log");
       Process p = startWith(List.of("-Dcairn.syslog.socket=" + socket), null, "--port", Integer.toString(port),
           "--logfile", log.toString(), "--save", "", "--syslog-enabled", "yes", "--syslog-ident", "cairn-test",
@@ -397,7 +390,7 @@ class ProcessIT {
       assertTrue(p.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
       assertTrue(rx.await("ready to exit, bye bye", START_TIMEOUT_MS).startsWith("<156>")); // warning
     }
-    int port = freePort();
+    int port = RealRedis.freePort();
     Path log = dir.resolve("server2.log");
     Process p = startWith(List.of("-Dcairn.syslog.socket=" + dir.resolve("missing.sock")), null, "--port",
         Integer.toString(port), "--logfile", log.toString(), "--save", "", "--syslog-enabled", "yes");

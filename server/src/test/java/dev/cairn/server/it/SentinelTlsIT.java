@@ -38,9 +38,9 @@ class SentinelTlsIT {
     TestCerts c = TlsIT.certs();
     String tlsArgs = "tls-cert-file " + c.path("redis.crt") + "\ntls-key-file " + c.path("redis.key")
         + "\ntls-ca-cert-file " + c.path("ca.crt") + "\n";
-    int masterTls = TlsIT.freePort();
+    int masterTls = RealRedis.freePort();
     try (InProcessServers s = new InProcessServers(dir); SentinelHarness h = new SentinelHarness()) {
-      Jedis master = s.start("--port", String.valueOf(TlsIT.freePort()), "--tls-port", String.valueOf(masterTls),
+      Jedis master = s.start("--port", String.valueOf(RealRedis.freePort()), "--tls-port", String.valueOf(masterTls),
           "--tls-auth-clients", "yes",
           "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
           "--tls-ca-cert-file", c.path("ca.crt"));

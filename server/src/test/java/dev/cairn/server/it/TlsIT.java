@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,12 +46,6 @@ class TlsIT extends ServerTestBase {
   private int tlsPort;
   private int plainPort;
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @BeforeAll
   static void certificates() throws Exception {
     Assumptions.assumeTrue(TestCerts.available(), "no openssl tool to make certificates");
@@ -89,8 +82,8 @@ class TlsIT extends ServerTestBase {
     }
     try {
       TestCerts c = certs();
-      tlsPort = freePort();
-      plainPort = freePort();
+      tlsPort = RealRedis.freePort();
+      plainPort = RealRedis.freePort();
       return new String[] {"--port", Integer.toString(plainPort), "--tls-port", Integer.toString(tlsPort),
           "--tls-cert-file", c.path("server.crt"), "--tls-key-file", c.path("server.key"),
           "--tls-ca-cert-file", c.path("ca.crt")};
@@ -326,7 +319,7 @@ class TlsIT extends ServerTestBase {
 
   @Test
   void switchBetweenTcpAndTlsPorts() throws Exception {
-    int newTls = freePort();
+    int newTls = RealRedis.freePort();
     jedis.configSet("tls-port", Integer.toString(newTls));
     int oldTls = tlsPort;
     tlsPort = newTls;
@@ -351,7 +344,7 @@ class TlsIT extends ServerTestBase {
     TestCerts c = certs();
     try (InProcessServers s = new InProcessServers(Files.createTempDirectory("cairn-tls-repl"))) {
       // the replica has no client certificate of its own: its server certificate (redis.crt) is presented
-      Jedis replica = s.start("--port", Integer.toString(freePort()), "--tls-port", Integer.toString(freePort()), "--tls-replication", "yes",
+      Jedis replica = s.start("--port", Integer.toString(RealRedis.freePort()), "--tls-port", Integer.toString(RealRedis.freePort()), "--tls-replication", "yes",
           "--tls-cert-file", c.path("redis.crt"), "--tls-key-file", c.path("redis.key"),
           "--tls-ca-cert-file", c.path("ca.crt"));
       jedis.set("before", "1");
@@ -395,10 +388,10 @@ class TlsIT extends ServerTestBase {
     InProcessServers s = new InProcessServers(Files.createTempDirectory("cairn-tls-bad"));
     try (s) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.start("--tls-port",
-          Integer.toString(freePort()), "--tls-cert-file", c.path("server.crt"), "--tls-key-file", c.path("server.key")));
+          Integer.toString(RealRedis.freePort()), "--tls-cert-file", c.path("server.crt"), "--tls-key-file", c.path("server.key")));
       assertEquals("Failed to configure TLS. Check logs for more info.", e.getMessage(),
           "tls-auth-clients yes without a CA");
-      e = assertThrows(IllegalStateException.class, () -> s.start("--tls-port", Integer.toString(freePort()),
+      e = assertThrows(IllegalStateException.class, () -> s.start("--tls-port", Integer.toString(RealRedis.freePort()),
           "--tls-cert-file", c.path("server.crt"), "--tls-key-file", c.path("client.key"), "--tls-auth-clients", "no"));
       assertEquals("Failed to configure TLS. Check logs for more info.", e.getMessage(), "a key of another cert");
     }
