@@ -47,10 +47,17 @@ public final class HeapSoftMax {
   private Thread watcher; // guarded by this
   private boolean listening; // guarded by this
   private volatile long requests;
-  /** A cycle asked for because the heap outgrew the soft maximum is running: writes wait for it. */
-  private volatile boolean collecting;
-  private final Object cycleEnded = new Object();
-  /** The cycle (its number in {@link #requests}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
+  /**
+   * The last cycle brought the committed heap under the soft maximum: the data fits, and growth past the soft maximum
+   * is the collector's expansion, to be given back by the next cycle's Remark.
+   */
+  private volatile boolean fits = true;
+  /** The heap grew past the soft maximum while the data fits: writes wait until a cycle brings it back under. */
+  private volatile boolean over;
+  /** How many times {@link #over} was set: writes give up waiting for one episode, not for the next. */
+  private volatile long episode;
+  private final Object shrunk = new Object();
+  /** The episode (its number in {@link #episode}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
   private long stallGivenUp = -1; // engine thread
   private volatile long stallNanos;
 
@@ -147,7 +154,7 @@ public final class HeapSoftMax {
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof javax.management.NotificationEmitter emitter) {
         emitter.addNotificationListener((n, h) -> {
-          if (Runtime.getRuntime().totalMemory() > softMax) {
+          if (heapOverSoftMax()) {
             synchronized (this) {
               notifyAll();
             }
@@ -157,35 +164,51 @@ public final class HeapSoftMax {
     }
   }
 
+  /**
+   * After each collection and at each poll: whether the committed heap is above the soft maximum. While the data fits
+   * (the last cycle brought the heap under), that is G1's expansion after a pause it judged too costly, and the new
+   * regions become resident only as the writes fill them: writes wait ({@link #over}) until a cycle's Remark has
+   * shrunk the heap again. Back under it, the wait ends.
+   */
+  private boolean heapOverSoftMax() {
+    long soft = softMax;
+    boolean above = soft > 0 && Runtime.getRuntime().totalMemory() > soft;
+    synchronized (shrunk) {
+      if (above && fits && WRITES_WAIT && !over) {
+        episode++;
+        over = true;
+      } else if (!above && over) {
+        over = false;
+        shrunk.notifyAll();
+      }
+    }
+    return above;
+  }
+
   private void watch() {
     long wait = MIN_WAIT_MILLIS;
     long notBefore = 0;
-    // whether the last cycle brought the heap under the soft maximum: the data fits, and growth past it is garbage
-    boolean fits = true;
     try {
       while (true) {
-        long soft = softMax;
-        if (soft == 0) {
+        if (softMax == 0) {
           synchronized (this) {
             if (softMax == 0) {
               watcher = null;
+              endEpisode();
               return;
             }
           }
           continue;
         }
-        if (Runtime.getRuntime().totalMemory() > soft && System.currentTimeMillis() >= notBefore) {
+        // an expansion while the data fits is asked back at once (the writes are waiting for it); a heap the last
+        // cycle left above the soft maximum (live data bigger than it) is asked at most every wait, which backs off
+        if (heapOverSoftMax() && (fits || System.currentTimeMillis() >= notBefore)) {
           requests++;
-          collecting = fits && WRITES_WAIT;
-          try {
-            System.gc(); // a concurrent cycle (-XX:+ExplicitGCInvokesConcurrent); returns when it has finished
-          } finally {
-            synchronized (cycleEnded) {
-              collecting = false;
-              cycleEnded.notifyAll();
-            }
+          System.gc(); // a concurrent cycle (-XX:+ExplicitGCInvokesConcurrent); returns when it has finished
+          fits = !heapOverSoftMax();
+          if (!fits) {
+            endEpisode(); // the data outgrew the soft maximum: waiting would not bring the heap under it
           }
-          fits = Runtime.getRuntime().totalMemory() <= softMax;
           wait = fits ? MIN_WAIT_MILLIS : Math.min(MAX_BACKOFF_MILLIS, wait * 2);
           notBefore = System.currentTimeMillis() + wait; // back to back, cycles failed 2 of unit/client-eviction
         } else {
@@ -198,35 +221,44 @@ public final class HeapSoftMax {
       synchronized (this) {
         watcher = null;
       }
+      endEpisode();
+    }
+  }
+
+  private void endEpisode() {
+    synchronized (shrunk) {
+      over = false;
+      shrunk.notifyAll();
     }
   }
 
   /**
-   * Before a command that may use more memory, while maxmemory is set (engine thread): while a cycle the watcher asked
-   * for because the heap grew past the soft maximum is running, waits for its end, at most {@link #MAX_STALL_MILLIS}
-   * per cycle. Redis evicts synchronously, within the write that needs the room; here the room is the collector's
-   * to make, and on a loaded machine its concurrent threads fall behind a writer that keeps going, while G1 grows the
-   * heap and the writes fill it. Costs a volatile read when no such cycle runs.
+   * Before a command that may use more memory, while maxmemory is set (engine thread): while the heap is above the
+   * soft maximum and the data fits ({@link #heapOverSoftMax}), waits until a cycle has brought it back under, at most
+   * {@link #MAX_STALL_MILLIS} per episode. Redis evicts synchronously, within the write that needs the room; here the
+   * room is the collector's to make, and a writer that kept going filled the regions G1 had just added (the heap
+   * doubled after a costly pause, and RSS grew by the young generation G1 sized for it, 60-90 MB, before the next
+   * cycle's Remark gave them back). Costs a volatile read when the heap is under the soft maximum.
    */
   public void awaitCollection() {
-    if (!collecting) {
+    if (!over) {
       return;
     }
-    long cycle = requests;
-    if (cycle == stallGivenUp) {
+    long ep = episode;
+    if (ep == stallGivenUp) {
       return;
     }
     long start = System.nanoTime();
     long deadline = start + MAX_STALL_MILLIS * 1_000_000;
     try {
-      synchronized (cycleEnded) {
-        while (collecting && requests == cycle) {
+      synchronized (shrunk) {
+        while (over && episode == ep) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
-            stallGivenUp = cycle; // writes go on; the next cycle may stall them again
+            stallGivenUp = ep; // writes go on; the next episode may stall them again
             break;
           }
-          cycleEnded.wait(Math.max(1, left / 1_000_000));
+          shrunk.wait(Math.max(1, left / 1_000_000));
         }
       }
     } catch (InterruptedException e) {

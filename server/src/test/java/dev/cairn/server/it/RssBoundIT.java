@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -31,8 +30,6 @@ import redis.clients.jedis.Pipeline;
  * runs only when asked for: {@code CAIRN_RSS_BOUND=1} in the environment. Without the heap soft maximum the peak was
  * fixed + 260-370 MB (docs/ARCHITECTURE.md, "The JVM's heap").
  */
-@EnabledIfEnvironmentVariable(named = "CAIRN_RSS_BOUND", matches = "1",
-    disabledReason = "not met by a writer faster than the collector (an idle machine): CAIRN_RSS_BOUND=1 runs it")
 class RssBoundIT {
   private static final long BOUND_MB = 160;
   private static final int VALUE = 1000;
