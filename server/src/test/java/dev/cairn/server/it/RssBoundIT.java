@@ -89,6 +89,9 @@ class RssBoundIT {
     if (Runtime.version().feature() >= 22) {
       cmd.add("-XX:TrimNativeHeapInterval=1000"); // the launcher's (cairn-server): freed native memory given back
     }
+    // the collector's log of the run, kept in target/ to explain a peak (the heap's sizes at each pause)
+    Path gcLog = Path.of("target", "rss-bound-gc.log").toAbsolutePath();
+    cmd.add("-Xlog:gc*,gc+heap=debug:file=" + gcLog + ":time,uptime");
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main", "--port",
         Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
     server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
@@ -109,6 +112,7 @@ class RssBoundIT {
       Random rnd = new Random(seed);
       long n = (WRITE_MB << 20) / VALUE;
       double peak = fixed;
+      String peakAt = "";
       long start = System.nanoTime();
       for (long i = 0; i < n; i += 500) {
         Pipeline p = j.pipelined();
@@ -116,15 +120,20 @@ class RssBoundIT {
           p.set(("key:" + k + ":" + rnd.nextInt(1 << 30)).getBytes(StandardCharsets.US_ASCII), value);
         }
         p.sync();
-        peak = Math.max(peak, rssMb(pid));
+        double rss = rssMb(pid);
+        if (rss > peak) {
+          peak = rss;
+          peakAt = java.time.LocalTime.now().toString();
+        }
       }
       long seconds = (System.nanoTime() - start) / 1_000_000_000;
       String info = j.info("all");
       long evicted = Long.parseLong(field(info, "evicted_keys"));
       long used = Long.parseLong(field(info, "used_memory"));
-      System.out.printf("RssBoundIT: fixed %.1f MB, peak %.1f MB = fixed + %.1f MB (bound + %d MB); evicted %d,"
-          + " used_memory %.1f MB; %d s, writes waited %s ms for %s cycles; load %s%n", fixed, peak, peak - fixed,
-          BOUND_MB, evicted, used / 1048576.0, seconds, field(info, "jvm_heap_write_wait_ms"),
+      System.out.printf("RssBoundIT: fixed %.1f MB, peak %.1f MB = fixed + %.1f MB (bound + %d MB, at %s, %s); evicted"
+          + " %d, used_memory %.1f MB; %d s, writes waited %s ms for %s cycles; load %s%n", fixed, peak, peak - fixed,
+          BOUND_MB, peakAt, gcLog,
+          evicted, used / 1048576.0, seconds, field(info, "jvm_heap_write_wait_ms"),
           field(info, "jvm_heap_collections_requested"), Files.readString(Path.of("/proc/loadavg")).strip());
       assertTrue(evicted > n / 2, "the workload evicts: " + evicted);
       assertTrue(used <= 100L << 20, "used_memory under maxmemory: " + used);
