@@ -51,6 +51,24 @@ class HeapSoftMaxTest {
 
   private static final long MB = 1 << 20;
 
+  /** A soft maximum for maxmemory 100mb over a heap the test sizes, whose cycles end when the test says. */
+  private static final class BlockingCycles {
+    final AtomicLong committed;
+    final CountDownLatch cycleStarted = new CountDownLatch(1);
+    final Semaphore cycleEnds = new Semaphore(0);
+    final HeapSoftMax heap;
+
+    BlockingCycles(long committedBytes) {
+      committed = new AtomicLong(committedBytes);
+      CycleRequests cycles = new CycleRequests(() -> {
+        cycleStarted.countDown();
+        cycleEnds.acquireUninterruptibly();
+      }, true);
+      heap = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
+      heap.apply(100 * MB);
+    }
+  }
+
   /**
    * G1 doubled the committed heap after a pause while the data fits: the request thread asks for a cycle at once, and
    * a write waits until the cycle has shrunk the heap back under the soft maximum (before, the writer filled the new
@@ -59,32 +77,25 @@ class HeapSoftMaxTest {
   @Test
   void writesWaitWhileAnExpansionHoldsTheHeapAboveTheSoftMaximum() throws Exception {
     Assumptions.assumeTrue(HeapSoftMax.WRITES_WAIT);
-    AtomicLong committed = new AtomicLong(100 * MB);
-    CountDownLatch cycleStarted = new CountDownLatch(1);
-    Semaphore cycleEnds = new Semaphore(0);
-    CycleRequests cycles = new CycleRequests(() -> {
-      cycleStarted.countDown();
-      cycleEnds.acquireUninterruptibly();
-    }, true);
-    HeapSoftMax heap = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
-    heap.apply(100 * MB); // soft maximum 157 MB
+    var run = new BlockingCycles(100 * MB);
+    HeapSoftMax heap = run.heap; // soft maximum 157 MB
     try {
       long t0 = System.nanoTime();
       heap.awaitCollection();
       assertTrue(System.nanoTime() - t0 < 50_000_000L, "under the soft maximum a write does not wait");
-      committed.set(300 * MB); // G1 expanded the heap after a pause
-      assertTrue(cycleStarted.await(5, TimeUnit.SECONDS), "a cycle is asked for");
+      run.committed.set(300 * MB); // G1 expanded the heap after a pause
+      assertTrue(run.cycleStarted.await(5, TimeUnit.SECONDS), "a cycle is asked for");
       assertEquals(1, heap.requests());
       var write = CompletableFuture.runAsync(heap::awaitCollection);
       Thread.sleep(200);
       assertFalse(write.isDone(), "the write waits for the cycle");
-      committed.set(140 * MB); // its Remark shrank the heap
-      cycleEnds.release();
+      run.committed.set(140 * MB); // its Remark shrank the heap
+      run.cycleEnds.release();
       write.get(5, TimeUnit.SECONDS);
       assertTrue(heap.stallMillis() >= 150, "the wait is counted: " + heap.stallMillis());
     } finally {
       heap.apply(0);
-      cycleEnds.release(100);
+      run.cycleEnds.release(100);
     }
   }
 
@@ -121,17 +132,10 @@ class HeapSoftMaxTest {
   @Test
   void aWriteWaitsAtMostTheCapPerEpisode() throws Exception {
     Assumptions.assumeTrue(HeapSoftMax.WRITES_WAIT);
-    AtomicLong committed = new AtomicLong(300 * MB);
-    CountDownLatch cycleStarted = new CountDownLatch(1);
-    Semaphore cycleEnds = new Semaphore(0);
-    CycleRequests cycles = new CycleRequests(() -> {
-      cycleStarted.countDown();
-      cycleEnds.acquireUninterruptibly();
-    }, true);
-    HeapSoftMax heap = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
-    heap.apply(100 * MB);
+    var run = new BlockingCycles(300 * MB);
+    HeapSoftMax heap = run.heap;
     try {
-      assertTrue(cycleStarted.await(5, TimeUnit.SECONDS));
+      assertTrue(run.cycleStarted.await(5, TimeUnit.SECONDS));
       long t0 = System.nanoTime();
       heap.awaitCollection();
       long waited = (System.nanoTime() - t0) / 1_000_000;
@@ -142,7 +146,7 @@ class HeapSoftMaxTest {
       assertTrue(System.nanoTime() - t0 < 50_000_000L, "the same episode does not stall writes again");
     } finally {
       heap.apply(0);
-      cycleEnds.release(100);
+      run.cycleEnds.release(100);
     }
   }
 
