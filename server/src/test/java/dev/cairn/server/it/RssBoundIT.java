@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -23,13 +24,17 @@ import redis.clients.jedis.Pipeline;
  * process's RSS (VmRSS) stays within 160 MB above the RSS of the same server empty (the JVM's fixed share). The server
  * runs as the launcher starts it: its own JVM with the collector and heap options of {@code bin/gc.options} and the
  * native heap trim, so that what is proven is the shipped policy (memory.HeapSoftMax and its write wait, the free
- * ratios, GCTimeRatio). Measured peaks: fixed + 147-148 MB when the writes take 8-85 s (load averages 6-17 on 2
- * cores), but + 219 MB and + 266 MB on an idle machine, where the 600 MB are written in 3-4 s: a writer faster than
- * the concurrent cycle grows the heap before the mixed collections reclaim the evicted keys' old regions (the write
- * wait covers the cycle, not the mixed collections after it). So the bound is not met for every writer, and the test
- * runs only when asked for: {@code CAIRN_RSS_BOUND=1} in the environment. Without the heap soft maximum the peak was
- * fixed + 260-370 MB (docs/ARCHITECTURE.md, "The JVM's heap").
+ * ratios, GCTimeRatio). The collector's log of the run is kept in {@code target/rss-bound-gc.log}.
+ *
+ * <p>Measured after the writes began to wait for G1's expansions (docs/ARCHITECTURE.md, "The JVM's heap"): a fast
+ * writer on an idle machine (600 MB in 4 s) + 144.6 to 157.0 MB in six runs, + 162.9 and + 166.6 in two more; with two
+ * busy loops beside it (7-8 s) + 147.9, + 153.9, + 164.5. Before, the fast writer reached + 219 to + 266 MB. The runs
+ * over the bound had the committed heap at 136-156 MB like the others: the excess is native memory (30-35 MB above the
+ * usual at the peak), not yet explained. So it still fails about one run in four, and runs only when asked for:
+ * {@code CAIRN_RSS_BOUND=1} in the environment.
  */
+@EnabledIfEnvironmentVariable(named = "CAIRN_RSS_BOUND", matches = "1",
+    disabledReason = "exceeded in about one run in four by a native-memory transient: CAIRN_RSS_BOUND=1 runs it")
 class RssBoundIT {
   private static final long BOUND_MB = 160;
   private static final int VALUE = 1000;
