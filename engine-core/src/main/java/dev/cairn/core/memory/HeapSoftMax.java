@@ -2,6 +2,7 @@ package dev.cairn.core.memory;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps the JVM's heap near what {@code maxmemory} allows, so that RSS stays within maxmemory plus the JVM's fixed
@@ -13,21 +14,23 @@ import java.lang.management.ManagementFactory;
  * <ul>
  *   <li>where the collector honours the manageable {@code SoftMaxHeapSize} (ZGC, Shenandoah; G1 from JDK 26), the
  *       flag is set, and the collector runs its cycles to stay under it;
- *   <li>G1 before JDK 26 ignores that flag, so a daemon thread looks at the committed heap after each collection
- *       and at least every {@link #POLL_MILLIS} and, above the soft maximum, asks for a collection, which {@code
- *       -XX:+ExplicitGCInvokesConcurrent} (the launcher's) makes a concurrent cycle: its mixed collections reclaim the
- *       evicted keys' old regions and its Remark shrinks the heap to the launcher's free ratio. A request that leaves
- *       the heap above the soft maximum (live data larger than it: a JVM shared by several servers, as in tests)
- *       doubles the wait before the next one, up to {@link #MAX_BACKOFF_MILLIS}. Without concurrent explicit
- *       collections it does nothing: a stop-the-world full collection is never asked for. While that cycle runs,
- *       writes wait for it ({@link #awaitCollection}).
+ *   <li>G1 before JDK 26 ignores that flag, so the JVM's collection-request thread ({@link CycleRequests}) looks at
+ *       the committed heap after each collection and at least every {@link CycleRequests#POLL_MILLIS} and, above the
+ *       soft maximum, asks for a collection, which {@code -XX:+ExplicitGCInvokesConcurrent} (the launcher's) makes a
+ *       concurrent cycle: its Remark shrinks the heap to the launcher's free ratio and the mixed collections after it
+ *       reclaim the evicted keys' old regions. While the data fits (the last cycle brought the heap under the soft
+ *       maximum), growth past it is G1's expansion after a pause it judged too costly: the cycle is asked for at once,
+ *       and writes wait until the heap is back under ({@link #awaitCollection}). A cycle that leaves the heap above
+ *       the soft maximum (live data larger than it: a JVM shared by several servers, as in tests) ends that: writes
+ *       no longer wait, and the next request comes {@link #MIN_WAIT_MILLIS} later, the wait doubling up to {@link
+ *       #MAX_BACKOFF_MILLIS}. Without concurrent explicit collections it does nothing: a stop-the-world full
+ *       collection is never asked for.
  * </ul>
  * One per JVM: the flag is the JVM's, and the last server to set maxmemory decides.
  */
 public final class HeapSoftMax {
   /** Heap the server holds that used_memory does not count, whatever the dataset. */
   static final long SLACK = 32L << 20;
-  static final long POLL_MILLIS = 100;
   static final long MIN_WAIT_MILLIS = 500;
   static final long MAX_BACKOFF_MILLIS = 10_000;
   /** The longest a write waits for one cycle (a loaded machine's cycles take a second or more). */
@@ -40,24 +43,43 @@ public final class HeapSoftMax {
 
   private final HotSpotDiagnosticMXBean bean;
   private final long maxHeap;
-  /** Sets SoftMaxHeapSize (true) or watches the heap from a thread (false). */
+  /** Sets SoftMaxHeapSize (true) or has {@link CycleRequests} keep it (false). */
   private final boolean flag;
+  private final LongSupplier committedHeap;
+  private final CycleRequests cycles;
   /** The soft maximum being kept, 0 for none. */
   private volatile long softMax;
-  private Thread watcher; // guarded by this
   private boolean listening; // guarded by this
   private volatile long requests;
-  /** A cycle asked for because the heap outgrew the soft maximum is running: writes wait for it. */
-  private volatile boolean collecting;
-  private final Object cycleEnded = new Object();
-  /** The cycle (its number in {@link #requests}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
+  /**
+   * The last cycle brought the committed heap under the soft maximum: the data fits, and growth past the soft maximum
+   * is the collector's expansion, to be given back by the next cycle's Remark.
+   */
+  private volatile boolean fits = true;
+  /** The next request's earliest time while the data does not fit ({@link System#currentTimeMillis}). */
+  private long notBefore; // the request thread's
+  private long backoff = MIN_WAIT_MILLIS; // the request thread's
+  /** The heap grew past the soft maximum while the data fits: writes wait until a cycle brings it back under. */
+  private volatile boolean over;
+  /** How many times {@link #over} was set: writes give up waiting for one episode, not for the next. */
+  private volatile long episode;
+  private final Object shrunk = new Object();
+  /** The episode (its number in {@link #episode}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
   private long stallGivenUp = -1; // engine thread
   private volatile long stallNanos;
 
   private HeapSoftMax(HotSpotDiagnosticMXBean bean, long maxHeap, boolean flag) {
+    this(bean, maxHeap, flag, Runtime.getRuntime()::totalMemory, CycleRequests.get());
+  }
+
+  /** One kept by the given thread, with the committed heap as {@code committedHeap} tells (tests). */
+  HeapSoftMax(HotSpotDiagnosticMXBean bean, long maxHeap, boolean flag, LongSupplier committedHeap,
+      CycleRequests cycles) {
     this.bean = bean;
     this.maxHeap = maxHeap;
     this.flag = flag;
+    this.committedHeap = committedHeap;
+    this.cycles = cycles;
   }
 
   /** The soft maximum for {@code maxmemory} on a heap of at most {@code maxHeap} bytes; 0 for none. */
@@ -112,7 +134,10 @@ public final class HeapSoftMax {
         // a value the JVM refuses leaves the flag as it was: the heap grows as the collector decides
       }
     } else if (soft > 0) {
-      startWatcher();
+      if (cycles == CycleRequests.get()) {
+        listenForCollections();
+      }
+      cycles.keep(this);
     }
   }
 
@@ -121,25 +146,16 @@ public final class HeapSoftMax {
     return softMax;
   }
 
-  /** Collections asked for since start (the watcher's). */
+  /** Collections asked for since start for the soft maximum. */
   public long requests() {
     return requests;
   }
 
-  private synchronized void startWatcher() {
-    if (watcher == null) {
-      listenForCollections();
-      watcher = new Thread(this::watch, "cairn-heap-soft-max");
-      watcher.setDaemon(true);
-      watcher.start();
-    }
-  }
-
   /**
-   * The heap grows only at a collection (G1 expands after a pause it judged too costly), so the watcher is woken by
-   * each one's end rather than left to find the growth at its next poll.
+   * The heap grows only at a collection (G1 expands after a pause it judged too costly), so each one's end is looked
+   * at, and wakes the request thread, rather than the growth being found at its next poll.
    */
-  private void listenForCollections() {
+  private synchronized void listenForCollections() {
     if (listening) {
       return;
     }
@@ -147,86 +163,92 @@ public final class HeapSoftMax {
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof javax.management.NotificationEmitter emitter) {
         emitter.addNotificationListener((n, h) -> {
-          if (Runtime.getRuntime().totalMemory() > softMax) {
-            synchronized (this) {
-              notifyAll();
-            }
+          if (heapOverSoftMax()) {
+            cycles.wake();
           }
         }, null, null);
       }
     }
   }
 
-  private void watch() {
-    long wait = MIN_WAIT_MILLIS;
-    long notBefore = 0;
-    // whether the last cycle brought the heap under the soft maximum: the data fits, and growth past it is garbage
-    boolean fits = true;
-    try {
-      while (true) {
-        long soft = softMax;
-        if (soft == 0) {
-          synchronized (this) {
-            if (softMax == 0) {
-              watcher = null;
-              return;
-            }
-          }
-          continue;
-        }
-        if (Runtime.getRuntime().totalMemory() > soft && System.currentTimeMillis() >= notBefore) {
-          requests++;
-          collecting = fits && WRITES_WAIT;
-          try {
-            System.gc(); // a concurrent cycle (-XX:+ExplicitGCInvokesConcurrent); returns when it has finished
-          } finally {
-            synchronized (cycleEnded) {
-              collecting = false;
-              cycleEnded.notifyAll();
-            }
-          }
-          fits = Runtime.getRuntime().totalMemory() <= softMax;
-          wait = fits ? MIN_WAIT_MILLIS : Math.min(MAX_BACKOFF_MILLIS, wait * 2);
-          notBefore = System.currentTimeMillis() + wait; // back to back, cycles failed 2 of unit/client-eviction
-        } else {
-          synchronized (this) {
-            wait(POLL_MILLIS);
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      synchronized (this) {
-        watcher = null;
-      }
-    }
+  /** Whether the request thread keeps this soft maximum. */
+  boolean active() {
+    return !flag && softMax > 0;
   }
 
   /**
-   * Before a command that may use more memory, while maxmemory is set (engine thread): while a cycle the watcher asked
-   * for because the heap grew past the soft maximum is running, waits for its end, at most {@link #MAX_STALL_MILLIS}
-   * per cycle. Redis evicts synchronously, within the write that needs the room; here the room is the collector's
-   * to make, and on a loaded machine its concurrent threads fall behind a writer that keeps going, while G1 grows the
-   * heap and the writes fill it. Costs a volatile read when no such cycle runs.
+   * After each collection and at each poll: whether the committed heap is above the soft maximum. While the data fits
+   * (the last cycle brought the heap under), that is G1's expansion after a pause it judged too costly, and the new
+   * regions become resident only as the writes fill them: writes wait ({@link #over}) until a cycle's Remark has
+   * shrunk the heap again. Back under it, the wait ends.
+   */
+  private boolean heapOverSoftMax() {
+    long soft = softMax;
+    boolean above = soft > 0 && committedHeap.getAsLong() > soft;
+    synchronized (shrunk) {
+      if (above && fits && WRITES_WAIT && !over) {
+        episode++;
+        over = true;
+      } else if (!above && over) {
+        over = false;
+        shrunk.notifyAll();
+      }
+    }
+    return above;
+  }
+
+  /**
+   * The request thread's question: a cycle now? At once for an expansion while the data fits (the writes are waiting
+   * for it); for a heap the last cycle left above the soft maximum (live data bigger than it), at most every backoff.
+   */
+  boolean wantsCycle() {
+    return heapOverSoftMax() && (fits || System.currentTimeMillis() >= notBefore);
+  }
+
+  void cycleStarts() {
+    requests++;
+  }
+
+  /** The cycle asked for has finished (or the request thread ends). */
+  void cycleEnded() {
+    fits = !heapOverSoftMax();
+    if (!fits) {
+      synchronized (shrunk) { // the data outgrew the soft maximum: waiting would not bring the heap under it
+        over = false;
+        shrunk.notifyAll();
+      }
+    }
+    backoff = fits ? MIN_WAIT_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+    notBefore = System.currentTimeMillis() + backoff; // back to back, cycles failed 2 of unit/client-eviction
+  }
+
+  /**
+   * Before a command that may use more memory, while maxmemory is set (engine thread): while the heap is above the
+   * soft maximum and the data fits ({@link #heapOverSoftMax}), waits until a cycle has brought it back under, at most
+   * {@link #MAX_STALL_MILLIS} per episode. Redis evicts synchronously, within the write that needs the room; here the
+   * room is the collector's to make, and a writer that kept going filled the regions G1 had just added (the heap
+   * doubled after a costly pause, and RSS grew by the young generation G1 sized for it, 60-90 MB, before the next
+   * cycle's Remark gave them back). Costs a volatile read when the heap is under the soft maximum.
    */
   public void awaitCollection() {
-    if (!collecting) {
+    if (!over) {
       return;
     }
-    long cycle = requests;
-    if (cycle == stallGivenUp) {
+    long ep = episode;
+    if (ep == stallGivenUp) {
       return;
     }
     long start = System.nanoTime();
     long deadline = start + MAX_STALL_MILLIS * 1_000_000;
     try {
-      synchronized (cycleEnded) {
-        while (collecting && requests == cycle) {
+      synchronized (shrunk) {
+        while (over && episode == ep) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
-            stallGivenUp = cycle; // writes go on; the next cycle may stall them again
+            stallGivenUp = ep; // writes go on; the next episode may stall them again
             break;
           }
-          cycleEnded.wait(Math.max(1, left / 1_000_000));
+          shrunk.wait(Math.max(1, left / 1_000_000));
         }
       }
     } catch (InterruptedException e) {

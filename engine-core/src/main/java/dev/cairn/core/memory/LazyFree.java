@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the background is the reclaim itself, and that is what this class tracks and hastens: each released object (a big
  * value, or a flushed database's table counted as its keys) is watched through a phantom reference, counted in
  * {@code lazyfree_pending_objects} until the collector has found it unreachable, then in {@code lazyfreed_objects}.
- * A thread of its own waits for those references; while something stays pending it asks for a concurrent collection
- * (at once, then at most every {@link #COLLECT_INTERVAL_MILLIS}), so that a dropped dataset's heap is reclaimed and, under the
+ * The JVM's collection-request thread ({@link CycleRequests}, which also keeps the heap's soft maximum) counts those
+ * references as they come; while something stays pending it asks for a concurrent collection (after a poll, then at
+ * most every {@link CycleRequests#LAZY_INTERVAL_MILLIS}), so that a dropped dataset's heap is reclaimed and, under the
  * launcher's heap free ratios, given back to the system, as Redis's lazy-free thread gives it back to the allocator.
  * The request is made only where {@code System.gc()} starts a concurrent cycle ({@code -XX:+ExplicitGCInvokesConcurrent},
  * which the launcher sets), never as a stop-the-world full collection; without it the collector's own cycles reclaim.
@@ -28,16 +29,22 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LazyFree {
   /** Redis's LAZYFREE_THRESHOLD. */
   public static final long THRESHOLD = 64;
-  static final long COLLECT_INTERVAL_MILLIS = 500;
-
-  private static final boolean CONCURRENT_GC = explicitGcIsConcurrent();
 
   private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
   /** The references themselves must stay reachable until they are enqueued. */
   private final Set<Tracked> tracked = ConcurrentHashMap.newKeySet();
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong freed = new AtomicLong();
-  private boolean running; // guarded by this
+  private final CycleRequests cycles;
+
+  public LazyFree() {
+    this(CycleRequests.get());
+  }
+
+  /** One watched by the given request thread (tests). */
+  LazyFree(CycleRequests cycles) {
+    this.cycles = cycles;
+  }
 
   private static final class Tracked extends PhantomReference<Object> {
     final long count;
@@ -83,14 +90,7 @@ public final class LazyFree {
   private void release(Object o, long count) {
     tracked.add(new Tracked(o, count, queue));
     pending.addAndGet(count);
-    synchronized (this) {
-      if (!running) {
-        running = true;
-        Thread t = new Thread(this::run, "cairn-lazyfree");
-        t.setDaemon(true);
-        t.start();
-      }
-    }
+    cycles.watch(this);
   }
 
   /** {@code lazyfree_pending_objects}: released and not yet reclaimed by the collector. */
@@ -107,36 +107,21 @@ public final class LazyFree {
     freed.set(0);
   }
 
-  /** Waits for the tracked objects to be reclaimed; asks for collections while some stay; ends when none is left. */
-  private void run() {
-    // the first request goes at the first idle poll: a young object may be reclaimed by then without one
-    long lastRequest = System.nanoTime() - COLLECT_INTERVAL_MILLIS * 1_000_000;
-    while (true) {
-      Reference<?> r;
-      try {
-        r = queue.remove(100);
-      } catch (InterruptedException e) {
-        r = null;
-      }
-      if (r != null) {
-        Tracked t = (Tracked) r;
-        tracked.remove(t);
-        pending.addAndGet(-t.count);
-        freed.addAndGet(t.count);
-        continue;
-      }
-      synchronized (this) {
-        if (tracked.isEmpty()) {
-          running = false;
-          return;
-        }
-      }
-      long now = System.nanoTime();
-      if (CONCURRENT_GC && now - lastRequest >= COLLECT_INTERVAL_MILLIS * 1_000_000) {
-        lastRequest = now;
-        System.gc(); // a concurrent cycle (see the class comment); the engine thread goes on meanwhile
-      }
+  /** Counts what the collector has reclaimed (request thread); returns whether something is still pending. */
+  boolean drain() {
+    Reference<?> r;
+    while ((r = queue.poll()) != null) {
+      Tracked t = (Tracked) r;
+      tracked.remove(t);
+      pending.addAndGet(-t.count);
+      freed.addAndGet(t.count);
     }
+    return !tracked.isEmpty();
+  }
+
+  /** Nothing is pending: the request thread can forget this one until its next release. */
+  boolean done() {
+    return tracked.isEmpty(); // a reference leaves it only when drained
   }
 
   static boolean explicitGcIsConcurrent() {

@@ -1,9 +1,16 @@
 package dev.cairn.core.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +47,131 @@ class HeapSoftMaxTest {
       soft.apply(0);
     }
     assertEquals(0, soft.softMax());
+  }
+
+  private static final long MB = 1 << 20;
+
+  /** A soft maximum for maxmemory 100mb over a heap the test sizes, whose cycles end when the test says. */
+  private static final class BlockingCycles {
+    final AtomicLong committed;
+    final CountDownLatch cycleStarted = new CountDownLatch(1);
+    final Semaphore cycleEnds = new Semaphore(0);
+    final HeapSoftMax heap;
+
+    BlockingCycles(long committedBytes) {
+      committed = new AtomicLong(committedBytes);
+      CycleRequests cycles = new CycleRequests(() -> {
+        cycleStarted.countDown();
+        cycleEnds.acquireUninterruptibly();
+      }, true);
+      heap = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
+      heap.apply(100 * MB);
+    }
+  }
+
+  /**
+   * G1 doubled the committed heap after a pause while the data fits: the request thread asks for a cycle at once, and
+   * a write waits until the cycle has shrunk the heap back under the soft maximum (before, the writer filled the new
+   * regions with 60-90 MB of young objects, all resident, before the cycle came).
+   */
+  @Test
+  void writesWaitWhileAnExpansionHoldsTheHeapAboveTheSoftMaximum() throws Exception {
+    Assumptions.assumeTrue(HeapSoftMax.WRITES_WAIT);
+    var run = new BlockingCycles(100 * MB);
+    HeapSoftMax heap = run.heap; // soft maximum 157 MB
+    try {
+      long t0 = System.nanoTime();
+      heap.awaitCollection();
+      assertTrue(System.nanoTime() - t0 < 50_000_000L, "under the soft maximum a write does not wait");
+      run.committed.set(300 * MB); // G1 expanded the heap after a pause
+      assertTrue(run.cycleStarted.await(5, TimeUnit.SECONDS), "a cycle is asked for");
+      assertEquals(1, heap.requests());
+      var write = CompletableFuture.runAsync(heap::awaitCollection);
+      Thread.sleep(200);
+      assertFalse(write.isDone(), "the write waits for the cycle");
+      run.committed.set(140 * MB); // its Remark shrank the heap
+      run.cycleEnds.release();
+      write.get(5, TimeUnit.SECONDS);
+      assertTrue(heap.stallMillis() >= 150, "the wait is counted: " + heap.stallMillis());
+    } finally {
+      heap.apply(0);
+      run.cycleEnds.release(100);
+    }
+  }
+
+  /**
+   * The data itself is above the soft maximum (a cycle does not bring the heap under it): writes do not wait for what
+   * no cycle can give, and requests back off instead of following each other.
+   */
+  @Test
+  void dataAboveTheSoftMaximumNeitherStallsWritesNorRequestsBackToBack() throws Exception {
+    AtomicLong committed = new AtomicLong(300 * MB);
+    AtomicInteger collections = new AtomicInteger();
+    CycleRequests cycles = new CycleRequests(collections::incrementAndGet, true);
+    HeapSoftMax heap = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
+    heap.apply(100 * MB);
+    try {
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (collections.get() == 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, collections.get());
+      long t0 = System.nanoTime();
+      heap.awaitCollection();
+      assertTrue(System.nanoTime() - t0 < 50_000_000L, "no wait once a cycle showed the data does not fit");
+      Thread.sleep(300);
+      assertEquals(1, collections.get(), "the next request waits " + HeapSoftMax.MIN_WAIT_MILLIS + " ms");
+      Thread.sleep(1_500);
+      assertTrue(collections.get() >= 2 && collections.get() <= 3, "then backs off: " + collections.get());
+    } finally {
+      heap.apply(0);
+    }
+  }
+
+  /** A cycle that runs past the cap does not hold writes longer than {@link HeapSoftMax#MAX_STALL_MILLIS}. */
+  @Test
+  void aWriteWaitsAtMostTheCapPerEpisode() throws Exception {
+    Assumptions.assumeTrue(HeapSoftMax.WRITES_WAIT);
+    var run = new BlockingCycles(300 * MB);
+    HeapSoftMax heap = run.heap;
+    try {
+      assertTrue(run.cycleStarted.await(5, TimeUnit.SECONDS));
+      long t0 = System.nanoTime();
+      heap.awaitCollection();
+      long waited = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(waited >= HeapSoftMax.MAX_STALL_MILLIS - 50 && waited < HeapSoftMax.MAX_STALL_MILLIS + 1_000,
+          "waited " + waited + " ms");
+      t0 = System.nanoTime();
+      heap.awaitCollection();
+      assertTrue(System.nanoTime() - t0 < 50_000_000L, "the same episode does not stall writes again");
+    } finally {
+      heap.apply(0);
+      run.cycleEnds.release(100);
+    }
+  }
+
+  /** Lazy free's requests come from the same thread: while a released object stays reachable it asks for cycles. */
+  @Test
+  void lazyFreeAsksTheSameThreadForCyclesWhileObjectsArePending() throws Exception {
+    AtomicInteger collections = new AtomicInteger();
+    CycleRequests cycles = new CycleRequests(collections::incrementAndGet, true);
+    LazyFree lazy = new LazyFree(cycles);
+    Object table = new Object();
+    lazy.releaseTable(table, 10);
+    assertEquals(10, lazy.pending());
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (collections.get() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(collections.get() >= 2, "cycles asked for while pending: " + collections.get());
+    java.lang.ref.Reference.reachabilityFence(table);
+    table = null;
+    deadline = System.currentTimeMillis() + 30_000;
+    while (lazy.freed() < 10 && System.currentTimeMillis() < deadline) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertEquals(10, lazy.freed());
+    assertEquals(0, lazy.pending());
   }
 }

@@ -24,15 +24,17 @@ import redis.clients.jedis.Pipeline;
  * process's RSS (VmRSS) stays within 160 MB above the RSS of the same server empty (the JVM's fixed share). The server
  * runs as the launcher starts it: its own JVM with the collector and heap options of {@code bin/gc.options} and the
  * native heap trim, so that what is proven is the shipped policy (memory.HeapSoftMax and its write wait, the free
- * ratios, GCTimeRatio). Measured peaks: fixed + 147-148 MB when the writes take 8-85 s (load averages 6-17 on 2
- * cores), but + 219 MB and + 266 MB on an idle machine, where the 600 MB are written in 3-4 s: a writer faster than
- * the concurrent cycle grows the heap before the mixed collections reclaim the evicted keys' old regions (the write
- * wait covers the cycle, not the mixed collections after it). So the bound is not met for every writer, and the test
- * runs only when asked for: {@code CAIRN_RSS_BOUND=1} in the environment. Without the heap soft maximum the peak was
- * fixed + 260-370 MB (docs/ARCHITECTURE.md, "The JVM's heap").
+ * ratios, GCTimeRatio). The collector's log of the run is kept in {@code target/rss-bound-gc.log}.
+ *
+ * <p>Measured after the writes began to wait for G1's expansions (docs/ARCHITECTURE.md, "The JVM's heap"): a fast
+ * writer on an idle machine (600 MB in 4 s) + 144.6 to 157.0 MB in six runs, + 162.9 and + 166.6 in two more; with two
+ * busy loops beside it (7-8 s) + 147.9, + 153.9, + 164.5. Before, the fast writer reached + 219 to + 266 MB. The runs
+ * over the bound had the committed heap at 136-156 MB like the others: the excess is native memory (30-35 MB above the
+ * usual at the peak), not yet explained. So it still fails about one run in four, and runs only when asked for:
+ * {@code CAIRN_RSS_BOUND=1} in the environment.
  */
 @EnabledIfEnvironmentVariable(named = "CAIRN_RSS_BOUND", matches = "1",
-    disabledReason = "not met by a writer faster than the collector (an idle machine): CAIRN_RSS_BOUND=1 runs it")
+    disabledReason = "exceeded in about one run in four by a native-memory transient: CAIRN_RSS_BOUND=1 runs it")
 class RssBoundIT {
   private static final long BOUND_MB = 160;
   private static final int VALUE = 1000;
@@ -92,6 +94,9 @@ class RssBoundIT {
     if (Runtime.version().feature() >= 22) {
       cmd.add("-XX:TrimNativeHeapInterval=1000"); // the launcher's (cairn-server): freed native memory given back
     }
+    // the collector's log of the run, kept in target/ to explain a peak (the heap's sizes at each pause)
+    Path gcLog = Path.of("target", "rss-bound-gc.log").toAbsolutePath();
+    cmd.add("-Xlog:gc*,gc+heap=debug:file=" + gcLog + ":time,uptime");
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main", "--port",
         Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
     server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
@@ -112,6 +117,7 @@ class RssBoundIT {
       Random rnd = new Random(seed);
       long n = (WRITE_MB << 20) / VALUE;
       double peak = fixed;
+      String peakAt = "";
       long start = System.nanoTime();
       for (long i = 0; i < n; i += 500) {
         Pipeline p = j.pipelined();
@@ -119,15 +125,20 @@ class RssBoundIT {
           p.set(("key:" + k + ":" + rnd.nextInt(1 << 30)).getBytes(StandardCharsets.US_ASCII), value);
         }
         p.sync();
-        peak = Math.max(peak, rssMb(pid));
+        double rss = rssMb(pid);
+        if (rss > peak) {
+          peak = rss;
+          peakAt = java.time.LocalTime.now().toString();
+        }
       }
       long seconds = (System.nanoTime() - start) / 1_000_000_000;
       String info = j.info("all");
       long evicted = Long.parseLong(field(info, "evicted_keys"));
       long used = Long.parseLong(field(info, "used_memory"));
-      System.out.printf("RssBoundIT: fixed %.1f MB, peak %.1f MB = fixed + %.1f MB (bound + %d MB); evicted %d,"
-          + " used_memory %.1f MB; %d s, writes waited %s ms for %s cycles; load %s%n", fixed, peak, peak - fixed,
-          BOUND_MB, evicted, used / 1048576.0, seconds, field(info, "jvm_heap_write_wait_ms"),
+      System.out.printf("RssBoundIT: fixed %.1f MB, peak %.1f MB = fixed + %.1f MB (bound + %d MB, at %s, %s); evicted"
+          + " %d, used_memory %.1f MB; %d s, writes waited %s ms for %s cycles; load %s%n", fixed, peak, peak - fixed,
+          BOUND_MB, peakAt, gcLog,
+          evicted, used / 1048576.0, seconds, field(info, "jvm_heap_write_wait_ms"),
           field(info, "jvm_heap_collections_requested"), Files.readString(Path.of("/proc/loadavg")).strip());
       assertTrue(evicted > n / 2, "the workload evicts: " + evicted);
       assertTrue(used <= 100L << 20, "used_memory under maxmemory: " + used);
