@@ -50,6 +50,37 @@ class StringArenaTest {
     assertTrue(a.contentEquals(g, new byte[] {9, 2, 3}, 1, 2));
   }
 
+  /**
+   * Slots parked during a snapshot are all reusable after it, whether the class's free stack was empty at the end (the
+   * parked stack is taken over) or not (it is appended): allocating as many again takes no new page, and no handle
+   * comes back twice.
+   */
+  @Test
+  void parkedSlotsAreReusedAfterUnpark() {
+    for (int freeBefore : new int[] {0, 10}) {
+      StringArena a = new StringArena();
+      byte[] v = new byte[100];
+      List<Integer> handles = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        handles.add(a.alloc(v, 0, v.length));
+      }
+      for (int i = 0; i < freeBefore; i++) {
+        a.free(handles.remove(handles.size() - 1));
+      }
+      a.park();
+      for (int i = 0; i < 500; i++) {
+        a.free(handles.remove(handles.size() - 1));
+      }
+      a.unpark();
+      long pages = a.pageBytes();
+      Set<Integer> live = new HashSet<>(handles);
+      for (int i = 0; i < 500 + freeBefore; i++) {
+        assertTrue(live.add(a.alloc(v, 0, v.length)), "a handle handed out twice");
+      }
+      assertEquals(pages, a.pageBytes(), "parked slots not reused (free before parking: " + freeBefore + ")");
+    }
+  }
+
   /** Random allocs and frees, with parking phases, against a model of what each live handle holds. */
   @Test
   void randomizedAgainstAModel() {
