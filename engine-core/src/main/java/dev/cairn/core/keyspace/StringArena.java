@@ -87,14 +87,22 @@ public final class StringArena {
   private final int[][] free = new int[CLASS_SIZE.length][];
   private final int[] freeCount = new int[CLASS_SIZE.length];
   /**
-   * Per class: slots freed while a snapshot may still read them, reusable only once it has ended ({@link #unpark}).
-   * Kept by class so that the end of a snapshot hands them back a stack at a time: one list of handles made the
-   * engine thread read each slot's length again to find its class, a cache miss per slot (55 ms for the 550,000
-   * slots a 12 s save under a 46k SET/s load had parked).
+   * Per class: slots freed while a snapshot may still read them, in the order freed ({@code parkedHead} to
+   * {@code parkedTail}), each with the count of records taken for the snapshot when it was freed: once the
+   * snapshot has written that many, no record it still holds can name the slot, and the slot is reused
+   * ({@link #recycle}); the rest become reusable when the snapshot ends ({@link #unpark}). Without that reuse every
+   * slot freed during a save stayed parked to its end (550,000 in a 12 s save under a 46k SET/s load: 60 MB of new
+   * pages, each new page a humongous allocation that started G1 marking cycles and mixed collections meanwhile). Kept
+   * by class so that no slot is read again to find its class (one list of handles cost the engine thread a cache miss
+   * per slot at the save's end: 55 ms for those 550,000).
    */
   private final int[][] parked = new int[CLASS_SIZE.length][];
-  private final int[] parkedCount = new int[CLASS_SIZE.length];
+  private final long[][] parkedTicket = new long[CLASS_SIZE.length][];
+  private final int[] parkedHead = new int[CLASS_SIZE.length];
+  private final int[] parkedTail = new int[CLASS_SIZE.length];
   private boolean parking;
+  /** The parking snapshot's progress (null: slots stay parked until {@link #unpark}). */
+  private SnapshotProgress progress;
   private long pageBytes;
   private long liveSlotBytes;
 
@@ -123,6 +131,9 @@ public final class StringArena {
     }
     int c = classOf(len);
     int h;
+    if (freeCount[c] == 0 && parkedHead[c] < parkedTail[c] && progress != null) {
+      recycle(c);
+    }
     if (freeCount[c] > 0) {
       h = free[c][--freeCount[c]];
     } else {
@@ -168,7 +179,7 @@ public final class StringArena {
     int c = classOf(length(handle));
     liveSlotBytes -= CLASS_SIZE[c];
     if (parking) {
-      parked[c] = push(parked[c], parkedCount[c]++, handle);
+      parkSlot(c, handle, progress == null ? 0 : progress.taken());
     } else {
       free[c] = push(free[c], freeCount[c]++, handle);
     }
@@ -185,12 +196,67 @@ public final class StringArena {
     return stack;
   }
 
+  /** Appends a slot to its class's parked queue, with its ticket (the records taken when it was freed). */
+  private void parkSlot(int c, int handle, long ticket) {
+    int[] handles = parked[c];
+    int tail = parkedTail[c];
+    if (handles == null) {
+      handles = parked[c] = new int[64];
+      parkedTicket[c] = new long[64];
+    } else if (tail == handles.length) {
+      int head = parkedHead[c];
+      if (head >= tail / 2) { // half or more was recycled: move the rest to the front
+        System.arraycopy(handles, head, handles, 0, tail - head);
+        System.arraycopy(parkedTicket[c], head, parkedTicket[c], 0, tail - head);
+        tail -= head;
+        parkedHead[c] = 0;
+      } else {
+        handles = parked[c] = Arrays.copyOf(handles, tail * 2);
+        parkedTicket[c] = Arrays.copyOf(parkedTicket[c], tail * 2);
+      }
+    }
+    handles[tail] = handle;
+    parkedTicket[c][tail] = ticket;
+    parkedTail[c] = tail + 1;
+  }
+
+  /** Moves the parked slots of class {@code c} the snapshot can no longer read to the free stack. */
+  private void recycle(int c) {
+    long written = progress.written();
+    int i = parkedHead[c];
+    int end = parkedTail[c];
+    int[] handles = parked[c];
+    long[] tickets = parkedTicket[c];
+    while (i < end && tickets[i] <= written) {
+      free[c] = push(free[c], freeCount[c]++, handles[i++]);
+    }
+    parkedHead[c] = i == end ? 0 : i;
+    parkedTail[c] = i == end ? 0 : end;
+  }
+
+  /** What a running snapshot tells the arenas it parks: the records taken for it so far, and those it has written. */
+  public interface SnapshotProgress {
+    /** Records taken so far (engine thread). */
+    long taken();
+
+    /** Records written so far, in the order taken (any thread). */
+    long written();
+  }
+
   /**
-   * From now on freed slots are not reused until {@link #unpark}: a snapshot reads the slots it was handed in place,
-   * from another thread, and a slot freed after the hand-over (its key overwritten or deleted) keeps its bytes.
+   * From now on a freed slot is not reused while the snapshot may still read it: a snapshot reads the slots it was
+   * handed in place, from another thread, and a slot freed after the hand-over (its key overwritten or deleted) keeps
+   * its bytes until the snapshot has written every record taken before it was freed ({@code progress}), or
+   * until {@link #unpark} when {@code progress} is null.
    */
-  public void park() {
+  public void park(SnapshotProgress progress) {
     parking = true;
+    this.progress = progress;
+  }
+
+  /** {@link #park(SnapshotProgress)} until {@link #unpark}, whatever the snapshot has written. */
+  public void park() {
+    park(null);
   }
 
   /** Whether freed slots are parked ({@link #park}). */
@@ -201,27 +267,25 @@ public final class StringArena {
   /** The snapshot has ended: slots freed meanwhile become reusable (a copy per class, no slot read). */
   public void unpark() {
     parking = false;
+    progress = null;
     for (int c = 0; c < CLASS_SIZE.length; c++) {
-      int n = parkedCount[c];
-      if (n == 0) {
-        continue;
-      }
-      int count = freeCount[c];
-      if (count == 0) { // the parked stack becomes the free one
-        int[] old = free[c];
-        free[c] = parked[c];
-        parked[c] = old;
-      } else {
+      int head = parkedHead[c];
+      int n = parkedTail[c] - head;
+      if (n > 0) {
+        int count = freeCount[c];
         int[] stack = free[c];
-        if (count + n > stack.length) {
-          stack = free[c] = Arrays.copyOf(stack, Math.max(count + n, stack.length * 2));
+        if (stack == null || count + n > stack.length) {
+          stack = free[c] = stack == null ? new int[Math.max(64, n)]
+              : Arrays.copyOf(stack, Math.max(count + n, stack.length * 2));
         }
-        System.arraycopy(parked[c], 0, stack, count, n);
+        System.arraycopy(parked[c], head, stack, count, n);
+        freeCount[c] = count + n;
       }
-      freeCount[c] = count + n;
-      parkedCount[c] = 0;
+      parkedHead[c] = 0;
+      parkedTail[c] = 0;
       if (parked[c] != null && parked[c].length > 4096) {
-        parked[c] = null; // a big save's stack, not kept for the next one
+        parked[c] = null; // a big save's queue, not kept for the next one
+        parkedTicket[c] = null;
       }
     }
   }

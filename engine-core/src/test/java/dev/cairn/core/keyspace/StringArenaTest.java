@@ -81,6 +81,41 @@ class StringArenaTest {
     }
   }
 
+  /**
+   * While a snapshot runs, a slot freed after it had been handed {@code taken} records is reused only once the
+   * snapshot has written that many (no record it still holds can name the slot then), and keeps its bytes until then.
+   */
+  @Test
+  void aParkedSlotIsReusedOnceTheSnapshotHasWrittenWhatWasTakenBeforeItWasFreed() {
+    long[] progress = new long[2]; // taken, written
+    StringArena a = new StringArena();
+    a.park(new StringArena.SnapshotProgress() {
+      @Override
+      public long taken() {
+        return progress[0];
+      }
+
+      @Override
+      public long written() {
+        return progress[1];
+      }
+    });
+    byte[] old = "old value".getBytes();
+    byte[] other = "new value".getBytes();
+    int first = a.alloc(old, 0, old.length);
+    progress[0] = 10; // ten records taken, the slot's among them
+    a.free(first);
+    progress[1] = 9;
+    int second = a.alloc(other, 0, other.length);
+    assertTrue(second != first, "reused before the snapshot wrote the records taken before the free");
+    assertTrue(a.contentEquals(first, old, 0, old.length));
+    progress[1] = 10;
+    assertEquals(first, a.alloc(other, 0, other.length), "not reused once they were written");
+    a.free(second); // freed with ticket 10, written is 10 already: reusable at once
+    assertEquals(second, a.alloc(old, 0, old.length));
+    a.unpark();
+  }
+
   /** Random allocs and frees, with parking phases, against a model of what each live handle holds. */
   @Test
   void randomizedAgainstAModel() {
