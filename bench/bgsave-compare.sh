@@ -17,7 +17,7 @@
 # usage: bench/bgsave-compare.sh ; env: ROUNDS=3 KEYS=2000000 VALUE=100 CLIENTS=50 LEAD_MS=300 SLACK=15
 #        CAIRN_PORT=7702 REDIS_PORT=7802 ONLY=cairn or ONLY=redis (one side, for diagnosis); CAIRN=launcher (default
 #        ./cairn-server); CAIRN_JAVA_OPTS, CAIRN_GC_OPTS (the launcher's); KEEP=dir (keep the servers' directories and
-#        the raw results there)
+#        the raw results there); MERGE="dir1 dir2" (no rounds: the table of the rounds kept by earlier runs, together)
 # Needs: redis-server, redis-cli and redis-benchmark (Debian's redis-server and redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -184,10 +184,16 @@ round() { # kind port
   echo "round $r $kind: $(awk -v k="$kind" '$1==k' "$out/results" | tail -6 | tr '\n' ';')"
 }
 
-for r in $(seq 1 "$ROUNDS"); do
-  [ "${ONLY:-cairn}" = cairn ] || [ -z "${ONLY:-}" ] && round cairn "$CAIRN_PORT"
-  [ "${ONLY:-redis}" = redis ] || [ -z "${ONLY:-}" ] && round redis "$REDIS_PORT"
-done
+if [ -n "${MERGE:-}" ]; then
+  # no rounds: the table of the rounds kept (KEEP=dir) by earlier runs, together
+  for d in $MERGE; do cat "$d/results"; done >"$out/results"
+  ROUNDS=$(grep -c '^cairn mem' "$out/results" || true)
+else
+  for r in $(seq 1 "$ROUNDS"); do
+    [ "${ONLY:-cairn}" = cairn ] || [ -z "${ONLY:-}" ] && round cairn "$CAIRN_PORT"
+    [ "${ONLY:-redis}" = redis ] || [ -z "${ONLY:-}" ] && round redis "$REDIS_PORT"
+  done
+fi
 
 # Per round, one value per line, in order: the field c of the lines "kind phase test" (or "kind mem" with t empty).
 series() { # kind phase test column
