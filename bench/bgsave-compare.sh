@@ -205,7 +205,8 @@ ratios() { # two series files -> per-round ratios
 }
 row() { # label phase test column
   series cairn "$2" "$3" "$4" >"$out/a"; series redis "$2" "$3" "$4" >"$out/b"
-  printf '%-34s %10s %10s %12s\n' "$1" "$(median <"$out/a")" "$(median <"$out/b")" "$(ratios "$out/a" "$out/b" | median)"
+  printf '%-34s %10s %10s %12s\n' "$1" "$(median <"$out/a")" "$(median <"$out/b")" \
+    "$(ratios "$out/a" "$out/b" | median | awk '$1 == "-" {print; next} {printf "%.2f\n", $1}')"
 }
 
 echo "BGSAVE of $KEYS keys x $VALUE bytes under SET + GET load (redis-benchmark, $((CLIENTS / 2)) clients each);"
@@ -218,6 +219,20 @@ for t in SET GET; do
       row "$label" "$p" "$t" "$n"
     done
   done
+done
+# the save's own effect on each server: per round, its max (or p99) during the save over its own with no save
+spike_row() { # label test column
+  local k
+  for k in cairn redis; do
+    series $k base "$2" "$3" >"$out/b.$k"; series $k save "$2" "$3" >"$out/s.$k"; ratios "$out/s.$k" "$out/b.$k" >"$out/r.$k"
+  done
+  printf '%-34s %10s %10s %12s\n' "$1" "$(median <"$out/r.cairn" | awk '$1 == "-" {print; next} {printf "%.2f\n", $1}')" \
+    "$(median <"$out/r.redis" | awk '$1 == "-" {print; next} {printf "%.2f\n", $1}')" \
+    "$(ratios "$out/r.cairn" "$out/r.redis" | median | awk '$1 == "-" {print; next} {printf "%.2f\n", $1}')"
+}
+for t in SET GET; do
+  spike_row "$t p99 during / no save" "$t" 4
+  spike_row "$t max during / no save" "$t" 5
 done
 row "memory before save (MB)" mem "" 4
 row "peak memory growth (MB)" mem "" 3
