@@ -32,8 +32,9 @@ import java.util.function.BiConsumer;
  *       or deleted value is handed over as it is (nothing else refers to it any more); strings are immutable
  *       {@code byte[]} and never copied;
  *   <li>a string in a table's {@link dev.cairn.core.keyspace.StringArena} is handed over as its page and slot: the
- *       arenas of the walked tables park the slots freed while the snapshot runs (reused only after its end), so the
- *       snapshot thread reads the bytes in place;
+ *       arenas of the walked tables park the slots freed while the snapshot runs, each until the snapshot thread has
+ *       written every record taken before it was freed (records are written in the order taken), so the snapshot
+ *       thread reads the bytes in place;
  *   <li>a value handed over whole and still queued ("lent") that is then written in place is taken back: the engine
  *       swaps a copy into the queued record before the snapshot thread claims it, or, if that thread is serializing
  *       it at this very moment, waits for that one value;
@@ -70,7 +71,7 @@ public final class Snapshot implements SnapshotGuard {
   private final SnapshotSink sink;
   private final int epoch;
   private final ByteDict<Entry>[] dicts;
-  /** The tables' string arenas at the start: their freed slots are parked until the end, the snapshot reads in place. */
+  /** The tables' string arenas at the start: they park freed slots while the snapshot may read them in place. */
   private final dev.cairn.core.keyspace.StringArena[] arenas;
   private final SnapshotInfo info;
   private final BiConsumer<Outcome, Throwable> onDone;
@@ -101,6 +102,22 @@ public final class Snapshot implements SnapshotGuard {
   private boolean ended;
   /** Records taken so far (engine thread). */
   private long taken;
+  /**
+   * What the arenas of the walked tables read to reuse a slot freed during the snapshot once every record taken
+   * before it was freed has been written (records are written in the order taken).
+   */
+  private final dev.cairn.core.keyspace.StringArena.SnapshotProgress progress =
+      new dev.cairn.core.keyspace.StringArena.SnapshotProgress() {
+        @Override
+        public long taken() {
+          return taken;
+        }
+
+        @Override
+        public long written() {
+          return written;
+        }
+      };
   /**
    * Records in batches queued for the snapshot thread, which reads it to wake a waiting walker: published once per
    * batch rather than per record (a volatile store per key would cost the walker a fence per key).
@@ -167,7 +184,7 @@ public final class Snapshot implements SnapshotGuard {
       s.dicts[i].beginWalk();
       s.walking[i] = true;
       s.layouts[i] = s.dicts[i].layout();
-      s.arenas[i].park();
+      s.arenas[i].park(s.progress);
     }
     keyspace.setSnapshotGuard(s);
     s.thread.start();
@@ -427,8 +444,8 @@ public final class Snapshot implements SnapshotGuard {
   private void take(int db, Entry e, Hand hand) {
     dev.cairn.core.keyspace.StringArena arena = e.arena();
     if (arena != null) {
-      // a string in its table's arena: the snapshot thread reads the slot in place (freed slots are parked until the
-      // end, so its bytes stay); a slot kept only for the snapshot counts as copy-on-write
+      // a string in its table's arena: the snapshot thread reads the slot in place (a freed slot stays parked until
+      // this record is written, so its bytes stay); a slot kept only for the snapshot counts as copy-on-write
       int h = e.handle();
       if (hand != Hand.KEPT) {
         addCow(dev.cairn.core.keyspace.StringArena.slotSize(arena.length(h)));

@@ -50,6 +50,72 @@ class StringArenaTest {
     assertTrue(a.contentEquals(g, new byte[] {9, 2, 3}, 1, 2));
   }
 
+  /**
+   * Slots parked during a snapshot are all reusable after it, whether the class's free stack was empty at the end (the
+   * parked stack is taken over) or not (it is appended): allocating as many again takes no new page, and no handle
+   * comes back twice.
+   */
+  @Test
+  void parkedSlotsAreReusedAfterUnpark() {
+    for (int freeBefore : new int[] {0, 10}) {
+      StringArena a = new StringArena();
+      byte[] v = new byte[100];
+      List<Integer> handles = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        handles.add(a.alloc(v, 0, v.length));
+      }
+      for (int i = 0; i < freeBefore; i++) {
+        a.free(handles.remove(handles.size() - 1));
+      }
+      a.park();
+      for (int i = 0; i < 500; i++) {
+        a.free(handles.remove(handles.size() - 1));
+      }
+      a.unpark();
+      long pages = a.pageBytes();
+      Set<Integer> live = new HashSet<>(handles);
+      for (int i = 0; i < 500 + freeBefore; i++) {
+        assertTrue(live.add(a.alloc(v, 0, v.length)), "a handle handed out twice");
+      }
+      assertEquals(pages, a.pageBytes(), "parked slots not reused (free before parking: " + freeBefore + ")");
+    }
+  }
+
+  /**
+   * While a snapshot runs, a slot freed after it had been handed {@code taken} records is reused only once the
+   * snapshot has written that many (no record it still holds can name the slot then), and keeps its bytes until then.
+   */
+  @Test
+  void aParkedSlotIsReusedOnceTheSnapshotHasWrittenWhatWasTakenBeforeItWasFreed() {
+    long[] progress = new long[2]; // taken, written
+    StringArena a = new StringArena();
+    a.park(new StringArena.SnapshotProgress() {
+      @Override
+      public long taken() {
+        return progress[0];
+      }
+
+      @Override
+      public long written() {
+        return progress[1];
+      }
+    });
+    byte[] old = "old value".getBytes();
+    byte[] other = "new value".getBytes();
+    int first = a.alloc(old, 0, old.length);
+    progress[0] = 10; // ten records taken, the slot's among them
+    a.free(first);
+    progress[1] = 9;
+    int second = a.alloc(other, 0, other.length);
+    assertTrue(second != first, "reused before the snapshot wrote the records taken before the free");
+    assertTrue(a.contentEquals(first, old, 0, old.length));
+    progress[1] = 10;
+    assertEquals(first, a.alloc(other, 0, other.length), "not reused once they were written");
+    a.free(second); // freed with ticket 10, written is 10 already: reusable at once
+    assertEquals(second, a.alloc(old, 0, old.length));
+    a.unpark();
+  }
+
   /** Random allocs and frees, with parking phases, against a model of what each live handle holds. */
   @Test
   void randomizedAgainstAModel() {
