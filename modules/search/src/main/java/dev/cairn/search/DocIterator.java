@@ -19,6 +19,12 @@ abstract class DocIterator {
    * target, in log time) instead of looking at every child per document.
    */
   static final int HEAP_MIN = 3;
+  /**
+   * The same for a term's words (a prefix's expansions): their cursors are cheap to compare, and a dense prefix moves
+   * most of them at every document, so a scan of up to 15 beats the heap's reordering (a prefix matching all 20,000
+   * documents of bench/search-compare.py through 10 words: 4.1 -> 3.5 ms).
+   */
+  static final int TERMS_HEAP_MIN = 16;
 
   /** The current doc id: -1 before the first call, {@link #END} after the last. */
   int doc = -1;
@@ -310,12 +316,18 @@ abstract class DocIterator {
       this.lists = lists;
       this.mask = mask;
       cursors = new PostingList.Cursor[lists.length];
+      int n = 0;
       for (int i = 0; i < lists.length; i++) {
         cursors[i] = lists[i] == null ? null : lists[i].cursor();
+        n += lists[i] == null ? 0 : 1;
       }
+      live = n;
     }
 
-    /** With {@link #HEAP_MIN} words with postings or more: their cursors in a min-heap by doc, once built. */
+    /** Words with postings (cursors not null). */
+    private final int live;
+
+    /** With {@link #TERMS_HEAP_MIN} words with postings or more: their cursors in a min-heap by doc, once built. */
     private PostingList.Cursor[] heap;
 
     @Override
@@ -324,11 +336,7 @@ abstract class DocIterator {
         return doc;
       }
       if (heap == null) {
-        int live = 0;
-        for (PostingList.Cursor c : cursors) {
-          live += c == null ? 0 : 1;
-        }
-        if (live < HEAP_MIN) {
+        if (live < TERMS_HEAP_MIN) {
           int min = END;
           for (PostingList.Cursor c : cursors) {
             if (c == null) {

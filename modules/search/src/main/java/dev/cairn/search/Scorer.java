@@ -110,6 +110,16 @@ final class Scorer {
    * explanation is the tree walk).
    */
   double score(QueryNode root, int id) {
+    return score(root, id, Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * {@link #score(QueryNode, int)}, except that a score certainly below {@code floor} (the worst score a full top-k
+   * keeps) may come back as any value below it: the slop only ever divides a score (by 1 or more), so when a score of 0
+   * or more is below the floor before it, the document cannot rank, and the slop, which decodes every matching word's
+   * positions, is not computed. On a prefix matching every document that was most of the search's time.
+   */
+  double score(QueryNode root, int id, double floor) {
     switch (kind) {
       case DOCSCORE -> {
         return idx.docScore(id);
@@ -126,8 +136,7 @@ final class Scorer {
       }
       case BM25 -> {
         double s = idx.docScore(id) * raw;
-        s /= treeSlop(root, id);
-        return s;
+        return s >= 0 && s < floor ? s : s / treeSlop(root, id, s, floor);
       }
       case BM25STD -> {
         return idx.docScore(id) * raw;
@@ -139,8 +148,7 @@ final class Scorer {
         }
         long norm = kind == DOCNORM ? idx.docLen(id) : idx.docMaxFreq(id);
         double s = score * raw / norm;
-        s /= treeSlop(root, id);
-        return s;
+        return s >= 0 && s < floor ? s : s / treeSlop(root, id, s, floor);
       }
     }
   }
@@ -174,7 +182,7 @@ final class Scorer {
       }
       case BM25 -> {
         double s = d.score() * raw;
-        int slop = ex ? slop(root, d) : treeSlop(root, d.id);
+        int slop = ex ? slop(root, d) : treeSlop(root, d.id, 0, Double.NEGATIVE_INFINITY);
         s /= slop;
         if (ex) {
           explain[0] = parent("Final BM25 : words BM25 " + f2(raw) + " * document score " + f2(d.score()) + " / slop "
@@ -197,7 +205,7 @@ final class Scorer {
         }
         long norm = kind == DOCNORM ? d.docLen() : d.maxFreq();
         double s = d.score() * raw / norm;
-        int slop = ex ? slop(root, d) : treeSlop(root, d.id);
+        int slop = ex ? slop(root, d) : treeSlop(root, d.id, 0, Double.NEGATIVE_INFINITY);
         s /= slop;
         if (ex) {
           explain[0] = parent("Final TFIDF : words TFIDF " + f2(raw) + " * document score " + f2(d.score())
@@ -472,11 +480,12 @@ final class Scorer {
   }
 
   private final List<int[]> slopScratch = new ArrayList<>();
-  /** The tree's slop: the children's positions (arrays and counts) and, for a term root, one buffer per word. */
+  /** The tree's slop: the children's positions (arrays and counts). */
   private int[][] slopPos = new int[4][];
   private int[] slopLen = new int[4];
   private int slopN;
-  private int[][] wordPos = new int[0][];
+  /** The positions of a prefix's previous and current matching word ({@link #treeSlop}). */
+  private final int[][] wordPos = {new int[8], new int[8]};
 
   private void slopAdd(int[] pos, int n) {
     if (slopN == slopPos.length) {
@@ -487,8 +496,13 @@ final class Scorer {
     slopLen[slopN++] = n;
   }
 
-  /** {@link #slop} read from the scoring tree, without allocating: the same children, positions and distances. */
-  private int treeSlop(QueryNode root, int d) {
+  /**
+   * {@link #slop} read from the scoring tree, without allocating: the same children, positions and distances. The
+   * distance only grows pair by pair, so once {@code score / slop} is below {@code floor} the document cannot rank
+   * (see {@link #score(QueryNode, int, double)}) and the partial slop is returned; a prefix's words have their
+   * positions decoded only as their pairs are reached.
+   */
+  private int treeSlop(QueryNode root, int d, double score, double floor) {
     ScoreTree t = tree(root);
     slopN = 0;
     int count;
@@ -538,16 +552,26 @@ final class Scorer {
       if (count <= 1) {
         return 1;
       }
-      if (wordPos.length < nw) {
-        wordPos = Arrays.copyOf(wordPos, nw);
-      }
+      double dist = 0;
+      int prev = -1; // which of the two buffers holds the previous matching word's positions
+      int prevN = 0;
       for (int i = 0; i < nw; i++) {
         if (leaf.on(i, d)) {
           PostingList.Cursor c = leaf.cursors[i];
-          wordPos[i] = c.positions(wordPos[i] == null ? new int[8] : wordPos[i]);
-          slopAdd(wordPos[i], c.npos);
+          int cur = prev == 0 ? 1 : 0;
+          wordPos[cur] = c.positions(wordPos[cur]);
+          if (prev >= 0) {
+            dist += minDelta(wordPos[prev], prevN, wordPos[cur], c.npos);
+            int slop = (int) Math.sqrt(dist);
+            if (slop > 0 && score / slop < floor) {
+              return slop;
+            }
+          }
+          prev = cur;
+          prevN = c.npos;
         }
       }
+      return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
     } else {
       return 1;
     }
@@ -557,6 +581,10 @@ final class Scorer {
     double dist = 0;
     for (int i = 0; i + 1 < slopN; i++) {
       dist += minDelta(slopPos[i], slopLen[i], slopPos[i + 1], slopLen[i + 1]);
+      int slop = (int) Math.sqrt(dist);
+      if (slop > 0 && score / slop < floor) {
+        return slop;
+      }
     }
     return dist != 0 ? (int) Math.sqrt(dist) : count - 1;
   }

@@ -570,7 +570,7 @@ final class SearchCommands implements CommandFamily {
         continue;
       }
       if (scored) {
-        score = ex != null ? scorer.score(root, idx.doc(d), ex) : scorer.score(root, d);
+        score = ex != null ? scorer.score(root, idx.doc(d), ex) : scorer.score(root, d, top.floor());
         if (ex != null) {
           explained.put(d, ex[0]);
         }

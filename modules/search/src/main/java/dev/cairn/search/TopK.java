@@ -111,4 +111,12 @@ final class TopK {
   int size() {
     return size;
   }
+
+  /**
+   * In score order with k kept: the worst kept score, which a new result must reach to rank (a tie is decided by doc
+   * id); else negative infinity.
+   */
+  double floor() {
+    return order == BY_SCORE && size == k && k > 0 ? scores[0] : Double.NEGATIVE_INFINITY;
+  }
 }

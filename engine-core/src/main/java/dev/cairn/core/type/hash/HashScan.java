@@ -51,7 +51,7 @@ final class HashScan {
     } else {
       boolean check = h.volatileCount() > 0;
       next = h.scan(cursor, (int) Math.min(Integer.MAX_VALUE, count), f -> {
-        if (!check || f.expireAt == 0 || f.expireAt >= now) {
+        if (!check || f.expireAt() == 0 || f.expireAt() >= now) {
           out.add(f.key);
           out.add(f.value);
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -71,6 +72,78 @@ class HashValueTest {
       assertEquals(1, h.expiredFields(101, 10).size());
       assertEquals("a", s(h.expiredFields(101, 10).get(0)));
     }
+  }
+
+  @Test
+  void documentSizedHashtableStaysPackedUntilItOutgrowsThePackedForm() {
+    HashValue h = new HashValue();
+    byte[][] argv = {b("HSET"), b("doc:1"), b("title"), b("a short title"), b("body"), b("w".repeat(180)), b("tag"),
+        b("t1"), b("num"), b("42")};
+    assertEquals(4, h.setPairs(argv, 2, argv.length, 128, 64));
+    assertEquals("hashtable", h.encoding()); // a value past hash-max-listpack-value, as in Redis
+    assertTrue(h.isPacked());
+    assertEquals("w".repeat(180), s(h.get(b("body"))));
+    assertTrue(h.estimatedBytes(0) < 300, "one array, not a table: " + h.estimatedBytes(0));
+    for (int i = 4; i < HashValue.PACKED_TABLE_FIELDS; i++) {
+      assertTrue(h.set(b("f" + i), b("v" + i), false, 128, 64));
+    }
+    assertTrue(h.isPacked());
+    assertTrue(h.set(b("one-too-many"), b("x"), false, 128, 64));
+    assertFalse(h.isPacked());
+    assertEquals("hashtable", h.encoding());
+    assertEquals(HashValue.PACKED_TABLE_FIELDS + 1, h.size());
+    assertEquals("a short title", s(h.get(b("title"))));
+    assertEquals("v7", s(h.get(b("f7"))));
+    assertTrue(h.delete(b("one-too-many")));
+    assertFalse(h.isPacked()); // the table form is for good, as the encoding
+
+    HashValue big = new HashValue();
+    big.set(b("a"), b("1"), false, 128, 64);
+    big.set(b("b"), b("x".repeat(HashValue.PACKED_TABLE_BYTES)), false, 128, 64);
+    assertFalse(big.isPacked());
+    assertEquals(2, big.size());
+    assertEquals("1", s(big.get(b("a"))));
+  }
+
+  @Test
+  void fieldTtlsSurviveTheMoveToTheTableForm() {
+    HashValue h = new HashValue();
+    h.set(b("long"), b("y".repeat(100)), false, 128, 64);
+    h.set(b("a"), b("1"), false, 128, 64);
+    h.setExpireAt(b("a"), 5_000);
+    assertEquals("hashtable", h.encoding());
+    assertTrue(h.isPacked());
+    assertEquals(5_000, h.expireAt(b("a")));
+    for (int i = 0; i < HashValue.PACKED_TABLE_FIELDS; i++) {
+      h.set(b("f" + i), b("v"), false, 128, 64);
+    }
+    assertFalse(h.isPacked());
+    assertEquals(5_000, h.expireAt(b("a")));
+    assertEquals(HashValue.NO_TTL, h.expireAt(b("f1")));
+    assertEquals(1, h.volatileCount());
+    assertEquals(5_000, h.minExpireAt());
+    // a TTL given and removed in the table form; HSET without KEEPTTL drops it too
+    h.setExpireAt(b("f1"), 9_000);
+    h.setExpireAt(b("f2"), 8_000);
+    assertEquals(3, h.volatileCount());
+    assertTrue(h.persist(b("a")));
+    assertFalse(h.persist(b("a")));
+    assertEquals(HashValue.NO_TTL, h.expireAt(b("a")));
+    assertEquals("1", s(h.get(b("a"))));
+    assertFalse(h.set(b("f2"), b("w"), true, 128, 64));
+    assertEquals(8_000, h.expireAt(b("f2")));
+    assertFalse(h.set(b("f2"), b("w2"), false, 128, 64));
+    assertEquals(HashValue.NO_TTL, h.expireAt(b("f2")));
+    assertEquals("w2", s(h.get(b("f2"))));
+    assertEquals(1, h.volatileCount());
+    HashValue copy = h.copy();
+    assertEquals(9_000, copy.expireAt(b("f1")));
+    assertEquals(1, copy.volatileCount());
+    assertEquals("hashtable", copy.encoding());
+    assertEquals(List.of("f1"), h.expiredFields(10_000, 10).stream().map(HashValueTest::s).toList());
+    assertTrue(h.delete(b("f1")));
+    assertEquals(0, h.volatileCount());
+    assertEquals(1, copy.volatileCount()); // the copy has its own fields
   }
 
   /** Random operations against a HashMap model, small limits so that conversions happen. */
@@ -152,6 +225,12 @@ class HashValueTest {
       boolean shouldBePacked = model.size() <= maxEntries;
       if (!shouldBePacked) {
         assertEquals("hashtable", h.encoding(), "seed " + seed);
+      }
+      if (!h.isPacked()) {
+        assertEquals("hashtable", h.encoding(), "seed " + seed); // only a "hashtable" hash takes the table form
+      }
+      if (model.size() > HashValue.PACKED_TABLE_FIELDS) {
+        assertFalse(h.isPacked(), "seed " + seed);
       }
       long now = rnd.nextInt(1000);
       long live = model.keySet().stream().filter(k -> !ttl.containsKey(k) || ttl.get(k) >= now).count();
