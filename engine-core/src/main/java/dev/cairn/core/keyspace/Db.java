@@ -72,6 +72,33 @@ public final class Db implements Database {
 
   // ---- lookups
 
+  /**
+   * Prefetches for a batch of commands about to run (a pipelined read): first the keyspace slots of their keys
+   * ({@code keyHashes}), then each key's value, found by hash alone: a string's bytes in the arena, or, in a hash, set
+   * or sorted set held as a table, the slot of {@code memberHashes[i]} (the command's next argument, a field or member
+   * for HSET, HGET, SADD, SISMEMBER, ZSCORE...). Two passes, so that the misses within each overlap (see
+   * {@link ByteDict#prefetch}). Changes nothing; returns a number made of what was read (the caller keeps it).
+   */
+  public int prefetch(int[] keyHashes, int[] memberHashes, int count) {
+    ByteDict<Entry> d = dict;
+    int seen = 0;
+    for (int i = 0; i < count; i++) {
+      seen += d.prefetch(keyHashes[i]);
+    }
+    for (int i = 0; i < count; i++) {
+      Entry e = d.probe(keyHashes[i]);
+      if (e != null) {
+        Object v = e.value;
+        if (v instanceof StringArena a) {
+          seen += a.length(e.handle);
+        } else if (v instanceof MemberTable t) {
+          seen += t.prefetchMember(memberHashes[i]);
+        }
+      }
+    }
+    return seen;
+  }
+
   /** The entry as stored, even if its time has passed (DEBUG OBJECT, which Redis reads without expiring). */
   public Entry stored(byte[] key) {
     return dict.get(key);
