@@ -97,13 +97,21 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   }
 
   /**
-   * Reads the bucket of {@code hash}, its first node and that node's key array, so that a lookup of that key soon after
-   * finds them in the cache. A table bigger than the caches costs a lookup two or three dependent cache misses
-   * (bucket, node, key): lookups one after another pay them in turn, while the prefetches of a batch of keys, done one
-   * after another first, are independent of each other and the processor overlaps their misses. Changes nothing (no
-   * rehashing step; a value's table may be read by the snapshot thread meanwhile). Returns a number made of what was
-   * read, for the caller to keep, so that the reads are not dropped as dead code.
+   * Reads the bucket where a key of this hash would be, so that a lookup of that key soon after finds it in the cache;
+   * {@link #prefetch} then reads the bucket's first node and its key. A table bigger than the caches costs a lookup
+   * three dependent cache misses (bucket, node, key): lookups one after another pay them in turn, while these reads for
+   * a batch of keys, each step for the whole batch before the next, are independent of each other and the processor
+   * overlaps their misses (see {@code Db.prefetch}). Changes nothing (no rehashing step; a value's table may be read by
+   * the snapshot thread meanwhile). Returns a number made of what was read, for the caller to keep, so that the reads
+   * are not dropped as dead code.
    */
+  public int prefetchBucket(int hash) {
+    int seen = t0[hash & (t0.length - 1)] == null ? 0 : 1;
+    Node<?>[] t = t1; // while rehashing a key may be in either table (new keys go to the new one)
+    return t == null ? seen : seen | (t[hash & (t.length - 1)] == null ? 0 : 1);
+  }
+
+  /** Reads the first node of each bucket where a key of this hash may be, and that node's key: see above. */
   public int prefetch(int hash) {
     Node<?> n = t0[hash & (t0.length - 1)];
     int seen = n == null ? 0 : n.key.length;

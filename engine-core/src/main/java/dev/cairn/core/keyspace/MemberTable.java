@@ -1,10 +1,10 @@
 package dev.cairn.core.keyspace;
 
 /**
- * A value whose members sit in a {@link ByteDict} (a hash, set or sorted set in its table encoding): it can bring a
- * member's slot into the cache ahead of the command that will look it up ({@link Db#prefetch}).
+ * A value whose members may sit in a {@link ByteDict} (a hash, set or sorted set in its table encoding): the command
+ * batch's prefetch ({@link Db#prefetch}) reads ahead in that table for the member a command names.
  */
 public interface MemberTable {
-  /** Prefetches the slot of a member with this hash, if the value is held as a table; see {@link ByteDict#prefetch}. */
-  int prefetchMember(int hash);
+  /** The table of members, or null while the value has a compact encoding. */
+  ByteDict<?> memberTable();
 }

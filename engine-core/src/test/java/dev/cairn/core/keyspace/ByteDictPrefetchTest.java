@@ -40,7 +40,9 @@ class ByteDictPrefetchTest {
       int h = Hashing.hash(key(i));
       probed[i] = d.probe(h);
       assertEquals(h, probed[i].hash);
-      d.prefetch(h);
+      // the bucket read is the one holding the key (old or new table while rehashing): never empty
+      assertEquals(1, d.prefetchBucket(h));
+      assertTrue(d.prefetch(h) > 0);
     }
     assertEquals(layout, d.layout());
     assertEquals(buckets, d.buckets());
@@ -57,6 +59,7 @@ class ByteDictPrefetchTest {
     ByteDict<Node> d = new ByteDict<>();
     assertNull(d.probe(12345));
     assertEquals(0, d.prefetch(12345));
+    assertEquals(0, d.prefetchBucket(12345));
     d.addNew(new Node(key(1)));
     int other = Hashing.hash(key(1)) + 1;
     assertNull(d.probe(other));

@@ -37,8 +37,8 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   }
 
   @Override
-  public int prefetchMember(int hash) {
-    return data instanceof ByteDict<?> d ? d.prefetch(hash) : 0;
+  public ByteDict<?> memberTable() {
+    return data instanceof ByteDict<?> d ? d : null;
   }
 
   @Override

@@ -41,9 +41,8 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
   private SetValue() {}
 
   @Override
-  public int prefetchMember(int hash) {
-    ByteDict<Member> d = dict;
-    return d == null ? 0 : d.prefetch(hash);
+  public ByteDict<?> memberTable() {
+    return dict;
   }
 
   /** An empty set in the encoding Redis would pick for a first member {@code first} and about {@code sizeHint} ones. */

@@ -34,9 +34,8 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
   private ZSetValue() {}
 
   @Override
-  public int prefetchMember(int hash) {
-    ByteDict<Entry> d = dict;
-    return d == null ? 0 : d.prefetch(hash);
+  public ByteDict<?> memberTable() {
+    return dict;
   }
 
   /** An empty sorted set in the encoding Redis picks for about {@code sizeHint} members of up to {@code maxLen} bytes. */
