@@ -8,6 +8,7 @@ import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.OutputBufferLimits;
 import dev.cairn.core.connection.ReplyBuffers;
 import dev.cairn.core.connection.Session;
+import dev.cairn.server.resp.Lookahead;
 import dev.cairn.server.resp.RespDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -53,6 +54,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   /** The reply buffer's size (rbs=): its capacity whenever it holds no batch larger than that. */
   private int replySize = ReplyBuffers.INITIAL_SIZE;
   private RespDecoder decoder;
+  /** Finds the keys of a pipelined read's commands, for the keyspace to prefetch before they run. */
+  private final Lookahead lookahead = new Lookahead();
+  private final Lookahead.Prefetcher prefetcher = (keys, members, n) -> session.db().prefetch(keys, members, n);
   private final Args args = new Args(new byte[0][], 0);
   private boolean pendingArgs;
   private boolean closed;
@@ -142,12 +146,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private void process(ByteBuf buf) {
     current = buf;
     commandStart = buf.readerIndex();
+    int scanned = 0; // commands the last lookahead covered and that have not been decoded yet
     try {
       while (!closed && !closeAfterFlush && !session.suspended()) {
         if (!pendingArgs) {
+          if (scanned == 0 && !decoder.midCommand()) {
+            scanned = lookahead.prefetch(buf, prefetcher);
+          }
           RespDecoder.Result r = decoder.decode(buf);
           if (r == RespDecoder.Result.NEED_MORE) {
             break;
+          }
+          if (scanned > 0) {
+            scanned--;
           }
           if (r == RespDecoder.Result.EMPTY) {
             continue;

@@ -96,6 +96,53 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     return null;
   }
 
+  /**
+   * Reads the bucket where a key of this hash would be, so that a lookup of that key soon after finds it in the cache;
+   * {@link #prefetch} then reads the bucket's first node and its key. A table bigger than the caches costs a lookup
+   * three dependent cache misses (bucket, node, key): lookups one after another pay them in turn, while these reads for
+   * a batch of keys, each step for the whole batch before the next, are independent of each other and the processor
+   * overlaps their misses (see {@code Db.prefetch}). Changes nothing (no rehashing step; a value's table may be read by
+   * the snapshot thread meanwhile). Returns a number made of what was read, for the caller to keep, so that the reads
+   * are not dropped as dead code.
+   */
+  public int prefetchBucket(int hash) {
+    int seen = t0[hash & (t0.length - 1)] == null ? 0 : 1;
+    Node<?>[] t = t1; // while rehashing a key may be in either table (new keys go to the new one)
+    return t == null ? seen : seen | (t[hash & (t.length - 1)] == null ? 0 : 1);
+  }
+
+  /** Reads the first node of each bucket where a key of this hash may be, and that node's key: see above. */
+  public int prefetch(int hash) {
+    Node<?> n = t0[hash & (t0.length - 1)];
+    int seen = n == null ? 0 : n.key.length;
+    Node<?>[] t = t1;
+    if (t != null) {
+      n = t[hash & (t.length - 1)];
+      seen += n == null ? 0 : n.key.length;
+    }
+    return seen;
+  }
+
+  /**
+   * The first node whose hash is {@code hash}, without comparing keys (so perhaps another key's): a hint for
+   * prefetching what a command will read, never an answer. Changes nothing.
+   */
+  @SuppressWarnings("unchecked")
+  public N probe(int hash) {
+    N n = (N) t0[hash & (t0.length - 1)];
+    while (n != null && n.hash != hash) {
+      n = n.next;
+    }
+    Node<?>[] t = t1;
+    if (n == null && t != null) {
+      n = (N) t[hash & (t.length - 1)];
+      while (n != null && n.hash != hash) {
+        n = n.next;
+      }
+    }
+    return n;
+  }
+
   /** Adds a node whose key is not present (the caller has checked). */
   @SuppressWarnings("unchecked")
   public void addNew(N node) {

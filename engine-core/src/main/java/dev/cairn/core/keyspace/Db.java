@@ -72,6 +72,62 @@ public final class Db implements Database {
 
   // ---- lookups
 
+  /**
+   * Prefetches for a batch of commands about to run (a pipelined read): the keyspace buckets of their keys
+   * ({@code keyHashes}), then the buckets' first nodes and keys, then each key's value, found by hash alone: a string's
+   * bytes in the arena, or, in a hash, set or sorted set held as a table, the bucket and then the first node of
+   * {@code memberHashes[i]} (the command's next argument: a field or member for HSET, HGET, SADD, SISMEMBER, ZSCORE...).
+   * One step for the whole batch before the next, so that the batch's cache misses overlap instead of waiting one after
+   * another (see {@link ByteDict#prefetchBucket}). Changes nothing; returns a number made of what was read, which the
+   * caller keeps.
+   */
+  public int prefetch(int[] keyHashes, int[] memberHashes, int count) {
+    ByteDict<Entry> d = dict;
+    int seen = 0;
+    for (int i = 0; i < count; i++) {
+      seen += d.prefetchBucket(keyHashes[i]);
+    }
+    for (int i = 0; i < count; i++) {
+      seen += d.prefetch(keyHashes[i]);
+    }
+    ByteDict<?>[] tables = memberTables;
+    if (tables.length < count) {
+      tables = memberTables = new ByteDict<?>[count];
+    }
+    boolean any = false;
+    for (int i = 0; i < count; i++) {
+      Entry e = d.probe(keyHashes[i]);
+      ByteDict<?> t = null;
+      if (e != null) {
+        Object v = e.value;
+        if (v instanceof StringArena a) {
+          seen += a.length(e.handle);
+        } else if (v instanceof MemberTable m) {
+          t = m.memberTable();
+          any |= t != null;
+        }
+      }
+      tables[i] = t;
+    }
+    if (any) {
+      for (int i = 0; i < count; i++) {
+        if (tables[i] != null) {
+          seen += tables[i].prefetchBucket(memberHashes[i]);
+        }
+      }
+      for (int i = 0; i < count; i++) {
+        if (tables[i] != null) {
+          seen += tables[i].prefetch(memberHashes[i]);
+          tables[i] = null;
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** {@link #prefetch}'s member tables of the batch (engine thread only; emptied after each batch). */
+  private ByteDict<?>[] memberTables = new ByteDict<?>[0];
+
   /** The entry as stored, even if its time has passed (DEBUG OBJECT, which Redis reads without expiring). */
   public Entry stored(byte[] key) {
     return dict.get(key);

@@ -1,5 +1,6 @@
 package dev.cairn.core.util;
 
+import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -32,6 +33,27 @@ public final class Hashing {
     long tail = 0;
     for (int shift = 0; p < end; p++, shift += 8) {
       tail |= (b[p] & 0xFFL) << shift;
+    }
+    h = mix(h ^ tail, M1);
+    h = mix(h, M2);
+    return (int) (h ^ (h >>> 32));
+  }
+
+  /**
+   * The same hash as {@link #hash(byte[], int, int)} of {@code len} bytes of a buffer from index {@code off}: a key
+   * still in the socket's buffer, hashed before it is decoded (see the keyspace's prefetch).
+   */
+  public static int hash(ByteBuf b, int off, int len) {
+    long h = SEED ^ (len * M1);
+    int p = off;
+    int end = off + len;
+    while (end - p >= 8) {
+      h = mix(h ^ b.getLongLE(p), M2);
+      p += 8;
+    }
+    long tail = 0;
+    for (int shift = 0; p < end; p++, shift += 8) {
+      tail |= (b.getByte(p) & 0xFFL) << shift;
     }
     h = mix(h ^ tail, M1);
     h = mix(h, M2);

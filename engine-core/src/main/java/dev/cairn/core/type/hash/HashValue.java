@@ -2,6 +2,7 @@ package dev.cairn.core.type.hash;
 
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.core.keyspace.ByteDict;
+import dev.cairn.core.keyspace.MemberTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>This class ignores time: it stores each field's expiry (0 = none) and answers for expired-but-present fields like
  * any other. Commands hide expired fields and reclaim them (see {@link HashAccess}).
  */
-public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFieldSource {
+public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFieldSource, MemberTable {
   /** NO_FIELD / NO_TTL: what {@link #expireAt} returns for an absent field and a field without TTL. */
   static final long NO_FIELD = -2;
   static final long NO_TTL = -1;
@@ -46,6 +47,11 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** Visits one field: its name and value as array slices. */
   public interface Visitor {
     void visit(byte[] fb, int fo, int fl, byte[] vb, int vo, int vl);
+  }
+
+  @Override
+  public ByteDict<?> memberTable() {
+    return data instanceof ByteDict<?> d ? d : null;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.cairn.core.type.set;
 import dev.cairn.api.command.Args;
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.core.keyspace.ByteDict;
+import dev.cairn.core.keyspace.MemberTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
  * canonical integer), "listpack" (a small array of members in insertion order) and "hashtable" (a {@link ByteDict}).
  * Small forms convert to bigger ones as members are added, never back, as in Redis.
  */
-public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSource {
+public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSource, MemberTable {
   /** A member of the hashtable form: the dict node is the member itself. */
   static final class Member extends ByteDict.Node<Member> {
     Member(byte[] key) {
@@ -38,6 +39,11 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
   private ByteDict<Member> dict;
 
   private SetValue() {}
+
+  @Override
+  public ByteDict<?> memberTable() {
+    return dict;
+  }
 
   /** An empty set in the encoding Redis would pick for a first member {@code first} and about {@code sizeHint} ones. */
   public static SetValue create(byte[] first, long sizeHint, Limits l) {

@@ -2,6 +2,7 @@ package dev.cairn.core.type.zset;
 
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.core.keyspace.ByteDict;
+import dev.cairn.core.keyspace.MemberTable;
 import java.util.Arrays;
 import java.util.function.ObjDoubleConsumer;
 
@@ -11,7 +12,7 @@ import java.util.function.ObjDoubleConsumer;
  * from "listpack" to "skiplist" (the name Redis gives its big form, which clients and tests check). While small, a
  * member is found by scanning the tree's few leaves, as Redis scans its listpack.
  */
-public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSource {
+public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSource, MemberTable {
   /** Member to score, in the big encoding. */
   static final class Entry extends ByteDict.Node<Entry> {
     double score;
@@ -31,6 +32,11 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
   private ByteDict<Entry> dict;
 
   private ZSetValue() {}
+
+  @Override
+  public ByteDict<?> memberTable() {
+    return dict;
+  }
 
   /** An empty sorted set in the encoding Redis picks for about {@code sizeHint} members of up to {@code maxLen} bytes. */
   public static ZSetValue create(long sizeHint, long maxLen, Limits l) {

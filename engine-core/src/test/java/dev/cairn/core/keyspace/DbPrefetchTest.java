@@ -1,0 +1,48 @@
+package dev.cairn.core.keyspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.core.EngineClients;
+import dev.cairn.core.util.Hashing;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The batch prefetch reads every kind of value the keyspace holds and changes nothing. */
+class DbPrefetchTest {
+  private static int hash(String s) {
+    return Hashing.hash(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsStringsAndMemberTablesAndChangesNothing() {
+    EngineClients clients = new EngineClients();
+    int c = clients.connect();
+    for (int i = 0; i < 1000; i++) { // past the listpack limits: hashtable-encoded hash, set and sorted set
+      clients.run(c, "HSET", "h", "f" + i, "v");
+      clients.run(c, "SADD", "s", "m" + i);
+      clients.run(c, "ZADD", "z", Integer.toString(i), "m" + i);
+      clients.run(c, "SET", "k" + i, "value");
+    }
+    clients.run(c, "RPUSH", "list", "a");
+    clients.run(c, "HSET", "small", "f", "v");
+    Db db = clients.engine.keyspace().db(0);
+    String[] keys = {"h", "s", "z", "k7", "list", "small", "absent", "k8"};
+    String[] members = {"f5", "m6", "m7", "", "a", "f", "x", "nothing"};
+    int[] kh = new int[keys.length];
+    int[] mh = new int[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      kh[i] = hash(keys[i]);
+      mh[i] = hash(members[i]);
+    }
+    String before = clients.run(c, "DEBUG", "DIGEST");
+    int layout = db.dict().layout();
+    assertTrue(db.prefetch(kh, mh, keys.length) > 0);
+    assertTrue(db.prefetch(kh, mh, 3) > 0); // a smaller batch after a bigger one
+    assertEquals(layout, db.dict().layout());
+    assertEquals(before, clients.run(c, "DEBUG", "DIGEST"));
+    assertEquals(EngineClients.bulk("hashtable"), clients.run(c, "OBJECT", "ENCODING", "h"));
+    assertEquals(EngineClients.bulk("hashtable"), clients.run(c, "OBJECT", "ENCODING", "s"));
+    assertEquals(EngineClients.bulk("skiplist"), clients.run(c, "OBJECT", "ENCODING", "z"));
+  }
+}
