@@ -68,6 +68,7 @@ public final class ExpireCommands implements CommandFamily {
 
   private static final byte[] PEXPIREAT_NAME = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DEL_NAME = "DEL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNLINK_NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
   private static final int NX = 1;
   private static final int XX = 2;
@@ -125,12 +126,15 @@ public final class ExpireCommands implements CommandFamily {
       }
     }
     if (when <= c.now() && !(c instanceof dev.cairn.core.connection.Session s && s.engine.keyspace().loading())) {
-      // already in the past: the key goes now, and replicas are told DEL rather than a time they might read later
+      // already in the past: the key goes now, and replicas are told DEL (UNLINK under lazyfree-lazy-expire, as
+      // Redis) rather than a time they might read later
       db.remove(e);
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
       c.addDirty(1);
-      c.propagate(DEL_NAME, key);
+      boolean lazy = c instanceof dev.cairn.core.connection.Session session
+          && session.engine.params().memory.lazyfreeLazyExpire.value;
+      c.propagate(lazy ? UNLINK_NAME : DEL_NAME, key);
       c.reply().integer(1);
       return;
     }

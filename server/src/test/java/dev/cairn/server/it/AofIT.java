@@ -136,6 +136,28 @@ class AofIT {
     assertEquals(cmd("SELECT", "0") + cmd("SET", "a", "1") + cmd("SELECT", "2") + cmd("SET", "b", "2"), incr);
   }
 
+  /** Server-side deletes are logged as DEL, or UNLINK under the lazyfree option that governs them, as Redis does. */
+  @Test
+  void serverSideDeletesAreLoggedAsDelOrUnlinkByTheLazyfreeOptions() throws Exception {
+    start("--appendfsync", "always");
+    try (Jedis j = client()) {
+      j.sadd("s1", "1", "2");
+      j.sadd("s2", "1", "2");
+      j.set("k1", "v");
+      j.set("k2", "v");
+      j.spop("s1", 2);
+      j.expireAt("k1", 1);
+      j.configSet("lazyfree-lazy-server-del", "yes");
+      j.configSet("lazyfree-lazy-expire", "yes");
+      j.spop("s2", 5);
+      j.expireAt("k2", 1);
+    }
+    String incr = Files.readString(aofDir().resolve("appendonly.aof.1.incr.aof"), StandardCharsets.ISO_8859_1);
+    assertEquals(cmd("SELECT", "0") + cmd("SADD", "s1", "1", "2") + cmd("SADD", "s2", "1", "2")
+        + cmd("SET", "k1", "v") + cmd("SET", "k2", "v") + cmd("DEL", "s1") + cmd("DEL", "k1")
+        + cmd("UNLINK", "s2") + cmd("UNLINK", "k2"), incr);
+  }
+
   @Test
   void flushesOfEmptyDatabasesAreStillLogged() throws Exception {
     start("--appendfsync", "always");

@@ -97,6 +97,7 @@ public final class SetCommands implements CommandFamily {
       Errors.err("value is out of range, value must between -9223372036854775807 and 9223372036854775807");
   private static final byte[] SREM_NAME = "SREM".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DEL_NAME = "DEL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNLINK_NAME = "UNLINK".getBytes(StandardCharsets.US_ASCII);
   /** SPOP with a count propagates as SREMs of at most this many members each, as Redis does. */
   private static final int SREM_BATCH = 1024;
 
@@ -263,7 +264,10 @@ public final class SetCommands implements CommandFamily {
       db.delete(key);
       c.notifyKeyspaceEvent(KeyspaceEvents.SET, "spop", key, db.id());
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
-      c.propagate(DEL_NAME, key);
+      // a server-side delete: UNLINK under lazyfree-lazy-server-del, as Redis propagates it
+      boolean lazy = c instanceof dev.cairn.core.connection.Session s
+          && s.engine.params().memory.lazyfreeLazyServerDel.value;
+      c.propagate(lazy ? UNLINK_NAME : DEL_NAME, key);
       c.signalModifiedKey(db.id(), key);
       c.addDirty(size);
       return;
