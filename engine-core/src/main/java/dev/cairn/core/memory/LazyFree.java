@@ -66,7 +66,7 @@ public final class LazyFree {
    */
   public void releaseValue(Object value) {
     if (effort(value) > THRESHOLD) {
-      release(value, 1);
+      release(value instanceof RedisValue v ? v.releaseToken() : value, 1);
     }
   }
 
