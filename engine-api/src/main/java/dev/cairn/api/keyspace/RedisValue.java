@@ -36,4 +36,13 @@ public interface RedisValue {
   default long freeEffort() {
     return 1;
   }
+
+  /**
+   * What a lazy free watches for this value once it is dropped: an object unreachable exactly when the value is. A
+   * value with a hash table answers a new object only that table references, since a young reference to an old value
+   * is not enqueued by G1's concurrent cycles until the reference itself is tenured (see the engine's ByteDict).
+   */
+  default Object releaseToken() {
+    return this;
+  }
 }

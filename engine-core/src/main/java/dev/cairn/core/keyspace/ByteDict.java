@@ -51,6 +51,8 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   private boolean forcedResize;
   /** Counts resizes started and rehash steps taken: a walk in bucket order is valid while it stays the same. */
   private int layout;
+  /** Reachable only through this table once it is dropped: what lazy free watches for it (see {@link #releaseToken}). */
+  private Object releaseToken;
 
   /** A table for the keyspace: lookups help rehashing along. */
   public static <N extends Node<N>> ByteDict<N> forKeyspace() {
@@ -557,6 +559,18 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
       java.util.Arrays.fill(nodes, 0, size, null);
       size = 0;
     }
+  }
+
+  /**
+   * A new object that only this table references, for lazy free to watch in its place when the table is dropped: it is
+   * unreachable exactly when the table is. A long-lived table is in the old generation, and G1 reclaims it in a
+   * concurrent cycle but does not enqueue a young phantom reference to it (root region scanning traces the referent of
+   * a reference in a survivor region as a strong field) until the reference itself is tenured, some 15 cycles later:
+   * a flushed table stayed pending 8-9 s. The token is young, so the first young collection after the cycle that found
+   * the table dead finds it dead too, and enqueues its reference.
+   */
+  public Object releaseToken() {
+    return releaseToken = new Object();
   }
 
   /** The number of buckets (both tables while rehashing): for DEBUG HTSTATS and memory accounting. */

@@ -448,9 +448,9 @@ public final class Db implements Database {
     return true;
   }
 
-  /** The keys' table as it is now: what a flush drops (lazy free watches it be reclaimed). */
-  public Object table() {
-    return dict;
+  /** Stands for the table as it is now once a flush drops it: lazy free watches it (see {@link ByteDict#releaseToken}). */
+  public Object tableReleaseToken() {
+    return dict.releaseToken();
   }
 
   /** Removes every key; returns how many there were. */

@@ -66,11 +66,14 @@ public final class LazyFree {
    */
   public void releaseValue(Object value) {
     if (effort(value) > THRESHOLD) {
-      release(value, 1);
+      release(value instanceof RedisValue v ? v.releaseToken() : value, 1);
     }
   }
 
-  /** A database's old table, of {@code keys} keys, dropped by an asynchronous flush. Engine thread. */
+  /**
+   * A database's old table, of {@code keys} keys, dropped by an asynchronous flush (or an object only the table
+   * references, standing for it). Engine thread.
+   */
   public void releaseTable(Object table, long keys) {
     if (keys > 0) {
       release(table, keys);
@@ -79,9 +82,9 @@ public final class LazyFree {
 
   /** Flushes {@code db}; an asynchronous flush releases its old table here. Returns the keys there were. */
   public long flush(dev.cairn.core.keyspace.Db db, boolean async) {
-    Object table = db.table();
+    Object table = async && db.size() > 0 ? db.tableReleaseToken() : null; // the table itself may be old: see there
     long n = db.flush();
-    if (async) {
+    if (table != null) {
       releaseTable(table, n);
     }
     return n;

@@ -70,6 +70,11 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   }
 
   @Override
+  public Object releaseToken() {
+    return data instanceof byte[] ? this : dict().releaseToken();
+  }
+
+  @Override
   public boolean hasExpiringParts() {
     return volatileCount > 0;
   }

@@ -89,6 +89,11 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
   }
 
   @Override
+  public Object releaseToken() {
+    return dict != null ? dict.releaseToken() : this;
+  }
+
+  @Override
   public SetValue copy() {
     SetValue s = new SetValue();
     s.enc = enc;

@@ -63,6 +63,11 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
   }
 
   @Override
+  public Object releaseToken() {
+    return dict != null ? dict.releaseToken() : this;
+  }
+
+  @Override
   public ZSetValue copy() {
     ZSetValue z = new ZSetValue();
     if (dict != null) {
