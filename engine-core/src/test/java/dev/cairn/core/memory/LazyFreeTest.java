@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Keyspace;
+import dev.cairn.core.type.list.ListValue;
 import dev.cairn.core.type.set.SetValue;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,23 @@ class LazyFreeTest {
     set = null;
     assertEquals(1, lazy.pending());
     assertReclaimed(lazy, 1, "the unlinked set");
+  }
+
+  @Test
+  void unlinkedOldListIsReclaimedWithinAFewCycles() throws InterruptedException {
+    assumeConcurrentG1();
+    ListValue list = new ListValue();
+    for (int i = 0; i < 10_000; i++) {
+      list.convertForAdd(6, 1, 128);
+      list.push(b("v" + i), false, 128);
+    }
+    tenure();
+    LazyFree lazy = new LazyFree(new CycleRequests(System::gc, true));
+
+    lazy.releaseValue(list); // a quicklist of 79 nodes: above the threshold
+    list = null;
+    assertEquals(1, lazy.pending());
+    assertReclaimed(lazy, 1, "the unlinked list");
   }
 
   private static void assumeConcurrentG1() {

@@ -44,6 +44,14 @@ public final class ListValue implements RedisValue, SortSource {
     return quicklist ? nodeCount() : 1;
   }
 
+  /** Referenced only from this value once it is dropped: what lazy free watches (see RedisValue#releaseToken). */
+  private Object releaseToken;
+
+  @Override
+  public Object releaseToken() {
+    return releaseToken = new Object();
+  }
+
   /**
    * The heap this list holds: this object, the node array, and each node with its byte array (free room included);
    * counted exactly up to {@link #EXACT_NODES} nodes, beyond that from that many nodes spread over the list, so that
