@@ -34,9 +34,7 @@ public final class Hashing {
     for (int shift = 0; p < end; p++, shift += 8) {
       tail |= (b[p] & 0xFFL) << shift;
     }
-    h = mix(h ^ tail, M1);
-    h = mix(h, M2);
-    return (int) (h ^ (h >>> 32));
+    return finish(h, tail);
   }
 
   /**
@@ -55,6 +53,11 @@ public final class Hashing {
     for (int shift = 0; p < end; p++, shift += 8) {
       tail |= (b.getByte(p) & 0xFFL) << shift;
     }
+    return finish(h, tail);
+  }
+
+  /** The last steps of both forms of {@link #hash}: the tail's bytes mixed in, then the final mix and fold. */
+  private static int finish(long h, long tail) {
     h = mix(h ^ tail, M1);
     h = mix(h, M2);
     return (int) (h ^ (h >>> 32));
