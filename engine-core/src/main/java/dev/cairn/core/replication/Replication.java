@@ -815,10 +815,14 @@ public final class Replication {
     } else {
       replicaKeysWithExpire.clear();
     }
-    if (backlog != null && master == null && !replicas.isEmpty()
-        && now - lastPingMillis >= params().pingPeriod.value * 1000 && !engine.pauses().active()) {
+    // the period runs whether or not there are replicas, as Redis's cron counts its loops: a replica that has just
+    // connected gets its first PING at the next multiple, not at once (a shutdown finds a new replica in sync with
+    // offset 0 and does not wait for its full sync, whose RDB the replica then never loads)
+    if (now - lastPingMillis >= params().pingPeriod.value * 1000) {
       lastPingMillis = now;
-      feedEffect(-1, new byte[][] {PING});
+      if (backlog != null && master == null && !replicas.isEmpty() && !engine.pauses().active()) {
+        feedEffect(-1, new byte[][] {PING});
+      }
     }
     // replicas waiting for an RDB get newlines, which they skip, so that they do not time out meanwhile
     for (ReplicaLink r : replicas) {
