@@ -228,13 +228,19 @@ public final class Blocking {
     }
   }
 
-  /** Redis wakes a list waiter only if the key now holds a list (not when it was deleted or became a string). */
+  /**
+   * Redis wakes a list waiter only if the key now holds a list (not when it was deleted, became a string or its time
+   * has passed). An expired key is only looked at, not deleted: its DEL goes into the replication stream where the
+   * next command that reads it puts it, as Redis's lookup without effects leaves it (SWAPDB or EXEC bringing an
+   * expired list to a waiter).
+   */
   private boolean holdsWaitedType(Waiter w, DbKey k) {
     if (w.waitsFor == null) {
       return true;
     }
-    dev.cairn.core.keyspace.Entry e = engine.keyspace().db(k.db()).peek(k.key().bytes());
-    if (e == null) {
+    dev.cairn.core.keyspace.Db db = engine.keyspace().db(k.db());
+    dev.cairn.core.keyspace.Entry e = db.stored(k.key().bytes());
+    if (e == null || db.isExpired(e)) {
       return false;
     }
     // a module's value is stored wrapped with its type: a module waits for its own value class

@@ -328,6 +328,41 @@ class BlockingIT extends ServerTestBase {
     awaitBlocked(0);
   }
 
+  /**
+   * A list SWAPDB brings to a waiter after its time has passed wakes nobody and is not deleted then: the next command
+   * that reads it deletes it (and propagates the DEL there), as Redis's suite checks in the replication stream.
+   */
+  @Test
+  void anExpiredListBroughtBySwapdbWakesNobodyAndStaysUntilRead() throws Exception {
+    RawClient admin = raw();
+    assertEquals("+OK\r\n", admin.command("DEBUG", "SET-ACTIVE-EXPIRE", "0").readReply());
+    try {
+      RawClient c = raw();
+      assertEquals("+OK\r\n", c.command("SELECT", "9").readReply());
+      Future<String> reply = send(c, "BRPOP", "k", "0");
+      awaitBlocked(1);
+      jedis.rpush("k", "hello");
+      jedis.pexpire("k", 50);
+      Thread.sleep(80);
+      jedis.swapDB(0, 9);
+      Thread.sleep(50);
+      assertFalse(reply.isDone());
+      assertEquals(1, blockedClients());
+      byte[] k = "k".getBytes();
+      boolean kept = onEngine(e -> e.keyspace().db(9).stored(k) != null);
+      assertTrue(kept, "deleted by the wake-up attempt");
+      assertEquals("+OK\r\n", admin.command("SELECT", "9").readReply());
+      assertEquals(":0\r\n", admin.command("EXISTS", "k").readReply());
+      boolean deleted = onEngine(e -> e.keyspace().db(9).stored(k) == null);
+      assertTrue(deleted, "a read deletes it");
+      admin.command("CLIENT", "UNBLOCK", Long.toString(blockedIds().get(0))).readReply();
+      assertEquals("*-1\r\n", reply.get(10, TimeUnit.SECONDS));
+    } finally {
+      admin.command("DEBUG", "SET-ACTIVE-EXPIRE", "1").readReply();
+      jedis.flushAll();
+    }
+  }
+
   @Test
   void monitorSeesABlockingCommandOnceAndTheSlowLogWhenItEnds() throws Exception {
     jedis.configSet("slowlog-log-slower-than", "0");
