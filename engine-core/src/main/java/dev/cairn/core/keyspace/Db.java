@@ -136,7 +136,7 @@ public final class Db implements Database {
   /** The live entry at {@code key}, or null; expires it first if its time has passed. No access is recorded. */
   public Entry peek(byte[] key) {
     Entry e = dict.get(key);
-    if (e != null && e.expireAt >= 0 && keyspace.isExpired(e.expireAt)) {
+    if (e != null && e.expiry != null && keyspace.isExpired(e.expiry.at)) {
       expire(e);
       return null;
     }
@@ -177,7 +177,8 @@ public final class Db implements Database {
 
   /** Whether the entry's time has passed (without removing it: KEYS reports only live keys but deletes nothing). */
   public boolean isExpired(Entry e) {
-    return e.expireAt >= 0 && keyspace.isExpired(e.expireAt);
+    Entry.Expiry x = e.expiry;
+    return x != null && keyspace.isExpired(x.at);
   }
 
   /**
@@ -286,9 +287,9 @@ public final class Db implements Database {
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
     }
-    if (!keepTtl && e.expireAt >= 0) {
-      e.expireAt = -1; // the snapshot took the old expiry with the value
+    if (!keepTtl && e.expiry != null) {
       expires.remove(e);
+      e.expiry = null; // the snapshot took the old expiry with the value
     }
   }
 
@@ -320,7 +321,7 @@ public final class Db implements Database {
   public Entry add(byte[] key, Object value, long expireAt) {
     Entry e = add(key, value);
     if (expireAt >= 0) {
-      e.expireAt = expireAt;
+      e.expiry = new Entry.Expiry(expireAt);
       expires.add(e);
     }
     return e;
@@ -393,7 +394,7 @@ public final class Db implements Database {
     if (partExpires.size() > 0) {
       partExpires.remove(e.key);
     }
-    if (e.expireSlot >= 0) {
+    if (e.expiry != null) {
       expires.remove(e);
     }
   }
@@ -410,7 +411,7 @@ public final class Db implements Database {
   @Override
   public long expireAt(byte[] key) {
     Entry e = peek(key);
-    return e == null ? -2 : e.expireAt;
+    return e == null ? -2 : e.expireAt();
   }
 
   @Override
@@ -425,10 +426,12 @@ public final class Db implements Database {
   /** Sets or replaces the expiry of a live entry. */
   public void setExpireAt(Entry e, long atMillis) {
     guard(e, SnapshotGuard.Change.EXPIRY);
-    if (e.expireAt < 0) {
+    if (e.expiry == null) {
+      e.expiry = new Entry.Expiry(atMillis);
       expires.add(e);
+    } else {
+      e.expiry.at = atMillis;
     }
-    e.expireAt = atMillis;
   }
 
   @Override
@@ -439,12 +442,12 @@ public final class Db implements Database {
 
   /** Removes the entry's expiry; returns whether it had one. */
   public boolean persist(Entry e) {
-    if (e.expireAt < 0) {
+    if (e.expiry == null) {
       return false;
     }
     guard(e, SnapshotGuard.Change.EXPIRY);
-    e.expireAt = -1;
     expires.remove(e);
+    e.expiry = null;
     return true;
   }
 
@@ -644,7 +647,7 @@ public final class Db implements Database {
   public Entry randomEntry() {
     for (int tries = 0; tries < 100 && dict.size() > 0; tries++) {
       Entry e = dict.random();
-      if (e.expireAt >= 0 && keyspace.isExpired(e.expireAt)) {
+      if (isExpired(e)) {
         if (tries == 99 || dict.size() == expires.size() && tries > 50) {
           return e; // all keys volatile and expired: Redis returns one rather than loop for ever
         }
