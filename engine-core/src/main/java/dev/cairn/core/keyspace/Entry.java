@@ -1,17 +1,28 @@
 package dev.cairn.core.keyspace;
 
-/** A key in the keyspace: the key bytes, its value, its expiry and its access clock. */
-public class Entry extends ByteDict.Node<Entry> {
+/**
+ * A key in the keyspace: the key bytes, its value, its expiry and its access clock. 32 bytes with compact object
+ * headers: the key's hash is not cached (a {@link ByteDict.Link}: the keyspace compares keys in a chain and hashes
+ * them again when it resizes, as Redis's dict does), the expiry is an object only keys with one have, and one field
+ * holds either an arena string's slot or another value's measured size.
+ */
+public class Entry extends ByteDict.Link<Entry> {
   /**
    * A {@code byte[]} (a string), a {@link dev.cairn.api.keyspace.RedisValue}, or the table's {@link StringArena} when
-   * the value is a string held there at {@link #handle}.
+   * the value is a string held there at {@link #handleOrSize}.
    */
   Object value;
-  /** The slot of a string held in the arena ({@link #value} is the arena). */
-  int handle;
+  /**
+   * For a string held in the arena ({@link #value} is the arena): its slot, never negative. For any other value: the
+   * bytes this key was last measured to hold ({@link EntrySize}), counted in its database's dataset size; the
+   * complement ({@code ~bytes}, negative) while the value may have changed in place and waits to be measured again (a
+   * value over 2 GB counts as 2 GB). An arena string is measured from its slot when it is counted or uncounted, so it
+   * needs no size of its own.
+   */
+  int handleOrSize;
   /**
    * The expiry, or null for a key without one. Kept in an object of its own, which only the keys with an expiry pay
-   * for, so that an entry is 40 bytes rather than 48 (with compact headers; the time is a long and the slot an int).
+   * for (the time is a long and its index slot an int).
    */
   Expiry expiry;
   /**
@@ -20,12 +31,6 @@ public class Entry extends ByteDict.Node<Entry> {
    * {@link SnapshotGuard}). Packed so that an entry costs no more memory for being snapshottable.
    */
   int lru;
-  /**
-   * The bytes this key was last measured to hold ({@link EntrySize}), counted in its database's dataset size; the
-   * complement ({@code ~bytes}, negative) while the value may have changed in place and waits to be measured again.
-   * Sized to fit in the object's alignment padding with 12-byte headers; a value over 2 GB counts as 2 GB.
-   */
-  int mem;
 
   static final int ACCESS_MASK = 0xFFFFFF;
 
@@ -37,7 +42,7 @@ public class Entry extends ByteDict.Node<Entry> {
   /** The value; a string held in the arena comes out as a new {@code byte[]} (hot paths read the slot instead). */
   public Object value() {
     Object v = value;
-    return v instanceof StringArena a ? a.copyOut(handle) : v;
+    return v instanceof StringArena a ? a.copyOut(handleOrSize) : v;
   }
 
   /** The arena holding this entry's string, or null if the value is an object of its own. */
@@ -47,7 +52,7 @@ public class Entry extends ByteDict.Node<Entry> {
 
   /** The slot of the string in {@link #arena()}. */
   public int handle() {
-    return handle;
+    return handleOrSize;
   }
 
   /** The value if it is an object of its own, else null (a string in the arena): no copy made. */
