@@ -3,13 +3,20 @@
 # (VmRSS in /proc/PID/status) from just after start to after the load, per scenario. Prints the ratio Cairn/Redis.
 #
 # usage: bench/memory-compare.sh [SCENARIO ...]   scenarios: hash10 zset list set strings stream (default: all)
-# env: N=1000000 (elements), CAIRN_PORT=7510 REDIS_PORT=7511
-# Before reading RSS both servers get MEMORY PURGE (Redis: return freed pages to the OS; Cairn: a full GC).
+# env: N=1000000 (elements), CAIRN_PORT=7510 REDIS_PORT=7511, SETTLE=8 (seconds an idle server gets before the first reading)
+# Both servers are treated alike: started, left idle SETTLE seconds, then MEMORY PURGE and RSS read 1 s later; loaded
+# (Cairn first, then Redis), then MEMORY PURGE again and RSS read 2 s later. MEMORY PURGE is Redis's request to its
+# allocator to return freed pages to the system; Cairn's asks for a collection (System.gc(), a concurrent cycle under
+# the launcher's options, after which G1 gives heap beyond its free ratio back) and returns at once.
+# Why SETTLE: a JVM just started still holds the C heap of its start-up compilations, trimmed within ~5 s (an idle
+# Cairn's RSS falls from ~85 to ~78 MB between 2 and 5 s after start); a first reading before that made Cairn's growth
+# look 5-7 MB smaller than it is. Redis's RSS is steady from the start.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 N=${N:-1000000}
 CAIRN_PORT=${CAIRN_PORT:-7510}
 REDIS_PORT=${REDIS_PORT:-7511}
+SETTLE=${SETTLE:-8}
 SCENARIOS=${*:-hash10 zset list set strings stream}
 work=$(mktemp -d)
 trap 'rm -rf "$work"; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; [ -n "${cpid:-}" ] && kill $cpid 2>/dev/null || true' EXIT
@@ -62,10 +69,11 @@ for s in $SCENARIOS; do
   cpid=$!
   redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$work" --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
   for p in $CAIRN_PORT $REDIS_PORT; do for _ in $(seq 1 100); do redis-cli -p $p ping >/dev/null 2>&1 && break; sleep 0.2; done; done
-  sleep 1
+  sleep "$SETTLE"
   rpid=$(cat "$work/redis.pid")
   jpid=$(pgrep -f "cairn-server.jar --port $CAIRN_PORT" | head -1)
-  redis-cli -p $CAIRN_PORT memory purge >/dev/null 2>&1 || true; sleep 1
+  for p in $CAIRN_PORT $REDIS_PORT; do redis-cli -p $p memory purge >/dev/null 2>&1 || true; done
+  sleep 1
   c0=$(rss_kb "$jpid"); r0=$(rss_kb "$rpid")
   redis-cli -p $CAIRN_PORT --pipe <"$work/$s.resp" >/dev/null
   redis-cli -p $REDIS_PORT --pipe <"$work/$s.resp" >/dev/null

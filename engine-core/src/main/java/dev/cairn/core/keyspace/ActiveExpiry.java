@@ -39,7 +39,7 @@ public final class ActiveExpiry {
             break;
           }
           sampled++;
-          if (keyspace.isExpired(e.expireAt)) {
+          if (keyspace.isExpired(e.expireAt())) {
             db.expire(e);
             expired++;
           }

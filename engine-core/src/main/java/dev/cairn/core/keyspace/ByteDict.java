@@ -19,23 +19,44 @@ import java.util.function.Consumer;
  * too (see {@code persistence.Snapshot}). The keyspace's own tables ({@link #forKeyspace()}) also move a bucket of
  * rehashing on each lookup, as Redis does; they are walked on the engine thread only.
  */
-public final class ByteDict<N extends ByteDict.Node<N>> {
-  /** A stored element: its key, cached hash and chain link. */
-  public abstract static class Node<N extends Node<N>> {
+public final class ByteDict<N extends ByteDict.Link<N>> {
+  /**
+   * A stored element without a cached hash: its key and chain link, 16 bytes with compact headers. Lookups compare keys
+   * in the chain and resizing hashes each key again, as Redis's dict does; for elements that are only a key (a set's
+   * members), where the 4 bytes of a cached hash would make the node 24 bytes.
+   */
+  public abstract static class Link<N extends Link<N>> {
     public final byte[] key;
-    final int hash;
     N next;
 
-    protected Node(byte[] key) {
+    protected Link(byte[] key) {
       this.key = key;
+    }
+  }
+
+  /** A stored element with its key's hash cached: chains are walked by hash, and resizing reads no key. */
+  public abstract static class Node<N extends Node<N>> extends Link<N> {
+    final int hash;
+
+    protected Node(byte[] key) {
+      super(key);
       this.hash = Hashing.hash(key);
     }
   }
 
+  private static int hashOf(Link<?> n) {
+    return n instanceof Node<?> c ? c.hash : Hashing.hash(n.key);
+  }
+
+  /** Whether {@code n} holds {@code key} (of hash {@code h}): a cached hash is compared before the bytes. */
+  private static boolean holds(Link<?> n, int h, byte[] key) {
+    return (!(n instanceof Node<?> c) || c.hash == h) && Arrays.equals(n.key, key);
+  }
+
   private static final int MIN_SIZE = 4;
 
-  private Node<?>[] t0 = new Node<?>[MIN_SIZE];
-  private Node<?>[] t1; // non-null while rehashing into it
+  private Link<?>[] t0 = new Link<?>[MIN_SIZE];
+  private Link<?>[] t1; // non-null while rehashing into it
   private int rehashIndex = -1;
   private int size;
   /** While a safe iterator or snapshot walks the table, resizing waits (rehash steps could move unvisited nodes). */
@@ -55,7 +76,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   private Object releaseToken;
 
   /** A table for the keyspace: lookups help rehashing along. */
-  public static <N extends Node<N>> ByteDict<N> forKeyspace() {
+  public static <N extends Link<N>> ByteDict<N> forKeyspace() {
     ByteDict<N> d = new ByteDict<>();
     d.rehashOnRead = true;
     return d;
@@ -81,7 +102,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     int h = Hashing.hash(key);
     N n = (N) t0[h & (t0.length - 1)];
     while (n != null) {
-      if (n.hash == h && Arrays.equals(n.key, key)) {
+      if (holds(n, h, key)) {
         return n;
       }
       n = n.next;
@@ -89,7 +110,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     if (t1 != null) {
       n = (N) t1[h & (t1.length - 1)];
       while (n != null) {
-        if (n.hash == h && Arrays.equals(n.key, key)) {
+        if (holds(n, h, key)) {
           return n;
         }
         n = n.next;
@@ -109,15 +130,15 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
    */
   public int prefetchBucket(int hash) {
     int seen = t0[hash & (t0.length - 1)] == null ? 0 : 1;
-    Node<?>[] t = t1; // while rehashing a key may be in either table (new keys go to the new one)
+    Link<?>[] t = t1; // while rehashing a key may be in either table (new keys go to the new one)
     return t == null ? seen : seen | (t[hash & (t.length - 1)] == null ? 0 : 1);
   }
 
   /** Reads the first node of each bucket where a key of this hash may be, and that node's key: see above. */
   public int prefetch(int hash) {
-    Node<?> n = t0[hash & (t0.length - 1)];
+    Link<?> n = t0[hash & (t0.length - 1)];
     int seen = n == null ? 0 : n.key.length;
-    Node<?>[] t = t1;
+    Link<?>[] t = t1;
     if (t != null) {
       n = t[hash & (t.length - 1)];
       seen += n == null ? 0 : n.key.length;
@@ -126,19 +147,20 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   }
 
   /**
-   * The first node whose hash is {@code hash}, without comparing keys (so perhaps another key's): a hint for
-   * prefetching what a command will read, never an answer. Changes nothing.
+   * The first node whose hash is {@code hash}, without comparing keys (so perhaps another key's; for nodes without a
+   * cached hash, the bucket's first node): a hint for prefetching what a command will read, never an answer. Changes
+   * nothing.
    */
   @SuppressWarnings("unchecked")
   public N probe(int hash) {
     N n = (N) t0[hash & (t0.length - 1)];
-    while (n != null && n.hash != hash) {
+    while (n != null && n instanceof Node<?> c && c.hash != hash) {
       n = n.next;
     }
-    Node<?>[] t = t1;
+    Link<?>[] t = t1;
     if (n == null && t != null) {
       n = (N) t[hash & (t.length - 1)];
-      while (n != null && n.hash != hash) {
+      while (n != null && n instanceof Node<?> c && c.hash != hash) {
         n = n.next;
       }
     }
@@ -153,8 +175,8 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     } else {
       growIfNeeded();
     }
-    Node<?>[] t = t1 != null ? t1 : t0;
-    int idx = node.hash & (t.length - 1);
+    Link<?>[] t = t1 != null ? t1 : t0;
+    int idx = hashOf(node) & (t.length - 1);
     node.next = (N) t[idx];
     t[idx] = node;
     size++;
@@ -171,7 +193,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     }
     int h = Hashing.hash(key);
     for (int ti = 0; ti < 2; ti++) {
-      Node<?>[] t = ti == 0 ? t0 : t1;
+      Link<?>[] t = ti == 0 ? t0 : t1;
       if (t == null) {
         break;
       }
@@ -179,7 +201,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
       N prev = null;
       N n = (N) t[idx];
       while (n != null) {
-        if (n.hash == h && Arrays.equals(n.key, key)) {
+        if (holds(n, h, key)) {
           if (prev == null) {
             t[idx] = n.next;
           } else {
@@ -204,11 +226,11 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   @SuppressWarnings("unchecked")
   public void replace(N old, N replacement) {
     for (int ti = 0; ti < 2; ti++) {
-      Node<?>[] t = ti == 0 ? t0 : t1;
+      Link<?>[] t = ti == 0 ? t0 : t1;
       if (t == null) {
         break;
       }
-      int idx = old.hash & (t.length - 1);
+      int idx = hashOf(old) & (t.length - 1);
       N prev = null;
       N n = (N) t[idx];
       while (n != null) {
@@ -231,7 +253,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
 
   /** Removes everything. */
   public void clear() {
-    t0 = new Node<?>[MIN_SIZE];
+    t0 = new Link<?>[MIN_SIZE];
     t1 = null;
     rehashIndex = -1;
     size = 0;
@@ -254,8 +276,8 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
         visitChain((N) t0[(int) (v & m0)], visitor);
         v = nextCursor(v, m0);
       } else {
-        Node<?>[] small = t0.length <= t1.length ? t0 : t1;
-        Node<?>[] big = small == t0 ? t1 : t0;
+        Link<?>[] small = t0.length <= t1.length ? t0 : t1;
+        Link<?>[] big = small == t0 ? t1 : t0;
         long m0 = small.length - 1;
         long m1 = big.length - 1;
         visitChain((N) small[(int) (v & m0)], visitor);
@@ -331,7 +353,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     int empty = 0;
     long maxEmpty = count * 10L;
     for (int step = 0; step < total && seen < count && empty < maxEmpty; step++, i = (i + 1) % total) {
-      Node<?> head = i < t0.length ? t0[i] : t1[i - t0.length];
+      Link<?> head = i < t0.length ? t0[i] : t1[i - t0.length];
       if (head == null) {
         empty++;
         continue;
@@ -405,8 +427,8 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
 
   @SuppressWarnings("unchecked")
   private void forEachNode(Consumer<N> visitor) {
-    for (Node<?>[] t : t1 == null ? new Node<?>[][] {t0} : new Node<?>[][] {t0, t1}) {
-      for (Node<?> head : t) {
+    for (Link<?>[] t : t1 == null ? new Link<?>[][] {t0} : new Link<?>[][] {t0, t1}) {
+      for (Link<?> head : t) {
         for (N n = (N) head; n != null; n = n.next) {
           visitor.accept(n);
         }
@@ -444,7 +466,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     int mask = t1.length - 1;
     while (n != null) {
       N next = n.next;
-      int idx = n.hash & mask;
+      int idx = hashOf(n) & mask;
       n.next = (N) t1[idx];
       t1[idx] = n;
       n = next;
@@ -486,7 +508,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   }
 
   private void startRehash(int newSize) {
-    t1 = new Node<?>[newSize];
+    t1 = new Link<?>[newSize];
     rehashIndex = 0;
     layout++;
   }
@@ -524,7 +546,7 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
     long total = n0 + (t1 == null ? 0 : (long) t1.length);
     long end = Math.min(total, index + buckets);
     for (long i = index; i < end; i++) {
-      Node<?> n = i < n0 ? t0[(int) i] : t1[(int) (i - n0)];
+      Link<?> n = i < n0 ? t0[(int) i] : t1[(int) (i - n0)];
       while (n != null) {
         out.add(n);
         n = n.next;
@@ -534,11 +556,11 @@ public final class ByteDict<N extends ByteDict.Node<N>> {
   }
 
   /** A reusable list of nodes for {@link #gather} (it grows and is never shrunk). */
-  public static final class NodeBlock<N extends Node<N>> {
-    private Node<?>[] nodes = new Node<?>[128];
+  public static final class NodeBlock<N extends Link<N>> {
+    private Link<?>[] nodes = new Link<?>[128];
     private int size;
 
-    void add(Node<?> n) {
+    void add(Link<?> n) {
       if (size == nodes.length) {
         nodes = java.util.Arrays.copyOf(nodes, size * 2);
       }

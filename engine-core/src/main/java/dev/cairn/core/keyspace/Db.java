@@ -101,7 +101,7 @@ public final class Db implements Database {
       if (e != null) {
         Object v = e.value;
         if (v instanceof StringArena a) {
-          seen += a.length(e.handle);
+          seen += a.length(e.handleOrSize);
         } else if (v instanceof MemberTable m) {
           t = m.memberTable();
           any |= t != null;
@@ -136,7 +136,7 @@ public final class Db implements Database {
   /** The live entry at {@code key}, or null; expires it first if its time has passed. No access is recorded. */
   public Entry peek(byte[] key) {
     Entry e = dict.get(key);
-    if (e != null && e.expireAt >= 0 && keyspace.isExpired(e.expireAt)) {
+    if (e != null && e.expiry != null && keyspace.isExpired(e.expiry.at)) {
       expire(e);
       return null;
     }
@@ -177,7 +177,8 @@ public final class Db implements Database {
 
   /** Whether the entry's time has passed (without removing it: KEYS reports only live keys but deletes nothing). */
   public boolean isExpired(Entry e) {
-    return e.expireAt >= 0 && keyspace.isExpired(e.expireAt);
+    Entry.Expiry x = e.expiry;
+    return x != null && keyspace.isExpired(x.at);
   }
 
   /**
@@ -275,20 +276,20 @@ public final class Db implements Database {
       return;
     }
     guard(e, SnapshotGuard.Change.REPLACE);
+    unaccount(e); // first: an arena string is measured from its slot, which release frees
     Object old = e.value;
     if (!release(e) && keyspace.valueReleased != null && old != value) {
       keyspace.valueReleased.accept(old);
     }
     store(e, value);
-    unaccount(e);
     account(e);
     e.setLru(keyspace.accessed(e.lru())); // under LFU an overwritten key keeps its history, as in Redis
     if (value instanceof RedisValue r && r.hasExpiringParts()) {
       trackExpiringParts(key);
     }
-    if (!keepTtl && e.expireAt >= 0) {
-      e.expireAt = -1; // the snapshot took the old expiry with the value
+    if (!keepTtl && e.expiry != null) {
       expires.remove(e);
+      e.expiry = null; // the snapshot took the old expiry with the value
     }
   }
 
@@ -320,7 +321,7 @@ public final class Db implements Database {
   public Entry add(byte[] key, Object value, long expireAt) {
     Entry e = add(key, value);
     if (expireAt >= 0) {
-      e.expireAt = expireAt;
+      e.expiry = new Entry.Expiry(expireAt);
       expires.add(e);
     }
     return e;
@@ -350,8 +351,9 @@ public final class Db implements Database {
     guard(e, SnapshotGuard.Change.MOVE);
     unlink(e);
     if (e.value instanceof StringArena a) {
-      e.value = a.copyOut(e.handle); // the string goes on under another key, maybe in another table's arena
-      a.free(e.handle);
+      e.value = a.copyOut(e.handleOrSize); // the string goes on under another key, maybe in another table's arena
+      a.free(e.handleOrSize);
+      e.handleOrSize = 0; // a size now: the entry is out of the accounting (unlinked above)
     }
   }
 
@@ -363,7 +365,7 @@ public final class Db implements Database {
         if (e.value != arena) {
           e.value = arena; // only when it changes: a store of the same reference would still mark a card
         }
-        e.handle = h;
+        e.handleOrSize = h;
         return;
       }
     }
@@ -373,7 +375,7 @@ public final class Db implements Database {
   /** Frees the arena slot of a string leaving the keyspace; returns whether the value was one. */
   private static boolean release(Entry e) {
     if (e.value instanceof StringArena a) {
-      a.free(e.handle);
+      a.free(e.handleOrSize);
       return true;
     }
     return false;
@@ -393,7 +395,7 @@ public final class Db implements Database {
     if (partExpires.size() > 0) {
       partExpires.remove(e.key);
     }
-    if (e.expireSlot >= 0) {
+    if (e.expiry != null) {
       expires.remove(e);
     }
   }
@@ -410,7 +412,7 @@ public final class Db implements Database {
   @Override
   public long expireAt(byte[] key) {
     Entry e = peek(key);
-    return e == null ? -2 : e.expireAt;
+    return e == null ? -2 : e.expireAt();
   }
 
   @Override
@@ -425,10 +427,12 @@ public final class Db implements Database {
   /** Sets or replaces the expiry of a live entry. */
   public void setExpireAt(Entry e, long atMillis) {
     guard(e, SnapshotGuard.Change.EXPIRY);
-    if (e.expireAt < 0) {
+    if (e.expiry == null) {
+      e.expiry = new Entry.Expiry(atMillis);
       expires.add(e);
+    } else {
+      e.expiry.at = atMillis;
     }
-    e.expireAt = atMillis;
   }
 
   @Override
@@ -439,12 +443,12 @@ public final class Db implements Database {
 
   /** Removes the entry's expiry; returns whether it had one. */
   public boolean persist(Entry e) {
-    if (e.expireAt < 0) {
+    if (e.expiry == null) {
       return false;
     }
     guard(e, SnapshotGuard.Change.EXPIRY);
-    e.expireAt = -1;
     expires.remove(e);
+    e.expiry = null;
     return true;
   }
 
@@ -517,25 +521,36 @@ public final class Db implements Database {
    * it is stored (LPUSH stores an empty list, then pushes), so it is measured at the next settle.
    */
   private void account(Entry e) {
-    if (e.value instanceof byte[] || e.value instanceof StringArena) {
+    if (e.value instanceof StringArena) {
+      usedBytes += EntrySize.clamp(measure(e)); // measured again from the slot when uncounted
+    } else if (e.value instanceof byte[]) {
       int bytes = EntrySize.clamp(measure(e));
-      e.mem = bytes;
+      e.handleOrSize = bytes;
       usedBytes += bytes;
     } else {
-      e.mem = 0;
+      e.handleOrSize = 0;
       changedInPlace(e);
     }
   }
 
+  /** Uncounts the entry's value; an arena string's slot must still be its own (before release frees it). */
   private void unaccount(Entry e) {
-    usedBytes -= e.mem >= 0 ? e.mem : ~e.mem;
-    e.mem = 0; // measured and gone: a later settle passes over it
+    if (e.value instanceof StringArena) {
+      usedBytes -= EntrySize.clamp(measure(e));
+      return;
+    }
+    int size = e.handleOrSize;
+    usedBytes -= size >= 0 ? size : ~size;
+    e.handleOrSize = 0; // measured and gone: a later settle passes over it
   }
 
-  /** Notes that the entry's value is about to change in place: it is measured again at the next settle. */
+  /**
+   * Notes that the entry's value is about to change in place: it is measured again at the next settle. An arena string
+   * never changes in place (a write stores a new value: {@link #set}), so it is left alone.
+   */
   private void changedInPlace(Entry e) {
-    if (e.mem >= 0) {
-      e.mem = ~e.mem;
+    if (!(e.value instanceof StringArena) && e.handleOrSize >= 0) {
+      e.handleOrSize = ~e.handleOrSize;
       if (unmeasuredCount == unmeasured.length) {
         unmeasured = java.util.Arrays.copyOf(unmeasured, unmeasuredCount * 2);
       }
@@ -544,7 +559,7 @@ public final class Db implements Database {
   }
 
   private static long measure(Entry e) {
-    return e.value instanceof StringArena a ? EntrySize.ofArenaString(e.key, a.length(e.handle))
+    return e.value instanceof StringArena a ? EntrySize.ofArenaString(e.key, a.length(e.handleOrSize))
         : EntrySize.of(e.key, e.value);
   }
 
@@ -553,10 +568,11 @@ public final class Db implements Database {
     for (int i = 0; i < unmeasuredCount; i++) {
       Entry e = unmeasured[i];
       unmeasured[i] = null;
-      if (e.mem < 0) {
+      // an entry on the list whose value has since become an arena string holds a slot, never negative
+      if (!(e.value instanceof StringArena) && e.handleOrSize < 0) {
         int bytes = EntrySize.clamp(measure(e));
-        usedBytes += bytes - ~e.mem;
-        e.mem = bytes;
+        usedBytes += bytes - ~e.handleOrSize;
+        e.handleOrSize = bytes;
       }
     }
     int used = unmeasuredCount;
@@ -644,7 +660,7 @@ public final class Db implements Database {
   public Entry randomEntry() {
     for (int tries = 0; tries < 100 && dict.size() > 0; tries++) {
       Entry e = dict.random();
-      if (e.expireAt >= 0 && keyspace.isExpired(e.expireAt)) {
+      if (isExpired(e)) {
         if (tries == 99 || dict.size() == expires.size() && tries > 50) {
           return e; // all keys volatile and expired: Redis returns one rather than loop for ever
         }

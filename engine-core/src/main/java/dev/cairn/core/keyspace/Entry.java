@@ -1,30 +1,36 @@
 package dev.cairn.core.keyspace;
 
-/** A key in the keyspace: the key bytes, its value, its expiry and its access clock. */
-public class Entry extends ByteDict.Node<Entry> {
+/**
+ * A key in the keyspace: the key bytes, its value, its expiry and its access clock. 32 bytes with compact object
+ * headers: the key's hash is not cached (a {@link ByteDict.Link}: the keyspace compares keys in a chain and hashes
+ * them again when it resizes, as Redis's dict does), the expiry is an object only keys with one have, and one field
+ * holds either an arena string's slot or another value's measured size.
+ */
+public class Entry extends ByteDict.Link<Entry> {
   /**
    * A {@code byte[]} (a string), a {@link dev.cairn.api.keyspace.RedisValue}, or the table's {@link StringArena} when
-   * the value is a string held there at {@link #handle}.
+   * the value is a string held there at {@link #handleOrSize}.
    */
   Object value;
-  /** The slot of a string held in the arena ({@link #value} is the arena). */
-  int handle;
-  /** Expiry in milliseconds since the epoch, or -1. */
-  long expireAt = -1;
-  /** Index in the database's {@link ExpireIndex} while {@code expireAt >= 0}. */
-  int expireSlot = -1;
+  /**
+   * For a string held in the arena ({@link #value} is the arena): its slot, never negative. For any other value: the
+   * bytes this key was last measured to hold ({@link EntrySize}), counted in its database's dataset size; the
+   * complement ({@code ~bytes}, negative) while the value may have changed in place and waits to be measured again (a
+   * value over 2 GB counts as 2 GB). An arena string is measured from its slot when it is counted or uncounted, so it
+   * needs no size of its own.
+   */
+  int handleOrSize;
+  /**
+   * The expiry, or null for a key without one. Kept in an object of its own, which only the keys with an expiry pay
+   * for (the time is a long and its index slot an int).
+   */
+  Expiry expiry;
   /**
    * The low 24 bits: LRU clock (seconds) of the last access, or LFU data (see {@link LruClock}, {@link Lfu}); the high 8
    * bits: the snapshot mark, the epoch of the last point-in-time snapshot that has this entry's value (see
    * {@link SnapshotGuard}). Packed so that an entry costs no more memory for being snapshottable.
    */
   int lru;
-  /**
-   * The bytes this key was last measured to hold ({@link EntrySize}), counted in its database's dataset size; the
-   * complement ({@code ~bytes}, negative) while the value may have changed in place and waits to be measured again.
-   * Sized to fit in the object's alignment padding with 12-byte headers; a value over 2 GB counts as 2 GB.
-   */
-  int mem;
 
   static final int ACCESS_MASK = 0xFFFFFF;
 
@@ -36,7 +42,7 @@ public class Entry extends ByteDict.Node<Entry> {
   /** The value; a string held in the arena comes out as a new {@code byte[]} (hot paths read the slot instead). */
   public Object value() {
     Object v = value;
-    return v instanceof StringArena a ? a.copyOut(handle) : v;
+    return v instanceof StringArena a ? a.copyOut(handleOrSize) : v;
   }
 
   /** The arena holding this entry's string, or null if the value is an object of its own. */
@@ -46,7 +52,7 @@ public class Entry extends ByteDict.Node<Entry> {
 
   /** The slot of the string in {@link #arena()}. */
   public int handle() {
-    return handle;
+    return handleOrSize;
   }
 
   /** The value if it is an object of its own, else null (a string in the arena): no copy made. */
@@ -55,8 +61,22 @@ public class Entry extends ByteDict.Node<Entry> {
     return v instanceof StringArena ? null : v;
   }
 
+  /** Expiry in milliseconds since the epoch, or -1. */
   public long expireAt() {
-    return expireAt;
+    Expiry x = expiry;
+    return x == null ? -1 : x.at;
+  }
+
+  /** An entry's expiry time and its place in the database's {@link ExpireIndex}. */
+  static final class Expiry {
+    /** Milliseconds since the epoch. */
+    long at;
+    /** Index in the database's {@link ExpireIndex}. */
+    int slot = -1;
+
+    Expiry(long at) {
+      this.at = at;
+    }
   }
 
   /** The access clock, or LFU data (24 bits). */

@@ -21,30 +21,22 @@ final class ExpireIndex {
       slots = Arrays.copyOf(slots, size * 2);
     }
     slots[size] = e;
-    e.expireSlot = size++;
+    e.expiry.slot = size++;
   }
 
   void remove(Entry e) {
-    int i = e.expireSlot;
+    int i = e.expiry.slot;
     if (i < 0) {
       return;
     }
     Entry last = slots[--size];
     slots[i] = last;
-    last.expireSlot = i;
+    last.expiry.slot = i;
     slots[size] = null;
-    e.expireSlot = -1;
+    e.expiry.slot = -1;
     if (slots.length > 64 && size < slots.length / 4) {
       slots = Arrays.copyOf(slots, slots.length / 2);
     }
-  }
-
-  /** Replaces {@code old} by {@code replacement} in the same slot. */
-  void replace(Entry old, Entry replacement) {
-    int i = old.expireSlot;
-    slots[i] = replacement;
-    replacement.expireSlot = i;
-    old.expireSlot = -1;
   }
 
   Entry random() {

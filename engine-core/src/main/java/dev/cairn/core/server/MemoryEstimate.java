@@ -14,10 +14,10 @@ public final class MemoryEstimate {
   /** A byte array: header plus its length field. */
   static final int ARRAY_HEADER = 16;
   /**
-   * A keyspace entry: header, key and value references, expiry, expiry slot, access clock, hash, next link, arena
-   * handle (the measured size shares the alignment padding).
+   * A keyspace entry: header, key and value references, expiry reference, access clock, next link, and the arena slot
+   * or measured size (a key with an expiry also holds a 24-byte expiry object, not counted here).
    */
-  static final int ENTRY = align(HEADER + 4 + 4 + 8 + 4 + 4 + 4 + 4 + 4);
+  static final int ENTRY = align(HEADER + 4 + 4 + 4 + 4 + 4 + 4);
   /** The entry's share of the hash table's bucket array (one reference at a load factor near one). */
   static final int BUCKET = 4;
 

@@ -19,26 +19,42 @@ class ByteDictScanTest {
     }
   }
 
+  /** A node without a cached hash (as a set's members): chains compare keys and resizing hashes them again. */
+  static final class Bare extends ByteDict.Link<Bare> {
+    Bare(byte[] key) {
+      super(key);
+    }
+  }
+
   private static byte[] key(int i) {
     return ("k" + i).getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static String name(Node n) {
+  private static String name(ByteDict.Link<?> n) {
     return new String(n.key, StandardCharsets.US_ASCII);
   }
 
   @Test
   void everyElementPresentForTheWholeScanIsReturned() {
+    scanGuarantee(Node::new);
+  }
+
+  @Test
+  void everyElementPresentForTheWholeScanIsReturnedWithoutCachedHashes() {
+    scanGuarantee(Bare::new);
+  }
+
+  private static <N extends ByteDict.Link<N>> void scanGuarantee(java.util.function.Function<byte[], N> node) {
     long seed = System.nanoTime();
     System.out.println("ByteDictScanTest seed " + seed);
     Random r = new Random(seed);
     for (int round = 0; round < 60; round++) {
-      ByteDict<Node> d = new ByteDict<>();
+      ByteDict<N> d = new ByteDict<>();
       List<Integer> present = new ArrayList<>(); // removal swaps the last in: O(1) random victims
       int next = 0;
       int initial = r.nextInt(2000);
       for (; next < initial; next++) {
-        d.addNew(new Node(key(next)));
+        d.addNew(node.apply(key(next)));
         present.add(next);
       }
       Set<Integer> stable = new HashSet<>(present); // never removed during the scan
@@ -53,7 +69,7 @@ class ByteDictScanTest {
         int burst = r.nextInt(200);
         for (int k = 0; k < burst; k++) {
           if ((mode == 0 || mode == 3 && r.nextBoolean()) && present.size() < 5000) {
-            d.addNew(new Node(key(next)));
+            d.addNew(node.apply(key(next)));
             present.add(next++);
           } else if (mode == 1 && !present.isEmpty()) {
             int at = r.nextInt(present.size());
@@ -70,7 +86,12 @@ class ByteDictScanTest {
       } while (cursor != 0);
       for (int k : stable) {
         assertTrue(seen.contains("k" + k), "seed " + seed + " round " + round + ": missed k" + k);
+        assertTrue(d.get(key(k)) != null, "seed " + seed + " round " + round + ": lost k" + k);
       }
+      for (int k : present) {
+        assertEquals("k" + k, name(d.get(key(k))), "seed " + seed);
+      }
+      assertTrue(d.get(key(next)) == null, "seed " + seed);
       assertEquals(present.size(), d.size(), "seed " + seed);
     }
   }

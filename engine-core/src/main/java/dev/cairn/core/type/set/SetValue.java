@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  * Small forms convert to bigger ones as members are added, never back, as in Redis.
  */
 public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSource, MemberTable {
-  /** A member of the hashtable form: the dict node is the member itself. */
-  static final class Member extends ByteDict.Node<Member> {
+  /**
+   * A member of the hashtable form: the dict node is the member itself, without a cached hash (16 bytes rather than
+   * 24; a set is all keys, so the hash would be a third of a member's node).
+   */
+  static final class Member extends ByteDict.Link<Member> {
     Member(byte[] key) {
       super(key);
     }
@@ -131,7 +134,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
           sum[0] += align(16 + e.key.length);
           seen[0]++;
         });
-        // node (24) and bucket slot (4) per member, then the sampled member sizes extrapolated
+        // node (16 with compact headers, 24 without) and bucket slot (4) per member, then the sampled member sizes
         long avg = seen[0] == 0 ? 0 : sum[0] / seen[0];
         yield 64 + 4L * dict.buckets() + (long) dict.size() * (24 + avg);
       }

@@ -13,8 +13,8 @@ import java.util.function.ObjDoubleConsumer;
  * member is found by scanning the tree's few leaves, as Redis scans its listpack.
  */
 public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSource, MemberTable {
-  /** Member to score, in the big encoding. */
-  static final class Entry extends ByteDict.Node<Entry> {
+  /** Member to score, in the big encoding: a node without a cached hash (24 bytes rather than 32). */
+  static final class Entry extends ByteDict.Link<Entry> {
     double score;
 
     Entry(byte[] key, double score) {
@@ -85,7 +85,8 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
 
   /**
    * Heap bytes: per member its array (16 + length, 8-aligned) and about 16 bytes of tree leaf slots, plus a dict node
-   * (32) and bucket slot (4) in the big encoding; member sizes are sampled and extrapolated.
+   * (32 with 12-byte headers, 24 with compact ones) and bucket slot (4) in the big encoding; member sizes are sampled and
+   * extrapolated.
    */
   @Override
   public long estimatedBytes(int samples) {
