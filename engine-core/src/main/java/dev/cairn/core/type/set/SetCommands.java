@@ -121,10 +121,20 @@ public final class SetCommands implements CommandFamily {
     return c instanceof Session s ? limits(s.engine.params()) : SetValue.Limits.DEFAULT;
   }
 
+  /** The last thresholds handed out: SADD asks on every call, and the config rarely changes (no object per call). */
+  private static SetValue.Limits lastLimits = SetValue.Limits.DEFAULT;
+
   /** The encoding thresholds the config sets now. */
   public static SetValue.Limits limits(ServerParams p) {
-    return new SetValue.Limits(p.memory.setMaxIntsetEntries.value, p.memory.setMaxListpackEntries.value,
-        p.memory.setMaxListpackValue.value);
+    long intset = p.memory.setMaxIntsetEntries.value;
+    long entries = p.memory.setMaxListpackEntries.value;
+    long value = p.memory.setMaxListpackValue.value;
+    SetValue.Limits l = lastLimits; // (immutable: servers of one JVM may race on it harmlessly)
+    if (l.intsetEntries() != intset || l.listpackEntries() != entries || l.listpackValue() != value) {
+      l = new SetValue.Limits(intset, entries, value);
+      lastLimits = l;
+    }
+    return l;
   }
 
   /** SADD key member [member ...] */

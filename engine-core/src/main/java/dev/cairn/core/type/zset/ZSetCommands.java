@@ -141,9 +141,19 @@ public final class ZSetCommands implements CommandFamily {
     return c instanceof Session s ? limits(s.engine.params()) : ZSetValue.Limits.DEFAULT;
   }
 
+  /** The last thresholds handed out: ZADD asks on every call, and the config rarely changes (no object per call). */
+  private static ZSetValue.Limits lastLimits = ZSetValue.Limits.DEFAULT;
+
   /** The encoding thresholds the config sets now. */
   public static ZSetValue.Limits limits(ServerParams p) {
-    return new ZSetValue.Limits(p.memory.zsetMaxListpackEntries.value, p.memory.zsetMaxListpackValue.value);
+    long entries = p.memory.zsetMaxListpackEntries.value;
+    long value = p.memory.zsetMaxListpackValue.value;
+    ZSetValue.Limits l = lastLimits; // (immutable: servers of one JVM may race on it harmlessly)
+    if (l.listpackEntries() != entries || l.listpackValue() != value) {
+      l = new ZSetValue.Limits(entries, value);
+      lastLimits = l;
+    }
+    return l;
   }
 
   /** Deletes an emptied sorted set and publishes "del". */
