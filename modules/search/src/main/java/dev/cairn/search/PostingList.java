@@ -4,33 +4,45 @@ import java.util.Arrays;
 
 /**
  * One term's postings: the documents it occurs in, by ascending doc id, each with its frequency, field mask and
- * positions, packed as varints in one byte array (RediSearch's inverted index layout, without its blocks). Grammar of
- * an entry:
+ * positions, packed as varints in blocks (RediSearch's inverted index layout). Grammar of an entry:
  * <pre>
  *   entry   = varint(doc - previous doc) varint(freq) varlong(mask0) [varlong(mask1) if wide] varint(n) positions
  *   positions = n bytes: varint(position - previous position) ...
  * </pre>
+ * A block holds whole entries, its first document is kept beside it (its entry's delta is 0), so a cursor jumps to
+ * the block of a target by a binary search over the blocks' first documents and decodes from there.
+ *
+ * <p>Blocks are never copied to grow as the list does: a new block is as large as everything before it (16 bytes,
+ * 16, 32, 64 ...) up to {@value #MAX_BLOCK}. One array grown by half its size each time it filled left twice the list's
+ * final size behind as garbage (the bench's 20,000 documents: 3.1 MB of postings, 7.6 MB of dropped copies, most of
+ * them promoted before they died, and so still on the heap, uncollected, long after the load); blocks leave none.
  * New documents take the highest id, so indexing appends; a re-indexed document may take a freed id in the middle,
- * which splices the bytes (one copy of the tail). A skip table (the doc id and byte offset of every
- * {@value #SKIP}th entry) lets a cursor jump towards a target instead of decoding everything before it.
+ * which splices its entry into the block of that id range (one copy of the block's tail, or of the block when it has
+ * no room).
  */
 final class PostingList {
-  static final int SKIP = 64;
+  static final int MIN_BLOCK = 16;
+  static final int MAX_BLOCK = 1024;
+  private static final byte[][] NO_BLOCKS = new byte[0][];
+  private static final int[] NO_INTS = new int[0];
 
   final String term;
   /** The term's id in its index (documents' forward lists hold it); -1 outside an index. */
   final int id;
-  private byte[] bytes = new byte[12];
-  private int len;
+  private byte[][] blocks = NO_BLOCKS;
+  /** Bytes used in each block. */
+  private int[] used = NO_INTS;
+  /** Each block's first document (the first entry's delta is 0). */
+  private int[] firstDoc = NO_INTS;
+  private int nblocks;
+  /** Bytes used over all blocks: the next block's size. */
+  private int bytesUsed;
   private int size;
   private int lastDoc = -1;
   /** Whether entries carry a second mask (fields 64 to 127). */
   private boolean wide;
   /** Sum of the entries' position counts (FT.INFO's offsets). */
   long positions;
-  private int[] skipDoc;
-  private int[] skipOff;
-  private int skips;
   /** Indexing scratch: the slot of the document being indexed ({@link SearchIndex}), valid while stamp matches. */
   int slot;
   int stamp;
@@ -49,7 +61,11 @@ final class PostingList {
   }
 
   long byteSize() {
-    return 48L + bytes.length + (skipDoc == null ? 0 : 8L * skipDoc.length);
+    long b = 48L + 12L * blocks.length;
+    for (int k = 0; k < nblocks; k++) {
+      b += 16 + blocks[k].length;
+    }
+    return b;
   }
 
   /** Adds (or, for a doc id below the last, inserts) a document's entry; the id must not be present. */
@@ -58,118 +74,200 @@ final class PostingList {
       widen();
     }
     positions += npos;
+    size++;
     if (doc > lastDoc) {
-      ensure(len + 40 + 5 * npos);
-      if (size % SKIP == 0) {
-        addSkip(doc, len);
+      int last = nblocks - 1;
+      int delta = doc - lastDoc;
+      if (last < 0 || used[last] + entrySize(delta, freq, mask0, mask1, pos, npos) > blocks[last].length) {
+        delta = 0; // a new block's first entry
+        last = insertBlock(nblocks, doc, entrySize(0, freq, mask0, mask1, pos, npos));
       }
-      len = write(bytes, len, doc, doc - (lastDoc < 0 ? 0 : lastDoc), freq, mask0, mask1, pos, npos);
+      int u = used[last];
+      used[last] = write(blocks[last], u, delta, freq, mask0, mask1, pos, npos);
+      bytesUsed += used[last] - u;
       lastDoc = doc;
-      size++;
       return;
     }
-    // insert before the first entry with a greater id: that entry's delta shrinks
-    Cursor c = before(doc);
-    int prev = c.doc < 0 ? 0 : c.doc;
-    int at = c.end;
-    c.next();
-    byte[] entry = new byte[40 + 5 * npos + 10];
-    int n = write(entry, 0, doc, doc - prev, freq, mask0, mask1, pos, npos);
-    n = putVarint(entry, n, c.doc - doc);
-    splice(at, at + varintLen(c.doc - prev), entry, n);
-    for (int k = 0; k < skips; k++) {
-      if (skipOff[k] == at) {
-        skipDoc[k] = doc; // the skip now points at the inserted entry
-      }
+    byte[] entry = new byte[entrySize(Integer.MAX_VALUE, freq, mask0, mask1, pos, npos) + 5];
+    int k = blockOf(doc);
+    if (k < 0) { // before the list's first document: block 0's first entry, and the old first's delta (0) grows
+      int n = write(entry, 0, 0, freq, mask0, mask1, pos, npos);
+      n = putVarint(entry, n, firstDoc[0] - doc);
+      replace(0, 0, 1, entry, n);
+      firstDoc[0] = doc;
+      return;
     }
-    size++;
+    byte[] b = blocks[k];
+    int p = 0;
+    int prev = firstDoc[k]; // below doc: the id is not present
+    int d = prev;
+    while (p < used[k]) { // the first entry past doc: the new one goes before it, and its delta shrinks
+      long r = varint(b, p);
+      int at = (int) (r >>> 32);
+      d = p == 0 ? firstDoc[k] : d + (int) r;
+      if (d > doc) {
+        int n = write(entry, 0, doc - prev, freq, mask0, mask1, pos, npos);
+        n = putVarint(entry, n, d - doc);
+        replace(k, p, at, entry, n);
+        return;
+      }
+      prev = d;
+      p = skipEntry(b, at);
+    }
+    replace(k, p, p, entry, write(entry, 0, doc - prev, freq, mask0, mask1, pos, npos));
   }
 
-  /** A cursor on the last entry with an id below {@code doc} (doc -1, offset 0 when there is none). */
-  private Cursor before(int doc) {
-    Cursor c = new Cursor();
+  /** Removes the document's entry; returns its frequency, or -1 when it had none. */
+  int remove(int doc) {
+    int k = blockOf(doc);
+    if (k < 0) {
+      return -1;
+    }
+    byte[] b = blocks[k];
+    int p = 0;
+    int prev = -1;
+    int d = firstDoc[k];
+    while (true) {
+      if (p >= used[k]) {
+        return -1;
+      }
+      long r = varint(b, p);
+      d = p == 0 ? firstDoc[k] : d + (int) r;
+      if (d >= doc) {
+        break;
+      }
+      prev = d;
+      p = skipEntry(b, (int) (r >>> 32));
+    }
+    if (d != doc) {
+      return -1;
+    }
+    int at = p;
+    p = (int) (varint(b, at) >>> 32);
+    long r = varint(b, p);
+    int freq = (int) r;
+    p = (int) (r >>> 32);
+    p = (int) (varlong(b, p) >>> 32);
+    if (wide) {
+      p = (int) (varlong(b, p) >>> 32);
+    }
+    r = varint(b, p);
+    int posAt = (int) (r >>> 32);
+    int end = posAt + (int) r;
+    for (int q = posAt; q < end; q++) {
+      if (b[q] >= 0) { // a varint's last byte
+        positions--;
+      }
+    }
+    size--;
+    if (end < used[k]) { // the next entry takes the removed one's delta too (or becomes the block's first)
+      r = varint(b, end);
+      int next = doc + (int) r;
+      byte[] delta = new byte[5];
+      int n = putVarint(delta, 0, prev < 0 ? 0 : next - prev);
+      replace(k, at, (int) (r >>> 32), delta, n);
+      if (prev < 0) {
+        firstDoc[k] = next;
+      }
+      return freq;
+    }
+    boolean lastBlock = k == nblocks - 1;
+    if (prev < 0) { // the block's only entry
+      bytesUsed -= used[k];
+      removeBlock(k);
+    } else {
+      replace(k, at, end, null, 0);
+    }
+    if (lastBlock) {
+      lastDoc = prev >= 0 ? prev : nblocks == 0 ? -1 : lastDocOf(nblocks - 1);
+    }
+    return freq;
+  }
+
+  /** The last block whose first document is at or below {@code doc}; -1 when there is none. */
+  private int blockOf(int doc) {
     int lo = 0;
-    int hi = skips - 1;
+    int hi = nblocks - 1;
     int found = -1;
-    while (lo <= hi) { // the last skip below doc
+    while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      if (skipDoc[mid] < doc) {
+      if (firstDoc[mid] <= doc) {
         found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    if (found >= 0) {
-      c.end = skipOff[found];
-      c.next();
-      c.doc = skipDoc[found];
-    }
-    while (true) {
-      int d = c.doc;
-      int e = c.end;
-      if (c.next() >= doc) {
-        c.doc = d; // one entry back: the cursor's state is its doc and the offset after it
-        c.end = e;
-        return c;
-      }
-    }
+    return found;
   }
 
-  /** Removes the document's entry; returns its frequency, or -1 when it had none. */
-  int remove(int doc) {
-    Cursor c = before(doc);
-    int prev = c.doc < 0 ? 0 : c.doc;
-    int at = c.end;
-    if (c.next() != doc) {
-      return -1;
+  private int lastDocOf(int k) {
+    int d = firstDoc[k];
+    int p = (int) (varint(blocks[k], 0) >>> 32);
+    p = skipEntry(blocks[k], p);
+    while (p < used[k]) {
+      long r = varint(blocks[k], p);
+      d += (int) r;
+      p = skipEntry(blocks[k], (int) (r >>> 32));
     }
-    int freq = c.freq;
-    c.positions(new int[8]);
-    positions -= c.npos;
-    int end = c.end;
-    size--;
-    if (c.next() == Cursor.END) {
-      len = at;
-      lastDoc = size == 0 ? -1 : prev;
-      while (skips > 0 && skipOff[skips - 1] >= at) {
-        skips--;
-      }
-      return freq;
-    }
-    byte[] delta = new byte[5];
-    int n = putVarint(delta, 0, c.doc - prev);
-    int k = 0;
-    while (k < skips && skipOff[k] < at) {
-      k++;
-    }
-    if (k < skips && skipOff[k] == at) { // the next entry takes the removed one's place and skip
-      if (k + 1 < skips && skipOff[k + 1] == end) {
-        System.arraycopy(skipDoc, k + 2, skipDoc, k + 1, skips - k - 2);
-        System.arraycopy(skipOff, k + 2, skipOff, k + 1, skips - k - 2);
-        skips--;
-      }
-      skipDoc[k] = c.doc;
-    } else if (k < skips && skipOff[k] == end) {
-      skipOff[k] = at;
-    }
-    splice(at, end + varintLen(c.doc - doc), delta, n);
-    return freq;
+    return d;
   }
 
-  private void splice(int from, int to, byte[] with, int n) {
-    int tail = len - to;
-    ensure(from + n + tail);
-    System.arraycopy(bytes, to, bytes, from + n, tail);
-    System.arraycopy(with, 0, bytes, from, n);
-    len = from + n + tail;
-    int shift = n - (to - from);
-    for (int k = skips - 1; k >= 0 && skipOff[k] >= to; k--) {
-      skipOff[k] += shift;
+  /** The offset after an entry whose delta ends at {@code p}. */
+  private int skipEntry(byte[] b, int p) {
+    p = (int) (varint(b, p) >>> 32);
+    p = (int) (varlong(b, p) >>> 32);
+    if (wide) {
+      p = (int) (varlong(b, p) >>> 32);
     }
-    if (bytes.length > 64 && len < bytes.length / 4) {
-      bytes = Arrays.copyOf(bytes, len * 2);
+    long r = varint(b, p);
+    return (int) (r >>> 32) + (int) r;
+  }
+
+  /** Makes block {@code k} (an empty one starting at {@code first}, room for at least {@code need} bytes). */
+  private int insertBlock(int k, int first, int need) {
+    if (nblocks == blocks.length) {
+      int n = Math.max(2, nblocks * 2);
+      blocks = Arrays.copyOf(blocks, n);
+      used = Arrays.copyOf(used, n);
+      firstDoc = Arrays.copyOf(firstDoc, n);
     }
+    System.arraycopy(blocks, k, blocks, k + 1, nblocks - k);
+    System.arraycopy(used, k, used, k + 1, nblocks - k);
+    System.arraycopy(firstDoc, k, firstDoc, k + 1, nblocks - k);
+    blocks[k] = new byte[Math.max(need, Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, bytesUsed)))];
+    used[k] = 0;
+    firstDoc[k] = first;
+    nblocks++;
+    return k;
+  }
+
+  private void removeBlock(int k) {
+    nblocks--;
+    System.arraycopy(blocks, k + 1, blocks, k, nblocks - k);
+    System.arraycopy(used, k + 1, used, k, nblocks - k);
+    System.arraycopy(firstDoc, k + 1, firstDoc, k, nblocks - k);
+    blocks[nblocks] = null;
+  }
+
+  /** Replaces block {@code k}'s bytes {@code [from, to)} with {@code with[0, n)}. */
+  private void replace(int k, int from, int to, byte[] with, int n) {
+    byte[] b = blocks[k];
+    int u = used[k];
+    int nu = u - (to - from) + n;
+    if (nu > b.length || b.length > 64 && nu < b.length / 4) {
+      byte[] nb = new byte[Math.max(nu, nu > b.length ? b.length + (b.length >> 1) : nu * 2)];
+      System.arraycopy(b, 0, nb, 0, from);
+      System.arraycopy(b, to, nb, from + n, u - to);
+      blocks[k] = b = nb;
+    } else {
+      System.arraycopy(b, to, b, from + n, u - to);
+    }
+    if (n > 0) {
+      System.arraycopy(with, 0, b, from, n);
+    }
+    used[k] = nu;
+    bytesUsed += nu - u;
   }
 
   private void widen() {
@@ -181,22 +279,32 @@ final class PostingList {
       buf = c.positions(buf);
       w.add(c.doc, c.freq, c.mask0, 0, buf, c.npos);
     }
-    bytes = w.bytes;
-    len = w.len;
+    blocks = w.blocks;
+    used = w.used;
+    firstDoc = w.firstDoc;
+    nblocks = w.nblocks;
+    bytesUsed = w.bytesUsed;
     wide = true;
-    skipDoc = w.skipDoc;
-    skipOff = w.skipOff;
-    skips = w.skips;
   }
 
-  private int write(byte[] b, int p, int doc, int delta, int freq, long m0, long m1, int[] pos, int npos) {
+  private int entrySize(int delta, int freq, long m0, long m1, int[] pos, int npos) {
+    int posBytes = 0;
+    int last = 0;
+    for (int i = 0; i < npos; i++) {
+      posBytes += varintLen(pos[i] - last);
+      last = pos[i];
+    }
+    return varintLen(delta) + varintLen(freq) + varlongLen(m0) + (wide ? varlongLen(m1) : 0) + varintLen(posBytes)
+        + posBytes;
+  }
+
+  private int write(byte[] b, int p, int delta, int freq, long m0, long m1, int[] pos, int npos) {
     p = putVarint(b, p, delta);
     p = putVarint(b, p, freq);
     p = putVarlong(b, p, m0);
     if (wide) {
       p = putVarlong(b, p, m1);
     }
-    int lenAt = p;
     int posBytes = 0;
     int last = 0;
     for (int i = 0; i < npos; i++) {
@@ -210,24 +318,6 @@ final class PostingList {
       last = pos[i];
     }
     return p;
-  }
-
-  private void ensure(int n) {
-    if (n > bytes.length) {
-      bytes = Arrays.copyOf(bytes, Math.max(n, bytes.length + (bytes.length >> 1)));
-    }
-  }
-
-  private void addSkip(int doc, int off) {
-    if (skipDoc == null) {
-      skipDoc = new int[4];
-      skipOff = new int[4];
-    } else if (skips == skipDoc.length) {
-      skipDoc = Arrays.copyOf(skipDoc, skips * 2);
-      skipOff = Arrays.copyOf(skipOff, skips * 2);
-    }
-    skipDoc[skips] = doc;
-    skipOff[skips++] = off;
   }
 
   static int putVarint(byte[] b, int p, int v) {
@@ -246,6 +336,15 @@ final class PostingList {
     }
     b[p++] = (byte) v;
     return p;
+  }
+
+  static int varlongLen(long v) {
+    int n = 1;
+    while ((v & ~0x7fL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
   }
 
   static int varintLen(int v) {
@@ -277,6 +376,14 @@ final class PostingList {
     return ((long) p << 32) | (v & 0xffffffffL);
   }
 
+  /** The offset after the varlong at {@code p}, in the high 32 bits (its value is not needed where this is used). */
+  private static long varlong(byte[] b, int p) {
+    while (b[p++] < 0) {
+      // continuation bytes
+    }
+    return (long) p << 32;
+  }
+
   /**
    * Walks the entries in doc id order. {@link #next} and {@link #advance} return the current doc id, {@link #END}
    * past the last; the current entry's frequency and masks are fields, its positions are decoded on request.
@@ -290,15 +397,28 @@ final class PostingList {
     int npos;
     private int posAt;
     private int posLen;
-    /** Offset of the next entry. */
-    int end;
+    /** The current block, its index and bytes used, and the offset of the next entry in it. */
+    private byte[] b;
+    private int block = -1;
+    private int stop;
+    private int end;
+
+    private void enter(int k) {
+      block = k;
+      b = blocks[k];
+      stop = used[k];
+      end = 0;
+      doc = firstDoc[k]; // the first entry's delta is 0
+    }
 
     int next() {
-      if (end >= len) {
-        end = len;
-        return doc = END;
+      if (end >= stop) {
+        if (block + 1 >= nblocks) {
+          return doc = END;
+        }
+        enter(block + 1);
       }
-      byte[] b = bytes;
+      byte[] b = this.b;
       int p = end;
       int v = b[p++];
       if (v < 0) { // inline varint decoding: the common one-byte case first
@@ -311,7 +431,7 @@ final class PostingList {
         } while (v < 0);
         v = r;
       }
-      doc = doc < 0 ? v : doc + v;
+      doc += v;
       int f = b[p++];
       if (f < 0) {
         int r = f & 0x7f;
@@ -366,29 +486,24 @@ final class PostingList {
       if (doc >= target) {
         return doc;
       }
-      if (skips > 1 && target - doc > SKIP) {
-        int lo = 0;
-        int hi = skips - 1;
-        while (lo < hi) { // last skip whose doc is at or below the target
-          int mid = (lo + hi + 1) >>> 1;
-          if (skipDoc[mid] <= target) {
-            lo = mid;
+      int k = block + 1;
+      if (k < nblocks && firstDoc[k] <= target) {
+        int hi = nblocks - 1;
+        while (k < hi) { // the last block whose first document is at or below the target
+          int mid = (k + hi + 1) >>> 1;
+          if (firstDoc[mid] <= target) {
+            k = mid;
           } else {
             hi = mid - 1;
           }
         }
-        if (skipOff[lo] > end || doc < 0 && skipOff[lo] > 0) {
-          end = skipOff[lo];
-          doc = skipDoc[lo];
-          next(); // decodes the entry at the skip point with a delta relative to its predecessor
-          doc = skipDoc[lo];
-          if (doc >= target) {
-            return doc;
-          }
+        enter(k);
+        if (next() >= target) {
+          return doc;
         }
       }
       while (next() < target) {
-        // linear within a skip block
+        // linear within a block
       }
       return doc;
     }
@@ -410,10 +525,10 @@ final class PostingList {
      * entry (a two-word phrase): both position lists merged as they are decoded, nothing copied.
      */
     boolean followedBy(Cursor next) {
-      byte[] x = bytes;
+      byte[] x = b;
       int p = posAt;
       int pe = p + posLen;
-      byte[] y = next.list().bytes;
+      byte[] y = next.b;
       int q = next.posAt;
       int qe = q + next.posLen;
       if (p >= pe || q >= qe) {
@@ -448,18 +563,14 @@ final class PostingList {
       }
     }
 
-    private PostingList list() {
-      return PostingList.this;
-    }
-
     /** The current entry's positions in {@code buf} (or a larger copy), their count in {@link #npos}. */
     int[] positions(int[] buf) {
       int p = posAt;
-      int stop = posAt + posLen;
+      int to = posAt + posLen;
       int n = 0;
       int last = 0;
-      byte[] b = bytes;
-      while (p < stop) {
+      byte[] b = this.b;
+      while (p < to) {
         int v = b[p++];
         if (v < 0) {
           int r = v & 0x7f;

@@ -51,11 +51,13 @@ class QueryIteratorTest {
           }
           int freq = 1 + rnd.nextInt(300);
           long mask = rnd.nextInt(8) == 0 ? 1L << 40 : 1 + rnd.nextInt(3);
-          pl.add(doc, freq, mask, 0, pos, npos);
-          int[] e = new int[2 + npos];
+          int wide = round % 4 == 3 && rnd.nextInt(200) == 0 ? 1 + rnd.nextInt(100) : 0; // fields past 64: widens
+          pl.add(doc, freq, mask, wide, pos, npos);
+          int[] e = new int[3 + npos];
           e[0] = freq;
           e[1] = (int) (mask >>> 40 != 0 ? -1 : mask);
-          System.arraycopy(pos, 0, e, 2, npos);
+          e[2] = wide;
+          System.arraycopy(pos, 0, e, 3, npos);
           model.put(doc, e);
         }
         if (op % 97 == 0) {
@@ -69,13 +71,15 @@ class QueryIteratorTest {
 
   private static void check(PostingList pl, TreeMap<Integer, int[]> model, Random rnd, long seed) {
     assertEquals(model.size(), pl.size(), "seed " + seed);
+    assertEquals(model.values().stream().mapToLong(m -> m.length - 3).sum(), pl.positions, "seed " + seed);
     PostingList.Cursor c = pl.cursor();
     for (Map.Entry<Integer, int[]> e : model.entrySet()) {
       assertEquals((int) e.getKey(), c.next(), "seed " + seed);
       int[] m = e.getValue();
       assertEquals(m[0], c.freq);
       assertEquals(m[1] == -1 ? 1L << 40 : m[1], c.mask0);
-      assertArrayEquals(Arrays.copyOfRange(m, 2, m.length), c.positions(), "seed " + seed);
+      assertEquals(m[2], c.mask1, "seed " + seed);
+      assertArrayEquals(Arrays.copyOfRange(m, 3, m.length), c.positions(), "seed " + seed);
     }
     assertEquals(DocIterator.END, c.next());
     // advance to random targets, in order
