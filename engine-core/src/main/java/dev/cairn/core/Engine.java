@@ -666,8 +666,8 @@ public final class Engine {
 
   private static byte[][] redacted(Args a, long mask) {
     byte[][] copy = a.toArray();
-    for (int i = 0; i < copy.length && i < 64; i++) {
-      if ((mask & (1L << i)) != 0) {
+    for (int i = 0; i < copy.length; i++) {
+      if ((mask & (1L << Math.min(i, 63))) != 0) {
         copy[i] = REDACTED;
       }
     }

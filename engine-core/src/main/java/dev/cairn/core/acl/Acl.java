@@ -326,6 +326,15 @@ public final class Acl {
     return check(s, u, cmd, a.array(), a.size(), context, s);
   }
 
+  /**
+   * Whether {@code caller}'s user may run the command on its keys and channels, without counting or logging a denial
+   * (a script's {@code redis.acl_check_cmd}, which only asks).
+   */
+  public boolean permits(Session caller, Command cmd, byte[][] argv) {
+    AclUser u = caller.aclUser == null ? defaultUser : caller.aclUser;
+    return u.unrestricted || caller.mustObey || permitted(u, cmd, argv, argv.length);
+  }
+
   /** As {@link #check(Session, Command, Args, String)} for a script's or a queued command. */
   public RedisException check(Session caller, Command cmd, byte[][] argv, int argc, String context, Session logAs) {
     AclUser u = caller.aclUser == null ? defaultUser : caller.aclUser;

@@ -135,6 +135,11 @@ public final class AclCommands implements CommandFamily {
 
   /** ACL SETUSER username [rule ...] */
   static void setuser(CommandContext c, Args a) {
+    if (c instanceof dev.cairn.core.connection.Session s) {
+      for (int i = 2; i < a.size(); i++) {
+        s.redact(i); // the name and every rule (passwords among them) show as "(redacted)", even when a rule fails
+      }
+    }
     List<String> rules = new ArrayList<>();
     for (int i = 3; i < a.size(); i++) {
       rules.add(a.string(i));

@@ -119,11 +119,12 @@ public final class Session implements CommandContext, ClientHandle {
     return engine.dispatcher().dispatch(this, args);
   }
 
-  /** Hides argument {@code i} of the running command (a password) from MONITOR and the slow log. */
+  /**
+   * Hides argument {@code i} of the running command (a password) from MONITOR and the slow log; bit 63 stands for
+   * argument 63 and every one after it, so that nothing past the mask's width shows.
+   */
   public void redact(int i) {
-    if (i < 64) {
-      redactedArgs |= 1L << i;
-    }
+    redactedArgs |= 1L << Math.min(i, 63);
   }
 
   public long redactedArgs() {

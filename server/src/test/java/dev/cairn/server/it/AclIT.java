@@ -44,6 +44,24 @@ class AclIT extends ServerTestBase {
         raw.command("AUTH", "reader", "nope").readReply());
   }
 
+  /** redis.acl_check_cmd answers for the calling client's user: its commands and keys, without a denial logged. */
+  @Test
+  void scriptsAskWhetherTheirUserMayRunACommand() throws Exception {
+    jedis.aclSetUser("bob", "on", ">123", "+@scripting", "+set", "~x*");
+    long deniedBefore = jedis.aclLog().size();
+    RawClient bob = raw();
+    assertEquals("+OK\r\n", bob.command("AUTH", "bob", "123").readReply());
+    assertEquals(":1\r\n", bob.command("EVAL", "return redis.acl_check_cmd('set','xx',1)", "1", "xx").readReply());
+    assertEquals("$-1\r\n",
+        bob.command("EVAL", "return redis.acl_check_cmd('hset','xx','f',1)", "1", "xx").readReply());
+    assertEquals("$-1\r\n", bob.command("EVAL", "return redis.acl_check_cmd('set','yy',1)", "0").readReply());
+    assertTrue(bob.command("EVAL", "return redis.acl_check_cmd('invalid-cmd','arg')", "0").readReply()
+        .startsWith("-ERR Invalid command passed to redis.acl_check_cmd()"));
+    assertEquals(":1\r\n", raw().command("EVAL", "return redis.acl_check_cmd('hset','yy','f',1)", "0").readReply());
+    assertEquals(deniedBefore, jedis.aclLog().size());
+    jedis.aclDelUser("bob");
+  }
+
   @Test
   void deletedUsersClientsAreDisconnected() throws Exception {
     jedis.aclSetUser("temp", "on", ">t", "+@all", "~*");

@@ -82,6 +82,19 @@ class SlowlogIT extends ServerTestBase {
   }
 
   @Test
+  void aclSetuserShowsNeitherNameNorRules() throws Exception {
+    RawClient r = raw();
+    String redacted = "*5\r\n$3\r\nACL\r\n$7\r\nSETUSER\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n";
+    assertEquals("+OK\r\n", r.command("ACL", "SETUSER", "slowlog-user", ">secret", "+get").readReply());
+    String entry = r.command("SLOWLOG", "GET", "1").readReply();
+    assertTrue(entry.contains(redacted), entry);
+    assertTrue(r.command("ACL", "SETUSER", "slowlog user", ">secret", "+nosuchcommand").readReply().startsWith("-ERR"));
+    entry = r.command("SLOWLOG", "GET", "1").readReply();
+    assertTrue(entry.contains(redacted), entry); // a failed SETUSER too
+    r.command("ACL", "DELUSER", "slowlog-user").readReply();
+  }
+
+  @Test
   void resetAndHelp() throws Exception {
     jedis.ping();
     assertEquals("OK", jedis.slowlogReset());

@@ -99,13 +99,17 @@ public final class RedisApi {
     t.rawset("breakpoint", fn(a -> LuaValue.FALSE));
     t.rawset("debug", fn(a -> LuaValue.NONE));
     t.rawset("acl_check_cmd", fn(a -> {
-      running(scripting);
+      ScriptRun run = running(scripting);
       byte[][] argv = ScriptClient.arguments(a);
-      if (scripting.engine().commands().lookup(argv[0]) == null) {
+      dev.cairn.core.command.Command cmd = scripting.engine().commands().lookup(argv[0]);
+      if (cmd != null && argv.length > 1 && !cmd.subcommands.isEmpty()) {
+        cmd = cmd.subcommand(argv[1]); // CONFIG GET: the subcommand's permission; an unknown one is invalid
+      }
+      if (cmd == null) {
         throw new LuaError(LuaErrors.errorTable("Invalid command passed to redis.acl_check_cmd()"));
       }
-      // Cairn has no ACL rules yet: every user may run every command on every key
-      return LuaValue.TRUE;
+      // the calling client's user, its commands, keys and channels, as the script's own calls are checked
+      return LuaValue.valueOf(scripting.engine().acl().permits(run.caller, cmd, argv));
     }));
     t.rawset("REPL_NONE", LuaValue.valueOf(0));
     t.rawset("REPL_AOF", LuaValue.valueOf(ScriptRun.REPL_AOF));
