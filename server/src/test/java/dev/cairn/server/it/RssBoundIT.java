@@ -94,12 +94,22 @@ class RssBoundIT {
     if (Runtime.version().feature() >= 22) {
       cmd.add("-XX:TrimNativeHeapInterval=1000"); // the launcher's (cairn-server): freed native memory given back
     }
+    // the rest of what the launcher gives that changes what the request path allocates: Netty's leak detector off (on,
+    // it records a stack trace for one buffer in 128), no JFR events, native reflection accessors, and Unsafe's
+    // memory access allowed (without it Netty copies each argument through a ByteBuffer view)
+    cmd.addAll(List.of("-Dio.netty.leakDetection.level=disabled", "-Dio.netty.jfr.enabled=false"));
+    if (Runtime.version().feature() >= 18) {
+      cmd.add("-Djdk.reflect.useNativeAccessorOnly=true");
+    }
+    if (Runtime.version().feature() >= 23) {
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
     // the collector's log of the run, kept in target/ to explain a peak (the heap's sizes at each pause)
     Path gcLog = Path.of("target", "rss-bound-gc.log").toAbsolutePath();
     cmd.add("-Xlog:gc*,gc+heap=debug:file=" + gcLog + ":time,uptime");
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main", "--port",
         Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-    server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+    server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(Path.of("target", "rss-bound-server.log").toFile()).start();
     long pid = server.pid();
     long seed = System.nanoTime();
     System.out.println("RssBoundIT seed " + seed);
