@@ -70,6 +70,11 @@ public final class HeapSoftMax {
   /** How many times {@link #over} was set: writes give up waiting for one episode, not for the next. */
   private volatile long episode;
   private final Object shrunk = new Object();
+  /**
+   * The lowest committed heap seen (at a collection's end, Remark's included, or a poll) since the last request: whether
+   * that cycle brought the heap under the soft maximum, even if a pause after its Remark grew it again.
+   */
+  private long lowestSinceRequest = Long.MAX_VALUE; // guarded by shrunk
   /** The episode (its number in {@link #episode}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
   private long stallGivenUp = -1; // engine thread
   private volatile long stallNanos;
@@ -190,8 +195,10 @@ public final class HeapSoftMax {
    */
   private boolean heapOverSoftMax() {
     long soft = softMax;
-    boolean above = soft > 0 && committedHeap.getAsLong() > soft;
+    long committed = committedHeap.getAsLong();
+    boolean above = soft > 0 && committed > soft;
     synchronized (shrunk) {
+      lowestSinceRequest = Math.min(lowestSinceRequest, committed);
       if (above && fits && WRITES_WAIT && !over) {
         episode++;
         over = true;
@@ -213,11 +220,24 @@ public final class HeapSoftMax {
 
   void cycleStarts() {
     requests++;
+    synchronized (shrunk) {
+      lowestSinceRequest = Long.MAX_VALUE;
+    }
   }
 
-  /** The cycle asked for has finished (or the request thread ends). */
+  /**
+   * The cycle asked for has finished (or the request thread ends). The data fits if the cycle brought the heap under
+   * the soft maximum at some point: judged by the heap at the return alone, an expansion at a pause after the cycle's
+   * Remark (mixed collections go on; a System.gc() returns a little later) read as data too big, the episode ended and
+   * the writer filled a 116 MB eden before the next request, 500 ms later (RssBoundIT: fixed + 275-280 MB).
+   */
   void cycleEnded() {
-    fits = !heapOverSoftMax();
+    boolean above = heapOverSoftMax();
+    long lowest;
+    synchronized (shrunk) {
+      lowest = lowestSinceRequest;
+    }
+    fits = !above || lowest <= softMax;
     if (!fits) {
       synchronized (shrunk) { // the data outgrew the soft maximum: waiting would not bring the heap under it
         over = false;
