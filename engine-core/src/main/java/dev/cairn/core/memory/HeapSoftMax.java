@@ -71,8 +71,8 @@ public final class HeapSoftMax {
   private volatile long episode;
   private final Object shrunk = new Object();
   /**
-   * The lowest committed heap seen (at a collection's end, Remark's included, or a poll) since the last request: whether
-   * that cycle brought the heap under the soft maximum, even if a pause after its Remark grew it again.
+   * The lowest committed heap seen (at a collection's end, Remark's included, or a poll) since the last request:
+   * whether that cycle brought the heap under the soft maximum, even if a pause after its Remark grew it again.
    */
   private long lowestSinceRequest = Long.MAX_VALUE; // guarded by shrunk
   /** The episode (its number in {@link #episode}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */

@@ -100,9 +100,9 @@ class HeapSoftMaxTest {
   }
 
   /**
-   * A cycle whose Remark brought the heap under the soft maximum, followed by an expansion at a pause before the request
-   * returned: the data fits, so the next cycle is asked for at once and writes go on waiting (before, the heap at the
-   * return was read as data too big: writes went on and the next request came 500 ms later).
+   * A cycle whose Remark brought the heap under the soft maximum, followed by an expansion at a pause before the
+   * request returned: the data fits, so the next cycle is asked for at once and writes go on waiting (before, the heap
+   * at the return was read as data too big: writes went on and the next request came 500 ms later).
    */
   @Test
   void anExpansionAfterTheCyclesRemarkIsStillTheCollectorsRoom() throws Exception {
@@ -130,7 +130,7 @@ class HeapSoftMaxTest {
       }
       assertTrue(secondStarted.get() != 0, "a second cycle");
       long gap = (secondStarted.get() - firstEnded.get()) / 1_000_000;
-      assertTrue(gap < HeapSoftMax.MIN_WAIT_MILLIS / 2, "the second cycle follows at once, not after a backoff: " + gap);
+      assertTrue(gap < HeapSoftMax.MIN_WAIT_MILLIS / 2, "the next cycle follows at once, not after a backoff: " + gap);
     } finally {
       heap[0].apply(0);
     }
