@@ -31,7 +31,7 @@ class HeapSoftMaxTest {
     HeapSoftMax soft = HeapSoftMax.get();
     assertNotNull(soft);
     long before = soft.requests();
-    soft.apply(1); // soft maximum 20 MB: the test JVM's heap is above it
+    soft.apply(1); // soft maximum 32 MB: the test JVM's heap is above it
     try {
       assertTrue(soft.softMax() > 0);
       long deadline = System.currentTimeMillis() + 30_000;
