@@ -29,7 +29,12 @@ import java.util.function.LongSupplier;
  * One per JVM: the flag is the JVM's, and the last server to set maxmemory decides.
  */
 public final class HeapSoftMax {
-  /** Heap the server holds that used_memory does not count, whatever the dataset. */
+  /**
+   * Heap the server holds that used_memory does not count, whatever the dataset. Not less: at 20 MB (soft maximum
+   * 145 MB at maxmemory 100mb) a cycle's Remark sometimes left 148 MB committed, the data was taken as not fitting,
+   * writes stopped waiting and requests backed off 0.5-1 s while G1 doubled the heap (RssBoundIT + 275-293 MB in 4 of
+   * 12 runs).
+   */
   static final long SLACK = 32L << 20;
   static final long MIN_WAIT_MILLIS = 500;
   static final long MAX_BACKOFF_MILLIS = 10_000;
@@ -64,6 +69,11 @@ public final class HeapSoftMax {
   /** How many times {@link #over} was set: writes give up waiting for one episode, not for the next. */
   private volatile long episode;
   private final Object shrunk = new Object();
+  /**
+   * The lowest committed heap seen (at a collection's end, Remark's included, or a poll) since the last request:
+   * whether that cycle brought the heap under the soft maximum, even if a pause after its Remark grew it again.
+   */
+  private long lowestSinceRequest = Long.MAX_VALUE; // guarded by shrunk
   /** The episode (its number in {@link #episode}) that writes stopped waiting for at {@link #MAX_STALL_MILLIS}. */
   private long stallGivenUp = -1; // engine thread
   private volatile long stallNanos;
@@ -184,8 +194,10 @@ public final class HeapSoftMax {
    */
   private boolean heapOverSoftMax() {
     long soft = softMax;
-    boolean above = soft > 0 && committedHeap.getAsLong() > soft;
+    long committed = committedHeap.getAsLong();
+    boolean above = soft > 0 && committed > soft;
     synchronized (shrunk) {
+      lowestSinceRequest = Math.min(lowestSinceRequest, committed);
       if (above && fits && WRITES_WAIT && !over) {
         episode++;
         over = true;
@@ -207,11 +219,24 @@ public final class HeapSoftMax {
 
   void cycleStarts() {
     requests++;
+    synchronized (shrunk) {
+      lowestSinceRequest = Long.MAX_VALUE;
+    }
   }
 
-  /** The cycle asked for has finished (or the request thread ends). */
+  /**
+   * The cycle asked for has finished (or the request thread ends). The data fits if the cycle brought the heap under
+   * the soft maximum at some point: judged by the heap at the return alone, an expansion at a pause after the cycle's
+   * Remark (mixed collections go on; a System.gc() returns a little later) read as data too big, the episode ended and
+   * the writer filled a 116 MB eden before the next request, 500 ms later (RssBoundIT: fixed + 275-280 MB).
+   */
   void cycleEnded() {
-    fits = !heapOverSoftMax();
+    boolean above = heapOverSoftMax();
+    long lowest;
+    synchronized (shrunk) {
+      lowest = lowestSinceRequest;
+    }
+    fits = !above || lowest <= softMax;
     if (!fits) {
       synchronized (shrunk) { // the data outgrew the soft maximum: waiting would not bring the heap under it
         over = false;

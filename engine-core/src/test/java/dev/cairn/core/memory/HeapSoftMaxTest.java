@@ -100,6 +100,43 @@ class HeapSoftMaxTest {
   }
 
   /**
+   * A cycle whose Remark brought the heap under the soft maximum, followed by an expansion at a pause before the
+   * request returned: the data fits, so the next cycle is asked for at once and writes go on waiting (before, the heap
+   * at the return was read as data too big: writes went on and the next request came 500 ms later).
+   */
+  @Test
+  void anExpansionAfterTheCyclesRemarkIsStillTheCollectorsRoom() throws Exception {
+    AtomicLong committed = new AtomicLong(300 * MB);
+    AtomicLong firstEnded = new AtomicLong();
+    AtomicLong secondStarted = new AtomicLong();
+    HeapSoftMax[] heap = new HeapSoftMax[1];
+    CycleRequests cycles = new CycleRequests(() -> {
+      if (firstEnded.get() != 0) {
+        secondStarted.compareAndSet(0, System.nanoTime());
+        committed.set(140 * MB);
+        return;
+      }
+      committed.set(140 * MB);
+      heap[0].wantsCycle(); // the Remark's end, as the collection listener sees it
+      committed.set(288 * MB); // a pause grows the heap before the request returns
+      firstEnded.set(System.nanoTime());
+    }, true);
+    heap[0] = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
+    heap[0].apply(100 * MB);
+    try {
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (secondStarted.get() == 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(secondStarted.get() != 0, "a second cycle");
+      long gap = (secondStarted.get() - firstEnded.get()) / 1_000_000;
+      assertTrue(gap < HeapSoftMax.MIN_WAIT_MILLIS / 2, "the next cycle follows at once, not after a backoff: " + gap);
+    } finally {
+      heap[0].apply(0);
+    }
+  }
+
+  /**
    * The data itself is above the soft maximum (a cycle does not bring the heap under it): writes do not wait for what
    * no cycle can give, and requests back off instead of following each other.
    */
