@@ -109,11 +109,17 @@ bench1() { # port requests pipeline item [extra redis-benchmark args]
 
 # warm-up: lets the JIT compile Cairn's hot paths (C2 needs a few seconds of each path) before anything is measured;
 # Redis gets the same traffic so that both start from the same dataset (and LRANGE's list)
+# (at the pipelining levels measured: 5x REQUESTS pipelined, REQUESTS unpipelined)
 for port in "${ports[@]}"; do
   for _ in 1 2; do
     for item in "${items[@]}" lpush; do
-      bench1 "$port" $((REQUESTS * 5)) 16 "$item" -q >/dev/null 2>&1
-      bench1 "$port" "$REQUESTS" 1 "$item" -q >/dev/null 2>&1
+      for p in $PIPELINES; do
+        if [ "$p" -gt 1 ]; then
+          bench1 "$port" $((REQUESTS * 5)) "$p" "$item" -q >/dev/null 2>&1
+        else
+          bench1 "$port" "$REQUESTS" 1 "$item" -q >/dev/null 2>&1
+        fi
+      done
     done
   done
 done

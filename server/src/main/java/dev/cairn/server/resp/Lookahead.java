@@ -159,29 +159,28 @@ public final class Lookahead implements Db.MemberHashes {
     int limit = in.writerIndex();
     int args = 0;
     while (commands < MAX && p < limit && at(p) == '*') {
-      int eol = lineEnd(p, limit);
-      long n = eol < 0 ? -1 : count(p + 1, eol);
+      long n = header(p, limit);
       if (n < 1 || n > MAX_ARGS - args) {
         break;
       }
       int from = p;
-      p = eol + 2;
+      p = headerEnd + 2;
       int max = 0;
       for (int a = 0; a < n; a++) {
         if (p >= limit || at(p) != '$') {
           p = -1;
           break;
         }
-        eol = lineEnd(p, limit);
-        long len = eol < 0 ? -1 : count(p + 1, eol);
-        if (len < 0 || eol + 2 + len + 2 > limit) {
+        long len = header(p, limit);
+        int bulk = headerEnd + 2;
+        if (len < 0 || bulk + len + 2 > limit) {
           p = -1;
           break;
         }
-        argAt[args + a] = eol + 2;
+        argAt[args + a] = bulk;
         argLength[args + a] = (int) len;
         max = Math.max(max, (int) len);
-        p = eol + 2 + (int) len + 2;
+        p = bulk + (int) len + 2;
       }
       if (p < 0) {
         break;
@@ -200,41 +199,59 @@ public final class Lookahead implements Db.MemberHashes {
     return commands;
   }
 
-  private byte at(int i) {
+  /** The byte at index {@code i} of the scanned buffer (below its writer index). */
+  byte at(int i) {
     if (address != 0) {
       return PlatformDependent.getByte(address + i);
     }
     return array != null ? array[arrayOffset + i] : scanned.getByte(i);
   }
 
-  /** The index of the '\r' of a header line from {@code from}, or -1 if it is not complete within a short line. */
-  private int lineEnd(int from, int limit) {
-    int last = Math.min(limit - 1, from + HEADER_MAX);
-    for (int i = from + 1; i < last; i++) {
-      if (at(i) == '\r') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /**
-   * The count or length between {@code from} and {@code to}: decimal digits with no sign and no leading zero (what the
-   * decoder accepts, and less), or -1 for anything else, which is left to the decoder.
+   * The count or length of the header line at {@code p} ("*" or "$" there, then a number and CRLF within a short line):
+   * decimal digits with no sign and no leading zero (what the decoder accepts, and less), or -1 for anything else (the
+   * decoder deals with it) and for a line not complete yet. Sets {@link #headerEnd} to the index of its '\r'.
    */
-  private long count(int from, int to) {
-    if (to - from > 10 || to == from || to - from > 1 && at(from) == '0') {
-      return -1;
-    }
+  private long header(int p, int limit) {
+    int last = Math.min(limit - 1, p + HEADER_MAX);
+    int i = p + 1;
     long v = 0;
-    for (int i = from; i < to; i++) {
+    for (; i < last; i++) {
       int d = at(i) - '0';
       if (d < 0 || d > 9) {
-        return -1;
+        break;
       }
       v = v * 10 + d;
     }
+    if (i == p + 1 || i >= last || at(i) != '\r' || i > p + 2 && at(p + 1) == '0') {
+      return -1;
+    }
+    headerEnd = i;
     return v;
+  }
+
+  /** Where the last {@link #header} line's '\r' is. */
+  private int headerEnd;
+
+  /** Whether the {@code name.length} bytes at {@code at} are {@code name}'s (the scan's buffer, unchanged since). */
+  boolean matches(int at, byte[] name) {
+    for (int i = 0; i < name.length; i++) {
+      if (at(at + i) != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Copies the bytes at {@code at} into {@code dst}, all of it (the scan's buffer, unchanged since). */
+  void copy(int at, byte[] dst) {
+    if (address != 0) {
+      PlatformDependent.copyMemory(address + at, dst, 0, dst.length);
+    } else if (array != null) {
+      System.arraycopy(array, arrayOffset + at, dst, 0, dst.length);
+    } else {
+      scanned.getBytes(at, dst);
+    }
   }
 
   /** Keys recorded by the last {@link #scan} (for tests). */

@@ -257,10 +257,10 @@ public final class RespDecoder {
     for (int a = 0; a < n; a++) {
       int at = scan.argAt(a);
       int len = scan.argLength(a);
-      byte[] arg = a == 0 ? knownName(in, at, len) : null;
+      byte[] arg = a == 0 ? knownName(scan, at, len) : null;
       if (arg == null) {
         arg = new byte[len];
-        in.getBytes(at, arg);
+        scan.copy(at, arg);
         if (a == 0 && len <= NAME_MAX) {
           names[nameSlot(arg, 0, len)] = arg;
         }
@@ -292,6 +292,15 @@ public final class RespDecoder {
       }
     }
     return name;
+  }
+
+  /** {@link #knownName(ByteBuf, int, int)} of a scanned command's name, read as the scan reads. */
+  private byte[] knownName(Lookahead scan, int at, int length) {
+    if (length > NAME_MAX) {
+      return null;
+    }
+    byte[] name = names[length == 0 ? 0 : nameSlot(length, scan.at(at), scan.at(at + length - 1))];
+    return name != null && name.length == length && scan.matches(at, name) ? name : null;
   }
 
   /** A slot of {@link #names} from a name's length, first and last byte (the same for the array and the buffer). */
