@@ -42,9 +42,14 @@ public final class Lookahead implements Db.MemberHashes {
   /** The buffer scanned, while its commands are decoded. */
   private ByteBuf scanned;
 
-  /** The commands with a key (two or more arguments), by index in the batch, and their keys' hashes. */
-  private final int[] keyed = new int[MAX];
-  private final int[] keyHashes = new int[MAX];
+  /**
+   * The keys found: argument 1 of each command that has one, and every key of MSET, MSETNX, MGET, DEL, UNLINK, EXISTS
+   * and TOUCH (a single MSET's ten keys are as many cache misses as ten commands'); by argument index (in
+   * {@link #argAt}) and command, and their hashes.
+   */
+  private final int[] keyArg = new int[MAX_ARGS];
+  private final int[] keyCommand = new int[MAX_ARGS];
+  private final int[] keyHashes = new int[MAX_ARGS];
   private int keys;
   /** Keeps the prefetches' results alive (an unused read may be dropped by the compiler). */
   private int seen;
@@ -67,15 +72,14 @@ public final class Lookahead implements Db.MemberHashes {
   }
 
   /**
-   * Scans the complete commands at the start of {@code in}'s readable bytes (at most {@link #MAX}) and, if two or more
-   * have keys, hands their keys' hashes to the prefetcher. Returns how many commands were scanned.
+   * Scans the complete commands at the start of {@code in}'s readable bytes (at most {@link #MAX}) and, if they have
+   * two or more keys, hands the keys' hashes to the prefetcher. Returns how many commands were scanned.
    */
   int scanAndPrefetch(ByteBuf in) {
     int n = scan(in);
     if (keys >= 2 && prefetcher != null) {
       for (int i = 0; i < keys; i++) {
-        int arg = firstArg[keyed[i]] + 1;
-        keyHashes[i] = hash(in, argAt[arg], argLength[arg]);
+        keyHashes[i] = hash(in, argAt[keyArg[i]], argLength[keyArg[i]]);
       }
       seen += prefetcher.prefetch(keyHashes, keys, this);
     }
@@ -83,14 +87,42 @@ public final class Lookahead implements Db.MemberHashes {
   }
 
   /**
-   * The hash of the member argument of the {@code i}th keyed command of the batch: argument 2 (HSET, SADD, HGET,
-   * SISMEMBER, ZSCORE...), or 3 for ZADD and ZINCRBY (after the score); 0 when it has none.
+   * The hash of the member argument of the {@code i}th key's command: the argument after the key (HSET, SADD, HGET,
+   * SISMEMBER, ZSCORE...), or the one after that for ZADD and ZINCRBY (after the score); 0 when there is none.
    */
   @Override
   public int memberHash(int i) {
-    int c = keyed[i];
-    int member = firstArg[c] + (scoreFirst(c) ? 3 : 2);
+    int c = keyCommand[i];
+    int member = keyArg[i] + (scoreFirst(c) ? 2 : 1);
     return member < firstArg[c + 1] ? hash(scanned, argAt[member], argLength[member]) : 0;
+  }
+
+  /**
+   * Where the keys of command {@code c} (with {@code n} arguments, two or more) are: every second argument from 1 for
+   * MSET and MSETNX, every one from 1 for MGET, DEL, UNLINK, EXISTS and TOUCH, else argument 1 only (returns 0).
+   */
+  private int keyStep(int c, int n) {
+    if (n < 3) {
+      return 0;
+    }
+    int at = argAt[firstArg[c]];
+    return switch (argLength[firstArg[c]]) {
+      case 3 -> named(at, "del") ? 1 : 0;
+      case 4 -> named(at, "mset") ? 2 : named(at, "mget") ? 1 : 0;
+      case 5 -> named(at, "touch") ? 1 : 0;
+      case 6 -> named(at, "msetnx") ? 2 : named(at, "unlink") || named(at, "exists") ? 1 : 0;
+      default -> 0;
+    };
+  }
+
+  /** Whether the bytes at {@code at} are {@code lower}'s in any case (letters only). */
+  private boolean named(int at, String lower) {
+    for (int i = 0; i < lower.length(); i++) {
+      if ((at(at + i) | 0x20) != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether command {@code c} is ZADD or ZINCRBY, whose member follows a score (a guess: flags may come first). */
@@ -191,7 +223,12 @@ public final class Lookahead implements Db.MemberHashes {
       firstArg[commands] = args;
       args += (int) n;
       if (n >= 2) {
-        keyed[keys++] = commands;
+        int step = keyStep(commands, (int) n);
+        int lastKey = step == 0 ? firstArg[commands] + 1 : args - 1;
+        for (int k = firstArg[commands] + 1; k <= lastKey; k += Math.max(step, 1)) {
+          keyArg[keys] = k;
+          keyCommand[keys++] = commands;
+        }
       }
       commands++;
       firstArg[commands] = args;
@@ -259,8 +296,8 @@ public final class Lookahead implements Db.MemberHashes {
     return keys;
   }
 
-  /** Where the key of the {@code i}th keyed command is (for tests). */
+  /** Where the {@code i}th key is (for tests). */
   int keyAt(int i) {
-    return argAt[firstArg[keyed[i]] + 1];
+    return argAt[keyArg[i]];
   }
 }

@@ -61,6 +61,29 @@ class LookaheadTest {
   }
 
   @Test
+  void everyKeyOfAMultiKeyCommandIsPrefetched() {
+    Recorder r = new Recorder();
+    // one MSET (keys 1, 3, 5), then MGET and DEL (every argument a key), then a GET: lower case is the same
+    assertEquals(4, new Lookahead(r).scanAndPrefetch(buf(cmd("MSET", "a", "1", "b", "2", "c", "3")
+        + cmd("mget", "d", "e") + cmd("Del", "f", "g", "h") + cmd("GET", "i"))));
+    int[] got = r.calls.get(0);
+    String[] keys = {"a", "b", "c", "d", "e", "f", "g", "h", "i"};
+    assertEquals(2 * keys.length, got.length);
+    for (int i = 0; i < keys.length; i++) {
+      assertEquals(hash(keys[i]), got[2 * i], keys[i]);
+    }
+    // a single command with several keys is prefetched too (MSET at pipelining 1)
+    Recorder one = new Recorder();
+    new Lookahead(one).scanAndPrefetch(buf(cmd("MSET", "a", "1", "b", "2")));
+    assertEquals(1, one.calls.size());
+    assertEquals(hash("b"), one.calls.get(0)[2]);
+    // SET's value is not a key
+    Recorder set = new Recorder();
+    new Lookahead(set).scanAndPrefetch(buf(cmd("SET", "a", "1")));
+    assertEquals(0, set.calls.size());
+  }
+
+  @Test
   void aSingleKeyIsNotPrefetched() {
     Recorder r = new Recorder();
     assertEquals(2, new Lookahead(r).scanAndPrefetch(buf(cmd("GET", "k") + cmd("PING"))));
