@@ -16,6 +16,9 @@
 # Streams (XADD, then XREAD and XREADGROUP over what the XADDs left; a group read takes one entry each):
 #   SETUP='XGROUP CREATE s g $ MKSTREAM' CUSTOM='XADD s * f v;XREAD COUNT 10 STREAMS s 0;XREADGROUP GROUP g c COUNT 1 STREAMS s >' \
 #     bench/redis-compare.sh ''
+# A second Cairn to compare with in the same rounds (Cairn, base, Redis, ...): BASE_TREE=dir (another worktree, built)
+# and/or BASE_JAVA_OPTS="-D..." (its JVM options; the base is this tree when BASE_TREE is not given), on BASE_PORT=7502.
+# Then a second table gives, per test, both builds' CPU per request and the medians of the per-round ratios this/base.
 # Needs: redis-server and redis-benchmark (apt-get install -y redis-server redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +33,11 @@ KEYSPACE=${KEYSPACE:-100000}
 CAIRN_PORT=${CAIRN_PORT:-7500}
 REDIS_PORT=${REDIS_PORT:-7501}
 PIN=${PIN:-1}
+BASE_TREE=${BASE_TREE:-}
+BASE_JAVA_OPTS=${BASE_JAVA_OPTS:-}
+BASE_PORT=${BASE_PORT:-7502}
+with_base=
+if [ -n "$BASE_TREE$BASE_JAVA_OPTS" ]; then with_base=1; fi
 command -v redis-benchmark >/dev/null && command -v redis-server >/dev/null || {
   echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 2; }
 server_cpu=() client_cpu=()
@@ -40,6 +48,7 @@ fi
 out=$(mktemp -d)
 cleanup() {
   [ -n "${cairn_pid:-}" ] && kill "$cairn_pid" 2>/dev/null || true
+  [ -n "${base_pid:-}" ] && kill "$base_pid" 2>/dev/null || true
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$out"
 }
@@ -48,9 +57,16 @@ trap cleanup EXIT
 # the launcher execs the JVM, so this is the server's own process
 "${server_cpu[@]}" "$here/cairn-server" --port "$CAIRN_PORT" --save '' --dir "$out" >"$out/cairn.log" 2>&1 &
 cairn_pid=$!
+ports=("$CAIRN_PORT" "$REDIS_PORT")
+if [ -n "$with_base" ]; then
+  CAIRN_JAVA_OPTS="$BASE_JAVA_OPTS" "${server_cpu[@]}" "${BASE_TREE:-$here}/cairn-server" --port "$BASE_PORT" --save '' \
+    --dir "$out" >"$out/base.log" 2>&1 &
+  base_pid=$!
+  ports+=("$BASE_PORT")
+fi
 "${server_cpu[@]}" redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$out" --daemonize yes \
   --logfile "$out/redis.log"
-for port in "$CAIRN_PORT" "$REDIS_PORT"; do
+for port in "${ports[@]}"; do
   for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
   redis-cli -p "$port" ping >/dev/null || { echo "server on port $port did not start" >&2; cat "$out"/*.log >&2; exit 1; }
 done
@@ -60,10 +76,10 @@ IFS=';' read -r -a custom <<<"$CUSTOM"
 IFS=';' read -r -a setup <<<"$SETUP"
 SCRIPT="return redis.call('incr', KEYS[1])"
 if [ -n "${EVALSHA:-}" ]; then
-  for port in "$CAIRN_PORT" "$REDIS_PORT"; do sha=$(redis-cli -p "$port" script load "$SCRIPT"); done
+  for port in "${ports[@]}"; do sha=$(redis-cli -p "$port" script load "$SCRIPT"); done
   custom+=("EVALSHA $sha 1 key:__rand_int__")
 fi
-for port in "$CAIRN_PORT" "$REDIS_PORT"; do
+for port in "${ports[@]}"; do
   for c in "${setup[@]}"; do
     read -r -a words <<<"$c"
     if [ ${#words[@]} -gt 0 ]; then redis-cli -p "$port" "${words[@]}" >/dev/null; fi
@@ -93,11 +109,17 @@ bench1() { # port requests pipeline item [extra redis-benchmark args]
 
 # warm-up: lets the JIT compile Cairn's hot paths (C2 needs a few seconds of each path) before anything is measured;
 # Redis gets the same traffic so that both start from the same dataset (and LRANGE's list)
-for port in "$CAIRN_PORT" "$REDIS_PORT"; do
+# (at the pipelining levels measured: 5x REQUESTS pipelined, REQUESTS unpipelined)
+for port in "${ports[@]}"; do
   for _ in 1 2; do
     for item in "${items[@]}" lpush; do
-      bench1 "$port" $((REQUESTS * 5)) 16 "$item" -q >/dev/null 2>&1
-      bench1 "$port" "$REQUESTS" 1 "$item" -q >/dev/null 2>&1
+      for p in $PIPELINES; do
+        if [ "$p" -gt 1 ]; then
+          bench1 "$port" $((REQUESTS * 5)) "$p" "$item" -q >/dev/null 2>&1
+        else
+          bench1 "$port" "$REQUESTS" 1 "$item" -q >/dev/null 2>&1
+        fi
+      done
     done
   done
 done
@@ -108,6 +130,7 @@ tick_us=$((1000000 / $(getconf CLK_TCK)))
 run() { # who port pipeline: lines "who P name rps cpu_us_per_request p50 p99 max"; pipelined runs send more requests
   local who=$1 port=$2 p=$3 pid=$cairn_pid n=$REQUESTS item before after
   [ "$who" = redis ] && pid=$redis_pid
+  [ "$who" = base ] && pid=$base_pid
   [ "$p" -gt 1 ] && n=$((REQUESTS * p / 2))
   for item in "${items[@]}"; do
     before=$(cpu_ticks "$pid")
@@ -125,6 +148,7 @@ run() { # who port pipeline: lines "who P name rps cpu_us_per_request p50 p99 ma
 for p in $PIPELINES; do
   for r in $(seq 1 "$ROUNDS"); do
     run cairn "$CAIRN_PORT" "$p" >>"$out/results"
+    if [ -n "$with_base" ]; then run base "$BASE_PORT" "$p" >>"$out/results"; fi
     run redis "$REDIS_PORT" "$p" >>"$out/results"
   done
 done
@@ -155,3 +179,31 @@ awk '
     close("sort -k2,2n -k1,1")
     for (p in ng) printf "geomean P%s: efficiency %.2f, throughput ratio %.2f\n", p, exp(lg[p] / ng[p]), exp(lt[p] / ng[p])
   }' "$out/results"
+
+if [ -n "$with_base" ]; then
+  echo
+  echo "this build against the base (${BASE_TREE:-this tree}${BASE_JAVA_OPTS:+ with $BASE_JAVA_OPTS}), same rounds:"
+  echo "medians of the rounds; this/base: median of the per-round ratios (below 1: this build spends less, is faster)"
+  printf '%-14s %3s | %8s %8s %10s | %9s %9s %10s | %10s\n' test P us/req_t us/req_b this/base rps_t rps_b this/base \
+    p99_t/b
+  awk '
+    $1 != "redis" { k = $2 SUBSEP $3; i = ++n[$1, k]; rps[$1, k, i] = $4; cpu[$1, k, i] = $5; p99[$1, k, i] = $7
+      keys[k] = 1 }
+    function median(a, m,   i, j, t) {
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+    }
+    END {
+      for (k in keys) {
+        split(k, parts, SUBSEP); m = n["cairn", k]; if (n["base", k] < m) m = n["base", k]
+        delete a; delete b; delete r1; delete r2; delete r3; delete c; delete d
+        for (i = 1; i <= m; i++) {
+          a[i] = cpu["cairn", k, i]; b[i] = cpu["base", k, i]; c[i] = rps["cairn", k, i]; d[i] = rps["base", k, i]
+          r1[i] = b[i] > 0 ? a[i] / b[i] : 0; r2[i] = d[i] > 0 ? c[i] / d[i] : 0
+          r3[i] = p99["base", k, i] > 0 ? p99["cairn", k, i] / p99["base", k, i] : 0
+        }
+        printf "%-14s %3s | %8.3f %8.3f %10.3f | %9.0f %9.0f %10.3f | %10.3f\n", parts[2], parts[1], median(a, m),
+          median(b, m), median(r1, m), median(c, m), median(d, m), median(r2, m), median(r3, m) | "sort -k2,2n -k1,1"
+      }
+    }' "$out/results"
+fi

@@ -529,6 +529,7 @@ public final class Engine {
   private void cronWork() {
     shutdown.cron();
     long now = System.currentTimeMillis();
+    keyspace.syncWallClock();
     keyspace.updateTime();
     int hz = params.effectiveHz();
     // a quarter of each tick at most goes to expiry, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC

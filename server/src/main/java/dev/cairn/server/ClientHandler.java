@@ -54,9 +54,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   /** The reply buffer's size (rbs=): its capacity whenever it holds no batch larger than that. */
   private int replySize = ReplyBuffers.INITIAL_SIZE;
   private RespDecoder decoder;
-  /** Finds the keys of a pipelined read's commands, for the keyspace to prefetch before they run. */
-  private final Lookahead lookahead = new Lookahead();
-  private final Lookahead.Prefetcher prefetcher = (keys, members, n) -> session.db().prefetch(keys, members, n);
+  /** Finds a read's complete commands, for the decoder, and their keys, for the keyspace to prefetch before they run. */
+  private final Lookahead lookahead = new Lookahead((keys, n, members) -> session.db().prefetch(keys, n, members));
   private final Args args = new Args(new byte[0][], 0);
   private boolean pendingArgs;
   private boolean closed;
@@ -146,19 +145,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private void process(ByteBuf buf) {
     current = buf;
     commandStart = buf.readerIndex();
-    int scanned = 0; // commands the last lookahead covered and that have not been decoded yet
+    lookahead.clear();
     try {
       while (!closed && !closeAfterFlush && !session.suspended()) {
         if (!pendingArgs) {
-          if (scanned == 0 && !decoder.midCommand()) {
-            scanned = lookahead.prefetch(buf, prefetcher);
-          }
-          RespDecoder.Result r = decoder.decode(buf);
+          RespDecoder.Result r = decoder.decode(buf, lookahead);
           if (r == RespDecoder.Result.NEED_MORE) {
             break;
-          }
-          if (scanned > 0) {
-            scanned--;
           }
           if (r == RespDecoder.Result.EMPTY) {
             continue;

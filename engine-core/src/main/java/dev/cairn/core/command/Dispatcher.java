@@ -354,8 +354,9 @@ public final class Dispatcher {
   private void unit(Session s, Command cmd, Args a) {
     Session outer = executing;
     executing = s;
+    long start = System.nanoTime(); // the command clock's time and the start of the command's duration
     if (!engine.scripting().busy()) {
-      engine.keyspace().updateTime(); // a paused busy script keeps its clock while others get BUSY replies
+      engine.keyspace().updateTime(start); // a paused busy script keeps its clock while others get BUSY replies
     }
     engine.propagation().enterUnit();
     if (cmd == scan || cmd == randomkey) {
@@ -364,7 +365,7 @@ public final class Dispatcher {
     }
     long aofBefore = engine.aof().offset();
     try {
-      call(s, cmd, a);
+      call(s, cmd, a, start);
     } finally {
       engine.propagation().exitUnit();
       executing = outer;
@@ -479,6 +480,11 @@ public final class Dispatcher {
    * tracking of the keys read, and propagation of its effect if it changed the dataset.
    */
   public void call(Session s, Command cmd, Args a) {
+    call(s, cmd, a, System.nanoTime());
+  }
+
+  /** {@link #call(Session, Command, Args)} of a command whose duration starts at {@code start} (System.nanoTime). */
+  private void call(Session s, Command cmd, Args a, long start) {
     RespWriter w = s.writer;
     Engine e = engine;
     boolean touchBefore = e.keyspace().noTouch;
@@ -500,7 +506,6 @@ public final class Dispatcher {
     runningArgs = a;
     s.currentArgs = a;
     boolean failed = false;
-    long start = System.nanoTime();
     try {
       cmd.handler.handle(s, a);
     } catch (RedisException err) {

@@ -124,10 +124,34 @@ public final class Keyspace {
 
   /** Advances the clock to the wall clock, unless frozen for a MULTI or script. */
   public void updateTime() {
+    updateTime(System.nanoTime());
+  }
+
+  /**
+   * Advances the clock to the wall clock at {@code nanoTime} (a {@link System#nanoTime} just read: a command's start,
+   * which the dispatcher reads for the command's duration anyway), unless frozen. The wall clock is that monotonic time
+   * from the wall clock's reading at the last {@link #syncWallClock} (every cron tick): one clock read a command instead
+   * of two, which at pipelining 16 was 3-4% of the engine thread's time.
+   */
+  public void updateTime(long nanoTime) {
     if (!clockFrozen) {
-      now = System.currentTimeMillis();
+      now = Math.floorDiv(wallNanosAtSync + (nanoTime - nanoTimeAtSync), 1_000_000L);
       clockTicks++;
     }
+  }
+
+  /** Reads the wall clock again, for {@link #updateTime(long)}: it may be set, or drift from the monotonic clock. */
+  public void syncWallClock() {
+    java.time.Instant wall = java.time.Instant.now();
+    nanoTimeAtSync = System.nanoTime();
+    wallNanosAtSync = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+  }
+
+  private long wallNanosAtSync;
+  private long nanoTimeAtSync;
+
+  {
+    syncWallClock();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.cairn.core.util;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -56,7 +57,27 @@ public final class Hashing {
     return finish(h, tail);
   }
 
-  /** The last steps of both forms of {@link #hash}: the tail's bytes mixed in, then the final mix and fold. */
+  /**
+   * The same hash of {@code len} bytes at a memory address (a direct buffer's, read without its accessors' checks: the
+   * caller knows the bytes are there).
+   */
+  public static int hashAt(long address, int len) {
+    long h = SEED ^ (len * M1);
+    long p = address;
+    long end = address + len;
+    while (end - p >= 8) {
+      long k = PlatformDependent.getLong(p);
+      h = mix(h ^ (PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? Long.reverseBytes(k) : k), M2);
+      p += 8;
+    }
+    long tail = 0;
+    for (int shift = 0; p < end; p++, shift += 8) {
+      tail |= (PlatformDependent.getByte(p) & 0xFFL) << shift;
+    }
+    return finish(h, tail);
+  }
+
+  /** The last steps of all forms of {@link #hash}: the tail's bytes mixed in, then the final mix and fold. */
   private static int finish(long h, long tail) {
     h = mix(h ^ tail, M1);
     h = mix(h, M2);

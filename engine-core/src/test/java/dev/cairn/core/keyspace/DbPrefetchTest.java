@@ -1,5 +1,6 @@
 package dev.cairn.core.keyspace;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,8 +38,20 @@ class DbPrefetchTest {
     }
     String before = clients.run(c, "DEBUG", "DIGEST");
     int layout = db.dict().layout();
-    assertTrue(db.prefetch(kh, mh, keys.length) > 0);
-    assertTrue(db.prefetch(kh, mh, 3) > 0); // a smaller batch after a bigger one
+    boolean[] asked = new boolean[keys.length];
+    Db.MemberHashes memberOf = i -> {
+      asked[i] = true;
+      return mh[i];
+    };
+    assertTrue(db.prefetch(kh, keys.length, memberOf) > 0);
+    // a member is hashed only for a value held as a table (a string's value or a list's element is never hashed)
+    assertArrayEquals(new boolean[] {true, true, true, false, false, false, false, false}, asked);
+    assertTrue(db.prefetch(kh, 3, memberOf) > 0); // a smaller batch after a bigger one
+    // a key repeated (one hot key) is read once and its table is still prefetched for each command's member
+    int[] same = {kh[0], kh[0], kh[0], kh[4], kh[4]};
+    java.util.Arrays.fill(asked, false);
+    assertTrue(db.prefetch(same, same.length, memberOf) > 0);
+    assertArrayEquals(new boolean[] {true, true, true, false, false, false, false, false}, asked);
     assertEquals(layout, db.dict().layout());
     assertEquals(before, clients.run(c, "DEBUG", "DIGEST"));
     assertEquals(EngineClients.bulk("hashtable"), clients.run(c, "OBJECT", "ENCODING", "h"));

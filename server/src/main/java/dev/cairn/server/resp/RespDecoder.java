@@ -192,7 +192,7 @@ public final class RespDecoder {
         in.readerIndex(eol + 2);
         bulkLen = (int) len;
         bulkFilled = 0;
-        if (argc == 0 && (bulk = knownName(in)) != null) {
+        if (argc == 0 && in.readableBytes() >= bulkLen && (bulk = knownName(in, in.readerIndex(), bulkLen)) != null) {
           in.skipBytes(bulkLen);
           bulkFilled = bulkLen;
         } else {
@@ -226,26 +226,81 @@ public final class RespDecoder {
   }
 
   /**
-   * The array of a command name this connection sent before, when the bulk about to be read (complete in {@code in})
-   * has the same bytes: a client sends a few names over and over, and each would otherwise cost an array per command.
-   * Sharing is safe because nothing writes into an argument's array (the command table looks names up, never keeps
-   * them).
+   * Reads at most one command from {@code in} as {@link #decode(ByteBuf)} does, through {@code ahead}: a command that is
+   * not partly read yet is looked for in a scan of the buffer (made now if the last one is used up), and one found
+   * complete there is copied out without parsing its headers again. {@code ahead} must be cleared whenever {@code in}
+   * changes other than by this decoder's reads (more bytes appended, read bytes discarded).
    */
-  private byte[] knownName(ByteBuf in) {
-    if (bulkLen > NAME_MAX || in.readableBytes() < bulkLen) {
+  public Result decode(ByteBuf in, Lookahead ahead) throws ProtocolException {
+    if (!midCommand() && !ahead.hasNext(in)) {
+      ahead.scanAndPrefetch(in);
+    }
+    return ahead.hasNext(in) ? decodeScanned(in, ahead) : decode(in);
+  }
+
+  /**
+   * Reads the next command of {@code scan} (complete, its arguments found by {@link Lookahead#scan}): the same command
+   * {@link #decode} would read, without parsing its headers again. A command the limits may refuse (too many arguments
+   * or too long a bulk for an unauthenticated client, a bulk over proto-max-bulk-len) goes through {@link #decode},
+   * which answers it as usual.
+   */
+  private Result decodeScanned(ByteBuf in, Lookahead scan) throws ProtocolException {
+    int n = scan.argc();
+    int longest = scan.longest();
+    if ((n > 10 || longest > 16384) && !limits.authenticated() || longest > limits.maxBulkLength()) {
+      scan.advance();
+      return decode(in);
+    }
+    if (argv.length < n) {
+      argv = new byte[n][];
+    }
+    for (int a = 0; a < n; a++) {
+      int at = scan.argAt(a);
+      int len = scan.argLength(a);
+      byte[] arg = a == 0 ? knownName(scan, at, len) : null;
+      if (arg == null) {
+        arg = new byte[len];
+        scan.copy(at, arg);
+        if (a == 0 && len <= NAME_MAX) {
+          names[nameSlot(arg, 0, len)] = arg;
+        }
+      }
+      argv[a] = arg;
+    }
+    argc = n;
+    in.readerIndex(scan.advance());
+    return Result.COMMAND;
+  }
+
+  /**
+   * The array of a command name this connection sent before, when the {@code length} bytes at {@code at} in {@code in}
+   * (all there) are the same: a client sends a few names over and over, and each would otherwise cost an array per
+   * command. Sharing is safe because nothing writes into an argument's array (the command table looks names up, never
+   * keeps them).
+   */
+  private byte[] knownName(ByteBuf in, int at, int length) {
+    if (length > NAME_MAX) {
       return null;
     }
-    int at = in.readerIndex();
-    byte[] name = names[nameSlot(in, at, bulkLen)];
-    if (name == null || name.length != bulkLen) {
+    byte[] name = names[nameSlot(in, at, length)];
+    if (name == null || name.length != length) {
       return null;
     }
-    for (int i = 0; i < bulkLen; i++) {
+    for (int i = 0; i < length; i++) {
       if (name[i] != in.getByte(at + i)) {
         return null;
       }
     }
     return name;
+  }
+
+  /** {@link #knownName(ByteBuf, int, int)} of a scanned command's name, read as the scan reads. */
+  private byte[] knownName(Lookahead scan, int at, int length) {
+    if (length > NAME_MAX) {
+      return null;
+    }
+    byte[] name = names[length == 0 ? 0 : nameSlot(length, scan.at(at), scan.at(at + length - 1))];
+    return name != null && name.length == length && scan.matches(at, name) ? name : null;
   }
 
   /** A slot of {@link #names} from a name's length, first and last byte (the same for the array and the buffer). */

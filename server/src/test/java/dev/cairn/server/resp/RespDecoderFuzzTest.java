@@ -94,9 +94,10 @@ class RespDecoderFuzzTest {
 
   /**
    * Decodes {@code input} in reads of random sizes (all of it at once when {@code whole}); returns the commands, hex
-   * encoded, then the protocol error or what is left pending. Checks the memory bound after every read.
+   * encoded, then the protocol error or what is left pending. Checks the memory bound after every read. With
+   * {@code scanning}, as the connection decodes: complete commands found by a scan of each read ({@link Lookahead}).
    */
-  private List<String> outcome(byte[] input, boolean whole) {
+  private List<String> outcome(byte[] input, boolean whole, boolean scanning) {
     RespDecoder d = new RespDecoder(new RespDecoder.Limits() {
       @Override
       public long maxBulkLength() {
@@ -108,7 +109,9 @@ class RespDecoderFuzzTest {
         return true;
       }
     }, alloc);
-    ByteBuf buf = Unpooled.buffer();
+    // scanned from a direct buffer: the scan reads its memory at the buffer's address
+    ByteBuf buf = scanning ? Unpooled.directBuffer() : Unpooled.buffer();
+    Lookahead ahead = scanning ? new Lookahead(null) : null;
     List<String> out = new ArrayList<>();
     int pos = 0;
     try {
@@ -116,8 +119,11 @@ class RespDecoderFuzzTest {
         int n = whole ? input.length : Math.min(input.length - pos, 1 + rnd.nextInt(rnd.nextBoolean() ? 8 : 70_000));
         buf.writeBytes(input, pos, n);
         pos += n;
+        if (ahead != null) {
+          ahead.clear();
+        }
         while (true) {
-          RespDecoder.Result r = d.decode(buf);
+          RespDecoder.Result r = ahead != null ? d.decode(buf, ahead) : d.decode(buf);
           if (r == RespDecoder.Result.NEED_MORE) {
             break;
           }
@@ -139,6 +145,7 @@ class RespDecoderFuzzTest {
       out.add("error " + e.getMessage());
     } finally {
       d.release();
+      buf.release();
     }
     return out;
   }
@@ -154,8 +161,11 @@ class RespDecoderFuzzTest {
     int errors = 0;
     for (int i = 0; i < count; i++) {
       byte[] input = mutate(validInput());
-      List<String> whole = outcome(input, true);
-      List<String> split = outcome(input, false);
+      List<String> whole = outcome(input, true, false);
+      // as the connection reads: through a scan of each read
+      assertEquals(whole, outcome(input, true, true), "seed " + seed + " input " + i + " scanned: "
+          + HexFormat.of().formatHex(input, 0, Math.min(input.length, 200)));
+      List<String> split = outcome(input, false, true);
       // a line past 64 KB is refused only if its end has not come yet (as in Redis), which depends on the reads
       if (!tooBig(whole) && !tooBig(split)) {
         assertEquals(whole, split,

@@ -35,25 +35,46 @@ class RespDecoderTest {
     }, alloc);
   }
 
-  /** Feeds {@code input} in chunks of {@code chunk} bytes; returns each command's arguments joined by '|'. */
+  /**
+   * Feeds {@code input} in chunks of {@code chunk} bytes; returns each command's arguments joined by '|'. Decodes it
+   * twice, as the connection does (through a scan of each read, {@link Lookahead}) and without a scan, and checks that
+   * both give the same commands, or the same protocol error.
+   */
   private List<String> decode(byte[] input, int chunk) throws RespDecoder.ProtocolException {
+    List<String> plain;
+    try {
+      plain = decode(input, chunk, false);
+    } catch (RespDecoder.ProtocolException e) {
+      RespDecoder.ProtocolException scanned =
+          assertThrows(RespDecoder.ProtocolException.class, () -> decode(input, chunk, true));
+      assertEquals(e.getMessage(), scanned.getMessage(), "through a scan");
+      throw e;
+    }
+    assertEquals(plain, decode(input, chunk, true), "through a scan");
+    return plain;
+  }
+
+  private List<String> decode(byte[] input, int chunk, boolean scanning) throws RespDecoder.ProtocolException {
     RespDecoder d = decoder();
     ByteBuf buf = Unpooled.buffer();
     List<String> out = new ArrayList<>();
     try {
-      decodeInto(d, buf, input, chunk, out);
+      decodeInto(d, buf, input, chunk, out, scanning ? new Lookahead(null) : null);
     } finally {
       d.release();
     }
     return out;
   }
 
-  private static void decodeInto(RespDecoder d, ByteBuf buf, byte[] input, int chunk, List<String> out)
+  private static void decodeInto(RespDecoder d, ByteBuf buf, byte[] input, int chunk, List<String> out, Lookahead ahead)
       throws RespDecoder.ProtocolException {
     for (int pos = 0; pos < input.length; pos += chunk) {
       buf.writeBytes(input, pos, Math.min(chunk, input.length - pos));
+      if (ahead != null) {
+        ahead.clear();
+      }
       while (true) {
-        RespDecoder.Result r = d.decode(buf);
+        RespDecoder.Result r = ahead != null ? d.decode(buf, ahead) : d.decode(buf);
         if (r == RespDecoder.Result.NEED_MORE) {
           break;
         }
