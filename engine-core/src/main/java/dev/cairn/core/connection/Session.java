@@ -172,6 +172,19 @@ public final class Session implements CommandContext, ClientHandle {
     return writer;
   }
 
+  /**
+   * For a command whose reply has no bound but its count (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER with a negative count):
+   * every 1024 elements ({@code written}), the output limits are enforced now, not after the command; true once this
+   * client is being closed, and the command stops, as Redis stops such a reply for a client past its limit.
+   */
+  public static boolean stopLongReply(dev.cairn.api.command.CommandContext c, long written) {
+    if ((written & 1023) != 0 || !(c instanceof Session s)) {
+      return false;
+    }
+    s.connection.enforceOutputLimit();
+    return s.closing;
+  }
+
   /** Ends a push: a held one stays held; otherwise it goes out at the end of the batch, within the output limits. */
   public void endPush() {
     if (pushSavedBuffer != null) {

@@ -82,6 +82,29 @@ class BufferLimitsIT extends ServerTestBase {
     assertEquals("PONG", jedis.ping());
   }
 
+  /**
+   * A reply bounded only by its count (a billion random picks, repeats allowed) stops once the client is past its hard
+   * limit, instead of holding the server for minutes and gigabytes.
+   */
+  @Test
+  void aRandomPickOfABillionStopsAtTheLimit() throws Exception {
+    jedis.hset("h", "f", "v");
+    jedis.sadd("s", "m");
+    jedis.zadd("z", 1, "m");
+    for (String command : new String[] {"HRANDFIELD h", "SRANDMEMBER s", "ZRANDMEMBER z"}) {
+      long start = System.currentTimeMillis();
+      try (Socket s = new Socket("127.0.0.1", port())) {
+        s.setSoTimeout(10_000);
+        String[] w = command.split(" ");
+        s.getOutputStream().write(("*3\r\n$" + w[0].length() + "\r\n" + w[0] + "\r\n$1\r\n" + w[1]
+            + "\r\n$10\r\n-999999999\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertEquals(-1, s.getInputStream().read(), command + ": closed with nothing sent");
+      }
+      assertTrue(System.currentTimeMillis() - start < 5000, command + " ran on past the limit");
+      assertEquals("PONG", jedis.ping());
+    }
+  }
+
   @Test
   void outputBufferHardLimitClosesWithoutAReply() throws Exception {
     jedis.set("big", "x".repeat(300 * 1024));

@@ -27,7 +27,7 @@ final class HashRandom {
       // check the distribution), and is affordable unless the hash is huge and the count small
       List<byte[][]> all = size <= 4096 || n >= size / 4 ? h.entries() : null;
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      for (long i = 0; i < n; i++) {
+      for (long i = 0; i < n && !dev.cairn.core.connection.Session.stopLongReply(c, i); i++) {
         byte[][] fv = all != null ? all.get(rnd.nextInt(size)) : h.random();
         pair(r, fv[0], fv[1], withValues, resp3);
       }

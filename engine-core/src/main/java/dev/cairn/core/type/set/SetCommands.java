@@ -334,7 +334,7 @@ public final class SetCommands implements CommandFamily {
       // with repetitions: each pick independent
       long n = -count;
       r.array((int) Math.min(n, Integer.MAX_VALUE));
-      for (long i = 0; i < n; i++) {
+      for (long i = 0; i < n && !dev.cairn.core.connection.Session.stopLongReply(c, i); i++) {
         r.bulk(set.random());
       }
       return;

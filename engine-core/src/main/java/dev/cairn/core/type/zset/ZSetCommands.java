@@ -441,7 +441,7 @@ public final class ZSetCommands implements CommandFamily {
       long n = -count;
       r.array((int) Math.min(Integer.MAX_VALUE, nested || !withScores ? n : n * 2));
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      for (long i = 0; i < n; i++) {
+      for (long i = 0; i < n && !dev.cairn.core.connection.Session.stopLongReply(c, i); i++) {
         ZTree.Cursor cur = z.at(rnd.nextInt(size));
         writePair(r, cur.member(), cur.score(), withScores, nested);
       }
