@@ -564,6 +564,7 @@ public final class Engine {
         }
       }
     }
+    enforceSoftOutputLimits();
     if (hz != cronHz) {
       try {
         cronHandle.close();
@@ -571,6 +572,24 @@ public final class Engine {
         // cancelling a scheduled task does not fail
       }
       scheduleCron();
+    }
+  }
+
+  /**
+   * A client over its soft output limit that nothing was written to since: its time runs out all the same (the limit is
+   * otherwise checked as replies are added), as Redis checks it from its clients cron.
+   */
+  private void enforceSoftOutputLimits() {
+    List<Session> over = null;
+    for (Session s : clients.values()) {
+      if (s.softLimitSinceMillis != 0) {
+        (over == null ? over = new ArrayList<>() : over).add(s);
+      }
+    }
+    if (over != null) {
+      for (Session s : over) {
+        s.connection.enforceOutputLimit();
+      }
     }
   }
 

@@ -163,6 +163,51 @@ class BufferLimitsIT extends ServerTestBase {
     }
   }
 
+  /** Over the soft limit and then silent: the cron closes the client once the limit's time is up. */
+  @Test
+  void softLimitRunsOutWithoutTraffic() throws Exception {
+    jedis.set("mid", "x".repeat(60 * 1024));
+    OutputBufferLimits limits = server.engine().params().clientOutputBufferLimit;
+    onEngine(() -> {
+      limits.set("normal 0 100kb 1");
+      return null;
+    });
+    try {
+      long before = onEngine(() -> server.engine().stats().clientOutputBufferLimitDisconnections);
+      try (Socket s = new Socket("127.0.0.1", port())) {
+        s.setReceiveBufferSize(4096);
+        byte[] get = "*2\r\n$3\r\nGET\r\n$3\r\nmid\r\n".getBytes(StandardCharsets.US_ASCII);
+        long deadline = System.currentTimeMillis() + 8000;
+        // never read: replies fill the socket's buffers, then wait in the server; stop writing once they stay there
+        java.util.function.Supplier<Long> pending = () -> {
+          try {
+            return onEngine(() -> server.engine().clients().stream()
+                .mapToLong(c -> c.connection.pendingOutputBytes()).max().orElse(0));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+        while (pending.get() < 150 * 1024) {
+          assertTrue(System.currentTimeMillis() < deadline, "never over the soft limit at rest");
+          for (int i = 0; i < 10; i++) {
+            s.getOutputStream().write(get);
+          }
+          Thread.sleep(50);
+        }
+        long over = System.currentTimeMillis();
+        while (onEngine(() -> server.engine().stats().clientOutputBufferLimitDisconnections) == before) {
+          assertTrue(System.currentTimeMillis() - over < 3000, "still connected 3 s after the last command");
+          Thread.sleep(20);
+        }
+      }
+    } finally {
+      onEngine(() -> {
+        limits.set("normal 200kb 100kb 1");
+        return null;
+      });
+    }
+  }
+
   private void softLimit() throws Exception {
     long before = onEngine(() -> server.engine().stats().clientOutputBufferLimitDisconnections);
     try (Socket s = new Socket("127.0.0.1", port())) {
