@@ -270,6 +270,9 @@ public final class CairnServer implements AutoCloseable {
       addresses = new String[0]; // port 0 beside a TLS port: no plain TCP port, as in Redis
     }
     for (String addr : addresses) {
+      if (addr.isEmpty()) {
+        continue; // bind "": no TCP listener at all (the unix socket or the TLS port serves), as at CONFIG SET
+      }
       boolean optional = addr.startsWith("-");
       String host = optional ? addr.substring(1) : addr;
       host = anyAddress(host);
@@ -287,18 +290,23 @@ public final class CairnServer implements AutoCloseable {
         }
       }
     }
-    if (listeners.isEmpty() && engine.tlsPort == 0) {
+    boolean noTcp = engine.params().bind.value.isBlank();
+    if (listeners.isEmpty() && engine.tlsPort == 0 && !noTcp) {
       close();
       throw new IllegalStateException("Could not bind any address of '" + engine.params().bind.value + "'");
     }
     bindUnixSocket();
+    if (listeners.isEmpty() && engine.tlsPort == 0 && unixListener == null) {
+      close();
+      throw new IllegalStateException("Configured to not listen anywhere, exiting.");
+    }
     engine.params().port.onApply(() -> changeListeners("Unable to listen on this port. Check server logs."));
     engine.params().bind.onApply(() -> {
       changeListeners("Failed to bind to specified addresses.");
       tls.rebind();
     });
     engine.transport = Transport.current().apiName;
-    engine.listeningPort = boundPort;
+    engine.listeningPort = boundPort != 0 ? boundPort : (int) engine.params().port.value; // (bind "": the configured one)
     engine.setShutdownHook(() -> {
       // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
       // as soon as "ready to exit" is logged; the rest stops off the engine thread, which it waits for

@@ -167,6 +167,10 @@ final class MasterLink {
     Socket s = new Socket();
     socket = s;
     int timeout = (int) Math.min(Integer.MAX_VALUE, repl.params().timeout.value * 1000);
+    String source = engine.config().find("bind-source-addr").get();
+    if (!source.isEmpty()) {
+      s.bind(new InetSocketAddress(source, 0)); // the address the master sees this replica connect from
+    }
     s.connect(new InetSocketAddress(host, port), timeout);
     s.setTcpNoDelay(true);
     s.setSoTimeout(timeout);

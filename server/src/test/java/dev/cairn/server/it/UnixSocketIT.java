@@ -2,6 +2,7 @@ package dev.cairn.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cairn.core.config.Config;
 import dev.cairn.core.config.ConfigFile;
@@ -51,5 +52,30 @@ class UnixSocketIT {
       server.close();
     }
     assertFalse(Files.exists(sock));
+  }
+
+  /** bind "" at start-up (what CONFIG REWRITE writes after CONFIG SET bind ""): no TCP listener, the socket serves. */
+  @Test
+  void anEmptyBindListensOnTheSocketOnly() throws Exception {
+    Assumptions.assumeTrue(Epoll.isAvailable(), "Unix sockets need native epoll");
+    Path sock = dir.resolve("only.sock");
+    int port = RealRedis.freePort();
+    Config config = new Config();
+    ServerParams params = new ServerParams(config);
+    ConfigFile.load(config, new String[] {"--port", Integer.toString(port), "--bind", "", "--unixsocket",
+        sock.toString()});
+    CairnServer server = CairnServer.start(config, params);
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", port).close());
+      ch.connect(UnixDomainSocketAddress.of(sock));
+      ch.write(ByteBuffer.wrap("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII)));
+      ByteBuffer in = ByteBuffer.allocate(16);
+      while (in.position() < "+PONG\r\n".length()) {
+        ch.read(in);
+      }
+      assertEquals("+PONG\r\n", new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII));
+    } finally {
+      server.close();
+    }
   }
 }
