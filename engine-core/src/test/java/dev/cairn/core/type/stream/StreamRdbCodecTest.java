@@ -170,7 +170,7 @@ class StreamRdbCodecTest {
   void corruptPayloadsAreRefused() throws Exception {
     byte[] good = fixture("redis70-entries.bin");
     byte[] body = Arrays.copyOf(good, good.length - 10);
-    long seed = System.nanoTime();
+    long seed = Long.getLong("fuzz.seed", System.nanoTime());
     System.out.println("corruptPayloadsAreRefused seed " + seed);
     Random rnd = new Random(seed);
     int refused = 0;
@@ -185,8 +185,10 @@ class StreamRdbCodecTest {
       }
       byte[] p = withTrailer(bad);
       try {
-        StreamValue s = restore(p);
-        entries(s); // whatever was accepted must be walkable
+        // whatever was accepted must be walkable; a flipped type byte may make a valid payload of another type
+        if (payloads.restore(p) instanceof StreamValue s) {
+          entries(s);
+        }
       } catch (DumpPayload.InvalidPayload e) {
         refused++;
       }
