@@ -306,11 +306,7 @@ public final class AclCommands implements CommandFamily {
     for (int i = 3; i < a.size(); i++) {
       argv[i - 3] = a.get(i);
     }
-    Command cmd = s.engine.commands().lookup(argv[0]);
-    if (cmd != null && argv.length > 1 && !cmd.subcommands.isEmpty()) {
-      Command sub = cmd.subcommand(argv[1]);
-      cmd = sub != null ? sub : cmd.isContainer() ? null : cmd;
-    }
+    Command cmd = s.engine.commands().resolve(argv, argv.length);
     if (cmd == null) {
       throw RedisException.err("Command '" + a.string(3) + "' not found");
     }

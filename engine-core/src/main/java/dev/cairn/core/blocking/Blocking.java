@@ -317,10 +317,7 @@ public final class Blocking {
 
   /** Counts the call of a blocked command that ends without being served (the dispatcher did not count it). */
   private void countCall(Waiter w, boolean failed) {
-    dev.cairn.core.command.Command cmd = engine.commands().lookup(w.command[0]);
-    if (cmd != null && cmd.isContainer() && w.command.length > 1) {
-      cmd = cmd.subcommand(w.command[1]);
-    }
+    dev.cairn.core.command.Command cmd = engine.commands().resolve(w.command, w.command.length);
     if (cmd != null) {
       cmd.calls++;
       cmd.microseconds += w.session.blockedMicros;

@@ -115,6 +115,24 @@ public final class CommandTable implements CommandRegistry {
     }
   }
 
+  /**
+   * The command a call names, as Redis's lookupCommand finds it: with more than one argument, a command that has
+   * subcommands (a container such as CONFIG, or COMMAND) takes the second as one, and an unknown subcommand is null;
+   * otherwise the command named by {@code argv[0]} (a container alone is itself), or null.
+   */
+  public Command resolve(byte[][] argv, int argc) {
+    Command cmd = lookup(argv[0]);
+    if (cmd == null || argc < 2 || cmd.subcommands.isEmpty()) {
+      return cmd;
+    }
+    return cmd.subcommand(argv[1]);
+  }
+
+  /** {@link #resolve(byte[][], int)} for a call's arguments. */
+  public Command resolve(dev.cairn.api.command.Args a) {
+    return resolve(a.array(), a.size());
+  }
+
   /** The command with this lower-case name (subcommands as {@code container|sub}), or null. */
   public Command lookup(String fullName) {
     int bar = fullName.indexOf('|');

@@ -124,26 +124,18 @@ public final class Dispatcher {
    * or {@link #PAUSED} when the client must wait.
    */
   private Command run(Session s, Args a) {
-    Command cmd = engine.commands().lookup(a.get(0));
+    // a container, or a command that also has subcommands (COMMAND), takes its second argument as a subcommand
+    Command cmd = engine.commands().resolve(a);
     if (cmd == null) {
       s.lastCommand = "NULL";
-      reject(s, null, a, unknownCommand(a));
-      return null;
-    }
-    // a container, or a command that also has subcommands (COMMAND), takes its second argument as a subcommand
-    if (cmd.isContainer() && a.size() == 1) {
-      reject(s, cmd, a, Errors.arity(cmd.fullName()));
-      return cmd;
-    }
-    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
-      Command sub = cmd.subcommand(a.get(1));
-      if (sub == null) {
-        s.lastCommand = "NULL";
-        reject(s, cmd, a, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "
-            + cmd.fullName().toUpperCase(Locale.ROOT) + " HELP."));
-        return cmd;
+      Command base = engine.commands().lookup(a.get(0));
+      if (base == null) {
+        reject(s, null, a, unknownCommand(a));
+        return null;
       }
-      cmd = sub;
+      reject(s, base, a, RedisException.err("unknown subcommand '" + truncate(a.string(1), 128) + "'. Try "
+          + base.fullName().toUpperCase(Locale.ROOT) + " HELP."));
+      return base;
     }
     s.lastCommand = cmd.fullName();
     int arity = cmd.spec.arity();
@@ -396,10 +388,7 @@ public final class Dispatcher {
    * execution is repeated, in the database it blocked in, as a unit of its own.
    */
   public void rerun(Session s, int db, Args a) {
-    Command cmd = engine.commands().lookup(a.get(0));
-    if (cmd.isContainer()) {
-      cmd = cmd.subcommand(a.get(1));
-    }
+    Command cmd = engine.commands().resolve(a);
     int selected = s.dbIndex();
     s.select(db);
     int mark = s.writer.buffer().writerIndex();
@@ -426,16 +415,9 @@ public final class Dispatcher {
    * or the arity is wrong (the loader then stops, as Redis's does).
    */
   public Command lookupForLoading(Args a) {
-    Command cmd = engine.commands().lookup(a.get(0));
+    Command cmd = engine.commands().resolve(a);
     if (cmd == null) {
       return null;
-    }
-    if (a.size() > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
-      Command sub = cmd.subcommand(a.get(1));
-      if (sub == null && cmd.isContainer()) {
-        return null;
-      }
-      cmd = sub == null ? cmd : sub;
     }
     int arity = cmd.spec.arity();
     if (cmd.isContainer() || (arity > 0 && a.size() != arity) || a.size() < -arity) {

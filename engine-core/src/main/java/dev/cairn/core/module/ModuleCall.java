@@ -37,12 +37,8 @@ final class ModuleCall {
     if (engine.dispatcher().filters().active()) {
       argv = engine.dispatcher().filters().apply(session.id, argv); // before the lookup, as RM_Call
     }
-    Command cmd = engine.commands().lookup(argv[0]);
+    Command cmd = engine.commands().resolve(argv, argv.length);
     String name = new String(argv[0], StandardCharsets.UTF_8);
-    if (cmd != null && argv.length > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
-      Command sub = cmd.subcommand(argv[1]);
-      cmd = sub != null ? sub : cmd;
-    }
     if (cmd == null || cmd.handler == null) {
       throw RedisException.err("unknown command '" + name + "'");
     }

@@ -180,10 +180,10 @@ public final class CommandCommands implements CommandFamily {
 
   /** COMMAND GETKEYS command [arg ...] / COMMAND GETKEYSANDFLAGS command [arg ...] */
   static void getkeys(CommandContext c, Args a, boolean withFlags) {
-    Command cmd = table(c).lookup(a.get(2));
-    if (cmd != null && !cmd.subcommands.isEmpty() && a.size() > 3) {
-      cmd = cmd.subcommand(a.get(3));
-    }
+    int argc = a.size() - 2;
+    byte[][] argv = new byte[argc][];
+    System.arraycopy(a.array(), 2, argv, 0, argc);
+    Command cmd = table(c).resolve(argv, argc);
     if (cmd == null) {
       throw RedisException.err("Invalid command specified");
     }
@@ -191,13 +191,10 @@ public final class CommandCommands implements CommandFamily {
     if (specs.isEmpty() || specs.stream().allMatch(ks -> ks.flags.contains(KeyFlag.NOT_KEY))) {
       throw RedisException.err("The command has no key arguments");
     }
-    int argc = a.size() - 2;
     int arity = cmd.spec.arity();
     if ((arity > 0 && arity != argc) || argc < -arity) {
       throw RedisException.err("Invalid number of arguments specified for command");
     }
-    byte[][] argv = new byte[argc][];
-    System.arraycopy(a.array(), 2, argv, 0, argc);
     List<Integer> positions = new ArrayList<>();
     List<Set<KeyFlag>> flags = new ArrayList<>();
     boolean ok = dev.cairn.core.command.CommandKeys.forEach(cmd.spec, argv, argc, (f, pos) -> {

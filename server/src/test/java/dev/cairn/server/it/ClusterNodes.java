@@ -338,5 +338,25 @@ final class ClusterNodes implements AutoCloseable {
         n.process.waitFor();
       }
     }
+    keepLogs();
+  }
+
+  /**
+   * Copies every node's log to target/cluster-logs/(this run's directory)/, since the run's directory is deleted with
+   * the test: a failure seen once under CI's load is then read from the logs of all its nodes.
+   */
+  private void keepLogs() {
+    Path kept = Path.of("target", "cluster-logs", dir.getFileName().toString());
+    for (Node n : started) {
+      try {
+        Files.createDirectories(kept);
+        if (Files.exists(n.log)) {
+          Files.copy(n.log, kept.resolve((n.redis ? "redis-" : "cairn-") + n.port + ".log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        System.err.println("could not keep the log of " + n + ": " + e);
+      }
+    }
   }
 }

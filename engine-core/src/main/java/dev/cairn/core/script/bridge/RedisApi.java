@@ -101,10 +101,8 @@ public final class RedisApi {
     t.rawset("acl_check_cmd", fn(a -> {
       ScriptRun run = running(scripting);
       byte[][] argv = ScriptClient.arguments(a);
-      dev.cairn.core.command.Command cmd = scripting.engine().commands().lookup(argv[0]);
-      if (cmd != null && argv.length > 1 && !cmd.subcommands.isEmpty()) {
-        cmd = cmd.subcommand(argv[1]); // CONFIG GET: the subcommand's permission; an unknown one is invalid
-      }
+      // CONFIG GET: the subcommand's permission; an unknown one is invalid
+      dev.cairn.core.command.Command cmd = scripting.engine().commands().resolve(argv, argv.length);
       if (cmd == null) {
         throw new LuaError(LuaErrors.errorTable("Invalid command passed to redis.acl_check_cmd()"));
       }

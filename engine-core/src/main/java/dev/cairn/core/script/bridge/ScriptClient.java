@@ -140,14 +140,7 @@ public final class ScriptClient {
   }
 
   private Command resolve(byte[][] argv) {
-    Command cmd = engine.commands().lookup(argv[0]);
-    if (cmd != null && argv.length > 1 && (cmd.isContainer() || !cmd.subcommands.isEmpty())) {
-      Command sub = cmd.subcommand(argv[1]);
-      if (sub != null) {
-        cmd = sub;
-      }
-    }
-    return cmd;
+    return engine.commands().resolve(argv, argv.length);
   }
 
   /** Redis's checks before a script's command; the error line, or null when it may run. */
