@@ -585,13 +585,14 @@ class AofIT {
       for (int i = 0; i < 100; i++) {
         j.set("key" + i, "x".repeat(100));
       }
-      for (int i = 0; i < 100 && manifest().contains("seq 1 type b"); i++) {
+      // the cron notices the growth within a tick; a loaded machine (load 15-21) took longer than 5 s
+      for (int i = 0; i < 400 && manifest().contains("seq 1 type b"); i++) {
         Thread.sleep(50);
       }
       waitForRewrite(j);
     }
     assertTrue(manifest().startsWith("file appendonly.aof.2.base"), manifest());
-    for (int i = 0; i < 100 && !logText().contains("Starting automatic rewriting of AOF on"); i++) {
+    for (int i = 0; i < 400 && !logText().contains("Starting automatic rewriting of AOF on"); i++) {
       Thread.sleep(50);
     }
     assertTrue(logText().contains("Starting automatic rewriting of AOF on"), "log: " + logText());
