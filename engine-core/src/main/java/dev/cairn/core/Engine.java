@@ -518,7 +518,7 @@ public final class Engine {
   /** Periodic work: active expiry, incremental rehashing, client timeouts and pauses. */
   void cron() {
     // a paused busy script keeps the dataset as it left it: no expiry until it ends, as Redis runs no cron meanwhile
-    if (cronPaused || scripting.busy()) {
+    if (cronPaused || scripting.busy() || scripting.debugging() != null) {
       return;
     }
     long start = System.nanoTime();
@@ -617,6 +617,7 @@ public final class Engine {
   public void disconnect(Session s) {
     s.closing = true;
     clients.remove(s.id);
+    scripting.clientGone(s);
     monitors.remove(s);
     pauses.remove(s);
     blocking.disconnected(s);

@@ -13,6 +13,19 @@ public final class ClientPauses {
   private boolean writeOnly;
   private boolean active;
   private final List<Session> waiting = new ArrayList<>();
+  /** While a Lua debugging session runs (SCRIPT DEBUG SYNC), the one client served; every other waits. */
+  private Session onlyClient;
+
+  /** Holds every client but {@code s} until {@link #releaseHold()}, as Redis serves nobody while it debugs a script. */
+  public void holdAllBut(Session s) {
+    onlyClient = s;
+  }
+
+  /** Ends {@link #holdAllBut}: the held clients go on (those a pause still covers wait again when they try). */
+  public void releaseHold() {
+    onlyClient = null;
+    resumeWaiting();
+  }
 
   /** Starts or extends a pause; a later, longer pause wins, and ALL wins over WRITE, as in Redis. */
   public void pause(long untilMillis, boolean writeOnly) {
@@ -35,6 +48,11 @@ public final class ClientPauses {
    * command writes or may replicate (for EXEC: a queued command does), which a WRITE pause holds.
    */
   public boolean mustWait(Session s, boolean mayReplicate) {
+    if (onlyClient != null && s != onlyClient) {
+      s.suspend();
+      waiting.add(s);
+      return true;
+    }
     if (!active) {
       return false;
     }
@@ -64,6 +82,10 @@ public final class ClientPauses {
 
   public void unpause() {
     active = false;
+    resumeWaiting();
+  }
+
+  private void resumeWaiting() {
     List<Session> toResume = new ArrayList<>(waiting);
     waiting.clear();
     for (Session s : toResume) {

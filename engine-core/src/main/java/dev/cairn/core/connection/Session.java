@@ -99,6 +99,8 @@ public final class Session implements CommandContext, ClientHandle {
   public byte[][] filteredArgv;
   /** Set while the client may not run commands (blocked or paused); the connection stops feeding it. */
   private boolean suspended;
+  /** SCRIPT DEBUG SYNC: the client's next EVAL is debugged; null when off. */
+  public dev.cairn.core.script.debug.LuaDebugger luaDebugger;
 
   public Session(Engine engine, long id, Connection connection, RespWriter writer) {
     this.engine = engine;
@@ -116,6 +118,10 @@ public final class Session implements CommandContext, ClientHandle {
    * offer the same command again once resumed.
    */
   public boolean execute(Args args) {
+    if (luaDebugger != null && luaDebugger.stopped()) {
+      engine.scripting().debugCommand(args); // its script is stopped: the command is the debugger's
+      return true;
+    }
     return engine.dispatcher().dispatch(this, args);
   }
 

@@ -7,6 +7,7 @@ import dev.cairn.core.log.LogMessage;
 import dev.cairn.core.script.bridge.RedisApi;
 import dev.cairn.core.script.bridge.ScriptClient;
 import dev.cairn.core.script.convert.LuaToReply;
+import dev.cairn.core.script.debug.LuaDebugger;
 import dev.cairn.core.script.engine.Continuations;
 import dev.cairn.core.script.engine.LuaErrors;
 import dev.cairn.core.script.engine.LuaSandbox;
@@ -45,6 +46,9 @@ public final class Scripting {
   /** The reply of a run that ended; read by the caller of {@link #run}. */
   private LuaValue result;
   private LuaError error;
+  /** The Lua debugging session running now (SCRIPT DEBUG SYNC, then EVAL), or null; see {@link LuaDebugger}. */
+  private LuaDebugger debugging;
+  private Object debuggedContinuation;
 
   public Scripting(Engine engine) {
     this.engine = engine;
@@ -107,6 +111,9 @@ public final class Scripting {
     ScriptHook hook = sandbox.hook();
     long threshold = engine.params().process.busyReplyThreshold.value;
     hook.watch(() -> check(run, hook, threshold));
+    if (run.debugger != null) {
+      startDebugging(run, sandbox, hook);
+    }
     Runnable body = () -> {
       try {
         result = fn.invoke(args).arg1();
@@ -121,12 +128,18 @@ public final class Scripting {
     };
     boolean done;
     // a script replayed from the AOF runs to its end: the loader goes on with the next command right after it
-    run.pausable = threshold > 0 && Continuations.available() && engine.loop() != null
+    run.pausable = (threshold > 0 || run.debugger != null) && Continuations.available() && engine.loop() != null
         && !engine.keyspace().loading();
     if (run.pausable) {
       Object cont = Continuations.create(body);
       runContinuation(run, cont);
       done = Continuations.run(cont);
+      if (!done && run.debugger != null) {
+        // stopped by the debugger: its client's commands drive it from now on (see debugCommand)
+        debuggedContinuation = cont;
+        engine.dispatcher().suspendRunningCommand();
+        return;
+      }
       if (!done) {
         runContinuationLater(run, cont, hook);
         return;
@@ -134,7 +147,13 @@ public final class Scripting {
     } else {
       body.run();
     }
+    if (run.debugger != null) {
+      endDebugging(run);
+    }
     boolean failed = end(run, hook);
+    if (run.debugger != null && !run.caller.closing) {
+      run.caller.connection.closeAfterReply(); // how the client learns that the session is over
+    }
     engine.dispatcher().preventPropagation();
     if (failed) {
       engine.dispatcher().markFailed();
@@ -174,11 +193,115 @@ public final class Scripting {
     });
   }
 
+  // ---- the Lua debugger (SCRIPT DEBUG SYNC)
+
+  /** The debugging session running now, or null. */
+  public LuaDebugger debugging() {
+    return debugging;
+  }
+
+  /**
+   * Starts {@code run}'s debugging session: the hook reports the script's lines to the debugger, which stops the
+   * script by yielding its continuation; every other client waits until the session ends, as Redis serves nobody
+   * else meanwhile (and runs no cron: see Engine.cron).
+   */
+  private void startDebugging(ScriptRun run, LuaSandbox sandbox, ScriptHook hook) {
+    LuaDebugger ldb = run.debugger;
+    debugging = ldb;
+    LuaDebugger.Evaluator evaluator = new LuaDebugger.Evaluator() {
+      @Override
+      public LuaFunction compile(String code) {
+        byte[] b = code.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return sandbox.compile(b, 0, b.length, "@ldb_eval");
+      }
+
+      @Override
+      public LuaFunction redisCall() {
+        return (LuaFunction) sandbox.globals().get("redis").get("call");
+      }
+
+      @Override
+      public LuaValue global(String name) {
+        return sandbox.globals().rawget(name);
+      }
+    };
+    ldb.start(run.debugSource, hook, evaluator, () -> resumeDebugged(run, hook));
+    hook.watchLines(line -> ldb.onLine(line, () -> stopForDebugger(ldb)));
+    engine.pauses().holdAllBut(run.caller);
+    dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.NOTICE, "Redis synchronous debugging eval session started");
+  }
+
+  private static void stopForDebugger(LuaDebugger ldb) {
+    if (!Continuations.yieldNow()) {
+      ldb.detach(); // cannot wait here (pinned): the script runs on rather than hold the engine thread for input
+    }
+  }
+
+  /**
+   * A command from the debugging client while its script is stopped (Session.execute hands them here): the debugger
+   * answers it, or resumes the script.
+   */
+  public void debugCommand(dev.cairn.api.command.Args a) {
+    debugging.command(a);
+  }
+
+  /** Resumes the stopped script until it stops again; when it ends, the session ends. */
+  private void resumeDebugged(ScriptRun run, ScriptHook hook) {
+    Object cont = debuggedContinuation;
+    run.sliceStart(System.nanoTime());
+    if (!engine.dispatcher().resumeFor(run.caller, () -> Continuations.run(cont))) {
+      return; // stopped again: the debugger has sent where
+    }
+    debuggedContinuation = null;
+    endDebugging(run);
+    boolean failed = end(run, hook);
+    if (!run.caller.closing) {
+      run.caller.connection.closeAfterReply(); // how the client learns that the session is over
+    }
+    engine.dispatcher().finishSuspended(failed);
+    engine.blocking().serveReadyKeys();
+    if (!run.caller.closing) {
+      run.caller.connection.flush();
+    }
+  }
+
+  /** The session's end: its last log lines go before the script's reply (the caller closes the connection after). */
+  private void endDebugging(ScriptRun run) {
+    LuaDebugger ldb = run.debugger;
+    if (!run.caller.closing) {
+      ldb.end();
+    }
+    run.caller.luaDebugger = null;
+    debugging = null;
+    engine.pauses().releaseHold();
+    dev.cairn.core.log.Log.log(dev.cairn.core.log.Log.Level.NOTICE, "Redis synchronous debugging eval session ended");
+  }
+
+  /** A client went away: if it was debugging a stopped script, the script runs to its end without stopping. */
+  public void clientGone(Session s) {
+    LuaDebugger ldb = debugging;
+    if (ldb == null || ldb.client != s) {
+      return;
+    }
+    ldb.detach();
+    if (ldb.stopped()) {
+      ldb.command(dev.cairn.api.command.Args.of("continue"));
+    }
+  }
+
   /** The hook's check: kill, busy, and pausing a busy script so the engine thread can serve others. */
   private void check(ScriptRun run, ScriptHook hook, long threshold) {
     if (run.killed) {
       hook.checkSoon(); // every instruction from now on, so pcall cannot keep the script alive
       throw new LuaError(LuaErrors.errorTable("Script killed by user with SCRIPT KILL..."));
+    }
+    LuaDebugger ldb = run.debugger;
+    if (ldb != null) {
+      // a debugged script is never busy (every other client waits); a long run without a stop stops it
+      if (!ldb.stopped()) {
+        ldb.onLongRun(hook.currentLine(), threshold > 0 ? threshold : 5000, () -> stopForDebugger(ldb));
+      }
+      return;
     }
     if (threshold <= 0) {
       return;

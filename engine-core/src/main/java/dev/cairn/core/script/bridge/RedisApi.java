@@ -95,9 +95,18 @@ public final class RedisApi {
     }));
     // effects replication is the only mode since Redis 7: kept for old scripts, always true
     t.rawset("replicate_commands", fn(a -> LuaValue.TRUE));
-    // the debugger (SCRIPT DEBUG) is not available: outside it Redis's breakpoint returns false and debug does nothing
-    t.rawset("breakpoint", fn(a -> LuaValue.FALSE));
-    t.rawset("debug", fn(a -> LuaValue.NONE));
+    // the Lua debugger's (SCRIPT DEBUG): outside a debugging session breakpoint returns false and debug does nothing
+    t.rawset("breakpoint", fn(a -> {
+      var ldb = scripting.debugging();
+      return LuaValue.valueOf(ldb != null && ldb.breakpointCalled());
+    }));
+    t.rawset("debug", fn(a -> {
+      var ldb = scripting.debugging();
+      if (ldb != null) {
+        ldb.debugCalled(a);
+      }
+      return LuaValue.NONE;
+    }));
     t.rawset("acl_check_cmd", fn(a -> {
       ScriptRun run = running(scripting);
       byte[][] argv = ScriptClient.arguments(a);

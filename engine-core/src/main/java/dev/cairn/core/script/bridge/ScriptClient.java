@@ -105,8 +105,17 @@ public final class ScriptClient {
     if (engine.dispatcher().filters().active()) {
       argv = engine.dispatcher().filters().apply(session.id, argv); // as Redis's scriptCall, before the lookup
     }
+    // the Lua debugger, while stepping, logs each command and its reply
+    dev.cairn.core.script.debug.LuaDebugger ldb = engine.scripting().debugging();
+    boolean traced = ldb != null && ldb.tracing();
+    if (traced) {
+      ldb.logCommand(argv);
+    }
     String rejection = check(run, argv);
     if (rejection != null) {
+      if (traced) {
+        ldb.logError(rejection);
+      }
       LuaTable err = LuaErrors.errorTable(rejection);
       err.rawset("ignore_error_stats_update", LuaValue.TRUE);
       if (raise) {
@@ -126,6 +135,9 @@ public final class ScriptClient {
       engine.dispatcher().callFromScript(session, cmd, Args.ofBytes(argv));
     } finally {
       p.setTargets(Propagation.TARGET_ALL); // redis.set_repl is the script's: the commands around it are not bound
+    }
+    if (traced) {
+      ldb.logReply(buffer);
     }
     LuaValue reply = RespToLua.read(buffer);
     buffer.clear();

@@ -16,6 +16,8 @@ import dev.cairn.core.command.Dispatcher;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.script.ScriptCache;
 import dev.cairn.core.script.Scripting;
+import dev.cairn.core.script.debug.LuaDebugger;
+import dev.cairn.core.script.engine.Continuations;
 import dev.cairn.core.script.engine.LuaErrors;
 import dev.cairn.core.script.function.FunctionCommands;
 import dev.cairn.core.script.engine.ScriptRun;
@@ -142,6 +144,9 @@ public final class EvalCommands implements CommandFamily {
       if (a.get(1).length != 40) {
         throw NOSCRIPT;
       }
+      if (s.luaDebugger != null) {
+        throw RedisException.err("Please use EVAL instead of EVALSHA for debugging");
+      }
       script = sc.cache().get(lowerHex(a.get(1)));
       if (script == null) {
         throw NOSCRIPT;
@@ -149,6 +154,25 @@ public final class EvalCommands implements CommandFamily {
     } else {
       script = null;
     }
+    LuaDebugger ldb = s.luaDebugger;
+    if (ldb == null) {
+      eval(s, sc, a, script, ro, null);
+      return;
+    }
+    try {
+      eval(s, sc, a, script, ro, ldb);
+    } catch (RedisException e) {
+      // refused before it ran: the session still ends as one does, the error after its last line
+      if (!ldb.active()) {
+        ldb.end();
+        s.luaDebugger = null;
+        s.connection.closeAfterReply();
+      }
+      throw e;
+    }
+  }
+
+  private static void eval(Session s, Scripting sc, Args a, ScriptCache.Script script, boolean ro, LuaDebugger ldb) {
     int numKeys = numKeys(a);
     if (script == null) {
       script = load(sc, a.get(1));
@@ -161,6 +185,8 @@ public final class EvalCommands implements CommandFamily {
     boolean readOnly = ro || !compat && (flags & ScriptCache.NO_WRITES) != 0;
     boolean allowOom = !compat && (flags & ScriptCache.ALLOW_OOM) != 0;
     ScriptRun run = new ScriptRun(s, true, script.sha(), a.toArray(), readOnly, allowOom);
+    run.debugger = ldb;
+    run.debugSource = script.body();
     clusterScope(run, s, a, numKeys, compat || (flags & ScriptCache.ALLOW_CROSS_SLOT) != 0);
     LuaTable globals = sc.evalSandbox().globals();
     globals.rawset("KEYS", array(a, 3, numKeys));
@@ -327,15 +353,28 @@ public final class EvalCommands implements CommandFamily {
     c.reply().ok();
   }
 
-  /** SCRIPT DEBUG YES|SYNC|NO */
+  /** SCRIPT DEBUG YES|SYNC|NO: the Lua debugger for the client's next EVAL (see LuaDebugger). */
   static void debug(CommandContext c, Args a) {
+    Session s = (Session) c;
     if (a.is(2, "no")) {
+      s.luaDebugger = null;
       c.reply().ok();
       return;
     }
-    if (a.is(2, "yes") || a.is(2, "sync")) {
-      // Cairn has no Lua debugger (LDB): say so rather than pretend to enter it
-      throw RedisException.err("SCRIPT DEBUG is not supported by this server");
+    if (a.is(2, "sync")) {
+      if (!Continuations.available()) {
+        throw RedisException.err("SCRIPT DEBUG SYNC needs the JVM to export jdk.internal.vm to Cairn "
+            + "(the server jar's manifest does; an embedder adds --add-exports java.base/jdk.internal.vm=ALL-UNNAMED)");
+      }
+      s.luaDebugger = new LuaDebugger(s);
+      c.reply().ok();
+      return;
+    }
+    if (a.is(2, "yes")) {
+      // Redis forks a child whose changes are thrown away; Cairn does not fork, and a session that kept the changes
+      // would break what YES promises
+      throw RedisException.err("SCRIPT DEBUG YES (a forked session whose changes are rolled back) is not available: "
+          + "Cairn does not fork. Use SCRIPT DEBUG SYNC (redis-cli --ldb-sync-mode), which keeps the changes");
     }
     throw RedisException.err("Use SCRIPT DEBUG YES/SYNC/NO");
   }

@@ -111,6 +111,24 @@ final class Culprit {
         && (stack[r].type() == LuaValue.TSTRING || stack[r].type() == LuaValue.TNUMBER);
   }
 
+  /** The name of the function the call at {@code pc} calls ({@code foo} for {@code foo()}), or null. */
+  static String calledFunction(Prototype p, int pc) {
+    if (NAME == null || pc < 0 || pc >= p.code.length) {
+      return null;
+    }
+    int i = p.code[pc];
+    int op = org.luaj.vm2.Lua.GET_OPCODE(i);
+    if (op != org.luaj.vm2.Lua.OP_CALL && op != org.luaj.vm2.Lua.OP_TAILCALL) {
+      return null;
+    }
+    try {
+      Object nw = DebugLib.getobjname(p, pc, org.luaj.vm2.Lua.GETARG_A(i));
+      return nw == null ? null : (String) NAME.get(nw);
+    } catch (IllegalAccessException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static String name(Prototype p, int pc, int reg) {
     try {
       Object nw = DebugLib.getobjname(p, pc, reg);

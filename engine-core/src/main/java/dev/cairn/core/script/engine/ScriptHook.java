@@ -5,6 +5,8 @@ import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.DebugLib;
 
@@ -29,8 +31,18 @@ public final class ScriptHook extends DebugLib {
     void check();
   }
 
+  /** Told when the script is about to run a new line of its own (the Lua debugger); null when nobody debugs. */
+  public interface LineWatcher {
+    void onLine(int line);
+  }
+
+  private static final LuaString USER_SCRIPT = LuaString.valueOf("@user_script");
+
   private int countdown = CHECK_EVERY;
   private Watcher watcher;
+  private LineWatcher lineWatcher;
+  /** Per frame, the pc of the instruction before the current one (-1: none yet), for line events. */
+  private int[] linePcs = new int[32];
   /** The thread whose frames are tracked (coroutines run on LuaJ's own threads and are not). */
   private Thread owner;
   private LuaClosure[] closures = new LuaClosure[32];
@@ -50,6 +62,12 @@ public final class ScriptHook extends DebugLib {
     java.util.Arrays.fill(stacks, 0, depth, null);
     this.depth = 0;
     this.tailClosure = null;
+    this.lineWatcher = null;
+  }
+
+  /** Starts telling {@code w} about the script's lines (a debugging session), for the run being watched. */
+  public void watchLines(LineWatcher w) {
+    this.lineWatcher = w;
   }
 
   /** Makes the next instruction run the check (after a kill, so that pcall cannot swallow it for long). */
@@ -62,6 +80,9 @@ public final class ScriptHook extends DebugLib {
     int d = depth;
     if (d > 0) {
       pcs[d - 1] = pc;
+      if (lineWatcher != null && closures[d - 1] != null) {
+        lineEvent(d - 1, pc);
+      }
     }
     if (--countdown > 0) {
       return;
@@ -71,6 +92,103 @@ public final class ScriptHook extends DebugLib {
     if (w != null) {
       w.check();
     }
+  }
+
+  /**
+   * A line event as Lua 5.1's line hook has it: the first instruction of a call, a new line, or a jump backwards (a
+   * loop's next round), for the user's script only.
+   */
+  private void lineEvent(int f, int pc) {
+    Prototype p = closures[f].p;
+    int last = linePcs[f];
+    linePcs[f] = pc;
+    if (!USER_SCRIPT.raweq(p.source)) {
+      return;
+    }
+    int[] lines = p.lineinfo;
+    if (lines == null || pc >= lines.length) {
+      return;
+    }
+    if (last < 0 || pc <= last || last >= lines.length || lines[pc] != lines[last]) {
+      lineWatcher.onLine(lines[pc]);
+    }
+  }
+
+  // ---- the frames as the debugger sees them: level 0 is the innermost
+
+  public int frameCount() {
+    return depth;
+  }
+
+  private int frame(int level) {
+    return depth - 1 - level;
+  }
+
+  /** Whether the frame at {@code level} runs the user's script (not a Java function, not the debugger's eval). */
+  public boolean isUserScript(int level) {
+    LuaClosure c = closures[frame(level)];
+    return c != null && USER_SCRIPT.raweq(c.p.source);
+  }
+
+  /** The line the frame at {@code level} is at, or -1. */
+  public int line(int level) {
+    int f = frame(level);
+    LuaClosure c = closures[f];
+    if (c == null || c.p.lineinfo == null || pcs[f] >= c.p.lineinfo.length) {
+      return -1;
+    }
+    return c.p.lineinfo[pcs[f]];
+  }
+
+  /** The line the innermost frame of the user's script is at, or -1. */
+  public int currentLine() {
+    for (int level = 0; level < depth; level++) {
+      if (isUserScript(level)) {
+        return line(level);
+      }
+    }
+    return -1;
+  }
+
+  /** The name the caller gave the function of the frame at {@code level} ({@code foo} for {@code foo()}), or null. */
+  public String functionName(int level) {
+    int f = frame(level);
+    if (f == 0 || closures[f - 1] == null) {
+      return null;
+    }
+    return Culprit.calledFunction(closures[f - 1].p, pcs[f - 1]);
+  }
+
+  /** A local variable of a frame: its name and value. */
+  public record Local(String name, LuaValue value) { }
+
+  /** The active local variables of the frame at {@code level}, in order. */
+  public java.util.List<Local> locals(int level) {
+    java.util.List<Local> out = new java.util.ArrayList<>();
+    int f = frame(level);
+    LuaClosure c = closures[f];
+    if (c == null) {
+      return out;
+    }
+    for (int i = 1; ; i++) {
+      LuaString name = c.p.getlocalname(i, pcs[f]);
+      if (name == null) {
+        return out;
+      }
+      LuaValue[] stack = stacks[f];
+      LuaValue v = stack != null && i - 1 < stack.length && stack[i - 1] != null ? stack[i - 1] : LuaValue.NIL;
+      out.add(new Local(name.tojstring(), v));
+    }
+  }
+
+  /** The value of local {@code name} in the frame at {@code level}, or null when it has none of that name. */
+  public LuaValue local(int level, String name) {
+    for (Local l : locals(level)) {
+      if (l.name().equals(name)) {
+        return l.value();
+      }
+    }
+    return null;
   }
 
   @Override
@@ -92,10 +210,12 @@ public final class ScriptHook extends DebugLib {
       closures = java.util.Arrays.copyOf(closures, d * 2);
       stacks = java.util.Arrays.copyOf(stacks, d * 2);
       pcs = java.util.Arrays.copyOf(pcs, d * 2);
+      linePcs = java.util.Arrays.copyOf(linePcs, d * 2);
     }
     closures[d] = c;
     stacks[d] = stack;
     pcs[d] = 0;
+    linePcs[d] = -1;
     depth = d + 1;
     tailClosure = null;
   }

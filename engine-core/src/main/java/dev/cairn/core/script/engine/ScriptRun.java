@@ -38,6 +38,9 @@ public final class ScriptRun {
    * the script must keep to unless cross-slot access is allowed (scripts without a shebang, allow-cross-slot-keys).
    */
   public int clusterSlot = -1;
+  /** The Lua debugger this run is debugged by (SCRIPT DEBUG SYNC), or null; and the script's text for it. */
+  public dev.cairn.core.script.debug.LuaDebugger debugger;
+  public byte[] debugSource;
   public boolean allowCrossSlot = true;
 
   public ScriptRun(Session caller, boolean eval, String name, byte[][] command, boolean readOnly, boolean allowOom) {
