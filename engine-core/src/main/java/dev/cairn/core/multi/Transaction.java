@@ -2,6 +2,7 @@ package dev.cairn.core.multi;
 
 import dev.cairn.api.command.Flag;
 import dev.cairn.core.command.Command;
+import dev.cairn.core.script.ScriptCache;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,7 +84,11 @@ public final class Transaction {
     return active || !watched.isEmpty() ? mem : 0;
   }
 
-  void queue(Command cmd, byte[][] argv) {
+  /**
+   * Queues a command; {@code scriptFlags} are the flags its script declares (EVAL, EVALSHA, FCALL), or -1, in which
+   * case the command's own flags count.
+   */
+  void queue(Command cmd, byte[][] argv, int scriptFlags) {
     if (count == commands.length) {
       commands = java.util.Arrays.copyOf(commands, count * 2);
       argvs = java.util.Arrays.copyOf(argvs, count * 2);
@@ -92,6 +97,16 @@ public final class Transaction {
     argvs[count++] = argv;
     for (byte[] arg : argv) {
       argvBytes += arg.length + 8;
+    }
+    if (scriptFlags >= 0) {
+      // Redis's scriptFlagsToCmdFlags: declared flags replace the command's write, deny-oom and stale flags, and a
+      // script that declares them is known to write or not (no may-replicate)
+      boolean writes = (scriptFlags & ScriptCache.NO_WRITES) == 0;
+      mayReplicate |= writes;
+      write |= writes;
+      denyOom |= (scriptFlags & (ScriptCache.NO_WRITES | ScriptCache.ALLOW_OOM)) == 0;
+      notStale |= (scriptFlags & ScriptCache.ALLOW_STALE) == 0;
+      return;
     }
     if (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)) {
       mayReplicate = true;

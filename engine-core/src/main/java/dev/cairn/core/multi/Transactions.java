@@ -7,6 +7,7 @@ import dev.cairn.core.command.Command;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
+import dev.cairn.core.script.ScriptCache;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +57,8 @@ public final class Transactions implements KeyspaceEventsHub.ModifiedKeyListener
     if (tx.dirtyCas || tx.dirtyExec) {
       return;
     }
-    tx.queue(cmd, argv);
+    int declared = engine.scripting().declaredFlags(cmd.spec.name(), dev.cairn.api.command.Args.ofBytes(argv));
+    tx.queue(cmd, argv, declared >= 0 && (declared & ScriptCache.EVAL_COMPAT) == 0 ? declared : -1);
   }
 
   /** A command was rejected while queueing: EXEC will abort. */

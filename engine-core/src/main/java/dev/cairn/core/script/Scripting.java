@@ -410,7 +410,7 @@ public final class Scripting {
   }
 
   /** The flags of the script an EVAL/EVALSHA/FCALL(_RO) runs; -1 for other commands. */
-  private int declaredFlags(String name, dev.cairn.api.command.Args a) {
+  public int declaredFlags(String name, dev.cairn.api.command.Args a) {
     int flags;
     if (a.size() < 2) {
       return -1;

@@ -282,4 +282,32 @@ class ScriptingIT extends ServerTestBase {
         + "return redis.call('EXISTS', 'key')"));
     jedis.sendCommand(() -> "DEBUG".getBytes(), "set-disable-deny-scripts", "0");
   }
+
+  @Test
+  @DisplayName("On a replica: a queued script that declares writes aborts EXEC; one without flags is refused while stale")
+  void scriptsOnAReplica() throws Exception {
+    try (RawClient rr = new RawClient("127.0.0.1", port()); RawClient rr2 = new RawClient("127.0.0.1", port())) {
+      assertEquals("+OK\r\n", rr.command("MULTI").readReply());
+      assertEquals("+QUEUED\r\n", rr.command("EVAL", "#!lua\nreturn 1", "0").readReply());
+      assertEquals("+OK\r\n", rr2.command("MULTI").readReply());
+      assertEquals("+QUEUED\r\n", rr2.command("EVAL", "redis.call('set','x',1)\nreturn 1", "1", "x").readReply());
+      jedis.replicaof("127.0.0.1", 1); // a master that is not there: the link stays down
+      try {
+        // the script's declared flags count as the command's (it writes), as Redis's scriptFlagsToCmdFlags
+        String aborted = rr.command("EXEC").readReply();
+        assertTrue(aborted.startsWith("-EXECABORT Transaction discarded because of: READONLY"), aborted);
+        String r = rr2.command("EXEC").readReply(); // no flags: EVAL's own (may-replicate), it runs, its write fails
+        assertTrue(r.startsWith("*1\r\n-READONLY You can't write against a read only replica."), r);
+        jedis.configSet("replica-serve-stale-data", "no");
+        assertEquals("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+            error(() -> eval("return redis.call('get','x')", "x")));
+        assertEquals("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+            error(() -> jedis.eval("#!lua flags=no-writes\nreturn 1", 0)));
+        assertEquals(1L, jedis.eval("#!lua flags=allow-stale,no-writes\nreturn 1", 0));
+      } finally {
+        jedis.configSet("replica-serve-stale-data", "yes");
+        jedis.replicaofNoOne();
+      }
+    }
+  }
 }

@@ -181,6 +181,13 @@ public final class EvalCommands implements CommandFamily {
     boolean compat = (flags & ScriptCache.EVAL_COMPAT) != 0;
     if (!compat) {
       checkDeclared(s, flags, ro);
+    } else {
+      // EVAL is flagged stale, so the dispatcher let it in; a script without flags still may not run on a stale
+      // replica, as Redis refuses it before it starts
+      RedisException stale = s.mustObey ? null : s.engine.replication().refuse(true, false);
+      if (stale != null) {
+        throw stale;
+      }
     }
     boolean readOnly = ro || !compat && (flags & ScriptCache.NO_WRITES) != 0;
     boolean allowOom = !compat && (flags & ScriptCache.ALLOW_OOM) != 0;
