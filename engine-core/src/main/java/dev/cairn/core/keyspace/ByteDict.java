@@ -303,7 +303,8 @@ public final class ByteDict<N extends ByteDict.Link<N>> implements PrefetchTable
     }
   }
 
-  private static long nextCursor(long v, long mask) {
+  /** Redis's reverse-binary cursor step: the next bucket of a table of {@code mask + 1} buckets, in SCAN's order. */
+  static long nextCursor(long v, long mask) {
     v |= ~mask;
     v = Long.reverse(v);
     v++;

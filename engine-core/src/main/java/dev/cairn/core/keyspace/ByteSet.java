@@ -175,7 +175,7 @@ public final class ByteSet implements PrefetchTable {
     if (t1 == null) {
       long m0 = t0.length - 1;
       visitBucket(t0[(int) (v & m0)], visitor);
-      return nextCursor(v, m0);
+      return ByteDict.nextCursor(v, m0);
     }
     Object[] small = t0.length <= t1.length ? t0 : t1;
     Object[] big = small == t0 ? t1 : t0;
@@ -185,7 +185,7 @@ public final class ByteSet implements PrefetchTable {
     // every bucket of the bigger table that the small bucket expands to
     do {
       visitBucket(big[(int) (v & m1)], visitor);
-      v = nextCursor(v, m1);
+      v = ByteDict.nextCursor(v, m1);
     } while ((v & (m0 ^ m1)) != 0);
     return v;
   }
@@ -198,13 +198,6 @@ public final class ByteSet implements PrefetchTable {
         visitor.accept(m);
       }
     }
-  }
-
-  private static long nextCursor(long v, long mask) {
-    v |= ~mask;
-    v = Long.reverse(v);
-    v++;
-    return Long.reverse(v);
   }
 
   /**

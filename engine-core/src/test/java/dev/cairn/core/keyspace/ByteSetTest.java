@@ -1,7 +1,6 @@
 package dev.cairn.core.keyspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** ByteSet against a HashSet model, SCAN's guarantee through growth, shrinking and rehash steps, and fair picks. */
 class ByteSetTest {
   private static byte[] key(int i) {
-    return ("k" + i).getBytes(StandardCharsets.US_ASCII);
+    return ByteDictScanTest.key(i);
   }
 
   private static String name(byte[] m) {
@@ -69,54 +68,34 @@ class ByteSetTest {
 
   @Test
   void everyMemberPresentForTheWholeScanIsReturned() {
-    long seed = System.nanoTime();
-    System.out.println("ByteSetTest scan seed " + seed);
-    Random r = new Random(seed);
-    for (int round = 0; round < 60; round++) {
+    ByteDictScanTest.scanGuarantee("ByteSetTest", () -> {
       ByteSet s = new ByteSet();
-      List<Integer> present = new ArrayList<>(); // removal swaps the last in: O(1) random victims
-      int next = 0;
-      int initial = r.nextInt(2000);
-      for (; next < initial; next++) {
-        s.addNew(key(next));
-        present.add(next);
-      }
-      Set<Integer> stable = new HashSet<>(present); // never removed during the scan
-      Set<String> seen = new HashSet<>();
-      long cursor = 0;
-      int calls = 0;
-      // each call then a burst of changes: growth, heavy deletion (shrinking) or idle rehash steps
-      do {
-        cursor = s.scan(cursor, m -> seen.add(name(m)));
-        calls++;
-        int mode = r.nextInt(4);
-        int burst = r.nextInt(200);
-        for (int k = 0; k < burst; k++) {
-          if ((mode == 0 || mode == 3 && r.nextBoolean()) && present.size() < 5000) {
-            s.addNew(key(next));
-            present.add(next++);
-          } else if (mode == 1 && !present.isEmpty()) {
-            int at = r.nextInt(present.size());
-            int victim = present.get(at);
-            present.set(at, present.get(present.size() - 1));
-            present.remove(present.size() - 1);
-            assertTrue(s.remove(key(victim)));
-            stable.remove(victim);
-          } else {
-            s.rehash(1);
-          }
+      return new ByteDictScanTest.ScannedTable() {
+        public void add(byte[] key) {
+          s.addNew(key);
         }
-        assertTrue(calls < 1_000_000, "seed " + seed + ": scan does not terminate");
-      } while (cursor != 0);
-      for (int k : stable) {
-        assertTrue(seen.contains("k" + k), "seed " + seed + " round " + round + ": missed k" + k);
-      }
-      for (int k : present) {
-        assertTrue(s.contains(key(k)), "seed " + seed + " round " + round + ": lost k" + k);
-      }
-      assertFalse(s.contains(key(next)), "seed " + seed);
-      assertEquals(present.size(), s.size(), "seed " + seed);
-    }
+
+        public void remove(byte[] key) {
+          assertTrue(s.remove(key));
+        }
+
+        public boolean contains(byte[] key) {
+          return s.contains(key);
+        }
+
+        public long scan(long cursor, java.util.function.Consumer<String> visitor) {
+          return s.scan(cursor, m -> visitor.accept(name(m)));
+        }
+
+        public void rehashStep() {
+          s.rehash(1);
+        }
+
+        public int size() {
+          return s.size();
+        }
+      };
+    });
   }
 
   @Test
