@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * too (see {@code persistence.Snapshot}). The keyspace's own tables ({@link #forKeyspace()}) also move a bucket of
  * rehashing on each lookup, as Redis does; they are walked on the engine thread only.
  */
-public final class ByteDict<N extends ByteDict.Link<N>> {
+public final class ByteDict<N extends ByteDict.Link<N>> implements PrefetchTable {
   /**
    * A stored element without a cached hash: its key and chain link, 16 bytes with compact headers. Lookups compare keys
    * in the chain and resizing hashes each key again, as Redis's dict does; for elements that are only a key (a set's
@@ -128,6 +128,7 @@ public final class ByteDict<N extends ByteDict.Link<N>> {
    * the snapshot thread meanwhile). Returns a number made of what was read, for the caller to keep, so that the reads
    * are not dropped as dead code.
    */
+  @Override
   public int prefetchBucket(int hash) {
     int seen = t0[hash & (t0.length - 1)] == null ? 0 : 1;
     Link<?>[] t = t1; // while rehashing a key may be in either table (new keys go to the new one)
@@ -135,6 +136,7 @@ public final class ByteDict<N extends ByteDict.Link<N>> {
   }
 
   /** Reads the first node of each bucket where a key of this hash may be, and that node's key: see above. */
+  @Override
   public int prefetch(int hash) {
     Link<?> n = t0[hash & (t0.length - 1)];
     int seen = n == null ? 0 : n.key.length;
@@ -301,7 +303,8 @@ public final class ByteDict<N extends ByteDict.Link<N>> {
     }
   }
 
-  private static long nextCursor(long v, long mask) {
+  /** Redis's reverse-binary cursor step: the next bucket of a table of {@code mask + 1} buckets, in SCAN's order. */
+  static long nextCursor(long v, long mask) {
     v |= ~mask;
     v = Long.reverse(v);
     v++;

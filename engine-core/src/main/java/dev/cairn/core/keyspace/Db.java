@@ -103,13 +103,13 @@ public final class Db implements Database {
         seen += d.prefetch(keyHashes[i]);
       }
     }
-    ByteDict<?>[] tables = memberTables;
+    PrefetchTable[] tables = memberTables;
     if (tables.length < count) {
-      tables = memberTables = new ByteDict<?>[count];
+      tables = memberTables = new PrefetchTable[count];
     }
     boolean any = false;
     for (int i = 0; i < count; i++) {
-      ByteDict<?> t = null;
+      PrefetchTable t = null;
       if (i > 0 && keyHashes[i] == keyHashes[i - 1]) {
         t = tables[i - 1];
       } else {
@@ -151,7 +151,7 @@ public final class Db implements Database {
   private int[] memberHashes = new int[0];
 
   /** {@link #prefetch}'s member tables of the batch (engine thread only; emptied after each batch). */
-  private ByteDict<?>[] memberTables = new ByteDict<?>[0];
+  private PrefetchTable[] memberTables = new PrefetchTable[0];
 
   /** The entry as stored, even if its time has passed (DEBUG OBJECT, which Redis reads without expiring). */
   public Entry stored(byte[] key) {

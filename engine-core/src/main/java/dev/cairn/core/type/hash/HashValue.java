@@ -37,12 +37,35 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   private Object data = HashListpack.EMPTY;
   /** Table form: the fields with a TTL, densely, for sampling by the active expiry cycle. */
   private HashField.Volatile[] volatileFields;
-  private int size;
+  /**
+   * The number of fields (bits 0-29, HLEN's count) and two flags: {@link #EX} (packed entries carry a ttl: the
+   * "listpackex" layout) and {@link #TABLE} (the "hashtable" encoding: in the packed form while it fits, then in the
+   * table). One int rather than an int and two booleans: the object is 24 bytes with compact headers, not 32 (a billion
+   * fields, the most this counts, would take some 50 GB of heap).
+   */
+  private int sizeAndForm;
   private int volatileCount;
-  /** Packed entries carry a ttl (the "listpackex" layout). */
-  private boolean ex;
-  /** The "hashtable" encoding (in the packed form while it fits, then in the table). */
-  private boolean table;
+
+  private static final int SIZE_MASK = (1 << 30) - 1;
+  private static final int EX = 1 << 30;
+  private static final int TABLE = 1 << 31;
+
+  private boolean ex() {
+    return (sizeAndForm & EX) != 0;
+  }
+
+  private void setEx(boolean on) {
+    sizeAndForm = on ? sizeAndForm | EX : sizeAndForm & ~EX;
+  }
+
+  private boolean table() {
+    return (sizeAndForm & TABLE) != 0;
+  }
+
+  /** Adds {@code delta} to the field count, keeping the flags. */
+  private void grow(int delta) {
+    sizeAndForm = (sizeAndForm & ~SIZE_MASK) | ((sizeAndForm & SIZE_MASK) + delta);
+  }
 
   /** Visits one field: its name and value as array slices. */
   public interface Visitor {
@@ -61,7 +84,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
 
   @Override
   public String encoding() {
-    return table ? "hashtable" : ex ? "listpackex" : "listpack";
+    return table() ? "hashtable" : ex() ? "listpackex" : "listpack";
   }
 
   @Override
@@ -85,7 +108,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
    */
   @Override
   public long estimatedBytes(int samples) {
-    long bytes = 32 + (volatileFields == null ? 0 : 16 + 4L * volatileFields.length);
+    long bytes = 24 + (volatileFields == null ? 0 : 16 + 4L * volatileFields.length);
     if (data instanceof byte[] lp) {
       return bytes + align(16 + lp.length);
     }
@@ -97,7 +120,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       acc[0] += (f instanceof HashField.Volatile ? 40 : 24) + align(16 + f.key.length) + align(16 + f.value.length);
       acc[1]++;
     });
-    return bytes + (acc[1] == 0 ? 0 : acc[0] * size / acc[1]);
+    return bytes + (acc[1] == 0 ? 0 : acc[0] * size() / acc[1]);
   }
 
   private static long align(long n) {
@@ -108,9 +131,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   @Override
   public HashValue copy() {
     HashValue c = new HashValue();
-    c.size = size;
-    c.ex = ex;
-    c.table = table;
+    c.sizeAndForm = sizeAndForm;
     if (data instanceof byte[] lp) {
       c.data = lp.clone(); // packed arrays are overwritten in place by same-length HSETs
       c.volatileCount = volatileCount;
@@ -132,7 +153,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
 
   /** Fields stored, including expired ones not yet reclaimed (what HLEN reports, as Redis 7.4). */
   public int size() {
-    return size;
+    return sizeAndForm & SIZE_MASK;
   }
 
   /** Fields that have a TTL. */
@@ -153,7 +174,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** The field's value, or null; expiry is not checked. */
   public byte[] get(byte[] field) {
     if (data instanceof byte[] lp) {
-      int p = HashListpack.find(lp, ex, field);
+      int p = HashListpack.find(lp, ex(), field);
       return p < 0 ? null : HashListpack.value(lp, p);
     }
     HashField f = dict().get(field);
@@ -169,11 +190,11 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** The field's expiry in ms since the epoch, {@link #NO_TTL}, or {@link #NO_FIELD}. */
   public long expireAt(byte[] field) {
     if (data instanceof byte[] lp) {
-      int p = HashListpack.find(lp, ex, field);
+      int p = HashListpack.find(lp, ex(), field);
       if (p < 0) {
         return NO_FIELD;
       }
-      long t = HashListpack.ttlAt(lp, p, ex);
+      long t = HashListpack.ttlAt(lp, p, ex());
       return t == 0 ? NO_TTL : t;
     }
     HashField f = dict().get(field);
@@ -192,7 +213,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** Takes the hashtable encoding (and the table form) ahead of a write of {@code newFields} fields that need it. */
   void prepareFor(int newFields, int maxEntries) {
     if (data instanceof byte[] && newFields > maxEntries) {
-      table = true;
+      sizeAndForm |= TABLE;
       if (newFields > PACKED_TABLE_FIELDS) {
         convertToDict();
       }
@@ -206,16 +227,16 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   public boolean set(byte[] field, byte[] value, boolean keepTtl, int maxEntries, int maxValueLen) {
     if (data instanceof byte[] lp) {
       if (field.length > maxValueLen || value.length > maxValueLen) {
-        table = true;
+        sizeAndForm |= TABLE;
       }
-      int p = HashListpack.find(lp, ex, field);
+      int p = HashListpack.find(lp, ex(), field);
       if (p >= 0) {
         replacePacked(lp, p, value, keepTtl);
         settle(maxEntries);
         return false;
       }
-      data = HashListpack.append(lp, ex, field, value, 0);
-      size++;
+      data = HashListpack.append(lp, ex(), field, value, 0);
+      grow(1);
       settle(maxEntries);
       return true;
     }
@@ -229,7 +250,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       return false;
     }
     d.addNew(new HashField(field, value));
-    size++;
+    grow(1);
     return true;
   }
 
@@ -247,12 +268,12 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       }
       return created;
     }
-    for (int i = from; i < end && !table; i++) {
+    for (int i = from; i < end && !table(); i++) {
       if (argv[i].length > maxValueLen) {
-        table = true;
+        sizeAndForm |= TABLE;
       }
     }
-    if (table && size + (end - from) / 2 > PACKED_TABLE_FIELDS) {
+    if (table() && size() + (end - from) / 2 > PACKED_TABLE_FIELDS) {
       convertToDict(); // too many fields to stay packed
       return setPairs(argv, from, end, maxEntries, maxValueLen);
     }
@@ -262,7 +283,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     boolean[] append = new boolean[(end - from) / 2];
     for (int i = from, k = 0; i < end; i += 2, k++) {
       byte[] lp = (byte[]) data;
-      int p = HashListpack.find(lp, ex, argv[i]);
+      int p = HashListpack.find(lp, ex(), argv[i]);
       if (p >= 0) {
         replacePacked(lp, p, argv[i + 1], false);
         continue;
@@ -276,7 +297,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       }
       if (!repeated) {
         append[k] = true;
-        extra += HashListpack.entrySize(argv[i].length, argv[i + 1].length, ex);
+        extra += HashListpack.entrySize(argv[i].length, argv[i + 1].length, ex());
         created++;
       }
     }
@@ -286,11 +307,11 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       int q = lp.length;
       for (int i = from, k = 0; i < end; i += 2, k++) {
         if (append[k]) {
-          q = HashListpack.writeEntry(out, q, ex, argv[i], argv[i + 1], 0);
+          q = HashListpack.writeEntry(out, q, ex(), argv[i], argv[i + 1], 0);
         }
       }
       data = out;
-      size += created;
+      grow(created);
     }
     settle(maxEntries);
     return created;
@@ -298,26 +319,26 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
 
   /** Replaces the value of the packed entry at {@code p}; its TTL stays only if {@code keepTtl}. */
   private void replacePacked(byte[] lp, int p, byte[] value, boolean keepTtl) {
-    long ttl = HashListpack.ttlAt(lp, p, ex);
+    long ttl = HashListpack.ttlAt(lp, p, ex());
     if (ttl != 0 && !keepTtl) {
       volatileCount--;
       ttl = 0;
     }
-    data = HashListpack.replace(lp, ex, p, value, ttl);
+    data = HashListpack.replace(lp, ex(), p, value, ttl);
   }
 
   /** Removes a field; returns whether it was there. */
   public boolean delete(byte[] field) {
     if (data instanceof byte[] lp) {
-      int p = HashListpack.find(lp, ex, field);
+      int p = HashListpack.find(lp, ex(), field);
       if (p < 0) {
         return false;
       }
-      if (HashListpack.ttlAt(lp, p, ex) != 0) {
+      if (HashListpack.ttlAt(lp, p, ex()) != 0) {
         volatileCount--;
       }
-      data = HashListpack.remove(lp, ex, p);
-      size--;
+      data = HashListpack.remove(lp, ex(), p);
+      grow(-1);
       return true;
     }
     HashField f = dict().remove(field);
@@ -327,24 +348,24 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     if (f instanceof HashField.Volatile v) {
       removeVolatile(v);
     }
-    size--;
+    grow(-1);
     return true;
   }
 
   /** Sets the expiry of a present field (ms since the epoch, > 0). */
   public void setExpireAt(byte[] field, long at) {
     if (data instanceof byte[] lp) {
-      if (!ex) {
+      if (!ex()) {
         lp = HashListpack.toEx(lp);
         data = lp;
-        ex = true;
+        setEx(true);
       }
       int p = HashListpack.find(lp, true, field);
       if (HashListpack.ttlAt(lp, p, true) == 0) {
         volatileCount++;
       }
       HashListpack.setTtl(lp, p, at);
-      if (table && lp.length > PACKED_TABLE_BYTES) {
+      if (table() && lp.length > PACKED_TABLE_BYTES) {
         convertToDict();
       }
       return;
@@ -362,7 +383,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** Removes a present field's TTL; returns whether it had one. */
   public boolean persist(byte[] field) {
     if (data instanceof byte[] lp) {
-      int p = ex ? HashListpack.find(lp, true, field) : -1;
+      int p = ex() ? HashListpack.find(lp, true, field) : -1;
       if (p < 0 || HashListpack.ttlAt(lp, p, true) == 0) {
         return false;
       }
@@ -403,7 +424,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
         int vs = vh + HashListpack.varintSize(vl);
         int next = vs + vl;
         long t = 0;
-        if (ex) {
+        if (ex()) {
           t = HashListpack.readTtl(lp, next);
           next += 8;
         }
@@ -432,9 +453,9 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   /** Fields not expired at {@code now}. */
   public int liveSize(long now) {
     if (volatileCount == 0) {
-      return size;
+      return size();
     }
-    return size - expiredFields(now, Integer.MAX_VALUE).size();
+    return size() - expiredFields(now, Integer.MAX_VALUE).size();
   }
 
   /** Up to {@code max} fields whose time has passed at {@code now}. */
@@ -481,7 +502,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
 
   /** All fields and values as {field, value} pairs, in storage order (expired ones included). */
   List<byte[][]> entries() {
-    List<byte[][]> out = new ArrayList<>(size);
+    List<byte[][]> out = new ArrayList<>(size());
     forEach(-1, (fb, fo, fl, vb, vo, vl) ->
         out.add(new byte[][] {Arrays.copyOfRange(fb, fo, fo + fl), Arrays.copyOfRange(vb, vo, vo + vl)}));
     return out;
@@ -489,14 +510,14 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
 
   /** A random {field, value} pair, or null when empty (expired fields included: purge first). */
   byte[][] random() {
-    if (size == 0) {
+    if (size() == 0) {
       return null;
     }
     if (data instanceof byte[] lp) {
-      int k = ThreadLocalRandom.current().nextInt(size);
+      int k = ThreadLocalRandom.current().nextInt(size());
       int p = 0;
       while (k-- > 0) {
-        p = HashListpack.next(lp, p, ex);
+        p = HashListpack.next(lp, p, ex());
       }
       return new byte[][] {HashListpack.field(lp, p), HashListpack.value(lp, p)};
     }
@@ -526,10 +547,10 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
    * "hashtable" hash moves to the table form once it no longer fits the packed one.
    */
   private void settle(int maxEntries) {
-    if (size > maxEntries) {
-      table = true;
+    if (size() > maxEntries) {
+      sizeAndForm |= TABLE;
     }
-    if (table && (size > PACKED_TABLE_FIELDS || ((byte[]) data).length > PACKED_TABLE_BYTES)) {
+    if (table() && (size() > PACKED_TABLE_FIELDS || ((byte[]) data).length > PACKED_TABLE_BYTES)) {
       convertToDict();
     }
   }
@@ -539,10 +560,10 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     byte[] lp = (byte[]) data;
     ByteDict<HashField> d = new ByteDict<>();
     volatileCount = 0;
-    for (int p = 0; p < lp.length; p = HashListpack.next(lp, p, ex)) {
+    for (int p = 0; p < lp.length; p = HashListpack.next(lp, p, ex())) {
       byte[] name = HashListpack.field(lp, p);
       byte[] value = HashListpack.value(lp, p);
-      long t = HashListpack.ttlAt(lp, p, ex);
+      long t = HashListpack.ttlAt(lp, p, ex());
       if (t != 0) {
         HashField.Volatile f = new HashField.Volatile(name, value, t);
         d.addNew(f);
@@ -552,8 +573,8 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       }
     }
     data = d;
-    ex = false;
-    table = true;
+    setEx(false);
+    sizeAndForm |= TABLE;
   }
 
   /** A field of the table form loses its TTL: it becomes a plain field in the same place of its chain. */

@@ -2,8 +2,9 @@ package dev.cairn.core.type.set;
 
 import dev.cairn.api.command.Args;
 import dev.cairn.api.keyspace.RedisValue;
-import dev.cairn.core.keyspace.ByteDict;
+import dev.cairn.core.keyspace.ByteSet;
 import dev.cairn.core.keyspace.MemberTable;
+import dev.cairn.core.keyspace.PrefetchTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -11,20 +12,11 @@ import java.util.function.Consumer;
 
 /**
  * A set of byte strings in one of Redis's three encodings: "intset" (a sorted array of longs while every member is a
- * canonical integer), "listpack" (a small array of members in insertion order) and "hashtable" (a {@link ByteDict}).
+ * canonical integer), "listpack" (a small array of members in insertion order) and "hashtable" (a {@link ByteSet}: the
+ * members' arrays in the buckets, no node per member).
  * Small forms convert to bigger ones as members are added, never back, as in Redis.
  */
 public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSource, MemberTable {
-  /**
-   * A member of the hashtable form: the dict node is the member itself, without a cached hash (16 bytes rather than
-   * 24; a set is all keys, so the hash would be a third of a member's node).
-   */
-  static final class Member extends ByteDict.Link<Member> {
-    Member(byte[] key) {
-      super(key);
-    }
-  }
-
   /** The thresholds that decide the encoding (Redis's set-max-* config). */
   public record Limits(long intsetEntries, long listpackEntries, long listpackValue) {
     /** Redis's defaults. */
@@ -39,12 +31,12 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
   private long[] ints;
   private byte[][] items;
   private int n;
-  private ByteDict<Member> dict;
+  private ByteSet dict;
 
   private SetValue() {}
 
   @Override
-  public ByteDict<?> memberTable() {
+  public PrefetchTable memberTable() {
     return dict;
   }
 
@@ -59,7 +51,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
       s.items = new byte[(int) Math.max(1, Math.min(sizeHint, 16))][];
     } else {
       s.enc = HASHTABLE;
-      s.dict = new ByteDict<>();
+      s.dict = new ByteSet();
     }
     return s;
   }
@@ -108,8 +100,8 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
       s.items = items.clone(); // members are never changed in place
     }
     if (dict != null) {
-      s.dict = new ByteDict<>();
-      dict.forEach(e -> s.dict.addNew(new Member(e.key)));
+      s.dict = new ByteSet();
+      dict.forEach(s.dict::addNew);
     }
     return s;
   }
@@ -130,13 +122,14 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
         long[] sum = {0};
         int[] seen = {0};
         int limit = samples <= 0 ? Integer.MAX_VALUE : samples;
-        dict.sample(limit, e -> {
-          sum[0] += align(16 + e.key.length);
+        dict.sample(limit, m -> {
+          sum[0] += align(16 + m.length);
           seen[0]++;
         });
-        // node (16 with compact headers, 24 without) and bucket slot (4) per member, then the sampled member sizes
+        // a bucket slot (4) per bucket, and per member its slot in a shared bucket's array (~6 on average at a load
+        // of 0.5-1), then the sampled member sizes
         long avg = seen[0] == 0 ? 0 : sum[0] / seen[0];
-        yield 64 + 4L * dict.buckets() + (long) dict.size() * (24 + avg);
+        yield 64 + 4L * dict.buckets() + (long) dict.size() * (6 + avg);
       }
     };
   }
@@ -189,11 +182,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
         return add(m, l);
       }
       default -> {
-        if (dict.get(m) != null) {
-          return false;
-        }
-        dict.addNew(new Member(m));
-        return true;
+        return dict.add(m);
       }
     }
   }
@@ -205,7 +194,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
         yield (v != Long.MIN_VALUE || Args.isLong(m)) && Arrays.binarySearch(ints, 0, n, v) >= 0;
       }
       case LISTPACK -> indexOf(m) >= 0;
-      default -> dict.get(m) != null;
+      default -> dict.contains(m);
     };
   }
 
@@ -235,7 +224,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
         return true;
       }
       default -> {
-        return dict.remove(m) != null;
+        return dict.remove(m);
       }
     }
   }
@@ -245,7 +234,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
     return switch (enc) {
       case INTSET -> longBytes(ints[ThreadLocalRandom.current().nextInt(n)]);
       case LISTPACK -> items[ThreadLocalRandom.current().nextInt(n)];
-      default -> dict.fairRandom().key;
+      default -> dict.fairRandom();
     };
   }
 
@@ -267,7 +256,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
         return m;
       }
       default -> {
-        byte[] m = dict.fairRandom().key;
+        byte[] m = dict.fairRandom();
         dict.remove(m);
         return m;
       }
@@ -287,7 +276,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
           visitor.accept(items[i]);
         }
       }
-      default -> dict.forEach(e -> visitor.accept(e.key));
+      default -> dict.forEach(visitor);
     }
   }
 
@@ -331,7 +320,7 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
       forEach(visitor);
       return 0;
     }
-    return dict.scan(cursor, e -> visitor.accept(e.key));
+    return dict.scan(cursor, visitor);
   }
 
   public boolean isHashtable() {
@@ -362,9 +351,9 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
       items = Arrays.copyOf(members, Math.max(4, members.length + 1));
       n = members.length;
     } else {
-      dict = new ByteDict<>();
+      dict = new ByteSet();
       for (byte[] m : members) {
-        dict.addNew(new Member(m));
+        dict.addNew(m);
       }
       items = null;
       n = 0;
