@@ -564,6 +564,11 @@ final class PostingList {
     }
 
     /** The current entry's positions in {@code buf} (or a larger copy), their count in {@link #npos}. */
+    /** Whether the current entry has positions (an index made with NOOFFSETS has none). */
+    boolean hasPositions() {
+      return posLen > 0;
+    }
+
     int[] positions(int[] buf) {
       int p = posAt;
       int to = posAt + posLen;
