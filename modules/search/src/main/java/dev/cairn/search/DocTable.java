@@ -21,29 +21,17 @@ import java.util.function.IntConsumer;
  * <p>Ids freed by deleted documents are given to new ones, last freed first, so a re-indexed document keeps its id.
  */
 final class DocTable {
-  /**
-   * Ids per page of the columns. Pages are never copied to grow (the first, grown by half up to a page, is the only
-   * one that is): columns grown by copying left twice their final size behind as garbage, promoted before it died
-   * and so still on the heap long after a load (the bench's 20,000 documents: ~1.6 MB of dropped copies).
-   */
-  static final int PAGE_BITS = 10;
-  static final int PAGE = 1 << PAGE_BITS;
-  private static final int MASK = PAGE - 1;
-
-  private byte[][][] keys;
-  private double[][] score;
-  private int[][] maxFreq;
-  private int[][] docLen;
-  private int[][] length;
-  private boolean[][] mayExpire;
-  private byte[][][] forward;
-  private String[][][] tags;
-  /** Made when a document first has a payload or a sortable value (its pages as the other columns'). */
-  private byte[][][] payloads;
-  private Object[][] sortables;
-  /** Pages allocated; ids below {@link #capacity} have a slot in every column. */
-  private int pages;
-  private int capacity;
+  private byte[][] keys = new byte[16][];
+  private double[] score = new double[16];
+  private int[] maxFreq = new int[16];
+  private int[] docLen = new int[16];
+  private int[] length = new int[16];
+  private boolean[] mayExpire = new boolean[16];
+  private byte[][] forward = new byte[16][];
+  private String[][] tags = new String[16][];
+  /** Made when a document first has a payload or a sortable value. */
+  private byte[][] payloads;
+  private Object[] sortables;
   /** Ids handed out: every id below is live or free. */
   private int size;
   private int live;
@@ -51,26 +39,6 @@ final class DocTable {
   private int freeCount;
   /** Key lookup: id + 1 per slot, 0 for an empty one; kept at most half full. */
   private int[] slots = new int[32];
-
-  DocTable() {
-    reset();
-  }
-
-  private void reset() {
-    keys = new byte[4][][];
-    score = new double[4][];
-    maxFreq = new int[4][];
-    docLen = new int[4][];
-    length = new int[4][];
-    mayExpire = new boolean[4][];
-    forward = new byte[4][][];
-    tags = new String[4][][];
-    payloads = null;
-    sortables = null;
-    pages = 0;
-    capacity = 0;
-    addPage(16);
-  }
 
   /** Ids handed out (the highest id + 1). */
   int size() {
@@ -82,22 +50,20 @@ final class DocTable {
   }
 
   boolean isLive(int id) {
-    return id >= 0 && id < size && keys[id >>> PAGE_BITS][id & MASK] != null;
+    return id >= 0 && id < size && keys[id] != null;
   }
 
   /** An id for a document about to be indexed (its columns zeroed); {@link #bind} or {@link #release} it after. */
   int reserve() {
     int id = freeCount > 0 ? freeIds[--freeCount] : size++;
-    if (id >= capacity) {
-      grow(id);
+    if (id >= keys.length) {
+      grow(Math.max(id + 1, keys.length + (keys.length >> 1))); // by half: less slack than doubling
     }
-    int p = id >>> PAGE_BITS;
-    int i = id & MASK;
-    score[p][i] = 0;
-    maxFreq[p][i] = 0;
-    docLen[p][i] = 0;
-    length[p][i] = 0;
-    mayExpire[p][i] = false;
+    score[id] = 0;
+    maxFreq[id] = 0;
+    docLen[id] = 0;
+    length[id] = 0;
+    mayExpire[id] = false;
     dropRefs(id);
     return id;
   }
@@ -110,21 +76,19 @@ final class DocTable {
 
   /** Lets go of what the id's columns refer to, so a free id holds no memory. */
   private void dropRefs(int id) {
-    int p = id >>> PAGE_BITS;
-    int i = id & MASK;
-    forward[p][i] = null;
-    tags[p][i] = null;
+    forward[id] = null;
+    tags[id] = null;
     if (payloads != null) {
-      payloads[p][i] = null;
+      payloads[id] = null;
     }
     if (sortables != null) {
-      sortables[p][i] = null;
+      sortables[id] = null;
     }
   }
 
   /** Makes a reserved id the document at {@code key}. */
   void bind(int id, byte[] key) {
-    keys[id >>> PAGE_BITS][id & MASK] = key;
+    keys[id] = key;
     live++;
     if (live * 2 > slots.length) {
       rehash(slots.length * 2);
@@ -140,20 +104,20 @@ final class DocTable {
   /** Forgets a live document: its key leaves the lookup and its id is free. */
   void remove(int id) {
     int mask = slots.length - 1;
-    int s = hash(key(id)) & mask;
+    int s = hash(keys[id]) & mask;
     while (slots[s] != id + 1) {
       s = (s + 1) & mask;
     }
     slots[s] = 0;
     for (int j = (s + 1) & mask; slots[j] != 0; j = (j + 1) & mask) { // shift back what probed past the hole
-      int home = hash(key(slots[j] - 1)) & mask;
+      int home = hash(keys[slots[j] - 1]) & mask;
       if (((j - home) & mask) >= ((j - s) & mask)) {
         slots[s] = slots[j];
         slots[j] = 0;
         s = j;
       }
     }
-    keys[id >>> PAGE_BITS][id & MASK] = null;
+    keys[id] = null;
     dropRefs(id);
     live--;
     free(id);
@@ -163,7 +127,7 @@ final class DocTable {
   int find(byte[] key) {
     int mask = slots.length - 1;
     for (int s = hash(key) & mask; slots[s] != 0; s = (s + 1) & mask) {
-      if (Arrays.equals(key(slots[s] - 1), key)) {
+      if (Arrays.equals(keys[slots[s] - 1], key)) {
         return slots[s] - 1;
       }
     }
@@ -177,14 +141,18 @@ final class DocTable {
   /** Calls {@code action} with every live id, in order. */
   void forEach(IntConsumer action) {
     for (int id = 0; id < size; id++) {
-      if (key(id) != null) {
+      if (keys[id] != null) {
         action.accept(id);
       }
     }
   }
 
   void clear() {
-    reset();
+    Arrays.fill(keys, 0, size, null);
+    Arrays.fill(forward, 0, size, null);
+    Arrays.fill(tags, 0, size, null);
+    payloads = null;
+    sortables = null;
     size = 0;
     live = 0;
     freeCount = 0;
@@ -192,105 +160,97 @@ final class DocTable {
   }
 
   byte[] key(int id) {
-    return keys[id >>> PAGE_BITS][id & MASK];
+    return keys[id];
   }
 
   double score(int id) {
-    return score[id >>> PAGE_BITS][id & MASK];
+    return score[id];
   }
 
   void score(int id, double s) {
-    score[id >>> PAGE_BITS][id & MASK] = s;
+    score[id] = s;
   }
 
   int maxFreq(int id) {
-    return maxFreq[id >>> PAGE_BITS][id & MASK];
+    return maxFreq[id];
   }
 
   void maxFreq(int id, int f) {
-    maxFreq[id >>> PAGE_BITS][id & MASK] = f;
+    maxFreq[id] = f;
   }
 
   int docLen(int id) {
-    return docLen[id >>> PAGE_BITS][id & MASK];
+    return docLen[id];
   }
 
   int length(int id) {
-    return length[id >>> PAGE_BITS][id & MASK];
+    return length[id];
   }
 
   /** Counts a token of weighted length {@code step}. */
   void addToken(int id, int step) {
-    length[id >>> PAGE_BITS][id & MASK]++;
-    docLen[id >>> PAGE_BITS][id & MASK] += step;
+    length[id]++;
+    docLen[id] += step;
   }
 
   boolean mayExpire(int id) {
-    return mayExpire[id >>> PAGE_BITS][id & MASK];
+    return mayExpire[id];
   }
 
   void mayExpire(int id, boolean b) {
-    mayExpire[id >>> PAGE_BITS][id & MASK] = b;
+    mayExpire[id] = b;
   }
 
   byte[] payload(int id) {
-    return payloads == null ? null : payloads[id >>> PAGE_BITS][id & MASK];
+    return payloads == null ? null : payloads[id];
   }
 
   void payload(int id, byte[] p) {
     if (p != null && payloads == null) {
-      payloads = new byte[keys.length][][];
-      for (int k = 0; k < pages; k++) {
-        payloads[k] = new byte[score[k].length][];
-      }
+      payloads = new byte[keys.length][];
     }
     if (payloads != null) {
-      payloads[id >>> PAGE_BITS][id & MASK] = p;
+      payloads[id] = p;
     }
   }
 
   @SuppressWarnings("unchecked")
   Map<String, String> sortables(int id) {
-    return sortables == null ? null : (Map<String, String>) sortables[id >>> PAGE_BITS][id & MASK];
+    return sortables == null ? null : (Map<String, String>) sortables[id];
   }
 
   void sortable(int id, String attribute, String value) {
     if (sortables == null) {
-      sortables = new Object[keys.length][];
-      for (int k = 0; k < pages; k++) {
-        sortables[k] = new Object[score[k].length];
-      }
+      sortables = new Object[keys.length];
     }
-    if (sortables[id >>> PAGE_BITS][id & MASK] == null) {
-      sortables[id >>> PAGE_BITS][id & MASK] = new HashMap<String, String>(4);
+    if (sortables[id] == null) {
+      sortables[id] = new HashMap<String, String>(4);
     }
     sortables(id).put(attribute, value);
   }
 
   /** The forward list: the term ids, in order, as varint deltas. */
   byte[] forward(int id) {
-    return forward[id >>> PAGE_BITS][id & MASK];
+    return forward[id];
   }
 
   /** {attribute, value, ...} of the document's tags, or null. */
   String[] tags(int id) {
-    return tags[id >>> PAGE_BITS][id & MASK];
+    return tags[id];
   }
 
   void tags(int id, String[] t) {
-    tags[id >>> PAGE_BITS][id & MASK] = t;
+    tags[id] = t;
   }
 
   /** Bytes held for the documents but their keys: the columns, forward lists, tag and payload arrays. */
   long docBytes() {
-    long b = 16L * 10 * (pages + 1) + (long) capacity * (8 + 4 + 4 + 4 + 1 + 4 + 4)
-        + (payloads == null ? 0 : 4L * capacity) + (sortables == null ? 0 : 4L * capacity);
+    long b = 16L * 10 + keys.length * (8 + 4 + 4 + 4 + 1 + 4 + 4)
+        + (payloads == null ? 0 : 4L * payloads.length) + (sortables == null ? 0 : 4L * sortables.length);
     for (int id = 0; id < size; id++) {
-      if (key(id) != null) {
-        byte[] fw = forward(id);
-        String[] tg = tags(id);
-        byte[] pl = payload(id);
-        b += (fw == null ? 0 : 16 + fw.length) + (tg == null ? 0 : 16 + 4L * tg.length) + (pl == null ? 0 : 16 + pl.length);
+      if (keys[id] != null) {
+        b += (forward[id] == null ? 0 : 16 + forward[id].length) + (tags[id] == null ? 0 : 16 + 4L * tags[id].length)
+            + (payloads == null || payloads[id] == null ? 0 : 16 + payloads[id].length);
       }
     }
     return b;
@@ -298,11 +258,10 @@ final class DocTable {
 
   /** Bytes held for the keys: their arrays, the column of them and the lookup's slots. */
   long keyBytes() {
-    long b = 32L + 4L * capacity + 4L * slots.length;
+    long b = 32L + 4L * keys.length + 4L * slots.length;
     for (int id = 0; id < size; id++) {
-      byte[] k = key(id);
-      if (k != null) {
-        b += 16 + k.length;
+      if (keys[id] != null) {
+        b += 16 + keys[id].length;
       }
     }
     return b;
@@ -315,7 +274,7 @@ final class DocTable {
     if (encodeScratch.length < n * 5) {
       encodeScratch = new byte[n * 5];
     }
-    forward[id >>> PAGE_BITS][id & MASK] = encode(ids, n, encodeScratch);
+    forward[id] = encode(ids, n, encodeScratch);
   }
 
   /** Encodes ascending term ids as varint deltas. */
@@ -362,71 +321,21 @@ final class DocTable {
     freeIds[freeCount++] = id;
   }
 
-  /** Room for {@code id}: the first page grows by half up to a page, then whole pages are added. */
-  private void grow(int id) {
-    if (pages == 1 && capacity < PAGE) {
-      resizeFirstPage(Math.min(PAGE, Math.max(id + 1, capacity + (capacity >> 1))));
-    }
-    while (id >= capacity) {
-      addPage(PAGE);
-    }
-  }
-
-  private void resizeFirstPage(int n) {
-    keys[0] = Arrays.copyOf(keys[0], n);
-    score[0] = Arrays.copyOf(score[0], n);
-    maxFreq[0] = Arrays.copyOf(maxFreq[0], n);
-    docLen[0] = Arrays.copyOf(docLen[0], n);
-    length[0] = Arrays.copyOf(length[0], n);
-    mayExpire[0] = Arrays.copyOf(mayExpire[0], n);
-    forward[0] = Arrays.copyOf(forward[0], n);
-    tags[0] = Arrays.copyOf(tags[0], n);
+  private void grow(int n) {
+    keys = Arrays.copyOf(keys, n);
+    score = Arrays.copyOf(score, n);
+    maxFreq = Arrays.copyOf(maxFreq, n);
+    docLen = Arrays.copyOf(docLen, n);
+    length = Arrays.copyOf(length, n);
+    mayExpire = Arrays.copyOf(mayExpire, n);
+    forward = Arrays.copyOf(forward, n);
+    tags = Arrays.copyOf(tags, n);
     if (payloads != null) {
-      payloads[0] = Arrays.copyOf(payloads[0], n);
+      payloads = Arrays.copyOf(payloads, n);
     }
     if (sortables != null) {
-      sortables[0] = Arrays.copyOf(sortables[0], n);
+      sortables = Arrays.copyOf(sortables, n);
     }
-    capacity = n;
-  }
-
-  private void addPage(int n) {
-    if (pages == keys.length) {
-      int m = pages * 2;
-      keys = Arrays.copyOf(keys, m);
-      score = Arrays.copyOf(score, m);
-      maxFreq = Arrays.copyOf(maxFreq, m);
-      docLen = Arrays.copyOf(docLen, m);
-      length = Arrays.copyOf(length, m);
-      mayExpire = Arrays.copyOf(mayExpire, m);
-      forward = Arrays.copyOf(forward, m);
-      tags = Arrays.copyOf(tags, m);
-      if (payloads != null) {
-        payloads = Arrays.copyOf(payloads, m);
-      }
-      if (sortables != null) {
-        sortables = Arrays.copyOf(sortables, m);
-      }
-    }
-    if (pages == 1 && capacity < PAGE) {
-      resizeFirstPage(PAGE);
-    }
-    int p = pages++;
-    keys[p] = new byte[n][];
-    score[p] = new double[n];
-    maxFreq[p] = new int[n];
-    docLen[p] = new int[n];
-    length[p] = new int[n];
-    mayExpire[p] = new boolean[n];
-    forward[p] = new byte[n][];
-    tags[p] = new String[n][];
-    if (payloads != null) {
-      payloads[p] = new byte[n][];
-    }
-    if (sortables != null) {
-      sortables[p] = new Object[n];
-    }
-    capacity = p * PAGE + n;
   }
 
   private void rehash(int n) {
@@ -435,7 +344,7 @@ final class DocTable {
     int mask = n - 1;
     for (int v : old) {
       if (v != 0) {
-        int s = hash(key(v - 1)) & mask;
+        int s = hash(keys[v - 1]) & mask;
         while (slots[s] != 0) {
           s = (s + 1) & mask;
         }

@@ -80,9 +80,9 @@ class DocTableTest {
   }
 
   @Test
-  void columnsMadeLateCoverEveryPage() {
+  void columnsMadeLateCoverEveryId() {
     DocTable t = new DocTable();
-    int n = 3 * DocTable.PAGE + 17; // the first page grown by half, then whole pages
+    int n = 3 * 1024 + 17; // grown several times
     for (int id = 0; id < n; id++) {
       assertEquals(id, t.reserve());
       t.bind(id, ("k" + id).getBytes(StandardCharsets.UTF_8));
@@ -90,11 +90,11 @@ class DocTableTest {
       t.tags(id, new String[] {"t", "v" + id});
       t.maxFreq(id, id % 7);
     }
-    // payloads and sortable values start when a document first has one: every page gets their column then
+    // payloads and sortable values start when a document first has one: their columns cover every id then
     t.payload(n - 1, new byte[] {1});
     t.sortable(n - 1, "a", "x");
     t.payload(0, new byte[] {2});
-    t.sortable(DocTable.PAGE, "a", "y");
+    t.sortable(1024, "a", "y");
     int more = t.reserve();
     assertEquals(n, more);
     t.payload(more, new byte[] {3});
@@ -111,7 +111,7 @@ class DocTableTest {
     assertArrayEquals(new byte[] {2}, t.payload(0));
     assertArrayEquals(new byte[] {3}, t.payload(more));
     assertEquals(null, t.payload(5));
-    assertEquals(Map.of("a", "y"), t.sortables(DocTable.PAGE));
+    assertEquals(Map.of("a", "y"), t.sortables(1024));
     assertEquals(null, t.sortables(1));
     t.clear();
     assertEquals(0, t.size());
