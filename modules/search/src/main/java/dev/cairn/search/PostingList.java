@@ -563,12 +563,12 @@ final class PostingList {
       }
     }
 
-    /** The current entry's positions in {@code buf} (or a larger copy), their count in {@link #npos}. */
     /** Whether the current entry has positions (an index made with NOOFFSETS has none). */
     boolean hasPositions() {
       return posLen > 0;
     }
 
+    /** The current entry's positions in {@code buf} (or a larger copy), their count in {@link #npos}. */
     int[] positions(int[] buf) {
       int p = posAt;
       int to = posAt + posLen;

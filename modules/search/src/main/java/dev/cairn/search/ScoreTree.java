@@ -147,8 +147,8 @@ abstract class ScoreTree {
     private final DocIterator.Terms leaf;
 
     /**
-     * Whether the words are all plain tokens (none a stem, {@code +...}, or a phonetic code, {@code <...}): a document
-     * has one plain token per position, so two of these words never share one.
+     * Whether the words are distinct plain tokens (none a stem, {@code +...}, or a phonetic code, {@code <...}): a
+     * document has one plain token per position, so two of these words never share one.
      */
     final boolean plain;
 
@@ -159,7 +159,7 @@ abstract class ScoreTree {
       for (String w : leaf.words) {
         p &= !w.isEmpty() && w.charAt(0) != '+' && w.charAt(0) != '<';
       }
-      plain = p;
+      plain = p && new java.util.HashSet<>(java.util.Arrays.asList(leaf.words)).size() == leaf.words.length;
     }
 
     @Override
