@@ -99,6 +99,41 @@ abstract class DocIterator {
     }
   }
 
+  /** Doc ids set in a bit map (a dense numeric range: no array of ids to sort). */
+  static final class Bits extends DocIterator {
+    private final long[] words;
+    private final int count;
+
+    Bits(long[] words, int count) {
+      this.words = words;
+      this.count = count;
+    }
+
+    @Override
+    int advance(int target) {
+      if (doc >= target) {
+        return doc;
+      }
+      int w = target >>> 6;
+      if (w >= words.length) {
+        return doc = END;
+      }
+      long x = words[w] & (-1L << target);
+      while (x == 0) {
+        if (++w == words.length) {
+          return doc = END;
+        }
+        x = words[w];
+      }
+      return doc = (w << 6) + Long.numberOfTrailingZeros(x);
+    }
+
+    @Override
+    long cost() {
+      return count;
+    }
+  }
+
   /** Every live document of the index. */
   static final class All extends DocIterator {
     private final DocTable docs;

@@ -15,6 +15,8 @@ final class NumericIndex {
   private int[] sizes = new int[4];
   private int blocks;
   private int count;
+  /** The highest doc id ever added: the size of a range's bit map. */
+  private int maxDoc;
 
   int size() {
     return count;
@@ -28,6 +30,7 @@ final class NumericIndex {
     if (blocks == 0) {
       newBlock(0);
     }
+    maxDoc = Math.max(maxDoc, doc);
     int b = block(v, doc);
     int i = position(b, v, doc);
     if (sizes[b] == BLOCK) { // split: the upper half goes to a new block after this one
@@ -71,6 +74,60 @@ final class NumericIndex {
       System.arraycopy(sizes, b + 1, sizes, b, blocks - b - 1);
       blocks--;
     }
+  }
+
+  /**
+   * The documents with a value in the range, in doc id order: a bit map of the ids when it is smaller than their
+   * array, else their sorted ids. A query allocates the map only: collecting the ids in a growing array, sorting
+   * them and copying the result cost ~20 KB per query on the bench's ranges (1,000 of 20,000 documents), a young
+   * collection every few hundred queries, whose pauses were the numeric row's p99.
+   */
+  DocIterator iterator(QueryNode.Numeric r) {
+    int first = Math.max(0, block(r.min, Integer.MIN_VALUE));
+    int n = 0;
+    for (int b = first; b < blocks && n >= 0; b++) { // counts; n < 0 once past the range
+      n = scan(b, r, null, n);
+    }
+    n = n < 0 ? -n - 1 : n;
+    if (n == 0) {
+      return new DocIterator.Empty();
+    }
+    if ((long) n * 32 <= maxDoc) {
+      int[] ids = range(r);
+      return new DocIterator.Ids(ids, ids.length);
+    }
+    long[] bits = new long[(maxDoc >>> 6) + 1];
+    int m = 0;
+    for (int b = first; b < blocks && m >= 0; b++) {
+      m = scan(b, r, bits, m);
+    }
+    return new DocIterator.Bits(bits, n);
+  }
+
+  /**
+   * Counts block {@code b}'s pairs in the range onto {@code n}, setting their ids in {@code bits} (when given);
+   * returns the count, or {@code -count - 1} when the block reaches past the range (no later block can match).
+   */
+  private int scan(int b, QueryNode.Numeric r, long[] bits, int n) {
+    double[] vs = vals[b];
+    int[] ds = docs[b];
+    int sz = sizes[b];
+    for (int i = 0; i < sz; i++) {
+      double v = vs[i];
+      if (v < r.min) {
+        continue;
+      }
+      if (v > r.max) {
+        return -n - 1;
+      }
+      if (r.matches(v)) {
+        if (bits != null) {
+          bits[ds[i] >>> 6] |= 1L << ds[i];
+        }
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The sorted, distinct ids of the documents with a value in the range. */

@@ -563,6 +563,11 @@ final class PostingList {
       }
     }
 
+    /** Whether the current entry has positions (an index made with NOOFFSETS has none). */
+    boolean hasPositions() {
+      return posLen > 0;
+    }
+
     /** The current entry's positions in {@code buf} (or a larger copy), their count in {@link #npos}. */
     int[] positions(int[] buf) {
       int p = posAt;

@@ -129,8 +129,7 @@ final class QueryEval implements IteratorProfile {
     if (ni == null) {
       return new DocIterator.Empty();
     }
-    int[] ids = ni.range(num);
-    return new DocIterator.Ids(ids, ids.length);
+    return ni.iterator(num);
   }
 
   /** A geo radius as an iterator (also GEOFILTER): the band of latitudes it spans, then the exact distance. */

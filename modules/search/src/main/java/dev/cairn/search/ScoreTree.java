@@ -146,9 +146,20 @@ abstract class ScoreTree {
   static final class Words extends Sum {
     private final DocIterator.Terms leaf;
 
+    /**
+     * Whether the words are distinct plain tokens (none a stem, {@code +...}, or a phonetic code, {@code <...}): a
+     * document has one plain token per position, so two of these words never share one.
+     */
+    final boolean plain;
+
     Words(DocIterator.Terms leaf, double[] idf, double weight, Scorer s) {
       super(idf, weight, s);
       this.leaf = leaf;
+      boolean p = true;
+      for (String w : leaf.words) {
+        p &= !w.isEmpty() && w.charAt(0) != '+' && w.charAt(0) != '<';
+      }
+      plain = p && new java.util.HashSet<>(java.util.Arrays.asList(leaf.words)).size() == leaf.words.length;
     }
 
     @Override
@@ -161,13 +172,39 @@ abstract class ScoreTree {
       return leaf.cursors[k].freq;
     }
 
+    /**
+     * The document {@link #value} last read, how many of the words occur in it and whether each of those has
+     * positions (what the slop reads first).
+     */
+    int valueDoc = -1;
+    int matches;
+    boolean positioned;
+
     @Override
     double value(int d, int docLen) {
       if (idf.length == 1) { // the word alone carries the node's weight
         matched = leaf.on(0, d);
         return matched ? s.termValue(leaf.cursors[0].freq, idf[0], weight, docLen) : 0;
       }
-      return super.value(d, docLen);
+      double sum = 0;
+      int m = 0;
+      boolean max = s.dismax();
+      PostingList.Cursor[] cursors = leaf.cursors;
+      boolean allPos = true;
+      for (int k = 0; k < idf.length; k++) {
+        if (leaf.on(k, d)) {
+          PostingList.Cursor c = cursors[k];
+          double v = s.termValue(c.freq, idf[k], 1, docLen);
+          sum = max ? Math.max(sum, v) : sum + v;
+          m++;
+          allPos &= c.hasPositions();
+        }
+      }
+      matched = m > 0;
+      matches = m;
+      positioned = allPos;
+      valueDoc = d;
+      return weight * sum;
     }
 
     private int[] buf = new int[8];

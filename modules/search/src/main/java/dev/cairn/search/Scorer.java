@@ -129,7 +129,7 @@ final class Scorer {
       }
       default -> { }
     }
-    double raw = tree(root).value(id, idx.docLen(id));
+    double raw = tree(root).value(id, kind == BM25STD ? idx.docLen(id) : 0); // the only one that reads the length
     switch (kind) {
       case DISMAX -> {
         return raw;
@@ -543,10 +543,21 @@ final class Scorer {
       if (nw == 1) {
         return 1;
       }
-      count = 0;
-      for (int i = 0; i < nw; i++) {
-        if (leaf.on(i, d)) {
-          count++;
+      if (w.valueDoc == d) { // counted as the score was read (its cursors have not moved since)
+        count = w.matches;
+        // Distinct plain words with positions are 1 or more apart, so each of the count - 1 pairs adds 1 or more to
+        // the distance, and the slop is at least sqrt(count - 1): a document that cannot rank even so is left
+        // before any position is decoded (on a prefix matching every document, most of those the slop reached).
+        int least = count > 2 && w.plain && w.positioned ? (int) Math.sqrt(count - 1) : 1;
+        if (least > 1 && score >= 0 && score / least < floor) {
+          return least;
+        }
+      } else {
+        count = 0;
+        for (int i = 0; i < nw; i++) {
+          if (leaf.on(i, d)) {
+            count++;
+          }
         }
       }
       if (count <= 1) {

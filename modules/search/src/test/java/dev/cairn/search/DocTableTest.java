@@ -80,6 +80,47 @@ class DocTableTest {
   }
 
   @Test
+  void columnsMadeLateCoverEveryId() {
+    DocTable t = new DocTable();
+    int n = 3 * 1024 + 17; // grown several times
+    for (int id = 0; id < n; id++) {
+      assertEquals(id, t.reserve());
+      t.bind(id, ("k" + id).getBytes(StandardCharsets.UTF_8));
+      t.forward(id, new int[] {id, id + 5}, 2);
+      t.tags(id, new String[] {"t", "v" + id});
+      t.maxFreq(id, id % 7);
+    }
+    // payloads and sortable values start when a document first has one: their columns cover every id then
+    t.payload(n - 1, new byte[] {1});
+    t.sortable(n - 1, "a", "x");
+    t.payload(0, new byte[] {2});
+    t.sortable(1024, "a", "y");
+    int more = t.reserve();
+    assertEquals(n, more);
+    t.payload(more, new byte[] {3});
+    for (int id = 0; id < n; id++) {
+      assertEquals("k" + id, new String(t.key(id), StandardCharsets.UTF_8));
+      assertEquals(id, t.find("k" + id));
+      assertEquals("v" + id, t.tags(id)[1]);
+      assertEquals(id % 7, t.maxFreq(id));
+      List<Integer> back = new ArrayList<>();
+      DocTable.decode(t.forward(id), back::add);
+      assertEquals(List.of(id, id + 5), back);
+    }
+    assertArrayEquals(new byte[] {1}, t.payload(n - 1));
+    assertArrayEquals(new byte[] {2}, t.payload(0));
+    assertArrayEquals(new byte[] {3}, t.payload(more));
+    assertEquals(null, t.payload(5));
+    assertEquals(Map.of("a", "y"), t.sortables(1024));
+    assertEquals(null, t.sortables(1));
+    t.clear();
+    assertEquals(0, t.size());
+    assertEquals(-1, t.find("k3"));
+    assertEquals(0, t.reserve());
+    assertEquals(null, t.payload(0));
+  }
+
+  @Test
   void forwardListsRoundTrip() {
     long seed = seed();
     Random rnd = new Random(seed);
