@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  *       concurrent cycle: its Remark shrinks the heap to the launcher's free ratio and the mixed collections after it
  *       reclaim the evicted keys' old regions. While the data fits (the last cycle brought the heap under the soft
  *       maximum), growth past it is G1's expansion after a pause it judged too costly: the cycle is asked for at once,
- *       and writes wait until the heap is back under ({@link #awaitCollection}). A cycle that leaves the heap above
- *       the soft maximum (live data larger than it: a JVM shared by several servers, as in tests) ends that: writes
+ *       and writes wait until the heap is back under ({@link #awaitCollection}). A cycle that leaves the heap within
+ *       {@link #FITS_MARGIN} above the soft maximum still leaves the data fitting ({@link #near}). One that leaves it
+ *       above that (live data larger than it: a JVM shared by several servers, as in tests) ends that: writes
  *       no longer wait, and the next request comes {@link #MIN_WAIT_MILLIS} later, the wait doubling up to {@link
  *       #MAX_BACKOFF_MILLIS}. Without concurrent explicit collections it does nothing: a stop-the-world full
  *       collection is never asked for.
