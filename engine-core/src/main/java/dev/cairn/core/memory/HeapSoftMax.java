@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  *       concurrent cycle: its Remark shrinks the heap to the launcher's free ratio and the mixed collections after it
  *       reclaim the evicted keys' old regions. While the data fits (the last cycle brought the heap under the soft
  *       maximum), growth past it is G1's expansion after a pause it judged too costly: the cycle is asked for at once,
- *       and writes wait until the heap is back under ({@link #awaitCollection}). A cycle that leaves the heap above
- *       the soft maximum (live data larger than it: a JVM shared by several servers, as in tests) ends that: writes
+ *       and writes wait until the heap is back under ({@link #awaitCollection}). A cycle that leaves the heap within
+ *       {@link #FITS_MARGIN} above the soft maximum still leaves the data fitting ({@link #near}). One that leaves it
+ *       above that (live data larger than it: a JVM shared by several servers, as in tests) ends that: writes
  *       no longer wait, and the next request comes {@link #MIN_WAIT_MILLIS} later, the wait doubling up to {@link
  *       #MAX_BACKOFF_MILLIS}. Without concurrent explicit collections it does nothing: a stop-the-world full
  *       collection is never asked for.
@@ -29,13 +30,15 @@ import java.util.function.LongSupplier;
  * One per JVM: the flag is the JVM's, and the last server to set maxmemory decides.
  */
 public final class HeapSoftMax {
+  /** Heap the server holds that used_memory does not count, whatever the dataset. */
+  static final long SLACK = 20L << 20;
   /**
-   * Heap the server holds that used_memory does not count, whatever the dataset. Not less: at 20 MB (soft maximum
-   * 145 MB at maxmemory 100mb) a cycle's Remark sometimes left 148 MB committed, the data was taken as not fitting,
-   * writes stopped waiting and requests backed off 0.5-1 s while G1 doubled the heap (RssBoundIT + 275-293 MB in 4 of
-   * 12 runs).
+   * How far above the soft maximum a cycle may leave the heap and the data still count as fitting, and the line above
+   * which writes wait after such a cycle ({@link #near}). A Remark sometimes leaves a few MB over the soft maximum
+   * (148 MB for 145): judged against the soft maximum itself, the data was taken as not fitting, writes stopped
+   * waiting and requests backed off 0.5-1 s while G1 doubled the heap (RssBoundIT + 275-293 MB in 4 of 12 runs).
    */
-  static final long SLACK = 32L << 20;
+  static final long FITS_MARGIN = 12L << 20;
   static final long MIN_WAIT_MILLIS = 500;
   static final long MAX_BACKOFF_MILLIS = 10_000;
   /** The longest a write waits for one cycle (a loaded machine's cycles take a second or more). */
@@ -61,6 +64,12 @@ public final class HeapSoftMax {
    * is the collector's expansion, to be given back by the next cycle's Remark.
    */
   private volatile boolean fits = true;
+  /**
+   * The last cycle left the heap above the soft maximum but within {@link #FITS_MARGIN} of it: the data fits, but no
+   * cycle may bring the heap lower for now. Writes wait only above the margin, and requests below it are spaced by
+   * {@link #MIN_WAIT_MILLIS} rather than following each other.
+   */
+  private volatile boolean near;
   /** The next request's earliest time while the data does not fit ({@link System#currentTimeMillis}). */
   private long notBefore; // the request thread's
   private long backoff = MIN_WAIT_MILLIS; // the request thread's
@@ -198,10 +207,11 @@ public final class HeapSoftMax {
     boolean above = soft > 0 && committed > soft;
     synchronized (shrunk) {
       lowestSinceRequest = Math.min(lowestSinceRequest, committed);
-      if (above && fits && WRITES_WAIT && !over) {
+      boolean aboveLine = above && committed > waitLine(soft);
+      if (aboveLine && fits && WRITES_WAIT && !over) {
         episode++;
         over = true;
-      } else if (!above && over) {
+      } else if (!aboveLine && over) {
         over = false;
         shrunk.notifyAll();
       }
@@ -209,12 +219,18 @@ public final class HeapSoftMax {
     return above;
   }
 
+  /** Where writes start waiting: the soft maximum, or its margin above it after a cycle left the heap there. */
+  private long waitLine(long soft) {
+    return near ? soft + FITS_MARGIN : soft;
+  }
+
   /**
    * The request thread's question: a cycle now? At once for an expansion while the data fits (the writes are waiting
-   * for it); for a heap the last cycle left above the soft maximum (live data bigger than it), at most every backoff.
+   * for it); for a heap the last cycle left above the soft maximum (within the margin, or live data bigger than it),
+   * at most every backoff.
    */
   boolean wantsCycle() {
-    return heapOverSoftMax() && (fits || System.currentTimeMillis() >= notBefore);
+    return heapOverSoftMax() && (over || fits && !near || System.currentTimeMillis() >= notBefore);
   }
 
   void cycleStarts() {
@@ -236,7 +252,9 @@ public final class HeapSoftMax {
     synchronized (shrunk) {
       lowest = lowestSinceRequest;
     }
-    fits = !above || lowest <= softMax;
+    fits = !above || lowest <= softMax + FITS_MARGIN;
+    near = fits && above && lowest > softMax;
+    heapOverSoftMax(); // against the line that holds now: near, writes wait only above the margin
     if (!fits) {
       synchronized (shrunk) { // the data outgrew the soft maximum: waiting would not bring the heap under it
         over = false;

@@ -78,7 +78,7 @@ class HeapSoftMaxTest {
   void writesWaitWhileAnExpansionHoldsTheHeapAboveTheSoftMaximum() throws Exception {
     Assumptions.assumeTrue(HeapSoftMax.WRITES_WAIT);
     var run = new BlockingCycles(100 * MB);
-    HeapSoftMax heap = run.heap; // soft maximum 157 MB
+    HeapSoftMax heap = run.heap; // soft maximum 145 MB
     try {
       long t0 = System.nanoTime();
       heap.awaitCollection();
@@ -160,6 +160,52 @@ class HeapSoftMaxTest {
       assertEquals(1, collections.get(), "the next request waits " + HeapSoftMax.MIN_WAIT_MILLIS + " ms");
       Thread.sleep(1_500);
       assertTrue(collections.get() >= 2 && collections.get() <= 3, "then backs off: " + collections.get());
+    } finally {
+      heap.apply(0);
+    }
+  }
+
+  /**
+   * A cycle whose Remark left the heap a little above the soft maximum (148 MB for 145): the data still fits. Writes
+   * do not wait for what the next cycle may not give, requests are spaced rather than back to back, and an expansion
+   * past the margin is again a reason for writes to wait and for a cycle at once (before, 148 MB read as data too big:
+   * writes went on and requests backed off while G1 doubled the heap, RssBoundIT + 275-293 MB).
+   */
+  @Test
+  void aCycleLeavingTheHeapJustAboveTheSoftMaximumStillFits() throws Exception {
+    Assumptions.assumeTrue(HeapSoftMax.WRITES_WAIT);
+    AtomicLong committed = new AtomicLong(300 * MB);
+    AtomicLong next = new AtomicLong(148 * MB); // what each cycle leaves
+    java.util.List<Long> starts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    CycleRequests cycles = new CycleRequests(() -> {
+      starts.add(System.nanoTime());
+      committed.set(next.get());
+    }, true);
+    HeapSoftMax heap = new HeapSoftMax(null, 6L << 30, false, committed::get, cycles);
+    heap.apply(100 * MB);
+    try {
+      assertEquals(145 * MB, heap.softMax());
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (starts.size() < 2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(starts.size() >= 2, "cycles go on while the heap is above the soft maximum: " + starts.size());
+      long gap = (starts.get(1) - starts.get(0)) / 1_000_000;
+      assertTrue(gap >= HeapSoftMax.MIN_WAIT_MILLIS - 50, "spaced, not back to back: " + gap + " ms");
+      long t0 = System.nanoTime();
+      heap.awaitCollection();
+      assertTrue(System.nanoTime() - t0 < 50_000_000L, "no wait within the margin");
+      int before = starts.size();
+      next.set(140 * MB);
+      long expanded = System.nanoTime();
+      committed.set(300 * MB); // G1 expanded the heap past the margin: the data fits, so a cycle at once
+      deadline = System.currentTimeMillis() + 5_000;
+      while (starts.size() == before && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(starts.size() > before, "a cycle for the expansion");
+      long after = (starts.get(before) - expanded) / 1_000_000;
+      assertTrue(after < HeapSoftMax.MIN_WAIT_MILLIS / 2, "at once, not after the spacing: " + after + " ms");
     } finally {
       heap.apply(0);
     }

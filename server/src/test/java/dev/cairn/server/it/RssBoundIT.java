@@ -29,13 +29,15 @@ import redis.clients.jedis.Pipeline;
  *
  * <p>Before: a fast writer on an idle machine (600 MB in 4 s) reached + 219 to + 266 MB (G1 doubling the heap after
  * costly young pauses); with the writes waiting for the cycle that gives it back, + 144.6 to + 157.0 MB, but 3 runs in
- * 13 went 3-7 MB over: the JIT's arenas (C2 compiling the eviction path as memory first fills, 10-16 MB each) on top
- * of a heap G1 may keep up to the soft maximum (157 MB). A tighter soft maximum (145 MB) flipped into backoff when a
- * Remark left 148 MB (+ 275-293 MB in 4 of 12 runs), so it stays (docs/ARCHITECTURE.md, "The JVM's heap"). It runs
- * only when asked for: {@code CAIRN_RSS_BOUND=1} in the environment.
+ * 13 went 3-7 MB over: the JIT's arenas (C2 compiling the request path, 10-19 MB a compilation) on top of a heap G1
+ * may keep up to the soft maximum (157 MB). With the soft maximum at 145 MB and "fits" judged against a line 12 MB
+ * above it (docs/ARCHITECTURE.md, "The JVM's heap"): + 141.2 to + 159.3 MB in 15 idle runs and 5 with two busy loops,
+ * + 143.8 to + 156.0 in 18 more while it was tuned; but a further 12 idle runs gave one at + 165.7 (and + 159.2,
+ * + 158.8). At the peak the heap's range holds 130-146 MB and the rest of the process 78-103 MB (67.5 MB idle): the
+ * JIT's share is what varies. It runs only when asked for: {@code CAIRN_RSS_BOUND=1} in the environment.
  */
 @EnabledIfEnvironmentVariable(named = "CAIRN_RSS_BOUND", matches = "1",
-    disabledReason = "exceeded in about one run in four (JIT arenas on top of the heap): CAIRN_RSS_BOUND=1 runs it")
+    disabledReason = "exceeded in about one run in 25 (JIT arenas on top of the heap): CAIRN_RSS_BOUND=1 runs it")
 class RssBoundIT {
   private static final long BOUND_MB = 160;
   private static final int VALUE = 1000;
