@@ -3,6 +3,7 @@ package dev.cairn.server;
 import dev.cairn.api.command.Args;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
+import dev.cairn.core.command.Dispatcher;
 import dev.cairn.core.connection.ClientType;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.OutputBufferLimits;
@@ -146,6 +147,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     current = buf;
     commandStart = buf.readerIndex();
     lookahead.clear();
+    Dispatcher dispatcher = engine.dispatcher();
+    dispatcher.openClockChain();
     try {
       while (!closed && !closeAfterFlush && !session.suspended()) {
         if (!pendingArgs) {
@@ -166,6 +169,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       }
     } catch (RespDecoder.ProtocolException e) {
       protocolError(e.getMessage());
+    } finally {
+      dispatcher.closeClockChain();
     }
     commandStart = buf.readerIndex();
   }

@@ -27,8 +27,9 @@ import java.util.Locale;
  * loop iteration's reads and writes in one {@code io_uring_enter}: under redis-benchmark GET at pipelining 1 the server
  * made 0.1 system calls a request where epoll makes 2 (a recvfrom and a sendto each). Its server CPU per request
  * (bench/redis-compare.sh, GET/SET/INCR, 50 clients) was a fifth lower at pipelining 16 (0.83-0.94 us against
- * 1.06-1.22 us with epoll) and the same at pipelining 1 (5.6-5.9 us, the kernel's TCP work either way); over the
- * whole standard set in the same interleaved rounds, 6-21% lower at pipelining 16 and 0-7% at pipelining 1.
+ * 1.06-1.22 us with epoll) and the same at pipelining 1 (5.6-5.9 us, the kernel's TCP work either way). Over the
+ * whole standard set in the same interleaved rounds (3 rounds, load 7-12), io_uring's CPU per request over epoll's:
+ * at pipelining 16 0.77-0.94 for 9 of 11 tests, 1.05 for HSET and 1.03 for LRANGE 0-99; at pipelining 1 0.87-1.01.
  *
  * <p>Epoll stays the default because the output-buffer limits do not hold under io_uring yet: Redis's
  * unit/obuf-limits fails 3 of 9 tests under io_uring and none under epoll ("Client output buffer hard limit is
