@@ -31,13 +31,13 @@ import java.util.Locale;
  * whole standard set in the same interleaved rounds (3 rounds, load 7-12), io_uring's CPU per request over epoll's:
  * at pipelining 16 0.77-0.94 for 9 of 11 tests, 1.05 for HSET and 1.03 for LRANGE 0-99; at pipelining 1 0.87-1.01.
  *
- * <p>Epoll stays the default because the output-buffer limits do not hold under io_uring yet: Redis's
- * unit/obuf-limits fails 3 of 9 tests under io_uring and none under epoll ("Client output buffer hard limit is
- * enforced": a subscriber that does not read shows omem=0 in CLIENT LIST until it is closed; "No response for multi
- * commands in pipeline if client output buffer limit is enforced" and "Execute transactions completely even if client
- * output buffer limit is enforced": the limited client's CLIENT LIST line is not the one expected, with its replies in
- * obl= and omem=0). The cause is not found yet; Netty's io_uring channel completes a write after the loop's next
- * submission, not inside the flush as epoll's does.
+ * <p>Epoll stays the default because the output-buffer limits do not hold under io_uring yet. Redis's
+ * unit/obuf-limits: 9/0 under epoll, 6/3 under io_uring before the batch end ran per read batch (see
+ * {@code ClientHandler.BATCH_END_PER_READ}: the loop's task queue starved while one client sent request after request,
+ * so a subscriber's messages stayed in its reply buffer), 7/2 after: "Client output buffer hard limit is enforced" and
+ * "... soft limit is enforced if time is overreached" still fail because a subscriber that does not read shows omem=0
+ * in CLIENT LIST until the limit closes it (where the bytes of a send the kernel has not completed are held and counted
+ * under io_uring is not found yet). Measure again with -Dcairn.transport=io_uring once those pass.
  */
 public enum Transport {
   IO_URING("io_uring"),
