@@ -34,10 +34,11 @@ import java.util.Locale;
  * <p>Epoll stays the default because the output-buffer limits do not hold under io_uring yet. Redis's
  * unit/obuf-limits: 9/0 under epoll, 6/3 under io_uring before the batch end ran per read batch (see
  * {@code ClientHandler.BATCH_END_PER_READ}: the loop's task queue starved while one client sent request after request,
- * so a subscriber's messages stayed in its reply buffer), 7/2 after (one run each): the two pipelined-MULTI tests pass,
- * "Client output buffer hard limit is enforced" still fails and "... soft limit is enforced if time is overreached",
- * which passed before, fails now: a subscriber that does not read shows omem=0 in CLIENT LIST until the limit closes it (where the bytes of a send the kernel has not completed are held and counted
- * under io_uring is not found yet). Measure again with -Dcairn.transport=io_uring once those pass.
+ * so a subscriber's messages stayed in its reply buffer), 7/2 in two runs after: "Client output buffer hard limit is
+ * enforced" fails in both, and one other test each time ("... soft limit is enforced if time is overreached", then
+ * "Execute transactions completely even if client output buffer limit is enforced"); a subscriber that does not read
+ * shows omem=0 in CLIENT LIST until the limit closes it (where the bytes of a send the kernel has not completed are held
+ * and counted under io_uring is not found yet). Measure again with -Dcairn.transport=io_uring once those pass.
  */
 public enum Transport {
   IO_URING("io_uring"),
