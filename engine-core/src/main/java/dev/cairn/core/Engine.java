@@ -437,6 +437,13 @@ public final class Engine {
     }
   }
 
+  /** Runs {@link #batchEnd} now if one is scheduled (the queued task then finds nothing left to do). */
+  public void batchEndNow() {
+    if (batchEndScheduled) {
+      batchEnd();
+    }
+  }
+
   /**
    * The end of an event-loop batch (Redis's beforeSleep): broadcasts the BCAST invalidations collected, then writes the
    * output of every client that got some outside its own commands. Tests without an event loop call it themselves.

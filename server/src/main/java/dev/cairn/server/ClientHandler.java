@@ -3,6 +3,7 @@ package dev.cairn.server;
 import dev.cairn.api.command.Args;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.Engine;
+import dev.cairn.core.command.Dispatcher;
 import dev.cairn.core.connection.ClientType;
 import dev.cairn.core.connection.Connection;
 import dev.cairn.core.connection.OutputBufferLimits;
@@ -146,6 +147,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     current = buf;
     commandStart = buf.readerIndex();
     lookahead.clear();
+    Dispatcher dispatcher = engine.dispatcher();
+    dispatcher.openClockChain();
     try {
       while (!closed && !closeAfterFlush && !session.suspended()) {
         if (!pendingArgs) {
@@ -166,6 +169,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       }
     } catch (RespDecoder.ProtocolException e) {
       protocolError(e.getMessage());
+    } finally {
+      dispatcher.closeClockChain();
     }
     commandStart = buf.readerIndex();
   }
@@ -240,8 +245,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
       engine.clientEviction().evict();
     }
     flush();
+    if (BATCH_END_PER_READ) {
+      engine.batchEndNow();
+    }
     engine.eventLoopStats().end();
   }
+
+  /**
+   * Under io_uring the event loop drains completions (a reply's send, the next request's read) in a row without running
+   * its task queue in between, so a client that sends request after request kept the batch end's task (which flushes
+   * pub/sub messages and invalidations written to other clients) from running: a subscriber's messages piled up in its
+   * reply buffer unsent (omem=0, unit/obuf-limits). There each read batch ends the batch; under epoll the task runs
+   * after each round of ready sockets, as Redis's beforeSleep.
+   */
+  private static final boolean BATCH_END_PER_READ = Transport.current() == Transport.IO_URING;
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext context) {

@@ -103,6 +103,26 @@ class InfoIT extends ServerTestBase {
     assertEquals("count=1", field(jedis.info("errorstats"), "errorstat_ERR"));
   }
 
+  /**
+   * Commands of one read share clock readings (one command's end is the next one's start): a command after a slow one
+   * in the same read is not given the slow one's time.
+   */
+  @Test
+  void aCommandPipelinedAfterASlowOneKeepsItsOwnDuration() throws Exception {
+    jedis.configResetStat();
+    RawClient r = raw();
+    r.send("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$3\r\n0.2\r\n*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n");
+    r.readReply();
+    r.readReply();
+    r.readReply();
+    String stats = jedis.info("commandstats");
+    Matcher debug = Pattern.compile("cmdstat_debug:calls=1,usec=(\\d+),").matcher(stats);
+    Matcher ping = Pattern.compile("cmdstat_ping:calls=2,usec=(\\d+),").matcher(stats);
+    assertTrue(debug.find() && ping.find(), stats);
+    assertTrue(Long.parseLong(debug.group(1)) >= 200_000, stats);
+    assertTrue(Long.parseLong(ping.group(1)) < 50_000, stats);
+  }
+
   @Test
   void instantaneousOpsAreSampled() throws Exception {
     long deadline = System.currentTimeMillis() + 1500;
