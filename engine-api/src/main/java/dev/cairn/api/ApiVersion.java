@@ -10,13 +10,14 @@ package dev.cairn.api;
  * server's is refused at MODULE LOAD instead of failing later on a missing method.
  *
  * <p>History: 1.0 the first API; 1.1 added timers ({@link ModuleServer#createTimer}), command filters
- * ({@link ModuleContext#registerCommandFilter}) and module ACL categories ({@link ModuleContext#addAclCategory}).
+ * ({@link ModuleContext#registerCommandFilter}) and module ACL categories ({@link ModuleContext#addAclCategory}); 1.2
+ * added keyspace subscriptions whose event classes change ({@link ModuleContext#subscribeKeyspaceEvents}).
  */
 public final class ApiVersion {
   /** Incremented by a change that can break modules; MINOR restarts at 0. */
   public static final int MAJOR = 1;
   /** Incremented by an addition. */
-  public static final int MINOR = 1;
+  public static final int MINOR = 2;
 
   private ApiVersion() {}
 

@@ -52,7 +52,15 @@ public interface ModuleContext {
    * {@link dev.cairn.api.command.KeyspaceEvents}; {@code ALL} for every class), whatever
    * {@code notify-keyspace-events} says. Listeners run on the engine thread right after the change.
    */
-  void onKeyspaceEvent(int types, KeyspaceListener listener);
+  default void onKeyspaceEvent(int types, KeyspaceListener listener) {
+    subscribeKeyspaceEvents(types, listener);
+  }
+
+  /**
+   * As {@link #onKeyspaceEvent}, with a subscription whose classes the module can change later (to none while it has
+   * nothing to follow, so that writes do not pay for it). Since API 1.2.
+   */
+  KeyspaceSubscription subscribeKeyspaceEvents(int types, KeyspaceListener listener);
 
   /** Subscribes to server events (flush, swapdb, shutdown, module load/unload). Runs on the engine thread. */
   void onServerEvent(Consumer<ServerEvent> listener);

@@ -44,17 +44,69 @@ public final class KeyspaceEventsHub {
     void beforeSwap(int a, int b);
   }
 
-  private final List<Listener> listeners = new ArrayList<>();
-  private final List<ModifiedKeyListener> modifiedListeners = new ArrayList<>();
+  /**
+   * A listener's place on the stream, kept in registration order. It receives the named events of the classes in
+   * {@link #setTypes types} (bits of {@code KeyspaceEvents}), or, for a modified-key listener, every modified key while
+   * {@link #setActive active}; with none it costs a write nothing.
+   */
+  public final class Subscription {
+    private final Object listener;
+    private int types;
+
+    private Subscription(Object listener, int types) {
+      this.listener = listener;
+      this.types = types;
+    }
+
+    public int types() {
+      return types;
+    }
+
+    /** The classes of named events the listener receives from now on; 0 for none. */
+    public void setTypes(int types) {
+      if (this.types != types) {
+        this.types = types;
+        publish();
+      }
+    }
+
+    /** Whether a modified-key listener is called. */
+    public void setActive(boolean active) {
+      setTypes(active ? ALL : 0);
+    }
+
+    /** Removes the listener from the stream for good. */
+    public void cancel() {
+      if (listener instanceof Listener) {
+        named.remove(this);
+      } else {
+        modified.remove(this);
+      }
+      publish();
+    }
+  }
+
+  private static final int ALL = -1;
+
+  private final List<Subscription> named = new ArrayList<>();
+  private final List<Subscription> modified = new ArrayList<>();
+  /** The subscriptions that ask for something, rebuilt when one changes (rarely: WATCH, BLPOP, FT.CREATE...). */
+  private Subscription[] namedNow = new Subscription[0];
+  private ModifiedKeyListener[] modifiedNow = new ModifiedKeyListener[0];
   private final List<DatabaseListener> databaseListeners = new ArrayList<>();
   private Listener notifier;
 
-  public void addListener(Listener l) {
-    listeners.add(l);
+  /** Subscribes {@code l} to the named events of the classes in {@code types}, changeable through the result. */
+  public Subscription addListener(Listener l, int types) {
+    Subscription s = new Subscription(l, types);
+    named.add(s);
+    publish();
+    return s;
   }
 
-  public void removeListener(Listener l) {
-    listeners.remove(l);
+  /** Subscribes {@code l} to the named events of every class. */
+  public Subscription addListener(Listener l) {
+    return addListener(l, ALL);
   }
 
   /** Sets the keyspace notifier, which always runs after the other listeners. */
@@ -62,17 +114,29 @@ public final class KeyspaceEventsHub {
     notifier = l;
   }
 
-  public void addModifiedKeyListener(ModifiedKeyListener l) {
-    modifiedListeners.add(l);
+  /** Subscribes {@code l} to modified keys, inactive until its owner has something to check. */
+  public Subscription addModifiedKeyListener(ModifiedKeyListener l) {
+    Subscription s = new Subscription(l, 0);
+    modified.add(s);
+    return s;
   }
 
   public void addDatabaseListener(DatabaseListener l) {
     databaseListeners.add(l);
   }
 
+  private void publish() {
+    namedNow = named.stream().filter(s -> s.types != 0).toArray(Subscription[]::new);
+    modifiedNow = modified.stream().filter(s -> s.types != 0).map(s -> (ModifiedKeyListener) s.listener)
+        .toArray(ModifiedKeyListener[]::new);
+  }
+
   public void notify(int type, String event, byte[] key, int dbIndex) {
-    for (int i = 0; i < listeners.size(); i++) {
-      listeners.get(i).onEvent(type, event, key, dbIndex);
+    Subscription[] subs = namedNow;
+    for (Subscription s : subs) {
+      if ((s.types & type) != 0) {
+        ((Listener) s.listener).onEvent(type, event, key, dbIndex);
+      }
     }
     if (notifier != null) {
       notifier.onEvent(type, event, key, dbIndex);
@@ -80,15 +144,17 @@ public final class KeyspaceEventsHub {
   }
 
   public void keyModified(int dbIndex, byte[] key) {
-    for (int i = 0; i < modifiedListeners.size(); i++) {
-      modifiedListeners.get(i).onModified(dbIndex, key);
+    ModifiedKeyListener[] ls = modifiedNow;
+    for (ModifiedKeyListener l : ls) {
+      l.onModified(dbIndex, key);
     }
   }
 
   /** A key removed by the server (expiry, eviction) rather than by a command. */
   public void keyModifiedByServer(int dbIndex, byte[] key) {
-    for (int i = 0; i < modifiedListeners.size(); i++) {
-      modifiedListeners.get(i).onModifiedByServer(dbIndex, key);
+    ModifiedKeyListener[] ls = modifiedNow;
+    for (ModifiedKeyListener l : ls) {
+      l.onModifiedByServer(dbIndex, key);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.cairn.api.command.Args;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
 import dev.cairn.core.Engine;
+import dev.cairn.core.KeyspaceEventsHub;
 import dev.cairn.core.connection.Session;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ public final class Blocking {
 
   private final Engine engine;
   private final Map<DbKey, ArrayDeque<Waiter>> waitersByKey = new HashMap<>();
+  /** Modified keys are checked only while a client waits on some key. */
+  private final KeyspaceEventsHub.Subscription modifiedKeys;
   private final Map<Session, Waiter> waiterBySession = new HashMap<>();
   private final Set<DbKey> readyKeys = new LinkedHashSet<>();
   /** The waiter whose command is being run again, if any: a block() call from it keeps its place. */
@@ -61,7 +64,7 @@ public final class Blocking {
 
   public Blocking(Engine engine) {
     this.engine = engine;
-    engine.events().addModifiedKeyListener(this::keyModified);
+    modifiedKeys = engine.events().addModifiedKeyListener(this::keyModified);
   }
 
   /** Clients blocked until someone answers them (module commands), not on keys. */
@@ -150,6 +153,7 @@ public final class Blocking {
         q.addLast(w);
       }
     }
+    modifiedKeys.setActive(!waitersByKey.isEmpty());
     if (timeoutMillis > 0) {
       w.timer = engine.loop().schedule(() -> timeout(w), timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -379,6 +383,7 @@ public final class Blocking {
         }
       }
     }
+    modifiedKeys.setActive(!waitersByKey.isEmpty());
     if (w.timer != null) {
       try {
         w.timer.close();

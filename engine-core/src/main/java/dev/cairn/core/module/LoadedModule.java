@@ -28,7 +28,7 @@ public final class LoadedModule {
   final List<DataType<?>> types = new ArrayList<>();
   final List<dev.cairn.api.type.AuxData<?>> auxData = new ArrayList<>();
   final List<ConfigParam> params = new ArrayList<>();
-  final List<KeyspaceEventsHub.Listener> keyspaceListeners = new ArrayList<>();
+  final List<KeyspaceEventsHub.Subscription> keyspaceListeners = new ArrayList<>();
   final List<Consumer<ServerEvent>> serverListeners = new ArrayList<>();
   final Map<String, Supplier<Map<String, Object>>> infoSections = new LinkedHashMap<>();
   /** Clients blocked by the module's commands and not answered yet (engine thread). */

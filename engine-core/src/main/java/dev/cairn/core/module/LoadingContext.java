@@ -2,6 +2,7 @@ package dev.cairn.core.module;
 
 import dev.cairn.api.ConfigValue;
 import dev.cairn.api.KeyspaceListener;
+import dev.cairn.api.KeyspaceSubscription;
 import dev.cairn.api.ModuleContext;
 import dev.cairn.api.ModuleServer;
 import dev.cairn.api.ServerEvent;
@@ -10,6 +11,7 @@ import dev.cairn.api.command.CommandRegistry;
 import dev.cairn.api.command.CommandSpec;
 import dev.cairn.api.command.Handler;
 import dev.cairn.api.type.DataType;
+import dev.cairn.core.KeyspaceEventsHub;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +27,33 @@ final class LoadingContext implements ModuleContext {
   /** A command and its handler (null for a container), in registration order. */
   record PendingCommand(CommandSpec spec, Handler handler) { }
 
-  /** A keyspace listener with the event classes it asked for. */
-  record PendingListener(int types, KeyspaceListener listener) { }
+  /**
+   * A keyspace listener with the event classes it asks for; given out at once as the module's subscription, and
+   * connected to the event stream when the load commits.
+   */
+  static final class PendingListener implements KeyspaceSubscription {
+    final KeyspaceListener listener;
+    private int types;
+    KeyspaceEventsHub.Subscription registered;
+
+    PendingListener(int types, KeyspaceListener listener) {
+      this.types = types;
+      this.listener = listener;
+    }
+
+    @Override
+    public int types() {
+      return types;
+    }
+
+    @Override
+    public void setTypes(int types) {
+      this.types = types;
+      if (registered != null) {
+        registered.setTypes(types);
+      }
+    }
+  }
 
   /** A command filter; {@code handle} is given out at once and connected to the filter when the load commits. */
   static final class PendingFilter implements dev.cairn.api.command.CommandFilter.Handle {
@@ -164,9 +191,11 @@ final class LoadingContext implements ModuleContext {
   }
 
   @Override
-  public void onKeyspaceEvent(int types, KeyspaceListener listener) {
+  public KeyspaceSubscription subscribeKeyspaceEvents(int types, KeyspaceListener listener) {
     checkOpen();
-    keyspaceListeners.add(new PendingListener(types, listener));
+    PendingListener pl = new PendingListener(types, listener);
+    keyspaceListeners.add(pl);
+    return pl;
   }
 
   @Override

@@ -434,18 +434,16 @@ public final class ModuleManager {
       lm.params.add(p);
     }
     for (LoadingContext.PendingListener pl : ctx.keyspaceListeners) {
-      int mask = pl.types();
+      // the stream calls it only for the classes it asks for, which it may change later
       KeyspaceEventsHub.Listener l = (type, event, key, db) -> {
-        if ((type & mask) != 0) {
-          try {
-            pl.listener().onEvent(type, event, key, db);
-          } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "module '" + name + "' keyspace listener failed", e);
-          }
+        try {
+          pl.listener.onEvent(type, event, key, db);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "module '" + name + "' keyspace listener failed", e);
         }
       };
-      engine.events().addListener(l);
-      lm.keyspaceListeners.add(l);
+      pl.registered = engine.events().addListener(l, pl.types());
+      lm.keyspaceListeners.add(pl.registered);
     }
     for (LoadingContext.PendingFilter f : ctx.filters) {
       if (!f.removed) {
@@ -573,8 +571,8 @@ public final class ModuleManager {
     for (ConfigParam p : lm.params) {
       engine.config().unregister(p);
     }
-    for (KeyspaceEventsHub.Listener l : lm.keyspaceListeners) {
-      engine.events().removeListener(l);
+    for (KeyspaceEventsHub.Subscription s : lm.keyspaceListeners) {
+      s.cancel();
     }
     modules.remove(lm.info.name().toLowerCase(Locale.ROOT));
     sharedApis.remove(lm);

@@ -27,13 +27,15 @@ public final class Transactions implements KeyspaceEventsHub.ModifiedKeyListener
   /** Per database: watched key -> the watchers, in WATCH order. */
   private final List<Map<ByteKey, List<WatchedKey>>> watchedByDb = new ArrayList<>();
   private int watchedKeys;
+  /** Modified keys are checked only while some key is watched. */
+  private final KeyspaceEventsHub.Subscription modifiedKeys;
 
   public Transactions(Engine engine) {
     this.engine = engine;
     for (int i = 0; i < engine.keyspace().databases(); i++) {
       watchedByDb.add(new HashMap<>());
     }
-    engine.events().addModifiedKeyListener(this);
+    modifiedKeys = engine.events().addModifiedKeyListener(this);
     engine.events().addDatabaseListener(this);
   }
 
@@ -93,6 +95,7 @@ public final class Transactions implements KeyspaceEventsHub.ModifiedKeyListener
     tx.watched.add(wk);
     watchedByDb.get(db).computeIfAbsent(new ByteKey(key), k -> new ArrayList<>(2)).add(wk);
     watchedKeys++;
+    modifiedKeys.setActive(true);
   }
 
   /** UNWATCH (and the end of every transaction): forgets the client's watched keys; the dirty flag stays for the caller. */
@@ -114,6 +117,7 @@ public final class Transactions implements KeyspaceEventsHub.ModifiedKeyListener
       watchedKeys--;
     }
     tx.watched.clear();
+    modifiedKeys.setActive(watchedKeys > 0);
   }
 
   /** UNWATCH: also clears the dirty flag, so a later EXEC runs. */

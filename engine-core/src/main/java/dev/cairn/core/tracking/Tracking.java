@@ -80,6 +80,8 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
   private long totalItems;
   private final Map<ByteKey, Prefix> prefixes = new LinkedHashMap<>();
   private int clients;
+  /** Modified keys are checked only while a client tracks, or a key read by one is remembered. */
+  private final KeyspaceEventsHub.Subscription modifiedKeys;
   /** Invalidations for the client whose command is running, sent after its reply; a null element is a flush. */
   private final List<byte[]> pendingForExecuting = new ArrayList<>();
   /** Rounds in a row the table stayed over its limit (each round tries harder). */
@@ -87,7 +89,7 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
 
   public Tracking(Engine engine) {
     this.engine = engine;
-    engine.events().addModifiedKeyListener(this);
+    modifiedKeys = engine.events().addModifiedKeyListener(this);
     engine.events().addDatabaseListener(this);
   }
 
@@ -101,6 +103,7 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
       t = new ClientTracking();
       s.tracking = t;
       clients++;
+      modifiedKeys.setActive(true);
     }
     t.bcast = bcast;
     t.optin = optin;
@@ -143,6 +146,12 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
     }
     s.tracking = null;
     clients--;
+    followModifiedKeys();
+  }
+
+  /** Keys stay remembered after their readers stop tracking (as in Redis): they are forgotten when they change. */
+  private void followModifiedKeys() {
+    modifiedKeys.setActive(clients > 0 || table.size() > 0);
   }
 
   /** Clients with tracking on (INFO tracking_clients). */
@@ -265,6 +274,7 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
     }
     totalItems -= tk.count;
     table.remove(key);
+    followModifiedKeys();
   }
 
   private static boolean startsWith(byte[] key, byte[] prefix) {
@@ -288,6 +298,7 @@ public final class Tracking implements KeyspaceEventsHub.ModifiedKeyListener, Ke
     }
     table.clear();
     totalItems = 0;
+    followModifiedKeys();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cairn.search;
 
+import dev.cairn.api.KeyspaceSubscription;
 import dev.cairn.api.ModuleServer;
 import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.ServerEvent;
@@ -30,11 +31,14 @@ final class Indexes {
    */
   static final int SCAN_STEP = 100;
 
+  /** Changed only through {@link #add} and {@link #remove} (and a flush), which keep the keyspace subscription in step. */
   final Map<String, SearchIndex> byName = new TreeMap<>();
   final Map<String, String> aliases = new HashMap<>();
   final Map<String, TreeSet<String>> dicts = new HashMap<>();
   private final ModuleServer server;
   private ExecutorService scanner;
+  /** The keyspace events the indexer follows: all of them while an index exists, none before (writes pay nothing). */
+  private KeyspaceSubscription keyspace;
   /** JSON documents, through the JSON module's shared API. */
   final JsonSource json;
   /** FT.AGGREGATE's cursors (FT.INFO and INFO show their counts). */
@@ -119,6 +123,26 @@ final class Indexes {
     return server;
   }
 
+  /** Follows the keyspace through {@code subscription} (NEW too: keys an RDB load adds are indexed as they come). */
+  void follow(KeyspaceSubscription subscription) {
+    keyspace = subscription;
+    followKeyspace();
+  }
+
+  void add(String name, SearchIndex idx) {
+    byName.put(name, idx);
+    followKeyspace();
+  }
+
+  void remove(String name) {
+    byName.remove(name);
+    followKeyspace();
+  }
+
+  private void followKeyspace() {
+    keyspace.setTypes(byName.isEmpty() ? 0 : KeyspaceEvents.ALL | KeyspaceEvents.NEW);
+  }
+
   SearchIndex get(String nameOrAlias) {
     SearchIndex idx = byName.get(nameOrAlias);
     if (idx == null) {
@@ -159,6 +183,7 @@ final class Indexes {
       // as RediSearch: a FLUSHDB of any database, or FLUSHALL, drops every index, alias and dictionary (clients
       // recreate their indexes after a flush; FT.CREATE of a surviving name would fail with "Index already exists")
       byName.clear();
+      followKeyspace();
       aliases.clear();
       dicts.clear();
       return;

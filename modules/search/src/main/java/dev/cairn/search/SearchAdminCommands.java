@@ -366,7 +366,7 @@ final class SearchAdminCommands implements CommandFamily {
     if (idx == null) {
       throw SearchCommands.UNKNOWN_INDEX;
     }
-    indexes.byName.remove(name);
+    indexes.remove(name);
     indexes.aliases.values().removeIf(name::equals);
     if (deleteDocs) {
       List<byte[]> keys = new ArrayList<>();

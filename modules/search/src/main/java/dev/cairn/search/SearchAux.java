@@ -173,7 +173,7 @@ final class SearchAux implements AuxData<SearchAux.State> {
     for (IndexState i : s.indexes()) {
       SearchIndex idx = new SearchIndex(IndexDefinition.parse(i.name(), i.args()));
       i.synonyms().forEach((g, t) -> idx.synonyms.put(g, new ArrayList<>(t)));
-      indexes.byName.put(i.name(), idx);
+      indexes.add(i.name(), idx);
       indexes.scan(idx, server.access().db(0));
     }
     indexes.aliases.putAll(s.aliases());

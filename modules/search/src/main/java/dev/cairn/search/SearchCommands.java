@@ -138,7 +138,7 @@ final class SearchCommands implements CommandFamily {
       checkJson(def);
     }
     SearchIndex idx = new SearchIndex(def);
-    indexes.byName.put(name, idx);
+    indexes.add(name, idx);
     if (!def.skipInitialScan) {
       indexes.scan(idx, c.db(0));
     }

@@ -4,7 +4,6 @@ import dev.cairn.api.ConfigValue;
 import dev.cairn.api.Module;
 import dev.cairn.api.ModuleContext;
 import dev.cairn.api.ModuleInfo;
-import dev.cairn.api.command.KeyspaceEvents;
 
 /**
  * RediSearch-compatible secondary indexes and full-text search (FT.*) over the hashes of database 0. Indexes follow
@@ -47,9 +46,8 @@ public final class SearchModule implements Module {
     ctx.registerCommands(new ProfileCommand(commands, aggregate));
     ctx.registerCommands(new SearchDebugCommands(indexes, commands));
     ctx.registerAuxData(new SearchAux(indexes, ctx.server()));
-    // NEW too: keys that arrive without a command (an RDB load) are indexed as they are added
-    ctx.onKeyspaceEvent(KeyspaceEvents.ALL | KeyspaceEvents.NEW, (type, event, key, db) ->
-        indexes.onKeyEvent(type, event, key, db, i -> ctx.server().access().db(i)));
+    indexes.follow(ctx.subscribeKeyspaceEvents(0, (type, event, key, db) ->
+        indexes.onKeyEvent(type, event, key, db, i -> ctx.server().access().db(i))));
     ctx.onServerEvent(e -> indexes.onServerEvent(e, i -> ctx.server().access().db(i)));
     SearchInfo.register(ctx, indexes, commands);
   }

@@ -21,6 +21,7 @@ class HashFieldExpiryIT extends ServerTestBase {
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
   private final List<String> propagated = Collections.synchronizedList(new ArrayList<>());
   private KeyspaceEventsHub.Listener eventListener;
+  private KeyspaceEventsHub.Subscription eventSubscription;
   private Propagation.Listener propListener;
 
   @BeforeEach
@@ -29,7 +30,7 @@ class HashFieldExpiryIT extends ServerTestBase {
     eventListener = (type, event, key, db) -> events.add(event + " " + new String(key, StandardCharsets.UTF_8));
     propListener = (db, cmd) -> propagated.add(java.util.Arrays.stream(cmd)
         .map(b -> new String(b, StandardCharsets.UTF_8)).collect(Collectors.joining(" ")));
-    server.engine().events().addListener(eventListener);
+    eventSubscription = server.engine().events().addListener(eventListener);
     server.engine().propagation().addListener(propListener);
     events.clear();
     propagated.clear();
@@ -37,7 +38,7 @@ class HashFieldExpiryIT extends ServerTestBase {
 
   @AfterEach
   void tearDown() {
-    server.engine().events().removeListener(eventListener);
+    eventSubscription.cancel();
     server.engine().propagation().removeListener(propListener);
     server.engine().keyspace().activeExpireEnabled = true;
     server.engine().keyspace().setExpiryEnabled(true);
