@@ -22,7 +22,7 @@ public final class KeyspaceEventsHub {
     void onEvent(int type, String event, byte[] key, int dbIndex);
   }
 
-  /** Receives every modified key (WATCH, client tracking). */
+  /** Receives every modified key while its subscription is active (WATCH, client tracking, blocking). */
   public interface ModifiedKeyListener {
     void onModified(int dbIndex, byte[] key);
 

@@ -193,6 +193,19 @@ class TrackingTest {
   }
 
   @Test
+  @DisplayName("Keys read by a client that stopped tracking are forgotten when they change, as in Redis")
+  void keysOfAClientThatStoppedTrackingAreForgottenOnChange() {
+    clients.run(r, "HELLO", "3");
+    clients.run(r, "CLIENT", "TRACKING", "on");
+    clients.run(r, "GET", "key1");
+    clients.run(r, "CLIENT", "TRACKING", "off");
+    assertTrue(clients.run(writer, "INFO", "stats").contains("tracking_total_keys:1\r\n"));
+    clients.run(writer, "SET", "key1", "2");
+    assertTrue(clients.run(writer, "INFO", "stats").contains("tracking_total_keys:0\r\n"));
+    assertEquals("", clients.take(r), "no longer tracking: no invalidation");
+  }
+
+  @Test
   void aGoneRedirectTargetIsReported() {
     int redir = clients.connect();
     long redirId = clients.session(redir).id;
