@@ -46,7 +46,9 @@ public final class InProcessClient {
         events.add(event + ":" + new String(key, StandardCharsets.ISO_8859_1));
       }
     });
-    engine.events().addModifiedKeyListener((db, key) -> modified.add(new String(key, StandardCharsets.ISO_8859_1)));
+    // a modified-key listener is called only while active (its owner turns it on when it has something to check)
+    engine.events().addModifiedKeyListener((db, key) -> modified.add(new String(key, StandardCharsets.ISO_8859_1)))
+        .setActive(true);
   }
 
   /** Runs one command (arguments as ISO-8859-1 text, so "\u00ff" is the byte 0xff) and returns the raw reply. */
