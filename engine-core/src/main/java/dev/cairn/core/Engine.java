@@ -61,6 +61,8 @@ public final class Engine {
   private final dev.cairn.core.tracking.Tracking tracking;
   /** Clients with output produced outside their own commands, flushed at the end of the event-loop batch. */
   private final List<Session> toFlush = new ArrayList<>();
+  /** Clients the server closed in this batch, forgotten at its end (Redis's clients_to_close). */
+  private final List<Session> toForget = new ArrayList<>();
   private boolean batchEndScheduled;
   private final dev.cairn.core.script.Scripting scripting;
   private final RdbCodecs rdbCodecs = RdbCodecs.withBuiltins();
@@ -429,6 +431,17 @@ public final class Engine {
     }
   }
 
+  /**
+   * Forgets {@code s}, whose connection the server is closing, at the end of this batch, as Redis frees a client closed
+   * with freeClientAsync in beforeSleep: from the next batch on CLIENT LIST, INFO clients and maxmemory-clients no
+   * longer see it, however long its channel takes to report itself closed (io_uring closes a channel only once the
+   * kernel has cancelled its send, and a send to a client that does not read stays in flight until then).
+   */
+  public void disconnectLater(Session s) {
+    toForget.add(s);
+    scheduleBatchEnd();
+  }
+
   /** Asks for {@link #batchEnd} to run once the engine thread has handled the I/O it is handling now. */
   public void scheduleBatchEnd() {
     if (!batchEndScheduled && loop != null) {
@@ -460,6 +473,13 @@ public final class Engine {
       }
     }
     toFlush.clear();
+    for (int i = 0; i < toForget.size(); i++) {
+      Session s = toForget.get(i);
+      if (clients.get(s.id) == s) {
+        disconnect(s);
+      }
+    }
+    toForget.clear();
   }
 
   public EngineLoop loop() {

@@ -385,11 +385,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     closeAfterFlush = true;
   }
 
+  /**
+   * Closes the connection, dropping what is not sent, and has the engine forget the client at the batch's end rather
+   * than when the channel reports itself inactive: under io_uring that waits for the kernel to cancel a send still in
+   * flight, and meanwhile CLIENT LIST showed the client with omem=0 (its outbound buffer already discarded).
+   */
   @Override
   public void closeNow() {
     if (!closed) {
       closed = true;
       session.closing = true;
+      engine.disconnectLater(session);
     }
     ctx.close();
   }

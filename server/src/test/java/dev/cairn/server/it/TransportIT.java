@@ -13,7 +13,10 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
-/** A server asked for io_uring serves clients through it where the kernel offers it, and through epoll otherwise. */
+/**
+ * A server asked for io_uring serves clients through it where the kernel offers it, and through epoll otherwise, and
+ * holds the output-buffer limits as under epoll.
+ */
 class TransportIT {
   @Test
   void ioUringServesPipelinesBigRepliesAndTheUnixSocket() throws Exception {
@@ -42,6 +45,41 @@ class TransportIT {
         assertArrayEquals(big, j.get("big".getBytes()));
       }
       assertTrue(Files.exists(socket), "the Unix socket listens: " + p.log());
+    }
+  }
+
+  /**
+   * A subscriber that does not read: once the socket is full, CLIENT LIST counts what waits for it in omem, and the
+   * hard limit's close removes it before the next command. Under io_uring the channel closes only when the kernel has
+   * cancelled its pending send, and it used to stay listed with omem=0 until then, so the omem last seen was 0.
+   */
+  @Test
+  void aSubscriberThatDoesNotReadIsCountedUntilTheHardLimitDropsIt() throws Exception {
+    Path dir = Files.createTempDirectory("cairn-transport");
+    try (CairnProcess p = CairnProcess.start(List.of("-Dcairn.transport=io_uring"), "--save", "", "--dir",
+        dir.toString())) {
+      assertTrue(p.awaitReady(), p.log());
+      try (Jedis j = p.connect(); java.net.Socket sub = new java.net.Socket()) {
+        j.configSet("client-output-buffer-limit", "pubsub 100000 0 0");
+        sub.setReceiveBufferSize(4096); // the kernel holds less, so the server's buffer fills sooner
+        sub.connect(new java.net.InetSocketAddress("127.0.0.1", p.port));
+        sub.getOutputStream().write("SUBSCRIBE foo\r\n".getBytes());
+        while (j.pubsubNumSub("foo").get("foo") == 0) {
+          Thread.sleep(5);
+        }
+        String message = "x".repeat(1000);
+        long lastOmem = -1;
+        for (int i = 0; ; i++) {
+          assertTrue(i < 100_000, "the subscriber was never closed; its omem is " + lastOmem);
+          j.publish("foo", message);
+          String line = j.clientList().lines().filter(l -> l.contains(" sub=1 ")).findFirst().orElse(null);
+          if (line == null) {
+            break;
+          }
+          lastOmem = Long.parseLong(line.replaceAll(".* omem=(\\d+) .*", "$1"));
+        }
+        assertTrue(lastOmem >= 70_000 && lastOmem < 100_000, "omem last seen " + lastOmem);
+      }
     }
   }
 }
