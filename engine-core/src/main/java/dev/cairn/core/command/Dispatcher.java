@@ -9,6 +9,7 @@ import dev.cairn.core.Propagation;
 import dev.cairn.core.connection.Session;
 import dev.cairn.core.multi.Transactions;
 import dev.cairn.core.resp.RespWriter;
+import dev.cairn.core.script.ScriptCache;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -229,10 +230,12 @@ public final class Dispatcher {
       reject(s, cmd, a, misuse);
       return cmd;
     }
+    // a script that declares flags counts with them instead of its command's write, stale and may-replicate flags
+    int declared = cmd.spec.has(Flag.NOSCRIPT) ? engine.scripting().declaredCommandFlags(cmd.spec.name(), a) : -1;
     RedisException replicaError = obey || !engine.replication().isReplica() ? null : engine.replication().refuse(
-        !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale()
-            || engine.scripting().deniesStale(cmd.spec.name(), a),
-        isWrite || engine.scripting().declaresWrites(cmd.spec.name(), a));
+        declared >= 0 ? (declared & ScriptCache.CMD_STALE) == 0
+            : !cmd.spec.has(Flag.STALE) || isExec && inMulti && s.transaction.notStale(),
+        isWrite || declared >= 0 && (declared & ScriptCache.CMD_WRITE) != 0);
     if (replicaError != null) {
       reject(s, cmd, a, replicaError);
       return cmd;
@@ -249,9 +252,9 @@ public final class Dispatcher {
       reject(s, cmd, a, engine.scripting().busyError());
       return cmd;
     }
-    boolean mayReplicate = (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
-        || (isExec && inMulti && s.transaction.mayReplicate()))
-        && (!cmd.spec.has(Flag.NOSCRIPT) || engine.scripting().mayReplicate(cmd.spec.name(), a));
+    boolean mayReplicate = declared >= 0 ? (declared & ScriptCache.CMD_WRITE) != 0
+        : cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)
+            || (isExec && inMulti && s.transaction.mayReplicate());
     // the master client is paused too (a paused replica applies no writes), as in Redis 7.2
     if (engine.pauses().mustWait(s, mayReplicate)) {
       return PAUSED;

@@ -85,10 +85,10 @@ public final class Transaction {
   }
 
   /**
-   * Queues a command; {@code scriptFlags} are the flags its script declares (EVAL, EVALSHA, FCALL), or -1, in which
-   * case the command's own flags count.
+   * Queues a command; {@code declared} are the command flags its script's declared flags stand for
+   * ({@link ScriptCache#commandFlags}), or -1, in which case the command's own flags count.
    */
-  void queue(Command cmd, byte[][] argv, int scriptFlags) {
+  void queue(Command cmd, byte[][] argv, int declared) {
     if (count == commands.length) {
       commands = java.util.Arrays.copyOf(commands, count * 2);
       argvs = java.util.Arrays.copyOf(argvs, count * 2);
@@ -98,14 +98,12 @@ public final class Transaction {
     for (byte[] arg : argv) {
       argvBytes += arg.length + 8;
     }
-    if (scriptFlags >= 0) {
-      // Redis's scriptFlagsToCmdFlags: declared flags replace the command's write, deny-oom and stale flags, and a
-      // script that declares them is known to write or not (no may-replicate)
-      boolean writes = (scriptFlags & ScriptCache.NO_WRITES) == 0;
+    if (declared >= 0) {
+      boolean writes = (declared & ScriptCache.CMD_WRITE) != 0;
       mayReplicate |= writes;
       write |= writes;
-      denyOom |= (scriptFlags & (ScriptCache.NO_WRITES | ScriptCache.ALLOW_OOM)) == 0;
-      notStale |= (scriptFlags & ScriptCache.ALLOW_STALE) == 0;
+      denyOom |= (declared & ScriptCache.CMD_DENY_OOM) != 0;
+      notStale |= (declared & ScriptCache.CMD_STALE) == 0;
       return;
     }
     if (cmd.spec.has(Flag.WRITE) || cmd.spec.has(Flag.MAY_REPLICATE)) {

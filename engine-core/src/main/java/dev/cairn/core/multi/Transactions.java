@@ -8,6 +8,7 @@ import dev.cairn.core.connection.Session;
 import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.script.ScriptCache;
+import dev.cairn.core.script.Scripting;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,9 @@ public final class Transactions implements KeyspaceEventsHub.ModifiedKeyListener
     if (tx.dirtyCas || tx.dirtyExec) {
       return;
     }
-    int declared = engine.scripting().declaredFlags(cmd.spec.name(), dev.cairn.api.command.Args.ofBytes(argv));
-    tx.queue(cmd, argv, declared >= 0 && (declared & ScriptCache.EVAL_COMPAT) == 0 ? declared : -1);
+    String name = cmd.spec.name();
+    tx.queue(cmd, argv, Scripting.runsScript(name)
+        ? engine.scripting().declaredCommandFlags(name, dev.cairn.api.command.Args.ofBytes(argv)) : -1);
   }
 
   /** A command was rejected while queueing: EXEC will abort. */

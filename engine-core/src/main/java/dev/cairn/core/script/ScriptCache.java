@@ -18,6 +18,11 @@ public final class ScriptCache {
   /** No shebang: an old-style script, whose command flags decide what it may do. */
   public static final int EVAL_COMPAT = 1 << 30;
 
+  /** What a command running a script that declares flags counts as (the bits {@link #commandFlags} answers). */
+  public static final int CMD_WRITE = 1;
+  public static final int CMD_DENY_OOM = 2;
+  public static final int CMD_STALE = 4;
+
   /** A cached script. */
   public record Script(String sha, byte[] body, int flags, LuaFunction function) { }
 
@@ -46,6 +51,26 @@ public final class ScriptCache {
   public void clear() {
     scripts.clear();
     bodyBytes = 0;
+  }
+
+  /**
+   * The command flags of an EVAL/EVALSHA/FCALL (or its _RO form) whose script declares {@code scriptFlags}, as
+   * Redis decides before running it: the declared flags replace the command's own write, deny-oom and stale flags
+   * (no-writes implies allow-oom), and may-replicate goes, since a script that declares flags is known to write
+   * ({@link #CMD_WRITE}) or not. Not for {@link #EVAL_COMPAT} scripts, whose command's flags count.
+   */
+  public static int commandFlags(int scriptFlags) {
+    int cmd = 0;
+    if ((scriptFlags & NO_WRITES) == 0) {
+      cmd |= CMD_WRITE;
+    }
+    if ((scriptFlags & (NO_WRITES | ALLOW_OOM)) == 0) {
+      cmd |= CMD_DENY_OOM;
+    }
+    if ((scriptFlags & ALLOW_STALE) != 0) {
+      cmd |= CMD_STALE;
+    }
+    return cmd;
   }
 
   /** The flag bit of a flag name, or 0 if unknown. */

@@ -378,49 +378,39 @@ public final class Scripting {
     run.killed = true;
   }
 
-  /**
-   * Whether EVAL, EVALSHA or FCALL with these arguments may write (and so be propagated), for a write pause: a script
-   * or function that declares flags writes only without no-writes, as Redis decides from the flags before running it;
-   * one without flags (or not found) keeps the command's may-replicate. {@code name} is the command's name.
-   */
-  public boolean mayReplicate(String name, dev.cairn.api.command.Args a) {
-    int flags = declaredFlags(name, a);
-    return flags < 0 || (flags & ScriptCache.EVAL_COMPAT) != 0 || (flags & ScriptCache.NO_WRITES) == 0;
+  /** Whether the command (by its lower-case name) runs a script whose declared flags may stand for its own. */
+  public static boolean runsScript(String name) {
+    return switch (name) {
+      case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+      default -> false;
+    };
   }
 
   /**
-   * Whether EVAL/EVALSHA/FCALL of a script that declares its flags without allow-stale is refused on a stale replica
-   * (Redis drops the command's stale flag for such scripts); false for other commands and scripts without flags.
+   * The command flags ({@link ScriptCache#commandFlags}) of an EVAL, EVALSHA, FCALL or _RO form with these arguments
+   * when its script or function declares flags; -1 for other commands, scripts without flags and scripts not found
+   * (the command's own flags count). The dispatcher's replica, pause and transaction checks all ask this.
    */
-  public boolean deniesStale(String name, dev.cairn.api.command.Args a) {
-    int flags = declaredFlags(name, a);
-    return flags >= 0 && (flags & ScriptCache.EVAL_COMPAT) == 0 && (flags & ScriptCache.ALLOW_STALE) == 0;
-  }
-
-  /**
-   * Whether an EVAL, EVALSHA or FCALL runs a script that declares flags without no-writes: Redis counts such a
-   * command as a write (a read-only replica refuses it with its usual READONLY before the script is looked at).
-   */
-  public boolean declaresWrites(String name, dev.cairn.api.command.Args a) {
-    if (!name.equals("fcall") && !name.equals("eval") && !name.equals("evalsha")) {
-      return false;
+  public int declaredCommandFlags(String name, dev.cairn.api.command.Args a) {
+    if (!runsScript(name)) {
+      return -1;
     }
     int flags = declaredFlags(name, a);
-    return flags >= 0 && (flags & (ScriptCache.EVAL_COMPAT | ScriptCache.NO_WRITES)) == 0;
+    return flags < 0 || (flags & ScriptCache.EVAL_COMPAT) != 0 ? -1 : ScriptCache.commandFlags(flags);
   }
 
-  /** The flags of the script an EVAL/EVALSHA/FCALL(_RO) runs; -1 for other commands. */
+  /** The flags of the script an EVAL/EVALSHA/FCALL (or _RO form) runs; -1 for other commands. */
   public int declaredFlags(String name, dev.cairn.api.command.Args a) {
     int flags;
     if (a.size() < 2) {
       return -1;
     }
     switch (name) {
-      case "eval" -> {
+      case "eval", "eval_ro" -> {
         ScriptCache.Script cached = cache.get(sha1hex(a.get(1), 0, a.get(1).length));
         flags = cached != null ? cached.flags() : dev.cairn.core.script.command.EvalCommands.shebangFlags(a.get(1));
       }
-      case "evalsha" -> {
+      case "evalsha", "evalsha_ro" -> {
         ScriptCache.Script cached = cache.get(new String(a.get(1), java.nio.charset.StandardCharsets.ISO_8859_1)
             .toLowerCase(java.util.Locale.ROOT));
         flags = cached != null ? cached.flags() : ScriptCache.EVAL_COMPAT;

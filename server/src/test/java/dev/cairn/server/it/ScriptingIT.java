@@ -298,6 +298,10 @@ class ScriptingIT extends ServerTestBase {
         assertTrue(aborted.startsWith("-EXECABORT Transaction discarded because of: READONLY"), aborted);
         String r = rr2.command("EXEC").readReply(); // no flags: EVAL's own (may-replicate), it runs, its write fails
         assertTrue(r.startsWith("*1\r\n-READONLY You can't write against a read only replica."), r);
+        // the _RO forms too: a script that declares flags without no-writes is a write, refused before it runs
+        String ro = rr.command("EVAL_RO", "#!lua\nreturn 1", "0").readReply();
+        assertTrue(ro.startsWith("-READONLY You can't write against a read only replica."), ro);
+        assertEquals(":1\r\n", rr.command("EVAL_RO", "#!lua flags=no-writes\nreturn 1", "0").readReply());
         jedis.configSet("replica-serve-stale-data", "no");
         assertEquals("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
             error(() -> eval("return redis.call('get','x')", "x")));
