@@ -214,8 +214,8 @@ public final class RespDecoder {
       if (argc == argv.length) {
         argv = Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
       }
-      if (argc == 0 && bulkLen <= NAME_MAX) {
-        names[nameSlot(bulk, 0, bulkLen)] = bulk;
+      if (argc == 0) {
+        rememberName(bulk);
       }
       argv[argc++] = bulk;
       bulk = null;
@@ -261,8 +261,8 @@ public final class RespDecoder {
       if (arg == null) {
         arg = new byte[len];
         scan.copy(at, arg);
-        if (a == 0 && len <= NAME_MAX) {
-          names[nameSlot(arg, 0, len)] = arg;
+        if (a == 0) {
+          rememberName(arg);
         }
       }
       argv[a] = arg;
@@ -301,6 +301,13 @@ public final class RespDecoder {
     }
     byte[] name = names[length == 0 ? 0 : nameSlot(length, scan.at(at), scan.at(at + length - 1))];
     return name != null && name.length == length && scan.matches(at, name) ? name : null;
+  }
+
+  /** Keeps a command name's new array for {@link #knownName} to hand out again. */
+  private void rememberName(byte[] name) {
+    if (name.length <= NAME_MAX) {
+      names[nameSlot(name, 0, name.length)] = name;
+    }
   }
 
   /** A slot of {@link #names} from a name's length, first and last byte (the same for the array and the buffer). */
@@ -418,8 +425,8 @@ public final class RespDecoder {
       if (word == null) {
         word = new byte[len];
         in.getBytes(from, word);
-        if (argc == 0 && len <= NAME_MAX) {
-          names[nameSlot(word, 0, len)] = word;
+        if (argc == 0) {
+          rememberName(word);
         }
       }
       if (argc == argv.length) {
