@@ -1,8 +1,13 @@
 package dev.cairn.api.command;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.api.reply.RedisException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ArgsTest {
@@ -20,5 +25,47 @@ class ArgsTest {
     // only ASCII letters fold: '@' (0x40) and '`' (0x60) differ by 32 but are not the same character
     assertFalse(Args.of("x", "@").is(1, "`"));
     assertFalse(Args.of("x", "[").is(1, "{"));
+  }
+
+  private static final RedisException NOT_FLOAT = RedisException.err("not a float");
+
+  private static double parse(String s) {
+    return Args.parseDouble(s.getBytes(StandardCharsets.US_ASCII), NOT_FLOAT);
+  }
+
+  /** Plain decimals take a shorter path than the rest: both must give exactly what Java's correctly rounded parser gives. */
+  @Test
+  void plainDecimalsParseAsTheGeneralPathDoes() {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      if (random.nextBoolean()) {
+        sb.append('-');
+      }
+      int digits = 1 + random.nextInt(17);
+      int point = random.nextInt(digits + 2) - 1; // -1: no point; digits: a trailing point
+      for (int d = 0; d < digits; d++) {
+        if (d == point) {
+          sb.append('.');
+        }
+        sb.append((char) ('0' + random.nextInt(10)));
+      }
+      if (point == digits) {
+        sb.append('.');
+      }
+      String s = sb.toString();
+      assertEquals(Double.doubleToRawLongBits(Double.parseDouble(s)), Double.doubleToRawLongBits(parse(s)),
+          s + " (seed " + seed + ")");
+    }
+    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(parse("-0")));
+    assertEquals(0.1, parse(".1"));
+    assertEquals(5.0, parse("5."));
+    assertEquals(Double.POSITIVE_INFINITY, parse("inf"));
+    assertEquals(1e300, parse("1e300"));
+    assertEquals(0.30000000000000004, parse("0.30000000000000004"));
+    for (String bad : new String[] {"", ".", "-", "-.", "1.2.3", "1-", " 1", "1 ", "nan", "1d", "--1", "1,5"}) {
+      assertThrows(RedisException.class, () -> parse(bad), bad);
+    }
   }
 }

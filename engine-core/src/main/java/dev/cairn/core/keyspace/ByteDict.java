@@ -135,17 +135,28 @@ public final class ByteDict<N extends ByteDict.Link<N>> implements PrefetchTable
     return t == null ? seen : seen | (t[hash & (t.length - 1)] == null ? 0 : 1);
   }
 
-  /** Reads the first node of each bucket where a key of this hash may be, and that node's key: see above. */
+  /**
+   * Reads, in each bucket where a key of this hash may be, the node a lookup would stop at, and that node's key: see
+   * above. For nodes with a cached hash that is the first of this hash, so that a key behind another in its chain (a
+   * third of the lookups in a table at three quarters full) is read too; otherwise the bucket's first node.
+   */
   @Override
   public int prefetch(int hash) {
-    Link<?> n = t0[hash & (t0.length - 1)];
-    int seen = n == null ? 0 : n.key.length;
+    int seen = keyLength(candidate(t0, hash));
     Link<?>[] t = t1;
-    if (t != null) {
-      n = t[hash & (t.length - 1)];
-      seen += n == null ? 0 : n.key.length;
+    return t == null ? seen : seen + keyLength(candidate(t, hash));
+  }
+
+  private static Link<?> candidate(Link<?>[] table, int hash) {
+    Link<?> n = table[hash & (table.length - 1)];
+    while (n instanceof Node<?> c && c.hash != hash && n.next != null) {
+      n = n.next;
     }
-    return seen;
+    return n;
+  }
+
+  private static int keyLength(Link<?> n) {
+    return n == null ? 0 : n.key.length;
   }
 
   /**

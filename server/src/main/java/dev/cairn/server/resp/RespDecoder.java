@@ -214,8 +214,8 @@ public final class RespDecoder {
       if (argc == argv.length) {
         argv = Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
       }
-      if (argc == 0 && bulkLen <= NAME_MAX) {
-        names[nameSlot(bulk, 0, bulkLen)] = bulk;
+      if (argc == 0) {
+        rememberName(bulk);
       }
       argv[argc++] = bulk;
       bulk = null;
@@ -261,8 +261,8 @@ public final class RespDecoder {
       if (arg == null) {
         arg = new byte[len];
         scan.copy(at, arg);
-        if (a == 0 && len <= NAME_MAX) {
-          names[nameSlot(arg, 0, len)] = arg;
+        if (a == 0) {
+          rememberName(arg);
         }
       }
       argv[a] = arg;
@@ -301,6 +301,13 @@ public final class RespDecoder {
     }
     byte[] name = names[length == 0 ? 0 : nameSlot(length, scan.at(at), scan.at(at + length - 1))];
     return name != null && name.length == length && scan.matches(at, name) ? name : null;
+  }
+
+  /** Keeps a command name's new array for {@link #knownName} to hand out again. */
+  private void rememberName(byte[] name) {
+    if (name.length <= NAME_MAX) {
+      names[nameSlot(name, 0, name.length)] = name;
+    }
   }
 
   /** A slot of {@link #names} from a name's length, first and last byte (the same for the array and the buffer). */
@@ -363,6 +370,10 @@ public final class RespDecoder {
     if (end > start && in.getByte(end - 1) == '\r') {
       end--;
     }
+    if (plainInline(in, start, end)) {
+      in.readerIndex(nl + 1);
+      return argc == 0 ? Result.EMPTY : Result.COMMAND;
+    }
     byte[] line = new byte[end - start];
     in.getBytes(start, line);
     in.readerIndex(nl + 1);
@@ -381,6 +392,52 @@ public final class RespDecoder {
       argv[i] = parts.get(i);
     }
     return Result.COMMAND;
+  }
+
+  /**
+   * Splits an inline line without quotes, NULs, vertical tabs or form feeds (PING, as redis-benchmark and health checks
+   * send it) straight from the buffer into {@link #argv()}, the command name's array reused as for multibulk commands:
+   * there the words are the runs between spaces, tabs, CRs and LFs, exactly as {@link SplitArgs} makes them, without
+   * its line copy, list and per-word streams. Returns false, having set nothing, for any other line.
+   */
+  private boolean plainInline(ByteBuf in, int start, int end) {
+    for (int p = start; p < end; p++) {
+      byte c = in.getByte(p);
+      if (c == '"' || c == '\'' || c == 0 || c == 0x0b || c == 0x0c) {
+        return false;
+      }
+    }
+    argc = 0;
+    int p = start;
+    while (true) {
+      while (p < end && isInlineSpace(in.getByte(p))) {
+        p++;
+      }
+      if (p == end) {
+        return true;
+      }
+      int from = p;
+      while (p < end && !isInlineSpace(in.getByte(p))) {
+        p++;
+      }
+      int len = p - from;
+      byte[] word = argc == 0 ? knownName(in, from, len) : null;
+      if (word == null) {
+        word = new byte[len];
+        in.getBytes(from, word);
+        if (argc == 0) {
+          rememberName(word);
+        }
+      }
+      if (argc == argv.length) {
+        argv = Arrays.copyOf(argv, argv.length * 2);
+      }
+      argv[argc++] = word;
+    }
+  }
+
+  private static boolean isInlineSpace(byte c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   }
 
   /**

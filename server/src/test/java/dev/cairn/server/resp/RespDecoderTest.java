@@ -111,6 +111,47 @@ class RespDecoderTest {
     assertEquals(expected, decode(in, 1));
   }
 
+  /**
+   * Inline lines of words, blanks and now and then a quote, NUL, vertical tab or form feed: the decoder splits a line
+   * without those itself, and must split every line as {@code SplitArgs} does (reusing the name's array changes nothing).
+   */
+  @Test
+  void inlineLinesSplitAsSplitArgsDoes() throws Exception {
+    long seed = System.nanoTime();
+    Random rnd = new Random(seed);
+    String[] pieces = {"ping", "PING", "get", "k", "a", "xyz", " ", "  ", "\t", "\r", "\013", "\014", "\000", "\"",
+        "'", "\\"};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder line = new StringBuilder();
+      int n = rnd.nextInt(8);
+      for (int k = 0; k < n; k++) {
+        line.append(pieces[rnd.nextInt(rnd.nextInt(4) == 0 ? pieces.length : 8)]);
+      }
+      if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+        line.append('a'); // a CR before the LF is the line's end, not part of it
+      }
+      byte[] bytes = b(line.toString());
+      List<byte[]> split = dev.cairn.core.util.SplitArgs.split(bytes, 0, bytes.length);
+      byte[] input = b(line + "\r\n" + line + "\n");
+      List<String> expected = new ArrayList<>();
+      if (split == null) {
+        RespDecoder.ProtocolException e = assertThrows(RespDecoder.ProtocolException.class, () -> decode(input, 1));
+        assertEquals("unbalanced quotes in request", e.getMessage(), line + " (seed " + seed + ")");
+        continue;
+      }
+      if (!split.isEmpty()) {
+        List<String> words = new ArrayList<>();
+        for (byte[] word : split) {
+          words.add(new String(word, StandardCharsets.ISO_8859_1));
+        }
+        expected.add(String.join("|", words));
+        expected.add(String.join("|", words));
+      }
+      assertEquals(expected, decode(input, input.length), line + " (seed " + seed + ")");
+      assertEquals(expected, decode(input, 1 + rnd.nextInt(4)), line + " (seed " + seed + ")");
+    }
+  }
+
   @Test
   void emptyAndNegativeMultibulkAreSkipped() throws Exception {
     assertEquals(List.of("PING"), decode(b("*0\r\n*-1\r\n*-10\r\n*1\r\n$4\r\nPING\r\n"), 1));

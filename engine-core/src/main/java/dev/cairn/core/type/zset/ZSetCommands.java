@@ -204,11 +204,17 @@ public final class ZSetCommands implements CommandFamily {
     if (incr && pairs > 1) {
       throw INCR_PAIR;
     }
-    // every score is checked before anything changes
-    double[] scores = new double[pairs];
+    // every score is checked before anything changes (one pair, the usual ZADD, needs no array for it)
+    double[] scores = pairs == 1 ? null : new double[pairs];
+    double onlyScore = 0;
     int maxLen = 0;
     for (int k = 0; k < pairs; k++) {
-      scores[k] = a.doubleArg(i + 2 * k);
+      double score = a.doubleArg(i + 2 * k);
+      if (scores == null) {
+        onlyScore = score;
+      } else {
+        scores[k] = score;
+      }
       maxLen = Math.max(maxLen, a.get(i + 2 * k + 1).length);
     }
     Database db = c.db();
@@ -232,7 +238,7 @@ public final class ZSetCommands implements CommandFamily {
     double incrResult = Double.NaN;
     for (int k = 0; k < pairs; k++) {
       byte[] m = a.get(i + 2 * k + 1);
-      double score = scores[k];
+      double score = scores == null ? onlyScore : scores[k];
       double cur = z.score(m);
       if (!Double.isNaN(cur)) {
         if (nx) {
