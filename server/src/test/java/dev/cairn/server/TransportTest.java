@@ -18,7 +18,12 @@ class TransportTest {
   }
 
   @Test
-  void epollByDefaultAndNioOnRequest() {
+  void ioUringByDefault() {
+    assertEquals(Transport.choose("io_uring"), Transport.choose(Transport.DEFAULT));
+  }
+
+  @Test
+  void epollAndNioOnRequest() {
     assertEquals(NATIVE_OR_NIO, Transport.choose("epoll"));
     assertEquals(NATIVE_OR_NIO, Transport.choose("anything else"));
     assertEquals(Transport.NIO, Transport.choose("nio"));
