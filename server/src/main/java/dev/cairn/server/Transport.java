@@ -1,11 +1,7 @@
 package dev.cairn.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.IoHandle;
-import io.netty.channel.IoHandler;
-import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -126,10 +122,7 @@ public enum Transport {
 
   public IoHandlerFactory handlers() {
     return switch (this) {
-      case IO_URING -> {
-        IoHandlerFactory uring = IoUringIoHandler.newFactory();
-        yield executor -> new ReapingIoHandler(uring.newHandler(executor));
-      }
+      case IO_URING -> IoUringIoHandler.newFactory();
       case EPOLL -> EpollIoHandler.newFactory();
       case NIO -> NioIoHandler.newFactory();
     };
@@ -158,67 +151,5 @@ public enum Transport {
       case EPOLL -> EpollServerDomainSocketChannel.class;
       case NIO -> null;
     };
-  }
-
-  /**
-   * io_uring's handler takes in completions while tasks wait too. Netty's only asks the kernel for them (an
-   * io_uring_enter with GETEVENTS) when the loop may block; with a task due it submits and reads the completion ring
-   * as it is, and with the ring's deferred task running the kernel posts a socket's completion only on GETEVENTS. A
-   * task that reschedules itself at once (a file's load in slices, a snapshot's walk) kept every client unserved
-   * until it finished (PersistenceIT: INFO during a load answered only after it). With a task due the handler now
-   * waits with a timeout of zero: one more system call, in an iteration that has tasks waiting from the last one.
-   */
-  private record ReapingIoHandler(IoHandler handler) implements IoHandler {
-    private static final IoHandlerContext NO_WAIT = new IoHandlerContext() {
-      @Override
-      public boolean canBlock() {
-        return true;
-      }
-
-      @Override
-      public long delayNanos(long currentTimeNanos) {
-        return 0;
-      }
-
-      @Override
-      public long deadlineNanos() {
-        return 0;
-      }
-    };
-
-    @Override
-    public int run(IoHandlerContext context) {
-      return handler.run(context.canBlock() ? context : NO_WAIT);
-    }
-
-    @Override
-    public void initialize() {
-      handler.initialize();
-    }
-
-    @Override
-    public void prepareToDestroy() {
-      handler.prepareToDestroy();
-    }
-
-    @Override
-    public void destroy() {
-      handler.destroy();
-    }
-
-    @Override
-    public IoRegistration register(IoHandle handle) throws Exception {
-      return handler.register(handle);
-    }
-
-    @Override
-    public void wakeup() {
-      handler.wakeup();
-    }
-
-    @Override
-    public boolean isCompatible(Class<? extends IoHandle> handleType) {
-      return handler.isCompatible(handleType);
-    }
   }
 }
