@@ -18,8 +18,8 @@ class TransportTest {
   }
 
   @Test
-  void ioUringByDefault() {
-    assertEquals(Transport.choose("io_uring"), Transport.choose(Transport.DEFAULT));
+  void epollByDefault() {
+    assertEquals(NATIVE_OR_NIO, Transport.choose(Transport.DEFAULT));
   }
 
   @Test
