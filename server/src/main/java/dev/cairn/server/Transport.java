@@ -27,12 +27,12 @@ import java.util.Locale;
  *
  * <p>Chosen once per process with {@code -Dcairn.transport=io_uring|epoll|nio} (default epoll, see {@link #DEFAULT});
  * a transport the kernel or the platform does not offer (io_uring missing, or disabled by the kernel's
- * io_uring_disabled setting or a container's seccomp filter) falls back to the next: io_uring, then epoll, then NIO. The start logs the choice once
- * and INFO's multiplexing_api names it. io_uring submits a loop iteration's reads and writes in one
- * {@code io_uring_enter}: under redis-benchmark GET at pipelining 1 the server made 0.1 system calls a request where
- * epoll makes 2 (a recvfrom and a sendto each). Over the standard set of bench/redis-compare.sh in the same interleaved
- * rounds (3 rounds, load 7-12), io_uring's server CPU per request over epoll's: at pipelining 16 0.77-0.94 for 9 of 11
- * tests, 1.05 for HSET and 1.03 for LRANGE 0-99; at pipelining 1 0.87-1.01.
+ * io_uring_disabled setting or a container's seccomp filter) falls back to the next: io_uring, then epoll, then NIO.
+ * The start logs the choice once and INFO's multiplexing_api names it. io_uring submits a loop iteration's reads and
+ * writes in one {@code io_uring_enter}: under redis-benchmark GET at pipelining 1 the server made 0.1 system calls a
+ * request where epoll makes 2 (a recvfrom and a sendto each). Over the standard set of bench/redis-compare.sh in the
+ * same interleaved rounds (3 rounds, load 7-12), io_uring's server CPU per request over epoll's: at pipelining 16
+ * 0.77-0.94 for 9 of 11 tests, 1.05 for HSET and 1.03 for LRANGE 0-99; at pipelining 1 0.87-1.01.
  *
  * <p>What io_uring changes for the rest of the server: a channel's close completes only once the kernel has
  * cancelled its reads and sends in flight, and its inactive event is a task that may run after other clients'
