@@ -310,10 +310,10 @@ public final class CairnServer implements AutoCloseable {
     engine.setShutdownHook(() -> {
       // the listening sockets close now (on the engine thread Netty closes inline), so a new server can take the port
       // as soon as "ready to exit" is logged; the rest stops off the engine thread, which it waits for
-      listeners.forEach(Channel::close);
+      listeners.forEach(Transport::stopListening);
       tls.closeNow();
       if (unixListener != null) {
-        unixListener.close();
+        Transport.stopListening(unixListener);
       }
       new Thread(this::close, "cairn-shutdown").start();
     });
@@ -407,7 +407,7 @@ public final class CairnServer implements AutoCloseable {
     List<Channel> old = new ArrayList<>(listeners);
     listeners.clear();
     listeners.addAll(opened);
-    old.forEach(Channel::close);
+    old.forEach(Transport::stopListening);
     boundPort = port;
     engine.listeningPort = port;
   }

@@ -67,6 +67,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   private String remote;
   private String local;
   private final int fd;
+  /** {@link Engine#disconnectLater} was called for this client: it is forgotten at the batch's end. */
+  private boolean forgetting;
   /** Accepted on the TLS port. */
   private boolean tls;
 
@@ -89,6 +91,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     this.out = context.alloc().directBuffer(replySize);
     this.decoder = new RespDecoder(this, context.alloc());
     this.session = engine.connect(this, out);
+    context.channel().closeFuture().addListener(f -> channelClosed());
     if (engine.clients().size() > engine.params().maxclients.value) {
       engine.stats().rejectedConnections++;
       session.writer.error(RedisException.err("max number of clients reached"));
@@ -270,7 +273,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public void channelInactive(ChannelHandlerContext context) {
     closed = true;
-    engine.disconnect(session);
+    if (session != null && engine.client(session.id) == session) { // not forgotten at a batch end already
+      engine.disconnect(session);
+    }
     releaseBuffers();
   }
 
@@ -296,6 +301,31 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
     // a reset by the peer is ordinary; anything else closes this client only
     closeNow();
+    if (BATCH_END_PER_READ) {
+      engine.batchEndNow(); // forgotten now (after the read path, never inside a command), see channelClosed
+    }
+  }
+
+  /**
+   * The channel closed, and the client is not yet on its way out (the client closed its end or reset it, or a close
+   * after a reply such as QUIT's completed): the client is
+   * forgotten at the batch's end rather than when the channel reports itself inactive. Under io_uring that event is a
+   * task that can run after other clients' completions, so a connection accepted right after was counted against
+   * maxclients with the client that had left, and CLIENT LIST, INFO clients and blocked_clients still showed it; there
+   * the batch ends now, as Redis frees a client whose read returned 0 before it serves the next event. A close under
+   * io_uring never completes inside a command (its writes only submit), so ending the batch here is safe.
+   */
+  private void channelClosed() {
+    if (forgetting || session == null) {
+      return;
+    }
+    closed = true;
+    forgetting = true;
+    session.closing = true;
+    engine.disconnectLater(session);
+    if (BATCH_END_PER_READ) {
+      engine.batchEndNow();
+    }
   }
 
   // ---- Connection
@@ -392,8 +422,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
    */
   @Override
   public void closeNow() {
-    if (!closed) {
+    if (!forgetting) {
       closed = true;
+      forgetting = true;
       session.closing = true;
       engine.disconnectLater(session);
     }

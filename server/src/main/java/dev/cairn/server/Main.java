@@ -126,6 +126,7 @@ public final class Main {
         } else {
           LogMessage.RUNNING_MODE.log(mode, port);
         }
+        Transport.logChoice();
         if (sentinel == null) {
           LogMessage.SERVER_INITIALIZED.log();
         }

@@ -1,5 +1,6 @@
 package dev.cairn.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -11,6 +12,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
@@ -22,24 +25,31 @@ import java.util.Locale;
  * The network transport of the engine's event loop, and so of every channel registered on it (client and Unix socket
  * listeners, the cluster bus, sentinel links): a channel must be of its event loop's kind.
  *
- * <p>Chosen once per process with {@code -Dcairn.transport=io_uring|epoll|nio} (default epoll); a transport the
- * kernel or the platform does not offer falls back to the next (io_uring, then epoll, then NIO). io_uring submits a
- * loop iteration's reads and writes in one {@code io_uring_enter}: under redis-benchmark GET at pipelining 1 the server
- * made 0.1 system calls a request where epoll makes 2 (a recvfrom and a sendto each). Its server CPU per request
- * (bench/redis-compare.sh, GET/SET/INCR, 50 clients) was a fifth lower at pipelining 16 (0.83-0.94 us against
- * 1.06-1.22 us with epoll) and the same at pipelining 1 (5.6-5.9 us, the kernel's TCP work either way). Over the
- * whole standard set in the same interleaved rounds (3 rounds, load 7-12), io_uring's CPU per request over epoll's:
- * at pipelining 16 0.77-0.94 for 9 of 11 tests, 1.05 for HSET and 1.03 for LRANGE 0-99; at pipelining 1 0.87-1.01.
+ * <p>Chosen once per process with {@code -Dcairn.transport=io_uring|epoll|nio} (default epoll, see {@link #DEFAULT});
+ * a transport the kernel or the platform does not offer (io_uring missing, or disabled by the kernel's
+ * io_uring_disabled setting or a container's seccomp filter) falls back to the next: io_uring, then epoll, then NIO.
+ * The start logs the choice once and INFO's multiplexing_api names it. io_uring submits a loop iteration's reads and
+ * writes in one {@code io_uring_enter}: under redis-benchmark GET at pipelining 1 the server made 0.1 system calls a
+ * request where epoll makes 2 (a recvfrom and a sendto each). Over the standard set of bench/redis-compare.sh in the
+ * same interleaved rounds (3 rounds, load 7-12), io_uring's server CPU per request over epoll's: at pipelining 16
+ * 0.77-0.94 for 9 of 11 tests, 1.05 for HSET and 1.03 for LRANGE 0-99; at pipelining 1 0.87-1.01.
  *
- * <p>The output-buffer limits hold under io_uring as under epoll. Netty's io_uring write keeps a send's bytes in the
- * channel's outbound buffer until the kernel completes it, so omem counts what a client that does not read has not
- * taken. Redis's unit/obuf-limits was 6/3 under io_uring, 7/2 once the batch end ran per read batch (see
- * {@code ClientHandler.BATCH_END_PER_READ}: the loop's task queue starved while one client sent request after request,
- * so a subscriber's messages stayed in its reply buffer), and is 9/0 since a client the server closes is forgotten at
- * the batch's end ({@code Engine.disconnectLater}): io_uring closes a channel only once the kernel has cancelled the
- * send still in flight, and until then CLIENT LIST showed the client with omem=0 (its outbound buffer discarded), which
- * the tests read as the last omem before the close. Epoll stays the default until the project's tests and Redis's
- * suite have run whole under io_uring.
+ * <p>What io_uring changes for the rest of the server: a channel's close completes only once the kernel has
+ * cancelled its reads and sends in flight, and its inactive event is a task that may run after other clients'
+ * completions, so the server does not wait for it to forget a client. A client the server closes is forgotten at the
+ * batch's end ({@code Engine.disconnectLater}, as Redis frees a client closed asynchronously in beforeSleep); a client
+ * whose channel closes otherwise (it closed or reset its end, QUIT's close completed) is forgotten from the channel's
+ * close future, at once under io_uring ({@code ClientHandler.channelClosed}). Before these, unit/obuf-limits failed 3
+ * of 9 under io_uring (a closed subscriber still listed with omem=0), a connection accepted after a client left was
+ * counted against maxclients with it (ClientLimitsIT), and a blocked client that left still counted in
+ * blocked_clients. A listening socket is shut down before its close ({@link #stopListening}). Netty's io_uring write
+ * keeps a send's bytes in the channel's outbound buffer until the kernel completes it, so omem counts what a client
+ * that does not read has not taken, as under epoll. The loop drains completions back to back without running its task
+ * queue, so each read batch ends the engine's batch there ({@code ClientHandler.BATCH_END_PER_READ}).
+ *
+ * <p>Measured on this build (bench/redis-compare.sh, io_uring against -Dcairn.transport=epoll in the same 3
+ * interleaved rounds, load 7.7-15): server CPU per request io_uring/epoll at pipelining 16 GET 0.88, INCR 0.97, LPUSH
+ * 0.86, MSET 0.85, PING 0.94, SET 0.83; at pipelining 1 0.95-1.03.
  */
 public enum Transport {
   IO_URING("io_uring"),
@@ -53,11 +63,29 @@ public enum Transport {
     this.apiName = apiName;
   }
 
-  private static final Transport CURRENT = choose(System.getProperty("cairn.transport", "epoll"));
+  /**
+   * What is asked for when nothing is: epoll. io_uring still fails two of the project's tests that pass under epoll
+   * (PersistenceIT.clientsGetLoadingWhileAFileLoads: INFO during a load in slices is answered only after it;
+   * SentinelShutdownIT: a sentinel killed by SIGTERM exits 143), so it stays opt-in.
+   */
+  static final String DEFAULT = "epoll";
+  private static final String WANTED = System.getProperty("cairn.transport", DEFAULT);
+  private static final Transport CURRENT = choose(WANTED);
 
   /** The transport of this process. */
   public static Transport current() {
     return CURRENT;
+  }
+
+  /** Logs the transport once at start, and what was asked for when the kernel or the platform did not offer it. */
+  static void logChoice() {
+    String asked = CURRENT.apiName.equals(canonical(WANTED)) ? "" : " (" + WANTED + " is not available here)";
+    dev.cairn.core.log.LogMessage.TRANSPORT.log(CURRENT.apiName, asked);
+  }
+
+  private static String canonical(String wanted) {
+    String w = wanted.toLowerCase(Locale.ROOT);
+    return w.equals("iouring") ? "io_uring" : w;
   }
 
   static Transport choose(String wanted) {
@@ -82,6 +110,23 @@ public enum Transport {
     } catch (LinkageError e) {
       return false;
     }
+  }
+
+  /**
+   * Closes a listening socket, which stops accepting before this returns: under io_uring a channel's close completes
+   * only once the kernel has cancelled the accept in flight, and until then connections were still accepted (CONFIG
+   * SET port 0 answered OK while the old port still took connections). Shutting the socket down first makes the kernel
+   * stop listening at once, as Redis's close does.
+   */
+  public static void stopListening(Channel listener) {
+    if (listener instanceof UnixChannel u && u.fd() instanceof Socket s && listener.isOpen()) {
+      try {
+        s.shutdown();
+      } catch (java.io.IOException e) {
+        // not listening any more: the close below is all there is to do
+      }
+    }
+    listener.close();
   }
 
   public IoHandlerFactory handlers() {

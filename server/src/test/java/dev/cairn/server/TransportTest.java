@@ -18,7 +18,12 @@ class TransportTest {
   }
 
   @Test
-  void epollByDefaultAndNioOnRequest() {
+  void epollByDefault() {
+    assertEquals(NATIVE_OR_NIO, Transport.choose(Transport.DEFAULT));
+  }
+
+  @Test
+  void epollAndNioOnRequest() {
     assertEquals(NATIVE_OR_NIO, Transport.choose("epoll"));
     assertEquals(NATIVE_OR_NIO, Transport.choose("anything else"));
     assertEquals(Transport.NIO, Transport.choose("nio"));

@@ -24,6 +24,8 @@ public enum LogMessage {
   /** Written instead of the logo when the logo is not shown. */
   RUNNING_MODE(Log.Level.NOTICE, "Running mode=%s, port=%d."),
   SERVER_INITIALIZED(Log.Level.NOTICE, "Server initialized"),
+  /** Cairn's own: the event loop's transport (INFO's multiplexing_api), and what was asked for if it fell back. */
+  TRANSPORT(Log.Level.NOTICE, "Network transport: %s%s"),
   READY(Log.Level.NOTICE, "Ready to accept connections %s"),
   LISTEN_SOCKET_FAILED(Log.Level.WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s"),
   /** Redis's test harness looks for this line to retry on another port. */

@@ -120,7 +120,7 @@ public final class TlsPort {
         throw new ConfigException("Unable to listen on this port. Check server logs.");
       }
     }
-    old.forEach(Channel::close);
+    old.forEach(dev.cairn.server.Transport::stopListening);
     engine.tlsPort = port;
   }
 
@@ -174,6 +174,6 @@ public final class TlsPort {
 
   /** Closes the listening sockets now, without waiting (the shutdown path on the engine thread). */
   public void closeNow() {
-    listeners.forEach(Channel::close);
+    listeners.forEach(dev.cairn.server.Transport::stopListening);
   }
 }

@@ -82,4 +82,42 @@ class TransportIT {
       }
     }
   }
+
+  /**
+   * A client that closes its own connection is forgotten by the time another client's next command is answered: not
+   * in INFO clients, not in blocked_clients, not counted against maxclients. Under io_uring the channel's inactive event
+   * is a task the loop may run after other clients' completions, and the server used to wait for it.
+   */
+  @Test
+  void aClientThatClosesIsForgottenBeforeTheNextCommandUnderIoUring() throws Exception {
+    Path dir = Files.createTempDirectory("cairn-transport");
+    try (CairnProcess p = CairnProcess.start(List.of("-Dcairn.transport=io_uring"), "--save", "", "--dir",
+        dir.toString())) {
+      assertTrue(p.awaitReady(), p.log());
+      try (Jedis j = p.connect()) {
+        j.configSet("maxclients", "2");
+        for (int i = 0; i < 200; i++) {
+          try (java.net.Socket s = new java.net.Socket("127.0.0.1", p.port)) {
+            s.setSoTimeout(10_000);
+            assertEquals("+PONG\r\n", roundTrip(s, "PING\r\n", 7), "connection " + i + " refused");
+            if (i % 2 == 1) {
+              s.getOutputStream().write("BLPOP nothing 0\r\n".getBytes());
+              while (!j.info("clients").contains("blocked_clients:1")) {
+                Thread.sleep(1);
+              }
+            }
+          }
+          j.ping();
+          String info = j.info("clients");
+          assertTrue(info.contains("connected_clients:1\r\n") && info.contains("blocked_clients:0\r\n"),
+              "after client " + i + " left: " + info);
+        }
+      }
+    }
+  }
+
+  private static String roundTrip(java.net.Socket s, String request, int replyLength) throws Exception {
+    s.getOutputStream().write(request.getBytes());
+    return new String(s.getInputStream().readNBytes(replyLength));
+  }
 }
