@@ -32,7 +32,8 @@ import redis.clients.jedis.Pipeline;
  * RespDecoder.decode} 10-11) came on top of the heap's peak: run cold, + 141 to + 166 MB over 45 idle runs, one over
  * the bound. Those compilations are a cold server's first seconds, once, not what maxmemory keeps; warm, the
  * compiler's arena peak is reached in the warm-up (native memory tracking: the same 17 MB peak after the warm-up and
- * at the end) and the load's peak is + 140.5 to + 156.5 MB (docs/ARCHITECTURE.md, "The JVM's heap", has the runs).
+ * at the end) and the load's peak was + 140.5 to + 157.1 MB in 47 runs, idle and loaded (docs/ARCHITECTURE.md, "The
+ * JVM's heap", has them).
  * The warm server's own RSS (its heap keeps the warm-up's garbage: no mixed collection runs on an idle server) is
  * printed beside it, with the committed heap at the peak.
  */
