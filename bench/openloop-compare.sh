@@ -2,8 +2,9 @@
 # Open-loop latency, Cairn against Debian's redis-server in the same run: requests at a fixed rate (by default half of
 # Redis's peak for each test, measured here with redis-benchmark at pipelining 1), each latency counted from when its
 # request was due (bench/loadgen, HdrHistogram), so that a server pause shows as the latencies of every request due
-# during it, which redis-benchmark (closed-loop: its clients wait) hides. Rounds alternate Cairn and Redis; medians are
-# shown. The servers run on CPU 0, the load generator on CPU 1 (PIN=0: no pinning), as in bench/redis-compare.sh.
+# during it, which redis-benchmark (closed-loop: its clients wait) hides. Rounds alternate Cairn and Redis (every
+# other round in reverse order); medians are shown. The servers run on CPU 0, the load generator on CPU 1 (PIN=0: no
+# pinning), as in bench/redis-compare.sh.
 # Issue 19's set: TESTS=ping,set,get,incr,mset,lpush,lpop,sadd,hset,zadd,lrange_100 (lrange_100 reads a list of 100
 # elements pushed after the keys are loaded; lpop pops what lpush left).
 #
@@ -107,7 +108,11 @@ else
 fi
 
 for r in $(seq 1 "$ROUNDS"); do
-  for kind in "${kinds[@]}"; do
+  order=("${kinds[@]}")
+  if [ $((r % 2)) = 0 ]; then # every other round in reverse, so that a drift in the machine's load falls on all alike
+    order=(); for ((i = ${#kinds[@]} - 1; i >= 0; i--)); do order+=("${kinds[i]}"); done
+  fi
+  for kind in "${order[@]}"; do
     port=$CAIRN_PORT; [ $kind = redis ] && port=$REDIS_PORT; [ $kind = base ] && port=$BASE_PORT
     dir=$out/$kind-$r; mkdir -p "$dir"
     start_server $kind "$port" "$dir"
