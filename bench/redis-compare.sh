@@ -18,7 +18,8 @@
 #     bench/redis-compare.sh ''
 # A second Cairn to compare with in the same rounds (Cairn, base, Redis, ...): BASE_TREE=dir (another worktree, built)
 # and/or BASE_JAVA_OPTS="-D..." (its JVM options; the base is this tree when BASE_TREE is not given), on BASE_PORT=7502.
-# Then a second table gives, per test, both builds' CPU per request and the medians of the per-round ratios this/base.
+# Then a second table gives, per test, both builds' CPU per request, the medians of the per-round ratios this/base
+# (CPU, throughput, p99, max) and the base's p50/p99/max with their ratios to Redis's: a before/after of the tails.
 # Needs: redis-server and redis-benchmark (apt-get install -y redis-server redis-tools), a JDK >= 21 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -183,12 +184,15 @@ awk '
 if [ -n "$with_base" ]; then
   echo
   echo "this build against the base (${BASE_TREE:-this tree}${BASE_JAVA_OPTS:+ with $BASE_JAVA_OPTS}), same rounds:"
-  echo "medians of the rounds; this/base: median of the per-round ratios (below 1: this build spends less, is faster)"
-  printf '%-14s %3s | %8s %8s %10s | %9s %9s %10s | %10s\n' test P us/req_t us/req_b this/base rps_t rps_b this/base \
-    p99_t/b
+  echo "medians of the rounds; this/base: median of the per-round ratios (below 1: this build spends less, is faster);"
+  echo "the base's latencies (ms) and their ratios to Redis's (medians of the rounds), as the first table gives this build's"
+  printf '%-14s %3s | %8s %8s %10s | %9s %9s %10s | %10s %10s | %6s %5s | %6s %5s | %6s %5s\n' test P us/req_t us/req_b \
+    this/base rps_t rps_b this/base p99_t/b max_t/b p50_b b/r p99_b b/r max_b b/r
   awk '
-    $1 != "redis" { k = $2 SUBSEP $3; i = ++n[$1, k]; rps[$1, k, i] = $4; cpu[$1, k, i] = $5; p99[$1, k, i] = $7
-      keys[k] = 1 }
+    { k = $2 SUBSEP $3; i = ++n[$1, k]; rps[$1, k, i] = $4; cpu[$1, k, i] = $5; p50[$1, k, i] = $6; p99[$1, k, i] = $7
+      mx[$1, k, i] = $8; if ($1 != "redis") keys[k] = 1 }
+    function col(arr, who, k,   i, a) { for (i = 1; i <= n[who, k]; i++) a[i] = arr[who, k, i]; return median(a, n[who, k]) }
+    function ratio(a, b) { return b > 0 ? a / b : 0 }
     function median(a, m,   i, j, t) {
       for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
       return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
@@ -196,14 +200,18 @@ if [ -n "$with_base" ]; then
     END {
       for (k in keys) {
         split(k, parts, SUBSEP); m = n["cairn", k]; if (n["base", k] < m) m = n["base", k]
-        delete a; delete b; delete r1; delete r2; delete r3; delete c; delete d
+        delete a; delete b; delete r1; delete r2; delete r3; delete r4; delete c; delete d
         for (i = 1; i <= m; i++) {
           a[i] = cpu["cairn", k, i]; b[i] = cpu["base", k, i]; c[i] = rps["cairn", k, i]; d[i] = rps["base", k, i]
           r1[i] = b[i] > 0 ? a[i] / b[i] : 0; r2[i] = d[i] > 0 ? c[i] / d[i] : 0
           r3[i] = p99["base", k, i] > 0 ? p99["cairn", k, i] / p99["base", k, i] : 0
+          r4[i] = mx["base", k, i] > 0 ? mx["cairn", k, i] / mx["base", k, i] : 0
         }
-        printf "%-14s %3s | %8.3f %8.3f %10.3f | %9.0f %9.0f %10.3f | %10.3f\n", parts[2], parts[1], median(a, m),
-          median(b, m), median(r1, m), median(c, m), median(d, m), median(r2, m), median(r3, m) | "sort -k2,2n -k1,1"
+        b50 = col(p50, "base", k); b99 = col(p99, "base", k); bmx = col(mx, "base", k)
+        printf "%-14s %3s | %8.3f %8.3f %10.3f | %9.0f %9.0f %10.3f | %10.3f %10.3f | %6.3f %5.2f | %6.3f %5.2f | %6.2f %5.2f\n",
+          parts[2], parts[1], median(a, m), median(b, m), median(r1, m), median(c, m), median(d, m), median(r2, m),
+          median(r3, m), median(r4, m), b50, ratio(b50, col(p50, "redis", k)), b99, ratio(b99, col(p99, "redis", k)), bmx,
+          ratio(bmx, col(mx, "redis", k)) | "sort -k2,2n -k1,1"
       }
     }' "$out/results"
 fi

@@ -34,8 +34,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>usage: {@code java -jar cairn-loadgen.jar --port P [--host H] [--tests set,get] [--rate 20000] [--seconds 10]
  * [--warmup 2] [--connections 50] [--keyspace 100000] [--size 3] [--max-outstanding 10000]}. One CSV line per test:
- * {@code test,rate,achieved,p50,p90,p99,p99.9,max} (milliseconds). Tests: ping, set, get, incr, lpush, sadd, hset,
- * zadd. Keys are {@code key:%012d} over the keyspace, as redis-benchmark's {@code -r} names them.
+ * {@code test,rate,achieved,p50,p90,p99,p99.9,max} (milliseconds). Tests: ping, set, get, incr, mset (ten keys),
+ * lpush, lpop, sadd, hset, zadd, lrange_100 (LRANGE mylist 0 99). Keys are {@code key:%012d} over the keyspace, as
+ * redis-benchmark's {@code -r} names them.
  */
 public final class OpenLoop {
   private final String host;
@@ -223,18 +224,34 @@ public final class OpenLoop {
       }
     }
 
-    private void encode(ByteBuf buf) {
+    /** Points {@link #key} at a random key of the keyspace. */
+    private byte[] randomKey() {
       byte[] key = this.key;
       int n = random.nextInt(keyspace);
       for (int i = key.length - 1; i >= 4; i--, n /= 10) {
         key[i] = (byte) ('0' + n % 10);
       }
+      return key;
+    }
+
+    private void encode(ByteBuf buf) {
+      byte[] key = randomKey();
       switch (test) {
         case "ping" -> command(buf, "PING".getBytes(StandardCharsets.US_ASCII));
         case "set" -> command(buf, bytes("SET"), key, value);
         case "get" -> command(buf, bytes("GET"), key);
         case "incr" -> command(buf, bytes("INCR"), key);
         case "lpush" -> command(buf, bytes("LPUSH"), bytes("mylist"), value);
+        case "lpop" -> command(buf, bytes("LPOP"), bytes("mylist"));
+        case "lrange_100" -> command(buf, bytes("LRANGE"), bytes("mylist"), bytes("0"), bytes("99"));
+        case "mset" -> { // ten random keys, as redis-benchmark's MSET
+          header(buf, 21);
+          bulk(buf, bytes("MSET"));
+          for (int i = 0; i < 10; i++) {
+            bulk(buf, i == 0 ? key : randomKey());
+            bulk(buf, value);
+          }
+        }
         case "sadd" -> command(buf, bytes("SADD"), bytes("myset"), key);
         case "hset" -> command(buf, bytes("HSET"), bytes("myhash"), key, value);
         case "zadd" -> command(buf, bytes("ZADD"), bytes("myzset"), bytes(Integer.toString(random.nextInt(keyspace))),
@@ -249,11 +266,19 @@ public final class OpenLoop {
   }
 
   private static void command(ByteBuf buf, byte[]... args) {
-    buf.writeByte('*').writeBytes(bytes(Integer.toString(args.length))).writeByte('\r').writeByte('\n');
+    header(buf, args.length);
     for (byte[] a : args) {
-      buf.writeByte('$').writeBytes(bytes(Integer.toString(a.length))).writeByte('\r').writeByte('\n');
-      buf.writeBytes(a).writeByte('\r').writeByte('\n');
+      bulk(buf, a);
     }
+  }
+
+  private static void header(ByteBuf buf, int args) {
+    buf.writeByte('*').writeBytes(bytes(Integer.toString(args))).writeByte('\r').writeByte('\n');
+  }
+
+  private static void bulk(ByteBuf buf, byte[] a) {
+    buf.writeByte('$').writeBytes(bytes(Integer.toString(a.length))).writeByte('\r').writeByte('\n');
+    buf.writeBytes(a).writeByte('\r').writeByte('\n');
   }
 
   /** A connection: the due times of its requests in flight, in order, and a reader that counts whole replies. */
