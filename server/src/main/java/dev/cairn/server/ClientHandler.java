@@ -308,12 +308,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
   /**
    * The channel closed, and the client is not yet on its way out (the client closed its end or reset it, or a close
-   * after a reply such as QUIT's completed): the client is
-   * forgotten at the batch's end rather than when the channel reports itself inactive. Under io_uring that event is a
-   * task that can run after other clients' completions, so a connection accepted right after was counted against
-   * maxclients with the client that had left, and CLIENT LIST, INFO clients and blocked_clients still showed it; there
-   * the batch ends now, as Redis frees a client whose read returned 0 before it serves the next event. A close under
-   * io_uring never completes inside a command (its writes only submit), so ending the batch here is safe.
+   * after a reply such as QUIT's completed): the client is forgotten at the batch's end rather than when the channel
+   * reports itself inactive. Under io_uring that event is a task that can run after other clients' completions, so a
+   * connection accepted right after was counted against maxclients with the client that had left, and CLIENT LIST, INFO
+   * clients and blocked_clients still showed it; there the batch ends now, as Redis frees a client whose read returned
+   * 0 before it serves the next event. A close under io_uring never completes inside a command (its writes only
+   * submit), so ending the batch here is safe.
    */
   private void channelClosed() {
     if (forgetting || session == null) {

@@ -400,7 +400,7 @@ public final class Scripting {
   }
 
   /** The flags of the script an EVAL/EVALSHA/FCALL (or _RO form) runs; -1 for other commands. */
-  public int declaredFlags(String name, dev.cairn.api.command.Args a) {
+  private int declaredFlags(String name, dev.cairn.api.command.Args a) {
     int flags;
     if (a.size() < 2) {
       return -1;

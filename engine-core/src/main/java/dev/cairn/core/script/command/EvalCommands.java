@@ -212,7 +212,8 @@ public final class EvalCommands implements CommandFamily {
       throw RedisException.err("Can not run script on cluster, 'no-cluster' flag is set.");
     }
     var d = s.engine.dispatcher();
-    if ((flags & ScriptCache.NO_WRITES) == 0) {
+    int asCommand = ScriptCache.commandFlags(flags);
+    if ((asCommand & ScriptCache.CMD_WRITE) != 0) {
       if (!s.mustObey && s.engine.replication().refuse(false, true) != null) {
         throw RedisException.line("READONLY Can not run script with write flag on readonly replica");
       }
@@ -227,7 +228,7 @@ public final class EvalCommands implements CommandFamily {
         throw RedisException.err("Can not execute a script with write flag using *_ro command.");
       }
     }
-    if ((flags & (ScriptCache.ALLOW_OOM | ScriptCache.NO_WRITES)) == 0 && d.outOfMemoryAtStart()) {
+    if ((asCommand & ScriptCache.CMD_DENY_OOM) != 0 && d.outOfMemoryAtStart()) {
       throw RedisException.line(
           "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
     }
