@@ -136,7 +136,17 @@ public final class Engine {
     keyspace.setExpiryListener(this::keyExpired);
     // a paused server deletes nothing (replicas must see no DEL meanwhile); a replica never does: its master decides
     keyspace.setExpiryPaused(this::expiryPaused);
-    keyspace.setMissListener((db, key) -> events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id()));
+    keyspace.setMissListener(new Keyspace.MissListener() {
+      @Override
+      public void missed(Db db, byte[] key) {
+        events.notify(KeyspaceEvents.KEY_MISS, "keymiss", key, db.id());
+      }
+
+      @Override
+      public boolean listening() {
+        return events.wants(KeyspaceEvents.KEY_MISS);
+      }
+    });
     keyspace.setNewKeyListener((db, key) -> events.notify(KeyspaceEvents.NEW, "new", key, db.id()));
     params.memory.maxmemoryPolicy.listen(policy -> keyspace.setLfuPolicy(policy.endsWith("-lfu")));
     keyspace.setLfuSettings(() -> params.memory.lfuLogFactor.value, () -> params.memory.lfuDecayTime.value);

@@ -20,6 +20,11 @@ public final class KeyspaceEventsHub {
   /** Receives keyspace events of the classes it asked for. */
   public interface Listener {
     void onEvent(int type, String event, byte[] key, int dbIndex);
+
+    /** Whether an event of class {@code type} would do anything now (by default yes). */
+    default boolean wants(int type) {
+      return true;
+    }
   }
 
   /** Receives every modified key while its subscription is active (WATCH, client tracking, blocking). */
@@ -129,6 +134,24 @@ public final class KeyspaceEventsHub {
     namedNow = named.stream().filter(s -> s.types != 0).toArray(Subscription[]::new);
     modifiedNow = modified.stream().filter(s -> s.types != 0).map(s -> (ModifiedKeyListener) s.listener)
         .toArray(ModifiedKeyListener[]::new);
+  }
+
+  /**
+   * Whether a named event of class {@code type} would reach anyone now: a command whose key has no array of its own
+   * (see {@code Args}) makes one only then.
+   */
+  public boolean wants(int type) {
+    for (Subscription s : namedNow) {
+      if ((s.types & type) != 0) {
+        return true;
+      }
+    }
+    return notifier != null && notifier.wants(type);
+  }
+
+  /** Whether any modified-key listener is active (WATCH, client tracking, blocked clients). */
+  public boolean watchesModifiedKeys() {
+    return modifiedNow.length > 0;
   }
 
   public void notify(int type, String event, byte[] key, int dbIndex) {

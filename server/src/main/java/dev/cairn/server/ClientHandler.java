@@ -162,7 +162,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
           if (r == RespDecoder.Result.EMPTY) {
             continue;
           }
-          args.reset(decoder.argv(), decoder.argc());
+          decoder.fill(args);
         }
         pendingArgs = !session.execute(args);
         if (session.closing) {

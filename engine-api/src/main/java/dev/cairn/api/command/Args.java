@@ -3,15 +3,26 @@ package dev.cairn.api.command;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A command's arguments as the client sent them: {@code get(0)} is the command name. Binary safe; the parse helpers
  * throw Redis's errors for malformed numbers. The connection reuses one instance, so a handler must not keep it after
- * returning (keeping the byte arrays it holds is fine: each belongs to this call alone).
+ * returning (keeping the byte arrays {@link #get} returns is fine: each belongs to this call alone).
+ *
+ * <p>An argument may still lie in the connection's argument arena, which its next command overwrites: {@link #get}
+ * (and {@link #array()}, {@link #toArray()}) copy it out into an array of its own on first use, so whatever keeps an
+ * argument keeps a copy. The hot commands read such an argument in place through {@link #bytes}, {@link #offset} and
+ * {@link #length} (a lookup, a number, bytes copied into a value) and allocate nothing for it.
  */
 public final class Args {
+  /** Arguments as arrays of their own; null where one lies only in {@link #arena} so far. */
   private byte[][] argv;
   private int argc;
+  /** The connection's argument bytes, or null when every argument is an array of its own. */
+  private byte[] arena;
+  private int[] offsets;
+  private int[] lengths;
 
   public Args(byte[][] argv, int argc) {
     this.argv = argv;
@@ -36,28 +47,76 @@ public final class Args {
   public void reset(byte[][] newArgv, int newArgc) {
     this.argv = newArgv;
     this.argc = newArgc;
+    this.arena = null;
+  }
+
+  /**
+   * Points this instance at arguments of which those with a null in {@code newArgv} lie in {@code newArena}, at
+   * {@code newOffsets}/{@code newLengths}. Copies made by {@link #get} go into {@code newArgv}: the decoder's array,
+   * which it fills again for its next command.
+   */
+  public void reset(byte[][] newArgv, int newArgc, byte[] newArena, int[] newOffsets, int[] newLengths) {
+    this.argv = newArgv;
+    this.argc = newArgc;
+    this.arena = newArena;
+    this.offsets = newOffsets;
+    this.lengths = newLengths;
   }
 
   public int size() {
     return argc;
   }
 
+  /** Argument {@code i} as an array of its own (copied out of the arena on first use; the same array after that). */
   public byte[] get(int i) {
     if (i >= argc) {
       throw new IndexOutOfBoundsException(i);
     }
-    return argv[i];
+    byte[] b = argv[i];
+    if (b == null) {
+      b = Arrays.copyOfRange(arena, offsets[i], offsets[i] + lengths[i]);
+      argv[i] = b;
+    }
+    return b;
   }
 
-  /** The raw array (its length may exceed {@link #size()}). */
+  /** Whether argument {@code i} is an array of its own already (tests; nothing depends on it). */
+  public boolean detached(int i) {
+    return argv[i] != null;
+  }
+
+  /** The array argument {@code i}'s bytes lie in, from {@link #offset}, for {@link #length} bytes: read, never keep. */
+  public byte[] bytes(int i) {
+    if (i >= argc) {
+      throw new IndexOutOfBoundsException(i);
+    }
+    byte[] b = argv[i];
+    return b != null ? b : arena;
+  }
+
+  public int offset(int i) {
+    return argv[i] != null ? 0 : offsets[i];
+  }
+
+  public int length(int i) {
+    byte[] b = argv[i];
+    return b != null ? b.length : lengths[i];
+  }
+
+  /** Every argument as an array of its own, in the raw array (its length may exceed {@link #size()}). */
   public byte[][] array() {
+    if (arena != null) {
+      for (int i = 0; i < argc; i++) {
+        get(i);
+      }
+    }
     return argv;
   }
 
   /** A copy of the arguments as exactly-sized array. */
   public byte[][] toArray() {
     byte[][] copy = new byte[argc][];
-    System.arraycopy(argv, 0, copy, 0, argc);
+    System.arraycopy(array(), 0, copy, 0, argc);
     return copy;
   }
 
@@ -68,17 +127,24 @@ public final class Args {
 
   /** True if argument {@code i} equals {@code word}, ignoring ASCII case on both sides ("WITHCOUNT" or "withcount"). */
   public boolean is(int i, String word) {
-    return i < argc && equalsIgnoreCase(argv[i], word);
+    return i < argc && equalsIgnoreCase(bytes(i), offset(i), length(i), word);
   }
 
   /** Parses argument {@code i} as a signed 64-bit integer, or throws "value is not an integer or out of range". */
   public long longArg(int i) {
-    return parseLong(get(i), Errors.NOT_INTEGER);
+    return longArg(i, Errors.NOT_INTEGER);
   }
 
   /** Parses argument {@code i} as a 64-bit integer, or throws {@code error}. */
   public long longArg(int i, RedisException error) {
-    return parseLong(get(i), error);
+    byte[] b = bytes(i);
+    int off = offset(i);
+    int len = length(i);
+    long v = parseLongOrMin(b, off, len);
+    if (v == Long.MIN_VALUE && !Arrays.equals(b, off, off + len, MIN_LONG, 0, MIN_LONG.length)) {
+      throw error;
+    }
+    return v;
   }
 
   /** Parses argument {@code i} as an int (range checked), or throws "value is not an integer or out of range". */
@@ -92,22 +158,34 @@ public final class Args {
 
   /** Parses argument {@code i} as a double as Redis does (inf, -inf accepted; nan rejected). */
   public double doubleArg(int i) {
-    return parseDouble(get(i), Errors.NOT_FLOAT);
+    return doubleArg(i, Errors.NOT_FLOAT);
   }
 
   /** Parses argument {@code i} as a double, or throws {@code error}. */
   public double doubleArg(int i, RedisException error) {
+    int len = length(i);
+    if (len > 0 && len <= 5000) {
+      double plain = plainDecimal(bytes(i), offset(i), len);
+      if (plain == plain) { // not NaN: it was one, read in place
+        return plain;
+      }
+    }
     return parseDouble(get(i), error);
   }
 
   /** ASCII case-insensitive comparison of bytes against a word (in any case). */
   public static boolean equalsIgnoreCase(byte[] b, String word) {
+    return equalsIgnoreCase(b, 0, b.length, word);
+  }
+
+  /** {@link #equalsIgnoreCase(byte[], String)} of the {@code len} bytes at {@code off} in {@code b}. */
+  public static boolean equalsIgnoreCase(byte[] b, int off, int len, String word) {
     int n = word.length();
-    if (b.length != n) {
+    if (len != n) {
       return false;
     }
     for (int k = 0; k < n; k++) {
-      int c = b[k];
+      int c = b[off + k];
       if (c >= 'A' && c <= 'Z') {
         c += 32;
       }
@@ -142,7 +220,7 @@ public final class Args {
   private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
   private static boolean isMinLong(byte[] b) {
-    return java.util.Arrays.equals(b, MIN_LONG);
+    return Arrays.equals(b, MIN_LONG);
   }
 
   /** Returns the parsed value, or Long.MIN_VALUE when the bytes are not a canonical long. */
@@ -192,7 +270,7 @@ public final class Args {
     if (b.length == 0 || b.length > 5000) {
       throw error;
     }
-    double plain = plainDecimal(b);
+    double plain = plainDecimal(b, 0, b.length);
     if (plain == plain) { // not NaN: it was one
       return plain;
     }
@@ -240,10 +318,10 @@ public final class Args {
    * anything else. The result is the general path's: the digits make an integer below 2^53 and the fraction's power of
    * ten is exact, so the one division rounds correctly, as strtod and Double.parseDouble do.
    */
-  private static double plainDecimal(byte[] b) {
-    int p = 0;
-    int n = b.length;
-    boolean negative = b[0] == '-';
+  private static double plainDecimal(byte[] b, int off, int len) {
+    int p = off;
+    int n = off + len;
+    boolean negative = b[off] == '-';
     if (negative) {
       p++;
     }

@@ -68,4 +68,23 @@ class ArgsTest {
       assertThrows(RedisException.class, () -> parse(bad), bad);
     }
   }
+  /** Arguments in an arena read in place as arrays of their own would be; get and toArray copy them out. */
+  @Test
+  void argumentsInAnArenaReadAsArrays() {
+    byte[] arena = "xx-42WithCount2.5key".getBytes(StandardCharsets.US_ASCII);
+    Args a = new Args(new byte[0][], 0);
+    byte[][] argv = {"cmd".getBytes(StandardCharsets.US_ASCII), null, null, null, null};
+    a.reset(argv, 5, arena, new int[] {0, 2, 5, 14, 17}, new int[] {0, 3, 9, 3, 3});
+    assertEquals(-42, a.longArg(1));
+    assertTrue(a.is(2, "WITHCOUNT"));
+    assertEquals(2.5, a.doubleArg(3));
+    assertThrows(RedisException.class, () -> a.longArg(2));
+    assertFalse(a.detached(4));
+    assertEquals(3, a.length(4));
+    byte[][] copy = a.toArray();
+    assertTrue(a.detached(4), "toArray copies every argument out");
+    java.util.Arrays.fill(arena, (byte) 'z'); // the connection's next command
+    assertEquals("key", new String(copy[4], StandardCharsets.US_ASCII));
+    assertEquals("key", a.string(4));
+  }
 }

@@ -130,7 +130,11 @@ public final class CommandTable implements CommandRegistry {
 
   /** {@link #resolve(byte[][], int)} for a call's arguments. */
   public Command resolve(dev.cairn.api.command.Args a) {
-    return resolve(a.array(), a.size());
+    Command cmd = lookup(a.get(0));
+    if (cmd == null || a.size() < 2 || cmd.subcommands.isEmpty()) {
+      return cmd; // the other arguments stay where they are (see Args)
+    }
+    return cmd.subcommand(a.get(1));
   }
 
   /** The command with this lower-case name (subcommands as {@code container|sub}), or null. */

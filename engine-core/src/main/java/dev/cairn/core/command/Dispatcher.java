@@ -138,7 +138,7 @@ public final class Dispatcher {
     }
     long n = 0;
     for (int i = 0; i < runningArgs.size(); i++) {
-      n += runningArgs.get(i).length;
+      n += runningArgs.length(i);
     }
     return n;
   }

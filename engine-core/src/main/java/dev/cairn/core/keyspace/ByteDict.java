@@ -53,6 +53,11 @@ public final class ByteDict<N extends ByteDict.Link<N>> implements PrefetchTable
     return (!(n instanceof Node<?> c) || c.hash == h) && Arrays.equals(n.key, key);
   }
 
+  /** Whether {@code n} holds the key in {@code b} from {@code off}, {@code len} bytes, of hash {@code h}. */
+  private static boolean holds(Link<?> n, int h, byte[] b, int off, int len) {
+    return (!(n instanceof Node<?> c) || c.hash == h) && Arrays.equals(n.key, 0, n.key.length, b, off, off + len);
+  }
+
   private static final int MIN_SIZE = 4;
 
   private Link<?>[] t0 = new Link<?>[MIN_SIZE];
@@ -91,18 +96,26 @@ public final class ByteDict<N extends ByteDict.Link<N>> implements PrefetchTable
   }
 
   /** Finds the node with this key, or null. */
-  @SuppressWarnings("unchecked")
   public N get(byte[] key) {
+    return get(key, 0, key.length);
+  }
+
+  /**
+   * Finds the node whose key is the {@code len} bytes at {@code off} in {@code b}, or null: {@link #get(byte[])} of a
+   * key read in place (a command's argument in the connection's arena), without an array for it.
+   */
+  @SuppressWarnings("unchecked")
+  public N get(byte[] b, int off, int len) {
     if (size == 0) {
       return null;
     }
     if (t1 != null && rehashOnRead) {
       rehashStep();
     }
-    int h = Hashing.hash(key);
+    int h = Hashing.hash(b, off, len);
     N n = (N) t0[h & (t0.length - 1)];
     while (n != null) {
-      if (holds(n, h, key)) {
+      if (holds(n, h, b, off, len)) {
         return n;
       }
       n = n.next;
@@ -110,7 +123,7 @@ public final class ByteDict<N extends ByteDict.Link<N>> implements PrefetchTable
     if (t1 != null) {
       n = (N) t1[h & (t1.length - 1)];
       while (n != null) {
-        if (holds(n, h, key)) {
+        if (holds(n, h, b, off, len)) {
           return n;
         }
         n = n.next;

@@ -1,5 +1,6 @@
 package dev.cairn.core.keyspace;
 
+import dev.cairn.api.command.Args;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.api.reply.Errors;
@@ -160,7 +161,15 @@ public final class Db implements Database {
 
   /** The live entry at {@code key}, or null; expires it first if its time has passed. No access is recorded. */
   public Entry peek(byte[] key) {
-    Entry e = dict.get(key);
+    return peek(key, 0, key.length);
+  }
+
+  /**
+   * {@link #peek(byte[])} of the key that is the {@code len} bytes at {@code off} in {@code b} (a command's argument
+   * read in place, see {@code Args}): no array is made for it.
+   */
+  public Entry peek(byte[] b, int off, int len) {
+    Entry e = dict.get(b, off, len);
     if (e != null && e.expiry != null && keyspace.isExpired(e.expiry.at)) {
       expire(e);
       return null;
@@ -175,12 +184,43 @@ public final class Db implements Database {
       keyspace.stats.keyspaceMisses++;
       keyspace.onKeyMiss(this, key);
     } else {
-      keyspace.stats.keyspaceHits++;
-      if (!keyspace.noTouch) {
-        e.setLru(keyspace.accessed(e.lru()));
-      }
+      readHit(e);
     }
     return e;
+  }
+
+  /** {@link #lookupRead(byte[])} of a key read in place (see {@link #peek(byte[], int, int)}). */
+  public Entry lookupRead(byte[] b, int off, int len) {
+    Entry e = peek(b, off, len);
+    if (e == null) {
+      keyspace.stats.keyspaceMisses++;
+      keyspace.onKeyMiss(this, b, off, len);
+    } else {
+      readHit(e);
+    }
+    return e;
+  }
+
+  /** {@link #lookupRead(byte[])} of argument {@code i}, read in place. */
+  public Entry lookupRead(Args a, int i) {
+    return lookupRead(a.bytes(i), a.offset(i), a.length(i));
+  }
+
+  /** {@link #lookupWrite(byte[])} of argument {@code i}, read in place. */
+  public Entry lookupWrite(Args a, int i) {
+    return lookupWrite(a.bytes(i), a.offset(i), a.length(i));
+  }
+
+  /** The entry's value as a {@code type}, or null for no entry; WRONGTYPE for another type. */
+  public static <T> T valueAs(Entry e, Class<T> type) {
+    return e == null ? null : cast(e.value(), type);
+  }
+
+  private void readHit(Entry e) {
+    keyspace.stats.keyspaceHits++;
+    if (!keyspace.noTouch) {
+      e.setLru(keyspace.accessed(e.lru()));
+    }
   }
 
   /**
@@ -211,7 +251,12 @@ public final class Db implements Database {
    * has not taken the entry yet gets its value first (see {@link SnapshotGuard}).
    */
   public Entry lookupWrite(byte[] key) {
-    Entry e = peek(key);
+    return lookupWrite(key, 0, key.length);
+  }
+
+  /** {@link #lookupWrite(byte[])} of a key read in place (see {@link #peek(byte[], int, int)}). */
+  public Entry lookupWrite(byte[] b, int off, int len) {
+    Entry e = peek(b, off, len);
     if (e != null) {
       guard(e, SnapshotGuard.Change.IN_PLACE);
       changedInPlace(e);
@@ -300,17 +345,50 @@ public final class Db implements Database {
       add(key, value);
       return;
     }
+    replace(e, value, keepTtl);
+  }
+
+  /**
+   * SET of a key and a string value both read in place (the {@code klen} bytes at {@code koff} in {@code kb}, and
+   * likewise the value), with no expiry kept: only a new key gets an array for its bytes, and the value one only if it
+   * does not go into the string arena. Returns the key's entry (its key array serves the notifications).
+   */
+  public Entry setString(byte[] kb, int koff, int klen, byte[] vb, int voff, int vlen) {
+    Entry e = peek(kb, koff, klen);
+    if (e == null) {
+      e = newEntry(Arrays.copyOfRange(kb, koff, koff + klen));
+      storeString(e, vb, voff, vlen);
+      return link(e);
+    }
+    vacate(e, null);
+    storeString(e, vb, voff, vlen);
+    replaced(e, false);
+    return e;
+  }
+
+  /** Replaces the value of a live entry (see {@link #set(byte[], Object, boolean)}). */
+  private void replace(Entry e, Object value, boolean keepTtl) {
+    vacate(e, value);
+    store(e, value);
+    replaced(e, keepTtl);
+  }
+
+  /** Lets go of a live entry's value, about to be replaced by {@code value} (null: a string stored from a range). */
+  private void vacate(Entry e, Object value) {
     guard(e, SnapshotGuard.Change.REPLACE);
     unaccount(e); // first: an arena string is measured from its slot, which release frees
     Object old = e.value;
     if (!release(e) && keyspace.valueReleased != null && old != value) {
       keyspace.valueReleased.accept(old);
     }
-    store(e, value);
+  }
+
+  /** After {@link #vacate} and the new value stored. */
+  private void replaced(Entry e, boolean keepTtl) {
     account(e);
     e.setLru(keyspace.accessed(e.lru())); // under LFU an overwritten key keeps its history, as in Redis
-    if (value instanceof RedisValue r && r.hasExpiringParts()) {
-      trackExpiringParts(key);
+    if (e.value instanceof RedisValue r && r.hasExpiringParts()) {
+      trackExpiringParts(e.key);
     }
     if (!keepTtl && e.expiry != null) {
       expires.remove(e);
@@ -320,6 +398,13 @@ public final class Db implements Database {
 
   /** Adds a key known to be absent (after a lookup returned null); returns its entry. */
   public Entry add(byte[] key, Object value) {
+    Entry e = newEntry(key);
+    store(e, value);
+    return link(e);
+  }
+
+  /** A new entry for a key known to be absent, its value to be stored. */
+  private Entry newEntry(byte[] key) {
     if (!keyspace.expiryEnabled()) {
       // a logically expired key that could not be deleted (a replica, a pause) is still stored: a write replaces it
       Entry stale = dict.get(key);
@@ -327,8 +412,13 @@ public final class Db implements Database {
         remove(stale);
       }
     }
-    Entry e = slots == null ? new Entry(key, null) : new SlotEntry(key, null);
-    store(e, value);
+    return slots == null ? new Entry(key, null) : new SlotEntry(key, null);
+  }
+
+  /** Puts a new entry, its value stored, into the table. */
+  private Entry link(Entry e) {
+    byte[] key = e.key;
+    Object value = e.value;
     e.lru = keyspace.newEntryMark() << 24 | keyspace.freshAccess(); // a running snapshot does not include it
     dict.addNew(e);
     if (slots != null) {
@@ -383,6 +473,19 @@ public final class Db implements Database {
   }
 
   /** Puts {@code value} in the entry: a string short enough goes into the table's arena, any other value as it is. */
+  /** Stores a string given as a range: in the arena when it fits there, else as an array of its own. */
+  private void storeString(Entry e, byte[] b, int off, int len) {
+    int h = arena.alloc(b, off, len);
+    if (h >= 0) {
+      if (e.value != arena) {
+        e.value = arena;
+      }
+      e.handleOrSize = h;
+    } else {
+      e.value = Arrays.copyOfRange(b, off, off + len);
+    }
+  }
+
   private void store(Entry e, Object value) {
     if (value instanceof byte[] b) {
       int h = arena.alloc(b, 0, b.length);

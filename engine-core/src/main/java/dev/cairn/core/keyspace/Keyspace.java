@@ -15,6 +15,11 @@ public final class Keyspace {
   /** Told about read lookups of missing keys (the keymiss keyspace event). */
   public interface MissListener {
     void missed(Db db, byte[] key);
+
+    /** Whether {@link #missed} would do anything now (a miss of a key read in place copies it only then). */
+    default boolean listening() {
+      return true;
+    }
   }
 
   public final KeyspaceStats stats = new KeyspaceStats();
@@ -260,6 +265,13 @@ public final class Keyspace {
 
   void onKeyMiss(Db db, byte[] key) {
     missListener.missed(db, key);
+  }
+
+  /** {@link #onKeyMiss(Db, byte[])} of a key read in place: copied out only if someone listens. */
+  void onKeyMiss(Db db, byte[] b, int off, int len) {
+    if (missListener.listening()) {
+      missListener.missed(db, java.util.Arrays.copyOfRange(b, off, off + len));
+    }
   }
 
   void onNewKey(Db db, byte[] key) {

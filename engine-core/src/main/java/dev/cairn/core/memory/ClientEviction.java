@@ -48,7 +48,7 @@ public final class ClientEviction {
     }
     long argv = 0;
     for (int i = 0; i < a.size(); i++) {
-      argv += a.get(i).length;
+      argv += a.length(i);
     }
     evict(s, argv);
     return s.closing;

@@ -24,12 +24,18 @@ public final class KeyspaceNotifier implements KeyspaceEventsHub.Listener {
   }
 
   @Override
-  public void onEvent(int type, String event, byte[] key, int dbIndex) {
+  public boolean wants(int type) {
     int flags = config.flags;
-    if ((flags & type) == 0 || (flags & (KeyspaceEvents.KEYSPACE | KeyspaceEvents.KEYEVENT)) == 0
-        || !pubsub.hasSubscribers()) {
+    return (flags & type) != 0 && (flags & (KeyspaceEvents.KEYSPACE | KeyspaceEvents.KEYEVENT)) != 0
+        && pubsub.hasSubscribers();
+  }
+
+  @Override
+  public void onEvent(int type, String event, byte[] key, int dbIndex) {
+    if (!wants(type)) {
       return;
     }
+    int flags = config.flags;
     byte[] name = eventBytes.computeIfAbsent(event, e -> e.getBytes(StandardCharsets.UTF_8));
     if ((flags & KeyspaceEvents.KEYSPACE) != 0) {
       pubsub.publish(channel("__keyspace@", dbIndex, key), name);

@@ -282,12 +282,17 @@ public final class Lookahead implements Db.MemberHashes {
 
   /** Copies the bytes at {@code at} into {@code dst}, all of it (the scan's buffer, unchanged since). */
   void copy(int at, byte[] dst) {
+    copy(at, dst, 0, dst.length);
+  }
+
+  /** Copies the {@code length} bytes at {@code at} into {@code dst} from {@code to}. */
+  void copy(int at, byte[] dst, int to, int length) {
     if (address != 0) {
-      PlatformDependent.copyMemory(address + at, dst, 0, dst.length);
+      PlatformDependent.copyMemory(address + at, dst, to, length);
     } else if (array != null) {
-      System.arraycopy(array, arrayOffset + at, dst, 0, dst.length);
+      System.arraycopy(array, arrayOffset + at, dst, to, length);
     } else {
-      scanned.getBytes(at, dst);
+      scanned.getBytes(at, dst, to, length);
     }
   }
 

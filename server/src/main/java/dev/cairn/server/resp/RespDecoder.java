@@ -1,5 +1,6 @@
 package dev.cairn.server.resp;
 
+import dev.cairn.api.command.Args;
 import dev.cairn.core.util.SplitArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -52,6 +53,24 @@ public final class RespDecoder {
   private byte[] bulk;
   /** Until then, a big bulk's bytes. */
   private final ArrayList<ByteBuf> chunks = new ArrayList<>(0);
+  /**
+   * The arguments after the name that are at most {@link #SLICE_MAX} bytes, back to back for the current command (see
+   * {@link Args}): read in place by the hot commands, copied out by whatever keeps one. Their {@link #argv} slot is null.
+   */
+  private byte[] arena = new byte[ARENA_INITIAL];
+  private int arenaUsed;
+  private int[] offsets = new int[8];
+  private int[] lengths = new int[8];
+  /** Where the bulk being read goes in the arena, or -1 when it has an array of its own. */
+  private int bulkAt = -1;
+  /**
+   * Longest argument kept in the arena. A longer one gets its own array at once: it is a value more often than a key,
+   * which the command then keeps, and copying it twice would cost more than its array.
+   */
+  static final int SLICE_MAX = 512;
+  static final int ARENA_INITIAL = 256;
+  /** The arena grows to this at most (a command's arguments past it get arrays of their own). */
+  static final int ARENA_MAX = 8 * 1024;
   /** Command names this connection sent, by {@link #nameSlot}: a name seen again reuses its array. */
   private static final int NAMES = 16;
   private static final int NAME_MAX = 32;
@@ -77,11 +96,19 @@ public final class RespDecoder {
     }
     chunks.clear();
     bulk = null;
+    bulkAt = -1;
     bulkLen = -1;
   }
 
-  public byte[][] argv() {
-    return argv;
+  /** Points {@code args} at the command just decoded (until the next call of decode). */
+  public void fill(Args args) {
+    args.reset(argv, argc, arena, offsets, lengths);
+  }
+
+  /** Argument {@code i} of the command just decoded, as an array of its own (tests). */
+  byte[] arg(int i) {
+    byte[] b = argv[i];
+    return b != null ? b : Arrays.copyOfRange(arena, offsets[i], offsets[i] + lengths[i]);
   }
 
   public int argc() {
@@ -98,7 +125,7 @@ public final class RespDecoder {
     if (bulkLen < 0) {
       return 0;
     }
-    return bulk != null ? bulk.length - bulkFilled : chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).writableBytes();
+    return bulkAt >= 0 || bulk != null ? bulkLen - bulkFilled : chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).writableBytes();
   }
 
   /**
@@ -120,7 +147,7 @@ public final class RespDecoder {
     }
     long n = 0;
     for (int i = 0; i < argc; i++) {
-      n += argv[i].length;
+      n += argv[i] != null ? argv[i].length : lengths[i];
     }
     return n;
   }
@@ -162,8 +189,9 @@ public final class RespDecoder {
       }
       expectedArgs = (int) n;
       argc = 0;
+      arenaUsed = 0;
       if (argv.length < Math.min(n, 1024)) {
-        argv = new byte[(int) Math.min(n, 1024)][];
+        grow((int) Math.min(n, 1024));
       }
     }
     while (argc < expectedArgs) {
@@ -195,12 +223,16 @@ public final class RespDecoder {
         if (argc == 0 && in.readableBytes() >= bulkLen && (bulk = knownName(in, in.readerIndex(), bulkLen)) != null) {
           in.skipBytes(bulkLen);
           bulkFilled = bulkLen;
+        } else if (argc > 0 && (bulkAt = reserve(bulkLen)) >= 0) {
+          bulk = null;
         } else {
           bulk = len < BIG_BULK || in.readableBytes() >= bulkLen / 2 ? new byte[bulkLen] : null;
         }
       }
       int take = Math.min(bulkLen - bulkFilled, in.readableBytes());
-      if (bulk != null) {
+      if (bulkAt >= 0) {
+        in.readBytes(arena, bulkAt + bulkFilled, take);
+      } else if (bulk != null) {
         in.readBytes(bulk, bulkFilled, take);
       } else {
         collect(in, take);
@@ -212,13 +244,18 @@ public final class RespDecoder {
       // Redis skips the two bytes after a bulk without checking them
       in.skipBytes(2);
       if (argc == argv.length) {
-        argv = Arrays.copyOf(argv, Math.min(expectedArgs, argv.length * 2));
+        grow(Math.min(expectedArgs, argv.length * 2));
       }
       if (argc == 0) {
         rememberName(bulk);
       }
+      if (bulkAt >= 0) {
+        offsets[argc] = bulkAt;
+        lengths[argc] = bulkLen;
+      }
       argv[argc++] = bulk;
       bulk = null;
+      bulkAt = -1;
       bulkLen = -1;
     }
     expectedArgs = -1;
@@ -252,13 +289,19 @@ public final class RespDecoder {
       return decode(in);
     }
     if (argv.length < n) {
-      argv = new byte[n][];
+      grow(n);
     }
+    arenaUsed = 0;
     for (int a = 0; a < n; a++) {
       int at = scan.argAt(a);
       int len = scan.argLength(a);
       byte[] arg = a == 0 ? knownName(scan, at, len) : null;
-      if (arg == null) {
+      int slot = a > 0 ? reserve(len) : -1;
+      if (slot >= 0) {
+        scan.copy(at, arena, slot, len);
+        offsets[a] = slot;
+        lengths[a] = len;
+      } else if (arg == null) {
         arg = new byte[len];
         scan.copy(at, arg);
         if (a == 0) {
@@ -270,6 +313,32 @@ public final class RespDecoder {
     argc = n;
     in.readerIndex(scan.advance());
     return Result.COMMAND;
+  }
+
+  /**
+   * Room for an argument of {@code length} bytes in the arena (grown if need be, up to {@link #ARENA_MAX}): its
+   * offset, or -1 when it gets an array of its own.
+   */
+  private int reserve(int length) {
+    if (length > SLICE_MAX) {
+      return -1;
+    }
+    int at = arenaUsed;
+    if (at + length > arena.length) {
+      if (at + length > ARENA_MAX) {
+        return -1;
+      }
+      arena = Arrays.copyOf(arena, Math.min(ARENA_MAX, Math.max(arena.length * 2, at + length)));
+    }
+    arenaUsed = at + length;
+    return at;
+  }
+
+  /** Makes room for {@code n} arguments. */
+  private void grow(int n) {
+    argv = Arrays.copyOf(argv, n);
+    offsets = Arrays.copyOf(offsets, n);
+    lengths = Arrays.copyOf(lengths, n);
   }
 
   /**
@@ -386,7 +455,7 @@ public final class RespDecoder {
     }
     argc = parts.size();
     if (argv.length < argc) {
-      argv = new byte[argc][];
+      grow(argc);
     }
     for (int i = 0; i < argc; i++) {
       argv[i] = parts.get(i);
@@ -430,7 +499,7 @@ public final class RespDecoder {
         }
       }
       if (argc == argv.length) {
-        argv = Arrays.copyOf(argv, argv.length * 2);
+        grow(argv.length * 2);
       }
       argv[argc++] = word;
     }

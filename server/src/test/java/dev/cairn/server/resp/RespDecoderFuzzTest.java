@@ -130,7 +130,7 @@ class RespDecoderFuzzTest {
           if (r == RespDecoder.Result.COMMAND) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < d.argc(); i++) {
-              sb.append(i == 0 ? "" : "|").append(HexFormat.of().formatHex(d.argv()[i]));
+              sb.append(i == 0 ? "" : "|").append(HexFormat.of().formatHex(d.arg(i)));
             }
             out.add(sb.toString());
           }

@@ -81,7 +81,7 @@ class RespDecoderTest {
         if (r == RespDecoder.Result.COMMAND) {
           StringBuilder sb = new StringBuilder();
           for (int i = 0; i < d.argc(); i++) {
-            sb.append(i == 0 ? "" : "|").append(new String(d.argv()[i], StandardCharsets.ISO_8859_1));
+            sb.append(i == 0 ? "" : "|").append(new String(d.arg(i), StandardCharsets.ISO_8859_1));
           }
           out.add(sb.toString());
         }
@@ -174,7 +174,7 @@ class RespDecoderTest {
       buf.writeBytes(in, pos, Math.min(997, in.length - pos));
       if (d.decode(buf) == RespDecoder.Result.COMMAND) {
         commands++;
-        assertArrayEquals(value, d.argv()[1]);
+        assertArrayEquals(value, d.arg(1));
       }
       buf.discardReadBytes();
     }
@@ -243,7 +243,7 @@ class RespDecoderTest {
       }
     }
     assertEquals(RespDecoder.Result.COMMAND, r);
-    byte[] arg = d.argv()[1];
+    byte[] arg = d.arg(1);
     assertEquals(len, arg.length);
     for (int i = 0; i < len; i += 4093) {
       assertEquals((byte) i, arg[i], "byte " + i);
@@ -259,9 +259,9 @@ class RespDecoderTest {
     buf.writeBytes(b("*2\r\n$4\r\nECHO\r\n$200000\r\n")).writeBytes(value).writeBytes(b("\r\n*1\r\n$4\r\nPING\r\n"));
     RespDecoder d = decoder();
     assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
-    assertArrayEquals(value, d.argv()[1]);
+    assertArrayEquals(value, d.arg(1));
     assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
-    assertEquals("PING", new String(d.argv()[0], StandardCharsets.US_ASCII));
+    assertEquals("PING", new String(d.arg(0), StandardCharsets.US_ASCII));
   }
 
   private String error(String input) {
@@ -347,9 +347,9 @@ class RespDecoderTest {
       for (String cmd : new String[] {"GET", "SET", "SAT", "GET", "set", "SET", "SET"}) {
         buf.writeBytes(b("*2\r\n$3\r\n" + cmd + "\r\n$1\r\nk\r\n"));
         assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
-        names.add(d.argv()[0]);
-        assertEquals(cmd, new String(d.argv()[0], StandardCharsets.ISO_8859_1));
-        assertEquals("k", new String(d.argv()[1], StandardCharsets.ISO_8859_1));
+        names.add(d.arg(0));
+        assertEquals(cmd, new String(d.arg(0), StandardCharsets.ISO_8859_1));
+        assertEquals("k", new String(d.arg(1), StandardCharsets.ISO_8859_1));
       }
       assertTrue(names.get(0) == names.get(3), "GET again: the same array");
       assertTrue(names.get(1) != names.get(2), "SAT is not SET");
@@ -360,9 +360,55 @@ class RespDecoderTest {
       assertEquals(RespDecoder.Result.NEED_MORE, d.decode(buf));
       buf.writeBytes(b("T\r\n"));
       assertEquals(RespDecoder.Result.COMMAND, d.decode(buf));
-      assertArrayEquals(b("GET"), d.argv()[0]);
+      assertArrayEquals(b("GET"), d.arg(0));
     } finally {
       d.release();
+    }
+  }
+  /**
+   * Arguments after the name up to SLICE_MAX bytes lie in the connection's arena (no array each), longer ones and those
+   * past ARENA_MAX get arrays of their own; a copy made by {@code Args.get} outlives the next command, which overwrites
+   * the arena. Through a scan and without.
+   */
+  @Test
+  void smallArgumentsLieInTheArenaAndCopiesOutliveIt() throws Exception {
+    for (boolean scanning : new boolean[] {false, true}) {
+      RespDecoder d = decoder();
+      Lookahead ahead = scanning ? new Lookahead(null) : null;
+      ByteBuf buf = Unpooled.buffer();
+      try {
+        String big = "v".repeat(RespDecoder.SLICE_MAX + 1);
+        String fits = "w".repeat(RespDecoder.SLICE_MAX);
+        StringBuilder cmd = new StringBuilder("*" + (4 + RespDecoder.ARENA_MAX / RespDecoder.SLICE_MAX) + "\r\n");
+        cmd.append("$3\r\nSET\r\n$3\r\nkey\r\n$").append(big.length()).append("\r\n").append(big).append("\r\n");
+        for (int i = 0; i <= RespDecoder.ARENA_MAX / RespDecoder.SLICE_MAX; i++) {
+          cmd.append("$").append(fits.length()).append("\r\n").append(fits).append("\r\n");
+        }
+        buf.writeBytes(b(cmd.toString()));
+        buf.writeBytes(b("*2\r\n$3\r\nGET\r\n$3\r\nxyz\r\n"));
+        dev.cairn.api.command.Args args = new dev.cairn.api.command.Args(new byte[0][], 0);
+        assertEquals(RespDecoder.Result.COMMAND, scanning ? d.decode(buf, ahead) : d.decode(buf));
+        d.fill(args);
+        assertEquals(4 + RespDecoder.ARENA_MAX / RespDecoder.SLICE_MAX, args.size());
+        assertTrue(args.detached(0), "the name");
+        assertTrue(!args.detached(1), "a short key lies in the arena");
+        assertTrue(args.detached(2), "past SLICE_MAX: an array of its own");
+        assertTrue(!args.detached(3), "fits");
+        assertTrue(args.detached(args.size() - 1), "past ARENA_MAX: an array of its own");
+        assertEquals(3, args.length(1));
+        byte[] key = args.get(1);
+        assertTrue(args.detached(1) && key == args.get(1), "copied out once");
+        byte[][] all = args.toArray();
+        assertEquals(RespDecoder.Result.COMMAND, scanning ? d.decode(buf, ahead) : d.decode(buf));
+        d.fill(args);
+        assertArrayEquals(b("xyz"), args.get(1));
+        assertArrayEquals(b("key"), key, "a copy outlives the arena's next command");
+        assertArrayEquals(b(fits), all[3]);
+        assertArrayEquals(b(big), all[2]);
+      } finally {
+        buf.release();
+        d.release();
+      }
     }
   }
 }

@@ -1,9 +1,12 @@
 package dev.cairn.core.type.hash;
 
+import dev.cairn.api.command.Args;
 import dev.cairn.api.command.CommandContext;
 import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.core.Engine;
 import dev.cairn.core.connection.Session;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,6 +43,16 @@ final class HashAccess {
       ((Session) c).db().add(key, h);
     }
     return h;
+  }
+
+  /**
+   * The entry of the hash at argument {@code i}, made if absent (WRONGTYPE for another type): the key is read in place,
+   * and an array is made for it only for a new hash.
+   */
+  static Entry writeOrCreate(CommandContext c, Args a, int i) {
+    Db db = ((Session) c).db();
+    Entry e = db.lookupWrite(a, i);
+    return Db.valueAs(e, HashValue.class) != null ? e : db.add(a.get(i), new HashValue());
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.type.string.LongDouble;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -135,8 +136,9 @@ public final class HashCommands implements CommandFamily {
     if ((n & 1) == 1) {
       throw Errors.arity(hmset ? "hmset" : "hset");
     }
-    byte[] key = a.get(1);
-    HashValue h = HashAccess.writeOrCreate(c, key);
+    Entry entry = HashAccess.writeOrCreate(c, a, 1);
+    byte[] key = entry.key;
+    HashValue h = (HashValue) entry.value();
     int maxEntries = HashAccess.maxEntries(c);
     int maxValue = HashAccess.maxValue(c);
     h.prepareFor((n - 2) / 2, maxEntries);

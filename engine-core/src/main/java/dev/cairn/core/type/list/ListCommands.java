@@ -16,6 +16,8 @@ import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
 
 /**
  * List commands on one key: push, pop, read by index or range, change in place. The commands that move elements
@@ -146,22 +148,26 @@ public final class ListCommands implements CommandFamily {
 
   /** LPUSH key element [element ...], and RPUSH, LPUSHX, RPUSHX */
   static void push(CommandContext c, Args a, boolean head, boolean onlyIfExists) {
-    Database db = c.db();
-    byte[] key = a.get(1);
-    ListValue list = db.getForWrite(key, ListValue.class);
+    Db db = (Db) c.db();
+    Entry e = db.lookupWrite(a, 1); // the key read in place: an array is made for it only for a new list
+    ListValue list = Db.valueAs(e, ListValue.class);
+    byte[] key;
     if (list == null) {
       if (onlyIfExists) {
         c.reply().integer(0);
         return;
       }
       list = new ListValue();
-      db.set(key, list);
+      key = a.get(1);
+      db.add(key, list);
+    } else {
+      key = e.key;
     }
     int fill = ListConfig.fill();
     int n = a.size() - 2;
     long bytes = 0;
     for (int i = 2; i < a.size(); i++) {
-      bytes += a.get(i).length;
+      bytes += a.length(i);
     }
     list.convertForAdd(bytes, n, fill);
     for (int i = 2; i < a.size(); i++) {

@@ -15,6 +15,8 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
@@ -65,9 +67,9 @@ public final class CounterCommands implements CommandFamily {
 
   @Override
   public void register(CommandRegistry r) {
-    r.add(INCR, (c, a) -> incrBy(c, a.get(1), 1));
-    r.add(DECR, (c, a) -> incrBy(c, a.get(1), -1));
-    r.add(INCRBY, (c, a) -> incrBy(c, a.get(1), a.longArg(2)));
+    r.add(INCR, (c, a) -> incrBy(c, a, 1));
+    r.add(DECR, (c, a) -> incrBy(c, a, -1));
+    r.add(INCRBY, (c, a) -> incrBy(c, a, a.longArg(2)));
     r.add(DECRBY, CounterCommands::decrby);
     r.add(INCRBYFLOAT, CounterCommands::incrbyfloat);
   }
@@ -81,22 +83,30 @@ public final class CounterCommands implements CommandFamily {
     if (decrement == Long.MIN_VALUE) {
       throw DECREMENT_OVERFLOW; // its negation does not exist
     }
-    incrBy(c, a.get(1), -decrement);
+    incrBy(c, a, -decrement);
   }
 
   /** INCR key; DECR key; INCRBY key increment (and DECRBY, negated) */
-  static void incrBy(CommandContext c, byte[] key, long increment) {
-    Database db = c.db();
-    Object v = db.getForWrite(key);
+  static void incrBy(CommandContext c, Args a, long increment) {
+    Db db = (Db) c.db();
+    Entry e = db.lookupWrite(a, 1); // the key read in place
+    Object v = e == null ? null : e.value();
     long value = v == null ? 0 : StringValues.parseLong(v, Errors.NOT_INTEGER);
     long result = value + increment;
     if (((value ^ result) & (increment ^ result)) < 0) {
       throw Errors.OVERFLOW; // both operands' signs differ from the result's
     }
-    if (v instanceof IntString n) {
-      n.value = result; // in place, as Redis changes an int-encoded object it alone holds
+    byte[] key;
+    if (e == null) {
+      key = a.get(1); // a new key: its array is stored
+      db.add(key, new IntString(result));
     } else {
-      db.set(key, new IntString(result), true);
+      key = e.key;
+      if (v instanceof IntString n) {
+        n.value = result; // in place, as Redis changes an int-encoded object it alone holds
+      } else {
+        db.set(key, new IntString(result), true);
+      }
     }
     c.signalModifiedKey(db.id(), key);
     c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key, db.id());

@@ -15,6 +15,7 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import java.util.EnumSet;
 import java.util.Set;
@@ -200,7 +201,7 @@ public final class StringCommands implements CommandFamily {
 
   /** GET key */
   static void get(CommandContext c, Args a) {
-    Entry e = StringValues.lookupRead(c, a.get(1));
+    Entry e = ((Db) c.db()).lookupRead(a, 1); // the key read in place
     if (e == null) {
       c.reply().nullBulk();
     } else {
@@ -213,10 +214,9 @@ public final class StringCommands implements CommandFamily {
    * | KEEPTTL]
    */
   static void set(CommandContext c, Args a) {
-    if (a.size() == 3) { // the common case: no options
-      Database db = c.db();
-      byte[] key = a.get(1);
-      db.set(key, a.get(2));
+    if (a.size() == 3) { // the common case: no options; key and value read in place, kept only as stored
+      Db db = (Db) c.db();
+      byte[] key = db.setString(a.bytes(1), a.offset(1), a.length(1), a.bytes(2), a.offset(2), a.length(2)).key;
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key, db.id());
       c.addDirty(1);
