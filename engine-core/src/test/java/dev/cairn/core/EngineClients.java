@@ -77,13 +77,33 @@ public final class EngineClients {
     return sessions.get(client);
   }
 
-  /** Runs a command for {@code client}; returns everything its connection got (the reply, and anything before it). */
+  /**
+   * Runs a command for {@code client}; returns everything its connection got (the reply, and anything before it). The
+   * arguments after the name lie in an arena, as a connection's decoder leaves them (see {@code Args}), and the arena is
+   * overwritten once the command has run, as the connection's next command does: whatever kept an argument without
+   * copying it out would show it.
+   */
   public String run(int client, String... args) {
     byte[][] argv = new byte[args.length][];
+    int[] offsets = new int[args.length];
+    int[] lengths = new int[args.length];
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     for (int i = 0; i < args.length; i++) {
-      argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
+      byte[] b = args[i].getBytes(StandardCharsets.ISO_8859_1);
+      if (i == 0) {
+        argv[0] = b;
+      } else {
+        offsets[i] = bytes.size();
+        lengths[i] = b.length;
+        bytes.writeBytes(b);
+      }
     }
-    sessions.get(client).execute(new Args(argv, argv.length));
+    byte[] arena = bytes.toByteArray();
+    Args a = new Args(new byte[0][], 0);
+    a.reset(argv, args.length, arena, offsets, lengths);
+    if (sessions.get(client).execute(a)) {
+      java.util.Arrays.fill(arena, (byte) '#');
+    }
     return take(client);
   }
 

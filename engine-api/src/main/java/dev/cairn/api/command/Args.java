@@ -80,7 +80,10 @@ public final class Args {
     return b;
   }
 
-  /** Whether argument {@code i} is an array of its own already (tests; nothing depends on it). */
+  /**
+   * Whether argument {@code i} is an array of its own already (a long one always is): a command that stores it can
+   * keep that array rather than copy its bytes again.
+   */
   public boolean detached(int i) {
     return argv[i] != null;
   }
@@ -105,8 +108,16 @@ public final class Args {
 
   /** Every argument as an array of its own, in the raw array (its length may exceed {@link #size()}). */
   public byte[][] array() {
+    return array(0);
+  }
+
+  /**
+   * The raw array with the arguments from {@code from} on as arrays of their own; the slots before it may be null (a
+   * command that hands its fields and values on, its key read in place).
+   */
+  public byte[][] array(int from) {
     if (arena != null) {
-      for (int i = 0; i < argc; i++) {
+      for (int i = from; i < argc; i++) {
         get(i);
       }
     }

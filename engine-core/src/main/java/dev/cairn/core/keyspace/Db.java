@@ -349,19 +349,27 @@ public final class Db implements Database {
   }
 
   /**
-   * SET of a key and a string value both read in place (the {@code klen} bytes at {@code koff} in {@code kb}, and
-   * likewise the value), with no expiry kept: only a new key gets an array for its bytes, and the value one only if it
-   * does not go into the string arena. Returns the key's entry (its key array serves the notifications).
+   * SET of argument {@code keyArg} to the string at {@code valueArg}, both read in place, with no expiry kept: only a
+   * new key gets an array for its bytes, and the value one only if it does not go into the string arena (a value that
+   * has an array of its own already is stored as SET stores any value). Returns the key's entry (its key array serves
+   * the notifications).
    */
-  public Entry setString(byte[] kb, int koff, int klen, byte[] vb, int voff, int vlen) {
-    Entry e = peek(kb, koff, klen);
-    if (e == null) {
-      e = newEntry(Arrays.copyOfRange(kb, koff, koff + klen));
-      storeString(e, vb, voff, vlen);
+  public Entry setString(Args a, int keyArg, int valueArg) {
+    Entry e = peek(a.bytes(keyArg), a.offset(keyArg), a.length(keyArg));
+    boolean fresh = e == null;
+    if (fresh) {
+      e = newEntry(a.get(keyArg));
+    } else {
+      vacate(e, null);
+    }
+    if (a.detached(valueArg)) {
+      store(e, a.get(valueArg));
+    } else {
+      storeString(e, a.bytes(valueArg), a.offset(valueArg), a.length(valueArg));
+    }
+    if (fresh) {
       return link(e);
     }
-    vacate(e, null);
-    storeString(e, vb, voff, vlen);
     replaced(e, false);
     return e;
   }

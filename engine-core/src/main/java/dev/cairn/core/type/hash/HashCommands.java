@@ -145,7 +145,7 @@ public final class HashCommands implements CommandFamily {
     int created = 0;
     int reclaimed = 0;
     if (h.volatileCount() == 0) {
-      created = h.setPairs(a.array(), 2, n, maxEntries, maxValue);
+      created = h.setPairs(a.array(2), 2, n, maxEntries, maxValue); // the key stays in place
     } else {
       for (int i = 2; i < n; i += 2) {
         byte[] field = a.get(i);

@@ -216,7 +216,7 @@ public final class StringCommands implements CommandFamily {
   static void set(CommandContext c, Args a) {
     if (a.size() == 3) { // the common case: no options; key and value read in place, kept only as stored
       Db db = (Db) c.db();
-      byte[] key = db.setString(a.bytes(1), a.offset(1), a.length(1), a.bytes(2), a.offset(2), a.length(2)).key;
+      byte[] key = db.setString(a, 1, 2).key;
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key, db.id());
       c.addDirty(1);
