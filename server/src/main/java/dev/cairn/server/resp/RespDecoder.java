@@ -189,7 +189,7 @@ public final class RespDecoder {
       }
       expectedArgs = (int) n;
       argc = 0;
-      arenaUsed = 0;
+      startCommand();
       if (argv.length < Math.min(n, 1024)) {
         grow((int) Math.min(n, 1024));
       }
@@ -291,7 +291,7 @@ public final class RespDecoder {
     if (argv.length < n) {
       grow(n);
     }
-    arenaUsed = 0;
+    startCommand();
     for (int a = 0; a < n; a++) {
       int at = scan.argAt(a);
       int len = scan.argLength(a);
@@ -313,6 +313,17 @@ public final class RespDecoder {
     argc = n;
     in.readerIndex(scan.advance());
     return Result.COMMAND;
+  }
+
+  /**
+   * A command starts: the arena is free again. Grown by a command with many arguments, it goes back to its first size
+   * once one that needs no more comes, so that an idle connection holds 256 bytes for it.
+   */
+  private void startCommand() {
+    if (arena.length > ARENA_INITIAL && arenaUsed <= ARENA_INITIAL) {
+      arena = new byte[ARENA_INITIAL];
+    }
+    arenaUsed = 0;
   }
 
   /**
