@@ -171,7 +171,7 @@ public final class ListCommands implements CommandFamily {
     }
     list.convertForAdd(bytes, n, fill);
     for (int i = 2; i < a.size(); i++) {
-      list.push(a.get(i), head, fill);
+      list.push(a.bytes(i), a.offset(i), a.length(i), head, fill); // copied into a node: no array of its own
     }
     c.signalModifiedKey(db.id(), key);
     c.notifyKeyspaceEvent(KeyspaceEvents.LIST, head ? "lpush" : "rpush", key, db.id());

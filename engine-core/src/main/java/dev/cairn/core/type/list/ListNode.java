@@ -34,6 +34,11 @@ final class ListNode {
 
   /** Appends {@code v} ({@code size} bytes as an entry, {@link ListPack#intValue} {@code iv}). */
   void pushTail(byte[] v, int size, long iv) {
+    pushTail(v, 0, v.length, size, iv);
+  }
+
+  /** Appends the {@code len} bytes of {@code v} at {@code off} ({@code size} bytes as an entry, its int value {@code iv}). */
+  void pushTail(byte[] v, int off, int len, int size, long iv) {
     if (buf.length - end < size) {
       int used = end - start;
       byte[] nb = new byte[used + size + (used >> 1)];
@@ -42,12 +47,17 @@ final class ListNode {
       start = 0;
       end = used;
     }
-    end = ListPack.write(buf, end, v, iv);
+    end = ListPack.write(buf, end, v, off, len, iv);
     count++;
   }
 
   /** Prepends {@code v} ({@code size} bytes as an entry, {@link ListPack#intValue} {@code iv}). */
   void pushHead(byte[] v, int size, long iv) {
+    pushHead(v, 0, v.length, size, iv);
+  }
+
+  /** Prepends the {@code len} bytes of {@code v} at {@code off} ({@code size} bytes as an entry, int value {@code iv}). */
+  void pushHead(byte[] v, int off, int len, int size, long iv) {
     if (start < size) {
       int used = end - start;
       int cap = used + size + (used >> 1);
@@ -58,7 +68,7 @@ final class ListNode {
       end = cap;
     }
     start -= size;
-    ListPack.write(buf, start, v, iv);
+    ListPack.write(buf, start, v, off, len, iv);
     count++;
   }
 

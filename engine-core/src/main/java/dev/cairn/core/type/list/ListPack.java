@@ -31,7 +31,12 @@ public final class ListPack {
 
   /** The integer value of {@code v} if it is a canonical long, else {@link Long#MIN_VALUE} (stored as a string). */
   public static long intValue(byte[] v) {
-    return v.length <= 20 ? Args.parseLongOrMin(v, 0, v.length) : Long.MIN_VALUE;
+    return intValue(v, 0, v.length);
+  }
+
+  /** {@link #intValue(byte[])} of the {@code len} bytes at {@code off}. */
+  public static long intValue(byte[] v, int off, int len) {
+    return len <= 20 ? Args.parseLongOrMin(v, off, len) : Long.MIN_VALUE;
   }
 
   /** Bytes of encoding plus data for the integer {@code iv}. */
@@ -65,7 +70,12 @@ public final class ListPack {
 
   /** The whole entry's size for {@code v} whose {@link #intValue} is {@code iv}. */
   public static int entrySize(byte[] v, long iv) {
-    int body = iv != Long.MIN_VALUE ? intBodySize(iv) : strBodySize(v.length);
+    return entrySize(v.length, iv);
+  }
+
+  /** The whole entry's size for a string of {@code len} bytes whose {@link #intValue} is {@code iv}. */
+  public static int entrySize(int len, long iv) {
+    int body = iv != Long.MIN_VALUE ? intBodySize(iv) : strBodySize(len);
     return body + backlenSize(body);
   }
 
@@ -76,6 +86,14 @@ public final class ListPack {
 
   /** Writes the entry for {@code v} whose {@link #intValue} is {@code iv}; returns the position after it. */
   public static int write(byte[] b, int p, byte[] v, long iv) {
+    return write(b, p, v, 0, v == null ? 0 : v.length, iv);
+  }
+
+  /**
+   * Writes the entry for the {@code len} bytes of {@code v} at {@code off} (an argument read in place), whose
+   * {@link #intValue} is {@code iv}; returns the position after it.
+   */
+  public static int write(byte[] b, int p, byte[] v, int off, int len, long iv) {
     int start = p;
     if (iv != Long.MIN_VALUE) {
       int body = intBodySize(iv);
@@ -94,7 +112,6 @@ public final class ListPack {
         }
       }
     } else {
-      int len = v.length;
       if (len < 64) {
         b[p++] = (byte) (0x80 | len);
       } else if (len < 4096) {
@@ -107,7 +124,7 @@ public final class ListPack {
         b[p++] = (byte) (len >> 16);
         b[p++] = (byte) (len >> 24);
       }
-      System.arraycopy(v, 0, b, p, len);
+      System.arraycopy(v, off, b, p, len);
       p += len;
     }
     return writeBacklen(b, p, p - start);

@@ -230,8 +230,16 @@ public final class ListValue implements RedisValue, SortSource {
 
   /** Pushes {@code v} at the head or the tail. */
   public void push(byte[] v, boolean atHead, int fill) {
-    long iv = ListPack.intValue(v);
-    int sz = ListPack.entrySize(v, iv);
+    push(v, 0, v.length, atHead, fill);
+  }
+
+  /**
+   * Pushes the {@code len} bytes of {@code v} at {@code off} (an argument read in place: the bytes are copied into a
+   * node, so no array of its own is needed) at the head or the tail.
+   */
+  public void push(byte[] v, int off, int len, boolean atHead, int fill) {
+    long iv = ListPack.intValue(v, off, len);
+    int sz = ListPack.entrySize(len, iv);
     ListNode n;
     if (!quicklist) {
       if (nodeCount == 0) {
@@ -240,9 +248,9 @@ public final class ListValue implements RedisValue, SortSource {
       n = node(0);
     } else {
       n = nodeCount == 0 ? null : atHead ? node(0) : node(nodeCount - 1);
-      boolean large = isLarge(v.length, fill);
+      boolean large = isLarge(len, fill);
       if (n == null || n.plain || large
-          || exceeds(fill, (long) n.lpBytes() + v.length + SIZE_ESTIMATE_OVERHEAD, n.count + 1L)) {
+          || exceeds(fill, (long) n.lpBytes() + len + SIZE_ESTIMATE_OVERHEAD, n.count + 1L)) {
         if (n != null) {
           n.trimIfLoose();
         }
@@ -258,9 +266,9 @@ public final class ListValue implements RedisValue, SortSource {
       }
     }
     if (atHead) {
-      n.pushHead(v, sz, iv);
+      n.pushHead(v, off, len, sz, iv);
     } else {
-      n.pushTail(v, sz, iv);
+      n.pushTail(v, off, len, sz, iv);
     }
     size++;
   }

@@ -89,6 +89,32 @@ class ListValueTest {
   }
 
   @Test
+  void elementsPushedFromARangeEqualThosePushedAsArrays() {
+    // LPUSH/RPUSH push their elements straight from the connection's argument arena: an element is any range of it
+    List<String> values = new ArrayList<>(List.of("0", "127", "-4097", "9223372036854775807", "9223372036854775808",
+        "007", "", "hello"));
+    values.add("x".repeat(5000)); // a plain node of its own under the default fill
+    for (int fill : new int[] {-2, 128}) {
+      ListValue fromArrays = new ListValue();
+      ListValue fromRanges = new ListValue();
+      for (int round = 0; round < 300; round++) {
+        String v = values.get(round % values.size());
+        boolean head = round % 3 == 0;
+        byte[] arena = b("<<" + v + ">>");
+        fromArrays.convertForAdd(v.length(), 1, fill);
+        fromArrays.push(b(v), head, fill);
+        fromRanges.convertForAdd(v.length(), 1, fill);
+        fromRanges.push(arena, 2, v.length(), head, fill);
+        Arrays.fill(arena, (byte) '?'); // the arena is reused by the next command
+      }
+      assertEquals(fromArrays.size(), fromRanges.size());
+      for (int i = 0; i < fromArrays.size(); i++) {
+        assertArrayEquals(fromArrays.get(i), fromRanges.get(i), "fill " + fill + " index " + i);
+      }
+    }
+  }
+
+  @Test
   void bigElementsGetTheirOwnNode() {
     ListValue l = new ListValue();
     l.convertForAdd(3, 1, -2);
