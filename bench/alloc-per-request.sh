@@ -27,7 +27,9 @@ mkdir -p "$out"
 "$here/cairn-server" --port "$PORT" --save '' --dir "$work" >"$work/cairn.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+# up to 2 minutes: on a loaded machine the launcher's JVM start took over 20 s, and redis-benchmark then hung
+for _ in $(seq 1 600); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+redis-cli -p "$PORT" ping >/dev/null 2>&1 || { echo "cairn did not answer on port $PORT; its log:" >&2; cat "$work/cairn.log" >&2; exit 1; }
 jpid=$(pgrep -P "$pid" java || echo "$pid") # the launcher execs the JVM: usually the same pid
 bench() { redis-benchmark -p "$PORT" -c 50 -r "$KEYSPACE" "$@" -q >/dev/null; }
 IFS=, read -r -a tests <<<"$TESTS"
