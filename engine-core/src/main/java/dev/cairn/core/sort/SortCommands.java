@@ -270,7 +270,7 @@ public final class SortCommands implements CommandFamily {
       }
       for (byte[] pattern : gets) {
         byte[] v = lookupByPattern(db, pattern, it.member, c.now());
-        add(out, v == null ? new byte[0] : v, fill);
+        add(out, v == null ? new byte[0] : v.clone(), fill); // a hash's value array is overwritten in place
       }
     }
     if (outputLen > 0) {

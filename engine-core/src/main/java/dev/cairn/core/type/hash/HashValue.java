@@ -139,13 +139,13 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     }
     ByteDict<HashField> d = new ByteDict<>();
     c.data = d;
-    dict().forEach(f -> { // names and values are never changed in place: the copy shares them
+    dict().forEach(f -> { // names are never changed in place and are shared; values are (see overwrite): copied
       if (f instanceof HashField.Volatile v) {
-        HashField.Volatile n = new HashField.Volatile(f.key, f.value, v.expireAt);
+        HashField.Volatile n = new HashField.Volatile(f.key, f.value.clone(), v.expireAt);
         d.addNew(n);
         c.addVolatile(n);
       } else {
-        d.addNew(new HashField(f.key, f.value));
+        d.addNew(new HashField(f.key, f.value.clone()));
       }
     });
     return c;
@@ -243,15 +243,32 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     ByteDict<HashField> d = dict();
     HashField f = d.get(field);
     if (f != null) {
-      f.value = value;
+      overwrite(f, value);
       if (!keepTtl && f instanceof HashField.Volatile v) {
         clearTtl(v);
       }
       return false;
     }
-    d.addNew(new HashField(field, value));
+    d.addNew(new HashField(field, value.clone()));
     grow(1);
     return true;
+  }
+
+  /**
+   * A table field's new value: written into the array the field holds when the length is the same, else a copy of it
+   * becomes the field's. The table's value arrays are therefore its own (never a request's argument, which propagation
+   * or a queued transaction may still hold), and an overwrite of the same length allocates nothing and stores no new
+   * reference into an old node. A new young array per write was the whole cost of HSET's young pauses on a big hash:
+   * overwritten at random, every live value was younger than the last pause, so each pause copied all of them and
+   * scanned the cards of every node (docs/ARCHITECTURE.md, "The JVM's heap"). Readers copy what they keep (replies,
+   * modules' field visits, SORT's STORE), snapshots get {@link #copy()}'s own arrays.
+   */
+  private static void overwrite(HashField f, byte[] value) {
+    if (f.value.length == value.length) {
+      System.arraycopy(value, 0, f.value, 0, value.length);
+    } else {
+      f.value = value.clone();
+    }
   }
 
   /**

@@ -145,11 +145,17 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
     if (dict == null && score == 0) {
       score = 0.0; // a listpack stores -0 as the integer 0
     }
-    tree.delete(old, m);
-    tree.insert(score, m);
+    // the tree takes the member array it already holds (the table's key), not the request's: a new array stored into
+    // an old leaf at every score change is what kept 100k-member sets' members in survivor space and made every young
+    // pause scan the whole tree's cards (docs/ARCHITECTURE.md, "The JVM's heap")
+    byte[] stored = m;
     if (dict != null) {
-      dict.get(m).score = score;
+      Entry e = dict.get(m);
+      e.score = score;
+      stored = e.key;
     }
+    tree.delete(old, m);
+    tree.insert(score, stored);
   }
 
   /** Removes a member; returns whether it was present. */

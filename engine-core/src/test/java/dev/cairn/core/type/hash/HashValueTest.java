@@ -237,4 +237,29 @@ class HashValueTest {
       assertEquals(live, h.liveSize(now), "seed " + seed);
     }
   }
+
+  @Test
+  void tableOverwritesKeepTheCallersArraysAndCopiesIntact() {
+    HashValue h = new HashValue();
+    for (int i = 0; i < 40; i++) {
+      h.set(b("f" + i), b("v" + i), false, 8, 64);
+    }
+    assertFalse(h.isPacked());
+    byte[] first = b("aaa");
+    assertTrue(h.set(b("x"), first, false, 8, 64));
+    HashValue before = h.copy();
+    byte[] second = b("bbb");
+    assertFalse(h.set(b("x"), second, false, 8, 64)); // same length: written in place
+    byte[] longer = b("cccc");
+    assertFalse(h.set(b("f2"), longer, false, 8, 64));
+    assertFalse(h.set(b("f2"), b("dddd"), false, 8, 64));
+    assertEquals("aaa", s(first)); // the first request's argument was not the array overwritten
+    assertEquals("cccc", s(longer));
+    assertEquals("bbb", s(h.get(b("x"))));
+    assertEquals("dddd", s(h.get(b("f2"))));
+    assertEquals("aaa", s(before.get(b("x")))); // a copy (COPY, a snapshot's) keeps its own values
+    assertEquals("v1", s(before.get(b("f1"))));
+    h.set(b("f1"), b("zz"), false, 8, 64);
+    assertEquals("v1", s(before.get(b("f1"))));
+  }
 }

@@ -2,6 +2,7 @@ package dev.cairn.core.type.zset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -151,6 +152,27 @@ class ZSetValueTest {
     assertEquals("skiplist", y.encoding());
     assertEquals("skiplist", ZSetValue.create(5, 1, l).encoding());
     assertArrayEquals(new byte[][] {bytes("m0"), bytes("m1"), bytes("m2"), bytes("m3"), bytes("m4")}, z.members());
+  }
+
+  @Test
+  void aScoreChangeKeepsTheStoredMemberArrayNotTheRequests() {
+    ZSetValue.Limits l = new ZSetValue.Limits(4, 64);
+    ZSetValue z = ZSetValue.create(1, 1, l);
+    byte[][] stored = new byte[200][];
+    for (int i = 0; i < stored.length; i++) {
+      stored[i] = bytes("m" + i);
+      z.insert(stored[i], i, l);
+    }
+    for (int i = 0; i < stored.length; i++) {
+      byte[] request = bytes("m" + i); // equal bytes, another array
+      z.update(request, i, stored.length - i);
+    }
+    z.tree.verify();
+    List<byte[]> order = new ArrayList<>();
+    z.forEach((m, s) -> order.add(m));
+    for (int i = 0; i < stored.length; i++) {
+      assertSame(stored[stored.length - 1 - i], order.get(i)); // one array per member, shared by table and tree
+    }
   }
 
   @Test
