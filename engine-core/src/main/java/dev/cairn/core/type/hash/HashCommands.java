@@ -145,7 +145,9 @@ public final class HashCommands implements CommandFamily {
     int created = 0;
     int reclaimed = 0;
     if (h.volatileCount() == 0) {
-      created = h.setPairs(a.array(2), 2, n, maxEntries, maxValue); // the key stays in place
+      created = h.isPacked() // the key stays in place; a table's fields and values are read in place too
+          ? h.setPairs(a.array(2), 2, n, maxEntries, maxValue)
+          : h.setPairsInPlace(a, 2, n);
     } else {
       for (int i = 2; i < n; i += 2) {
         byte[] field = a.get(i);

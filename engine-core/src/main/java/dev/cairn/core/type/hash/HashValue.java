@@ -1,5 +1,6 @@
 package dev.cairn.core.type.hash;
 
+import dev.cairn.api.command.Args;
 import dev.cairn.api.keyspace.RedisValue;
 import dev.cairn.core.keyspace.ByteDict;
 import dev.cairn.core.keyspace.MemberTable;
@@ -269,6 +270,33 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     } else {
       f.value = value.clone();
     }
+  }
+
+  /**
+   * HSET's pairs read in place from the arguments {@code [from, end)} (field, value, ...) of a hash in the table form
+   * without field TTLs; returns how many fields are new. A present field's value is overwritten from the argument's
+   * bytes ({@link #overwrite}'s rule), a new field takes the argument's own array as its name (names are never changed
+   * in place) and a copy of the value: the request allocates only what a new field stores.
+   */
+  int setPairsInPlace(Args a, int from, int end) {
+    ByteDict<HashField> d = dict();
+    int created = 0;
+    for (int i = from; i < end; i += 2) {
+      byte[] vb = a.bytes(i + 1);
+      int voff = a.offset(i + 1);
+      int vlen = a.length(i + 1);
+      HashField f = d.get(a.bytes(i), a.offset(i), a.length(i));
+      if (f == null) {
+        d.addNew(new HashField(a.get(i), Arrays.copyOfRange(vb, voff, voff + vlen)));
+        grow(1);
+        created++;
+      } else if (f.value.length == vlen) {
+        System.arraycopy(vb, voff, f.value, 0, vlen);
+      } else {
+        f.value = Arrays.copyOfRange(vb, voff, voff + vlen);
+      }
+    }
+    return created;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.api.command.Args;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -261,5 +262,42 @@ class HashValueTest {
     assertEquals("v1", s(before.get(b("f1"))));
     h.set(b("f1"), b("zz"), false, 8, 64);
     assertEquals("v1", s(before.get(b("f1"))));
+  }
+
+  /** HSET's arguments as a connection's decoder leaves them: everything after the name in one reused arena. */
+  private static Args inArena(String... words) {
+    java.io.ByteArrayOutputStream arena = new java.io.ByteArrayOutputStream();
+    byte[][] argv = new byte[words.length][];
+    int[] offsets = new int[words.length];
+    int[] lengths = new int[words.length];
+    argv[0] = b(words[0]);
+    for (int i = 1; i < words.length; i++) {
+      offsets[i] = arena.size();
+      lengths[i] = b(words[i]).length;
+      arena.writeBytes(b(words[i]));
+    }
+    Args a = new Args(argv, words.length);
+    a.reset(argv, words.length, arena.toByteArray(), offsets, lengths);
+    return a;
+  }
+
+  @Test
+  void pairsReadInPlaceMatchPairsSetFromArrays() {
+    HashValue h = new HashValue();
+    for (int i = 0; i < 40; i++) {
+      h.set(b("f" + i), b("v" + i), false, 8, 64);
+    }
+    assertFalse(h.isPacked());
+    // present same length (in place), present other length, new, and a field repeated in one command (last wins)
+    Args a = inArena("hset", "key", "f1", "w1", "f2", "longer", "new", "n", "new", "n2");
+    byte[] kept = h.get(b("f1"));
+    assertEquals(1, h.setPairsInPlace(a, 2, a.size())); // "new" counted once
+    java.util.Arrays.fill(a.bytes(3), (byte) '#'); // the arena is overwritten by the connection's next command
+    assertEquals("w1", s(h.get(b("f1"))));
+    assertTrue(kept == h.get(b("f1"))); // the field's own array, written in place
+    assertEquals("longer", s(h.get(b("f2"))));
+    assertEquals("n2", s(h.get(b("new"))));
+    assertEquals(41, h.size());
+    assertEquals("v3", s(h.get(b("f3"))));
   }
 }
