@@ -9,13 +9,18 @@
 #      the first reading), CAIRN_TREE=<this checkout> (the tree whose ./cairn-server runs: a frozen copy, or another
 #      build to compare), CAIRN_JAVA_OPTS (passed on to the launcher), WARMUP=0 (1: before the first reading, both
 #      servers take the scenario at a tenth of N, then FLUSHALL: the growth of a warm server, without what a JVM's
-#      first run of the scenario's commands leaves behind, compiled code and the compiler's malloc residue)
+#      first run of the scenario's commands leaves behind, compiled code and the compiler's malloc residue), AFTER=4
+#      (seconds from the second MEMORY PURGE to the second reading)
 # Both servers of a round are treated alike: started together, left idle SETTLE seconds, then MEMORY PURGE and RSS read
 # 1 s later; loaded one after the other (Cairn first in odd rounds, Redis first in even ones, so neither is always
-# loaded while the other has just been), then MEMORY PURGE again and RSS read 2 s later. MEMORY PURGE is Redis's
-# request to its allocator to return freed pages to the system; Cairn's asks for a collection (System.gc(), a
+# loaded while the other has just been), then MEMORY PURGE again and RSS read AFTER (4) s later. MEMORY PURGE is
+# Redis's request to its allocator to return freed pages to the system; Cairn's asks for a collection (System.gc(), a
 # concurrent cycle under the launcher's options, after which G1 gives heap beyond its free ratio back) and returns at
 # once. Measuring memory, not time, it may run at a low priority beside other work; the load is printed all the same.
+# Why AFTER=4: the collection MEMORY PURGE starts shrinks Cairn's committed heap within milliseconds, but its RSS falls
+# (4-5 MB for the list scenario) only 2-2.5 s after the purge, and rises again from ~5 s with the idle server's
+# periodic cycle (traced at 0.5 s steps, 3 of 3 runs): read at 2 s, a list's growth fell into two modes 6 MB apart
+# from round to round. Redis's RSS does not move after its purge.
 # Why SETTLE: a JVM just started still holds the C heap of its start-up compilations, trimmed within ~5 s (an idle
 # Cairn's RSS falls from ~85 to ~78 MB between 2 and 5 s after start); a first reading before that made Cairn's growth
 # look 5-7 MB smaller than it is. Redis's RSS is steady from the start.
@@ -28,6 +33,7 @@ SETTLE=${SETTLE:-8}
 ROUNDS=${ROUNDS:-5}
 CAIRN_TREE=${CAIRN_TREE:-$here}
 WARMUP=${WARMUP:-0}
+AFTER=${AFTER:-4}
 SCENARIOS=${*:-hash10 zset list set strings stream}
 work=$(mktemp -d)
 trap 'rm -rf "$work"; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; [ -n "${cpid:-}" ] && kill $cpid 2>/dev/null || true' EXIT
@@ -102,7 +108,7 @@ for s in $SCENARIOS; do
     if (( round % 2 )); then order="$CAIRN_PORT $REDIS_PORT"; else order="$REDIS_PORT $CAIRN_PORT"; fi
     for p in $order; do redis-cli -p $p --pipe <"$work/$s.resp" >/dev/null; done
     purge $CAIRN_PORT; purge $REDIS_PORT
-    sleep 2
+    sleep "$AFTER"
     c1=$(rss_kb "$jpid"); r1=$(rss_kb "$rpid")
     read -r c r ratio < <(awk -v c=$((c1 - c0)) -v r=$((r1 - r0)) 'BEGIN { printf "%.1f %.1f %.3f\n", c/1024, r/1024, (r > 0 ? c/r : 0) }')
     cg+=("$c") rg+=("$r") ratios+=("$ratio")
