@@ -104,8 +104,6 @@ class RssBoundIT {
     // it records a stack trace for one buffer in 128), no JFR events, native reflection accessors, and Unsafe's
     // memory access allowed (without it Netty copies each argument through a ByteBuffer view)
     cmd.addAll(List.of("-Dio.netty.leakDetection.level=disabled", "-Dio.netty.jfr.enabled=false"));
-    // and the launcher's memory settings: Netty's allocator in its low-memory mode, two malloc arenas
-    cmd.add("-Dio.netty.allocator.lowMemory=true");
     if (Runtime.version().feature() >= 18) {
       cmd.add("-Djdk.reflect.useNativeAccessorOnly=true");
     }
@@ -117,10 +115,8 @@ class RssBoundIT {
     cmd.add("-Xlog:gc*,gc+heap=debug:file=" + gcLog + ":time,uptime");
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.Main", "--port",
         Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "rss-bound-server.log").toFile());
-    builder.environment().put("MALLOC_ARENA_MAX", "2");
-    server = builder.start();
+    server = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(Path.of("target", "rss-bound-server.log").toFile()).start();
     long pid = server.pid();
     long seed = System.nanoTime();
     System.out.println("RssBoundIT seed " + seed);
