@@ -57,6 +57,8 @@ final class Warmup {
           Executor.explain(g, q);
         } catch (RuntimeException e) {
           // a warm-up query that fails warms up as much as it ran; nothing here is the client's
+        } catch (LinkageError e) {
+          return; // the module's jar was closed under it (MODULE UNLOAD, or a server stopping just after its start)
         }
       }
     }
