@@ -69,7 +69,13 @@ public enum Transport {
    * SentinelShutdownIT: a sentinel killed by SIGTERM exits 143), so it stays opt-in.
    */
   static final String DEFAULT = "epoll";
-  private static final String WANTED = System.getProperty("cairn.transport", DEFAULT);
+  /**
+   * The system property, else the environment variable CAIRN_TRANSPORT (which reaches every process a test or script
+   * spawns without a JVM option: the JVM's "Picked up JDK_JAVA_OPTIONS" line would change what they print), else the
+   * default.
+   */
+  private static final String WANTED = System.getProperty("cairn.transport",
+      java.util.Objects.requireNonNullElse(System.getenv("CAIRN_TRANSPORT"), DEFAULT));
   private static final Transport CURRENT = choose(WANTED);
 
   /** The transport of this process. */
