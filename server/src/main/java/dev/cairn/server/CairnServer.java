@@ -154,19 +154,21 @@ public final class CairnServer implements AutoCloseable {
     try {
       // the AOF wins when it is on, as in Redis; otherwise the RDB file; both load in slices (clients get LOADING)
       java.util.concurrent.CompletableFuture<Boolean> aofLoad = new java.util.concurrent.CompletableFuture<>();
+      // the RDB's load starts on the engine thread in the task that found no AOF, so no client is served in between
+      // (one would have seen INFO's loading:0 before the load), as Redis serves none before its load has begun
+      var persistence = s.engine.persistence();
+      java.util.concurrent.CompletableFuture<Boolean> rdbLoad = aofLoad.thenCompose(fromAof -> fromAof
+          ? java.util.concurrent.CompletableFuture.completedFuture(true)
+          : persistence.loader().loadAtStartup(persistence.rdbFile()));
       s.engineThread.execute(() -> s.engine.aof().loadAtStartupSliced(aofLoad));
-      boolean fromAof;
       try {
-        fromAof = s.awaitLoad(aofLoad);
+        s.awaitLoad(aofLoad);
       } catch (java.util.concurrent.ExecutionException e) {
         throw new LoadFailure(e.getCause() instanceof Exception x ? x : e);
       }
-      if (!fromAof) {
-        var persistence = s.engine.persistence();
-        if (!s.awaitLoad(persistence.loader().loadAtStartup(persistence.rdbFile()))) {
-          LogMessage.FATAL_LOADING.log();
-          throw new LoadFailure(new IllegalStateException("RDB loading failed"));
-        }
+      if (!s.awaitLoad(rdbLoad)) {
+        LogMessage.FATAL_LOADING.log();
+        throw new LoadFailure(new IllegalStateException("RDB loading failed"));
       }
     } catch (LoadFailure e) {
       s.close();
