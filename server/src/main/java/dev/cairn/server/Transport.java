@@ -47,9 +47,9 @@ import java.util.Locale;
  * that does not read has not taken, as under epoll. The loop drains completions back to back without running its task
  * queue, so each read batch ends the engine's batch there ({@code ClientHandler.BATCH_END_PER_READ}).
  *
- * <p>Measured on this build (bench/redis-compare.sh, io_uring against -Dcairn.transport=epoll in the same 3
- * interleaved rounds, load 7.7-15): server CPU per request io_uring/epoll at pipelining 16 GET 0.88, INCR 0.97, LPUSH
- * 0.86, MSET 0.85, PING 0.94, SET 0.83; at pipelining 1 0.95-1.03.
+ * <p>Measured when io_uring became the default (bench/redis-compare.sh, io_uring against -Dcairn.transport=epoll in
+ * the same 3 interleaved rounds, load 0.4-1.9): server CPU per request io_uring/epoll at pipelining 16 GET 0.82, INCR
+ * 0.80, LPUSH 0.89, PING 0.97, SET 0.78; at pipelining 1 0.97-1.01.
  */
 public enum Transport {
   IO_URING("io_uring"),
