@@ -23,7 +23,6 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +39,8 @@ public final class CairnServer implements AutoCloseable {
   private final List<Channel> listeners = new ArrayList<>();
   /** The {@code unixsocket} listener, if any; CONFIG SET port/bind leave it alone. */
   private Channel unixListener;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Completes once the server has closed (a shutdown, or a test's close). */
+  private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
   private final AtomicInteger fds = new AtomicInteger(10);
   private int boundPort;
   private boolean closed;
@@ -106,24 +106,24 @@ public final class CairnServer implements AutoCloseable {
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules)
       throws InterruptedException {
-    return start(config, params, modules, port -> { });
+    return start(config, params, modules, started -> { });
   }
 
   /**
-   * As {@link #start(Config, ServerParams, List)}, calling {@code initialized} with the port once the server is set up
+   * As {@link #start(Config, ServerParams, List)}, calling {@code initialized} with the server once it is set up
    * and before the dataset is loaded (redis-server logs "Server initialized" at that point, and tools wait for it).
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
-      java.util.function.IntConsumer initialized) throws InterruptedException {
+      java.util.function.Consumer<CairnServer> initialized) throws InterruptedException {
     return start(config, params, modules, initialized, null);
   }
 
   /**
-   * As {@link #start(Config, ServerParams, List, java.util.function.IntConsumer)} with another command table
+   * As {@link #start(Config, ServerParams, List, java.util.function.Consumer<CairnServer>)} with another command table
    * ({@code families}; null: the core's): sentinel mode, which has no dataset to load.
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
-      java.util.function.IntConsumer initialized, dev.cairn.api.command.CommandFamily[] families)
+      java.util.function.Consumer<CairnServer> initialized, dev.cairn.api.command.CommandFamily[] families)
       throws InterruptedException {
     CairnServer s = families == null ? new CairnServer(config, params) : new CairnServer(config, params, families);
     s.engine.setStartingUp(families == null); // LOADING until the dataset is in (a sentinel loads none)
@@ -140,7 +140,7 @@ public final class CairnServer implements AutoCloseable {
     }
     if (families != null) {
       StartupTimer.step("listening socket");
-      initialized.accept(s.port());
+      initialized.accept(s);
       return s;
     }
     StartupTimer.step("listening socket");
@@ -150,23 +150,25 @@ public final class CairnServer implements AutoCloseable {
       s.close();
       throw e;
     }
-    initialized.accept(s.port());
+    initialized.accept(s);
     try {
       // the AOF wins when it is on, as in Redis; otherwise the RDB file; both load in slices (clients get LOADING)
       java.util.concurrent.CompletableFuture<Boolean> aofLoad = new java.util.concurrent.CompletableFuture<>();
+      // the RDB's load starts on the engine thread in the task that found no AOF, so no client is served in between
+      // (one would have seen INFO's loading:0 before the load), as Redis serves none before its load has begun
+      var persistence = s.engine.persistence();
+      java.util.concurrent.CompletableFuture<Boolean> rdbLoad = aofLoad.thenCompose(fromAof -> fromAof
+          ? java.util.concurrent.CompletableFuture.completedFuture(true)
+          : persistence.loader().loadAtStartup(persistence.rdbFile()));
       s.engineThread.execute(() -> s.engine.aof().loadAtStartupSliced(aofLoad));
-      boolean fromAof;
       try {
-        fromAof = aofLoad.get();
+        s.awaitLoad(aofLoad);
       } catch (java.util.concurrent.ExecutionException e) {
         throw new LoadFailure(e.getCause() instanceof Exception x ? x : e);
       }
-      if (!fromAof) {
-        var persistence = s.engine.persistence();
-        if (!persistence.loader().loadAtStartup(persistence.rdbFile()).get()) {
-          LogMessage.FATAL_LOADING.log();
-          throw new LoadFailure(new IllegalStateException("RDB loading failed"));
-        }
+      if (!s.awaitLoad(rdbLoad)) {
+        LogMessage.FATAL_LOADING.log();
+        throw new LoadFailure(new IllegalStateException("RDB loading failed"));
       }
     } catch (LoadFailure e) {
       s.close();
@@ -181,6 +183,26 @@ public final class CairnServer implements AutoCloseable {
       s.engine.setStartingUp(false);
     }).syncUninterruptibly();
     return s;
+  }
+
+  /**
+   * Waits for a start-up load, which a shutdown (SIGTERM during the load) may end first: then the server is closed and
+   * the process is to exit, as Redis exits from a shutdown while loading.
+   */
+  private <T> T awaitLoad(java.util.concurrent.CompletableFuture<T> load)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    java.util.concurrent.CompletableFuture.anyOf(load, stopped).get();
+    if (!load.isDone()) {
+      throw new StoppedWhileLoading();
+    }
+    return load.get();
+  }
+
+  /** A shutdown stopped the server while it loaded its dataset at start-up (it logged so). */
+  public static final class StoppedWhileLoading extends RuntimeException {
+    StoppedWhileLoading() {
+      super("stopped while loading");
+    }
   }
 
   /** The dataset could not be loaded at start-up; the reason is in the log, in Redis's words. */
@@ -423,7 +445,11 @@ public final class CairnServer implements AutoCloseable {
 
   /** Blocks until the server has stopped. */
   public void awaitStop() throws InterruptedException {
-    stopped.await();
+    try {
+      stopped.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e); // never: it completes normally
+    }
   }
 
   @Override
@@ -475,7 +501,7 @@ public final class CairnServer implements AutoCloseable {
       }
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    stopped.countDown();
+    stopped.complete(null);
   }
 
   /** The engine thread, for connections the server makes itself (Sentinel's links). */

@@ -85,6 +85,7 @@ public final class Main {
       System.exit(1);
       return;
     }
+    Signals signals = Signals.catchShutdownSignals(); // before anything listens or waits on the engine's loop
     StartupTimer.step("configuration");
     LogBridges.captureJavaLogging();
     process.loglevel.listen(Log::setLevel);
@@ -112,7 +113,8 @@ public final class Main {
     StartupTimer.step("log set-up");
     CairnServer server;
     try {
-      server = CairnServer.start(config, params, java.util.List.of(), port -> {
+      server = CairnServer.start(config, params, java.util.List.of(), initialized -> {
+        int port = initialized.port();
         StartupTimer.step("modules");
         String pidfile = process.effectivePidfile();
         if (pidfile != null) {
@@ -129,10 +131,14 @@ public final class Main {
         Transport.logChoice();
         if (sentinel == null) {
           LogMessage.SERVER_INITIALIZED.log();
+          signals.deliverTo(initialized.engine().shutdown()); // a signal during the dataset's load stops the server
         }
       }, sentinel == null ? null : sentinel.families());
     } catch (CairnServer.LoadFailure e) {
       System.exit(1); // the loader logged why, last, as Redis does
+      return;
+    } catch (CairnServer.StoppedWhileLoading e) {
+      System.exit(0); // a signal's shutdown during the load, logged
       return;
     } catch (CairnServer.ListenFailure e) {
       LogMessage.LISTEN_SOCKET_FAILED.log(e.host, e.port, e.getMessage());
@@ -149,13 +155,11 @@ public final class Main {
     if (sentinel != null) {
       running.eventLoop().submit(() -> sentinel.start(running.engine(), running.eventLoop(),
           io.netty.channel.epoll.Epoll.isAvailable())).sync();
+      signals.deliverTo(running.engine().shutdown()); // once the sentinel has made its shutdown one that never saves
       StartupTimer.step("sentinel");
     } else {
       Log.setRole(() -> running.engine().replication().isReplica() ? 'S' : 'M'); // log lines say S on a replica
     }
-    // before "Ready": a client (or a test) that sees it may signal at once, and must get Redis's shutdown, not the JVM's
-    onSignal("TERM", server);
-    onSignal("INT", server);
     if (running.port() != 0) {
       LogMessage.READY.log("tcp");
     }
@@ -277,9 +281,4 @@ public final class Main {
     }
   }
 
-  /** SIGTERM and SIGINT ask the engine for a shutdown, which its cron carries out (see {@link Shutdown}). */
-  @SuppressWarnings("sunapi")
-  private static void onSignal(String name, CairnServer server) {
-    sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> server.engine().shutdown().signalled("SIG" + name));
-  }
 }

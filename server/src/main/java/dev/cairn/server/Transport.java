@@ -25,7 +25,7 @@ import java.util.Locale;
  * The network transport of the engine's event loop, and so of every channel registered on it (client and Unix socket
  * listeners, the cluster bus, sentinel links): a channel must be of its event loop's kind.
  *
- * <p>Chosen once per process with {@code -Dcairn.transport=io_uring|epoll|nio} (default epoll, see {@link #DEFAULT});
+ * <p>Chosen once per process with {@code -Dcairn.transport=io_uring|epoll|nio} (default io_uring: {@link #DEFAULT});
  * a transport the kernel or the platform does not offer (io_uring missing, or disabled by the kernel's
  * io_uring_disabled setting or a container's seccomp filter) falls back to the next: io_uring, then epoll, then NIO.
  * The start logs the choice once and INFO's multiplexing_api names it. io_uring submits a loop iteration's reads and
@@ -47,9 +47,9 @@ import java.util.Locale;
  * that does not read has not taken, as under epoll. The loop drains completions back to back without running its task
  * queue, so each read batch ends the engine's batch there ({@code ClientHandler.BATCH_END_PER_READ}).
  *
- * <p>Measured on this build (bench/redis-compare.sh, io_uring against -Dcairn.transport=epoll in the same 3
- * interleaved rounds, load 7.7-15): server CPU per request io_uring/epoll at pipelining 16 GET 0.88, INCR 0.97, LPUSH
- * 0.86, MSET 0.85, PING 0.94, SET 0.83; at pipelining 1 0.95-1.03.
+ * <p>Measured when io_uring became the default (bench/redis-compare.sh, io_uring against -Dcairn.transport=epoll in
+ * the same 3 interleaved rounds, load 0.4-1.9): server CPU per request io_uring/epoll at pipelining 16 GET 0.82, INCR
+ * 0.80, LPUSH 0.89, PING 0.97, SET 0.78; at pipelining 1 0.97-1.01.
  */
 public enum Transport {
   IO_URING("io_uring"),
@@ -64,12 +64,20 @@ public enum Transport {
   }
 
   /**
-   * What is asked for when nothing is: epoll. io_uring still fails two of the project's tests that pass under epoll
-   * (PersistenceIT.clientsGetLoadingWhileAFileLoads: INFO during a load in slices is answered only after it;
-   * SentinelShutdownIT: a sentinel killed by SIGTERM exits 143), so it stays opt-in.
+   * What is asked for when nothing is: io_uring (epoll where the kernel does not offer it, NIO where neither is). The
+   * two project tests that failed under io_uring only were start-up races that its quicker accept hit (INFO answered
+   * loading:0 before the load had begun; a sentinel SIGTERMed before its signal handler was installed exited 143),
+   * fixed for both transports; the server module and Redis's transport-sensitive suite files pass under it as under
+   * epoll. {@code -Dcairn.transport=epoll} or {@code CAIRN_TRANSPORT=epoll} picks epoll.
    */
-  static final String DEFAULT = "epoll";
-  private static final String WANTED = System.getProperty("cairn.transport", DEFAULT);
+  static final String DEFAULT = "io_uring";
+  /**
+   * The system property, else the environment variable CAIRN_TRANSPORT (which reaches every process a test or script
+   * spawns without a JVM option: the JVM's "Picked up JDK_JAVA_OPTIONS" line would change what they print), else the
+   * default.
+   */
+  private static final String WANTED = System.getProperty("cairn.transport",
+      java.util.Objects.requireNonNullElse(System.getenv("CAIRN_TRANSPORT"), DEFAULT));
   private static final Transport CURRENT = choose(WANTED);
 
   /** The transport of this process. */

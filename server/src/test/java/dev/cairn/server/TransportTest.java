@@ -18,8 +18,8 @@ class TransportTest {
   }
 
   @Test
-  void epollByDefault() {
-    assertEquals(NATIVE_OR_NIO, Transport.choose(Transport.DEFAULT));
+  void ioUringByDefaultWhereTheKernelOffersIt() {
+    assertEquals(Transport.choose("io_uring"), Transport.choose(Transport.DEFAULT));
   }
 
   @Test

@@ -67,12 +67,13 @@ public final class RdbLoader {
   }
 
   /**
-   * Loads the RDB file at startup, in slices on the engine thread; the future completes (on that thread) once it is
-   * done, true if the server may go on (loaded, or no file). Failures are logged.
+   * Loads the RDB file at startup, in slices on the engine thread (started at once when called there); the future
+   * completes (on that thread) once it is done, true if the server may go on (loaded, or no file). Failures are
+   * logged.
    */
   public CompletableFuture<Boolean> loadAtStartup(Path file) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    engine.loop().execute(() -> {
+    Runnable start = () -> {
       Load l;
       try {
         l = open(file, false, false);
@@ -86,7 +87,12 @@ public final class RdbLoader {
       }
       current = l;
       slice(l, done);
-    });
+    };
+    if (engine.loop().inLoop()) {
+      start.run(); // INFO says loading:1 from here on
+    } else {
+      engine.loop().execute(start);
+    }
     return done;
   }
 

@@ -274,7 +274,9 @@ public final class ServerInfo {
     boolean rdbJob = p.activeJob() == dev.cairn.core.persistence.Persistence.JobType.RDB;
     long total = snapshot == null ? 0 : snapshot.info().totalKeys();
     long done = snapshot == null ? 0 : snapshot.keysWritten();
-    l.field("loading", loader.loading() || aof.loading() || engine.replication().syncLoading() ? 1 : 0)
+    // starting up: a client served before the load has begun (Redis serves none) gets LOADING, and loading:1 here
+    l.field("loading", engine.startingUp() || loader.loading() || aof.loading() || engine.replication().syncLoading()
+            ? 1 : 0)
         .field("async_loading", engine.replication().asyncLoading() ? 1 : 0)
         // fork-less snapshots: "copy-on-write" is what the snapshot copied or kept alive of the values changed
         .field("current_cow_peak", snapshot == null ? 0 : snapshot.cowPeak())

@@ -1,6 +1,7 @@
 package dev.cairn.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -344,8 +345,8 @@ class PersistenceIT {
     }
   }
 
-  @Test
-  void clientsGetLoadingWhileAFileLoads() throws Exception {
+  /** An RDB file of 20000 keys in {@link #dir}, which a server started with {@link #slowLoad} loads for seconds. */
+  private void saveTwentyThousandKeys() throws Exception {
     CairnServer a = start("--save", "", "--rdbcompression", "no");
     try (Jedis j = connect(a)) {
       j.sendCommand(DEBUG, "POPULATE", "20000", "key", "100");
@@ -353,8 +354,29 @@ class PersistenceIT {
     } finally {
       a.close();
     }
-    try (CairnProcess p = CairnProcess.start("--dir", dir.toString(), "--save", "", "--key-load-delay", "100",
-        "--loading-process-events-interval-bytes", "1024")) {
+  }
+
+  private CairnProcess slowLoad() throws Exception {
+    return CairnProcess.start("--dir", dir.toString(), "--save", "", "--key-load-delay", "100",
+        "--loading-process-events-interval-bytes", "1024");
+  }
+
+  @Test
+  void aSigtermDuringTheLoadStopsTheServer() throws Exception {
+    saveTwentyThousandKeys();
+    try (CairnProcess p = slowLoad()) {
+      assertTrue(p.awaitLog("Loading RDB produced by", 60_000), p.log());
+      p.process.destroy(); // SIGTERM
+      assertEquals(0, p.awaitExit(20_000), p.log()); // without waiting for the load (seconds), as Redis exits
+      assertTrue(p.log().contains("Received SIGTERM scheduling shutdown"), p.log());
+      assertFalse(p.log().contains("Done loading RDB"), p.log());
+    }
+  }
+
+  @Test
+  void clientsGetLoadingWhileAFileLoads() throws Exception {
+    saveTwentyThousandKeys();
+    try (CairnProcess p = slowLoad()) {
       assertTrue(p.awaitLog("Server initialized", 60_000), p.log());
       try (Jedis j = new Jedis("127.0.0.1", p.port, 10_000)) { // no PING to check the connection: it gets LOADING
         assertTrue(j.info("persistence").contains("loading:1"));

@@ -159,7 +159,7 @@ final class SentinelHarness implements AutoCloseable {
     ConfigFile.load(config, new String[] {conf.toString()});
     mode.loadConfig();
     assumeTrue(mode.checkConfigFile(config) == null);
-    CairnServer server = CairnServer.start(config, params, List.of(), port -> { }, mode.families());
+    CairnServer server = CairnServer.start(config, params, List.of(), started -> { }, mode.families());
     server.eventLoop().submit(() -> mode.start(server.engine(), server.eventLoop(),
         io.netty.channel.epoll.Epoll.isAvailable())).sync();
     return () -> {
