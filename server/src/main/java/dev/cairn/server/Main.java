@@ -153,8 +153,7 @@ public final class Main {
     StartupTimer.step("dataset load");
     CairnServer running = server;
     if (sentinel != null) {
-      running.eventLoop().submit(() -> sentinel.start(running.engine(), running.eventLoop(),
-          io.netty.channel.epoll.Epoll.isAvailable())).sync();
+      running.eventLoop().submit(() -> sentinel.start(running.engine(), running.eventLoop())).sync();
       signals.deliverTo(running.engine().shutdown()); // once the sentinel has made its shutdown one that never saves
       StartupTimer.step("sentinel");
     } else {

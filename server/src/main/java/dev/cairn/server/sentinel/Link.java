@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.redis.ArrayRedisMessage;
 import io.netty.handler.codec.redis.ErrorRedisMessage;
 import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
@@ -68,15 +67,15 @@ final class Link {
   /** The TLS contexts when the link is TLS (tls-replication, as Redis's sentinel decides), else null. */
   private final dev.cairn.server.tls.TlsContexts tls;
 
-  Link(EventLoop loop, boolean epoll, String host, int port) {
-    this(loop, epoll, host, port, null);
+  Link(EventLoop loop, String host, int port) {
+    this(loop, host, port, null);
   }
 
-  Link(EventLoop loop, boolean epoll, String host, int port, dev.cairn.server.tls.TlsContexts tls) {
+  Link(EventLoop loop, String host, int port, dev.cairn.server.tls.TlsContexts tls) {
     this.tls = tls;
     this.loop = loop;
-    // the event loop's own kind (epoll is false only where the server runs on NIO)
-    this.channelClass = epoll ? dev.cairn.server.Transport.current().socket() : NioSocketChannel.class;
+    this.channelClass = dev.cairn.server.Transport.current().socket(); // the event loop's own kind
+
     this.host = host;
     this.port = port;
   }

@@ -38,7 +38,6 @@ public final class Sentinel {
 
   Engine engine;
   private EventLoop loop;
-  private boolean epoll;
   final SentinelConfig config;
   final Failover failover = new Failover(this);
   final InfoRefresh infoRefresh = new InfoRefresh(this);
@@ -72,10 +71,9 @@ public final class Sentinel {
   }
 
   /** Starts the loop on the server's engine thread. */
-  void start(Engine engine, EventLoop loop, boolean epoll) {
+  void start(Engine engine, EventLoop loop) {
     this.engine = engine;
     this.loop = loop;
-    this.epoll = epoll;
     // the time the configuration took to load is no clock jump, and no instance was unreachable meanwhile
     long now = System.currentTimeMillis();
     previousTime = now;
@@ -184,7 +182,7 @@ public final class Sentinel {
     }
     ri.lastReconnTime = now;
     if (needCc) {
-      Link cc = new Link(loop, epoll, ri.host, ri.port, linkTls());
+      Link cc = new Link(loop, ri.host, ri.port, linkTls());
       ri.cc = cc;
       cc.connect(() -> {
         ri.ccConnTime = System.currentTimeMillis();
@@ -201,7 +199,7 @@ public final class Sentinel {
       });
     }
     if (needPc) {
-      Link pc = new Link(loop, epoll, ri.host, ri.port, linkTls());
+      Link pc = new Link(loop, ri.host, ri.port, linkTls());
       ri.pc = pc;
       pc.onPush(msg -> {
         ri.pcLastActivity = System.currentTimeMillis();

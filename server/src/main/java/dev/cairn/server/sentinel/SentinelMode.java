@@ -139,7 +139,7 @@ public final class SentinelMode {
    * Starts the sentinel on the engine thread, once the server listens: applies the {@code sentinel} lines, picks an
    * id if the file has none and saves it, logs the id and a +monitor event per master, starts the loop.
    */
-  public void start(Engine engine, EventLoop loop, boolean epoll) {
+  public void start(Engine engine, EventLoop loop) {
     if (sentinel == null) {
       throw new IllegalStateException("sentinel configuration not loaded");
     }
@@ -154,7 +154,7 @@ public final class SentinelMode {
     for (Instance m : sentinel.masters.values()) {
       sentinel.event(Log.Level.WARNING, "+monitor", m, "%@ quorum " + m.quorum);
     }
-    sentinel.start(engine, loop, epoll);
+    sentinel.start(engine, loop);
   }
 
   /** Ends the sentinel's loop and links: a shutdown does it itself, a server closed without one (tests) does not. */

@@ -160,8 +160,7 @@ final class SentinelHarness implements AutoCloseable {
     mode.loadConfig();
     assumeTrue(mode.checkConfigFile(config) == null);
     CairnServer server = CairnServer.start(config, params, List.of(), started -> { }, mode.families());
-    server.eventLoop().submit(() -> mode.start(server.engine(), server.eventLoop(),
-        io.netty.channel.epoll.Epoll.isAvailable())).sync();
+    server.eventLoop().submit(() -> mode.start(server.engine(), server.eventLoop())).sync();
     return () -> {
       server.eventLoop().submit(mode::stop).sync();
       server.close();
