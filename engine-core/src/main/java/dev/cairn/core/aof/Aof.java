@@ -969,8 +969,9 @@ public final class Aof implements dev.cairn.core.Propagation.Listener {
 
   /**
    * Runs {@code load} inside a continuation that {@link #yieldIfDue} pauses every slice; each further slice is a
-   * scheduled task, so the event loop reads its sockets in between (a task that queued itself again would run up to 64
-   * slices in a row). Later slices run as {@code client}'s command when there is one. Returns true if the load finished
+   * scheduled task, so the event loop reads its sockets in between (a task that queued itself again with execute would
+   * run slice after slice until the loop's time budget for tasks ran out, which Netty checks only every 64 tasks). Later
+   * slices run as {@code client}'s command when there is one. Returns true if the load finished
    * in the first slice; otherwise {@code afterLastSlice} runs on the engine thread once it has, or {@code abandoned} if
    * the server shuts down first. Without the JDK's continuations the load runs in one go.
    */
