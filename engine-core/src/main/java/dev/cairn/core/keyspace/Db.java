@@ -481,31 +481,30 @@ public final class Db implements Database {
   }
 
   /** Puts {@code value} in the entry: a string short enough goes into the table's arena, any other value as it is. */
+  private void store(Entry e, Object value) {
+    if (!(value instanceof byte[] b) || !storeInArena(e, b, 0, b.length)) {
+      e.value = value;
+    }
+  }
+
   /** Stores a string given as a range: in the arena when it fits there, else as an array of its own. */
   private void storeString(Entry e, byte[] b, int off, int len) {
-    int h = arena.alloc(b, off, len);
-    if (h >= 0) {
-      if (e.value != arena) {
-        e.value = arena;
-      }
-      e.handleOrSize = h;
-    } else {
+    if (!storeInArena(e, b, off, len)) {
       e.value = Arrays.copyOfRange(b, off, off + len);
     }
   }
 
-  private void store(Entry e, Object value) {
-    if (value instanceof byte[] b) {
-      int h = arena.alloc(b, 0, b.length);
-      if (h >= 0) {
-        if (e.value != arena) {
-          e.value = arena; // only when it changes: a store of the same reference would still mark a card
-        }
-        e.handleOrSize = h;
-        return;
-      }
+  /** Puts the string in the table's arena if it fits there; returns whether it did. */
+  private boolean storeInArena(Entry e, byte[] b, int off, int len) {
+    int h = arena.alloc(b, off, len);
+    if (h < 0) {
+      return false;
     }
-    e.value = value;
+    if (e.value != arena) {
+      e.value = arena; // only when it changes: a store of the same reference would still mark a card
+    }
+    e.handleOrSize = h;
+    return true;
   }
 
   /** Frees the arena slot of a string leaving the keyspace; returns whether the value was one. */
