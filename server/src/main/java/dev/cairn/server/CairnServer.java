@@ -23,6 +23,8 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +42,7 @@ public final class CairnServer implements AutoCloseable {
   /** The {@code unixsocket} listener, if any; CONFIG SET port/bind leave it alone. */
   private Channel unixListener;
   /** Completes once the server has closed (a shutdown, or a test's close). */
-  private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicInteger fds = new AtomicInteger(10);
   private int boundPort;
   private boolean closed;
@@ -119,7 +121,7 @@ public final class CairnServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(Config, ServerParams, List, java.util.function.Consumer<CairnServer>)} with another command table
+   * As {@link #start(Config, ServerParams, List, java.util.function.Consumer)} with another command table
    * ({@code families}; null: the core's): sentinel mode, which has no dataset to load.
    */
   public static CairnServer start(Config config, ServerParams params, List<ModuleInstance> modules,
@@ -153,17 +155,17 @@ public final class CairnServer implements AutoCloseable {
     initialized.accept(s);
     try {
       // the AOF wins when it is on, as in Redis; otherwise the RDB file; both load in slices (clients get LOADING)
-      java.util.concurrent.CompletableFuture<Boolean> aofLoad = new java.util.concurrent.CompletableFuture<>();
+      CompletableFuture<Boolean> aofLoad = new CompletableFuture<>();
       // the RDB's load starts on the engine thread in the task that found no AOF, so no client is served in between
       // (one would have seen INFO's loading:0 before the load), as Redis serves none before its load has begun
       var persistence = s.engine.persistence();
-      java.util.concurrent.CompletableFuture<Boolean> rdbLoad = aofLoad.thenCompose(fromAof -> fromAof
-          ? java.util.concurrent.CompletableFuture.completedFuture(true)
+      CompletableFuture<Boolean> rdbLoad = aofLoad.thenCompose(fromAof -> fromAof
+          ? CompletableFuture.completedFuture(true)
           : persistence.loader().loadAtStartup(persistence.rdbFile()));
       s.engineThread.execute(() -> s.engine.aof().loadAtStartupSliced(aofLoad));
       try {
         s.awaitLoad(aofLoad);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new LoadFailure(e.getCause() instanceof Exception x ? x : e);
       }
       if (!s.awaitLoad(rdbLoad)) {
@@ -173,7 +175,7 @@ public final class CairnServer implements AutoCloseable {
     } catch (LoadFailure e) {
       s.close();
       throw e;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       s.close();
       throw new LoadFailure(e);
     }
@@ -189,9 +191,8 @@ public final class CairnServer implements AutoCloseable {
    * Waits for a start-up load, which a shutdown (SIGTERM during the load) may end first: then the server is closed and
    * the process is to exit, as Redis exits from a shutdown while loading.
    */
-  private <T> T awaitLoad(java.util.concurrent.CompletableFuture<T> load)
-      throws InterruptedException, java.util.concurrent.ExecutionException {
-    java.util.concurrent.CompletableFuture.anyOf(load, stopped).get();
+  private <T> T awaitLoad(CompletableFuture<T> load) throws InterruptedException, ExecutionException {
+    CompletableFuture.anyOf(load, stopped).get();
     if (!load.isDone()) {
       throw new StoppedWhileLoading();
     }
@@ -447,7 +448,7 @@ public final class CairnServer implements AutoCloseable {
   public void awaitStop() throws InterruptedException {
     try {
       stopped.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e); // never: it completes normally
     }
   }
