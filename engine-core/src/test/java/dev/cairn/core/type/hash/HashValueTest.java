@@ -239,13 +239,19 @@ class HashValueTest {
     }
   }
 
-  @Test
-  void tableOverwritesKeepTheCallersArraysAndCopiesIntact() {
+  /** A hash of 40 fields f0..f39 (values v0..v39) in the table form (8 entries at most packed). */
+  private static HashValue tableOf40() {
     HashValue h = new HashValue();
     for (int i = 0; i < 40; i++) {
       h.set(b("f" + i), b("v" + i), false, 8, 64);
     }
     assertFalse(h.isPacked());
+    return h;
+  }
+
+  @Test
+  void tableOverwritesKeepTheCallersArraysAndCopiesIntact() {
+    HashValue h = tableOf40();
     byte[] first = b("aaa");
     assertTrue(h.set(b("x"), first, false, 8, 64));
     HashValue before = h.copy();
@@ -283,11 +289,7 @@ class HashValueTest {
 
   @Test
   void pairsReadInPlaceMatchPairsSetFromArrays() {
-    HashValue h = new HashValue();
-    for (int i = 0; i < 40; i++) {
-      h.set(b("f" + i), b("v" + i), false, 8, 64);
-    }
-    assertFalse(h.isPacked());
+    HashValue h = tableOf40();
     // present same length (in place), present other length, new, and a field repeated in one command (last wins)
     Args a = inArena("hset", "key", "f1", "w1", "f2", "longer", "new", "n", "new", "n2");
     byte[] kept = h.get(b("f1"));
