@@ -244,7 +244,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     ByteDict<HashField> d = dict();
     HashField f = d.get(field);
     if (f != null) {
-      overwrite(f, value);
+      overwrite(f, value, 0, value.length);
       if (!keepTtl && f instanceof HashField.Volatile v) {
         clearTtl(v);
       }
@@ -264,11 +264,11 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
    * scanned the cards of every node (docs/ARCHITECTURE.md, "The JVM's heap"). Readers copy what they keep (replies,
    * modules' field visits, SORT's STORE), snapshots get {@link #copy()}'s own arrays.
    */
-  private static void overwrite(HashField f, byte[] value) {
-    if (f.value.length == value.length) {
-      System.arraycopy(value, 0, f.value, 0, value.length);
+  private static void overwrite(HashField f, byte[] b, int off, int len) {
+    if (f.value.length == len) {
+      System.arraycopy(b, off, f.value, 0, len);
     } else {
-      f.value = value.clone();
+      f.value = Arrays.copyOfRange(b, off, off + len);
     }
   }
 
@@ -290,10 +290,8 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
         d.addNew(new HashField(a.get(i), Arrays.copyOfRange(vb, voff, voff + vlen)));
         grow(1);
         created++;
-      } else if (f.value.length == vlen) {
-        System.arraycopy(vb, voff, f.value, 0, vlen);
       } else {
-        f.value = Arrays.copyOfRange(vb, voff, voff + vlen);
+        overwrite(f, vb, voff, vlen);
       }
     }
     return created;
