@@ -518,6 +518,7 @@ public final class Engine {
     this.loop = engineLoop;
     stats.startupMemory = usedMemory.total();
     heapSoftMax();
+    dev.cairn.core.memory.IdleCycle.watchThisJvm();
     try {
       oomScoreAdj.apply();
     } catch (dev.cairn.core.config.ConfigException e) {

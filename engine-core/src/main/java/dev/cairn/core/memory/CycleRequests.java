@@ -8,9 +8,10 @@ import java.util.Set;
  * -XX:+ExplicitGCInvokesConcurrent}, which the launcher sets): for the heap's soft maximum ({@link HeapSoftMax}: at
  * once when G1's expansion took the heap above it, backing off while the data itself is above it) and for lazy free
  * ({@link LazyFree}: while released objects stay unreclaimed, at most every {@link #LAZY_INTERVAL_MILLIS}). One cycle
- * serves both. The same thread counts what the collector reclaimed of lazy free's objects (their phantom references).
- * It runs while there is something to do (a soft maximum kept by this thread, or objects pending) and looks at least
- * every {@link #POLL_MILLIS}; a collection's end wakes it ({@link #wake}).
+ * serves both; and for a heap that changed and went quiet ({@link IdleCycle}). The same thread counts what the
+ * collector reclaimed of lazy free's objects (their phantom references). It runs while there is something to do (a soft
+ * maximum kept by this thread, objects pending, idle cycles watched) and looks at least every {@link #POLL_MILLIS}; a
+ * collection's end wakes it ({@link #wake}).
  */
 final class CycleRequests {
   static final long POLL_MILLIS = 100;
@@ -24,6 +25,7 @@ final class CycleRequests {
   private final boolean concurrent;
   private HeapSoftMax heap; // guarded by this
   private final Set<LazyFree> lazyFrees = new LinkedHashSet<>(); // guarded by this
+  private IdleCycle idle; // guarded by this
   private Thread thread; // guarded by this
   private boolean woken; // guarded by this
 
@@ -49,6 +51,14 @@ final class CycleRequests {
     }
   }
 
+  /** Idle cycles are watched from now on (once per JVM; nothing when they are off or explicit collections are not concurrent). */
+  synchronized void watchIdle(IdleCycle i) {
+    if (idle == null && i != null && concurrent) {
+      idle = i;
+      start();
+    }
+  }
+
   /** A collection ended with the heap above its soft maximum: look now rather than at the next poll. */
   synchronized void wake() {
     woken = true;
@@ -70,11 +80,13 @@ final class CycleRequests {
       while (true) {
         HeapSoftMax h;
         LazyFree[] frees;
+        IdleCycle i;
         synchronized (this) {
+          i = idle;
           lazyFrees.removeIf(LazyFree::done);
           frees = lazyFrees.toArray(LazyFree[]::new);
           h = heap != null && heap.active() ? heap : null;
-          if (h == null && frees.length == 0) {
+          if (h == null && frees.length == 0 && i == null) {
             thread = null;
             return;
           }
@@ -89,7 +101,8 @@ final class CycleRequests {
             && now - lastLazyRequest >= LAZY_INTERVAL_MILLIS * 1_000_000;
         lazyWaited = lazyPending;
         boolean heapWants = h != null && h.wantsCycle();
-        if (heapWants || lazyWants) {
+        boolean idleWants = i != null && i.wantsCycle(now / 1_000_000);
+        if (heapWants || lazyWants || idleWants) {
           lastLazyRequest = now;
           if (heapWants) {
             h.cycleStarts();
@@ -97,6 +110,9 @@ final class CycleRequests {
           collect.run();
           if (heapWants) {
             h.cycleEnded();
+          }
+          if (i != null) {
+            i.cycleEnded(System.nanoTime() / 1_000_000);
           }
           continue;
         }
