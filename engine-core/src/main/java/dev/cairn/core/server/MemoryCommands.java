@@ -18,8 +18,10 @@ import dev.cairn.core.keyspace.Entry;
 
 /**
  * MEMORY USAGE / STATS / DOCTOR / PURGE / HELP. STATS and DOCTOR ({@link MemoryReport}) report Cairn's accounting;
- * MALLOC-STATS describes an allocator Cairn does not have, so it is not offered. PURGE keeps its purpose: Redis asks its allocator to hand freed pages back to the system; Cairn runs a
- * full collection, after which the JVM can shrink the heap and give memory back.
+ * MALLOC-STATS describes an allocator Cairn does not have, so it is not offered. PURGE keeps its purpose: Redis asks
+ * its allocator to hand freed pages back to the system; Cairn asks for a collection ({@code System.gc()}: a concurrent
+ * cycle under the launcher's {@code -XX:+ExplicitGCInvokesConcurrent}, a full one without it), after whose Remark the
+ * heap shrinks to the free ratio and the JVM gives memory back.
  */
 public final class MemoryCommands implements CommandFamily {
   static final CommandSpec MEMORY = CommandSpec.command("memory", -2).group(Group.SERVER).since("4.0.0")
