@@ -36,7 +36,8 @@ if [ "$PERF$EVENTS" != 00 ]; then command -v perf >/dev/null || { echo "PERF=1 n
 source "$here/bin/find-jdk.sh"
 work=$(mktemp -d)
 cleanup() {
-  [ -n "${cairn_pid:-}" ] && kill "$cairn_pid" 2>/dev/null || true
+  # waited for, so that a run right after this one finds the port free
+  [ -n "${cairn_pid:-}" ] && kill "$cairn_pid" 2>/dev/null && wait "$cairn_pid" 2>/dev/null || true
   [ "$REDIS" = 1 ] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$work"
   [ -n "${cairn_pid:-}" ] && rm -f "/tmp/perf-$cairn_pid.map"
