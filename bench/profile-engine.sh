@@ -25,7 +25,7 @@ CAIRN_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" taskset
   --port "$PORT" --save '' --dir "$work" >"$work/cairn.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 100); do [ "$(redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.2; done
 bench() { taskset -c 1 redis-benchmark -p "$PORT" -c 50 -r "$KEYSPACE" "$@"; }
 IFS=, read -r -a tests <<<"$TESTS"
 for t in "${tests[@]}"; do # warm-up, so that what is profiled is compiled code over a full keyspace

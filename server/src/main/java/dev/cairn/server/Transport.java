@@ -47,6 +47,20 @@ import java.util.Locale;
  * that does not read has not taken, as under epoll. The loop drains completions back to back without running its task
  * queue, so each read batch ends the engine's batch there ({@code ClientHandler.BATCH_END_PER_READ}).
  *
+ * <p>Where the CPU goes at pipelining 1 (bench/cpu-split.sh: redis-benchmark GET and SET, 50 clients, load 2-5): the
+ * engine thread is 94-99% of the process after the warm-up, 5.4-5.5 us a request, 29-34% of it user time and 66-71% the
+ * kernel's; the GC threads take 0.01-0.12 us and the JIT 0.06-0.3 (still recompiling hot methods that each run's new
+ * connections trap out of). Redis's main thread takes 5.3-6.1 us, 23-30% user. The kernel's share is the same work for
+ * both: a reply's send is 52-53% of the engine thread's samples, Redis's 50% (most of it the loopback delivering the
+ * reply to the client in softirq and waking it, charged to the sender), the receive about 10% for both, io_uring's own
+ * submission, task work and poll arming 5-7% (Redis's epoll_wait and system call entries 14%), 0.02 context switches a
+ * request for both. So at one request per round trip no transport setting reaches much below Redis's CPU. Tried and not
+ * kept: multishot receives from a provided buffer ring (incremental 16 KB buffers, armed once per connection), which
+ * made one submission and two completions a request where one-shot receives make two and three: server CPU per request
+ * 0.96-1.03 of one-shot receives at pipelining 1 and 0.95-1.20 at 16 (a read may get only the rest of a ring buffer),
+ * and the server held 140-152 MB after a 100 MB SET, 40-50 MB of it direct memory left in the pooled allocator
+ * (HostileClientIT allows 116).
+ *
  * <p>Measured when io_uring became the default (bench/redis-compare.sh, io_uring against -Dcairn.transport=epoll in
  * the same 3 interleaved rounds, load 0.4-1.9): server CPU per request io_uring/epoll at pipelining 16 GET 0.82, INCR
  * 0.80, LPUSH 0.89, PING 0.97, SET 0.78; at pipelining 1 0.97-1.01.
