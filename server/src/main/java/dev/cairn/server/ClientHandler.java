@@ -27,7 +27,8 @@ import java.net.SocketAddress;
  * <p>Input is decoded straight from Netty's read buffer; only an incomplete tail is copied into the connection's own
  * query buffer. Replies go into one reply buffer of {@link #replySize} bytes (16 KB at first, then as the cron sizes
  * it, see {@link ReplyBuffers}) that is handed to the socket on flush and reused when the socket took it all at once
- * (the usual case), so a request/reply round trip allocates no buffers. A batch whose replies do not fit grows the
+ * (the usual case under epoll and NIO), so a request/reply round trip allocates no buffers; under io_uring the send
+ * completes after the flush, and a pooled buffer takes its place each time. A batch whose replies do not fit grows the
  * buffer for that batch only (the part past the size is what Redis keeps in its reply list): on flush it goes to the
  * socket and a buffer of the size takes its place.
  *
