@@ -68,8 +68,9 @@ fi
 "${server_cpu[@]}" redis-server --port "$REDIS_PORT" --save '' --appendonly no --dir "$out" --daemonize yes \
   --logfile "$out/redis.log"
 for port in "${ports[@]}"; do
-  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
-  redis-cli -p "$port" ping >/dev/null || { echo "server on port $port did not start" >&2; cat "$out"/*.log >&2; exit 1; }
+  # PONG, not any reply: a server still loading answers -LOADING, which redis-cli exits 0 on
+  for _ in $(seq 1 300); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.2; done
+  [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] || { echo "server on port $port did not start" >&2; cat "$out"/*.log >&2; exit 1; }
 done
 redis_pid=$(redis-cli -p "$REDIS_PORT" info server | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')
 
