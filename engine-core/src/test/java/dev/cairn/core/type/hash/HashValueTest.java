@@ -80,7 +80,7 @@ class HashValueTest {
     HashValue h = new HashValue();
     byte[][] argv = {b("HSET"), b("doc:1"), b("title"), b("a short title"), b("body"), b("w".repeat(180)), b("tag"),
         b("t1"), b("num"), b("42")};
-    assertEquals(4, h.setPairs(argv, 2, argv.length, 128, 64));
+    assertEquals(4, h.setPairs(Args.ofBytes(argv), 2, argv.length, 128, 64));
     assertEquals("hashtable", h.encoding()); // a value past hash-max-listpack-value, as in Redis
     assertTrue(h.isPacked());
     assertEquals("w".repeat(180), s(h.get(b("body"))));
@@ -166,21 +166,25 @@ class HashValueTest {
           case 6 -> {
             // HSET's multi-pair path, repeated fields included
             int pairs = 1 + rnd.nextInt(5);
-            byte[][] argv = new byte[2 + 2 * pairs][];
+            String[] words = new String[2 + 2 * pairs];
+            words[0] = "hset";
+            words[1] = "key";
             Map<String, String> expect = new HashMap<>(model);
             int created = 0;
             for (int k = 0; k < pairs; k++) {
               String pf = "f" + rnd.nextInt(keys);
               String pv = "v".repeat(rnd.nextInt(25));
-              argv[2 + 2 * k] = b(pf);
-              argv[3 + 2 * k] = b(pv);
+              words[2 + 2 * k] = pf;
+              words[3 + 2 * k] = pv;
               if (!expect.containsKey(pf)) {
                 created++;
               }
               expect.put(pf, pv);
               ttl.remove(pf);
             }
-            assertEquals(created, h.setPairs(argv, 2, argv.length, maxEntries, maxValue), "seed " + seed);
+            Args pairsInArena = inArena(words); // read in place, as HSET reads them
+            assertEquals(created, h.setPairs(pairsInArena, 2, words.length, maxEntries, maxValue), "seed " + seed);
+            java.util.Arrays.fill(pairsInArena.bytes(2), (byte) '#'); // the connection's next command overwrites it
             model.clear();
             model.putAll(expect);
           }
