@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.api.command.Args;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -183,8 +185,9 @@ class HashValueTest {
               ttl.remove(pf);
             }
             Args pairsInArena = inArena(words); // read in place, as HSET reads them
+            byte[] arena = pairsInArena.bytes(2);
             assertEquals(created, h.setPairs(pairsInArena, 2, words.length, maxEntries, maxValue), "seed " + seed);
-            java.util.Arrays.fill(pairsInArena.bytes(2), (byte) '#'); // the connection's next command overwrites it
+            java.util.Arrays.fill(arena, (byte) '#'); // the connection's next command overwrites the arena
             model.clear();
             model.putAll(expect);
           }
@@ -305,5 +308,36 @@ class HashValueTest {
     assertEquals("n2", s(h.get(b("new"))));
     assertEquals(41, h.size());
     assertEquals("v3", s(h.get(b("f3"))));
+  }
+
+  /** HINCRBY's reads and writes by range, packed and in the table form: digits written where the value lies. */
+  @Test
+  void countersReadAndWrittenInPlace() {
+    RedisException notInteger = Errors.err("hash value is not an integer");
+    for (HashValue h : new HashValue[] {new HashValue(), tableOf40()}) {
+      Args a = inArena("hincrby", "key", "n", "text", "min");
+      byte[] arena = a.bytes(2);
+      assertEquals(0, h.longValue(a.bytes(2), a.offset(2), a.length(2), notInteger)); // absent
+      h.setDecimal(a.bytes(2), a.offset(2), a.length(2), 17, 128, 64);
+      byte[] held = h.get(b("n"));
+      h.setDecimal(a.bytes(2), a.offset(2), a.length(2), -5, 128, 64); // same length: written over
+      assertEquals(-5, h.longValue(a.bytes(2), a.offset(2), a.length(2), notInteger));
+      if (!h.isPacked()) {
+        assertTrue(held == h.get(b("n")) || held.length != 2, "the field's own array, written in place");
+      }
+      h.setDecimal(a.bytes(2), a.offset(2), a.length(2), 123456, 128, 64); // longer
+      h.setDecimal(a.bytes(4), a.offset(4), a.length(4), Long.MIN_VALUE, 128, 64);
+      java.util.Arrays.fill(arena, (byte) '#'); // nothing kept the arguments' bytes
+      assertEquals("123456", s(h.get(b("n"))));
+      assertEquals(Long.toString(Long.MIN_VALUE), s(h.get(b("min"))));
+      h.setDecimal(b("min"), 0, 3, Long.MAX_VALUE, 128, 64); // one digit shorter
+      assertEquals(Long.toString(Long.MAX_VALUE), s(h.get(b("min"))));
+      h.set(b("text"), b("abc"), false, 128, 64);
+      byte[] text = b("text");
+      assertTrue(notInteger == org.junit.jupiter.api.Assertions.assertThrows(RedisException.class,
+          () -> h.longValue(text, 0, text.length, notInteger)));
+      assertEquals(3, h.valueLength(text, 0, text.length));
+      assertEquals(-1, h.valueLength(b("none"), 0, 4));
+    }
   }
 }
