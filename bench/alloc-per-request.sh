@@ -11,6 +11,8 @@
 # costs once (its channel, buffers, decoder) cancels out, and what is left is the cost of a request.
 #
 # usage: bench/alloc-per-request.sh [TESTS] ; env: PIPELINES="1 16" KEYSPACE=100000 REQUESTS=200000 PORT=7530 OUT=dir
+# A test is a redis-benchmark test name (-t), or NAME=COMMAND for any command, e.g. 'set_ex=SET key:__rand_int__ x EX
+# 1000' or 'hget_small=HGET h:__rand_int__ f1' (TESTS is split at commas, so a command has none).
 # Keys are random over KEYSPACE (the keyspace is filled by the warm-up), so SET mostly overwrites: an overwrite of a
 # same-sized value needs no new allocation.
 set -euo pipefail
@@ -31,19 +33,30 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
 redis-cli -p "$PORT" ping >/dev/null 2>&1 || { echo "cairn did not answer on port $PORT; its log:" >&2; cat "$work/cairn.log" >&2; exit 1; }
 jpid=$(pgrep -P "$pid" java || echo "$pid") # the launcher execs the JVM: usually the same pid
-bench() { redis-benchmark -p "$PORT" -c 50 -r "$KEYSPACE" "$@" -q >/dev/null; }
+# bench TEST [options]: the test by name, or its command
+bench() {
+  local t=$1
+  shift
+  if [[ $t == *=* ]]; then
+    read -r -a words <<<"${t#*=}"
+    redis-benchmark -p "$PORT" -c 50 -r "$KEYSPACE" "$@" -q "${words[@]}" >/dev/null
+  else
+    redis-benchmark -p "$PORT" -c 50 -r "$KEYSPACE" -t "$t" "$@" -q >/dev/null
+  fi
+}
 IFS=, read -r -a tests <<<"$TESTS"
 for t in "${tests[@]}"; do # warm-up: compiled code over a full keyspace
-  for _ in 1 2; do bench -t "$t" -n $((REQUESTS * 4)) -P 16; bench -t "$t" -n "$REQUESTS" -P 1; done
+  for _ in 1 2; do bench "$t" -n $((REQUESTS * 4)) -P 16; bench "$t" -n "$REQUESTS" -P 1; done
 done
 printf '%-11s %3s %14s %14s\n' test P engine_B/req other_B/req
 for p in $PIPELINES; do
   for t in "${tests[@]}"; do
+    name=${t%%=*}
     for n in "$REQUESTS" $((REQUESTS * 3)); do
       "$JAVA_HOME/bin/jcmd" "$jpid" JFR.start name=alloc settings=default >/dev/null
-      bench -t "$t" -n "$n" -P "$p"
-      "$JAVA_HOME/bin/jcmd" "$jpid" JFR.stop name=alloc filename="$out/$t-$p-$n.jfr" >/dev/null
-      "$JAVA_HOME/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$out/$t-$p-$n.jfr" >"$work/$t-$p-$n.json"
+      bench "$t" -n "$n" -P "$p"
+      "$JAVA_HOME/bin/jcmd" "$jpid" JFR.stop name=alloc filename="$out/$name-$p-$n.jfr" >/dev/null
+      "$JAVA_HOME/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$out/$name-$p-$n.jfr" >"$work/$name-$p-$n.json"
     done
     /usr/bin/python3 -c '
 import json, sys, collections
@@ -59,6 +72,6 @@ def read(path):
 e1, o1 = read(short)
 e3, o3 = read(long)
 print("%-11s %3s %14.1f %14.1f" % (test, pipeline, (e3 - e1) / (2.0 * requests), (o3 - o1) / (2.0 * requests)))
-' "$t" "$p" "$REQUESTS" "$work/$t-$p-$REQUESTS.json" "$work/$t-$p-$((REQUESTS * 3)).json"
+' "$name" "$p" "$REQUESTS" "$work/$name-$p-$REQUESTS.json" "$work/$name-$p-$((REQUESTS * 3)).json"
   done
 done

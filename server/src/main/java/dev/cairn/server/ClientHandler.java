@@ -458,6 +458,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   }
 
   @Override
+  public long argumentArenaBytes(long argvCounted) {
+    return decoder == null ? 0 : decoder.argumentArenaBytes(argvCounted);
+  }
+
+  @Override
   public long queryBufferFree() {
     return in.writableBytes() + decoder.partialBulkFree();
   }

@@ -49,6 +49,14 @@ public interface CommandContext {
    */
   void propagate(byte[]... command);
 
+  /**
+   * Whether anything consumes propagated commands (the AOF, replicas): a command need not build a replacement that
+   * nobody would read (what it would propagate verbatim goes nowhere either).
+   */
+  default boolean propagates() {
+    return true;
+  }
+
   /** Stops the command from being propagated at all (e.g. a write that changed nothing). */
   void preventPropagation();
 

@@ -5,14 +5,14 @@ public final class ClientInfo {
   private ClientInfo() {}
 
   /**
-   * The bytes the client holds: its query buffer with its free room, the running command's arguments, its queued
-   * transaction, its reply buffer and the replies waiting for the socket. Used memory counts this figure; tot-mem and
-   * client eviction add a declared bulk's rest ({@link #totalMemory}).
+   * The bytes the client holds: its query buffer with its free room, the running command's arguments, its argument
+   * arena, its queued transaction, its reply buffer and the replies waiting for the socket. Used memory counts this
+   * figure; tot-mem and client eviction add a declared bulk's rest ({@link #totalMemory}).
    */
   public static long memory(Session s) {
     Connection c = s.connection;
-    return c.queryBufferBytes() + c.queryBufferFree() + s.engine.dispatcher().runningArgvBytes(s)
-        + c.partialArgvBytes()
+    long running = s.engine.dispatcher().runningArgvBytes(s);
+    return c.queryBufferBytes() + c.queryBufferFree() + running + c.partialArgvBytes() + c.argumentArenaBytes(running)
         + (s.transaction == null ? 0 : s.transaction.memory()) + c.replyBufferSize() + c.pendingWriteBytes()
         + overhead(s);
   }
@@ -51,7 +51,8 @@ public final class ClientInfo {
     Connection c = s.connection;
     long qbuf = c.queryBufferBytes();
     long qfree = c.queryBufferFree();
-    long argvMem = s.engine.dispatcher().runningArgvBytes(s) + c.partialArgvBytes();
+    long running = s.engine.dispatcher().runningArgvBytes(s);
+    long argvMem = running + c.partialArgvBytes();
     long obl = c.replyBufferBytes();
     long rbs = c.replyBufferSize();
     long omem = c.pendingWriteBytes();
@@ -81,7 +82,8 @@ public final class ClientInfo {
         .append(" oll=").append(c.pendingWrites())
         .append(" omem=").append(omem)
         .append(" tot-mem=")
-        .append(qbuf + qfree + argvMem + multiMem + rbs + omem + overhead(s) + c.pendingDeclaredBytes())
+        .append(qbuf + qfree + argvMem + c.argumentArenaBytes(running) + multiMem + rbs + omem + overhead(s)
+            + c.pendingDeclaredBytes())
         .append(" events=");
     if (c.reading()) {
       sb.append('r');

@@ -40,6 +40,15 @@ public interface Connection {
   }
 
   /**
+   * Bytes the argument arena holds (the decoder's reused array for short arguments, and its position tables) beyond
+   * {@code argvCounted} bytes of arguments in it that argv-mem counts already: Redis counts its argv and query
+   * buffer, and the arena stands for both between commands; tot-mem and used memory count it.
+   */
+  default long argumentArenaBytes(long argvCounted) {
+    return 0;
+  }
+
+  /**
    * Bytes of a big argument declared and not yet received nor allocated: Redis allocates its query buffer at the
    * declared length once the bulk's header is read, and counts that in tot-mem and for client eviction.
    */

@@ -317,6 +317,11 @@ public final class Session implements CommandContext, ClientHandle {
   }
 
   @Override
+  public boolean propagates() {
+    return engine.propagation().hasListeners();
+  }
+
+  @Override
   public void preventPropagation() {
     engine.dispatcher().preventPropagation();
   }

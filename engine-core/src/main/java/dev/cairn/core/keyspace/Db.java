@@ -319,7 +319,16 @@ public final class Db implements Database {
 
   @Override
   public boolean existsForWrite(byte[] key) {
-    Entry e = peek(key); // no snapshot guard: the value is replaced whole (the guard of set) or not at all
+    return touchedForWrite(peek(key));
+  }
+
+  /** {@link #existsForWrite(byte[])} of argument {@code i}, read in place. */
+  public boolean existsForWrite(Args a, int i) {
+    return touchedForWrite(peek(a.bytes(i), a.offset(i), a.length(i)));
+  }
+
+  private boolean touchedForWrite(Entry e) {
+    // no snapshot guard: the value is replaced whole (the guard of set) or not at all
     if (e != null && !keyspace.noTouch) {
       e.setLru(keyspace.accessed(e.lru()));
     }
@@ -355,6 +364,11 @@ public final class Db implements Database {
    * the notifications).
    */
   public Entry setString(Args a, int keyArg, int valueArg) {
+    return setString(a, keyArg, valueArg, false);
+  }
+
+  /** {@link #setString(Args, int, int)} that keeps the key's expiry if {@code keepTtl} (SET's KEEPTTL, or EX to come). */
+  public Entry setString(Args a, int keyArg, int valueArg, boolean keepTtl) {
     Entry e = peek(a.bytes(keyArg), a.offset(keyArg), a.length(keyArg));
     boolean fresh = e == null;
     if (fresh) {
@@ -370,7 +384,7 @@ public final class Db implements Database {
     if (fresh) {
       return link(e);
     }
-    replaced(e, false);
+    replaced(e, keepTtl);
     return e;
   }
 

@@ -140,6 +140,17 @@ public final class RespDecoder {
     return Math.max(0, bulkLen + 2L - bulkFilled - partialBulkFree());
   }
 
+  /**
+   * The argument arena's bytes and its position tables' (two ints an argument slot), less what is counted elsewhere:
+   * while a command is partly read, the arena's filled part (its complete arguments are argv-mem, the bulk arriving
+   * into it qbuf and qbuf-free); else up to {@code argvCounted} bytes, the running command's arguments that argv-mem
+   * counts. Between commands the whole arena counts: it is what Redis's freed argv and trimmed query buffer are here.
+   */
+  public long argumentArenaBytes(long argvCounted) {
+    long held = arena.length + 8L * offsets.length;
+    return held - (expectedArgs >= 0 ? arenaUsed : Math.min(arenaUsed, argvCounted));
+  }
+
   /** Bytes of the arguments already complete of a command still partly read (CLIENT LIST's argv-mem counts them). */
   public long partialArgvBytes() {
     if (expectedArgs < 0) {

@@ -18,6 +18,7 @@ import dev.cairn.api.command.KeyspaceEvents;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.keyspace.Db;
 import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.type.string.LongDouble;
 import java.math.BigDecimal;
@@ -145,9 +146,7 @@ public final class HashCommands implements CommandFamily {
     int created = 0;
     int reclaimed = 0;
     if (h.volatileCount() == 0) {
-      created = h.isPacked() // the key stays in place; a table's fields and values are read in place too
-          ? h.setPairs(a.array(2), 2, n, maxEntries, maxValue)
-          : h.setPairsInPlace(a, 2, n);
+      created = h.setPairs(a, 2, n, maxEntries, maxValue); // the key stays in place; fields and values are read in place too
     } else {
       for (int i = 2; i < n; i += 2) {
         byte[] field = a.get(i);
@@ -190,9 +189,15 @@ public final class HashCommands implements CommandFamily {
 
   /** HGET key field */
   static void hget(CommandContext c, Args a) {
-    byte[] key = a.get(1);
-    HashValue h = c.db().get(key, HashValue.class);
-    byte[] v = h == null ? null : getLive(c, key, h, a.get(2));
+    Entry e = ((Db) c.db()).lookupRead(a, 1); // the key read in place
+    HashValue h = Db.valueAs(e, HashValue.class);
+    if (h != null && h.volatileCount() == 0) {
+      if (!h.replyValue(a.bytes(2), a.offset(2), a.length(2), c.reply())) { // the field too, the value from the hash
+        c.reply().nullBulk();
+      }
+      return;
+    }
+    byte[] v = h == null ? null : getLive(c, e.key, h, a.get(2));
     if (v == null) {
       c.reply().nullBulk();
     } else {
@@ -202,13 +207,20 @@ public final class HashCommands implements CommandFamily {
 
   /** HMGET key field [field ...] */
   static void hmget(CommandContext c, Args a) {
-    byte[] key = a.get(1);
-    HashValue h = c.db().get(key, HashValue.class);
+    Entry e = ((Db) c.db()).lookupRead(a, 1); // the key read in place
+    HashValue h = Db.valueAs(e, HashValue.class);
+    byte[] key = e == null ? null : e.key;
     Reply r = c.reply();
     int n = a.size();
     r.array(n - 2);
     int reclaimed = 0;
     for (int i = 2; i < n; i++) {
+      if (h != null && h.volatileCount() == 0) {
+        if (!h.replyValue(a.bytes(i), a.offset(i), a.length(i), r)) { // read in place, as HGET's
+          r.nullBulk();
+        }
+        continue;
+      }
       byte[] field = a.get(i);
       byte[] v = null;
       if (h != null) {
@@ -254,23 +266,30 @@ public final class HashCommands implements CommandFamily {
 
   /** HLEN key */
   static void hlen(CommandContext c, Args a) {
-    HashValue h = c.db().get(a.get(1), HashValue.class);
+    HashValue h = Db.valueAs(((Db) c.db()).lookupRead(a, 1), HashValue.class);
     c.reply().integer(h == null ? 0 : h.size());
   }
 
   /** HSTRLEN key field */
   static void hstrlen(CommandContext c, Args a) {
-    byte[] key = a.get(1);
-    HashValue h = c.db().get(key, HashValue.class);
-    byte[] v = h == null ? null : getLive(c, key, h, a.get(2));
+    Entry e = ((Db) c.db()).lookupRead(a, 1); // key and field read in place
+    HashValue h = Db.valueAs(e, HashValue.class);
+    if (h != null && h.volatileCount() == 0) {
+      c.reply().integer(Math.max(0, h.valueLength(a.bytes(2), a.offset(2), a.length(2))));
+      return;
+    }
+    byte[] v = h == null ? null : getLive(c, e.key, h, a.get(2));
     c.reply().integer(v == null ? 0 : v.length);
   }
 
   /** HEXISTS key field */
   static void hexists(CommandContext c, Args a) {
-    byte[] key = a.get(1);
-    HashValue h = c.db().get(key, HashValue.class);
-    c.reply().integer(h != null && getLive(c, key, h, a.get(2)) != null ? 1 : 0);
+    Entry e = ((Db) c.db()).lookupRead(a, 1); // key and field read in place
+    HashValue h = Db.valueAs(e, HashValue.class);
+    boolean found = h != null && (h.volatileCount() == 0
+        ? h.valueLength(a.bytes(2), a.offset(2), a.length(2)) >= 0
+        : getLive(c, e.key, h, a.get(2)) != null);
+    c.reply().integer(found ? 1 : 0);
   }
 
   /** HGETALL key, HKEYS key, HVALS key: expired fields are skipped, not reclaimed (as Redis 7.4). */
@@ -300,25 +319,17 @@ public final class HashCommands implements CommandFamily {
   /** HINCRBY key field increment */
   static void hincrby(CommandContext c, Args a) {
     long incr = a.longArg(3);
-    byte[] key = a.get(1);
-    byte[] field = a.get(2);
-    HashValue h = HashAccess.writeOrCreate(c, key);
-    boolean reclaimed = h.volatileCount() > 0 && reclaim(c, key, h, field);
-    byte[] old = h.get(field);
-    long value = 0;
-    if (old != null) {
-      value = Args.parseLongOrMin(old, 0, old.length);
-      if (value == Long.MIN_VALUE && !Args.isLong(old)) {
-        throw NOT_INTEGER_HASH;
-      }
-    }
+    Entry e = HashAccess.writeOrCreate(c, a, 1); // key and field read in place
+    byte[] key = e.key;
+    HashValue h = (HashValue) e.value();
+    boolean reclaimed = h.volatileCount() > 0 && reclaim(c, key, h, a.get(2));
+    long value = h.longValue(a.bytes(2), a.offset(2), a.length(2), NOT_INTEGER_HASH);
     if ((incr < 0 && value < 0 && incr < Long.MIN_VALUE - value)
         || (incr > 0 && value > 0 && incr > Long.MAX_VALUE - value)) {
       throw Errors.OVERFLOW;
     }
     value += incr;
-    h.set(field, Long.toString(value).getBytes(StandardCharsets.US_ASCII), true, HashAccess.maxEntries(c),
-        HashAccess.maxValue(c));
+    h.setDecimal(a.bytes(2), a.offset(2), a.length(2), value, HashAccess.maxEntries(c), HashAccess.maxValue(c));
     int db = c.db().id();
     HashAccess.notifyReclaimed(c, key, reclaimed ? 1 : 0);
     c.reply().integer(value);

@@ -95,14 +95,18 @@ final class HashListpack {
 
   /** The offset of the entry whose field equals {@code field}, or -1. */
   static int find(byte[] lp, boolean ex, byte[] field) {
-    int n = field.length;
+    return find(lp, ex, field, 0, field.length);
+  }
+
+  /** {@link #find(byte[], boolean, byte[])} of the field that is the {@code n} bytes at {@code off} in {@code b}. */
+  static int find(byte[] lp, boolean ex, byte[] b, int off, int n) {
     int p = 0;
     int end = lp.length;
     while (p < end) {
       int fl = readVarint(lp, p);
       int fs = p + varintSize(fl);
       int vh = fs + fl;
-      if (fl == n && Arrays.equals(lp, fs, vh, field, 0, n)) {
+      if (fl == n && Arrays.equals(lp, fs, vh, b, off, off + n)) {
         return p;
       }
       int vl = readVarint(lp, vh);
@@ -128,17 +132,28 @@ final class HashListpack {
 
   /** A copy of {@code lp} with a new entry appended. */
   static byte[] append(byte[] lp, boolean ex, byte[] field, byte[] value, long ttl) {
-    byte[] out = Arrays.copyOf(lp, lp.length + entrySize(field.length, value.length, ex));
-    writeEntry(out, lp.length, ex, field, value, ttl);
+    return append(lp, ex, field, 0, field.length, value, 0, value.length, ttl);
+  }
+
+  /** {@link #append(byte[], boolean, byte[], byte[], long)} of a field and a value given as ranges. */
+  static byte[] append(byte[] lp, boolean ex, byte[] fb, int fo, int fl, byte[] vb, int vo, int vl, long ttl) {
+    byte[] out = Arrays.copyOf(lp, lp.length + entrySize(fl, vl, ex));
+    writeEntry(out, lp.length, ex, fb, fo, fl, vb, vo, vl, ttl);
     return out;
   }
 
   static int writeEntry(byte[] out, int p, boolean ex, byte[] field, byte[] value, long ttl) {
-    p = writeVarint(out, p, field.length);
-    System.arraycopy(field, 0, out, p, field.length);
-    p = writeVarint(out, p + field.length, value.length);
-    System.arraycopy(value, 0, out, p, value.length);
-    p += value.length;
+    return writeEntry(out, p, ex, field, 0, field.length, value, 0, value.length, ttl);
+  }
+
+  /** Writes an entry of a field and a value given as ranges at {@code p}; returns the offset past it. */
+  static int writeEntry(byte[] out, int p, boolean ex, byte[] fb, int fo, int fl, byte[] vb, int vo, int vl,
+      long ttl) {
+    p = writeVarint(out, p, fl);
+    System.arraycopy(fb, fo, out, p, fl);
+    p = writeVarint(out, p + fl, vl);
+    System.arraycopy(vb, vo, out, p, vl);
+    p += vl;
     if (ex) {
       writeTtl(out, p, ttl);
       p += 8;
@@ -151,23 +166,28 @@ final class HashListpack {
    * value has the same length (overwritten in place, as HSET of a same-size value is common).
    */
   static byte[] replace(byte[] lp, boolean ex, int p, byte[] value, long ttl) {
+    return replace(lp, ex, p, value, 0, value.length, ttl);
+  }
+
+  /** {@link #replace(byte[], boolean, int, byte[], long)} with the value given as a range. */
+  static byte[] replace(byte[] lp, boolean ex, int p, byte[] vb, int vo, int vl, long ttl) {
     int vh = valueHeader(lp, p);
     int oldLen = readVarint(lp, vh);
     int vs = vh + varintSize(oldLen);
     int oldEnd = vs + oldLen + (ex ? 8 : 0);
-    if (oldLen == value.length) {
-      System.arraycopy(value, 0, lp, vs, value.length);
+    if (oldLen == vl) {
+      System.arraycopy(vb, vo, lp, vs, vl);
       if (ex) {
         writeTtl(lp, vs + oldLen, ttl);
       }
       return lp;
     }
-    int newEntryTail = varintSize(value.length) + value.length + (ex ? 8 : 0);
+    int newEntryTail = varintSize(vl) + vl + (ex ? 8 : 0);
     byte[] out = new byte[lp.length - (oldEnd - vh) + newEntryTail];
     System.arraycopy(lp, 0, out, 0, vh);
-    int q = writeVarint(out, vh, value.length);
-    System.arraycopy(value, 0, out, q, value.length);
-    q += value.length;
+    int q = writeVarint(out, vh, vl);
+    System.arraycopy(vb, vo, out, q, vl);
+    q += vl;
     if (ex) {
       writeTtl(out, q, ttl);
       q += 8;

@@ -2,6 +2,8 @@ package dev.cairn.core.type.hash;
 
 import dev.cairn.api.command.Args;
 import dev.cairn.api.keyspace.RedisValue;
+import dev.cairn.api.reply.RedisException;
+import dev.cairn.api.reply.Reply;
 import dev.cairn.core.keyspace.ByteDict;
 import dev.cairn.core.keyspace.MemberTable;
 import java.util.ArrayList;
@@ -182,6 +184,115 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     return f == null ? null : f.value;
   }
 
+  /**
+   * Writes the value of the field that is the {@code len} bytes at {@code off} in {@code b} as a bulk reply, straight
+   * from where the hash holds it; returns false, having written nothing, if there is no such field. Expiry is not
+   * checked.
+   */
+  boolean replyValue(byte[] b, int off, int len, Reply r) {
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex(), b, off, len);
+      if (p < 0) {
+        return false;
+      }
+      int vh = HashListpack.valueHeader(lp, p);
+      r.bulk(lp, HashListpack.valueStart(lp, vh), HashListpack.readVarint(lp, vh));
+      return true;
+    }
+    HashField f = dict().get(b, off, len);
+    if (f == null) {
+      return false;
+    }
+    r.bulk(f.value);
+    return true;
+  }
+
+  /** The length of the value of the field given as a range ({@link #replyValue}'s), or -1 if there is no such field. */
+  int valueLength(byte[] b, int off, int len) {
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex(), b, off, len);
+      return p < 0 ? -1 : HashListpack.readVarint(lp, HashListpack.valueHeader(lp, p));
+    }
+    HashField f = dict().get(b, off, len);
+    return f == null ? -1 : f.value.length;
+  }
+
+  /**
+   * The value of the field given as a range ({@link #replyValue}'s) as a 64-bit integer, read where it lies: 0 if
+   * there is no such field, {@code error} if the value is not an integer. Expiry is not checked.
+   */
+  long longValue(byte[] b, int off, int len, RedisException error) {
+    byte[] vb;
+    int vo;
+    int vl;
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex(), b, off, len);
+      if (p < 0) {
+        return 0;
+      }
+      int vh = HashListpack.valueHeader(lp, p);
+      vb = lp;
+      vo = HashListpack.valueStart(lp, vh);
+      vl = HashListpack.readVarint(lp, vh);
+    } else {
+      HashField f = dict().get(b, off, len);
+      if (f == null) {
+        return 0;
+      }
+      vb = f.value;
+      vo = 0;
+      vl = vb.length;
+    }
+    long v = Args.parseLongOrMin(vb, vo, vl);
+    if (v == Long.MIN_VALUE && !Args.isLong(Arrays.copyOfRange(vb, vo, vo + vl))) {
+      throw error;
+    }
+    return v;
+  }
+
+  /**
+   * HINCRBY's write: the field given as a range set to the decimal form of {@code v}, its TTL kept. A present value of
+   * the same length (a counter's usual step) is overwritten digit by digit where it lies, allocating nothing; any other
+   * write is {@link #set}'s.
+   */
+  void setDecimal(byte[] b, int off, int len, long v, int maxEntries, int maxValueLen) {
+    int digits = dev.cairn.core.resp.RespWriter.decimalLength(v);
+    if (data instanceof byte[] lp) {
+      int p = HashListpack.find(lp, ex(), b, off, len);
+      if (p >= 0) {
+        int vh = HashListpack.valueHeader(lp, p);
+        if (HashListpack.readVarint(lp, vh) == digits) {
+          writeDecimal(lp, HashListpack.valueStart(lp, vh), digits, v);
+          settle(maxEntries);
+          return;
+        }
+      }
+      byte[] value = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      setPacked(lp, b, off, len, value, 0, digits, true, maxEntries, maxValueLen);
+      return;
+    }
+    HashField f = dict().get(b, off, len);
+    if (f != null && f.value.length == digits) {
+      writeDecimal(f.value, 0, digits, v);
+      return;
+    }
+    set(Arrays.copyOfRange(b, off, off + len), Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        true, maxEntries, maxValueLen);
+  }
+
+  /** Writes the {@code digits} characters of {@code v}'s decimal form (sign included) at {@code off} in {@code b}. */
+  private static void writeDecimal(byte[] b, int off, int digits, long v) {
+    long n = v < 0 ? v : -v; // negative, so that Long.MIN_VALUE fits
+    int p = off + digits;
+    do {
+      b[--p] = (byte) ('0' - n % 10);
+      n /= 10;
+    } while (n != 0);
+    if (v < 0) {
+      b[off] = '-';
+    }
+  }
+
   /** SORT's BY/GET {@code *->field}: the value unless the field is missing or expired. */
   @Override
   public byte[] sortField(byte[] field, long now) {
@@ -227,19 +338,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
    */
   public boolean set(byte[] field, byte[] value, boolean keepTtl, int maxEntries, int maxValueLen) {
     if (data instanceof byte[] lp) {
-      if (field.length > maxValueLen || value.length > maxValueLen) {
-        sizeAndForm |= TABLE;
-      }
-      int p = HashListpack.find(lp, ex(), field);
-      if (p >= 0) {
-        replacePacked(lp, p, value, keepTtl);
-        settle(maxEntries);
-        return false;
-      }
-      data = HashListpack.append(lp, ex(), field, value, 0);
-      grow(1);
-      settle(maxEntries);
-      return true;
+      return setPacked(lp, field, 0, field.length, value, 0, value.length, keepTtl, maxEntries, maxValueLen);
     }
     ByteDict<HashField> d = dict();
     HashField f = d.get(field);
@@ -298,59 +397,59 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
   }
 
   /**
-   * HSET's many pairs {@code argv[from..end)} (field, value, ...), clearing TTLs; returns how many fields are new. A
-   * packed hash gets its new entries in one new array rather than one per field, which keeps loading garbage low.
+   * HSET's pairs, the arguments {@code [from, end)} (field, value, ...) read in place, clearing TTLs; returns how many
+   * fields are new. A packed hash is written from the arguments' bytes, its new entries in one new array rather than one
+   * per field (which keeps loading garbage low); a table without field TTLs by {@link #setPairsInPlace}. Only what the
+   * hash stores is allocated: a new field, a longer packed array.
    */
-  int setPairs(byte[][] argv, int from, int end, int maxEntries, int maxValueLen) {
+  int setPairs(Args a, int from, int end, int maxEntries, int maxValueLen) {
     if (!(data instanceof byte[]) || end - from <= 2) {
+      if (!(data instanceof byte[]) && volatileCount == 0) {
+        return setPairsInPlace(a, from, end);
+      }
       int created = 0;
       for (int i = from; i < end; i += 2) {
-        if (set(argv[i], argv[i + 1], false, maxEntries, maxValueLen)) {
+        boolean isNew = data instanceof byte[] lp
+            ? setPacked(lp, a.bytes(i), a.offset(i), a.length(i), a.bytes(i + 1), a.offset(i + 1), a.length(i + 1),
+                false, maxEntries, maxValueLen)
+            : set(a.get(i), a.get(i + 1), false, maxEntries, maxValueLen);
+        if (isNew) {
           created++;
         }
       }
       return created;
     }
     for (int i = from; i < end && !table(); i++) {
-      if (argv[i].length > maxValueLen) {
+      if (a.length(i) > maxValueLen) {
         sizeAndForm |= TABLE;
       }
     }
     if (table() && size() + (end - from) / 2 > PACKED_TABLE_FIELDS) {
       convertToDict(); // too many fields to stay packed
-      return setPairs(argv, from, end, maxEntries, maxValueLen);
+      return setPairs(a, from, end, maxEntries, maxValueLen);
     }
     // present fields are replaced in place; new ones (the last value wins for a repeated field) are appended at once
     int extra = 0;
     int created = 0;
-    boolean[] append = new boolean[(end - from) / 2];
-    for (int i = from, k = 0; i < end; i += 2, k++) {
+    for (int i = from; i < end; i += 2) {
       byte[] lp = (byte[]) data;
-      int p = HashListpack.find(lp, ex(), argv[i]);
+      int p = HashListpack.find(lp, ex(), a.bytes(i), a.offset(i), a.length(i));
       if (p >= 0) {
-        replacePacked(lp, p, argv[i + 1], false);
-        continue;
-      }
-      boolean repeated = false;
-      for (int j = i + 2; j < end; j += 2) {
-        if (Arrays.equals(argv[i], argv[j])) {
-          repeated = true;
-          break;
-        }
-      }
-      if (!repeated) {
-        append[k] = true;
-        extra += HashListpack.entrySize(argv[i].length, argv[i + 1].length, ex());
+        replacePacked(lp, p, a.bytes(i + 1), a.offset(i + 1), a.length(i + 1), false);
+      } else if (!repeatedLater(a, i, end)) {
+        extra += HashListpack.entrySize(a.length(i), a.length(i + 1), ex());
         created++;
       }
     }
     if (created > 0) {
+      // the new fields again, as the loop above chose them: absent from the array, not repeated later
       byte[] lp = (byte[]) data;
       byte[] out = Arrays.copyOf(lp, lp.length + extra);
       int q = lp.length;
-      for (int i = from, k = 0; i < end; i += 2, k++) {
-        if (append[k]) {
-          q = HashListpack.writeEntry(out, q, ex(), argv[i], argv[i + 1], 0);
+      for (int i = from; i < end; i += 2) {
+        if (HashListpack.find(lp, ex(), a.bytes(i), a.offset(i), a.length(i)) < 0 && !repeatedLater(a, i, end)) {
+          q = HashListpack.writeEntry(out, q, ex(), a.bytes(i), a.offset(i), a.length(i), a.bytes(i + 1),
+              a.offset(i + 1), a.length(i + 1), 0);
         }
       }
       data = out;
@@ -360,14 +459,46 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
     return created;
   }
 
-  /** Replaces the value of the packed entry at {@code p}; its TTL stays only if {@code keepTtl}. */
-  private void replacePacked(byte[] lp, int p, byte[] value, boolean keepTtl) {
+  /** Whether the field at argument {@code i} comes again as a field among the pairs after it, up to {@code end}. */
+  private static boolean repeatedLater(Args a, int i, int end) {
+    byte[] b = a.bytes(i);
+    int off = a.offset(i);
+    int len = a.length(i);
+    for (int j = i + 2; j < end; j += 2) {
+      int o = a.offset(j);
+      if (a.length(j) == len && Arrays.equals(b, off, off + len, a.bytes(j), o, o + len)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@link #set}'s packed form, of a field and a value given as ranges: read in place, copied into {@code lp}. */
+  private boolean setPacked(byte[] lp, byte[] fb, int fo, int fl, byte[] vb, int vo, int vl, boolean keepTtl,
+      int maxEntries, int maxValueLen) {
+    if (fl > maxValueLen || vl > maxValueLen) {
+      sizeAndForm |= TABLE;
+    }
+    int p = HashListpack.find(lp, ex(), fb, fo, fl);
+    if (p >= 0) {
+      replacePacked(lp, p, vb, vo, vl, keepTtl);
+      settle(maxEntries);
+      return false;
+    }
+    data = HashListpack.append(lp, ex(), fb, fo, fl, vb, vo, vl, 0);
+    grow(1);
+    settle(maxEntries);
+    return true;
+  }
+
+  /** Replaces the value of the packed entry at {@code p} by a range; its TTL stays only if {@code keepTtl}. */
+  private void replacePacked(byte[] lp, int p, byte[] vb, int vo, int vl, boolean keepTtl) {
     long ttl = HashListpack.ttlAt(lp, p, ex());
     if (ttl != 0 && !keepTtl) {
       volatileCount--;
       ttl = 0;
     }
-    data = HashListpack.replace(lp, ex(), p, value, ttl);
+    data = HashListpack.replace(lp, ex(), p, vb, vo, vl, ttl);
   }
 
   /** Removes a field; returns whether it was there. */

@@ -186,9 +186,9 @@ public final class ListCommands implements CommandFamily {
     }
     boolean hasCount = a.size() == 3;
     long count = hasCount ? positiveLong(a, 2, POP_COUNT) : 1;
-    Database db = c.db();
-    byte[] key = a.get(1);
-    ListValue list = db.getForWrite(key, ListValue.class);
+    Db db = (Db) c.db();
+    Entry e = db.lookupWrite(a, 1); // the key read in place
+    ListValue list = Db.valueAs(e, ListValue.class);
     Reply r = c.reply();
     if (list == null) {
       if (hasCount) {
@@ -202,6 +202,7 @@ public final class ListCommands implements CommandFamily {
       r.array(0); // Redis: an empty array, and the key is left alone
       return;
     }
+    byte[] key = e.key;
     if (!hasCount) {
       list.pop(head, r);
       popped(c, db, key, list, head, 1);
@@ -249,7 +250,7 @@ public final class ListCommands implements CommandFamily {
 
   /** LLEN key */
   static void llen(CommandContext c, Args a) {
-    ListValue list = c.db().get(a.get(1), ListValue.class);
+    ListValue list = Db.valueAs(((Db) c.db()).lookupRead(a, 1), ListValue.class);
     c.reply().integer(list == null ? 0 : list.size());
   }
 
@@ -257,7 +258,7 @@ public final class ListCommands implements CommandFamily {
   static void lrange(CommandContext c, Args a) {
     long start = a.longArg(2);
     long end = a.longArg(3);
-    ListValue list = c.db().get(a.get(1), ListValue.class);
+    ListValue list = Db.valueAs(((Db) c.db()).lookupRead(a, 1), ListValue.class); // the key read in place
     Reply r = c.reply();
     if (list == null) {
       r.array(0);
@@ -287,7 +288,7 @@ public final class ListCommands implements CommandFamily {
 
   /** LINDEX key index */
   static void lindex(CommandContext c, Args a) {
-    ListValue list = c.db().get(a.get(1), ListValue.class);
+    ListValue list = Db.valueAs(((Db) c.db()).lookupRead(a, 1), ListValue.class);
     if (list == null) {
       c.reply().nullBulk(); // Redis looks the key up before parsing the index
       return;

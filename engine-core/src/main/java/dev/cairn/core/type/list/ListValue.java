@@ -367,10 +367,10 @@ public final class ListValue implements RedisValue, SortSource {
 
   /** Writes {@code count} elements from {@code start} (in range) as bulk strings, straight from the nodes. */
   public void replyRange(long start, long count, Reply r) {
-    Cursor c = cursor(start, false);
-    int ni = c.ni;
-    ListNode n = c.node;
-    int p = c.pos;
+    long place = place(start); // no cursor object: LRANGE allocates nothing
+    int ni = (int) (place >>> 32);
+    ListNode n = node(ni);
+    int p = offsetIn(n, (int) place);
     for (long i = 0; i < count; i++) {
       byte[] b = n.buf;
       int e = b[p] & 0xFF;
@@ -489,23 +489,47 @@ public final class ListValue implements RedisValue, SortSource {
     if (index < 0 || index >= size) {
       return c;
     }
+    long place = place(index);
+    c.at((int) (place >>> 32), (int) place);
+    return c;
+  }
+
+  /**
+   * Where the element at {@code index} (in range) lies: its node's index in the high 32 bits, its index in that node in
+   * the low 32 (a node holds fewer than 2^31 elements), walked from the nearer end.
+   */
+  private long place(long index) {
     if (index < size / 2) {
       int ni = 0;
       while (index >= node(ni).count) {
         index -= node(ni).count;
         ni++;
       }
-      c.at(ni, index);
-    } else {
-      long fromEnd = size - 1 - index;
-      int ni = nodeCount - 1;
-      while (fromEnd >= node(ni).count) {
-        fromEnd -= node(ni).count;
-        ni--;
-      }
-      c.at(ni, node(ni).count - 1 - fromEnd);
+      return (long) ni << 32 | index;
     }
-    return c;
+    long fromEnd = size - 1 - index;
+    int ni = nodeCount - 1;
+    while (fromEnd >= node(ni).count) {
+      fromEnd -= node(ni).count;
+      ni--;
+    }
+    return (long) ni << 32 | (node(ni).count - 1 - fromEnd);
+  }
+
+  /** The offset in {@code node}'s buffer of its element {@code inNode}, walked from the nearer end of the node. */
+  private static int offsetIn(ListNode node, long inNode) {
+    if (inNode <= node.count / 2) {
+      int p = node.start;
+      for (long i = 0; i < inNode; i++) {
+        p += ListPack.entryLen(node.buf, p);
+      }
+      return p;
+    }
+    int p = node.end;
+    for (long i = node.count - inNode; i > 0; i--) {
+      p = ListPack.prev(node.buf, p);
+    }
+    return p;
   }
 
   /** A position on one element; {@link #advance} moves in the cursor's direction. */
@@ -522,19 +546,7 @@ public final class ListValue implements RedisValue, SortSource {
     private void at(int nodeIndex, long inNode) {
       ni = nodeIndex;
       node = node(ni);
-      if (inNode <= node.count / 2) {
-        int p = node.start;
-        for (long i = 0; i < inNode; i++) {
-          p += ListPack.entryLen(node.buf, p);
-        }
-        pos = p;
-      } else {
-        int p = node.end;
-        for (long i = node.count - inNode; i > 0; i--) {
-          p = ListPack.prev(node.buf, p);
-        }
-        pos = p;
-      }
+      pos = offsetIn(node, inNode);
     }
 
     public boolean valid() {

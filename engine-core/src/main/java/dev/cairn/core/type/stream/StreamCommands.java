@@ -140,14 +140,6 @@ public final class StreamCommands implements CommandFamily {
     return p == null ? 100 : p.memory.streamNodeMaxEntries.value;
   }
 
-  /**
-   * Whether anything consumes propagated commands (the AOF, replicas): a command that would only build its
-   * replacement for nobody skips it (XADD with "*" on the hot path).
-   */
-  static boolean propagating(CommandContext c) {
-    return !(c instanceof Session s) || s.engine.propagation().hasListeners();
-  }
-
   static String text(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
@@ -363,7 +355,7 @@ public final class StreamCommands implements CommandFamily {
     c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xadd", key, db.id());
     c.addDirty(1);
     byte[][] prop = null;
-    boolean propagating = propagating(c);
+    boolean propagating = c.propagates(); // XADD with "*" builds no replacement for nobody
     if (t.strategy != 0) {
       if (trim(s, t) > 0) {
         c.notifyKeyspaceEvent(KeyspaceEvents.STREAM, "xtrim", key, db.id());

@@ -402,7 +402,7 @@ public final class StreamReadCommands implements CommandFamily {
 
     Propagated(CommandContext c) {
       this.c = c;
-      this.on = StreamCommands.propagating(c);
+      this.on = c.propagates();
     }
 
     void add(byte[]... command) {

@@ -12,7 +12,6 @@ import dev.cairn.api.command.Group;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.api.command.KeySpec;
 import dev.cairn.api.command.KeyspaceEvents;
-import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.core.keyspace.Db;
@@ -116,9 +115,10 @@ public final class CounterCommands implements CommandFamily {
 
   /** INCRBYFLOAT key increment */
   static void incrbyfloat(CommandContext c, Args a) {
-    Database db = c.db();
-    byte[] key = a.get(1);
-    Object v = db.getForWrite(key);
+    Db db = (Db) c.db();
+    Entry e = db.lookupWrite(a, 1); // the key read in place; the arithmetic's numbers are objects of their own
+    Object v = e == null ? null : e.value();
+    byte[] key = e == null ? a.get(1) : e.key;
     BigDecimal value = BigDecimal.ZERO;
     if (v != null) {
       value = LongDouble.parse(StringValues.array(v), StringValues.length(v));

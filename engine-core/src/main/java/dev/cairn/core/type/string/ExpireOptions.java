@@ -84,8 +84,8 @@ final class ExpireOptions {
    * unit and whether it is relative); throws "invalid expire time in '<command>' command" when it is not positive or
    * overflows.
    */
-  static long expireAt(CommandContext c, byte[] arg, int flags, String command) {
-    long ms = Args.parseLong(arg, Errors.NOT_INTEGER);
+  static long expireAt(CommandContext c, Args a, int arg, int flags, String command) {
+    long ms = a.longArg(arg);
     boolean seconds = (flags & (EX | EXAT)) != 0;
     if (ms <= 0 || seconds && ms > Long.MAX_VALUE / 1000) {
       throw Errors.invalidExpire(command);

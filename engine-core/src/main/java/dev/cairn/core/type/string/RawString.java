@@ -61,10 +61,10 @@ public final class RawString implements RedisValue {
   }
 
   /** Appends bytes, growing the buffer with room to spare. */
-  void append(byte[] b) {
-    int newLen = len + b.length;
+  void append(byte[] b, int off, int n) {
+    int newLen = len + n;
     ensureCapacity(newLen);
-    System.arraycopy(b, 0, buf, len, b.length);
+    System.arraycopy(b, off, buf, len, n);
     len = newLen;
   }
 

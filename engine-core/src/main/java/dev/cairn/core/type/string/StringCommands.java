@@ -12,7 +12,6 @@ import dev.cairn.api.command.Group;
 import dev.cairn.api.command.KeyFlag;
 import dev.cairn.api.command.KeySpec;
 import dev.cairn.api.command.KeyspaceEvents;
-import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.Reply;
 import dev.cairn.core.keyspace.Db;
@@ -224,31 +223,31 @@ public final class StringCommands implements CommandFamily {
       return;
     }
     long o = ExpireOptions.parse(a, 3, true);
-    setGeneric(c, a, ExpireOptions.flags(o), a.get(1), a.get(2), ExpireOptions.argIndex(o), "set", false);
+    setGeneric(c, a, ExpireOptions.flags(o), 2, ExpireOptions.argIndex(o), "set", false);
   }
 
   /** SETNX key value */
   static void setnx(CommandContext c, Args a) {
-    setGeneric(c, a, ExpireOptions.NX, a.get(1), a.get(2), -1, "setnx", true);
+    setGeneric(c, a, ExpireOptions.NX, 2, -1, "setnx", true);
   }
 
   /** SETEX key seconds value; PSETEX key milliseconds value */
   static void setex(CommandContext c, Args a, boolean millis) {
-    setGeneric(c, a, millis ? ExpireOptions.PX : ExpireOptions.EX, a.get(1), a.get(3), 2, millis ? "psetex" : "setex",
-        false);
+    setGeneric(c, a, millis ? ExpireOptions.PX : ExpireOptions.EX, 3, 2, millis ? "psetex" : "setex", false);
   }
 
   /**
    * What SET and its variants share: the NX/XX condition, GET, and the expiry ({@code expireArg} is the index of the
-   * expiry argument, or -1). SETNX replies 1/0 ({@code intReply}) where SET replies OK/nil.
+   * expiry argument, or -1). SETNX replies 1/0 ({@code intReply}) where SET replies OK/nil. The key (argument 1) and
+   * the value (argument {@code valueArg}) are read in place, as SET without options reads them.
    */
-  private static void setGeneric(CommandContext c, Args a, int flags, byte[] key, byte[] value, int expireArg,
-      String command, boolean intReply) {
-    long at = expireArg < 0 ? -1 : ExpireOptions.expireAt(c, a.get(expireArg), flags, command);
-    Database db = c.db();
+  private static void setGeneric(CommandContext c, Args a, int flags, int valueArg, int expireArg, String command,
+      boolean intReply) {
+    long at = expireArg < 0 ? -1 : ExpireOptions.expireAt(c, a, expireArg, flags, command);
+    Db db = (Db) c.db();
     boolean get = (flags & ExpireOptions.GET) != 0;
     if (get) {
-      Entry old = StringValues.lookupRead(c, key);
+      Entry old = db.lookupRead(a, 1);
       if (old == null) {
         c.reply().nullBulk();
       } else {
@@ -256,7 +255,7 @@ public final class StringCommands implements CommandFamily {
       }
     }
     if ((flags & (ExpireOptions.NX | ExpireOptions.XX)) != 0) {
-      boolean found = db.existsForWrite(key);
+      boolean found = db.existsForWrite(a, 1);
       if ((flags & ExpireOptions.NX) != 0 && found || (flags & ExpireOptions.XX) != 0 && !found) {
         if (intReply) {
           c.reply().integer(0);
@@ -266,18 +265,20 @@ public final class StringCommands implements CommandFamily {
         return;
       }
     }
-    db.set(key, value, at >= 0 || (flags & ExpireOptions.KEEPTTL) != 0);
+    Entry e = db.setString(a, 1, valueArg, at >= 0 || (flags & ExpireOptions.KEEPTTL) != 0);
+    byte[] key = e.key;
     c.signalModifiedKey(db.id(), key);
     c.addDirty(1);
     c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key, db.id());
     if (at >= 0) {
-      db.setExpireAt(key, at);
-      if ((flags & ExpireOptions.PXAT) == 0) {
+      db.setExpireAt(e, at);
+      if ((flags & ExpireOptions.PXAT) == 0 && c.propagates()) {
         // replicas and the AOF get the absolute time, so that they expire the key at the same instant
-        c.propagate(SET_CMD, key, value, PXAT_ARG, Long.toString(at).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        c.propagate(SET_CMD, key, a.get(valueArg), PXAT_ARG,
+            Long.toString(at).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       }
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key, db.id());
-    } else if (get) {
+    } else if (get && c.propagates()) {
       c.propagate(withoutGet(a));
     }
     if (intReply) {
@@ -304,18 +305,18 @@ public final class StringCommands implements CommandFamily {
     long o = ExpireOptions.parse(a, 2, false);
     int flags = ExpireOptions.flags(o);
     int expireArg = ExpireOptions.argIndex(o);
-    Database db = c.db();
-    byte[] key = a.get(1);
-    Entry e = StringValues.lookupRead(c, key);
+    Db db = (Db) c.db();
+    Entry e = db.lookupRead(a, 1); // the key read in place
     if (e == null) {
       c.reply().nullBulk();
       return;
     }
+    byte[] key = e.key;
     if (e.arena() == null && !StringValues.isString(e.valueObject())) {
       throw Errors.WRONGTYPE;
     }
     // the expiry is checked only once the key is known to be a string, as Redis does
-    long at = expireArg < 0 ? -1 : ExpireOptions.expireAt(c, a.get(expireArg), flags, "getex");
+    long at = expireArg < 0 ? -1 : ExpireOptions.expireAt(c, a, expireArg, flags, "getex");
     StringValues.reply(c.reply(), e);
     if ((flags & (ExpireOptions.EXAT | ExpireOptions.PXAT)) != 0 && ExpireOptions.alreadyExpired(c, at)) {
       db.delete(key);
@@ -324,12 +325,14 @@ public final class StringCommands implements CommandFamily {
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.id());
       c.addDirty(1);
     } else if (at >= 0) {
-      db.setExpireAt(key, at);
-      c.propagate(PEXPIREAT_CMD, key, Long.toString(at).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      db.setExpireAt(e, at);
+      if (c.propagates()) {
+        c.propagate(PEXPIREAT_CMD, key, Long.toString(at).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
       c.signalModifiedKey(db.id(), key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key, db.id());
       c.addDirty(1);
-    } else if ((flags & ExpireOptions.PERSIST) != 0 && db.persist(key)) {
+    } else if ((flags & ExpireOptions.PERSIST) != 0 && db.persist(e)) {
       c.signalModifiedKey(db.id(), key);
       c.propagate(PERSIST_CMD, key);
       c.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", key, db.id());
@@ -339,13 +342,13 @@ public final class StringCommands implements CommandFamily {
 
   /** GETDEL key */
   static void getdel(CommandContext c, Args a) {
-    Database db = c.db();
-    byte[] key = a.get(1);
-    Entry e = StringValues.lookupRead(c, key);
+    Db db = (Db) c.db();
+    Entry e = db.lookupRead(a, 1); // the key read in place
     if (e == null) {
       c.reply().nullBulk();
       return;
     }
+    byte[] key = e.key;
     StringValues.reply(c.reply(), e); // before the delete frees its arena slot
     db.delete(key);
     c.propagate(DEL_CMD, key);
@@ -356,28 +359,30 @@ public final class StringCommands implements CommandFamily {
 
   /** GETSET key value */
   static void getset(CommandContext c, Args a) {
-    Database db = c.db();
-    byte[] key = a.get(1);
-    Entry e = StringValues.lookupRead(c, key);
+    Db db = (Db) c.db();
+    Entry e = db.lookupRead(a, 1); // key and value read in place, as SET reads them
     if (e == null) {
       c.reply().nullBulk();
     } else {
       StringValues.reply(c.reply(), e); // before the set writes over its arena slot
     }
-    db.set(key, a.get(2));
+    byte[] key = db.setString(a, 1, 2).key;
     c.signalModifiedKey(db.id(), key);
     c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key, db.id());
     c.addDirty(1);
-    c.propagate(SET_CMD, key, a.get(2));
+    if (c.propagates()) {
+      c.propagate(SET_CMD, key, a.get(2));
+    }
   }
 
   /** MGET key [key ...] */
   static void mget(CommandContext c, Args a) {
+    Db db = (Db) c.db();
     Reply r = c.reply();
     int n = a.size();
     r.array(n - 1);
     for (int i = 1; i < n; i++) {
-      Entry e = StringValues.lookupRead(c, a.get(i));
+      Entry e = db.lookupRead(a, i); // read in place
       if (e != null && StringValues.replyArena(r, e)) {
         continue;
       }
@@ -398,10 +403,10 @@ public final class StringCommands implements CommandFamily {
     if (n % 2 == 0) {
       throw Errors.arity(nx ? "msetnx" : "mset");
     }
-    Database db = c.db();
+    Db db = (Db) c.db();
     if (nx) {
       for (int i = 1; i < n; i += 2) {
-        if (db.existsForWrite(a.get(i))) {
+        if (db.existsForWrite(a, i)) {
           c.reply().integer(0);
           return;
         }
@@ -409,8 +414,7 @@ public final class StringCommands implements CommandFamily {
     }
     int id = db.id();
     for (int i = 1; i < n; i += 2) {
-      byte[] key = a.get(i);
-      db.set(key, a.get(i + 1));
+      byte[] key = db.setString(a, i, i + 1).key; // read in place, as SET's; a new key alone gets an array
       c.signalModifiedKey(id, key);
       c.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key, id);
     }
@@ -424,6 +428,6 @@ public final class StringCommands implements CommandFamily {
 
   /** STRLEN key */
   static void strlen(CommandContext c, Args a) {
-    c.reply().integer(StringValues.view(StringValues.lookupRead(c, a.get(1))).length());
+    c.reply().integer(StringValues.length(((Db) c.db()).lookupRead(a, 1))); // the key read in place
   }
 }

@@ -16,6 +16,8 @@ import dev.cairn.api.keyspace.Database;
 import dev.cairn.api.reply.Errors;
 import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
 
 /** Commands on parts of a string: APPEND, GETRANGE (and its old name SUBSTR), SETRANGE, LCS. */
 public final class StringRangeCommands implements CommandFamily {
@@ -92,19 +94,21 @@ public final class StringRangeCommands implements CommandFamily {
 
   /** APPEND key value */
   static void append(CommandContext c, Args a) {
-    Database db = c.db();
-    byte[] key = a.get(1);
-    byte[] tail = a.get(2);
-    Object v = db.getForWrite(key);
+    Db db = (Db) c.db();
+    Entry e = db.lookupWrite(a, 1); // key and tail read in place
+    int tailLength = a.length(2);
+    byte[] key;
     long total;
-    if (v == null) {
-      db.set(key, tail); // a new key holds the argument as SET would store it (int, embstr or raw)
-      total = tail.length;
+    if (e == null) {
+      key = db.setString(a, 1, 2).key; // a new key holds the argument as SET would store it
+      total = tailLength;
     } else {
+      key = e.key;
+      Object v = e.value();
       int len = StringValues.length(v);
-      StringValues.checkLength(c, len, tail.length);
+      StringValues.checkLength(c, len, tailLength);
       RawString r = StringValues.forWrite(db, key, v, len);
-      r.append(tail);
+      r.append(a.bytes(2), a.offset(2), tailLength);
       total = r.length();
     }
     c.signalModifiedKey(db.id(), key);

@@ -77,6 +77,15 @@ public final class StringValues {
     throw Errors.WRONGTYPE;
   }
 
+  /** The length of an entry's string, read where it lies (0 for a missing entry); WRONGTYPE for other types. */
+  static int length(dev.cairn.core.keyspace.Entry e) {
+    if (e == null) {
+      return 0;
+    }
+    dev.cairn.core.keyspace.StringArena arena = e.arena();
+    return arena != null ? arena.length(e.handle()) : length(e.valueObject());
+  }
+
   /**
    * Replies with the string of an entry held in its table's arena, read in place; false (nothing written) if the entry's
    * value is an object of its own ({@link dev.cairn.core.keyspace.Entry#valueObject}).

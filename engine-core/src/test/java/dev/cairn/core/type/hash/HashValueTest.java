@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.api.command.Args;
+import dev.cairn.api.reply.Errors;
+import dev.cairn.api.reply.RedisException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,7 +82,7 @@ class HashValueTest {
     HashValue h = new HashValue();
     byte[][] argv = {b("HSET"), b("doc:1"), b("title"), b("a short title"), b("body"), b("w".repeat(180)), b("tag"),
         b("t1"), b("num"), b("42")};
-    assertEquals(4, h.setPairs(argv, 2, argv.length, 128, 64));
+    assertEquals(4, h.setPairs(Args.ofBytes(argv), 2, argv.length, 128, 64));
     assertEquals("hashtable", h.encoding()); // a value past hash-max-listpack-value, as in Redis
     assertTrue(h.isPacked());
     assertEquals("w".repeat(180), s(h.get(b("body"))));
@@ -166,21 +168,26 @@ class HashValueTest {
           case 6 -> {
             // HSET's multi-pair path, repeated fields included
             int pairs = 1 + rnd.nextInt(5);
-            byte[][] argv = new byte[2 + 2 * pairs][];
+            String[] words = new String[2 + 2 * pairs];
+            words[0] = "hset";
+            words[1] = "key";
             Map<String, String> expect = new HashMap<>(model);
             int created = 0;
             for (int k = 0; k < pairs; k++) {
               String pf = "f" + rnd.nextInt(keys);
               String pv = "v".repeat(rnd.nextInt(25));
-              argv[2 + 2 * k] = b(pf);
-              argv[3 + 2 * k] = b(pv);
+              words[2 + 2 * k] = pf;
+              words[3 + 2 * k] = pv;
               if (!expect.containsKey(pf)) {
                 created++;
               }
               expect.put(pf, pv);
               ttl.remove(pf);
             }
-            assertEquals(created, h.setPairs(argv, 2, argv.length, maxEntries, maxValue), "seed " + seed);
+            Args pairsInArena = inArena(words); // read in place, as HSET reads them
+            byte[] arena = pairsInArena.bytes(2);
+            assertEquals(created, h.setPairs(pairsInArena, 2, words.length, maxEntries, maxValue), "seed " + seed);
+            java.util.Arrays.fill(arena, (byte) '#'); // the connection's next command overwrites the arena
             model.clear();
             model.putAll(expect);
           }
@@ -301,5 +308,36 @@ class HashValueTest {
     assertEquals("n2", s(h.get(b("new"))));
     assertEquals(41, h.size());
     assertEquals("v3", s(h.get(b("f3"))));
+  }
+
+  /** HINCRBY's reads and writes by range, packed and in the table form: digits written where the value lies. */
+  @Test
+  void countersReadAndWrittenInPlace() {
+    RedisException notInteger = Errors.err("hash value is not an integer");
+    for (HashValue h : new HashValue[] {new HashValue(), tableOf40()}) {
+      Args a = inArena("hincrby", "key", "n", "text", "min");
+      byte[] arena = a.bytes(2);
+      assertEquals(0, h.longValue(a.bytes(2), a.offset(2), a.length(2), notInteger)); // absent
+      h.setDecimal(a.bytes(2), a.offset(2), a.length(2), 17, 128, 64);
+      byte[] held = h.get(b("n"));
+      h.setDecimal(a.bytes(2), a.offset(2), a.length(2), -5, 128, 64); // same length: written over
+      assertEquals(-5, h.longValue(a.bytes(2), a.offset(2), a.length(2), notInteger));
+      if (!h.isPacked()) {
+        assertTrue(held == h.get(b("n")) || held.length != 2, "the field's own array, written in place");
+      }
+      h.setDecimal(a.bytes(2), a.offset(2), a.length(2), 123456, 128, 64); // longer
+      h.setDecimal(a.bytes(4), a.offset(4), a.length(4), Long.MIN_VALUE, 128, 64);
+      java.util.Arrays.fill(arena, (byte) '#'); // nothing kept the arguments' bytes
+      assertEquals("123456", s(h.get(b("n"))));
+      assertEquals(Long.toString(Long.MIN_VALUE), s(h.get(b("min"))));
+      h.setDecimal(b("min"), 0, 3, Long.MAX_VALUE, 128, 64); // one digit shorter
+      assertEquals(Long.toString(Long.MAX_VALUE), s(h.get(b("min"))));
+      h.set(b("text"), b("abc"), false, 128, 64);
+      byte[] text = b("text");
+      assertTrue(notInteger == org.junit.jupiter.api.Assertions.assertThrows(RedisException.class,
+          () -> h.longValue(text, 0, text.length, notInteger)));
+      assertEquals(3, h.valueLength(text, 0, text.length));
+      assertEquals(-1, h.valueLength(b("none"), 0, 4));
+    }
   }
 }
