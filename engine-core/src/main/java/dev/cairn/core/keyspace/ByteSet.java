@@ -66,6 +66,20 @@ public final class ByteSet implements PrefetchTable {
     return false;
   }
 
+  private static boolean bucketHolds(Object bucket, byte[] b, int off, int len) {
+    if (bucket instanceof byte[] one) {
+      return Arrays.equals(one, 0, one.length, b, off, off + len);
+    }
+    if (bucket != null) {
+      for (byte[] x : (byte[][]) bucket) {
+        if (Arrays.equals(x, 0, x.length, b, off, off + len)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The bucket with {@code m} added (m is not in it). */
   private static Object with(Object bucket, byte[] m) {
     if (bucket == null) {
@@ -112,6 +126,16 @@ public final class ByteSet implements PrefetchTable {
     }
     int h = Hashing.hash(m);
     return bucketHolds(t0[h & (t0.length - 1)], m) || t1 != null && bucketHolds(t1[h & (t1.length - 1)], m);
+  }
+
+  /** {@link #contains(byte[])} of the {@code len} bytes at {@code off} in {@code b}, without an array for them. */
+  public boolean contains(byte[] b, int off, int len) {
+    if (size == 0) {
+      return false;
+    }
+    int h = Hashing.hash(b, off, len);
+    return bucketHolds(t0[h & (t0.length - 1)], b, off, len)
+        || t1 != null && bucketHolds(t1[h & (t1.length - 1)], b, off, len);
   }
 
   /** Adds {@code m}; returns false if it was already a member. */

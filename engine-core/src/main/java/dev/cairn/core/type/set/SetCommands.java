@@ -18,6 +18,8 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
 import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.connection.Session;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,17 +141,22 @@ public final class SetCommands implements CommandFamily {
 
   /** SADD key member [member ...] */
   static void sadd(CommandContext c, Args a) {
-    Database db = c.db();
-    byte[] key = a.get(1);
+    // the key and the members are read in place: only a new key or member gets an array
+    Db db = ((Session) c).db();
     SetValue.Limits l = limits(c);
-    SetValue set = db.getForWrite(key, SetValue.class);
+    Entry e = db.lookupWrite(a, 1);
+    SetValue set = Db.valueAs(e, SetValue.class);
+    byte[] key;
     if (set == null) {
+      key = a.get(1);
       set = SetValue.create(a.get(2), a.size() - 2, l);
-      db.set(key, set);
+      db.add(key, set);
+    } else {
+      key = e.key;
     }
     int added = 0;
     for (int i = 2; i < a.size(); i++) {
-      if (set.add(a.get(i), l)) {
+      if (set.add(a, i, l)) {
         added++;
       }
     }

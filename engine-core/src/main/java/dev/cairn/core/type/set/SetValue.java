@@ -187,6 +187,34 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
     }
   }
 
+  /**
+   * {@link #add(byte[], Limits)} of argument {@code i}, read in place: a member already present costs no array, so SADD
+   * of present members allocates nothing (each array a request dropped was young garbage that brought the next young
+   * pause sooner); a new member is copied out, since the set keeps it.
+   */
+  public boolean add(Args a, int i, Limits l) {
+    byte[] b = a.bytes(i);
+    int off = a.offset(i);
+    int len = a.length(i);
+    boolean present = switch (enc) {
+      // Long.MIN_VALUE's digits parse as "not a long" here: add decides for it
+      case INTSET -> {
+        long v = Args.parseLongOrMin(b, off, len);
+        yield v != Long.MIN_VALUE && Arrays.binarySearch(ints, 0, n, v) >= 0;
+      }
+      case LISTPACK -> indexOf(b, off, len) >= 0;
+      default -> dict.contains(b, off, len);
+    };
+    if (present) {
+      return false;
+    }
+    if (enc == HASHTABLE) {
+      dict.addNew(a.get(i));
+      return true;
+    }
+    return add(a.get(i), l);
+  }
+
   public boolean contains(byte[] m) {
     return switch (enc) {
       case INTSET -> {
@@ -328,8 +356,12 @@ public final class SetValue implements RedisValue, dev.cairn.core.sort.SortSourc
   }
 
   private int indexOf(byte[] m) {
+    return indexOf(m, 0, m.length);
+  }
+
+  private int indexOf(byte[] b, int off, int len) {
     for (int i = 0; i < n; i++) {
-      if (Arrays.equals(items[i], m)) {
+      if (Arrays.equals(items[i], 0, items[i].length, b, off, off + len)) {
         return i;
       }
     }

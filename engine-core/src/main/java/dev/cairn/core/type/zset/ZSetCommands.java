@@ -18,6 +18,8 @@ import dev.cairn.api.reply.RedisException;
 import dev.cairn.api.reply.Reply;
 import dev.cairn.core.config.ServerParams;
 import dev.cairn.core.connection.Session;
+import dev.cairn.core.keyspace.Db;
+import dev.cairn.core.keyspace.Entry;
 import dev.cairn.core.type.set.CollectionScan;
 import dev.cairn.core.util.DoubleFormat;
 import java.nio.charset.StandardCharsets;
@@ -215,13 +217,17 @@ public final class ZSetCommands implements CommandFamily {
       } else {
         scores[k] = score;
       }
-      maxLen = Math.max(maxLen, a.get(i + 2 * k + 1).length);
+      maxLen = Math.max(maxLen, a.length(i + 2 * k + 1));
     }
-    Database db = c.db();
-    byte[] key = a.get(1);
+    // the key and the members are read in place: only a new key or member gets an array
+    Db db = ((Session) c).db();
     ZSetValue.Limits l = limits(c);
-    ZSetValue z = db.getForWrite(key, ZSetValue.class);
-    if (z == null) {
+    Entry entry = db.lookupWrite(a, 1);
+    ZSetValue z = Db.valueAs(entry, ZSetValue.class);
+    byte[] key;
+    if (z != null) {
+      key = entry.key;
+    } else {
       if (xx) {
         if (incr) {
           c.reply().nullBulk();
@@ -230,16 +236,17 @@ public final class ZSetCommands implements CommandFamily {
         }
         return;
       }
+      key = a.get(1);
       z = ZSetValue.create(pairs, maxLen, l);
-      db.set(key, z);
+      db.add(key, z);
     }
     int added = 0;
     int updated = 0;
     double incrResult = Double.NaN;
     for (int k = 0; k < pairs; k++) {
-      byte[] m = a.get(i + 2 * k + 1);
+      int mi = i + 2 * k + 1;
       double score = scores == null ? onlyScore : scores[k];
-      double cur = z.score(m);
+      double cur = z.score(a.bytes(mi), a.offset(mi), a.length(mi));
       if (!Double.isNaN(cur)) {
         if (nx) {
           continue;
@@ -256,14 +263,14 @@ public final class ZSetCommands implements CommandFamily {
         }
         incrResult = score;
         if (score != cur) {
-          z.update(m, cur, score);
+          z.update(a.bytes(mi), a.offset(mi), a.length(mi), cur, score);
           updated++;
         }
       } else {
         if (xx) {
           continue;
         }
-        z.insert(m, score, l);
+        z.insert(a.get(mi), score, l);
         incrResult = score;
         added++;
       }

@@ -110,18 +110,39 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
 
   /** The member's score, or NaN if it is not a member (scores are never NaN). */
   public double score(byte[] m) {
+    return score(m, 0, m.length);
+  }
+
+  /** {@link #score(byte[])} of the member that is the {@code len} bytes at {@code off} in {@code b} (read in place). */
+  public double score(byte[] b, int off, int len) {
     if (dict != null) {
-      Entry e = dict.get(m);
+      Entry e = dict.get(b, off, len);
       return e == null ? Double.NaN : e.score;
     }
     for (ZTree.Leaf l = tree.first(); l != null; l = l.next) {
       for (int i = 0; i < l.n; i++) {
-        if (Arrays.equals(l.members[i], m)) {
+        if (Arrays.equals(l.members[i], 0, l.members[i].length, b, off, off + len)) {
           return l.scores[i];
         }
       }
     }
     return Double.NaN;
+  }
+
+  /** The array the set holds for the member that is the {@code len} bytes at {@code off} in {@code b}, or null. */
+  private byte[] stored(byte[] b, int off, int len) {
+    if (dict != null) {
+      Entry e = dict.get(b, off, len);
+      return e == null ? null : e.key;
+    }
+    for (ZTree.Leaf l = tree.first(); l != null; l = l.next) {
+      for (int i = 0; i < l.n; i++) {
+        if (Arrays.equals(l.members[i], 0, l.members[i].length, b, off, off + len)) {
+          return l.members[i];
+        }
+      }
+    }
+    return null;
   }
 
   /** Adds a member that is not present, converting to the big encoding when a limit is passed. */
@@ -139,6 +160,14 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
 
   /** Changes a present member's score from {@code old} to {@code score}. */
   public void update(byte[] m, double old, double score) {
+    update(m, 0, m.length, old, score);
+  }
+
+  /**
+   * {@link #update(byte[], double, double)} of the member that is the {@code len} bytes at {@code off} in {@code b}
+   * (read in place: ZADD of a present member allocates nothing).
+   */
+  public void update(byte[] b, int off, int len, double old, double score) {
     if (old == score && Double.doubleToRawLongBits(old) == Double.doubleToRawLongBits(score)) {
       return;
     }
@@ -148,13 +177,15 @@ public final class ZSetValue implements RedisValue, dev.cairn.core.sort.SortSour
     // the tree takes the member array it already holds (the table's key), not the request's: a new array stored into
     // an old leaf at every score change is what kept 100k-member sets' members in survivor space and made every young
     // pause scan the whole tree's cards (docs/ARCHITECTURE.md, "The JVM's heap")
-    byte[] stored = m;
+    byte[] stored;
     if (dict != null) {
-      Entry e = dict.get(m);
+      Entry e = dict.get(b, off, len);
       e.score = score;
       stored = e.key;
+    } else {
+      stored = stored(b, off, len);
     }
-    tree.delete(old, m);
+    tree.delete(old, stored);
     tree.insert(score, stored);
   }
 

@@ -13,9 +13,17 @@ import java.util.Arrays;
  *
  * <p>Inner nodes keep each child's smallest pair, which routes searches without visiting the leaves. Nodes that fall
  * under a quarter full are merged with a neighbour when the two fit in one.
+ *
+ * <p>A big tree keeps a few leaves that deletes and merges emptied for its next splits. Under score changes (ZADD of
+ * present members) it splits about as many leaves as it merges, and a split's new leaf was young: the old parent and
+ * neighbours pointing at it were roots of every young pause until it was promoted, and it was copied at each pause
+ * (100k members: 10-16k roots and 2 MB copied a pause, most of ZADD's 4-5 ms pauses). A reused leaf is old.
  */
 final class ZTree {
   static final int CAP = 64;
+  /** The most emptied leaves a tree keeps, and the size from which it keeps them (a small tree's churn is small). */
+  private static final int SPARE_LEAVES = 32;
+  private static final int SPARES_FROM_SIZE = 16 * CAP;
 
   /** Search modes: which elements count as "before" the target. */
   static final int ELEM = 0;      // (score, member) < target
@@ -84,6 +92,9 @@ final class ZTree {
   private int size;
   private Leaf head;
   private Leaf tail;
+  /** Emptied leaves of full capacity, for {@link #splitLeaf}: {@code spares[0..spareCount)} (made when first needed). */
+  private Leaf[] spares;
+  private int spareCount;
 
   ZTree() {
     head = tail = (Leaf) root;
@@ -292,7 +303,7 @@ final class ZTree {
 
   private Leaf splitLeaf(Leaf l, int half) {
     int rest = l.n - half;
-    Leaf r = new Leaf(CAP + 1);
+    Leaf r = spareCount > 0 ? spares[--spareCount] : new Leaf(CAP + 1);
     System.arraycopy(l.scores, half, r.scores, 0, rest);
     System.arraycopy(l.members, half, r.members, 0, rest);
     Arrays.fill(l.members, half, l.n, null);
@@ -339,6 +350,10 @@ final class ZTree {
     while (root instanceof Inner in && in.n == 1) {
       root = in.kids[0];
     }
+    if (spares != null && size < SPARES_FROM_SIZE / 2) {
+      spares = null; // shrunk well below the size that keeps them
+      spareCount = 0;
+    }
     return true;
   }
 
@@ -383,6 +398,7 @@ final class ZTree {
     Node kid = in.kids[i];
     if (kid instanceof Leaf l) {
       unlink(l);
+      keepSpare(l);
     }
     System.arraycopy(in.kids, i + 1, in.kids, i, in.n - i - 1);
     System.arraycopy(in.counts, i + 1, in.counts, i, in.n - i - 1);
@@ -405,6 +421,19 @@ final class ZTree {
       tail = l.prev;
     }
     l.prev = l.next = null;
+  }
+
+  /** Keeps an emptied leaf for a later split, if the tree is big and has room for it. */
+  private void keepSpare(Leaf l) {
+    if (size < SPARES_FROM_SIZE || l.scores.length != CAP + 1 || spareCount == SPARE_LEAVES) {
+      return;
+    }
+    if (spares == null) {
+      spares = new Leaf[SPARE_LEAVES];
+    }
+    Arrays.fill(l.members, null); // a merge leaves the moved members' references behind
+    l.n = 0;
+    spares[spareCount++] = l;
   }
 
   /** Moves everything of {@code b} (the right neighbour) into {@code a}; leaves {@code b} empty. */

@@ -1,9 +1,12 @@
 package dev.cairn.core.type.set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.api.command.Args;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -23,6 +26,35 @@ class SetValueTest {
     return out;
   }
 
+  /** Arguments as the decoder leaves them: every one in one arena array, none an array of its own yet. */
+  private static Args inArena(String... words) {
+    byte[] arena = new byte[64 * words.length];
+    Arrays.fill(arena, (byte) '#');
+    int[] offsets = new int[words.length];
+    int[] lengths = new int[words.length];
+    int at = 3;
+    for (int i = 0; i < words.length; i++) {
+      byte[] w = b(words[i]);
+      System.arraycopy(w, 0, arena, at, w.length);
+      offsets[i] = at;
+      lengths[i] = w.length;
+      at += w.length + 2;
+    }
+    Args a = new Args(new byte[0][], 0);
+    a.reset(new byte[words.length][], words.length, arena, offsets, lengths);
+    return a;
+  }
+
+  @Test
+  void theSmallestLongReadInPlaceIsAnIntsetMember() {
+    SetValue s = SetValue.create(b("1"), 1, SetValue.Limits.DEFAULT);
+    String min = Long.toString(Long.MIN_VALUE);
+    assertTrue(s.add(inArena("sadd", "k", min), 2, SetValue.Limits.DEFAULT));
+    assertFalse(s.add(inArena("sadd", "k", min), 2, SetValue.Limits.DEFAULT));
+    assertEquals("intset", s.encoding());
+    assertEquals(Set.of(min), members(s));
+  }
+
   @Test
   void randomOperationsMatchModel() {
     long seed = System.nanoTime();
@@ -40,7 +72,14 @@ class SetValueTest {
         String m = intsOnly || rnd.nextInt(4) > 0 ? Integer.toString(rnd.nextInt(universe) - universe / 2)
             : "s" + rnd.nextInt(universe) + (rnd.nextInt(20) == 0 ? "-long-member" : "");
         switch (rnd.nextInt(6)) {
-          case 0, 1, 2 -> assertEquals(model.add(m), s.add(b(m), l), ctx);
+          case 0 -> assertEquals(model.add(m), s.add(b(m), l), ctx);
+          case 1, 2 -> {
+            // read in place from an argument arena, which the connection's next command overwrites
+            Args a = inArena("sadd", "key", m);
+            byte[] arena = a.bytes(2);
+            assertEquals(model.add(m), s.add(a, 2, l), ctx);
+            Arrays.fill(arena, (byte) '#');
+          }
           case 3 -> assertEquals(model.remove(m), s.remove(b(m)), ctx);
           case 4 -> assertEquals(model.contains(m), s.contains(b(m)), ctx);
           default -> {

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +62,17 @@ class ZSetValueTest {
           z.insert(bytes(m), s, limits);
           scores.put(m, s);
           order.add(new E(s, m));
-        } else {
+        } else if (rnd.nextBoolean()) {
           z.update(bytes(m), cur, s);
+          order.remove(new E(cur, m));
+          scores.put(m, s);
+          order.add(new E(s, m));
+        } else {
+          // the member read in place, inside a bigger array (a request's argument arena)
+          byte[] arena = inArena(m, 3);
+          assertEquals(cur, z.score(arena, 3, bytes(m).length), 0.0, "seed " + seed);
+          z.update(arena, 3, bytes(m).length, cur, s);
+          Arrays.fill(arena, (byte) 'x'); // the connection's next command overwrites it
           order.remove(new E(cur, m));
           scores.put(m, s);
           order.add(new E(s, m));
@@ -77,6 +89,15 @@ class ZSetValueTest {
       }
     }
     check(seed, rnd, z, scores, order, limits);
+  }
+
+  /** {@code m}'s bytes at {@code off} in an array with other bytes around them. */
+  private static byte[] inArena(String m, int off) {
+    byte[] b = bytes(m);
+    byte[] arena = new byte[off + b.length + 5];
+    Arrays.fill(arena, (byte) '#');
+    System.arraycopy(b, 0, arena, off, b.length);
+    return arena;
   }
 
   private static String member(Random rnd, int universe) {
@@ -173,6 +194,55 @@ class ZSetValueTest {
     for (int i = 0; i < stored.length; i++) {
       assertSame(stored[stored.length - 1 - i], order.get(i)); // one array per member, shared by table and tree
     }
+  }
+
+  @Test
+  void scoreChangesOnABigTreeReuseTheLeavesItEmptied() {
+    ZSetValue.Limits l = ZSetValue.Limits.DEFAULT;
+    ZSetValue z = ZSetValue.create(0, 0, l);
+    int n = 20_000;
+    Random rnd = new Random(7);
+    double[] score = new double[n];
+    for (int i = 0; i < n; i++) {
+      score[i] = rnd.nextInt(1_000_000);
+      z.insert(bytes("element:" + i), score[i], l);
+    }
+    // redis-benchmark's ZADD: random members of the set get random scores; splits and merges balance
+    for (int op = 0; op < 200_000; op++) {
+      int i = rnd.nextInt(n);
+      double s = rnd.nextInt(1_000_000);
+      z.update(bytes("element:" + i), score[i], s);
+      score[i] = s;
+    }
+    Set<ZTree.Leaf> before = leaves(z);
+    for (int op = 0; op < 200_000; op++) {
+      int i = rnd.nextInt(n);
+      double s = rnd.nextInt(1_000_000);
+      z.update(bytes("element:" + i), score[i], s);
+      score[i] = s;
+    }
+    z.tree.verify();
+    Set<ZTree.Leaf> after = leaves(z);
+    after.removeAll(before);
+    // without reuse every split made a leaf: thousands over 200k changes
+    assertTrue(after.size() < before.size() / 10, after.size() + " new leaves of " + before.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(score[i], z.score(bytes("element:" + i)), 0.0);
+    }
+    // shrunk below the size that keeps spares, the tree still works (and holds no emptied leaf's members)
+    for (int i = 0; i < n - 100; i++) {
+      assertTrue(z.remove(bytes("element:" + i)));
+    }
+    z.tree.verify();
+    assertEquals(100, z.size());
+  }
+
+  private static Set<ZTree.Leaf> leaves(ZSetValue z) {
+    Set<ZTree.Leaf> all = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (ZTree.Leaf leaf = z.tree.first(); leaf != null; leaf = leaf.next) {
+      all.add(leaf);
+    }
+    return all;
   }
 
   @Test
