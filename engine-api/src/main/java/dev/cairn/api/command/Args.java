@@ -148,14 +148,7 @@ public final class Args {
 
   /** Parses argument {@code i} as a 64-bit integer, or throws {@code error}. */
   public long longArg(int i, RedisException error) {
-    byte[] b = bytes(i);
-    int off = offset(i);
-    int len = length(i);
-    long v = parseLongOrMin(b, off, len);
-    if (v == Long.MIN_VALUE && !Arrays.equals(b, off, off + len, MIN_LONG, 0, MIN_LONG.length)) {
-      throw error;
-    }
-    return v;
+    return parseLong(bytes(i), offset(i), length(i), error);
   }
 
   /** Parses argument {@code i} as an int (range checked), or throws "value is not an integer or out of range". */
@@ -216,8 +209,13 @@ public final class Args {
    * "0"), within range.
    */
   public static long parseLong(byte[] b, RedisException error) {
-    long v = parseLongOrMin(b, 0, b.length);
-    if (v == Long.MIN_VALUE && !isMinLong(b)) {
+    return parseLong(b, 0, b.length, error);
+  }
+
+  /** {@link #parseLong(byte[], RedisException)} of the {@code len} bytes at {@code off} in {@code b}, read in place. */
+  public static long parseLong(byte[] b, int off, int len, RedisException error) {
+    long v = parseLongOrMin(b, off, len);
+    if (v == Long.MIN_VALUE && !Arrays.equals(b, off, off + len, MIN_LONG, 0, MIN_LONG.length)) {
       throw error;
     }
     return v;

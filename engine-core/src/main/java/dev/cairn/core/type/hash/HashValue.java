@@ -243,11 +243,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       vo = 0;
       vl = vb.length;
     }
-    long v = Args.parseLongOrMin(vb, vo, vl);
-    if (v == Long.MIN_VALUE && !Args.isLong(Arrays.copyOfRange(vb, vo, vo + vl))) {
-      throw error;
-    }
-    return v;
+    return Args.parseLong(vb, vo, vl, error);
   }
 
   /**
@@ -272,8 +268,12 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       return;
     }
     HashField f = dict().get(b, off, len);
-    if (f != null && f.value.length == digits) {
-      writeDecimal(f.value, 0, digits, v);
+    if (f != null) {
+      if (f.value.length == digits) {
+        writeDecimal(f.value, 0, digits, v);
+      } else {
+        f.value = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII); // new, so the table's own
+      }
       return;
     }
     set(Arrays.copyOfRange(b, off, off + len), Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
