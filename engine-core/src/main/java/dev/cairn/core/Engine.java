@@ -576,7 +576,7 @@ public final class Engine {
     for (int i = 0; i < keyspace.databases(); i++) {
       keyspace.db(i).rehash(100);
     }
-    pauses.tick(now);
+    pauses.tick();
     // the table may be over a limit lowered by CONFIG SET while no command runs
     tracking.limitUsedSlots();
     migrateSockets.closeIdle(now);

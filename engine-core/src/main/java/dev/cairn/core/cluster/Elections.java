@@ -78,7 +78,7 @@ final class Elections {
     reset();
     mfEnd = c.now() + MF_TIMEOUT;
     mfReplica = replica;
-    c.engine.pauses().pause(c.now() + MF_TIMEOUT * 2, true);
+    c.engine.pauses().pause(MF_TIMEOUT * 2, true);
     Log.log(Log.Level.NOTICE, "Manual failover requested by replica " + replica.name + " (" + replica.humanNodename
         + ").");
     g.sendPing(link, BusMessage.PING);

@@ -336,9 +336,7 @@ public final class ClientCommands implements CommandFamily {
     if (timeout < 0) {
       throw Errors.err("timeout is negative");
     }
-    long now = System.currentTimeMillis();
-    long until = timeout > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeout;
-    ((Session) c).engine.pauses().pause(until, writeOnly);
+    ((Session) c).engine.pauses().pause(timeout, writeOnly);
     c.reply().ok();
   }
 

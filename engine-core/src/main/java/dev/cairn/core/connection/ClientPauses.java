@@ -9,6 +9,8 @@ import java.util.List;
  * command of every normal client, CLIENT UNPAUSE included: only the timeout (or a replica, later) ends it.
  */
 public final class ClientPauses {
+  private static final long ORIGIN = System.nanoTime();
+  /** The pause's end on the monotonic clock ({@link #monotonicMillis}), Long.MAX_VALUE for none. */
   private long untilMillis;
   private boolean writeOnly;
   private boolean active;
@@ -27,8 +29,14 @@ public final class ClientPauses {
     resumeWaiting();
   }
 
-  /** Starts or extends a pause; a later, longer pause wins, and ALL wins over WRITE, as in Redis. */
-  public void pause(long untilMillis, boolean writeOnly) {
+  /**
+   * Starts or extends a pause of {@code durationMillis} (Long.MAX_VALUE: until unpaused); a later, longer pause wins,
+   * and ALL wins over WRITE, as in Redis. Its end is kept on the monotonic clock: on the wall clock a step of the
+   * system time ended a 60 s pause at once (CI: a write answered during CLIENT PAUSE 60000 WRITE).
+   */
+  public void pause(long durationMillis, boolean writeOnly) {
+    long now = monotonicMillis();
+    long untilMillis = durationMillis >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + durationMillis;
     if (!active) {
       this.untilMillis = untilMillis;
       this.writeOnly = writeOnly;
@@ -56,7 +64,7 @@ public final class ClientPauses {
     if (!active) {
       return false;
     }
-    if (System.currentTimeMillis() >= untilMillis) {
+    if (monotonicMillis() >= untilMillis) {
       unpause();
       return false;
     }
@@ -74,10 +82,15 @@ public final class ClientPauses {
   }
 
   /** Ends the pause if its time has come (from the cron). */
-  public void tick(long nowMillis) {
-    if (active && nowMillis >= untilMillis) {
+  public void tick() {
+    if (active && monotonicMillis() >= untilMillis) {
       unpause();
     }
+  }
+
+  /** Milliseconds since this class was loaded, never moving back: what a pause's end is kept on. */
+  private static long monotonicMillis() {
+    return (System.nanoTime() - ORIGIN) / 1_000_000;
   }
 
   public void unpause() {
