@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class ClientPauses {
   private static final long ORIGIN = System.nanoTime();
-  /** The pause's end on the monotonic clock ({@link #monotonicMillis}), Long.MAX_VALUE for none. */
+  /** The pause's end on the monotonic clock ({@link #monotonicMillis}), Long.MAX_VALUE: until unpaused. */
   private long untilMillis;
   private boolean writeOnly;
   private boolean active;
@@ -32,7 +32,8 @@ public final class ClientPauses {
   /**
    * Starts or extends a pause of {@code durationMillis} (Long.MAX_VALUE: until unpaused); a later, longer pause wins,
    * and ALL wins over WRITE, as in Redis. Its end is kept on the monotonic clock: on the wall clock a step of the
-   * system time ended a 60 s pause at once (CI: a write answered during CLIENT PAUSE 60000 WRITE).
+   * system time ends a pause early or holds it late (the likeliest cause, not proven, of a CI run that answered a
+   * write during CLIENT PAUSE 60000 WRITE).
    */
   public void pause(long durationMillis, boolean writeOnly) {
     long now = monotonicMillis();
