@@ -215,7 +215,7 @@ public final class Args {
   /** {@link #parseLong(byte[], RedisException)} of the {@code len} bytes at {@code off} in {@code b}, read in place. */
   public static long parseLong(byte[] b, int off, int len, RedisException error) {
     long v = parseLongOrMin(b, off, len);
-    if (v == Long.MIN_VALUE && !Arrays.equals(b, off, off + len, MIN_LONG, 0, MIN_LONG.length)) {
+    if (v == Long.MIN_VALUE && !isMinLong(b, off, len)) {
       throw error;
     }
     return v;
@@ -223,13 +223,14 @@ public final class Args {
 
   /** True if the bytes are exactly a canonical long (what Redis's string2ll accepts). */
   public static boolean isLong(byte[] b) {
-    return parseLongOrMin(b, 0, b.length) != Long.MIN_VALUE || isMinLong(b);
+    return parseLongOrMin(b, 0, b.length) != Long.MIN_VALUE || isMinLong(b, 0, b.length);
   }
 
   private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
-  private static boolean isMinLong(byte[] b) {
-    return Arrays.equals(b, MIN_LONG);
+  /** Whether the range is Long.MIN_VALUE's digits: the one long parseLongOrMin's answer cannot tell from an error. */
+  private static boolean isMinLong(byte[] b, int off, int len) {
+    return Arrays.equals(b, off, off + len, MIN_LONG, 0, MIN_LONG.length);
   }
 
   /** Returns the parsed value, or Long.MIN_VALUE when the bytes are not a canonical long. */

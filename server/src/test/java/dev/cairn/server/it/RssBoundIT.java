@@ -38,7 +38,8 @@ import redis.clients.jedis.Pipeline;
  * Netty's io_uring read path, and {@code Dispatcher.call} again after a type check's trap), so they were compiled
  * during the load, and one malloc arena of the process (smaps: a 64 MB-aligned anonymous mapping; a compilation's
  * working memory, by its timing) held 10-22 MB more at the peak than at start:
- * + 162.0 and + 165.7 MB in about 20 runs, + 162.5 in a CI run; warmed at a third, + 147.9 to + 157.8 in 12.
+ * + 162.0 and + 165.7 MB in about 20 runs, + 162.5 in a CI run; warmed at a third, + 143.7 to + 158.7 in 16 (two
+ * clean-clone CI runs among them): within the bound, but by as little as 1.3 MB.
  * The warm server's own RSS (its heap keeps the warm-up's garbage: no mixed collection runs on an idle server) is
  * printed beside it, with the committed heap at the peak.
  */

@@ -263,8 +263,7 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
           return;
         }
       }
-      byte[] value = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      setPacked(lp, b, off, len, value, 0, digits, true, maxEntries, maxValueLen);
+      setPacked(lp, b, off, len, decimal(v, digits), 0, digits, true, maxEntries, maxValueLen);
       return;
     }
     HashField f = dict().get(b, off, len);
@@ -272,12 +271,18 @@ public final class HashValue implements RedisValue, dev.cairn.core.sort.HashFiel
       if (f.value.length == digits) {
         writeDecimal(f.value, 0, digits, v);
       } else {
-        f.value = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII); // new, so the table's own
+        f.value = decimal(v, digits); // new, so the table's own
       }
       return;
     }
-    set(Arrays.copyOfRange(b, off, off + len), Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-        true, maxEntries, maxValueLen);
+    set(Arrays.copyOfRange(b, off, off + len), decimal(v, digits), true, maxEntries, maxValueLen);
+  }
+
+  /** {@code v}'s decimal form in a new array of its {@code digits} characters (no String on the way). */
+  private static byte[] decimal(long v, int digits) {
+    byte[] d = new byte[digits];
+    writeDecimal(d, 0, digits, v);
+    return d;
   }
 
   /** Writes the {@code digits} characters of {@code v}'s decimal form (sign included) at {@code off} in {@code b}. */
