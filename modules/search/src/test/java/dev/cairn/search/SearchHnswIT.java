@@ -70,10 +70,18 @@ class SearchHnswIT extends SearchITBase {
    * RediSearch's VecSim HNSW derives from, measures the same: see the bench's notes); what must hold for every metric
    * is that a wider beam finds the true neighbours (a wrong score sign or a broken graph never would), that recall
    * grows with EF_RUNTIME (it is the beam width, not k), and that ef is max(k, EF_RUNTIME).
+   *
+   * <p>One data set, drawn from a fixed seed ({@code -Dsearch.seed=N} draws another): recall is a property of the
+   * data as much as of the code. For inner product it varies widely: Lucene's graph for it, linked by score, leaves
+   * most nodes unreachable from the entry point when norms are alike (474 to 1,488 of 3,000 over the data sets of
+   * seeds 1 to 40), and EF_RUNTIME 200 recalled 0.862 to 1.000 over those 40, where L2 gave 0.990 to 1.000 and
+   * COSINE 0.992 to 1.000 with every node reachable. hnswlib 0.6 (RediSearch's HNSW derives from it) recalls the
+   * same on the same data (seed 40: 0.870, Cairn 0.862; seed 21: 0.906 and 0.904). Drawn afresh for each run, the
+   * test failed a CI run on a sound graph (IP 0.818, hnswlib 0.822 on that data; 491 nodes reachable).
    */
   @Test
   void uniformDataRecallForEveryMetric() throws InterruptedException {
-    long seed = Long.getLong("search.seed", System.nanoTime());
+    long seed = Long.getLong("search.seed", 1);
     System.out.println("uniformDataRecallForEveryMetric seed=" + seed + " (rerun with -Dsearch.seed=" + seed + ")");
     Random rnd = new Random(seed);
     int dim = 128;
@@ -120,8 +128,7 @@ class SearchHnswIT extends SearchITBase {
       System.out.printf("uniform %d x %d %s recall@10: EF_RUNTIME 10 %.3f, 50 %.3f, 200 %.3f; KNN 200 %.3f%n", n,
           dim, metric, recall[0], recall[1], recall[2], recall[3]);
       // inner product is not a metric: a graph for it on uniform data varies more from one data set to the next
-      // (EF_RUNTIME 200 over 8 seeds: 0.944-0.998, where L2 and COSINE gave 0.990-1.000); a wrong score sign or a
-      // broken graph falls far below either bound
+      // (see above); a wrong score sign or a broken graph falls far below either bound
       double bound = metric.equals("IP") ? 0.90 : 0.95;
       assertTrue(recall[2] >= bound, metric + " recall at EF_RUNTIME 200: " + recall[2] + " (seed " + seed + ")");
       assertTrue(recall[3] >= bound, metric + " recall of KNN 200: " + recall[3] + " (seed " + seed + ")");

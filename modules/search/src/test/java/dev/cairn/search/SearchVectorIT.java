@@ -417,12 +417,14 @@ class SearchVectorIT extends SearchITBase {
    * of the 10 nearest over 100 queries must be at least 0.95. The data are shaped as embeddings are: 64 dimensions
    * spanned by an 8-dimensional latent space (a random linear map of a mixture of 20 Gaussians) plus small noise, so
    * their intrinsic dimension is low; on uniform random vectors the same defaults recall less (the bench measures
-   * both, bench/vector-bench.py). The seed is printed.
+   * both, bench/vector-bench.py). One data set, drawn from a fixed seed ({@code -Dsearch.seed=N} draws another):
+   * recall depends on the data (seeds 1 to 8: 0.970 to 0.978; a CI run's random draw 0.964), and a bound this close
+   * to what random draws give would fail now and then on a sound graph.
    */
   @Test
   void hnswRecallAgainstFlatAtDefaults() throws InterruptedException {
-    long seed = System.nanoTime();
-    System.out.println("hnswRecallAgainstFlatAtDefaults seed=" + seed);
+    long seed = Long.getLong("search.seed", 1);
+    System.out.println("hnswRecallAgainstFlatAtDefaults seed=" + seed + " (rerun with -Dsearch.seed=" + seed + ")");
     Random rnd = new Random(seed);
     int dim = 64;
     int latent = 8;
