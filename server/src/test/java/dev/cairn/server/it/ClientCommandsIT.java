@@ -17,9 +17,19 @@ class ClientCommandsIT extends ServerTestBase {
       + "qbuf-free=\\d+ argv-mem=(\\d+) multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=\\d+ omem=\\d+ tot-mem=\\d+ "
       + "events=r cmd=(\\S+) user=default redir=-1 resp=([23]) lib-name=(\\S*) lib-ver=(\\S*)");
 
+  /**
+   * Ends any pause a test left (PAUSE ALL holds even CLIENT UNPAUSE, so on the engine thread) and waits until that
+   * has run: handed over and not waited for, the task was seen to run milliseconds later, after the next test's
+   * FLUSHALL and CLIENT PAUSE had been served, ending that test's pause (CI runs failed on it twice).
+   */
   @AfterEach
-  void unpause() {
-    server.engine().loop().execute(() -> server.engine().pauses().unpause());
+  void unpause() throws Exception {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    server.engine().loop().execute(() -> {
+      server.engine().pauses().unpause();
+      done.complete(null);
+    });
+    done.get(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static String bulkText(String reply) {
