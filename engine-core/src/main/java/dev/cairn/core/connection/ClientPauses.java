@@ -32,8 +32,7 @@ public final class ClientPauses {
   /**
    * Starts or extends a pause of {@code durationMillis} (Long.MAX_VALUE: until unpaused); a later, longer pause wins,
    * and ALL wins over WRITE, as in Redis. Its end is kept on the monotonic clock: on the wall clock a step of the
-   * system time ends a pause early or holds it late (the likeliest cause, not proven, of a CI run that answered a
-   * write during CLIENT PAUSE 60000 WRITE).
+   * system time ends a pause early or holds it late.
    */
   public void pause(long durationMillis, boolean writeOnly) {
     long now = monotonicMillis();
