@@ -8,8 +8,6 @@ import dev.cairn.core.connection.OutputBufferLimits;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** client-query-buffer-limit and client-output-buffer-limit close the offending client, and only it. */
@@ -18,18 +16,6 @@ class BufferLimitsIT extends ServerTestBase {
   protected String[] serverArgs() {
     return new String[] {"--client-query-buffer-limit", "1mb", "--client-output-buffer-limit",
         "normal 200kb 100kb 1 pubsub 32mb 8mb 60"};
-  }
-
-  private <T> T onEngine(Callable<T> task) throws Exception {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    server.engine().loop().execute(() -> {
-      try {
-        f.complete(task.call());
-      } catch (Exception e) {
-        f.completeExceptionally(e);
-      }
-    });
-    return f.get();
   }
 
   @Test

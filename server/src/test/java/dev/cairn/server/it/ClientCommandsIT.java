@@ -24,12 +24,10 @@ class ClientCommandsIT extends ServerTestBase {
    */
   @AfterEach
   void unpause() throws Exception {
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-    server.engine().loop().execute(() -> {
+    onEngine(() -> {
       server.engine().pauses().unpause();
-      done.complete(null);
+      return null;
     });
-    done.get(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static String bulkText(String reply) {

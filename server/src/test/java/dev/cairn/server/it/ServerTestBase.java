@@ -6,6 +6,9 @@ import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +91,22 @@ public abstract class ServerTestBase {
     RawClient r = new RawClient("127.0.0.1", port());
     toClose.add(r);
     return r;
+  }
+
+  /**
+   * Runs {@code task} on the engine thread (the engine's state belongs to it) and returns its result once it has run
+   * (up to 10 s): a task handed over and not waited for may run after commands the test sends next.
+   */
+  protected <T> T onEngine(Callable<T> task) throws Exception {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    server.engine().loop().execute(() -> {
+      try {
+        f.complete(task.call());
+      } catch (Exception e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f.get(10, TimeUnit.SECONDS);
   }
 
   /** Waits (up to 5 s) until INFO reports {@code n} blocked clients. */

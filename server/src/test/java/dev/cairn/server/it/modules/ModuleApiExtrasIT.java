@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -49,18 +48,6 @@ class ModuleApiExtrasIT extends ServerTestBase {
 
   private Engine engine() {
     return server.engine();
-  }
-
-  private <T> T onEngine(Callable<T> c) throws Exception {
-    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-    engine().loop().execute(() -> {
-      try {
-        f.complete(c.call());
-      } catch (Exception e) {
-        f.completeExceptionally(e);
-      }
-    });
-    return f.get();
   }
 
   private void load(Module m, String... args) throws Exception {

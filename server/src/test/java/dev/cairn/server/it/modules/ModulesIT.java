@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,19 +84,6 @@ class ModulesIT extends ServerTestBase {
 
   private Engine engine() {
     return server.engine();
-  }
-
-  /** Runs on the engine thread (the engine's state belongs to it). */
-  private <T> T onEngine(Callable<T> c) throws Exception {
-    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-    engine().loop().execute(() -> {
-      try {
-        f.complete(c.call());
-      } catch (Exception e) {
-        f.completeExceptionally(e);
-      }
-    });
-    return f.get();
   }
 
   private static String text(Object o) {
