@@ -88,7 +88,10 @@ public final class ClientPauses {
     }
   }
 
-  /** Milliseconds since this class was loaded, never moving back: what a pause's end is kept on. */
+  /**
+   * Milliseconds since this class was loaded, never moving back: what a pause's end is kept on. From an origin rather
+   * than nanoTime itself, which may be negative: pause()'s overflow check needs a non-negative now.
+   */
   private static long monotonicMillis() {
     return (System.nanoTime() - ORIGIN) / 1_000_000;
   }

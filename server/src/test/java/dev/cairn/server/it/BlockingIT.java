@@ -10,7 +10,6 @@ import dev.cairn.core.Engine;
 import dev.cairn.core.connection.Session;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,12 +30,9 @@ class BlockingIT extends ServerTestBase {
     pool.shutdownNow();
   }
 
-  /** Runs {@code task} on the engine thread (blocking state lives there) and returns its result. */
+  /** {@link #onEngine(java.util.concurrent.Callable)} with the engine handed in (blocking state lives there). */
   private <T> T onEngine(java.util.function.Function<Engine, T> task) throws Exception {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    Engine e = server.engine();
-    e.loop().execute(() -> f.complete(task.apply(e)));
-    return f.get(10, TimeUnit.SECONDS);
+    return onEngine(() -> task.apply(server.engine()));
   }
 
   private int blockedClients() throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.connection.Session;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,17 +46,14 @@ class ReplyBufferIT extends ServerTestBase {
 
   /** The capacity of the buffer the named client's replies are written into, read on the engine thread. */
   private int realCapacity(String name) throws Exception {
-    CompletableFuture<Integer> f = new CompletableFuture<>();
-    server.engine().loop().execute(() -> {
+    return onEngine(() -> {
       for (Session s : server.engine().clients()) {
         if (name.equals(s.name())) {
-          f.complete(s.writer.buffer().capacity());
-          return;
+          return s.writer.buffer().capacity();
         }
       }
-      f.completeExceptionally(new AssertionError("no client " + name));
+      throw new AssertionError("no client " + name);
     });
-    return f.get(5, TimeUnit.SECONDS);
   }
 
   private long stat(String field) {

@@ -102,11 +102,18 @@ public abstract class ServerTestBase {
     server.engine().loop().execute(() -> {
       try {
         f.complete(task.call());
-      } catch (Exception e) {
-        f.completeExceptionally(e);
+      } catch (Throwable t) { // an assertion failing there too, or the caller would only see the timeout
+        f.completeExceptionally(t);
       }
     });
-    return f.get(10, TimeUnit.SECONDS);
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err; // an AssertionError reads as the test's failure, not as an error around it
+      }
+      throw e;
+    }
   }
 
   /** Waits (up to 5 s) until INFO reports {@code n} blocked clients. */
