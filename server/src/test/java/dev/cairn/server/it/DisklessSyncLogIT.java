@@ -157,9 +157,10 @@ class DisklessSyncLogIT {
       assertTrue(full.toString().startsWith("+FULLRESYNC "), full.toString());
       out.write("*2\r\n$3\r\nGET\r\n$3\r\nfoo\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String text = waitForLog("Replica generated a reply to command 'get', disconnecting it: ", logFrom);
-      assertTrue(text.contains("== CRITICAL == This master is sending an error to its replica: 'ERR Replica can't "
-          + "interact with the keyspace' after processing the command 'get'"), text);
+      // the two lines are two writes to the log: wait for the second, so that a read between them cannot miss it
+      String text = waitForLog("== CRITICAL == This master is sending an error to its replica: 'ERR Replica can't "
+          + "interact with the keyspace' after processing the command 'get'", logFrom);
+      assertTrue(text.contains("Replica generated a reply to command 'get', disconnecting it: "), text);
       byte[] all = in.readAllBytes(); // the master closed the link, and sent no reply
       assertFalse(new String(all, StandardCharsets.ISO_8859_1).contains("Replica can't interact"));
     }
