@@ -15,6 +15,8 @@ public final class ReplicationParams extends ParamSet {
   public final Params.Bool readOnly;
   public final Params.Bool ignoreMaxmemory;
   public final Params.Num priority;
+  /** Whether Sentinel lists this replica (INFO's replica_announced; SENTINEL REPLICAS hides it when 0). */
+  public final Params.Bool announced;
   public final Params.Bool disklessSync;
   public final Params.Num disklessSyncDelay;
   public final Params.Num disklessSyncMaxReplicas;
@@ -39,7 +41,7 @@ public final class ReplicationParams extends ParamSet {
     serveStaleData = bool("replica-serve-stale-data", true, "slave-serve-stale-data");
     readOnly = bool("replica-read-only", true, "slave-read-only");
     ignoreMaxmemory = bool("replica-ignore-maxmemory", true, "slave-ignore-maxmemory");
-    bool("replica-announced", true);
+    announced = bool("replica-announced", true);
     bool("replica-ignore-disk-write-errors", false);
     priority = num("replica-priority", 100, 0, INT_MAX, "slave-priority");
     bool("repl-disable-tcp-nodelay", false);

@@ -739,7 +739,7 @@ public final class Replication {
       }
       f.accept("slave_priority", params().priority.value);
       f.accept("slave_read_only", params().readOnly.value ? 1 : 0);
-      f.accept("replica_announced", 1);
+      f.accept("replica_announced", params().announced.value ? 1 : 0);
     }
     f.accept("connected_slaves", replicas.size());
     if (master == null && params().minReplicasToWrite.value > 0 && params().minReplicasMaxLag.value > 0) {

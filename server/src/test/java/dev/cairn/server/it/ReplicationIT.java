@@ -136,6 +136,20 @@ class ReplicationIT {
         new String[] {"--repl-diskless-load", "swapdb"});
   }
 
+  /** A replica's INFO gives its own settings, as Redis's: Sentinel reads replica_announced to hide a replica. */
+  @Test
+  void replicaInfoReportsItsSettings() throws Exception {
+    Jedis master = start();
+    Jedis replica = start("--replica-announced", "no", "--replica-priority", "7", "--replica-read-only", "no");
+    replica.replicaof("127.0.0.1", port(master));
+    waitForLink(replica);
+    assertEquals("0", info(replica, "replica_announced"));
+    assertEquals("7", info(replica, "slave_priority"));
+    assertEquals("0", info(replica, "slave_read_only"));
+    replica.configSet("replica-announced", "yes");
+    assertEquals("1", info(replica, "replica_announced"));
+  }
+
   @Test
   void writesGoOnDuringTheFullSync() throws Exception {
     Jedis master = start("--repl-diskless-sync", "yes", "--rdb-key-save-delay", "200");
