@@ -266,13 +266,14 @@ public final class CairnServer implements AutoCloseable {
 
   private void bind() throws InterruptedException {
     Class<? extends ServerChannel> channelType = Transport.current().serverSocket();
+    int backlog = (int) engine.params().process.tcpBacklog.value;
+    warnIfBacklogCapped(backlog);
     ServerBootstrap b = bootstrap = new ServerBootstrap()
         .group(group)
         .channel(channelType)
-        .option(ChannelOption.SO_BACKLOG, 511)
+        .option(ChannelOption.SO_BACKLOG, backlog)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -343,6 +344,19 @@ public final class CairnServer implements AutoCloseable {
     engineThread.submit(() -> engine.start(new NettyLoop(engineThread))).sync();
   }
 
+  /** Redis's start-up warning when the kernel caps the listen queue below {@code tcp-backlog}. */
+  private static void warnIfBacklogCapped(int backlog) {
+    java.nio.file.Path somaxconn = java.nio.file.Path.of("/proc/sys/net/core/somaxconn");
+    try {
+      int cap = Integer.parseInt(java.nio.file.Files.readString(somaxconn).strip());
+      if (cap < backlog) {
+        dev.cairn.core.log.LogMessage.TCP_BACKLOG_NOT_ENFORCED.log(backlog, somaxconn, cap);
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // not Linux, or not readable: nothing to compare with, as Redis says nothing then
+    }
+  }
+
   /**
    * {@code unixsocket}: also listens on a Unix domain socket (native epoll or io_uring only), serving the same clients; the file is
    * replaced if it exists and given {@code unixsocketperm}, as redis-server does.
@@ -361,7 +375,7 @@ public final class CairnServer implements AutoCloseable {
       java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(path));
       Channel ch = new ServerBootstrap().group(group)
           .channel(domainSocket)
-          .option(ChannelOption.SO_BACKLOG, 511)
+          .option(ChannelOption.SO_BACKLOG, (int) engine.params().process.tcpBacklog.value)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
           .childHandler(new ChannelInitializer<Channel>() {
             @Override

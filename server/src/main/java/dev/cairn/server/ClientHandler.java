@@ -81,6 +81,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
   @Override
   public void channelActive(ChannelHandlerContext context) {
     this.ctx = context;
+    if (context.channel() instanceof io.netty.channel.socket.SocketChannel tcp) {
+      Transport.keepAlive(tcp, (int) engine.params().process.tcpKeepalive.value); // a Unix socket has none
+    }
     this.tls = context.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     this.remote = format(context.channel().remoteAddress());
     this.local = format(context.channel().localAddress());

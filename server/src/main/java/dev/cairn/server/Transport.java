@@ -1,20 +1,25 @@
 package dev.cairn.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -173,6 +178,46 @@ public enum Transport {
       case EPOLL -> EpollSocketChannel.class;
       case NIO -> NioSocketChannel.class;
     };
+  }
+
+  /**
+   * TCP keepalive on a client's connection as Redis sets it for {@code tcp-keepalive} {@code seconds} (0: off): the
+   * first probe after that much idle time, then one every third of it (at least 1 s), the peer dropped after 3
+   * unanswered probes.
+   */
+  public static void keepAlive(SocketChannel ch, int seconds) {
+    ChannelConfig c = ch.config();
+    c.setOption(ChannelOption.SO_KEEPALIVE, seconds > 0);
+    if (seconds <= 0) {
+      return;
+    }
+    int interval = Math.max(1, seconds / 3);
+    try {
+      setKeepAliveTimes(ch, seconds, interval);
+    } catch (io.netty.channel.ChannelException e) {
+      // beyond what the kernel takes (32767 s): keepalive stays on at its own times, as Redis ignores the failure
+    }
+  }
+
+  private static void setKeepAliveTimes(SocketChannel ch, int seconds, int interval) {
+    ChannelConfig c = ch.config();
+    switch (ch) {
+      case IoUringSocketChannel u -> {
+        u.config().setOption(IoUringChannelOption.TCP_KEEPIDLE, seconds);
+        u.config().setOption(IoUringChannelOption.TCP_KEEPINTVL, interval);
+        u.config().setOption(IoUringChannelOption.TCP_KEEPCNT, 3);
+      }
+      case EpollSocketChannel e -> {
+        e.config().setOption(EpollChannelOption.TCP_KEEPIDLE, seconds);
+        e.config().setOption(EpollChannelOption.TCP_KEEPINTVL, interval);
+        e.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+      }
+      default -> {
+        c.setOption(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE), seconds);
+        c.setOption(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL), interval);
+        c.setOption(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT), 3);
+      }
+    }
   }
 
   /** The Unix domain socket listener, or null under NIO (which has none here). */

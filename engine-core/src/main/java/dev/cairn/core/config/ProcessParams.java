@@ -30,6 +30,7 @@ public final class ProcessParams extends ParamSet {
   public final Params.Bool latencyTracking;
   public final SpecialParams.Words latencyTrackingInfoPercentiles;
   public final Params.Num tcpKeepalive;
+  public final Params.Num tcpBacklog;
   public final Params.Num busyReplyThreshold;
   public final Params.Num acllogMaxLen;
   public final Params.Text aclfile;
@@ -86,7 +87,7 @@ public final class ProcessParams extends ParamSet {
     immutable(num("socket-mark-id", 0, 0, 4294967295L));
     text("bind-source-addr", "");
     tcpKeepalive = num("tcp-keepalive", 300, 0, INT_MAX);
-    immutable(num("tcp-backlog", 511, 0, INT_MAX));
+    tcpBacklog = immutable(num("tcp-backlog", 511, 0, INT_MAX));
     hidden(immutable(num("client-default-resp", 2, 2, 3)));
     busyReplyThreshold = num("busy-reply-threshold", 5000, 0, LONG_MAX, "lua-time-limit");
     trackingTableMaxKeys = num("tracking-table-max-keys", 1000000, 0, LONG_MAX);

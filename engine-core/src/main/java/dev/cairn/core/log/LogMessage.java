@@ -27,6 +27,8 @@ public enum LogMessage {
   /** Cairn's own: the event loop's transport (INFO's multiplexing_api), and what was asked for if it fell back. */
   TRANSPORT(Log.Level.NOTICE, "Network transport: %s%s"),
   READY(Log.Level.NOTICE, "Ready to accept connections %s"),
+  TCP_BACKLOG_NOT_ENFORCED(Log.Level.WARNING, "WARNING: The TCP backlog setting of %d cannot be enforced because "
+      + "%s is set to the lower value of %d."),
   LISTEN_SOCKET_FAILED(Log.Level.WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s"),
   /** Redis's test harness looks for this line to retry on another port. */
   FAILED_LISTENING(Log.Level.WARNING, "Failed listening on port %d (%s), aborting."),
