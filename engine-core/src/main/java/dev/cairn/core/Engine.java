@@ -570,8 +570,8 @@ public final class Engine {
     keyspace.syncWallClock();
     keyspace.updateTime();
     int hz = params.effectiveHz();
-    // a quarter of each tick at most goes to expiry, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC
-    activeExpiry.run(250_000_000L / hz);
+    // a quarter of each tick at most goes to expiry (more at a higher active-expire-effort), as Redis's
+    activeExpiry.run(hz, (int) params.memory.activeExpireEffort.value);
     hashFieldExpiry.run(250_000_000L / hz / 4); // hash fields with a TTL: a slice of the same budget
     for (int i = 0; i < keyspace.databases(); i++) {
       keyspace.db(i).rehash(100);

@@ -4,10 +4,29 @@ package dev.cairn.core.keyspace;
  * The active expiry cycle, Redis's adaptive approach: each cron tick samples keys with an expiry in every database and
  * removes the expired ones, repeating on a database while more than a tenth of a sample was expired, within a time
  * budget of a quarter of the tick. Keys that nobody reads therefore do not pile up, and the cost stays bounded.
+ * {@code active-expire-effort} (1-10) scales the three as Redis's does: at effort {@code e} a sample is
+ * {@code 20 + 5(e-1)} keys, a database is sampled again while more than {@code 10 - (e-1)} percent of a sample was
+ * expired, and the budget is {@code 25 + 2(e-1)} percent of the tick.
  */
 public final class ActiveExpiry {
   private static final int KEYS_PER_LOOP = 20;
   private static final int ACCEPTABLE_STALE_PERCENT = 10;
+  private static final int SLOW_TIME_PERCENT = 25;
+
+  /** Keys sampled per loop at {@code active-expire-effort} {@code effort}. */
+  static int keysPerLoop(int effort) {
+    return KEYS_PER_LOOP + KEYS_PER_LOOP / 4 * (effort - 1);
+  }
+
+  /** The share of expired keys in a sample (percent) at or under which a database is left until the next cycle. */
+  static int acceptableStalePercent(int effort) {
+    return ACCEPTABLE_STALE_PERCENT - (effort - 1);
+  }
+
+  /** The share of a cron tick (percent) one cycle may take. */
+  static int slowTimePercent(int effort) {
+    return SLOW_TIME_PERCENT + 2 * (effort - 1);
+  }
 
   private final Keyspace keyspace;
   private int nextDb;
@@ -16,8 +35,17 @@ public final class ActiveExpiry {
     this.keyspace = keyspace;
   }
 
-  /** Runs one cycle for at most {@code budgetNanos}; returns the number of keys removed. */
+  /** Runs the cron's cycle ({@code hz} ticks a second) at {@code active-expire-effort}; returns the keys removed. */
+  public long run(int hz, int effort) {
+    return run(slowTimePercent(effort) * 10_000_000L / hz, keysPerLoop(effort), acceptableStalePercent(effort));
+  }
+
+  /** Runs one cycle at effort 1 for at most {@code budgetNanos}; returns the number of keys removed. */
   public long run(long budgetNanos) {
+    return run(budgetNanos, KEYS_PER_LOOP, ACCEPTABLE_STALE_PERCENT);
+  }
+
+  private long run(long budgetNanos, int keysPerLoop, int acceptableStalePercent) {
     if (!keyspace.activeExpireEnabled || !keyspace.expiryEnabled()) {
       return 0; // switched off, or paused (CLIENT PAUSE): nothing could be removed
     }
@@ -32,7 +60,7 @@ public final class ActiveExpiry {
         keyspace.updateTime();
         int sampled = 0;
         int expired = 0;
-        int toSample = Math.min(KEYS_PER_LOOP, db.expiresSize());
+        int toSample = Math.min(keysPerLoop, db.expiresSize());
         for (int i = 0; i < toSample; i++) {
           Entry e = db.randomVolatile();
           if (e == null) {
@@ -49,7 +77,7 @@ public final class ActiveExpiry {
           keyspace.stats.expiredTimeCapReachedCount++;
           return removed;
         }
-        if (sampled == 0 || expired * 100 / sampled <= ACCEPTABLE_STALE_PERCENT) {
+        if (sampled == 0 || expired * 100 / sampled <= acceptableStalePercent) {
           break;
         }
       }
