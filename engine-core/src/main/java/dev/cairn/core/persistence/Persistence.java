@@ -62,6 +62,23 @@ public final class Persistence {
     return engine.params().dir.resolve(params().dbfilename.value);
   }
 
+  /**
+   * rdb-del-sync-files: an RDB file made or received only to sync a replica is removed once used, when nothing else
+   * persists (no save points, the AOF off), as Redis's; the reason is logged with Redis's words.
+   */
+  public void removeSyncFileIfUnpersisted(String why) {
+    if (!params().rdbDelSyncFiles.value || params().save.rules.length != 0
+        || engine.aof().state() != dev.cairn.core.aof.Aof.State.OFF) {
+      return;
+    }
+    Log.log(Log.Level.NOTICE, why);
+    try {
+      java.nio.file.Files.deleteIfExists(rdbFile());
+    } catch (java.io.IOException e) {
+      Log.log(Log.Level.WARNING, "Unable to remove " + rdbFile().getFileName() + ": " + e.getMessage());
+    }
+  }
+
   /** The temporary file a save writes before renaming it over the RDB file ("temp-PID.rdb", as Redis names it). */
   private Path tempFile() {
     return engine.params().dir.resolve("temp-" + Log.pid() + ".rdb");

@@ -254,6 +254,10 @@ final class FullSync {
     if (repl.sync == this) {
       repl.sync = null;
     }
+    if (!diskless) {
+      engine.persistence().removeSyncFileIfUnpersisted(
+          "Removing the RDB file used to feed replicas in a persistence-less instance");
+    }
     FullSync.maybeStart(repl, System.currentTimeMillis());
   }
 

@@ -382,6 +382,10 @@ final class MasterLink {
       engine.propagation().resume();
     }
     engine.aof().restartAfterSync();
+    if (ok) {
+      engine.persistence().removeSyncFileIfUnpersisted(
+          "Removing the RDB file obtained from the master. This replica has persistence disabled");
+    }
     return ok && synced(replId, offset, true);
   }
 

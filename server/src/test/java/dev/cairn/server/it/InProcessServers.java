@@ -55,6 +55,11 @@ final class InProcessServers implements AutoCloseable, AfterEachCallback {
     }
   }
 
+  /** How many servers were started so far: the index the next one gets. */
+  int started() {
+    return n;
+  }
+
   /** The directory of the {@code index}-th server started. */
   Path dirOf(int index) {
     return dir.resolve("s" + index);

@@ -150,6 +150,34 @@ class ReplicationIT {
     assertEquals("1", info(replica, "replica_announced"));
   }
 
+  /**
+   * rdb-del-sync-files with no persistence: the RDB a disk-based sync wrote on the master and the one the replica
+   * received are removed once used; without the option both stay, as in Redis.
+   */
+  @Test
+  void syncFilesAreRemovedWhereNothingPersists() throws Exception {
+    for (boolean del : new boolean[] {false, true}) {
+      String flag = del ? "yes" : "no";
+      int first = cairn.started();
+      Jedis master = start("--repl-diskless-sync", "no", "--appendonly", "no", "--rdb-del-sync-files", flag);
+      fill(master);
+      Jedis replica = start("--repl-diskless-load", "disabled", "--appendonly", "no", "--rdb-del-sync-files", flag);
+      replica.replicaof("127.0.0.1", port(master));
+      waitForLink(replica);
+      assertInSync(master, replica);
+      java.nio.file.Path masterRdb = cairn.dirOf(first).resolve("dump.rdb");
+      java.nio.file.Path replicaRdb = cairn.dirOf(first + 1).resolve("dump.rdb");
+      if (del) {
+        waitFor("the sync files removed", () -> !java.nio.file.Files.exists(masterRdb)
+            && !java.nio.file.Files.exists(replicaRdb));
+      } else {
+        Thread.sleep(300); // the master's removal, were it made, follows the last byte sent
+        assertTrue(java.nio.file.Files.exists(masterRdb), "the master keeps " + masterRdb);
+        assertTrue(java.nio.file.Files.exists(replicaRdb), "the replica keeps " + replicaRdb);
+      }
+    }
+  }
+
   @Test
   void writesGoOnDuringTheFullSync() throws Exception {
     Jedis master = start("--repl-diskless-sync", "yes", "--rdb-key-save-delay", "200");
