@@ -191,34 +191,27 @@ public enum Transport {
     if (seconds <= 0) {
       return;
     }
-    int interval = Math.max(1, seconds / 3);
+    KeepAliveOptions o = switch (ch) {
+      case IoUringSocketChannel u -> new KeepAliveOptions(IoUringChannelOption.TCP_KEEPIDLE,
+          IoUringChannelOption.TCP_KEEPINTVL, IoUringChannelOption.TCP_KEEPCNT);
+      case EpollSocketChannel e -> new KeepAliveOptions(EpollChannelOption.TCP_KEEPIDLE,
+          EpollChannelOption.TCP_KEEPINTVL, EpollChannelOption.TCP_KEEPCNT);
+      default -> new KeepAliveOptions(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE),
+          NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL),
+          NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT));
+    };
     try {
-      setKeepAliveTimes(ch, seconds, interval);
+      c.setOption(o.idle(), seconds);
+      c.setOption(o.interval(), Math.max(1, seconds / 3));
+      c.setOption(o.count(), 3);
     } catch (io.netty.channel.ChannelException e) {
       // beyond what the kernel takes (32767 s): keepalive stays on at its own times, as Redis ignores the failure
     }
   }
 
-  private static void setKeepAliveTimes(SocketChannel ch, int seconds, int interval) {
-    ChannelConfig c = ch.config();
-    switch (ch) {
-      case IoUringSocketChannel u -> {
-        u.config().setOption(IoUringChannelOption.TCP_KEEPIDLE, seconds);
-        u.config().setOption(IoUringChannelOption.TCP_KEEPINTVL, interval);
-        u.config().setOption(IoUringChannelOption.TCP_KEEPCNT, 3);
-      }
-      case EpollSocketChannel e -> {
-        e.config().setOption(EpollChannelOption.TCP_KEEPIDLE, seconds);
-        e.config().setOption(EpollChannelOption.TCP_KEEPINTVL, interval);
-        e.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
-      }
-      default -> {
-        c.setOption(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE), seconds);
-        c.setOption(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL), interval);
-        c.setOption(NioChannelOption.of(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT), 3);
-      }
-    }
-  }
+  /** A transport's names for the kernel's TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT. */
+  private record KeepAliveOptions(ChannelOption<Integer> idle, ChannelOption<Integer> interval,
+      ChannelOption<Integer> count) { }
 
   /** The Unix domain socket listener, or null under NIO (which has none here). */
   public Class<? extends ServerChannel> serverDomainSocket() {

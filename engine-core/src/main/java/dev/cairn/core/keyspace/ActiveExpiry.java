@@ -37,19 +37,12 @@ public final class ActiveExpiry {
 
   /** Runs the cron's cycle ({@code hz} ticks a second) at {@code active-expire-effort}; returns the keys removed. */
   public long run(int hz, int effort) {
-    return run(slowTimePercent(effort) * 10_000_000L / hz, keysPerLoop(effort), acceptableStalePercent(effort));
-  }
-
-  /** Runs one cycle at effort 1 for at most {@code budgetNanos}; returns the number of keys removed. */
-  public long run(long budgetNanos) {
-    return run(budgetNanos, KEYS_PER_LOOP, ACCEPTABLE_STALE_PERCENT);
-  }
-
-  private long run(long budgetNanos, int keysPerLoop, int acceptableStalePercent) {
     if (!keyspace.activeExpireEnabled || !keyspace.expiryEnabled()) {
       return 0; // switched off, or paused (CLIENT PAUSE): nothing could be removed
     }
-    long deadline = System.nanoTime() + budgetNanos;
+    int keysPerLoop = keysPerLoop(effort);
+    int acceptableStalePercent = acceptableStalePercent(effort);
+    long deadline = System.nanoTime() + slowTimePercent(effort) * 10_000_000L / hz;
     long removed = 0;
     int dbs = keyspace.databases();
     for (int n = 0; n < dbs; n++) {

@@ -139,7 +139,7 @@ class ExpiryEffectsTest {
     }
     Thread.sleep(10);
     propagated.clear();
-    new ActiveExpiry(engine.keyspace()).run(1_000_000_000L);
+    new ActiveExpiry(engine.keyspace()).run(1, 1); // a tick of a second
     assertEquals(50, propagated.size());
     assertTrue(propagated.stream().allMatch(p -> p.startsWith("0 DEL k")), propagated.toString());
     assertEquals(50, engine.keyspace().stats.expiredKeys);
@@ -152,7 +152,7 @@ class ExpiryEffectsTest {
     run("PEXPIRE", "k", "1");
     Thread.sleep(10);
     engine.keyspace().activeExpireEnabled = false;
-    new ActiveExpiry(engine.keyspace()).run(1_000_000_000L);
+    new ActiveExpiry(engine.keyspace()).run(1, 1); // a tick of a second
     assertEquals(1, engine.keyspace().db(0).size(), "DEBUG SET-ACTIVE-EXPIRE 0 leaves keys for lazy expiry");
     assertEquals("$-1\r\n", run("GET", "k"));
     assertEquals(0, engine.keyspace().db(0).size());

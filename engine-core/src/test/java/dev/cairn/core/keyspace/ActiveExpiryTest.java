@@ -3,15 +3,8 @@ package dev.cairn.core.keyspace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.api.command.Args;
-import dev.cairn.core.CoreCommands;
 import dev.cairn.core.Engine;
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ServerParams;
-import dev.cairn.core.connection.Connection;
-import dev.cairn.core.connection.Session;
-import io.netty.buffer.Unpooled;
-import java.lang.reflect.Proxy;
+import dev.cairn.core.EngineClients;
 import org.junit.jupiter.api.Test;
 
 /** The active expiry cycle's effort (active-expire-effort), as Redis scales its sample, stale share and budget. */
@@ -41,17 +34,12 @@ class ActiveExpiryTest {
   }
 
   private static long removedIn40Cycles(int effort) throws Exception {
-    Config config = new Config();
-    Engine engine = new Engine(config, new ServerParams(config), CoreCommands.families());
-    Connection connection = (Connection) Proxy.newProxyInstance(ActiveExpiryTest.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          Class<?> t = method.getReturnType();
-          return t == int.class ? 0 : t == long.class ? 0L : t == boolean.class ? false : t == String.class ? "x:0" : null;
-        });
-    Session session = engine.connect(connection, Unpooled.buffer());
+    EngineClients clients = new EngineClients();
+    int client = clients.connect();
     for (int i = 0; i < 20_000; i++) {
-      session.execute(Args.of("SET", "k" + i, "v", "PX", i % 25 < 2 ? "1" : "1000000"));
+      clients.run(client, "SET", "k" + i, "v", "PX", i % 25 < 2 ? "1" : "1000000");
     }
+    Engine engine = clients.engine;
     Thread.sleep(10);
     assertEquals(20_000, engine.keyspace().db(0).expiresSize());
     ActiveExpiry expiry = new ActiveExpiry(engine.keyspace());

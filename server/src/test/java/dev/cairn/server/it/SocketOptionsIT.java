@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.config.Config;
-import dev.cairn.core.config.ConfigFile;
-import dev.cairn.core.config.ServerParams;
 import dev.cairn.server.CairnServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -24,6 +23,8 @@ import redis.clients.jedis.Jedis;
  * applies to connections made after it, as in Redis; the listening socket's queue is {@code tcp-backlog} long.
  */
 class SocketOptionsIT {
+  @TempDir
+  Path dir;
   private CairnServer server;
 
   @AfterEach
@@ -35,13 +36,7 @@ class SocketOptionsIT {
 
   private int start(String... args) throws Exception {
     Assumptions.assumeTrue(ss("-V").contains("iproute2"), "needs ss (iproute2)");
-    Config config = new Config();
-    ServerParams params = new ServerParams(config);
-    String[] all = new String[args.length + 4];
-    System.arraycopy(new String[] {"--port", "0", "--bind", "127.0.0.1"}, 0, all, 0, 4);
-    System.arraycopy(args, 0, all, 4, args.length);
-    ConfigFile.load(config, all);
-    server = CairnServer.start(config, params);
+    server = InProcessServers.launchIn(dir, args);
     return server.port();
   }
 
